@@ -1,0 +1,99 @@
+# Beijing SME service-voucher system (北京市中小企业服务券) - the one build.
+#
+#   make            build the programs, the common library and the unit tests
+#   make run        install what is missing, build, run the whole stack (foreground)
+#   make stop       stop a stack started by `make run` from another shell
+#   make test       install what is missing, build with ASan+UBSan, run every test
+#   make bench      benchmarks (wrk through nginx), reported as ratios
+#
+# VARIANT=release (default) builds into build/release, VARIANT=asan into
+# build/asan with AddressSanitizer and UndefinedBehaviorSanitizer.
+
+VARIANT  ?= release
+BUILD    := build/$(VARIANT)
+CC       ?= gcc
+PKGS     := fcgi libmariadb jansson libcrypto
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+            -Wstrict-prototypes -Wpointer-arith -Wcast-align -Wwrite-strings \
+            -Wformat=2 -Wvla -Wundef -Wold-style-definition \
+            -Wimplicit-fallthrough -Wno-unused-parameter
+CFLAGS   := -std=c17 -D_GNU_SOURCE -g -pthread $(WARN) -Ishared \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+
+ifeq ($(VARIANT),asan)
+CFLAGS   += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+            -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+else
+CFLAGS   += -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+endif
+
+# The common library: one module per file.
+LIB_SRC  := $(wildcard shared/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libvoucher.a
+
+# One independent FastCGI program per folder of fcgi-apps/.
+APPS     := $(notdir $(wildcard fcgi-apps/*))
+APP_BINS := $(APPS:%=$(BUILD)/bin/voucher-%)
+
+# Command-line tools for operators (tools/*.c), one binary each.
+TOOL_SRC := $(wildcard tools/*.c)
+TOOL_BINS:= $(TOOL_SRC:tools/%.c=$(BUILD)/bin/%)
+
+# Unit tests: tests/unit/test_*.c, one binary each.
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BINS:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps run stop test unit bench clean
+all: $(APP_BINS) $(TOOL_BINS) $(UNIT_BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+.SECONDEXPANSION:
+$(BUILD)/bin/voucher-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard fcgi-apps/$$*/*.c)) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+
+$(BUILD)/bin/voucherctl: $(BUILD)/tools/voucherctl.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# Installs the Debian packages that are missing (root), nothing else.
+deps:
+	@ops/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@ops/stack.sh run
+
+stop:
+	@ops/stack.sh stop
+
+unit: all
+	@for t in $(UNIT_BINS); do $$t || exit 1; done
+
+test: deps
+	@$(MAKE) --no-print-directory VARIANT=asan all
+	@tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@tests/bench/run.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

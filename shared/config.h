@@ -1,0 +1,47 @@
+/*
+ * config.h - every setting comes from the environment (VOUCHER_*), read
+ * once at start-up into one global, read-only afterwards. README lists
+ * each variable with its default.
+ */
+#ifndef VOUCHER_CONFIG_H
+#define VOUCHER_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* How to reach one MariaDB server. */
+struct db_config {
+	const char *host;      /* NULL: unix socket                      */
+	unsigned    port;      /* 0: default                             */
+	const char *socket;    /* unix socket path, or NULL              */
+	const char *user;
+	const char *password;
+	const char *name;      /* database name                          */
+};
+
+struct config {
+	const char *program;          /* "catalog", "account", …            */
+	const char *listen;           /* VOUCHER_LISTEN: unix socket path    */
+	const char *socket_group;     /* VOUCHER_SOCKET_GROUP: may connect   */
+	int         threads;          /* VOUCHER_THREADS (4)                 */
+	struct db_config db;          /* VOUCHER_DB_*: the write database    */
+	struct db_config db_ro;       /* VOUCHER_DB_RO_*: read-only replica  */
+	bool        has_ro;           /* a VOUCHER_DB_RO_* variable was set  */
+	size_t      body_max;         /* VOUCHER_BODY_MAX (65536) JSON bytes */
+	const char *clock_file;       /* VOUCHER_CLOCK_FILE (tests only)     */
+	int         log_level;        /* VOUCHER_LOG_LEVEL (info)            */
+	long        session_idle;     /* VOUCHER_SESSION_IDLE (1800 s)       */
+	long        session_max;      /* VOUCHER_SESSION_MAX (43200 s)       */
+	bool        cookie_secure;    /* VOUCHER_COOKIE_SECURE (1)           */
+	int         round;            /* VOUCHER_ROUND (0: rounds table)     */
+	int         pbkdf2_iter;      /* VOUCHER_PBKDF2_ITER (600000)        */
+};
+
+/* The one configuration, filled by config_load(). */
+extern struct config g_config;
+
+/* Reads the environment for program. Returns 0, or -1 after printing the
+ * offending variable to stderr. */
+int config_load(const char *program);
+
+#endif

@@ -1,0 +1,228 @@
+/*
+ * http.h - one request's life in a FastCGI program: the parsed request,
+ * the route table, declared inputs, and the one response path.
+ *
+ * A handler is `int handler(struct req *r)`: it reads parsed inputs only,
+ * and returns the HTTP status it produced through http_json(),
+ * http_error() or http_body(). The `…_or_4xx` helpers write the error
+ * themselves and return -1, so a handler just does
+ *     if (query_i64_or_400(r, "page", 1, 100000, 1, &page) < 0)
+ *             return r->status;
+ * All memory a handler gets from req_* functions belongs to the request
+ * and is freed when it ends.
+ */
+#ifndef VOUCHER_HTTP_H
+#define VOUCHER_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <fcgiapp.h>
+#include <jansson.h>
+
+#include "buf.h"
+
+struct db;
+
+enum http_method {
+	HTTP_GET,
+	HTTP_HEAD,
+	HTTP_POST,
+	HTTP_PUT,
+	HTTP_DELETE,
+	HTTP_PATCH,
+	HTTP_OPTIONS,
+	HTTP_OTHER,
+	HTTP_METHOD__MAX
+};
+
+/* Roles, as bits of a route's `roles` mask. */
+enum role {
+	ROLE_ENTERPRISE = 1 << 0,
+	ROLE_PROVIDER   = 1 << 1,
+	ROLE_REVIEWER   = 1 << 2,
+	ROLE_BUREAU     = 1 << 3
+};
+#define ROLE_PUBLIC  0            /* no login needed                   */
+#define ROLE_ANY     0x0f         /* any logged-in account             */
+
+/* "enterprise" → ROLE_ENTERPRISE …; 0 when unknown. */
+int role_parse(const char *s);
+const char *role_name(int role);
+
+/* The logged-in account, filled by the shared layer before a handler. */
+struct session {
+	int64_t account_id;
+	int     role;                 /* one ROLE_* bit                     */
+	char    login[65];
+	int64_t enterprise_id;        /* 0 unless role is enterprise        */
+	int64_t provider_id;          /* 0 unless role is provider          */
+	bool    via_cookie;           /* CSRF token required on writes      */
+	char    csrf[48];             /* the session's CSRF token           */
+	unsigned char token_hash[32];
+};
+
+struct req;
+typedef int (*http_handler)(struct req *r);
+
+/* One route: pattern segments are literal, `{id}` (a positive int64,
+ * stored in r->ids[]) or `{s}` (any non-empty segment, r->segs[]). A
+ * pattern may end in `.{s}` inside its last segment, e.g. "/x/{id}.csv"
+ * is literal; only whole-segment captures are supported. */
+struct route {
+	enum http_method method;
+	const char      *pattern;
+	http_handler     handler;
+	int              roles;       /* ROLE_PUBLIC or a mask of ROLE_*    */
+};
+
+#define REQ_MAX_CAPTURES 4
+
+struct req {
+	FCGX_Request      *fcgi;
+	struct db         *db;        /* the write database                 */
+	struct db         *db_ro;     /* read-only (may equal db)           */
+	enum http_method   method;
+	const char        *method_str;
+	const char        *path;      /* nginx's normalised $uri            */
+	const char        *query;     /* raw query string ("" if none)      */
+	const char        *rid;       /* nginx request id ("" if none)      */
+	const char        *remote_addr;
+	time_t             now;       /* clock_now() at request start (T2)  */
+	int                route_index; /* into the app's table, -1 if none */
+	int64_t            ids[REQ_MAX_CAPTURES];
+	char              *segs[REQ_MAX_CAPTURES];
+	size_t             nids, nsegs;
+	bool               authed;
+	struct session     sess;
+
+	/* parsed lazily */
+	char             **qnames, **qvalues;
+	size_t             nquery;
+	bool               query_parsed;
+	json_t            *body;
+
+	/* the response */
+	int                status;
+	const char        *content_type;
+	struct buf         headers;   /* extra "Name: value\r\n" lines       */
+	struct buf         out;       /* body                               */
+	bool               cache_set; /* handler set Cache-Control          */
+
+	/* request-scoped allocations, freed at the end */
+	void             **allocs;
+	size_t             nallocs, allocs_cap;
+};
+
+/* ---- request-scoped memory ------------------------------------------ */
+void *req_alloc(struct req *r, size_t n);
+char *req_strdup(struct req *r, const char *s);
+char *req_strndup(struct req *r, const char *s, size_t n);
+
+/* ---- request data --------------------------------------------------- */
+/* A FastCGI param ("HTTP_X_CSRF_TOKEN", "CONTENT_TYPE"…) or NULL. */
+const char *req_param(const struct req *r, const char *name);
+/* The value of cookie name or NULL (request-owned). */
+const char *req_cookie(struct req *r, const char *name);
+/* Query parameter name, decoded, or NULL; a repeated name → the first. */
+const char *req_query(struct req *r, const char *name);
+
+/* Bounded integer query parameter: absent → def. Writes 400 naming the
+ * parameter and returns -1 on a non-integer or out-of-range value. */
+int query_i64_or_400(struct req *r, const char *name, int64_t min,
+    int64_t max, int64_t def, int64_t *out);
+/* String query parameter, at most maxlen UTF-8 characters: absent →
+ * NULL. 400 on a longer or invalid value. */
+int query_str_or_400(struct req *r, const char *name, size_t maxlen,
+    const char **out);
+/* One of choices (NULL-terminated): absent → def. 400 otherwise. */
+int query_enum_or_400(struct req *r, const char *name,
+    const char *const *choices, const char *def, const char **out);
+
+/* The JSON object body (Content-Type application/json, at most
+ * VOUCHER_BODY_MAX bytes, duplicate keys refused). On failure writes
+ * 400/411/413/415 and returns NULL. Borrowed reference. */
+json_t *req_json_or_4xx(struct req *r);
+
+/* ---- declared inputs ------------------------------------------------ */
+enum field_type {
+	FIELD_STRING,    /* min..max characters, no control characters   */
+	FIELD_TEXT,      /* like STRING, newlines and tabs allowed        */
+	FIELD_INT,       /* integer in min..max                           */
+	FIELD_MONEY,     /* integer fen in min..max (rule M1)             */
+	FIELD_BOOL,
+	FIELD_ENUM,      /* one of choices                                */
+	FIELD_DATE,      /* "YYYY-MM-DD" calendar date                     */
+	FIELD_ID         /* positive int64                                */
+};
+
+struct field {
+	const char        *name;
+	enum field_type    type;
+	bool               required;
+	int64_t            min, max;  /* INT/MONEY value; STRING length    */
+	const char *const *choices;   /* ENUM, NULL-terminated             */
+};
+
+struct field_value {
+	bool        present;          /* given (and not null)              */
+	int64_t     i;                /* INT, MONEY, ID, BOOL; DATE: y*10000+m*100+d */
+	const char *s;                /* STRING, TEXT, ENUM, DATE (borrowed) */
+	int         y, m, d;          /* DATE                              */
+};
+
+/* Validates obj against fields: an unknown key, a missing required field,
+ * a wrong type or an out-of-range value writes 400 naming the field and
+ * returns -1. out has one slot per field. */
+int req_fields_or_400(struct req *r, json_t *obj, const struct field *fields,
+    size_t nfields, struct field_value *out);
+
+/* ---- the response --------------------------------------------------- */
+/* Adds a response header line. */
+void http_header(struct req *r, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Sends obj (stolen) as JSON with status. Returns status. */
+int http_json(struct req *r, int status, json_t *obj);
+
+/* Like http_json for 200, public and cacheable for max_age seconds, with
+ * an ETag; answers 304 when If-None-Match matches. Returns the status. */
+int http_json_cached(struct req *r, json_t *obj, int max_age);
+
+/* Sends {"error":{"code","message","field"}}; field may be NULL. */
+int http_error(struct req *r, int status, const char *code,
+    const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Sends raw bytes with a content type. */
+int http_body(struct req *r, int status, const char *content_type,
+    const void *data, size_t len);
+
+/* Maps a DB_* failure to 409/503/500 with a JSON error. */
+int http_db_error(struct req *r, int db_status);
+
+/* ---- audit (rule V3) ------------------------------------------------ */
+/* Appends an audit record on r->db (inside the caller's transaction
+ * when there is one): actor from the session, before/after borrowed
+ * (may be NULL). Returns a DB_* status. */
+int audit_write(struct req *r, const char *action, const char *entity,
+    int64_t entity_id, json_t *before, json_t *after);
+
+/* ---- used by server.c and metrics.c ---------------------------------- */
+struct app;
+/* The app's routes followed by the built-in /healthz and /metrics. */
+size_t http_route_count(const struct app *app);
+const struct route *http_route_at(const struct app *app, size_t i);
+const char *http_method_name(enum http_method m);
+void req_init(struct req *r, FCGX_Request *fcgi, struct db *db,
+    struct db *db_ro);
+void req_dispatch(struct req *r, const struct app *app);
+void req_send(struct req *r);
+void req_end(struct req *r);
+
+/* UTF-8 length in characters of a valid UTF-8 string. */
+size_t utf8_len(const char *s);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * rules.h - the pure business rules of SPEC.md, one function per rule.
+ *
+ * No I/O, no globals, no allocation: every function here is a total
+ * function of its arguments and is unit-tested at its boundaries in
+ * tests/unit/test_rules.c (tests named after the rule ids).
+ * All money is int64 fen (rule M1).
+ */
+#ifndef VOUCHER_RULES_H
+#define VOUCHER_RULES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#define RULE_SUBSIDY_PCT       30        /* P4, O9: at most 30% ...          */
+#define RULE_SUBSIDY_MAX_FEN   5000000   /* ... and at most 50,000 CNY       */
+#define RULE_VOUCHER_MAX_PCT   80        /* P3: voucher price <= 80% market  */
+#define RULE_ACCEPT_SECONDS    (48 * 3600) /* O4                             */
+#define RULE_VALIDITY_DEFAULT  30        /* P6                               */
+#define RULE_VALIDITY_MAX      60        /* P6                               */
+#define RULE_BAR_YEARS         3         /* V2                               */
+
+/* M2: floor(amount * pct / 100) for amount >= 0, 0 <= pct <= 100, computed
+ * without overflow for any non-negative int64 amount. Returns -1 on a
+ * negative amount or a pct outside 0..100. */
+int64_t rule_pct_floor(int64_t amount, int64_t pct);
+
+/* P3: true when voucher_price * 10 <= market_price * 8, both > 0
+ * (false for non-positive prices; no overflow for any int64 inputs). */
+bool rule_voucher_price_ok(int64_t voucher_price, int64_t market_price);
+
+/* P4: min(floor(voucher_price * 30 / 100), 5,000,000); -1 if price < 0. */
+int64_t rule_unit_subsidy(int64_t voucher_price);
+
+/* P4: what the enterprise pays = voucher_price - unit subsidy; -1 if < 0. */
+int64_t rule_enterprise_pays(int64_t voucher_price);
+
+/* P6: 1 <= days <= 60. */
+bool rule_validity_days_ok(int64_t days);
+
+/* E7: the tiers the bureau sets, and their yearly caps. */
+enum rule_tier {
+	RULE_TIER_ORDINARY,      /* 普通中小微企业: 2,000,000 fen    */
+	RULE_TIER_SPECIALIZED,   /* 专精特新:       10,000,000 fen   */
+	RULE_TIER_LITTLE_GIANT,  /* 小巨人:         20,000,000 fen   */
+	RULE_TIER__MAX
+};
+/* E7: the yearly cap in fen of a tier; -1 for an invalid tier. */
+int64_t rule_tier_cap(enum rule_tier tier);
+/* E7: "ordinary" | "specialized" | "little_giant"; NULL if invalid. */
+const char *rule_tier_name(enum rule_tier tier);
+/* E7: parses a tier name; returns the tier or -1 when unknown. */
+int rule_tier_parse(const char *name);
+
+/* E3: size classes (划型). */
+enum rule_size {
+	RULE_SIZE_MICRO,
+	RULE_SIZE_SMALL,
+	RULE_SIZE_MEDIUM,
+	RULE_SIZE_LARGE,
+	RULE_SIZE__MAX
+};
+const char *rule_size_name(enum rule_size size);  /* "micro"..; NULL if bad */
+int rule_size_parse(const char *name);            /* -1 when unknown       */
+
+/* E6: true when code is an 18-character unified social credit code
+ * (GB 32100-2015): charset 0-9 A-H J-N P-R T U W-Y (no I O S V Z), digits
+ * only in positions 3-8 (the administrative division code), and a correct
+ * check character (weights 3^i mod 31). code must be NUL-terminated;
+ * lowercase is refused. */
+bool rule_uscc_valid(const char *code);
+
+/* E1-E5 / O1: the facts the eligibility check reads. */
+struct rule_enterprise_facts {
+	bool     beijing_registered;   /* E1 */
+	bool     is_enterprise;        /* E2 */
+	int      size_class;           /* E3: enum rule_size, -1 if unclassified */
+	bool     credit_flagged;       /* E4 */
+	time_t   barred_until;         /* E5: 0 when never barred */
+};
+/* O1: NULL when the enterprise may order at now, else the id of the first
+ * failing rule ("E1".."E5"), a static string. */
+const char *rule_enterprise_ineligible(const struct rule_enterprise_facts *f,
+    time_t now);
+
+/* O3: the amount to reserve for one order = min(unit_subsidy, cap -
+ * occupied), 0 when nothing is left (the caller refuses the order), -1 on
+ * invalid input (negative values or occupied > cap). */
+int64_t rule_reservation(int64_t unit_subsidy, int64_t cap, int64_t occupied);
+
+/* O4: the instant by which the provider must accept. */
+time_t rule_accept_deadline(time_t ordered_at);
+/* O4: true when at now the order can no longer be accepted (now >= deadline). */
+bool rule_accept_expired(time_t ordered_at, time_t now);
+/* O6: valid until = ordered_at + days * 24 h. */
+time_t rule_valid_until(time_t ordered_at, int64_t validity_days);
+/* O6: true when at now the voucher has expired (now >= valid until). */
+bool rule_voucher_expired(time_t ordered_at, int64_t validity_days, time_t now);
+
+/* O9: the split of a contract. */
+struct rule_contract_split {
+	int64_t base;       /* amount, or floor(amount * 12 / months) if > 12 */
+	int64_t subsidy;    /* min(floor(base*30/100), 5,000,000, reserved)   */
+	int64_t self_paid;  /* amount - subsidy                               */
+	int64_t released;   /* reserved - subsidy, released at once           */
+};
+/* O9: computes the split; returns 0, or -1 when amount <= 0, months < 1,
+ * months > 120 or reserved < 0 (out is then left untouched). */
+int rule_contract_split(int64_t amount, int64_t months, int64_t reserved,
+    struct rule_contract_split *out);
+
+/* R6: subsidy to recover = floor(subsidy * refunded / amount), all of it
+ * when refunded >= amount; -1 on invalid input. Overflow-safe. */
+int64_t rule_recovery(int64_t subsidy, int64_t refunded, int64_t amount);
+
+#endif
