@@ -52,24 +52,30 @@ all: $(APP_BINS) $(TOOL_BINS) $(UNIT_BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(AR) rcs $@ $^
+	@$(AR) rcs $@ $^
+
+app_objs = $(patsubst %.c,$(BUILD)/%.o,$(wildcard fcgi-apps/$(1)/*.c))
 
 .SECONDEXPANSION:
-$(BUILD)/bin/voucher-%: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard fcgi-apps/$$*/*.c)) $(LIB)
+$(BUILD)/bin/voucher-%: $$(call app_objs,$$*) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
 $(BUILD)/bin/voucherctl: $(BUILD)/tools/voucherctl.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # Installs the Debian packages that are missing (root), nothing else.
 deps:

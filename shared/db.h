@@ -48,8 +48,16 @@ struct db_param {
 };
 
 #define DB_I64(v)   ((struct db_param){ .t = DBP_I64, .i = (int64_t)(v) })
-#define DB_STR(v)   ((struct db_param){ .t = (v) ? DBP_STR : DBP_NULL, \
-			.s = (v), .len = (v) ? strlen(v) : 0 })
+/* A text parameter; NULL binds SQL NULL. */
+static inline struct db_param
+db_param_str(const char *v)
+{
+	struct db_param p = { .t = v ? DBP_STR : DBP_NULL, .s = v,
+	    .len = v ? strlen(v) : 0 };
+
+	return p;
+}
+#define DB_STR(v)   db_param_str(v)
 #define DB_STRN(v, n) ((struct db_param){ .t = DBP_STR, .s = (v), .len = (n) })
 #define DB_BLOB(v, n) ((struct db_param){ .t = DBP_BLOB, .s = (v), .len = (n) })
 #define DB_TIME(v)  ((struct db_param){ .t = DBP_TIME, .i = (int64_t)(v) })

@@ -353,6 +353,40 @@ query_enum_or_400(struct req *r, const char *name, const char *const *choices,
 	return -1;
 }
 
+int
+query_page_or_400(struct req *r, int64_t *page, int64_t *per_page)
+{
+	if (query_i64_or_400(r, "page", 1, 100000, 1, page) < 0 ||
+	    query_i64_or_400(r, "per_page", 1, 100, 20, per_page) < 0)
+		return -1;
+	return 0;
+}
+
+json_t *
+http_page_json(json_t *items, int64_t total, int64_t page, int64_t per_page)
+{
+	return json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total",
+	    (json_int_t)total, "page", (json_int_t)page, "per_page",
+	    (json_int_t)per_page);
+}
+
+char *
+req_like_contains(struct req *r, const char *q)
+{
+	size_t n = strlen(q);
+	char *p = req_alloc(r, 2 * n + 3), *o = p;
+
+	*o++ = '%';
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			*o++ = '\\';
+		*o++ = *q;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return p;
+}
+
 json_t *
 req_json_or_4xx(struct req *r)
 {
@@ -967,7 +1001,6 @@ req_send(struct req *r)
 		    body ? r->out.len : (size_t)0);
 	if (!r->cache_set)
 		FCGX_PutS("Cache-Control: no-store\r\n", out);
-	FCGX_PutS("X-Content-Type-Options: nosniff\r\n", out);
 	if (r->headers.len > 0)
 		FCGX_PutStr(r->headers.p, (int)r->headers.len, out);
 	FCGX_PutS("\r\n", out);

@@ -146,6 +146,19 @@ int query_enum_or_400(struct req *r, const char *name,
  * 400/411/413/415 and returns NULL. Borrowed reference. */
 json_t *req_json_or_4xx(struct req *r);
 
+/* Pagination, the same for every list: page (1..100000, default 1) and
+ * per_page (1..100, default 20). 400 naming the parameter otherwise. */
+int query_page_or_400(struct req *r, int64_t *page, int64_t *per_page);
+
+/* The list shape every list uses: {items, total, page, per_page}
+ * (items stolen). */
+json_t *http_page_json(json_t *items, int64_t total, int64_t page,
+    int64_t per_page);
+
+/* A LIKE pattern matching q anywhere, with %, _ and \ escaped
+ * (request-owned). */
+char *req_like_contains(struct req *r, const char *q);
+
 /* ---- declared inputs ------------------------------------------------ */
 enum field_type {
 	FIELD_STRING,    /* min..max characters, no control characters   */

@@ -71,8 +71,9 @@ GRANT SELECT ON `@DB@`.`products`          TO '@RO_USER@'@'localhost';  -- P5: r
 GRANT SELECT ON `@DB@`.`publicity_batches` TO '@RO_USER@'@'localhost';  -- R5
 GRANT SELECT ON `@DB@`.`publicity_items`   TO '@RO_USER@'@'localhost';  -- R5: no enterprise data in it
 
--- providers: identity only (no credit record, no revenue figures)
-GRANT SELECT (id, name, uscc, beijing_registered, established_on)
+-- providers: identity and bar (V2 is public) only; no credit record, no
+-- revenue figures
+GRANT SELECT (id, name, uscc, beijing_registered, established_on, barred_until)
     ON `@DB@`.`providers` TO '@RO_USER@'@'localhost';
 -- evaluations: the stars and comment per product, not the order (C1)
 GRANT SELECT (product_id, quality, timeliness, attitude, comment, created_at)

@@ -1,0 +1,211 @@
+/*
+ * session.c - login (POST /api/session), logout (DELETE /api/session) and
+ * the current account (GET /api/me).
+ *
+ * A session is a 256-bit random token, stored only as its SHA-256, with
+ * an idle and an absolute expiry (VOUCHER_SESSION_IDLE / _MAX). Browsers
+ * get it in an HttpOnly SameSite=Strict cookie and must echo the CSRF
+ * token in X-CSRF-Token on writes; API clients send it as a Bearer token.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "account.h"
+#include "auth.h"
+#include "clock.h"
+#include "config.h"
+#include "db.h"
+#include "db_shared.h"
+#include "rules.h"
+
+static const struct field login_fields[] = {
+	{ "login",    FIELD_STRING, true, 1, 64, NULL },
+	{ "password", FIELD_STRING, true, 1, 128, NULL },
+};
+
+/* The organisation of an account, for the login and /api/me replies.
+ * Adds org_id, org_name and (enterprise) quota/eligibility to o. */
+static int
+org_describe(struct req *r, const char *role, int64_t ent_id, int64_t prov_id,
+    json_t *o)
+{
+	struct db_res *res = NULL;
+	int year = clock_shanghai_year(r->now);	/* T1: the order year */
+	int rc;
+
+	if (strcmp(role, "enterprise") == 0) {
+		struct rule_enterprise_facts f;
+		const char *why;
+		int tier;
+		int64_t cap, occupied;
+
+		rc = db_query(r->db, STMT_ME_ENTERPRISE, (struct db_param[]){
+		    DB_I64(year), DB_I64(ent_id) }, 2, &res);
+		if (rc != DB_OK)
+			goto done;
+		tier = rule_tier_parse(db_str(res, 0, 2));
+		cap = db_isnull(res, 0, 8) ?
+		    rule_tier_cap((enum rule_tier)tier) : db_i64(res, 0, 8);
+		occupied = db_isnull(res, 0, 9) ? 0 : db_i64(res, 0, 9);
+		memset(&f, 0, sizeof(f));
+		f.beijing_registered = db_i64(res, 0, 4) != 0;
+		f.is_enterprise = db_i64(res, 0, 5) != 0;
+		f.size_class = db_isnull(res, 0, 3) ? -1 :
+		    rule_size_parse(db_str(res, 0, 3));
+		f.credit_flagged = db_i64(res, 0, 6) != 0;
+		f.barred_until = db_isnull(res, 0, 7) ? 0 :
+		    (time_t)db_i64(res, 0, 7);
+		why = rule_enterprise_ineligible(&f, r->now);
+		json_object_set_new(o, "org_id", json_integer(ent_id));
+		json_object_set_new(o, "org_name", json_string(db_str(res, 0, 1)));
+		json_object_set_new(o, "tier", json_string(db_str(res, 0, 2)));
+		json_object_set_new(o, "quota", json_pack("{s:i,s:I,s:I,s:I}",
+		    "year", year, "cap", (json_int_t)cap,
+		    "occupied", (json_int_t)occupied,
+		    "available", (json_int_t)(cap > occupied ? cap - occupied : 0)));
+		json_object_set_new(o, "eligible", json_boolean(why == NULL));
+		json_object_set_new(o, "ineligible_rule",
+		    why ? json_string(why) : json_null());
+	} else if (strcmp(role, "provider") == 0) {
+		rc = db_query(r->db, STMT_ME_PROVIDER,
+		    (struct db_param[]){ DB_I64(prov_id) }, 1, &res);
+		if (rc != DB_OK)
+			goto done;
+		json_object_set_new(o, "org_id", json_integer(prov_id));
+		json_object_set_new(o, "org_name", json_string(db_str(res, 0, 1)));
+		json_object_set_new(o, "barred", json_boolean(
+		    !db_isnull(res, 0, 2) && db_i64(res, 0, 2) > r->now));
+	} else {
+		json_object_set_new(o, "org_id", json_null());
+		json_object_set_new(o, "org_name", json_string(
+		    strcmp(role, "bureau") == 0 ? "北京市经济和信息化局" :
+		    "评审机构"));
+		rc = DB_OK;
+	}
+done:
+	db_res_free(res);
+	return rc;
+}
+
+static void
+set_cookie(struct req *r, const char *token, long max_age)
+{
+	http_header(r, "Set-Cookie", "%s=%s; Path=/; Max-Age=%ld; HttpOnly; "
+	    "SameSite=Strict%s", AUTH_COOKIE, token, max_age,
+	    g_config.cookie_secure ? "; Secure" : "");
+}
+
+/*
+ * POST /api/session {login, password}
+ * 200 {token, csrf_token, role, login, org_id, org_name, expires_at, …};
+ * 400 bad input; 401 wrong login or password (never says which);
+ * 503 database unavailable. nginx rate-limits this route (429).
+ */
+int
+session_create(struct req *r)
+{
+	struct field_value v[2];
+	struct db_res *acct = NULL;
+	json_t *body, *o = NULL;
+	char token[AUTH_TOKEN_LEN + 1], csrf[AUTH_TOKEN_LEN + 1], ts[21];
+	unsigned char th[32];
+	const char *stored = NULL, *role;
+	int64_t account_id;
+	time_t expires;
+	int rc, status;
+
+	if ((body = req_json_or_4xx(r)) == NULL ||
+	    req_fields_or_400(r, body, login_fields, 2, v) < 0)
+		return r->status;
+	rc = db_query(r->db, STMT_ACCOUNT_BY_LOGIN,
+	    (struct db_param[]){ DB_STR(v[0].s) }, 1, &acct);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return http_db_error(r, rc);
+	if (rc == DB_OK && db_i64(acct, 0, 3) == 0)
+		stored = db_str(acct, 0, 1);
+	/* always one full derivation: no timing oracle for logins */
+	if (!auth_password_verify(v[1].s, stored)) {
+		db_res_free(acct);
+		return http_error(r, 401, "invalid_credentials", NULL,
+		    "账号或密码错误");
+	}
+	account_id = db_i64(acct, 0, 0);
+	role = db_str(acct, 0, 2);
+	if (auth_token_new(token) < 0 || auth_token_new(csrf) < 0) {
+		db_res_free(acct);
+		return http_error(r, 503, "unavailable", NULL, "随机数生成失败");
+	}
+	auth_token_hash(token, th);
+	expires = r->now + g_config.session_max;
+	rc = db_dml(r->db, STMT_SESSION_INSERT, (struct db_param[]){
+	    DB_BLOB(th, 32), DB_I64(account_id), DB_STR(csrf), DB_TIME(r->now),
+	    DB_TIME(r->now), DB_TIME(expires) }, 6, NULL);
+	if (rc != DB_OK) {
+		db_res_free(acct);
+		return http_db_error(r, rc);
+	}
+	db_dml(r->db, STMT_ACCOUNT_LOGGED_IN, (struct db_param[]){
+	    DB_TIME(r->now), DB_I64(account_id) }, 2, NULL);
+	r->authed = true;	/* the audit record names the new session's owner */
+	r->sess.account_id = account_id;
+	r->sess.role = role_parse(role);
+	audit_write(r, "session.create", "account", account_id, NULL, NULL);
+
+	clock_format_iso8601(expires, ts);
+	o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "token", token, "csrf_token",
+	    csrf, "role", role, "login", v[0].s, "expires_at", ts);
+	rc = org_describe(r, role,
+	    db_isnull(acct, 0, 4) ? 0 : db_i64(acct, 0, 4),
+	    db_isnull(acct, 0, 5) ? 0 : db_i64(acct, 0, 5), o);
+	db_res_free(acct);
+	if (rc != DB_OK) {
+		json_decref(o);
+		return http_db_error(r, rc);
+	}
+	set_cookie(r, token, g_config.session_max);
+	status = http_json(r, 200, o);
+	OPENSSL_cleanse(token, sizeof(token));
+	return status;
+}
+
+/*
+ * DELETE /api/session: ends the caller's session and clears the cookie.
+ * 204; 401 without a session.
+ */
+int
+session_delete(struct req *r)
+{
+	int rc = db_dml(r->db, DBS_SESSION_DELETE,
+	    (struct db_param[]){ DB_BLOB(r->sess.token_hash, 32) }, 1, NULL);
+
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return http_db_error(r, rc);
+	audit_write(r, "session.delete", "account", r->sess.account_id, NULL,
+	    NULL);
+	set_cookie(r, "", 0);
+	return http_body(r, 204, NULL, NULL, 0);
+}
+
+/*
+ * GET /api/me → {login, role, org_id, org_name, and for an enterprise
+ * tier, quota {year, cap, occupied, available} in fen (E7, O3) and
+ * eligible / ineligible_rule (O1)}. 401 without a session.
+ */
+int
+me_get(struct req *r)
+{
+	json_t *o = json_pack("{s:I,s:s,s:s}", "account_id",
+	    (json_int_t)r->sess.account_id, "login", r->sess.login, "role",
+	    role_name(r->sess.role));
+	int rc = org_describe(r, role_name(r->sess.role), r->sess.enterprise_id,
+	    r->sess.provider_id, o);
+
+	if (rc != DB_OK) {
+		json_decref(o);
+		return http_db_error(r, rc);
+	}
+	return http_json(r, 200, o);
+}

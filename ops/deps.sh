@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs that are missing, and
+# nothing else. Used by `make run`, `make test`, `make bench` and .ci/run.
+set -euo pipefail
+
+PKGS=(
+	gcc make pkg-config            # build
+	libfcgi-dev libmariadb-dev libjansson-dev libssl-dev
+	mariadb-server mariadb-client  # the private database server
+	nginx-light                    # the front
+	python3 curl                   # tests and the stack's health checks
+	wrk                            # make bench
+	openssl
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "missing Debian packages: ${missing[*]}" >&2
+	echo "install them as root: apt-get install ${missing[*]}" >&2
+	exit 1
+fi
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# the packages' own service scripts must not start a system-wide server
+printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d.voucher
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	cp /usr/sbin/policy-rc.d.voucher /usr/sbin/policy-rc.d
+	chmod +x /usr/sbin/policy-rc.d
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+rm -f /usr/sbin/policy-rc.d.voucher
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
