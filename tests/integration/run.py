@@ -1,0 +1,43 @@
+"""run.py - runs every @test of tests/integration/test_*.py (or those
+whose name contains argv[1]) against the running stack, one line per test,
+and ends with "N passed, N failed"."""
+import importlib.util
+import os
+import sys
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import harness  # noqa: E402
+
+
+def main():
+    pattern = sys.argv[1] if len(sys.argv) > 1 else ""
+    for name in sorted(os.listdir(HERE)):
+        if name.startswith("test_") and name.endswith(".py"):
+            spec = importlib.util.spec_from_file_location(name[:-3],
+                                                          os.path.join(HERE, name))
+            mod = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(mod)
+    passed = failed = 0
+    for fn in harness.TESTS:
+        if pattern and pattern not in fn.__name__:
+            continue
+        t0 = time.time()
+        try:
+            fn()
+            passed += 1
+            print("ok %s (%.2fs)" % (fn.__name__, time.time() - t0), flush=True)
+        except Exception:  # a failing test, whatever it raised
+            failed += 1
+            print("FAIL %s" % fn.__name__, flush=True)
+            traceback.print_exc(file=sys.stdout)
+        finally:
+            harness.clear_clock()
+    print("%d passed, %d failed" % (passed, failed), flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
