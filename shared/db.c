@@ -270,6 +270,10 @@ db_ctype_of(const MYSQL_FIELD *f)
 	case MYSQL_TYPE_INT24:
 	case MYSQL_TYPE_YEAR:
 		return DBC_INT;
+	case MYSQL_TYPE_DECIMAL:
+	case MYSQL_TYPE_NEWDECIMAL:
+		/* SUM() of integers is a DECIMAL of scale 0: an integer */
+		return f->decimals == 0 ? DBC_INT : DBC_TEXT;
 	case MYSQL_TYPE_DATETIME:
 	case MYSQL_TYPE_TIMESTAMP:
 		return DBC_DATETIME;

@@ -68,9 +68,9 @@ db_param_str(const char *v)
 
 /* The kind of a result column, chosen from its SQL type. */
 enum db_ctype {
-	DBC_INT,       /* integer types                                     */
+	DBC_INT,       /* integer types, DECIMAL of scale 0 (SUM)          */
 	DBC_BOOL,      /* TINYINT(1)                                        */
-	DBC_TEXT,      /* strings, DECIMAL, JSON, ENUM                      */
+	DBC_TEXT,      /* strings, other DECIMAL, JSON, ENUM                */
 	DBC_BLOB,      /* BINARY/VARBINARY/BLOB                             */
 	DBC_DATETIME,  /* DATETIME/TIMESTAMP, UTC                           */
 	DBC_DATE       /* DATE                                              */

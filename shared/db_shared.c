@@ -5,6 +5,37 @@
 #include <stddef.h>
 
 #include "db_shared.h"
+#include "orders.h"
+
+/* The columns of an order as every program shows it: the status and the
+ * reservation as they are at now even if no sweeper ran (O4, O6). Four
+ * params: now x4. */
+#define ORDER_VIEW_COLS \
+	"o.id, o.order_no, " ORDER_EFFECTIVE_STATUS("o") " AS status," \
+	" o.product_id, o.product_name, o.provider_id, v.name AS provider_name," \
+	" o.enterprise_id, e.name AS enterprise_name, o.year, o.voucher_price," \
+	" o.unit_subsidy, IF(" ORDER_TIMED_OUT("o") ", 0, o.reserved)" \
+	" AS reserved, o.subsidy, o.validity_days, o.ordered_at," \
+	" o.accept_deadline, o.valid_until, o.accepted_at, o.contracted_at," \
+	" o.confirmed_at, o.submitted_at, o.approved_at, o.paid_at," \
+	" o.closed_at, o.cancel_reason, o.status_reason," \
+	" c.contract_no, c.signed_on, c.service_start_on," \
+	" c.amount AS contract_amount, c.period_months, c.base AS contract_base," \
+	" c.subsidy AS contract_subsidy, c.self_paid AS contract_self_paid" \
+	" FROM orders o JOIN providers v ON v.id = o.provider_id" \
+	" JOIN enterprises e ON e.id = o.enterprise_id" \
+	" LEFT JOIN contracts c ON c.order_id = o.id"
+
+/* A page of one party's orders, filtered on the effective status:
+ * now x4, owner id, status x2, limit, offset. */
+#define ORDER_LIST(owner) \
+	"SELECT * FROM (SELECT " ORDER_VIEW_COLS " WHERE o." owner " = ?) x" \
+	" WHERE (? IS NULL OR x.status = ?) ORDER BY x.id DESC LIMIT ? OFFSET ?"
+
+#define ORDER_COUNT(owner) \
+	"SELECT COUNT(*) FROM (SELECT " ORDER_EFFECTIVE_STATUS("o") \
+	" AS status FROM orders o WHERE o." owner " = ?) x" \
+	" WHERE (? IS NULL OR x.status = ?)"
 
 static const char *const db_shared_stmts[-DBS__MIN] = {
 	/* DBS_SESSION_GET (-1): token hash -> session and account */
@@ -23,6 +54,54 @@ static const char *const db_shared_stmts[-DBS__MIN] = {
 	/* DBS_ROUND_CURRENT (-5) */
 	"SELECT year, apply_opens_on, apply_closes_on FROM rounds"
 	" WHERE is_current = 1 ORDER BY year DESC LIMIT 1",
+	/* DBS_ORDER_LOCK (-6): id */
+	"SELECT id, order_no, enterprise_id, product_id, provider_id, year,"
+	" status, reserved, unit_held, unit_subsidy, subsidy, ordered_at,"
+	" accept_deadline, valid_until, confirmed_at"
+	" FROM orders WHERE id = ? FOR UPDATE",
+	/* DBS_ORDER_CLOSE (-7): status, cancel_reason, reason, unit_held,
+	 * now, now, id */
+	"UPDATE orders SET status = ?, cancel_reason = ?, status_reason = ?,"
+	" reserved = 0, unit_held = ?, closed_at = ?, updated_at = ?"
+	" WHERE id = ?",
+	/* DBS_ORDER_SET_STATUS (-8): status, reason, now, id */
+	"UPDATE orders SET status = ?, status_reason = COALESCE(?, status_reason),"
+	" updated_at = ? WHERE id = ?",
+	/* DBS_ORDER_EVENT (-9): O10 */
+	"INSERT INTO order_events (order_id, at, actor_account_id, actor_role,"
+	" from_status, to_status, reason, request_id)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	/* DBS_QUOTA_RELEASE (-10): amount, enterprise, year, amount */
+	"UPDATE enterprise_quota SET occupied = occupied - ?"
+	" WHERE enterprise_id = ? AND year = ? AND occupied >= ?",
+	/* DBS_PRODUCT_RETURN_UNIT (-11): product */
+	"UPDATE products SET remaining_units = remaining_units + 1,"
+	" units_sold = units_sold - 1 WHERE id = ? AND units_sold > 0",
+	/* DBS_ORDERS_DUE_PENDING (-12): now, limit (O4) */
+	"SELECT id FROM orders WHERE status = 'pending' AND accept_deadline <= ?"
+	" ORDER BY accept_deadline, id LIMIT ?",
+	/* DBS_ORDERS_DUE_VALID (-13): now, limit (O6) */
+	"SELECT id FROM orders WHERE status IN ('accepted', 'contracted')"
+	" AND valid_until <= ? ORDER BY valid_until, id LIMIT ?",
+	/* DBS_ORDERS_DUE_PRODUCT (-14): product, now, now */
+	"SELECT id FROM orders o WHERE o.product_id = ? AND o.unit_held = 1 AND "
+	ORDER_TIMED_OUT("o") " ORDER BY o.id LIMIT 200",
+	/* DBS_ORDERS_DUE_ENTERPRISE (-15): enterprise, year, now, now */
+	"SELECT id FROM orders o WHERE o.enterprise_id = ? AND o.year = ?"
+	" AND o.reserved > 0 AND " ORDER_TIMED_OUT("o") " ORDER BY o.id LIMIT 200",
+	/* DBS_ORDER_VIEW (-16): now x4, id */
+	"SELECT " ORDER_VIEW_COLS " WHERE o.id = ?",
+	/* DBS_ORDER_EVENTS (-17): order id */
+	"SELECT at, actor_role, from_status, to_status, reason"
+	" FROM order_events WHERE order_id = ? ORDER BY id",
+	/* DBS_ORDER_LIST_ENTERPRISE (-18) */
+	ORDER_LIST("enterprise_id"),
+	/* DBS_ORDER_COUNT_ENTERPRISE (-19): now, now, owner, status x2 */
+	ORDER_COUNT("enterprise_id"),
+	/* DBS_ORDER_LIST_PROVIDER (-20) */
+	ORDER_LIST("provider_id"),
+	/* DBS_ORDER_COUNT_PROVIDER (-21) */
+	ORDER_COUNT("provider_id"),
 };
 
 const char *

@@ -14,7 +14,24 @@ enum db_shared_stmt {
 	DBS_SESSION_DELETE = -3, /* token_hash                             */
 	DBS_AUDIT_INSERT = -4,   /* the audit row                          */
 	DBS_ROUND_CURRENT = -5,  /* -> the current round                   */
-	DBS__MIN = -5
+	/* orders (orders.c): the transitions every program shares */
+	DBS_ORDER_LOCK = -6,
+	DBS_ORDER_CLOSE = -7,
+	DBS_ORDER_SET_STATUS = -8,
+	DBS_ORDER_EVENT = -9,
+	DBS_QUOTA_RELEASE = -10,
+	DBS_PRODUCT_RETURN_UNIT = -11,
+	DBS_ORDERS_DUE_PENDING = -12,
+	DBS_ORDERS_DUE_VALID = -13,
+	DBS_ORDERS_DUE_PRODUCT = -14,
+	DBS_ORDERS_DUE_ENTERPRISE = -15,
+	DBS_ORDER_VIEW = -16,
+	DBS_ORDER_EVENTS = -17,
+	DBS_ORDER_LIST_ENTERPRISE = -18,
+	DBS_ORDER_COUNT_ENTERPRISE = -19,
+	DBS_ORDER_LIST_PROVIDER = -20,
+	DBS_ORDER_COUNT_PROVIDER = -21,
+	DBS__MIN = -21
 };
 
 /* SQL of shared id (negative); NULL if out of range. */

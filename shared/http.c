@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "app.h"
+#include "audit.h"
 #include "auth.h"
 #include "clock.h"
 #include "config.h"
@@ -449,6 +450,7 @@ static const char *const field_type_names[] = {
 	"字符串",	/* FIELD_ENUM */
 	"日期 YYYY-MM-DD", /* FIELD_DATE */
 	"正整数编号",	/* FIELD_ID */
+	"JSON 对象",	/* FIELD_OBJECT */
 };
 
 static bool
@@ -533,6 +535,10 @@ field_check(struct req *r, const struct field *f, json_t *v,
 		buf_free(&b);
 		return -1;
 	}
+	case FIELD_OBJECT:
+		if (!json_is_object(v))
+			break;
+		return 0;
 	case FIELD_DATE:
 		if (!json_is_string(v))
 			break;
@@ -700,29 +706,60 @@ http_db_error(struct req *r, int db_status)
 
 /* ---- audit ---------------------------------------------------------- */
 
+struct actor
+actor_of(const struct req *r)
+{
+	struct actor a = {
+		.account_id = r->authed ? r->sess.account_id : 0,
+		.role = r->authed ? role_name(r->sess.role) : "public",
+		.rid = r->rid,
+		.now = r->now,
+	};
+
+	return a;
+}
+
+struct actor
+actor_system(time_t now)
+{
+	struct actor a = { .account_id = 0, .role = "system", .rid = "",
+	    .now = now };
+
+	return a;
+}
+
 int
-audit_write(struct req *r, const char *action, const char *entity,
-    int64_t entity_id, json_t *before, json_t *after)
+audit_record(struct db *db, const struct actor *a, const char *action,
+    const char *entity, int64_t entity_id, json_t *before, json_t *after)
 {
 	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *aj = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	struct db_param p[] = {
-		DB_TIME(r->now),
-		r->authed ? DB_I64(r->sess.account_id) : DB_NULLP,
-		DB_STR(r->authed ? role_name(r->sess.role) : "public"),
+		DB_TIME(a->now),
+		a->account_id > 0 ? DB_I64(a->account_id) : DB_NULLP,
+		DB_STR(a->role),
 		DB_STR(action),
 		DB_STR(entity),
 		entity_id > 0 ? DB_I64(entity_id) : DB_NULLP,
 		DB_STR(b),
-		DB_STR(a),
-		DB_STR(r->rid),
+		DB_STR(aj),
+		DB_STR(a->rid),
 	};
-	int rc = db_exec(r->db, DBS_AUDIT_INSERT, p, sizeof(p) / sizeof(p[0]),
+	int rc = db_exec(db, DBS_AUDIT_INSERT, p, sizeof(p) / sizeof(p[0]),
 	    NULL, NULL, NULL);
 
 	free(b);
-	free(a);
+	free(aj);
 	return rc;
+}
+
+int
+audit_write(struct req *r, const char *action, const char *entity,
+    int64_t entity_id, json_t *before, json_t *after)
+{
+	struct actor a = actor_of(r);
+
+	return audit_record(r->db, &a, action, entity, entity_id, before, after);
 }
 
 /* ---- routing -------------------------------------------------------- */

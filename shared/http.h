@@ -168,7 +168,8 @@ enum field_type {
 	FIELD_BOOL,
 	FIELD_ENUM,      /* one of choices                                */
 	FIELD_DATE,      /* "YYYY-MM-DD" calendar date                     */
-	FIELD_ID         /* positive int64                                */
+	FIELD_ID,        /* positive int64                                */
+	FIELD_OBJECT     /* a JSON object, checked by a second field table */
 };
 
 struct field {

@@ -76,6 +76,9 @@ GRANT SELECT ON `@DB@`.`publicity_items`   TO '@RO_USER@'@'localhost';  -- R5: n
 GRANT SELECT (id, name, uscc, beijing_registered, established_on, barred_until)
     ON `@DB@`.`providers` TO '@RO_USER@'@'localhost';
 -- evaluations: the stars and comment per product, not the order (C1)
+-- P5/O4/O6: remaining units at now count the units of timed-out orders
+GRANT SELECT (id, product_id, unit_held, status, accept_deadline, valid_until)
+    ON `@DB@`.`orders` TO '@RO_USER@'@'localhost';
 GRANT SELECT (product_id, quality, timeliness, attitude, comment, created_at)
     ON `@DB@`.`evaluations` TO '@RO_USER@'@'localhost';
 -- feedback: follow-up by tracking number (R5), without its text or contact

@@ -3,13 +3,15 @@
  * Every statement is prepared once per connection by the shared layer.
  */
 #include "account.h"
+#include "orders.h"
 
 #define ENTERPRISE_COLS \
 	"e.id, e.name, e.uscc, e.tier, e.size_class, e.beijing_registered," \
 	" e.is_enterprise, e.credit_flagged, e.credit_source," \
 	" e.credit_checked_on, e.barred_until, e.created_at, e.updated_at," \
 	" (SELECT MIN(a.login) FROM accounts a WHERE a.enterprise_id = e.id)" \
-	" AS login, q.cap AS quota_cap, q.occupied AS quota_occupied" \
+	" AS login, q.cap AS quota_cap," \
+	" " QUOTA_EFFECTIVE_OCCUPIED("q") " AS quota_occupied" \
 	" FROM enterprises e LEFT JOIN enterprise_quota q" \
 	" ON q.enterprise_id = e.id AND q.year = ?"
 
@@ -39,25 +41,26 @@ const char *const account_stmts[STMT__MAX] = {
 	" last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
 	[STMT_ACCOUNT_LOGGED_IN] =
 	"UPDATE accounts SET last_login_at = ? WHERE id = ?",
-	/* STMT_ME_ENTERPRISE: year, enterprise id */
+	/* STMT_ME_ENTERPRISE: now, now, year, enterprise id (O3 at now) */
 	[STMT_ME_ENTERPRISE] =
 	"SELECT e.id, e.name, e.tier, e.size_class, e.beijing_registered,"
-	" e.is_enterprise, e.credit_flagged, e.barred_until, q.cap, q.occupied"
+	" e.is_enterprise, e.credit_flagged, e.barred_until, q.cap, "
+	QUOTA_EFFECTIVE_OCCUPIED("q")
 	" FROM enterprises e LEFT JOIN enterprise_quota q"
 	" ON q.enterprise_id = e.id AND q.year = ? WHERE e.id = ?",
 	[STMT_ME_PROVIDER] =
 	"SELECT id, name, barred_until FROM providers WHERE id = ?",
 
-	/* STMT_ENTERPRISE_LIST: year, q, like, q, limit, offset */
+	/* STMT_ENTERPRISE_LIST: now, now, year, q, like, q, limit, offset */
 	[STMT_ENTERPRISE_LIST] =
 	"SELECT " ENTERPRISE_COLS ORG_FILTER("e")
 	" ORDER BY e.id LIMIT ? OFFSET ?",
 	[STMT_ENTERPRISE_COUNT] =
 	"SELECT COUNT(*) FROM enterprises e" ORG_FILTER("e"),
-	/* STMT_ENTERPRISE_GET: year, id */
+	/* STMT_ENTERPRISE_GET: now, now, year, id */
 	[STMT_ENTERPRISE_GET] =
 	"SELECT " ENTERPRISE_COLS " WHERE e.id = ?",
-	/* STMT_ENTERPRISE_LOCK: year, id */
+	/* STMT_ENTERPRISE_LOCK: now, now, year, id */
 	[STMT_ENTERPRISE_LOCK] =
 	"SELECT " ENTERPRISE_COLS " WHERE e.id = ? FOR UPDATE",
 	[STMT_ENTERPRISE_INSERT] =

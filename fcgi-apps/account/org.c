@@ -147,9 +147,9 @@ enterprise_list(struct req *r)
 		return r->status;
 	like = q ? req_like_contains(r, q) : NULL;
 	rc = db_exec(r->db, STMT_ENTERPRISE_LIST, (struct db_param[]){
-	    DB_I64(year), DB_STR(q), DB_STR(like), DB_STR(q),
-	    DB_I64(per_page), DB_I64((page - 1) * per_page) }, 6, &res, NULL,
-	    NULL);
+	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(year), DB_STR(q),
+	    DB_STR(like), DB_STR(q), DB_I64(per_page),
+	    DB_I64((page - 1) * per_page) }, 8, &res, NULL, NULL);
 	if (rc == DB_OK)
 		rc = db_query(r->db, STMT_ENTERPRISE_COUNT, (struct db_param[]){
 		    DB_STR(q), DB_STR(like), DB_STR(q) }, 3, &cnt);
@@ -176,8 +176,8 @@ enterprise_load(struct req *r, int64_t id, bool lock, json_t **out)
 	struct db_res *res = NULL;
 	int year = clock_shanghai_year(r->now);
 	int rc = db_query(r->db, lock ? STMT_ENTERPRISE_LOCK :
-	    STMT_ENTERPRISE_GET, (struct db_param[]){ DB_I64(year), DB_I64(id) },
-	    2, &res);
+	    STMT_ENTERPRISE_GET, (struct db_param[]){ DB_TIME(r->now),
+	    DB_TIME(r->now), DB_I64(year), DB_I64(id) }, 4, &res);
 
 	*out = rc == DB_OK ? enterprise_json(res, 0, year, r->now) : NULL;
 	db_res_free(res);

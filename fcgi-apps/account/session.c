@@ -43,7 +43,8 @@ org_describe(struct req *r, const char *role, int64_t ent_id, int64_t prov_id,
 		int64_t cap, occupied;
 
 		rc = db_query(r->db, STMT_ME_ENTERPRISE, (struct db_param[]){
-		    DB_I64(year), DB_I64(ent_id) }, 2, &res);
+		    DB_TIME(r->now), DB_TIME(r->now), DB_I64(year),
+		    DB_I64(ent_id) }, 4, &res);
 		if (rc != DB_OK)
 			goto done;
 		tier = rule_tier_parse(db_str(res, 0, 2));

@@ -2,6 +2,7 @@
  * db.c - all SQL of the catalog program, by statement id (catalog.h).
  */
 #include "catalog.h"
+#include "orders.h"
 
 /* The round shown: VOUCHER_ROUND if set (param), else the current one. */
 #define ROUND_EXPR \
@@ -12,7 +13,9 @@
 	" p.provider_id, v.name AS provider_name, p.market_price," \
 	" p.voucher_price, p.unit_subsidy," \
 	" p.voucher_price - p.unit_subsidy AS enterprise_pays," \
-	" p.remaining_units, p.units_total, p.units_sold, p.validity_days," \
+	" p.remaining_units + COALESCE(due.n, 0) AS remaining_units," \
+	" p.units_total, p.units_sold - COALESCE(due.n, 0) AS units_sold," \
+	" p.validity_days," \
 	" p.rating_sum, p.rating_count, p.created_at"
 
 #define PRODUCT_FROM \
@@ -27,8 +30,10 @@
 	" AND (? IS NULL OR p.voucher_price <= ?)" \
 	" AND (? IS NULL OR p.name LIKE ? OR v.name LIKE ?)"
 
+/* params: now, now (O4/O6 units), then PRODUCT_WHERE's, limit, offset */
 #define PRODUCT_LIST(order) \
-	"SELECT " PRODUCT_COLS PRODUCT_FROM PRODUCT_WHERE \
+	"SELECT " PRODUCT_COLS PRODUCT_FROM PRODUCT_DUE_UNITS_JOIN("p") \
+	PRODUCT_WHERE \
 	" ORDER BY " order " LIMIT ? OFFSET ?"
 
 const char *const catalog_stmts[STMT__MAX] = {
@@ -52,11 +57,11 @@ const char *const catalog_stmts[STMT__MAX] = {
 	PRODUCT_LIST("p.units_sold DESC, p.id DESC"),
 	[STMT_PRODUCTS_COUNT] =
 	"SELECT COUNT(*)" PRODUCT_FROM PRODUCT_WHERE,
-	/* STMT_PRODUCT_GET: id */
+	/* STMT_PRODUCT_GET: now, now, id */
 	[STMT_PRODUCT_GET] =
 	"SELECT " PRODUCT_COLS ", p.description, p.round_year, p.listed,"
 	" p.market_price - p.voucher_price AS discount, p.updated_at"
-	PRODUCT_FROM " WHERE p.id = ?",
+	PRODUCT_FROM PRODUCT_DUE_UNITS_JOIN("p") " WHERE p.id = ?",
 	[STMT_PRODUCT_LOCK] =
 	"SELECT p.id, p.provider_id, p.name, p.description, p.market_price,"
 	" p.voucher_price, p.unit_subsidy, p.units_total, p.remaining_units,"

@@ -119,6 +119,7 @@ product_list(struct req *r)
 	like = q ? req_like_contains(r, q) : NULL;
 	{
 		struct db_param p[] = {
+			DB_TIME(r->now), DB_TIME(r->now),
 			round_param(),
 			DB_STR(category), DB_STR(category),
 			min_price >= 0 ? DB_I64(min_price) : DB_NULLP,
@@ -129,9 +130,10 @@ product_list(struct req *r)
 			DB_I64(per_page), DB_I64((page - 1) * per_page),
 		};
 
-		rc = db_exec(r->db_ro, stmt, p, 12, &res, NULL, NULL);
-		if (rc == DB_OK)
-			rc = db_query(r->db_ro, STMT_PRODUCTS_COUNT, p, 10, &cnt);
+		rc = db_exec(r->db_ro, stmt, p, 14, &res, NULL, NULL);
+		if (rc == DB_OK)	/* the count takes the WHERE params only */
+			rc = db_query(r->db_ro, STMT_PRODUCTS_COUNT, p + 2, 10,
+			    &cnt);
 	}
 	if (rc != DB_OK) {
 		db_res_free(res);
@@ -150,11 +152,11 @@ product_list(struct req *r)
 
 /* Loads product id as JSON from db. */
 static int
-product_load(struct db *db, int64_t id, json_t **out)
+product_load(struct db *db, int64_t id, time_t now, json_t **out)
 {
 	struct db_res *res = NULL;
-	int rc = db_query(db, STMT_PRODUCT_GET,
-	    (struct db_param[]){ DB_I64(id) }, 1, &res);
+	int rc = db_query(db, STMT_PRODUCT_GET, (struct db_param[]){
+	    DB_TIME(now), DB_TIME(now), DB_I64(id) }, 3, &res);
 
 	*out = rc == DB_OK ? product_json(res, 0) : NULL;
 	db_res_free(res);
@@ -165,7 +167,7 @@ int
 product_get(struct req *r)
 {
 	json_t *o;
-	int rc = product_load(r->db_ro, r->ids[0], &o);
+	int rc = product_load(r->db_ro, r->ids[0], r->now, &o);
 
 	if (rc == DB_NOTFOUND)
 		return http_error(r, 404, "not_found", NULL, "产品不存在");
@@ -271,7 +273,7 @@ product_create_tx(struct db *db, void *arg)
 	if (rc != DB_OK)
 		return rc;
 	t->id = (int64_t)id;
-	if ((rc = product_load(db, t->id, &after)) != DB_OK)
+	if ((rc = product_load(db, t->id, r->now, &after)) != DB_OK)
 		return rc;
 	rc = audit_write(r, "product.create", "product", t->id, NULL, after);
 	json_decref(after);
@@ -325,7 +327,7 @@ product_create(struct req *r)
 		return r->status;
 	if ((rc = db_tx(r->db, product_create_tx, &t)) != DB_OK)
 		return product_tx_error(r, rc);
-	if ((rc = product_load(r->db, t.id, &o)) != DB_OK)
+	if ((rc = product_load(r->db, t.id, r->now, &o)) != DB_OK)
 		return http_db_error(r, rc);
 	return http_json(r, 201, o);
 }
@@ -398,7 +400,7 @@ product_update_tx(struct db *db, void *arg)
 	if (rc == DB_NOTFOUND)
 		rc = DB_OK;	/* nothing changed */
 	if (rc == DB_OK)
-		rc = product_load(db, r->ids[0], &t->after);
+		rc = product_load(db, r->ids[0], r->now, &t->after);
 	if (rc == DB_OK)
 		rc = audit_write(r, "product.update", "product", r->ids[0],
 		    before, t->after);

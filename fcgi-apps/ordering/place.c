@@ -1,0 +1,515 @@
+/*
+ * place.c - placing an order (O1-O3, P5) with an Idempotency-Key, and the
+ * quote of what an order would give now.
+ *
+ * One order is one short transaction, rows locked in the fixed order
+ * quota -> product: the quota row is locked and the reservation computed
+ * by rule O3 (min(unit subsidy, cap - occupied)), the guarded UPDATE adds
+ * it (occupied + x <= cap), the hot guarded UPDATE takes the unit
+ * (remaining_units > 0), then the order, its event, its audit record and
+ * the idempotency record are inserted. The database, not C, enforces both
+ * limits.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "clock.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "money.h"
+#include "ordering.h"
+#include "orders.h"
+#include "rules.h"
+
+#define IDEM_STALE_SECONDS 60   /* a running key older than this is abandoned */
+
+#define TX_SOLD_OUT        (DB_APP + 1)
+#define TX_QUOTA_EXHAUSTED (DB_APP + 2)
+
+/* What an enterprise and a product are, read before the transaction. */
+struct order_ctx {
+	struct req *r;
+	int64_t     enterprise_id;
+	int         tier;
+	int64_t     product_id;
+	int64_t     provider_id;
+	char        product_name[256];
+	int64_t     voucher_price;
+	int64_t     unit_subsidy;
+	int64_t     validity_days;
+	int         year;
+	const char *idem_key;
+	/* out */
+	int64_t     order_id;
+	int64_t     reserved;
+	char       *reply;          /* the 201 body, malloc'd */
+};
+
+/* E1-E5 (O1): 0 when eligible, else writes 403 not_eligible and -1. */
+static int
+check_eligible_or_403(struct req *r, int64_t enterprise_id, int *tier)
+{
+	struct db_res *res = NULL;
+	struct rule_enterprise_facts f;
+	const char *why;
+	static const char *const why_text[] = {
+		"E1", "注册地不在北京市的企业不在服务券补贴范围内",
+		"E2", "非企业单位不在服务券补贴范围内",
+		"E3", "未通过中小微企业划型认证（大型企业不适用）",
+		"E4", "企业存在严重失信记录或被列入失信被执行人名单",
+		"E5", "企业因违规被取消领券资格，期限未满",
+	};
+	int rc = db_query(r->db, STMT_ENTERPRISE_FACTS,
+	    (struct db_param[]){ DB_I64(enterprise_id) }, 1, &res);
+
+	if (rc != DB_OK) {
+		db_res_free(res);
+		http_db_error(r, rc == DB_NOTFOUND ? DB_ERROR : rc);
+		return -1;
+	}
+	memset(&f, 0, sizeof(f));
+	*tier = rule_tier_parse(db_str(res, 0, 2));
+	f.size_class = db_isnull(res, 0, 3) ? -1 :
+	    rule_size_parse(db_str(res, 0, 3));
+	f.beijing_registered = db_i64(res, 0, 4) != 0;
+	f.is_enterprise = db_i64(res, 0, 5) != 0;
+	f.credit_flagged = db_i64(res, 0, 6) != 0;
+	f.barred_until = db_isnull(res, 0, 7) ? 0 : (time_t)db_i64(res, 0, 7);
+	db_res_free(res);
+	if ((why = rule_enterprise_ineligible(&f, r->now)) == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(why_text) / sizeof(why_text[0]); i += 2)
+		if (strcmp(why, why_text[i]) == 0) {
+			json_t *e = json_pack("{s:s,s:s,s:s}", "code", "not_eligible",
+			    "message", why_text[i + 1], "rule", why);
+
+			http_json(r, 403, json_pack("{s:o}", "error", e));
+			return -1;
+		}
+	http_error(r, 403, "not_eligible", NULL, "企业不符合用券条件（%s）", why);
+	return -1;
+}
+
+/* O2: loads the product into c; writes 404/409 and returns -1 when it
+ * cannot be ordered now. */
+static int
+load_product_or_4xx(struct req *r, int64_t product_id, struct order_ctx *c)
+{
+	struct db_res *res = NULL;
+	int rc = db_query(r->db, STMT_PRODUCT_FOR_ORDER, (struct db_param[]){
+	    g_config.round > 0 ? DB_I64(g_config.round) : DB_NULLP,
+	    DB_I64(product_id) }, 2, &res);
+
+	if (rc == DB_NOTFOUND) {
+		db_res_free(res);
+		http_error(r, 404, "product_not_found", "product_id",
+		    "产品不存在");
+		return -1;
+	}
+	if (rc != DB_OK) {
+		db_res_free(res);
+		http_db_error(r, rc);
+		return -1;
+	}
+	c->product_id = product_id;
+	c->provider_id = db_i64(res, 0, 1);
+	snprintf(c->product_name, sizeof(c->product_name), "%s",
+	    db_str(res, 0, 2));
+	c->voucher_price = db_i64(res, 0, 3);
+	c->unit_subsidy = db_i64(res, 0, 4);
+	c->validity_days = db_i64(res, 0, 5);
+	if (!db_i64(res, 0, 6) || !db_i64(res, 0, 7)) {
+		db_res_free(res);
+		http_error(r, 409, "product_unavailable", "product_id",
+		    "该产品未上架或不属于本年度服务券产品（规则 O2）");
+		return -1;
+	}
+	if (!db_isnull(res, 0, 9) && db_i64(res, 0, 9) > r->now) {
+		db_res_free(res);
+		http_error(r, 409, "product_unavailable", "product_id",
+		    "该产品的服务机构已被取消资格（规则 V2）");
+		return -1;
+	}
+	db_res_free(res);
+	return 0;
+}
+
+/* A new order number: SV + Shanghai date + 10 random digits. */
+static int
+order_number(time_t now, char out[32])
+{
+	unsigned char b[8];
+	uint64_t v = 0;
+	int y, m, d;
+
+	if (RAND_bytes(b, sizeof(b)) != 1)
+		return -1;
+	for (size_t i = 0; i < sizeof(b); i++)
+		v = (v << 8) | b[i];
+	clock_shanghai_date(now, &y, &m, &d);
+	snprintf(out, 32, "SV%04d%02d%02d%010llu", y, m, d,
+	    (unsigned long long)(v % 10000000000ULL));
+	return 0;
+}
+
+static int
+place_tx(struct db *db, void *arg)
+{
+	struct order_ctx *c = arg;
+	struct req *r = c->r;
+	struct actor a = actor_of(r);
+	struct db_res *res = NULL;
+	char order_no[32];
+	uint64_t id = 0;
+	json_t *view = NULL;
+	int rc;
+
+	free(c->reply);
+	c->reply = NULL;
+	c->order_id = 0;
+	/* 1. the quota row, locked: O3's reservation */
+	rc = db_query(db, STMT_QUOTA_LOCK, (struct db_param[]){
+	    DB_I64(c->enterprise_id), DB_I64(c->year) }, 2, &res);
+	if (rc != DB_OK) {
+		db_res_free(res);
+		return rc == DB_NOTFOUND ? DB_ERROR : rc;
+	}
+	c->reserved = rule_reservation(c->unit_subsidy, db_i64(res, 0, 0),
+	    db_i64(res, 0, 1));
+	db_res_free(res);
+	if (c->reserved <= 0 && c->unit_subsidy > 0)
+		return TX_QUOTA_EXHAUSTED;
+	if (c->reserved < 0)
+		return DB_ERROR;
+	if (c->reserved > 0) {
+		rc = db_dml(db, STMT_QUOTA_RESERVE, (struct db_param[]){
+		    DB_I64(c->reserved), DB_I64(c->enterprise_id),
+		    DB_I64(c->year), DB_I64(c->reserved) }, 4, NULL);
+		if (rc != DB_OK)
+			return rc == DB_NOTFOUND ? TX_QUOTA_EXHAUSTED : rc;
+	}
+	/* 2. the unit: the hot guarded UPDATE (P5) */
+	rc = db_dml(db, STMT_PRODUCT_TAKE_UNIT,
+	    (struct db_param[]){ DB_I64(c->product_id) }, 1, NULL);
+	if (rc != DB_OK)
+		return rc == DB_NOTFOUND ? TX_SOLD_OUT : rc;
+	/* 3. the order (O4 deadline, O6 validity), its event and audit */
+	if (order_number(r->now, order_no) < 0)
+		return DB_ERROR;
+	rc = db_dml(db, STMT_ORDER_INSERT, (struct db_param[]){
+	    DB_STR(order_no), DB_I64(c->enterprise_id), DB_I64(c->product_id),
+	    DB_I64(c->provider_id), DB_I64(c->year), DB_STR(c->product_name),
+	    DB_I64(c->voucher_price), DB_I64(c->validity_days),
+	    DB_I64(c->unit_subsidy), DB_I64(c->reserved), DB_TIME(r->now),
+	    DB_TIME(rule_accept_deadline(r->now)),
+	    DB_TIME(rule_valid_until(r->now, c->validity_days)),
+	    DB_TIME(r->now) }, 14, &id);
+	if (rc == DB_CONFLICT)
+		return DB_RETRY;	/* order number taken: draw another */
+	if (rc != DB_OK)
+		return rc;
+	c->order_id = (int64_t)id;
+	if ((rc = order_event(db, &a, c->order_id, NULL, "pending",
+	    "企业下单（规则 O3）")) != DB_OK)
+		return rc;
+	if ((view = order_view(db, c->order_id, r->now, &rc)) == NULL)
+		return rc;
+	if ((rc = audit_record(db, &a, "order.create", "order", c->order_id,
+	    NULL, view)) != DB_OK) {
+		json_decref(view);
+		return rc;
+	}
+	c->reply = json_dumps(view, JSON_COMPACT);
+	json_decref(view);
+	/* 4. the idempotency record completes with the order, atomically */
+	return db_dml(db, STMT_IDEM_DONE, (struct db_param[]){ DB_I64(201),
+	    DB_STR(c->reply), DB_TIME(r->now), DB_I64(r->sess.account_id),
+	    DB_STR(c->idem_key) }, 5, NULL);
+}
+
+/* Idempotency-Key: 1-128 printable ASCII characters. */
+static const char *
+idem_key_or_400(struct req *r)
+{
+	const char *k = req_param(r, "HTTP_IDEMPOTENCY_KEY");
+	size_t n;
+
+	if (k == NULL || *k == '\0') {
+		http_error(r, 400, "missing_idempotency_key", "Idempotency-Key",
+		    "下单请求必须带 Idempotency-Key 请求头");
+		return NULL;
+	}
+	n = strlen(k);
+	for (size_t i = 0; i < n; i++)
+		if (!isprint((unsigned char)k[i]))
+			n = 0;
+	if (n == 0 || n > 128) {
+		http_error(r, 400, "invalid_idempotency_key", "Idempotency-Key",
+		    "Idempotency-Key 须为 1 到 128 个可打印 ASCII 字符");
+		return NULL;
+	}
+	return k;
+}
+
+/*
+ * Claims the key. Returns 1 when this request owns it and must run, 0
+ * when the reply has been written (a replay, 409 in progress, 422 reuse
+ * with another body), or -1 after a database error reply.
+ */
+static int
+idem_claim(struct req *r, const char *key, const unsigned char hash[32])
+{
+	struct db_res *res = NULL;
+	int64_t acct = r->sess.account_id;
+	int rc;
+
+	rc = db_dml(r->db, STMT_IDEM_INSERT, (struct db_param[]){ DB_I64(acct),
+	    DB_STR(key), DB_BLOB(hash, 32), DB_TIME(r->now) }, 4, NULL);
+	if (rc == DB_OK)
+		return 1;
+	if (rc != DB_CONFLICT) {
+		http_db_error(r, rc);
+		return -1;
+	}
+	rc = db_query(r->db, STMT_IDEM_GET, (struct db_param[]){ DB_I64(acct),
+	    DB_STR(key) }, 2, &res);
+	if (rc == DB_NOTFOUND) {	/* deleted meanwhile: try once more */
+		db_res_free(res);
+		rc = db_dml(r->db, STMT_IDEM_INSERT, (struct db_param[]){
+		    DB_I64(acct), DB_STR(key), DB_BLOB(hash, 32),
+		    DB_TIME(r->now) }, 4, NULL);
+		if (rc == DB_OK)
+			return 1;
+		http_error(r, 409, "request_in_progress", "Idempotency-Key",
+		    "相同 Idempotency-Key 的请求正在处理中");
+		return 0;
+	}
+	if (rc != DB_OK) {
+		db_res_free(res);
+		http_db_error(r, rc);
+		return -1;
+	}
+	if (db_val(res, 0, 0)->len != 32 ||
+	    memcmp(db_str(res, 0, 0), hash, 32) != 0) {
+		db_res_free(res);
+		http_error(r, 422, "idempotency_key_reused", "Idempotency-Key",
+		    "该 Idempotency-Key 已用于内容不同的请求");
+		return 0;
+	}
+	if (strcmp(db_str(res, 0, 1), "done") == 0) {
+		const char *body = db_str(res, 0, 3);
+
+		http_body(r, (int)db_i64(res, 0, 2),
+		    "application/json; charset=utf-8", body ? body : "",
+		    body ? strlen(body) : 0);
+		http_header(r, "Idempotent-Replayed", "true");
+		db_res_free(res);
+		return 0;
+	}
+	db_res_free(res);
+	/* running: in flight elsewhere, unless its worker died long ago */
+	rc = db_dml(r->db, STMT_IDEM_TAKEOVER, (struct db_param[]){
+	    DB_BLOB(hash, 32), DB_TIME(r->now), DB_I64(acct), DB_STR(key),
+	    DB_TIME(r->now - IDEM_STALE_SECONDS) }, 5, NULL);
+	if (rc == DB_OK)
+		return 1;
+	http_error(r, 409, "request_in_progress", "Idempotency-Key",
+	    "相同 Idempotency-Key 的请求正在处理中");
+	return 0;
+}
+
+/* Records the final reply of a refused request (4xx) under its key, or
+ * forgets the key after a failure (5xx) so that the client may retry. */
+static void
+idem_finish(struct req *r, const char *key)
+{
+	if (r->status >= 500)
+		db_dml(r->db, STMT_IDEM_DELETE, (struct db_param[]){
+		    DB_I64(r->sess.account_id), DB_STR(key) }, 2, NULL);
+	else
+		db_dml(r->db, STMT_IDEM_DONE, (struct db_param[]){
+		    DB_I64(r->status), DB_STR(r->out.p ? r->out.p : ""),
+		    DB_TIME(r->now), DB_I64(r->sess.account_id), DB_STR(key) },
+		    5, NULL);
+}
+
+static const struct field order_fields[] = {
+	{ "product_id", FIELD_ID, true, 0, 0, NULL },
+};
+
+/* Ensures this year's quota row exists with the tier's cap (E7). */
+static int
+quota_ensure(struct req *r, int64_t enterprise_id, int year, int tier)
+{
+	return db_dml(r->db, STMT_QUOTA_ENSURE, (struct db_param[]){
+	    DB_I64(enterprise_id), DB_I64(year),
+	    DB_I64(rule_tier_cap((enum rule_tier)tier)) }, 3, NULL) ==
+	    DB_ERROR ? DB_ERROR : DB_OK;
+}
+
+/* Runs the order transaction, sweeping due orders (O4/O6) of the product
+ * or the enterprise once if it is refused for want of units or quota. */
+static int
+place(struct order_ctx *c)
+{
+	struct req *r = c->r;
+	int rc, swept;
+
+	for (int attempt = 0; ; attempt++) {
+		rc = db_tx(r->db, place_tx, c);
+		if (attempt > 0 || (rc != TX_SOLD_OUT && rc != TX_QUOTA_EXHAUSTED))
+			return rc;
+		swept = rc == TX_SOLD_OUT ?
+		    order_sweep_product(r->db, c->product_id, r->now, r->rid) :
+		    order_sweep_enterprise(r->db, c->enterprise_id, c->year,
+		    r->now, r->rid);
+		if (swept <= 0)
+			return rc;
+	}
+}
+
+/*
+ * POST /api/orders {product_id}, header Idempotency-Key.
+ * 201 the order {id, order_no, status, product_id, reserved, ordered_at,
+ * accept_deadline, valid_until, …}; 409 sold_out / quota_exhausted /
+ * product_unavailable; 403 not_eligible {rule: E1..E5}; 400 missing key;
+ * 422 the key reused with another body; 409 request_in_progress; a
+ * finished key replays the first reply byte for byte.
+ */
+int
+order_create(struct req *r)
+{
+	struct order_ctx c;
+	struct field_value v[1];
+	unsigned char hash[32];
+	unsigned int hl = sizeof(hash);
+	const char *key;
+	json_t *body;
+	char *canon;
+	int rc;
+
+	if ((key = idem_key_or_400(r)) == NULL ||
+	    (body = req_json_or_4xx(r)) == NULL ||
+	    req_fields_or_400(r, body, order_fields, 1, v) < 0)
+		return r->status;
+	canon = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+	EVP_Digest(canon, strlen(canon), hash, &hl, EVP_sha256(), NULL);
+	free(canon);
+	if ((rc = idem_claim(r, key, hash)) <= 0)
+		return r->status;
+
+	memset(&c, 0, sizeof(c));
+	c.r = r;
+	c.idem_key = key;
+	c.enterprise_id = r->sess.enterprise_id;
+	c.year = clock_shanghai_year(r->now);		/* T1 */
+	if (check_eligible_or_403(r, c.enterprise_id, &c.tier) < 0 ||
+	    load_product_or_4xx(r, v[0].i, &c) < 0)
+		goto refused;
+	if (quota_ensure(r, c.enterprise_id, c.year, c.tier) != DB_OK) {
+		http_db_error(r, DB_ERROR);
+		goto refused;
+	}
+	rc = place(&c);
+	if (rc == DB_OK) {
+		http_body(r, 201, "application/json; charset=utf-8", c.reply,
+		    strlen(c.reply));
+		free(c.reply);
+		return 201;
+	}
+	free(c.reply);
+	if (rc == TX_SOLD_OUT)
+		http_error(r, 409, "sold_out", "product_id",
+		    "该产品的优惠名额已用完（先用先得，规则 P5）");
+	else if (rc == TX_QUOTA_EXHAUSTED)
+		http_error(r, 409, "quota_exhausted", NULL,
+		    "本年度服务券补贴额度已用完（规则 O3）");
+	else
+		http_db_error(r, rc);
+refused:
+	idem_finish(r, key);
+	return r->status;
+}
+
+/*
+ * GET /api/quote?product_id= → what the enterprise would get if it
+ * ordered now: unit subsidy (P4), reservable against its remaining
+ * allowance (O3), what it pays, and the formula spelled out.
+ */
+int
+quote_get(struct req *r)
+{
+	struct order_ctx c;
+	struct db_res *res = NULL;
+	int64_t pid, cap, occupied, reservable;
+	char buf[512], a[32], b[32], d[32], e[32];
+	int tier, rc;
+	json_t *o;
+
+	if (query_i64_or_400(r, "product_id", 1, INT64_MAX, 0, &pid) < 0)
+		return r->status;
+	if (pid == 0)
+		return http_error(r, 400, "invalid_query", "product_id",
+		    "缺少查询参数 product_id");
+	memset(&c, 0, sizeof(c));
+	c.r = r;
+	if (load_product_or_4xx(r, pid, &c) < 0)
+		return r->status;
+	{
+		/* eligibility is reported, not refused, in a quote */
+		struct db_res *f = NULL;
+
+		rc = db_query(r->db, STMT_ENTERPRISE_FACTS,
+		    (struct db_param[]){ DB_I64(r->sess.enterprise_id) }, 1, &f);
+		if (rc != DB_OK) {
+			db_res_free(f);
+			return http_db_error(r, rc);
+		}
+		tier = rule_tier_parse(db_str(f, 0, 2));
+		db_res_free(f);
+	}
+	c.year = clock_shanghai_year(r->now);
+	rc = db_query(r->db, STMT_QUOTA_EFFECTIVE, (struct db_param[]){
+	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(r->sess.enterprise_id),
+	    DB_I64(c.year) }, 4, &res);
+	if (rc == DB_OK) {
+		cap = db_i64(res, 0, 0);
+		occupied = db_i64(res, 0, 1);
+	} else if (rc == DB_NOTFOUND) {
+		cap = rule_tier_cap((enum rule_tier)tier);
+		occupied = 0;
+	} else {
+		db_res_free(res);
+		return http_db_error(r, rc);
+	}
+	db_res_free(res);
+	reservable = rule_reservation(c.unit_subsidy, cap, occupied);
+	if (reservable < 0)
+		reservable = 0;
+	money_format_yuan(c.voucher_price, a, sizeof(a));
+	money_format_yuan(c.unit_subsidy, b, sizeof(b));
+	money_format_yuan(cap - occupied, d, sizeof(d));
+	money_format_yuan(reservable, e, sizeof(e));
+	snprintf(buf, sizeof(buf), "单位补贴 = min(配券价 %s × 30%%（向下取整到分）,"
+	    " 50000.00) = %s 元；可占用额度 = min(单位补贴 %s, 剩余额度 %s) = %s 元；"
+	    "企业先按配券价签约，签约后补贴 = min(合同额 × 30%%, 50000.00, 已占用额度)",
+	    a, b, b, d, e);
+	o = json_pack("{s:I,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:s}",
+	    "product_id", (json_int_t)pid, "product_name", c.product_name,
+	    "voucher_price", (json_int_t)c.voucher_price,
+	    "unit_subsidy", (json_int_t)c.unit_subsidy,
+	    "quota_cap", (json_int_t)cap,
+	    "quota_available", (json_int_t)(cap - occupied),
+	    "reservable", (json_int_t)reservable,
+	    "enterprise_pays", (json_int_t)(c.voucher_price - reservable),
+	    "validity_days", (json_int_t)c.validity_days,
+	    "can_order", reservable > 0 || c.unit_subsidy == 0,
+	    "formula", buf);
+	return http_json(r, 200, o);
+}

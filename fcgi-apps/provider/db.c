@@ -1,0 +1,35 @@
+/*
+ * db.c - all SQL of the provider program, by statement id (provider.h).
+ */
+#include "provider.h"
+
+const char *const provider_stmts[STMT__MAX] = {
+	/* V2: provider id → barred_until */
+	[STMT_PROVIDER_BARRED] =
+	"SELECT barred_until FROM providers WHERE id = ?",
+	/* O4: now, now, id */
+	[STMT_ORDER_ACCEPTED] =
+	"UPDATE orders SET accepted_at = ?, updated_at = ? WHERE id = ?",
+	/* O8/O9: order, no, signed, start, amount, months, base, subsidy,
+	 * self_paid, now, account */
+	[STMT_CONTRACT_UPSERT] =
+	"INSERT INTO contracts (order_id, contract_no, signed_on,"
+	" service_start_on, amount, period_months, base, subsidy, self_paid,"
+	" recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" ON DUPLICATE KEY UPDATE contract_no = VALUES(contract_no),"
+	" signed_on = VALUES(signed_on),"
+	" service_start_on = VALUES(service_start_on),"
+	" amount = VALUES(amount), period_months = VALUES(period_months),"
+	" base = VALUES(base), subsidy = VALUES(subsidy),"
+	" self_paid = VALUES(self_paid), updated_at = VALUES(recorded_at),"
+	" recorded_by = VALUES(recorded_by)",
+	/* O9: reserved = subsidy, subsidy, now, now, id */
+	[STMT_ORDER_CONTRACTED] =
+	"UPDATE orders SET reserved = ?, subsidy = ?,"
+	" contracted_at = COALESCE(contracted_at, ?), updated_at = ?"
+	" WHERE id = ?",
+	/* O8: id */
+	[STMT_REFERENCE] =
+	"SELECT order_no, ordered_at, product_name, provider_id, status"
+	" FROM orders WHERE id = ?",
+};

@@ -1,0 +1,366 @@
+/*
+ * inbox.c - a provider's orders: the inbox with each 48-hour deadline and
+ * validity end, accept / decline (O4), the contract (O8, O9) and the
+ * order reference block. Another provider's order answers 404.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "db.h"
+#include "db_shared.h"
+#include "money.h"
+#include "orders.h"
+#include "provider.h"
+#include "rules.h"
+
+#define TX_NOT_MINE      (DB_APP + 1)
+#define TX_INVALID_STATE (DB_APP + 2)
+#define TX_BARRED        (DB_APP + 3)
+#define TX_BEFORE_ORDER  (DB_APP + 4)
+#define TX_BAD_CONTRACT  (DB_APP + 5)
+
+int
+inbox_list(struct req *r)
+{
+	const char *status;
+	int64_t page, per_page;
+	json_t *o;
+	int rc;
+
+	if (query_enum_or_400(r, "status", order_statuses, NULL, &status) < 0 ||
+	    query_page_or_400(r, &page, &per_page) < 0)
+		return r->status;
+	o = order_list(r->db, true, r->sess.provider_id, status, page, per_page,
+	    r->now, &rc);
+	if (o == NULL)
+		return http_db_error(r, rc);
+	return http_json(r, 200, o);
+}
+
+static json_t *
+load_mine(struct req *r, int64_t id)
+{
+	int rc;
+	json_t *o = order_view(r->db, id, r->now, &rc);
+
+	if (o == NULL || json_integer_value(json_object_get(o,
+	    "provider_id")) != r->sess.provider_id) {
+		json_decref(o);
+		if (o != NULL || rc == DB_NOTFOUND)
+			http_error(r, 404, "not_found", NULL, "订单不存在");
+		else
+			http_db_error(r, rc);
+		return NULL;
+	}
+	return o;
+}
+
+int
+inbox_get(struct req *r)
+{
+	json_t *o = load_mine(r, r->ids[0]), *ev;
+
+	if (o == NULL)
+		return r->status;
+	if ((ev = order_events_json(r->db, r->ids[0])) == NULL) {
+		json_decref(o);
+		return http_db_error(r, DB_ERROR);
+	}
+	json_object_set_new(o, "events", ev);
+	return http_json(r, 200, o);
+}
+
+struct prov_tx {
+	struct req               *r;
+	const char               *reason;    /* decline                    */
+	const struct field_value *v;         /* contract fields            */
+	char                      state[16]; /* out: refusing state        */
+	bool                      swept;     /* out                        */
+	const char               *bad_field; /* out: TX_BEFORE_ORDER       */
+};
+
+/* V2: true when the provider is barred at now. */
+static int
+provider_barred(struct db *db, int64_t provider_id, time_t now, bool *barred)
+{
+	struct db_res *res = NULL;
+	int rc = db_query(db, STMT_PROVIDER_BARRED,
+	    (struct db_param[]){ DB_I64(provider_id) }, 1, &res);
+
+	*barred = rc == DB_OK && !db_isnull(res, 0, 0) && db_i64(res, 0, 0) > now;
+	db_res_free(res);
+	return rc;
+}
+
+/* Locks the provider's order, applies due O4/O6, and checks it is in one
+ * of the wanted states (NULL-terminated) and the provider is not barred. */
+static int
+lock_mine(struct db *db, struct prov_tx *t, struct order_row *o,
+    const char *const *wanted)
+{
+	struct req *r = t->r;
+	struct actor a = actor_of(r);
+	bool barred;
+	int rc;
+
+	t->swept = false;
+	if ((rc = order_lock(db, r->ids[0], o)) != DB_OK)
+		return rc == DB_NOTFOUND ? TX_NOT_MINE : rc;
+	if (o->provider_id != r->sess.provider_id)
+		return TX_NOT_MINE;
+	rc = order_apply_timeouts(db, &a, o);
+	if (rc < 0 || rc == DB_RETRY)
+		return rc;
+	t->swept = rc == 1;
+	snprintf(t->state, sizeof(t->state), "%s", o->status);
+	for (; *wanted != NULL; wanted++)
+		if (strcmp(o->status, *wanted) == 0)
+			break;
+	if (*wanted == NULL)
+		return t->swept ? DB_OK : TX_INVALID_STATE;
+	if ((rc = provider_barred(db, o->provider_id, r->now, &barred)) != DB_OK)
+		return rc;
+	return barred ? TX_BARRED : DB_OK;
+}
+
+static const char *const only_pending[] = { "pending", NULL };
+
+static int
+accept_tx(struct db *db, void *arg)
+{
+	struct prov_tx *t = arg;
+	struct req *r = t->r;
+	struct actor a = actor_of(r);
+	struct order_row o;
+	int rc;
+
+	if ((rc = lock_mine(db, t, &o, only_pending)) != DB_OK || t->swept)
+		return rc;
+	rc = db_dml(db, STMT_ORDER_ACCEPTED, (struct db_param[]){
+	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id) }, 3, NULL);
+	if (rc == DB_OK)
+		rc = order_transition(db, &a, &o, "accepted",
+		    "服务机构在 48 小时内接单（规则 O4）");
+	return rc;
+}
+
+static int
+decline_tx(struct db *db, void *arg)
+{
+	struct prov_tx *t = arg;
+	struct actor a = actor_of(t->r);
+	struct order_row o;
+	int rc;
+
+	if ((rc = lock_mine(db, t, &o, only_pending)) != DB_OK || t->swept)
+		return rc;
+	return order_close(db, &a, &o, "cancelled", "declined", t->reason, true);
+}
+
+enum { CF_NO, CF_SIGNED, CF_START, CF_AMOUNT, CF_MONTHS, CF__MAX };
+
+static const struct field contract_fields[CF__MAX] = {
+	[CF_NO]     = { "contract_no", FIELD_STRING, true, 1, 64, NULL },
+	[CF_SIGNED] = { "signed_on", FIELD_DATE, true, 0, 0, NULL },
+	[CF_START]  = { "service_start_on", FIELD_DATE, true, 0, 0, NULL },
+	[CF_AMOUNT] = { "amount", FIELD_MONEY, true, 1, MONEY_MAX_FEN, NULL },
+	[CF_MONTHS] = { "period_months", FIELD_INT, true, 1, 120, NULL },
+};
+
+static const char *const contractable[] = { "accepted", "contracted", NULL };
+
+static int
+contract_tx(struct db *db, void *arg)
+{
+	struct prov_tx *t = arg;
+	const struct field_value *v = t->v;
+	struct req *r = t->r;
+	struct actor a = actor_of(r);
+	struct rule_contract_split s;
+	struct order_row o;
+	int y, m, d, rc;
+	long order_day;
+	json_t *after;
+
+	if ((rc = lock_mine(db, t, &o, contractable)) != DB_OK || t->swept)
+		return rc;
+	/* O8: signed and service start on or after the order date (T1) */
+	clock_shanghai_date(o.ordered_at, &y, &m, &d);
+	order_day = clock_days_from_civil(y, m, d);
+	if (clock_days_from_civil(v[CF_SIGNED].y, v[CF_SIGNED].m,
+	    v[CF_SIGNED].d) < order_day) {
+		t->bad_field = "signed_on";
+		return TX_BEFORE_ORDER;
+	}
+	if (clock_days_from_civil(v[CF_START].y, v[CF_START].m,
+	    v[CF_START].d) < order_day) {
+		t->bad_field = "service_start_on";
+		return TX_BEFORE_ORDER;
+	}
+	/* O9: the subsidy, limited by the reservation; the rest released */
+	if (rule_contract_split(v[CF_AMOUNT].i, v[CF_MONTHS].i, o.reserved,
+	    &s) < 0)
+		return TX_BAD_CONTRACT;
+	if (s.released > 0) {
+		rc = db_dml(db, DBS_QUOTA_RELEASE, (struct db_param[]){
+		    DB_I64(s.released), DB_I64(o.enterprise_id), DB_I64(o.year),
+		    DB_I64(s.released) }, 4, NULL);
+		if (rc != DB_OK)
+			return rc == DB_NOTFOUND ? DB_ERROR : rc;
+	}
+	rc = db_dml(db, STMT_CONTRACT_UPSERT, (struct db_param[]){
+	    DB_I64(o.id), DB_STR(v[CF_NO].s),
+	    DB_DATE(v[CF_SIGNED].y, v[CF_SIGNED].m, v[CF_SIGNED].d),
+	    DB_DATE(v[CF_START].y, v[CF_START].m, v[CF_START].d),
+	    DB_I64(v[CF_AMOUNT].i), DB_I64(v[CF_MONTHS].i), DB_I64(s.base),
+	    DB_I64(s.subsidy), DB_I64(s.self_paid), DB_TIME(r->now),
+	    DB_I64(r->sess.account_id) }, 11, NULL);
+	if (rc == DB_NOTFOUND)
+		rc = DB_OK;	/* the same contract recorded again */
+	if (rc == DB_OK)
+		rc = db_dml(db, STMT_ORDER_CONTRACTED, (struct db_param[]){
+		    DB_I64(s.subsidy), DB_I64(s.subsidy), DB_TIME(r->now),
+		    DB_TIME(r->now), DB_I64(o.id) }, 5, NULL);
+	if (rc == DB_NOTFOUND)
+		rc = DB_OK;
+	if (rc != DB_OK)
+		return rc;
+	o.reserved = s.subsidy;
+	if (strcmp(o.status, "accepted") == 0)
+		return order_transition(db, &a, &o, "contracted",
+		    "服务机构录入服务合同（规则 O8、O9）");
+	rc = order_event(db, &a, o.id, o.status, o.status,
+	    "服务机构更正服务合同（规则 O8、O9）");
+	if (rc == DB_OK) {
+		after = json_pack("{s:s,s:I,s:I,s:I}", "contract_no",
+		    v[CF_NO].s, "amount", (json_int_t)v[CF_AMOUNT].i, "subsidy",
+		    (json_int_t)s.subsidy, "self_paid", (json_int_t)s.self_paid);
+		rc = audit_record(db, &a, "contract.update", "order", o.id, NULL,
+		    after);
+		json_decref(after);
+	}
+	return rc;
+}
+
+static int
+run_mine(struct req *r, struct prov_tx *t, db_tx_fn fn)
+{
+	json_t *o;
+	int rc = db_tx(r->db, fn, t);
+
+	switch (rc) {
+	case DB_OK:
+		if (!t->swept)
+			break;
+		/* a due O4/O6 transition closed it first */
+		__attribute__((fallthrough));
+	case TX_INVALID_STATE:
+		return http_error(r, 409, "invalid_state", NULL,
+		    "订单当前状态（%s）不允许此操作", t->state);
+	case TX_NOT_MINE:
+		return http_error(r, 404, "not_found", NULL, "订单不存在");
+	case TX_BARRED:
+		return http_error(r, 403, "provider_barred", NULL,
+		    "服务机构已被取消资格，不能处理订单（规则 V2）");
+	case TX_BEFORE_ORDER:
+		return http_error(r, 422, "contract_before_order", t->bad_field,
+		    "合同签订日期和服务开始日期不得早于企业下单日期（规则 O8）");
+	case TX_BAD_CONTRACT:
+		return http_error(r, 422, "invalid_contract", "amount",
+		    "合同金额或周期无效（规则 O9）");
+	default:
+		return http_db_error(r, rc);
+	}
+	if ((o = load_mine(r, r->ids[0])) == NULL)
+		return r->status;
+	return http_json(r, 200, o);
+}
+
+/* POST /api/provider/orders/{id}/accept → 200 the order (accepted);
+ * 409 invalid_state when not pending or past 48 hours (O4); 403 barred. */
+int
+order_accept(struct req *r)
+{
+	struct prov_tx t = { .r = r };
+
+	return run_mine(r, &t, accept_tx);
+}
+
+/* POST /api/provider/orders/{id}/decline {reason} → 200 the order
+ * (cancelled, declined): its unit and reservation are released (O4). */
+int
+order_decline(struct req *r)
+{
+	static const struct field fields[] = {
+		{ "reason", FIELD_TEXT, true, 1, 500, NULL },
+	};
+	struct prov_tx t = { .r = r };
+	struct field_value v[1];
+	json_t *body;
+
+	if ((body = req_json_or_4xx(r)) == NULL ||
+	    req_fields_or_400(r, body, fields, 1, v) < 0)
+		return r->status;
+	t.reason = v[0].s;
+	return run_mine(r, &t, decline_tx);
+}
+
+/*
+ * PUT /api/provider/orders/{id}/contract {contract_no, signed_on,
+ * service_start_on, amount, period_months} → 200 the order with
+ * contract {base, subsidy, self_paid} by O9; any reservation above the
+ * subsidy is released at once. 422 a date before the order (O8); 409 not
+ * accepted; may be corrected until the claim is submitted.
+ */
+int
+contract_put(struct req *r)
+{
+	struct field_value v[CF__MAX];
+	struct prov_tx t = { .r = r, .v = v };
+	json_t *body;
+
+	if ((body = req_json_or_4xx(r)) == NULL ||
+	    req_fields_or_400(r, body, contract_fields, CF__MAX, v) < 0)
+		return r->status;
+	return run_mine(r, &t, contract_tx);
+}
+
+/*
+ * GET /api/provider/orders/{id}/reference → the block the contract must
+ * list (O8): order number, order time (Asia/Shanghai) and product name.
+ */
+int
+reference_get(struct req *r)
+{
+	struct db_res *res = NULL;
+	char local[32], iso[21], text[768];
+	struct tm tm;
+	time_t t;
+	int rc;
+
+	rc = db_query(r->db, STMT_REFERENCE,
+	    (struct db_param[]){ DB_I64(r->ids[0]) }, 1, &res);
+	if (rc == DB_NOTFOUND || (rc == DB_OK &&
+	    db_i64(res, 0, 3) != r->sess.provider_id)) {
+		db_res_free(res);
+		return http_error(r, 404, "not_found", NULL, "订单不存在");
+	}
+	if (rc != DB_OK) {
+		db_res_free(res);
+		return http_db_error(r, rc);
+	}
+	t = (time_t)db_i64(res, 0, 1);
+	clock_format_iso8601(t, iso);
+	t += CLOCK_SHANGHAI_OFFSET;
+	gmtime_r(&t, &tm);
+	strftime(local, sizeof(local), "%Y-%m-%d %H:%M:%S", &tm);
+	snprintf(text, sizeof(text), "系统订单编号：%s\n系统下单时间：%s\n"
+	    "产品名称：%s", db_str(res, 0, 0), local, db_str(res, 0, 2));
+	rc = http_json(r, 200, json_pack("{s:s,s:s,s:s,s:s,s:s}", "order_no",
+	    db_str(res, 0, 0), "ordered_at", iso, "ordered_at_local", local,
+	    "product_name", db_str(res, 0, 2), "text", text));
+	db_res_free(res);
+	return rc;
+}

@@ -1,0 +1,133 @@
+/*
+ * orders.h - the order state machine of rule O10, shared by every program
+ * that moves an order (ordering, provider, redemption, publicity) and by
+ * the sweeper.
+ *
+ * Locking order, everywhere: the order row, then the enterprise's quota
+ * row, then the product row. Placing an order (which has no order row yet)
+ * takes the quota row, then the product row.
+ *
+ * Time rules hold at every read and write even if the sweeper never ran:
+ * reads compute the effective status in SQL (ORDER_EFFECTIVE_STATUS), and
+ * every write locks the order and first applies a due O4/O6 transition
+ * (order_apply_timeouts).
+ */
+#ifndef VOUCHER_ORDERS_H
+#define VOUCHER_ORDERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "audit.h"
+
+struct db;
+
+/* The status an order has at now: O4 then O6 applied on the stored one.
+ * Two params: now, now. */
+#define ORDER_EFFECTIVE_STATUS(o) \
+	"(CASE WHEN " o ".status = 'pending' AND " o ".accept_deadline <= ?" \
+	" THEN 'cancelled' WHEN " o ".status IN ('accepted', 'contracted')" \
+	" AND " o ".valid_until <= ? THEN 'expired' ELSE " o ".status END)"
+
+/* An order past its O4 deadline or O6 validity, not yet swept. Two
+ * params: now, now. */
+#define ORDER_TIMED_OUT(o) \
+	"((" o ".status = 'pending' AND " o ".accept_deadline <= ?) OR" \
+	" (" o ".status IN ('accepted', 'contracted') AND " o ".valid_until <= ?))"
+
+/* The occupied amount of quota row q at now: what timed-out orders still
+ * hold does not count (O4, O6). Two params: now, now. */
+#define QUOTA_EFFECTIVE_OCCUPIED(q) \
+	"(" q ".occupied - COALESCE((SELECT SUM(oo.reserved) FROM orders oo" \
+	" WHERE oo.enterprise_id = " q ".enterprise_id AND oo.year = " q ".year" \
+	" AND oo.reserved > 0 AND " ORDER_TIMED_OUT("oo") "), 0))"
+
+/* Joins, as `due`, the number of units that timed-out orders still hold
+ * per product (two index ranges; normally empty thanks to the sweeper).
+ * Two params: now, now. Use p.remaining_units + COALESCE(due.n, 0). */
+#define PRODUCT_DUE_UNITS_JOIN(p) \
+	" LEFT JOIN (SELECT d.product_id, COUNT(*) AS n FROM (" \
+	" SELECT product_id FROM orders WHERE status = 'pending'" \
+	" AND accept_deadline <= ? AND unit_held = 1 UNION ALL" \
+	" SELECT product_id FROM orders WHERE status IN ('accepted', 'contracted')" \
+	" AND valid_until <= ? AND unit_held = 1) d GROUP BY d.product_id) due" \
+	" ON due.product_id = " p ".id"
+
+/* The statuses of O10, for validating ?status= filters. */
+extern const char *const order_statuses[];
+
+/* A locked order row (order_lock). */
+struct order_row {
+	int64_t id;
+	char    order_no[40];
+	int64_t enterprise_id;
+	int64_t product_id;
+	int64_t provider_id;
+	int     year;
+	char    status[16];
+	int64_t reserved;        /* what it holds against the cap now       */
+	bool    unit_held;       /* whether it holds a unit of the product  */
+	int64_t unit_subsidy;
+	int64_t subsidy;         /* -1 until the contract (O9)              */
+	time_t  ordered_at;
+	time_t  accept_deadline;
+	time_t  valid_until;
+	time_t  confirmed_at;    /* 0 until C1                              */
+};
+
+/* Locks order id (SELECT … FOR UPDATE) inside a transaction. Returns
+ * DB_OK, DB_NOTFOUND or a DB_* failure. */
+int order_lock(struct db *db, int64_t id, struct order_row *o);
+
+/* The effective status of a locked row at now (O4, O6). Static string. */
+const char *order_effective_status(const struct order_row *o, time_t now);
+
+/* Moves a locked order to a side exit: releases its reservation (O3
+ * accounting) and, when return_unit, its product unit; writes the order
+ * event and the audit record. cancel_reason is 'enterprise', 'declined'
+ * or 'accept_timeout' for to_status "cancelled", else NULL. */
+int order_close(struct db *db, const struct actor *a, struct order_row *o,
+    const char *to_status, const char *cancel_reason, const char *reason,
+    bool return_unit);
+
+/* Moves a locked order along O10 (no release): status, event, audit. */
+int order_transition(struct db *db, const struct actor *a,
+    struct order_row *o, const char *to_status, const char *reason);
+
+/* Writes the order event of a transition (O10). */
+int order_event(struct db *db, const struct actor *a, int64_t order_id,
+    const char *from, const char *to, const char *reason);
+
+/* Applies a due O4 (cancel, unit and reservation released) or O6 (expire,
+ * unit returned) transition to a locked order, as the system. Returns 1
+ * when it changed the order, 0 when nothing was due, or a DB_* failure
+ * (< 0 or DB_RETRY). */
+int order_apply_timeouts(struct db *db, const struct actor *a,
+    struct order_row *o);
+
+/* Sweeps, each order in its own short transaction: every due order of
+ * product id / of an enterprise's year / all due orders (batch at a time
+ * until none is left). Returns the number of orders moved, or -1. */
+int order_sweep_product(struct db *db, int64_t product_id, time_t now,
+    const char *rid);
+int order_sweep_enterprise(struct db *db, int64_t enterprise_id, int year,
+    time_t now, const char *rid);
+int order_sweep_all(struct db *db, time_t now);
+
+/* One order as JSON at now (effective status, contract nested), or NULL
+ * with *rc set (DB_NOTFOUND or a failure). */
+json_t *order_view(struct db *db, int64_t id, time_t now, int *rc);
+
+/* The order's event timeline as a JSON array (NULL on failure). */
+json_t *order_events_json(struct db *db, int64_t id);
+
+/* A page of the orders of an enterprise (by_provider false) or a provider,
+ * filtered by effective status (NULL: all), as {items,total,page,per_page}.
+ * NULL with *rc set on failure. */
+json_t *order_list(struct db *db, bool by_provider, int64_t owner,
+    const char *status, int64_t page, int64_t per_page, time_t now, int *rc);
+
+#endif
