@@ -6,6 +6,7 @@
 #                        foreground; Ctrl-C (or `ops/stack.sh stop`) stops all
 #   ops/stack.sh start   start in the background and return (tests)
 #   ops/stack.sh stop    stop what `run`/`start` started
+#   ops/stack.sh ctl …   run voucherctl (reconcile, sweep) against this stack
 #
 # Environment (defaults in brackets):
 #   VOUCHER_STATE_DIR [./state]     data, sockets, logs (git-ignored)
@@ -79,6 +80,21 @@ start_db() {
 	}
 }
 
+# The database environment of the programs and of voucherctl.
+db_env() {
+	export VOUCHER_DB_SOCKET="$SOCK" VOUCHER_DB_USER=voucher_app \
+	    VOUCHER_DB_PASSWORD="$APP_PASSWORD" VOUCHER_DB_RO_SOCKET="$SOCK" \
+	    VOUCHER_DB_RO_USER=voucher_ro VOUCHER_DB_RO_PASSWORD="$RO_PASSWORD"
+}
+
+# O4/O6 sweeper, every minute (make run only: the tests check that the
+# time rules hold without it).
+start_sweeper() {
+	alive "$RUN/sweeper.pid" && return 0
+	(db_env; exec "$BIN/voucherctl" sweep --every 60) 2>>"$LOG/sweeper.log" &
+	echo $! >"$RUN/sweeper.pid"
+}
+
 start_apps() {
 	chmod 0755 "$STATE"
 	chmod 0750 "$RUN"
@@ -88,16 +104,13 @@ start_apps() {
 		[ -x "$app" ] || continue
 		name=${app##*/voucher-}
 		alive "$RUN/$name.pid" && continue
-		VOUCHER_LISTEN="$RUN/$name.sock" \
-		VOUCHER_SOCKET_GROUP="$WEB_GROUP" \
-		VOUCHER_DB_SOCKET="$SOCK" \
-		VOUCHER_DB_USER=voucher_app \
-		VOUCHER_DB_PASSWORD="$APP_PASSWORD" \
-		VOUCHER_DB_RO_SOCKET="$SOCK" \
-		VOUCHER_DB_RO_USER=voucher_ro \
-		VOUCHER_DB_RO_PASSWORD="$RO_PASSWORD" \
-		VOUCHER_COOKIE_SECURE="${VOUCHER_COOKIE_SECURE:-0}" \
-		    "$app" 2>>"$LOG/$name.log" &
+		(
+			db_env
+			export VOUCHER_LISTEN="$RUN/$name.sock" \
+			    VOUCHER_SOCKET_GROUP="$WEB_GROUP" \
+			    VOUCHER_COOKIE_SECURE="${VOUCHER_COOKIE_SECURE:-0}"
+			exec "$app"
+		) 2>>"$LOG/$name.log" &
 		echo $! >"$RUN/$name.pid"
 	done
 	for app in "$BIN"/voucher-*; do
@@ -198,6 +211,7 @@ run)
 	echo $$ >"$RUN/stack.pid"
 	trap 'trap - INT TERM EXIT; say "stopping…"; stop_all; rm -f "$RUN/stack.pid"; exit 0' INT TERM EXIT
 	start
+	start_sweeper
 	banner
 	while true; do
 		sleep 60 &
@@ -206,6 +220,11 @@ run)
 	;;
 start)
 	start
+	;;
+ctl)
+	shift
+	db_env
+	exec "$BIN/voucherctl" "$@"
 	;;
 stop)
 	if alive "$RUN/stack.pid"; then

@@ -157,3 +157,188 @@ def expect_error(r, status, code=None, field=None):
         assert err.get("code") == code, r
     if field is not None:
         assert err.get("field") == field, r
+
+
+# ---- helpers for the foundation tests ------------------------------------
+
+import datetime  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+
+USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_rng = random.Random()
+_uniq_lock = threading.Lock()
+_uniq_n = [0]
+
+
+def uscc_check_char(first17):
+    """Rule E6 (GB 32100-2015): the check character of 17 characters."""
+    s = sum(USCC_CHARSET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS))
+    return USCC_CHARSET[(31 - s % 31) % 31]
+
+
+def uscc(prefix="91110108"):
+    """A fresh valid unified social credit code (rule E6) starting with
+    prefix (default: a Beijing Haidian enterprise)."""
+    body = prefix + "".join(_rng.choice(USCC_CHARSET)
+                            for _ in range(17 - len(prefix)))
+    return body + uscc_check_char(body)
+
+
+def uscc_bad_check(prefix="91110108"):
+    """A code that is valid except for its check character."""
+    good = uscc(prefix)
+    wrong = USCC_CHARSET[(USCC_CHARSET.index(good[-1]) + 1) % 31]
+    return good[:-1] + wrong
+
+
+def uniq(prefix="t"):
+    """A short unique name for logins and product names of this run."""
+    with _uniq_lock:
+        _uniq_n[0] += 1
+        n = _uniq_n[0]
+    return "%s%d%04d%03d" % (prefix, os.getpid() % 100000,
+                             int(time.time()) % 10000, n)
+
+
+def bureau():
+    return token("bureau")
+
+
+def iso(t):
+    """A Unix time as the clock file's ISO 8601 UTC form."""
+    return datetime.datetime.fromtimestamp(
+        int(t), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(s):
+    return int(datetime.datetime.strptime(
+        s, "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=datetime.timezone.utc).timestamp())
+
+
+def set_clock_at(t):
+    """Rule T2: sets every program's "now" to the Unix time t."""
+    set_clock(iso(t))
+
+
+def enterprise_body(**over):
+    """A valid POST /api/bureau/enterprises body with fresh USCC/login."""
+    login = uniq("e")
+    b = {"name": "北京测试企业" + login + "有限公司", "uscc": uscc(),
+         "tier": "ordinary", "size_class": "small",
+         "beijing_registered": True, "is_enterprise": True,
+         "login": login, "password": "test-pass-2024"}
+    b.update(over)
+    return b
+
+
+def new_enterprise(**over):
+    """Creates an enterprise (and its account) as the bureau. Returns
+    (enterprise json, body sent)."""
+    body = enterprise_body(**over)
+    r = post("/api/bureau/enterprises", body, token=bureau())
+    assert r.status == 201, r
+    return r.json, body
+
+
+def provider_body(**over):
+    login = uniq("p")
+    b = {"name": "北京测试服务机构" + login + "有限公司", "uscc": uscc(),
+         "beijing_registered": True, "established_on": "2015-03-01",
+         "last_year_contracts": 40, "last_year_revenue": 500000000,
+         "login": login, "password": "test-pass-2024"}
+    b.update(over)
+    return b
+
+
+def new_provider(**over):
+    body = provider_body(**over)
+    r = post("/api/bureau/providers", body, token=bureau())
+    assert r.status == 201, r
+    return r.json, body
+
+
+_test_provider = []
+
+
+def test_provider_id():
+    """One provider of this run for the catalog tests (created once)."""
+    with _tokens_lock:
+        if _test_provider:
+            return _test_provider[0]
+    p, _ = new_provider()
+    with _tokens_lock:
+        if not _test_provider:
+            _test_provider.append(p["id"])
+        return _test_provider[0]
+
+
+def product_body(provider_id=None, **over):
+    b = {"provider_id": provider_id or test_provider_id(),
+         "category": "finance", "name": "测试产品" + uniq("x"),
+         "description": "集成测试创建的产品。\n第二行。",
+         "market_price": 1000000, "voucher_price": 800000, "units": 10}
+    b.update(over)
+    return b
+
+
+def new_product(provider_id=None, **over):
+    r = post("/api/bureau/products", product_body(provider_id, **over),
+             token=bureau())
+    assert r.status == 201, r
+    return r.json
+
+
+def cookie_login(login, password=DEMO_PASSWORD):
+    """Logs in; returns (reply, session cookie value from Set-Cookie)."""
+    r = login_reply(login, password)
+    assert r.status == 200, r
+    m = re.match(r"voucher_session=([^;]*)", r.headers.get("set-cookie", ""))
+    assert m, r.headers
+    return r, m.group(1)
+
+
+def wait_for(fn, timeout=3.0, interval=0.1):
+    """Polls fn() until it returns a true value or timeout; returns the
+    last value."""
+    end = time.time() + timeout
+    while True:
+        v = fn()
+        if v or time.time() >= end:
+            return v
+        time.sleep(interval)
+
+
+def programs():
+    """The programs nginx exposes under /_internal/<prog>/ (from the
+    generated nginx.conf; account and catalog when it cannot be read)."""
+    try:
+        with open(os.path.join(STATE, "nginx", "nginx.conf")) as f:
+            m = re.search(r"\^/_internal/\(([a-z|]+)\)/", f.read())
+        if m:
+            return m.group(1).split("|")
+    except OSError:
+        pass
+    return ["account", "catalog"]
+
+
+def audit_actions(entity, entity_id):
+    """The audit_log actions recorded for entity/id, oldest first."""
+    return [row[0] for row in sql(
+        "SELECT action FROM audit_log WHERE entity='%s' AND entity_id=%d "
+        "ORDER BY id" % (entity, int(entity_id)))]
+
+
+def all_products(**query):
+    """Every listed product of the list (all pages) with query filters."""
+    items, page = [], 1
+    while True:
+        q = dict(query, per_page=100, page=page)
+        r = get("/api/products", query=q)
+        assert r.status == 200, r
+        items.extend(r.json["items"])
+        if len(items) >= r.json["total"] or not r.json["items"]:
+            return items, r.json["total"]
+        page += 1

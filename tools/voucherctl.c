@@ -1,0 +1,295 @@
+/*
+ * voucherctl - the operators' command for the voucher database.
+ *
+ *   voucherctl sweep [--every SECONDS]
+ *       Materialises the time rules: orders not accepted within 48 hours
+ *       are cancelled (O4) and vouchers past their validity expire (O6),
+ *       releasing units and reservations. Reads and writes already apply
+ *       both rules on the fly, so the sweep only tidies up; run it every
+ *       minute (cron, a systemd timer, or --every 60).
+ *   voucherctl reconcile [--fix]
+ *       Recomputes every product's taken units and every enterprise's
+ *       yearly occupied amount from the orders and reports any drift
+ *       (exit status 1 when there is some). --fix repairs it, each row
+ *       under its lock.
+ *   voucherctl hash-password
+ *       Reads a password on standard input and prints its stored hash
+ *       (PBKDF2-HMAC-SHA256, for seeding staff accounts).
+ *
+ * It reads the same VOUCHER_DB_* environment as the programs.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <mysql.h>
+
+#include "auth.h"
+#include "clock.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "orders.h"
+
+enum ctl_stmt {
+	STMT_DRIFT_PRODUCTS,
+	STMT_DRIFT_QUOTA,
+	STMT_PRODUCT_LOCK,
+	STMT_PRODUCT_HELD,
+	STMT_PRODUCT_FIX,
+	STMT_QUOTA_LOCK,
+	STMT_QUOTA_SUM,
+	STMT_QUOTA_FIX,
+	STMT__MAX
+};
+
+static const char *const ctl_stmts[STMT__MAX] = {
+	/* products whose taken units differ from the orders holding one */
+	[STMT_DRIFT_PRODUCTS] =
+	"SELECT p.id, p.units_total - p.remaining_units AS taken, p.units_sold,"
+	" COALESCE(h.n, 0) AS held FROM products p LEFT JOIN"
+	" (SELECT product_id, COUNT(*) AS n FROM orders WHERE unit_held = 1"
+	" GROUP BY product_id) h ON h.product_id = p.id"
+	" WHERE p.units_total - p.remaining_units <> COALESCE(h.n, 0)"
+	" OR p.units_sold <> COALESCE(h.n, 0) ORDER BY p.id",
+	/* quota rows whose occupied differs from the orders' reservations */
+	[STMT_DRIFT_QUOTA] =
+	"SELECT q.enterprise_id, q.year, q.occupied, COALESCE(s.total, 0)"
+	" AS reserved FROM enterprise_quota q LEFT JOIN"
+	" (SELECT enterprise_id, year, SUM(reserved) AS total FROM orders"
+	" GROUP BY enterprise_id, year) s"
+	" ON s.enterprise_id = q.enterprise_id AND s.year = q.year"
+	" WHERE q.occupied <> COALESCE(s.total, 0)"
+	" ORDER BY q.enterprise_id, q.year",
+	[STMT_PRODUCT_LOCK] =
+	"SELECT units_total FROM products WHERE id = ? FOR UPDATE",
+	[STMT_PRODUCT_HELD] =
+	"SELECT COUNT(*) FROM orders WHERE product_id = ? AND unit_held = 1",
+	[STMT_PRODUCT_FIX] =
+	"UPDATE products SET remaining_units = GREATEST(units_total - ?, 0),"
+	" units_sold = ? WHERE id = ?",
+	[STMT_QUOTA_LOCK] =
+	"SELECT cap FROM enterprise_quota WHERE enterprise_id = ? AND year = ?"
+	" FOR UPDATE",
+	[STMT_QUOTA_SUM] =
+	"SELECT COALESCE(SUM(reserved), 0) FROM orders"
+	" WHERE enterprise_id = ? AND year = ?",
+	[STMT_QUOTA_FIX] =
+	"UPDATE enterprise_quota SET occupied = ?"
+	" WHERE enterprise_id = ? AND year = ?",
+};
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static int
+cmd_sweep(struct db *db, int every)
+{
+	do {
+		int n = order_sweep_all(db, clock_now());
+
+		if (n < 0) {
+			fprintf(stderr, "voucherctl: sweep failed\n");
+			if (every == 0)
+				return 1;
+		} else if (n > 0 || every == 0) {
+			log_msg(LOG_INFO, NULL, "sweep: %d order(s) moved by "
+			    "O4/O6", n);
+		}
+		for (int i = 0; i < every && !stopping; i++)
+			sleep(1);
+	} while (every > 0 && !stopping);
+	return 0;
+}
+
+struct fix_tx {
+	int64_t id;
+	int     year;
+};
+
+static int
+fix_product_tx(struct db *db, void *arg)
+{
+	struct fix_tx *t = arg;
+	struct db_res *res = NULL;
+	int64_t held;
+	int rc;
+
+	if ((rc = db_query(db, STMT_PRODUCT_LOCK,
+	    (struct db_param[]){ DB_I64(t->id) }, 1, &res)) != DB_OK) {
+		db_res_free(res);
+		return rc;
+	}
+	db_res_free(res);
+	res = NULL;
+	if ((rc = db_query(db, STMT_PRODUCT_HELD,
+	    (struct db_param[]){ DB_I64(t->id) }, 1, &res)) != DB_OK) {
+		db_res_free(res);
+		return rc;
+	}
+	held = db_i64(res, 0, 0);
+	db_res_free(res);
+	rc = db_dml(db, STMT_PRODUCT_FIX, (struct db_param[]){ DB_I64(held),
+	    DB_I64(held), DB_I64(t->id) }, 3, NULL);
+	return rc == DB_NOTFOUND ? DB_OK : rc;
+}
+
+static int
+fix_quota_tx(struct db *db, void *arg)
+{
+	struct fix_tx *t = arg;
+	struct db_res *res = NULL;
+	int64_t sum;
+	int rc;
+
+	if ((rc = db_query(db, STMT_QUOTA_LOCK, (struct db_param[]){
+	    DB_I64(t->id), DB_I64(t->year) }, 2, &res)) != DB_OK) {
+		db_res_free(res);
+		return rc;
+	}
+	db_res_free(res);
+	res = NULL;
+	if ((rc = db_query(db, STMT_QUOTA_SUM, (struct db_param[]){
+	    DB_I64(t->id), DB_I64(t->year) }, 2, &res)) != DB_OK) {
+		db_res_free(res);
+		return rc;
+	}
+	sum = db_i64(res, 0, 0);
+	db_res_free(res);
+	rc = db_dml(db, STMT_QUOTA_FIX, (struct db_param[]){ DB_I64(sum),
+	    DB_I64(t->id), DB_I64(t->year) }, 3, NULL);
+	return rc == DB_NOTFOUND ? DB_OK : rc;
+}
+
+static int
+cmd_reconcile(struct db *db, bool fix)
+{
+	struct db_res *p = NULL, *q = NULL;
+	size_t drift;
+	int rc;
+
+	rc = db_exec(db, STMT_DRIFT_PRODUCTS, NULL, 0, &p, NULL, NULL);
+	if (rc == DB_OK)
+		rc = db_exec(db, STMT_DRIFT_QUOTA, NULL, 0, &q, NULL, NULL);
+	if (rc != DB_OK) {
+		fprintf(stderr, "voucherctl: reconcile query failed\n");
+		db_res_free(p);
+		db_res_free(q);
+		return 2;
+	}
+	for (size_t i = 0; i < p->nrows; i++) {
+		struct fix_tx t = { .id = db_i64(p, i, 0) };
+
+		printf("product %lld: taken %lld, units_sold %lld, orders "
+		    "holding a unit %lld\n", (long long)t.id,
+		    (long long)db_i64(p, i, 1), (long long)db_i64(p, i, 2),
+		    (long long)db_i64(p, i, 3));
+		if (fix && db_tx(db, fix_product_tx, &t) != DB_OK)
+			fprintf(stderr, "product %lld: fix failed\n",
+			    (long long)t.id);
+	}
+	for (size_t i = 0; i < q->nrows; i++) {
+		struct fix_tx t = { .id = db_i64(q, i, 0),
+		    .year = (int)db_i64(q, i, 1) };
+
+		printf("enterprise %lld year %d: occupied %lld, orders reserve "
+		    "%lld\n", (long long)t.id, t.year,
+		    (long long)db_i64(q, i, 2), (long long)db_i64(q, i, 3));
+		if (fix && db_tx(db, fix_quota_tx, &t) != DB_OK)
+			fprintf(stderr, "enterprise %lld: fix failed\n",
+			    (long long)t.id);
+	}
+	drift = p->nrows + q->nrows;
+	printf("reconcile: %zu product(s) and %zu quota row(s) drifted%s\n",
+	    p->nrows, q->nrows, drift && fix ? " (fixed)" : "");
+	db_res_free(p);
+	db_res_free(q);
+	return drift == 0 || fix ? 0 : 1;
+}
+
+static int
+cmd_hash_password(void)
+{
+	char pw[256], hash[AUTH_HASH_MAX];
+	size_t n;
+
+	if (fgets(pw, sizeof(pw), stdin) == NULL)
+		return 1;
+	n = strcspn(pw, "\r\n");
+	pw[n] = '\0';
+	if (n < 10) {
+		fprintf(stderr, "voucherctl: a password has at least 10 "
+		    "characters\n");
+		return 1;
+	}
+	if (auth_password_hash(pw, g_config.pbkdf2_iter, hash,
+	    sizeof(hash)) < 0)
+		return 1;
+	printf("%s\n", hash);
+	return 0;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: voucherctl sweep [--every SECONDS]\n"
+	    "       voucherctl reconcile [--fix]\n"
+	    "       voucherctl hash-password\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct db *db;
+	int rc;
+
+	if (argc < 2) {
+		usage();
+		return 2;
+	}
+	if (config_load("voucherctl") < 0)
+		return 2;
+	log_init("voucherctl", (enum log_level)g_config.log_level);
+	clock_set_file(g_config.clock_file);
+	if (strcmp(argv[1], "hash-password") == 0)
+		return cmd_hash_password();
+	if (mysql_library_init(0, NULL, NULL) != 0)
+		return 1;
+	db = db_open(&g_config.db, ctl_stmts, STMT__MAX);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (strcmp(argv[1], "sweep") == 0) {
+		int every = 0;
+
+		if (argc == 4 && strcmp(argv[2], "--every") == 0)
+			every = atoi(argv[3]);
+		else if (argc != 2) {
+			usage();
+			return 2;
+		}
+		rc = cmd_sweep(db, every > 0 ? every : 0);
+	} else if (strcmp(argv[1], "reconcile") == 0) {
+		bool fix = argc == 3 && strcmp(argv[2], "--fix") == 0;
+
+		if (argc > 3 || (argc == 3 && !fix)) {
+			usage();
+			return 2;
+		}
+		rc = cmd_reconcile(db, fix);
+	} else {
+		usage();
+		rc = 2;
+	}
+	db_close(db);
+	mysql_library_end();
+	return rc;
+}
