@@ -43,12 +43,16 @@ APP_BINS := $(APPS:%=$(BUILD)/bin/voucher-%)
 TOOL_SRC := $(wildcard tools/*.c)
 TOOL_BINS:= $(TOOL_SRC:tools/%.c=$(BUILD)/bin/%)
 
+# Benchmark helpers: the bare C reference client of the ordering bench
+# (the ordering program's own SQL, without HTTP).
+BENCH_BINS := $(BUILD)/bench/order_client
+
 # Unit tests: tests/unit/test_*.c, one binary each.
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all deps run stop test unit bench clean
-all: $(APP_BINS) $(TOOL_BINS) $(UNIT_BINS)
+all: $(APP_BINS) $(TOOL_BINS) $(UNIT_BINS) $(BENCH_BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -76,6 +80,14 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/bench/order_client: $(BUILD)/tests/bench/order_client.o \
+    $(BUILD)/fcgi-apps/ordering/db.o $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/bench/order_client.o: CFLAGS += -Ifcgi-apps/ordering
 
 # Installs the Debian packages that are missing (root), nothing else.
 deps:

@@ -75,7 +75,8 @@ static const char *const db_shared_stmts[-DBS__MIN] = {
 	"UPDATE enterprise_quota SET occupied = occupied - ?"
 	" WHERE enterprise_id = ? AND year = ? AND occupied >= ?",
 	/* DBS_PRODUCT_RETURN_UNIT (-11): product */
-	"UPDATE products SET remaining_units = remaining_units + 1,"
+	"UPDATE products FORCE INDEX (PRIMARY)"
+	" SET remaining_units = remaining_units + 1,"
 	" units_sold = units_sold - 1 WHERE id = ? AND units_sold > 0",
 	/* DBS_ORDERS_DUE_PENDING (-12): now, limit (O4) */
 	"SELECT id FROM orders WHERE status = 'pending' AND accept_deadline <= ?"

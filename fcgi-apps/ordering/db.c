@@ -35,9 +35,12 @@ const char *const ordering_stmts[STMT__MAX] = {
 	[STMT_QUOTA_EFFECTIVE] =
 	"SELECT q.cap, " QUOTA_EFFECTIVE_OCCUPIED("q") " AS occupied"
 	" FROM enterprise_quota q WHERE q.enterprise_id = ? AND q.year = ?",
-	/* O3, P5: the hot guarded UPDATE — never below zero */
+	/* O3, P5: the hot guarded UPDATE — never below zero. Through the
+	 * primary key only: the orders' foreign-key checks hold shared locks
+	 * on the uq_products_id_provider entry, which this must not touch */
 	[STMT_PRODUCT_TAKE_UNIT] =
-	"UPDATE products SET remaining_units = remaining_units - 1,"
+	"UPDATE products FORCE INDEX (PRIMARY)"
+	" SET remaining_units = remaining_units - 1,"
 	" units_sold = units_sold + 1"
 	" WHERE id = ? AND remaining_units > 0 AND listed = 1",
 	[STMT_ORDER_INSERT] =

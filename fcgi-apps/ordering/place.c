@@ -5,10 +5,10 @@
  * One order is one short transaction, rows locked in the fixed order
  * quota -> product: the quota row is locked and the reservation computed
  * by rule O3 (min(unit subsidy, cap - occupied)), the guarded UPDATE adds
- * it (occupied + x <= cap), the hot guarded UPDATE takes the unit
- * (remaining_units > 0), then the order, its event, its audit record and
- * the idempotency record are inserted. The database, not C, enforces both
- * limits.
+ * it (occupied + x <= cap); the order, its event, its audit record and the
+ * idempotency record are written; last, the hot guarded UPDATE takes the
+ * unit (remaining_units > 0), so the popular product's row is locked only
+ * from there to the commit. The database, not C, enforces both limits.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -194,12 +194,7 @@ place_tx(struct db *db, void *arg)
 		if (rc != DB_OK)
 			return rc == DB_NOTFOUND ? TX_QUOTA_EXHAUSTED : rc;
 	}
-	/* 2. the unit: the hot guarded UPDATE (P5) */
-	rc = db_dml(db, STMT_PRODUCT_TAKE_UNIT,
-	    (struct db_param[]){ DB_I64(c->product_id) }, 1, NULL);
-	if (rc != DB_OK)
-		return rc == DB_NOTFOUND ? TX_SOLD_OUT : rc;
-	/* 3. the order (O4 deadline, O6 validity), its event and audit */
+	/* 2. the order (O4 deadline, O6 validity), its event and audit */
 	if (order_number(r->now, order_no) < 0)
 		return DB_ERROR;
 	rc = db_dml(db, STMT_ORDER_INSERT, (struct db_param[]){
@@ -227,10 +222,17 @@ place_tx(struct db *db, void *arg)
 	}
 	c->reply = json_dumps(view, JSON_COMPACT);
 	json_decref(view);
-	/* 4. the idempotency record completes with the order, atomically */
-	return db_dml(db, STMT_IDEM_DONE, (struct db_param[]){ DB_I64(201),
+	/* 3. the idempotency record completes with the order, atomically */
+	rc = db_dml(db, STMT_IDEM_DONE, (struct db_param[]){ DB_I64(201),
 	    DB_STR(c->reply), DB_TIME(r->now), DB_I64(r->sess.account_id),
 	    DB_STR(c->idem_key) }, 5, NULL);
+	if (rc != DB_OK)
+		return rc;
+	/* 4. last, the unit: the hot guarded UPDATE (P5), so that the
+	 * product row is held only from here to the commit */
+	rc = db_dml(db, STMT_PRODUCT_TAKE_UNIT,
+	    (struct db_param[]){ DB_I64(c->product_id) }, 1, NULL);
+	return rc == DB_NOTFOUND ? TX_SOLD_OUT : rc;
 }
 
 /* Idempotency-Key: 1-128 printable ASCII characters. */

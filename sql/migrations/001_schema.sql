@@ -497,8 +497,11 @@ CREATE TABLE orders (
     KEY ix_orders_year (year, status, id),
     CONSTRAINT fk_orders_enterprise FOREIGN KEY (enterprise_id) REFERENCES enterprises (id),
     CONSTRAINT fk_orders_provider   FOREIGN KEY (provider_id)   REFERENCES providers (id),
-    CONSTRAINT fk_orders_product    FOREIGN KEY (product_id)    REFERENCES products (id),
-    -- the order's provider is the product's provider
+    -- the product exists and the order's provider is the product's provider.
+    -- One composite key on purpose: its check locks the secondary index entry
+    -- (uq_products_id_provider), not the product's clustered row that the hot
+    -- guarded UPDATE of remaining_units holds, so the unit can be taken last
+    -- in the order transaction without S->X lock upgrades (O3, P5).
     CONSTRAINT fk_orders_product_provider FOREIGN KEY (product_id, provider_id) REFERENCES products (id, provider_id),
     -- O3: the cap row charged exists
     CONSTRAINT fk_orders_quota FOREIGN KEY (enterprise_id, year) REFERENCES enterprise_quota (enterprise_id, year),
