@@ -26,6 +26,7 @@ RUN=$STATE/run
 LOG=$STATE/log
 SOCK=$RUN/mysql.sock
 APP_PASSWORD=${VOUCHER_DB_PASSWORD:-voucher_app_dev}
+UPLOAD_MAX=${VOUCHER_UPLOAD_MAX:-20971520}
 RO_PASSWORD=${VOUCHER_DB_RO_PASSWORD:-voucher_ro_dev}
 DEMO_PASSWORD=demo-pass-2024
 ME=$(id -un)
@@ -84,7 +85,24 @@ start_db() {
 db_env() {
 	export VOUCHER_DB_SOCKET="$SOCK" VOUCHER_DB_USER=voucher_app \
 	    VOUCHER_DB_PASSWORD="$APP_PASSWORD" VOUCHER_DB_RO_SOCKET="$SOCK" \
-	    VOUCHER_DB_RO_USER=voucher_ro VOUCHER_DB_RO_PASSWORD="$RO_PASSWORD"
+	    VOUCHER_DB_RO_USER=voucher_ro VOUCHER_DB_RO_PASSWORD="$RO_PASSWORD" \
+	    VOUCHER_FILES_DIR="$STATE/files" \
+	    VOUCHER_SIGNING_KEY="$STATE/keys/publicity-ed25519.pem" \
+	    VOUCHER_UPLOAD_MAX="$UPLOAD_MAX"
+}
+
+# Uploaded files (outside the web root; nginx reads them for downloads
+# through X-Accel-Redirect) and the Ed25519 key that signs the publicity
+# lists, made on first start.
+prepare_files() {
+	mkdir -p "$STATE/files" "$STATE/files/tmp" "$STATE/keys"
+	chmod 2750 "$STATE/files"
+	chmod 0700 "$STATE/files/tmp" "$STATE/keys"
+	[ -n "$WEB_GROUP" ] && chgrp "$WEB_GROUP" "$STATE/files"
+	if [ ! -s "$STATE/keys/publicity-ed25519.pem" ]; then
+		(umask 077; openssl genpkey -algorithm ed25519 \
+		    -out "$STATE/keys/publicity-ed25519.pem" 2>/dev/null)
+	fi
 }
 
 # O4/O6 sweeper, every minute (make run only: the tests check that the
@@ -96,6 +114,7 @@ start_sweeper() {
 }
 
 start_apps() {
+	prepare_files
 	chmod 0755 "$STATE"
 	chmod 0750 "$RUN"
 	[ -n "$WEB_GROUP" ] && chgrp "$WEB_GROUP" "$RUN"
@@ -139,7 +158,7 @@ start_nginx() {
 	sed -e "s|@USER_LINE@|$user_line|" \
 	    -e "s|@STATE@|$STATE|g" -e "s|@RUN@|$RUN|g" -e "s|@CONF@|$conf|g" \
 	    -e "s|@HTML@|$ROOT/nginx/html|g" -e "s|@LISTEN@|127.0.0.1:$PORT|" \
-	    -e "s|@ACCESS_LOG@|$access|" \
+	    -e "s|@ACCESS_LOG@|$access|" -e "s|@UPLOAD_MAX@|$UPLOAD_MAX|" \
 	    -e "s|@LOGIN_RATE@|${VOUCHER_LOGIN_RATE:-5r/s}|" \
 	    -e "s|@LOGIN_BURST@|${VOUCHER_LOGIN_BURST:-20}|" \
 	    "$ROOT/nginx/voucher.conf.tmpl" >"$conf/nginx.conf"

@@ -102,6 +102,13 @@ config_load(const char *program)
 		return -1;
 	c->pbkdf2_iter = (int)n;
 
+	c->files_dir = env_str("VOUCHER_FILES_DIR", "/var/lib/voucher/files");
+	c->signing_key = env_str("VOUCHER_SIGNING_KEY", NULL);
+	c->accel_prefix = env_str("VOUCHER_ACCEL_PREFIX", "/_files/");
+	if (env_long("VOUCHER_UPLOAD_MAX", 20L << 20, 1024, 1L << 30, &n) < 0)
+		return -1;
+	c->upload_max = n;
+
 	lvl = log_level_parse(env_str("VOUCHER_LOG_LEVEL", "info"));
 	if (lvl < 0) {
 		fprintf(stderr, "VOUCHER_LOG_LEVEL: debug|info|warn|error\n");

@@ -35,6 +35,13 @@ struct config {
 	bool        cookie_secure;    /* VOUCHER_COOKIE_SECURE (1)           */
 	int         round;            /* VOUCHER_ROUND (0: rounds table)     */
 	int         pbkdf2_iter;      /* VOUCHER_PBKDF2_ITER (600000)        */
+	const char *files_dir;        /* VOUCHER_FILES_DIR: uploads, outside
+	                                 the web root (/var/lib/voucher/files) */
+	long        upload_max;       /* VOUCHER_UPLOAD_MAX (20 MiB), bytes  */
+	const char *signing_key;      /* VOUCHER_SIGNING_KEY: Ed25519 private
+	                                 key PEM of the publicity lists       */
+	const char *accel_prefix;     /* VOUCHER_ACCEL_PREFIX (/_files/):
+	                                 nginx X-Accel-Redirect location     */
 };
 
 /* The one configuration, filled by config_load(). */
