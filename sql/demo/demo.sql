@@ -8,6 +8,11 @@
 --   ent01-ent14 ordinary, ent15-ent18 specialized, ent19-ent20 little giant;
 --   ent21 is credit-flagged (E4) and ent22 is registered outside Beijing (E1):
 --   both must be refused when ordering (O1).
+-- Orders: 72 by ent01..ent20 over the last 40 days, every sold unit one of
+--   them (units_sold = orders holding a unit, occupied = SUM(reserved),
+--   ratings = evaluations: `voucherctl reconcile` finds no drift). ent01 has
+--   one order of each kind; ent07 has used its whole cap (the last
+--   reservation was partial, O3); ent14 has not ordered yet.
 -- Times are relative to UTC_TIMESTAMP() (T1); the round is the current
 -- Asia/Shanghai year, applications open Jan 1 .. end of February (A2).
 
@@ -16,7 +21,17 @@ START TRANSACTION;
 
 SET @now      = UTC_TIMESTAMP();
 SET @today    = DATE(@now + INTERVAL 8 HOUR);            -- Asia/Shanghai date (T1)
-SET @round    = YEAR(UTC_TIMESTAMP() + INTERVAL 8 HOUR);
+SET @round    = YEAR(@now + INTERVAL 8 HOUR);
+
+-- ts(age) = @now - INTERVAL (age * @k DIV @span) SECOND: an age in seconds
+-- before the load. @k = @span normally; early in a year @k shrinks so that
+-- the oldest age stays 10 minutes after Jan 1 00:00 Asia/Shanghai and every
+-- order is of the current round year (order of events kept; only the
+-- closed orders' 48-hour / validity spans and the 7-day publicity period
+-- then look shorter).
+SET @span     = 4115162;                                   -- the oldest age
+SET @k        = LEAST(@span, GREATEST(0, TIMESTAMPDIFF(SECOND,
+                  TIMESTAMP(MAKEDATE(@round, 1)) - INTERVAL 8 HOUR, @now) - 600));
 
 -- the current round (P2, A2): window Jan 1 .. Feb 28/29
 UPDATE rounds SET is_current = 0 WHERE is_current = 1 AND year <> @round;
@@ -74,323 +89,2359 @@ VALUES ('北京律衡法律咨询服务有限公司', '91110101MA0UMRUP3C', 1, 1
     @today - INTERVAL 13 DAY, NULL, 131, 674000000, @now - INTERVAL 1845 HOUR, @now - INTERVAL 1845 HOUR);
 SET @prov08 = LAST_INSERT_ID();
 
--- enterprises (E1-E7)
+-- enterprises (E1-E7) and this year's cap rows: occupied = SUM(reserved) of
+-- the orders below (E7, O3)
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京华信智联科技有限公司', '91110108545186773B', 'ordinary', 'small', 1, 1,
-    0, NULL, @today - INTERVAL 60 DAY, NULL, @now - INTERVAL 876 HOUR, @now - INTERVAL 876 HOUR);
+    0, NULL, @today - INTERVAL 60 DAY, NULL, @now - INTERVAL 1956 HOUR, @now - INTERVAL 1956 HOUR);
 SET @ent01 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent01, @round, 2000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent01, @round, 2000000, 925800);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京青禾餐饮管理有限公司', '91110105MA0A21GJ7J', 'ordinary', 'micro', 1, 1,
-    0, NULL, @today - INTERVAL 39 DAY, NULL, @now - INTERVAL 1430 HOUR, @now - INTERVAL 1430 HOUR);
+    0, NULL, @today - INTERVAL 39 DAY, NULL, @now - INTERVAL 2510 HOUR, @now - INTERVAL 2510 HOUR);
 SET @ent02 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent02, @round, 2000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent02, @round, 2000000, 1165200);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京精诚模具制造有限公司', '911101156198606452', 'ordinary', 'small', 1, 1,
-    0, NULL, @today - INTERVAL 53 DAY, NULL, @now - INTERVAL 1871 HOUR, @now - INTERVAL 1871 HOUR);
+    0, NULL, @today - INTERVAL 53 DAY, NULL, @now - INTERVAL 2951 HOUR, @now - INTERVAL 2951 HOUR);
 SET @ent03 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent03, @round, 2000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent03, @round, 2000000, 1470600);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京绿源环保工程有限公司', '911101126972817885', 'ordinary', 'medium', 1, 1,
-    0, NULL, @today - INTERVAL 43 DAY, NULL, @now - INTERVAL 1700 HOUR, @now - INTERVAL 1700 HOUR);
+    0, NULL, @today - INTERVAL 43 DAY, NULL, @now - INTERVAL 2780 HOUR, @now - INTERVAL 2780 HOUR);
 SET @ent04 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent04, @round, 2000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent04, @round, 2000000, 1155600);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京安泰医疗器械有限公司', '911101147847301230', 'ordinary', 'small', 1, 1,
-    0, NULL, @today - INTERVAL 49 DAY, NULL, @now - INTERVAL 891 HOUR, @now - INTERVAL 891 HOUR);
+    0, NULL, @today - INTERVAL 49 DAY, NULL, @now - INTERVAL 1971 HOUR, @now - INTERVAL 1971 HOUR);
 SET @ent05 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent05, @round, 2000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent05, @round, 2000000, 1339200);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京星河文化传媒有限公司', '91110105MA0GYJXQ13', 'ordinary', 'micro', 1, 1,
-    0, NULL, @today - INTERVAL 52 DAY, NULL, @now - INTERVAL 826 HOUR, @now - INTERVAL 826 HOUR);
+    0, NULL, @today - INTERVAL 52 DAY, NULL, @now - INTERVAL 1906 HOUR, @now - INTERVAL 1906 HOUR);
 SET @ent06 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent06, @round, 2000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent06, @round, 2000000, 738000);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京恒远物流有限公司', '91110113717760779N', 'ordinary', 'medium', 1, 1,
-    0, NULL, @today - INTERVAL 54 DAY, NULL, @now - INTERVAL 524 HOUR, @now - INTERVAL 524 HOUR);
+    0, NULL, @today - INTERVAL 54 DAY, NULL, @now - INTERVAL 1604 HOUR, @now - INTERVAL 1604 HOUR);
 SET @ent07 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent07, @round, 2000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent07, @round, 2000000, 2000000);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京博雅教育科技有限公司', '91110108731873112G', 'ordinary', 'small', 1, 1,
-    0, NULL, @today - INTERVAL 9 DAY, NULL, @now - INTERVAL 1627 HOUR, @now - INTERVAL 1627 HOUR);
+    0, NULL, @today - INTERVAL 9 DAY, NULL, @now - INTERVAL 2707 HOUR, @now - INTERVAL 2707 HOUR);
 SET @ent08 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent08, @round, 2000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent08, @round, 2000000, 1143000);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京新瑞达电子设备有限公司', '91110106650469564H', 'ordinary', 'small', 1, 1,
-    0, NULL, @today - INTERVAL 51 DAY, NULL, @now - INTERVAL 777 HOUR, @now - INTERVAL 777 HOUR);
+    0, NULL, @today - INTERVAL 51 DAY, NULL, @now - INTERVAL 1857 HOUR, @now - INTERVAL 1857 HOUR);
 SET @ent09 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent09, @round, 2000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent09, @round, 2000000, 1476000);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京优品生鲜电子商务有限公司', '91110105691037442K', 'ordinary', 'micro', 1, 1,
-    0, NULL, @today - INTERVAL 31 DAY, NULL, @now - INTERVAL 1910 HOUR, @now - INTERVAL 1910 HOUR);
+    0, NULL, @today - INTERVAL 31 DAY, NULL, @now - INTERVAL 2990 HOUR, @now - INTERVAL 2990 HOUR);
 SET @ent10 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent10, @round, 2000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent10, @round, 2000000, 1155600);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京中和建筑设计咨询有限公司', '91110102MA07TCHJ8H', 'ordinary', 'small', 1, 1,
-    0, NULL, @today - INTERVAL 20 DAY, NULL, @now - INTERVAL 1651 HOUR, @now - INTERVAL 1651 HOUR);
+    0, NULL, @today - INTERVAL 20 DAY, NULL, @now - INTERVAL 2731 HOUR, @now - INTERVAL 2731 HOUR);
 SET @ent11 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent11, @round, 2000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent11, @round, 2000000, 1146600);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京惠民康养服务有限公司', '91110101MA0TG9KP7E', 'ordinary', 'micro', 1, 1,
-    0, NULL, @today - INTERVAL 60 DAY, NULL, @now - INTERVAL 628 HOUR, @now - INTERVAL 628 HOUR);
+    0, NULL, @today - INTERVAL 60 DAY, NULL, @now - INTERVAL 1708 HOUR, @now - INTERVAL 1708 HOUR);
 SET @ent12 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent12, @round, 2000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent12, @round, 2000000, 765000);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京金石精密机械有限公司', '91110111MA018URB51', 'ordinary', 'medium', 1, 1,
-    0, NULL, @today - INTERVAL 38 DAY, NULL, @now - INTERVAL 836 HOUR, @now - INTERVAL 836 HOUR);
+    0, NULL, @today - INTERVAL 38 DAY, NULL, @now - INTERVAL 1916 HOUR, @now - INTERVAL 1916 HOUR);
 SET @ent13 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent13, @round, 2000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent13, @round, 2000000, 1335000);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京云帆软件技术有限公司', '91110108MA0RB6MU3P', 'ordinary', 'micro', 1, 1,
-    0, NULL, @today - INTERVAL 29 DAY, NULL, @now - INTERVAL 988 HOUR, @now - INTERVAL 988 HOUR);
+    0, NULL, @today - INTERVAL 29 DAY, NULL, @now - INTERVAL 2068 HOUR, @now - INTERVAL 2068 HOUR);
 SET @ent14 = LAST_INSERT_ID();
 INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent14, @round, 2000000, 0);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京微纳传感技术有限公司', '91110108MA002XFF6J', 'specialized', 'small', 1, 1,
-    0, NULL, @today - INTERVAL 6 DAY, NULL, @now - INTERVAL 534 HOUR, @now - INTERVAL 534 HOUR);
+    0, NULL, @today - INTERVAL 6 DAY, NULL, @now - INTERVAL 1614 HOUR, @now - INTERVAL 1614 HOUR);
 SET @ent15 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent15, @round, 10000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent15, @round, 10000000, 6825000);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京天工智能装备有限公司', '91110115MA06W2PL3M', 'specialized', 'medium', 1, 1,
-    0, NULL, @today - INTERVAL 8 DAY, NULL, @now - INTERVAL 1626 HOUR, @now - INTERVAL 1626 HOUR);
+    0, NULL, @today - INTERVAL 8 DAY, NULL, @now - INTERVAL 2706 HOUR, @now - INTERVAL 2706 HOUR);
 SET @ent16 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent16, @round, 10000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent16, @round, 10000000, 7217600);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京瑞康生物医药科技有限公司', '91110114MA031L5X4N', 'specialized', 'small', 1, 1,
-    0, NULL, @today - INTERVAL 30 DAY, NULL, @now - INTERVAL 1131 HOUR, @now - INTERVAL 1131 HOUR);
+    0, NULL, @today - INTERVAL 30 DAY, NULL, @now - INTERVAL 2211 HOUR, @now - INTERVAL 2211 HOUR);
 SET @ent17 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent17, @round, 10000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent17, @round, 10000000, 4215600);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京凌云航空材料有限公司', '91110113MA0T7HB32D', 'specialized', 'medium', 1, 1,
-    0, NULL, @today - INTERVAL 54 DAY, NULL, @now - INTERVAL 1230 HOUR, @now - INTERVAL 1230 HOUR);
+    0, NULL, @today - INTERVAL 54 DAY, NULL, @now - INTERVAL 2310 HOUR, @now - INTERVAL 2310 HOUR);
 SET @ent18 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent18, @round, 10000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent18, @round, 10000000, 5794200);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京芯源半导体科技有限公司', '91110108672587297X', 'little_giant', 'medium', 1, 1,
-    0, NULL, @today - INTERVAL 58 DAY, NULL, @now - INTERVAL 1821 HOUR, @now - INTERVAL 1821 HOUR);
+    0, NULL, @today - INTERVAL 58 DAY, NULL, @now - INTERVAL 2901 HOUR, @now - INTERVAL 2901 HOUR);
 SET @ent19 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent19, @round, 20000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent19, @round, 20000000, 13650200);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京北辰时空导航技术有限公司', '91110108MA0YQ7L96H', 'little_giant', 'medium', 1, 1,
-    0, NULL, @today - INTERVAL 46 DAY, NULL, @now - INTERVAL 1102 HOUR, @now - INTERVAL 1102 HOUR);
+    0, NULL, @today - INTERVAL 46 DAY, NULL, @now - INTERVAL 2182 HOUR, @now - INTERVAL 2182 HOUR);
 SET @ent20 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent20, @round, 20000000, 0);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent20, @round, 20000000, 10713200);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京宏利达商贸有限公司', '91110105MA0UN35Q20', 'ordinary', 'small', 1, 1,
-    1, '信用中国（北京）严重负面', @today - INTERVAL 20 DAY, NULL, @now - INTERVAL 641 HOUR, @now - INTERVAL 641 HOUR);
+    1, '信用中国（北京）严重负面', @today - INTERVAL 20 DAY, NULL, @now - INTERVAL 1721 HOUR, @now - INTERVAL 1721 HOUR);
 SET @ent21 = LAST_INSERT_ID();
 INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent21, @round, 2000000, 0);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('天津滨海恒通物流有限公司', '91120116MA0H9E966K', 'ordinary', 'small', 0, 1,
-    0, NULL, @today - INTERVAL 14 DAY, NULL, @now - INTERVAL 618 HOUR, @now - INTERVAL 618 HOUR);
+    0, NULL, @today - INTERVAL 14 DAY, NULL, @now - INTERVAL 1698 HOUR, @now - INTERVAL 1698 HOUR);
 SET @ent22 = LAST_INSERT_ID();
 INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent22, @round, 2000000, 0);
 
 -- accounts: password demo-pass-2024 (DEMO ONLY), PBKDF2-HMAC-SHA256, 600000 iterations
 INSERT INTO accounts (login, password_hash, role, enterprise_id, provider_id, disabled,
     created_at, last_login_at, display_name) VALUES
-    ('ent01', 'pbkdf2_sha256$600000$300740281eb75f07e78247340eea6e47$ada99fd2d2ffd002c3a29fff1a869900fc713787adaf61814e358a17b0e70ea6', 'enterprise', @ent01, NULL, 0, @now - INTERVAL 336 HOUR, NULL, NULL),
-    ('ent02', 'pbkdf2_sha256$600000$7387dd6001509068a3ff3cce1115d7e3$b8375b9da8aa473d9bf84a1f076917820fb7b287e848cb8fbdd4e58abdc8a1cb', 'enterprise', @ent02, NULL, 0, @now - INTERVAL 250 HOUR, NULL, NULL),
-    ('ent03', 'pbkdf2_sha256$600000$dc5c846106024f21b01eac76eee9302f$566ede37a5c4604c1471b9004607b07c88cb4f289f50f2ec2a0427d09621ec71', 'enterprise', @ent03, NULL, 0, @now - INTERVAL 355 HOUR, NULL, NULL),
-    ('ent04', 'pbkdf2_sha256$600000$61b5a9bd6a8648ea71094d7ef65a9b7b$a7839d45119b3eeab81dc0d617fd6ca9ed875a16e8f14204f4c68e737d97e5da', 'enterprise', @ent04, NULL, 0, @now - INTERVAL 435 HOUR, NULL, NULL),
-    ('ent05', 'pbkdf2_sha256$600000$2be9b7033d30d6a2e5c244edc543d893$c21a649e4bebf0009f1cb6431db6603d928f6b96ba04e819a06e3fdd8565eee4', 'enterprise', @ent05, NULL, 0, @now - INTERVAL 465 HOUR, NULL, NULL),
-    ('ent06', 'pbkdf2_sha256$600000$70eb4796a24ce96135e339bc1660f3e4$c7d6e6c662cd6ae8de7ffe819d64a6c2d5059c85fbb14f2dc40c65a472da3ee8', 'enterprise', @ent06, NULL, 0, @now - INTERVAL 248 HOUR, NULL, NULL),
-    ('ent07', 'pbkdf2_sha256$600000$60bf19d65265d358bfb394b1f31d186b$738e82698944a829f90ce3ce563cec13acdeccbb11e9c4679f6b1ade4586c339', 'enterprise', @ent07, NULL, 0, @now - INTERVAL 314 HOUR, NULL, NULL),
-    ('ent08', 'pbkdf2_sha256$600000$65df56083e9e8b54400118962a20a782$b9e7315989411fc2e45b89d0167ffd282714177131d509cf9b02213db312a2f3', 'enterprise', @ent08, NULL, 0, @now - INTERVAL 430 HOUR, NULL, NULL),
-    ('ent09', 'pbkdf2_sha256$600000$6d0eb1636bcde8a06d4d413857238313$75d97b351b23f6d8f4de366a156192fab8683ec9dc777d3355af35d45e4e800b', 'enterprise', @ent09, NULL, 0, @now - INTERVAL 310 HOUR, NULL, NULL),
-    ('ent10', 'pbkdf2_sha256$600000$4829e8e552ab49ecc6857bce995f41a0$e9f6ccf00c97c4a71cdfede78ee8aee8ae1755440e51929a7cf4b76911463e83', 'enterprise', @ent10, NULL, 0, @now - INTERVAL 416 HOUR, NULL, NULL),
-    ('ent11', 'pbkdf2_sha256$600000$131f16f40a400300bc1156546223b581$1444451aa7de8a84c981dbcc7cfc73dd045d2daed486179b3dd756667be58cf4', 'enterprise', @ent11, NULL, 0, @now - INTERVAL 286 HOUR, NULL, NULL),
-    ('ent12', 'pbkdf2_sha256$600000$8f5c537c6cde075a19d6c94e6425cdd0$1118a4f9019ce655fed39b3adf5535db3b8e8f6b744c28d762a2a565489d9bc8', 'enterprise', @ent12, NULL, 0, @now - INTERVAL 410 HOUR, NULL, NULL),
-    ('ent13', 'pbkdf2_sha256$600000$f3c7811b28d2b8f0cf8051c355fe40d8$20639b4dab98a547bcf450099e5e6c7cc9f005bf9612be0e628bf13a73a18fb9', 'enterprise', @ent13, NULL, 0, @now - INTERVAL 283 HOUR, NULL, NULL),
-    ('ent14', 'pbkdf2_sha256$600000$2177c44cf7aa2519891eca67178a2d54$b86d8b718d26abea83b5dafdcadb7497f641481705afe2f292fe900f8284d93e', 'enterprise', @ent14, NULL, 0, @now - INTERVAL 356 HOUR, NULL, NULL),
-    ('ent15', 'pbkdf2_sha256$600000$a2d5228c31cc629ad217bd5b8e10639a$4370f020b64d890a8620958040b72dcc9d6064a958ad23d2593c9e866c86669e', 'enterprise', @ent15, NULL, 0, @now - INTERVAL 416 HOUR, NULL, NULL),
-    ('ent16', 'pbkdf2_sha256$600000$788059a9b2268bec2597d686a07da265$283650902c721c7b0b4a80958599e461916f4bc170d0c9e7c8e0327e15c2988c', 'enterprise', @ent16, NULL, 0, @now - INTERVAL 377 HOUR, NULL, NULL),
-    ('ent17', 'pbkdf2_sha256$600000$bf5473683ca93a4054772e5a0242ff91$6eac14ebd6af334dcc2b1cd0e1db931763087f3c487d3d2b0ec1ac1f954bedd1', 'enterprise', @ent17, NULL, 0, @now - INTERVAL 266 HOUR, NULL, NULL),
-    ('ent18', 'pbkdf2_sha256$600000$91426233d68e658b77d62dadd120f475$9e60ecfc08ef4bfeae5c12fd1f530a4e1d1700b99c618263fe9730b6ba925e3c', 'enterprise', @ent18, NULL, 0, @now - INTERVAL 348 HOUR, NULL, NULL),
-    ('ent19', 'pbkdf2_sha256$600000$9db36d6cd0865443a4cb3fce7d855d9b$e79504784c3032bba09f01ae6abfecbf07e2b95c56fd517723f71e18235f13a3', 'enterprise', @ent19, NULL, 0, @now - INTERVAL 414 HOUR, NULL, NULL),
-    ('ent20', 'pbkdf2_sha256$600000$c7b39c405ce1487bdd9fbfe872331e39$56c72d448dcdd648ac9ab085132ae44e1f2ca0456e037d5430bd5db4ebb59a2f', 'enterprise', @ent20, NULL, 0, @now - INTERVAL 397 HOUR, NULL, NULL),
-    ('ent21', 'pbkdf2_sha256$600000$a8665bea1b4a9e10054a2d27a5b26a82$0802d446a8ed03ef8f3dcf89ea81e44da8822e272099aba15b699c6b5b104c80', 'enterprise', @ent21, NULL, 0, @now - INTERVAL 404 HOUR, NULL, NULL),
-    ('ent22', 'pbkdf2_sha256$600000$2e2ca7ceb219c8bf04df7210976b9095$4163271e1bc0a3a87ea136d93fb42871537e153e29268eb0aea56dc58e436eb3', 'enterprise', @ent22, NULL, 0, @now - INTERVAL 462 HOUR, NULL, NULL),
-    ('prov01', 'pbkdf2_sha256$600000$72b9b238e27b48bfb496a0403382a43d$e3ee45679ee1469ca9fd820bd9c3cdac9740ae34c2ec738493e4de592c07721b', 'provider', NULL, @prov01, 0, @now - INTERVAL 1382 HOUR, NULL, NULL),
-    ('prov02', 'pbkdf2_sha256$600000$d10225793cde9d8d87cf1f055a3a306c$824bdb322c0831d43a3644d1807e342960bad63e9ec81f00334a7eb24953cf79', 'provider', NULL, @prov02, 0, @now - INTERVAL 1364 HOUR, NULL, NULL),
-    ('prov03', 'pbkdf2_sha256$600000$2d596d3938366f5de8b812a9fb92f391$d34545fc016392e0daffc1a36e4ed2d39a366eed721b6a5b966a4ff12b5f9346', 'provider', NULL, @prov03, 0, @now - INTERVAL 1393 HOUR, NULL, NULL),
-    ('prov04', 'pbkdf2_sha256$600000$c6ec2b64e01b33934c57cf7d2cb180cc$b81b1ad19633fbf7a3a4e9eba54fbe2c1d87e5876b4fbe4139e71d098d6c754a', 'provider', NULL, @prov04, 0, @now - INTERVAL 1283 HOUR, NULL, NULL),
-    ('prov05', 'pbkdf2_sha256$600000$327e76c0669c2eb858544ac0ae769158$183627d41197772ae68c9fd3c31ef36347d0d6f8dc4b9fed117a8723a7e522e3', 'provider', NULL, @prov05, 0, @now - INTERVAL 1316 HOUR, NULL, NULL),
-    ('prov06', 'pbkdf2_sha256$600000$6998cfebfd04f10a6735cad55a1886ec$a022ba9af6cdf7cbbf254fe35b1b082fd2edc8dbd262dca27c06fd77777d7f56', 'provider', NULL, @prov06, 0, @now - INTERVAL 1425 HOUR, NULL, NULL),
-    ('prov07', 'pbkdf2_sha256$600000$54c3e15bc67f0a55bc6276ab22ccc402$55afe96af871471209c1428efd0b66812bb5808fd0ac804dfd1fd25b84c9a1a7', 'provider', NULL, @prov07, 0, @now - INTERVAL 1396 HOUR, NULL, NULL),
-    ('prov08', 'pbkdf2_sha256$600000$75092b8899a5f4a4a037ecb42f620357$3d5113b0e6d5f00021854996e9fa98e7351e527eca9bbb71e459b572416ebdfc', 'provider', NULL, @prov08, 0, @now - INTERVAL 1254 HOUR, NULL, NULL),
+    ('ent01', 'pbkdf2_sha256$600000$300740281eb75f07e78247340eea6e47$ada99fd2d2ffd002c3a29fff1a869900fc713787adaf61814e358a17b0e70ea6', 'enterprise', @ent01, NULL, 0, @now - INTERVAL 1536 HOUR, NULL, NULL),
+    ('ent02', 'pbkdf2_sha256$600000$7387dd6001509068a3ff3cce1115d7e3$b8375b9da8aa473d9bf84a1f076917820fb7b287e848cb8fbdd4e58abdc8a1cb', 'enterprise', @ent02, NULL, 0, @now - INTERVAL 1450 HOUR, NULL, NULL),
+    ('ent03', 'pbkdf2_sha256$600000$dc5c846106024f21b01eac76eee9302f$566ede37a5c4604c1471b9004607b07c88cb4f289f50f2ec2a0427d09621ec71', 'enterprise', @ent03, NULL, 0, @now - INTERVAL 1555 HOUR, NULL, NULL),
+    ('ent04', 'pbkdf2_sha256$600000$61b5a9bd6a8648ea71094d7ef65a9b7b$a7839d45119b3eeab81dc0d617fd6ca9ed875a16e8f14204f4c68e737d97e5da', 'enterprise', @ent04, NULL, 0, @now - INTERVAL 1635 HOUR, NULL, NULL),
+    ('ent05', 'pbkdf2_sha256$600000$2be9b7033d30d6a2e5c244edc543d893$c21a649e4bebf0009f1cb6431db6603d928f6b96ba04e819a06e3fdd8565eee4', 'enterprise', @ent05, NULL, 0, @now - INTERVAL 1665 HOUR, NULL, NULL),
+    ('ent06', 'pbkdf2_sha256$600000$70eb4796a24ce96135e339bc1660f3e4$c7d6e6c662cd6ae8de7ffe819d64a6c2d5059c85fbb14f2dc40c65a472da3ee8', 'enterprise', @ent06, NULL, 0, @now - INTERVAL 1448 HOUR, NULL, NULL),
+    ('ent07', 'pbkdf2_sha256$600000$60bf19d65265d358bfb394b1f31d186b$738e82698944a829f90ce3ce563cec13acdeccbb11e9c4679f6b1ade4586c339', 'enterprise', @ent07, NULL, 0, @now - INTERVAL 1514 HOUR, NULL, NULL),
+    ('ent08', 'pbkdf2_sha256$600000$65df56083e9e8b54400118962a20a782$b9e7315989411fc2e45b89d0167ffd282714177131d509cf9b02213db312a2f3', 'enterprise', @ent08, NULL, 0, @now - INTERVAL 1630 HOUR, NULL, NULL),
+    ('ent09', 'pbkdf2_sha256$600000$6d0eb1636bcde8a06d4d413857238313$75d97b351b23f6d8f4de366a156192fab8683ec9dc777d3355af35d45e4e800b', 'enterprise', @ent09, NULL, 0, @now - INTERVAL 1510 HOUR, NULL, NULL),
+    ('ent10', 'pbkdf2_sha256$600000$4829e8e552ab49ecc6857bce995f41a0$e9f6ccf00c97c4a71cdfede78ee8aee8ae1755440e51929a7cf4b76911463e83', 'enterprise', @ent10, NULL, 0, @now - INTERVAL 1616 HOUR, NULL, NULL),
+    ('ent11', 'pbkdf2_sha256$600000$131f16f40a400300bc1156546223b581$1444451aa7de8a84c981dbcc7cfc73dd045d2daed486179b3dd756667be58cf4', 'enterprise', @ent11, NULL, 0, @now - INTERVAL 1486 HOUR, NULL, NULL),
+    ('ent12', 'pbkdf2_sha256$600000$8f5c537c6cde075a19d6c94e6425cdd0$1118a4f9019ce655fed39b3adf5535db3b8e8f6b744c28d762a2a565489d9bc8', 'enterprise', @ent12, NULL, 0, @now - INTERVAL 1610 HOUR, NULL, NULL),
+    ('ent13', 'pbkdf2_sha256$600000$f3c7811b28d2b8f0cf8051c355fe40d8$20639b4dab98a547bcf450099e5e6c7cc9f005bf9612be0e628bf13a73a18fb9', 'enterprise', @ent13, NULL, 0, @now - INTERVAL 1483 HOUR, NULL, NULL),
+    ('ent14', 'pbkdf2_sha256$600000$2177c44cf7aa2519891eca67178a2d54$b86d8b718d26abea83b5dafdcadb7497f641481705afe2f292fe900f8284d93e', 'enterprise', @ent14, NULL, 0, @now - INTERVAL 1556 HOUR, NULL, NULL),
+    ('ent15', 'pbkdf2_sha256$600000$a2d5228c31cc629ad217bd5b8e10639a$4370f020b64d890a8620958040b72dcc9d6064a958ad23d2593c9e866c86669e', 'enterprise', @ent15, NULL, 0, @now - INTERVAL 1616 HOUR, NULL, NULL),
+    ('ent16', 'pbkdf2_sha256$600000$788059a9b2268bec2597d686a07da265$283650902c721c7b0b4a80958599e461916f4bc170d0c9e7c8e0327e15c2988c', 'enterprise', @ent16, NULL, 0, @now - INTERVAL 1577 HOUR, NULL, NULL),
+    ('ent17', 'pbkdf2_sha256$600000$bf5473683ca93a4054772e5a0242ff91$6eac14ebd6af334dcc2b1cd0e1db931763087f3c487d3d2b0ec1ac1f954bedd1', 'enterprise', @ent17, NULL, 0, @now - INTERVAL 1466 HOUR, NULL, NULL),
+    ('ent18', 'pbkdf2_sha256$600000$91426233d68e658b77d62dadd120f475$9e60ecfc08ef4bfeae5c12fd1f530a4e1d1700b99c618263fe9730b6ba925e3c', 'enterprise', @ent18, NULL, 0, @now - INTERVAL 1548 HOUR, NULL, NULL),
+    ('ent19', 'pbkdf2_sha256$600000$9db36d6cd0865443a4cb3fce7d855d9b$e79504784c3032bba09f01ae6abfecbf07e2b95c56fd517723f71e18235f13a3', 'enterprise', @ent19, NULL, 0, @now - INTERVAL 1614 HOUR, NULL, NULL),
+    ('ent20', 'pbkdf2_sha256$600000$c7b39c405ce1487bdd9fbfe872331e39$56c72d448dcdd648ac9ab085132ae44e1f2ca0456e037d5430bd5db4ebb59a2f', 'enterprise', @ent20, NULL, 0, @now - INTERVAL 1597 HOUR, NULL, NULL),
+    ('ent21', 'pbkdf2_sha256$600000$a8665bea1b4a9e10054a2d27a5b26a82$0802d446a8ed03ef8f3dcf89ea81e44da8822e272099aba15b699c6b5b104c80', 'enterprise', @ent21, NULL, 0, @now - INTERVAL 1604 HOUR, NULL, NULL),
+    ('ent22', 'pbkdf2_sha256$600000$2e2ca7ceb219c8bf04df7210976b9095$4163271e1bc0a3a87ea136d93fb42871537e153e29268eb0aea56dc58e436eb3', 'enterprise', @ent22, NULL, 0, @now - INTERVAL 1662 HOUR, NULL, NULL),
+    ('prov01', 'pbkdf2_sha256$600000$72b9b238e27b48bfb496a0403382a43d$e3ee45679ee1469ca9fd820bd9c3cdac9740ae34c2ec738493e4de592c07721b', 'provider', NULL, @prov01, 0, @now - INTERVAL 1622 HOUR, NULL, NULL),
+    ('prov02', 'pbkdf2_sha256$600000$d10225793cde9d8d87cf1f055a3a306c$824bdb322c0831d43a3644d1807e342960bad63e9ec81f00334a7eb24953cf79', 'provider', NULL, @prov02, 0, @now - INTERVAL 1604 HOUR, NULL, NULL),
+    ('prov03', 'pbkdf2_sha256$600000$2d596d3938366f5de8b812a9fb92f391$d34545fc016392e0daffc1a36e4ed2d39a366eed721b6a5b966a4ff12b5f9346', 'provider', NULL, @prov03, 0, @now - INTERVAL 1633 HOUR, NULL, NULL),
+    ('prov04', 'pbkdf2_sha256$600000$c6ec2b64e01b33934c57cf7d2cb180cc$b81b1ad19633fbf7a3a4e9eba54fbe2c1d87e5876b4fbe4139e71d098d6c754a', 'provider', NULL, @prov04, 0, @now - INTERVAL 1523 HOUR, NULL, NULL),
+    ('prov05', 'pbkdf2_sha256$600000$327e76c0669c2eb858544ac0ae769158$183627d41197772ae68c9fd3c31ef36347d0d6f8dc4b9fed117a8723a7e522e3', 'provider', NULL, @prov05, 0, @now - INTERVAL 1556 HOUR, NULL, NULL),
+    ('prov06', 'pbkdf2_sha256$600000$6998cfebfd04f10a6735cad55a1886ec$a022ba9af6cdf7cbbf254fe35b1b082fd2edc8dbd262dca27c06fd77777d7f56', 'provider', NULL, @prov06, 0, @now - INTERVAL 1665 HOUR, NULL, NULL),
+    ('prov07', 'pbkdf2_sha256$600000$54c3e15bc67f0a55bc6276ab22ccc402$55afe96af871471209c1428efd0b66812bb5808fd0ac804dfd1fd25b84c9a1a7', 'provider', NULL, @prov07, 0, @now - INTERVAL 1636 HOUR, NULL, NULL),
+    ('prov08', 'pbkdf2_sha256$600000$75092b8899a5f4a4a037ecb42f620357$3d5113b0e6d5f00021854996e9fa98e7351e527eca9bbb71e459b572416ebdfc', 'provider', NULL, @prov08, 0, @now - INTERVAL 1494 HOUR, NULL, NULL),
     ('reviewer', 'pbkdf2_sha256$600000$0aa4a96324ed1d4a6c21d21139af3e54$87fd22ad3a3cd1be2d56754e600c732df50ea4c9366aa0cc97c030179260663c', 'reviewer', NULL, NULL, 0, @now - INTERVAL 2160 HOUR, NULL, '评审机构（演示）'),
     ('bureau', 'pbkdf2_sha256$600000$c8c3242c42c234b6e722bb1433ec8c5d$ff6bcb8a7b09fc3e4282a0118f1f6b71b7b414ca2d88d25e65d37e046dbc8e79', 'bureau', NULL, NULL, 0, @now - INTERVAL 2160 HOUR, NULL, '北京市经济和信息化局（演示）');
+SET @acc_ent01 = (SELECT id FROM accounts WHERE login = 'ent01');
+SET @acc_ent02 = (SELECT id FROM accounts WHERE login = 'ent02');
+SET @acc_ent03 = (SELECT id FROM accounts WHERE login = 'ent03');
+SET @acc_ent04 = (SELECT id FROM accounts WHERE login = 'ent04');
+SET @acc_ent05 = (SELECT id FROM accounts WHERE login = 'ent05');
+SET @acc_ent06 = (SELECT id FROM accounts WHERE login = 'ent06');
+SET @acc_ent07 = (SELECT id FROM accounts WHERE login = 'ent07');
+SET @acc_ent08 = (SELECT id FROM accounts WHERE login = 'ent08');
+SET @acc_ent09 = (SELECT id FROM accounts WHERE login = 'ent09');
+SET @acc_ent10 = (SELECT id FROM accounts WHERE login = 'ent10');
+SET @acc_ent11 = (SELECT id FROM accounts WHERE login = 'ent11');
+SET @acc_ent12 = (SELECT id FROM accounts WHERE login = 'ent12');
+SET @acc_ent13 = (SELECT id FROM accounts WHERE login = 'ent13');
+SET @acc_ent14 = (SELECT id FROM accounts WHERE login = 'ent14');
+SET @acc_ent15 = (SELECT id FROM accounts WHERE login = 'ent15');
+SET @acc_ent16 = (SELECT id FROM accounts WHERE login = 'ent16');
+SET @acc_ent17 = (SELECT id FROM accounts WHERE login = 'ent17');
+SET @acc_ent18 = (SELECT id FROM accounts WHERE login = 'ent18');
+SET @acc_ent19 = (SELECT id FROM accounts WHERE login = 'ent19');
+SET @acc_ent20 = (SELECT id FROM accounts WHERE login = 'ent20');
+SET @acc_ent21 = (SELECT id FROM accounts WHERE login = 'ent21');
+SET @acc_ent22 = (SELECT id FROM accounts WHERE login = 'ent22');
+SET @acc_prov01 = (SELECT id FROM accounts WHERE login = 'prov01');
+SET @acc_prov02 = (SELECT id FROM accounts WHERE login = 'prov02');
+SET @acc_prov03 = (SELECT id FROM accounts WHERE login = 'prov03');
+SET @acc_prov04 = (SELECT id FROM accounts WHERE login = 'prov04');
+SET @acc_prov05 = (SELECT id FROM accounts WHERE login = 'prov05');
+SET @acc_prov06 = (SELECT id FROM accounts WHERE login = 'prov06');
+SET @acc_prov07 = (SELECT id FROM accounts WHERE login = 'prov07');
+SET @acc_prov08 = (SELECT id FROM accounts WHERE login = 'prov08');
+SET @acc_reviewer = (SELECT id FROM accounts WHERE login = 'reviewer');
+SET @acc_bureau = (SELECT id FROM accounts WHERE login = 'bureau');
 
--- products of the current round (P1-P6), 4 per category
+-- products of the current round (P1-P6), 4 per category, listed before the
+-- first order: units_sold = the orders below holding a unit (P5), ratings =
+-- their evaluations (C1)
 INSERT INTO products (round_year, provider_id, category, name, description, market_price,
     voucher_price, unit_subsidy, units_total, remaining_units, units_sold, validity_days,
     listed, rating_sum, rating_count, application_id, created_at, updated_at) VALUES
     (@round, @prov01, 'digital', '企业数字化转型诊断服务',
      '围绕研发、生产、供应链、营销和管理五个环节，由专家团队驻场调研3至5天，评估企业数字化、网络化、智能化水平，出具诊断报告和分阶段转型路线图，并提供一次高层解读会。',
-     6800000, 5100000, 1530000, 60, 52, 8, 30, 1, 82, 18, NULL, @now - INTERVAL 778 HOUR, @now - INTERVAL 728 HOUR),
+     6800000, 5100000, 1530000, 60, 58, 2, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (3555654 * @k DIV @span) SECOND, @now - INTERVAL (3371029 * @k DIV @span) SECOND),
     (@round, @prov01, 'digital', '智能制造能力成熟度评估（GB/T 39116）',
      '依据GB/T 39116《智能制造能力成熟度模型》开展对标评估，覆盖人员、技术、资源、制造四大能力要素，给出成熟度等级、差距分析和改进建议，可作为后续申报智能工厂的基础材料。',
-     12000000, 9360000, 2808000, 30, 30, 0, 45, 1, 0, 0, NULL, @now - INTERVAL 953 HOUR, @now - INTERVAL 920 HOUR),
+     12000000, 9360000, 2808000, 30, 29, 1, 45, 1, 0, 0, NULL,
+     @now - INTERVAL (4054953 * @k DIV @span) SECOND, @now - INTERVAL (3893718 * @k DIV @span) SECOND),
     (@round, @prov01, 'digital', '数据资产盘点与数据治理咨询',
      '梳理企业业务系统和数据资源，建立数据资产目录、数据标准和质量规则，设计数据治理组织与流程，交付数据治理规划方案和数据资产清单。',
-     15000000, 11250000, 3375000, 20, 20, 0, 30, 1, 0, 0, NULL, @now - INTERVAL 83 HOUR, @now - INTERVAL 23 HOUR),
+     15000000, 11250000, 3375000, 20, 19, 1, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (4076515 * @k DIV @span) SECOND, @now - INTERVAL (4031369 * @k DIV @span) SECOND),
     (@round, @prov02, 'digital', '中小企业数字化办公整体解决方案',
      '为50人以内企业部署协同办公、在线审批、考勤和文档管理平台，完成组织架构导入、流程配置和全员培训，含一年运维支持。',
-     3600000, 2520000, 756000, 100, 100, 0, 30, 1, 40, 9, NULL, @now - INTERVAL 210 HOUR, @now - INTERVAL 151 HOUR),
+     3600000, 2520000, 756000, 100, 100, 0, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (3998419 * @k DIV @span) SECOND, @now - INTERVAL (3963843 * @k DIV @span) SECOND),
     (@round, @prov02, 'cloud', '中小企业上云基础套餐',
      '提供一年期云服务器（4核8G）、对象存储500GB、云数据库和自动备份，完成现有业务系统迁移上云和安全基线配置，7×24小时技术支持。',
-     2400000, 1800000, 540000, 200, 163, 37, 30, 1, 166, 36, NULL, @now - INTERVAL 225 HOUR, @now - INTERVAL 190 HOUR),
+     2400000, 1800000, 540000, 200, 196, 4, 30, 1, 39, 9, NULL,
+     @now - INTERVAL (3922283 * @k DIV @span) SECOND, @now - INTERVAL (3728817 * @k DIV @span) SECOND),
     (@round, @prov02, 'cloud', '研发设计上云迁移服务',
      '将CAD/CAE等研发设计软件和图纸数据迁移至云端，部署云桌面和协同设计环境，实现研发数据集中管理、异地协同和权限控制。',
-     8600000, 6708000, 2012400, 40, 40, 0, 30, 1, 0, 0, NULL, @now - INTERVAL 419 HOUR, @now - INTERVAL 386 HOUR),
+     8600000, 6708000, 2012400, 40, 40, 0, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (3894565 * @k DIV @span) SECOND, @now - INTERVAL (3644663 * @k DIV @span) SECOND),
     (@round, @prov02, 'cloud', '生产制造工业互联网平台接入服务',
      '对关键生产设备进行数据采集改造，接入工业互联网平台，实现设备状态监控、产量统计和能耗分析看板，交付平台账号和一年服务。',
-     15800000, 12008000, 3602400, 25, 25, 0, 45, 1, 0, 0, NULL, @now - INTERVAL 715 HOUR, @now - INTERVAL 713 HOUR),
+     15800000, 12008000, 3602400, 25, 25, 0, 45, 1, 0, 0, NULL,
+     @now - INTERVAL (4051444 * @k DIV @span) SECOND, @now - INTERVAL (3905403 * @k DIV @span) SECOND),
     (@round, @prov01, 'cloud', '云上安全等保二级合规套餐',
      '面向已上云企业，提供差距评估、云上安全产品配置、安全管理制度编制和测评陪跑，协助通过网络安全等级保护二级测评。',
-     6500000, 5070000, 1521000, 50, 50, 0, 30, 1, 42, 9, NULL, @now - INTERVAL 846 HOUR, @now - INTERVAL 821 HOUR),
+     6500000, 5070000, 1521000, 50, 49, 1, 30, 1, 13, 3, NULL,
+     @now - INTERVAL (4018879 * @k DIV @span) SECOND, @now - INTERVAL (3938116 * @k DIV @span) SECOND),
     (@round, @prov03, 'talent', '中高层管理人才猎头服务',
      '为企业寻访部门经理及以上管理岗位人才，提供岗位画像、人才地图、候选人背景调查和面试评估，保证期内人选离职免费重新推荐。',
-     12000000, 9600000, 2880000, 30, 2, 28, 60, 1, 124, 27, NULL, @now - INTERVAL 252 HOUR, @now - INTERVAL 193 HOUR),
+     12000000, 9600000, 2880000, 6, 2, 4, 60, 1, 29, 6, NULL,
+     @now - INTERVAL (3637822 * @k DIV @span) SECOND, @now - INTERVAL (3596830 * @k DIV @span) SECOND),
     (@round, @prov03, 'talent', '企业人力资源体系搭建咨询',
      '为成长期企业设计组织架构、岗位职级、薪酬绩效和招聘培训体系，交付制度文件汇编并辅导落地三个月。',
-     8800000, 6600000, 1980000, 40, 40, 0, 30, 1, 37, 9, NULL, @now - INTERVAL 800 HOUR, @now - INTERVAL 799 HOUR),
+     8800000, 6600000, 1980000, 40, 39, 1, 30, 1, 12, 3, NULL,
+     @now - INTERVAL (3836557 * @k DIV @span) SECOND, @now - INTERVAL (3683586 * @k DIV @span) SECOND),
     (@round, @prov08, 'talent', '劳动用工合规培训（企业内训）',
      '由执业律师到企业开展两天劳动用工合规培训，覆盖招聘入职、劳动合同、工时休假、解除终止和争议应对，附赠合规自查清单。',
-     1800000, 1350000, 405000, 80, 80, 0, 30, 1, 0, 0, NULL, @now - INTERVAL 226 HOUR, @now - INTERVAL 201 HOUR),
+     1800000, 1350000, 405000, 80, 79, 1, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (3788451 * @k DIV @span) SECOND, @now - INTERVAL (3679547 * @k DIV @span) SECOND),
     (@round, @prov07, 'talent', '财务人员实务能力提升培训',
      '面向企业财务人员的系统培训，内容包括新会计准则实务、增值税及企业所得税申报、财务分析与内控，共32课时，结业颁发证书。',
-     980000, 764000, 229200, 120, 120, 0, 30, 1, 84, 18, NULL, @now - INTERVAL 835 HOUR, @now - INTERVAL 819 HOUR),
+     980000, 764000, 229200, 120, 116, 4, 30, 1, 41, 9, NULL,
+     @now - INTERVAL (3571180 * @k DIV @span) SECOND, @now - INTERVAL (3317350 * @k DIV @span) SECOND),
     (@round, @prov04, 'innovation', '企业技术诊断与研发体系咨询',
      '组织行业技术专家对企业核心技术、工艺和研发管理进行诊断，提出技术攻关方向和研发体系建设方案，协助建立研发项目管理制度。',
-     9600000, 7200000, 2160000, 30, 30, 0, 30, 1, 0, 0, NULL, @now - INTERVAL 749 HOUR, @now - INTERVAL 738 HOUR),
+     9600000, 7200000, 2160000, 30, 30, 0, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (3959622 * @k DIV @span) SECOND, @now - INTERVAL (3733897 * @k DIV @span) SECOND),
     (@round, @prov04, 'innovation', '产品检验检测与第三方评价服务',
      '依托CMA/CNAS资质实验室，对企业新产品开展性能、可靠性和安全检测，出具第三方检测报告和技术评价意见。',
-     4800000, 3744000, 1123200, 60, 60, 0, 30, 1, 37, 9, NULL, @now - INTERVAL 544 HOUR, @now - INTERVAL 507 HOUR),
+     4800000, 3744000, 1123200, 60, 59, 1, 30, 1, 12, 3, NULL,
+     @now - INTERVAL (3818683 * @k DIV @span) SECOND, @now - INTERVAL (3815851 * @k DIV @span) SECOND),
     (@round, @prov05, 'innovation', '专利申请代理（发明专利）',
      '包括技术交底沟通、专利检索、申请文件撰写、提交受理及审查意见答复，直至授权或驳回，不含官方规费。',
-     900000, 702000, 210600, 150, 88, 62, 30, 1, 201, 45, NULL, @now - INTERVAL 88 HOUR, @now - INTERVAL 87 HOUR),
+     900000, 702000, 210600, 150, 142, 8, 30, 1, 68, 15, NULL,
+     @now - INTERVAL (4035995 * @k DIV @span) SECOND, @now - INTERVAL (4024952 * @k DIV @span) SECOND),
     (@round, @prov05, 'innovation', '高新技术企业认定咨询服务',
      '对照高新技术企业认定条件开展预评估，辅导梳理知识产权、研发费用归集和科技成果转化材料，完成申报材料编制和提交。',
-     4500000, 3375000, 1012500, 80, 80, 0, 30, 1, 77, 18, NULL, @now - INTERVAL 973 HOUR, @now - INTERVAL 933 HOUR),
+     4500000, 3375000, 1012500, 80, 80, 0, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (4028483 * @k DIV @span) SECOND, @now - INTERVAL (3904297 * @k DIV @span) SECOND),
     (@round, @prov04, 'transfer', '科技成果评价服务',
      '按照科技成果评价规范组织同行专家，对企业科技成果的创新性、先进性和成熟度进行评价，出具评价报告。',
-     3500000, 2625000, 787500, 50, 50, 0, 30, 1, 0, 0, NULL, @now - INTERVAL 797 HOUR, @now - INTERVAL 779 HOUR),
+     3500000, 2625000, 787500, 50, 50, 0, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (3957790 * @k DIV @span) SECOND, @now - INTERVAL (3885080 * @k DIV @span) SECOND),
     (@round, @prov04, 'transfer', '中试熟化与小批量试制服务',
      '为实验室阶段的科技成果提供中试工艺开发、小批量试制和工艺参数固化，交付中试报告和工艺文件包。',
-     28000000, 20160000, 5000000, 10, 10, 0, 60, 1, 0, 0, NULL, @now - INTERVAL 348 HOUR, @now - INTERVAL 311 HOUR),
+     28000000, 20160000, 5000000, 10, 10, 0, 60, 1, 0, 0, NULL,
+     @now - INTERVAL (4083715 * @k DIV @span) SECOND, @now - INTERVAL (4000675 * @k DIV @span) SECOND),
     (@round, @prov05, 'transfer', '技术成果转移转化对接服务',
      '对企业拟转化或拟引进的技术成果进行梳理，开展技术需求与成果匹配、许可转让谈判支持和交易合同起草。',
-     6000000, 4500000, 1350000, 40, 40, 0, 30, 1, 0, 0, NULL, @now - INTERVAL 299 HOUR, @now - INTERVAL 265 HOUR),
+     6000000, 4500000, 1350000, 40, 40, 0, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (3954318 * @k DIV @span) SECOND, @now - INTERVAL (3862685 * @k DIV @span) SECOND),
     (@round, @prov05, 'transfer', '知识产权价值评估服务',
      '对专利、软件著作权等知识产权进行价值评估，出具评估报告，可用于知识产权质押融资、作价入股和转让交易。',
-     3800000, 2964000, 889200, 60, 60, 0, 30, 1, 38, 9, NULL, @now - INTERVAL 218 HOUR, @now - INTERVAL 213 HOUR),
+     3800000, 2964000, 889200, 60, 59, 1, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (3924217 * @k DIV @span) SECOND, @now - INTERVAL (3758058 * @k DIV @span) SECOND),
     (@round, @prov06, 'design', '产品外观设计服务',
      '基于用户研究和竞品分析，完成产品造型、色彩材质和CMF方案设计，交付三套概念方案、效果图和外观手板一套。',
-     8000000, 6000000, 1800000, 40, 40, 0, 30, 1, 83, 18, NULL, @now - INTERVAL 653 HOUR, @now - INTERVAL 587 HOUR),
+     8000000, 6000000, 1800000, 40, 39, 1, 30, 1, 14, 3, NULL,
+     @now - INTERVAL (3841686 * @k DIV @span) SECOND, @now - INTERVAL (3746692 * @k DIV @span) SECOND),
     (@round, @prov06, 'design', '产品结构设计与工业级打样',
      '完成产品内部结构设计、可制造性分析和公差分配，交付三维结构模型、工程图纸，并制作工业级功能样机两套。',
-     15000000, 11700000, 3510000, 30, 30, 0, 45, 1, 0, 0, NULL, @now - INTERVAL 422 HOUR, @now - INTERVAL 372 HOUR),
+     15000000, 11700000, 3510000, 30, 30, 0, 45, 1, 0, 0, NULL,
+     @now - INTERVAL (4114819 * @k DIV @span) SECOND, @now - INTERVAL (4079490 * @k DIV @span) SECOND),
     (@round, @prov06, 'design', '工业设计全案服务（概念到量产）',
      '覆盖概念设计、方案设计、外观与结构设计、样机验证、模具跟进和量产导入的全流程设计服务，配备专职项目经理。',
-     42000000, 32760000, 5000000, 8, 8, 0, 60, 1, 0, 0, NULL, @now - INTERVAL 79 HOUR, @now - INTERVAL 12 HOUR),
+     42000000, 32760000, 5000000, 8, 8, 0, 60, 1, 0, 0, NULL,
+     @now - INTERVAL (4028507 * @k DIV @span) SECOND, @now - INTERVAL (3921615 * @k DIV @span) SECOND),
     (@round, @prov04, 'design', '新产品导入（NPI）工艺评审服务',
      '在新产品量产前开展DFM/DFA工艺评审、试产问题闭环和生产工艺文件编制，帮助企业缩短导入周期、降低试产成本。',
-     7200000, 5400000, 1620000, 30, 30, 0, 30, 1, 0, 0, NULL, @now - INTERVAL 542 HOUR, @now - INTERVAL 514 HOUR),
+     7200000, 5400000, 1620000, 30, 30, 0, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (3820960 * @k DIV @span) SECOND, @now - INTERVAL (3750773 * @k DIV @span) SECOND),
     (@round, @prov01, 'it', '企业ERP系统实施服务（标准版）',
      '基于成熟ERP产品完成财务、采购、销售、库存和生产模块实施，含业务调研、系统配置、数据迁移、用户培训和上线后三个月支持。',
-     38000000, 28500000, 5000000, 12, 12, 0, 60, 1, 0, 0, NULL, @now - INTERVAL 785 HOUR, @now - INTERVAL 782 HOUR),
+     38000000, 28500000, 5000000, 12, 11, 1, 60, 1, 0, 0, NULL,
+     @now - INTERVAL (4019804 * @k DIV @span) SECOND, @now - INTERVAL (3931045 * @k DIV @span) SECOND),
     (@round, @prov01, 'it', '小程序与移动应用定制开发',
      '根据企业业务需求定制开发微信小程序或移动应用，含需求分析、UI设计、前后端开发、测试上线和一年维护。',
-     12000000, 9360000, 2808000, 30, 30, 0, 45, 1, 41, 9, NULL, @now - INTERVAL 816 HOUR, @now - INTERVAL 803 HOUR),
+     12000000, 9360000, 2808000, 30, 30, 0, 45, 1, 0, 0, NULL,
+     @now - INTERVAL (3898865 * @k DIV @span) SECOND, @now - INTERVAL (3704826 * @k DIV @span) SECOND),
     (@round, @prov02, 'it', '企业网络与IT运维外包服务（年度）',
      '提供一年期办公网络、服务器、终端和信息安全运维外包，每月定期巡检，故障4小时内响应，年度出具IT健康报告。',
-     9600000, 7200000, 2160000, 50, 50, 0, 30, 1, 0, 0, NULL, @now - INTERVAL 203 HOUR, @now - INTERVAL 159 HOUR),
+     9600000, 7200000, 2160000, 50, 50, 0, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (3738659 * @k DIV @span) SECOND, @now - INTERVAL (3609018 * @k DIV @span) SECOND),
     (@round, @prov02, 'it', 'SaaS客户关系管理系统（50用户/年）',
      '提供50个用户一年的SaaS客户关系管理系统使用权，含线索、商机、合同、回款管理，完成初始化配置和使用培训。',
-     3000000, 2100000, 630000, 100, 100, 0, 30, 1, 115, 27, NULL, @now - INTERVAL 489 HOUR, @now - INTERVAL 434 HOUR),
+     3000000, 2100000, 630000, 100, 98, 2, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (3766043 * @k DIV @span) SECOND, @now - INTERVAL (3736219 * @k DIV @span) SECOND),
     (@round, @prov07, 'ipo', '上市前财务规范辅导',
      '对拟上市企业开展财务规范性诊断，规范会计核算、收入确认和关联交易，辅导建立满足上市要求的财务体系，陪同应对中介机构尽调。',
-     60000000, 45000000, 5000000, 5, 1, 4, 60, 1, 42, 9, NULL, @now - INTERVAL 1001 HOUR, @now - INTERVAL 932 HOUR),
+     60000000, 45000000, 5000000, 3, 1, 2, 60, 1, 29, 6, NULL,
+     @now - INTERVAL (3662122 * @k DIV @span) SECOND, @now - INTERVAL (3462982 * @k DIV @span) SECOND),
     (@round, @prov07, 'ipo', '拟上市企业内控体系建设咨询',
      '按照企业内部控制基本规范及上市监管要求，梳理业务流程和风险点，编制内控手册和权限指引，开展内控测试与缺陷整改。',
-     26000000, 19500000, 5000000, 10, 10, 0, 60, 1, 0, 0, NULL, @now - INTERVAL 100 HOUR, @now - INTERVAL 86 HOUR),
+     26000000, 19500000, 5000000, 10, 10, 0, 60, 1, 0, 0, NULL,
+     @now - INTERVAL (3697327 * @k DIV @span) SECOND, @now - INTERVAL (3446262 * @k DIV @span) SECOND),
     (@round, @prov08, 'ipo', '上市法律尽职调查服务',
      '对企业历史沿革、股权结构、重大合同、知识产权、劳动人事和诉讼仲裁开展法律尽职调查，出具尽调报告和规范整改建议。',
-     50000000, 35000000, 5000000, 6, 6, 0, 45, 1, 0, 0, NULL, @now - INTERVAL 950 HOUR, @now - INTERVAL 907 HOUR),
+     50000000, 35000000, 5000000, 6, 6, 0, 45, 1, 0, 0, NULL,
+     @now - INTERVAL (3985069 * @k DIV @span) SECOND, @now - INTERVAL (3739532 * @k DIV @span) SECOND),
     (@round, @prov08, 'ipo', '股权激励方案设计与法律服务',
      '设计股权激励模式、激励对象、授予价格和考核退出机制，起草激励计划、授予协议和持股平台文件，并提供实施辅导。',
-     12000000, 9360000, 2808000, 20, 20, 0, 30, 1, 38, 9, NULL, @now - INTERVAL 368 HOUR, @now - INTERVAL 349 HOUR),
+     12000000, 9360000, 2808000, 20, 20, 0, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (3862576 * @k DIV @span) SECOND, @now - INTERVAL (3643589 * @k DIV @span) SECOND),
     (@round, @prov07, 'finance', '年度财务审计服务',
      '按照中国注册会计师审计准则对企业年度财务报表实施审计，出具标准审计报告，适用于年报、融资和政府项目申报。',
-     3000000, 2400000, 720000, 100, 71, 29, 30, 1, 167, 36, NULL, @now - INTERVAL 397 HOUR, @now - INTERVAL 346 HOUR),
+     3000000, 2400000, 720000, 100, 98, 2, 30, 1, 28, 6, NULL,
+     @now - INTERVAL (3574262 * @k DIV @span) SECOND, @now - INTERVAL (3516895 * @k DIV @span) SECOND),
     (@round, @prov07, 'finance', '代理记账服务（小规模纳税人·年度）',
      '为小规模纳税人提供一年代理记账和纳税申报服务，含票据整理、记账凭证、财务报表和个税社保申报。',
-     600000, 450000, 135000, 200, 200, 0, 30, 1, 79, 18, NULL, @now - INTERVAL 1066 HOUR, @now - INTERVAL 1047 HOUR),
+     600000, 450000, 135000, 200, 195, 5, 30, 1, 39, 9, NULL,
+     @now - INTERVAL (4021104 * @k DIV @span) SECOND, @now - INTERVAL (3792459 * @k DIV @span) SECOND),
     (@round, @prov07, 'finance', '研发费用加计扣除专项审计',
      '对企业研发项目立项、研发费用归集和辅助账进行专项审核，出具研发费用加计扣除专项审计报告。',
-     2500000, 1900000, 570000, 80, 80, 0, 30, 1, 41, 9, NULL, @now - INTERVAL 221 HOUR, @now - INTERVAL 194 HOUR),
+     2500000, 1900000, 570000, 80, 78, 2, 30, 1, 27, 6, NULL,
+     @now - INTERVAL (4092318 * @k DIV @span) SECOND, @now - INTERVAL (3954768 * @k DIV @span) SECOND),
     (@round, @prov03, 'finance', '薪酬个税筹划与社保合规咨询',
      '结合企业薪酬结构开展个人所得税和社保合规诊断，设计合法合规的薪酬福利方案，出具咨询报告并辅导落地。',
-     2000000, 1500000, 450000, 60, 60, 0, 30, 1, 0, 0, NULL, @now - INTERVAL 155 HOUR, @now - INTERVAL 149 HOUR),
+     2000000, 1500000, 450000, 60, 60, 0, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (4013574 * @k DIV @span) SECOND, @now - INTERVAL (3985465 * @k DIV @span) SECOND),
     (@round, @prov06, 'market', '品牌全案策划与VI设计',
      '开展品牌定位和市场调研，完成品牌命名建议、标志设计和VI基础与应用系统设计，交付品牌手册。',
-     15000000, 11700000, 3510000, 20, 20, 0, 45, 1, 43, 9, NULL, @now - INTERVAL 1036 HOUR, @now - INTERVAL 1030 HOUR),
+     15000000, 11700000, 3510000, 20, 20, 0, 45, 1, 0, 0, NULL,
+     @now - INTERVAL (3782411 * @k DIV @span) SECOND, @now - INTERVAL (3619055 * @k DIV @span) SECOND),
     (@round, @prov06, 'market', '新媒体运营推广（季度）',
      '为企业运营微信公众号、视频号和抖音账号一个季度，含内容策划、每月12篇图文和4条短视频制作、数据分析月报。',
-     6000000, 4500000, 1350000, 40, 40, 0, 30, 1, 75, 18, NULL, @now - INTERVAL 377 HOUR, @now - INTERVAL 311 HOUR),
+     6000000, 4500000, 1350000, 40, 39, 1, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (3922925 * @k DIV @span) SECOND, @now - INTERVAL (3797730 * @k DIV @span) SECOND),
     (@round, @prov03, 'market', '海外市场开拓与展会参展服务',
      '协助企业参加一场境外国际专业展会，提供展位预订、展台设计搭建、买家邀约和外贸资料翻译，展后提供客户跟进建议。',
-     18000000, 13500000, 4050000, 15, 15, 0, 60, 1, 0, 0, NULL, @now - INTERVAL 846 HOUR, @now - INTERVAL 787 HOUR),
+     18000000, 13500000, 4050000, 15, 15, 0, 60, 1, 0, 0, NULL,
+     @now - INTERVAL (4045305 * @k DIV @span) SECOND, @now - INTERVAL (3975606 * @k DIV @span) SECOND),
     (@round, @prov01, 'market', '搜索引擎与电商平台营销推广',
      '制定搜索引擎和主流电商平台推广方案，完成店铺诊断、关键词优化和广告投放代运营三个月，按月提供效果报告。',
-     4000000, 3120000, 936000, 60, 60, 0, 30, 1, 0, 0, NULL, @now - INTERVAL 624 HOUR, @now - INTERVAL 567 HOUR),
+     4000000, 3120000, 936000, 60, 56, 4, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (4001574 * @k DIV @span) SECOND, @now - INTERVAL (3948873 * @k DIV @span) SECOND),
     (@round, @prov08, 'legal', '常年法律顾问服务（基础版）',
      '提供一年常年法律顾问服务：不限次数电话及线上咨询、每年审查合同30份、起草法律文书10份、两次法律风险体检。',
-     3600000, 2700000, 810000, 60, 45, 15, 30, 1, 121, 27, NULL, @now - INTERVAL 457 HOUR, @now - INTERVAL 409 HOUR),
+     3600000, 2700000, 810000, 60, 57, 3, 30, 1, 14, 3, NULL,
+     @now - INTERVAL (4061842 * @k DIV @span) SECOND, @now - INTERVAL (4022769 * @k DIV @span) SECOND),
     (@round, @prov08, 'legal', '合同审查与法律文本服务包',
      '为企业审查或起草销售、采购、技术开发、保密等商务合同20份，建立常用合同范本库并提供使用说明。',
-     1500000, 1170000, 351000, 100, 100, 0, 30, 1, 85, 18, NULL, @now - INTERVAL 936 HOUR, @now - INTERVAL 924 HOUR),
+     1500000, 1170000, 351000, 100, 97, 3, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (4115162 * @k DIV @span) SECOND, @now - INTERVAL (4062933 * @k DIV @span) SECOND),
     (@round, @prov08, 'legal', '劳动争议纠纷解决方案',
      '针对企业已发生的劳动争议，提供案情分析、证据梳理、调解谈判，并代理一审阶段的劳动仲裁。',
-     2500000, 1900000, 570000, 40, 40, 0, 30, 1, 0, 0, NULL, @now - INTERVAL 730 HOUR, @now - INTERVAL 729 HOUR),
+     2500000, 1900000, 570000, 40, 38, 2, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (3807654 * @k DIV @span) SECOND, @now - INTERVAL (3768266 * @k DIV @span) SECOND),
     (@round, @prov05, 'legal', '知识产权侵权纠纷法律咨询',
      '对专利、商标、著作权侵权风险进行分析，出具侵权比对意见和应对策略，代拟律师函并参与和解谈判。',
-     3000000, 2250000, 675000, 40, 40, 0, 30, 1, 41, 9, NULL, @now - INTERVAL 148 HOUR, @now - INTERVAL 96 HOUR),
+     3000000, 2250000, 675000, 40, 40, 0, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (3837260 * @k DIV @span) SECOND, @now - INTERVAL (3748327 * @k DIV @span) SECOND),
     (@round, @prov04, 'other', '创新创业项目孵化辅导',
      '为初创团队提供六个月孵化辅导，内容包括商业模式梳理、商业计划书打磨、路演辅导和投资机构对接。',
-     5000000, 3750000, 1125000, 30, 30, 0, 30, 1, 0, 0, NULL, @now - INTERVAL 791 HOUR, @now - INTERVAL 783 HOUR),
+     5000000, 3750000, 1125000, 30, 29, 1, 30, 1, 12, 3, NULL,
+     @now - INTERVAL (3817639 * @k DIV @span) SECOND, @now - INTERVAL (3652844 * @k DIV @span) SECOND),
     (@round, @prov03, 'other', '企业管理体系认证辅导（ISO 9001）',
      '辅导企业建立质量管理体系，编制手册和程序文件，开展内审员培训和管理评审，陪同认证机构现场审核直至取证。',
-     2800000, 2184000, 655200, 50, 50, 0, 45, 1, 40, 9, NULL, @now - INTERVAL 197 HOUR, @now - INTERVAL 194 HOUR),
+     2800000, 2184000, 655200, 50, 50, 0, 45, 1, 0, 0, NULL,
+     @now - INTERVAL (3562195 * @k DIV @span) SECOND, @now - INTERVAL (3353592 * @k DIV @span) SECOND),
     (@round, @prov07, 'other', '政府项目申报辅导服务',
      '梳理企业可申报的各级政府支持政策，辅导完成一项项目的申报材料编制、财务数据整理和答辩准备。',
-     2000000, 1500000, 450000, 80, 80, 0, 30, 1, 0, 0, NULL, @now - INTERVAL 638 HOUR, @now - INTERVAL 629 HOUR),
+     2000000, 1500000, 450000, 80, 78, 2, 30, 1, 12, 3, NULL,
+     @now - INTERVAL (3681612 * @k DIV @span) SECOND, @now - INTERVAL (3601799 * @k DIV @span) SECOND),
     (@round, @prov06, 'other', '展厅与空间展陈设计',
      '为企业展厅、接待区进行展陈策划与空间设计，交付平面布局、效果图、施工图和多媒体展项方案。',
-     9000000, 6750000, 2025000, 20, 20, 0, 30, 1, 0, 0, NULL, @now - INTERVAL 631 HOUR, @now - INTERVAL 615 HOUR);
+     9000000, 6750000, 2025000, 20, 20, 0, 30, 1, 0, 0, NULL,
+     @now - INTERVAL (3579137 * @k DIV @span) SECOND, @now - INTERVAL (3478449 * @k DIV @span) SECOND);
+SET @p01 = (SELECT id FROM products WHERE provider_id = @prov01 AND name = '企业数字化转型诊断服务');
+SET @p02 = (SELECT id FROM products WHERE provider_id = @prov01 AND name = '智能制造能力成熟度评估（GB/T 39116）');
+SET @p03 = (SELECT id FROM products WHERE provider_id = @prov01 AND name = '数据资产盘点与数据治理咨询');
+SET @p04 = (SELECT id FROM products WHERE provider_id = @prov02 AND name = '中小企业数字化办公整体解决方案');
+SET @p05 = (SELECT id FROM products WHERE provider_id = @prov02 AND name = '中小企业上云基础套餐');
+SET @p06 = (SELECT id FROM products WHERE provider_id = @prov02 AND name = '研发设计上云迁移服务');
+SET @p07 = (SELECT id FROM products WHERE provider_id = @prov02 AND name = '生产制造工业互联网平台接入服务');
+SET @p08 = (SELECT id FROM products WHERE provider_id = @prov01 AND name = '云上安全等保二级合规套餐');
+SET @p09 = (SELECT id FROM products WHERE provider_id = @prov03 AND name = '中高层管理人才猎头服务');
+SET @p10 = (SELECT id FROM products WHERE provider_id = @prov03 AND name = '企业人力资源体系搭建咨询');
+SET @p11 = (SELECT id FROM products WHERE provider_id = @prov08 AND name = '劳动用工合规培训（企业内训）');
+SET @p12 = (SELECT id FROM products WHERE provider_id = @prov07 AND name = '财务人员实务能力提升培训');
+SET @p13 = (SELECT id FROM products WHERE provider_id = @prov04 AND name = '企业技术诊断与研发体系咨询');
+SET @p14 = (SELECT id FROM products WHERE provider_id = @prov04 AND name = '产品检验检测与第三方评价服务');
+SET @p15 = (SELECT id FROM products WHERE provider_id = @prov05 AND name = '专利申请代理（发明专利）');
+SET @p16 = (SELECT id FROM products WHERE provider_id = @prov05 AND name = '高新技术企业认定咨询服务');
+SET @p17 = (SELECT id FROM products WHERE provider_id = @prov04 AND name = '科技成果评价服务');
+SET @p18 = (SELECT id FROM products WHERE provider_id = @prov04 AND name = '中试熟化与小批量试制服务');
+SET @p19 = (SELECT id FROM products WHERE provider_id = @prov05 AND name = '技术成果转移转化对接服务');
+SET @p20 = (SELECT id FROM products WHERE provider_id = @prov05 AND name = '知识产权价值评估服务');
+SET @p21 = (SELECT id FROM products WHERE provider_id = @prov06 AND name = '产品外观设计服务');
+SET @p22 = (SELECT id FROM products WHERE provider_id = @prov06 AND name = '产品结构设计与工业级打样');
+SET @p23 = (SELECT id FROM products WHERE provider_id = @prov06 AND name = '工业设计全案服务（概念到量产）');
+SET @p24 = (SELECT id FROM products WHERE provider_id = @prov04 AND name = '新产品导入（NPI）工艺评审服务');
+SET @p25 = (SELECT id FROM products WHERE provider_id = @prov01 AND name = '企业ERP系统实施服务（标准版）');
+SET @p26 = (SELECT id FROM products WHERE provider_id = @prov01 AND name = '小程序与移动应用定制开发');
+SET @p27 = (SELECT id FROM products WHERE provider_id = @prov02 AND name = '企业网络与IT运维外包服务（年度）');
+SET @p28 = (SELECT id FROM products WHERE provider_id = @prov02 AND name = 'SaaS客户关系管理系统（50用户/年）');
+SET @p29 = (SELECT id FROM products WHERE provider_id = @prov07 AND name = '上市前财务规范辅导');
+SET @p30 = (SELECT id FROM products WHERE provider_id = @prov07 AND name = '拟上市企业内控体系建设咨询');
+SET @p31 = (SELECT id FROM products WHERE provider_id = @prov08 AND name = '上市法律尽职调查服务');
+SET @p32 = (SELECT id FROM products WHERE provider_id = @prov08 AND name = '股权激励方案设计与法律服务');
+SET @p33 = (SELECT id FROM products WHERE provider_id = @prov07 AND name = '年度财务审计服务');
+SET @p34 = (SELECT id FROM products WHERE provider_id = @prov07 AND name = '代理记账服务（小规模纳税人·年度）');
+SET @p35 = (SELECT id FROM products WHERE provider_id = @prov07 AND name = '研发费用加计扣除专项审计');
+SET @p36 = (SELECT id FROM products WHERE provider_id = @prov03 AND name = '薪酬个税筹划与社保合规咨询');
+SET @p37 = (SELECT id FROM products WHERE provider_id = @prov06 AND name = '品牌全案策划与VI设计');
+SET @p38 = (SELECT id FROM products WHERE provider_id = @prov06 AND name = '新媒体运营推广（季度）');
+SET @p39 = (SELECT id FROM products WHERE provider_id = @prov03 AND name = '海外市场开拓与展会参展服务');
+SET @p40 = (SELECT id FROM products WHERE provider_id = @prov01 AND name = '搜索引擎与电商平台营销推广');
+SET @p41 = (SELECT id FROM products WHERE provider_id = @prov08 AND name = '常年法律顾问服务（基础版）');
+SET @p42 = (SELECT id FROM products WHERE provider_id = @prov08 AND name = '合同审查与法律文本服务包');
+SET @p43 = (SELECT id FROM products WHERE provider_id = @prov08 AND name = '劳动争议纠纷解决方案');
+SET @p44 = (SELECT id FROM products WHERE provider_id = @prov05 AND name = '知识产权侵权纠纷法律咨询');
+SET @p45 = (SELECT id FROM products WHERE provider_id = @prov04 AND name = '创新创业项目孵化辅导');
+SET @p46 = (SELECT id FROM products WHERE provider_id = @prov03 AND name = '企业管理体系认证辅导（ISO 9001）');
+SET @p47 = (SELECT id FROM products WHERE provider_id = @prov07 AND name = '政府项目申报辅导服务');
+SET @p48 = (SELECT id FROM products WHERE provider_id = @prov06 AND name = '展厅与空间展陈设计');
+
+-- orders (O1-O10): accepted 8, approved 5, cancelled/accept_timeout 2, cancelled/declined 3, cancelled/enterprise 3, contracted 18, expired/accepted 2, expired/contracted 2, paid 18, pending 6, submitted 5
+-- each with its events (O10), contract (O8, O9) and evaluation (C1); the
+-- redemption claims and publicity batches of the paid ones come with R1-R5.
+-- @t = ordered_at; accept_deadline and valid_until follow it (O4, O6).
+
+-- ent04 paid: 代理记账服务（小规模纳税人·年度）
+SET @t = @now - INTERVAL (3453185 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0331563429'),
+    @ent04, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 135000, 1, 135000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3412913 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (3231881 * @k DIV @span) SECOND, @now - INTERVAL (2909308 * @k DIV @span) SECOND, @now - INTERVAL (2445026 * @k DIV @span) SECOND,
+    @now - INTERVAL (2327699 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0004'), DATE(@now - INTERVAL (3372564 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (3008356 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 450000, 12, 450000, 135000, 315000,
+    @now - INTERVAL (3231881 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p34, 3, 3, 5, '服务质量不错，交付略有延期但提前告知。', @now - INTERVAL (2909308 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3412913 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (3231881 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (2909308 * @k DIV @span) SECOND, @acc_ent04, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (2445026 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (2327699 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent18 paid: 产品检验检测与第三方评价服务
+SET @t = @now - INTERVAL (3444687 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8760708927'),
+    @ent18, @p14, @prov04, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '产品检验检测与第三方评价服务', 3744000, 30, 1123200, 1123200, 1, 1123200,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3433999 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (3231577 * @k DIV @span) SECOND, @now - INTERVAL (2846523 * @k DIV @span) SECOND, @now - INTERVAL (1178124 * @k DIV @span) SECOND,
+    @now - INTERVAL (1077411 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0005'), DATE(@now - INTERVAL (3276298 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (3143054 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3744000, 12, 3744000, 1123200, 2620800,
+    @now - INTERVAL (3231577 * @k DIV @span) SECOND, @acc_prov04, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p14, 4, 4, 4, '整体满意，个别细节沟通可以更及时。', @now - INTERVAL (2846523 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3433999 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (3231577 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (2846523 * @k DIV @span) SECOND, @acc_ent18, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (1178124 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (1077411 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent11 paid: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (3433580 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4084895022'),
+    @ent11, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3375410 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (3243048 * @k DIV @span) SECOND, @now - INTERVAL (2358961 * @k DIV @span) SECOND, @now - INTERVAL (2399799 * @k DIV @span) SECOND,
+    @now - INTERVAL (2327318 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0002'), DATE(@now - INTERVAL (3323479 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2833867 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
+    @now - INTERVAL (3243048 * @k DIV @span) SECOND, @acc_prov05, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p15, 5, 5, 5, '顾问响应及时，方案落地性强，值得推荐。', @now - INTERVAL (2358961 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent11, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3375410 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (3243048 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (2399799 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (2358961 * @k DIV @span) SECOND, @acc_ent11, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (2327318 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent19 paid: 企业人力资源体系搭建咨询
+SET @t = @now - INTERVAL (3415521 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2919189683'),
+    @ent19, @p10, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '企业人力资源体系搭建咨询', 6600000, 30, 1980000, 1980000, 1, 1980000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3363580 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (3337492 * @k DIV @span) SECOND, @now - INTERVAL (2694971 * @k DIV @span) SECOND, @now - INTERVAL (2420480 * @k DIV @span) SECOND,
+    @now - INTERVAL (2348051 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0001'), DATE(@now - INTERVAL (3344874 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (3077512 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 6600000, 12, 6600000, 1980000, 4620000,
+    @now - INTERVAL (3337492 * @k DIV @span) SECOND, @acc_prov03, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p10, 3, 4, 5, '服务质量不错，交付略有延期但提前告知。', @now - INTERVAL (2694971 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3363580 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (3337492 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (2694971 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (2420480 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (2348051 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent20 expired: 新产品导入（NPI）工艺评审服务
+SET @t = @now - INTERVAL (3396402 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0500525079'),
+    @ent20, @p24, @prov04, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（规则 O6）',
+    '新产品导入（NPI）工艺评审服务', 5400000, 30, 1620000, 0, 0, 1620000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3301265 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (3230442 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (804395 * @k DIV @span) SECOND, @now - INTERVAL (804395 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0006'), DATE(@now - INTERVAL (3253613 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (3169925 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 5400000, 12, 5400000, 1620000, 3780000,
+    @now - INTERVAL (3230442 * @k DIV @span) SECOND, @acc_prov04, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3301265 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (3230442 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (804395 * @k DIV @span) SECOND, NULL, 'system', 'contracted', 'expired', '服务券有效期已过，过期作废（规则 O6）', NULL);
+
+-- ent17 paid: 创新创业项目孵化辅导
+SET @t = @now - INTERVAL (3394614 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4749717187'),
+    @ent17, @p45, @prov04, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '创新创业项目孵化辅导', 3750000, 30, 1125000, 1125000, 1, 1125000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3334147 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (3237118 * @k DIV @span) SECOND, @now - INTERVAL (2373540 * @k DIV @span) SECOND, @now - INTERVAL (2402388 * @k DIV @span) SECOND,
+    @now - INTERVAL (2352720 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0003'), DATE(@now - INTERVAL (3284637 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (3102399 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3750000, 12, 3750000, 1125000, 2625000,
+    @now - INTERVAL (3237118 * @k DIV @span) SECOND, @acc_prov04, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p45, 5, 4, 3, '内容实用，希望后续加强跟踪回访。', @now - INTERVAL (2373540 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3334147 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (3237118 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (2402388 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (2373540 * @k DIV @span) SECOND, @acc_ent17, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (2352720 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent19 paid: 研发费用加计扣除专项审计
+SET @t = @now - INTERVAL (3359511 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8079236823'),
+    @ent19, @p35, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '研发费用加计扣除专项审计', 1900000, 30, 570000, 570000, 1, 570000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3260429 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (3074258 * @k DIV @span) SECOND, @now - INTERVAL (2431114 * @k DIV @span) SECOND, @now - INTERVAL (2486176 * @k DIV @span) SECOND,
+    @now - INTERVAL (2360077 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0011'), DATE(@now - INTERVAL (3109911 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2990540 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1900000, 12, 1900000, 570000, 1330000,
+    @now - INTERVAL (3074258 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p35, 3, 5, 5, '整体满意，个别细节沟通可以更及时。', @now - INTERVAL (2431114 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3260429 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (3074258 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (2486176 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (2431114 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (2360077 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent13 paid: 研发费用加计扣除专项审计
+SET @t = @now - INTERVAL (3320008 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6930494989'),
+    @ent13, @p35, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '研发费用加计扣除专项审计', 1900000, 30, 570000, 570000, 1, 570000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3248554 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (3082386 * @k DIV @span) SECOND, @now - INTERVAL (2370305 * @k DIV @span) SECOND, @now - INTERVAL (2418857 * @k DIV @span) SECOND,
+    @now - INTERVAL (2320852 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0010'), DATE(@now - INTERVAL (3140935 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2939666 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1900000, 12, 1900000, 570000, 1330000,
+    @now - INTERVAL (3082386 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p35, 4, 5, 5, NULL, @now - INTERVAL (2370305 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent13, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3248554 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (3082386 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (2418857 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (2370305 * @k DIV @span) SECOND, @acc_ent13, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (2320852 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent15 paid: 中高层管理人才猎头服务
+SET @t = @now - INTERVAL (3319924 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7475598342'),
+    @ent15, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '中高层管理人才猎头服务', 9600000, 60, 2880000, 2880000, 1, 2880000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3272204 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
+    @now - INTERVAL (3124773 * @k DIV @span) SECOND, @now - INTERVAL (2289505 * @k DIV @span) SECOND, @now - INTERVAL (2407632 * @k DIV @span) SECOND,
+    @now - INTERVAL (2283919 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0007'), DATE(@now - INTERVAL (3196260 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2912517 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9600000, 12, 9600000, 2880000, 6720000,
+    @now - INTERVAL (3124773 * @k DIV @span) SECOND, @acc_prov03, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p09, 5, 5, 5, '流程规范、沟通顺畅，整体非常满意。', @now - INTERVAL (2289505 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3272204 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (3124773 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (2407632 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (2289505 * @k DIV @span) SECOND, @acc_ent15, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (2283919 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent07 paid: 中小企业上云基础套餐
+SET @t = @now - INTERVAL (3281405 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8384595400'),
+    @ent07, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '中小企业上云基础套餐', 1800000, 30, 540000, 540000, 1, 540000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3276674 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (3092112 * @k DIV @span) SECOND, @now - INTERVAL (2606729 * @k DIV @span) SECOND, @now - INTERVAL (2401075 * @k DIV @span) SECOND,
+    @now - INTERVAL (2309563 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0009'), DATE(@now - INTERVAL (3094926 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (3052468 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1800000, 12, 1800000, 540000, 1260000,
+    @now - INTERVAL (3092112 * @k DIV @span) SECOND, @acc_prov02, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p05, 4, 4, 4, '整体满意，个别细节沟通可以更及时。', @now - INTERVAL (2606729 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent07, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3276674 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (3092112 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (2606729 * @k DIV @span) SECOND, @acc_ent07, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (2401075 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (2309563 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent03 paid: 年度财务审计服务
+SET @t = @now - INTERVAL (3257804 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1410881800'),
+    @ent03, @p33, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '年度财务审计服务', 2400000, 30, 720000, 720000, 1, 720000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3191724 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (3115031 * @k DIV @span) SECOND, @now - INTERVAL (2517796 * @k DIV @span) SECOND, @now - INTERVAL (2378242 * @k DIV @span) SECOND,
+    @now - INTERVAL (2325037 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0008'), DATE(@now - INTERVAL (3142795 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2763994 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2400000, 12, 2400000, 720000, 1680000,
+    @now - INTERVAL (3115031 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p33, 5, 5, 5, '服务专业细致，交付质量超出预期。', @now - INTERVAL (2517796 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent03, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3191724 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (3115031 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (2517796 * @k DIV @span) SECOND, @acc_ent03, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (2378242 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (2325037 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent06 expired: 常年法律顾问服务（基础版）
+SET @t = @now - INTERVAL (3164608 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9497628287'),
+    @ent06, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（规则 O6）',
+    '常年法律顾问服务（基础版）', 2700000, 30, 810000, 0, 0, 810000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3159775 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (3025198 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (572563 * @k DIV @span) SECOND, @now - INTERVAL (572563 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0012'), DATE(@now - INTERVAL (3026002 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2834129 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2700000, 12, 2700000, 810000, 1890000,
+    @now - INTERVAL (3025198 * @k DIV @span) SECOND, @acc_prov08, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent06, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3159775 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (3025198 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (572563 * @k DIV @span) SECOND, NULL, 'system', 'contracted', 'expired', '服务券有效期已过，过期作废（规则 O6）', NULL);
+
+-- ent01 cancelled: 中小企业上云基础套餐
+SET @t = @now - INTERVAL (3148088 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4701531375'),
+    @ent01, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'enterprise', '企业在接单前取消订单（规则 O5）',
+    '中小企业上云基础套餐', 1800000, 30, 540000, 0, 0, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (3094200 * @k DIV @span) SECOND, @now - INTERVAL (3094200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3094200 * @k DIV @span) SECOND, @acc_ent01, 'enterprise', 'pending', 'cancelled', '企业在接单前取消订单（规则 O5）', NULL);
+
+-- ent01 paid: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (3121767 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9372110741'),
+    @ent01, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3086529 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2936727 * @k DIV @span) SECOND, @now - INTERVAL (1185889 * @k DIV @span) SECOND, @now - INTERVAL (1250200 * @k DIV @span) SECOND,
+    @now - INTERVAL (1151066 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0013'), DATE(@now - INTERVAL (3070027 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2560041 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
+    @now - INTERVAL (2936727 * @k DIV @span) SECOND, @acc_prov05, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p15, 3, 5, 4, '方案针对性较强，文档整理规范。', @now - INTERVAL (1185889 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3086529 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2936727 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1250200 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (1185889 * @k DIV @span) SECOND, @acc_ent01, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (1151066 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent05 paid: 政府项目申报辅导服务
+SET @t = @now - INTERVAL (3089608 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8296926514'),
+    @ent05, @p47, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '政府项目申报辅导服务', 1500000, 30, 450000, 450000, 1, 450000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3034763 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2869270 * @k DIV @span) SECOND, @now - INTERVAL (1985685 * @k DIV @span) SECOND, @now - INTERVAL (1176685 * @k DIV @span) SECOND,
+    @now - INTERVAL (1092437 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0014'), DATE(@now - INTERVAL (2875723 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2691565 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1500000, 12, 1500000, 450000, 1050000,
+    @now - INTERVAL (2869270 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p47, 3, 5, 4, '服务质量不错，交付略有延期但提前告知。', @now - INTERVAL (1985685 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent05, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3034763 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2869270 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1985685 * @k DIV @span) SECOND, @acc_ent05, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (1176685 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (1092437 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent09 paid: 中小企业上云基础套餐
+SET @t = @now - INTERVAL (3070325 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6037782579'),
+    @ent09, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '中小企业上云基础套餐', 1800000, 30, 540000, 540000, 1, 540000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2969864 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2779224 * @k DIV @span) SECOND, @now - INTERVAL (1403109 * @k DIV @span) SECOND, @now - INTERVAL (1222043 * @k DIV @span) SECOND,
+    @now - INTERVAL (1159720 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0015'), DATE(@now - INTERVAL (2838315 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2651971 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1800000, 12, 1800000, 540000, 1260000,
+    @now - INTERVAL (2779224 * @k DIV @span) SECOND, @acc_prov02, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p05, 4, 5, 4, '方案针对性较强，文档整理规范。', @now - INTERVAL (1403109 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent09, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2969864 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2779224 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1403109 * @k DIV @span) SECOND, @acc_ent09, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (1222043 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (1159720 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent04 expired: 财务人员实务能力提升培训
+SET @t = @now - INTERVAL (2988991 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1458539540'),
+    @ent04, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（规则 O6）',
+    '财务人员实务能力提升培训', 764000, 30, 229200, 0, 0, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2955402 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (396932 * @k DIV @span) SECOND, @now - INTERVAL (396932 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2955402 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (396932 * @k DIV @span) SECOND, NULL, 'system', 'accepted', 'expired', '服务券有效期已过，过期作废（规则 O6）', NULL);
+
+-- ent10 paid: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (2927142 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0302782534'),
+    @ent10, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2870463 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2631774 * @k DIV @span) SECOND, @now - INTERVAL (1229231 * @k DIV @span) SECOND, @now - INTERVAL (1178069 * @k DIV @span) SECOND,
+    @now - INTERVAL (1119221 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0017'), DATE(@now - INTERVAL (2763949 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2651637 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
+    @now - INTERVAL (2631774 * @k DIV @span) SECOND, @acc_prov05, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p15, 4, 5, 5, '项目经理很负责，按期完成全部服务内容。', @now - INTERVAL (1229231 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent10, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2870463 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2631774 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1229231 * @k DIV @span) SECOND, @acc_ent10, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (1178069 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (1119221 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent19 submitted: 智能制造能力成熟度评估（GB/T 39116）
+SET @t = @now - INTERVAL (2845590 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7703733032'),
+    @ent19, @p02, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
+    '智能制造能力成熟度评估（GB/T 39116）', 9360000, 45, 2808000, 2808000, 1, 2808000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2769097 * @k DIV @span) SECOND, @t + INTERVAL 45 DAY,
+    @now - INTERVAL (2662443 * @k DIV @span) SECOND, NULL, @now - INTERVAL (477228 * @k DIV @span) SECOND,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (477228 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0016'), DATE(@now - INTERVAL (2762674 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2392622 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9360000, 12, 9360000, 2808000, 6552000,
+    @now - INTERVAL (2662443 * @k DIV @span) SECOND, @acc_prov01, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2769097 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2662443 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (477228 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL);
+
+-- ent16 paid: 中小企业上云基础套餐
+SET @t = @now - INTERVAL (2831065 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8547227283'),
+    @ent16, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '中小企业上云基础套餐', 1800000, 30, 540000, 501000, 1, 501000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2736944 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2590237 * @k DIV @span) SECOND, @now - INTERVAL (1314581 * @k DIV @span) SECOND, @now - INTERVAL (1165294 * @k DIV @span) SECOND,
+    @now - INTERVAL (1075557 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0018'), DATE(@now - INTERVAL (2624270 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2256306 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1670000, 12, 1670000, 501000, 1169000,
+    @now - INTERVAL (2590237 * @k DIV @span) SECOND, @acc_prov02, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p05, 5, 5, 4, '专家经验丰富，帮我们解决了实际问题。', @now - INTERVAL (1314581 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2736944 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2590237 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1314581 * @k DIV @span) SECOND, @acc_ent16, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (1165294 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (1075557 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent15 expired: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (2766955 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0183969554'),
+    @ent15, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（规则 O6）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 0, 0, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2641759 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (174927 * @k DIV @span) SECOND, @now - INTERVAL (174927 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2641759 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (174927 * @k DIV @span) SECOND, NULL, 'system', 'accepted', 'expired', '服务券有效期已过，过期作废（规则 O6）', NULL);
+
+-- ent19 paid: 财务人员实务能力提升培训
+SET @t = @now - INTERVAL (2733422 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2832002365'),
+    @ent19, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '财务人员实务能力提升培训', 764000, 30, 229200, 229200, 1, 229200,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2627301 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2517860 * @k DIV @span) SECOND, @now - INTERVAL (1662372 * @k DIV @span) SECOND, @now - INTERVAL (1127938 * @k DIV @span) SECOND,
+    @now - INTERVAL (1066999 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0019'), DATE(@now - INTERVAL (2568466 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2136731 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 764000, 12, 764000, 229200, 534800,
+    @now - INTERVAL (2517860 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p12, 5, 4, 4, NULL, @now - INTERVAL (1662372 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2627301 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2517860 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1662372 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (1127938 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (1066999 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent15 submitted: 劳动争议纠纷解决方案
+SET @t = @now - INTERVAL (2469256 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0482571080'),
+    @ent15, @p43, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
+    '劳动争议纠纷解决方案', 1900000, 30, 570000, 570000, 1, 570000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2410730 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2364137 * @k DIV @span) SECOND, NULL, @now - INTERVAL (447150 * @k DIV @span) SECOND,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (447150 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0020'), DATE(@now - INTERVAL (2373187 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2051168 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1900000, 12, 1900000, 570000, 1330000,
+    @now - INTERVAL (2364137 * @k DIV @span) SECOND, @acc_prov08, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2410730 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2364137 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (447150 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL);
+
+-- ent19 approved: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (2380868 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1580437048'),
+    @ent19, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 183000, 1, 183000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2297008 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2098117 * @k DIV @span) SECOND, @now - INTERVAL (348645 * @k DIV @span) SECOND, @now - INTERVAL (361192 * @k DIV @span) SECOND,
+    @now - INTERVAL (239422 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (239422 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0022'), DATE(@now - INTERVAL (2250579 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2061977 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 610000, 12, 610000, 183000, 427000,
+    @now - INTERVAL (2098117 * @k DIV @span) SECOND, @acc_prov05, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p15, 4, 5, 3, '方案针对性较强，文档整理规范。', @now - INTERVAL (348645 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2297008 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2098117 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (361192 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (348645 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (239422 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent17 cancelled: 小程序与移动应用定制开发
+SET @t = @now - INTERVAL (2367816 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1852969050'),
+    @ent17, @p26, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'declined', '企业需求超出本产品标准服务范围，建议选择定制化服务',
+    '小程序与移动应用定制开发', 9360000, 45, 2808000, 0, 0, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 45 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (2271069 * @k DIV @span) SECOND, @now - INTERVAL (2271069 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2271069 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'cancelled', '企业需求超出本产品标准服务范围，建议选择定制化服务', NULL);
+
+-- ent10 paid: 代理记账服务（小规模纳税人·年度）
+SET @t = @now - INTERVAL (2353415 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9959396344'),
+    @ent10, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 135000, 1, 135000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2283985 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2127464 * @k DIV @span) SECOND, @now - INTERVAL (1785444 * @k DIV @span) SECOND, @now - INTERVAL (1138253 * @k DIV @span) SECOND,
+    @now - INTERVAL (1077615 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0021'), DATE(@now - INTERVAL (2263061 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1937752 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 450000, 12, 450000, 135000, 315000,
+    @now - INTERVAL (2127464 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p34, 5, 5, 5, '项目经理很负责，按期完成全部服务内容。', @now - INTERVAL (1785444 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent10, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2283985 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2127464 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1785444 * @k DIV @span) SECOND, @acc_ent10, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (1138253 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (1077615 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent18 paid: 云上安全等保二级合规套餐
+SET @t = @now - INTERVAL (2290310 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5670764401'),
+    @ent18, @p08, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+    '云上安全等保二级合规套餐', 5070000, 30, 1521000, 1521000, 1, 1521000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2268157 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2054618 * @k DIV @span) SECOND, @now - INTERVAL (1250560 * @k DIV @span) SECOND, @now - INTERVAL (1189146 * @k DIV @span) SECOND,
+    @now - INTERVAL (1120775 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
+    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0023'), DATE(@now - INTERVAL (2209994 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1780522 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 5070000, 12, 5070000, 1521000, 3549000,
+    @now - INTERVAL (2054618 * @k DIV @span) SECOND, @acc_prov01, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p08, 4, 5, 4, NULL, @now - INTERVAL (1250560 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2268157 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2054618 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1250560 * @k DIV @span) SECOND, @acc_ent18, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (1189146 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (1120775 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
+    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
+    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+
+-- ent20 submitted: 财务人员实务能力提升培训
+SET @t = @now - INTERVAL (2275811 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2702155897'),
+    @ent20, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
+    '财务人员实务能力提升培训', 764000, 30, 229200, 229200, 1, 229200,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2171664 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1958046 * @k DIV @span) SECOND, @now - INTERVAL (292377 * @k DIV @span) SECOND, @now - INTERVAL (508332 * @k DIV @span) SECOND,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (292377 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0024'), DATE(@now - INTERVAL (2014246 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1755325 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 764000, 12, 764000, 229200, 534800,
+    @now - INTERVAL (1958046 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p12, 5, 5, 5, '专家经验丰富，帮我们解决了实际问题。', @now - INTERVAL (292377 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2171664 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1958046 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (508332 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (292377 * @k DIV @span) SECOND, @acc_ent20, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL);
+
+-- ent19 cancelled: 中小企业上云基础套餐
+SET @t = @now - INTERVAL (2239228 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7444926903'),
+    @ent19, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'enterprise', '企业在接单前取消订单（规则 O5）',
+    '中小企业上云基础套餐', 1800000, 30, 540000, 0, 0, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (2143472 * @k DIV @span) SECOND, @now - INTERVAL (2143472 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2143472 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'pending', 'cancelled', '企业在接单前取消订单（规则 O5）', NULL);
+
+-- ent19 approved: 中高层管理人才猎头服务
+SET @t = @now - INTERVAL (2222597 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5231914289'),
+    @ent19, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '中高层管理人才猎头服务', 9600000, 60, 2880000, 2880000, 1, 2880000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2122426 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
+    @now - INTERVAL (1880625 * @k DIV @span) SECOND, @now - INTERVAL (531651 * @k DIV @span) SECOND, @now - INTERVAL (569497 * @k DIV @span) SECOND,
+    @now - INTERVAL (502966 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (502966 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0026'), DATE(@now - INTERVAL (2047912 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1758055 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9600000, 12, 9600000, 2880000, 6720000,
+    @now - INTERVAL (1880625 * @k DIV @span) SECOND, @acc_prov03, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p09, 5, 4, 5, '服务专业细致，交付质量超出预期。', @now - INTERVAL (531651 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2122426 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1880625 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (569497 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (531651 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (502966 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent16 submitted: 上市前财务规范辅导
+SET @t = @now - INTERVAL (2153035 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6180227182'),
+    @ent16, @p29, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
+    '上市前财务规范辅导', 45000000, 60, 5000000, 5000000, 1, 5000000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2070736 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
+    @now - INTERVAL (1904608 * @k DIV @span) SECOND, @now - INTERVAL (1154358 * @k DIV @span) SECOND, @now - INTERVAL (39527 * @k DIV @span) SECOND,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (39527 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0025'), DATE(@now - INTERVAL (1935907 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1867976 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 45000000, 12, 45000000, 5000000, 40000000,
+    @now - INTERVAL (1904608 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p29, 5, 5, 5, '流程规范、沟通顺畅，整体非常满意。', @now - INTERVAL (1154358 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2070736 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1904608 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1154358 * @k DIV @span) SECOND, @acc_ent16, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (39527 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL);
+
+-- ent08 submitted: 常年法律顾问服务（基础版）
+SET @t = @now - INTERVAL (2038899 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5278710208'),
+    @ent08, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
+    '常年法律顾问服务（基础版）', 2700000, 30, 810000, 810000, 1, 810000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1959933 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1737690 * @k DIV @span) SECOND, @now - INTERVAL (1460028 * @k DIV @span) SECOND, @now - INTERVAL (346623 * @k DIV @span) SECOND,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (346623 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0028'), DATE(@now - INTERVAL (1781177 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1595309 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2700000, 12, 2700000, 810000, 1890000,
+    @now - INTERVAL (1737690 * @k DIV @span) SECOND, @acc_prov08, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p41, 4, 5, 5, '顾问响应及时，方案落地性强，值得推荐。', @now - INTERVAL (1460028 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent08, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1959933 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1737690 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1460028 * @k DIV @span) SECOND, @acc_ent08, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (346623 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL);
+
+-- ent18 cancelled: 中小企业上云基础套餐
+SET @t = @now - INTERVAL (1991804 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6342585509'),
+    @ent18, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'declined', '企业需求超出本产品标准服务范围，建议选择定制化服务',
+    '中小企业上云基础套餐', 1800000, 30, 540000, 0, 0, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (1879596 * @k DIV @span) SECOND, @now - INTERVAL (1879596 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1879596 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'cancelled', '企业需求超出本产品标准服务范围，建议选择定制化服务', NULL);
+
+-- ent09 cancelled: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (1900712 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1684145863'),
+    @ent09, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'enterprise', '企业在接单前取消订单（规则 O5）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 0, 0, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (1881410 * @k DIV @span) SECOND, @now - INTERVAL (1881410 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent09, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1881410 * @k DIV @span) SECOND, @acc_ent09, 'enterprise', 'pending', 'cancelled', '企业在接单前取消订单（规则 O5）', NULL);
+
+-- ent20 approved: 年度财务审计服务
+SET @t = @now - INTERVAL (1899022 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9895548509'),
+    @ent20, @p33, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '年度财务审计服务', 2400000, 30, 720000, 624000, 1, 624000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1893812 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1867954 * @k DIV @span) SECOND, @now - INTERVAL (225490 * @k DIV @span) SECOND, @now - INTERVAL (249201 * @k DIV @span) SECOND,
+    @now - INTERVAL (179002 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (179002 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0027'), DATE(@now - INTERVAL (1873993 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1538097 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2080000, 12, 2080000, 624000, 1456000,
+    @now - INTERVAL (1867954 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p33, 4, 4, 5, NULL, @now - INTERVAL (225490 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1893812 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1867954 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (249201 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (225490 * @k DIV @span) SECOND, @acc_ent20, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (179002 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent19 contracted: 上市前财务规范辅导
+SET @t = @now - INTERVAL (1840094 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7072064329'),
+    @ent19, @p29, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '上市前财务规范辅导', 45000000, 60, 5000000, 5000000, 1, 5000000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1811934 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
+    @now - INTERVAL (1652697 * @k DIV @span) SECOND, @now - INTERVAL (954749 * @k DIV @span) SECOND, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (954749 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0029'), DATE(@now - INTERVAL (1770886 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1762427 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 45000000, 12, 45000000, 5000000, 40000000,
+    @now - INTERVAL (1652697 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p29, 5, 4, 5, '项目经理很负责，按期完成全部服务内容。', @now - INTERVAL (954749 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1811934 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1652697 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (954749 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL);
+
+-- ent06 contracted: 合同审查与法律文本服务包
+SET @t = @now - INTERVAL (1822500 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9749344236'),
+    @ent06, @p42, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '合同审查与法律文本服务包', 1170000, 30, 351000, 333000, 1, 333000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1753620 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1437410 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (1437410 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0031'), DATE(@now - INTERVAL (1675203 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1637113 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1110000, 12, 1110000, 333000, 777000,
+    @now - INTERVAL (1437410 * @k DIV @span) SECOND, @acc_prov08, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent06, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1753620 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1437410 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent19 cancelled: 企业管理体系认证辅导（ISO 9001）
+SET @t = @now - INTERVAL (1699988 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2033568941'),
+    @ent19, @p46, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'accept_timeout', '服务机构 48 小时内未接单，订单取消（规则 O4）',
+    '企业管理体系认证辅导（ISO 9001）', 2184000, 45, 655200, 0, 0, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 45 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (1527175 * @k DIV @span) SECOND, @now - INTERVAL (1527175 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1527175 * @k DIV @span) SECOND, NULL, 'system', 'pending', 'cancelled', '服务机构 48 小时内未接单，订单取消（规则 O4）', NULL);
+
+-- ent17 approved: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (1691824 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7788073147'),
+    @ent17, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1621262 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1457263 * @k DIV @span) SECOND, @now - INTERVAL (846344 * @k DIV @span) SECOND, @now - INTERVAL (167544 * @k DIV @span) SECOND,
+    @now - INTERVAL (98977 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (98977 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0030'), DATE(@now - INTERVAL (1511957 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1247431 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
+    @now - INTERVAL (1457263 * @k DIV @span) SECOND, @acc_prov05, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p15, 5, 5, 5, '项目经理很负责，按期完成全部服务内容。', @now - INTERVAL (846344 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1621262 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1457263 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (846344 * @k DIV @span) SECOND, @acc_ent17, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (167544 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (98977 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent08 contracted: 合同审查与法律文本服务包
+SET @t = @now - INTERVAL (1667256 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7240810377'),
+    @ent08, @p42, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '合同审查与法律文本服务包', 1170000, 30, 351000, 333000, 1, 333000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1656708 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1407520 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (1407520 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0032'), DATE(@now - INTERVAL (1525501 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1152659 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1110000, 12, 1110000, 333000, 777000,
+    @now - INTERVAL (1407520 * @k DIV @span) SECOND, @acc_prov08, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent08, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1656708 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1407520 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent12 approved: 代理记账服务（小规模纳税人·年度）
+SET @t = @now - INTERVAL (1482635 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0263132349'),
+    @ent12, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 135000, 1, 135000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1404743 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1379751 * @k DIV @span) SECOND, @now - INTERVAL (568377 * @k DIV @span) SECOND, @now - INTERVAL (143271 * @k DIV @span) SECOND,
+    @now - INTERVAL (54255 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (54255 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0033'), DATE(@now - INTERVAL (1397415 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1005034 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 450000, 12, 450000, 135000, 315000,
+    @now - INTERVAL (1379751 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p34, 5, 5, 3, NULL, @now - INTERVAL (568377 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent12, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1404743 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1379751 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (568377 * @k DIV @span) SECOND, @acc_ent12, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (143271 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (54255 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent18 contracted: 产品外观设计服务
+SET @t = @now - INTERVAL (1381804 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0039782234'),
+    @ent18, @p21, @prov06, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '产品外观设计服务', 6000000, 30, 1800000, 1800000, 1, 1800000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1320176 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1222184 * @k DIV @span) SECOND, @now - INTERVAL (612178 * @k DIV @span) SECOND, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (612178 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0034'), DATE(@now - INTERVAL (1311412 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (932838 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 6000000, 12, 6000000, 1800000, 4200000,
+    @now - INTERVAL (1222184 * @k DIV @span) SECOND, @acc_prov06, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p21, 5, 4, 5, '顾问响应及时，方案落地性强，值得推荐。', @now - INTERVAL (612178 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1320176 * @k DIV @span) SECOND, @acc_prov06, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1222184 * @k DIV @span) SECOND, @acc_prov06, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (612178 * @k DIV @span) SECOND, @acc_ent18, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL);
+
+-- ent16 contracted: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (1295289 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4529690173'),
+    @ent16, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1244923 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1054060 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (1054060 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0037'), DATE(@now - INTERVAL (1187760 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1120696 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
+    @now - INTERVAL (1054060 * @k DIV @span) SECOND, @acc_prov05, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1244923 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1054060 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent03 contracted: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (1270526 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3045484519'),
+    @ent03, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1227128 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1086804 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (1086804 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0036'), DATE(@now - INTERVAL (1104732 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (755304 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
+    @now - INTERVAL (1086804 * @k DIV @span) SECOND, @acc_prov05, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent03, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1227128 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1086804 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent05 contracted: 知识产权价值评估服务
+SET @t = @now - INTERVAL (1198954 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8955481261'),
+    @ent05, @p20, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '知识产权价值评估服务', 2964000, 30, 889200, 889200, 1, 889200,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1117741 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1101531 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (1101531 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0035'), DATE(@now - INTERVAL (1116224 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (893931 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2964000, 12, 2964000, 889200, 2074800,
+    @now - INTERVAL (1101531 * @k DIV @span) SECOND, @acc_prov05, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent05, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1117741 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1101531 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent04 contracted: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (1174543 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8814528201'),
+    @ent04, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1165050 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (976146 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (976146 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0038'), DATE(@now - INTERVAL (1157917 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (930217 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
+    @now - INTERVAL (976146 * @k DIV @span) SECOND, @acc_prov05, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1165050 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (976146 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent01 contracted: 财务人员实务能力提升培训
+SET @t = @now - INTERVAL (1080621 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3165247076'),
+    @ent01, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '财务人员实务能力提升培训', 764000, 30, 229200, 229200, 1, 229200,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (993729 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (669408 * @k DIV @span) SECOND, @now - INTERVAL (370695 * @k DIV @span) SECOND, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (370695 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0040'), DATE(@now - INTERVAL (771557 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (719176 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 764000, 12, 764000, 229200, 534800,
+    @now - INTERVAL (669408 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p12, 5, 4, 4, '整体满意，个别细节沟通可以更及时。', @now - INTERVAL (370695 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (993729 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (669408 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (370695 * @k DIV @span) SECOND, @acc_ent01, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL);
+
+-- ent02 contracted: 财务人员实务能力提升培训
+SET @t = @now - INTERVAL (1016153 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9339880294'),
+    @ent02, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '财务人员实务能力提升培训', 764000, 30, 229200, 229200, 1, 229200,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (911350 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (833150 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (833150 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0039'), DATE(@now - INTERVAL (863880 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (435573 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 764000, 12, 764000, 229200, 534800,
+    @now - INTERVAL (833150 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent02, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (911350 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (833150 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent17 cancelled: 年度财务审计服务
+SET @t = @now - INTERVAL (981080 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2312674015'),
+    @ent17, @p33, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'accept_timeout', '服务机构 48 小时内未接单，订单取消（规则 O4）',
+    '年度财务审计服务', 2400000, 30, 720000, 0, 0, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (808239 * @k DIV @span) SECOND, @now - INTERVAL (808239 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (808239 * @k DIV @span) SECOND, NULL, 'system', 'pending', 'cancelled', '服务机构 48 小时内未接单，订单取消（规则 O4）', NULL);
+
+-- ent19 cancelled: 高新技术企业认定咨询服务
+SET @t = @now - INTERVAL (936065 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9732525112'),
+    @ent19, @p16, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'declined', '经沟通企业现场条件暂不具备，双方协商不再履行',
+    '高新技术企业认定咨询服务', 3375000, 30, 1012500, 0, 0, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (883160 * @k DIV @span) SECOND, @now - INTERVAL (883160 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (883160 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'cancelled', '经沟通企业现场条件暂不具备，双方协商不再履行', NULL);
+
+-- ent03 accepted: 中小企业上云基础套餐
+SET @t = @now - INTERVAL (843578 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3926518277'),
+    @ent03, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    '中小企业上云基础套餐', 1800000, 30, 540000, 540000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (806390 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (806390 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent03, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (806390 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+
+-- ent20 accepted: 中高层管理人才猎头服务
+SET @t = @now - INTERVAL (835735 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6780530384'),
+    @ent20, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    '中高层管理人才猎头服务', 9600000, 60, 2880000, 2880000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (769449 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (769449 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (769449 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+
+-- ent01 accepted: 代理记账服务（小规模纳税人·年度）
+SET @t = @now - INTERVAL (797086 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5846701377'),
+    @ent01, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 135000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (753668 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (753668 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (753668 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+
+-- ent20 accepted: 企业数字化转型诊断服务
+SET @t = @now - INTERVAL (781631 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9022384001'),
+    @ent20, @p01, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    '企业数字化转型诊断服务', 5100000, 30, 1530000, 1530000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (741421 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (741421 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (741421 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+
+-- ent13 contracted: 代理记账服务（小规模纳税人·年度）
+SET @t = @now - INTERVAL (687299 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4768605170'),
+    @ent13, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 135000, 1, 135000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (603897 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (297036 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (297036 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0042'), DATE(@now - INTERVAL (515499 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (356724 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 450000, 12, 450000, 135000, 315000,
+    @now - INTERVAL (297036 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent13, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (603897 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (297036 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent04 accepted: 常年法律顾问服务（基础版）
+SET @t = @now - INTERVAL (655439 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1284980983'),
+    @ent04, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    '常年法律顾问服务（基础版）', 2700000, 30, 810000, 810000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (590487 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (590487 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (590487 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+
+-- ent16 accepted: 搜索引擎与电商平台营销推广
+SET @t = @now - INTERVAL (574140 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1913698023'),
+    @ent16, @p40, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    '搜索引擎与电商平台营销推广', 3120000, 30, 936000, 936000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (508263 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (508263 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (508263 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+
+-- ent17 contracted: 中高层管理人才猎头服务
+SET @t = @now - INTERVAL (530764 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5804490660'),
+    @ent17, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '中高层管理人才猎头服务', 9600000, 60, 2880000, 2880000, 1, 2880000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (500545 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
+    @now - INTERVAL (303056 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (303056 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0041'), DATE(@now - INTERVAL (403012 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (171590 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9600000, 12, 9600000, 2880000, 6720000,
+    @now - INTERVAL (303056 * @k DIV @span) SECOND, @acc_prov03, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (500545 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (303056 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent13 accepted: SaaS客户关系管理系统（50用户/年）
+SET @t = @now - INTERVAL (419756 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3456700048'),
+    @ent13, @p28, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    'SaaS客户关系管理系统（50用户/年）', 2100000, 30, 630000, 630000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (324800 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (324800 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent13, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (324800 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+
+-- ent16 contracted: 劳动争议纠纷解决方案
+SET @t = @now - INTERVAL (396412 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2605126054'),
+    @ent16, @p43, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '劳动争议纠纷解决方案', 1900000, 30, 570000, 570000, 1, 570000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (373753 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (254743 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (254743 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0043'), DATE(@now - INTERVAL (277649 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (189315 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1900000, 12, 1900000, 570000, 1330000,
+    @now - INTERVAL (254743 * @k DIV @span) SECOND, @acc_prov08, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (373753 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (254743 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent18 accepted: 新媒体运营推广（季度）
+SET @t = @now - INTERVAL (369711 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2767838390'),
+    @ent18, @p38, @prov06, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    '新媒体运营推广（季度）', 4500000, 30, 1350000, 1350000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (364376 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (364376 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (364376 * @k DIV @span) SECOND, @acc_prov06, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+
+-- ent07 contracted: 企业数字化转型诊断服务 (partial reservation: the rest of the cap, O3)
+SET @t = @now - INTERVAL (354316 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8067203551'),
+    @ent07, @p01, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '企业数字化转型诊断服务', 5100000, 30, 1530000, 1460000, 1, 1460000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (270596 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (39176 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (39176 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0048'), DATE(@now - INTERVAL (155193 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (129483 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 5100000, 12, 5100000, 1460000, 3640000,
+    @now - INTERVAL (39176 * @k DIV @span) SECOND, @acc_prov01, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent07, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (270596 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (39176 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent20 contracted: 企业ERP系统实施服务（标准版）
+SET @t = @now - INTERVAL (328352 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0195577819'),
+    @ent20, @p25, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '企业ERP系统实施服务（标准版）', 28500000, 60, 5000000, 5000000, 1, 5000000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (278212 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
+    @now - INTERVAL (48069 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (48069 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0047'), DATE(@now - INTERVAL (79525 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (79525 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 28500000, 12, 28500000, 5000000, 23500000,
+    @now - INTERVAL (48069 * @k DIV @span) SECOND, @acc_prov01, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (278212 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (48069 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent06 contracted: 劳动用工合规培训（企业内训）
+SET @t = @now - INTERVAL (296971 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6309610700'),
+    @ent06, @p11, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '劳动用工合规培训（企业内训）', 1350000, 30, 405000, 405000, 1, 405000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (219081 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (112185 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (112185 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0044'), DATE(@now - INTERVAL (198324 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (89607 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1350000, 12, 1350000, 405000, 945000,
+    @now - INTERVAL (112185 * @k DIV @span) SECOND, @acc_prov08, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent06, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (219081 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (112185 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent20 contracted: 政府项目申报辅导服务
+SET @t = @now - INTERVAL (287468 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5976434904'),
+    @ent20, @p47, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '政府项目申报辅导服务', 1500000, 30, 450000, 450000, 1, 450000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (208331 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (60069 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (60069 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0045'), DATE(@now - INTERVAL (113834 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (109056 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1500000, 12, 1500000, 450000, 1050000,
+    @now - INTERVAL (60069 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (208331 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (60069 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent09 contracted: 搜索引擎与电商平台营销推广
+SET @t = @now - INTERVAL (236805 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7013057360'),
+    @ent09, @p40, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '搜索引擎与电商平台营销推广', 3120000, 30, 936000, 936000, 1, 936000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (151300 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (56801 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (56801 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0046'), DATE(@now - INTERVAL (74972 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (74972 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3120000, 12, 3120000, 936000, 2184000,
+    @now - INTERVAL (56801 * @k DIV @span) SECOND, @acc_prov01, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent09, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (151300 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (56801 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent15 pending: 数据资产盘点与数据治理咨询
+SET @t = @now - INTERVAL (139073 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7938461410'),
+    @ent15, @p03, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'pending', NULL, NULL,
+    '数据资产盘点与数据治理咨询', 11250000, 30, 3375000, 3375000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (139073 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
+
+-- ent11 pending: 搜索引擎与电商平台营销推广
+SET @t = @now - INTERVAL (104872 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0059537822'),
+    @ent11, @p40, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'pending', NULL, NULL,
+    '搜索引擎与电商平台营销推广', 3120000, 30, 936000, 936000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (104872 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent11, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
+
+-- ent10 pending: 常年法律顾问服务（基础版）
+SET @t = @now - INTERVAL (94630 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0915146274'),
+    @ent10, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'pending', NULL, NULL,
+    '常年法律顾问服务（基础版）', 2700000, 30, 810000, 810000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (94630 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent10, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
+
+-- ent12 pending: SaaS客户关系管理系统（50用户/年）
+SET @t = @now - INTERVAL (47493 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4020368533'),
+    @ent12, @p28, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'pending', NULL, NULL,
+    'SaaS客户关系管理系统（50用户/年）', 2100000, 30, 630000, 630000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (47493 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent12, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
+
+-- ent01 pending: 合同审查与法律文本服务包
+SET @t = @now - INTERVAL (33102 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7074037816'),
+    @ent01, @p42, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'pending', NULL, NULL,
+    '合同审查与法律文本服务包', 1170000, 30, 351000, 351000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (33102 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
+
+-- ent02 pending: 搜索引擎与电商平台营销推广
+SET @t = @now - INTERVAL (29981 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5859662861'),
+    @ent02, @p40, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'pending', NULL, NULL,
+    '搜索引擎与电商平台营销推广', 3120000, 30, 936000, 936000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (29981 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent02, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
 
 COMMIT;

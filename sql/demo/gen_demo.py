@@ -14,6 +14,11 @@ SHA256, 16-byte salt, 32-byte key), the format the C side verifies.
 
 All timestamps are UTC_TIMESTAMP() arithmetic so the data looks fresh
 whenever it is loaded; the round is the current Asia/Shanghai year (T1).
+
+The demo is a living system: every sold unit is an order placed, accepted,
+contracted, ... by the rules, with its events, contract and evaluation, so
+that `voucherctl reconcile` finds no drift and a sweep right after the load
+moves nothing (see plan_orders).
 """
 
 import argparse
@@ -116,164 +121,166 @@ NOT_BEIJING = {"ent22"}
 TIER_CAP = {"ordinary": 2_000_000, "specialized": 10_000_000, "little_giant": 20_000_000}  # E7, fen
 
 # provider, category, name, description, market price (CNY), voucher % of
-# market (<= 80, P3), units total, units remaining, validity days, evaluations
+# market (<= 80, P3), units total (A6), popularity (1-6: how often the demo
+# orders pick it), validity days (P6). Units sold and ratings are not listed:
+# they follow from the demo orders (plan_orders).
 PRODUCTS = [
     # digital 数字化赋能
     ("prov01", "digital", "企业数字化转型诊断服务",
      "围绕研发、生产、供应链、营销和管理五个环节，由专家团队驻场调研3至5天，评估企业数字化、网络化、智能化水平，出具诊断报告和分阶段转型路线图，并提供一次高层解读会。",
-     68_000, 75, 60, 52, 30, 6),
+     68_000, 75, 60, 2, 30),
     ("prov01", "digital", "智能制造能力成熟度评估（GB/T 39116）",
      "依据GB/T 39116《智能制造能力成熟度模型》开展对标评估，覆盖人员、技术、资源、制造四大能力要素，给出成熟度等级、差距分析和改进建议，可作为后续申报智能工厂的基础材料。",
-     120_000, 78, 30, 30, 45, 0),
+     120_000, 78, 30, 1, 45),
     ("prov01", "digital", "数据资产盘点与数据治理咨询",
      "梳理企业业务系统和数据资源，建立数据资产目录、数据标准和质量规则，设计数据治理组织与流程，交付数据治理规划方案和数据资产清单。",
-     150_000, 75, 20, 20, 30, 0),
+     150_000, 75, 20, 1, 30),
     ("prov02", "digital", "中小企业数字化办公整体解决方案",
      "为50人以内企业部署协同办公、在线审批、考勤和文档管理平台，完成组织架构导入、流程配置和全员培训，含一年运维支持。",
-     36_000, 70, 100, 100, 30, 3),
+     36_000, 70, 100, 2, 30),
     # cloud 上云用云
     ("prov02", "cloud", "中小企业上云基础套餐",
      "提供一年期云服务器（4核8G）、对象存储500GB、云数据库和自动备份，完成现有业务系统迁移上云和安全基线配置，7×24小时技术支持。",
-     24_000, 75, 200, 163, 30, 12),
+     24_000, 75, 200, 6, 30),
     ("prov02", "cloud", "研发设计上云迁移服务",
      "将CAD/CAE等研发设计软件和图纸数据迁移至云端，部署云桌面和协同设计环境，实现研发数据集中管理、异地协同和权限控制。",
-     86_000, 78, 40, 40, 30, 0),
+     86_000, 78, 40, 1, 30),
     ("prov02", "cloud", "生产制造工业互联网平台接入服务",
      "对关键生产设备进行数据采集改造，接入工业互联网平台，实现设备状态监控、产量统计和能耗分析看板，交付平台账号和一年服务。",
-     158_000, 76, 25, 25, 45, 0),
+     158_000, 76, 25, 1, 45),
     ("prov01", "cloud", "云上安全等保二级合规套餐",
      "面向已上云企业，提供差距评估、云上安全产品配置、安全管理制度编制和测评陪跑，协助通过网络安全等级保护二级测评。",
-     65_000, 78, 50, 50, 30, 3),
+     65_000, 78, 50, 1, 30),
     # talent 人才与培训
     ("prov03", "talent", "中高层管理人才猎头服务",
      "为企业寻访部门经理及以上管理岗位人才，提供岗位画像、人才地图、候选人背景调查和面试评估，保证期内人选离职免费重新推荐。",
-     120_000, 80, 30, 2, 60, 9),
+     120_000, 80, 6, 1, 60),
     ("prov03", "talent", "企业人力资源体系搭建咨询",
      "为成长期企业设计组织架构、岗位职级、薪酬绩效和招聘培训体系，交付制度文件汇编并辅导落地三个月。",
-     88_000, 75, 40, 40, 30, 3),
+     88_000, 75, 40, 1, 30),
     ("prov08", "talent", "劳动用工合规培训（企业内训）",
      "由执业律师到企业开展两天劳动用工合规培训，覆盖招聘入职、劳动合同、工时休假、解除终止和争议应对，附赠合规自查清单。",
-     18_000, 75, 80, 80, 30, 0),
+     18_000, 75, 80, 2, 30),
     ("prov07", "talent", "财务人员实务能力提升培训",
      "面向企业财务人员的系统培训，内容包括新会计准则实务、增值税及企业所得税申报、财务分析与内控，共32课时，结业颁发证书。",
-     9_800, 78, 120, 120, 30, 6),
+     9_800, 78, 120, 2, 30),
     # innovation 科技创新
     ("prov04", "innovation", "企业技术诊断与研发体系咨询",
      "组织行业技术专家对企业核心技术、工艺和研发管理进行诊断，提出技术攻关方向和研发体系建设方案，协助建立研发项目管理制度。",
-     96_000, 75, 30, 30, 30, 0),
+     96_000, 75, 30, 1, 30),
     ("prov04", "innovation", "产品检验检测与第三方评价服务",
      "依托CMA/CNAS资质实验室，对企业新产品开展性能、可靠性和安全检测，出具第三方检测报告和技术评价意见。",
-     48_000, 78, 60, 60, 30, 3),
+     48_000, 78, 60, 2, 30),
     ("prov05", "innovation", "专利申请代理（发明专利）",
      "包括技术交底沟通、专利检索、申请文件撰写、提交受理及审查意见答复，直至授权或驳回，不含官方规费。",
-     9_000, 78, 150, 88, 30, 15),
+     9_000, 78, 150, 6, 30),
     ("prov05", "innovation", "高新技术企业认定咨询服务",
      "对照高新技术企业认定条件开展预评估，辅导梳理知识产权、研发费用归集和科技成果转化材料，完成申报材料编制和提交。",
-     45_000, 75, 80, 80, 30, 6),
+     45_000, 75, 80, 2, 30),
     # transfer 成果转化
     ("prov04", "transfer", "科技成果评价服务",
      "按照科技成果评价规范组织同行专家，对企业科技成果的创新性、先进性和成熟度进行评价，出具评价报告。",
-     35_000, 75, 50, 50, 30, 0),
+     35_000, 75, 50, 1, 30),
     ("prov04", "transfer", "中试熟化与小批量试制服务",
      "为实验室阶段的科技成果提供中试工艺开发、小批量试制和工艺参数固化，交付中试报告和工艺文件包。",
-     280_000, 72, 10, 10, 60, 0),
+     280_000, 72, 10, 1, 60),
     ("prov05", "transfer", "技术成果转移转化对接服务",
      "对企业拟转化或拟引进的技术成果进行梳理，开展技术需求与成果匹配、许可转让谈判支持和交易合同起草。",
-     60_000, 75, 40, 40, 30, 0),
+     60_000, 75, 40, 1, 30),
     ("prov05", "transfer", "知识产权价值评估服务",
      "对专利、软件著作权等知识产权进行价值评估，出具评估报告，可用于知识产权质押融资、作价入股和转让交易。",
-     38_000, 78, 60, 60, 30, 3),
+     38_000, 78, 60, 1, 30),
     # design 工业设计
     ("prov06", "design", "产品外观设计服务",
      "基于用户研究和竞品分析，完成产品造型、色彩材质和CMF方案设计，交付三套概念方案、效果图和外观手板一套。",
-     80_000, 75, 40, 40, 30, 6),
+     80_000, 75, 40, 1, 30),
     ("prov06", "design", "产品结构设计与工业级打样",
      "完成产品内部结构设计、可制造性分析和公差分配，交付三维结构模型、工程图纸，并制作工业级功能样机两套。",
-     150_000, 78, 30, 30, 45, 0),
+     150_000, 78, 30, 1, 45),
     ("prov06", "design", "工业设计全案服务（概念到量产）",
      "覆盖概念设计、方案设计、外观与结构设计、样机验证、模具跟进和量产导入的全流程设计服务，配备专职项目经理。",
-     420_000, 78, 8, 8, 60, 0),
+     420_000, 78, 8, 1, 60),
     ("prov04", "design", "新产品导入（NPI）工艺评审服务",
      "在新产品量产前开展DFM/DFA工艺评审、试产问题闭环和生产工艺文件编制，帮助企业缩短导入周期、降低试产成本。",
-     72_000, 75, 30, 30, 30, 0),
+     72_000, 75, 30, 1, 30),
     # it 信息化开发
     ("prov01", "it", "企业ERP系统实施服务（标准版）",
      "基于成熟ERP产品完成财务、采购、销售、库存和生产模块实施，含业务调研、系统配置、数据迁移、用户培训和上线后三个月支持。",
-     380_000, 75, 12, 12, 60, 0),
+     380_000, 75, 12, 1, 60),
     ("prov01", "it", "小程序与移动应用定制开发",
      "根据企业业务需求定制开发微信小程序或移动应用，含需求分析、UI设计、前后端开发、测试上线和一年维护。",
-     120_000, 78, 30, 30, 45, 3),
+     120_000, 78, 30, 1, 45),
     ("prov02", "it", "企业网络与IT运维外包服务（年度）",
      "提供一年期办公网络、服务器、终端和信息安全运维外包，每月定期巡检，故障4小时内响应，年度出具IT健康报告。",
-     96_000, 75, 50, 50, 30, 0),
+     96_000, 75, 50, 1, 30),
     ("prov02", "it", "SaaS客户关系管理系统（50用户/年）",
      "提供50个用户一年的SaaS客户关系管理系统使用权，含线索、商机、合同、回款管理，完成初始化配置和使用培训。",
-     30_000, 70, 100, 100, 30, 9),
+     30_000, 70, 100, 3, 30),
     # ipo 上市培育
     ("prov07", "ipo", "上市前财务规范辅导",
      "对拟上市企业开展财务规范性诊断，规范会计核算、收入确认和关联交易，辅导建立满足上市要求的财务体系，陪同应对中介机构尽调。",
-     600_000, 75, 5, 1, 60, 3),
+     600_000, 75, 3, 1, 60),
     ("prov07", "ipo", "拟上市企业内控体系建设咨询",
      "按照企业内部控制基本规范及上市监管要求，梳理业务流程和风险点，编制内控手册和权限指引，开展内控测试与缺陷整改。",
-     260_000, 75, 10, 10, 60, 0),
+     260_000, 75, 10, 1, 60),
     ("prov08", "ipo", "上市法律尽职调查服务",
      "对企业历史沿革、股权结构、重大合同、知识产权、劳动人事和诉讼仲裁开展法律尽职调查，出具尽调报告和规范整改建议。",
-     500_000, 70, 6, 6, 45, 0),
+     500_000, 70, 6, 1, 45),
     ("prov08", "ipo", "股权激励方案设计与法律服务",
      "设计股权激励模式、激励对象、授予价格和考核退出机制，起草激励计划、授予协议和持股平台文件，并提供实施辅导。",
-     120_000, 78, 20, 20, 30, 3),
+     120_000, 78, 20, 1, 30),
     # finance 财税审计
     ("prov07", "finance", "年度财务审计服务",
      "按照中国注册会计师审计准则对企业年度财务报表实施审计，出具标准审计报告，适用于年报、融资和政府项目申报。",
-     30_000, 80, 100, 71, 30, 12),
+     30_000, 80, 100, 6, 30),
     ("prov07", "finance", "代理记账服务（小规模纳税人·年度）",
      "为小规模纳税人提供一年代理记账和纳税申报服务，含票据整理、记账凭证、财务报表和个税社保申报。",
-     6_000, 75, 200, 200, 30, 6),
+     6_000, 75, 200, 3, 30),
     ("prov07", "finance", "研发费用加计扣除专项审计",
      "对企业研发项目立项、研发费用归集和辅助账进行专项审核，出具研发费用加计扣除专项审计报告。",
-     25_000, 76, 80, 80, 30, 3),
+     25_000, 76, 80, 2, 30),
     ("prov03", "finance", "薪酬个税筹划与社保合规咨询",
      "结合企业薪酬结构开展个人所得税和社保合规诊断，设计合法合规的薪酬福利方案，出具咨询报告并辅导落地。",
-     20_000, 75, 60, 60, 30, 0),
+     20_000, 75, 60, 1, 30),
     # market 市场开拓
     ("prov06", "market", "品牌全案策划与VI设计",
      "开展品牌定位和市场调研，完成品牌命名建议、标志设计和VI基础与应用系统设计，交付品牌手册。",
-     150_000, 78, 20, 20, 45, 3),
+     150_000, 78, 20, 1, 45),
     ("prov06", "market", "新媒体运营推广（季度）",
      "为企业运营微信公众号、视频号和抖音账号一个季度，含内容策划、每月12篇图文和4条短视频制作、数据分析月报。",
-     60_000, 75, 40, 40, 30, 6),
+     60_000, 75, 40, 2, 30),
     ("prov03", "market", "海外市场开拓与展会参展服务",
      "协助企业参加一场境外国际专业展会，提供展位预订、展台设计搭建、买家邀约和外贸资料翻译，展后提供客户跟进建议。",
-     180_000, 75, 15, 15, 60, 0),
+     180_000, 75, 15, 1, 60),
     ("prov01", "market", "搜索引擎与电商平台营销推广",
      "制定搜索引擎和主流电商平台推广方案，完成店铺诊断、关键词优化和广告投放代运营三个月，按月提供效果报告。",
-     40_000, 78, 60, 60, 30, 0),
+     40_000, 78, 60, 1, 30),
     # legal 法律咨询
     ("prov08", "legal", "常年法律顾问服务（基础版）",
      "提供一年常年法律顾问服务：不限次数电话及线上咨询、每年审查合同30份、起草法律文书10份、两次法律风险体检。",
-     36_000, 75, 60, 45, 30, 9),
+     36_000, 75, 60, 4, 30),
     ("prov08", "legal", "合同审查与法律文本服务包",
      "为企业审查或起草销售、采购、技术开发、保密等商务合同20份，建立常用合同范本库并提供使用说明。",
-     15_000, 78, 100, 100, 30, 6),
+     15_000, 78, 100, 3, 30),
     ("prov08", "legal", "劳动争议纠纷解决方案",
      "针对企业已发生的劳动争议，提供案情分析、证据梳理、调解谈判，并代理一审阶段的劳动仲裁。",
-     25_000, 76, 40, 40, 30, 0),
+     25_000, 76, 40, 1, 30),
     ("prov05", "legal", "知识产权侵权纠纷法律咨询",
      "对专利、商标、著作权侵权风险进行分析，出具侵权比对意见和应对策略，代拟律师函并参与和解谈判。",
-     30_000, 75, 40, 40, 30, 3),
+     30_000, 75, 40, 1, 30),
     # other 其他创新创业服务
     ("prov04", "other", "创新创业项目孵化辅导",
      "为初创团队提供六个月孵化辅导，内容包括商业模式梳理、商业计划书打磨、路演辅导和投资机构对接。",
-     50_000, 75, 30, 30, 30, 0),
+     50_000, 75, 30, 1, 30),
     ("prov03", "other", "企业管理体系认证辅导（ISO 9001）",
      "辅导企业建立质量管理体系，编制手册和程序文件，开展内审员培训和管理评审，陪同认证机构现场审核直至取证。",
-     28_000, 78, 50, 50, 45, 3),
+     28_000, 78, 50, 2, 45),
     ("prov07", "other", "政府项目申报辅导服务",
      "梳理企业可申报的各级政府支持政策，辅导完成一项项目的申报材料编制、财务数据整理和答辩准备。",
-     20_000, 75, 80, 80, 30, 0),
+     20_000, 75, 80, 2, 30),
     ("prov06", "other", "展厅与空间展陈设计",
      "为企业展厅、接待区进行展陈策划与空间设计，交付平面布局、效果图、施工图和多媒体展项方案。",
-     90_000, 75, 20, 20, 30, 0),
+     90_000, 75, 20, 1, 30),
 ]
 
 CATEGORY_ORDER = ["digital", "cloud", "talent", "innovation", "transfer", "design",
@@ -297,11 +304,428 @@ def unit_subsidy(voucher_fen):
     return min(voucher_fen * 30 // 100, 5_000_000)  # P4
 
 
+
+def voucher_of(market_yuan, pct):
+    """Voucher price in fen: whole yuan, rounded down to 10 (P3 holds)."""
+    return market_yuan * pct // 100 // 10 * 10 * 100
+
+
+# --- the demo orders: a living system (O1-O10, C1) ---------------------------
+#
+# Every sold unit is a real order. The orders are planned here, in Python,
+# with their own random stream (ORDER_SEED) and replayed in time order the way
+# the programs would have written them:
+#   * O3 at creation: reserved = min(unit subsidy, cap - occupied at that
+#     moment); O9 at the contract: subsidy = min(floor(base*30/100), 5,000,000,
+#     reserved) and the excess released; O4/O5/O6 closures release it all and
+#     give the unit back (unit_held = 0);
+#   * products: units_sold = orders holding a unit, remaining = total - sold;
+#     rating_sum/rating_count = the evaluations' stars (3 per evaluation);
+#   * enterprise_quota.occupied = SUM(orders.reserved) of the enterprise.
+# These are exactly the invariants `voucherctl reconcile` checks.
+#
+# Times are ages in seconds before the load (UTC_TIMESTAMP()). Every age goes
+# through the SQL expression of ts() below: unchanged normally, squeezed
+# proportionally (order kept) when the Asia/Shanghai year is younger than the
+# oldest age, so that every order stays in the current round year (T1). Only
+# the fixed spans of the rules (accept_deadline = ordered_at + 48 h, valid_until
+# = ordered_at + validity days) are computed from ordered_at in SQL. Nothing is
+# due at load: pending orders are younger than 40 h, accepted/contracted ones
+# are valid for at least 2 more days, so a sweep moves nothing.
+
+ORDER_SEED = SEED + 1
+H = 3600
+D = 86400
+
+# (status, cancel reason or the status an expired order had, count): the whole
+# mix, scenario orders included.
+STATUS_MIX = [
+    ("paid", None, 18),
+    ("contracted", None, 18),
+    ("accepted", None, 8),
+    ("pending", None, 6),
+    ("submitted", None, 5),
+    ("approved", None, 5),
+    ("cancelled", "enterprise", 3),
+    ("cancelled", "declined", 3),
+    ("cancelled", "accept_timeout", 2),
+    ("expired", "contracted", 2),
+    ("expired", "accepted", 2),
+]
+
+# Hand-placed orders (enterprise, product name, status, cancel reason /
+# expired-from, publicity batch of a paid order): ent01 shows one order of
+# each kind; ent07 reaches its cap with a partial last reservation (O3
+# decision); the head-hunting and IPO products are nearly sold out; prov01 has
+# orders in most states. The random orders avoid ent01 / ent07 and the
+# nearly sold-out products.
+SCENARIO = [
+    ("ent01", "专利申请代理（发明专利）", "paid", None, 1),
+    ("ent01", "财务人员实务能力提升培训", "contracted", None, None),
+    ("ent01", "代理记账服务（小规模纳税人·年度）", "accepted", None, None),
+    ("ent01", "合同审查与法律文本服务包", "pending", None, None),
+    ("ent01", "中小企业上云基础套餐", "cancelled", "enterprise", None),
+    ("ent07", "中小企业上云基础套餐", "paid", None, 0),
+    ("ent07", "企业数字化转型诊断服务", "contracted", None, None),  # partial (O3)
+    ("ent15", "中高层管理人才猎头服务", "paid", None, 0),
+    ("ent17", "中高层管理人才猎头服务", "contracted", None, None),
+    ("ent19", "中高层管理人才猎头服务", "approved", None, None),
+    ("ent20", "中高层管理人才猎头服务", "accepted", None, None),
+    ("ent19", "上市前财务规范辅导", "contracted", None, None),
+    ("ent16", "上市前财务规范辅导", "submitted", None, None),
+    ("ent15", "数据资产盘点与数据治理咨询", "pending", None, None),
+    ("ent02", "搜索引擎与电商平台营销推广", "pending", None, None),
+    ("ent16", "搜索引擎与电商平台营销推广", "accepted", None, None),
+    ("ent20", "企业ERP系统实施服务（标准版）", "contracted", None, None),
+    ("ent19", "智能制造能力成熟度评估（GB/T 39116）", "submitted", None, None),
+    ("ent18", "云上安全等保二级合规套餐", "paid", None, 1),
+    ("ent17", "小程序与移动应用定制开发", "cancelled", "declined", None),
+]
+SCENARIO_ONLY_ENTERPRISES = {"ent01", "ent07"}
+FRESH_ENTERPRISES = {"ent14"}          # no order yet: its whole cap is free
+PARTIAL_ENTERPRISE = "ent07"
+
+# Publicity batches of the paid orders (R5): published at age P, paid at age
+# Q (after the 7-day period). The batch tables stay empty until issue 4; the
+# paid orders of one batch share publicized_at / paid_at.
+BATCHES = [(26 * D + 3 * H, 18 * D + 5 * H), (12 * D + 2 * H, 4 * D + 6 * H)]
+
+# Ordinary enterprises (2,000,000 fen a year) order the cheaper products.
+ORDINARY_MAX_SUBSIDY = 1_130_000
+
+REASON = {
+    "create": "企业下单（规则 O3）",
+    "accept": "服务机构在 48 小时内接单（规则 O4）",
+    "contract": "服务机构录入服务合同（规则 O8、O9）",
+    "confirm": "企业确认服务完成并评价（规则 C1）",
+    "submit": "服务机构提交兑付材料，进入初审（规则 R1、R3）",
+    "approve": "评审机构初审通过，核定补贴金额（规则 R4）",
+    "publicize": "纳入公示批次，公示期 7 天（规则 R5）",
+    "pay": "公示期满无异议，补贴已兑付（规则 R5）",
+    "cancel_enterprise": "企业在接单前取消订单（规则 O5）",
+    "accept_timeout": "服务机构 48 小时内未接单，订单取消（规则 O4）",
+    "expire": "服务券有效期已过，过期作废（规则 O6）",
+}
+DECLINE_REASONS = [
+    "本月服务排期已满，无法在服务券有效期内完成交付",
+    "企业需求超出本产品标准服务范围，建议选择定制化服务",
+    "经沟通企业现场条件暂不具备，双方协商不再履行",
+]
+COMMENTS = {
+    5: ["服务专业细致，交付质量超出预期。", "顾问响应及时，方案落地性强，值得推荐。",
+        "流程规范、沟通顺畅，整体非常满意。", "项目经理很负责，按期完成全部服务内容。",
+        "专家经验丰富，帮我们解决了实际问题。"],
+    4: ["整体满意，个别细节沟通可以更及时。", "服务质量不错，交付略有延期但提前告知。",
+        "内容实用，希望后续加强跟踪回访。", "方案针对性较强，文档整理规范。"],
+    3: ["基本达到预期，部分内容较为模板化。", "服务完成，但响应速度有待提高。"],
+}
+
+
+def u(rng, lo, hi):
+    """A uniform integer age in [lo, hi] (seconds)."""
+    assert lo <= hi, (lo, hi)
+    return rng.randint(int(lo), int(hi))
+
+
+def plan_times(rng, status, sub, days, batch):
+    """Ages (seconds before the load) of an order's moments, by status.
+    Returns a dict with 'ordered' and whichever of accepted, contracted,
+    confirmed, submitted, approved, publicized, paid, closed apply."""
+    V = days * D
+    t = {}
+    if status == "pending":
+        t["ordered"] = u(rng, 1 * H, 40 * H)                      # deadline still ahead
+    elif status == "cancelled" and sub == "enterprise":
+        t["ordered"] = u(rng, 3 * H, 38 * D)
+        t["closed"] = t["ordered"] - u(rng, 10 * 60, min(30 * H, t["ordered"] - H))
+    elif status == "cancelled" and sub == "declined":
+        t["ordered"] = u(rng, 8 * H, 38 * D)
+        t["closed"] = t["ordered"] - u(rng, H, min(40 * H, t["ordered"] - H))
+    elif status == "cancelled" and sub == "accept_timeout":
+        t["ordered"] = u(rng, 3 * D, 38 * D)
+        t["closed"] = t["ordered"] - 48 * H - u(rng, 5, 60)      # the next sweep
+    elif status == "expired":
+        assert days == 30
+        t["ordered"] = u(rng, V + 6 * H, 40 * D)
+        t["accepted"] = t["ordered"] - u(rng, H, 36 * H)
+        if sub == "contracted":
+            t["contracted"] = t["accepted"] - u(rng, 6 * H, 4 * D)
+        t["closed"] = t["ordered"] - V - u(rng, 5, 60)            # the next sweep
+    elif status == "accepted":
+        t["ordered"] = u(rng, 6 * H, min(10 * D, V - 3 * D))
+        t["accepted"] = t["ordered"] - u(rng, 20 * 60, min(36 * H, t["ordered"] - H))
+    elif status == "contracted":
+        t["ordered"] = u(rng, 2 * D, min(V - 3 * D, 30 * D))      # valid >= 2 more days
+        t["accepted"] = t["ordered"] - u(rng, H, 30 * H)
+        t["contracted"] = t["accepted"] - u(rng, 2 * H, min(4 * D, t["accepted"] - H))
+    else:  # submitted, approved, paid: past the validity check (R1 before valid-until)
+        if status == "submitted":
+            t["submitted"] = u(rng, 2 * H, 8 * D)
+        else:
+            if status == "approved":
+                t["approved"] = u(rng, 6 * H, 6 * D)              # after the last batch
+            else:
+                t["publicized"], t["paid"] = BATCHES[batch]
+                t["approved"] = t["publicized"] + u(rng, 6 * H, 36 * H)
+            t["submitted"] = t["approved"] + u(rng, 12 * H, 36 * H)
+        gap = u(rng, 10 * D, min(V - D, 40 * D - t["submitted"]))
+        t["ordered"] = t["submitted"] + gap
+        t["accepted"] = t["ordered"] - u(rng, H, 30 * H)
+        t["contracted"] = t["accepted"] - u(rng, 6 * H, 3 * D)
+        assert t["submitted"] < t["ordered"] and t["ordered"] - t["submitted"] < V
+    return t
+
+
+def plan_orders(products, ents):
+    """The demo orders, replayed in time order. products: list of dicts;
+    ents: dict key -> (tier, cap)."""
+    rng = random.Random(ORDER_SEED)
+    by_name = {p["name"]: p for p in products}
+    assert len(by_name) == len(products)
+    eligible = [k for k, *_ in ENTERPRISES if k not in CREDIT_FLAGGED | NOT_BEIJING]
+    assert eligible == ["ent%02d" % i for i in range(1, 21)]
+
+    orders = []
+
+    def new_order(ent, p, status, sub, batch):
+        return {"ent": ent, "p": p, "status": status,
+                "cancel_reason": sub if status == "cancelled" else None,
+                "expired_from": sub if status == "expired" else None,
+                "batch": batch}
+
+    mix = {(s, sub): n for s, sub, n in STATUS_MIX}
+    for ent, name, status, sub, batch in SCENARIO:
+        orders.append(new_order(ent, by_name[name], status, sub, batch))
+        mix[(status, sub)] -= 1
+    assert all(n >= 0 for n in mix.values())
+    scenario_products = {by_name[name]["key"] for _, name, *_ in SCENARIO
+                         if by_name[name]["total"] <= 10}
+
+    # budgets: what an enterprise may reserve in all for the orders that keep
+    # their unit (the cap for the closed ones); counting every order ever
+    # placed keeps every reservation whole, except the planned partial one
+    budget, spent, ordered_by = {}, {}, {}
+    for ent in eligible:
+        tier, cap = ents[ent]
+        frac = {"ordinary": (0.4, 0.8), "specialized": (0.35, 0.7),
+                "little_giant": (0.3, 0.55)}[tier]
+        budget[ent] = int(cap * rng.uniform(*frac))
+        spent[ent], ordered_by[ent] = 0, set()
+    for o in orders:
+        spent[o["ent"]] += o["p"]["subsidy"]
+        ordered_by[o["ent"]].add(o["p"]["key"])
+    for ent in eligible:
+        if spent[ent]:      # room for a few more orders beside the scenario
+            cap = ents[ent][1]
+            budget[ent] = max(spent[ent], min(cap * 85 // 100,
+                                              max(budget[ent], spent[ent] + cap * 15 // 100)))
+    held = {p["key"]: 0 for p in products}
+    for o in orders:
+        held[o["p"]["key"]] += o["status"] not in ("cancelled", "expired")
+
+    ent_weight = {e: {"ordinary": 1.0, "specialized": 1.6, "little_giant": 2.0}[ents[e][0]]
+                  for e in eligible}
+    ent_weight["ent12"] = 0.5
+    slots = [(s, sub) for (s, sub), n in mix.items() for _ in range(n)]
+    rng.shuffle(slots)
+    slots.sort(key=lambda s: s[0] in ("cancelled", "expired"))   # held ones first
+    paid_batch = 0
+    for status, sub in slots:
+        keeps_unit = status not in ("cancelled", "expired")
+        for _attempt in range(200):
+            pool = [e for e in eligible
+                    if e not in SCENARIO_ONLY_ENTERPRISES | FRESH_ENTERPRISES]
+            ent = rng.choices(pool, weights=[ent_weight[e] for e in pool])[0]
+            tier, cap = ents[ent]
+            cands = [p for p in products
+                     if p["key"] not in scenario_products
+                     and p["key"] not in ordered_by[ent]
+                     and spent[ent] + p["subsidy"] <= (budget[ent] if keeps_unit else cap)
+                     and (tier != "ordinary" or p["subsidy"] <= ORDINARY_MAX_SUBSIDY)
+                     and (tier == "ordinary" or p["subsidy"] >= 200_000)
+                     and (not keeps_unit or held[p["key"]] + 1 <= p["total"] - 2)
+                     and (status != "expired" or p["days"] == 30)]
+            if cands:
+                break
+        else:
+            raise SystemExit("gen_demo: cannot place a %s order (%d placed; budgets left %s)"
+                             % (status, len(orders), sorted((budget[e] - spent[e], e) for e in eligible)))
+        p = rng.choices(cands, weights=[c["pop"] for c in cands])[0]
+        batch = None
+        if status == "paid":
+            batch, paid_batch = paid_batch, 1 - paid_batch
+        orders.append(new_order(ent, p, status, sub, batch))
+        spent[ent] += p["subsidy"]
+        ordered_by[ent].add(p["key"])
+        held[p["key"]] += keeps_unit
+
+    # moments, contracts, evaluations
+    confirm_contracted = 3
+    for o in orders:
+        p = o["p"]
+        sub = o["cancel_reason"] or o["expired_from"]
+        o["t"] = t = plan_times(rng, o["status"], sub, p["days"], o["batch"])
+        if "contracted" in t:
+            # O8: signed between acceptance and recording, service starting
+            # on or after the signing (all on or after the order date)
+            t["signed"] = u(rng, t["contracted"], t["accepted"])
+            amount, months = p["voucher"], 12
+            r = rng.random()
+            if o["ent"] == PARTIAL_ENTERPRISE:
+                pass
+            elif r < 0.12:      # negotiated below the voucher price
+                amount = p["voucher"] * rng.randint(85, 95) // 100 // 10000 * 10000
+            elif r < 0.20 and ("年度" in p["name"] or "常年" in p["name"] or "（年" in p["name"]):
+                amount, months = p["voucher"] * 2, 24     # two years: base = one year (O9)
+            o["amount"], o["months"] = amount, months
+        wants_eval = (o["status"] in ("paid", "approved")
+                      or (o["status"] == "submitted" and rng.random() < 0.6))
+        if (not wants_eval and o["status"] == "contracted" and confirm_contracted > 0
+                and t["contracted"] >= 7 * D):
+            wants_eval, confirm_contracted = True, confirm_contracted - 1
+        if wants_eval:
+            # C1: service done at least 3 days after the contract; before the
+            # claim is approved (R4 decision), before or after its submission
+            lo, hi = t.get("approved", 0) + H, t["contracted"] - 3 * D
+            if "submitted" in t and rng.random() < 0.7:
+                lo = t["submitted"] + H             # before the submission
+            elif "submitted" in t:
+                hi = t["submitted"] - 10 * 60       # after it
+            t["confirmed"] = u(rng, lo, hi)
+            stars = [rng.choices([3, 4, 5], weights=[1, 4, 7])[0] for _ in range(3)]
+            avg = round(sum(stars) / 3)
+            comment = rng.choice(COMMENTS[avg]) if rng.random() < 0.85 else None
+            o["eval"] = (stars, comment)
+        if "contracted" in t:
+            # the service starts after the signing and before it is confirmed
+            # done or claimed (or within 5 days of the contract)
+            start_lo = max(H, t["contracted"] - 5 * D,
+                           t.get("confirmed", 0) + D, t.get("submitted", 0) + D)
+            t["service_start"] = u(rng, min(start_lo, t["signed"]), t["signed"])
+        if o["status"] == "cancelled" and o["cancel_reason"] == "declined":
+            o["decline_reason"] = rng.choice(DECLINE_REASONS)
+
+    # O3 / O9 / O4-O6 replayed in time order (oldest first)
+    happenings = []
+    for i, o in enumerate(orders):
+        t = o["t"]
+        happenings.append((t["ordered"], 0, i, "create"))
+        if "contracted" in t:
+            happenings.append((t["contracted"], 1, i, "contract"))
+        if "closed" in t:
+            happenings.append((t["closed"], 1, i, "close"))
+    happenings.sort(key=lambda h: (-h[0], h[1], h[2]))
+    occupied = {e: 0 for e in ents}
+    partial = []
+    for _age, _k, i, what in happenings:
+        o = orders[i]
+        p, ent = o["p"], o["ent"]
+        cap = ents[ent][1]
+        if what == "create":
+            o["reserved_at_order"] = res = min(p["subsidy"], cap - occupied[ent])
+            assert res > 0, (ent, p["name"])
+            if res < p["subsidy"]:
+                partial.append(o)
+            occupied[ent] += res
+            o["reserved"] = res
+        elif what == "contract":
+            base = o["amount"] if o["months"] <= 12 else o["amount"] * 12 // o["months"]
+            subsidy = min(base * 30 // 100, 5_000_000, o["reserved"])
+            o["base"], o["subsidy"] = base, subsidy
+            occupied[ent] -= o["reserved"] - subsidy
+            o["reserved"] = subsidy
+        else:
+            occupied[ent] -= o["reserved"]
+            o["reserved"] = 0
+        assert 0 <= occupied[ent] <= cap
+    assert [o["ent"] for o in partial] == [PARTIAL_ENTERPRISE], partial
+    assert occupied[PARTIAL_ENTERPRISE] == ents[PARTIAL_ENTERPRISE][1]
+    for o in orders:
+        o["unit_held"] = int(o["status"] not in ("cancelled", "expired"))
+        assert o["reserved"] == (0 if not o["unit_held"] else o.get("subsidy", o["reserved_at_order"]))
+    for ent in ents:
+        assert sum(o["reserved"] for o in orders if o["ent"] == ent) == occupied[ent]
+
+    # order numbers, contract numbers (in contract order)
+    used = set()
+    for o in orders:
+        while True:
+            digits = "%010d" % rng.randrange(10 ** 10)
+            if digits not in used:
+                used.add(digits)
+                o["no_digits"] = digits
+                break
+    orders.sort(key=lambda o: -o["t"]["ordered"])        # inserted oldest first
+    contracted = sorted((o for o in orders if "contracted" in o["t"]),
+                        key=lambda o: -o["t"]["contracted"])
+    for n, o in enumerate(contracted, 1):
+        o["contract_seq"] = n
+    return orders, occupied
+
+
+def events_of(o):
+    """O10: (age, actor, from, to, reason) of every transition, in order;
+    actor is enterprise / provider / reviewer / bureau / system."""
+    t, s = o["t"], o["status"]
+    ev = [(t["ordered"], "enterprise", None, "pending", REASON["create"])]
+    if s == "cancelled":
+        reason = {"enterprise": REASON["cancel_enterprise"],
+                  "declined": o.get("decline_reason"),
+                  "accept_timeout": REASON["accept_timeout"]}[o["cancel_reason"]]
+        actor = {"enterprise": "enterprise", "declined": "provider",
+                 "accept_timeout": "system"}[o["cancel_reason"]]
+        ev.append((t["closed"], actor, "pending", "cancelled", reason))
+        return ev
+    if "accepted" in t:
+        ev.append((t["accepted"], "provider", "pending", "accepted", REASON["accept"]))
+    if "contracted" in t:
+        ev.append((t["contracted"], "provider", "accepted", "contracted", REASON["contract"]))
+    if s == "expired":
+        ev.append((t["closed"], "system", o["expired_from"], "expired", REASON["expire"]))
+        return ev
+    steps = [("submitted", "provider", "contracted", "submitted", REASON["submit"]),
+             ("approved", "reviewer", "submitted", "approved", REASON["approve"]),
+             ("publicized", "bureau", "approved", "publicized", REASON["publicize"]),
+             ("paid", "bureau", "publicized", "paid", REASON["pay"])]
+    for key, actor, frm, to, reason in steps:
+        if key in t:
+            ev.append((t[key], actor, frm, to, reason))
+    if "confirmed" in t:
+        # the confirmation is an event in the status the order had then
+        state = "contracted"
+        for age, _a, _f, to, _r in ev:
+            if age > t["confirmed"]:
+                state = to
+        ev.append((t["confirmed"], "enterprise", state, state, REASON["confirm"]))
+    ev.sort(key=lambda e: -e[0])
+    return ev
+
+
 def generate():
     rng = random.Random(SEED)
     used = set()
     out = []
     w = out.append
+
+    # the products (P3, P4) and the orders first: quota rows, units and
+    # ratings are written from them
+    products = []
+    for i, (prov, cat, name, desc, market_yuan, pct, total, pop, days) in enumerate(PRODUCTS, 1):
+        voucher = voucher_of(market_yuan, pct)
+        products.append({"key": "p%02d" % i, "prov": prov, "cat": cat, "name": name,
+                         "desc": desc, "market": market_yuan * 100, "voucher": voucher,
+                         "subsidy": unit_subsidy(voucher), "total": total, "pop": pop,
+                         "days": days})
+    ents = {key: (tier, TIER_CAP[tier]) for key, _n, _d, tier, _s in ENTERPRISES}
+    orders, occupied = plan_orders(products, ents)
+    sold = {p["key"]: 0 for p in products}
+    rating = {p["key"]: [0, 0] for p in products}
+    for o in orders:
+        sold[o["p"]["key"]] += o["unit_held"]
+        if "eval" in o:
+            rating[o["p"]["key"]][0] += sum(o["eval"][0])
+            rating[o["p"]["key"]][1] += 3
+    ages = []           # every age given to ts(): @span is the oldest
 
     w("-- demo.sql - DEMO DATA of the Beijing SME service-voucher system.")
     w("-- GENERATED by sql/demo/gen_demo.py (seed %d): do not edit, regenerate." % SEED)
@@ -313,6 +737,11 @@ def generate():
     w("--   ent01-ent14 ordinary, ent15-ent18 specialized, ent19-ent20 little giant;")
     w("--   ent21 is credit-flagged (E4) and ent22 is registered outside Beijing (E1):")
     w("--   both must be refused when ordering (O1).")
+    w("-- Orders: %d by ent01..ent20 over the last 40 days, every sold unit one of" % len(orders))
+    w("--   them (units_sold = orders holding a unit, occupied = SUM(reserved),")
+    w("--   ratings = evaluations: `voucherctl reconcile` finds no drift). ent01 has")
+    w("--   one order of each kind; ent07 has used its whole cap (the last")
+    w("--   reservation was partial, O3); ent14 has not ordered yet.")
     w("-- Times are relative to UTC_TIMESTAMP() (T1); the round is the current")
     w("-- Asia/Shanghai year, applications open Jan 1 .. end of February (A2).")
     w("")
@@ -321,7 +750,18 @@ def generate():
     w("")
     w("SET @now      = UTC_TIMESTAMP();")
     w("SET @today    = DATE(@now + INTERVAL 8 HOUR);            -- Asia/Shanghai date (T1)")
-    w("SET @round    = YEAR(UTC_TIMESTAMP() + INTERVAL 8 HOUR);")
+    w("SET @round    = YEAR(@now + INTERVAL 8 HOUR);")
+    w("")
+    w("-- ts(age) = @now - INTERVAL (age * @k DIV @span) SECOND: an age in seconds")
+    w("-- before the load. @k = @span normally; early in a year @k shrinks so that")
+    w("-- the oldest age stays 10 minutes after Jan 1 00:00 Asia/Shanghai and every")
+    w("-- order is of the current round year (order of events kept; only the")
+    w("-- closed orders' 48-hour / validity spans and the 7-day publicity period")
+    w("-- then look shorter).")
+    span_line = len(out)
+    w(None)  # @span, filled in below once every age is known
+    w("SET @k        = LEAST(@span, GREATEST(0, TIMESTAMPDIFF(SECOND,")
+    w("                  TIMESTAMP(MAKEDATE(@round, 1)) - INTERVAL 8 HOUR, @now) - 600));")
     w("")
     w("-- the current round (P2, A2): window Jan 1 .. Feb 28/29")
     w("UPDATE rounds SET is_current = 0 WHERE is_current = 1 AND year <> @round;")
@@ -329,6 +769,10 @@ def generate():
     w("VALUES (@round, MAKEDATE(@round, 1), LAST_DAY(MAKEDATE(@round, 1) + INTERVAL 1 MONTH), 1)")
     w("ON DUPLICATE KEY UPDATE is_current = 1;")
     w("")
+
+    def ts(age):
+        ages.append(age)
+        return "@now - INTERVAL (%d * @k DIV @span) SECOND" % age
 
     # providers (A1: Beijing, premises, >= 2 years, good credit, >= 25
     # contracts, >= 3,000,000 CNY revenue)
@@ -349,14 +793,15 @@ def generate():
         w("SET @%s = LAST_INSERT_ID();" % key)
     w("")
 
-    # enterprises
-    w("-- enterprises (E1-E7)")
+    # enterprises, registered well before their first order
+    w("-- enterprises (E1-E7) and this year's cap rows: occupied = SUM(reserved) of")
+    w("-- the orders below (E7, O3)")
     for key, name, division, tier, size in ENTERPRISES:
         code = make_uscc(rng, division, modern=rng.random() < 0.6, used=used)
         assert uscc_valid(code)
         assert code.startswith("9111") == (key not in NOT_BEIJING)
         bj = 0 if key in NOT_BEIJING else 1
-        created_h = rng.randint(24 * 20, 24 * 80)
+        created_h = rng.randint(24 * 20, 24 * 80) + 24 * 45
         if key in CREDIT_FLAGGED:
             credit = "1, %s, @today - INTERVAL %d DAY" % (q("信用中国（北京）严重负面"), rng.randint(5, 20))
         else:
@@ -367,27 +812,30 @@ def generate():
         w("    %s, NULL, @now - INTERVAL %d HOUR, @now - INTERVAL %d HOUR);"
           % (credit, created_h, created_h))
         w("SET @%s = LAST_INSERT_ID();" % key)
-        # E7 / O3: this year's cap row, nothing occupied yet
-        w("INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@%s, @round, %d, 0);"
-          % (key, TIER_CAP[tier]))
+        assert occupied[key] <= TIER_CAP[tier]
+        w("INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@%s, @round, %d, %d);"
+          % (key, TIER_CAP[tier], occupied[key]))
     w("")
 
-    # accounts
+    # accounts, opened before the first order
     w("-- accounts: password %s (DEMO ONLY), PBKDF2-HMAC-SHA256, 600000 iterations" % DEMO_PASSWORD)
     w("INSERT INTO accounts (login, password_hash, role, enterprise_id, provider_id, disabled,")
     w("    created_at, last_login_at, display_name) VALUES")
     rows = []
     for key, *_ in ENTERPRISES:
         rows.append("(%s, %s, 'enterprise', @%s, NULL, 0, @now - INTERVAL %d HOUR, NULL, NULL)"
-                    % (q(key), q(password_hash(rng)), key, rng.randint(24 * 10, 24 * 20)))
+                    % (q(key), q(password_hash(rng)), key, rng.randint(24 * 10, 24 * 20) + 24 * 50))
     for key, *_ in PROVIDERS:
         rows.append("(%s, %s, 'provider', NULL, @%s, 0, @now - INTERVAL %d HOUR, NULL, NULL)"
-                    % (q(key), q(password_hash(rng)), key, rng.randint(24 * 50, 24 * 60)))
+                    % (q(key), q(password_hash(rng)), key, rng.randint(24 * 50, 24 * 60) + 24 * 10))
     rows.append("(%s, %s, 'reviewer', NULL, NULL, 0, @now - INTERVAL %d HOUR, NULL, %s)"
                 % (q("reviewer"), q(password_hash(rng)), 24 * 90, q("评审机构（演示）")))
     rows.append("(%s, %s, 'bureau', NULL, NULL, 0, @now - INTERVAL %d HOUR, NULL, %s)"
                 % (q("bureau"), q(password_hash(rng)), 24 * 90, q("北京市经济和信息化局（演示）")))
     w(",\n".join("    " + r for r in rows) + ";")
+    logins = [k for k, *_ in ENTERPRISES] + [k for k, *_ in PROVIDERS] + ["reviewer", "bureau"]
+    for login in logins:
+        w("SET @acc_%s = (SELECT id FROM accounts WHERE login = %s);" % (login, q(login)))
     w("")
 
     # products
@@ -398,31 +846,114 @@ def generate():
     assert sorted(by_cat) == sorted(CATEGORY_ORDER)
     for cat, provs in by_cat.items():
         assert len(provs) == 4 and len(set(provs)) >= 2, cat
-    capped = 0
-    w("-- products of the current round (P1-P6), 4 per category")
+    capped = few_left = 0
+    w("-- products of the current round (P1-P6), 4 per category, listed before the")
+    w("-- first order: units_sold = the orders below holding a unit (P5), ratings =")
+    w("-- their evaluations (C1)")
     w("INSERT INTO products (round_year, provider_id, category, name, description, market_price,")
     w("    voucher_price, unit_subsidy, units_total, remaining_units, units_sold, validity_days,")
     w("    listed, rating_sum, rating_count, application_id, created_at, updated_at) VALUES")
     rows = []
-    for prov, cat, name, desc, market_yuan, pct, total, remaining, days, evals in PRODUCTS:
-        assert 5_000 <= market_yuan <= 800_000 and 70 <= pct <= 80
-        voucher_yuan = market_yuan * pct // 100 // 10 * 10  # whole yuan, rounded down to 10
-        market, voucher = market_yuan * 100, voucher_yuan * 100
+    for p in products:
+        market, voucher, subsidy, total = p["market"], p["voucher"], p["subsidy"], p["total"]
+        assert 500_000 <= market <= 80_000_000
         assert 0 < voucher and voucher * 10 <= market * 8  # P3
-        subsidy = unit_subsidy(voucher)
         capped += subsidy == 5_000_000
-        assert 5 <= total <= 200 and 0 <= remaining <= total and days in (30, 45, 60)
-        stars = [rng.choices([3, 4, 5], weights=[1, 4, 7])[0] for _ in range(3 * evals)]
-        created_h = rng.randint(24 * 3, 24 * 45)
-        updated_h = created_h - rng.randint(0, min(created_h - 1, 24 * 3))
+        held = sold[p["key"]]
+        assert 3 <= total <= 200 and 0 <= held < total and p["days"] in (30, 45, 60)
+        few_left += total - held <= 2
+        created = rng.randint(41 * D, 48 * D)
+        updated = created - rng.randint(0, 3 * D)
+        first = max([o["t"]["ordered"] for o in orders if o["p"] is p], default=0)
+        assert created > first
+        rs, rc = rating[p["key"]]
         rows.append("(@round, @%s, %s, %s,\n     %s,\n     %d, %d, %d, %d, %d, %d, %d, 1, %d, %d, NULL,"
-                    " @now - INTERVAL %d HOUR, @now - INTERVAL %d HOUR)"
-                    % (prov, q(cat), q(name), q(desc), market, voucher, subsidy, total, remaining,
-                       total - remaining, days, sum(stars), len(stars), created_h, updated_h))
-    assert capped >= 1
+                    "\n     %s, %s)"
+                    % (p["prov"], q(p["cat"]), q(p["name"]), q(p["desc"]), market, voucher, subsidy,
+                       total, total - held, held, p["days"], rs, rc, ts(created), ts(updated)))
+    assert capped >= 1 and few_left >= 2
     w(",\n".join("    " + r for r in rows) + ";")
+    for p in products:
+        w("SET @%s = (SELECT id FROM products WHERE provider_id = @%s AND name = %s);"
+          % (p["key"], p["prov"], q(p["name"])))
+    w("")
+
+    # orders
+    counts = {}
+    for o in orders:
+        k = o["status"] + ("/" + (o["cancel_reason"] or o["expired_from"])
+                           if o["status"] in ("cancelled", "expired") else "")
+        counts[k] = counts.get(k, 0) + 1
+    w("-- orders (O1-O10): %s" % ", ".join("%s %d" % kv for kv in sorted(counts.items())))
+    w("-- each with its events (O10), contract (O8, O9) and evaluation (C1); the")
+    w("-- redemption claims and publicity batches of the paid ones come with R1-R5.")
+    w("-- @t = ordered_at; accept_deadline and valid_until follow it (O4, O6).")
+    cols = ("order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,\n"
+            "    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,\n"
+            "    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,\n"
+            "    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,\n"
+            "    closed_at, updated_at")
+    actor_acc = {"reviewer": "@acc_reviewer", "bureau": "@acc_bureau", "system": "NULL"}
+    for o in orders:
+        p, t = o["p"], o["t"]
+        ev = events_of(o)
+        status_reason = None
+        for _age, _a, frm, to, reason in ev:
+            if frm != to and frm is not None:
+                status_reason = reason              # order_transition / order_close
+
+        def opt(key, t=t):
+            return ts(t[key]) if key in t else "NULL"
+        w("")
+        w("-- %s %s: %s%s" % (o["ent"], o["status"], p["name"],
+                              " (partial reservation: the rest of the cap, O3)"
+                              if o["reserved_at_order"] < p["subsidy"] else ""))
+        w("SET @t = %s;" % ts(t["ordered"]))
+        w("INSERT INTO orders (%s)" % cols)
+        w("VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '" + o["no_digits"] + "'),")
+        w("    @%s, @%s, @%s, YEAR(@t + INTERVAL 8 HOUR), %s, %s, %s,"
+          % (o["ent"], p["key"], p["prov"], q(o["status"]),
+             q(o["cancel_reason"]) if o["cancel_reason"] else "NULL",
+             q(status_reason) if status_reason else "NULL"))
+        w("    %s, %d, %d, %d, %d, %d, %s,"
+          % (q(p["name"]), p["voucher"], p["days"], p["subsidy"], o["reserved"], o["unit_held"],
+             "%d" % o["subsidy"] if "subsidy" in o else "NULL"))
+        w("    @t, @t + INTERVAL 48 HOUR, %s, @t + INTERVAL %d DAY," % (opt("accepted"), p["days"]))
+        w("    %s, %s, %s," % (opt("contracted"), opt("confirmed"), opt("submitted")))
+        w("    %s, %s, %s," % (opt("approved"), opt("publicized"), opt("paid")))
+        w("    %s, %s);" % (opt("closed"), ts(min(e[0] for e in ev))))
+        w("SET @o = LAST_INSERT_ID();")
+        if "contracted" in t:
+            amount, months, base, subsidy = o["amount"], o["months"], o["base"], o["subsidy"]
+            assert base == (amount if months <= 12 else amount * 12 // months)
+            assert 0 <= subsidy <= min(base * 30 // 100, 5_000_000) and subsidy <= o["reserved_at_order"]
+            assert t["ordered"] > t["accepted"] >= t["signed"] >= t["contracted"] > 0
+            assert t["signed"] >= t["service_start"] > 0
+            w("INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,")
+            w("    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)")
+            w("VALUES (@o, CONCAT('HT-', @round, '-%04d'), DATE(%s + INTERVAL 8 HOUR),"
+              % (o["contract_seq"], ts(t["signed"])))
+            w("    DATE(%s + INTERVAL 8 HOUR), %d, %d, %d, %d, %d,"
+              % (ts(t["service_start"]), amount, months, base, subsidy, amount - subsidy))
+            w("    %s, @acc_%s, NULL);" % (ts(t["contracted"]), p["prov"]))
+        if "eval" in o:
+            (qa, ti, at), comment = o["eval"]
+            w("INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)")
+            w("VALUES (@o, @%s, %d, %d, %d, %s, %s);"
+              % (p["key"], qa, ti, at, q(comment) if comment else "NULL", ts(t["confirmed"])))
+        w("INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,")
+        w("    to_status, reason, request_id) VALUES")
+        rows = []
+        for age, actor, frm, to, reason in ev:
+            acc = {"enterprise": "@acc_" + o["ent"], "provider": "@acc_" + p["prov"]}.get(actor) \
+                or actor_acc[actor]
+            rows.append("(@o, %s, %s, %s, %s, %s, %s, NULL)"
+                        % ("@t" if age == t["ordered"] else ts(age), acc, q(actor),
+                           q(frm) if frm else "NULL", q(to), q(reason)))
+        w(",\n".join("    " + r for r in rows) + ";")
     w("")
     w("COMMIT;")
+    out[span_line] = "SET @span     = %d;                                   -- the oldest age" % max(ages)
     return "\n".join(out) + "\n"
 
 
