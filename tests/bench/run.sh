@@ -1,0 +1,462 @@
+#!/usr/bin/env bash
+# make bench: the catalog's public reads, wrk through nginx, each reported
+# as a ratio to a reference run in the same invocation (see
+# shared/PERFORMANCE.md): nginx serving the identical response bytes as a
+# static file, from a second small nginx with the same worker count and
+# the same keep-alive and header settings.
+#
+# Its own stack: state-bench/ (wiped first), port 18090, the release build,
+# access log off, log level warn; the reference nginx listens on 18091.
+# Both are stopped on exit. A benchmark, not a test: a missed goal does not
+# fail it; exit status 1 only when something did not run, or a reply during
+# a measured run was not 200 (the numbers of such a run mean nothing).
+#
+# Raw wrk outputs are kept in state-bench/bench/. Then the ordering part
+# (tests/bench/orders.sh) runs on the same stack.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE=$ROOT/tests/bench
+export VOUCHER_STATE_DIR=$ROOT/state-bench
+export VOUCHER_PORT=18090
+export VOUCHER_BIN=$ROOT/build/release/bin
+export VOUCHER_ACCESS_LOG=0
+export VOUCHER_LOG_LEVEL=warn
+export VOUCHER_DEMO=1
+STATE=$VOUCHER_STATE_DIR
+REF_PORT=18091
+REFDIR=$STATE/bench-static
+OUT=$STATE/bench
+BASE=http://127.0.0.1:$VOUCHER_PORT
+REF=http://127.0.0.1:$REF_PORT
+
+# wrk settings: fixed.
+WRK_THREADS=2
+WRK_CONNS=64
+WRK_SECONDS=8
+WARMUP_SECONDS=2
+
+# Goals (the issue): uncached list >= 20% of static with p99 < 15 ms;
+# micro-cached list >= 60% of static.
+GOAL_UNCACHED_PCT=20
+GOAL_UNCACHED_P99_MS=15
+GOAL_CACHED_PCT=60
+
+LIST_PATH='/api/products?category=digital'
+
+HZ=$(getconf CLK_TCK)
+failed=0
+
+say() { printf '%s\n' "$*"; }
+die() { say "bench: $*" >&2; exit 1; }
+
+stop_ref() {
+	local pid
+	[ -f "$REFDIR/nginx.pid" ] || return 0
+	pid=$(cat "$REFDIR/nginx.pid")
+	rm -f "$REFDIR/nginx.pid"
+	kill -QUIT "$pid" 2>/dev/null || return 0
+	for _ in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+	trap - EXIT INT TERM
+	stop_ref
+	"$ROOT/ops/stack.sh" stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+command -v wrk >/dev/null || die "wrk is not installed (make deps)"
+[ -x "$VOUCHER_BIN/voucher-catalog" ] ||
+    die "$VOUCHER_BIN/voucher-catalog is missing: build with make VARIANT=release"
+
+# ---- the stack ----------------------------------------------------------
+"$ROOT/ops/stack.sh" stop >/dev/null 2>&1 || true
+rm -rf "$STATE"
+say "== starting the stack (state $STATE, port $VOUCHER_PORT," \
+    "threads per program: ${VOUCHER_THREADS:-default})"
+"$ROOT/ops/stack.sh" start || die "the stack did not start"
+mkdir -p "$OUT" "$REFDIR/www" "$REFDIR/tmp"
+
+# ---- the reference bodies -------------------------------------------------
+fetch() {	# URL FILE: the body, failing on anything but 200
+	local code
+	code=$(curl -sS -o "$2" -w '%{http_code}' "$1") || return 1
+	[ "$code" = 200 ] || { say "bench: $1 answered $code" >&2; return 1; }
+}
+
+xcache() {	# URL → the X-Cache header of a GET
+	curl -sS -o /dev/null -D - "$1" | tr -d '\r' |
+	    awk -F': ' 'tolower($1) == "x-cache" { print $2 }'
+}
+
+fetch "$BASE$LIST_PATH" "$REFDIR/www/list.json" || die "cannot fetch the list"
+ID=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])' \
+    <"$REFDIR/www/list.json") || die "the list has no products"
+ITEM_PATH=/api/products/$ID
+fetch "$BASE$ITEM_PATH" "$REFDIR/www/product.json" || die "cannot fetch $ITEM_PATH"
+
+# The cache must be bypassed by the ignored parameter, and the program must
+# answer the same bytes with it.
+for p in "$LIST_PATH" "$ITEM_PATH"; do
+	f=$REFDIR/www/list.json
+	[ "$p" = "$ITEM_PATH" ] && f=$REFDIR/www/product.json
+	case $p in *\?*) sep='&' ;; *) sep='?' ;; esac
+	probe="$BASE$p${sep}_=probe-$$"
+	fetch "$probe" "$OUT/probe.json" || die "cannot fetch $probe"
+	cmp -s "$f" "$OUT/probe.json" ||
+	    die "$p answers other bytes with an ignored parameter"
+	x=$(xcache "$probe-2")
+	[ "$x" = MISS ] || die "$p with a new parameter: X-Cache '$x', not MISS"
+	xcache "$BASE$p" >/dev/null
+	x=$(xcache "$BASE$p")
+	[ "$x" = HIT ] || say "warning: $p twice in a row: X-Cache '$x', not HIT"
+done
+
+# ---- the reference nginx ---------------------------------------------------
+MAIN_CONF=$STATE/nginx/nginx.conf
+WORKERS=$(awk '$1 == "worker_processes" { sub(";", "", $2); print $2 }' "$MAIN_CONF")
+WCONNS=$(awk '$1 == "worker_connections" { sub(";", "", $2); print $2 }' "$MAIN_CONF")
+USER_LINE=
+if [ "$(id -u)" -eq 0 ] && getent group www-data >/dev/null; then
+	USER_LINE="user www-data www-data;"
+	chown -R www-data:www-data "$REFDIR/tmp"
+fi
+cat >"$REFDIR/nginx.conf" <<EOF
+# The reference of make bench: the same response bodies as static files,
+# with the same worker count, keep-alive and headers as the stack's nginx.
+$USER_LINE
+worker_processes ${WORKERS:-auto};
+pid $REFDIR/nginx.pid;
+error_log $REFDIR/error.log warn;
+
+events {
+	worker_connections ${WCONNS:-4096};
+}
+
+http {
+	default_type application/json;
+	charset utf-8;
+	charset_types application/json;
+	server_tokens off;
+	sendfile on;
+	tcp_nopush on;
+	keepalive_timeout 65;
+	keepalive_requests 10000;
+	access_log off;
+
+	client_body_temp_path $REFDIR/tmp/body;
+	fastcgi_temp_path $REFDIR/tmp/fastcgi;
+	proxy_temp_path $REFDIR/tmp/proxy;
+	uwsgi_temp_path $REFDIR/tmp/uwsgi;
+	scgi_temp_path $REFDIR/tmp/scgi;
+
+	server {
+		listen 127.0.0.1:$REF_PORT;
+		server_name _;
+		include $STATE/nginx/security-headers.conf;
+
+		location = /api/products {
+			alias $REFDIR/www/list.json;
+		}
+		location = $ITEM_PATH {
+			alias $REFDIR/www/product.json;
+		}
+	}
+}
+EOF
+nginx -t -q -c "$REFDIR/nginx.conf" -p "$REFDIR/" 2>"$REFDIR/nginx-t.log" ||
+    { cat "$REFDIR/nginx-t.log" >&2; die "the reference nginx conf is invalid"; }
+nginx -c "$REFDIR/nginx.conf" -p "$REFDIR/" 2>>"$REFDIR/error.log" ||
+    die "the reference nginx did not start"
+for _ in $(seq 50); do
+	curl -fsS -o /dev/null "$REF$LIST_PATH" 2>/dev/null && break
+	sleep 0.1
+done
+for p in "$LIST_PATH" "$ITEM_PATH"; do
+	f=$REFDIR/www/list.json
+	[ "$p" = "$ITEM_PATH" ] && f=$REFDIR/www/product.json
+	fetch "$REF$p" "$OUT/probe.json" || die "the reference does not serve $p"
+	cmp -s "$f" "$OUT/probe.json" || die "the reference serves other bytes for $p"
+done
+
+# ---- measuring -------------------------------------------------------------
+workers() {	# nginx master PID → its worker processes (not the cache
+	# manager/loader: the loader exits during the runs)
+	local pid
+	for pid in $(pgrep -P "$1"); do
+		grep -qa 'worker process' "/proc/$pid/cmdline" 2>/dev/null &&
+		    printf '%s ' "$pid"
+	done
+}
+MAIN_NGINX="$(workers "$(cat "$STATE/nginx/nginx.pid")")"
+REF_NGINX="$(workers "$(cat "$REFDIR/nginx.pid")")"
+CATALOG_PID=$(cat "$STATE/run/catalog.pid")
+MARIADB_PID=$(cat "$STATE/run/mariadb.pid")
+
+ticks() {	# PID... → utime+stime of all, in clock ticks
+	local pid line f sum=0
+	for pid in "$@"; do
+		read -r line 2>/dev/null <"/proc/$pid/stat" || continue
+		line=${line##*) }
+		read -ra f <<<"$line"
+		sum=$((sum + f[11] + f[12]))
+	done
+	echo "$sum"
+}
+
+machine() {	# → "busy total" jiffies of the whole machine
+	local cpu u n s i w rest
+	read -r cpu u n s i w rest </proc/stat
+	set -- $rest
+	local irq=$1 sirq=$2 steal=$3
+	echo "$((u + n + s + irq + sirq + steal)) $((u + n + s + i + w + irq + sirq + steal))"
+}
+
+# user+sys of this shell's waited-for children (wrk) in ticks, from the
+# file that `times` wrote (it must run in this shell, not a subshell).
+times_ticks() {
+	local line
+	line=$(tail -1 "$1")	# "0m1.230s 0m0.450s"
+	awk -v l="$line" -v hz="$HZ" 'BEGIN {
+		n = split(l, a, " "); t = 0
+		for (i = 1; i <= n; i++) {
+			split(a[i], b, "m"); sub("s", "", b[2]); t += b[1] * 60 + b[2]
+		}
+		printf "%d\n", t * hz + 0.5 }'
+}
+
+app_count() {	# ROUTE → "ok other": the catalog's own request counters
+	curl -fsS "$BASE/_internal/catalog/metrics" 2>/dev/null | awk -v r="$1" '
+	    /^voucher_requests_total\{/ && index($0, "route=\"" r "\"") {
+		if (index($0, "status=\"200\"")) ok += $NF; else other += $NF }
+	    END { printf "%d %d\n", ok, other }'
+}
+
+# Parses a wrk output: "rps p50_ms p99_ms requests non2xx sockerrs".
+parse_wrk() {
+	awk '
+	function ms(v) {
+		if (v ~ /us$/) return v / 1000
+		if (v ~ /ms$/) return v + 0
+		if (v ~ /m$/) return v * 60000
+		if (v ~ /s$/) return v * 1000
+		return v + 0
+	}
+	/^Requests\/sec:/ { rps = $2 }
+	/^ +50%/ { p50 = ms($2) }
+	/^ +99%/ { p99 = ms($2) }
+	/ requests in / { reqs = $1 }
+	/Non-2xx or 3xx responses:/ { non2xx = $NF }
+	/Socket errors:/ {
+		gsub(",", ""); sock = $4 + $6 + $8 + $10
+	}
+	END {
+		if (rps == "" || reqs == "") exit 1
+		printf "%s %.3f %.3f %d %d %d\n", rps, p50, p99, reqs, non2xx + 0, sock + 0
+	}' "$1"
+}
+
+# bench NAME URL VARY ROUTE → one measured run; sets R[NAME,...]
+declare -A R
+bench() {
+	local name=$1 url=$2 vary=$3 route=$4 script=() tag=$RANDOM
+	local n0 c0 m0 w0 mach0 a0 n1 c1 m1 w1 mach1 a1 res
+	[ "$vary" = 1 ] && script=(-s "$HERE/vary.lua")
+	if ! wrk -t$WRK_THREADS -c$WRK_CONNS -d${WARMUP_SECONDS}s "${script[@]}" \
+	    "$url" -- "w$tag" >"$OUT/$name.warmup.txt" 2>&1; then
+		say "bench: wrk failed on $url (warm-up)" >&2
+		cat "$OUT/$name.warmup.txt" >&2
+		return 1
+	fi
+	[ -n "$route" ] && a0=$(app_count "$route")
+	n0=$(ticks $MAIN_NGINX $REF_NGINX)
+	c0=$(ticks "$CATALOG_PID")
+	m0=$(ticks "$MARIADB_PID")
+	mach0=$(machine)
+	times >"$OUT/.times0"
+	wrk -t$WRK_THREADS -c$WRK_CONNS -d${WRK_SECONDS}s --latency "${script[@]}" \
+	    "$url" -- "m$tag" >"$OUT/$name.txt" 2>&1
+	local rc=$?
+	times >"$OUT/.times1"
+	mach1=$(machine)
+	n1=$(ticks $MAIN_NGINX $REF_NGINX)
+	c1=$(ticks "$CATALOG_PID")
+	m1=$(ticks "$MARIADB_PID")
+	[ -n "$route" ] && a1=$(app_count "$route")
+	if [ $rc -ne 0 ] || ! res=$(parse_wrk "$OUT/$name.txt"); then
+		say "bench: wrk failed on $url" >&2
+		cat "$OUT/$name.txt" >&2
+		return 1
+	fi
+	read -r "R[$name,rps]" "R[$name,p50]" "R[$name,p99]" "R[$name,reqs]" \
+	    "R[$name,non2xx]" "R[$name,sock]" <<<"$res"
+	R[$name,nginx]=$((n1 - n0))
+	R[$name,catalog]=$((c1 - c0))
+	R[$name,mariadb]=$((m1 - m0))
+	w0=$(times_ticks "$OUT/.times0")
+	w1=$(times_ticks "$OUT/.times1")
+	R[$name,wrk]=$((w1 - w0))
+	read -r b0 t0 <<<"$mach0"
+	read -r b1 t1 <<<"$mach1"
+	# the machine: busy share, and the share of CPU that none of the
+	# measured processes used (other load on the machine, kernel threads)
+	local ours=$((R[$name,nginx] + R[$name,catalog] + R[$name,mariadb] + R[$name,wrk]))
+	R[$name,busy]=$(awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) \
+	    'BEGIN { printf "%.0f", (t > 0 ? 100 * b / t : 0) }')
+	R[$name,others]=$(awk -v b=$((b1 - b0)) -v o=$ours -v t=$((t1 - t0)) \
+	    'BEGIN { x = (t > 0 ? 100 * (b - o) / t : 0); printf "%.0f", (x < 0 ? 0 : x) }')
+	if [ -n "$route" ]; then
+		read -r ok0 other0 <<<"$a0"
+		read -r ok1 other1 <<<"$a1"
+		R[$name,app_ok]=$((ok1 - ok0))
+		R[$name,app_other]=$((other1 - other0))
+	fi
+	if [ "${R[$name,non2xx]}" -gt 0 ] || [ "${R[$name,sock]}" -gt 0 ] ||
+	    [ "${R[$name,app_other]:-0}" -gt 0 ]; then
+		say "!! $name: ${R[$name,non2xx]} non-2xx replies, ${R[$name,sock]}" \
+		    "socket errors, ${R[$name,app_other]:-0} non-200 in the catalog's" \
+		    "counters: $(grep -E 'Non-2xx|Socket errors' "$OUT/$name.txt" | tr -s ' ' | tr '\n' ';')"
+		R[$name,flag]=1
+		failed=1
+	fi
+	printf '   %-22s %10.0f req/s  p50 %7.2f ms  p99 %7.2f ms\n' "$name" \
+	    "${R[$name,rps]}" "${R[$name,p50]}" "${R[$name,p99]}"
+}
+
+# name, label, URL, reference URL, varying?, route (catalog counters)
+ENDPOINTS=(
+	"list-uncached|GET $LIST_PATH (uncached)|$BASE$LIST_PATH|$REF$LIST_PATH|1|/api/products"
+	"list-cached|GET $LIST_PATH (micro-cached)|$BASE$LIST_PATH|$REF$LIST_PATH|0|/api/products"
+	"item-uncached|GET /api/products/{id} (uncached)|$BASE$ITEM_PATH|$REF$ITEM_PATH|1|/api/products/{id}"
+	"item-cached|GET /api/products/{id} (micro-cached)|$BASE$ITEM_PATH|$REF$ITEM_PATH|0|/api/products/{id}"
+)
+
+say "== wrk -t$WRK_THREADS -c$WRK_CONNS -d${WRK_SECONDS}s --latency (after a" \
+    "${WARMUP_SECONDS}s warm-up), $(nproc) cores, nginx workers: ${WORKERS:-auto}," \
+    "product id $ID ($(wc -c <"$REFDIR/www/list.json") B list," \
+    "$(wc -c <"$REFDIR/www/product.json") B item)"
+for e in "${ENDPOINTS[@]}"; do
+	IFS='|' read -r name label url ref vary route <<<"$e"
+	# the reference right before and right after the endpoint, with the
+	# same wrk script (the varying parameter costs wrk the same on both
+	# sides); the ratio is to the mean of the two, their spread shows
+	# how steady the machine was
+	bench "$name.ref1" "$ref" "$vary" "" || die "the reference run of $name failed"
+	bench "$name" "$url" "$vary" "$route" || die "the run of $name failed"
+	bench "$name.ref2" "$ref" "$vary" "" || die "the reference run of $name failed"
+	for k in rps p50 p99; do
+		R[$name.ref,$k]=$(awk -v a="${R[$name.ref1,$k]}" -v b="${R[$name.ref2,$k]}" \
+		    'BEGIN { printf "%.3f", (a + b) / 2 }')
+	done
+	R[$name.ref,spread]=$(awk -v a="${R[$name.ref1,rps]}" -v b="${R[$name.ref2,rps]}" \
+	    'BEGIN { d = a - b; if (d < 0) d = -d; printf "%.0f", (a + b > 0 ? 200 * d / (a + b) : 0) }')
+	[ -n "${R[$name.ref1,flag]:-}${R[$name.ref2,flag]:-}" ] && R[$name.ref,flag]=1
+done
+
+# ---- the report -------------------------------------------------------------
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }'; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+usreq() {	# TICKS REQUESTS → µs of CPU per request
+	awk -v t="$1" -v n="$2" -v hz="$HZ" \
+	    'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }'
+}
+
+say
+say "== catalog reads vs nginx serving the same bytes as a static file"
+printf '%-44s %9s %8s %8s %9s %7s  %s\n' endpoint req/s p50 p99 "static" ratio goal
+for e in "${ENDPOINTS[@]}"; do
+	IFS='|' read -r name label url ref vary route <<<"$e"
+	ratio=$(pct "${R[$name,rps]}" "${R[$name.ref,rps]}")
+	goal="-"
+	case $name in
+	list-uncached)
+		if ge "$ratio" $GOAL_UNCACHED_PCT && lt "${R[$name,p99]}" $GOAL_UNCACHED_P99_MS; then
+			goal="met"
+		else
+			goal="MISSED"
+		fi
+		goal="$goal (>= $GOAL_UNCACHED_PCT% of static, p99 < $GOAL_UNCACHED_P99_MS ms)"
+		;;
+	list-cached)
+		if ge "$ratio" $GOAL_CACHED_PCT; then goal="met"; else goal="MISSED"; fi
+		goal="$goal (>= $GOAL_CACHED_PCT% of static)"
+		;;
+	esac
+	[ -n "${R[$name,flag]:-}" ] && goal="$goal  FLAGGED: non-200 replies"
+	[ -n "${R[$name.ref,flag]:-}" ] && goal="$goal  FLAGGED: reference errors"
+	printf '%-44s %9.0f %5.2f ms %5.2f ms %9.0f %6s%%  %s\n' "$label" \
+	    "${R[$name,rps]}" "${R[$name,p50]}" "${R[$name,p99]}" \
+	    "${R[$name.ref,rps]}" "$ratio" "$goal"
+done
+say "static = the mean of the reference runs before and after; their p50/p99 and" \
+    "how far apart their req/s were:"
+for e in "${ENDPOINTS[@]}"; do
+	IFS='|' read -r name _ <<<"$e"
+	printf '   %-16s p50 %5.2f ms  p99 %6.2f ms  spread %s%%\n' "$name" \
+	    "${R[$name.ref,p50]}" "${R[$name.ref,p99]}" "${R[$name.ref,spread]}"
+	[ "${R[$name.ref,spread]}" -gt 15 ] && noisy=1
+done
+
+say
+say "== CPU per request (µs, /proc/<pid>/stat utime+stime over the measured run)"
+printf '%-22s %9s %8s %8s %8s %8s %8s  %s\n' run requests nginx catalog mariadbd \
+    wrk sum "machine: busy, not ours"
+for e in "${ENDPOINTS[@]}"; do
+	IFS='|' read -r name _ <<<"$e"
+	for n in "$name.ref1" "$name" "$name.ref2"; do
+		reqs=${R[$n,reqs]}
+		sum=$((R[$n,nginx] + R[$n,catalog] + R[$n,mariadb] + R[$n,wrk]))
+		printf '%-22s %9d %8s %8s %8s %8s %8s  %s%%, %s%%\n' "$n" "$reqs" \
+		    "$(usreq "${R[$n,nginx]}" "$reqs")" \
+		    "$(usreq "${R[$n,catalog]}" "$reqs")" \
+		    "$(usreq "${R[$n,mariadb]}" "$reqs")" \
+		    "$(usreq "${R[$n,wrk]}" "$reqs")" \
+		    "$(usreq "$sum" "$reqs")" "${R[$n,busy]}" "${R[$n,others]}"
+		[ "${R[$n,others]}" -gt 10 ] && noisy=1
+	done
+done
+[ -n "${noisy:-}" ] && say "!! the machine was not steady: the two reference runs of an" \
+    "endpoint differ by more than 15%, or more than 10% of the CPU went to" \
+    "processes other than the measured ones (other load on the cores), so" \
+    "these numbers and ratios are not reliable; rerun on a quiet machine"
+
+say
+say "== requests the catalog program itself answered during each measured run"
+for e in "${ENDPOINTS[@]}"; do
+	IFS='|' read -r name _ <<<"$e"
+	printf '%-22s wrk %8d   catalog 200: %8d   catalog other: %d\n' "$name" \
+	    "${R[$name,reqs]}" "${R[$name,app_ok]}" "${R[$name,app_other]}"
+	case $name in
+	*-uncached)
+		# every request must have reached the program (up to the
+		# connections in flight when wrk stopped)
+		if [ "${R[$name,app_ok]}" -lt "${R[$name,reqs]}" ]; then
+			say "!! $name: fewer requests reached the catalog than wrk made:" \
+			    "the micro-cache was not bypassed"
+			failed=1
+		fi
+		;;
+	esac
+done
+
+# ---- the other parts of make bench, on the same stack ----------------------
+# (after the catalog: they write to the database)
+stop_ref
+if [ -x "$HERE/orders.sh" ]; then
+	say
+	"$HERE/orders.sh" || { say "bench: tests/bench/orders.sh failed"; failed=1; }
+fi
+
+if [ $failed -ne 0 ]; then
+	say
+	say "bench: some runs had errors (see above and $OUT/)"
+	exit 1
+fi
+exit 0
