@@ -29,6 +29,12 @@ log_init(const char *program, enum log_level min_level)
 }
 
 int
+log_enabled(enum log_level level)
+{
+	return level >= log_min;
+}
+
+int
 log_level_parse(const char *s)
 {
 	for (int i = 0; i < LOG__MAX; i++)

@@ -22,6 +22,9 @@ void log_init(const char *program, enum log_level min_level);
 /* Parses "debug" | "info" | "warn" | "error"; -1 if unknown. */
 int log_level_parse(const char *s);
 
+/* True when lines of level are written (to skip building them). */
+int log_enabled(enum log_level level);
+
 /* Writes one line; rid may be NULL. Thread-safe (one write(2) per line). */
 void log_msg(enum log_level level, const char *rid, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -45,16 +45,26 @@ struct db;
 	" WHERE oo.enterprise_id = " q ".enterprise_id AND oo.year = " q ".year" \
 	" AND oo.reserved > 0 AND " ORDER_TIMED_OUT("oo") "), 0))"
 
-/* Joins, as `due`, the number of units that timed-out orders still hold
- * per product (two index ranges; normally empty thanks to the sweeper).
- * Two params: now, now. Use p.remaining_units + COALESCE(due.n, 0). */
-#define PRODUCT_DUE_UNITS_JOIN(p) \
-	" LEFT JOIN (SELECT d.product_id, COUNT(*) AS n FROM (" \
+/* The earliest O4 deadline and O6 end among open orders: three O(1)
+ * index lookups. When both are after now, no order is timed out and
+ * PRODUCT_DUE_UNITS need not run. (Open orders always hold their unit.) */
+#define ORDERS_NEXT_DUE \
+	"SELECT (SELECT MIN(accept_deadline) FROM orders WHERE status = 'pending')," \
+	" LEAST(COALESCE((SELECT MIN(valid_until) FROM orders" \
+	" WHERE status = 'accepted'), TIMESTAMP'9999-12-31 23:59:59')," \
+	" COALESCE((SELECT MIN(valid_until) FROM orders" \
+	" WHERE status = 'contracted'), TIMESTAMP'9999-12-31 23:59:59'))"
+
+/* The units that timed-out orders still hold, per product: (product_id,
+ * n) rows from two index ranges, normally none thanks to the sweeper.
+ * A reader adds n to the product's remaining units (O4, O6). Two params:
+ * now, now. */
+#define PRODUCT_DUE_UNITS \
+	"SELECT d.product_id, COUNT(*) AS n FROM (" \
 	" SELECT product_id FROM orders WHERE status = 'pending'" \
 	" AND accept_deadline <= ? AND unit_held = 1 UNION ALL" \
 	" SELECT product_id FROM orders WHERE status IN ('accepted', 'contracted')" \
-	" AND valid_until <= ? AND unit_held = 1) d GROUP BY d.product_id) due" \
-	" ON due.product_id = " p ".id"
+	" AND valid_until <= ? AND unit_held = 1) d GROUP BY d.product_id"
 
 /* The statuses of O10, for validating ?status= filters. */
 extern const char *const order_statuses[];

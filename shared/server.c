@@ -63,7 +63,7 @@ handle_one(FCGX_Request *fcgi, struct db *db, struct db *db_ro)
 		log_json(LOG_ERROR, r.rid, "request", json_pack(
 		    "{s:s,s:s,s:i,s:f}", "method", r.method_str, "path", r.path,
 		    "status", r.status, "ms", dt * 1000));
-	else
+	else if (log_enabled(LOG_DEBUG))
 		log_json(LOG_DEBUG, r.rid, "request", json_pack(
 		    "{s:s,s:s,s:i,s:f}", "method", r.method_str, "path", r.path,
 		    "status", r.status, "ms", dt * 1000));

@@ -1,67 +1,45 @@
 /*
  * db.c - all SQL of the catalog program, by statement id (catalog.h).
  */
+#include "buf.h"
 #include "catalog.h"
 #include "orders.h"
-
-/* The round shown: VOUCHER_ROUND if set (param), else the current one. */
-#define ROUND_EXPR \
-	"COALESCE(?, (SELECT MAX(year) FROM rounds WHERE is_current = 1))"
 
 #define PRODUCT_COLS \
 	"p.id, p.name, p.category, c.name_zh AS category_name," \
 	" p.provider_id, v.name AS provider_name, p.market_price," \
 	" p.voucher_price, p.unit_subsidy," \
 	" p.voucher_price - p.unit_subsidy AS enterprise_pays," \
-	" p.remaining_units + COALESCE(due.n, 0) AS remaining_units," \
-	" p.units_total, p.units_sold - COALESCE(due.n, 0) AS units_sold," \
-	" p.validity_days," \
+	" p.remaining_units, p.units_total, p.units_sold, p.validity_days," \
 	" p.rating_sum, p.rating_count, p.created_at"
 
 #define PRODUCT_FROM \
 	" FROM products p JOIN providers v ON v.id = p.provider_id" \
 	" JOIN categories c ON c.code = p.category"
 
-/* params: round, category x2, min x2, max x2, q, like, like */
-#define PRODUCT_WHERE \
-	" WHERE p.listed = 1 AND p.round_year = " ROUND_EXPR \
-	" AND (? IS NULL OR p.category = ?)" \
-	" AND (? IS NULL OR p.voucher_price >= ?)" \
-	" AND (? IS NULL OR p.voucher_price <= ?)" \
-	" AND (? IS NULL OR p.name LIKE ? OR v.name LIKE ?)"
+/* The ORDER BY of each sort; every one ends on the id for a stable page. */
+static const char *const sort_sql[SORT__MAX] = {
+	"p.created_at DESC, p.id DESC",				/* SORT_NEWEST */
+	"p.voucher_price ASC, p.id ASC",			/* SORT_PRICE */
+	"p.voucher_price DESC, p.id DESC",			/* SORT_PRICE_DESC */
+	"p.rating_sum / NULLIF(p.rating_count, 0) DESC,"	/* SORT_RATING */
+	" p.rating_count DESC, p.id DESC",
+	"p.units_sold DESC, p.id DESC",				/* SORT_SALES */
+};
 
-/* params: now, now (O4/O6 units), then PRODUCT_WHERE's, limit, offset */
-#define PRODUCT_LIST(order) \
-	"SELECT " PRODUCT_COLS PRODUCT_FROM PRODUCT_DUE_UNITS_JOIN("p") \
-	PRODUCT_WHERE \
-	" ORDER BY " order " LIMIT ? OFFSET ?"
-
-const char *const catalog_stmts[STMT__MAX] = {
+const char *catalog_stmts[STMT__MAX] = {
 	/* STMT_CATEGORIES: round (P1: the twelve, in their fixed order) */
 	[STMT_CATEGORIES] =
 	"SELECT c.code, c.name_zh, c.name_en, COUNT(p.id) AS product_count"
 	" FROM categories c LEFT JOIN products p ON p.category = c.code"
-	" AND p.listed = 1 AND p.round_year = " ROUND_EXPR
+	" AND p.listed = 1 AND p.round_year = ?"
 	" GROUP BY c.code, c.name_zh, c.name_en, c.sort_order"
 	" ORDER BY c.sort_order",
-	[STMT_PRODUCTS_NEWEST] =
-	PRODUCT_LIST("p.created_at DESC, p.id DESC"),
-	[STMT_PRODUCTS_PRICE] =
-	PRODUCT_LIST("p.voucher_price ASC, p.id ASC"),
-	[STMT_PRODUCTS_PRICE_DESC] =
-	PRODUCT_LIST("p.voucher_price DESC, p.id DESC"),
-	[STMT_PRODUCTS_RATING] =
-	PRODUCT_LIST("p.rating_sum / NULLIF(p.rating_count, 0) DESC,"
-	    " p.rating_count DESC, p.id DESC"),
-	[STMT_PRODUCTS_SALES] =
-	PRODUCT_LIST("p.units_sold DESC, p.id DESC"),
-	[STMT_PRODUCTS_COUNT] =
-	"SELECT COUNT(*)" PRODUCT_FROM PRODUCT_WHERE,
-	/* STMT_PRODUCT_GET: now, now, id */
+	/* STMT_PRODUCT_GET: id */
 	[STMT_PRODUCT_GET] =
 	"SELECT " PRODUCT_COLS ", p.description, p.round_year, p.listed,"
 	" p.market_price - p.voucher_price AS discount, p.updated_at"
-	PRODUCT_FROM PRODUCT_DUE_UNITS_JOIN("p") " WHERE p.id = ?",
+	PRODUCT_FROM " WHERE p.id = ?",
 	[STMT_PRODUCT_LOCK] =
 	"SELECT p.id, p.provider_id, p.name, p.description, p.market_price,"
 	" p.voucher_price, p.unit_subsidy, p.units_total, p.remaining_units,"
@@ -80,7 +58,52 @@ const char *const catalog_stmts[STMT__MAX] = {
 	/* STMT_PROVIDER_STATUS: id → barred_until (V2) */
 	[STMT_PROVIDER_STATUS] =
 	"SELECT id, barred_until FROM providers WHERE id = ?",
-	/* STMT_ROUND_RESOLVE: the configured or current round, if it exists */
+	/* STMT_DUE_UNITS: now, now (O4/O6 at read time) */
+	[STMT_DUE_UNITS] = PRODUCT_DUE_UNITS,
+	/* STMT_NEXT_DUE: whether STMT_DUE_UNITS can find anything */
+	[STMT_NEXT_DUE] = ORDERS_NEXT_DUE,
+	/* STMT_ROUND_RESOLVE: the configured (param) or current round, if it
+	 * exists */
 	[STMT_ROUND_RESOLVE] =
-	"SELECT year FROM rounds WHERE year = " ROUND_EXPR,
+	"SELECT year FROM rounds WHERE year ="
+	" COALESCE(?, (SELECT MAX(year) FROM rounds WHERE is_current = 1))",
+	/* STMT_ROUND_CURRENT: the round the catalog shows (P2) */
+	[STMT_ROUND_CURRENT] =
+	"SELECT MAX(year) FROM rounds WHERE is_current = 1",
 };
+
+/* The WHERE of a filter set: round, then each filter's params in order. */
+static void
+where_sql(struct buf *b, int filters)
+{
+	buf_puts(b, " WHERE p.listed = 1 AND p.round_year = ?");
+	if (filters & PF_CATEGORY)
+		buf_puts(b, " AND p.category = ?");
+	if (filters & PF_MIN)
+		buf_puts(b, " AND p.voucher_price >= ?");
+	if (filters & PF_MAX)
+		buf_puts(b, " AND p.voucher_price <= ?");
+	if (filters & PF_Q)
+		buf_puts(b, " AND (p.name LIKE ? OR v.name LIKE ?)");
+}
+
+void
+catalog_sql_init(void)
+{
+	for (int f = 0; f < PF__COMBOS; f++) {
+		struct buf b = { 0 };
+
+		for (int s = 0; s < SORT__MAX; s++) {
+			buf_puts(&b, "SELECT " PRODUCT_COLS PRODUCT_FROM);
+			where_sql(&b, f);
+			buf_printf(&b, " ORDER BY %s LIMIT ? OFFSET ?",
+			    sort_sql[s]);
+			catalog_stmts[STMT_LIST(f, s)] = xstrdup(b.p);
+			buf_reset(&b);
+		}
+		buf_puts(&b, "SELECT COUNT(*)" PRODUCT_FROM);
+		where_sql(&b, f);
+		catalog_stmts[STMT_COUNT(f)] = xstrdup(b.p);
+		buf_free(&b);
+	}
+}

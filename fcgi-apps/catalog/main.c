@@ -14,11 +14,11 @@ static const struct route routes[] = {
 	{ HTTP_PUT,  "/api/bureau/products/{id}", product_update, ROLE_BUREAU },
 };
 
-static const struct app catalog_app = {
+static struct app catalog_app = {
 	.name = "catalog",
 	.routes = routes,
 	.nroutes = sizeof(routes) / sizeof(routes[0]),
-	.stmts = catalog_stmts,
+	.stmts = NULL,		/* catalog_stmts, once generated */
 	.nstmts = STMT__MAX,
 	.uses_ro = true,
 };
@@ -26,5 +26,7 @@ static const struct app catalog_app = {
 int
 main(int argc, char **argv)
 {
+	catalog_sql_init();
+	catalog_app.stmts = (const char *const *)catalog_stmts;
 	return server_main(&catalog_app, argc, argv);
 }

@@ -33,6 +33,37 @@ static const char *const category_codes[] = {
 static const char *const sorts[] = { "newest", "price", "-price", "rating",
     "sales", NULL };
 
+/* The round the catalog shows (P2): VOUCHER_ROUND, or the current one of
+ * the rounds table, read at most once a minute per worker thread (it
+ * changes once a year). 0 when there is none. */
+static int
+shown_round(struct req *r, int64_t *year)
+{
+	static __thread int64_t cached;
+	static __thread time_t fetched;
+	struct db_res *res = NULL;
+	struct timespec ts;
+	int rc;
+
+	if (g_config.round > 0) {
+		*year = g_config.round;
+		return DB_OK;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (fetched != 0 && ts.tv_sec - fetched < 60) {
+		*year = cached;
+		return DB_OK;
+	}
+	rc = db_exec(r->db_ro, STMT_ROUND_CURRENT, NULL, 0, &res, NULL, NULL);
+	if (rc == DB_OK) {
+		cached = res->nrows && !db_isnull(res, 0, 0) ? db_i64(res, 0, 0) : 0;
+		fetched = ts.tv_sec;
+		*year = cached;
+	}
+	db_res_free(res);
+	return rc;
+}
+
 /* The round parameter: VOUCHER_ROUND, or NULL for the current round. */
 static struct db_param
 round_param(void)
@@ -40,16 +71,53 @@ round_param(void)
 	return g_config.round > 0 ? DB_I64(g_config.round) : DB_NULLP;
 }
 
+/* Units that timed-out orders of product id still hold (O4, O6): they
+ * are back on sale at read time even before the sweeper runs. */
+static int64_t
+due_units(const struct db_res *due, int64_t id)
+{
+	for (size_t i = 0; due != NULL && i < due->nrows; i++)
+		if (db_i64(due, i, 0) == id)
+			return db_i64(due, i, 1);
+	return 0;
+}
+
+/* The (product, units) rows of PRODUCT_DUE_UNITS at now; *due stays
+ * NULL when the next deadline is still ahead (the usual case). */
+static int
+due_load(struct db *db, time_t now, struct db_res **due)
+{
+	struct db_res *next = NULL;
+	bool none;
+	int rc = db_query(db, STMT_NEXT_DUE, NULL, 0, &next);
+
+	*due = NULL;
+	if (rc != DB_OK) {
+		db_res_free(next);
+		return rc;
+	}
+	none = (db_isnull(next, 0, 0) || db_i64(next, 0, 0) > now) &&
+	    db_i64(next, 0, 1) > now;
+	db_res_free(next);
+	if (none)
+		return DB_OK;
+	return db_exec(db, STMT_DUE_UNITS, (struct db_param[]){ DB_TIME(now),
+	    DB_TIME(now) }, 2, due, NULL, NULL);
+}
+
 /* A product row as JSON: rating {average (stars, 1-5, two decimals),
- * count (evaluations)} instead of the raw sums, and sold_out. Each
- * evaluation adds its three aspects to rating_sum and 3 to rating_count
- * (C1). */
+ * count (evaluations)} instead of the raw sums, remaining units at now
+ * and sold_out. Each evaluation adds its three aspects to rating_sum and
+ * 3 to rating_count (C1). */
 static json_t *
-product_json(const struct db_res *res, size_t row)
+product_json(const struct db_res *res, size_t row, const struct db_res *due)
 {
 	json_t *o = db_row_json(res, row);
 	json_int_t sum = json_integer_value(json_object_get(o, "rating_sum"));
 	json_int_t cnt = json_integer_value(json_object_get(o, "rating_count"));
+	json_int_t back = due_units(due, db_i64(res, row, 0));
+	json_int_t left = json_integer_value(json_object_get(o,
+	    "remaining_units")) + back;
 	json_t *avg = json_null();
 
 	if (cnt > 0) {
@@ -58,12 +126,16 @@ product_json(const struct db_res *res, size_t row)
 
 		avg = json_real((double)x100 / 100.0);
 	}
+	if (back > 0) {
+		json_object_set_new(o, "remaining_units", json_integer(left));
+		json_object_set_new(o, "units_sold", json_integer(
+		    json_integer_value(json_object_get(o, "units_sold")) - back));
+	}
 	json_object_del(o, "rating_sum");
 	json_object_del(o, "rating_count");
 	json_object_set_new(o, "rating", json_pack("{s:o,s:I}", "average", avg,
 	    "count", cnt / 3));
-	json_object_set_new(o, "sold_out", json_boolean(json_integer_value(
-	    json_object_get(o, "remaining_units")) <= 0));
+	json_object_set_new(o, "sold_out", json_boolean(left <= 0));
 	return o;
 }
 
@@ -71,12 +143,17 @@ int
 category_list(struct req *r)
 {
 	struct db_res *res = NULL;
-	int rc = db_exec(r->db_ro, STMT_CATEGORIES,
-	    (struct db_param[]){ round_param() }, 1, &res, NULL, NULL);
 	json_t *items;
+	int64_t year;
+	int rc = shown_round(r, &year);
 
-	if (rc != DB_OK)
+	if (rc == DB_OK)
+		rc = db_exec(r->db_ro, STMT_CATEGORIES,
+		    (struct db_param[]){ DB_I64(year) }, 1, &res, NULL, NULL);
+	if (rc != DB_OK) {
+		db_res_free(res);
 		return http_db_error(r, rc);
+	}
 	items = db_rows_json(res);
 	db_res_free(res);
 	return http_json_cached(r, json_pack("{s:o}", "items", items),
@@ -88,10 +165,13 @@ product_list(struct req *r)
 {
 	const char *category, *sort, *q;
 	int64_t min_price, max_price, page, per_page;
-	struct db_res *res = NULL, *cnt = NULL;
+	struct db_res *res = NULL, *cnt = NULL, *due = NULL;
+	struct db_param p[8];
+	size_t np = 0;
+	int64_t year;
 	char *like;
 	json_t *items;
-	int stmt, rc;
+	int filters = 0, sort_id, rc;
 
 	if (query_enum_or_400(r, "category", category_codes, NULL,
 	    &category) < 0 ||
@@ -107,46 +187,60 @@ product_list(struct req *r)
 		return http_error(r, 400, "invalid_query", "min_price",
 		    "min_price 不能大于 max_price");
 	if (strcmp(sort, "price") == 0)
-		stmt = STMT_PRODUCTS_PRICE;
+		sort_id = SORT_PRICE;
 	else if (strcmp(sort, "-price") == 0)
-		stmt = STMT_PRODUCTS_PRICE_DESC;
+		sort_id = SORT_PRICE_DESC;
 	else if (strcmp(sort, "rating") == 0)
-		stmt = STMT_PRODUCTS_RATING;
+		sort_id = SORT_RATING;
 	else if (strcmp(sort, "sales") == 0)
-		stmt = STMT_PRODUCTS_SALES;
+		sort_id = SORT_SALES;
 	else
-		stmt = STMT_PRODUCTS_NEWEST;
-	like = q ? req_like_contains(r, q) : NULL;
-	{
-		struct db_param p[] = {
-			DB_TIME(r->now), DB_TIME(r->now),
-			round_param(),
-			DB_STR(category), DB_STR(category),
-			min_price >= 0 ? DB_I64(min_price) : DB_NULLP,
-			min_price >= 0 ? DB_I64(min_price) : DB_NULLP,
-			max_price >= 0 ? DB_I64(max_price) : DB_NULLP,
-			max_price >= 0 ? DB_I64(max_price) : DB_NULLP,
-			DB_STR(q), DB_STR(like), DB_STR(like),
-			DB_I64(per_page), DB_I64((page - 1) * per_page),
-		};
-
-		rc = db_exec(r->db_ro, stmt, p, 14, &res, NULL, NULL);
-		if (rc == DB_OK)	/* the count takes the WHERE params only */
-			rc = db_query(r->db_ro, STMT_PRODUCTS_COUNT, p + 2, 10,
-			    &cnt);
+		sort_id = SORT_NEWEST;
+	if ((rc = shown_round(r, &year)) != DB_OK)
+		return http_db_error(r, rc);
+	/* the params in the order of the generated WHERE (db.c) */
+	p[np++] = DB_I64(year);
+	if (category != NULL) {
+		filters |= PF_CATEGORY;
+		p[np++] = DB_STR(category);
 	}
+	if (min_price >= 0) {
+		filters |= PF_MIN;
+		p[np++] = DB_I64(min_price);
+	}
+	if (max_price >= 0) {
+		filters |= PF_MAX;
+		p[np++] = DB_I64(max_price);
+	}
+	if (q != NULL) {
+		like = req_like_contains(r, q);
+		filters |= PF_Q;
+		p[np++] = DB_STR(like);
+		p[np++] = DB_STR(like);
+	}
+	p[np] = DB_I64(per_page);
+	p[np + 1] = DB_I64((page - 1) * per_page);
+	rc = db_exec(r->db_ro, STMT_LIST(filters, sort_id), p, np + 2, &res,
+	    NULL, NULL);
+	/* a short first page is the whole list: no COUNT needed */
+	if (rc == DB_OK && (page > 1 || res->nrows == (size_t)per_page))
+		rc = db_query(r->db_ro, STMT_COUNT(filters), p, np, &cnt);
+	if (rc == DB_OK)
+		rc = due_load(r->db_ro, r->now, &due);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		db_res_free(cnt);
+		db_res_free(due);
 		return http_db_error(r, rc);
 	}
 	items = json_array();
 	for (size_t i = 0; i < res->nrows; i++)
-		json_array_append_new(items, product_json(res, i));
-	rc = http_json_cached(r, http_page_json(items, db_i64(cnt, 0, 0), page,
-	    per_page), CACHE_SECONDS);
+		json_array_append_new(items, product_json(res, i, due));
+	rc = http_json_cached(r, http_page_json(items, cnt ? db_i64(cnt, 0, 0) :
+	    (int64_t)res->nrows, page, per_page), CACHE_SECONDS);
 	db_res_free(res);
 	db_res_free(cnt);
+	db_res_free(due);
 	return rc;
 }
 
@@ -154,12 +248,15 @@ product_list(struct req *r)
 static int
 product_load(struct db *db, int64_t id, time_t now, json_t **out)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(db, STMT_PRODUCT_GET, (struct db_param[]){
-	    DB_TIME(now), DB_TIME(now), DB_I64(id) }, 3, &res);
+	struct db_res *res = NULL, *due = NULL;
+	int rc = db_query(db, STMT_PRODUCT_GET,
+	    (struct db_param[]){ DB_I64(id) }, 1, &res);
 
-	*out = rc == DB_OK ? product_json(res, 0) : NULL;
+	if (rc == DB_OK)
+		rc = due_load(db, now, &due);
+	*out = rc == DB_OK ? product_json(res, 0, due) : NULL;
 	db_res_free(res);
+	db_res_free(due);
 	return rc;
 }
 

@@ -329,9 +329,9 @@ CREATE TABLE products (
     updated_at       DATETIME     NOT NULL,
     PRIMARY KEY (id),
     UNIQUE KEY uq_products_id_provider (id, provider_id),  -- target of fk_orders_product_provider
-    KEY ix_products_listed_category (listed, category, id),
+    KEY ix_products_listed_category (listed, round_year, category, created_at, id),  -- the catalog list
     KEY ix_products_listed_price (listed, voucher_price),
-    KEY ix_products_listed_created (listed, created_at),
+    KEY ix_products_listed_created (listed, round_year, created_at, id),
     KEY ix_products_provider (provider_id, listed, id),
     KEY ix_products_round (round_year, listed),
     CONSTRAINT fk_products_round       FOREIGN KEY (round_year)     REFERENCES rounds (year),
