@@ -626,7 +626,7 @@ http_body(struct req *r, int status, const char *content_type,
 int
 http_json(struct req *r, int status, json_t *obj)
 {
-	char *s = json_dumps(obj, JSON_COMPACT);
+	char *s = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(6));
 
 	json_decref(obj);
 	if (s == NULL)
@@ -673,10 +673,19 @@ http_error(struct req *r, int status, const char *code, const char *field,
 	json_t *err = json_object();
 	char msg[512];
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof(msg)) {
+		/* cut at a whole UTF-8 character, never inside one */
+		size_t end = sizeof(msg) - 1;
+
+		while (end > 0 && ((unsigned char)msg[end] & 0xc0) == 0x80)
+			end--;
+		msg[end] = '\0';
+	}
 	json_object_set_new(err, "code", json_string(code));
 	json_object_set_new(err, "message", json_string(msg));
 	if (field != NULL)
@@ -1034,8 +1043,9 @@ req_send(struct req *r)
 	if (r->content_type != NULL && r->status != 304)
 		FCGX_FPrintF(out, "Content-Type: %s\r\n", r->content_type);
 	if (r->status != 304)
-		FCGX_FPrintF(out, "Content-Length: %zu\r\n",
-		    body ? r->out.len : (size_t)0);
+		/* libfcgi's printf knows no %zu */
+		FCGX_FPrintF(out, "Content-Length: %lu\r\n",
+		    (unsigned long)(body ? r->out.len : 0));
 	if (!r->cache_set)
 		FCGX_PutS("Cache-Control: no-store\r\n", out);
 	if (r->headers.len > 0)

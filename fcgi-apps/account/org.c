@@ -426,8 +426,10 @@ enterprise_update(struct req *r)
 	rc = db_tx(r->db, enterprise_update_tx, &t);
 	if (rc == TX_NOTFOUND)
 		return http_error(r, 404, "not_found", NULL, "企业不存在");
-	if (rc == TX_CREDIT)
-		return check_credit_or_422(r, true, NULL, false);
+	if (rc == TX_CREDIT) {
+		check_credit_or_422(r, true, NULL, false);
+		return r->status;
+	}
 	if (rc != DB_OK) {
 		json_decref(t.after);
 		return http_db_error(r, rc);
@@ -682,8 +684,10 @@ provider_update(struct req *r)
 	rc = db_tx(r->db, provider_update_tx, &t);
 	if (rc == TX_NOTFOUND)
 		return http_error(r, 404, "not_found", NULL, "服务机构不存在");
-	if (rc == TX_CREDIT)
-		return check_credit_or_422(r, true, NULL, false);
+	if (rc == TX_CREDIT) {
+		check_credit_or_422(r, true, NULL, false);
+		return r->status;
+	}
 	if (rc != DB_OK) {
 		json_decref(t.after);
 		return http_db_error(r, rc);

@@ -276,7 +276,8 @@ def test_provider_id():
 
 
 def product_body(provider_id=None, **over):
-    b = {"provider_id": provider_id or test_provider_id(),
+    b = {"provider_id": (test_provider_id() if provider_id is None
+                         else provider_id),
          "category": "finance", "name": "测试产品" + uniq("x"),
          "description": "集成测试创建的产品。\n第二行。",
          "market_price": 1000000, "voucher_price": 800000, "units": 10}
@@ -335,10 +336,234 @@ def all_products(**query):
     """Every listed product of the list (all pages) with query filters."""
     items, page = [], 1
     while True:
-        q = dict(query, per_page=100, page=page)
+        # a parameter the catalog ignores: past nginx's micro-cache
+        q = dict(query, per_page=100, page=page, nocache=uniq("n"))
         r = get("/api/products", query=q)
         assert r.status == 200, r
         items.extend(r.json["items"])
         if len(items) >= r.json["total"] or not r.json["items"]:
             return items, r.json["total"]
         page += 1
+
+
+_once = {}
+
+
+def login_once(login, password=DEMO_PASSWORD):
+    """The reply of one fresh login of login (a session of its own, not
+    the one token() caches), made once per run."""
+    with _tokens_lock:
+        if login in _once:
+            return _once[login]
+    r = login_reply(login, password)
+    with _tokens_lock:
+        return _once.setdefault(login, r)
+
+
+def scratch_enterprise():
+    """One enterprise of this run for tests that only need some
+    enterprise to change (any state): created once. Returns its id."""
+    with _tokens_lock:
+        if "scratch_enterprise" in _once:
+            return _once["scratch_enterprise"]
+    ent, _ = new_enterprise()
+    with _tokens_lock:
+        return _once.setdefault("scratch_enterprise", ent["id"])
+
+
+# ---- helpers for the order tests (test_orders*.py) -------------------------
+#
+# The order tests keep sessions of their own (never the token() cache),
+# because a request made while the clock is moved forward deletes a
+# session that has been idle for 30 minutes of clock time (rule T2): a
+# test that moves the clock must only use sessions from fresh_login().
+
+import concurrent.futures  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+ORDER_TEST_PASSWORD = "test-pass-2024"
+# What the order tests created, for the reconcile check (product and
+# enterprise ids).
+order_created = {"products": set(), "enterprises": set()}
+_order_lock = threading.Lock()
+_order_tokens = {}
+_order_pool = []
+_order_spare = []
+
+
+def fresh_login(login, password=DEMO_PASSWORD):
+    """A token of a new session of login, never cached."""
+    r = login_reply(login, password)
+    assert r.status == 200, (login, r)
+    return r.json["token"]
+
+
+def order_token(login, password=DEMO_PASSWORD):
+    """A session of login owned by the order tests (cached for the run;
+    never use it while the clock is moved: see fresh_login)."""
+    with _order_lock:
+        if login in _order_tokens:
+            return _order_tokens[login]
+    t = fresh_login(login, password)
+    with _order_lock:
+        return _order_tokens.setdefault(login, t)
+
+
+def provider_id(login):
+    """The provider id of a provider login (no session needed)."""
+    rows = sql("SELECT a.provider_id FROM accounts a JOIN providers p"
+               " ON p.id = a.provider_id WHERE a.login = '%s' AND"
+               " (p.barred_until IS NULL OR p.barred_until <="
+               " UTC_TIMESTAMP())" % login.replace("'", ""))
+    assert rows, "no unbarred provider %s" % login
+    return int(rows[0][0])
+
+
+def order_provider(login="prov01"):
+    """(provider id, token) of a demo provider."""
+    return provider_id(login), order_token(login)
+
+
+def _make_enterprise(over):
+    body = enterprise_body(password=ORDER_TEST_PASSWORD, **over)
+    r = post("/api/bureau/enterprises", body, token=order_token("bureau"))
+    assert r.status == 201, r
+    ent = r.json
+    with _order_lock:
+        order_created["enterprises"].add(ent["id"])
+    return {"id": ent["id"], "name": body["name"], "uscc": body["uscc"],
+            "tier": body["tier"], "login": body["login"],
+            "password": body["password"],
+            "token": fresh_login(body["login"], body["password"])}
+
+
+def make_enterprises(n, workers=4, **over):
+    """n new enterprises (bureau API), each logged in: dicts with id,
+    name, uscc, tier, login, password, token. Created in parallel."""
+    with concurrent.futures.ThreadPoolExecutor(workers) as ex:
+        return list(ex.map(lambda _: _make_enterprise(over), range(n)))
+
+
+def fresh_enterprise(**over):
+    """One new enterprise of its own (ordinary, small, eligible unless
+    over says otherwise), logged in. Plain ones are made in batches."""
+    if over:
+        return _make_enterprise(over)
+    with _order_lock:
+        if _order_spare:
+            return _order_spare.pop()
+    batch = make_enterprises(3)
+    with _order_lock:
+        _order_spare.extend(batch[1:])
+    return batch[0]
+
+
+def enterprise_pool(n=20):
+    """The first n enterprises of a pool shared by the order tests
+    (little giants: a 20,000,000 fen cap), created as needed (at least 4
+    at a time, in parallel) and kept for the run."""
+    with _order_lock:
+        have = len(_order_pool)
+    if have < n:
+        more = make_enterprises(max(n, min(have + 4, 20)) - have,
+                                tier="little_giant")
+        with _order_lock:
+            _order_pool.extend(more)
+    with _order_lock:
+        return list(_order_pool[:n])
+
+
+def order_product(provider_id, voucher_price=100000, market_price=None,
+                  units=10, **over):
+    """A new listed product of provider_id (bureau API); the market price
+    defaults to twice the voucher price (P3)."""
+    body = product_body(provider_id, voucher_price=voucher_price,
+                        market_price=market_price or voucher_price * 2,
+                        units=units, **over)
+    r = post("/api/bureau/products", body, token=order_token("bureau"))
+    assert r.status == 201, r
+    with _order_lock:
+        order_created["products"].add(r.json["id"])
+    return r.json
+
+
+def unit_subsidy(voucher_price):
+    """P4: min(floor(voucher_price * 30 / 100), 5,000,000)."""
+    return min(voucher_price * 30 // 100, 5000000)
+
+
+def place_order(tok, product_id, key=None, body=None):
+    """POST /api/orders with an Idempotency-Key (a fresh one by
+    default)."""
+    return post("/api/orders",
+                body if body is not None else {"product_id": product_id},
+                token=tok, headers={"Idempotency-Key": key or uniq("k")})
+
+
+def quota_occupied(tok):
+    r = get("/api/me", token=tok)
+    assert r.status == 200, r
+    return r.json["quota"]["occupied"]
+
+
+def product_public(product_id):
+    """GET /api/products/{id} (through nginx's micro-cache)."""
+    r = get("/api/products/%d" % product_id)
+    assert r.status == 200, r
+    return r.json
+
+
+def wait_product(product_id, pred, timeout=2.5):
+    """Polls the public product (micro-cached for about a second) until
+    pred(product) holds; returns the last product seen."""
+    end = time.time() + timeout
+    while True:
+        p = product_public(product_id)
+        if pred(p) or time.time() >= end:
+            return p
+        time.sleep(0.1)
+
+
+def shanghai_date(iso_instant, days=0):
+    """The Asia/Shanghai calendar date (T1) of an ISO UTC instant, plus
+    days, as YYYY-MM-DD."""
+    d = datetime.datetime.fromtimestamp(
+        parse_iso(iso_instant) + 8 * 3600 + days * 86400,
+        datetime.timezone.utc)
+    return d.strftime("%Y-%m-%d")
+
+
+def ctl(*args, timeout=120):
+    """ops/stack.sh ctl ARGS (voucherctl) against the test stack, with
+    the same clock file; returns the CompletedProcess."""
+    env = dict(os.environ)
+    env["VOUCHER_STATE_DIR"] = STATE
+    env.setdefault("VOUCHER_BIN", os.path.join(ROOT, "build", "asan", "bin"))
+    if CLOCK_FILE:
+        env["VOUCHER_CLOCK_FILE"] = CLOCK_FILE
+    return subprocess.run([os.path.join(ROOT, "ops", "stack.sh"), "ctl"] +
+                          list(args), env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def session_post(body=None, **kw):
+    """POST /api/session (any body, raw= too) waiting out nginx's login
+    rate limit (429), for tests of the validation of the login route."""
+    for _ in range(100):
+        r = request("POST", "/api/session", body=body, **kw)
+        if r.status != 429:
+            return r
+        time.sleep(0.25)
+    raise AssertionError("login rate limit never cleared")
+
+
+class Skip(Exception):
+    """Raised by skip(): the runner reports the test as skipped (neither
+    passed nor failed), with the reason."""
+
+
+def skip(reason):
+    """Ends the calling test early as "skipped" with reason (for a test
+    whose program is not deployed yet)."""
+    raise Skip(reason)

@@ -1,6 +1,7 @@
 """run.py - runs every @test of tests/integration/test_*.py (or those
 whose name contains argv[1]) against the running stack, one line per test,
-and ends with "N passed, N failed"."""
+and ends with "N passed, N failed" (", N skipped" when a test called
+harness.skip())."""
 import importlib.util
 import os
 import sys
@@ -20,7 +21,7 @@ def main():
                                                           os.path.join(HERE, name))
             mod = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(mod)
-    passed = failed = 0
+    passed = failed = skipped = 0
     for fn in harness.TESTS:
         if pattern and pattern not in fn.__name__:
             continue
@@ -29,13 +30,18 @@ def main():
             fn()
             passed += 1
             print("ok %s (%.2fs)" % (fn.__name__, time.time() - t0), flush=True)
+        except harness.Skip as e:  # neither passed nor failed
+            skipped += 1
+            print("skipped %s: %s" % (fn.__name__, e), flush=True)
         except Exception:  # a failing test, whatever it raised
             failed += 1
             print("FAIL %s" % fn.__name__, flush=True)
             traceback.print_exc(file=sys.stdout)
         finally:
             harness.clear_clock()
-    print("%d passed, %d failed" % (passed, failed), flush=True)
+    print("%d passed, %d failed%s" % (
+        passed, failed, ", %d skipped" % skipped if skipped else ""),
+        flush=True)
     return 1 if failed else 0
 
 
