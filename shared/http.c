@@ -680,11 +680,18 @@ http_error(struct req *r, int status, const char *code, const char *field,
 	va_end(ap);
 	if (n >= (int)sizeof(msg)) {
 		/* cut at a whole UTF-8 character, never inside one */
-		size_t end = sizeof(msg) - 1;
+		size_t end = sizeof(msg) - 1, lead = end, need;
+		unsigned char c;
 
-		while (end > 0 && ((unsigned char)msg[end] & 0xc0) == 0x80)
-			end--;
-		msg[end] = '\0';
+		while (lead > 0 && ((unsigned char)msg[lead - 1] & 0xc0) == 0x80)
+			lead--;
+		if (lead > 0) {
+			lead--;
+			c = (unsigned char)msg[lead];
+			need = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+			if (lead + need > end)
+				msg[lead] = '\0';
+		}
 	}
 	json_object_set_new(err, "code", json_string(code));
 	json_object_set_new(err, "message", json_string(msg));

@@ -355,14 +355,20 @@ quota_ensure(struct req *r, int64_t enterprise_id, int year, int tier)
 	    DB_ERROR ? DB_ERROR : DB_OK;
 }
 
-/* Runs the order transaction, sweeping due orders (O4/O6) of the product
- * or the enterprise once if it is refused for want of units or quota. */
+/* Runs the order transaction. The enterprise's own due orders (O4/O6)
+ * are swept first — an order timed out no longer counts against the
+ * year, so the new reservation (O3) must see the whole remainder (one
+ * indexed read when nothing is due) — and the product's once if it is
+ * refused for want of units. */
 static int
 place(struct order_ctx *c)
 {
 	struct req *r = c->r;
 	int rc, swept;
 
+	if (order_sweep_enterprise(r->db, c->enterprise_id, c->year, r->now,
+	    r->rid) < 0)
+		return DB_ERROR;
 	for (int attempt = 0; ; attempt++) {
 		rc = db_tx(r->db, place_tx, c);
 		if (attempt > 0 || (rc != TX_SOLD_OUT && rc != TX_QUOTA_EXHAUSTED))
