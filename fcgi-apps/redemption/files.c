@@ -1,0 +1,168 @@
+/*
+ * files.c - the five documents of rule R1: the provider's uploads (the
+ * body streamed to disk by shared/upload.c, then recorded; a new upload
+ * of a kind replaces the old one until the claim is submitted) and the
+ * downloads (authorised here, sent by nginx through X-Accel-Redirect).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "db.h"
+#include "log.h"
+#include "orders.h"
+#include "redemption.h"
+#include "upload.h"
+
+struct file_tx {
+	struct claim_tx       c;
+	const char           *kind;
+	const struct upload  *up;      /* NULL: the check before the body   */
+	bool                  replaced;                  /* out            */
+	char                  old[UPLOAD_STORED_MAX];    /* out: replaced  */
+	json_t               *prev;    /* out: the replaced file (audit)    */
+};
+
+static int
+file_tx(struct db *db, void *arg)
+{
+	struct file_tx *t = arg;
+	const struct upload *up = t->up;
+	struct req *r = t->c.r;
+	struct actor a = actor_of(r);
+	struct db_res *res = NULL;
+	struct order_row o;
+	json_t *after;
+	int rc;
+
+	t->replaced = false;
+	json_decref(t->prev);
+	t->prev = NULL;
+	if ((rc = claim_lock_writable(db, &t->c, &o)) != DB_OK || t->c.swept ||
+	    up == NULL)
+		return rc;
+	/* R1: one file per kind; the order lock serialises racing uploads,
+	 * so the file found here is the one this upload replaces */
+	rc = db_query(db, STMT_FILE_LOCK, (struct db_param[]){ DB_I64(o.id),
+	    DB_STR(t->kind) }, 2, &res);
+	if (rc == DB_OK) {
+		t->replaced = true;
+		snprintf(t->old, sizeof(t->old), "%s", db_str(res, 0, 0));
+		t->prev = json_pack("{s:s,s:I,s:s}", "kind", t->kind, "size",
+		    (json_int_t)db_i64(res, 0, 1), "sha256", db_str(res, 0, 2));
+	}
+	db_res_free(res);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		return rc;
+	rc = db_exec(db, STMT_CLAIM_ENSURE, (struct db_param[]){ DB_I64(o.id),
+	    DB_TIME(r->now), DB_TIME(r->now) }, 3, NULL, NULL, NULL);
+	if (rc == DB_OK)
+		rc = db_exec(db, STMT_FILE_UPSERT, (struct db_param[]){
+		    DB_I64(o.id), DB_STR(t->kind), DB_STR(up->stored),
+		    DB_STR(up->content_type), DB_I64(up->size),
+		    DB_STR(up->sha256), DB_TIME(r->now),
+		    DB_I64(r->sess.account_id) }, 8, NULL, NULL, NULL);
+	if (rc != DB_OK)
+		return rc;
+	after = json_pack("{s:s,s:I,s:s}", "kind", t->kind, "size",
+	    (json_int_t)up->size, "sha256", up->sha256);
+	rc = audit_record(db, &a, "claim.file", "redemption_claim", o.id,
+	    t->prev, after);
+	json_decref(after);
+	return rc;
+}
+
+/*
+ * PUT /api/redemptions/{id}/files/{kind}, the body the PDF itself
+ * (Content-Type: application/pdf, at most VOUCHER_UPLOAD_MAX bytes) ->
+ * 201 {order_id, kind, size, sha256, uploaded_at, replaced: false}, or 200
+ * with replaced: true when it replaced the kind's earlier file (R1).
+ * 400 invalid_kind / empty_body; 413 body_too_large; 415 not a PDF
+ * content type; 422 invalid_file (not a PDF) / file_has_markup (a
+ * PDF/HTML polyglot); 404 not the provider's order; 409 claim_frozen
+ * (R3), order_expired (R1), invalid_state; 403 provider_barred (V2).
+ * A refused upload leaves nothing on disk.
+ */
+int
+file_put(struct req *r)
+{
+	struct file_tx t = { .c = { .r = r } };
+	struct upload up;
+	char at[21];
+	int kind = claim_kind_parse(r->segs[0]), rc;
+
+	if (kind < 0)
+		return http_error(r, 400, "invalid_kind", "kind",
+		    "材料类型只能是 contract、commitment、invoice、"
+		    "invoice_check 或 receipt（规则 R1）");
+	t.kind = claim_kinds[kind];
+	/* refuse before storing anything when the claim cannot change */
+	rc = db_tx(r->db, file_tx, &t);
+	if (rc != DB_OK || t.c.swept) {
+		rc = claim_tx_error(r, &t.c, rc);
+		goto done;
+	}
+	if (upload_receive_or_4xx(r, UPLOAD_PDF, &up) < 0) {
+		rc = r->status;
+		goto done;
+	}
+	t.up = &up;
+	rc = db_tx(r->db, file_tx, &t);
+	if (rc != DB_OK || t.c.swept) {
+		upload_remove(up.stored, r->rid);
+		rc = claim_tx_error(r, &t.c, rc);
+		goto done;
+	}
+	/* after the commit: the replaced file is no longer referenced */
+	if (t.replaced)
+		upload_remove(t.old, r->rid);
+	clock_format_iso8601(r->now, at);
+	rc = http_json(r, t.replaced ? 200 : 201, json_pack(
+	    "{s:I,s:s,s:I,s:s,s:s,s:b}", "order_id", (json_int_t)r->ids[0],
+	    "kind", t.kind, "size", (json_int_t)up.size, "sha256", up.sha256,
+	    "uploaded_at", at, "replaced", t.replaced));
+done:
+	json_decref(t.prev);
+	json_decref(t.c.before);
+	return rc;
+}
+
+/*
+ * GET /api/redemptions/{id}/files/{kind} -> 200 the PDF as an attachment
+ * named <order_no>-<kind>.pdf, sent by nginx (X-Accel-Redirect); for the
+ * order's enterprise and provider, reviewers and the bureau. 400
+ * invalid_kind; 404 no such order, not theirs, or not uploaded.
+ */
+int
+file_get(struct req *r)
+{
+	struct db_res *res = NULL;
+	char name[96];
+	int kind = claim_kind_parse(r->segs[0]), rc;
+
+	if (kind < 0)
+		return http_error(r, 400, "invalid_kind", "kind",
+		    "材料类型只能是 contract、commitment、invoice、"
+		    "invoice_check 或 receipt（规则 R1）");
+	rc = db_query(r->db, STMT_FILE_FOR_DOWNLOAD, (struct db_param[]){
+	    DB_STR(claim_kinds[kind]), DB_I64(r->ids[0]) }, 2, &res);
+	if (rc == DB_NOTFOUND || (rc == DB_OK &&
+	    !claim_readable(r, db_i64(res, 0, 1), db_i64(res, 0, 2)))) {
+		db_res_free(res);
+		return http_error(r, 404, "not_found", NULL, "订单不存在");
+	}
+	if (rc != DB_OK) {
+		db_res_free(res);
+		return http_db_error(r, rc);
+	}
+	if (db_isnull(res, 0, 3)) {
+		db_res_free(res);
+		return http_error(r, 404, "file_not_found", "kind",
+		    "该类兑付材料尚未上传");
+	}
+	snprintf(name, sizeof(name), "%s-%s.pdf", db_str(res, 0, 0),
+	    claim_kinds[kind]);
+	rc = upload_send(r, db_str(res, 0, 3), db_str(res, 0, 4), name);
+	db_res_free(res);
+	return rc;
+}
