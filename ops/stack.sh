@@ -203,6 +203,10 @@ start() {
 	start_db
 	start_apps
 	start_nginx
+	# demo only: one published publicity batch, signed with this key
+	if [ "${VOUCHER_DEMO:-1}" = 1 ]; then
+		VOUCHER_PORT=$PORT "$ROOT/ops/demo-publish.sh" || true
+	fi
 }
 
 banner() {

@@ -7,7 +7,8 @@
 --
 -- @APP_USER@  the FastCGI programs' writer. DML only, no DDL. DELETE only
 --             where rows are legitimately removed (sessions, idempotency
---             keys, draft applications and their rows, replaced uploads).
+--             keys, draft applications and their rows, replaced uploads,
+--             stale items of a draft publicity batch).
 --             audit_log and order_events: SELECT and INSERT only, so the
 --             trails are append-only (V3, O10).
 -- @RO_USER@   the read-only user of the public programs (catalog, publicity).
@@ -47,12 +48,12 @@ GRANT SELECT, INSERT, UPDATE ON `@DB@`.`contracts`         TO '@APP_USER@'@'loca
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.`evaluations`       TO '@APP_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.`redemption_claims` TO '@APP_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.`publicity_batches` TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`publicity_items`   TO '@APP_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.`feedback`          TO '@APP_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.`violations`        TO '@APP_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.`refunds`           TO '@APP_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.`recoveries`        TO '@APP_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.`spot_checks`       TO '@APP_USER@'@'localhost';
+GRANT SELECT, UPDATE         ON `@DB@`.`publicity_chain`   TO '@APP_USER@'@'localhost';  -- R5: one row, the chain head
 
 -- rows that are legitimately deleted
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`sessions`                TO '@APP_USER@'@'localhost';  -- logout, expiry
@@ -61,6 +62,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`product_applications`    TO '@AP
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`application_products`    TO '@APP_USER@'@'localhost';  -- remove a draft product
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`application_attachments` TO '@APP_USER@'@'localhost';  -- replace an upload (A3)
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`redemption_files`        TO '@APP_USER@'@'localhost';  -- replace an upload (R1)
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`publicity_items`         TO '@APP_USER@'@'localhost';  -- drop a stale item from a draft batch (R5)
 
 -- ---------------------------------------------------------------------------
 -- the read-only user: public data only
@@ -68,7 +70,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`redemption_files`        TO '@AP
 GRANT SELECT ON `@DB@`.`rounds`            TO '@RO_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`categories`        TO '@RO_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`products`          TO '@RO_USER@'@'localhost';  -- P5: remaining units are public
-GRANT SELECT ON `@DB@`.`publicity_batches` TO '@RO_USER@'@'localhost';  -- R5
+GRANT SELECT ON `@DB@`.`publicity_batches` TO '@RO_USER@'@'localhost';  -- R5, with the signed file (file_json)
 GRANT SELECT ON `@DB@`.`publicity_items`   TO '@RO_USER@'@'localhost';  -- R5: no enterprise data in it
 
 -- providers: identity and bar (V2 is public) only; no credit record, no
@@ -81,6 +83,7 @@ GRANT SELECT (id, product_id, unit_held, status, accept_deadline, valid_until)
     ON `@DB@`.`orders` TO '@RO_USER@'@'localhost';
 GRANT SELECT (product_id, quality, timeliness, attitude, comment, created_at)
     ON `@DB@`.`evaluations` TO '@RO_USER@'@'localhost';
--- feedback: follow-up by tracking number (R5), without its text or contact
-GRANT SELECT (id, item_id, tracking_no, status, created_at, decided_at)
+-- feedback: follow-up by tracking number (R5), with the bureau's decision
+-- note (written for the public), without its text, contact or address
+GRANT SELECT (id, item_id, tracking_no, status, note, created_at, decided_at)
     ON `@DB@`.`feedback` TO '@RO_USER@'@'localhost';

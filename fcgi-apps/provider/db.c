@@ -32,4 +32,27 @@ const char *const provider_stmts[STMT__MAX] = {
 	[STMT_REFERENCE] =
 	"SELECT order_no, ordered_at, product_name, provider_id, status"
 	" FROM orders WHERE id = ?",
+	/* R6, for a locked order: contract amount, the subsidy actually paid
+	 * (listed amount, else approved amount, else the contract's subsidy),
+	 * refunded so far, recovery due from refunds and from anything: id */
+	[STMT_REFUND_FIGURES] =
+	"SELECT c.amount, COALESCE(pi.amount, cl.approved_amount, o.subsidy, 0),"
+	" (SELECT COALESCE(SUM(f.amount), 0) FROM refunds f"
+	" WHERE f.order_id = o.id),"
+	" (SELECT COALESCE(SUM(x.amount_due), 0) FROM recoveries x"
+	" WHERE x.order_id = o.id AND x.refund_id IS NOT NULL),"
+	" (SELECT COALESCE(SUM(x.amount_due), 0) FROM recoveries x"
+	" WHERE x.order_id = o.id)"
+	" FROM orders o JOIN contracts c ON c.order_id = o.id"
+	" LEFT JOIN publicity_items pi ON pi.order_id = o.id"
+	" LEFT JOIN redemption_claims cl ON cl.order_id = o.id WHERE o.id = ?",
+	/* R6: order, kind, amount, reason, now, account */
+	[STMT_REFUND_INSERT] =
+	"INSERT INTO refunds (order_id, kind, amount, reason, reported_at,"
+	" reported_by) VALUES (?, ?, ?, ?, ?, ?)",
+	/* R6: order, refund, amount due, now, now */
+	[STMT_REFUND_RECOVERY] =
+	"INSERT INTO recoveries (order_id, refund_id, amount_due,"
+	" amount_returned, status, created_at, updated_at)"
+	" VALUES (?, ?, ?, 0, 'open', ?, ?)",
 };

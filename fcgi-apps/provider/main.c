@@ -1,6 +1,6 @@
 /*
  * main.c - the provider order management program: its route table
- * (handlers in inbox.c).
+ * (handlers in inbox.c and refund.c).
  */
 #include "app.h"
 #include "provider.h"
@@ -12,6 +12,7 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/api/provider/orders/{id}/decline",   order_decline, ROLE_PROVIDER },
 	{ HTTP_PUT,  "/api/provider/orders/{id}/contract",  contract_put,  ROLE_PROVIDER },
 	{ HTTP_GET,  "/api/provider/orders/{id}/reference", reference_get, ROLE_PROVIDER },
+	{ HTTP_POST, "/api/provider/orders/{id}/refund",    order_refund,  ROLE_PROVIDER },
 };
 
 static const struct app provider_app = {

@@ -1,7 +1,8 @@
 /*
  * provider.h - the provider order management program: a provider's order
  * inbox, accepting or declining within 48 hours (O4), recording the
- * contract (O8, O9) and the order reference block the contract must list.
+ * contract (O8, O9) and the order reference block the contract must list;
+ * refunds after payment (R6).
  */
 #ifndef PROVIDER_H
 #define PROVIDER_H
@@ -14,6 +15,9 @@ enum provider_stmt {
 	STMT_CONTRACT_UPSERT,
 	STMT_ORDER_CONTRACTED,
 	STMT_REFERENCE,
+	STMT_REFUND_FIGURES,
+	STMT_REFUND_INSERT,
+	STMT_REFUND_RECOVERY,
 	STMT__MAX
 };
 extern const char *const provider_stmts[STMT__MAX];
@@ -24,5 +28,8 @@ int order_accept(struct req *r);
 int order_decline(struct req *r);
 int contract_put(struct req *r);
 int reference_get(struct req *r);
+
+/* refund.c */
+int order_refund(struct req *r);
 
 #endif

@@ -1,0 +1,209 @@
+/*
+ * export.c - the files of a published list (R5), public, no login:
+ *   GET /api/publicity/batches/{id}.csv       the items for Excel
+ *   GET /api/publicity/batches/{id}.json      the signed file, exactly as
+ *                                             published (hash-chained)
+ *   GET /api/publicity/batches/{id}.json.sig  its base64 Ed25519 signature
+ *   GET /api/publicity/key                    the public key (PEM)
+ *
+ * Anyone can check a file with
+ *   base64 -d batch.json.sig > sig.bin
+ *   openssl pkeyutl -verify -pubin -inkey key.pem -rawin -in batch.json \
+ *       -sigfile sig.bin
+ * and follow the chain: each file's prev_sha256 is the SHA-256 of the
+ * previously published file, so a later silent edit of any file breaks
+ * every link after it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "money.h"
+#include "publicity.h"
+
+/* The published bytes never change: cacheable for a day. */
+#define FILE_CACHE "public, max-age=86400"
+
+/* Sets a strong ETag of the SHA-256 hex and answers 304 when the client
+ * has it. Returns the status. */
+static int
+etag_or_304(struct req *r, const char *sha)
+{
+	const char *inm = req_param(r, "HTTP_IF_NONE_MATCH");
+
+	http_header(r, "ETag", "\"%s\"", sha);
+	http_header(r, "Cache-Control", FILE_CACHE);
+	if (inm != NULL && strstr(inm, sha) != NULL) {
+		buf_reset(&r->out);
+		r->status = 304;
+	}
+	return r->status;
+}
+
+/* Loads the signed file of a published batch into *res; writes 404 or a
+ * database error and returns -1. */
+static int
+load_file_or_404(struct req *r, struct db_res **res)
+{
+	int rc = db_query(r->db_ro, STMT_PUB_FILE,
+	    (struct db_param[]){ DB_I64(r->ids[0]) }, 1, res);
+
+	if (rc == DB_OK)
+		return 0;
+	db_res_free(*res);
+	*res = NULL;
+	if (rc == DB_NOTFOUND)
+		http_error(r, 404, "not_found", NULL, "公示批次不存在或未发布");
+	else
+		http_db_error(r, rc);
+	return -1;
+}
+
+/* GET /api/publicity/batches/{id}.json → the exact bytes that were signed
+ * at publish time: {format, batch_id, seq, title, published_at,
+ * period_ends_at, period_days, prev_sha256, key_sha256, currency,
+ * amount_unit, items: [{id, provider, product, category, amount}],
+ * item_count, total_amount}. ETag = its SHA-256. */
+int
+pub_batch_json(struct req *r)
+{
+	struct db_res *res = NULL;
+	const struct db_val *v;
+
+	if (load_file_or_404(r, &res) < 0)
+		return r->status;
+	v = db_val(res, 0, 0);
+	http_body(r, 200, "application/json; charset=utf-8", v->s, v->len);
+	http_header(r, "X-Content-SHA256", "%s", db_str(res, 0, 2));
+	http_header(r, "Content-Disposition",
+	    "inline; filename=\"publicity-batch-%lld.json\"",
+	    (long long)r->ids[0]);
+	etag_or_304(r, db_str(res, 0, 2));
+	db_res_free(res);
+	return r->status;
+}
+
+/* GET /api/publicity/batches/{id}.json.sig → the base64 Ed25519
+ * signature of exactly the .json bytes, and a newline (text/plain). */
+int
+pub_batch_sig(struct req *r)
+{
+	struct db_res *res = NULL;
+	struct buf b = { 0 };
+
+	if (load_file_or_404(r, &res) < 0)
+		return r->status;
+	buf_printf(&b, "%s\n", db_str(res, 0, 1));
+	http_body(r, 200, "text/plain; charset=us-ascii", b.p, b.len);
+	buf_free(&b);
+	etag_or_304(r, db_str(res, 0, 2));
+	db_res_free(res);
+	return r->status;
+}
+
+/* GET /api/publicity/key → the Ed25519 public key (PEM) that verifies the
+ * files; 503 when the program has no usable signing key. */
+int
+pub_key(struct req *r)
+{
+	size_t len;
+	const char *pem = sign_public_pem(&len);
+
+	if (pem == NULL)
+		return http_error(r, 503, "signing_key_unavailable", NULL,
+		    "公示签名密钥不可用");
+	http_body(r, 200, "text/plain; charset=us-ascii", pem, len);
+	http_header(r, "Cache-Control", "public, max-age=300");
+	return r->status;
+}
+
+/* Appends one CSV cell (RFC 4180): quoted when it holds a comma, a quote
+ * or a line break, quotes doubled; a cell that a spreadsheet would take
+ * for a formula (= + - @, tab, CR first) gets a leading apostrophe. */
+static void
+csv_cell(struct buf *b, const char *s)
+{
+	bool formula = strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0';
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+
+	if (quote)
+		buf_puts(b, "\"");
+	if (formula)
+		buf_puts(b, "'");
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_puts(b, "\"\"");
+		else
+			buf_append(b, s, 1);
+	}
+	if (quote)
+		buf_puts(b, "\"");
+}
+
+static const char *
+objection_text(const char *status, bool withdrawn)
+{
+	if (strcmp(status, "open") == 0)
+		return "异议处理中";
+	if (strcmp(status, "upheld") == 0)
+		return "异议成立，已撤回";
+	if (withdrawn)
+		return "已撤回";
+	if (strcmp(status, "dismissed") == 0)
+		return "异议不成立";
+	return "无";
+}
+
+/*
+ * GET /api/publicity/batches/{id}.csv → the items as CSV for Excel:
+ * UTF-8 with a BOM, CRLF lines, a Chinese header (序号, 服务机构, 服务产品,
+ * 服务类别, 补贴金额（元）, 异议状态), amounts in yuan with two decimals,
+ * formula injection neutralised. Shows the objection status at now.
+ */
+int
+pub_batch_csv(struct req *r)
+{
+	struct db_res *batch = NULL, *res = NULL;
+	struct buf b = { 0 };
+	char num[32], yuan[32];
+	int rc;
+
+	rc = db_query(r->db_ro, STMT_PUB_BATCH, (struct db_param[]){
+	    DB_TIME(r->now), DB_I64(r->ids[0]) }, 2, &batch);
+	db_res_free(batch);
+	if (rc == DB_NOTFOUND)
+		return http_error(r, 404, "not_found", NULL, "公示批次不存在");
+	if (rc == DB_OK)
+		rc = db_exec(r->db_ro, STMT_PUB_ITEMS_ALL,
+		    (struct db_param[]){ DB_I64(r->ids[0]) }, 1, &res, NULL,
+		    NULL);
+	if (rc != DB_OK)
+		return http_db_error(r, rc);
+	buf_puts(&b, "\xEF\xBB\xBF");
+	buf_puts(&b, "序号,服务机构,服务产品,服务类别,补贴金额（元）,异议状态\r\n");
+	for (size_t i = 0; i < res->nrows; i++) {
+		snprintf(num, sizeof(num), "%lld", (long long)db_i64(res, i, 0));
+		money_format_yuan(db_i64(res, i, 4), yuan, sizeof(yuan));
+		csv_cell(&b, num);
+		buf_puts(&b, ",");
+		csv_cell(&b, db_str(res, i, 1));
+		buf_puts(&b, ",");
+		csv_cell(&b, db_str(res, i, 2));
+		buf_puts(&b, ",");
+		csv_cell(&b, pub_category_name(db_str(res, i, 3)));
+		buf_puts(&b, ",");
+		csv_cell(&b, yuan);
+		buf_puts(&b, ",");
+		csv_cell(&b, objection_text(db_str(res, i, 5),
+		    db_i64(res, i, 6) != 0));
+		buf_puts(&b, "\r\n");
+	}
+	db_res_free(res);
+	http_body(r, 200, "text/csv; charset=utf-8", b.p, b.len);
+	buf_free(&b);
+	http_header(r, "Content-Disposition",
+	    "attachment; filename=\"publicity-batch-%lld.csv\"",
+	    (long long)r->ids[0]);
+	http_header(r, "Cache-Control", "public, max-age=1");
+	return r->status;
+}

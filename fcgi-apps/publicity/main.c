@@ -1,0 +1,53 @@
+/*
+ * main.c - the publicity program: its route table. Public reads go to
+ * the read-only database (VOUCHER_DB_RO_*) when one is configured; every
+ * write and every bureau read goes to the write database.
+ */
+#include "app.h"
+#include "publicity.h"
+
+static const struct route routes[] = {
+	/* public, no login (R5) */
+	{ HTTP_GET,  "/api/publicity/batches",                 pub_batch_list,    ROLE_PUBLIC },
+	{ HTTP_GET,  "/api/publicity/batches/{id}",            pub_batch_get,     ROLE_PUBLIC },
+	{ HTTP_GET,  "/api/publicity/batches/{id}/items",      pub_item_list,     ROLE_PUBLIC },
+	{ HTTP_GET,  "/api/publicity/batches/{id}.csv",        pub_batch_csv,     ROLE_PUBLIC },
+	{ HTTP_GET,  "/api/publicity/batches/{id}.json",       pub_batch_json,    ROLE_PUBLIC },
+	{ HTTP_GET,  "/api/publicity/batches/{id}.json.sig",   pub_batch_sig,     ROLE_PUBLIC },
+	{ HTTP_GET,  "/api/publicity/key",                     pub_key,           ROLE_PUBLIC },
+	{ HTTP_POST, "/api/publicity/items/{id}/feedback",     feedback_create,   ROLE_PUBLIC },
+	{ HTTP_GET,  "/api/publicity/feedback/{s}",            feedback_track,    ROLE_PUBLIC },
+	/* the bureau: batches, objections, payment (R5) */
+	{ HTTP_GET,  "/api/bureau/batches",                    batch_list,        ROLE_BUREAU },
+	{ HTTP_POST, "/api/bureau/batches",                    batch_create,      ROLE_BUREAU },
+	{ HTTP_GET,  "/api/bureau/batches/{id}",               batch_get,         ROLE_BUREAU },
+	{ HTTP_POST, "/api/bureau/batches/{id}/publish",       batch_publish,     ROLE_BUREAU },
+	{ HTTP_POST, "/api/bureau/batches/{id}/pay",           batch_pay,         ROLE_BUREAU },
+	{ HTTP_GET,  "/api/bureau/feedback",                   feedback_list,     ROLE_BUREAU },
+	{ HTTP_POST, "/api/bureau/feedback/{id}",              feedback_decide,   ROLE_BUREAU },
+	/* money back (R6, V2) */
+	{ HTTP_GET,  "/api/bureau/recoveries",                 recovery_list,     ROLE_BUREAU },
+	{ HTTP_POST, "/api/bureau/recoveries/{id}",            recovery_record,   ROLE_BUREAU },
+	/* oversight (V1-V3) */
+	{ HTTP_GET,  "/api/bureau/violations",                 violation_list,    ROLE_BUREAU },
+	{ HTTP_POST, "/api/bureau/violations",                 violation_create,  ROLE_BUREAU },
+	{ HTTP_GET,  "/api/bureau/violations/{id}",            violation_get,     ROLE_BUREAU },
+	{ HTTP_GET,  "/api/bureau/spot-check",                 spot_check_sample, ROLE_BUREAU },
+	{ HTTP_POST, "/api/bureau/spot-check/{id}",            spot_check_result, ROLE_BUREAU },
+	{ HTTP_GET,  "/api/bureau/audit",                      audit_list,        ROLE_BUREAU },
+};
+
+static const struct app publicity_app = {
+	.name = "publicity",
+	.routes = routes,
+	.nroutes = sizeof(routes) / sizeof(routes[0]),
+	.stmts = publicity_stmts,
+	.nstmts = STMT__MAX,
+	.uses_ro = true,
+};
+
+int
+main(int argc, char **argv)
+{
+	return server_main(&publicity_app, argc, argv);
+}
