@@ -49,7 +49,7 @@ if [ "$(status_of "$out")" != 200 ]; then
 	exit 0
 fi
 if body_of "$out" | python3 -c 'import json, sys
-sys.exit(0 if any(b["status"] == "published" for b in json.load(sys.stdin)["items"]) else 1)'; then
+sys.exit(0 if any(b["status"] in ("published", "paid") for b in json.load(sys.stdin)["items"]) else 1)'; then
 	exit 0
 fi
 

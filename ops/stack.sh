@@ -115,6 +115,11 @@ start_sweeper() {
 
 start_apps() {
 	prepare_files
+	# demo only: the documents of the demo's redemption claims (R1)
+	if [ "${VOUCHER_DEMO:-1}" = 1 ]; then
+		python3 "$ROOT/sql/demo/gen_demo.py" --files "$STATE/files" \
+		    2>>"$LOG/migrate.log" || say "demo claim files not written" >&2
+	fi
 	chmod 0755 "$STATE"
 	chmod 0750 "$RUN"
 	[ -n "$WEB_GROUP" ] && chgrp "$WEB_GROUP" "$RUN"

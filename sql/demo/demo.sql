@@ -96,7 +96,7 @@ INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_en
 VALUES ('北京华信智联科技有限公司', '91110108545186773B', 'ordinary', 'small', 1, 1,
     0, NULL, @today - INTERVAL 60 DAY, NULL, @now - INTERVAL 1956 HOUR, @now - INTERVAL 1956 HOUR);
 SET @ent01 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent01, @round, 2000000, 925800);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent01, @round, 2000000, 888600);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京青禾餐饮管理有限公司', '91110105MA0A21GJ7J', 'ordinary', 'micro', 1, 1,
@@ -114,7 +114,7 @@ INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_en
 VALUES ('北京绿源环保工程有限公司', '911101126972817885', 'ordinary', 'medium', 1, 1,
     0, NULL, @today - INTERVAL 43 DAY, NULL, @now - INTERVAL 2780 HOUR, @now - INTERVAL 2780 HOUR);
 SET @ent04 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent04, @round, 2000000, 1155600);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent04, @round, 2000000, 1029600);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京安泰医疗器械有限公司', '911101147847301230', 'ordinary', 'small', 1, 1,
@@ -126,7 +126,7 @@ INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_en
 VALUES ('北京星河文化传媒有限公司', '91110105MA0GYJXQ13', 'ordinary', 'micro', 1, 1,
     0, NULL, @today - INTERVAL 52 DAY, NULL, @now - INTERVAL 1906 HOUR, @now - INTERVAL 1906 HOUR);
 SET @ent06 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent06, @round, 2000000, 738000);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent06, @round, 2000000, 756000);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京恒远物流有限公司', '91110113717760779N', 'ordinary', 'medium', 1, 1,
@@ -138,7 +138,7 @@ INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_en
 VALUES ('北京博雅教育科技有限公司', '91110108731873112G', 'ordinary', 'small', 1, 1,
     0, NULL, @today - INTERVAL 9 DAY, NULL, @now - INTERVAL 2707 HOUR, @now - INTERVAL 2707 HOUR);
 SET @ent08 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent08, @round, 2000000, 1143000);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent08, @round, 2000000, 1161000);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京新瑞达电子设备有限公司', '91110106650469564H', 'ordinary', 'small', 1, 1,
@@ -162,13 +162,13 @@ INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_en
 VALUES ('北京惠民康养服务有限公司', '91110101MA0TG9KP7E', 'ordinary', 'micro', 1, 1,
     0, NULL, @today - INTERVAL 60 DAY, NULL, @now - INTERVAL 1708 HOUR, @now - INTERVAL 1708 HOUR);
 SET @ent12 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent12, @round, 2000000, 765000);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent12, @round, 2000000, 750000);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京金石精密机械有限公司', '91110111MA018URB51', 'ordinary', 'medium', 1, 1,
     0, NULL, @today - INTERVAL 38 DAY, NULL, @now - INTERVAL 1916 HOUR, @now - INTERVAL 1916 HOUR);
 SET @ent13 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent13, @round, 2000000, 1335000);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent13, @round, 2000000, 1272000);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京云帆软件技术有限公司', '91110108MA0RB6MU3P', 'ordinary', 'micro', 1, 1,
@@ -186,7 +186,7 @@ INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_en
 VALUES ('北京天工智能装备有限公司', '91110115MA06W2PL3M', 'specialized', 'medium', 1, 1,
     0, NULL, @today - INTERVAL 8 DAY, NULL, @now - INTERVAL 2706 HOUR, @now - INTERVAL 2706 HOUR);
 SET @ent16 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent16, @round, 10000000, 7217600);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent16, @round, 10000000, 7256600);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京瑞康生物医药科技有限公司', '91110114MA031L5X4N', 'specialized', 'small', 1, 1,
@@ -204,13 +204,13 @@ INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_en
 VALUES ('北京芯源半导体科技有限公司', '91110108672587297X', 'little_giant', 'medium', 1, 1,
     0, NULL, @today - INTERVAL 58 DAY, NULL, @now - INTERVAL 2901 HOUR, @now - INTERVAL 2901 HOUR);
 SET @ent19 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent19, @round, 20000000, 13650200);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent19, @round, 20000000, 13677800);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京北辰时空导航技术有限公司', '91110108MA0YQ7L96H', 'little_giant', 'medium', 1, 1,
     0, NULL, @today - INTERVAL 46 DAY, NULL, @now - INTERVAL 2182 HOUR, @now - INTERVAL 2182 HOUR);
 SET @ent20 = LAST_INSERT_ID();
-INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent20, @round, 20000000, 10713200);
+INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied) VALUES (@ent20, @round, 20000000, 10809200);
 INSERT INTO enterprises (name, uscc, tier, size_class, beijing_registered, is_enterprise,
     credit_flagged, credit_source, credit_checked_on, barred_until, created_at, updated_at)
 VALUES ('北京宏利达商贸有限公司', '91110105MA0UN35Q20', 'ordinary', 'small', 1, 1,
@@ -300,7 +300,7 @@ INSERT INTO products (round_year, provider_id, category, name, description, mark
     listed, rating_sum, rating_count, application_id, created_at, updated_at) VALUES
     (@round, @prov01, 'digital', '企业数字化转型诊断服务',
      '围绕研发、生产、供应链、营销和管理五个环节，由专家团队驻场调研3至5天，评估企业数字化、网络化、智能化水平，出具诊断报告和分阶段转型路线图，并提供一次高层解读会。',
-     6800000, 5100000, 1530000, 60, 58, 2, 30, 1, 0, 0, NULL,
+     6800000, 5100000, 1530000, 60, 58, 2, 30, 1, 26, 6, NULL,
      @now - INTERVAL (3555654 * @k DIV @span) SECOND, @now - INTERVAL (3371029 * @k DIV @span) SECOND),
     (@round, @prov01, 'digital', '智能制造能力成熟度评估（GB/T 39116）',
      '依据GB/T 39116《智能制造能力成熟度模型》开展对标评估，覆盖人员、技术、资源、制造四大能力要素，给出成熟度等级、差距分析和改进建议，可作为后续申报智能工厂的基础材料。',
@@ -316,7 +316,7 @@ INSERT INTO products (round_year, provider_id, category, name, description, mark
      @now - INTERVAL (3998419 * @k DIV @span) SECOND, @now - INTERVAL (3963843 * @k DIV @span) SECOND),
     (@round, @prov02, 'cloud', '中小企业上云基础套餐',
      '提供一年期云服务器（4核8G）、对象存储500GB、云数据库和自动备份，完成现有业务系统迁移上云和安全基线配置，7×24小时技术支持。',
-     2400000, 1800000, 540000, 200, 196, 4, 30, 1, 39, 9, NULL,
+     2400000, 1800000, 540000, 200, 196, 4, 30, 1, 22, 6, NULL,
      @now - INTERVAL (3922283 * @k DIV @span) SECOND, @now - INTERVAL (3728817 * @k DIV @span) SECOND),
     (@round, @prov02, 'cloud', '研发设计上云迁移服务',
      '将CAD/CAE等研发设计软件和图纸数据迁移至云端，部署云桌面和协同设计环境，实现研发数据集中管理、异地协同和权限控制。',
@@ -328,15 +328,15 @@ INSERT INTO products (round_year, provider_id, category, name, description, mark
      @now - INTERVAL (4051444 * @k DIV @span) SECOND, @now - INTERVAL (3905403 * @k DIV @span) SECOND),
     (@round, @prov01, 'cloud', '云上安全等保二级合规套餐',
      '面向已上云企业，提供差距评估、云上安全产品配置、安全管理制度编制和测评陪跑，协助通过网络安全等级保护二级测评。',
-     6500000, 5070000, 1521000, 50, 49, 1, 30, 1, 13, 3, NULL,
+     6500000, 5070000, 1521000, 50, 49, 1, 30, 1, 12, 3, NULL,
      @now - INTERVAL (4018879 * @k DIV @span) SECOND, @now - INTERVAL (3938116 * @k DIV @span) SECOND),
     (@round, @prov03, 'talent', '中高层管理人才猎头服务',
      '为企业寻访部门经理及以上管理岗位人才，提供岗位画像、人才地图、候选人背景调查和面试评估，保证期内人选离职免费重新推荐。',
-     12000000, 9600000, 2880000, 6, 2, 4, 60, 1, 29, 6, NULL,
+     12000000, 9600000, 2880000, 6, 2, 4, 60, 1, 38, 9, NULL,
      @now - INTERVAL (3637822 * @k DIV @span) SECOND, @now - INTERVAL (3596830 * @k DIV @span) SECOND),
     (@round, @prov03, 'talent', '企业人力资源体系搭建咨询',
      '为成长期企业设计组织架构、岗位职级、薪酬绩效和招聘培训体系，交付制度文件汇编并辅导落地三个月。',
-     8800000, 6600000, 1980000, 40, 39, 1, 30, 1, 12, 3, NULL,
+     8800000, 6600000, 1980000, 40, 39, 1, 30, 1, 0, 0, NULL,
      @now - INTERVAL (3836557 * @k DIV @span) SECOND, @now - INTERVAL (3683586 * @k DIV @span) SECOND),
     (@round, @prov08, 'talent', '劳动用工合规培训（企业内训）',
      '由执业律师到企业开展两天劳动用工合规培训，覆盖招聘入职、劳动合同、工时休假、解除终止和争议应对，附赠合规自查清单。',
@@ -352,11 +352,11 @@ INSERT INTO products (round_year, provider_id, category, name, description, mark
      @now - INTERVAL (3959622 * @k DIV @span) SECOND, @now - INTERVAL (3733897 * @k DIV @span) SECOND),
     (@round, @prov04, 'innovation', '产品检验检测与第三方评价服务',
      '依托CMA/CNAS资质实验室，对企业新产品开展性能、可靠性和安全检测，出具第三方检测报告和技术评价意见。',
-     4800000, 3744000, 1123200, 60, 59, 1, 30, 1, 12, 3, NULL,
+     4800000, 3744000, 1123200, 60, 59, 1, 30, 1, 0, 0, NULL,
      @now - INTERVAL (3818683 * @k DIV @span) SECOND, @now - INTERVAL (3815851 * @k DIV @span) SECOND),
     (@round, @prov05, 'innovation', '专利申请代理（发明专利）',
      '包括技术交底沟通、专利检索、申请文件撰写、提交受理及审查意见答复，直至授权或驳回，不含官方规费。',
-     900000, 702000, 210600, 150, 142, 8, 30, 1, 68, 15, NULL,
+     900000, 702000, 210600, 150, 142, 8, 30, 1, 67, 15, NULL,
      @now - INTERVAL (4035995 * @k DIV @span) SECOND, @now - INTERVAL (4024952 * @k DIV @span) SECOND),
     (@round, @prov05, 'innovation', '高新技术企业认定咨询服务',
      '对照高新技术企业认定条件开展预评估，辅导梳理知识产权、研发费用归集和科技成果转化材料，完成申报材料编制和提交。',
@@ -380,7 +380,7 @@ INSERT INTO products (round_year, provider_id, category, name, description, mark
      @now - INTERVAL (3924217 * @k DIV @span) SECOND, @now - INTERVAL (3758058 * @k DIV @span) SECOND),
     (@round, @prov06, 'design', '产品外观设计服务',
      '基于用户研究和竞品分析，完成产品造型、色彩材质和CMF方案设计，交付三套概念方案、效果图和外观手板一套。',
-     8000000, 6000000, 1800000, 40, 39, 1, 30, 1, 14, 3, NULL,
+     8000000, 6000000, 1800000, 40, 39, 1, 30, 1, 0, 0, NULL,
      @now - INTERVAL (3841686 * @k DIV @span) SECOND, @now - INTERVAL (3746692 * @k DIV @span) SECOND),
     (@round, @prov06, 'design', '产品结构设计与工业级打样',
      '完成产品内部结构设计、可制造性分析和公差分配，交付三维结构模型、工程图纸，并制作工业级功能样机两套。',
@@ -408,11 +408,11 @@ INSERT INTO products (round_year, provider_id, category, name, description, mark
      @now - INTERVAL (3738659 * @k DIV @span) SECOND, @now - INTERVAL (3609018 * @k DIV @span) SECOND),
     (@round, @prov02, 'it', 'SaaS客户关系管理系统（50用户/年）',
      '提供50个用户一年的SaaS客户关系管理系统使用权，含线索、商机、合同、回款管理，完成初始化配置和使用培训。',
-     3000000, 2100000, 630000, 100, 98, 2, 30, 1, 0, 0, NULL,
+     3000000, 2100000, 630000, 100, 98, 2, 30, 1, 28, 6, NULL,
      @now - INTERVAL (3766043 * @k DIV @span) SECOND, @now - INTERVAL (3736219 * @k DIV @span) SECOND),
     (@round, @prov07, 'ipo', '上市前财务规范辅导',
      '对拟上市企业开展财务规范性诊断，规范会计核算、收入确认和关联交易，辅导建立满足上市要求的财务体系，陪同应对中介机构尽调。',
-     60000000, 45000000, 5000000, 3, 1, 2, 60, 1, 29, 6, NULL,
+     60000000, 45000000, 5000000, 3, 1, 2, 60, 1, 0, 0, NULL,
      @now - INTERVAL (3662122 * @k DIV @span) SECOND, @now - INTERVAL (3462982 * @k DIV @span) SECOND),
     (@round, @prov07, 'ipo', '拟上市企业内控体系建设咨询',
      '按照企业内部控制基本规范及上市监管要求，梳理业务流程和风险点，编制内控手册和权限指引，开展内控测试与缺陷整改。',
@@ -428,15 +428,15 @@ INSERT INTO products (round_year, provider_id, category, name, description, mark
      @now - INTERVAL (3862576 * @k DIV @span) SECOND, @now - INTERVAL (3643589 * @k DIV @span) SECOND),
     (@round, @prov07, 'finance', '年度财务审计服务',
      '按照中国注册会计师审计准则对企业年度财务报表实施审计，出具标准审计报告，适用于年报、融资和政府项目申报。',
-     3000000, 2400000, 720000, 100, 98, 2, 30, 1, 28, 6, NULL,
+     3000000, 2400000, 720000, 100, 98, 2, 30, 1, 13, 3, NULL,
      @now - INTERVAL (3574262 * @k DIV @span) SECOND, @now - INTERVAL (3516895 * @k DIV @span) SECOND),
     (@round, @prov07, 'finance', '代理记账服务（小规模纳税人·年度）',
      '为小规模纳税人提供一年代理记账和纳税申报服务，含票据整理、记账凭证、财务报表和个税社保申报。',
-     600000, 450000, 135000, 200, 195, 5, 30, 1, 39, 9, NULL,
+     600000, 450000, 135000, 200, 195, 5, 30, 1, 15, 3, NULL,
      @now - INTERVAL (4021104 * @k DIV @span) SECOND, @now - INTERVAL (3792459 * @k DIV @span) SECOND),
     (@round, @prov07, 'finance', '研发费用加计扣除专项审计',
      '对企业研发项目立项、研发费用归集和辅助账进行专项审核，出具研发费用加计扣除专项审计报告。',
-     2500000, 1900000, 570000, 80, 78, 2, 30, 1, 27, 6, NULL,
+     2500000, 1900000, 570000, 80, 78, 2, 30, 1, 0, 0, NULL,
      @now - INTERVAL (4092318 * @k DIV @span) SECOND, @now - INTERVAL (3954768 * @k DIV @span) SECOND),
     (@round, @prov03, 'finance', '薪酬个税筹划与社保合规咨询',
      '结合企业薪酬结构开展个人所得税和社保合规诊断，设计合法合规的薪酬福利方案，出具咨询报告并辅导落地。',
@@ -448,7 +448,7 @@ INSERT INTO products (round_year, provider_id, category, name, description, mark
      @now - INTERVAL (3782411 * @k DIV @span) SECOND, @now - INTERVAL (3619055 * @k DIV @span) SECOND),
     (@round, @prov06, 'market', '新媒体运营推广（季度）',
      '为企业运营微信公众号、视频号和抖音账号一个季度，含内容策划、每月12篇图文和4条短视频制作、数据分析月报。',
-     6000000, 4500000, 1350000, 40, 39, 1, 30, 1, 0, 0, NULL,
+     6000000, 4500000, 1350000, 40, 39, 1, 30, 1, 14, 3, NULL,
      @now - INTERVAL (3922925 * @k DIV @span) SECOND, @now - INTERVAL (3797730 * @k DIV @span) SECOND),
     (@round, @prov03, 'market', '海外市场开拓与展会参展服务',
      '协助企业参加一场境外国际专业展会，提供展位预订、展台设计搭建、买家邀约和外贸资料翻译，展后提供客户跟进建议。',
@@ -456,19 +456,19 @@ INSERT INTO products (round_year, provider_id, category, name, description, mark
      @now - INTERVAL (4045305 * @k DIV @span) SECOND, @now - INTERVAL (3975606 * @k DIV @span) SECOND),
     (@round, @prov01, 'market', '搜索引擎与电商平台营销推广',
      '制定搜索引擎和主流电商平台推广方案，完成店铺诊断、关键词优化和广告投放代运营三个月，按月提供效果报告。',
-     4000000, 3120000, 936000, 60, 56, 4, 30, 1, 0, 0, NULL,
+     4000000, 3120000, 936000, 60, 56, 4, 30, 1, 27, 6, NULL,
      @now - INTERVAL (4001574 * @k DIV @span) SECOND, @now - INTERVAL (3948873 * @k DIV @span) SECOND),
     (@round, @prov08, 'legal', '常年法律顾问服务（基础版）',
      '提供一年常年法律顾问服务：不限次数电话及线上咨询、每年审查合同30份、起草法律文书10份、两次法律风险体检。',
-     3600000, 2700000, 810000, 60, 57, 3, 30, 1, 14, 3, NULL,
+     3600000, 2700000, 810000, 60, 57, 3, 30, 1, 40, 9, NULL,
      @now - INTERVAL (4061842 * @k DIV @span) SECOND, @now - INTERVAL (4022769 * @k DIV @span) SECOND),
     (@round, @prov08, 'legal', '合同审查与法律文本服务包',
      '为企业审查或起草销售、采购、技术开发、保密等商务合同20份，建立常用合同范本库并提供使用说明。',
-     1500000, 1170000, 351000, 100, 97, 3, 30, 1, 0, 0, NULL,
+     1500000, 1170000, 351000, 100, 97, 3, 30, 1, 15, 3, NULL,
      @now - INTERVAL (4115162 * @k DIV @span) SECOND, @now - INTERVAL (4062933 * @k DIV @span) SECOND),
     (@round, @prov08, 'legal', '劳动争议纠纷解决方案',
      '针对企业已发生的劳动争议，提供案情分析、证据梳理、调解谈判，并代理一审阶段的劳动仲裁。',
-     2500000, 1900000, 570000, 40, 38, 2, 30, 1, 0, 0, NULL,
+     2500000, 1900000, 570000, 40, 38, 2, 30, 1, 14, 3, NULL,
      @now - INTERVAL (3807654 * @k DIV @span) SECOND, @now - INTERVAL (3768266 * @k DIV @span) SECOND),
     (@round, @prov05, 'legal', '知识产权侵权纠纷法律咨询',
      '对专利、商标、著作权侵权风险进行分析，出具侵权比对意见和应对策略，代拟律师函并参与和解谈判。',
@@ -476,7 +476,7 @@ INSERT INTO products (round_year, provider_id, category, name, description, mark
      @now - INTERVAL (3837260 * @k DIV @span) SECOND, @now - INTERVAL (3748327 * @k DIV @span) SECOND),
     (@round, @prov04, 'other', '创新创业项目孵化辅导',
      '为初创团队提供六个月孵化辅导，内容包括商业模式梳理、商业计划书打磨、路演辅导和投资机构对接。',
-     5000000, 3750000, 1125000, 30, 29, 1, 30, 1, 12, 3, NULL,
+     5000000, 3750000, 1125000, 30, 29, 1, 30, 1, 0, 0, NULL,
      @now - INTERVAL (3817639 * @k DIV @span) SECOND, @now - INTERVAL (3652844 * @k DIV @span) SECOND),
     (@round, @prov03, 'other', '企业管理体系认证辅导（ISO 9001）',
      '辅导企业建立质量管理体系，编制手册和程序文件，开展内审员培训和管理评审，陪同认证机构现场审核直至取证。',
@@ -484,7 +484,7 @@ INSERT INTO products (round_year, provider_id, category, name, description, mark
      @now - INTERVAL (3562195 * @k DIV @span) SECOND, @now - INTERVAL (3353592 * @k DIV @span) SECOND),
     (@round, @prov07, 'other', '政府项目申报辅导服务',
      '梳理企业可申报的各级政府支持政策，辅导完成一项项目的申报材料编制、财务数据整理和答辩准备。',
-     2000000, 1500000, 450000, 80, 78, 2, 30, 1, 12, 3, NULL,
+     2000000, 1500000, 450000, 80, 78, 2, 30, 1, 14, 3, NULL,
      @now - INTERVAL (3681612 * @k DIV @span) SECOND, @now - INTERVAL (3601799 * @k DIV @span) SECOND),
     (@round, @prov06, 'other', '展厅与空间展陈设计',
      '为企业展厅、接待区进行展陈策划与空间设计，交付平面布局、效果图、施工图和多媒体展项方案。',
@@ -539,1631 +539,2004 @@ SET @p46 = (SELECT id FROM products WHERE provider_id = @prov03 AND name = '企�
 SET @p47 = (SELECT id FROM products WHERE provider_id = @prov07 AND name = '政府项目申报辅导服务');
 SET @p48 = (SELECT id FROM products WHERE provider_id = @prov06 AND name = '展厅与空间展陈设计');
 
--- orders (O1-O10): accepted 8, approved 5, cancelled/accept_timeout 2, cancelled/declined 3, cancelled/enterprise 3, contracted 18, expired/accepted 2, expired/contracted 2, paid 18, pending 6, submitted 5
+-- orders (O1-O10): accepted 8, approved 23, cancelled/accept_timeout 2, cancelled/declined 3, cancelled/enterprise 3, contracted 18, expired/accepted 2, expired/contracted 2, pending 6, submitted 5
 -- each with its events (O10), contract (O8, O9) and evaluation (C1); the
--- redemption claims and publicity batches of the paid ones come with R1-R5.
+-- submitted and approved ones have their claim (R2-R4) with its five files (R1),
+-- written under the files directory by `gen_demo.py --files DIR` (ops/stack.sh).
 -- @t = ordered_at; accept_deadline and valid_until follow it (O4, O6).
 
--- ent04 paid: 代理记账服务（小规模纳税人·年度）
-SET @t = @now - INTERVAL (3453185 * @k DIV @span) SECOND;
+-- ent04 expired: 财务人员实务能力提升培训
+SET @t = @now - INTERVAL (3336439 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0331563429'),
-    @ent04, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 135000, 1, 135000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3412913 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (3231881 * @k DIV @span) SECOND, @now - INTERVAL (2909308 * @k DIV @span) SECOND, @now - INTERVAL (2445026 * @k DIV @span) SECOND,
-    @now - INTERVAL (2327699 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8336700377'),
+    @ent04, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（规则 O6）',
+    '财务人员实务能力提升培训', 764000, 30, 229200, 0, 0, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3230579 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (744390 * @k DIV @span) SECOND, @now - INTERVAL (744390 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0004'), DATE(@now - INTERVAL (3372564 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (3008356 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 450000, 12, 450000, 135000, 315000,
-    @now - INTERVAL (3231881 * @k DIV @span) SECOND, @acc_prov07, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p34, 3, 3, 5, '服务质量不错，交付略有延期但提前告知。', @now - INTERVAL (2909308 * @k DIV @span) SECOND);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
     (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3412913 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (3231881 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (2909308 * @k DIV @span) SECOND, @acc_ent04, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (2445026 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (2327699 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+    (@o, @now - INTERVAL (3230579 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (744390 * @k DIV @span) SECOND, NULL, 'system', 'accepted', 'expired', '服务券有效期已过，过期作废（规则 O6）', NULL);
 
--- ent18 paid: 产品检验检测与第三方评价服务
-SET @t = @now - INTERVAL (3444687 * @k DIV @span) SECOND;
+-- ent15 approved: 中高层管理人才猎头服务
+SET @t = @now - INTERVAL (3218038 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8760708927'),
-    @ent18, @p14, @prov04, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '产品检验检测与第三方评价服务', 3744000, 30, 1123200, 1123200, 1, 1123200,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3433999 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (3231577 * @k DIV @span) SECOND, @now - INTERVAL (2846523 * @k DIV @span) SECOND, @now - INTERVAL (1178124 * @k DIV @span) SECOND,
-    @now - INTERVAL (1077411 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0005'), DATE(@now - INTERVAL (3276298 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (3143054 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3744000, 12, 3744000, 1123200, 2620800,
-    @now - INTERVAL (3231577 * @k DIV @span) SECOND, @acc_prov04, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p14, 4, 4, 4, '整体满意，个别细节沟通可以更及时。', @now - INTERVAL (2846523 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3433999 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (3231577 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (2846523 * @k DIV @span) SECOND, @acc_ent18, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (1178124 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (1077411 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
-
--- ent11 paid: 专利申请代理（发明专利）
-SET @t = @now - INTERVAL (3433580 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4084895022'),
-    @ent11, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3375410 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (3243048 * @k DIV @span) SECOND, @now - INTERVAL (2358961 * @k DIV @span) SECOND, @now - INTERVAL (2399799 * @k DIV @span) SECOND,
-    @now - INTERVAL (2327318 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0002'), DATE(@now - INTERVAL (3323479 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (2833867 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
-    @now - INTERVAL (3243048 * @k DIV @span) SECOND, @acc_prov05, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p15, 5, 5, 5, '顾问响应及时，方案落地性强，值得推荐。', @now - INTERVAL (2358961 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent11, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3375410 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (3243048 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (2399799 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (2358961 * @k DIV @span) SECOND, @acc_ent11, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (2327318 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
-
--- ent19 paid: 企业人力资源体系搭建咨询
-SET @t = @now - INTERVAL (3415521 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2919189683'),
-    @ent19, @p10, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '企业人力资源体系搭建咨询', 6600000, 30, 1980000, 1980000, 1, 1980000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3363580 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (3337492 * @k DIV @span) SECOND, @now - INTERVAL (2694971 * @k DIV @span) SECOND, @now - INTERVAL (2420480 * @k DIV @span) SECOND,
-    @now - INTERVAL (2348051 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0001'), DATE(@now - INTERVAL (3344874 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (3077512 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 6600000, 12, 6600000, 1980000, 4620000,
-    @now - INTERVAL (3337492 * @k DIV @span) SECOND, @acc_prov03, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p10, 3, 4, 5, '服务质量不错，交付略有延期但提前告知。', @now - INTERVAL (2694971 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3363580 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (3337492 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (2694971 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (2420480 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (2348051 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
-
--- ent20 expired: 新产品导入（NPI）工艺评审服务
-SET @t = @now - INTERVAL (3396402 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0500525079'),
-    @ent20, @p24, @prov04, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（规则 O6）',
-    '新产品导入（NPI）工艺评审服务', 5400000, 30, 1620000, 0, 0, 1620000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3301265 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (3230442 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, NULL, NULL,
-    @now - INTERVAL (804395 * @k DIV @span) SECOND, @now - INTERVAL (804395 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0006'), DATE(@now - INTERVAL (3253613 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (3169925 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 5400000, 12, 5400000, 1620000, 3780000,
-    @now - INTERVAL (3230442 * @k DIV @span) SECOND, @acc_prov04, NULL);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3301265 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (3230442 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (804395 * @k DIV @span) SECOND, NULL, 'system', 'contracted', 'expired', '服务券有效期已过，过期作废（规则 O6）', NULL);
-
--- ent17 paid: 创新创业项目孵化辅导
-SET @t = @now - INTERVAL (3394614 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4749717187'),
-    @ent17, @p45, @prov04, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '创新创业项目孵化辅导', 3750000, 30, 1125000, 1125000, 1, 1125000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3334147 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (3237118 * @k DIV @span) SECOND, @now - INTERVAL (2373540 * @k DIV @span) SECOND, @now - INTERVAL (2402388 * @k DIV @span) SECOND,
-    @now - INTERVAL (2352720 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0003'), DATE(@now - INTERVAL (3284637 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (3102399 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3750000, 12, 3750000, 1125000, 2625000,
-    @now - INTERVAL (3237118 * @k DIV @span) SECOND, @acc_prov04, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p45, 5, 4, 3, '内容实用，希望后续加强跟踪回访。', @now - INTERVAL (2373540 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3334147 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (3237118 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (2402388 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (2373540 * @k DIV @span) SECOND, @acc_ent17, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (2352720 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
-
--- ent19 paid: 研发费用加计扣除专项审计
-SET @t = @now - INTERVAL (3359511 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8079236823'),
-    @ent19, @p35, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '研发费用加计扣除专项审计', 1900000, 30, 570000, 570000, 1, 570000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3260429 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (3074258 * @k DIV @span) SECOND, @now - INTERVAL (2431114 * @k DIV @span) SECOND, @now - INTERVAL (2486176 * @k DIV @span) SECOND,
-    @now - INTERVAL (2360077 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0011'), DATE(@now - INTERVAL (3109911 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (2990540 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1900000, 12, 1900000, 570000, 1330000,
-    @now - INTERVAL (3074258 * @k DIV @span) SECOND, @acc_prov07, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p35, 3, 5, 5, '整体满意，个别细节沟通可以更及时。', @now - INTERVAL (2431114 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3260429 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (3074258 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (2486176 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (2431114 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (2360077 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
-
--- ent13 paid: 研发费用加计扣除专项审计
-SET @t = @now - INTERVAL (3320008 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6930494989'),
-    @ent13, @p35, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '研发费用加计扣除专项审计', 1900000, 30, 570000, 570000, 1, 570000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3248554 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (3082386 * @k DIV @span) SECOND, @now - INTERVAL (2370305 * @k DIV @span) SECOND, @now - INTERVAL (2418857 * @k DIV @span) SECOND,
-    @now - INTERVAL (2320852 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0010'), DATE(@now - INTERVAL (3140935 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (2939666 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1900000, 12, 1900000, 570000, 1330000,
-    @now - INTERVAL (3082386 * @k DIV @span) SECOND, @acc_prov07, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p35, 4, 5, 5, NULL, @now - INTERVAL (2370305 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent13, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3248554 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (3082386 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (2418857 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (2370305 * @k DIV @span) SECOND, @acc_ent13, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (2320852 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
-
--- ent15 paid: 中高层管理人才猎头服务
-SET @t = @now - INTERVAL (3319924 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7475598342'),
-    @ent15, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7030312862'),
+    @ent15, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
     '中高层管理人才猎头服务', 9600000, 60, 2880000, 2880000, 1, 2880000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3272204 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
-    @now - INTERVAL (3124773 * @k DIV @span) SECOND, @now - INTERVAL (2289505 * @k DIV @span) SECOND, @now - INTERVAL (2407632 * @k DIV @span) SECOND,
-    @now - INTERVAL (2283919 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3187074 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
+    @now - INTERVAL (2961882 * @k DIV @span) SECOND, @now - INTERVAL (838727 * @k DIV @span) SECOND, @now - INTERVAL (921015 * @k DIV @span) SECOND,
+    @now - INTERVAL (794172 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (794172 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
     period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0007'), DATE(@now - INTERVAL (3196260 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (2912517 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9600000, 12, 9600000, 2880000, 6720000,
-    @now - INTERVAL (3124773 * @k DIV @span) SECOND, @acc_prov03, NULL);
+VALUES (@o, CONCAT('HT-', @round, '-0002'), DATE(@now - INTERVAL (3161206 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2946705 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9600000, 12, 9600000, 2880000, 6720000,
+    @now - INTERVAL (2961882 * @k DIV @span) SECOND, @acc_prov03, NULL);
 INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p09, 5, 5, 5, '流程规范、沟通顺畅，整体非常满意。', @now - INTERVAL (2289505 * @k DIV @span) SECOND);
+VALUES (@o, @p09, 5, 3, 4, '方案针对性较强，文档整理规范。', @now - INTERVAL (838727 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110150524462', DATE(@now - INTERVAL (1660813 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9600000, 2880000, 6720000,
+    DATE(@now - INTERVAL (1847543 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 6720000, @now - INTERVAL (1321186 * @k DIV @span) SECOND, @now - INTERVAL (921015 * @k DIV @span) SECOND, @now - INTERVAL (921015 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (794172 * @k DIV @span) SECOND, 'approved', 2880000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', 'fa/facbdc0993537573bfe87d1e28fe50da.pdf', 'application/pdf', 754, 'c53c8e6aa8dadd83a39b687aaab00ca7cb34909a299f2826bad1d149e3856804', @now - INTERVAL (1073652 * @k DIV @span) SECOND, @acc_prov03),
+    (@o, 'commitment', '划型及用券承诺书.pdf', 'f9/f993694e85e79d2a7a2b4db85625b85e.pdf', 'application/pdf', 756, '655897c115b572b6760169409a897f1ea11af570866fadfe60ffab3677030e0e', @now - INTERVAL (1157994 * @k DIV @span) SECOND, @acc_prov03),
+    (@o, 'invoice', '增值税发票.pdf', '4a/4aa087d286979cce18fc699bf16d4acc.pdf', 'application/pdf', 753, '7eee0bc6947851c32d7ef34c15c8fa041ca9bc0f0f1e22c76a61f62902b74390', @now - INTERVAL (1106359 * @k DIV @span) SECOND, @acc_prov03),
+    (@o, 'invoice_check', '发票查验结果.pdf', '8c/8c62f1c1757fdcd481b163f53cf52c04.pdf', 'application/pdf', 759, 'cda39ffd7624c16b5e45c28ff4ed01f10273f480172603ad3118ea9867a8dbfe', @now - INTERVAL (1055072 * @k DIV @span) SECOND, @acc_prov03),
+    (@o, 'receipt', '银行回执单.pdf', '9b/9b03e0d331c62f266f0c1a9c9d706056.pdf', 'application/pdf', 753, 'c3f3212a0649bc50cf88e699b0aecf7d5a278e709c2d73b92a48e68d960db0c8', @now - INTERVAL (1159402 * @k DIV @span) SECOND, @acc_prov03);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
     (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3272204 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (3124773 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (2407632 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (2289505 * @k DIV @span) SECOND, @acc_ent15, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (2283919 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+    (@o, @now - INTERVAL (3187074 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2961882 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (921015 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (838727 * @k DIV @span) SECOND, @acc_ent15, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (794172 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
 
--- ent07 paid: 中小企业上云基础套餐
-SET @t = @now - INTERVAL (3281405 * @k DIV @span) SECOND;
+-- ent16 approved: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (3177932 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8384595400'),
-    @ent07, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '中小企业上云基础套餐', 1800000, 30, 540000, 540000, 1, 540000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3276674 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (3092112 * @k DIV @span) SECOND, @now - INTERVAL (2606729 * @k DIV @span) SECOND, @now - INTERVAL (2401075 * @k DIV @span) SECOND,
-    @now - INTERVAL (2309563 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2902932981'),
+    @ent16, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3153293 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2975120 * @k DIV @span) SECOND, @now - INTERVAL (2203335 * @k DIV @span) SECOND, @now - INTERVAL (679673 * @k DIV @span) SECOND,
+    @now - INTERVAL (599155 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (599155 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
     period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0009'), DATE(@now - INTERVAL (3094926 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (3052468 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1800000, 12, 1800000, 540000, 1260000,
-    @now - INTERVAL (3092112 * @k DIV @span) SECOND, @acc_prov02, NULL);
+VALUES (@o, CONCAT('HT-', @round, '-0001'), DATE(@now - INTERVAL (3021334 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2874718 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
+    @now - INTERVAL (2975120 * @k DIV @span) SECOND, @acc_prov05, NULL);
 INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p05, 4, 4, 4, '整体满意，个别细节沟通可以更及时。', @now - INTERVAL (2606729 * @k DIV @span) SECOND);
+VALUES (@o, @p15, 4, 5, 5, '专家经验丰富，帮我们解决了实际问题。', @now - INTERVAL (2203335 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110110487931', DATE(@now - INTERVAL (1827962 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 210600, 491400,
+    DATE(@now - INTERVAL (757128 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 491400, @now - INTERVAL (985620 * @k DIV @span) SECOND, @now - INTERVAL (679673 * @k DIV @span) SECOND, @now - INTERVAL (679673 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (599155 * @k DIV @span) SECOND, 'approved', 210600, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', 'c1/c1d71c6639a5ef74421a6754e95c24bb.pdf', 'application/pdf', 752, 'cc72205306766600d8e7540bf2af18a660294e05abcdc81177c460569ede6a11', @now - INTERVAL (751579 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'commitment', '划型及用券承诺书.pdf', 'ae/ae6f7122334c58638eda3673a8eedbf3.pdf', 'application/pdf', 754, '1b95092afbeb4b6cdef3dcb6b8ef62e6245e24a76de168485793744be84d656b', @now - INTERVAL (943011 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'invoice', '增值税发票.pdf', '63/63da774b8cbe37f7267e5e54e9e49b18.pdf', 'application/pdf', 751, 'bd13224e6b48f3a8d1cb5d0a1a6fe63245da3ad1c9c49477ac15e55637d472d6', @now - INTERVAL (950023 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'invoice_check', '发票查验结果.pdf', '6c/6c8686f20ab919d4af99934dfd2d286e.pdf', 'application/pdf', 757, '031c8a20c9024afd7a0b387f2ae258471abd7fda944bf850a40f31ea4f576106', @now - INTERVAL (699162 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'receipt', '银行回执单.pdf', '3f/3f43bbe58e06c61e532618bd09e95248.pdf', 'application/pdf', 751, 'd196ae8bf869105d74cd4bad7d0862ee82a213a09242375ba814477e8fff83f4', @now - INTERVAL (799995 * @k DIV @span) SECOND, @acc_prov05);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent07, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3276674 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (3092112 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (2606729 * @k DIV @span) SECOND, @acc_ent07, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (2401075 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (2309563 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
+    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3153293 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2975120 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (2203335 * @k DIV @span) SECOND, @acc_ent16, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (679673 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (599155 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
 
--- ent03 paid: 年度财务审计服务
-SET @t = @now - INTERVAL (3257804 * @k DIV @span) SECOND;
+-- ent20 expired: 新产品导入（NPI）工艺评审服务
+SET @t = @now - INTERVAL (3162373 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1410881800'),
-    @ent03, @p33, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '年度财务审计服务', 2400000, 30, 720000, 720000, 1, 720000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3191724 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (3115031 * @k DIV @span) SECOND, @now - INTERVAL (2517796 * @k DIV @span) SECOND, @now - INTERVAL (2378242 * @k DIV @span) SECOND,
-    @now - INTERVAL (2325037 * @k DIV @span) SECOND, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @now - INTERVAL (1573200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (1573200 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0008'), DATE(@now - INTERVAL (3142795 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (2763994 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2400000, 12, 2400000, 720000, 1680000,
-    @now - INTERVAL (3115031 * @k DIV @span) SECOND, @acc_prov07, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p33, 5, 5, 5, '服务专业细致，交付质量超出预期。', @now - INTERVAL (2517796 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent03, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3191724 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (3115031 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (2517796 * @k DIV @span) SECOND, @acc_ent03, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (2378242 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (2325037 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (2257200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (1573200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
-
--- ent06 expired: 常年法律顾问服务（基础版）
-SET @t = @now - INTERVAL (3164608 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9497628287'),
-    @ent06, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（规则 O6）',
-    '常年法律顾问服务（基础版）', 2700000, 30, 810000, 0, 0, 810000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3159775 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (3025198 * @k DIV @span) SECOND, NULL, NULL,
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3098837188'),
+    @ent20, @p24, @prov04, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（规则 O6）',
+    '新产品导入（NPI）工艺评审服务', 5400000, 30, 1620000, 0, 0, 1377000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3044948 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2791716 * @k DIV @span) SECOND, NULL, NULL,
     NULL, NULL, NULL,
-    @now - INTERVAL (572563 * @k DIV @span) SECOND, @now - INTERVAL (572563 * @k DIV @span) SECOND);
+    @now - INTERVAL (570363 * @k DIV @span) SECOND, @now - INTERVAL (570363 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
     period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0012'), DATE(@now - INTERVAL (3026002 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (2834129 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2700000, 12, 2700000, 810000, 1890000,
-    @now - INTERVAL (3025198 * @k DIV @span) SECOND, @acc_prov08, NULL);
+VALUES (@o, CONCAT('HT-', @round, '-0004'), DATE(@now - INTERVAL (3035007 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2744479 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 4590000, 12, 4590000, 1377000, 3213000,
+    @now - INTERVAL (2791716 * @k DIV @span) SECOND, @acc_prov04, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent06, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3159775 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (3025198 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (572563 * @k DIV @span) SECOND, NULL, 'system', 'contracted', 'expired', '服务券有效期已过，过期作废（规则 O6）', NULL);
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3044948 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2791716 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (570363 * @k DIV @span) SECOND, NULL, 'system', 'contracted', 'expired', '服务券有效期已过，过期作废（规则 O6）', NULL);
 
 -- ent01 cancelled: 中小企业上云基础套餐
-SET @t = @now - INTERVAL (3148088 * @k DIV @span) SECOND;
+SET @t = @now - INTERVAL (3147160 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4701531375'),
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4322680458'),
     @ent01, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'enterprise', '企业在接单前取消订单（规则 O5）',
     '中小企业上云基础套餐', 1800000, 30, 540000, 0, 0, NULL,
     @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
     NULL, NULL, NULL,
-    @now - INTERVAL (3094200 * @k DIV @span) SECOND, @now - INTERVAL (3094200 * @k DIV @span) SECOND);
+    @now - INTERVAL (3096047 * @k DIV @span) SECOND, @now - INTERVAL (3096047 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
     (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3094200 * @k DIV @span) SECOND, @acc_ent01, 'enterprise', 'pending', 'cancelled', '企业在接单前取消订单（规则 O5）', NULL);
+    (@o, @now - INTERVAL (3096047 * @k DIV @span) SECOND, @acc_ent01, 'enterprise', 'pending', 'cancelled', '企业在接单前取消订单（规则 O5）', NULL);
 
--- ent01 paid: 专利申请代理（发明专利）
-SET @t = @now - INTERVAL (3121767 * @k DIV @span) SECOND;
+-- ent15 expired: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (3094164 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9372110741'),
-    @ent01, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3086529 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (2936727 * @k DIV @span) SECOND, @now - INTERVAL (1185889 * @k DIV @span) SECOND, @now - INTERVAL (1250200 * @k DIV @span) SECOND,
-    @now - INTERVAL (1151066 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0013'), DATE(@now - INTERVAL (3070027 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (2560041 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
-    @now - INTERVAL (2936727 * @k DIV @span) SECOND, @acc_prov05, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p15, 3, 5, 4, '方案针对性较强，文档整理规范。', @now - INTERVAL (1185889 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3086529 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2936727 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1250200 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (1185889 * @k DIV @span) SECOND, @acc_ent01, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (1151066 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
-
--- ent05 paid: 政府项目申报辅导服务
-SET @t = @now - INTERVAL (3089608 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8296926514'),
-    @ent05, @p47, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '政府项目申报辅导服务', 1500000, 30, 450000, 450000, 1, 450000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3034763 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (2869270 * @k DIV @span) SECOND, @now - INTERVAL (1985685 * @k DIV @span) SECOND, @now - INTERVAL (1176685 * @k DIV @span) SECOND,
-    @now - INTERVAL (1092437 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0014'), DATE(@now - INTERVAL (2875723 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (2691565 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1500000, 12, 1500000, 450000, 1050000,
-    @now - INTERVAL (2869270 * @k DIV @span) SECOND, @acc_prov07, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p47, 3, 5, 4, '服务质量不错，交付略有延期但提前告知。', @now - INTERVAL (1985685 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent05, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3034763 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2869270 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1985685 * @k DIV @span) SECOND, @acc_ent05, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (1176685 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (1092437 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
-
--- ent09 paid: 中小企业上云基础套餐
-SET @t = @now - INTERVAL (3070325 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6037782579'),
-    @ent09, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '中小企业上云基础套餐', 1800000, 30, 540000, 540000, 1, 540000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2969864 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (2779224 * @k DIV @span) SECOND, @now - INTERVAL (1403109 * @k DIV @span) SECOND, @now - INTERVAL (1222043 * @k DIV @span) SECOND,
-    @now - INTERVAL (1159720 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0015'), DATE(@now - INTERVAL (2838315 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (2651971 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1800000, 12, 1800000, 540000, 1260000,
-    @now - INTERVAL (2779224 * @k DIV @span) SECOND, @acc_prov02, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p05, 4, 5, 4, '方案针对性较强，文档整理规范。', @now - INTERVAL (1403109 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent09, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2969864 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2779224 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1403109 * @k DIV @span) SECOND, @acc_ent09, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (1222043 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (1159720 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
-
--- ent04 expired: 财务人员实务能力提升培训
-SET @t = @now - INTERVAL (2988991 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1458539540'),
-    @ent04, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（规则 O6）',
-    '财务人员实务能力提升培训', 764000, 30, 229200, 0, 0, NULL,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2955402 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4332177759'),
+    @ent15, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（规则 O6）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 0, 0, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3049973 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
     NULL, NULL, NULL,
-    @now - INTERVAL (396932 * @k DIV @span) SECOND, @now - INTERVAL (396932 * @k DIV @span) SECOND);
+    @now - INTERVAL (502123 * @k DIV @span) SECOND, @now - INTERVAL (502123 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (3049973 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (502123 * @k DIV @span) SECOND, NULL, 'system', 'accepted', 'expired', '服务券有效期已过，过期作废（规则 O6）', NULL);
+
+-- ent04 approved: 常年法律顾问服务（基础版）
+SET @t = @now - INTERVAL (2982596 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5175915674'),
+    @ent04, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '常年法律顾问服务（基础版）', 2700000, 30, 810000, 696000, 1, 696000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2957224 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2902326 * @k DIV @span) SECOND, @now - INTERVAL (1030459 * @k DIV @span) SECOND, @now - INTERVAL (1045168 * @k DIV @span) SECOND,
+    @now - INTERVAL (989402 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (989402 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0003'), DATE(@now - INTERVAL (2953262 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2694726 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2320000, 12, 2320000, 696000, 1624000,
+    @now - INTERVAL (2902326 * @k DIV @span) SECOND, @acc_prov08, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p41, 5, 5, 5, '专家经验丰富，帮我们解决了实际问题。', @now - INTERVAL (1030459 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110142926501', DATE(@now - INTERVAL (2367801 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2320000, 696000, 1624000,
+    DATE(@now - INTERVAL (1841156 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1624000, @now - INTERVAL (1792170 * @k DIV @span) SECOND, @now - INTERVAL (1045168 * @k DIV @span) SECOND, @now - INTERVAL (1045168 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (989402 * @k DIV @span) SECOND, 'approved', 696000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', '42/42e7f7ecacbd4b6a1de11ccf2e00ca37.pdf', 'application/pdf', 753, 'fc65fc379407cdc2fd3f28182b37a6814ef87c37d0076e4a74ec0b4185ceee42', @now - INTERVAL (1125810 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'commitment', '划型及用券承诺书.pdf', 'f2/f28d0e720357260510368d4665ffc703.pdf', 'application/pdf', 755, '6a63b898550b3d4f5dd309b1a80f5898c27b8b0f5c28ee2bc026a02b5f3f788f', @now - INTERVAL (1108017 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'invoice', '增值税发票.pdf', 'bb/bb4fc2e2d571c341a4bb3f0d4fa3f0a4.pdf', 'application/pdf', 752, 'f6a2740683c42f720e7053afc2b01a2b98b3dca00abee1d358576dccb826d029', @now - INTERVAL (1545615 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'invoice_check', '发票查验结果.pdf', '30/30a2744409bc18f5efb4a94a87210c62.pdf', 'application/pdf', 758, 'd56351e8326cf4238bbd2ddc0b26896374e6838e6bbacf1375a3d33bab75df0f', @now - INTERVAL (1266141 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'receipt', '银行回执单.pdf', '30/30c804f7d5d8872a2f17ed28baf61c79.pdf', 'application/pdf', 752, '4bd715118be4b692f555882677460680a1b62d4cbc22a9251f0265d35cd18c6e', @now - INTERVAL (1267883 * @k DIV @span) SECOND, @acc_prov08);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
     (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2955402 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (396932 * @k DIV @span) SECOND, NULL, 'system', 'accepted', 'expired', '服务券有效期已过，过期作废（规则 O6）', NULL);
-
--- ent10 paid: 专利申请代理（发明专利）
-SET @t = @now - INTERVAL (2927142 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0302782534'),
-    @ent10, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2870463 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (2631774 * @k DIV @span) SECOND, @now - INTERVAL (1229231 * @k DIV @span) SECOND, @now - INTERVAL (1178069 * @k DIV @span) SECOND,
-    @now - INTERVAL (1119221 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0017'), DATE(@now - INTERVAL (2763949 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (2651637 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
-    @now - INTERVAL (2631774 * @k DIV @span) SECOND, @acc_prov05, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p15, 4, 5, 5, '项目经理很负责，按期完成全部服务内容。', @now - INTERVAL (1229231 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent10, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2870463 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2631774 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1229231 * @k DIV @span) SECOND, @acc_ent10, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (1178069 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (1119221 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
-
--- ent19 submitted: 智能制造能力成熟度评估（GB/T 39116）
-SET @t = @now - INTERVAL (2845590 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7703733032'),
-    @ent19, @p02, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
-    '智能制造能力成熟度评估（GB/T 39116）', 9360000, 45, 2808000, 2808000, 1, 2808000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2769097 * @k DIV @span) SECOND, @t + INTERVAL 45 DAY,
-    @now - INTERVAL (2662443 * @k DIV @span) SECOND, NULL, @now - INTERVAL (477228 * @k DIV @span) SECOND,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (477228 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0016'), DATE(@now - INTERVAL (2762674 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (2392622 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9360000, 12, 9360000, 2808000, 6552000,
-    @now - INTERVAL (2662443 * @k DIV @span) SECOND, @acc_prov01, NULL);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2769097 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2662443 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (477228 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL);
-
--- ent16 paid: 中小企业上云基础套餐
-SET @t = @now - INTERVAL (2831065 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8547227283'),
-    @ent16, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '中小企业上云基础套餐', 1800000, 30, 540000, 501000, 1, 501000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2736944 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (2590237 * @k DIV @span) SECOND, @now - INTERVAL (1314581 * @k DIV @span) SECOND, @now - INTERVAL (1165294 * @k DIV @span) SECOND,
-    @now - INTERVAL (1075557 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0018'), DATE(@now - INTERVAL (2624270 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (2256306 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1670000, 12, 1670000, 501000, 1169000,
-    @now - INTERVAL (2590237 * @k DIV @span) SECOND, @acc_prov02, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p05, 5, 5, 4, '专家经验丰富，帮我们解决了实际问题。', @now - INTERVAL (1314581 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2736944 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2590237 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1314581 * @k DIV @span) SECOND, @acc_ent16, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (1165294 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (1075557 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
-
--- ent15 expired: 专利申请代理（发明专利）
-SET @t = @now - INTERVAL (2766955 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0183969554'),
-    @ent15, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（规则 O6）',
-    '专利申请代理（发明专利）', 702000, 30, 210600, 0, 0, NULL,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2641759 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    NULL, NULL, NULL,
-    NULL, NULL, NULL,
-    @now - INTERVAL (174927 * @k DIV @span) SECOND, @now - INTERVAL (174927 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2641759 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (174927 * @k DIV @span) SECOND, NULL, 'system', 'accepted', 'expired', '服务券有效期已过，过期作废（规则 O6）', NULL);
-
--- ent19 paid: 财务人员实务能力提升培训
-SET @t = @now - INTERVAL (2733422 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2832002365'),
-    @ent19, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '财务人员实务能力提升培训', 764000, 30, 229200, 229200, 1, 229200,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2627301 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (2517860 * @k DIV @span) SECOND, @now - INTERVAL (1662372 * @k DIV @span) SECOND, @now - INTERVAL (1127938 * @k DIV @span) SECOND,
-    @now - INTERVAL (1066999 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0019'), DATE(@now - INTERVAL (2568466 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (2136731 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 764000, 12, 764000, 229200, 534800,
-    @now - INTERVAL (2517860 * @k DIV @span) SECOND, @acc_prov07, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p12, 5, 4, 4, NULL, @now - INTERVAL (1662372 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2627301 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2517860 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1662372 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (1127938 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (1066999 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
-
--- ent15 submitted: 劳动争议纠纷解决方案
-SET @t = @now - INTERVAL (2469256 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0482571080'),
-    @ent15, @p43, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
-    '劳动争议纠纷解决方案', 1900000, 30, 570000, 570000, 1, 570000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2410730 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (2364137 * @k DIV @span) SECOND, NULL, @now - INTERVAL (447150 * @k DIV @span) SECOND,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (447150 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0020'), DATE(@now - INTERVAL (2373187 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (2051168 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1900000, 12, 1900000, 570000, 1330000,
-    @now - INTERVAL (2364137 * @k DIV @span) SECOND, @acc_prov08, NULL);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2410730 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2364137 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (447150 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL);
-
--- ent19 approved: 专利申请代理（发明专利）
-SET @t = @now - INTERVAL (2380868 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1580437048'),
-    @ent19, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
-    '专利申请代理（发明专利）', 702000, 30, 210600, 183000, 1, 183000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2297008 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (2098117 * @k DIV @span) SECOND, @now - INTERVAL (348645 * @k DIV @span) SECOND, @now - INTERVAL (361192 * @k DIV @span) SECOND,
-    @now - INTERVAL (239422 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, @now - INTERVAL (239422 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0022'), DATE(@now - INTERVAL (2250579 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (2061977 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 610000, 12, 610000, 183000, 427000,
-    @now - INTERVAL (2098117 * @k DIV @span) SECOND, @acc_prov05, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p15, 4, 5, 3, '方案针对性较强，文档整理规范。', @now - INTERVAL (348645 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2297008 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2098117 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (361192 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (348645 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (239422 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
-
--- ent17 cancelled: 小程序与移动应用定制开发
-SET @t = @now - INTERVAL (2367816 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1852969050'),
-    @ent17, @p26, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'declined', '企业需求超出本产品标准服务范围，建议选择定制化服务',
-    '小程序与移动应用定制开发', 9360000, 45, 2808000, 0, 0, NULL,
-    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 45 DAY,
-    NULL, NULL, NULL,
-    NULL, NULL, NULL,
-    @now - INTERVAL (2271069 * @k DIV @span) SECOND, @now - INTERVAL (2271069 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2271069 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'cancelled', '企业需求超出本产品标准服务范围，建议选择定制化服务', NULL);
-
--- ent10 paid: 代理记账服务（小规模纳税人·年度）
-SET @t = @now - INTERVAL (2353415 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9959396344'),
-    @ent10, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 135000, 1, 135000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2283985 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (2127464 * @k DIV @span) SECOND, @now - INTERVAL (1785444 * @k DIV @span) SECOND, @now - INTERVAL (1138253 * @k DIV @span) SECOND,
-    @now - INTERVAL (1077615 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0021'), DATE(@now - INTERVAL (2263061 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (1937752 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 450000, 12, 450000, 135000, 315000,
-    @now - INTERVAL (2127464 * @k DIV @span) SECOND, @acc_prov07, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p34, 5, 5, 5, '项目经理很负责，按期完成全部服务内容。', @now - INTERVAL (1785444 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent10, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2283985 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2127464 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1785444 * @k DIV @span) SECOND, @acc_ent10, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (1138253 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (1077615 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
-
--- ent18 paid: 云上安全等保二级合规套餐
-SET @t = @now - INTERVAL (2290310 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5670764401'),
-    @ent18, @p08, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'paid', NULL, '公示期满无异议，补贴已兑付（规则 R5）',
-    '云上安全等保二级合规套餐', 5070000, 30, 1521000, 1521000, 1, 1521000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2268157 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (2054618 * @k DIV @span) SECOND, @now - INTERVAL (1250560 * @k DIV @span) SECOND, @now - INTERVAL (1189146 * @k DIV @span) SECOND,
-    @now - INTERVAL (1120775 * @k DIV @span) SECOND, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @now - INTERVAL (367200 * @k DIV @span) SECOND,
-    NULL, @now - INTERVAL (367200 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0023'), DATE(@now - INTERVAL (2209994 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (1780522 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 5070000, 12, 5070000, 1521000, 3549000,
-    @now - INTERVAL (2054618 * @k DIV @span) SECOND, @acc_prov01, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p08, 4, 5, 4, NULL, @now - INTERVAL (1250560 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2268157 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2054618 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1250560 * @k DIV @span) SECOND, @acc_ent18, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (1189146 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (1120775 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL),
-    (@o, @now - INTERVAL (1044000 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'approved', 'publicized', '纳入公示批次，公示期 7 天（规则 R5）', NULL),
-    (@o, @now - INTERVAL (367200 * @k DIV @span) SECOND, @acc_bureau, 'bureau', 'publicized', 'paid', '公示期满无异议，补贴已兑付（规则 R5）', NULL);
-
--- ent20 submitted: 财务人员实务能力提升培训
-SET @t = @now - INTERVAL (2275811 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2702155897'),
-    @ent20, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
-    '财务人员实务能力提升培训', 764000, 30, 229200, 229200, 1, 229200,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2171664 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (1958046 * @k DIV @span) SECOND, @now - INTERVAL (292377 * @k DIV @span) SECOND, @now - INTERVAL (508332 * @k DIV @span) SECOND,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (292377 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0024'), DATE(@now - INTERVAL (2014246 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (1755325 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 764000, 12, 764000, 229200, 534800,
-    @now - INTERVAL (1958046 * @k DIV @span) SECOND, @acc_prov07, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p12, 5, 5, 5, '专家经验丰富，帮我们解决了实际问题。', @now - INTERVAL (292377 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2171664 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1958046 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (508332 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (292377 * @k DIV @span) SECOND, @acc_ent20, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL);
-
--- ent19 cancelled: 中小企业上云基础套餐
-SET @t = @now - INTERVAL (2239228 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7444926903'),
-    @ent19, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'enterprise', '企业在接单前取消订单（规则 O5）',
-    '中小企业上云基础套餐', 1800000, 30, 540000, 0, 0, NULL,
-    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
-    NULL, NULL, NULL,
-    NULL, NULL, NULL,
-    @now - INTERVAL (2143472 * @k DIV @span) SECOND, @now - INTERVAL (2143472 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2143472 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'pending', 'cancelled', '企业在接单前取消订单（规则 O5）', NULL);
-
--- ent19 approved: 中高层管理人才猎头服务
-SET @t = @now - INTERVAL (2222597 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5231914289'),
-    @ent19, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
-    '中高层管理人才猎头服务', 9600000, 60, 2880000, 2880000, 1, 2880000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2122426 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
-    @now - INTERVAL (1880625 * @k DIV @span) SECOND, @now - INTERVAL (531651 * @k DIV @span) SECOND, @now - INTERVAL (569497 * @k DIV @span) SECOND,
-    @now - INTERVAL (502966 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, @now - INTERVAL (502966 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0026'), DATE(@now - INTERVAL (2047912 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (1758055 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9600000, 12, 9600000, 2880000, 6720000,
-    @now - INTERVAL (1880625 * @k DIV @span) SECOND, @acc_prov03, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p09, 5, 4, 5, '服务专业细致，交付质量超出预期。', @now - INTERVAL (531651 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2122426 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1880625 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (569497 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (531651 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (502966 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
-
--- ent16 submitted: 上市前财务规范辅导
-SET @t = @now - INTERVAL (2153035 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6180227182'),
-    @ent16, @p29, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
-    '上市前财务规范辅导', 45000000, 60, 5000000, 5000000, 1, 5000000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2070736 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
-    @now - INTERVAL (1904608 * @k DIV @span) SECOND, @now - INTERVAL (1154358 * @k DIV @span) SECOND, @now - INTERVAL (39527 * @k DIV @span) SECOND,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (39527 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0025'), DATE(@now - INTERVAL (1935907 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (1867976 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 45000000, 12, 45000000, 5000000, 40000000,
-    @now - INTERVAL (1904608 * @k DIV @span) SECOND, @acc_prov07, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p29, 5, 5, 5, '流程规范、沟通顺畅，整体非常满意。', @now - INTERVAL (1154358 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2070736 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1904608 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1154358 * @k DIV @span) SECOND, @acc_ent16, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (39527 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL);
-
--- ent08 submitted: 常年法律顾问服务（基础版）
-SET @t = @now - INTERVAL (2038899 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5278710208'),
-    @ent08, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
-    '常年法律顾问服务（基础版）', 2700000, 30, 810000, 810000, 1, 810000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1959933 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (1737690 * @k DIV @span) SECOND, @now - INTERVAL (1460028 * @k DIV @span) SECOND, @now - INTERVAL (346623 * @k DIV @span) SECOND,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (346623 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0028'), DATE(@now - INTERVAL (1781177 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (1595309 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2700000, 12, 2700000, 810000, 1890000,
-    @now - INTERVAL (1737690 * @k DIV @span) SECOND, @acc_prov08, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p41, 4, 5, 5, '顾问响应及时，方案落地性强，值得推荐。', @now - INTERVAL (1460028 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent08, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1959933 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1737690 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1460028 * @k DIV @span) SECOND, @acc_ent08, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (346623 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL);
-
--- ent18 cancelled: 中小企业上云基础套餐
-SET @t = @now - INTERVAL (1991804 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6342585509'),
-    @ent18, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'declined', '企业需求超出本产品标准服务范围，建议选择定制化服务',
-    '中小企业上云基础套餐', 1800000, 30, 540000, 0, 0, NULL,
-    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
-    NULL, NULL, NULL,
-    NULL, NULL, NULL,
-    @now - INTERVAL (1879596 * @k DIV @span) SECOND, @now - INTERVAL (1879596 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1879596 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'cancelled', '企业需求超出本产品标准服务范围，建议选择定制化服务', NULL);
-
--- ent09 cancelled: 专利申请代理（发明专利）
-SET @t = @now - INTERVAL (1900712 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1684145863'),
-    @ent09, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'enterprise', '企业在接单前取消订单（规则 O5）',
-    '专利申请代理（发明专利）', 702000, 30, 210600, 0, 0, NULL,
-    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
-    NULL, NULL, NULL,
-    NULL, NULL, NULL,
-    @now - INTERVAL (1881410 * @k DIV @span) SECOND, @now - INTERVAL (1881410 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent09, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1881410 * @k DIV @span) SECOND, @acc_ent09, 'enterprise', 'pending', 'cancelled', '企业在接单前取消订单（规则 O5）', NULL);
-
--- ent20 approved: 年度财务审计服务
-SET @t = @now - INTERVAL (1899022 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9895548509'),
-    @ent20, @p33, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
-    '年度财务审计服务', 2400000, 30, 720000, 624000, 1, 624000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1893812 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (1867954 * @k DIV @span) SECOND, @now - INTERVAL (225490 * @k DIV @span) SECOND, @now - INTERVAL (249201 * @k DIV @span) SECOND,
-    @now - INTERVAL (179002 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, @now - INTERVAL (179002 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0027'), DATE(@now - INTERVAL (1873993 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (1538097 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2080000, 12, 2080000, 624000, 1456000,
-    @now - INTERVAL (1867954 * @k DIV @span) SECOND, @acc_prov07, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p33, 4, 4, 5, NULL, @now - INTERVAL (225490 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1893812 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1867954 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (249201 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (225490 * @k DIV @span) SECOND, @acc_ent20, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (179002 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
-
--- ent19 contracted: 上市前财务规范辅导
-SET @t = @now - INTERVAL (1840094 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7072064329'),
-    @ent19, @p29, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '上市前财务规范辅导', 45000000, 60, 5000000, 5000000, 1, 5000000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1811934 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
-    @now - INTERVAL (1652697 * @k DIV @span) SECOND, @now - INTERVAL (954749 * @k DIV @span) SECOND, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (954749 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0029'), DATE(@now - INTERVAL (1770886 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (1762427 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 45000000, 12, 45000000, 5000000, 40000000,
-    @now - INTERVAL (1652697 * @k DIV @span) SECOND, @acc_prov07, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p29, 5, 4, 5, '项目经理很负责，按期完成全部服务内容。', @now - INTERVAL (954749 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1811934 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1652697 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (954749 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL);
-
--- ent06 contracted: 合同审查与法律文本服务包
-SET @t = @now - INTERVAL (1822500 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9749344236'),
-    @ent06, @p42, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '合同审查与法律文本服务包', 1170000, 30, 351000, 333000, 1, 333000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1753620 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (1437410 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (1437410 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0031'), DATE(@now - INTERVAL (1675203 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (1637113 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1110000, 12, 1110000, 333000, 777000,
-    @now - INTERVAL (1437410 * @k DIV @span) SECOND, @acc_prov08, NULL);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent06, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1753620 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1437410 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @now - INTERVAL (2957224 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2902326 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1045168 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (1030459 * @k DIV @span) SECOND, @acc_ent04, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (989402 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
 
 -- ent19 cancelled: 企业管理体系认证辅导（ISO 9001）
-SET @t = @now - INTERVAL (1699988 * @k DIV @span) SECOND;
+SET @t = @now - INTERVAL (2933609 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2033568941'),
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8403077163'),
     @ent19, @p46, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'accept_timeout', '服务机构 48 小时内未接单，订单取消（规则 O4）',
     '企业管理体系认证辅导（ISO 9001）', 2184000, 45, 655200, 0, 0, NULL,
     @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 45 DAY,
     NULL, NULL, NULL,
     NULL, NULL, NULL,
-    @now - INTERVAL (1527175 * @k DIV @span) SECOND, @now - INTERVAL (1527175 * @k DIV @span) SECOND);
+    @now - INTERVAL (2760761 * @k DIV @span) SECOND, @now - INTERVAL (2760761 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
     (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1527175 * @k DIV @span) SECOND, NULL, 'system', 'pending', 'cancelled', '服务机构 48 小时内未接单，订单取消（规则 O4）', NULL);
+    (@o, @now - INTERVAL (2760761 * @k DIV @span) SECOND, NULL, 'system', 'pending', 'cancelled', '服务机构 48 小时内未接单，订单取消（规则 O4）', NULL);
 
--- ent17 approved: 专利申请代理（发明专利）
-SET @t = @now - INTERVAL (1691824 * @k DIV @span) SECOND;
+-- ent06 approved: 合同审查与法律文本服务包
+SET @t = @now - INTERVAL (2910538 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7788073147'),
-    @ent17, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
-    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1621262 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (1457263 * @k DIV @span) SECOND, @now - INTERVAL (846344 * @k DIV @span) SECOND, @now - INTERVAL (167544 * @k DIV @span) SECOND,
-    @now - INTERVAL (98977 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, @now - INTERVAL (98977 * @k DIV @span) SECOND);
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5178084425'),
+    @ent06, @p42, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '合同审查与法律文本服务包', 1170000, 30, 351000, 351000, 1, 351000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2839140 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2718442 * @k DIV @span) SECOND, @now - INTERVAL (655597 * @k DIV @span) SECOND, @now - INTERVAL (658905 * @k DIV @span) SECOND,
+    @now - INTERVAL (548245 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (548245 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
     period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0030'), DATE(@now - INTERVAL (1511957 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (1247431 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
-    @now - INTERVAL (1457263 * @k DIV @span) SECOND, @acc_prov05, NULL);
+VALUES (@o, CONCAT('HT-', @round, '-0005'), DATE(@now - INTERVAL (2752354 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2411659 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1170000, 12, 1170000, 351000, 819000,
+    @now - INTERVAL (2718442 * @k DIV @span) SECOND, @acc_prov08, NULL);
 INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p15, 5, 5, 5, '项目经理很负责，按期完成全部服务内容。', @now - INTERVAL (846344 * @k DIV @span) SECOND);
+VALUES (@o, @p42, 5, 5, 5, '顾问响应及时，方案落地性强，值得推荐。', @now - INTERVAL (655597 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110150073192', DATE(@now - INTERVAL (1930184 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1170000, 351000, 819000,
+    DATE(@now - INTERVAL (1682539 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 819000, @now - INTERVAL (760406 * @k DIV @span) SECOND, @now - INTERVAL (658905 * @k DIV @span) SECOND, @now - INTERVAL (658905 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (548245 * @k DIV @span) SECOND, 'approved', 351000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', '11/117e0651697de5ad888c006e66c77e4e.pdf', 'application/pdf', 753, 'daa0e8d8d07d84186928e8a5aa9f0974076a36b9523d21581c9c5d874801c3e7', @now - INTERVAL (704931 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'commitment', '划型及用券承诺书.pdf', '2e/2eaa0d6d76cfdde59848ec216e11d940.pdf', 'application/pdf', 755, '80bf168653dd69d8afe9e7f3126bc0e77ed5917a4f9b85cbe07fa9d78e558c1d', @now - INTERVAL (750390 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'invoice', '增值税发票.pdf', 'f7/f7706a004744c9a1aca418c6630e301b.pdf', 'application/pdf', 752, '770327d98c4fa477d7b3384e74252a3b13b9d324ac4e6a6517ca5cc53af41a9a', @now - INTERVAL (676097 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'invoice_check', '发票查验结果.pdf', '54/5484975c28f402d8949cae2be8ea9228.pdf', 'application/pdf', 758, '78baf3490a8d44d3e7cfbcdd9a60db1014503b16e5bf2864bd42e30cab8cf4b3', @now - INTERVAL (669690 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'receipt', '银行回执单.pdf', '91/918eaabc08f82a47e95d49bc7aa946c5.pdf', 'application/pdf', 752, 'd201e5c5f5ddd4877619cc0e2c1302102b1126110023bdd374f5220eeee7b614', @now - INTERVAL (707763 * @k DIV @span) SECOND, @acc_prov08);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1621262 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1457263 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (846344 * @k DIV @span) SECOND, @acc_ent17, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (167544 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (98977 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent06, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2839140 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2718442 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (658905 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (655597 * @k DIV @span) SECOND, @acc_ent06, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (548245 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
 
--- ent08 contracted: 合同审查与法律文本服务包
-SET @t = @now - INTERVAL (1667256 * @k DIV @span) SECOND;
+-- ent02 approved: 财务人员实务能力提升培训
+SET @t = @now - INTERVAL (2817570 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7240810377'),
-    @ent08, @p42, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '合同审查与法律文本服务包', 1170000, 30, 351000, 333000, 1, 333000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1656708 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (1407520 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (1407520 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0032'), DATE(@now - INTERVAL (1525501 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (1152659 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1110000, 12, 1110000, 333000, 777000,
-    @now - INTERVAL (1407520 * @k DIV @span) SECOND, @acc_prov08, NULL);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent08, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1656708 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1407520 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
-
--- ent12 approved: 代理记账服务（小规模纳税人·年度）
-SET @t = @now - INTERVAL (1482635 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0263132349'),
-    @ent12, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
-    '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 135000, 1, 135000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1404743 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (1379751 * @k DIV @span) SECOND, @now - INTERVAL (568377 * @k DIV @span) SECOND, @now - INTERVAL (143271 * @k DIV @span) SECOND,
-    @now - INTERVAL (54255 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, @now - INTERVAL (54255 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0033'), DATE(@now - INTERVAL (1397415 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (1005034 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 450000, 12, 450000, 135000, 315000,
-    @now - INTERVAL (1379751 * @k DIV @span) SECOND, @acc_prov07, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p34, 5, 5, 3, NULL, @now - INTERVAL (568377 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent12, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1404743 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1379751 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (568377 * @k DIV @span) SECOND, @acc_ent12, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (143271 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (54255 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
-
--- ent18 contracted: 产品外观设计服务
-SET @t = @now - INTERVAL (1381804 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0039782234'),
-    @ent18, @p21, @prov06, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '产品外观设计服务', 6000000, 30, 1800000, 1800000, 1, 1800000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1320176 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (1222184 * @k DIV @span) SECOND, @now - INTERVAL (612178 * @k DIV @span) SECOND, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (612178 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0034'), DATE(@now - INTERVAL (1311412 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (932838 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 6000000, 12, 6000000, 1800000, 4200000,
-    @now - INTERVAL (1222184 * @k DIV @span) SECOND, @acc_prov06, NULL);
-INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p21, 5, 4, 5, '顾问响应及时，方案落地性强，值得推荐。', @now - INTERVAL (612178 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1320176 * @k DIV @span) SECOND, @acc_prov06, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1222184 * @k DIV @span) SECOND, @acc_prov06, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (612178 * @k DIV @span) SECOND, @acc_ent18, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL);
-
--- ent16 contracted: 专利申请代理（发明专利）
-SET @t = @now - INTERVAL (1295289 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4529690173'),
-    @ent16, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1244923 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (1054060 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (1054060 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0037'), DATE(@now - INTERVAL (1187760 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (1120696 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
-    @now - INTERVAL (1054060 * @k DIV @span) SECOND, @acc_prov05, NULL);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1244923 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1054060 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
-
--- ent03 contracted: 专利申请代理（发明专利）
-SET @t = @now - INTERVAL (1270526 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3045484519'),
-    @ent03, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1227128 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (1086804 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (1086804 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0036'), DATE(@now - INTERVAL (1104732 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (755304 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
-    @now - INTERVAL (1086804 * @k DIV @span) SECOND, @acc_prov05, NULL);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent03, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1227128 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1086804 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
-
--- ent05 contracted: 知识产权价值评估服务
-SET @t = @now - INTERVAL (1198954 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8955481261'),
-    @ent05, @p20, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '知识产权价值评估服务', 2964000, 30, 889200, 889200, 1, 889200,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1117741 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (1101531 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (1101531 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0035'), DATE(@now - INTERVAL (1116224 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (893931 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2964000, 12, 2964000, 889200, 2074800,
-    @now - INTERVAL (1101531 * @k DIV @span) SECOND, @acc_prov05, NULL);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent05, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1117741 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1101531 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
-
--- ent04 contracted: 专利申请代理（发明专利）
-SET @t = @now - INTERVAL (1174543 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8814528201'),
-    @ent04, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1165050 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (976146 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (976146 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0038'), DATE(@now - INTERVAL (1157917 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (930217 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
-    @now - INTERVAL (976146 * @k DIV @span) SECOND, @acc_prov05, NULL);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1165050 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (976146 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
-
--- ent01 contracted: 财务人员实务能力提升培训
-SET @t = @now - INTERVAL (1080621 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3165247076'),
-    @ent01, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3055250361'),
+    @ent02, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
     '财务人员实务能力提升培训', 764000, 30, 229200, 229200, 1, 229200,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (993729 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (669408 * @k DIV @span) SECOND, @now - INTERVAL (370695 * @k DIV @span) SECOND, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (370695 * @k DIV @span) SECOND);
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2743629 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2653731 * @k DIV @span) SECOND, @now - INTERVAL (747751 * @k DIV @span) SECOND, @now - INTERVAL (678109 * @k DIV @span) SECOND,
+    @now - INTERVAL (598237 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (598237 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
     period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0040'), DATE(@now - INTERVAL (771557 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (719176 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 764000, 12, 764000, 229200, 534800,
-    @now - INTERVAL (669408 * @k DIV @span) SECOND, @acc_prov07, NULL);
+VALUES (@o, CONCAT('HT-', @round, '-0006'), DATE(@now - INTERVAL (2658454 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2598213 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 764000, 12, 764000, 229200, 534800,
+    @now - INTERVAL (2653731 * @k DIV @span) SECOND, @acc_prov07, NULL);
 INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
-VALUES (@o, @p12, 5, 4, 4, '整体满意，个别细节沟通可以更及时。', @now - INTERVAL (370695 * @k DIV @span) SECOND);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (993729 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (669408 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (370695 * @k DIV @span) SECOND, @acc_ent01, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL);
-
--- ent02 contracted: 财务人员实务能力提升培训
-SET @t = @now - INTERVAL (1016153 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9339880294'),
-    @ent02, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '财务人员实务能力提升培训', 764000, 30, 229200, 229200, 1, 229200,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (911350 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (833150 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (833150 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0039'), DATE(@now - INTERVAL (863880 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (435573 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 764000, 12, 764000, 229200, 534800,
-    @now - INTERVAL (833150 * @k DIV @span) SECOND, @acc_prov07, NULL);
+VALUES (@o, @p12, 4, 4, 5, '整体满意，个别细节沟通可以更及时。', @now - INTERVAL (747751 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110186222402', DATE(@now - INTERVAL (1281018 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 764000, 229200, 534800,
+    DATE(@now - INTERVAL (784358 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 534800, @now - INTERVAL (991292 * @k DIV @span) SECOND, @now - INTERVAL (678109 * @k DIV @span) SECOND, @now - INTERVAL (678109 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (598237 * @k DIV @span) SECOND, 'approved', 229200, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', '54/546241e9a803a0ec22358fab066c62fd.pdf', 'application/pdf', 752, 'e53660a3a27169f66c0c02f461e1aba8fb2bd8be0f388ccac7e48b5ead06076a', @now - INTERVAL (924779 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'commitment', '划型及用券承诺书.pdf', '0c/0c203f03a559eda35a8be9f30c3265af.pdf', 'application/pdf', 754, '370e50741eb8e2b529373dcec361f2c3c8239ae7fbbde14afdb1e414c7bc1018', @now - INTERVAL (796892 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'invoice', '增值税发票.pdf', '62/62e0a2815bc28ea96c6b3d768447ee8c.pdf', 'application/pdf', 751, 'fe50fccf5146d41e979daa4bf69d8d44aa85bef7ffc0094acee953293fa54c25', @now - INTERVAL (949269 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'invoice_check', '发票查验结果.pdf', '4e/4e233381ed0e30ed606643c084a642f5.pdf', 'application/pdf', 757, '88a76d01f4fb7de83b13a06b2cffe6ed4b589ae50d4613a8765bcbc3e6d188a3', @now - INTERVAL (736714 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'receipt', '银行回执单.pdf', 'de/deeb043c330183db35aa250d6e6ecb5a.pdf', 'application/pdf', 751, '6c0a5d24dcd1dbdc10b5c2eb6fe321a97869016803c2c9ee525065b60eb8be65', @now - INTERVAL (723075 * @k DIV @span) SECOND, @acc_prov07);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
     (@o, @t, @acc_ent02, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (911350 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (833150 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @now - INTERVAL (2743629 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2653731 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (747751 * @k DIV @span) SECOND, @acc_ent02, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (678109 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (598237 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
 
--- ent17 cancelled: 年度财务审计服务
-SET @t = @now - INTERVAL (981080 * @k DIV @span) SECOND;
+-- ent19 approved: 中高层管理人才猎头服务
+SET @t = @now - INTERVAL (2766618 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2312674015'),
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3173504373'),
+    @ent19, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '中高层管理人才猎头服务', 9600000, 60, 2880000, 2880000, 1, 2880000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2670372 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
+    @now - INTERVAL (2567623 * @k DIV @span) SECOND, @now - INTERVAL (702314 * @k DIV @span) SECOND, @now - INTERVAL (791387 * @k DIV @span) SECOND,
+    @now - INTERVAL (684742 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (684742 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0007'), DATE(@now - INTERVAL (2655801 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2321784 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9600000, 12, 9600000, 2880000, 6720000,
+    @now - INTERVAL (2567623 * @k DIV @span) SECOND, @acc_prov03, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p09, 4, 5, 4, '整体满意，个别细节沟通可以更及时。', @now - INTERVAL (702314 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110174643160', DATE(@now - INTERVAL (1735043 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9600000, 2880000, 6720000,
+    DATE(@now - INTERVAL (1547168 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 6720000, @now - INTERVAL (1690361 * @k DIV @span) SECOND, @now - INTERVAL (791387 * @k DIV @span) SECOND, @now - INTERVAL (791387 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (684742 * @k DIV @span) SECOND, 'approved', 2880000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', '6a/6a2a7f6cf1a95b7ee058eb88f7c7c8da.pdf', 'application/pdf', 754, '851167f9fc0d3ba6d5ab1db426cb09f55941e35f918c51f792d46e2a4b93c776', @now - INTERVAL (917813 * @k DIV @span) SECOND, @acc_prov03),
+    (@o, 'commitment', '划型及用券承诺书.pdf', '52/52629a0b079683b35affc9b1a0aae15a.pdf', 'application/pdf', 756, '76e18d1fd1816d455089f3602dccb582e6077d92d6b42cacc1c2e5aa1dd9c254', @now - INTERVAL (1283643 * @k DIV @span) SECOND, @acc_prov03),
+    (@o, 'invoice', '增值税发票.pdf', '00/00dbc6531adfa2d9cefa7b54fd32c2da.pdf', 'application/pdf', 753, '97dae628c4a08361713c8b83e0be74d158b9ec6e378d7b67d2cd8eb0b3b2f310', @now - INTERVAL (1341361 * @k DIV @span) SECOND, @acc_prov03),
+    (@o, 'invoice_check', '发票查验结果.pdf', '51/51a9e85c8e62bfd2d2f30c37480124f1.pdf', 'application/pdf', 759, '339e2af67dbee7292e43a4120340e8606032725e6043d27fd2bf88a3313ee8a1', @now - INTERVAL (1184028 * @k DIV @span) SECOND, @acc_prov03),
+    (@o, 'receipt', '银行回执单.pdf', '09/09695103b410f4bb3de089a2f0319da6.pdf', 'application/pdf', 753, '52c30942fe7bd5d5f333a78551864c0749b1e0dd23ad790d17a46855a4c1910c', @now - INTERVAL (1548241 * @k DIV @span) SECOND, @acc_prov03);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2670372 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2567623 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (791387 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (702314 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (684742 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent12 approved: SaaS客户关系管理系统（50用户/年）
+SET @t = @now - INTERVAL (2740443 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1244876794'),
+    @ent12, @p28, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    'SaaS客户关系管理系统（50用户/年）', 2100000, 30, 630000, 630000, 1, 630000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2673597 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2540913 * @k DIV @span) SECOND, @now - INTERVAL (991088 * @k DIV @span) SECOND, @now - INTERVAL (1069864 * @k DIV @span) SECOND,
+    @now - INTERVAL (968913 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (968913 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0008'), DATE(@now - INTERVAL (2625018 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2292327 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2100000, 12, 2100000, 630000, 1470000,
+    @now - INTERVAL (2540913 * @k DIV @span) SECOND, @acc_prov02, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p28, 5, 4, 5, NULL, @now - INTERVAL (991088 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110117856842', DATE(@now - INTERVAL (2230585 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2100000, 630000, 1470000,
+    DATE(@now - INTERVAL (1265713 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1470000, @now - INTERVAL (1284277 * @k DIV @span) SECOND, @now - INTERVAL (1069864 * @k DIV @span) SECOND, @now - INTERVAL (1069864 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (968913 * @k DIV @span) SECOND, 'approved', 630000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', '25/2507ca4f4be4c6fa9966ecd22bc06702.pdf', 'application/pdf', 753, '4b5a9e60ec4805108de40ef0f5a2559e14301263f4bb75d522b4fdef3ed95e2f', @now - INTERVAL (1085259 * @k DIV @span) SECOND, @acc_prov02),
+    (@o, 'commitment', '划型及用券承诺书.pdf', '70/70b7febba386ec2ec270aaf15b5abfa9.pdf', 'application/pdf', 755, 'f6e66991509198256cb762dcdeaa6ef7239b7264c8d081edd8eb3a3614b35118', @now - INTERVAL (1151208 * @k DIV @span) SECOND, @acc_prov02),
+    (@o, 'invoice', '增值税发票.pdf', '97/97a9b1e7524c237832349101074e0fec.pdf', 'application/pdf', 752, '5a134a97767032c2542e463d192baa10fb6d2c0bdaec89504f4b93544b7cdeff', @now - INTERVAL (1283154 * @k DIV @span) SECOND, @acc_prov02),
+    (@o, 'invoice_check', '发票查验结果.pdf', 'd7/d70e71706d495094d86a90a390b113bb.pdf', 'application/pdf', 758, '2bb5e9d4e1000b5412277729253c58f9d4f8640498872b9b6ed66d794257c952', @now - INTERVAL (1146152 * @k DIV @span) SECOND, @acc_prov02),
+    (@o, 'receipt', '银行回执单.pdf', 'fc/fc08e73ec9ddfbdc622ca3b22eef73fc.pdf', 'application/pdf', 752, '2012e1ef197429ccf3a9a3bbab67cccb7fb7f9515470001804c0fd5a1b95d19e', @now - INTERVAL (1113687 * @k DIV @span) SECOND, @acc_prov02);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent12, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2673597 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2540913 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1069864 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (991088 * @k DIV @span) SECOND, @acc_ent12, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (968913 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent20 submitted: 政府项目申报辅导服务
+SET @t = @now - INTERVAL (2704875 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0158994001'),
+    @ent20, @p47, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
+    '政府项目申报辅导服务', 1500000, 30, 450000, 450000, 1, 450000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2620508 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2503879 * @k DIV @span) SECOND, @now - INTERVAL (1658212 * @k DIV @span) SECOND, @now - INTERVAL (231545 * @k DIV @span) SECOND,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (231545 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0009'), DATE(@now - INTERVAL (2586108 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2172379 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1500000, 12, 1500000, 450000, 1050000,
+    @now - INTERVAL (2503879 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p47, 5, 4, 5, '项目经理很负责，按期完成全部服务内容。', @now - INTERVAL (1658212 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'submitted', '110162344498', DATE(@now - INTERVAL (338403 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1500000, 450000, 1050000,
+    DATE(@now - INTERVAL (2307937 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1050000, @now - INTERVAL (1097539 * @k DIV @span) SECOND, @now - INTERVAL (231545 * @k DIV @span) SECOND, @now - INTERVAL (231545 * @k DIV @span) SECOND,
+    NULL, NULL, NULL, NULL, NULL);
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', 'b0/b05d456656bb5648e52bbd334f893d05.pdf', 'application/pdf', 753, '551fdd811f1a3d582428b8797bf758a2fb774dff6309f595bce36a26de4c4198', @now - INTERVAL (560536 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'commitment', '划型及用券承诺书.pdf', '54/546e50a6645760a52e5c7a80da1863aa.pdf', 'application/pdf', 755, 'c6993f764934c31ccf5e45cd8ab4053065bec024207027859a91e5a13e96396c', @now - INTERVAL (1025879 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'invoice', '增值税发票.pdf', 'c9/c94d1e974b7614b888c7dfb76fbdb476.pdf', 'application/pdf', 752, '133e6781389919dab85709afccfaa3428bb53b1d03af8c9b781ad62c86bdce34', @now - INTERVAL (756606 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'invoice_check', '发票查验结果.pdf', '8f/8f698d5973f61dff47566470620bfadd.pdf', 'application/pdf', 758, '3431064437eb3e94ad0ee3da4372baa75bd64dcb43b2eb823336c6e667402f47', @now - INTERVAL (642105 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'receipt', '银行回执单.pdf', 'd2/d28ca84b42cebdc80a0da7771647851d.pdf', 'application/pdf', 752, '6e0a424df8e0f82a8abf05dc3c52c4e56064e947b526d9f87a0f12b9fa4c11ea', @now - INTERVAL (807717 * @k DIV @span) SECOND, @acc_prov07);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2620508 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2503879 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1658212 * @k DIV @span) SECOND, @acc_ent20, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (231545 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL);
+
+-- ent06 expired: 常年法律顾问服务（基础版）
+SET @t = @now - INTERVAL (2682411 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7577760834'),
+    @ent06, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（规则 O6）',
+    '常年法律顾问服务（基础版）', 2700000, 30, 810000, 0, 0, 810000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2566539 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2362170 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (90388 * @k DIV @span) SECOND, @now - INTERVAL (90388 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0013'), DATE(@now - INTERVAL (2402956 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2343862 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2700000, 12, 2700000, 810000, 1890000,
+    @now - INTERVAL (2362170 * @k DIV @span) SECOND, @acc_prov08, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent06, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2566539 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2362170 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (90388 * @k DIV @span) SECOND, NULL, 'system', 'contracted', 'expired', '服务券有效期已过，过期作废（规则 O6）', NULL);
+
+-- ent01 approved: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (2676031 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7404332487'),
+    @ent01, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2640793 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2490991 * @k DIV @span) SECOND, @now - INTERVAL (740153 * @k DIV @span) SECOND, @now - INTERVAL (804464 * @k DIV @span) SECOND,
+    @now - INTERVAL (705330 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (705330 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0010'), DATE(@now - INTERVAL (2624291 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2114305 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
+    @now - INTERVAL (2490991 * @k DIV @span) SECOND, @acc_prov05, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p15, 3, 5, 4, '方案针对性较强，文档整理规范。', @now - INTERVAL (740153 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110159164703', DATE(@now - INTERVAL (1216661 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 210600, 491400,
+    DATE(@now - INTERVAL (1763136 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 491400, @now - INTERVAL (1265574 * @k DIV @span) SECOND, @now - INTERVAL (804464 * @k DIV @span) SECOND, @now - INTERVAL (804464 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (705330 * @k DIV @span) SECOND, 'approved', 210600, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', 'a1/a1d5945d8d139bd9a281ef5b8a5c2863.pdf', 'application/pdf', 752, '19fff8b2c145f1c093191d5c73e81f166bb480a054aef961ac5f680a6e5ff8a8', @now - INTERVAL (1138233 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'commitment', '划型及用券承诺书.pdf', 'b5/b563b1d52ac2c90fcce06e610835c09c.pdf', 'application/pdf', 754, '1c7f6e0550fad3f930c704ad643e2f99f8c35fdca1c47a4d10d8173f1d38a42f', @now - INTERVAL (1172935 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'invoice', '增值税发票.pdf', '6d/6da1ba4b6ac5cc016c3908bec92efe09.pdf', 'application/pdf', 751, '0c3844474f6cdb67beb52e6fc9797392169619edcb2ba38e8519cc21c430719b', @now - INTERVAL (1193579 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'invoice_check', '发票查验结果.pdf', 'e3/e3181a1b5111bf18c8c447edccffdf4d.pdf', 'application/pdf', 757, '66735bce08b8d5b35d8ed178a95a44f930a5ca3ec1ac713959777c79d02b172e', @now - INTERVAL (1122185 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'receipt', '银行回执单.pdf', '55/55b1bcd4cae0a822941d9745ae201074.pdf', 'application/pdf', 751, 'bbf6f45fd26415e53e228f940853302f954fda7022b03ccf1f67b8b623e9a926', @now - INTERVAL (1130940 * @k DIV @span) SECOND, @acc_prov05);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2640793 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2490991 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (804464 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (740153 * @k DIV @span) SECOND, @acc_ent01, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (705330 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent12 approved: 代理记账服务（小规模纳税人·年度）
+SET @t = @now - INTERVAL (2628890 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9452685791'),
+    @ent12, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 120000, 1, 120000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2539138 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2286565 * @k DIV @span) SECOND, @now - INTERVAL (885392 * @k DIV @span) SECOND, @now - INTERVAL (792268 * @k DIV @span) SECOND,
+    @now - INTERVAL (697754 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (697754 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0014'), DATE(@now - INTERVAL (2392332 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2347679 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 400000, 12, 400000, 120000, 280000,
+    @now - INTERVAL (2286565 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p34, 5, 5, 5, '服务专业细致，交付质量超出预期。', @now - INTERVAL (885392 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110172574915', DATE(@now - INTERVAL (1330513 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 400000, 120000, 280000,
+    DATE(@now - INTERVAL (974357 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 280000, @now - INTERVAL (2061832 * @k DIV @span) SECOND, @now - INTERVAL (792268 * @k DIV @span) SECOND, @now - INTERVAL (792268 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (697754 * @k DIV @span) SECOND, 'approved', 120000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', '40/4063cc8035996c67a7c3e70adeacf01f.pdf', 'application/pdf', 752, '29b1209bf905289ad27206234b1f180f8d71f3a795eb549d2c044ea03d72fad8', @now - INTERVAL (925296 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'commitment', '划型及用券承诺书.pdf', '08/08a9e532caf924ffa3172e27a7eeee9b.pdf', 'application/pdf', 754, 'b0629a9c3f9ff8dc5e4527fb25bd78e64c9a6995de756148948816d0319f0dcb', @now - INTERVAL (2042385 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'invoice', '增值税发票.pdf', 'b9/b975ae3f984a025e6734b5687fb5f350.pdf', 'application/pdf', 751, '66a3de8c1a550fc33ce3181600fefc65ae08a280258f7460aba680bf221cb14b', @now - INTERVAL (1919161 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'invoice_check', '发票查验结果.pdf', 'c5/c5e443e692280490c00752a37055a9c6.pdf', 'application/pdf', 757, 'd97930b57bf8d2324813aa35445f8a74ac1a77b5911d973febd1e14ee8357a54', @now - INTERVAL (1103856 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'receipt', '银行回执单.pdf', '2c/2cc5411f53283d6ffe4677e0412f2bb9.pdf', 'application/pdf', 751, '140d0bf593073113ec69f00f52580b8862988e25ac0be199eb2036b5f9eac4bf', @now - INTERVAL (1024136 * @k DIV @span) SECOND, @acc_prov07);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent12, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2539138 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2286565 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (885392 * @k DIV @span) SECOND, @acc_ent12, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (792268 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (697754 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent13 approved: SaaS客户关系管理系统（50用户/年）
+SET @t = @now - INTERVAL (2609389 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7237355090'),
+    @ent13, @p28, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    'SaaS客户关系管理系统（50用户/年）', 2100000, 30, 630000, 567000, 1, 567000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2541863 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2403461 * @k DIV @span) SECOND, @now - INTERVAL (941390 * @k DIV @span) SECOND, @now - INTERVAL (981378 * @k DIV @span) SECOND,
+    @now - INTERVAL (895805 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (895805 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0012'), DATE(@now - INTERVAL (2450910 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2199005 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1890000, 12, 1890000, 567000, 1323000,
+    @now - INTERVAL (2403461 * @k DIV @span) SECOND, @acc_prov02, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p28, 4, 5, 5, '顾问响应及时，方案落地性强，值得推荐。', @now - INTERVAL (941390 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110191224677', DATE(@now - INTERVAL (1551095 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1890000, 567000, 1323000,
+    DATE(@now - INTERVAL (2302328 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1323000, @now - INTERVAL (2037637 * @k DIV @span) SECOND, @now - INTERVAL (981378 * @k DIV @span) SECOND, @now - INTERVAL (981378 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (895805 * @k DIV @span) SECOND, 'approved', 567000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', '86/861c8d4fb5395203c91cf8b904b32853.pdf', 'application/pdf', 753, '0d2fc96d9e68a05313cde1358a552aa3a6678136a741f30c51aabd3703f1055f', @now - INTERVAL (1163368 * @k DIV @span) SECOND, @acc_prov02),
+    (@o, 'commitment', '划型及用券承诺书.pdf', 'fb/fb6bda3c937c05dd02a8291a9f564cd9.pdf', 'application/pdf', 755, '583f1ceaccf14903ce3fc2c211b001ed5f21129d4a616614cf7e6357e2bd6e7b', @now - INTERVAL (1259541 * @k DIV @span) SECOND, @acc_prov02),
+    (@o, 'invoice', '增值税发票.pdf', '1e/1ec72688d5dff658f5aa3b6b6cfebc2c.pdf', 'application/pdf', 752, '01d5cb1b2a99c55fed8769af8c7d52837833fd59b83abde72f33d82d5681b25a', @now - INTERVAL (1004091 * @k DIV @span) SECOND, @acc_prov02),
+    (@o, 'invoice_check', '发票查验结果.pdf', 'e4/e4bc99c1fa3cfaac6d73e134ca6c5714.pdf', 'application/pdf', 758, '988d4d48c4d5f54f69befb92e50ead88476a2704d3ac3c24e646373f6e25e2fc', @now - INTERVAL (1001402 * @k DIV @span) SECOND, @acc_prov02),
+    (@o, 'receipt', '银行回执单.pdf', '27/27643c6b10d2ff78fc6283c98adb8e6a.pdf', 'application/pdf', 752, '633e26a9b6ab056f0978c2e0d9fa45a2943e3478cfd8be86aed4f8c9ba170fb9', @now - INTERVAL (1295792 * @k DIV @span) SECOND, @acc_prov02);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent13, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2541863 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2403461 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (981378 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (941390 * @k DIV @span) SECOND, @acc_ent13, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (895805 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent17 approved: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (2557391 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8004357979'),
+    @ent17, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2466131 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2430354 * @k DIV @span) SECOND, @now - INTERVAL (996703 * @k DIV @span) SECOND, @now - INTERVAL (773175 * @k DIV @span) SECOND,
+    @now - INTERVAL (718164 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (718164 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0011'), DATE(@now - INTERVAL (2441534 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2216176 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
+    @now - INTERVAL (2430354 * @k DIV @span) SECOND, @acc_prov05, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p15, 5, 5, 5, '项目经理很负责，按期完成全部服务内容。', @now - INTERVAL (996703 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110189407497', DATE(@now - INTERVAL (2035280 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 210600, 491400,
+    DATE(@now - INTERVAL (1188146 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 491400, @now - INTERVAL (2037510 * @k DIV @span) SECOND, @now - INTERVAL (773175 * @k DIV @span) SECOND, @now - INTERVAL (773175 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (718164 * @k DIV @span) SECOND, 'approved', 210600, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', 'be/bead3451ba130a7e8ae3e5405fd4ed27.pdf', 'application/pdf', 752, '8a1179c565df3e2f85413f44ea98e97ccc759cdbe4bcce4490dce849a2816867', @now - INTERVAL (1929451 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'commitment', '划型及用券承诺书.pdf', '2e/2e8dbdb3e2df4923f4731cf9dbfe5cc5.pdf', 'application/pdf', 754, '15576ec74438ec5c31ec7a3c76e559da89791dba0bc0c5ec9f27d167233a610e', @now - INTERVAL (1993472 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'invoice', '增值税发票.pdf', '95/95583efef9cb708db645528feea254d9.pdf', 'application/pdf', 751, '2072b88524c21e4e956c8a5950df196b37c2ce891efe30dc238b3e4fe6587c18', @now - INTERVAL (845351 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'invoice_check', '发票查验结果.pdf', '94/9448f0ad72bfc78f3e72003a47955fea.pdf', 'application/pdf', 757, '3359d837e1df719d0fc0dffe6368263c78c30eafd4c3f10138d0d5086ac09944', @now - INTERVAL (1615927 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'receipt', '银行回执单.pdf', '21/21f4a1e2e29b0a36a3f9fff471a6817e.pdf', 'application/pdf', 751, '3d33c521f515e8697e4b006844b84d178db6e693550f1d4a1da004a6ffec1c37', @now - INTERVAL (1157168 * @k DIV @span) SECOND, @acc_prov05);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2466131 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2430354 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (996703 * @k DIV @span) SECOND, @acc_ent17, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (773175 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (718164 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent10 approved: 常年法律顾问服务（基础版）
+SET @t = @now - INTERVAL (2554721 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1054343358'),
+    @ent10, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '常年法律顾问服务（基础版）', 2700000, 30, 810000, 810000, 1, 810000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2472260 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2265412 * @k DIV @span) SECOND, @now - INTERVAL (1213894 * @k DIV @span) SECOND, @now - INTERVAL (475640 * @k DIV @span) SECOND,
+    @now - INTERVAL (376222 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (376222 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0015'), DATE(@now - INTERVAL (2394944 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2369111 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2700000, 12, 2700000, 810000, 1890000,
+    @now - INTERVAL (2265412 * @k DIV @span) SECOND, @acc_prov08, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p41, 5, 4, 5, '流程规范、沟通顺畅，整体非常满意。', @now - INTERVAL (1213894 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110144410923', DATE(@now - INTERVAL (1829641 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2700000, 810000, 1890000,
+    DATE(@now - INTERVAL (1921662 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1890000, @now - INTERVAL (1622036 * @k DIV @span) SECOND, @now - INTERVAL (475640 * @k DIV @span) SECOND, @now - INTERVAL (475640 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (376222 * @k DIV @span) SECOND, 'approved', 810000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', '0b/0bca7754c276a6b69c669c03817a3141.pdf', 'application/pdf', 753, '4b5c368c071d19e9791392951e764272b195127520db6e92f3a37a47fd850a03', @now - INTERVAL (913798 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'commitment', '划型及用券承诺书.pdf', '22/22e518e0514191c80b77d5a465739345.pdf', 'application/pdf', 755, '9835e7630057d1b1138cae976cc557fa790faef8c22fd1ace590222db15357e8', @now - INTERVAL (1542657 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'invoice', '增值税发票.pdf', 'f3/f37e0bef58cccc64ced1f9c957007d42.pdf', 'application/pdf', 752, '9c5be2c0b5cf640c5701db81e78270fdab44a26a6b142b2243dadd7814343531', @now - INTERVAL (1072465 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'invoice_check', '发票查验结果.pdf', '94/9433ceae1b37ac65120166d710d691f9.pdf', 'application/pdf', 758, '3691e0de9a20147c82d561be10a96fe3d8cf87c0df8fab61d89a5249564f590f', @now - INTERVAL (1618886 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'receipt', '银行回执单.pdf', 'b3/b30f9e9916e279880f79f6592d366102.pdf', 'application/pdf', 752, '5c2413c7089d236ac271eaa813330a30d895a79bf431b15f69d955951160280e', @now - INTERVAL (1185119 * @k DIV @span) SECOND, @acc_prov08);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent10, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2472260 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2265412 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1213894 * @k DIV @span) SECOND, @acc_ent10, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (475640 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (376222 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent03 contracted: 年度财务审计服务
+SET @t = @now - INTERVAL (2282897 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0238938109'),
+    @ent03, @p33, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '年度财务审计服务', 2400000, 30, 720000, 720000, 1, 720000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2200595 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2170925 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (2170925 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0016'), DATE(@now - INTERVAL (2192347 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (2014680 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2400000, 12, 2400000, 720000, 1680000,
+    @now - INTERVAL (2170925 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent03, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2200595 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2170925 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent20 approved: 企业数字化转型诊断服务
+SET @t = @now - INTERVAL (2224267 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7498333179'),
+    @ent20, @p01, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '企业数字化转型诊断服务', 5100000, 30, 1530000, 1530000, 1, 1530000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2134354 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1949892 * @k DIV @span) SECOND, @now - INTERVAL (165269 * @k DIV @span) SECOND, @now - INTERVAL (172308 * @k DIV @span) SECOND,
+    @now - INTERVAL (120003 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (120003 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0019'), DATE(@now - INTERVAL (2028265 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1711967 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 5100000, 12, 5100000, 1530000, 3570000,
+    @now - INTERVAL (1949892 * @k DIV @span) SECOND, @acc_prov01, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p01, 5, 3, 4, '整体满意，个别细节沟通可以更及时。', @now - INTERVAL (165269 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110199487946', DATE(@now - INTERVAL (1263765 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 5100000, 1530000, 3570000,
+    DATE(@now - INTERVAL (530649 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3570000, @now - INTERVAL (648008 * @k DIV @span) SECOND, @now - INTERVAL (172308 * @k DIV @span) SECOND, @now - INTERVAL (172308 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (120003 * @k DIV @span) SECOND, 'approved', 1530000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', '37/3715edeb013cfc463e6890eec6d49628.pdf', 'application/pdf', 754, '9b559407a0c18972e194183a6dcc7414b85720fe370f3daa237f5b1bdd1d2159', @now - INTERVAL (512471 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'commitment', '划型及用券承诺书.pdf', 'f5/f5b463e6b89acb9ada597a420a198a65.pdf', 'application/pdf', 756, '8e8ae1d215d8e2b7438ddd5f7a07ede6028944e37996de9acb6734f7f4e76699', @now - INTERVAL (391188 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'invoice', '增值税发票.pdf', 'c9/c9d49e020e0b51c2c0a0dbc23f0eff86.pdf', 'application/pdf', 753, 'd2ce6fb6a9bf4a8a126afe9c5df97e3efcee7f361af36e370a6d70434830e606', @now - INTERVAL (394433 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'invoice_check', '发票查验结果.pdf', '86/868bd6d2af26fb7a1d074a0077075451.pdf', 'application/pdf', 759, '0dc93cedcf6e8a9913079117379b81cefc105593216cb4eed89b303460be8bd0', @now - INTERVAL (333771 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'receipt', '银行回执单.pdf', '86/860946ebb965693f5d92869f48c36085.pdf', 'application/pdf', 753, '3ae3d452875ff0807d17020d53be407d76063c39336fed6b2cba641e35fdcd67', @now - INTERVAL (380555 * @k DIV @span) SECOND, @acc_prov01);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2134354 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1949892 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (172308 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (165269 * @k DIV @span) SECOND, @acc_ent20, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (120003 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent19 contracted: 财务人员实务能力提升培训
+SET @t = @now - INTERVAL (2206763 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8330671020'),
+    @ent19, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '财务人员实务能力提升培训', 764000, 30, 229200, 229200, 1, 229200,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2116379 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1834307 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (1834307 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0021'), DATE(@now - INTERVAL (2010316 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1441894 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 764000, 12, 764000, 229200, 534800,
+    @now - INTERVAL (1834307 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2116379 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1834307 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent18 approved: 新媒体运营推广（季度）
+SET @t = @now - INTERVAL (2175463 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3565331957'),
+    @ent18, @p38, @prov06, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '新媒体运营推广（季度）', 4500000, 30, 1350000, 1350000, 1, 1350000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2111631 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1967344 * @k DIV @span) SECOND, @now - INTERVAL (1248619 * @k DIV @span) SECOND, @now - INTERVAL (130805 * @k DIV @span) SECOND,
+    @now - INTERVAL (24817 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (24817 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0018'), DATE(@now - INTERVAL (2075952 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1739270 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 4500000, 12, 4500000, 1350000, 3150000,
+    @now - INTERVAL (1967344 * @k DIV @span) SECOND, @acc_prov06, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p38, 5, 5, 4, '顾问响应及时，方案落地性强，值得推荐。', @now - INTERVAL (1248619 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110136719021', DATE(@now - INTERVAL (1002862 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 4500000, 1350000, 3150000,
+    DATE(@now - INTERVAL (1976317 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3150000, @now - INTERVAL (895687 * @k DIV @span) SECOND, @now - INTERVAL (130805 * @k DIV @span) SECOND, @now - INTERVAL (130805 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (24817 * @k DIV @span) SECOND, 'approved', 1350000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', 'ac/ac75d0bf7687a76deb5e9b399645bcb8.pdf', 'application/pdf', 754, '3f8cc0f8df855b4cbf98e184df5746aedb97d484b42684fe0e3b753d0d330435', @now - INTERVAL (623537 * @k DIV @span) SECOND, @acc_prov06),
+    (@o, 'commitment', '划型及用券承诺书.pdf', 'f6/f6e400c2e17efc8f2f0be7a97f4be9e8.pdf', 'application/pdf', 756, 'c3c71d8d9b697bc8cbcefcad86f8379cdf5c7f64d125c96300fe1deedd80e29d', @now - INTERVAL (809889 * @k DIV @span) SECOND, @acc_prov06),
+    (@o, 'invoice', '增值税发票.pdf', 'c8/c877442ee5559c15f589298c120d12e7.pdf', 'application/pdf', 753, '712a72dc072a6d237718fb8bb3250fbf1df47afba59101f788bc7150e8c011ab', @now - INTERVAL (418942 * @k DIV @span) SECOND, @acc_prov06),
+    (@o, 'invoice_check', '发票查验结果.pdf', '90/900940c97efde32346e2fe696c976d9f.pdf', 'application/pdf', 759, 'f348f171080f136a0cfe71990c26cdaca01e00ed28f087793fe395a7f2fb1cf8', @now - INTERVAL (230663 * @k DIV @span) SECOND, @acc_prov06),
+    (@o, 'receipt', '银行回执单.pdf', '84/84f3f391869df898927d973793cfa76c.pdf', 'application/pdf', 753, 'bdcf67e2c377d1014608c8978c6442735f7b4cda589a512207f356c988499b45', @now - INTERVAL (566892 * @k DIV @span) SECOND, @acc_prov06);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2111631 * @k DIV @span) SECOND, @acc_prov06, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1967344 * @k DIV @span) SECOND, @acc_prov06, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1248619 * @k DIV @span) SECOND, @acc_ent18, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (130805 * @k DIV @span) SECOND, @acc_prov06, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (24817 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent11 approved: 搜索引擎与电商平台营销推广
+SET @t = @now - INTERVAL (2135049 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6757575745'),
+    @ent11, @p40, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '搜索引擎与电商平台营销推广', 3120000, 30, 936000, 936000, 1, 936000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2100951 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (2031884 * @k DIV @span) SECOND, @now - INTERVAL (1421679 * @k DIV @span) SECOND, @now - INTERVAL (1026652 * @k DIV @span) SECOND,
+    @now - INTERVAL (909434 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (909434 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0017'), DATE(@now - INTERVAL (2051265 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1964796 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3120000, 12, 3120000, 936000, 2184000,
+    @now - INTERVAL (2031884 * @k DIV @span) SECOND, @acc_prov01, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p40, 4, 5, 5, '流程规范、沟通顺畅，整体非常满意。', @now - INTERVAL (1421679 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110128870296', DATE(@now - INTERVAL (1458229 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3120000, 936000, 2184000,
+    DATE(@now - INTERVAL (1547135 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2184000, @now - INTERVAL (1425161 * @k DIV @span) SECOND, @now - INTERVAL (1026652 * @k DIV @span) SECOND, @now - INTERVAL (1026652 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (909434 * @k DIV @span) SECOND, 'approved', 936000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', 'c6/c6da7418029001d441021962f613ef3f.pdf', 'application/pdf', 753, '0470b812c36a758b5f35b94990568fe6930fd0b3535165d29aba15410a49aa08', @now - INTERVAL (1195592 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'commitment', '划型及用券承诺书.pdf', '15/1591dbff0388319172021be87aec67ed.pdf', 'application/pdf', 755, '3fe48ccbc6eaf2921f9a892022bb7ef5d854e53822794b695fcc487087f28e4c', @now - INTERVAL (1344947 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'invoice', '增值税发票.pdf', '18/18ff6799cdf08fe63a9af3ea2ed583ae.pdf', 'application/pdf', 752, '88d26f0509da93339add4ec076aa895830713149c10b6f2524421f5f26228ade', @now - INTERVAL (1150814 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'invoice_check', '发票查验结果.pdf', '5a/5adb95fe5680d6320b13695b1c278afd.pdf', 'application/pdf', 758, 'f17de5cbcf0e5780db334a42402693c3a34cf94e7f00cb21fdb628c0c81bf06e', @now - INTERVAL (1048297 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'receipt', '银行回执单.pdf', '2f/2fe6dedfb5f7c34578b910fd58bef130.pdf', 'application/pdf', 752, '855d9445087144438d9dd93b57013aff49407d722bd8050ef56a202dc8cff3fc', @now - INTERVAL (1220845 * @k DIV @span) SECOND, @acc_prov01);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent11, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (2100951 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (2031884 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1421679 * @k DIV @span) SECOND, @acc_ent11, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (1026652 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (909434 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent08 approved: 常年法律顾问服务（基础版）
+SET @t = @now - INTERVAL (2058383 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8769391003'),
+    @ent08, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '常年法律顾问服务（基础版）', 2700000, 30, 810000, 810000, 1, 810000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1995039 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1930326 * @k DIV @span) SECOND, @now - INTERVAL (1556313 * @k DIV @span) SECOND, @now - INTERVAL (1079773 * @k DIV @span) SECOND,
+    @now - INTERVAL (1012036 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (1012036 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0020'), DATE(@now - INTERVAL (1984227 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1855459 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2700000, 12, 2700000, 810000, 1890000,
+    @now - INTERVAL (1930326 * @k DIV @span) SECOND, @acc_prov08, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p41, 4, 3, 4, '方案针对性较强，文档整理规范。', @now - INTERVAL (1556313 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110113514044', DATE(@now - INTERVAL (1844583 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2700000, 810000, 1890000,
+    DATE(@now - INTERVAL (1809998 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1890000, @now - INTERVAL (1467869 * @k DIV @span) SECOND, @now - INTERVAL (1079773 * @k DIV @span) SECOND, @now - INTERVAL (1079773 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (1012036 * @k DIV @span) SECOND, 'approved', 810000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', '00/002e882727b00d79ea2f9a3e56c7d1fe.pdf', 'application/pdf', 753, 'c83eba7ebf5fcf8414e83391fd35882b59b0e2d8227a0c9851816ea8b62f2a74', @now - INTERVAL (1239749 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'commitment', '划型及用券承诺书.pdf', '5a/5a3d4633b5916a03fdc769631c0a085c.pdf', 'application/pdf', 755, '24207cb0c3325a40ca2517e6fa9df36763bb52d64048ffbdf0c17dc3fa8956d0', @now - INTERVAL (1454761 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'invoice', '增值税发票.pdf', 'ad/adf95a7e09a09af1d0303cae670c4d1f.pdf', 'application/pdf', 752, 'e03c78bb138529dcbfe790ebab868fc69f21d7f0ae834800b778dcc18dfd39db', @now - INTERVAL (1100811 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'invoice_check', '发票查验结果.pdf', '27/27a81ca8bf1009135cd106420b64457c.pdf', 'application/pdf', 758, '0022760327f662133ff92dc2c6f9ace457e2a766f36748b1f065192c91cad7d2', @now - INTERVAL (1410226 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'receipt', '银行回执单.pdf', '32/32dd4dcb9cb3c2f079f0d1f41ce88510.pdf', 'application/pdf', 752, '949d9a96bafa8e6e6de16df5fa72f3ea03d3d9a0e788a49aaf4aeff1771a01b9', @now - INTERVAL (1102006 * @k DIV @span) SECOND, @acc_prov08);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent08, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1995039 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1930326 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1556313 * @k DIV @span) SECOND, @acc_ent08, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (1079773 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (1012036 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent07 contracted: 企业数字化转型诊断服务
+SET @t = @now - INTERVAL (2013063 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0518105694'),
+    @ent07, @p01, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '企业数字化转型诊断服务', 5100000, 30, 1530000, 1530000, 1, 1530000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1943988 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1768457 * @k DIV @span) SECOND, @now - INTERVAL (182582 * @k DIV @span) SECOND, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (182582 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0022'), DATE(@now - INTERVAL (1846560 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1533732 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 5100000, 12, 5100000, 1530000, 3570000,
+    @now - INTERVAL (1768457 * @k DIV @span) SECOND, @acc_prov01, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p01, 4, 5, 5, '顾问响应及时，方案落地性强，值得推荐。', @now - INTERVAL (182582 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent07, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1943988 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1768457 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (182582 * @k DIV @span) SECOND, @acc_ent07, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL);
+
+-- ent20 approved: 年度财务审计服务
+SET @t = @now - INTERVAL (1811358 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5831062085'),
+    @ent20, @p33, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '年度财务审计服务', 2400000, 30, 720000, 720000, 1, 720000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1747261 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1607680 * @k DIV @span) SECOND, @now - INTERVAL (1167571 * @k DIV @span) SECOND, @now - INTERVAL (836188 * @k DIV @span) SECOND,
+    @now - INTERVAL (746287 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (746287 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0028'), DATE(@now - INTERVAL (1617195 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1282580 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2400000, 12, 2400000, 720000, 1680000,
+    @now - INTERVAL (1607680 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p33, 4, 4, 5, '整体满意，个别细节沟通可以更及时。', @now - INTERVAL (1167571 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110125027187', DATE(@now - INTERVAL (1115025 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2400000, 720000, 1680000,
+    DATE(@now - INTERVAL (989748 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1680000, @now - INTERVAL (1436622 * @k DIV @span) SECOND, @now - INTERVAL (836188 * @k DIV @span) SECOND, @now - INTERVAL (836188 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (746287 * @k DIV @span) SECOND, 'approved', 720000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', '08/08305cee7e0d334d3293fdf9608382bb.pdf', 'application/pdf', 753, '098a885c80ca00f3efe86ea6c1018e33c4617ef59848839eb817f63442e8e81a', @now - INTERVAL (1391690 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'commitment', '划型及用券承诺书.pdf', 'ef/ef7524d46a794bee2b215d1a6d6fa114.pdf', 'application/pdf', 755, 'b3494eb205f6472169db6a01615f7814f010083c1af5d4c21ddb172c1028a0b0', @now - INTERVAL (1057017 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'invoice', '增值税发票.pdf', 'a4/a4d00806660899862fac0fcbf283e1c3.pdf', 'application/pdf', 752, '86be283a7ff27289432922683114a44b79ec568c926514294b2b5e4ff59fa500', @now - INTERVAL (984825 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'invoice_check', '发票查验结果.pdf', 'a5/a510c2f7e8c6b189bf99c8eed2084292.pdf', 'application/pdf', 758, '900ae952b8e2098d26a33dae824f47deeadfd5144a235ba64ff3193665ab8f8c', @now - INTERVAL (1277111 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'receipt', '银行回执单.pdf', '35/350945e9ec9f1121856bef7130e1f67a.pdf', 'application/pdf', 752, 'c63a61822b760ef2062117ae7414cd2675094ed06fcf723b6fc557a25c1e0375', @now - INTERVAL (989498 * @k DIV @span) SECOND, @acc_prov07);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1747261 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1607680 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1167571 * @k DIV @span) SECOND, @acc_ent20, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (836188 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (746287 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent07 approved: 中小企业上云基础套餐 (partial reservation: the rest of the cap, O3)
+SET @t = @now - INTERVAL (1803953 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5679529013'),
+    @ent07, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '中小企业上云基础套餐', 1800000, 30, 540000, 470000, 1, 470000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1760239 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1632737 * @k DIV @span) SECOND, @now - INTERVAL (920879 * @k DIV @span) SECOND, @now - INTERVAL (349020 * @k DIV @span) SECOND,
+    @now - INTERVAL (245455 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (245455 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0026'), DATE(@now - INTERVAL (1708737 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1221216 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1800000, 12, 1800000, 470000, 1330000,
+    @now - INTERVAL (1632737 * @k DIV @span) SECOND, @acc_prov02, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p05, 4, 3, 5, '内容实用，希望后续加强跟踪回访。', @now - INTERVAL (920879 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110102034539', DATE(@now - INTERVAL (922002 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1800000, 470000, 1330000,
+    DATE(@now - INTERVAL (1287466 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1330000, @now - INTERVAL (742559 * @k DIV @span) SECOND, @now - INTERVAL (349020 * @k DIV @span) SECOND, @now - INTERVAL (349020 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (245455 * @k DIV @span) SECOND, 'approved', 470000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', 'bf/bf85f68d9abc63dd1f5d9345ab8e3152.pdf', 'application/pdf', 753, 'd683c278bf63aae5e51cc809669e5b0075514daf2703a86e5120b6603129f03d', @now - INTERVAL (526100 * @k DIV @span) SECOND, @acc_prov02),
+    (@o, 'commitment', '划型及用券承诺书.pdf', 'eb/eb80f15df2835560852a6f6d3777b262.pdf', 'application/pdf', 755, '82358f6959e1f1a8e7f5e57809b3d9a1b5def48e654d1227bba65b3af461e5ac', @now - INTERVAL (601282 * @k DIV @span) SECOND, @acc_prov02),
+    (@o, 'invoice', '增值税发票.pdf', '71/716c8288b137ca6dd71c6ddf45eda16d.pdf', 'application/pdf', 752, '934c2c2fd91e0d7b4445b5d2f49e8787b9562b2d577328587c9811f7dc4f47fb', @now - INTERVAL (718834 * @k DIV @span) SECOND, @acc_prov02),
+    (@o, 'invoice_check', '发票查验结果.pdf', 'e8/e84e203e86fac152e1dd266701dd1f04.pdf', 'application/pdf', 758, 'fc1656068f59586066dcbd4b8c91651ea975568384df0289a14de39d599ec2e4', @now - INTERVAL (492595 * @k DIV @span) SECOND, @acc_prov02),
+    (@o, 'receipt', '银行回执单.pdf', 'cd/cdb84101238b58ad238174e77c524350.pdf', 'application/pdf', 752, '78bd696449c5a18f2e4f79df2814a2a075fd03d3c01998f33dce05439389c9fa', @now - INTERVAL (452911 * @k DIV @span) SECOND, @acc_prov02);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent07, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1760239 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1632737 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (920879 * @k DIV @span) SECOND, @acc_ent07, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (349020 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (245455 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent09 submitted: 搜索引擎与电商平台营销推广
+SET @t = @now - INTERVAL (1800093 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1017021015'),
+    @ent09, @p40, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
+    '搜索引擎与电商平台营销推广', 3120000, 30, 936000, 936000, 1, 936000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1788463 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1704382 * @k DIV @span) SECOND, @now - INTERVAL (50027 * @k DIV @span) SECOND, @now - INTERVAL (247371 * @k DIV @span) SECOND,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (50027 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0023'), DATE(@now - INTERVAL (1742149 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1274276 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3120000, 12, 3120000, 936000, 2184000,
+    @now - INTERVAL (1704382 * @k DIV @span) SECOND, @acc_prov01, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p40, 5, 5, 3, '整体满意，个别细节沟通可以更及时。', @now - INTERVAL (50027 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'submitted', '110174322289', DATE(@now - INTERVAL (678607 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3120000, 936000, 2184000,
+    DATE(@now - INTERVAL (808876 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2184000, @now - INTERVAL (1247524 * @k DIV @span) SECOND, @now - INTERVAL (247371 * @k DIV @span) SECOND, @now - INTERVAL (247371 * @k DIV @span) SECOND,
+    NULL, NULL, NULL, NULL, NULL);
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', 'cf/cf8feff492014d80f7de45b08250ec14.pdf', 'application/pdf', 753, 'd09e97d97dc3608ca634aea39d7c2ae08a83429c6a9e00e1218e40f010cf5385', @now - INTERVAL (461774 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'commitment', '划型及用券承诺书.pdf', 'c9/c960301b948fe76d6edd9aad63d4da35.pdf', 'application/pdf', 755, 'f6b7e0893566ab35ec31f9d1294216cfa12a41199e436039089266456f92a8f4', @now - INTERVAL (732336 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'invoice', '增值税发票.pdf', 'f9/f937d657378436c6a9d0d0ebddc9d92d.pdf', 'application/pdf', 752, '405c0695f928142da6c0f25a543d4e6b06e28907ac7f3378d39d53b0a85e689d', @now - INTERVAL (772124 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'invoice_check', '发票查验结果.pdf', '0d/0d8dbd6fb6de85763cf1f30592e28135.pdf', 'application/pdf', 758, 'e304626578701dd99c4cfa3202347557c0c8d304003a0f9ad0f7a9de040ba347', @now - INTERVAL (1188668 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'receipt', '银行回执单.pdf', 'f6/f69e0d2f461d5393952ce8e4a85b82f7.pdf', 'application/pdf', 752, 'd001f52b9e66c38ea726ac1164b6b254f8701bceb4a7cf35226c391f49acfc01', @now - INTERVAL (292885 * @k DIV @span) SECOND, @acc_prov01);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent09, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1788463 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1704382 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (247371 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (50027 * @k DIV @span) SECOND, @acc_ent09, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL);
+
+-- ent18 approved: 云上安全等保二级合规套餐
+SET @t = @now - INTERVAL (1790250 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8272243039'),
+    @ent18, @p08, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '云上安全等保二级合规套餐', 5070000, 30, 1521000, 1521000, 1, 1521000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1714603 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1570679 * @k DIV @span) SECOND, @now - INTERVAL (866209 * @k DIV @span) SECOND, @now - INTERVAL (453773 * @k DIV @span) SECOND,
+    @now - INTERVAL (408329 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (408329 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0029'), DATE(@now - INTERVAL (1711689 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1384519 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 5070000, 12, 5070000, 1521000, 3549000,
+    @now - INTERVAL (1570679 * @k DIV @span) SECOND, @acc_prov01, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p08, 3, 4, 5, '服务质量不错，交付略有延期但提前告知。', @now - INTERVAL (866209 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110167673660', DATE(@now - INTERVAL (1342446 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 5070000, 1521000, 3549000,
+    DATE(@now - INTERVAL (1306649 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3549000, @now - INTERVAL (1413829 * @k DIV @span) SECOND, @now - INTERVAL (453773 * @k DIV @span) SECOND, @now - INTERVAL (453773 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (408329 * @k DIV @span) SECOND, 'approved', 1521000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', 'b1/b117a9002f6e3f5af36bebfb3230829d.pdf', 'application/pdf', 754, 'e14738cf3a5765e675691e8133ae3583a442672945574be94b4ab50446698c96', @now - INTERVAL (523220 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'commitment', '划型及用券承诺书.pdf', '86/867e179967c71df5abea9decf16bc204.pdf', 'application/pdf', 756, '669879f9c34da3c21744ffa90b027fb9071c27d915d08bdb2f987e7049a47cd6', @now - INTERVAL (1276351 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'invoice', '增值税发票.pdf', '2f/2f8d1f458a25580319e101d61b36071b.pdf', 'application/pdf', 753, '1a3248c155e8644ca6681dcb1f8ba66571437d3475cb756d7d3b12e46aff6e19', @now - INTERVAL (742279 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'invoice_check', '发票查验结果.pdf', 'dd/ddccdaabfbfda95c082bdda7d0102253.pdf', 'application/pdf', 759, '4555107e69bd9d4c29c893854a80c514899c9234f75a295f3ef2509d12597735', @now - INTERVAL (883342 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'receipt', '银行回执单.pdf', '27/27fdfc128647b6787b16e8aafc0c26e5.pdf', 'application/pdf', 753, 'f4ca81850941a50eaba576b0c6c8cbaf1a47c02ca13249e1c4c7a452c3f58746', @now - INTERVAL (579563 * @k DIV @span) SECOND, @acc_prov01);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1714603 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1570679 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (866209 * @k DIV @span) SECOND, @acc_ent18, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (453773 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (408329 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent19 approved: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (1762725 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5485847357'),
+    @ent19, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1741025 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1676843 * @k DIV @span) SECOND, @now - INTERVAL (1062576 * @k DIV @span) SECOND, @now - INTERVAL (698779 * @k DIV @span) SECOND,
+    @now - INTERVAL (600653 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (600653 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0024'), DATE(@now - INTERVAL (1689798 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1358251 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
+    @now - INTERVAL (1676843 * @k DIV @span) SECOND, @acc_prov05, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p15, 4, 4, 4, NULL, @now - INTERVAL (1062576 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110193216635', DATE(@now - INTERVAL (1253387 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 210600, 491400,
+    DATE(@now - INTERVAL (712246 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 491400, @now - INTERVAL (903202 * @k DIV @span) SECOND, @now - INTERVAL (698779 * @k DIV @span) SECOND, @now - INTERVAL (698779 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (600653 * @k DIV @span) SECOND, 'approved', 210600, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', 'f7/f75559b6d8889492f61290acf6ea6934.pdf', 'application/pdf', 752, 'e953ec635f4b8482a763b2a7965bdaa616ce908161bfaee9cf436599115825c0', @now - INTERVAL (875859 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'commitment', '划型及用券承诺书.pdf', '1b/1b9ca9adb1c2825cd634d664941bd649.pdf', 'application/pdf', 754, '06d8be0cc7bfbdf0000c06116a93a973c117eba7b7da4005cda7b332af5c7cf2', @now - INTERVAL (744496 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'invoice', '增值税发票.pdf', 'ac/ac6219dccf80283d0b2d8efd43f03703.pdf', 'application/pdf', 751, 'e6580521d227652d7d5837e532d7b56f332f802c13302089fa06cff6055b20e2', @now - INTERVAL (848055 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'invoice_check', '发票查验结果.pdf', '11/113c1a8c1f7db52f31fa7067330ba21d.pdf', 'application/pdf', 757, '0cef7ba27238d2e45e545a5850d0224e025700146ff0647db98c75542459ce75', @now - INTERVAL (817498 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'receipt', '银行回执单.pdf', '2d/2d39c34b379989f0f3dd6a3581f01809.pdf', 'application/pdf', 751, '0b7baff09cd6c1166915e5bd99308b3ddf0e94ce75156a2e114281978729b4eb', @now - INTERVAL (736784 * @k DIV @span) SECOND, @acc_prov05);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1741025 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1676843 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1062576 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (698779 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (600653 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent17 contracted: 创新创业项目孵化辅导
+SET @t = @now - INTERVAL (1755784 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6301620337'),
+    @ent17, @p45, @prov04, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '创新创业项目孵化辅导', 3750000, 30, 1125000, 1125000, 1, 1125000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1706118 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1466677 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (1466677 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0032'), DATE(@now - INTERVAL (1523863 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1338090 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3750000, 12, 3750000, 1125000, 2625000,
+    @now - INTERVAL (1466677 * @k DIV @span) SECOND, @acc_prov04, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1706118 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1466677 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent19 submitted: 智能制造能力成熟度评估（GB/T 39116）
+SET @t = @now - INTERVAL (1739699 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2171528792'),
+    @ent19, @p02, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
+    '智能制造能力成熟度评估（GB/T 39116）', 9360000, 45, 2808000, 2808000, 1, 2808000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1697395 * @k DIV @span) SECOND, @t + INTERVAL 45 DAY,
+    @now - INTERVAL (1632249 * @k DIV @span) SECOND, NULL, @now - INTERVAL (476673 * @k DIV @span) SECOND,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (476673 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0027'), DATE(@now - INTERVAL (1643376 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1461369 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9360000, 12, 9360000, 2808000, 6552000,
+    @now - INTERVAL (1632249 * @k DIV @span) SECOND, @acc_prov01, NULL);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'submitted', '110167093064', DATE(@now - INTERVAL (1588291 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9360000, 2808000, 6552000,
+    DATE(@now - INTERVAL (947938 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 6552000, @now - INTERVAL (1435047 * @k DIV @span) SECOND, @now - INTERVAL (476673 * @k DIV @span) SECOND, @now - INTERVAL (476673 * @k DIV @span) SECOND,
+    NULL, NULL, NULL, NULL, NULL);
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', '3f/3fbb8b7615dc450e684d7cfa7641be52.pdf', 'application/pdf', 754, '290bb241b4a536da220d54b5f0fbe46d59bbafb5c419c5febae8215f1e878a02', @now - INTERVAL (537293 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'commitment', '划型及用券承诺书.pdf', '51/519d10f66fbf8b10103cb10206d75448.pdf', 'application/pdf', 756, '85034e3a18c90e06206ec951953a519c89a8d97f7a41fcd851a913f5b1a5dee7', @now - INTERVAL (1107717 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'invoice', '增值税发票.pdf', '6f/6f7b8ef158cd5e663d85617c40ff5e2e.pdf', 'application/pdf', 753, '1052210866821af49de602013930bd49d1fa04a3fec79692c1f494c83da3c3db', @now - INTERVAL (1181113 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'invoice_check', '发票查验结果.pdf', 'aa/aad4e0f25008923e5d4ada1a3d16d7c0.pdf', 'application/pdf', 759, 'bef0f608046c070de778f1d98a23328a438e91c9a458534eb763fc8d28755b86', @now - INTERVAL (1153981 * @k DIV @span) SECOND, @acc_prov01),
+    (@o, 'receipt', '银行回执单.pdf', 'f5/f584899dfb9e48e6de6157372f60ad2c.pdf', 'application/pdf', 753, '00499da3daa67fa0d73adbb9b811e2f7f6a3e4922f24c98f17c63973fa7d7a08', @now - INTERVAL (1108976 * @k DIV @span) SECOND, @acc_prov01);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1697395 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1632249 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (476673 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL);
+
+-- ent15 approved: 劳动争议纠纷解决方案
+SET @t = @now - INTERVAL (1738963 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3638968136'),
+    @ent15, @p43, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '劳动争议纠纷解决方案', 1900000, 30, 570000, 570000, 1, 570000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1710611 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1643479 * @k DIV @span) SECOND, @now - INTERVAL (141769 * @k DIV @span) SECOND, @now - INTERVAL (235499 * @k DIV @span) SECOND,
+    @now - INTERVAL (124548 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (124548 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0025'), DATE(@now - INTERVAL (1689587 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1405330 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1900000, 12, 1900000, 570000, 1330000,
+    @now - INTERVAL (1643479 * @k DIV @span) SECOND, @acc_prov08, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p43, 5, 5, 4, '项目经理很负责，按期完成全部服务内容。', @now - INTERVAL (141769 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110182389742', DATE(@now - INTERVAL (484113 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1900000, 570000, 1330000,
+    DATE(@now - INTERVAL (1656258 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1330000, @now - INTERVAL (1313193 * @k DIV @span) SECOND, @now - INTERVAL (235499 * @k DIV @span) SECOND, @now - INTERVAL (235499 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (124548 * @k DIV @span) SECOND, 'approved', 570000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', '86/86b9219217c08e238cb90ced2236ba94.pdf', 'application/pdf', 753, '780ac6e8be30b850a18df4401988fb9c62a6f976fba5debc2db262d934e57d4f', @now - INTERVAL (406712 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'commitment', '划型及用券承诺书.pdf', '00/00cfa14b147d28cf00c42bb02a049f3d.pdf', 'application/pdf', 755, '2e07ebd7227d150e5684e2bbb28251f399d66804f452b6f65c69cf600def8d75', @now - INTERVAL (468367 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'invoice', '增值税发票.pdf', 'dd/dd474fca495f0964bd5444de705761fb.pdf', 'application/pdf', 752, 'ea61434dddc5d2ceb19502bbf747619f5459ba24d5ae54908a503f00cf3bd2a1', @now - INTERVAL (699495 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'invoice_check', '发票查验结果.pdf', '8d/8d97f91698240037b5c78fdd2bc97e7f.pdf', 'application/pdf', 758, '28c1b7712f15c1bf185e09aba756f1d9ee21ebb070a7e6974604c513989cab04', @now - INTERVAL (652911 * @k DIV @span) SECOND, @acc_prov08),
+    (@o, 'receipt', '银行回执单.pdf', '78/78a18b7c969d943cc12840866aeab038.pdf', 'application/pdf', 752, '99a8d74c727298ad753c24aa819b5ceeb754a156a03b9b175a629e05aeede7ad', @now - INTERVAL (1138637 * @k DIV @span) SECOND, @acc_prov08);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1710611 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1643479 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (235499 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (141769 * @k DIV @span) SECOND, @acc_ent15, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (124548 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent03 approved: 中小企业上云基础套餐
+SET @t = @now - INTERVAL (1679214 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5153045694'),
+    @ent03, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '中小企业上云基础套餐', 1800000, 30, 540000, 540000, 1, 540000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1571879 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1376003 * @k DIV @span) SECOND, @now - INTERVAL (358758 * @k DIV @span) SECOND, @now - INTERVAL (139165 * @k DIV @span) SECOND,
+    @now - INTERVAL (56309 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (56309 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0034'), DATE(@now - INTERVAL (1542150 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1532415 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1800000, 12, 1800000, 540000, 1260000,
+    @now - INTERVAL (1376003 * @k DIV @span) SECOND, @acc_prov02, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p05, 4, 3, 3, NULL, @now - INTERVAL (358758 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110198313493', DATE(@now - INTERVAL (1145030 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1800000, 540000, 1260000,
+    DATE(@now - INTERVAL (1046244 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1260000, @now - INTERVAL (832576 * @k DIV @span) SECOND, @now - INTERVAL (139165 * @k DIV @span) SECOND, @now - INTERVAL (139165 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (56309 * @k DIV @span) SECOND, 'approved', 540000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', '68/68567eaa41e391612007400a271a48b8.pdf', 'application/pdf', 753, '9a3e3bcd2f0706b41d50049dcb9980b131490294b74b9efa8c0cce58ca4fe0d8', @now - INTERVAL (263652 * @k DIV @span) SECOND, @acc_prov02),
+    (@o, 'commitment', '划型及用券承诺书.pdf', 'e7/e764ec5065553d9f0c77b07b3dfcaf0c.pdf', 'application/pdf', 755, '4eb2a352cf2aa9e662ccda6038e63277dac8b544928c9ec5bc8c8eed132f2852', @now - INTERVAL (354740 * @k DIV @span) SECOND, @acc_prov02),
+    (@o, 'invoice', '增值税发票.pdf', '66/660527f920a9fd0dd4380e4f9a24d5ff.pdf', 'application/pdf', 752, '5d1761241ea2524c289313fdc58a52db616b654082bc38da1a1158994e48c56f', @now - INTERVAL (420732 * @k DIV @span) SECOND, @acc_prov02),
+    (@o, 'invoice_check', '发票查验结果.pdf', 'da/da744eef5950251b279b6d310be4774c.pdf', 'application/pdf', 758, '721bd26a23f8d308d90fdf6b1ccc224587db70a212ec0401fa3feb0749c2a16d', @now - INTERVAL (152676 * @k DIV @span) SECOND, @acc_prov02),
+    (@o, 'receipt', '银行回执单.pdf', '7e/7e3b64741568477fc0569e1c60564d02.pdf', 'application/pdf', 752, '25ccf75ba3a0717766bf1d2d01fb876ce793aa3245b93a596d5d166242682152', @now - INTERVAL (344051 * @k DIV @span) SECOND, @acc_prov02);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent03, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1571879 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1376003 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (358758 * @k DIV @span) SECOND, @acc_ent03, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (139165 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (56309 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent17 contracted: 中高层管理人才猎头服务
+SET @t = @now - INTERVAL (1608576 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2687456117'),
+    @ent17, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '中高层管理人才猎头服务', 9600000, 60, 2880000, 2880000, 1, 2880000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1576498 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
+    @now - INTERVAL (1349423 * @k DIV @span) SECOND, @now - INTERVAL (1087060 * @k DIV @span) SECOND, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (1087060 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0035'), DATE(@now - INTERVAL (1516740 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1250196 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9600000, 12, 9600000, 2880000, 6720000,
+    @now - INTERVAL (1349423 * @k DIV @span) SECOND, @acc_prov03, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p09, 3, 5, 5, '服务质量不错，交付略有延期但提前告知。', @now - INTERVAL (1087060 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1576498 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1349423 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (1087060 * @k DIV @span) SECOND, @acc_ent17, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL);
+
+-- ent05 contracted: 政府项目申报辅导服务
+SET @t = @now - INTERVAL (1597155 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6384926284'),
+    @ent05, @p47, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '政府项目申报辅导服务', 1500000, 30, 450000, 450000, 1, 450000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1572116 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1524123 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (1524123 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0030'), DATE(@now - INTERVAL (1554396 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1545747 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1500000, 12, 1500000, 450000, 1050000,
+    @now - INTERVAL (1524123 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent05, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1572116 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1524123 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent16 submitted: 上市前财务规范辅导
+SET @t = @now - INTERVAL (1583484 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6731877110'),
+    @ent16, @p29, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
+    '上市前财务规范辅导', 45000000, 60, 5000000, 5000000, 1, 5000000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1483915 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
+    @now - INTERVAL (1306939 * @k DIV @span) SECOND, NULL, @now - INTERVAL (125782 * @k DIV @span) SECOND,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (125782 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0036'), DATE(@now - INTERVAL (1332017 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (947877 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 45000000, 12, 45000000, 5000000, 40000000,
+    @now - INTERVAL (1306939 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'submitted', '110122473380', DATE(@now - INTERVAL (1088074 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 45000000, 5000000, 40000000,
+    DATE(@now - INTERVAL (857623 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 40000000, @now - INTERVAL (709699 * @k DIV @span) SECOND, @now - INTERVAL (125782 * @k DIV @span) SECOND, @now - INTERVAL (125782 * @k DIV @span) SECOND,
+    NULL, NULL, NULL, NULL, NULL);
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', '89/894340037f1660261c91f97e26eaa430.pdf', 'application/pdf', 755, '9cce54b3c6f073258eb1cdd3a59c6f93111c9c0aac7d9c6eed895d30f186049c', @now - INTERVAL (242778 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'commitment', '划型及用券承诺书.pdf', '12/123e6c0f93e721da48abfcc177b01b84.pdf', 'application/pdf', 757, 'a2fafdf30d2fa637f72a039db35f30244f54fe7d62a95ca0b77db3123b136639', @now - INTERVAL (599390 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'invoice', '增值税发票.pdf', 'ed/eda8aaa79f8234924b146b4972e665c5.pdf', 'application/pdf', 754, '30755d4725bcfc6f053831266d0b5cd754828be80db73ea58ed71fe2dde69cb6', @now - INTERVAL (373048 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'invoice_check', '发票查验结果.pdf', '9e/9e064880e917222569602b90c71c731e.pdf', 'application/pdf', 760, '3d4fead6326217132387050e37b4a62fd638333a3c1f3f37ca24f82cbd70235e', @now - INTERVAL (284286 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'receipt', '银行回执单.pdf', '0f/0f160aea873f818c10e833a94f330bee.pdf', 'application/pdf', 754, 'dae647fe7671040076d57e2adec0c7db309020c7be5812a418e33747c29c8fc3', @now - INTERVAL (498970 * @k DIV @span) SECOND, @acc_prov07);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1483915 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1306939 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (125782 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL);
+
+-- ent19 contracted: 研发费用加计扣除专项审计
+SET @t = @now - INTERVAL (1577091 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4048996937'),
+    @ent19, @p35, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '研发费用加计扣除专项审计', 1900000, 30, 570000, 570000, 1, 570000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1523154 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1481328 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (1481328 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0031'), DATE(@now - INTERVAL (1501232 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1157491 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1900000, 12, 1900000, 570000, 1330000,
+    @now - INTERVAL (1481328 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1523154 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1481328 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent16 contracted: 中小企业上云基础套餐
+SET @t = @now - INTERVAL (1550614 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9601668284'),
+    @ent16, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '中小企业上云基础套餐', 1800000, 30, 540000, 540000, 1, 540000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1519905 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1266777 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (1266777 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0037'), DATE(@now - INTERVAL (1372135 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1188505 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1800000, 12, 1800000, 540000, 1260000,
+    @now - INTERVAL (1266777 * @k DIV @span) SECOND, @acc_prov02, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1519905 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1266777 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent20 approved: 财务人员实务能力提升培训
+SET @t = @now - INTERVAL (1515290 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0593965574'),
+    @ent20, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    '财务人员实务能力提升培训', 764000, 30, 229200, 229200, 1, 229200,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1437398 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1412406 * @k DIV @span) SECOND, @now - INTERVAL (601032 * @k DIV @span) SECOND, @now - INTERVAL (175926 * @k DIV @span) SECOND,
+    @now - INTERVAL (86910 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, @now - INTERVAL (86910 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0033'), DATE(@now - INTERVAL (1430070 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1037689 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 764000, 12, 764000, 229200, 534800,
+    @now - INTERVAL (1412406 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p12, 5, 5, 3, NULL, @now - INTERVAL (601032 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'approved', '110145157523', DATE(@now - INTERVAL (853475 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 764000, 229200, 534800,
+    DATE(@now - INTERVAL (1284738 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 534800, @now - INTERVAL (342445 * @k DIV @span) SECOND, @now - INTERVAL (175926 * @k DIV @span) SECOND, @now - INTERVAL (175926 * @k DIV @span) SECOND,
+    @acc_reviewer, @now - INTERVAL (86910 * @k DIV @span) SECOND, 'approved', 229200, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', 'e7/e76e33a91c7ffc8d12e0c3ab62a3d7c0.pdf', 'application/pdf', 752, 'eb75962ffca3c6293805af06165bbba7e7a9a08fc4f94659aa8b30c1183ca398', @now - INTERVAL (269601 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'commitment', '划型及用券承诺书.pdf', 'b5/b522722228f912c3bab8603b2a5ecbb9.pdf', 'application/pdf', 754, '5544f68bd06d75cd36e1b89be6d2374509fedf725084e445594360e62f194404', @now - INTERVAL (276747 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'invoice', '增值税发票.pdf', '89/89b705f6419f4bc297c99f88b7a33819.pdf', 'application/pdf', 751, 'e91efe919e7b00f1769974186bf4881131d39b5aa1c4348c68ea061f10e1477f', @now - INTERVAL (301633 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'invoice_check', '发票查验结果.pdf', '35/35fe78b95da564621a6e071b7401501e.pdf', 'application/pdf', 757, '5e50a3d96b99b78ccaa03c43906e680846381aaa5df8cefa22add175c7e73259', @now - INTERVAL (210559 * @k DIV @span) SECOND, @acc_prov07),
+    (@o, 'receipt', '银行回执单.pdf', 'c2/c223247a5b487a63f89823e91f86d366.pdf', 'application/pdf', 751, '23fb12925bda7eddffb8a93d31a8eef40c4e5dcf0207f6333338dd9f0b13217b', @now - INTERVAL (177477 * @k DIV @span) SECOND, @acc_prov07);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1437398 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1412406 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (601032 * @k DIV @span) SECOND, @acc_ent20, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (175926 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
+    (@o, @now - INTERVAL (86910 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+
+-- ent04 submitted: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (1285476 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4796116730'),
+    @ent04, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1207956 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (1173419 * @k DIV @span) SECOND, @now - INTERVAL (396177 * @k DIV @span) SECOND, @now - INTERVAL (355311 * @k DIV @span) SECOND,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (355311 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0038'), DATE(@now - INTERVAL (1205475 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (1071983 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
+    @now - INTERVAL (1173419 * @k DIV @span) SECOND, @acc_prov05, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p15, 4, 5, 5, '项目经理很负责，按期完成全部服务内容。', @now - INTERVAL (396177 * @k DIV @span) SECOND);
+INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,
+    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,
+    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
+VALUES (@o, 'submitted', '110133973439', DATE(@now - INTERVAL (682729 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 210600, 491400,
+    DATE(@now - INTERVAL (498982 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 491400, @now - INTERVAL (628218 * @k DIV @span) SECOND, @now - INTERVAL (355311 * @k DIV @span) SECOND, @now - INTERVAL (355311 * @k DIV @span) SECOND,
+    NULL, NULL, NULL, NULL, NULL);
+INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
+    size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@o, 'contract', '服务合同.pdf', 'b7/b730e83f679d4e30fedcddaa21c019f2.pdf', 'application/pdf', 752, '6175f26608fec44f3cde599d78a82eb5c84c6aacc735333f24116f47141619a7', @now - INTERVAL (361507 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'commitment', '划型及用券承诺书.pdf', 'd6/d64eb7c8b7f4234759b42d8f14d6cb7c.pdf', 'application/pdf', 754, '89e487766f2e0a70d726ceccf6b774075a4d06ef9c44f72e4d8a1934fd5dfeaf', @now - INTERVAL (426869 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'invoice', '增值税发票.pdf', '83/838ffdf9e81754952abf504bcde318d5.pdf', 'application/pdf', 751, 'f090ef18b6d26307c921a258506bd982a87d86b5bfb95c3083f63ad7ae97a9ef', @now - INTERVAL (541282 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'invoice_check', '发票查验结果.pdf', '56/560e795378ac203f3b951ccfb038848e.pdf', 'application/pdf', 757, '3e06ecef4a5dbe7cd886a46f846c2ae6f027557077d53e9a1451093bec790656', @now - INTERVAL (531594 * @k DIV @span) SECOND, @acc_prov05),
+    (@o, 'receipt', '银行回执单.pdf', 'c0/c0a63b0a7f3f8771a7ef1757e1777a18.pdf', 'application/pdf', 751, '556af17dfe7ff4fe5276f017cc1a38a948c0c13903ea1cd2344e502ed86b92c5', @now - INTERVAL (558337 * @k DIV @span) SECOND, @acc_prov05);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1207956 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (1173419 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (396177 * @k DIV @span) SECOND, @acc_ent04, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
+    (@o, @now - INTERVAL (355311 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL);
+
+-- ent04 contracted: 代理记账服务（小规模纳税人·年度）
+SET @t = @now - INTERVAL (1260437 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8036651291'),
+    @ent04, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 123000, 1, 123000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1189417 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (887271 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (887271 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0041'), DATE(@now - INTERVAL (1116394 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (552616 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 410000, 12, 410000, 123000, 287000,
+    @now - INTERVAL (887271 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1189417 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (887271 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent01 contracted: 财务人员实务能力提升培训
+SET @t = @now - INTERVAL (1124440 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2798757273'),
+    @ent01, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '财务人员实务能力提升培训', 764000, 30, 229200, 192000, 1, 192000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1095409 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (941715 * @k DIV @span) SECOND, @now - INTERVAL (527763 * @k DIV @span) SECOND, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (527763 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0040'), DATE(@now - INTERVAL (1016062 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (618688 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 640000, 12, 640000, 192000, 448000,
+    @now - INTERVAL (941715 * @k DIV @span) SECOND, @acc_prov07, NULL);
+INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)
+VALUES (@o, @p12, 5, 5, 5, '服务专业细致，交付质量超出预期。', @now - INTERVAL (527763 * @k DIV @span) SECOND);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1095409 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (941715 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
+    (@o, @now - INTERVAL (527763 * @k DIV @span) SECOND, @acc_ent01, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL);
+
+-- ent17 cancelled: 年度财务审计服务
+SET @t = @now - INTERVAL (1109498 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3732960452'),
     @ent17, @p33, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'accept_timeout', '服务机构 48 小时内未接单，订单取消（规则 O4）',
     '年度财务审计服务', 2400000, 30, 720000, 0, 0, NULL,
     @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
     NULL, NULL, NULL,
-    @now - INTERVAL (808239 * @k DIV @span) SECOND, @now - INTERVAL (808239 * @k DIV @span) SECOND);
+    @now - INTERVAL (936654 * @k DIV @span) SECOND, @now - INTERVAL (936654 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
     (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (808239 * @k DIV @span) SECOND, NULL, 'system', 'pending', 'cancelled', '服务机构 48 小时内未接单，订单取消（规则 O4）', NULL);
+    (@o, @now - INTERVAL (936654 * @k DIV @span) SECOND, NULL, 'system', 'pending', 'cancelled', '服务机构 48 小时内未接单，订单取消（规则 O4）', NULL);
 
--- ent19 cancelled: 高新技术企业认定咨询服务
-SET @t = @now - INTERVAL (936065 * @k DIV @span) SECOND;
+-- ent10 contracted: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (1072001 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9732525112'),
-    @ent19, @p16, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'declined', '经沟通企业现场条件暂不具备，双方协商不再履行',
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6331885474'),
+    @ent10, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1002971 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (988136 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (988136 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0039'), DATE(@now - INTERVAL (994832 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (576642 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
+    @now - INTERVAL (988136 * @k DIV @span) SECOND, @acc_prov05, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent10, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (1002971 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (988136 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent17 cancelled: 小程序与移动应用定制开发
+SET @t = @now - INTERVAL (1018800 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0330108513'),
+    @ent17, @p26, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'declined', '本月服务排期已满，无法在服务券有效期内完成交付',
+    '小程序与移动应用定制开发', 9360000, 45, 2808000, 0, 0, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 45 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (948139 * @k DIV @span) SECOND, @now - INTERVAL (948139 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (948139 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'cancelled', '本月服务排期已满，无法在服务券有效期内完成交付', NULL);
+
+-- ent20 contracted: 企业ERP系统实施服务（标准版）
+SET @t = @now - INTERVAL (899142 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1020074274'),
+    @ent20, @p25, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '企业ERP系统实施服务（标准版）', 28500000, 60, 5000000, 5000000, 1, 5000000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (806314 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
+    @now - INTERVAL (470338 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (470338 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0043'), DATE(@now - INTERVAL (528277 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (171005 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 28500000, 12, 28500000, 5000000, 23500000,
+    @now - INTERVAL (470338 * @k DIV @span) SECOND, @acc_prov01, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (806314 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (470338 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent09 contracted: 中小企业上云基础套餐
+SET @t = @now - INTERVAL (820504 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4508130698'),
+    @ent09, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '中小企业上云基础套餐', 1800000, 30, 540000, 540000, 1, 540000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (813024 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (508661 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (508661 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0042'), DATE(@now - INTERVAL (708054 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (112058 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1800000, 12, 1800000, 540000, 1260000,
+    @now - INTERVAL (508661 * @k DIV @span) SECOND, @acc_prov02, NULL);
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent09, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (813024 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (508661 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+
+-- ent19 cancelled: 高新技术企业认定咨询服务
+SET @t = @now - INTERVAL (801246 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0175276184'),
+    @ent19, @p16, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'declined', '企业需求超出本产品标准服务范围，建议选择定制化服务',
     '高新技术企业认定咨询服务', 3375000, 30, 1012500, 0, 0, NULL,
     @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
     NULL, NULL, NULL,
-    @now - INTERVAL (883160 * @k DIV @span) SECOND, @now - INTERVAL (883160 * @k DIV @span) SECOND);
+    @now - INTERVAL (743435 * @k DIV @span) SECOND, @now - INTERVAL (743435 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
     (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (883160 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'cancelled', '经沟通企业现场条件暂不具备，双方协商不再履行', NULL);
+    (@o, @now - INTERVAL (743435 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'cancelled', '企业需求超出本产品标准服务范围，建议选择定制化服务', NULL);
 
--- ent03 accepted: 中小企业上云基础套餐
-SET @t = @now - INTERVAL (843578 * @k DIV @span) SECOND;
+-- ent03 accepted: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (761703 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3926518277'),
-    @ent03, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
-    '中小企业上云基础套餐', 1800000, 30, 540000, 540000, 1, NULL,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (806390 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3784168457'),
+    @ent03, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (646327 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
     NULL, NULL, NULL,
-    NULL, @now - INTERVAL (806390 * @k DIV @span) SECOND);
+    NULL, @now - INTERVAL (646327 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
     (@o, @t, @acc_ent03, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (806390 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
-
--- ent20 accepted: 中高层管理人才猎头服务
-SET @t = @now - INTERVAL (835735 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6780530384'),
-    @ent20, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
-    '中高层管理人才猎头服务', 9600000, 60, 2880000, 2880000, 1, NULL,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (769449 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
-    NULL, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (769449 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (769449 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+    (@o, @now - INTERVAL (646327 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
 
 -- ent01 accepted: 代理记账服务（小规模纳税人·年度）
-SET @t = @now - INTERVAL (797086 * @k DIV @span) SECOND;
+SET @t = @now - INTERVAL (673450 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5846701377'),
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1606789234'),
     @ent01, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
     '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 135000, 1, NULL,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (753668 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (670843 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
     NULL, NULL, NULL,
-    NULL, @now - INTERVAL (753668 * @k DIV @span) SECOND);
+    NULL, @now - INTERVAL (670843 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
     (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (753668 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+    (@o, @now - INTERVAL (670843 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
 
--- ent20 accepted: 企业数字化转型诊断服务
-SET @t = @now - INTERVAL (781631 * @k DIV @span) SECOND;
+-- ent19 accepted: 企业人力资源体系搭建咨询
+SET @t = @now - INTERVAL (614619 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9022384001'),
-    @ent20, @p01, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
-    '企业数字化转型诊断服务', 5100000, 30, 1530000, 1530000, 1, NULL,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (741421 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8833820840'),
+    @ent19, @p10, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    '企业人力资源体系搭建咨询', 6600000, 30, 1980000, 1980000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (537590 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
     NULL, NULL, NULL,
-    NULL, @now - INTERVAL (741421 * @k DIV @span) SECOND);
+    NULL, @now - INTERVAL (537590 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (741421 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (537590 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
 
--- ent13 contracted: 代理记账服务（小规模纳税人·年度）
-SET @t = @now - INTERVAL (687299 * @k DIV @span) SECOND;
+-- ent06 accepted: 劳动用工合规培训（企业内训）
+SET @t = @now - INTERVAL (613421 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4768605170'),
-    @ent13, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 135000, 1, 135000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (603897 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (297036 * @k DIV @span) SECOND, NULL, NULL,
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6789716515'),
+    @ent06, @p11, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    '劳动用工合规培训（企业内训）', 1350000, 30, 405000, 405000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (511938 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
-    NULL, @now - INTERVAL (297036 * @k DIV @span) SECOND);
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (511938 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent06, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (511938 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+
+-- ent09 cancelled: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (593812 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2080511989'),
+    @ent09, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'enterprise', '企业在接单前取消订单（规则 O5）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 0, 0, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (489192 * @k DIV @span) SECOND, @now - INTERVAL (489192 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent09, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (489192 * @k DIV @span) SECOND, @acc_ent09, 'enterprise', 'pending', 'cancelled', '企业在接单前取消订单（规则 O5）', NULL);
+
+-- ent19 cancelled: 中小企业上云基础套餐
+SET @t = @now - INTERVAL (583563 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4739735523'),
+    @ent19, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'enterprise', '企业在接单前取消订单（规则 O5）',
+    '中小企业上云基础套餐', 1800000, 30, 540000, 0, 0, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (537052 * @k DIV @span) SECOND, @now - INTERVAL (537052 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (537052 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'pending', 'cancelled', '企业在接单前取消订单（规则 O5）', NULL);
+
+-- ent19 contracted: 上市前财务规范辅导
+SET @t = @now - INTERVAL (503965 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4905576178'),
+    @ent19, @p29, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '上市前财务规范辅导', 45000000, 60, 5000000, 5000000, 1, 5000000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (491776 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
+    @now - INTERVAL (403487 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (403487 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
     period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0042'), DATE(@now - INTERVAL (515499 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (356724 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 450000, 12, 450000, 135000, 315000,
-    @now - INTERVAL (297036 * @k DIV @span) SECOND, @acc_prov07, NULL);
+VALUES (@o, CONCAT('HT-', @round, '-0044'), DATE(@now - INTERVAL (458662 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (187084 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 45000000, 12, 45000000, 5000000, 40000000,
+    @now - INTERVAL (403487 * @k DIV @span) SECOND, @acc_prov07, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent13, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (603897 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (297036 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
-
--- ent04 accepted: 常年法律顾问服务（基础版）
-SET @t = @now - INTERVAL (655439 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1284980983'),
-    @ent04, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
-    '常年法律顾问服务（基础版）', 2700000, 30, 810000, 810000, 1, NULL,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (590487 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    NULL, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (590487 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (590487 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (491776 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (403487 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
 
 -- ent16 accepted: 搜索引擎与电商平台营销推广
-SET @t = @now - INTERVAL (574140 * @k DIV @span) SECOND;
+SET @t = @now - INTERVAL (485831 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1913698023'),
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5890091843'),
     @ent16, @p40, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
     '搜索引擎与电商平台营销推广', 3120000, 30, 936000, 936000, 1, NULL,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (508263 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (376125 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
     NULL, NULL, NULL,
-    NULL, @now - INTERVAL (508263 * @k DIV @span) SECOND);
+    NULL, @now - INTERVAL (376125 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
     (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (508263 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+    (@o, @now - INTERVAL (376125 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
 
--- ent17 contracted: 中高层管理人才猎头服务
-SET @t = @now - INTERVAL (530764 * @k DIV @span) SECOND;
+-- ent13 contracted: 研发费用加计扣除专项审计
+SET @t = @now - INTERVAL (438901 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5804490660'),
-    @ent17, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '中高层管理人才猎头服务', 9600000, 60, 2880000, 2880000, 1, 2880000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (500545 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
-    @now - INTERVAL (303056 * @k DIV @span) SECOND, NULL, NULL,
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4928002184'),
+    @ent13, @p35, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '研发费用加计扣除专项审计', 1900000, 30, 570000, 570000, 1, 570000,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (371522 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (350796 * @k DIV @span) SECOND, NULL, NULL,
     NULL, NULL, NULL,
-    NULL, @now - INTERVAL (303056 * @k DIV @span) SECOND);
+    NULL, @now - INTERVAL (350796 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
     period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0041'), DATE(@now - INTERVAL (403012 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (171590 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9600000, 12, 9600000, 2880000, 6720000,
-    @now - INTERVAL (303056 * @k DIV @span) SECOND, @acc_prov03, NULL);
+VALUES (@o, CONCAT('HT-', @round, '-0045'), DATE(@now - INTERVAL (371304 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (284330 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1900000, 12, 1900000, 570000, 1330000,
+    @now - INTERVAL (350796 * @k DIV @span) SECOND, @acc_prov07, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (500545 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (303056 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent13, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (371522 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (350796 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
 
--- ent13 accepted: SaaS客户关系管理系统（50用户/年）
-SET @t = @now - INTERVAL (419756 * @k DIV @span) SECOND;
+-- ent11 contracted: 专利申请代理（发明专利）
+SET @t = @now - INTERVAL (400819 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3456700048'),
-    @ent13, @p28, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
-    'SaaS客户关系管理系统（50用户/年）', 2100000, 30, 630000, 630000, 1, NULL,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (324800 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1996204359'),
+    @ent11, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (345823 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (221549 * @k DIV @span) SECOND, NULL, NULL,
     NULL, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (324800 * @k DIV @span) SECOND);
+    NULL, @now - INTERVAL (221549 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0047'), DATE(@now - INTERVAL (249249 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (216447 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 12, 702000, 210600, 491400,
+    @now - INTERVAL (221549 * @k DIV @span) SECOND, @acc_prov05, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent13, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (324800 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+    (@o, @t, @acc_ent11, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (345823 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (221549 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
 
--- ent16 contracted: 劳动争议纠纷解决方案
+-- ent10 contracted: 代理记账服务（小规模纳税人·年度）
 SET @t = @now - INTERVAL (396412 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2605126054'),
-    @ent16, @p43, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '劳动争议纠纷解决方案', 1900000, 30, 570000, 570000, 1, 570000,
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1036398717'),
+    @ent10, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 135000, 1, 135000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (373753 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (254743 * @k DIV @span) SECOND, NULL, NULL,
     NULL, NULL, NULL,
@@ -2171,277 +2544,233 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2605126054'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
     period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0043'), DATE(@now - INTERVAL (277649 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (189315 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1900000, 12, 1900000, 570000, 1330000,
-    @now - INTERVAL (254743 * @k DIV @span) SECOND, @acc_prov08, NULL);
+VALUES (@o, CONCAT('HT-', @round, '-0046'), DATE(@now - INTERVAL (277649 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (189315 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 450000, 12, 450000, 135000, 315000,
+    @now - INTERVAL (254743 * @k DIV @span) SECOND, @acc_prov07, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (373753 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (254743 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent10, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (373753 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (254743 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
 
--- ent18 accepted: 新媒体运营推广（季度）
-SET @t = @now - INTERVAL (369711 * @k DIV @span) SECOND;
+-- ent20 accepted: 中高层管理人才猎头服务
+SET @t = @now - INTERVAL (361818 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2767838390'),
-    @ent18, @p38, @prov06, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
-    '新媒体运营推广（季度）', 4500000, 30, 1350000, 1350000, 1, NULL,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (364376 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0901926343'),
+    @ent20, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    '中高层管理人才猎头服务', 9600000, 60, 2880000, 2880000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (260387 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
     NULL, NULL, NULL,
     NULL, NULL, NULL,
-    NULL, @now - INTERVAL (364376 * @k DIV @span) SECOND);
+    NULL, @now - INTERVAL (260387 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (260387 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+
+-- ent18 contracted: 产品检验检测与第三方评价服务
+SET @t = @now - INTERVAL (282762 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2578449154'),
+    @ent18, @p14, @prov04, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    '产品检验检测与第三方评价服务', 3744000, 30, 1123200, 1123200, 1, 1123200,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (183903 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
+    @now - INTERVAL (127056 * @k DIV @span) SECOND, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (127056 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
+    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
+VALUES (@o, CONCAT('HT-', @round, '-0048'), DATE(@now - INTERVAL (158842 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
+    DATE(@now - INTERVAL (141393 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3744000, 12, 3744000, 1123200, 2620800,
+    @now - INTERVAL (127056 * @k DIV @span) SECOND, @acc_prov04, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
     (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (364376 * @k DIV @span) SECOND, @acc_prov06, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+    (@o, @now - INTERVAL (183903 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
+    (@o, @now - INTERVAL (127056 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
 
--- ent07 contracted: 企业数字化转型诊断服务 (partial reservation: the rest of the cap, O3)
-SET @t = @now - INTERVAL (354316 * @k DIV @span) SECOND;
+-- ent16 accepted: 劳动争议纠纷解决方案
+SET @t = @now - INTERVAL (247555 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8067203551'),
-    @ent07, @p01, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '企业数字化转型诊断服务', 5100000, 30, 1530000, 1460000, 1, 1460000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (270596 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (39176 * @k DIV @span) SECOND, NULL, NULL,
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0937201409'),
+    @ent16, @p43, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    '劳动争议纠纷解决方案', 1900000, 30, 570000, 570000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (163432 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
-    NULL, @now - INTERVAL (39176 * @k DIV @span) SECOND);
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (163432 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0048'), DATE(@now - INTERVAL (155193 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (129483 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 5100000, 12, 5100000, 1460000, 3640000,
-    @now - INTERVAL (39176 * @k DIV @span) SECOND, @acc_prov01, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent07, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (270596 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (39176 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
-
--- ent20 contracted: 企业ERP系统实施服务（标准版）
-SET @t = @now - INTERVAL (328352 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0195577819'),
-    @ent20, @p25, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '企业ERP系统实施服务（标准版）', 28500000, 60, 5000000, 5000000, 1, 5000000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (278212 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
-    @now - INTERVAL (48069 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (48069 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0047'), DATE(@now - INTERVAL (79525 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (79525 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 28500000, 12, 28500000, 5000000, 23500000,
-    @now - INTERVAL (48069 * @k DIV @span) SECOND, @acc_prov01, NULL);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (278212 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (48069 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
-
--- ent06 contracted: 劳动用工合规培训（企业内训）
-SET @t = @now - INTERVAL (296971 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6309610700'),
-    @ent06, @p11, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '劳动用工合规培训（企业内训）', 1350000, 30, 405000, 405000, 1, 405000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (219081 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (112185 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (112185 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0044'), DATE(@now - INTERVAL (198324 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (89607 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1350000, 12, 1350000, 405000, 945000,
-    @now - INTERVAL (112185 * @k DIV @span) SECOND, @acc_prov08, NULL);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent06, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (219081 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (112185 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
-
--- ent20 contracted: 政府项目申报辅导服务
-SET @t = @now - INTERVAL (287468 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5976434904'),
-    @ent20, @p47, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '政府项目申报辅导服务', 1500000, 30, 450000, 450000, 1, 450000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (208331 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (60069 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (60069 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0045'), DATE(@now - INTERVAL (113834 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (109056 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1500000, 12, 1500000, 450000, 1050000,
-    @now - INTERVAL (60069 * @k DIV @span) SECOND, @acc_prov07, NULL);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (208331 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (60069 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
-
--- ent09 contracted: 搜索引擎与电商平台营销推广
-SET @t = @now - INTERVAL (236805 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7013057360'),
-    @ent09, @p40, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
-    '搜索引擎与电商平台营销推广', 3120000, 30, 936000, 936000, 1, 936000,
-    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (151300 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
-    @now - INTERVAL (56801 * @k DIV @span) SECOND, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (56801 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO contracts (order_id, contract_no, signed_on, service_start_on, amount,
-    period_months, base, subsidy, self_paid, recorded_at, recorded_by, updated_at)
-VALUES (@o, CONCAT('HT-', @round, '-0046'), DATE(@now - INTERVAL (74972 * @k DIV @span) SECOND + INTERVAL 8 HOUR),
-    DATE(@now - INTERVAL (74972 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3120000, 12, 3120000, 936000, 2184000,
-    @now - INTERVAL (56801 * @k DIV @span) SECOND, @acc_prov01, NULL);
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent09, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (151300 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (56801 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (163432 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
 
 -- ent15 pending: 数据资产盘点与数据治理咨询
-SET @t = @now - INTERVAL (139073 * @k DIV @span) SECOND;
+SET @t = @now - INTERVAL (143066 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7938461410'),
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5439700256'),
     @ent15, @p03, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'pending', NULL, NULL,
     '数据资产盘点与数据治理咨询', 11250000, 30, 3375000, 3375000, 1, NULL,
     @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
     NULL, NULL, NULL,
-    NULL, @now - INTERVAL (139073 * @k DIV @span) SECOND);
+    NULL, @now - INTERVAL (143066 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
     (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
 
--- ent11 pending: 搜索引擎与电商平台营销推广
-SET @t = @now - INTERVAL (104872 * @k DIV @span) SECOND;
+-- ent08 accepted: 合同审查与法律文本服务包
+SET @t = @now - INTERVAL (95521 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0059537822'),
-    @ent11, @p40, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'pending', NULL, NULL,
-    '搜索引擎与电商平台营销推广', 3120000, 30, 936000, 936000, 1, NULL,
-    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
-    NULL, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (104872 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent11, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
-
--- ent10 pending: 常年法律顾问服务（基础版）
-SET @t = @now - INTERVAL (94630 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0915146274'),
-    @ent10, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'pending', NULL, NULL,
-    '常年法律顾问服务（基础版）', 2700000, 30, 810000, 810000, 1, NULL,
-    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
-    NULL, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (94630 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent10, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
-
--- ent12 pending: SaaS客户关系管理系统（50用户/年）
-SET @t = @now - INTERVAL (47493 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4020368533'),
-    @ent12, @p28, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'pending', NULL, NULL,
-    'SaaS客户关系管理系统（50用户/年）', 2100000, 30, 630000, 630000, 1, NULL,
-    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
-    NULL, NULL, NULL,
-    NULL, NULL, NULL,
-    NULL, @now - INTERVAL (47493 * @k DIV @span) SECOND);
-SET @o = LAST_INSERT_ID();
-INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
-    to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent12, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
-
--- ent01 pending: 合同审查与法律文本服务包
-SET @t = @now - INTERVAL (33102 * @k DIV @span) SECOND;
-INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
-    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
-    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
-    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
-    closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7074037816'),
-    @ent01, @p42, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'pending', NULL, NULL,
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8234862704'),
+    @ent08, @p42, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
     '合同审查与法律文本服务包', 1170000, 30, 351000, 351000, 1, NULL,
-    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (61557 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
     NULL, NULL, NULL,
-    NULL, @now - INTERVAL (33102 * @k DIV @span) SECOND);
+    NULL, @now - INTERVAL (61557 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
+    (@o, @t, @acc_ent08, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (61557 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+
+-- ent18 cancelled: 中小企业上云基础套餐
+SET @t = @now - INTERVAL (92189 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8233844031'),
+    @ent18, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'declined', '本月服务排期已满，无法在服务券有效期内完成交付',
+    '中小企业上云基础套餐', 1800000, 30, 540000, 0, 0, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    @now - INTERVAL (17647 * @k DIV @span) SECOND, @now - INTERVAL (17647 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @now - INTERVAL (17647 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'cancelled', '本月服务排期已满，无法在服务券有效期内完成交付', NULL);
 
 -- ent02 pending: 搜索引擎与电商平台营销推广
-SET @t = @now - INTERVAL (29981 * @k DIV @span) SECOND;
+SET @t = @now - INTERVAL (79162 * @k DIV @span) SECOND;
 INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
     status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
     unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
-VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5859662861'),
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7414848562'),
     @ent02, @p40, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'pending', NULL, NULL,
     '搜索引擎与电商平台营销推广', 3120000, 30, 936000, 936000, 1, NULL,
     @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
     NULL, NULL, NULL,
-    NULL, @now - INTERVAL (29981 * @k DIV @span) SECOND);
+    NULL, @now - INTERVAL (79162 * @k DIV @span) SECOND);
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
     (@o, @t, @acc_ent02, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
+
+-- ent01 pending: 合同审查与法律文本服务包
+SET @t = @now - INTERVAL (65125 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0442177573'),
+    @ent01, @p42, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'pending', NULL, NULL,
+    '合同审查与法律文本服务包', 1170000, 30, 351000, 351000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (65125 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
+
+-- ent05 pending: 知识产权价值评估服务
+SET @t = @now - INTERVAL (49373 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8340144106'),
+    @ent05, @p20, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'pending', NULL, NULL,
+    '知识产权价值评估服务', 2964000, 30, 889200, 889200, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (49373 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent05, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
+
+-- ent18 pending: 产品外观设计服务
+SET @t = @now - INTERVAL (47495 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0398720159'),
+    @ent18, @p21, @prov06, YEAR(@t + INTERVAL 8 HOUR), 'pending', NULL, NULL,
+    '产品外观设计服务', 6000000, 30, 1800000, 1800000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (47495 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
+
+-- ent13 pending: 代理记账服务（小规模纳税人·年度）
+SET @t = @now - INTERVAL (13679 * @k DIV @span) SECOND;
+INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,
+    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,
+    unit_held, subsidy, ordered_at, accept_deadline, accepted_at, valid_until,
+    contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
+    closed_at, updated_at)
+VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7246103009'),
+    @ent13, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'pending', NULL, NULL,
+    '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 135000, 1, NULL,
+    @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
+    NULL, NULL, NULL,
+    NULL, NULL, NULL,
+    NULL, @now - INTERVAL (13679 * @k DIV @span) SECOND);
+SET @o = LAST_INSERT_ID();
+INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
+    to_status, reason, request_id) VALUES
+    (@o, @t, @acc_ent13, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
 
 COMMIT;

@@ -340,12 +340,11 @@ D = 86400
 # (status, cancel reason or the status an expired order had, count): the whole
 # mix, scenario orders included.
 STATUS_MIX = [
-    ("paid", None, 18),
     ("contracted", None, 18),
     ("accepted", None, 8),
     ("pending", None, 6),
     ("submitted", None, 5),
-    ("approved", None, 5),
+    ("approved", None, 23),
     ("cancelled", "enterprise", 3),
     ("cancelled", "declined", 3),
     ("cancelled", "accept_timeout", 2),
@@ -354,20 +353,20 @@ STATUS_MIX = [
 ]
 
 # Hand-placed orders (enterprise, product name, status, cancel reason /
-# expired-from, publicity batch of a paid order): ent01 shows one order of
+# expired-from, unused): ent01 shows one order of
 # each kind; ent07 reaches its cap with a partial last reservation (O3
 # decision); the head-hunting and IPO products are nearly sold out; prov01 has
 # orders in most states. The random orders avoid ent01 / ent07 and the
 # nearly sold-out products.
 SCENARIO = [
-    ("ent01", "专利申请代理（发明专利）", "paid", None, 1),
+    ("ent01", "专利申请代理（发明专利）", "approved", None, None),
     ("ent01", "财务人员实务能力提升培训", "contracted", None, None),
     ("ent01", "代理记账服务（小规模纳税人·年度）", "accepted", None, None),
     ("ent01", "合同审查与法律文本服务包", "pending", None, None),
     ("ent01", "中小企业上云基础套餐", "cancelled", "enterprise", None),
-    ("ent07", "中小企业上云基础套餐", "paid", None, 0),
+    ("ent07", "中小企业上云基础套餐", "approved", None, None),
     ("ent07", "企业数字化转型诊断服务", "contracted", None, None),  # partial (O3)
-    ("ent15", "中高层管理人才猎头服务", "paid", None, 0),
+    ("ent15", "中高层管理人才猎头服务", "approved", None, None),
     ("ent17", "中高层管理人才猎头服务", "contracted", None, None),
     ("ent19", "中高层管理人才猎头服务", "approved", None, None),
     ("ent20", "中高层管理人才猎头服务", "accepted", None, None),
@@ -378,17 +377,17 @@ SCENARIO = [
     ("ent16", "搜索引擎与电商平台营销推广", "accepted", None, None),
     ("ent20", "企业ERP系统实施服务（标准版）", "contracted", None, None),
     ("ent19", "智能制造能力成熟度评估（GB/T 39116）", "submitted", None, None),
-    ("ent18", "云上安全等保二级合规套餐", "paid", None, 1),
+    ("ent18", "云上安全等保二级合规套餐", "approved", None, None),
     ("ent17", "小程序与移动应用定制开发", "cancelled", "declined", None),
 ]
 SCENARIO_ONLY_ENTERPRISES = {"ent01", "ent07"}
 FRESH_ENTERPRISES = {"ent14"}          # no order yet: its whole cap is free
 PARTIAL_ENTERPRISE = "ent07"
 
-# Publicity batches of the paid orders (R5): published at age P, paid at age
-# Q (after the 7-day period). The batch tables stay empty until issue 4; the
-# paid orders of one batch share publicized_at / paid_at.
-BATCHES = [(26 * D + 3 * H, 18 * D + 5 * H), (12 * D + 2 * H, 4 * D + 6 * H)]
+# No order is publicized or paid in the demo: a published list must be
+# signed with the deployment's own key, so ops/demo-publish.sh gathers the
+# approved claims into a batch and publishes it through the API at the first
+# start (R5); paying it waits for the end of its publicity period.
 
 # Ordinary enterprises (2,000,000 fen a year) order the cheaper products.
 ORDINARY_MAX_SUBSIDY = 1_130_000
@@ -427,10 +426,10 @@ def u(rng, lo, hi):
     return rng.randint(int(lo), int(hi))
 
 
-def plan_times(rng, status, sub, days, batch):
+def plan_times(rng, status, sub, days):
     """Ages (seconds before the load) of an order's moments, by status.
     Returns a dict with 'ordered' and whichever of accepted, contracted,
-    confirmed, submitted, approved, publicized, paid, closed apply."""
+    confirmed, submitted, approved, closed apply."""
     V = days * D
     t = {}
     if status == "pending":
@@ -458,15 +457,11 @@ def plan_times(rng, status, sub, days, batch):
         t["ordered"] = u(rng, 2 * D, min(V - 3 * D, 30 * D))      # valid >= 2 more days
         t["accepted"] = t["ordered"] - u(rng, H, 30 * H)
         t["contracted"] = t["accepted"] - u(rng, 2 * H, min(4 * D, t["accepted"] - H))
-    else:  # submitted, approved, paid: past the validity check (R1 before valid-until)
+    else:  # submitted, approved: past the validity check (R3 before valid-until)
         if status == "submitted":
             t["submitted"] = u(rng, 2 * H, 8 * D)
         else:
-            if status == "approved":
-                t["approved"] = u(rng, 6 * H, 6 * D)              # after the last batch
-            else:
-                t["publicized"], t["paid"] = BATCHES[batch]
-                t["approved"] = t["publicized"] + u(rng, 6 * H, 36 * H)
+            t["approved"] = u(rng, 6 * H, 12 * D)
             t["submitted"] = t["approved"] + u(rng, 12 * H, 36 * H)
         gap = u(rng, 10 * D, min(V - D, 40 * D - t["submitted"]))
         t["ordered"] = t["submitted"] + gap
@@ -487,15 +482,14 @@ def plan_orders(products, ents):
 
     orders = []
 
-    def new_order(ent, p, status, sub, batch):
+    def new_order(ent, p, status, sub):
         return {"ent": ent, "p": p, "status": status,
                 "cancel_reason": sub if status == "cancelled" else None,
-                "expired_from": sub if status == "expired" else None,
-                "batch": batch}
+                "expired_from": sub if status == "expired" else None}
 
     mix = {(s, sub): n for s, sub, n in STATUS_MIX}
-    for ent, name, status, sub, batch in SCENARIO:
-        orders.append(new_order(ent, by_name[name], status, sub, batch))
+    for ent, name, status, sub, _unused in SCENARIO:
+        orders.append(new_order(ent, by_name[name], status, sub))
         mix[(status, sub)] -= 1
     assert all(n >= 0 for n in mix.values())
     scenario_products = {by_name[name]["key"] for _, name, *_ in SCENARIO
@@ -529,7 +523,6 @@ def plan_orders(products, ents):
     slots = [(s, sub) for (s, sub), n in mix.items() for _ in range(n)]
     rng.shuffle(slots)
     slots.sort(key=lambda s: s[0] in ("cancelled", "expired"))   # held ones first
-    paid_batch = 0
     for status, sub in slots:
         keeps_unit = status not in ("cancelled", "expired")
         for _attempt in range(200):
@@ -551,20 +544,18 @@ def plan_orders(products, ents):
             raise SystemExit("gen_demo: cannot place a %s order (%d placed; budgets left %s)"
                              % (status, len(orders), sorted((budget[e] - spent[e], e) for e in eligible)))
         p = rng.choices(cands, weights=[c["pop"] for c in cands])[0]
-        batch = None
-        if status == "paid":
-            batch, paid_batch = paid_batch, 1 - paid_batch
-        orders.append(new_order(ent, p, status, sub, batch))
+        orders.append(new_order(ent, p, status, sub))
         spent[ent] += p["subsidy"]
         ordered_by[ent].add(p["key"])
         held[p["key"]] += keeps_unit
 
-    # moments, contracts, evaluations
+    # moments, contracts, evaluations, claims
     confirm_contracted = 3
+    invoice_nos = set()
     for o in orders:
         p = o["p"]
         sub = o["cancel_reason"] or o["expired_from"]
-        o["t"] = t = plan_times(rng, o["status"], sub, p["days"], o["batch"])
+        o["t"] = t = plan_times(rng, o["status"], sub, p["days"])
         if "contracted" in t:
             # O8: signed between acceptance and recording, service starting
             # on or after the signing (all on or after the order date)
@@ -578,7 +569,7 @@ def plan_orders(products, ents):
             elif r < 0.20 and ("年度" in p["name"] or "常年" in p["name"] or "（年" in p["name"]):
                 amount, months = p["voucher"] * 2, 24     # two years: base = one year (O9)
             o["amount"], o["months"] = amount, months
-        wants_eval = (o["status"] in ("paid", "approved")
+        wants_eval = (o["status"] == "approved"
                       or (o["status"] == "submitted" and rng.random() < 0.6))
         if (not wants_eval and o["status"] == "contracted" and confirm_contracted > 0
                 and t["contracted"] >= 7 * D):
@@ -604,6 +595,20 @@ def plan_orders(products, ents):
             t["service_start"] = u(rng, min(start_lo, t["signed"]), t["signed"])
         if o["status"] == "cancelled" and o["cancel_reason"] == "declined":
             o["decline_reason"] = rng.choice(DECLINE_REASONS)
+        if "submitted" in t:
+            # R1-R3: the claim opened after the contract, the five files
+            # uploaded before the submission, invoice and bank receipt
+            # dated on or after the signing (R2)
+            t["claim_opened"] = u(rng, t["submitted"] + 2 * H, t["contracted"] - 10 * 60)
+            for kind in CLAIM_KINDS:
+                t["file_" + kind] = u(rng, t["submitted"] + 10 * 60, t["claim_opened"])
+            t["invoiced"] = u(rng, t["submitted"] + H, t["signed"])
+            t["received"] = u(rng, t["submitted"] + H, t["signed"])
+            while True:
+                o["invoice_no"] = "%08d" % rng.randrange(10 ** 8)
+                if o["invoice_no"] not in invoice_nos:
+                    invoice_nos.add(o["invoice_no"])
+                    break
 
     # O3 / O9 / O4-O6 replayed in time order (oldest first)
     happenings = []
@@ -663,6 +668,74 @@ def plan_orders(products, ents):
     return orders, occupied
 
 
+# R1: the five documents of a claim, with the names a provider would give them.
+CLAIM_KINDS = ("contract", "commitment", "invoice", "invoice_check", "receipt")
+CLAIM_FILE_NAMES = {"contract": "服务合同.pdf", "commitment": "划型及用券承诺书.pdf",
+                    "invoice": "增值税发票.pdf", "invoice_check": "发票查验结果.pdf",
+                    "receipt": "银行回执单.pdf"}
+
+
+def demo_pdf(lines):
+    """A small valid one-page PDF showing the ASCII lines (DEMO ONLY)."""
+    text = "BT /F1 14 Tf 72 760 Td 18 TL " + " ".join(
+        "(%s) '" % ln.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        for ln in lines) + " ET"
+    objs = ["<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            "/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+            "<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += ("%d 0 obj\n%s\nendobj\n" % (i, body)).encode("ascii")
+    xref = len(out)
+    out += ("xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)).encode("ascii")
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += ("trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+            % (len(objs) + 1, xref)).encode("ascii")
+    return out
+
+
+def claim_files(orders):
+    """(order, kind, stored name, bytes) of every demo claim's documents: one
+    distinct PDF per order and kind (no false duplicate_file flag), stored as
+    the redemption program stores uploads ("<ab>/<name>.pdf")."""
+    files = []
+    for o in orders:
+        if "submitted" not in o["t"]:
+            continue
+        for kind in CLAIM_KINDS:
+            data = demo_pdf(["DEMO ONLY - not a real document",
+                             "Beijing SME service voucher: %s" % kind,
+                             "Order no. ...%s, contract HT-%04d" % (o["no_digits"], o["contract_seq"]),
+                             "Amount (fen): %d, subsidy (fen): %d" % (o["amount"], o["subsidy"])])
+            name = hashlib.sha256(b"demo-claim-file:" + data).hexdigest()[:32]
+            files.append((o, kind, "%s/%s.pdf" % (name[:2], name), data))
+    return files
+
+
+def write_claim_files(directory):
+    """Writes the demo claims' documents under the files directory that the
+    programs use (VOUCHER_FILES_DIR), skipping those already there."""
+    orders, _ = plan_orders(make_products(), enterprise_caps())
+    written = 0
+    for _o, _kind, stored, data in claim_files(orders):
+        path = os.path.join(directory, stored)
+        if os.path.exists(path):
+            continue
+        os.makedirs(os.path.dirname(path), mode=0o750, exist_ok=True)
+        tmp = path + ".part"
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o640)
+        os.replace(tmp, path)
+        written += 1
+    return written
+
+
 def events_of(o):
     """O10: (age, actor, from, to, reason) of every transition, in order;
     actor is enterprise / provider / reviewer / bureau / system."""
@@ -701,6 +774,53 @@ def events_of(o):
     return ev
 
 
+def make_products():
+    products = []
+    for i, (prov, cat, name, desc, market_yuan, pct, total, pop, days) in enumerate(PRODUCTS, 1):
+        voucher = voucher_of(market_yuan, pct)
+        products.append({"key": "p%02d" % i, "prov": prov, "cat": cat, "name": name,
+                         "desc": desc, "market": market_yuan * 100, "voucher": voucher,
+                         "subsidy": unit_subsidy(voucher), "total": total, "pop": pop,
+                         "days": days})
+    return products
+
+
+def enterprise_caps():
+    return {key: (tier, TIER_CAP[tier]) for key, _n, _d, tier, _s in ENTERPRISES}
+
+
+def write_claim(w, ts, o, files):
+    """The order's redemption claim (R2-R4) and its five files (R1): figures
+    that pass every R2 check; an approved claim carries the whole subsidy
+    (R4). The order is @o."""
+    t, p = o["t"], o["p"]
+    assert t["contracted"] > t["claim_opened"] > t["submitted"]
+    assert t["signed"] >= t["invoiced"] > t["submitted"] and t["signed"] >= t["received"]
+    approved = o["status"] == "approved"
+    w("INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoice_total,")
+    w("    invoice_voucher_amount, invoice_self_paid, receipt_date, receipt_amount, created_at,")
+    w("    updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)")
+    w("VALUES (@o, %s, %s, DATE(%s + INTERVAL 8 HOUR), %d, %d, %d,"
+      % (q(o["status"]), q("1101%s" % o["invoice_no"]), ts(t["invoiced"]),
+         o["amount"], o["subsidy"], o["amount"] - o["subsidy"]))
+    w("    DATE(%s + INTERVAL 8 HOUR), %d, %s, %s, %s,"
+      % (ts(t["received"]), o["amount"] - o["subsidy"], ts(t["claim_opened"]),
+         ts(t["submitted"]), ts(t["submitted"])))
+    if approved:
+        w("    @acc_reviewer, %s, 'approved', %d, %s);"
+          % (ts(t["approved"]), o["subsidy"], q("材料齐全，金额核对一致，同意兑付（规则 R4）")))
+    else:
+        w("    NULL, NULL, NULL, NULL, NULL);")
+    w("INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,")
+    w("    size_bytes, sha256, uploaded_at, uploaded_by) VALUES")
+    rows = []
+    for kind, stored, data in files:
+        rows.append("(@o, %s, %s, %s, 'application/pdf', %d, %s, %s, @acc_%s)"
+                    % (q(kind), q(CLAIM_FILE_NAMES[kind]), q(stored), len(data),
+                       q(hashlib.sha256(data).hexdigest()), ts(t["file_" + kind]), p["prov"]))
+    w(",\n".join("    " + r for r in rows) + ";")
+
+
 def generate():
     rng = random.Random(SEED)
     used = set()
@@ -709,14 +829,8 @@ def generate():
 
     # the products (P3, P4) and the orders first: quota rows, units and
     # ratings are written from them
-    products = []
-    for i, (prov, cat, name, desc, market_yuan, pct, total, pop, days) in enumerate(PRODUCTS, 1):
-        voucher = voucher_of(market_yuan, pct)
-        products.append({"key": "p%02d" % i, "prov": prov, "cat": cat, "name": name,
-                         "desc": desc, "market": market_yuan * 100, "voucher": voucher,
-                         "subsidy": unit_subsidy(voucher), "total": total, "pop": pop,
-                         "days": days})
-    ents = {key: (tier, TIER_CAP[tier]) for key, _n, _d, tier, _s in ENTERPRISES}
+    products = make_products()
+    ents = enterprise_caps()
     orders, occupied = plan_orders(products, ents)
     sold = {p["key"]: 0 for p in products}
     rating = {p["key"]: [0, 0] for p in products}
@@ -879,6 +993,9 @@ def generate():
     w("")
 
     # orders
+    files_of = {}
+    for o, kind, stored, data in claim_files(orders):
+        files_of.setdefault(id(o), []).append((kind, stored, data))
     counts = {}
     for o in orders:
         k = o["status"] + ("/" + (o["cancel_reason"] or o["expired_from"])
@@ -886,7 +1003,8 @@ def generate():
         counts[k] = counts.get(k, 0) + 1
     w("-- orders (O1-O10): %s" % ", ".join("%s %d" % kv for kv in sorted(counts.items())))
     w("-- each with its events (O10), contract (O8, O9) and evaluation (C1); the")
-    w("-- redemption claims and publicity batches of the paid ones come with R1-R5.")
+    w("-- submitted and approved ones have their claim (R2-R4) with its five files (R1),")
+    w("-- written under the files directory by `gen_demo.py --files DIR` (ops/stack.sh).")
     w("-- @t = ordered_at; accept_deadline and valid_until follow it (O4, O6).")
     cols = ("order_no, enterprise_id, product_id, provider_id, year, status, cancel_reason,\n"
             "    status_reason, product_name, voucher_price, validity_days, unit_subsidy, reserved,\n"
@@ -941,6 +1059,8 @@ def generate():
             w("INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, comment, created_at)")
             w("VALUES (@o, @%s, %d, %d, %d, %s, %s);"
               % (p["key"], qa, ti, at, q(comment) if comment else "NULL", ts(t["confirmed"])))
+        if "submitted" in t:
+            write_claim(w, ts, o, files_of[id(o)])
         w("INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,")
         w("    to_status, reason, request_id) VALUES")
         rows = []
@@ -961,7 +1081,13 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-o", "--output",
                     default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "demo.sql"))
+    ap.add_argument("--files", metavar="DIR",
+                    help="write the demo claims' documents under DIR (the files directory)")
     args = ap.parse_args()
+    if args.files:
+        n = write_claim_files(args.files)
+        print("gen_demo: %d demo claim file(s) written to %s" % (n, args.files), file=sys.stderr)
+        return
     text = generate()
     if args.output == "-":
         sys.stdout.write(text)
