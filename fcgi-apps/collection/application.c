@@ -172,24 +172,28 @@ attachments_json(struct db *db, int64_t id, size_t nproducts,
 	    DB_NULLP, DB_NULLP }, 3, &res, NULL, NULL);
 	if (rc != DB_OK)
 		return rc;
-	/* checklist order: provider items, then product 1, 2, ... */
-	for (int p = 0; p <= FORM_MAX_PRODUCTS; p++)
-		for (size_t i = 0; i < res->nrows; i++) {
-			if (item_parse(db_str(res, i, 0), &product, &k) < 0 ||
-			    product != p)
-				continue;
-			have[product][k] = true;
-			clock_format_iso8601(db_i64(res, i, 5), at);
-			json_array_append_new(*items, json_pack(
-			    "{s:s,s:s,s:b,s:s,s:s,s:I,s:s,s:s}",
-			    "item", db_str(res, i, 0),
-			    "label", item_label(product, k),
-			    "required", item_required(product, k),
-			    "name", db_str(res, i, 1),
-			    "content_type", db_str(res, i, 2),
-			    "size", (json_int_t)db_i64(res, i, 3),
-			    "sha256", db_str(res, i, 4), "uploaded_at", at));
+	/* checklist order: provider items 1-10, then product 1's, 2's, ... */
+	for (int p = 0; p <= FORM_MAX_PRODUCTS; p++) {
+		for (int want = 1; want <= RULE_A3_PROVIDER_ITEMS; want++) {
+			for (size_t i = 0; i < res->nrows; i++) {
+				if (item_parse(db_str(res, i, 0), &product,
+				    &k) < 0 || product != p || k != want)
+					continue;
+				have[product][k] = true;
+				clock_format_iso8601(db_i64(res, i, 5), at);
+				json_array_append_new(*items, json_pack(
+				    "{s:s,s:s,s:b,s:s,s:s,s:I,s:s,s:s}",
+				    "item", db_str(res, i, 0),
+				    "label", item_label(product, k),
+				    "required", item_required(product, k),
+				    "name", db_str(res, i, 1),
+				    "content_type", db_str(res, i, 2),
+				    "size", (json_int_t)db_i64(res, i, 3),
+				    "sha256", db_str(res, i, 4),
+				    "uploaded_at", at));
+			}
 		}
+	}
 	db_res_free(res);
 	for (int p = 0; p <= (int)nproducts; p++) {
 		int n = p == 0 ? RULE_A3_PROVIDER_ITEMS : RULE_A3_PRODUCT_ITEMS;

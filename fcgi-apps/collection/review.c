@@ -57,8 +57,6 @@ review_list(struct req *r)
 	json_array_foreach(items, i, o) {
 		json_object_set_new(o, "status_name", json_string(state_name(
 		    json_string_value(json_object_get(o, "status")))));
-		json_object_set_new(o, "preferred", json_boolean(
-		    json_integer_value(json_object_get(o, "preferred"))));
 	}
 	rc = http_json(r, 200, http_page_json(items, db_i64(cnt, 0, 0), page,
 	    per_page));
@@ -335,9 +333,10 @@ review_decide(struct req *r)
 		json_incref(products);
 		json_object_del(body, "products");
 	}
-	rc = req_fields_or_400(r, body, fields, 3, v);
-	if (rc < 0)
+	if (req_fields_or_400(r, body, fields, 3, v) < 0) {
+		rc = r->status;
 		goto out;
+	}
 	d.decision = v[0].s;
 	d.comment = v[1].present ? v[1].s : NULL;
 	if (strcmp(d.decision, "approve") != 0 && d.comment == NULL) {
