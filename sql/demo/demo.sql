@@ -2444,4 +2444,357 @@ INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_statu
     to_status, reason, request_id) VALUES
     (@o, @t, @acc_ent02, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
 
+-- product applications (征集, A1-A7) in every state: prov01 approved, prov01 returned, prov01 draft, prov02 pending, prov03 pending, prov04 pending, prov05 approved, prov06 rejected, prov08 draft
+-- @win = the window's first instant (Jan 1 00:00 Asia/Shanghai); every
+-- instant is capped at the load instant. Materials: see gen_demo.py --files.
+SET @win = TIMESTAMP(MAKEDATE(@round, 1)) - INTERVAL 8 HOUR;
+
+-- prov01 approved: 企业数字化转型诊断服务、企业ERP系统实施服务（标准版）
+SET @est = @today - INTERVAL 9 YEAR - INTERVAL 30 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov01, 'approved',
+    JSON_SET('{"provider":{"website":"https://www.prov01-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街120号","credit_ok":true,"revenue_year_before":4212000000,"revenue_last_year":4680000000,"last_year_contracts":186,"beijing_clients_last_year":111,"national_clients_last_year":148},"products":[{"name":"企业数字化转型诊断服务","category":"digital","description":"围绕研发、生产、供应链、营销和管理五个环节，由专家团队驻场调研3至5天，评估企业数字化、网络化、智能化水平，出具诊断报告和分阶段转型路线图，并提供一次高层解读会。","market_price":6800000,"voucher_price":5100000,"beijing_revenue_year_before":84000000,"beijing_revenue_last_year":156000000,"beijing_clients_last_year":79,"premium_clients_served":0},{"name":"企业ERP系统实施服务（标准版）","category":"it","description":"基于成熟ERP产品完成财务、采购、销售、库存和生产模块实施，含业务调研、系统配置、数据迁移、用户培训和上线后三个月支持。","market_price":38000000,"voucher_price":28500000,"beijing_revenue_year_before":195000000,"beijing_revenue_last_year":212000000,"beijing_clients_last_year":51,"premium_clients_served":0}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    1, 1, 1, @est, 1, 4212000000, 4680000000, 186, 111, 148, 0,
+    LEAST(@win + INTERVAL 4800 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 19200 MINUTE, @now - INTERVAL 10 MINUTE), LEAST(@win + INTERVAL 4830 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 13440 MINUTE, @now - INTERVAL 60 MINUTE), 1,
+    NULL, NULL, NULL, NULL, @acc_bureau, LEAST(@win + INTERVAL 19200 MINUTE, @now - INTERVAL 10 MINUTE), '材料齐全，同意入库。');
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_products (application_id, seq, category, name, description,
+    market_price, voucher_price, beijing_revenue_year_before, beijing_revenue_last_year,
+    beijing_clients_last_year, premium_clients_served, approved_units,
+    approved_validity_days, product_id, created_at, updated_at) VALUES
+    (@app, 1, 'digital', '企业数字化转型诊断服务',
+     '围绕研发、生产、供应链、营销和管理五个环节，由专家团队驻场调研3至5天，评估企业数字化、网络化、智能化水平，出具诊断报告和分阶段转型路线图，并提供一次高层解读会。',
+     6800000, 5100000, 84000000, 156000000, 79, 0, 60, 30, @p01, LEAST(@win + INTERVAL 4830 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 4830 MINUTE, @now - INTERVAL 110 MINUTE)),
+    (@app, 2, 'it', '企业ERP系统实施服务（标准版）',
+     '基于成熟ERP产品完成财务、采购、销售、库存和生产模块实施，含业务调研、系统配置、数据迁移、用户培训和上线后三个月支持。',
+     38000000, 28500000, 195000000, 212000000, 51, 0, 12, 60, @p25, LEAST(@win + INTERVAL 4830 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 4830 MINUTE, @now - INTERVAL 110 MINUTE));
+UPDATE products SET application_id = @app WHERE id = @p01;
+UPDATE products SET application_id = @app WHERE id = @p25;
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', '75/754d3463b9730dec6f2d8a4bb33d9c77.pdf', 'application/pdf', 108, 'f0f6ca238961c4311c4367175b8a5f78f696fa8f83af4fa308c7ea311b8649a1', LEAST(@win + INTERVAL 4810 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.2', '营业执照.pdf', '0c/0cdf20def175bb820f4347e4f245672d.pdf', 'application/pdf', 108, '8242017891f9a346981b186929167c737494892e54995734f1ffc701afe5bf34', LEAST(@win + INTERVAL 4811 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.3', '房屋租赁合同.pdf', '1f/1fd5fc573adc5407f744ea9072e10d51.pdf', 'application/pdf', 108, 'b6cfcebb48606fed8a5b2ac3114ec8e5c0a3317f10faa8b6aeb698fc2701c99e', LEAST(@win + INTERVAL 4812 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.4', '信用中国查询结果.pdf', '15/152d0bf0675237e6c527b3fcdfaaee95.pdf', 'application/pdf', 108, '68cc451aaa8c24a58f42bb8e90db297398e4e82ba06f932692b921459b21b02e', LEAST(@win + INTERVAL 4813 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.5', '前年度审计报告.pdf', '83/8314e5d4b2328da8abaa3f393b41c86f.pdf', 'application/pdf', 108, '5adc5ddab48de91de39d7c04a7d325ef504247e1262433cb6a0e803979eef3f1', LEAST(@win + INTERVAL 4814 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.6', '上年度审计报告.pdf', '4b/4bc6800f5bb6567a0202643e3cb320d8.pdf', 'application/pdf', 108, '6701f9c7e7905e7139b1f17edc07e6f555fc913ad651795702ead60a36ad06d6', LEAST(@win + INTERVAL 4815 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.7', '北京签约企业名单.pdf', '53/532a724a0c15b4016c211cb7090bf245.pdf', 'application/pdf', 108, '4690a562953b1d5c1160a566a8212c954b245ee437fac55d8c7223fc957e0b59', LEAST(@win + INTERVAL 4816 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.8', '全国签约企业名单.pdf', 'ba/ba2a2dcc30d7700119be2cb4ffc2f3a8.pdf', 'application/pdf', 108, '768c2e322c103a12e3a035788c0cdf50531188336cf33f7c2f6680dcac00b31a', LEAST(@win + INTERVAL 4817 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.1.1', '产品1-近三月合同及报价表.pdf', 'ab/abee421234a2860a53851720a8737db1.pdf', 'application/pdf', 109, 'bfd7af8f72213a7fc3447535f1df71bf25fa34e753afdd55102958ce2a524b2a', LEAST(@win + INTERVAL 4818 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.1.2', '产品1-前年度北京营业收入专审.pdf', '2e/2e0a98d308a264de8feeaa50095db122.pdf', 'application/pdf', 109, 'dc7e613532b1f3d79aa625eac228c4672a32149255623da7b086ba6c0901ffbd', LEAST(@win + INTERVAL 4819 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.1.3', '产品1-上年度北京营业收入专审.pdf', '2c/2c82bc06286dd6497b048bd5f66a4c78.pdf', 'application/pdf', 109, '3abefdd7fbd1ac40785ac98f37e970f3f3e0454a2ead409d06b0183170f9cb80', LEAST(@win + INTERVAL 4820 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.1.4', '产品1-北京签约企业名单.pdf', 'd0/d07c2f54e4a0c553d1b81daba169a9cc.pdf', 'application/pdf', 109, '3f9dbc8b59cbcb7c31f980bcdf3afda4d9b18cd4d813cb7a8faa6da176f66b43', LEAST(@win + INTERVAL 4821 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.2.1', '产品2-近三月合同及报价表.pdf', '51/5139f35fb170b12ebfe99e0e72052569.pdf', 'application/pdf', 109, '7bd6f5fb9e11124989a5fc81246f5df66db9e416c3558b849c1448e54b717439', LEAST(@win + INTERVAL 4822 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.2.2', '产品2-前年度北京营业收入专审.pdf', '4f/4fb57987b737ecec71ace83e160a0ffc.pdf', 'application/pdf', 109, 'fb6b2e7a175320fd422ec7bdb4394a9d8cd333911e750ee4f47f0678e2541276', LEAST(@win + INTERVAL 4823 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.2.3', '产品2-上年度北京营业收入专审.pdf', 'ed/ed29a77885485aa695338452264e73b3.pdf', 'application/pdf', 109, '20ed2c6b0952136addab36a069cdb9fa3550c2b145eace07c9ab87ff9c3a30ac', LEAST(@win + INTERVAL 4824 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.2.4', '产品2-北京签约企业名单.pdf', '9f/9f7bb8054c0bf09639444aabe7222a11.pdf', 'application/pdf', 109, '3192f9a2f6642577014fc3782aad1177b1df4e4725f7495a352956db85202c86', LEAST(@win + INTERVAL 4825 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.9', '参与标准制定证明.pdf', '0b/0b0c2dab5d491ee49892ed2269e70efe.pdf', 'application/pdf', 108, '6a48a8363b5cd7dacc63655ca81bf9b25dc816638889751a0e15dcd14aa47ea0', LEAST(@win + INTERVAL 4826 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01);
+INSERT INTO application_events (application_id, at, actor_account_id, actor_role,
+    action, opinion, from_state, to_state, comment, request_id) VALUES
+    (@app, LEAST(@win + INTERVAL 13440 MINUTE, @now - INTERVAL 60 MINUTE), @acc_prov01, 'provider', 'submit', NULL, 'draft', 'pending', NULL, NULL),
+    (@app, LEAST(@win + INTERVAL 19200 MINUTE, @now - INTERVAL 10 MINUTE), @acc_bureau, 'bureau', 'approve', NULL, 'pending', 'approved', '材料齐全，同意入库。', NULL);
+
+-- prov01 returned: 工业互联网平台接入咨询
+SET @est = @today - INTERVAL 9 YEAR - INTERVAL 31 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov01, 'returned',
+    JSON_SET('{"provider":{"website":"https://www.prov01-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街88号","credit_ok":true,"revenue_year_before":4212000000,"revenue_last_year":4680000000,"last_year_contracts":186,"beijing_clients_last_year":111,"national_clients_last_year":148},"products":[{"name":"工业互联网平台接入咨询","category":"digital","description":"评估企业设备联网条件，设计工业互联网平台接入方案，完成10台关键设备数据采集试点。","market_price":16000000,"voucher_price":12480000,"beijing_revenue_year_before":122000000,"beijing_revenue_last_year":170000000,"beijing_clients_last_year":33,"premium_clients_served":0}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    1, 1, 1, @est, 1, 4212000000, 4680000000, 186, 111, 148, 0,
+    LEAST(@win + INTERVAL 6360 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 19320 MINUTE, @now - INTERVAL 10 MINUTE), LEAST(@win + INTERVAL 6390 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 9240 MINUTE, @now - INTERVAL 60 MINUTE), 2,
+    NULL, NULL, NULL, NULL, @acc_bureau, LEAST(@win + INTERVAL 19320 MINUTE, @now - INTERVAL 10 MINUTE), '请补充该产品近三个月内签署的3份合同，并上传产品报价表（材料清单产品第1项）。');
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_products (application_id, seq, category, name, description,
+    market_price, voucher_price, beijing_revenue_year_before, beijing_revenue_last_year,
+    beijing_clients_last_year, premium_clients_served, approved_units,
+    approved_validity_days, product_id, created_at, updated_at) VALUES
+    (@app, 1, 'digital', '工业互联网平台接入咨询',
+     '评估企业设备联网条件，设计工业互联网平台接入方案，完成10台关键设备数据采集试点。',
+     16000000, 12480000, 122000000, 170000000, 33, 0, NULL, NULL, NULL, LEAST(@win + INTERVAL 6390 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 6390 MINUTE, @now - INTERVAL 110 MINUTE));
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', 'e1/e1d5ee390faa93b6cc25545105fa8ea4.pdf', 'application/pdf', 108, 'dfea4634900fd0d9c12948f02928e887e01b90b73130c8484738162d959087eb', LEAST(@win + INTERVAL 6370 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.2', '营业执照.pdf', '32/32dbed1ad9879e35b725cffdfd7bff98.pdf', 'application/pdf', 108, '8d1e31a13d39a19f626ccd0874999e91c0c01b7d377e3170b64aacb3d7708680', LEAST(@win + INTERVAL 6371 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.3', '房屋租赁合同.pdf', 'dd/ddd70678b662f78ade94c6e6eaa85e2a.pdf', 'application/pdf', 108, '291e5048c32fc954e07579fbd1143b0236635c1c3452967bf4056dfb8d1c2040', LEAST(@win + INTERVAL 6372 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.4', '信用中国查询结果.pdf', 'a4/a40e6d67138b68db883b3e0fea120a80.pdf', 'application/pdf', 108, '3e492ce765e173ef19dd419d38cfe393eeb39f873623c785c48801c3f5f9fc38', LEAST(@win + INTERVAL 6373 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.5', '前年度审计报告.pdf', '80/8003dc106d0bd9f1027d462592fa9864.pdf', 'application/pdf', 108, 'b797bfd467c22a25525644de13e3a94ad2d990b84948d8a99d2c91d56519f691', LEAST(@win + INTERVAL 6374 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.6', '上年度审计报告.pdf', 'f0/f04d086a534ca4d819252d676732d04b.pdf', 'application/pdf', 108, 'e6060b0b87b74cf8b3d2b317dfdcf96d8877e8533edbe410427e2da0810618fa', LEAST(@win + INTERVAL 6375 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.7', '北京签约企业名单.pdf', '5b/5b5d12695ae7f385138ee1ec79375f04.pdf', 'application/pdf', 108, '34868f00224142e1594847fcc484694ac93848ba62101dce01e004adf288c7db', LEAST(@win + INTERVAL 6376 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.8', '全国签约企业名单.pdf', '5e/5ed3a3caec9e47c7b30e645dda2ada1b.pdf', 'application/pdf', 108, 'd763dbd1a5bb3dec7dc82fd5017a35676fd7c68f95789cb7de297c38767953c5', LEAST(@win + INTERVAL 6377 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.1.1', '产品1-近三月合同及报价表.pdf', '3e/3e8ca026919513b1a928cb9389283439.pdf', 'application/pdf', 109, '5b9b769c43dabd630d873a225aa1d85cb345221e1c93d7af90a5b3f465c5a547', LEAST(@win + INTERVAL 6378 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.1.2', '产品1-前年度北京营业收入专审.pdf', '80/803fe3b453dc2a8131a88bcd09c5c3bf.pdf', 'application/pdf', 109, '73922fddc540de2f9f6e911f3c436e4dfc9a6cf23ee077cb1aba5031dbf42f35', LEAST(@win + INTERVAL 6379 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.1.3', '产品1-上年度北京营业收入专审.pdf', '41/41788e3b80c764682a01f42ebb5baed4.pdf', 'application/pdf', 109, 'aceac15c65bb76e0c147a3696c69e74fd36402de457f827918ccdf96da96bf0e', LEAST(@win + INTERVAL 6380 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.1.4', '产品1-北京签约企业名单.pdf', '00/00f6b12920940e0938b3496bfacc2166.pdf', 'application/pdf', 109, 'b9bd70c1e7b3d49361d49a051fb217d9a8adf105a2e822c7cf9933c610bcc8a6', LEAST(@win + INTERVAL 6381 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01);
+INSERT INTO application_events (application_id, at, actor_account_id, actor_role,
+    action, opinion, from_state, to_state, comment, request_id) VALUES
+    (@app, LEAST(@win + INTERVAL -5160 MINUTE, @now - INTERVAL 60 MINUTE), @acc_prov01, 'provider', 'submit', NULL, 'draft', 'pending', NULL, NULL),
+    (@app, LEAST(@win + INTERVAL 2040 MINUTE, @now - INTERVAL 55 MINUTE), @acc_bureau, 'bureau', 'return', NULL, 'pending', 'returned', '请补充产品报价表。', NULL),
+    (@app, LEAST(@win + INTERVAL 9240 MINUTE, @now - INTERVAL 50 MINUTE), @acc_prov01, 'provider', 'submit', NULL, 'returned', 'pending', NULL, NULL),
+    (@app, LEAST(@win + INTERVAL 19320 MINUTE, @now - INTERVAL 10 MINUTE), @acc_bureau, 'bureau', 'return', NULL, 'pending', 'returned', '请补充该产品近三个月内签署的3份合同，并上传产品报价表（材料清单产品第1项）。', NULL);
+
+-- prov01 draft: 企业数据中台建设咨询
+SET @est = @today - INTERVAL 9 YEAR - INTERVAL 32 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov01, 'draft',
+    JSON_SET('{"provider":{"website":"https://www.prov01-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街45号","credit_ok":true,"revenue_year_before":4212000000,"revenue_last_year":4680000000,"last_year_contracts":186,"beijing_clients_last_year":111,"national_clients_last_year":148},"products":[{"name":"企业数据中台建设咨询","category":"it","description":"梳理企业数据资源，设计数据中台架构与数据标准，交付建设方案和实施路线图。","market_price":30000000,"voucher_price":22500000,"beijing_revenue_year_before":47000000,"beijing_revenue_last_year":95000000,"beijing_clients_last_year":52,"premium_clients_served":0}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0,
+    LEAST(@win + INTERVAL 7800 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 7830 MINUTE, @now - INTERVAL 10 MINUTE), NULL, NULL, 0,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', '25/25da9fe9ce1a330ebd722acb1489ba66.pdf', 'application/pdf', 108, '430384836a7b7f5e3b1bfd255c264e8feeea8583991bb7b87a0307652e9a24b7', LEAST(@win + INTERVAL 7810 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.2', '营业执照.pdf', '86/860d8f09fa2b8eb7f3aa1339ec736b60.pdf', 'application/pdf', 108, '401250b907a071750d0d9d3dd08f297c42c40385eafcdebdd52b4e9cf35694db', LEAST(@win + INTERVAL 7811 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.3', '房屋租赁合同.pdf', '73/73b8757ab4745104eb9de334c19abe1c.pdf', 'application/pdf', 108, 'f1b46931dfe1446bb209c12d6397735db122d290754f713193e71788565ad61c', LEAST(@win + INTERVAL 7812 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01);
+
+-- prov02 pending: 混合云架构设计与迁移服务
+SET @est = @today - INTERVAL 7 YEAR - INTERVAL 33 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov02, 'pending',
+    JSON_SET('{"provider":{"website":"https://www.prov02-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街21号","credit_ok":true,"revenue_year_before":3470400000,"revenue_last_year":3856000000,"last_year_contracts":243,"beijing_clients_last_year":145,"national_clients_last_year":194},"products":[{"name":"混合云架构设计与迁移服务","category":"cloud","description":"评估企业现有IT系统，设计混合云架构，完成核心业务系统上云迁移和一个月运维保障。","market_price":22000000,"voucher_price":17160000,"beijing_revenue_year_before":96000000,"beijing_revenue_last_year":113000000,"beijing_clients_last_year":26,"premium_clients_served":0}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    1, 1, 1, @est, 1, 3470400000, 3856000000, 243, 145, 194, 0,
+    LEAST(@win + INTERVAL 9000 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 13320 MINUTE, @now - INTERVAL 10 MINUTE), LEAST(@win + INTERVAL 9030 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 13320 MINUTE, @now - INTERVAL 60 MINUTE), 1,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_products (application_id, seq, category, name, description,
+    market_price, voucher_price, beijing_revenue_year_before, beijing_revenue_last_year,
+    beijing_clients_last_year, premium_clients_served, approved_units,
+    approved_validity_days, product_id, created_at, updated_at) VALUES
+    (@app, 1, 'cloud', '混合云架构设计与迁移服务',
+     '评估企业现有IT系统，设计混合云架构，完成核心业务系统上云迁移和一个月运维保障。',
+     22000000, 17160000, 96000000, 113000000, 26, 0, NULL, NULL, NULL, LEAST(@win + INTERVAL 9030 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 9030 MINUTE, @now - INTERVAL 110 MINUTE));
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', '83/83de5b92a9985a4ead68483fafeb1056.pdf', 'application/pdf', 108, 'dcc8452707ff2b571592933aa47cdfabf958466f5800c92481b417d2031eee79', LEAST(@win + INTERVAL 9010 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'provider.2', '营业执照.pdf', '3c/3cd709dc6fbef5cf590091e7f04d0ed8.pdf', 'application/pdf', 108, '6d0ca8102a310a5628503c42c4d1ca062daf3a6d1a45507e974155cff1bf89a8', LEAST(@win + INTERVAL 9011 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'provider.3', '房屋租赁合同.pdf', '52/52579427e7b0168347097295ac62ef5e.pdf', 'application/pdf', 108, 'd7fcde4715282d315906c143e2880dfa1041f19b533a351af225ec0c9790e51a', LEAST(@win + INTERVAL 9012 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'provider.4', '信用中国查询结果.pdf', '3b/3bc6a077e733f75e491082153d7a3d46.pdf', 'application/pdf', 108, '9289722d22c256f1fbc2a9b131ec3a4952d7cea1bcdba294451dd26c76dc3256', LEAST(@win + INTERVAL 9013 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'provider.5', '前年度审计报告.pdf', '2e/2ea700ee8136374543a52b5f0223cfc1.pdf', 'application/pdf', 108, '23e6ce4906ee064810c600bebb536ef3a9f78950f2000edc23838ddfc3f0976e', LEAST(@win + INTERVAL 9014 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'provider.6', '上年度审计报告.pdf', '81/811d0611cb30a719b3fda6bfae8320a0.pdf', 'application/pdf', 108, '2dfeaea3293a02142f455ae6dd5c1b88db09e4b7d29b024e08c542fbf01bb1f5', LEAST(@win + INTERVAL 9015 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'provider.7', '北京签约企业名单.pdf', '58/584d6b320778c2838d0d0e637f1bf0d6.pdf', 'application/pdf', 108, '32f79bf28078e7bdb3d2b8118095415a4a834dc615dbc87401b5ab3458780ef1', LEAST(@win + INTERVAL 9016 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'provider.8', '全国签约企业名单.pdf', '2c/2cf78fd639edef4774025732556d5124.pdf', 'application/pdf', 108, '2dd9c428f4a9cf90111180b720a08657d8baa53556f6133e78d26cc53e66d007', LEAST(@win + INTERVAL 9017 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'product.1.1', '产品1-近三月合同及报价表.pdf', 'd4/d4700c61232c1f32504fa21567a7b3ed.pdf', 'application/pdf', 109, '9825250e0a5dbbe07f4f1e1af63cf7cf785ae8765c9bfd71e48bc1a794796927', LEAST(@win + INTERVAL 9018 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'product.1.2', '产品1-前年度北京营业收入专审.pdf', 'e6/e6c79633f9fa7bc448934d366974495d.pdf', 'application/pdf', 109, '329d4f45c35a120fab1f65f92ac18a43ff8a30459dabe78979c0a8277a593eac', LEAST(@win + INTERVAL 9019 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'product.1.3', '产品1-上年度北京营业收入专审.pdf', 'c9/c9460a78d47beaa433b58b6293d290ed.pdf', 'application/pdf', 109, 'bf5987d1eca70896a2e487f98c051c02c4ad74318ef2950d8bc04d8594f8b081', LEAST(@win + INTERVAL 9020 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'product.1.4', '产品1-北京签约企业名单.pdf', '9c/9c67f7d3e1c10635c646890bc16743ea.pdf', 'application/pdf', 109, 'a496351719e81bbce3ac91a2cf97847883a23dec09a85cbace9ed1b95bd31e73', LEAST(@win + INTERVAL 9021 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02);
+INSERT INTO application_events (application_id, at, actor_account_id, actor_role,
+    action, opinion, from_state, to_state, comment, request_id) VALUES
+    (@app, LEAST(@win + INTERVAL 13320 MINUTE, @now - INTERVAL 60 MINUTE), @acc_prov02, 'provider', 'submit', NULL, 'draft', 'pending', NULL, NULL);
+
+-- prov03 pending: 专精特新企业人才梯队建设咨询、高端技术人才猎聘服务
+SET @est = @today - INTERVAL 12 YEAR - INTERVAL 34 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov03, 'pending',
+    JSON_SET('{"provider":{"website":"https://www.prov03-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街7号","credit_ok":true,"revenue_year_before":2486700000,"revenue_last_year":2763000000,"last_year_contracts":312,"beijing_clients_last_year":187,"national_clients_last_year":249},"products":[{"name":"专精特新企业人才梯队建设咨询","category":"talent","description":"为专精特新企业设计关键岗位胜任力模型和人才梯队方案，开展两期骨干人才训练营。","market_price":9000000,"voucher_price":6750000,"beijing_revenue_year_before":31000000,"beijing_revenue_last_year":40000000,"beijing_clients_last_year":71,"premium_clients_served":12},{"name":"高端技术人才猎聘服务","category":"talent","description":"针对企业研发、制造核心岗位提供猎头寻访、背景调查和入职跟踪服务，保证期六个月。","market_price":6000000,"voucher_price":4680000,"beijing_revenue_year_before":87000000,"beijing_revenue_last_year":161000000,"beijing_clients_last_year":133,"premium_clients_served":5}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    1, 1, 1, @est, 1, 2486700000, 2763000000, 312, 187, 249, 1,
+    LEAST(@win + INTERVAL 10560 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 14880 MINUTE, @now - INTERVAL 10 MINUTE), LEAST(@win + INTERVAL 10590 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 14880 MINUTE, @now - INTERVAL 60 MINUTE), 1,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_products (application_id, seq, category, name, description,
+    market_price, voucher_price, beijing_revenue_year_before, beijing_revenue_last_year,
+    beijing_clients_last_year, premium_clients_served, approved_units,
+    approved_validity_days, product_id, created_at, updated_at) VALUES
+    (@app, 1, 'talent', '专精特新企业人才梯队建设咨询',
+     '为专精特新企业设计关键岗位胜任力模型和人才梯队方案，开展两期骨干人才训练营。',
+     9000000, 6750000, 31000000, 40000000, 71, 12, NULL, NULL, NULL, LEAST(@win + INTERVAL 10590 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 10590 MINUTE, @now - INTERVAL 110 MINUTE)),
+    (@app, 2, 'talent', '高端技术人才猎聘服务',
+     '针对企业研发、制造核心岗位提供猎头寻访、背景调查和入职跟踪服务，保证期六个月。',
+     6000000, 4680000, 87000000, 161000000, 133, 5, NULL, NULL, NULL, LEAST(@win + INTERVAL 10590 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 10590 MINUTE, @now - INTERVAL 110 MINUTE));
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', '6c/6c7d98d0d60d7a9c19310a70ca106fa4.pdf', 'application/pdf', 108, '002bb2f8b5d6475b761af71015f8baca9260c589dcce1b26a51ab59d445103b5', LEAST(@win + INTERVAL 10570 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'provider.2', '营业执照.pdf', 'c4/c4a0a4aa8df463d20afdf466523eb207.pdf', 'application/pdf', 108, '5dc60adf4fa811e4d53826e63a77d1856dfb692459af2490ad517b2c06f2bfe4', LEAST(@win + INTERVAL 10571 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'provider.3', '房屋租赁合同.pdf', '75/75cf679abc5eb9e5a7011d1a92ebb73f.pdf', 'application/pdf', 108, '7254f1273dfe6721403344e0649d7fa10f6a02b8b18f9069b1e04febd724fd6f', LEAST(@win + INTERVAL 10572 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'provider.4', '信用中国查询结果.pdf', 'e4/e4260293d2517c7fb8b4e6a7ac5b986c.pdf', 'application/pdf', 108, '026de443fc4d47e532f882346eddca981bd3ea5e77be44bd3d93c33d3c83208d', LEAST(@win + INTERVAL 10573 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'provider.5', '前年度审计报告.pdf', '41/411c7b1e62e50d776eb1c4f1dbc0084c.pdf', 'application/pdf', 108, '91219dbcef0ecd8d52b8c274c915e6c7bc8625fe4f66039ec2164b4aee736092', LEAST(@win + INTERVAL 10574 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'provider.6', '上年度审计报告.pdf', 'ec/ec6a84e573cadd6bc079ff14a6e58465.pdf', 'application/pdf', 108, '984283e1a32c48cec0f3302d86fe79e4e4fb397608f3f6ed7c7d40efc72b9187', LEAST(@win + INTERVAL 10575 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'provider.7', '北京签约企业名单.pdf', 'e8/e8758d8b064848589800f7d1d6853496.pdf', 'application/pdf', 108, 'f8e6f7ed7ab70617ca33785234ca38d28d4cfee3e7659102afd3170de083179d', LEAST(@win + INTERVAL 10576 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'provider.8', '全国签约企业名单.pdf', '30/30899f4f1ec54f557698aeb8178d69ab.pdf', 'application/pdf', 108, '88a4eec63928a9b4acddae8eed23d7780c2f8c9e99058ed2ed5573c1390fc94e', LEAST(@win + INTERVAL 10577 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'product.1.1', '产品1-近三月合同及报价表.pdf', '45/45288a7d96f95dae54d1cdfbb7ba01f0.pdf', 'application/pdf', 109, '8ce4692d258269112c5c9711d6ea3e0d37d9e3582b8da74a2e7e25279d94c1ec', LEAST(@win + INTERVAL 10578 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'product.1.2', '产品1-前年度北京营业收入专审.pdf', 'e0/e02bcae7c4109b8d053256f4aa571da3.pdf', 'application/pdf', 109, 'ce0b13c1fb22a6718d3fff8587c2cc744485d8cd93d9e539a10bd429a24cb38e', LEAST(@win + INTERVAL 10579 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'product.1.3', '产品1-上年度北京营业收入专审.pdf', '6d/6dde7e027da03fb73a120b669924427e.pdf', 'application/pdf', 109, 'c6fb23a6f15120ebaf18a8de129cc23ac7ad6dbd2a2b8bd42c280d27ec428e50', LEAST(@win + INTERVAL 10580 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'product.1.4', '产品1-北京签约企业名单.pdf', '67/6725fcba55062499f8cd7049f654f059.pdf', 'application/pdf', 109, '2af834d9accc9df9d113246e7490a98520f4efd2d517d6819b60076144788d66', LEAST(@win + INTERVAL 10581 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'product.2.1', '产品2-近三月合同及报价表.pdf', '9e/9e87b78b2351f08102d43cac1b8cfca5.pdf', 'application/pdf', 109, '1d1b8ad31f075d760e9b1841a5875c81cd8fef9de1ad42a505099feb0e9d1d75', LEAST(@win + INTERVAL 10582 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'product.2.2', '产品2-前年度北京营业收入专审.pdf', 'ee/eee26708a30e688a7ba4952cad3de372.pdf', 'application/pdf', 109, '13d51885cbb7a048b7ce07aaaf8222bb4708ff3f8e0a99aeba5a759ac757e96b', LEAST(@win + INTERVAL 10583 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'product.2.3', '产品2-上年度北京营业收入专审.pdf', '22/22adcbbd9cc79f4d30cf74c0b552218b.pdf', 'application/pdf', 109, '6f1adb4c4478bc6a11393fefcf4ed7ec4475ed526fc07c0c594a5c55780f3b9c', LEAST(@win + INTERVAL 10584 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'product.2.4', '产品2-北京签约企业名单.pdf', 'ab/ab382e65b3ec32a88a37ba4a49901ead.pdf', 'application/pdf', 109, 'cbca5dc058666da39a9e90c5c3091e19e93eddc8603164608dca20a7e85c0031', LEAST(@win + INTERVAL 10585 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'provider.9', '参与标准制定证明.pdf', 'e2/e2a5bd13dbe11b2386cd6be9d429a8a8.pdf', 'application/pdf', 108, '475658581ade8b839709e3468705ccb7a6eb279ae3412e39444f011507b472bc', LEAST(@win + INTERVAL 10586 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03);
+INSERT INTO application_events (application_id, at, actor_account_id, actor_role,
+    action, opinion, from_state, to_state, comment, request_id) VALUES
+    (@app, LEAST(@win + INTERVAL 14880 MINUTE, @now - INTERVAL 60 MINUTE), @acc_prov03, 'provider', 'submit', NULL, 'draft', 'pending', NULL, NULL);
+
+-- prov04 pending: 技术成果检验检测服务包
+SET @est = @today - INTERVAL 6 YEAR - INTERVAL 35 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov04, 'pending',
+    JSON_SET('{"provider":{"website":"https://www.prov04-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街46号","credit_ok":true,"revenue_year_before":1378800000,"revenue_last_year":1532000000,"last_year_contracts":95,"beijing_clients_last_year":57,"national_clients_last_year":76},"products":[{"name":"技术成果检验检测服务包","category":"innovation","description":"提供新产品性能、可靠性和环境适应性检验检测，出具CMA检测报告和改进建议。","market_price":4800000,"voucher_price":3600000,"beijing_revenue_year_before":130000000,"beijing_revenue_last_year":199000000,"beijing_clients_last_year":108,"premium_clients_served":0}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    1, 1, 1, @est, 1, 1378800000, 1532000000, 95, 57, 76, 0,
+    LEAST(@win + INTERVAL 12000 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 16320 MINUTE, @now - INTERVAL 10 MINUTE), LEAST(@win + INTERVAL 12030 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 16320 MINUTE, @now - INTERVAL 60 MINUTE), 1,
+    'approve', @acc_reviewer, LEAST(@win + INTERVAL 16920 MINUTE, @now - INTERVAL 30 MINUTE), '材料齐全，建议通过。', NULL, NULL, NULL);
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_products (application_id, seq, category, name, description,
+    market_price, voucher_price, beijing_revenue_year_before, beijing_revenue_last_year,
+    beijing_clients_last_year, premium_clients_served, approved_units,
+    approved_validity_days, product_id, created_at, updated_at) VALUES
+    (@app, 1, 'innovation', '技术成果检验检测服务包',
+     '提供新产品性能、可靠性和环境适应性检验检测，出具CMA检测报告和改进建议。',
+     4800000, 3600000, 130000000, 199000000, 108, 0, NULL, NULL, NULL, LEAST(@win + INTERVAL 12030 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 12030 MINUTE, @now - INTERVAL 110 MINUTE));
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', '4e/4e4ff7d2d9643f9bcabf9dd4124b9424.pdf', 'application/pdf', 108, 'ccd01801c31a0228900e00c12abef4016cf7663b149ec37155bed33823f70cdf', LEAST(@win + INTERVAL 12010 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'provider.2', '营业执照.pdf', 'db/dbb7a7d09850f96443a71cf59d23bcb3.pdf', 'application/pdf', 108, 'e1b97a9c988db2887696589112274dff87eb4bc559f4f8d458248ef19eeb853c', LEAST(@win + INTERVAL 12011 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'provider.3', '房屋租赁合同.pdf', 'a4/a4c76d8bec6c42f37b06fdbd6a0b833e.pdf', 'application/pdf', 108, 'c72b0aa8e670553f03481d4fe736b89b2cd75507ac1c4b53817366d09f4d8302', LEAST(@win + INTERVAL 12012 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'provider.4', '信用中国查询结果.pdf', '4d/4dc55da93a40430e6147aea42deb70f3.pdf', 'application/pdf', 108, 'f9ce283fcd7a84e82f449a5f31e5d8ede4d91be382e2c6bd325573f9338eaf39', LEAST(@win + INTERVAL 12013 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'provider.5', '前年度审计报告.pdf', '4f/4f341a645b6575513d778b29072188b3.pdf', 'application/pdf', 108, '541e1ce20bd7a43e8c01c601050b19d6cccb8fbf8a95f9e909c886a96bddff6e', LEAST(@win + INTERVAL 12014 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'provider.6', '上年度审计报告.pdf', '08/080a826866466bfd106ee6092905b530.pdf', 'application/pdf', 108, 'df6011ee071c593f11945c9cd0fcde2a8661bef250122f0b704f817dc1f66300', LEAST(@win + INTERVAL 12015 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'provider.7', '北京签约企业名单.pdf', 'e6/e6e834e732c6c3df3f75d046e6623dbc.pdf', 'application/pdf', 108, '22f2685e69f5b0eb1ad73aaaa8ced24244bc9e94b7649157a194c7d60c63dd20', LEAST(@win + INTERVAL 12016 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'provider.8', '全国签约企业名单.pdf', '5a/5a7f2c33802b5c891402c97220dcbb44.pdf', 'application/pdf', 108, '2e8ce8e0d8b39dab83fca1f04bc379ed5432c26f7b803182aa08d0bcdd1da620', LEAST(@win + INTERVAL 12017 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'product.1.1', '产品1-近三月合同及报价表.pdf', 'f2/f2043f9909fc7a677df368e8fac7eec3.pdf', 'application/pdf', 109, '979b5801ba5b8dfdb800c0c4f3ade88fac853c7680c2ba4ab4a79a67e61a9ce4', LEAST(@win + INTERVAL 12018 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'product.1.2', '产品1-前年度北京营业收入专审.pdf', '3e/3ea2c53aa58c357d9ca4aa27bc1d241b.pdf', 'application/pdf', 109, '032e489861a8f76845a8cd45edf2b581401c763306614a7995fb8eba4875da6f', LEAST(@win + INTERVAL 12019 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'product.1.3', '产品1-上年度北京营业收入专审.pdf', 'e6/e67d0116b278f6507b91a18538f3fda2.pdf', 'application/pdf', 109, '27a9bc17ab412da1d7ebc7da73b8e49b6a65578c748da575f395a41e334b1ac4', LEAST(@win + INTERVAL 12020 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'product.1.4', '产品1-北京签约企业名单.pdf', 'b1/b13a86575e49cb9620670f19550df4e0.pdf', 'application/pdf', 109, '9ac6cdecbeddc576ce2f60d535d9075c27b286777f799389456ee65e3db1847f', LEAST(@win + INTERVAL 12021 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04);
+INSERT INTO application_events (application_id, at, actor_account_id, actor_role,
+    action, opinion, from_state, to_state, comment, request_id) VALUES
+    (@app, LEAST(@win + INTERVAL 16320 MINUTE, @now - INTERVAL 60 MINUTE), @acc_prov04, 'provider', 'submit', NULL, 'draft', 'pending', NULL, NULL),
+    (@app, LEAST(@win + INTERVAL 16920 MINUTE, @now - INTERVAL 30 MINUTE), @acc_reviewer, 'reviewer', 'opinion', 'approve', 'pending', 'pending', '材料齐全，建议通过。', NULL);
+
+-- prov05 approved: 专利申请代理（发明专利）、高新技术企业认定咨询服务
+SET @est = @today - INTERVAL 11 YEAR - INTERVAL 36 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov05, 'approved',
+    JSON_SET('{"provider":{"website":"https://www.prov05-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街181号","credit_ok":true,"revenue_year_before":2016900000,"revenue_last_year":2241000000,"last_year_contracts":864,"beijing_clients_last_year":518,"national_clients_last_year":691},"products":[{"name":"专利申请代理（发明专利）","category":"innovation","description":"包括技术交底沟通、专利检索、申请文件撰写、提交受理及审查意见答复，直至授权或驳回，不含官方规费。","market_price":900000,"voucher_price":702000,"beijing_revenue_year_before":26000000,"beijing_revenue_last_year":95000000,"beijing_clients_last_year":45,"premium_clients_served":0},{"name":"高新技术企业认定咨询服务","category":"innovation","description":"对照高新技术企业认定条件开展预评估，辅导梳理知识产权、研发费用归集和科技成果转化材料，完成申报材料编制和提交。","market_price":4500000,"voucher_price":3375000,"beijing_revenue_year_before":165000000,"beijing_revenue_last_year":235000000,"beijing_clients_last_year":88,"premium_clients_served":0}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    1, 1, 1, @est, 1, 2016900000, 2241000000, 864, 518, 691, 0,
+    LEAST(@win + INTERVAL 13440 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 29280 MINUTE, @now - INTERVAL 10 MINUTE), LEAST(@win + INTERVAL 13470 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 22080 MINUTE, @now - INTERVAL 60 MINUTE), 1,
+    NULL, NULL, NULL, NULL, @acc_bureau, LEAST(@win + INTERVAL 29280 MINUTE, @now - INTERVAL 10 MINUTE), '材料齐全，同意入库。');
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_products (application_id, seq, category, name, description,
+    market_price, voucher_price, beijing_revenue_year_before, beijing_revenue_last_year,
+    beijing_clients_last_year, premium_clients_served, approved_units,
+    approved_validity_days, product_id, created_at, updated_at) VALUES
+    (@app, 1, 'innovation', '专利申请代理（发明专利）',
+     '包括技术交底沟通、专利检索、申请文件撰写、提交受理及审查意见答复，直至授权或驳回，不含官方规费。',
+     900000, 702000, 26000000, 95000000, 45, 0, 150, 30, @p15, LEAST(@win + INTERVAL 13470 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 13470 MINUTE, @now - INTERVAL 110 MINUTE)),
+    (@app, 2, 'innovation', '高新技术企业认定咨询服务',
+     '对照高新技术企业认定条件开展预评估，辅导梳理知识产权、研发费用归集和科技成果转化材料，完成申报材料编制和提交。',
+     4500000, 3375000, 165000000, 235000000, 88, 0, 80, 30, @p16, LEAST(@win + INTERVAL 13470 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 13470 MINUTE, @now - INTERVAL 110 MINUTE));
+UPDATE products SET application_id = @app WHERE id = @p15;
+UPDATE products SET application_id = @app WHERE id = @p16;
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', '41/41159540a944f81a80dbc64fbac63b45.pdf', 'application/pdf', 108, 'f1b5b4cc097ca0e2daf8d3561df277274784553e7c04d2ba83be83526f82ac0f', LEAST(@win + INTERVAL 13450 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'provider.2', '营业执照.pdf', '72/7203e133218e2f6c3c53bde9b11f2a2a.pdf', 'application/pdf', 108, '4335b1a4d6fd654c20786447629de353936cb7d305cfee03b036555caf56f122', LEAST(@win + INTERVAL 13451 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'provider.3', '房屋租赁合同.pdf', '1b/1b27d395e81d64db6f7cb0e194ffc7ad.pdf', 'application/pdf', 108, '2286b0377c89dfb8d972eeb6b09eb2501b46e279b8f32bc8e9152650d2ece05d', LEAST(@win + INTERVAL 13452 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'provider.4', '信用中国查询结果.pdf', 'a1/a14d8e9a36fe31a433d22734b8318c84.pdf', 'application/pdf', 108, '7e68aeaab3f091dd6fad5a21ac0d15f8153c6f0be322e08aa62eefcde11d70a2', LEAST(@win + INTERVAL 13453 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'provider.5', '前年度审计报告.pdf', 'ba/ba7b60b66af24d33e3340ec5b365ec27.pdf', 'application/pdf', 108, 'ef1632f3d7c08cb432194a828251b3ae08015381307aecf0fdfd8f3b4f2e8648', LEAST(@win + INTERVAL 13454 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'provider.6', '上年度审计报告.pdf', '24/24d9a5c11de72418beba50fbbe79df08.pdf', 'application/pdf', 108, 'f8afb572d134ad68a8374d227a8cdac36a1cb55217e7d22343c99dd401eb318e', LEAST(@win + INTERVAL 13455 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'provider.7', '北京签约企业名单.pdf', '33/33e60987703aeea13022241859f51e24.pdf', 'application/pdf', 108, '697dd8a299d2faee725b18450d1c06cdb811637e6232c3caebab8de799d4bd7c', LEAST(@win + INTERVAL 13456 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'provider.8', '全国签约企业名单.pdf', 'b3/b33cebd1ce4308c0ab2aa1354e2fb1af.pdf', 'application/pdf', 108, 'd7fb9f042f160c7914441d153b6fa8dc62ff7ebf5cb38901a3a84d2f628bc9e9', LEAST(@win + INTERVAL 13457 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'product.1.1', '产品1-近三月合同及报价表.pdf', '7f/7f5a1229eacde2bc5b28c9b07811ea85.pdf', 'application/pdf', 109, '90ae10efad2173b8ccac0c64198ecf262442bd3044ba58f069fff5077ff04441', LEAST(@win + INTERVAL 13458 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'product.1.2', '产品1-前年度北京营业收入专审.pdf', '03/03f81c2107a2dd5dd7caf84f395abf9e.pdf', 'application/pdf', 109, '04652d2592f4fcef69719ab55cf29c45a0aa5e261873b56da61e97ffd497cf5a', LEAST(@win + INTERVAL 13459 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'product.1.3', '产品1-上年度北京营业收入专审.pdf', '21/21e71bd6bebe050c018c4e851d202d1b.pdf', 'application/pdf', 109, '45de8cf678ad964502713907e8808107eef9631e22fe3e4dfc65331eb16d08d6', LEAST(@win + INTERVAL 13460 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'product.1.4', '产品1-北京签约企业名单.pdf', 'c1/c1f35bceec20cf91a1a4f126d39b07ab.pdf', 'application/pdf', 109, '00126c920b6b773cc824ab1b4aaba58a3e91cf1e75bf7656b0f9f6c42b02593f', LEAST(@win + INTERVAL 13461 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'product.2.1', '产品2-近三月合同及报价表.pdf', '0e/0ec54894269547c6f60fccb43905440b.pdf', 'application/pdf', 109, '24b06ee677c89fbed67d9257adc36faba13f017d25e01987f1a10c15fccf0f3b', LEAST(@win + INTERVAL 13462 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'product.2.2', '产品2-前年度北京营业收入专审.pdf', '93/939fb8428c95b934beda6b3a854e39fd.pdf', 'application/pdf', 109, '74e0a4612b4a0650157da8c207b148b3081a1a194e22589ed43fe1879b2511b9', LEAST(@win + INTERVAL 13463 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'product.2.3', '产品2-上年度北京营业收入专审.pdf', '1a/1a935d435a0da1bbc0a3af847fb22ac3.pdf', 'application/pdf', 109, '2fc467e1e8548e503820decee01920592f70721ac39b6843f520018824930925', LEAST(@win + INTERVAL 13464 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'product.2.4', '产品2-北京签约企业名单.pdf', '5c/5ce5a8fe5cf3b42483fc119a0df242ad.pdf', 'application/pdf', 109, '8ea536e26f4a6d279d315565b0ab05bc11973abdf82a1eb13ed449ea071428e3', LEAST(@win + INTERVAL 13465 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'provider.9', '参与标准制定证明.pdf', '38/387d2002e3364789444ca241fe945014.pdf', 'application/pdf', 108, 'a01ec1a5f4cdcaf96a39d18c7a54e5bea56656b46196b2ed288f87ede41438ad', LEAST(@win + INTERVAL 13466 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05);
+INSERT INTO application_events (application_id, at, actor_account_id, actor_role,
+    action, opinion, from_state, to_state, comment, request_id) VALUES
+    (@app, LEAST(@win + INTERVAL 22080 MINUTE, @now - INTERVAL 60 MINUTE), @acc_prov05, 'provider', 'submit', NULL, 'draft', 'pending', NULL, NULL),
+    (@app, LEAST(@win + INTERVAL 29280 MINUTE, @now - INTERVAL 10 MINUTE), @acc_bureau, 'bureau', 'approve', NULL, 'pending', 'approved', '材料齐全，同意入库。', NULL);
+
+-- prov06 rejected: 企业宣传片拍摄制作
+SET @est = @today - INTERVAL 5 YEAR - INTERVAL 37 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov06, 'rejected',
+    JSON_SET('{"provider":{"website":"https://www.prov06-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街197号","credit_ok":true,"revenue_year_before":887400000,"revenue_last_year":986000000,"last_year_contracts":68,"beijing_clients_last_year":40,"national_clients_last_year":54},"products":[{"name":"企业宣传片拍摄制作","category":"market","description":"策划并拍摄企业宣传片一部（3分钟），含脚本、拍摄、剪辑和配音。","market_price":8000000,"voucher_price":6240000,"beijing_revenue_year_before":185000000,"beijing_revenue_last_year":232000000,"beijing_clients_last_year":32,"premium_clients_served":0}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    1, 1, 1, @est, 1, 887400000, 986000000, 68, 40, 54, 0,
+    LEAST(@win + INTERVAL 14520 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 28920 MINUTE, @now - INTERVAL 10 MINUTE), LEAST(@win + INTERVAL 14550 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 17400 MINUTE, @now - INTERVAL 60 MINUTE), 1,
+    NULL, NULL, NULL, NULL, @acc_bureau, LEAST(@win + INTERVAL 28920 MINUTE, @now - INTERVAL 10 MINUTE), '该产品为定制化创作服务，服务内容和收费标准不明确，不属于标准化服务产品，不予入库。');
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_products (application_id, seq, category, name, description,
+    market_price, voucher_price, beijing_revenue_year_before, beijing_revenue_last_year,
+    beijing_clients_last_year, premium_clients_served, approved_units,
+    approved_validity_days, product_id, created_at, updated_at) VALUES
+    (@app, 1, 'market', '企业宣传片拍摄制作',
+     '策划并拍摄企业宣传片一部（3分钟），含脚本、拍摄、剪辑和配音。',
+     8000000, 6240000, 185000000, 232000000, 32, 0, NULL, NULL, NULL, LEAST(@win + INTERVAL 14550 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 14550 MINUTE, @now - INTERVAL 110 MINUTE));
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', 'c9/c9a8c62c9ee844f48b3ead87080f206f.pdf', 'application/pdf', 108, 'e70cf7d3b23d1b826b395923882d9fb555476c0e72e46ed50fa9acefd0c1bde4', LEAST(@win + INTERVAL 14530 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'provider.2', '营业执照.pdf', 'a5/a5e3decbf7218d4b153b800f5fc856aa.pdf', 'application/pdf', 108, '5bc195526fc051198aa09dadef2978950a5a18e089b70077c0e7b59980baa907', LEAST(@win + INTERVAL 14531 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'provider.3', '房屋租赁合同.pdf', '0c/0c7a90c700b54208c20d24a23358a6dd.pdf', 'application/pdf', 108, 'fcfefd40219f8b5bc85aafe9d3e257d1a3791fc269a04fe43c0d75d66952d584', LEAST(@win + INTERVAL 14532 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'provider.4', '信用中国查询结果.pdf', 'a5/a5e5306626e8fa22fbe1f9075139b50e.pdf', 'application/pdf', 108, '05cdc03d1b0cd3993fe89b080a35937f096a4b7e65cb7e0e09b6cc06089a67cc', LEAST(@win + INTERVAL 14533 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'provider.5', '前年度审计报告.pdf', '6b/6b211f31fe268b1bdfb9274aa5aa2473.pdf', 'application/pdf', 108, 'e943053bb45270a0c898100c7a7693048ded5de7c0d8dd9819140f4aecffef10', LEAST(@win + INTERVAL 14534 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'provider.6', '上年度审计报告.pdf', '13/131df26f2493c6c3bc0e548216b3f6d2.pdf', 'application/pdf', 108, '498ddbee7f26357cd374af63dcb425c66067d4a4ef34c09a8ffb093e83179bf6', LEAST(@win + INTERVAL 14535 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'provider.7', '北京签约企业名单.pdf', '2a/2a4873cad003da3af87647b2f6692125.pdf', 'application/pdf', 108, '7f192c6e43d463d0490254f72f2af275291343c7e9fec12ddc5f13aff981a9c2', LEAST(@win + INTERVAL 14536 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'provider.8', '全国签约企业名单.pdf', 'df/df6a1f21e0ac958fb0a5d8c0eec8643c.pdf', 'application/pdf', 108, '02c74a2d69e917216036e78a47bc5f9f7747cac30880457ecf4a1fee0e833fda', LEAST(@win + INTERVAL 14537 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'product.1.1', '产品1-近三月合同及报价表.pdf', 'c1/c1e031ccd793ef180c289d7e08ddedcf.pdf', 'application/pdf', 109, '566f134bd61d257a1d633c9b6ad4a4979bff55693c78ef214d5de83b7e728518', LEAST(@win + INTERVAL 14538 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'product.1.2', '产品1-前年度北京营业收入专审.pdf', '60/6013062447245189646a4fd7db093110.pdf', 'application/pdf', 109, '33a3bba6a9f0f48a817638a0d4c1596ba02ec5f6f33fafb5acd9cd488a1140f7', LEAST(@win + INTERVAL 14539 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'product.1.3', '产品1-上年度北京营业收入专审.pdf', 'f7/f7d68c1a43342b98386bd157f74458f9.pdf', 'application/pdf', 109, '3a5556206e384ba31ac58073cf7145b2b8f5be181ac956614da6c22203f9513e', LEAST(@win + INTERVAL 14540 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'product.1.4', '产品1-北京签约企业名单.pdf', '81/8156d9237a6148aac486f506de2d90bf.pdf', 'application/pdf', 109, 'a5672188577a47b7897a0feb5b8f7eeb948d23707f9650fec3c8eefed21ec261', LEAST(@win + INTERVAL 14541 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06);
+INSERT INTO application_events (application_id, at, actor_account_id, actor_role,
+    action, opinion, from_state, to_state, comment, request_id) VALUES
+    (@app, LEAST(@win + INTERVAL 17400 MINUTE, @now - INTERVAL 60 MINUTE), @acc_prov06, 'provider', 'submit', NULL, 'draft', 'pending', NULL, NULL),
+    (@app, LEAST(@win + INTERVAL 28920 MINUTE, @now - INTERVAL 10 MINUTE), @acc_bureau, 'bureau', 'reject', NULL, 'pending', 'rejected', '该产品为定制化创作服务，服务内容和收费标准不明确，不属于标准化服务产品，不予入库。', NULL);
+
+-- prov08 draft: 企业合规体系建设法律服务
+SET @est = @today - INTERVAL 4 YEAR - INTERVAL 38 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov08, 'draft',
+    JSON_SET('{"provider":{"website":"https://www.prov08-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街180号","credit_ok":true,"revenue_year_before":606600000,"revenue_last_year":674000000,"last_year_contracts":131,"beijing_clients_last_year":78,"national_clients_last_year":104},"products":[{"name":"企业合规体系建设法律服务","category":"legal","description":"开展企业合规风险识别，编制合规管理制度和重点领域合规指引，组织一次全员合规培训。","market_price":7000000,"voucher_price":5250000,"beijing_revenue_year_before":128000000,"beijing_revenue_last_year":199000000,"beijing_clients_last_year":116,"premium_clients_served":0}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0,
+    LEAST(@win + INTERVAL 16020 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 16050 MINUTE, @now - INTERVAL 10 MINUTE), NULL, NULL, 0,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', '2e/2e0712298c88aab19cc8c5979b28f53c.pdf', 'application/pdf', 108, '88dc03bc11b201898d802be40d4852beec0f135ac802a7822f20b6f14fad77f9', LEAST(@win + INTERVAL 16030 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov08),
+    (@app, 'provider.2', '营业执照.pdf', '53/53b49122bcca883ff6507d04f9b58372.pdf', 'application/pdf', 108, '0992029e5054f660af79c2ad1beb745385f96adf838e52b55c2c1703c87eb556', LEAST(@win + INTERVAL 16031 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov08),
+    (@app, 'provider.3', '房屋租赁合同.pdf', 'fb/fb063c358dcf4d697fd1ea758ecec8b9.pdf', 'application/pdf', 108, '0a7b044deef5eb3c61f4b99f1d8d9abed2d7cbec0539fa081852af8be43deb90', LEAST(@win + INTERVAL 16032 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov08);
+
 COMMIT;
