@@ -99,6 +99,13 @@ prepare_files() {
 	chmod 2750 "$STATE/files"
 	chmod 0700 "$STATE/files/tmp" "$STATE/keys"
 	[ -n "$WEB_GROUP" ] && chgrp "$WEB_GROUP" "$STATE/files"
+	# demo only: the documents of the demo's redemption claims (R1) and
+	# the materials of its applications (A3), under the names and hashes
+	# demo.sql records (missing ones only)
+	if [ "${VOUCHER_DEMO:-1}" = 1 ]; then
+		python3 "$ROOT/sql/demo/gen_demo.py" --files "$STATE/files" \
+		    2>>"$LOG/migrate.log" || say "demo files not written" >&2
+	fi
 	if [ ! -s "$STATE/keys/publicity-ed25519.pem" ]; then
 		(umask 077; openssl genpkey -algorithm ed25519 \
 		    -out "$STATE/keys/publicity-ed25519.pem" 2>/dev/null)
@@ -115,11 +122,6 @@ start_sweeper() {
 
 start_apps() {
 	prepare_files
-	# demo only: the documents of the demo's redemption claims (R1)
-	if [ "${VOUCHER_DEMO:-1}" = 1 ]; then
-		python3 "$ROOT/sql/demo/gen_demo.py" --files "$STATE/files" \
-		    2>>"$LOG/migrate.log" || say "demo claim files not written" >&2
-	fi
 	chmod 0755 "$STATE"
 	chmod 0750 "$RUN"
 	[ -n "$WEB_GROUP" ] && chgrp "$WEB_GROUP" "$RUN"
@@ -225,6 +227,8 @@ Demo logins (DEMO ONLY — password for all: $DEMO_PASSWORD):
   ent01 … ent14 ordinary, ent15 … ent18 专精特新, ent19, ent20 小巨人,
   ent21 (credit-flagged), ent22 (registered outside Beijing)
   prov01 … prov08 (providers), reviewer, bureau
+  Applications (征集): prov01's "my applications" (approved, returned, draft);
+  the review queue GET /api/review/applications as reviewer or bureau
 Ctrl-C or \`make stop\` stops everything.
 EOT
 }

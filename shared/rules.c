@@ -337,3 +337,119 @@ rule_recovery(int64_t subsidy, int64_t refunded, int64_t amount)
 		return subsidy;
 	return mul_div_floor(subsidy, refunded, amount);
 }
+
+/* ---- A1-A7: product collection --------------------------------------- */
+
+/* A1: birthday count between two y*10000+m*100+d dates. Feb 29's
+ * anniversary in a common year is Mar 1 (the month-day comparison
+ * 0229 > 0228 makes Feb 28 still short of it). */
+int
+rule_full_years(int64_t from_ymd, int64_t to_ymd)
+{
+	int64_t	 years;
+
+	years = to_ymd / 10000 - from_ymd / 10000;
+	if (to_ymd % 10000 < from_ymd % 10000)
+		years--;
+	if (years > 100000)
+		return 100000;
+	if (years < -100000)
+		return -100000;
+	return (int)years;
+}
+
+/* A1: every failing condition, not only the first (the provider is told
+ * all of them at once). */
+unsigned
+rule_provider_a1(const struct rule_provider_facts *f, int64_t today_ymd,
+    time_t now)
+{
+	unsigned	 fail = 0;
+
+	assert(f != NULL);
+	if (!f->beijing_registered)
+		fail |= RULE_A1_BEIJING;
+	if (!f->has_premises)
+		fail |= RULE_A1_PREMISES;
+	if (f->established_ymd <= 0 ||
+	    rule_full_years(f->established_ymd, today_ymd) < RULE_A1_MIN_YEARS)
+		fail |= RULE_A1_YEARS;
+	if (!f->credit_declared_ok || f->credit_flagged)
+		fail |= RULE_A1_CREDIT;
+	if (f->last_year_contracts < RULE_A1_MIN_CONTRACTS)
+		fail |= RULE_A1_CONTRACTS;
+	if (f->last_year_revenue < RULE_A1_MIN_REVENUE_FEN)
+		fail |= RULE_A1_REVENUE;
+	if (f->barred_until != 0 && now < f->barred_until)
+		fail |= RULE_A1_BARRED;
+	return fail;
+}
+
+/* A1: codes of the condition bits, in bit order. */
+static const char *const a1_codes[] = {
+	"beijing_registration",	/* RULE_A1_BEIJING */
+	"premises",		/* RULE_A1_PREMISES */
+	"years_established",	/* RULE_A1_YEARS */
+	"credit",		/* RULE_A1_CREDIT */
+	"contracts",		/* RULE_A1_CONTRACTS */
+	"revenue",		/* RULE_A1_REVENUE */
+	"barred",		/* RULE_A1_BARRED */
+};
+
+const char *
+rule_a1_condition_code(unsigned condition)
+{
+	for (size_t i = 0; i < sizeof(a1_codes) / sizeof(a1_codes[0]); i++)
+		if (condition == 1u << i)
+			return a1_codes[i];
+	return NULL;
+}
+
+/* A1, product item 7: the >150 Beijing clients exception. */
+bool
+rule_a1_product_ok(bool main_body_beijing, int64_t beijing_clients_served)
+{
+	return main_body_beijing ||
+	    beijing_clients_served > RULE_A1_BRANCH_MIN_CLIENTS;
+}
+
+/* A2: both ends of the window are whole Asia/Shanghai days. */
+bool
+rule_a2_window_open(int64_t opens_ymd, int64_t closes_ymd, int64_t today_ymd)
+{
+	return today_ymd >= opens_ymd && today_ymd <= closes_ymd;
+}
+
+/* A3 */
+bool
+rule_a3_provider_item_required(int k)
+{
+	return k >= 1 && k <= RULE_A3_PROVIDER_REQUIRED;
+}
+
+/* A3 */
+bool
+rule_a3_product_item_required(int k)
+{
+	return k >= 1 && k <= RULE_A3_PRODUCT_REQUIRED;
+}
+
+/* A7 */
+bool
+rule_a7_preferred(int64_t premium_clients_served)
+{
+	return premium_clients_served > 0;
+}
+
+/* A7: preferred first; among equals, first come first reviewed. */
+int
+rule_a7_cmp(const struct rule_review_key *a, const struct rule_review_key *b)
+{
+	if (a->preferred != b->preferred)
+		return a->preferred ? -1 : 1;
+	if (a->submitted_at != b->submitted_at)
+		return a->submitted_at < b->submitted_at ? -1 : 1;
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
+	return 0;
+}

@@ -114,4 +114,90 @@ int rule_contract_split(int64_t amount, int64_t months, int64_t reserved,
  * when refunded >= amount; -1 on invalid input. Overflow-safe. */
 int64_t rule_recovery(int64_t subsidy, int64_t refunded, int64_t amount);
 
+/* ---- A1-A7: product collection (征集) -------------------------------- */
+
+#define RULE_A1_MIN_YEARS          2          /* 成立2年（含）以上          */
+#define RULE_A1_MIN_CONTRACTS      25         /* 上年度合同量不少于25份      */
+#define RULE_A1_MIN_REVENUE_FEN    300000000  /* 营业收入不低于300万元       */
+#define RULE_A1_BRANCH_MIN_CLIENTS 150        /* 服务北京企业超过150家       */
+
+/* Calendar dates as y*10000 + m*100 + d (the DB_DATE / FIELD_DATE form). */
+
+/* A1: whole years from date from_ymd to date to_ymd (a birthday count:
+ * one more year on each anniversary; the anniversary of Feb 29 in a
+ * common year is Mar 1). Negative when to_ymd is before from_ymd. */
+int rule_full_years(int64_t from_ymd, int64_t to_ymd);
+
+/* A1: the facts the provider eligibility check reads: the application's
+ * declared figures, the bureau's credit record and bar (V2). */
+struct rule_provider_facts {
+	bool     beijing_registered;  /* the applicant (or its branch) is
+	                                 registered in Beijing               */
+	bool     has_premises;        /* fixed premises (checklist item 3)   */
+	int64_t  established_ymd;     /* 0 when unknown                      */
+	bool     credit_declared_ok;  /* item 4: no serious dishonesty       */
+	bool     credit_flagged;      /* the bureau's record (E4 for A1)     */
+	int64_t  last_year_contracts; /* item 8: all contracts signed        */
+	int64_t  last_year_revenue;   /* item 6: fen                         */
+	time_t   barred_until;        /* V2: 0 when never barred             */
+};
+
+/* A1: the conditions, as bits of the mask rule_provider_a1() returns. */
+enum rule_a1_condition {
+	RULE_A1_BEIJING   = 1 << 0,  /* registered in Beijing (or a branch)  */
+	RULE_A1_PREMISES  = 1 << 1,  /* fixed premises                        */
+	RULE_A1_YEARS     = 1 << 2,  /* established >= 2 years               */
+	RULE_A1_CREDIT    = 1 << 3,  /* good credit                          */
+	RULE_A1_CONTRACTS = 1 << 4,  /* last year >= 25 contracts            */
+	RULE_A1_REVENUE   = 1 << 5,  /* last year >= 3,000,000 CNY           */
+	RULE_A1_BARRED    = 1 << 6,  /* V2: barred from every voucher scheme */
+	RULE_A1__ALL      = (1 << 7) - 1
+};
+
+/* A1: the mask of failing conditions at today_ymd (Asia/Shanghai) and
+ * now (for the bar); 0 when the provider is eligible. */
+unsigned rule_provider_a1(const struct rule_provider_facts *f,
+    int64_t today_ymd, time_t now);
+
+/* A1: a stable code of one condition bit ("beijing_registration",
+ * "premises", "years_established", "credit", "contracts", "revenue",
+ * "barred"); NULL for anything else. */
+const char *rule_a1_condition_code(unsigned condition);
+
+/* A1 (checklist product item 7): a product qualifies when the main body
+ * is registered in Beijing, or else when the product served more than 150
+ * Beijing enterprises (beijing_clients_served < 0: not given). */
+bool rule_a1_product_ok(bool main_body_beijing, int64_t beijing_clients_served);
+
+/* A2: true when today_ymd (Asia/Shanghai) lies in the round's window
+ * opens_ymd..closes_ymd, both days included. */
+bool rule_a2_window_open(int64_t opens_ymd, int64_t closes_ymd,
+    int64_t today_ymd);
+
+/* A3: the checklist items (attachment 1 of the guide). */
+#define RULE_A3_PROVIDER_ITEMS          10   /* 服务商材料 1-10          */
+#define RULE_A3_PROVIDER_REQUIRED        8   /* 1-8 必上传               */
+#define RULE_A3_PRODUCT_ITEMS            7   /* 申报产品材料 1-7         */
+#define RULE_A3_PRODUCT_REQUIRED         4   /* 1-4 必上传               */
+
+/* A3: true when provider item k (1..10) is required. */
+bool rule_a3_provider_item_required(int k);
+/* A3: true when product item k (1..7) is required. */
+bool rule_a3_product_item_required(int k);
+
+/* A7: a product is preferred when it served Beijing specialized /
+ * little-giant SMEs (checklist product item 5 > 0). */
+bool rule_a7_preferred(int64_t premium_clients_served);
+
+/* A7: the review-list key of an application. */
+struct rule_review_key {
+	bool     preferred;       /* any product rule_a7_preferred()        */
+	time_t   submitted_at;    /* last submission                        */
+	int64_t  id;
+};
+/* A7: review-list order: preferred first, then among equals the earlier
+ * submission, then the lower id. <0, 0, >0 like strcmp. */
+int rule_a7_cmp(const struct rule_review_key *a,
+    const struct rule_review_key *b);
+
 #endif

@@ -9,8 +9,8 @@
 --             where rows are legitimately removed (sessions, idempotency
 --             keys, draft applications and their rows, replaced uploads,
 --             stale items of a draft publicity batch).
---             audit_log and order_events: SELECT and INSERT only, so the
---             trails are append-only (V3, O10).
+--             audit_log, order_events and application_events: SELECT and
+--             INSERT only, so the trails are append-only (V3, O10, A5).
 -- @RO_USER@   the read-only user of the public programs (catalog, publicity).
 --             SELECT on public tables only; column-level SELECT where a table
 --             mixes public and private columns. Never accounts, sessions,
@@ -35,6 +35,7 @@ GRANT SELECT ON `@DB@`.`schema_migrations` TO '@APP_USER@'@'localhost';  -- vers
 -- append-only trails (V3, O10)
 GRANT SELECT, INSERT ON `@DB@`.`audit_log`    TO '@APP_USER@'@'localhost';
 GRANT SELECT, INSERT ON `@DB@`.`order_events` TO '@APP_USER@'@'localhost';
+GRANT SELECT, INSERT ON `@DB@`.`application_events` TO '@APP_USER@'@'localhost';  -- A5
 
 -- rows that are created and changed, never deleted
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.`rounds`            TO '@APP_USER@'@'localhost';

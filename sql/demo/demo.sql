@@ -2773,4 +2773,357 @@ INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_statu
     to_status, reason, request_id) VALUES
     (@o, @t, @acc_ent13, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
 
+-- product applications (征集, A1-A7) in every state: prov01 approved, prov01 returned, prov01 draft, prov02 pending, prov03 pending, prov04 pending, prov05 approved, prov06 rejected, prov08 draft
+-- @win = the window's first instant (Jan 1 00:00 Asia/Shanghai); every
+-- instant is capped at the load instant. Materials: see gen_demo.py --files.
+SET @win = TIMESTAMP(MAKEDATE(@round, 1)) - INTERVAL 8 HOUR;
+
+-- prov01 approved: 企业数字化转型诊断服务、企业ERP系统实施服务（标准版）
+SET @est = @today - INTERVAL 9 YEAR - INTERVAL 30 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov01, 'approved',
+    JSON_SET('{"provider":{"website":"https://www.prov01-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街120号","credit_ok":true,"revenue_year_before":4212000000,"revenue_last_year":4680000000,"last_year_contracts":186,"beijing_clients_last_year":111,"national_clients_last_year":148},"products":[{"name":"企业数字化转型诊断服务","category":"digital","description":"围绕研发、生产、供应链、营销和管理五个环节，由专家团队驻场调研3至5天，评估企业数字化、网络化、智能化水平，出具诊断报告和分阶段转型路线图，并提供一次高层解读会。","market_price":6800000,"voucher_price":5100000,"beijing_revenue_year_before":84000000,"beijing_revenue_last_year":156000000,"beijing_clients_last_year":79,"premium_clients_served":0},{"name":"企业ERP系统实施服务（标准版）","category":"it","description":"基于成熟ERP产品完成财务、采购、销售、库存和生产模块实施，含业务调研、系统配置、数据迁移、用户培训和上线后三个月支持。","market_price":38000000,"voucher_price":28500000,"beijing_revenue_year_before":195000000,"beijing_revenue_last_year":212000000,"beijing_clients_last_year":51,"premium_clients_served":0}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    1, 1, 1, @est, 1, 4212000000, 4680000000, 186, 111, 148, 0,
+    LEAST(@win + INTERVAL 4800 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 19200 MINUTE, @now - INTERVAL 10 MINUTE), LEAST(@win + INTERVAL 4830 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 13440 MINUTE, @now - INTERVAL 60 MINUTE), 1,
+    NULL, NULL, NULL, NULL, @acc_bureau, LEAST(@win + INTERVAL 19200 MINUTE, @now - INTERVAL 10 MINUTE), '材料齐全，同意入库。');
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_products (application_id, seq, category, name, description,
+    market_price, voucher_price, beijing_revenue_year_before, beijing_revenue_last_year,
+    beijing_clients_last_year, premium_clients_served, approved_units,
+    approved_validity_days, product_id, created_at, updated_at) VALUES
+    (@app, 1, 'digital', '企业数字化转型诊断服务',
+     '围绕研发、生产、供应链、营销和管理五个环节，由专家团队驻场调研3至5天，评估企业数字化、网络化、智能化水平，出具诊断报告和分阶段转型路线图，并提供一次高层解读会。',
+     6800000, 5100000, 84000000, 156000000, 79, 0, 60, 30, @p01, LEAST(@win + INTERVAL 4830 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 4830 MINUTE, @now - INTERVAL 110 MINUTE)),
+    (@app, 2, 'it', '企业ERP系统实施服务（标准版）',
+     '基于成熟ERP产品完成财务、采购、销售、库存和生产模块实施，含业务调研、系统配置、数据迁移、用户培训和上线后三个月支持。',
+     38000000, 28500000, 195000000, 212000000, 51, 0, 12, 60, @p25, LEAST(@win + INTERVAL 4830 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 4830 MINUTE, @now - INTERVAL 110 MINUTE));
+UPDATE products SET application_id = @app WHERE id = @p01;
+UPDATE products SET application_id = @app WHERE id = @p25;
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', '75/754d3463b9730dec6f2d8a4bb33d9c77.pdf', 'application/pdf', 663, 'a201822bc02a6443ec925abffcca9ec9b2d9e4ea9dba012218af749c67560371', LEAST(@win + INTERVAL 4810 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.2', '营业执照.pdf', '0c/0cdf20def175bb820f4347e4f245672d.pdf', 'application/pdf', 663, '965e700c0107643caa455b72c9cd8a42e78832f17801a81d3374d28141f741c5', LEAST(@win + INTERVAL 4811 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.3', '房屋租赁合同.pdf', '1f/1fd5fc573adc5407f744ea9072e10d51.pdf', 'application/pdf', 663, '367ac0d30a994effd92f2bb9bf43b28a84ac03d7adec0dd258eef75da4bd1225', LEAST(@win + INTERVAL 4812 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.4', '信用中国查询结果.pdf', '15/152d0bf0675237e6c527b3fcdfaaee95.pdf', 'application/pdf', 663, 'ce670ce0e62aab8b830ffeff3514afdb0b0154f97c59e13e1e1143a5384a7bf5', LEAST(@win + INTERVAL 4813 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.5', '前年度审计报告.pdf', '83/8314e5d4b2328da8abaa3f393b41c86f.pdf', 'application/pdf', 663, '9221b9f6c8388fb7316d16150d3f0458ac0587cb035e42dc45e04380c1203e6f', LEAST(@win + INTERVAL 4814 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.6', '上年度审计报告.pdf', '4b/4bc6800f5bb6567a0202643e3cb320d8.pdf', 'application/pdf', 663, 'fb3728cd1fcc65349ee3253d3304c0c3d699c0e35982413fad62453b14e1aab2', LEAST(@win + INTERVAL 4815 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.7', '北京签约企业名单.pdf', '53/532a724a0c15b4016c211cb7090bf245.pdf', 'application/pdf', 663, '530263086546a06fb8366ae9f62c1d5ee46c1c82a9f3f601593b7a95f87b936c', LEAST(@win + INTERVAL 4816 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.8', '全国签约企业名单.pdf', 'ba/ba2a2dcc30d7700119be2cb4ffc2f3a8.pdf', 'application/pdf', 663, '61ebeb51cce41f0f4f9cc98148dab599288d23634197f5d99ea52c878951a099', LEAST(@win + INTERVAL 4817 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.1.1', '产品1-近三月合同及报价表.pdf', 'ab/abee421234a2860a53851720a8737db1.pdf', 'application/pdf', 664, '6f25a22553c6a34402c9919f5841cde1302e82b6b7ed8f9e6178adeff6f6e8c5', LEAST(@win + INTERVAL 4818 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.1.2', '产品1-前年度北京营业收入专审.pdf', '2e/2e0a98d308a264de8feeaa50095db122.pdf', 'application/pdf', 664, 'b363436de0dba133c25e52bab0b9b8dff15fce90acf14c73ab35c2588e528558', LEAST(@win + INTERVAL 4819 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.1.3', '产品1-上年度北京营业收入专审.pdf', '2c/2c82bc06286dd6497b048bd5f66a4c78.pdf', 'application/pdf', 664, 'ffea408abcf7d6db588c0d7b3fa9f14fd0cede8dea2649594c119fcc5cba9cea', LEAST(@win + INTERVAL 4820 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.1.4', '产品1-北京签约企业名单.pdf', 'd0/d07c2f54e4a0c553d1b81daba169a9cc.pdf', 'application/pdf', 664, 'd16235efe8ac75c941e82b284c80d6bcfebb92cf95bf2cfa46e8086e84eb2f8f', LEAST(@win + INTERVAL 4821 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.2.1', '产品2-近三月合同及报价表.pdf', '51/5139f35fb170b12ebfe99e0e72052569.pdf', 'application/pdf', 664, 'ec4a1bb5e4689d13960d095e88811825273831611b093ad03d28a7bce822769b', LEAST(@win + INTERVAL 4822 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.2.2', '产品2-前年度北京营业收入专审.pdf', '4f/4fb57987b737ecec71ace83e160a0ffc.pdf', 'application/pdf', 664, '676541161ff4cd6ecb37c275e2470266f4b27e154440e53ca778ded769285ca5', LEAST(@win + INTERVAL 4823 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.2.3', '产品2-上年度北京营业收入专审.pdf', 'ed/ed29a77885485aa695338452264e73b3.pdf', 'application/pdf', 664, '5d81495645b547891608b5b51e92b48d4ce36379d4a8311eb48b602d4a30bee0', LEAST(@win + INTERVAL 4824 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.2.4', '产品2-北京签约企业名单.pdf', '9f/9f7bb8054c0bf09639444aabe7222a11.pdf', 'application/pdf', 664, 'c3d67b3129fb6fa4dc0f6e663557f93219a161c121954a41c6779480188d2986', LEAST(@win + INTERVAL 4825 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.9', '参与标准制定证明.pdf', '0b/0b0c2dab5d491ee49892ed2269e70efe.pdf', 'application/pdf', 663, '6e2e2adf484ac74f2c8c7d107e095a99f81a9690a654086f03bfb534f8e76777', LEAST(@win + INTERVAL 4826 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01);
+INSERT INTO application_events (application_id, at, actor_account_id, actor_role,
+    action, opinion, from_state, to_state, comment, request_id) VALUES
+    (@app, LEAST(@win + INTERVAL 13440 MINUTE, @now - INTERVAL 60 MINUTE), @acc_prov01, 'provider', 'submit', NULL, 'draft', 'pending', NULL, NULL),
+    (@app, LEAST(@win + INTERVAL 19200 MINUTE, @now - INTERVAL 10 MINUTE), @acc_bureau, 'bureau', 'approve', NULL, 'pending', 'approved', '材料齐全，同意入库。', NULL);
+
+-- prov01 returned: 工业互联网平台接入咨询
+SET @est = @today - INTERVAL 9 YEAR - INTERVAL 31 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov01, 'returned',
+    JSON_SET('{"provider":{"website":"https://www.prov01-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街88号","credit_ok":true,"revenue_year_before":4212000000,"revenue_last_year":4680000000,"last_year_contracts":186,"beijing_clients_last_year":111,"national_clients_last_year":148},"products":[{"name":"工业互联网平台接入咨询","category":"digital","description":"评估企业设备联网条件，设计工业互联网平台接入方案，完成10台关键设备数据采集试点。","market_price":16000000,"voucher_price":12480000,"beijing_revenue_year_before":122000000,"beijing_revenue_last_year":170000000,"beijing_clients_last_year":33,"premium_clients_served":0}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    1, 1, 1, @est, 1, 4212000000, 4680000000, 186, 111, 148, 0,
+    LEAST(@win + INTERVAL 6360 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 19320 MINUTE, @now - INTERVAL 10 MINUTE), LEAST(@win + INTERVAL 6390 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 9240 MINUTE, @now - INTERVAL 60 MINUTE), 2,
+    NULL, NULL, NULL, NULL, @acc_bureau, LEAST(@win + INTERVAL 19320 MINUTE, @now - INTERVAL 10 MINUTE), '请补充该产品近三个月内签署的3份合同，并上传产品报价表（材料清单产品第1项）。');
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_products (application_id, seq, category, name, description,
+    market_price, voucher_price, beijing_revenue_year_before, beijing_revenue_last_year,
+    beijing_clients_last_year, premium_clients_served, approved_units,
+    approved_validity_days, product_id, created_at, updated_at) VALUES
+    (@app, 1, 'digital', '工业互联网平台接入咨询',
+     '评估企业设备联网条件，设计工业互联网平台接入方案，完成10台关键设备数据采集试点。',
+     16000000, 12480000, 122000000, 170000000, 33, 0, NULL, NULL, NULL, LEAST(@win + INTERVAL 6390 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 6390 MINUTE, @now - INTERVAL 110 MINUTE));
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', 'e1/e1d5ee390faa93b6cc25545105fa8ea4.pdf', 'application/pdf', 663, 'ca0cfad2e709eda5a87269172070a0ecc649adcfa1d9794a98477335abfbeb90', LEAST(@win + INTERVAL 6370 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.2', '营业执照.pdf', '32/32dbed1ad9879e35b725cffdfd7bff98.pdf', 'application/pdf', 663, 'bc20a62bcb2be7d47240eaaad69822e6577023d016d408353c338380bd713c94', LEAST(@win + INTERVAL 6371 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.3', '房屋租赁合同.pdf', 'dd/ddd70678b662f78ade94c6e6eaa85e2a.pdf', 'application/pdf', 663, 'e2b8b1ed85800878ce533e81a8546e389f779457512dbc65182cb70fbf965977', LEAST(@win + INTERVAL 6372 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.4', '信用中国查询结果.pdf', 'a4/a40e6d67138b68db883b3e0fea120a80.pdf', 'application/pdf', 663, 'c893fca6791d0204fc5c2656726fb79a71e970da6f3df5f99c0d47596e8639c5', LEAST(@win + INTERVAL 6373 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.5', '前年度审计报告.pdf', '80/8003dc106d0bd9f1027d462592fa9864.pdf', 'application/pdf', 663, '6426c8268332678bbdcd50fec7c988f06419a6909a80578173b6d93be66a5c0a', LEAST(@win + INTERVAL 6374 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.6', '上年度审计报告.pdf', 'f0/f04d086a534ca4d819252d676732d04b.pdf', 'application/pdf', 663, '5f7f99cbd5bc87ee3ba67bdea9d1af4982145bddce51aeeb258ac8d5e565bef7', LEAST(@win + INTERVAL 6375 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.7', '北京签约企业名单.pdf', '5b/5b5d12695ae7f385138ee1ec79375f04.pdf', 'application/pdf', 663, 'b4d93aada360d93544b8b40314fd823072a7295b36f2cd63ee10c1f36102d157', LEAST(@win + INTERVAL 6376 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.8', '全国签约企业名单.pdf', '5e/5ed3a3caec9e47c7b30e645dda2ada1b.pdf', 'application/pdf', 663, '3a807278257b7a93671ca1adff25662b516f5c9f02167dcbb794afc919b01cd6', LEAST(@win + INTERVAL 6377 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.1.1', '产品1-近三月合同及报价表.pdf', '3e/3e8ca026919513b1a928cb9389283439.pdf', 'application/pdf', 664, 'f7f8e9655335cdcd22ed97326b9fb277b3a36684b7826e6cb8557855c573f2dd', LEAST(@win + INTERVAL 6378 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.1.2', '产品1-前年度北京营业收入专审.pdf', '80/803fe3b453dc2a8131a88bcd09c5c3bf.pdf', 'application/pdf', 664, '49ac160108808913ca66c90a4394e3458ba189b6c3c26fa7f211a757ce7f7fdd', LEAST(@win + INTERVAL 6379 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.1.3', '产品1-上年度北京营业收入专审.pdf', '41/41788e3b80c764682a01f42ebb5baed4.pdf', 'application/pdf', 664, 'ed241db99f31f095d03ace0883d219a8f79448d265a49d8aa6af0dfef282f053', LEAST(@win + INTERVAL 6380 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'product.1.4', '产品1-北京签约企业名单.pdf', '00/00f6b12920940e0938b3496bfacc2166.pdf', 'application/pdf', 664, 'f6529dd1b34aa76a81cb5a5261fdbcb5112c0ce73a8bd07d064764fc7f044503', LEAST(@win + INTERVAL 6381 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01);
+INSERT INTO application_events (application_id, at, actor_account_id, actor_role,
+    action, opinion, from_state, to_state, comment, request_id) VALUES
+    (@app, LEAST(@win + INTERVAL -5160 MINUTE, @now - INTERVAL 60 MINUTE), @acc_prov01, 'provider', 'submit', NULL, 'draft', 'pending', NULL, NULL),
+    (@app, LEAST(@win + INTERVAL 2040 MINUTE, @now - INTERVAL 55 MINUTE), @acc_bureau, 'bureau', 'return', NULL, 'pending', 'returned', '请补充产品报价表。', NULL),
+    (@app, LEAST(@win + INTERVAL 9240 MINUTE, @now - INTERVAL 50 MINUTE), @acc_prov01, 'provider', 'submit', NULL, 'returned', 'pending', NULL, NULL),
+    (@app, LEAST(@win + INTERVAL 19320 MINUTE, @now - INTERVAL 10 MINUTE), @acc_bureau, 'bureau', 'return', NULL, 'pending', 'returned', '请补充该产品近三个月内签署的3份合同，并上传产品报价表（材料清单产品第1项）。', NULL);
+
+-- prov01 draft: 企业数据中台建设咨询
+SET @est = @today - INTERVAL 9 YEAR - INTERVAL 32 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov01, 'draft',
+    JSON_SET('{"provider":{"website":"https://www.prov01-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街45号","credit_ok":true,"revenue_year_before":4212000000,"revenue_last_year":4680000000,"last_year_contracts":186,"beijing_clients_last_year":111,"national_clients_last_year":148},"products":[{"name":"企业数据中台建设咨询","category":"it","description":"梳理企业数据资源，设计数据中台架构与数据标准，交付建设方案和实施路线图。","market_price":30000000,"voucher_price":22500000,"beijing_revenue_year_before":47000000,"beijing_revenue_last_year":95000000,"beijing_clients_last_year":52,"premium_clients_served":0}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0,
+    LEAST(@win + INTERVAL 7800 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 7830 MINUTE, @now - INTERVAL 10 MINUTE), NULL, NULL, 0,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', '25/25da9fe9ce1a330ebd722acb1489ba66.pdf', 'application/pdf', 663, '73df2efc39eaa91c054ea90a919c8c5eb3261d62bbde9aecf8df4843a22a9719', LEAST(@win + INTERVAL 7810 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.2', '营业执照.pdf', '86/860d8f09fa2b8eb7f3aa1339ec736b60.pdf', 'application/pdf', 663, 'd9726adbf964cb3b76dd43b964b005afb792c6664833e3b904492e38375fc517', LEAST(@win + INTERVAL 7811 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01),
+    (@app, 'provider.3', '房屋租赁合同.pdf', '73/73b8757ab4745104eb9de334c19abe1c.pdf', 'application/pdf', 663, '8f4b9d9faf8e2aba8ea29c1cc8bd34648480e1e6e56eaac7874df7e0272eddc8', LEAST(@win + INTERVAL 7812 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov01);
+
+-- prov02 pending: 混合云架构设计与迁移服务
+SET @est = @today - INTERVAL 7 YEAR - INTERVAL 33 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov02, 'pending',
+    JSON_SET('{"provider":{"website":"https://www.prov02-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街21号","credit_ok":true,"revenue_year_before":3470400000,"revenue_last_year":3856000000,"last_year_contracts":243,"beijing_clients_last_year":145,"national_clients_last_year":194},"products":[{"name":"混合云架构设计与迁移服务","category":"cloud","description":"评估企业现有IT系统，设计混合云架构，完成核心业务系统上云迁移和一个月运维保障。","market_price":22000000,"voucher_price":17160000,"beijing_revenue_year_before":96000000,"beijing_revenue_last_year":113000000,"beijing_clients_last_year":26,"premium_clients_served":0}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    1, 1, 1, @est, 1, 3470400000, 3856000000, 243, 145, 194, 0,
+    LEAST(@win + INTERVAL 9000 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 13320 MINUTE, @now - INTERVAL 10 MINUTE), LEAST(@win + INTERVAL 9030 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 13320 MINUTE, @now - INTERVAL 60 MINUTE), 1,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_products (application_id, seq, category, name, description,
+    market_price, voucher_price, beijing_revenue_year_before, beijing_revenue_last_year,
+    beijing_clients_last_year, premium_clients_served, approved_units,
+    approved_validity_days, product_id, created_at, updated_at) VALUES
+    (@app, 1, 'cloud', '混合云架构设计与迁移服务',
+     '评估企业现有IT系统，设计混合云架构，完成核心业务系统上云迁移和一个月运维保障。',
+     22000000, 17160000, 96000000, 113000000, 26, 0, NULL, NULL, NULL, LEAST(@win + INTERVAL 9030 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 9030 MINUTE, @now - INTERVAL 110 MINUTE));
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', '83/83de5b92a9985a4ead68483fafeb1056.pdf', 'application/pdf', 663, '808b762976e86dfa9f9c4de3307a59a0ee361ff8d36ee6a0e026e72c38fa0506', LEAST(@win + INTERVAL 9010 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'provider.2', '营业执照.pdf', '3c/3cd709dc6fbef5cf590091e7f04d0ed8.pdf', 'application/pdf', 663, '2fec3e731424885b6dc543293062ab439781bc70cdebfc933f2f85015190f6ef', LEAST(@win + INTERVAL 9011 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'provider.3', '房屋租赁合同.pdf', '52/52579427e7b0168347097295ac62ef5e.pdf', 'application/pdf', 663, 'c73542bbff079e8e93b9f09178f17d9bd336113d0cbe53ec464eb35316a2f82f', LEAST(@win + INTERVAL 9012 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'provider.4', '信用中国查询结果.pdf', '3b/3bc6a077e733f75e491082153d7a3d46.pdf', 'application/pdf', 663, 'fdfc4c76777180190d436e3104ed3b7bf69d79b3894cb285c5ec6d429a896261', LEAST(@win + INTERVAL 9013 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'provider.5', '前年度审计报告.pdf', '2e/2ea700ee8136374543a52b5f0223cfc1.pdf', 'application/pdf', 663, '8a262daad1449f91f0f9a2bc2663b47b8b20854ad4091523c1df732e8d895ef4', LEAST(@win + INTERVAL 9014 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'provider.6', '上年度审计报告.pdf', '81/811d0611cb30a719b3fda6bfae8320a0.pdf', 'application/pdf', 663, 'd716806ec73b4cd28e7bbc6204328af971816bf3e02f9beb6cc46d1ce09760f7', LEAST(@win + INTERVAL 9015 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'provider.7', '北京签约企业名单.pdf', '58/584d6b320778c2838d0d0e637f1bf0d6.pdf', 'application/pdf', 663, 'a3c8dcf7311de56e33bf2efac2ef79bf6fe781d930963a2bd69cec935e58ff81', LEAST(@win + INTERVAL 9016 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'provider.8', '全国签约企业名单.pdf', '2c/2cf78fd639edef4774025732556d5124.pdf', 'application/pdf', 663, '6cf086bcac277a97132be39c851129ae4db7522f415ea23db3d212573f5baa7f', LEAST(@win + INTERVAL 9017 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'product.1.1', '产品1-近三月合同及报价表.pdf', 'd4/d4700c61232c1f32504fa21567a7b3ed.pdf', 'application/pdf', 664, 'c3fe3445ac8d16316d927c9759c68e40a347e8ff11531cda2349c1cb9913368d', LEAST(@win + INTERVAL 9018 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'product.1.2', '产品1-前年度北京营业收入专审.pdf', 'e6/e6c79633f9fa7bc448934d366974495d.pdf', 'application/pdf', 664, 'f43035a3dc151e37b8b901c12a48ecbb1bf177e55907c9fb007f0cf1089dc86c', LEAST(@win + INTERVAL 9019 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'product.1.3', '产品1-上年度北京营业收入专审.pdf', 'c9/c9460a78d47beaa433b58b6293d290ed.pdf', 'application/pdf', 664, '5c5b20b127ba41316bc37c5c607fe1a3b4ad8c90cde447cb9e38acb9745fd1ca', LEAST(@win + INTERVAL 9020 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02),
+    (@app, 'product.1.4', '产品1-北京签约企业名单.pdf', '9c/9c67f7d3e1c10635c646890bc16743ea.pdf', 'application/pdf', 664, '270127cbf611e38e8f132f846acf981b65a23655d27a44b544e244d21a5b0c8a', LEAST(@win + INTERVAL 9021 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov02);
+INSERT INTO application_events (application_id, at, actor_account_id, actor_role,
+    action, opinion, from_state, to_state, comment, request_id) VALUES
+    (@app, LEAST(@win + INTERVAL 13320 MINUTE, @now - INTERVAL 60 MINUTE), @acc_prov02, 'provider', 'submit', NULL, 'draft', 'pending', NULL, NULL);
+
+-- prov03 pending: 专精特新企业人才梯队建设咨询、高端技术人才猎聘服务
+SET @est = @today - INTERVAL 12 YEAR - INTERVAL 34 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov03, 'pending',
+    JSON_SET('{"provider":{"website":"https://www.prov03-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街7号","credit_ok":true,"revenue_year_before":2486700000,"revenue_last_year":2763000000,"last_year_contracts":312,"beijing_clients_last_year":187,"national_clients_last_year":249},"products":[{"name":"专精特新企业人才梯队建设咨询","category":"talent","description":"为专精特新企业设计关键岗位胜任力模型和人才梯队方案，开展两期骨干人才训练营。","market_price":9000000,"voucher_price":6750000,"beijing_revenue_year_before":31000000,"beijing_revenue_last_year":40000000,"beijing_clients_last_year":71,"premium_clients_served":12},{"name":"高端技术人才猎聘服务","category":"talent","description":"针对企业研发、制造核心岗位提供猎头寻访、背景调查和入职跟踪服务，保证期六个月。","market_price":6000000,"voucher_price":4680000,"beijing_revenue_year_before":87000000,"beijing_revenue_last_year":161000000,"beijing_clients_last_year":133,"premium_clients_served":5}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    1, 1, 1, @est, 1, 2486700000, 2763000000, 312, 187, 249, 1,
+    LEAST(@win + INTERVAL 10560 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 14880 MINUTE, @now - INTERVAL 10 MINUTE), LEAST(@win + INTERVAL 10590 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 14880 MINUTE, @now - INTERVAL 60 MINUTE), 1,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_products (application_id, seq, category, name, description,
+    market_price, voucher_price, beijing_revenue_year_before, beijing_revenue_last_year,
+    beijing_clients_last_year, premium_clients_served, approved_units,
+    approved_validity_days, product_id, created_at, updated_at) VALUES
+    (@app, 1, 'talent', '专精特新企业人才梯队建设咨询',
+     '为专精特新企业设计关键岗位胜任力模型和人才梯队方案，开展两期骨干人才训练营。',
+     9000000, 6750000, 31000000, 40000000, 71, 12, NULL, NULL, NULL, LEAST(@win + INTERVAL 10590 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 10590 MINUTE, @now - INTERVAL 110 MINUTE)),
+    (@app, 2, 'talent', '高端技术人才猎聘服务',
+     '针对企业研发、制造核心岗位提供猎头寻访、背景调查和入职跟踪服务，保证期六个月。',
+     6000000, 4680000, 87000000, 161000000, 133, 5, NULL, NULL, NULL, LEAST(@win + INTERVAL 10590 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 10590 MINUTE, @now - INTERVAL 110 MINUTE));
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', '6c/6c7d98d0d60d7a9c19310a70ca106fa4.pdf', 'application/pdf', 663, 'd68bd7c158b756b3b2e2cf284f172020b3ecc6d77225cc3df5a11b56441f1671', LEAST(@win + INTERVAL 10570 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'provider.2', '营业执照.pdf', 'c4/c4a0a4aa8df463d20afdf466523eb207.pdf', 'application/pdf', 663, '1f6bfe3d91e233674a085a014b755e19844c708fbad589d4c92eed6ed1963ce7', LEAST(@win + INTERVAL 10571 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'provider.3', '房屋租赁合同.pdf', '75/75cf679abc5eb9e5a7011d1a92ebb73f.pdf', 'application/pdf', 663, '15343a9294cd81577cd7a1a6e9fb9539f4172eac93b7283449609641c6fe5cd7', LEAST(@win + INTERVAL 10572 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'provider.4', '信用中国查询结果.pdf', 'e4/e4260293d2517c7fb8b4e6a7ac5b986c.pdf', 'application/pdf', 663, '2342eb9e65cf22baec59a236a4698b36eb06056006850d7089c3c9fa2d2f30ef', LEAST(@win + INTERVAL 10573 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'provider.5', '前年度审计报告.pdf', '41/411c7b1e62e50d776eb1c4f1dbc0084c.pdf', 'application/pdf', 663, '52e4ba703f95361fef85f51bcb77ffc9014e4e345619a63ce971c42e5c4db5d3', LEAST(@win + INTERVAL 10574 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'provider.6', '上年度审计报告.pdf', 'ec/ec6a84e573cadd6bc079ff14a6e58465.pdf', 'application/pdf', 663, 'd5b4370e0956ad15b7b1519480b094c75e7b55f179cb53a0f0c236ef4bb6de9f', LEAST(@win + INTERVAL 10575 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'provider.7', '北京签约企业名单.pdf', 'e8/e8758d8b064848589800f7d1d6853496.pdf', 'application/pdf', 663, '2a1ca20db1fb2f9a3d0261784104b5cbd974409ca119751801b2dc65f9b1cc74', LEAST(@win + INTERVAL 10576 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'provider.8', '全国签约企业名单.pdf', '30/30899f4f1ec54f557698aeb8178d69ab.pdf', 'application/pdf', 663, '389e16e30973e58faa575e91117bfea590d90b09a866fd306dba6c3d2b7b9218', LEAST(@win + INTERVAL 10577 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'product.1.1', '产品1-近三月合同及报价表.pdf', '45/45288a7d96f95dae54d1cdfbb7ba01f0.pdf', 'application/pdf', 664, '1def3a7e28a185f37b396d722008a8ac869dc5ce42c4a36a613e63697ad624e6', LEAST(@win + INTERVAL 10578 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'product.1.2', '产品1-前年度北京营业收入专审.pdf', 'e0/e02bcae7c4109b8d053256f4aa571da3.pdf', 'application/pdf', 664, '03512ed2440754901a628d5c74a988411f27276bb690ec925547d50438dce886', LEAST(@win + INTERVAL 10579 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'product.1.3', '产品1-上年度北京营业收入专审.pdf', '6d/6dde7e027da03fb73a120b669924427e.pdf', 'application/pdf', 664, 'a5038fcb4a80baec6892e47620616023fa44eb330d1011556f44bc917d859371', LEAST(@win + INTERVAL 10580 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'product.1.4', '产品1-北京签约企业名单.pdf', '67/6725fcba55062499f8cd7049f654f059.pdf', 'application/pdf', 664, '7b02dd772f5e46aa5c86987df7e710755b9d5459df58754aee720ec469f03c3b', LEAST(@win + INTERVAL 10581 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'product.2.1', '产品2-近三月合同及报价表.pdf', '9e/9e87b78b2351f08102d43cac1b8cfca5.pdf', 'application/pdf', 664, 'e3bc18854f775040a9accedbdac8f9c4bedf47122ec2c77ba8e214378de4573e', LEAST(@win + INTERVAL 10582 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'product.2.2', '产品2-前年度北京营业收入专审.pdf', 'ee/eee26708a30e688a7ba4952cad3de372.pdf', 'application/pdf', 664, '77c00850f2baf68aea2c262b29244efb48e73dc54f89f45aea4a953c977625f7', LEAST(@win + INTERVAL 10583 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'product.2.3', '产品2-上年度北京营业收入专审.pdf', '22/22adcbbd9cc79f4d30cf74c0b552218b.pdf', 'application/pdf', 664, '21dddf916d65c84c393ae56f54d5a5c58abde750bee3666719a08176bc2b1eff', LEAST(@win + INTERVAL 10584 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'product.2.4', '产品2-北京签约企业名单.pdf', 'ab/ab382e65b3ec32a88a37ba4a49901ead.pdf', 'application/pdf', 664, '4b7f31b358dec909b58c8294b1adf0ca99cf46a5803d077768400cc98f772fc0', LEAST(@win + INTERVAL 10585 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03),
+    (@app, 'provider.9', '参与标准制定证明.pdf', 'e2/e2a5bd13dbe11b2386cd6be9d429a8a8.pdf', 'application/pdf', 663, '0697d45e39a2b1317723e8e917e969dcf4c5f8fa86a41f694a04974c007abdc6', LEAST(@win + INTERVAL 10586 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov03);
+INSERT INTO application_events (application_id, at, actor_account_id, actor_role,
+    action, opinion, from_state, to_state, comment, request_id) VALUES
+    (@app, LEAST(@win + INTERVAL 14880 MINUTE, @now - INTERVAL 60 MINUTE), @acc_prov03, 'provider', 'submit', NULL, 'draft', 'pending', NULL, NULL);
+
+-- prov04 pending: 技术成果检验检测服务包
+SET @est = @today - INTERVAL 6 YEAR - INTERVAL 35 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov04, 'pending',
+    JSON_SET('{"provider":{"website":"https://www.prov04-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街46号","credit_ok":true,"revenue_year_before":1378800000,"revenue_last_year":1532000000,"last_year_contracts":95,"beijing_clients_last_year":57,"national_clients_last_year":76},"products":[{"name":"技术成果检验检测服务包","category":"innovation","description":"提供新产品性能、可靠性和环境适应性检验检测，出具CMA检测报告和改进建议。","market_price":4800000,"voucher_price":3600000,"beijing_revenue_year_before":130000000,"beijing_revenue_last_year":199000000,"beijing_clients_last_year":108,"premium_clients_served":0}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    1, 1, 1, @est, 1, 1378800000, 1532000000, 95, 57, 76, 0,
+    LEAST(@win + INTERVAL 12000 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 16320 MINUTE, @now - INTERVAL 10 MINUTE), LEAST(@win + INTERVAL 12030 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 16320 MINUTE, @now - INTERVAL 60 MINUTE), 1,
+    'approve', @acc_reviewer, LEAST(@win + INTERVAL 16920 MINUTE, @now - INTERVAL 30 MINUTE), '材料齐全，建议通过。', NULL, NULL, NULL);
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_products (application_id, seq, category, name, description,
+    market_price, voucher_price, beijing_revenue_year_before, beijing_revenue_last_year,
+    beijing_clients_last_year, premium_clients_served, approved_units,
+    approved_validity_days, product_id, created_at, updated_at) VALUES
+    (@app, 1, 'innovation', '技术成果检验检测服务包',
+     '提供新产品性能、可靠性和环境适应性检验检测，出具CMA检测报告和改进建议。',
+     4800000, 3600000, 130000000, 199000000, 108, 0, NULL, NULL, NULL, LEAST(@win + INTERVAL 12030 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 12030 MINUTE, @now - INTERVAL 110 MINUTE));
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', '4e/4e4ff7d2d9643f9bcabf9dd4124b9424.pdf', 'application/pdf', 663, '51d46bdb94764a0e04360c5aef24c9e1f6552af246a56c731350b94c39547504', LEAST(@win + INTERVAL 12010 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'provider.2', '营业执照.pdf', 'db/dbb7a7d09850f96443a71cf59d23bcb3.pdf', 'application/pdf', 663, '24562853dbf7882f87db7b57b8fae2b9122992075910077352d1fb0532b28ffa', LEAST(@win + INTERVAL 12011 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'provider.3', '房屋租赁合同.pdf', 'a4/a4c76d8bec6c42f37b06fdbd6a0b833e.pdf', 'application/pdf', 663, '0a7c373aee4cb750fb48664d8d42fe25278a36a2e982cd9e6b1feb189a748240', LEAST(@win + INTERVAL 12012 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'provider.4', '信用中国查询结果.pdf', '4d/4dc55da93a40430e6147aea42deb70f3.pdf', 'application/pdf', 663, '6b70cb3cb3dda8c7629e4a9a0a93613ef11e8b61a39f2292f22bd1de3c60994c', LEAST(@win + INTERVAL 12013 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'provider.5', '前年度审计报告.pdf', '4f/4f341a645b6575513d778b29072188b3.pdf', 'application/pdf', 663, '4a7e20ab3a4ba3143c24a129f155c4846e0f88ea1ed250a003d5225482adcdae', LEAST(@win + INTERVAL 12014 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'provider.6', '上年度审计报告.pdf', '08/080a826866466bfd106ee6092905b530.pdf', 'application/pdf', 663, '98b51cf2f20b7ad74c329dae693f550c75959f1e911b7e429494d92c80ed5abd', LEAST(@win + INTERVAL 12015 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'provider.7', '北京签约企业名单.pdf', 'e6/e6e834e732c6c3df3f75d046e6623dbc.pdf', 'application/pdf', 663, '3e86b7bbd08c120c27ba1080e2724d0cefaafe9f4ebbb3ca01a2b1c55f1797ad', LEAST(@win + INTERVAL 12016 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'provider.8', '全国签约企业名单.pdf', '5a/5a7f2c33802b5c891402c97220dcbb44.pdf', 'application/pdf', 663, 'db00d5d8a97c894acfac85590e279b203f881ecd82bc6e420e5f81a0ec5f5a1f', LEAST(@win + INTERVAL 12017 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'product.1.1', '产品1-近三月合同及报价表.pdf', 'f2/f2043f9909fc7a677df368e8fac7eec3.pdf', 'application/pdf', 664, 'dabff3c2a87364be2f905d236db831726aad810eb6a48714d5469c4a4e694eaf', LEAST(@win + INTERVAL 12018 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'product.1.2', '产品1-前年度北京营业收入专审.pdf', '3e/3ea2c53aa58c357d9ca4aa27bc1d241b.pdf', 'application/pdf', 664, '2d4cb96633ab1a546662593483207db1d5a0e57fa1a6065647f07e62ddda3e76', LEAST(@win + INTERVAL 12019 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'product.1.3', '产品1-上年度北京营业收入专审.pdf', 'e6/e67d0116b278f6507b91a18538f3fda2.pdf', 'application/pdf', 664, '9102e0a4c30aef9721a7b399e3c33da38a52d0b8b904486ec28bd65fc9dc3e71', LEAST(@win + INTERVAL 12020 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04),
+    (@app, 'product.1.4', '产品1-北京签约企业名单.pdf', 'b1/b13a86575e49cb9620670f19550df4e0.pdf', 'application/pdf', 664, 'ce88250e9a1c7d68cb5ba9414349bfc5d9e3288de1a913813c29674f8be4a71e', LEAST(@win + INTERVAL 12021 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov04);
+INSERT INTO application_events (application_id, at, actor_account_id, actor_role,
+    action, opinion, from_state, to_state, comment, request_id) VALUES
+    (@app, LEAST(@win + INTERVAL 16320 MINUTE, @now - INTERVAL 60 MINUTE), @acc_prov04, 'provider', 'submit', NULL, 'draft', 'pending', NULL, NULL),
+    (@app, LEAST(@win + INTERVAL 16920 MINUTE, @now - INTERVAL 30 MINUTE), @acc_reviewer, 'reviewer', 'opinion', 'approve', 'pending', 'pending', '材料齐全，建议通过。', NULL);
+
+-- prov05 approved: 专利申请代理（发明专利）、高新技术企业认定咨询服务
+SET @est = @today - INTERVAL 11 YEAR - INTERVAL 36 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov05, 'approved',
+    JSON_SET('{"provider":{"website":"https://www.prov05-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街181号","credit_ok":true,"revenue_year_before":2016900000,"revenue_last_year":2241000000,"last_year_contracts":864,"beijing_clients_last_year":518,"national_clients_last_year":691},"products":[{"name":"专利申请代理（发明专利）","category":"innovation","description":"包括技术交底沟通、专利检索、申请文件撰写、提交受理及审查意见答复，直至授权或驳回，不含官方规费。","market_price":900000,"voucher_price":702000,"beijing_revenue_year_before":26000000,"beijing_revenue_last_year":95000000,"beijing_clients_last_year":45,"premium_clients_served":0},{"name":"高新技术企业认定咨询服务","category":"innovation","description":"对照高新技术企业认定条件开展预评估，辅导梳理知识产权、研发费用归集和科技成果转化材料，完成申报材料编制和提交。","market_price":4500000,"voucher_price":3375000,"beijing_revenue_year_before":165000000,"beijing_revenue_last_year":235000000,"beijing_clients_last_year":88,"premium_clients_served":0}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    1, 1, 1, @est, 1, 2016900000, 2241000000, 864, 518, 691, 0,
+    LEAST(@win + INTERVAL 13440 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 29280 MINUTE, @now - INTERVAL 10 MINUTE), LEAST(@win + INTERVAL 13470 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 22080 MINUTE, @now - INTERVAL 60 MINUTE), 1,
+    NULL, NULL, NULL, NULL, @acc_bureau, LEAST(@win + INTERVAL 29280 MINUTE, @now - INTERVAL 10 MINUTE), '材料齐全，同意入库。');
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_products (application_id, seq, category, name, description,
+    market_price, voucher_price, beijing_revenue_year_before, beijing_revenue_last_year,
+    beijing_clients_last_year, premium_clients_served, approved_units,
+    approved_validity_days, product_id, created_at, updated_at) VALUES
+    (@app, 1, 'innovation', '专利申请代理（发明专利）',
+     '包括技术交底沟通、专利检索、申请文件撰写、提交受理及审查意见答复，直至授权或驳回，不含官方规费。',
+     900000, 702000, 26000000, 95000000, 45, 0, 150, 30, @p15, LEAST(@win + INTERVAL 13470 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 13470 MINUTE, @now - INTERVAL 110 MINUTE)),
+    (@app, 2, 'innovation', '高新技术企业认定咨询服务',
+     '对照高新技术企业认定条件开展预评估，辅导梳理知识产权、研发费用归集和科技成果转化材料，完成申报材料编制和提交。',
+     4500000, 3375000, 165000000, 235000000, 88, 0, 80, 30, @p16, LEAST(@win + INTERVAL 13470 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 13470 MINUTE, @now - INTERVAL 110 MINUTE));
+UPDATE products SET application_id = @app WHERE id = @p15;
+UPDATE products SET application_id = @app WHERE id = @p16;
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', '41/41159540a944f81a80dbc64fbac63b45.pdf', 'application/pdf', 663, '68ba5e7291b4b3c8093fc80f0180a0ec8d6eec21982005e7d31bd210bb21093c', LEAST(@win + INTERVAL 13450 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'provider.2', '营业执照.pdf', '72/7203e133218e2f6c3c53bde9b11f2a2a.pdf', 'application/pdf', 663, '7f520fbcc7d48542308274790ba7975890cc65cba9d37b2d77d955d7e61ab084', LEAST(@win + INTERVAL 13451 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'provider.3', '房屋租赁合同.pdf', '1b/1b27d395e81d64db6f7cb0e194ffc7ad.pdf', 'application/pdf', 663, '21a2aabbc7697489e6f1a3e0192030a9e7a713d56dcf51140dd3ed6988264bc4', LEAST(@win + INTERVAL 13452 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'provider.4', '信用中国查询结果.pdf', 'a1/a14d8e9a36fe31a433d22734b8318c84.pdf', 'application/pdf', 663, '5a67a41cac56e452060300b9252db1aece7c8e128b776879c5375dc3460b1b53', LEAST(@win + INTERVAL 13453 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'provider.5', '前年度审计报告.pdf', 'ba/ba7b60b66af24d33e3340ec5b365ec27.pdf', 'application/pdf', 663, '19a2a8beb9b418a45e322cabbd43b6f6b86adb4fc64bcfde0b81aa5070b419a3', LEAST(@win + INTERVAL 13454 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'provider.6', '上年度审计报告.pdf', '24/24d9a5c11de72418beba50fbbe79df08.pdf', 'application/pdf', 663, '55b785c41be47afd8f7ca94eb29f6d5cf2d70bcc73da30ed986152c16606ace8', LEAST(@win + INTERVAL 13455 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'provider.7', '北京签约企业名单.pdf', '33/33e60987703aeea13022241859f51e24.pdf', 'application/pdf', 663, '3d3efb80e18f5bf3d6f9d4447d1036c13991f9e51b9afe7560dcaf8f11aa5616', LEAST(@win + INTERVAL 13456 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'provider.8', '全国签约企业名单.pdf', 'b3/b33cebd1ce4308c0ab2aa1354e2fb1af.pdf', 'application/pdf', 663, '292344fad4f4eb163afa9014e18dfaf2ae4ca1afb356dd3a9f58361fbe0c4e27', LEAST(@win + INTERVAL 13457 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'product.1.1', '产品1-近三月合同及报价表.pdf', '7f/7f5a1229eacde2bc5b28c9b07811ea85.pdf', 'application/pdf', 664, 'd071b059edeb4a744bc6b7499f83ed7f9ed278b39c269bbb6d3e750d14be700b', LEAST(@win + INTERVAL 13458 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'product.1.2', '产品1-前年度北京营业收入专审.pdf', '03/03f81c2107a2dd5dd7caf84f395abf9e.pdf', 'application/pdf', 664, 'fef2c7eb993539eb086c85723d9d179a547b4bc19747372d890046f5f3780e06', LEAST(@win + INTERVAL 13459 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'product.1.3', '产品1-上年度北京营业收入专审.pdf', '21/21e71bd6bebe050c018c4e851d202d1b.pdf', 'application/pdf', 664, '1e321bac4693cf48c5abefe141c7271d7f6503b802476ea45164eefcb38c6913', LEAST(@win + INTERVAL 13460 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'product.1.4', '产品1-北京签约企业名单.pdf', 'c1/c1f35bceec20cf91a1a4f126d39b07ab.pdf', 'application/pdf', 664, 'cf816940b72903f59e45967e83d700e162eda94f0e5df62140bee6a74ee120df', LEAST(@win + INTERVAL 13461 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'product.2.1', '产品2-近三月合同及报价表.pdf', '0e/0ec54894269547c6f60fccb43905440b.pdf', 'application/pdf', 664, '868246e0e4f38ec24a26571b421f18502a5f0f70179dda1c85c518338b5896a2', LEAST(@win + INTERVAL 13462 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'product.2.2', '产品2-前年度北京营业收入专审.pdf', '93/939fb8428c95b934beda6b3a854e39fd.pdf', 'application/pdf', 664, '3740eaba1707cdd11801be18771a056416a81b7f6a82a638929822226b384126', LEAST(@win + INTERVAL 13463 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'product.2.3', '产品2-上年度北京营业收入专审.pdf', '1a/1a935d435a0da1bbc0a3af847fb22ac3.pdf', 'application/pdf', 664, '7b03646ec2b236b63418b94cb315bce077a3f216c8dd5bbbfd0db2f153b0115b', LEAST(@win + INTERVAL 13464 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'product.2.4', '产品2-北京签约企业名单.pdf', '5c/5ce5a8fe5cf3b42483fc119a0df242ad.pdf', 'application/pdf', 664, '0b4f4e73947e506357bf4695aa5f9c3e7e6fa76a1a5e41292b0c7b67e3377afe', LEAST(@win + INTERVAL 13465 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05),
+    (@app, 'provider.9', '参与标准制定证明.pdf', '38/387d2002e3364789444ca241fe945014.pdf', 'application/pdf', 663, '0d42af2e2ffc87d2cda9aed7f2ee01d71c907b46f2c9d5287ab29bd173b1428f', LEAST(@win + INTERVAL 13466 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov05);
+INSERT INTO application_events (application_id, at, actor_account_id, actor_role,
+    action, opinion, from_state, to_state, comment, request_id) VALUES
+    (@app, LEAST(@win + INTERVAL 22080 MINUTE, @now - INTERVAL 60 MINUTE), @acc_prov05, 'provider', 'submit', NULL, 'draft', 'pending', NULL, NULL),
+    (@app, LEAST(@win + INTERVAL 29280 MINUTE, @now - INTERVAL 10 MINUTE), @acc_bureau, 'bureau', 'approve', NULL, 'pending', 'approved', '材料齐全，同意入库。', NULL);
+
+-- prov06 rejected: 企业宣传片拍摄制作
+SET @est = @today - INTERVAL 5 YEAR - INTERVAL 37 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov06, 'rejected',
+    JSON_SET('{"provider":{"website":"https://www.prov06-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街197号","credit_ok":true,"revenue_year_before":887400000,"revenue_last_year":986000000,"last_year_contracts":68,"beijing_clients_last_year":40,"national_clients_last_year":54},"products":[{"name":"企业宣传片拍摄制作","category":"market","description":"策划并拍摄企业宣传片一部（3分钟），含脚本、拍摄、剪辑和配音。","market_price":8000000,"voucher_price":6240000,"beijing_revenue_year_before":185000000,"beijing_revenue_last_year":232000000,"beijing_clients_last_year":32,"premium_clients_served":0}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    1, 1, 1, @est, 1, 887400000, 986000000, 68, 40, 54, 0,
+    LEAST(@win + INTERVAL 14520 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 28920 MINUTE, @now - INTERVAL 10 MINUTE), LEAST(@win + INTERVAL 14550 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 17400 MINUTE, @now - INTERVAL 60 MINUTE), 1,
+    NULL, NULL, NULL, NULL, @acc_bureau, LEAST(@win + INTERVAL 28920 MINUTE, @now - INTERVAL 10 MINUTE), '该产品为定制化创作服务，服务内容和收费标准不明确，不属于标准化服务产品，不予入库。');
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_products (application_id, seq, category, name, description,
+    market_price, voucher_price, beijing_revenue_year_before, beijing_revenue_last_year,
+    beijing_clients_last_year, premium_clients_served, approved_units,
+    approved_validity_days, product_id, created_at, updated_at) VALUES
+    (@app, 1, 'market', '企业宣传片拍摄制作',
+     '策划并拍摄企业宣传片一部（3分钟），含脚本、拍摄、剪辑和配音。',
+     8000000, 6240000, 185000000, 232000000, 32, 0, NULL, NULL, NULL, LEAST(@win + INTERVAL 14550 MINUTE, @now - INTERVAL 110 MINUTE), LEAST(@win + INTERVAL 14550 MINUTE, @now - INTERVAL 110 MINUTE));
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', 'c9/c9a8c62c9ee844f48b3ead87080f206f.pdf', 'application/pdf', 663, '4c5849f33c09b7bc971ae9428340ba76ec2775f0716b05bdae09bbea69342d66', LEAST(@win + INTERVAL 14530 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'provider.2', '营业执照.pdf', 'a5/a5e3decbf7218d4b153b800f5fc856aa.pdf', 'application/pdf', 663, 'cf2b87941724dc62333be33cff68c350158e35081e56f0d4b19c0998a2304498', LEAST(@win + INTERVAL 14531 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'provider.3', '房屋租赁合同.pdf', '0c/0c7a90c700b54208c20d24a23358a6dd.pdf', 'application/pdf', 663, '48a3b40db96694b1c2c48f943ee0fe29b2ddbc5bc60140d2c1dca6f2cdea68e0', LEAST(@win + INTERVAL 14532 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'provider.4', '信用中国查询结果.pdf', 'a5/a5e5306626e8fa22fbe1f9075139b50e.pdf', 'application/pdf', 663, 'd0a708085279a59d2d6cf5739a595c4b4d3bdccaa14a7ee98f87a59641445711', LEAST(@win + INTERVAL 14533 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'provider.5', '前年度审计报告.pdf', '6b/6b211f31fe268b1bdfb9274aa5aa2473.pdf', 'application/pdf', 663, '2e2cdece9614e4d2467060487d6b733eeeae35602378faceb77e976ddd6f6c68', LEAST(@win + INTERVAL 14534 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'provider.6', '上年度审计报告.pdf', '13/131df26f2493c6c3bc0e548216b3f6d2.pdf', 'application/pdf', 663, 'fb7ceb2341f70fbd2d9ecf3f609e3c12316c1785fd2095518288c88a4118af40', LEAST(@win + INTERVAL 14535 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'provider.7', '北京签约企业名单.pdf', '2a/2a4873cad003da3af87647b2f6692125.pdf', 'application/pdf', 663, 'c0562ca2d916b3020f8816edc1fd37ca85c7480bd5fb4dc78c740dde0fa78d77', LEAST(@win + INTERVAL 14536 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'provider.8', '全国签约企业名单.pdf', 'df/df6a1f21e0ac958fb0a5d8c0eec8643c.pdf', 'application/pdf', 663, '18b50f46ff34dca105fb55bafa8ff11cd4c6093f829e7e00793d2aabaa70904c', LEAST(@win + INTERVAL 14537 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'product.1.1', '产品1-近三月合同及报价表.pdf', 'c1/c1e031ccd793ef180c289d7e08ddedcf.pdf', 'application/pdf', 664, '3817eb2253199e68931d97cca291bc73d716b0c0da116bfbd74177ecfc249712', LEAST(@win + INTERVAL 14538 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'product.1.2', '产品1-前年度北京营业收入专审.pdf', '60/6013062447245189646a4fd7db093110.pdf', 'application/pdf', 664, '41b06dca6a01b12403e281ff243950927f0dad095da227f5db60589d608f93a8', LEAST(@win + INTERVAL 14539 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'product.1.3', '产品1-上年度北京营业收入专审.pdf', 'f7/f7d68c1a43342b98386bd157f74458f9.pdf', 'application/pdf', 664, '32fe1c83a33712abcf4933cfd8700e85ff3c10e7e78370e1e73f7b8378b2494a', LEAST(@win + INTERVAL 14540 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06),
+    (@app, 'product.1.4', '产品1-北京签约企业名单.pdf', '81/8156d9237a6148aac486f506de2d90bf.pdf', 'application/pdf', 664, 'dfb4de6640d210361ffe1d6c1b782e7fbd64e491158086b84ea7d2453668d073', LEAST(@win + INTERVAL 14541 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov06);
+INSERT INTO application_events (application_id, at, actor_account_id, actor_role,
+    action, opinion, from_state, to_state, comment, request_id) VALUES
+    (@app, LEAST(@win + INTERVAL 17400 MINUTE, @now - INTERVAL 60 MINUTE), @acc_prov06, 'provider', 'submit', NULL, 'draft', 'pending', NULL, NULL),
+    (@app, LEAST(@win + INTERVAL 28920 MINUTE, @now - INTERVAL 10 MINUTE), @acc_bureau, 'bureau', 'reject', NULL, 'pending', 'rejected', '该产品为定制化创作服务，服务内容和收费标准不明确，不属于标准化服务产品，不予入库。', NULL);
+
+-- prov08 draft: 企业合规体系建设法律服务
+SET @est = @today - INTERVAL 4 YEAR - INTERVAL 38 DAY;
+INSERT INTO product_applications (round_year, provider_id, state, form_json,
+    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,
+    revenue_year_before, last_year_revenue, last_year_contracts,
+    beijing_clients_last_year, national_clients_last_year, preferred, created_at,
+    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,
+    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)
+VALUES (@round, @prov08, 'draft',
+    JSON_SET('{"provider":{"website":"https://www.prov08-demo.com.cn","established_on":null,"beijing_registered":true,"main_body_beijing":true,"has_premises":true,"premises_address":"北京市海淀区中关村大街180号","credit_ok":true,"revenue_year_before":606600000,"revenue_last_year":674000000,"last_year_contracts":131,"beijing_clients_last_year":78,"national_clients_last_year":104},"products":[{"name":"企业合规体系建设法律服务","category":"legal","description":"开展企业合规风险识别，编制合规管理制度和重点领域合规指引，组织一次全员合规培训。","market_price":7000000,"voucher_price":5250000,"beijing_revenue_year_before":128000000,"beijing_revenue_last_year":199000000,"beijing_clients_last_year":116,"premium_clients_served":0}]}', '$.provider.established_on', DATE_FORMAT(@est, '%Y-%m-%d')),
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0,
+    LEAST(@win + INTERVAL 16020 MINUTE, @now - INTERVAL 120 MINUTE), LEAST(@win + INTERVAL 16050 MINUTE, @now - INTERVAL 10 MINUTE), NULL, NULL, 0,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+SET @app = LAST_INSERT_ID();
+INSERT INTO application_attachments (application_id, item_code, original_name,
+    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES
+    (@app, 'provider.1', '网站及小程序备案截图.pdf', '2e/2e0712298c88aab19cc8c5979b28f53c.pdf', 'application/pdf', 663, 'bb588ec84ede252b9b73c2b56dc24bde3aebcdf8a928420c6885109426c32e3c', LEAST(@win + INTERVAL 16030 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov08),
+    (@app, 'provider.2', '营业执照.pdf', '53/53b49122bcca883ff6507d04f9b58372.pdf', 'application/pdf', 663, '78dfec04e68a146b9150e07e58b7fa589aebaee301ed24d7ceb941e5e0cfc6b3', LEAST(@win + INTERVAL 16031 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov08),
+    (@app, 'provider.3', '房屋租赁合同.pdf', 'fb/fb063c358dcf4d697fd1ea758ecec8b9.pdf', 'application/pdf', 663, '679a21223ff79ac9c00f0d7021b8dc8331a0d30492acbd665ee9e10ef83fd0ea', LEAST(@win + INTERVAL 16032 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov08);
+
 COMMIT;

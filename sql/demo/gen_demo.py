@@ -821,6 +821,271 @@ def write_claim(w, ts, o, files):
     w(",\n".join("    " + r for r in rows) + ";")
 
 
+# --- the demo applications (征集, A1-A7) --------------------------------------
+#
+# Product applications of the demo providers in every state (A5), so that a
+# provider sees "我的申报" and the reviewer / bureau their queue on `make run`:
+# prov01 approved (how its catalog products came in), returned and draft;
+# prov05 approved; prov02, prov03 (A7 preferred) and prov04 (with the
+# reviewer's opinion) pending; prov06 rejected; prov08 draft. Each submitted
+# one has every required material (A3); the files are tiny PDFs written by
+# `gen_demo.py --files DIR` (ops/stack.sh, first start) under the names and
+# hashes recorded here: no row without its file. Own RNG: the rest of the
+# demo does not move when this section changes.
+
+APP_SEED = SEED + 5
+
+# key, provider, state, catalog products (approved: indexes into PRODUCTS of
+# that provider's listed products) or new products (name, category,
+# description, market CNY, voucher %, premium clients), comment
+DEMO_APPLICATIONS = [
+    ("a01", "prov01", "approved", ["企业数字化转型诊断服务", "企业ERP系统实施服务（标准版）"], None),
+    ("a02", "prov01", "returned",
+     [("工业互联网平台接入咨询", "digital",
+       "评估企业设备联网条件，设计工业互联网平台接入方案，完成10台关键设备数据采集试点。",
+       160_000, 78, 0)],
+     "请补充该产品近三个月内签署的3份合同，并上传产品报价表（材料清单产品第1项）。"),
+    ("a03", "prov01", "draft",
+     [("企业数据中台建设咨询", "it",
+       "梳理企业数据资源，设计数据中台架构与数据标准，交付建设方案和实施路线图。",
+       300_000, 75, 0)], None),
+    ("a04", "prov02", "pending",
+     [("混合云架构设计与迁移服务", "cloud",
+       "评估企业现有IT系统，设计混合云架构，完成核心业务系统上云迁移和一个月运维保障。",
+       220_000, 78, 0)], None),
+    ("a05", "prov03", "pending",
+     [("专精特新企业人才梯队建设咨询", "talent",
+       "为专精特新企业设计关键岗位胜任力模型和人才梯队方案，开展两期骨干人才训练营。",
+       90_000, 75, 12),
+      ("高端技术人才猎聘服务", "talent",
+       "针对企业研发、制造核心岗位提供猎头寻访、背景调查和入职跟踪服务，保证期六个月。",
+       60_000, 78, 5)], None),
+    ("a06", "prov04", "pending",
+     [("技术成果检验检测服务包", "innovation",
+       "提供新产品性能、可靠性和环境适应性检验检测，出具CMA检测报告和改进建议。",
+       48_000, 75, 0)], None),
+    ("a07", "prov05", "approved", ["专利申请代理（发明专利）", "高新技术企业认定咨询服务"], None),
+    ("a08", "prov06", "rejected",
+     [("企业宣传片拍摄制作", "market",
+       "策划并拍摄企业宣传片一部（3分钟），含脚本、拍摄、剪辑和配音。",
+       80_000, 78, 0)],
+     "该产品为定制化创作服务，服务内容和收费标准不明确，不属于标准化服务产品，不予入库。"),
+    ("a09", "prov08", "draft",
+     [("企业合规体系建设法律服务", "legal",
+       "开展企业合规风险识别，编制合规管理制度和重点领域合规指引，组织一次全员合规培训。",
+       70_000, 75, 0)], None),
+]
+
+PROVIDER_ITEM_NAMES = ["网站及小程序备案截图", "营业执照", "房屋租赁合同", "信用中国查询结果",
+                       "前年度审计报告", "上年度审计报告", "北京签约企业名单", "全国签约企业名单",
+                       "参与标准制定证明", "品牌荣誉与排名"]
+PRODUCT_ITEM_NAMES = ["近三月合同及报价表", "前年度北京营业收入专审", "上年度北京营业收入专审",
+                      "北京签约企业名单", "服务专精特新企业名单", "软件著作权证书",
+                      "北京服务企业名单"]
+
+
+def demo_attachment_pdf(app_key, item):
+    """The bytes of one demo material: a tiny valid PDF naming it."""
+    return demo_pdf(["DEMO ONLY - not a real document",
+                     "Demo application material %s, item %s" % (app_key, item)])
+
+
+def plan_applications():
+    """The demo applications with their products and materials."""
+    rng = random.Random(APP_SEED)
+    listed = {name: (i, prov, cat, desc, market, pct, total, days)
+              for i, (prov, cat, name, desc, market, pct, total, _pop, days)
+              in enumerate(PRODUCTS, 1)}
+    years = {key: (y, c, rev) for key, _n, _d, y, c, rev in PROVIDERS}
+    apps = []
+    for n, (key, prov, state, products, comment) in enumerate(DEMO_APPLICATIONS):
+        a = {"key": key, "prov": prov, "state": state, "comment": comment, "products": []}
+        for spec in products:
+            if isinstance(spec, str):
+                i, p_prov, cat, desc, market, pct, total, days = listed[spec]
+                assert p_prov == prov and state == "approved"
+                a["products"].append({"name": spec, "cat": cat, "desc": desc,
+                                      "market": market * 100, "voucher": voucher_of(market, pct),
+                                      "premium": 0, "listed": "p%02d" % i, "units": total,
+                                      "days": days})
+            else:
+                name, cat, desc, market, pct, premium = spec
+                a["products"].append({"name": name, "cat": cat, "desc": desc,
+                                      "market": market * 100, "voucher": voucher_of(market, pct),
+                                      "premium": premium})
+        for p in a["products"]:
+            assert p["voucher"] * 10 <= p["market"] * 8  # P3: every one was submitted
+            p["bj_before"] = rng.randint(20, 200) * 1_000_000
+            p["bj_last"] = p["bj_before"] + rng.randint(5, 80) * 1_000_000
+            p["bj_clients"] = rng.randint(25, 140)
+        y, contracts, revenue = years[prov]
+        a["years"] = y
+        a["form"] = {
+            "provider": {
+                "website": "https://www.%s-demo.com.cn" % prov, "established_on": None,
+                "beijing_registered": True, "main_body_beijing": True, "has_premises": True,
+                "premises_address": "北京市海淀区中关村大街%d号" % rng.randint(1, 200),
+                "credit_ok": True, "revenue_year_before": revenue * 100 * 9 // 10,
+                "revenue_last_year": revenue * 100, "last_year_contracts": contracts,
+                "beijing_clients_last_year": contracts * 6 // 10,
+                "national_clients_last_year": contracts * 8 // 10},
+            "products": [{"name": p["name"], "category": p["cat"], "description": p["desc"],
+                          "market_price": p["market"], "voucher_price": p["voucher"],
+                          "beijing_revenue_year_before": p["bj_before"],
+                          "beijing_revenue_last_year": p["bj_last"],
+                          "beijing_clients_last_year": p["bj_clients"],
+                          "premium_clients_served": p["premium"]} for p in a["products"]]}
+        # materials: every required item once submitted, a few in a draft
+        items = ["provider.%d" % k for k in range(1, 9)]
+        for s_, _p in enumerate(a["products"], 1):
+            items += ["product.%d.%d" % (s_, k) for k in range(1, 5)]
+        if state == "draft":
+            items = items[:3]
+        elif n % 2 == 0:
+            items.append("provider.9")
+        a["files"] = []
+        for item in items:
+            parts = item.split(".")
+            label = (PROVIDER_ITEM_NAMES[int(parts[1]) - 1] if parts[0] == "provider"
+                     else "产品%s-%s" % (parts[1], PRODUCT_ITEM_NAMES[int(parts[2]) - 1]))
+            name = rng.randbytes(16).hex()
+            data = demo_attachment_pdf(key, item)
+            a["files"].append({"item": item, "original": label + ".pdf",
+                               "stored": "%s/%s.pdf" % (name[:2], name), "data": data,
+                               "sha": hashlib.sha256(data).hexdigest()})
+        # minutes after the window opened (capped at the load instant)
+        a["t"] = {"created": 60 * (24 * (3 + n) + rng.randint(0, 12))}
+        a["t"]["submitted"] = a["t"]["created"] + 60 * 24 * rng.randint(2, 6)
+        a["t"]["decided"] = a["t"]["submitted"] + 60 * 24 * rng.randint(3, 8)
+        apps.append(a)
+    return apps
+
+
+def write_attachment_files(directory):
+    """Writes the demo materials under directory (VOUCHER_FILES_DIR) as
+    the upload module stores them: <ab>/<32 hex>.pdf, mode 0640."""
+    for a in plan_applications():
+        for f in a["files"]:
+            path = os.path.join(directory, f["stored"])
+            os.makedirs(os.path.dirname(path), mode=0o750, exist_ok=True)
+            if not os.path.exists(path):
+                with open(path, "wb") as out:
+                    out.write(f["data"])
+                os.chmod(path, 0o640)
+
+
+def write_applications(w):
+    """The SQL of the demo applications (after providers, accounts and
+    products: it uses @provNN, @acc_provNN and @pNN)."""
+    apps = plan_applications()
+    w("")
+    w("-- product applications (征集, A1-A7) in every state: %s" %
+      ", ".join("%s %s" % (a["prov"], a["state"]) for a in apps))
+    w("-- @win = the window's first instant (Jan 1 00:00 Asia/Shanghai); every")
+    w("-- instant is capped at the load instant. Materials: see gen_demo.py --files.")
+    w("SET @win = TIMESTAMP(MAKEDATE(@round, 1)) - INTERVAL 8 HOUR;")
+
+    def at(minutes, back=0):
+        return "LEAST(@win + INTERVAL %d MINUTE, @now - INTERVAL %d MINUTE)" % (minutes, back)
+    for n, a in enumerate(apps):
+        t, state, prov = a["t"], a["state"], a["prov"]
+        submitted = state != "draft"
+        decided = state in ("approved", "returned", "rejected")
+        f = a["form"]
+        preferred = any(p["premium"] > 0 for p in a["products"])
+        w("")
+        w("-- %s %s: %s" % (prov, state, "、".join(p["name"] for p in a["products"])))
+        w("SET @est = @today - INTERVAL %d YEAR - INTERVAL %d DAY;" % (a["years"], 30 + n))
+        w("INSERT INTO product_applications (round_year, provider_id, state, form_json,")
+        w("    beijing_registered, main_body_beijing, has_premises, established_on, credit_ok,")
+        w("    revenue_year_before, last_year_revenue, last_year_contracts,")
+        w("    beijing_clients_last_year, national_clients_last_year, preferred, created_at,")
+        w("    updated_at, last_saved_at, last_submitted_at, submit_count, reviewer_opinion,")
+        w("    reviewed_by, reviewed_at, reviewer_comment, decided_by, decided_at, review_comment)")
+        pv = f["provider"]
+        figures = ("1, 1, 1, @est, 1, %d, %d, %d, %d, %d, %d" % (
+            pv["revenue_year_before"], pv["revenue_last_year"], pv["last_year_contracts"],
+            pv["beijing_clients_last_year"], pv["national_clients_last_year"], preferred))
+        if state == "draft":
+            figures = "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0"
+        opinion = "'approve', @acc_reviewer, %s, %s" % (at(t["submitted"] + 600, 30),
+                                                         q("材料齐全，建议通过。")) \
+            if a["key"] == "a06" else "NULL, NULL, NULL, NULL"
+        w("VALUES (@round, @%s, %s," % (prov, q(state)))
+        w("    JSON_SET(%s, '$.provider.established_on', DATE_FORMAT(@est, '%%Y-%%m-%%d'))," %
+          q(json_dumps(f)))
+        w("    %s," % figures)
+        w("    %s, %s, %s, %s, %d," % (
+            at(t["created"], 120),
+            at(t["decided"] if decided else t["submitted"] if submitted else t["created"] + 30, 10),
+            at(t["created"] + 30, 110) if submitted else "NULL",
+            at(t["submitted"], 60) if submitted else "NULL",
+            (2 if state == "returned" else 1) if submitted else 0))
+        w("    %s, %s, %s);" % (
+            opinion,
+            "@acc_bureau, %s" % at(t["decided"], 10) if decided else "NULL, NULL",
+            q(a["comment"]) if a["comment"] else ("'材料齐全，同意入库。'" if state == "approved"
+                                                 else "NULL")))
+        w("SET @app = LAST_INSERT_ID();")
+        if state != "draft":
+            w("INSERT INTO application_products (application_id, seq, category, name, description,")
+            w("    market_price, voucher_price, beijing_revenue_year_before, beijing_revenue_last_year,")
+            w("    beijing_clients_last_year, premium_clients_served, approved_units,")
+            w("    approved_validity_days, product_id, created_at, updated_at) VALUES")
+            rows = []
+            for s_, p in enumerate(a["products"], 1):
+                appr = ("%d, %d, @%s" % (p["units"], p["days"], p["listed"])
+                        if state == "approved" else "NULL, NULL, NULL")
+                rows.append("(@app, %d, %s, %s,\n     %s,\n     %d, %d, %d, %d, %d, %d, %s, %s, %s)"
+                            % (s_, q(p["cat"]), q(p["name"]), q(p["desc"]), p["market"],
+                               p["voucher"], p["bj_before"], p["bj_last"], p["bj_clients"],
+                               p["premium"], appr, at(t["created"] + 30, 110),
+                               at(t["created"] + 30, 110)))
+            w(",\n".join("    " + r for r in rows) + ";")
+            for p in a["products"]:
+                if state == "approved":
+                    w("UPDATE products SET application_id = @app WHERE id = @%s;" % p["listed"])
+        w("INSERT INTO application_attachments (application_id, item_code, original_name,")
+        w("    stored_name, content_type, size_bytes, sha256, uploaded_at, uploaded_by) VALUES")
+        w(",\n".join("    (@app, %s, %s, %s, 'application/pdf', %d, %s, %s, @acc_%s)"
+                     % (q(x["item"]), q(x["original"]), q(x["stored"]), len(x["data"]),
+                        q(x["sha"]), at(t["created"] + 10 + i, 100), prov)
+                     for i, x in enumerate(a["files"])) + ";")
+        events = []
+        if submitted:
+            events.append((t["submitted"] - (60 * 24 * 10 if state == "returned" else 0), 60,
+                           "provider", "submit", None, "draft", "pending", None))
+        if state == "returned":
+            events.append((t["submitted"] - 60 * 24 * 5, 55, "bureau", "return", None,
+                           "pending", "returned", "请补充产品报价表。"))
+            events.append((t["submitted"], 50, "provider", "submit", None, "returned",
+                           "pending", None))
+            events.append((t["decided"], 10, "bureau", "return", None, "pending", "returned",
+                           a["comment"]))
+        if a["key"] == "a06":
+            events.append((t["submitted"] + 600, 30, "reviewer", "opinion", "approve", "pending",
+                           "pending", "材料齐全，建议通过。"))
+        if state in ("approved", "rejected"):
+            events.append((t["decided"], 10, "bureau",
+                           "approve" if state == "approved" else "reject", None, "pending",
+                           state, a["comment"] or "材料齐全，同意入库。"))
+        if events:
+            w("INSERT INTO application_events (application_id, at, actor_account_id, actor_role,")
+            w("    action, opinion, from_state, to_state, comment, request_id) VALUES")
+            acc = {"provider": "@acc_" + prov, "bureau": "@acc_bureau",
+                   "reviewer": "@acc_reviewer"}
+            w(",\n".join("    (@app, %s, %s, %s, %s, %s, %s, %s, %s, NULL)"
+                         % (at(m, back), acc[role], q(role), q(action),
+                            q(op) if op else "NULL", q(frm), q(to),
+                            q(c) if c else "NULL")
+                         for m, back, role, action, op, frm, to, c in events) + ";")
+
+
+def json_dumps(obj):
+    import json
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+
+
 def generate():
     rng = random.Random(SEED)
     used = set()
@@ -1071,6 +1336,7 @@ def generate():
                         % ("@t" if age == t["ordered"] else ts(age), acc, q(actor),
                            q(frm) if frm else "NULL", q(to), q(reason)))
         w(",\n".join("    " + r for r in rows) + ";")
+    write_applications(w)
     w("")
     w("COMMIT;")
     out[span_line] = "SET @span     = %d;                                   -- the oldest age" % max(ages)
@@ -1082,11 +1348,13 @@ def main():
     ap.add_argument("-o", "--output",
                     default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "demo.sql"))
     ap.add_argument("--files", metavar="DIR",
-                    help="write the demo claims' documents under DIR (the files directory)")
+                    help="only write the demo's files (claim documents, application"
+                         " materials) under DIR, the files directory")
     args = ap.parse_args()
     if args.files:
         n = write_claim_files(args.files)
         print("gen_demo: %d demo claim file(s) written to %s" % (n, args.files), file=sys.stderr)
+        write_attachment_files(args.files)
         return
     text = generate()
     if args.output == "-":

@@ -733,6 +733,160 @@ TEST(test_R6_invalid_input_refused)
 	CHECK_EQ(rule_recovery(1001, 100, 1000), -1);	/* subsidy > amount */
 }
 
+/* ---- A1-A7: product collection ---------------------------------------- */
+
+static struct rule_provider_facts
+a1_ok_facts(void)
+{
+	struct rule_provider_facts f = {
+		.beijing_registered = true, .has_premises = true,
+		.established_ymd = 20220215,
+		.credit_declared_ok = true, .credit_flagged = false,
+		.last_year_contracts = 25, .last_year_revenue = 300000000,
+		.barred_until = 0,
+	};
+
+	return f;
+}
+
+TEST(test_A1_eligible_provider_at_every_minimum)
+{
+	struct rule_provider_facts f = a1_ok_facts();
+
+	/* exactly 2 years, 25 contracts, 3,000,000 CNY */
+	CHECK_EQ(rule_provider_a1(&f, 20240215, 0), 0);
+}
+
+TEST(test_A1_established_one_day_short_of_two_years_refused)
+{
+	struct rule_provider_facts f = a1_ok_facts();
+
+	CHECK_EQ(rule_provider_a1(&f, 20240214, 0), RULE_A1_YEARS);
+	f.established_ymd = 0;			/* unknown */
+	CHECK_EQ(rule_provider_a1(&f, 20240214, 0), RULE_A1_YEARS);
+}
+
+TEST(test_A1_full_years_birthday_count)
+{
+	CHECK_EQ(rule_full_years(20220215, 20240215), 2);
+	CHECK_EQ(rule_full_years(20220215, 20240214), 1);
+	CHECK_EQ(rule_full_years(20221231, 20240101), 1);
+	CHECK_EQ(rule_full_years(20240101, 20231231), -1);
+	/* Feb 29: the anniversary in a common year is Mar 1 */
+	CHECK_EQ(rule_full_years(20200229, 20220228), 1);
+	CHECK_EQ(rule_full_years(20200229, 20220301), 2);
+	CHECK_EQ(rule_full_years(20200229, 20240229), 4);
+}
+
+TEST(test_A1_24_contracts_refused_25_ok)
+{
+	struct rule_provider_facts f = a1_ok_facts();
+
+	f.last_year_contracts = 24;
+	CHECK_EQ(rule_provider_a1(&f, 20240215, 0), RULE_A1_CONTRACTS);
+	f.last_year_contracts = 25;
+	CHECK_EQ(rule_provider_a1(&f, 20240215, 0), 0);
+}
+
+TEST(test_A1_revenue_one_fen_below_3m_cny_refused)
+{
+	struct rule_provider_facts f = a1_ok_facts();
+
+	f.last_year_revenue = 299999999;
+	CHECK_EQ(rule_provider_a1(&f, 20240215, 0), RULE_A1_REVENUE);
+}
+
+TEST(test_A1_not_beijing_no_premises_refused)
+{
+	struct rule_provider_facts f = a1_ok_facts();
+
+	f.beijing_registered = false;
+	f.has_premises = false;
+	CHECK_EQ(rule_provider_a1(&f, 20240215, 0),
+	    RULE_A1_BEIJING | RULE_A1_PREMISES);
+}
+
+TEST(test_A1_credit_declared_or_flagged_refused)
+{
+	struct rule_provider_facts f = a1_ok_facts();
+
+	f.credit_declared_ok = false;
+	CHECK_EQ(rule_provider_a1(&f, 20240215, 0), RULE_A1_CREDIT);
+	f.credit_declared_ok = true;
+	f.credit_flagged = true;
+	CHECK_EQ(rule_provider_a1(&f, 20240215, 0), RULE_A1_CREDIT);
+}
+
+TEST(test_A1_barred_until_the_bar_ends)
+{
+	struct rule_provider_facts f = a1_ok_facts();
+
+	f.barred_until = 1700000000;
+	CHECK_EQ(rule_provider_a1(&f, 20240215, 1699999999), RULE_A1_BARRED);
+	CHECK_EQ(rule_provider_a1(&f, 20240215, 1700000000), 0);
+}
+
+TEST(test_A1_every_failing_condition_reported)
+{
+	struct rule_provider_facts f = { 0 };
+
+	f.barred_until = 2000000000;
+	CHECK_EQ(rule_provider_a1(&f, 20240215, 1700000000), RULE_A1__ALL);
+	CHECK_STR(rule_a1_condition_code(RULE_A1_YEARS), "years_established");
+	CHECK_STR(rule_a1_condition_code(RULE_A1_BARRED), "barred");
+	CHECK(rule_a1_condition_code(RULE_A1_YEARS | RULE_A1_CREDIT) == NULL);
+	CHECK(rule_a1_condition_code(0) == NULL);
+}
+
+TEST(test_A1_branch_product_needs_more_than_150_beijing_clients)
+{
+	CHECK(rule_a1_product_ok(true, -1));
+	CHECK(rule_a1_product_ok(true, 0));
+	CHECK(!rule_a1_product_ok(false, 150));
+	CHECK(rule_a1_product_ok(false, 151));
+	CHECK(!rule_a1_product_ok(false, -1));
+}
+
+TEST(test_A2_window_includes_first_and_last_day)
+{
+	CHECK(rule_a2_window_open(20240101, 20240229, 20240101));
+	CHECK(rule_a2_window_open(20240101, 20240229, 20240229));
+	CHECK(!rule_a2_window_open(20240101, 20240229, 20240301));
+	CHECK(!rule_a2_window_open(20240101, 20240229, 20231231));
+}
+
+TEST(test_A3_required_items_of_the_checklist)
+{
+	CHECK(rule_a3_provider_item_required(1));
+	CHECK(rule_a3_provider_item_required(8));
+	CHECK(!rule_a3_provider_item_required(9));
+	CHECK(!rule_a3_provider_item_required(10));
+	CHECK(!rule_a3_provider_item_required(0));
+	CHECK(rule_a3_product_item_required(4));
+	CHECK(!rule_a3_product_item_required(5));
+	CHECK(!rule_a3_product_item_required(7));
+}
+
+TEST(test_A7_preferred_when_premium_clients_served)
+{
+	CHECK(!rule_a7_preferred(0));
+	CHECK(rule_a7_preferred(1));
+	CHECK(!rule_a7_preferred(-1));
+}
+
+TEST(test_A7_preferred_first_then_earlier_submission)
+{
+	struct rule_review_key a = { true, 2000, 9 }, b = { false, 1000, 1 },
+	    c = { false, 1000, 2 }, d = { true, 2000, 9 };
+
+	CHECK(rule_a7_cmp(&a, &b) < 0);
+	CHECK(rule_a7_cmp(&b, &a) > 0);
+	CHECK(rule_a7_cmp(&b, &c) < 0);
+	CHECK(rule_a7_cmp(&a, &d) == 0);
+	c.submitted_at = 999;
+	CHECK(rule_a7_cmp(&c, &b) < 0);
+}
+
 int
 main(void)
 {
@@ -806,5 +960,19 @@ main(void)
 	RUN(test_R6_refund_above_amount_recovers_all);
 	RUN(test_R6_huge_values_no_overflow);
 	RUN(test_R6_invalid_input_refused);
+	RUN(test_A1_eligible_provider_at_every_minimum);
+	RUN(test_A1_established_one_day_short_of_two_years_refused);
+	RUN(test_A1_full_years_birthday_count);
+	RUN(test_A1_24_contracts_refused_25_ok);
+	RUN(test_A1_revenue_one_fen_below_3m_cny_refused);
+	RUN(test_A1_not_beijing_no_premises_refused);
+	RUN(test_A1_credit_declared_or_flagged_refused);
+	RUN(test_A1_barred_until_the_bar_ends);
+	RUN(test_A1_every_failing_condition_reported);
+	RUN(test_A1_branch_product_needs_more_than_150_beijing_clients);
+	RUN(test_A2_window_includes_first_and_last_day);
+	RUN(test_A3_required_items_of_the_checklist);
+	RUN(test_A7_preferred_when_premium_clients_served);
+	RUN(test_A7_preferred_first_then_earlier_submission);
 	return check_done();
 }
