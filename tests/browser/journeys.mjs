@@ -81,9 +81,9 @@ class Journey {
     return p;
   }
   // a screenshot of the page as it is now (each page visited)
-  async shot(p, what) {
+  async shot(p, what, fullPage = true) {
     this.n++;
-    await p.screenshot({ path: join(ART, `${this.name}-${String(this.n).padStart(2, "0")}-${what}.png`), fullPage: true });
+    await p.screenshot({ path: join(ART, `${this.name}-${String(this.n).padStart(2, "0")}-${what}.png`), fullPage });
   }
   check() { if (this.errors.length) throw new Error(this.errors.join("\n")); }
   async close() { for (const c of this.contexts) await c.close(); }
@@ -136,6 +136,9 @@ const journeys = [
   ["journey2_enterprise_logs_in_orders_and_sees_allowance_drop", async (browser) => {
     const j = new Journey(browser, "journey2");
     const p = await j.page({ viewport: { width: 1280, height: 900 } });
+    await p.goto(BASE + "/");
+    await p.locator(".card").first().waitFor();
+    await j.shot(p, "home", false);
     await p.goto(BASE + "/product.html?id=" + ctx.productId);
     await p.locator("#order").waitFor();
     await j.shot(p, "product");

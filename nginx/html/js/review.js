@@ -42,16 +42,12 @@ export async function claims({ query }, target = view, base = "claims") {
 export async function claim({ id }, target = view, base = "claims") {
   const c = await get("/api/review/claims/" + id);
   const fig = c.figures;
-  const frame = el("div", { id: "pdf-view" });
+  // the PDFs open in their own tab (the file replies are attachments and
+  // may not be framed: frame-ancestors 'none')
   const files = el("ul", {}, ...c.files.map((f) => {
     const href = `/api/redemptions/${c.order_id}/files/${f.kind}`;
-    const show = el("button", { type: "button" }, "在页面中查看");
-    show.addEventListener("click", () => {
-      frame.replaceChildren(el("h3", {}, KIND_NAME[f.kind]),
-        el("iframe", { class: "pdf-frame", src: href + "?inline=1", title: KIND_NAME[f.kind] + "（PDF）" }));
-      frame.scrollIntoView();
-    });
-    return el("li", {}, `${KIND_NAME[f.kind] || f.kind}（${Math.ceil(f.size / 1024)} KB，SHA-256 ${f.sha256.slice(0, 12)}…） `, show, " ", el("a", { href }, "下载"));
+    return el("li", {}, `${KIND_NAME[f.kind] || f.kind}（${Math.ceil(f.size / 1024)} KB，SHA-256 ${f.sha256.slice(0, 12)}…） `,
+      el("a", { href, target: "_blank", rel: "noopener" }, "打开 PDF"));
   }));
   const flags = c.flags || [];
   const parts = [
@@ -69,7 +65,7 @@ export async function claim({ id }, target = view, base = "claims") {
       flags.length ? el("ul", { class: "checks", id: "flags" }, ...flags.map((f) => el("li", { class: "fail" }, flagText(f)))) : el("p", { class: "ok", id: "flags" }, "未发现重复的发票、合同或文件")),
     el("section", { class: "panel" }, el("h2", {}, "核对结果（规则 R2）"),
       el("ul", { class: "checks" }, ...c.checks.map((k) => el("li", { class: k.pass ? "pass" : "fail" }, k.message)))),
-    el("section", { class: "panel" }, el("h2", {}, "兑付材料"), files, frame),
+    el("section", { class: "panel" }, el("h2", {}, "兑付材料"), c.files.length ? files : empty("尚未上传材料")),
   ];
   if (c.status === "submitted") {
     const form = el("form", { class: "panel", id: "review-form", novalidate: true },
