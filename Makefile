@@ -4,6 +4,8 @@
 #   make run        install what is missing, build, run the whole stack (foreground)
 #   make stop       stop a stack started by `make run` from another shell
 #   make test       install what is missing, build with ASan+UBSan, run every test
+#                   (the browser journeys install playwright-core with npm ci
+#                   into tests/browser/node_modules when missing)
 #   make bench      benchmarks (wrk through nginx), reported as ratios
 #
 # VARIANT=release (default) builds into build/release, VARIANT=asan into
@@ -51,7 +53,7 @@ BENCH_BINS := $(BUILD)/bench/order_client
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run stop test unit bench clean
+.PHONY: all deps browser-deps run stop test unit bench clean
 all: $(APP_BINS) $(TOOL_BINS) $(UNIT_BINS) $(BENCH_BINS)
 
 $(BUILD)/%.o: %.c
@@ -103,9 +105,16 @@ stop:
 unit: all
 	@for t in $(UNIT_BINS); do $$t || exit 1; done
 
-test: deps
+test: deps browser-deps
 	@$(MAKE) --no-print-directory VARIANT=asan all
 	@tests/run.sh
+
+# playwright-core for the browser journeys, pinned by package-lock.json,
+# into the git-ignored tests/browser/node_modules (Chromium is Debian's)
+browser-deps: tests/browser/node_modules/playwright-core/package.json
+tests/browser/node_modules/playwright-core/package.json: tests/browser/package-lock.json
+	@cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 bench: deps
 	@$(MAKE) --no-print-directory VARIANT=release all

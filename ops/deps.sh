@@ -11,7 +11,13 @@ PKGS=(
 	python3 curl                   # tests and the stack's health checks
 	wrk                            # make bench
 	openssl
+	chromium                       # make test: the browser journeys
+	fonts-wqy-zenhei               # Chinese glyphs in their screenshots
 )
+# node and npm run the browser journeys (tests/browser/); a node from
+# elsewhere (it bundles npm) is fine, else Debian's
+command -v node >/dev/null || PKGS+=(nodejs)
+command -v npm >/dev/null || PKGS+=(npm)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -162,9 +162,12 @@ start_nginx() {
 		access="off"
 	fi
 	cp "$ROOT/nginx/fastcgi-voucher.conf" "$ROOT/nginx/security-headers.conf" "$conf/"
+	# the site as served: content-hashed assets (ops/site.py)
+	VOUCHER_PROGRAMS="$(for app in "$BIN"/voucher-*; do printf '%s ' "${app##*/voucher-}"; done)" \
+	    python3 "$ROOT/ops/site.py" "$ROOT/nginx/html" "$STATE/html"
 	sed -e "s|@USER_LINE@|$user_line|" \
 	    -e "s|@STATE@|$STATE|g" -e "s|@RUN@|$RUN|g" -e "s|@CONF@|$conf|g" \
-	    -e "s|@HTML@|$ROOT/nginx/html|g" -e "s|@LISTEN@|127.0.0.1:$PORT|" \
+	    -e "s|@HTML@|$STATE/html|g" -e "s|@LISTEN@|127.0.0.1:$PORT|" \
 	    -e "s|@ACCESS_LOG@|$access|" -e "s|@UPLOAD_MAX@|$UPLOAD_MAX|" \
 	    -e "s|@LOGIN_RATE@|${VOUCHER_LOGIN_RATE:-5r/s}|" \
 	    -e "s|@LOGIN_BURST@|${VOUCHER_LOGIN_BURST:-20}|" \

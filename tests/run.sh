@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make test: the unit tests, then the integration tests against a
-# throwaway stack of its own (state-test/, port 18080 — never the dev
+# make test: the unit tests, then the integration tests and the browser
+# journeys (tests/browser/) against a throwaway stack of its own (state-test/, port 18080 — never the dev
 # data), built with ASan+UBSan; any sanitizer report in a program's log
 # counts as a failure. Ends with one line "N passed, N failed".
 set -uo pipefail
@@ -54,6 +54,9 @@ if ! "$ROOT/ops/stack.sh" start; then
 else
 	python3 "$ROOT/tests/integration/run.py" "${1:-}" | tee "$out"
 	tally "$out" integration
+	echo "== browser journeys (headless Chromium, screenshots in tests/artifacts/)"
+	"$ROOT/tests/browser/run.sh" "${1:-}" | tee "$out"
+	tally "$out" browser
 fi
 "$ROOT/ops/stack.sh" stop >/dev/null 2>&1
 

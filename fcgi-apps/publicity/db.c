@@ -419,4 +419,37 @@ const char *const publicity_stmts[STMT__MAX] = {
 	" ORDER BY a.id DESC LIMIT ? OFFSET ?",
 	[STMT_AUDIT_ENTITY_ID_COUNT] =
 	"SELECT COUNT(*) FROM audit_log WHERE entity = ? AND entity_id = ?",
+
+	/* ---- the bureau's dashboard (plain reads) ---------------------- */
+	/* Orders that hold or used subsidy: every status but the side exits
+	 * that release it. params: year */
+	[STMT_STATS_CATEGORIES] =
+	"SELECT c.code, c.name_zh AS name, COUNT(o.id) AS orders,"
+	" COALESCE(SUM(COALESCE(o.subsidy, o.reserved)), 0) AS subsidy"
+	" FROM categories c LEFT JOIN products p ON p.category = c.code"
+	" LEFT JOIN orders o ON o.product_id = p.id AND o.year = ?"
+	" AND o.status NOT IN ('cancelled', 'expired', 'rejected', 'revoked')"
+	" GROUP BY c.code, c.name_zh, c.sort_order ORDER BY c.sort_order",
+	/* params: year; months in Asia/Shanghai (T1) */
+	[STMT_STATS_MONTHS] =
+	"SELECT DATE_FORMAT(o.ordered_at + INTERVAL 8 HOUR, '%Y-%m') AS month,"
+	" COUNT(*) AS orders,"
+	" COALESCE(SUM(COALESCE(o.subsidy, o.reserved)), 0) AS subsidy"
+	" FROM orders o WHERE o.year = ?"
+	" AND o.status NOT IN ('cancelled', 'expired', 'rejected', 'revoked')"
+	" GROUP BY month ORDER BY month",
+	/* params: year */
+	[STMT_STATS_QUOTA] =
+	"SELECT e.tier, COUNT(*) AS enterprises, COALESCE(SUM(q.cap), 0) AS cap,"
+	" COALESCE(SUM(q.occupied), 0) AS occupied"
+	" FROM enterprise_quota q JOIN enterprises e ON e.id = q.enterprise_id"
+	" WHERE q.year = ? GROUP BY e.tier ORDER BY cap DESC",
+	/* params: round year; the ten listed products with the smallest
+	 * share of units left */
+	[STMT_STATS_SELLING_OUT] =
+	"SELECT p.id, p.name, p.category, p.units_total, p.remaining_units,"
+	" p.units_sold FROM products p"
+	" WHERE p.listed = 1 AND p.round_year = ? AND p.units_total > 0"
+	" ORDER BY p.remaining_units / p.units_total, p.remaining_units, p.id"
+	" LIMIT 10",
 };

@@ -35,6 +35,8 @@ static const struct route routes[] = {
 	{ HTTP_GET,  "/api/bureau/spot-check",                 spot_check_sample, ROLE_BUREAU },
 	{ HTTP_POST, "/api/bureau/spot-check/{id}",            spot_check_result, ROLE_BUREAU },
 	{ HTTP_GET,  "/api/bureau/audit",                      audit_list,        ROLE_BUREAU },
+	/* the bureau's dashboard */
+	{ HTTP_GET,  "/api/bureau/stats",                      stats_get,         ROLE_BUREAU },
 };
 
 static const struct app publicity_app = {

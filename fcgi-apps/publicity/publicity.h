@@ -97,6 +97,11 @@ enum publicity_stmt {
 	STMT_AUDIT_ENTITY_COUNT,
 	STMT_AUDIT_ENTITY_ID,
 	STMT_AUDIT_ENTITY_ID_COUNT,
+	/* the bureau's dashboard (read only) */
+	STMT_STATS_CATEGORIES,
+	STMT_STATS_MONTHS,
+	STMT_STATS_QUOTA,
+	STMT_STATS_SELLING_OUT,
 	STMT__MAX
 };
 extern const char *const publicity_stmts[STMT__MAX];
@@ -162,6 +167,13 @@ int violation_get(struct req *r);
 int spot_check_sample(struct req *r);
 int spot_check_result(struct req *r);
 int audit_list(struct req *r);
+
+/* ---- stats.c: the bureau's dashboard figures ------------------------- */
+
+/* GET /api/bureau/stats?year=: orders and subsidies by category and by
+ * month, allowances used by tier, the products closest to selling out.
+ * 200; 400 on a bad year. */
+int stats_get(struct req *r);
 
 /* ---- shared between the files of this program -------------------------- */
 

@@ -1,0 +1,335 @@
+// journeys.mjs - the website driven in headless Chromium (Debian's
+// /usr/bin/chromium through playwright-core) against the stack that
+// tests/run.sh started: five journeys, each one test, in order (each
+// continues the story of the one before). A journey fails on any browser
+// console error, uncaught page error, failed request or HTTP error reply,
+// and saves a screenshot of every page it visits under tests/artifacts/.
+// Set-up that is not part of a journey (finding the provider's login,
+// moving the injectable clock, rule T2) uses the API directly.
+//
+//   node tests/browser/journeys.mjs [filter]   → "N passed, N failed"
+import { chromium } from "playwright-core";
+import { mkdirSync, writeFileSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ART = join(HERE, "..", "artifacts");
+const BASE = `http://127.0.0.1:${process.env.VOUCHER_PORT || "18080"}`;
+const CLOCK = process.env.VOUCHER_CLOCK_FILE || "";
+const PASSWORD = "demo-pass-2024";
+const PRODUCT_QUERY = "代理记账";       // searched in Chinese (journey 1)
+const CATEGORY = "财税审计";
+const filter = process.argv[2] || "";
+mkdirSync(ART, { recursive: true });
+
+const ctx = {};                          // what one journey hands the next
+
+// ---- helpers ---------------------------------------------------------------
+async function apiLogin(login) {
+  for (let i = 0; i < 100; i++) {
+    const r = await fetch(BASE + "/api/session", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ login, password: PASSWORD }) });
+    if (r.status !== 429) { if (!r.ok) throw new Error(`login ${login}: ${r.status}`); return (await r.json()).token; }
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  throw new Error("login rate limit never cleared");
+}
+async function apiGet(path, token) {
+  const r = await fetch(BASE + path, { headers: token ? { Authorization: "Bearer " + token } : {} });
+  if (!r.ok) throw new Error(`GET ${path}: ${r.status}`);
+  return r.json();
+}
+function setClock(iso) { writeFileSync(CLOCK + ".tmp", iso + "\n"); writeFileSync(CLOCK, iso + "\n"); rmSync(CLOCK + ".tmp"); }
+function clearClock() { if (CLOCK && existsSync(CLOCK)) rmSync(CLOCK); }
+const shanghaiDate = (ms) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 10);
+const fen = (text) => { const m = /([\d,]+)\.(\d\d)/.exec(text); return Number(m[1].replace(/,/g, "")) * 100 + Number(m[2]); };
+const yuanInput = (f) => Math.floor(f / 100) + "." + String(f % 100).padStart(2, "0");
+function pdf(tag) {
+  const body = `%PDF-1.4\n% ${tag} ${Date.now()} ${Math.random()}\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n` +
+    "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>\nendobj\n";
+  const pad = "%" + "x".repeat(60000) + "\n";  // big enough for progress events
+  const head = body + pad;
+  const offs = [];
+  let pos = head.indexOf("1 0 obj"); offs.push(pos);
+  pos = head.indexOf("2 0 obj"); offs.push(pos);
+  pos = head.indexOf("3 0 obj"); offs.push(pos);
+  const xref = head.length;
+  const tail = "xref\n0 4\n0000000000 65535 f \n" + offs.map((o) => String(o).padStart(10, "0") + " 00000 n \n").join("") +
+    `trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(head + tail, "latin1");
+}
+
+// A browser context whose pages are watched for errors and photographed.
+class Journey {
+  constructor(browser, name) { this.browser = browser; this.name = name; this.errors = []; this.n = 0; this.contexts = []; }
+  async page(opts = {}) {
+    const c = await this.browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai", acceptDownloads: true, ...opts });
+    this.contexts.push(c);
+    const p = await c.newPage();
+    p.setDefaultTimeout(15000);
+    const downloads = new Set();
+    p.on("download", (d) => downloads.add(d.url()));
+    p.on("console", (m) => { if (m.type() === "error") this.errors.push(`console error on ${p.url()}: ${m.text()}`); });
+    p.on("pageerror", (e) => this.errors.push(`page error on ${p.url()}: ${e.message}`));
+    p.on("requestfailed", (r) => {
+      const why = r.failure() ? r.failure().errorText : "";
+      if (why === "net::ERR_ABORTED" && (downloads.has(r.url()) || /\.(csv|json|sig)$|\/key$/.test(r.url()))) return;
+      this.errors.push(`request failed: ${r.method()} ${r.url()} ${why}`);
+    });
+    p.on("response", (r) => { if (r.status() >= 400) this.errors.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`); });
+    return p;
+  }
+  // a screenshot of the page as it is now (each page visited)
+  async shot(p, what, fullPage = true) {
+    this.n++;
+    await p.screenshot({ path: join(ART, `${this.name}-${String(this.n).padStart(2, "0")}-${what}.png`), fullPage });
+  }
+  check() { if (this.errors.length) throw new Error(this.errors.join("\n")); }
+  async close() { for (const c of this.contexts) await c.close(); }
+}
+
+async function login(j, p, who, next) {
+  await p.goto(BASE + "/login.html" + (next ? "?next=" + encodeURIComponent(next) : ""));
+  await j.shot(p, "login-" + who);
+  await p.getByLabel("账号").fill(who);
+  await p.getByLabel("密码").fill(PASSWORD);
+  await p.getByRole("button", { name: "登录" }).click();
+  await p.waitForURL((u) => !u.pathname.endsWith("/login.html"));
+}
+
+async function confirmDialog(p, label) {
+  const d = p.locator("dialog[open]");
+  await d.waitFor();
+  await d.getByRole("button", { name: label }).click();
+}
+
+// ---- the journeys -----------------------------------------------------------
+const journeys = [
+  ["journey1_public_browses_category_searches_in_chinese_opens_product", async (browser) => {
+    const j = new Journey(browser, "journey1");
+    // a phone: 390 × 844, touch
+    const p = await j.page({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    await p.goto(BASE + "/");
+    await p.locator(".card").first().waitFor();
+    await j.shot(p, "home");
+    await p.getByRole("button", { name: new RegExp("^" + CATEGORY) }).click();
+    await p.waitForFunction((c) => [...document.querySelectorAll(".card .prov")].every((e) => e.textContent.includes(c)), CATEGORY);
+    await j.shot(p, "category");
+    await p.getByRole("searchbox").fill(PRODUCT_QUERY);
+    await p.getByRole("button", { name: "搜索" }).click();
+    await p.waitForFunction((q) => { const c = [...document.querySelectorAll(".card h2")]; return c.length && c.every((e) => e.textContent.includes(q)); }, PRODUCT_QUERY);
+    await j.shot(p, "search");
+    const link = p.locator(".card h2 a").first();
+    ctx.productName = (await link.textContent()).trim();
+    await link.click();
+    await p.waitForURL(/product\.html\?id=\d+/);
+    ctx.productId = Number(new URL(p.url()).searchParams.get("id"));
+    await p.getByRole("heading", { level: 1, name: ctx.productName }).waitFor();
+    await p.locator("#remaining").waitFor();
+    await j.shot(p, "product");
+    const prod = await apiGet("/api/products/" + ctx.productId);
+    ctx.providerLogin = "prov" + String(prod.provider_id).padStart(2, "0");
+    j.check(); await j.close();
+  }],
+
+  ["journey2_enterprise_logs_in_orders_and_sees_allowance_drop", async (browser) => {
+    const j = new Journey(browser, "journey2");
+    const p = await j.page({ viewport: { width: 1280, height: 900 } });
+    await p.goto(BASE + "/");
+    await p.locator(".card").first().waitFor();
+    await j.shot(p, "home", false);
+    await p.goto(BASE + "/product.html?id=" + ctx.productId);
+    await p.locator("#order").waitFor();
+    await j.shot(p, "product");
+    await p.locator("#order").click();
+    await p.waitForURL(/login\.html/);
+    await j.shot(p, "login");
+    await p.getByLabel("账号").fill("ent01");
+    await p.getByLabel("密码").fill(PASSWORD);
+    await p.getByRole("button", { name: "登录" }).click();
+    await p.waitForURL(/ent\.html#\/new\//);
+    await p.locator("#formula").waitFor();
+    const before = fen(await p.locator("#q-available").textContent());
+    const reservable = fen(await p.locator("#reservable").textContent());
+    if (reservable <= 0) throw new Error("ent01 has no allowance left for the journey");
+    await j.shot(p, "confirm-order");
+    await p.locator("#place-order").click();
+    await p.waitForURL(/ent\.html#\/orders\/\d+/);
+    await p.locator(".success").waitFor();
+    ctx.orderId = Number(/orders\/(\d+)/.exec(p.url())[1]);
+    const after = fen(await p.locator("#q-available").textContent());
+    if (after !== before - reservable) throw new Error(`allowance did not drop by ${reservable}: ${before} → ${after}`);
+    await j.shot(p, "order-placed");
+    await p.getByRole("link", { name: "← 返回我的订单" }).click();
+    await p.locator("table").waitFor();
+    await j.shot(p, "my-orders");
+    j.check(); await j.close();
+  }],
+
+  ["journey3_provider_accepts_contracts_uploads_five_pdfs_fills_figures_submits", async (browser) => {
+    const j = new Journey(browser, "journey3");
+    const p = await j.page({ viewport: { width: 1280, height: 900 } });
+    await login(j, p, ctx.providerLogin, "/prov.html#/inbox?status=pending");
+    await p.locator(".countdown").first().waitFor();
+    await p.waitForFunction(() => /剩余/.test(document.querySelector(".countdown").textContent));
+    await j.shot(p, "inbox");
+    await p.locator(`a[href="#/orders/${ctx.orderId}"]`).click();
+    await p.locator("#accept").waitFor();
+    await j.shot(p, "order");
+    await p.locator("#accept").click();
+    const form = p.locator("#contract-form");
+    await form.waitFor();
+    await form.getByLabel("合同编号").fill("HT-WEB-" + Date.now());
+    const amount = fen(await p.locator("#calc-subsidy").textContent()) + fen(await p.locator("#calc-self").textContent());
+    await j.shot(p, "contract-form");
+    await form.getByRole("button", { name: "保存合同" }).click();
+    await p.locator("#figures-form").waitFor();
+    const subsidy = fen(await p.locator("#subsidy").textContent());
+    const selfPaid = fen(await p.locator("#self-paid").textContent());
+    if (subsidy + selfPaid !== amount) throw new Error("contract split does not add up");
+    for (const kind of ["contract", "commitment", "invoice", "invoice_check", "receipt"]) {
+      await p.locator("#file-" + kind).setInputFiles({ name: kind + ".pdf", mimeType: "application/pdf", buffer: pdf(kind) });
+      await p.waitForFunction((k) => document.getElementById("prog-" + k).value === 100 && /已上传/.test(document.getElementById("state-" + k).textContent), kind);
+    }
+    await j.shot(p, "uploaded");
+    const signed = shanghaiDate(Date.now());   // the contract form's default
+    const f = p.locator("#figures-form");
+    await f.getByLabel("发票号码").fill(String(Date.now()).slice(-12));
+    await f.getByLabel("开票日期").fill(signed);
+    await f.getByLabel("发票总金额（元）").fill(yuanInput(amount));
+    await f.getByLabel("其中服务券抵用金额（元）").fill(yuanInput(subsidy));
+    await f.getByLabel("其中企业自付金额（元）").fill(yuanInput(selfPaid));
+    await f.getByLabel("银行收款日期").fill(signed);
+    await f.getByLabel("银行收款金额（元）").fill(yuanInput(selfPaid));
+    await p.waitForFunction(() => document.querySelectorAll("#checks li.pass").length === 6);
+    await f.getByRole("button", { name: "保存" }).click();
+    await p.waitForFunction(() => /可以提交/.test(document.getElementById("ready").textContent));
+    await j.shot(p, "figures-checked");
+    await p.locator("#submit-claim").click();
+    await p.locator("dialog[open]").waitFor();
+    await j.shot(p, "cannot-be-undone");
+    await confirmDialog(p, "确认提交");
+    await p.getByText("材料和数据已冻结").waitFor();
+    await j.shot(p, "submitted");
+    j.check(); await j.close();
+  }],
+
+  ["journey4_enterprise_confirms_and_rates_reviewer_approves", async (browser) => {
+    const j = new Journey(browser, "journey4");
+    const p = await j.page({ viewport: { width: 1280, height: 900 } });
+    await login(j, p, "ent01", `/ent.html#/orders/${ctx.orderId}`);
+    const form = p.locator("#confirm-form");
+    await form.waitFor();
+    await j.shot(p, "order");
+    await form.getByRole("group", { name: "及时性" }).getByLabel("4 星").check();
+    await form.getByLabel("评价（选填）").fill("服务专业，响应及时。");
+    await form.getByRole("button", { name: "确认完成并提交评价" }).click();
+    await p.getByText("已确认服务完成").first().waitFor();
+    await j.shot(p, "confirmed");
+    const r = await j.page({ viewport: { width: 1280, height: 900 } });
+    await login(j, r, "reviewer", "/review.html#/claims");
+    await r.locator(`a[href="#/claims/${ctx.orderId}"]`).waitFor();
+    await j.shot(r, "queue");
+    await r.locator(`a[href="#/claims/${ctx.orderId}"]`).click();
+    await r.locator("#review-form").waitFor();
+    await r.locator("#flags").waitFor();
+    await j.shot(r, "claim");
+    await r.locator("#review-form").getByRole("button", { name: "提交初审结论" }).click();
+    await r.locator("#review-result").waitFor();
+    await j.shot(r, "approved");
+    j.check(); await j.close();
+  }],
+
+  ["journey5_bureau_batches_publishes_public_feedback_bureau_dismisses_and_pays", async (browser) => {
+    const j = new Journey(browser, "journey5");
+    const b = await j.page({ viewport: { width: 1280, height: 900 } });
+    await login(j, b, "bureau", "/bureau.html#/batches");
+    await b.locator("#batch-create").waitFor();
+    await j.shot(b, "batches");
+    await b.locator("#batch-create").getByRole("button", { name: "汇总生成批次" }).click();
+    await b.locator("#publish").waitFor();
+    ctx.batchId = Number(/batches\/(\d+)/.exec(b.url())[1]);
+    await j.shot(b, "draft");
+    await b.locator("#publish").click();
+    await confirmDialog(b, "确认发布");
+    await b.locator("#pay").waitFor();
+    await j.shot(b, "published");
+    // the public
+    const p = await j.page({ viewport: { width: 1280, height: 900 } });
+    await p.goto(`${BASE}/publicity.html?batch=${ctx.batchId}`);
+    await p.locator("#batch-total").waitFor();
+    await j.shot(p, "publicity");
+    await p.getByPlaceholder("搜索服务机构或产品名称").fill(PRODUCT_QUERY);
+    await p.locator("#batch form").getByRole("button", { name: "搜索" }).click();
+    await p.waitForFunction((n) => { const rows = [...document.querySelectorAll("#batch tbody tr")]; return rows.length && rows.every((r) => r.textContent.includes(n)); }, PRODUCT_QUERY);
+    await j.shot(p, "found-row");
+    const [dl] = await Promise.all([p.waitForEvent("download"), p.locator("#csv").click()]);
+    const csvPath = join(ART, "journey5-publicity.csv");
+    await dl.saveAs(csvPath);
+    if (!readFileSync(csvPath, "utf8").includes(ctx.productName)) throw new Error("the CSV lacks the product");
+    await p.locator("#batch tbody tr").first().getByRole("button", { name: "提出意见" }).click();
+    const fb = p.locator("#feedback-form");
+    await fb.getByLabel("意见内容").fill("请核实该服务是否已真实提供。");
+    await fb.getByLabel("联系方式（选填）").fill("13800000000");
+    await fb.getByRole("button", { name: "提交意见" }).click();
+    await p.locator("#tracking").waitFor();
+    const tracking = (await p.locator("#tracking").textContent()).trim();
+    await j.shot(p, "feedback-sent");
+    await p.getByPlaceholder(/受理编号/).fill(tracking);
+    await p.locator("#track").getByRole("button", { name: "查询" }).click();
+    await p.locator("#track-dl").getByText("处理中").first().waitFor();
+    await j.shot(p, "tracking");
+    // the bureau dismisses it
+    await b.goto(BASE + "/bureau.html#/feedback");
+    const card = b.locator(`form[data-tracking="${tracking}"]`);
+    await card.waitFor();
+    await j.shot(b, "feedback");
+    await card.getByLabel("处理说明").fill("经核实，服务已提供，合同与发票一致。");
+    await card.getByRole("button", { name: /意见不成立/ }).click();
+    await card.waitFor({ state: "detached" });
+    await j.shot(b, "dismissed");
+    // the publicity period ends (T2: the injectable clock), then the bureau pays
+    const tok = await apiLogin("bureau");
+    const batch = await apiGet("/api/bureau/batches/" + ctx.batchId, tok);
+    const t = Date.parse(batch.period_ends_at) + 86400e3;
+    setClock(new Date(t).toISOString().replace(/\.\d+Z$/, "Z"));
+    await login(j, b, "bureau", `/bureau.html#/batches/${ctx.batchId}`);
+    await b.locator("#pay").waitFor();
+    await b.getByLabel("兑付日期").fill(shanghaiDate(t));
+    await j.shot(b, "pay");
+    await b.locator("#pay").click();
+    await confirmDialog(b, "确认兑付");
+    await b.locator("#paid").waitFor();
+    await j.shot(b, "paid");
+    await b.goto(BASE + "/bureau.html#/dashboard");
+    await b.locator(".chart svg").first().waitFor();
+    await j.shot(b, "dashboard");
+    j.check(); await j.close();
+  }],
+];
+
+// ---- the runner ----------------------------------------------------------------
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+let passed = 0, failed = 0;
+for (const [name, fn] of journeys) {
+  if (filter && !name.includes(filter) && !"journeys".includes(filter)) continue;
+  const t0 = Date.now();
+  try {
+    await fn(browser);
+    passed++;
+    console.log(`ok ${name} (${((Date.now() - t0) / 1000).toFixed(2)}s)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}\n${e.stack || e}`);
+  } finally {
+    clearClock();
+  }
+}
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
