@@ -161,7 +161,8 @@ start_nginx() {
 	else
 		access="off"
 	fi
-	cp "$ROOT/nginx/fastcgi-voucher.conf" "$ROOT/nginx/security-headers.conf" "$conf/"
+	cp "$ROOT/nginx/fastcgi-voucher.conf" "$ROOT/nginx/security-headers.conf" \
+	    "$ROOT/nginx/file-headers.conf" "$conf/"
 	# the site as served: content-hashed assets (ops/site.py)
 	VOUCHER_PROGRAMS="$(for app in "$BIN"/voucher-*; do printf '%s ' "${app##*/voucher-}"; done)" \
 	    python3 "$ROOT/ops/site.py" "$ROOT/nginx/html" "$STATE/html"

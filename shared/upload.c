@@ -462,7 +462,10 @@ upload_send(struct req *r, const char *stored, const char *content_type,
 {
 	char safe[128];
 	size_t i;
+	int64_t inline_view;
 
+	if (query_i64_or_400(r, "inline", 0, 1, 0, &inline_view) < 0)
+		return r->status;
 	if (!stored_name_ok(stored)) {
 		log_msg(LOG_ERROR, r->rid, "upload: bad stored name \"%s\"",
 		    stored);
@@ -477,7 +480,7 @@ upload_send(struct req *r, const char *stored, const char *content_type,
 	safe[i] = '\0';
 	http_header(r, "X-Accel-Redirect", "%s%s", g_config.accel_prefix,
 	    stored);
-	http_header(r, "Content-Disposition", "attachment; filename=\"%s\"",
-	    safe);
+	http_header(r, "Content-Disposition", "%s; filename=\"%s\"",
+	    inline_view ? "inline" : "attachment", safe);
 	return http_body(r, 200, req_strdup(r, content_type), NULL, 0);
 }

@@ -105,7 +105,10 @@ int upload_remove(const char *stored, const char *rid);
  * VOUCHER_ACCEL_PREFIX + stored (nginx sends the bytes, adds nosniff),
  * Content-Type content_type and Content-Disposition: attachment;
  * filename="<filename>" (filename: ASCII letters, digits, '-', '_', '.';
- * anything else becomes '_'). Returns 200, or 500 on a malformed name.
+ * anything else becomes '_'). With the query ?inline=1 the disposition is
+ * inline, for viewing in a frame of this site (the stored file passed the
+ * type checks at upload: a real PDF or image, never markup). Returns 200,
+ * 400 on a bad inline value, or 500 on a malformed name.
  */
 int upload_send(struct req *r, const char *stored, const char *content_type,
     const char *filename);

@@ -453,6 +453,10 @@ if [ -x "$HERE/orders.sh" ]; then
 	say
 	"$HERE/orders.sh" || { say "bench: tests/bench/orders.sh failed"; failed=1; }
 fi
+for part in publicity upload; do
+	say
+	"$HERE/$part.sh" || { say "bench: tests/bench/$part.sh failed"; failed=1; }
+done
 
 if [ $failed -ne 0 ]; then
 	say

@@ -235,6 +235,14 @@ const journeys = [
     await r.locator("#review-form").waitFor();
     await r.locator("#flags").waitFor();
     await j.shot(r, "claim");
+    // the invoice PDF viewed inline, in a frame of the page
+    const inline = r.waitForResponse((res) => res.url().includes(`/files/invoice?inline=1`));
+    await r.locator("li", { hasText: "发票（" }).getByRole("button", { name: "在页面内查看" }).click();
+    const pdf = await inline;
+    if (pdf.status() !== 200 || !String(pdf.headers()["content-disposition"]).startsWith("inline"))
+      throw new Error(`inline PDF: ${pdf.status()} ${pdf.headers()["content-disposition"]}`);
+    await r.locator("#pdf-viewer iframe.pdf-frame").waitFor();
+    await j.shot(r, "claim-pdf");
     await r.locator("#review-form").getByRole("button", { name: "提交初审结论" }).click();
     await r.locator("#review-result").waitFor();
     await j.shot(r, "approved");

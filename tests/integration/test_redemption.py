@@ -520,6 +520,33 @@ def test_R1_download_only_for_the_parties_reviewers_and_bureau():
 
 
 @test
+def test_R1_inline_view_for_a_frame_of_this_site_only():
+    # ?inline=1 shows the document in the reviewer's page (same origin
+    # frames only); the plain download stays an attachment
+    o = new_order()
+    data = pdf()
+    assert upload(o, "contract", data).status == 201
+    path = "/api/redemptions/%d/files/contract" % o.id
+    r = get(path, token=token("reviewer"), query={"inline": "1"})
+    assert r.status == 200, r
+    assert r.body == data
+    assert r.headers["content-type"] == "application/pdf"
+    assert r.headers["content-disposition"] == \
+        'inline; filename="%s-contract.pdf"' % o.order_no
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["x-frame-options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in r.headers["content-security-policy"]
+    r = get(path, token=token("reviewer"), query={"inline": "0"})
+    assert r.headers["content-disposition"].startswith("attachment;"), r
+    expect_error(get(path, token=token("reviewer"), query={"inline": "yes"}),
+                 400, None, "inline")
+    # the parties' rule holds for the inline view too
+    other = "ent01" if o.enterprise != "ent01" else "ent02"
+    expect_error(get(path, token=token(other), query={"inline": "1"}), 404,
+                 "not_found")
+
+
+@test
 def test_R1_claim_visible_to_parties_only():
     o = new_order()
     for login in (o.enterprise, o.provider, "reviewer", "bureau"):
