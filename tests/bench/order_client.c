@@ -1,8 +1,9 @@
 /*
  * order_client.c - the reference of the ordering benchmark: a bare C
  * client that runs the same SQL as POST /api/orders (the ordering
- * program's own statements, fcgi-apps/ordering/db.c) straight on the
- * database, without nginx, FastCGI, HTTP or sessions.
+ * program's own statements, fcgi-apps/ordering/db.c, and the shared sweep
+ * of the enterprise's due orders) straight on the database, without
+ * nginx, FastCGI, HTTP or sessions.
  *
  *   order_client THREADS SECONDS ENT_FIRST ENT_COUNT PROD_FIRST PROD_COUNT
  *
@@ -141,6 +142,12 @@ worker(void *arg)
 		if (db_dml(db, STMT_IDEM_INSERT, (struct db_param[]){
 		    DB_I64(j.account), DB_STR(j.key), DB_BLOB(hash, 32),
 		    DB_TIME(j.now) }, 4, NULL) != DB_OK) {
+			atomic_fetch_add(&g_errors, 1);
+			continue;
+		}
+		/* the enterprise's due orders first (O4/O6), as place() does */
+		if (order_sweep_enterprise(db, j.ent,
+		    clock_shanghai_year(j.now), j.now, NULL) < 0) {
 			atomic_fetch_add(&g_errors, 1);
 			continue;
 		}
