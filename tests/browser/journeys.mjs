@@ -315,6 +315,46 @@ const journeys = [
     await j.shot(b, "dashboard");
     j.check(); await j.close();
   }],
+
+  ["journey6_provider_applications_and_the_review_queues", async (browser) => {
+    // product collection (A4-A7) on the demo's applications: the provider's
+    // list in every state, a returned one saved with every check passing,
+    // and the reviewer's and the bureau's queues
+    const j = new Journey(browser, "journey6");
+    const p = await j.page({ viewport: { width: 1280, height: 900 } });
+    await login(j, p, "prov01", "/prov.html#/applications");
+    const rows = p.locator("table tbody tr");
+    await rows.first().waitFor();
+    for (const state of ["待提交", "退回修改", "已通过"])
+      await p.locator("table tbody").getByText(state, { exact: true }).first().waitFor();
+    await j.shot(p, "my-applications");
+    await p.locator("table tbody tr", { hasText: "退回修改" }).getByRole("link", { name: "查看" }).click();
+    await p.getByRole("button", { name: "保存", exact: true }).click();
+    await p.getByText("已保存，全部字段校验通过。").waitFor();
+    await j.shot(p, "returned-saved");
+    const r = await j.page({ viewport: { width: 1280, height: 900 } });
+    await login(j, r, "reviewer", "/review.html#/applications");
+    await r.getByRole("heading", { name: "产品申报审核队列" }).waitFor();
+    await r.locator("table tbody tr").first().waitFor();
+    await j.shot(r, "review-queue");
+    await r.locator("table tbody tr").first().getByRole("link", { name: "审核" }).click();
+    await r.getByRole("button", { name: "提交审核意见" }).waitFor();
+    await j.shot(r, "review-application");
+    // the bureau approves one (A6): its products go into the catalog
+    const b = await j.page({ viewport: { width: 1280, height: 900 } });
+    await login(j, b, "bureau", "/bureau.html#/applications");
+    await b.locator("table tbody tr").first().waitFor();
+    await b.locator("table tbody tr").first().getByRole("link", { name: "审核" }).click();
+    await b.getByRole("button", { name: "提交审核意见" }).waitFor();
+    const appId = Number(/applications\/(\d+)/.exec(b.url())[1]);
+    await j.shot(b, "bureau-application");
+    await b.getByRole("button", { name: "提交审核意见" }).click();
+    await b.waitForURL((u) => /#\/applications$/.test(u.hash));
+    await j.shot(b, "bureau-queue-after");
+    const a = await apiGet("/api/review/applications/" + appId, await apiLogin("bureau"));
+    if (a.status !== "approved") throw new Error(`application ${appId}: ${a.status}, not approved`);
+    j.check(); await j.close();
+  }],
 ];
 
 // ---- the runner ----------------------------------------------------------------
