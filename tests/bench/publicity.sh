@@ -41,17 +41,7 @@ GOAL_CACHED_PCT=60
 say() { printf '%s\n' "$*"; }
 die() { say "bench publicity: $*" >&2; exit 1; }
 
-stop_ref() {
-	local pid
-	[ -f "$REFDIR/nginx.pid" ] || return 0
-	pid=$(cat "$REFDIR/nginx.pid")
-	kill -QUIT "$pid" 2>/dev/null || return 0
-	for _ in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-}
+. "$HERE/lib.sh"
 trap stop_ref EXIT
 
 command -v wrk >/dev/null || die "wrk is not installed (make deps)"
@@ -83,55 +73,9 @@ curl -fsS -o "$OUT/probe.json" "$BASE$PATH_ITEMS?_=probe$$" ||
     die "cannot fetch $PATH_ITEMS with an ignored parameter"
 cmp -s "$REFDIR/www/items.json" "$OUT/probe.json" ||
     die "$PATH_ITEMS answers other bytes with an ignored parameter"
-MAIN_CONF=$STATE/nginx/nginx.conf
-WORKERS=$(awk '$1 == "worker_processes" { sub(";", "", $2); print $2 }' "$MAIN_CONF")
-WCONNS=$(awk '$1 == "worker_connections" { sub(";", "", $2); print $2 }' "$MAIN_CONF")
-USER_LINE=
-if [ "$(id -u)" -eq 0 ] && getent group www-data >/dev/null; then
-	USER_LINE="user www-data www-data;"
-	chown -R www-data:www-data "$REFDIR/tmp"
-	chmod 755 "$REFDIR" "$REFDIR/www"
-	chmod 644 "$REFDIR/www/items.json"
-fi
-cat >"$REFDIR/nginx.conf" <<EOF
-# The reference of the publicity bench: the items list as a static file.
-$USER_LINE
-worker_processes ${WORKERS:-auto};
-pid $REFDIR/nginx.pid;
-error_log $REFDIR/error.log warn;
-events {
-	worker_connections ${WCONNS:-4096};
-}
-http {
-	default_type application/json;
-	charset utf-8;
-	charset_types application/json;
-	server_tokens off;
-	sendfile on;
-	tcp_nopush on;
-	keepalive_timeout 65;
-	keepalive_requests 10000;
-	access_log off;
-	client_body_temp_path $REFDIR/tmp/body;
-	fastcgi_temp_path $REFDIR/tmp/fastcgi;
-	proxy_temp_path $REFDIR/tmp/proxy;
-	uwsgi_temp_path $REFDIR/tmp/uwsgi;
-	scgi_temp_path $REFDIR/tmp/scgi;
-	server {
-		listen 127.0.0.1:$REF_PORT;
-		server_name _;
-		include $STATE/nginx/security-headers.conf;
-		location = $PATH_ITEMS {
+ref_nginx_start "		location = $PATH_ITEMS {
 			alias $REFDIR/www/items.json;
-		}
-	}
-}
-EOF
-stop_ref
-nginx -t -q -c "$REFDIR/nginx.conf" -p "$REFDIR/" 2>"$REFDIR/nginx-t.log" ||
-    { cat "$REFDIR/nginx-t.log" >&2; die "the reference nginx conf is invalid"; }
-nginx -c "$REFDIR/nginx.conf" -p "$REFDIR/" 2>>"$REFDIR/error.log" ||
-    die "the reference nginx did not start (port $REF_PORT in use?)"
+		}"
 for _ in $(seq 50); do
 	curl -fsS -o "$OUT/ref.json" "$REF$PATH_ITEMS" 2>/dev/null && break
 	sleep 0.1
@@ -140,27 +84,6 @@ cmp -s "$REFDIR/www/items.json" "$OUT/ref.json" ||
     die "the reference does not serve the same bytes"
 
 # ---- measuring ----------------------------------------------------------------
-# parse_wrk FILE → "rps p50_ms p99_ms requests non2xx socket_errors"
-parse_wrk() {
-	awk '
-	function ms(v) {
-		if (v ~ /us$/) return v / 1000
-		if (v ~ /ms$/) return v + 0
-		if (v ~ /m$/) return v * 60000
-		if (v ~ /s$/) return v * 1000
-		return v + 0
-	}
-	/^Requests\/sec:/ { rps = $2 }
-	/^ +50%/ { p50 = ms($2) }
-	/^ +99%/ { p99 = ms($2) }
-	/ requests in / { reqs = $1 }
-	/Non-2xx or 3xx responses:/ { non2xx = $NF }
-	/Socket errors:/ { gsub(",", ""); sock = $4 + $6 + $8 + $10 }
-	END {
-		if (rps == "" || reqs == "") exit 1
-		printf "%s %.3f %.3f %d %d %d\n", rps, p50, p99, reqs, non2xx + 0, sock + 0
-	}' "$1"
-}
 
 # items_count → the publicity program's 200s on the items route so far
 items_count() {
@@ -201,8 +124,6 @@ run cached.ref "$REF$PATH_ITEMS" 0 || die "the reference run failed"
 run cached "$BASE$PATH_ITEMS" 0 || die "the cached run failed"
 stop_ref
 
-pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }'; }
-ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
 say
 printf '%-52s %9s %9s %9s %9s %7s  %s\n' endpoint req/s p50 p99 static ratio goal
 for name in uncached cached; do

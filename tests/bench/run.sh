@@ -49,19 +49,8 @@ failed=0
 
 say() { printf '%s\n' "$*"; }
 die() { say "bench: $*" >&2; exit 1; }
+. "$HERE/lib.sh"
 
-stop_ref() {
-	local pid
-	[ -f "$REFDIR/nginx.pid" ] || return 0
-	pid=$(cat "$REFDIR/nginx.pid")
-	rm -f "$REFDIR/nginx.pid"
-	kill -QUIT "$pid" 2>/dev/null || return 0
-	for _ in $(seq 50); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-}
 
 cleanup() {
 	trap - EXIT INT TERM
@@ -119,61 +108,12 @@ for p in "$LIST_PATH" "$ITEM_PATH"; do
 done
 
 # ---- the reference nginx ---------------------------------------------------
-MAIN_CONF=$STATE/nginx/nginx.conf
-WORKERS=$(awk '$1 == "worker_processes" { sub(";", "", $2); print $2 }' "$MAIN_CONF")
-WCONNS=$(awk '$1 == "worker_connections" { sub(";", "", $2); print $2 }' "$MAIN_CONF")
-USER_LINE=
-if [ "$(id -u)" -eq 0 ] && getent group www-data >/dev/null; then
-	USER_LINE="user www-data www-data;"
-	chown -R www-data:www-data "$REFDIR/tmp"
-fi
-cat >"$REFDIR/nginx.conf" <<EOF
-# The reference of make bench: the same response bodies as static files,
-# with the same worker count, keep-alive and headers as the stack's nginx.
-$USER_LINE
-worker_processes ${WORKERS:-auto};
-pid $REFDIR/nginx.pid;
-error_log $REFDIR/error.log warn;
-
-events {
-	worker_connections ${WCONNS:-4096};
-}
-
-http {
-	default_type application/json;
-	charset utf-8;
-	charset_types application/json;
-	server_tokens off;
-	sendfile on;
-	tcp_nopush on;
-	keepalive_timeout 65;
-	keepalive_requests 10000;
-	access_log off;
-
-	client_body_temp_path $REFDIR/tmp/body;
-	fastcgi_temp_path $REFDIR/tmp/fastcgi;
-	proxy_temp_path $REFDIR/tmp/proxy;
-	uwsgi_temp_path $REFDIR/tmp/uwsgi;
-	scgi_temp_path $REFDIR/tmp/scgi;
-
-	server {
-		listen 127.0.0.1:$REF_PORT;
-		server_name _;
-		include $STATE/nginx/security-headers.conf;
-
-		location = /api/products {
+ref_nginx_start "		location = /api/products {
 			alias $REFDIR/www/list.json;
 		}
 		location = $ITEM_PATH {
 			alias $REFDIR/www/product.json;
-		}
-	}
-}
-EOF
-nginx -t -q -c "$REFDIR/nginx.conf" -p "$REFDIR/" 2>"$REFDIR/nginx-t.log" ||
-    { cat "$REFDIR/nginx-t.log" >&2; die "the reference nginx conf is invalid"; }
-nginx -c "$REFDIR/nginx.conf" -p "$REFDIR/" 2>>"$REFDIR/error.log" ||
-    die "the reference nginx did not start"
+		}"
 for _ in $(seq 50); do
 	curl -fsS -o /dev/null "$REF$LIST_PATH" 2>/dev/null && break
 	sleep 0.1
@@ -238,29 +178,6 @@ app_count() {	# ROUTE → "ok other": the catalog's own request counters
 	    END { printf "%d %d\n", ok, other }'
 }
 
-# Parses a wrk output: "rps p50_ms p99_ms requests non2xx sockerrs".
-parse_wrk() {
-	awk '
-	function ms(v) {
-		if (v ~ /us$/) return v / 1000
-		if (v ~ /ms$/) return v + 0
-		if (v ~ /m$/) return v * 60000
-		if (v ~ /s$/) return v * 1000
-		return v + 0
-	}
-	/^Requests\/sec:/ { rps = $2 }
-	/^ +50%/ { p50 = ms($2) }
-	/^ +99%/ { p99 = ms($2) }
-	/ requests in / { reqs = $1 }
-	/Non-2xx or 3xx responses:/ { non2xx = $NF }
-	/Socket errors:/ {
-		gsub(",", ""); sock = $4 + $6 + $8 + $10
-	}
-	END {
-		if (rps == "" || reqs == "") exit 1
-		printf "%s %.3f %.3f %d %d %d\n", rps, p50, p99, reqs, non2xx + 0, sock + 0
-	}' "$1"
-}
 
 # bench NAME URL VARY ROUTE → one measured run; sets R[NAME,...]
 declare -A R
@@ -338,7 +255,7 @@ ENDPOINTS=(
 )
 
 say "== wrk -t$WRK_THREADS -c$WRK_CONNS -d${WRK_SECONDS}s --latency (after a" \
-    "${WARMUP_SECONDS}s warm-up), $(nproc) cores, nginx workers: ${WORKERS:-auto}," \
+    "${WARMUP_SECONDS}s warm-up), $(nproc) cores, nginx workers: ${REF_WORKERS:-auto}," \
     "product id $ID ($(wc -c <"$REFDIR/www/list.json") B list," \
     "$(wc -c <"$REFDIR/www/product.json") B item)"
 for e in "${ENDPOINTS[@]}"; do
@@ -360,9 +277,6 @@ for e in "${ENDPOINTS[@]}"; do
 done
 
 # ---- the report -------------------------------------------------------------
-pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }'; }
-ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
-lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
 usreq() {	# TICKS REQUESTS → µs of CPU per request
 	awk -v t="$1" -v n="$2" -v hz="$HZ" \
 	    'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }'
