@@ -14,6 +14,7 @@
 #include "db.h"
 #include "db_shared.h"
 #include "log.h"
+#include "sha256.h"
 
 #define SALT_LEN 16
 #define KEY_LEN  32
@@ -55,7 +56,7 @@ auth_password_hash(const char *password, int iter, char *out, size_t n)
 	if (RAND_bytes(salt, sizeof(salt)) != 1)
 		return -1;
 	if (PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt,
-	    sizeof(salt), iter, EVP_sha256(), sizeof(key), key) != 1)
+	    sizeof(salt), iter, sha256_md(), sizeof(key), key) != 1)
 		return -1;
 	to_hex(salt, sizeof(salt), salt_hex);
 	to_hex(key, sizeof(key), key_hex);
@@ -99,7 +100,7 @@ auth_password_verify(const char *password, const char *stored)
 		iter = 600000;
 	}
 	if (PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt,
-	    sizeof(salt), (int)iter, EVP_sha256(), sizeof(got), got) != 1)
+	    sizeof(salt), (int)iter, sha256_md(), sizeof(got), got) != 1)
 		return false;
 	ok = ok && CRYPTO_memcmp(want, got, sizeof(got)) == 0;
 	OPENSSL_cleanse(got, sizeof(got));
@@ -133,9 +134,7 @@ auth_token_new(char out[AUTH_TOKEN_LEN + 1])
 void
 auth_token_hash(const char *token, unsigned char out[32])
 {
-	unsigned int n = 32;
-
-	EVP_Digest(token, strlen(token), out, &n, EVP_sha256(), NULL);
+	sha256(token, strlen(token), out);
 }
 
 /* The token of the request, and whether it came from the cookie. */

@@ -21,6 +21,7 @@
 #include "db_shared.h"
 #include "http.h"
 #include "log.h"
+#include "sha256.h"
 
 #define REQ_MAX_QUERY 64
 
@@ -641,22 +642,13 @@ int
 http_json_cached(struct req *r, json_t *obj, int max_age)
 {
 	const char *inm = req_param(r, "HTTP_IF_NONE_MATCH");
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	char etag[40];
-	static const char hex[] = "0123456789abcdef";
+	char hex[2 * SHA256_LEN + 1], etag[40];
 
 	http_json(r, 200, obj);
 	if (r->status != 200)
 		return r->status;
-	EVP_Digest(r->out.p, r->out.len, md, &mdlen, EVP_sha256(), NULL);
-	etag[0] = '"';
-	for (int i = 0; i < 16; i++) {
-		etag[1 + 2 * i] = hex[md[i] >> 4];
-		etag[2 + 2 * i] = hex[md[i] & 15];
-	}
-	etag[33] = '"';
-	etag[34] = '\0';
+	sha256_hex(r->out.p, r->out.len, hex);
+	snprintf(etag, sizeof(etag), "\"%.32s\"", hex);
 	http_header(r, "ETag", "%s", etag);
 	http_header(r, "Cache-Control", "public, max-age=%d", max_age);
 	if (inm != NULL && (strstr(inm, etag) != NULL || strcmp(inm, "*") == 0)) {

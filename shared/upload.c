@@ -20,6 +20,7 @@
 #include "config.h"
 #include "log.h"
 #include "upload.h"
+#include "sha256.h"
 
 #define UPLOAD_CHUNK (64 * 1024)   /* one read from libfcgi, one write(2) */
 #define UPLOAD_RAND  16            /* random bytes of a name: 32 hex      */
@@ -363,7 +364,7 @@ upload_receive_or_4xx(struct req *r, unsigned types, struct upload *out)
 		goto storage;
 	}
 	if ((md = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+	    EVP_DigestInit_ex(md, sha256_md(), NULL) != 1)
 		goto storage;
 	if (receive_body(r, fd, md, rc) < 0) {
 		log_msg(LOG_ERROR, r->rid, "upload: writing %s: %s", rc->tmp,

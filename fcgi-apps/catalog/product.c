@@ -82,25 +82,57 @@ due_units(const struct db_res *due, int64_t id)
 	return 0;
 }
 
-/* The (product, units) rows of PRODUCT_DUE_UNITS at now; *due stays
- * NULL when the next deadline is still ahead (the usual case). */
-static int
-due_load(struct db *db, time_t now, struct db_res **due)
-{
-	struct db_res *next = NULL;
-	bool none;
-	int rc = db_query(db, STMT_NEXT_DUE, NULL, 0, &next);
+/* The earliest O4 deadline and O6 end among open orders (ORDERS_NEXT_DUE)
+ * as this thread last read it. Public reads reuse it within the same
+ * second of "now" and for at most a second of real time (the injectable
+ * clock of rule T2 may stand still or jump), so a unit comes back on sale
+ * in the catalog within a second of its deadline: the freshness the
+ * micro-cache in front promises anyway. Writes always read it afresh. */
+struct next_due {
+	bool            valid;
+	time_t          now;		/* the "now" it was read at      */
+	struct timespec read_at;	/* CLOCK_MONOTONIC               */
+	bool            any_by_now;	/* some deadline <= now          */
+};
 
-	*due = NULL;
-	if (rc != DB_OK) {
+static int
+next_due_read(struct db *db, time_t now, bool reuse, bool *any)
+{
+	static __thread struct next_due nd;
+	struct db_res *next = NULL;
+	struct timespec ts;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (reuse && nd.valid && nd.now == now &&
+	    (ts.tv_sec - nd.read_at.tv_sec) * 1000000000L +
+	    (ts.tv_nsec - nd.read_at.tv_nsec) < 1000000000L) {
+		*any = nd.any_by_now;
+		return DB_OK;
+	}
+	if ((rc = db_query(db, STMT_NEXT_DUE, NULL, 0, &next)) != DB_OK) {
 		db_res_free(next);
 		return rc;
 	}
-	none = (db_isnull(next, 0, 0) || db_i64(next, 0, 0) > now) &&
-	    db_i64(next, 0, 1) > now;
+	*any = (!db_isnull(next, 0, 0) && db_i64(next, 0, 0) <= now) ||
+	    db_i64(next, 0, 1) <= now;
 	db_res_free(next);
-	if (none)
-		return DB_OK;
+	nd = (struct next_due){ true, now, ts, *any };
+	return DB_OK;
+}
+
+/* The (product, units) rows of PRODUCT_DUE_UNITS at now; *due stays
+ * NULL when no deadline has passed (the usual case). reuse: a public
+ * read (next_due_read). */
+static int
+due_load(struct db *db, time_t now, bool reuse, struct db_res **due)
+{
+	bool any;
+	int rc = next_due_read(db, now, reuse, &any);
+
+	*due = NULL;
+	if (rc != DB_OK || !any)
+		return rc;
 	return db_exec(db, STMT_DUE_UNITS, (struct db_param[]){ DB_TIME(now),
 	    DB_TIME(now) }, 2, due, NULL, NULL);
 }
@@ -226,7 +258,7 @@ product_list(struct req *r)
 	if (rc == DB_OK && (page > 1 || res->nrows == (size_t)per_page))
 		rc = db_query(r->db_ro, STMT_COUNT(filters), p, np, &cnt);
 	if (rc == DB_OK)
-		rc = due_load(r->db_ro, r->now, &due);
+		rc = due_load(r->db_ro, r->now, true, &due);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		db_res_free(cnt);
@@ -244,16 +276,16 @@ product_list(struct req *r)
 	return rc;
 }
 
-/* Loads product id as JSON from db. */
+/* Loads product id as JSON from db; reuse: a public read (due_load). */
 static int
-product_load(struct db *db, int64_t id, time_t now, json_t **out)
+product_load(struct db *db, int64_t id, time_t now, bool reuse, json_t **out)
 {
 	struct db_res *res = NULL, *due = NULL;
 	int rc = db_query(db, STMT_PRODUCT_GET,
 	    (struct db_param[]){ DB_I64(id) }, 1, &res);
 
 	if (rc == DB_OK)
-		rc = due_load(db, now, &due);
+		rc = due_load(db, now, reuse, &due);
 	*out = rc == DB_OK ? product_json(res, 0, due) : NULL;
 	db_res_free(res);
 	db_res_free(due);
@@ -264,7 +296,7 @@ int
 product_get(struct req *r)
 {
 	json_t *o;
-	int rc = product_load(r->db_ro, r->ids[0], r->now, &o);
+	int rc = product_load(r->db_ro, r->ids[0], r->now, true, &o);
 
 	if (rc == DB_NOTFOUND)
 		return http_error(r, 404, "not_found", NULL, "产品不存在");
@@ -370,7 +402,7 @@ product_create_tx(struct db *db, void *arg)
 	if (rc != DB_OK)
 		return rc;
 	t->id = (int64_t)id;
-	if ((rc = product_load(db, t->id, r->now, &after)) != DB_OK)
+	if ((rc = product_load(db, t->id, r->now, false, &after)) != DB_OK)
 		return rc;
 	rc = audit_write(r, "product.create", "product", t->id, NULL, after);
 	json_decref(after);
@@ -424,7 +456,7 @@ product_create(struct req *r)
 		return r->status;
 	if ((rc = db_tx(r->db, product_create_tx, &t)) != DB_OK)
 		return product_tx_error(r, rc);
-	if ((rc = product_load(r->db, t.id, r->now, &o)) != DB_OK)
+	if ((rc = product_load(r->db, t.id, r->now, false, &o)) != DB_OK)
 		return http_db_error(r, rc);
 	return http_json(r, 201, o);
 }
@@ -497,7 +529,7 @@ product_update_tx(struct db *db, void *arg)
 	if (rc == DB_NOTFOUND)
 		rc = DB_OK;	/* nothing changed */
 	if (rc == DB_OK)
-		rc = product_load(db, r->ids[0], r->now, &t->after);
+		rc = product_load(db, r->ids[0], r->now, false, &t->after);
 	if (rc == DB_OK)
 		rc = audit_write(r, "product.update", "product", r->ids[0],
 		    before, t->after);

@@ -26,6 +26,7 @@
 #include "ordering.h"
 #include "orders.h"
 #include "rules.h"
+#include "sha256.h"
 
 #define IDEM_STALE_SECONDS 60   /* a running key older than this is abandoned */
 
@@ -396,7 +397,6 @@ order_create(struct req *r)
 	struct order_ctx c;
 	struct field_value v[1];
 	unsigned char hash[32];
-	unsigned int hl = sizeof(hash);
 	const char *key;
 	json_t *body;
 	char *canon;
@@ -407,7 +407,7 @@ order_create(struct req *r)
 	    req_fields_or_400(r, body, order_fields, 1, v) < 0)
 		return r->status;
 	canon = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
-	EVP_Digest(canon, strlen(canon), hash, &hl, EVP_sha256(), NULL);
+	sha256(canon, strlen(canon), hash);
 	free(canon);
 	if ((rc = idem_claim(r, key, hash)) <= 0)
 		return r->status;

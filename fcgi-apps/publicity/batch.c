@@ -23,6 +23,7 @@
 #include "db.h"
 #include "orders.h"
 #include "publicity.h"
+#include "sha256.h"
 
 #define TX_NOT_FOUND       (DB_APP + 1)
 #define TX_NOTHING         (DB_APP + 2)
@@ -425,7 +426,7 @@ publish_tx(struct db *db, void *arg)
 		rc = DB_ERROR;
 		goto done;
 	}
-	sign_sha256_hex(file, strlen(file), sha);
+	sha256_hex(file, strlen(file), sha);
 	if (sign_ed25519(file, strlen(file), sig, key_sha) < 0) {
 		rc = TX_NO_KEY;
 		goto done;

@@ -127,9 +127,6 @@ int sign_key_id(char out[65]);
  * *len; NULL when the key cannot be loaded. Thread-safe. */
 const char *sign_public_pem(size_t *len);
 
-/* SHA-256 of len bytes of data as 64 lowercase hex characters + NUL. */
-void sign_sha256_hex(const void *data, size_t len, char out[65]);
-
 /* ---- public.c: the public lists (no login) ---------------------------- */
 int pub_batch_list(struct req *r);
 int pub_batch_get(struct req *r);

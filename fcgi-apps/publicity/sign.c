@@ -25,27 +25,13 @@
 #include "config.h"
 #include "log.h"
 #include "publicity.h"
+#include "sha256.h"
 
 static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
 static EVP_PKEY *key;			/* NULL until loaded         */
 static char *key_pub_pem;		/* the public key, PEM        */
 static size_t key_pub_len;
 static char key_fingerprint[65];	/* SHA-256 of the DER pubkey  */
-
-void
-sign_sha256_hex(const void *data, size_t len, char out[65])
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
-
-	EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-	for (unsigned int i = 0; i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 15];
-	}
-	out[64] = '\0';
-}
 
 /* The last OpenSSL error as text (static buffer of the caller). */
 static const char *
@@ -111,7 +97,7 @@ key_load_locked(void)
 		    "public key (%s)", path, ssl_error(err, sizeof(err)));
 		goto fail;
 	}
-	sign_sha256_hex(der, (size_t)derlen, key_fingerprint);
+	sha256_hex(der, (size_t)derlen, key_fingerprint);
 	OPENSSL_free(der);
 	key_pub_pem = xstrndup(mem, (size_t)memlen);
 	key_pub_len = (size_t)memlen;
