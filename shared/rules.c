@@ -20,6 +20,27 @@ _Static_assert(sizeof(time_t) == sizeof(int64_t), "time_t must be 64-bit");
 
 #define RULE_DAY_SECONDS	86400
 
+/* P1 */
+const char *const rule_category_codes[RULE_CATEGORY_COUNT + 1] = {
+	"digital", "cloud", "talent", "innovation", "transfer", "design", "it",
+	"ipo", "finance", "market", "legal", "other", NULL
+};
+
+static const char *const category_names[RULE_CATEGORY_COUNT] = {
+	"数字化赋能", "上云用云", "人才与培训", "科技创新", "成果转化", "工业设计",
+	"信息化开发", "上市培育", "财税审计", "市场开拓", "法律咨询",
+	"其他创新创业服务"
+};
+
+const char *
+rule_category_name(const char *code)
+{
+	for (int i = 0; code != NULL && i < RULE_CATEGORY_COUNT; i++)
+		if (strcmp(code, rule_category_codes[i]) == 0)
+			return category_names[i];
+	return NULL;
+}
+
 /* The smaller of two int64. */
 static int64_t
 min64(int64_t a, int64_t b)

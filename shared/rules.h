@@ -21,6 +21,16 @@
 #define RULE_VALIDITY_MAX      60        /* P6                               */
 #define RULE_BAR_YEARS         3         /* V2                               */
 
+/* P1: the twelve fixed service categories by code, in their order, and
+ * NULL after the last (the categories table of migration 001 holds the
+ * same rows; an integration test checks that they agree). */
+#define RULE_CATEGORY_COUNT 12
+extern const char *const rule_category_codes[RULE_CATEGORY_COUNT + 1];
+
+/* P1: the Chinese name of category code; NULL when code is none of the
+ * twelve (or NULL). */
+const char *rule_category_name(const char *code);
+
 /* M2: floor(amount * pct / 100) for amount >= 0, 0 <= pct <= 100, computed
  * without overflow for any non-negative int64 amount. Returns -1 on a
  * negative amount or a pct outside 0..100. */

@@ -25,11 +25,6 @@
 
 #define CACHE_SECONDS 1
 
-static const char *const category_codes[] = {
-	"digital", "cloud", "talent", "innovation", "transfer", "design", "it",
-	"ipo", "finance", "market", "legal", "other", NULL	/* P1 */
-};
-
 static const char *const sorts[] = { "newest", "price", "-price", "rating",
     "sales", NULL };
 
@@ -163,6 +158,9 @@ product_json(const struct db_res *res, size_t row, const struct db_res *due)
 		json_object_set_new(o, "units_sold", json_integer(
 		    json_integer_value(json_object_get(o, "units_sold")) - back));
 	}
+	json_object_set_new(o, "category_name", json_string(
+	    rule_category_name(json_string_value(json_object_get(o,
+	    "category")))));
 	json_object_del(o, "rating_sum");
 	json_object_del(o, "rating_count");
 	json_object_set_new(o, "rating", json_pack("{s:o,s:I}", "average", avg,
@@ -205,7 +203,7 @@ product_list(struct req *r)
 	json_t *items;
 	int filters = 0, sort_id, rc;
 
-	if (query_enum_or_400(r, "category", category_codes, NULL,
+	if (query_enum_or_400(r, "category", rule_category_codes, NULL,
 	    &category) < 0 ||
 	    query_enum_or_400(r, "sort", sorts, "newest", &sort) < 0 ||
 	    query_str_or_400(r, "q", 50, &q) < 0 ||
@@ -312,7 +310,7 @@ enum { NF_PROVIDER, NF_CATEGORY, NF_NAME, NF_DESCRIPTION, NF_MARKET,
 
 static const struct field product_new_fields[NF__MAX] = {
 	[NF_PROVIDER]    = { "provider_id", FIELD_ID, true, 0, 0, NULL },
-	[NF_CATEGORY]    = { "category", FIELD_ENUM, true, 0, 0, category_codes },
+	[NF_CATEGORY]    = { "category", FIELD_ENUM, true, 0, 0, rule_category_codes },
 	[NF_NAME]        = { "name", FIELD_STRING, true, 1, 200, NULL },
 	[NF_DESCRIPTION] = { "description", FIELD_TEXT, true, 1, 5000, NULL },
 	[NF_MARKET]      = { "market_price", FIELD_MONEY, true, 1, MONEY_MAX_FEN, NULL },

@@ -16,11 +16,6 @@
 #include "money.h"
 #include "rules.h"
 
-static const char *const categories[] = {
-	"digital", "cloud", "talent", "innovation", "transfer", "design", "it",
-	"ipo", "finance", "market", "legal", "other", NULL	/* P1 */
-};
-
 enum provider_field {
 	PF_WEBSITE, PF_APP, PF_MINI, PF_ESTABLISHED, PF_BEIJING, PF_MAIN_BODY,
 	PF_PREMISES, PF_ADDRESS, PF_CREDIT, PF_REV_BEFORE, PF_REV_LAST,
@@ -68,7 +63,7 @@ enum product_field {
 
 static const struct field product_fields[QF__MAX] = {
 	[QF_NAME]          = { "name", FIELD_STRING, true, 1, 200, NULL },
-	[QF_CATEGORY]      = { "category", FIELD_ENUM, true, 0, 0, categories },
+	[QF_CATEGORY]      = { "category", FIELD_ENUM, true, 0, 0, rule_category_codes },
 	[QF_DESCRIPTION]   = { "description", FIELD_TEXT, true, 1, 2000, NULL },
 	/* P2: average of the last 3 months; P3 against it (item 1) */
 	[QF_MARKET]        = { "market_price", FIELD_MONEY, true, 1,

@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "db.h"
 #include "publicity.h"
+#include "rules.h"
 
 #define CACHE_SECONDS 1
 
@@ -99,23 +100,12 @@ pub_batch_get(struct req *r)
 	return http_json_cached(r, o, CACHE_SECONDS);
 }
 
-/* P1: the twelve fixed categories (categories table), by code. */
-static const char *const categories[][2] = {
-	{ "digital", "数字化赋能" }, { "cloud", "上云用云" },
-	{ "talent", "人才与培训" }, { "innovation", "科技创新" },
-	{ "transfer", "成果转化" }, { "design", "工业设计" },
-	{ "it", "信息化开发" }, { "ipo", "上市培育" },
-	{ "finance", "财税审计" }, { "market", "市场开拓" },
-	{ "legal", "法律咨询" }, { "other", "其他创新创业服务" },
-};
-
 const char *
 pub_category_name(const char *code)
 {
-	for (size_t i = 0; i < sizeof(categories) / sizeof(categories[0]); i++)
-		if (strcmp(code, categories[i][0]) == 0)
-			return categories[i][1];
-	return code;
+	const char *name = rule_category_name(code);
+
+	return name != NULL ? name : code;
 }
 
 /*

@@ -51,6 +51,23 @@ def test_P1_categories_with_counts():
 
 
 @test
+def test_P1_product_category_names_agree_with_the_categories_table():
+    # the product list and detail name categories from the program's P1
+    # table (shared/rules.c), the categories endpoint from the database
+    names = {c["code"]: c["name_zh"] for c in
+             get("/api/categories", query={"n": uniq("c")}).json["items"]}
+    for code in CATEGORIES:
+        r = get("/api/products", query={"category": code, "per_page": 100,
+                                        "n": uniq("p")})
+        assert r.status == 200 and r.json["items"], r
+        assert {it["category_name"] for it in r.json["items"]} == \
+            {names[code]}, (code, r.json["items"][0])
+        one = get("/api/products/%d" % r.json["items"][0]["id"],
+                  query={"n": uniq("i")})
+        assert one.json["category_name"] == names[code], one
+
+
+@test
 def test_P1_category_product_count_follows_create_and_delist():
     before = _category_counts()
     p = new_product(category="ipo")

@@ -48,6 +48,34 @@ TEST(test_M2_pct_floor_invalid_input_refused)
 
 /* P3 */
 
+TEST(test_P1_twelve_categories_in_order_with_chinese_names)
+{
+	int n = 0;
+
+	while (rule_category_codes[n] != NULL)
+		n++;
+	CHECK_EQ(n, RULE_CATEGORY_COUNT);
+	CHECK_STR(rule_category_codes[0], "digital");
+	CHECK_STR(rule_category_codes[11], "other");
+	CHECK_STR(rule_category_name("digital"), "数字化赋能");
+	CHECK_STR(rule_category_name("it"), "信息化开发");
+	CHECK_STR(rule_category_name("other"), "其他创新创业服务");
+	for (int i = 0; i < RULE_CATEGORY_COUNT; i++) {
+		CHECK(rule_category_name(rule_category_codes[i]) != NULL);
+		for (int j = 0; j < i; j++)
+			CHECK(strcmp(rule_category_codes[i],
+			    rule_category_codes[j]) != 0);
+	}
+}
+
+TEST(test_P1_unknown_category_has_no_name)
+{
+	CHECK(rule_category_name("Digital") == NULL);
+	CHECK(rule_category_name("digital ") == NULL);
+	CHECK(rule_category_name("") == NULL);
+	CHECK(rule_category_name(NULL) == NULL);
+}
+
 TEST(test_P3_voucher_price_exactly_80_percent_ok)
 {
 	CHECK(rule_voucher_price_ok(80, 100));
@@ -894,6 +922,8 @@ main(void)
 	RUN(test_M2_pct_floor_zero_amount_and_edge_pcts);
 	RUN(test_M2_pct_floor_huge_amount_no_overflow);
 	RUN(test_M2_pct_floor_invalid_input_refused);
+	RUN(test_P1_twelve_categories_in_order_with_chinese_names);
+	RUN(test_P1_unknown_category_has_no_name);
 	RUN(test_P3_voucher_price_exactly_80_percent_ok);
 	RUN(test_P3_voucher_price_one_fen_over_80_percent_refused);
 	RUN(test_P3_voucher_price_below_80_percent_ok);
