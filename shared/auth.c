@@ -10,6 +10,7 @@
 #include <openssl/rand.h>
 
 #include "auth.h"
+#include "buf.h"
 #include "config.h"
 #include "db.h"
 #include "db_shared.h"
@@ -21,16 +22,6 @@
 #define TOUCH_EVERY 60   /* seconds between last_seen_at writes */
 
 static const char hexdig[] = "0123456789abcdef";
-
-static void
-to_hex(const unsigned char *in, size_t n, char *out)
-{
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hexdig[in[i] >> 4];
-		out[2 * i + 1] = hexdig[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 static int
 from_hex(const char *in, size_t n, unsigned char *out)
@@ -58,8 +49,8 @@ auth_password_hash(const char *password, int iter, char *out, size_t n)
 	if (PKCS5_PBKDF2_HMAC(password, (int)strlen(password), salt,
 	    sizeof(salt), iter, sha256_md(), sizeof(key), key) != 1)
 		return -1;
-	to_hex(salt, sizeof(salt), salt_hex);
-	to_hex(key, sizeof(key), key_hex);
+	hex_encode(salt, sizeof(salt), salt_hex);
+	hex_encode(key, sizeof(key), key_hex);
 	OPENSSL_cleanse(key, sizeof(key));
 	if ((size_t)snprintf(out, n, "pbkdf2_sha256$%d$%s$%s", iter, salt_hex,
 	    key_hex) >= n)

@@ -1,6 +1,6 @@
 /*
- * buf.c - growable byte buffers and allocation helpers that never return
- * NULL (see buf.h).
+ * buf.c - growable byte buffers, allocation helpers that never return
+ * NULL, and hex encoding (see buf.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,4 +123,17 @@ buf_free(struct buf *b)
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+}
+
+void
+hex_encode(const void *in, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = in;
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hex[p[i] >> 4];
+		out[2 * i + 1] = hex[p[i] & 15];
+	}
+	out[2 * n] = '\0';
 }

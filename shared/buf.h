@@ -1,5 +1,6 @@
 /*
- * buf.h - a growable byte buffer (response bodies, headers, log lines).
+ * buf.h - a growable byte buffer (response bodies, headers, log lines),
+ * allocation helpers and hex encoding.
  * Allocation failure aborts: it is not recoverable in a worker and cannot
  * be caused by input (every input is bounded before it reaches a buffer).
  */
@@ -25,6 +26,10 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 void buf_reset(struct buf *b);
 /* Frees b's memory; b may be reused (it is left empty). */
 void buf_free(struct buf *b);
+
+/* out = the lower-case hex of the n bytes at in, NUL-terminated (out has
+ * room for 2 * n + 1 characters). */
+void hex_encode(const void *in, size_t n, char *out);
 
 /* Allocation helpers that never return NULL (they abort on exhaustion). */
 void *xmalloc(size_t n);

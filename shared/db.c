@@ -686,7 +686,6 @@ json_t *
 db_row_json(const struct db_res *res, size_t r)
 {
 	json_t *o = json_object();
-	static const char hex[] = "0123456789abcdef";
 
 	for (size_t c = 0; c < res->ncols; c++) {
 		const struct db_val *v = db_val(res, r, c);
@@ -711,11 +710,7 @@ db_row_json(const struct db_res *res, size_t r)
 		case DBC_BLOB: {
 			char *h = xmalloc(v->len * 2 + 1);
 
-			for (size_t i = 0; i < v->len; i++) {
-				h[2 * i] = hex[(unsigned char)v->s[i] >> 4];
-				h[2 * i + 1] = hex[(unsigned char)v->s[i] & 15];
-			}
-			h[v->len * 2] = '\0';
+			hex_encode(v->s, v->len, h);
 			j = json_string(h);
 			free(h);
 			break;

@@ -1,7 +1,7 @@
 /*
  * rules.h - the pure business rules of SPEC.md, one function per rule.
  *
- * No I/O, no globals, no allocation: every function here is a total
+ * No I/O, no mutable globals, no allocation: every function here is a total
  * function of its arguments and is unit-tested at its boundaries in
  * tests/unit/test_rules.c (tests named after the rule ids).
  * All money is int64 fen (rule M1).

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "buf.h"
 #include "log.h"
 #include "sha256.h"
 
@@ -41,13 +42,8 @@ sha256(const void *data, size_t len, unsigned char out[SHA256_LEN])
 void
 sha256_hex(const void *data, size_t len, char out[2 * SHA256_LEN + 1])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char h[SHA256_LEN];
 
 	sha256(data, len, h);
-	for (int i = 0; i < SHA256_LEN; i++) {
-		out[2 * i] = hex[h[i] >> 4];
-		out[2 * i + 1] = hex[h[i] & 15];
-	}
-	out[2 * SHA256_LEN] = '\0';
+	hex_encode(h, SHA256_LEN, out);
 }

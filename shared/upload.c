@@ -141,18 +141,6 @@ declared_type(struct req *r, unsigned types)
 	return 0;
 }
 
-static void
-to_hex(const unsigned char *p, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[p[i] >> 4];
-		out[2 * i + 1] = hex[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* True when s is a name this module generated: "ab/<32 hex>.<ext>" with
  * ab the first two hex digits of the name. */
 static bool
@@ -351,7 +339,7 @@ upload_receive_or_4xx(struct req *r, unsigned types, struct upload *out)
 	rc->buf = xmalloc(UPLOAD_CHUNK);
 	if (RAND_bytes(raw, sizeof(raw)) != 1)
 		goto storage;
-	to_hex(raw, sizeof(raw), name);
+	hex_encode(raw, sizeof(raw), name);
 	if ((size_t)snprintf(rc->tmp, sizeof(rc->tmp), "%s/tmp/%s.part",
 	    g_config.files_dir, name) >= sizeof(rc->tmp))
 		goto storage;
@@ -406,7 +394,7 @@ upload_receive_or_4xx(struct req *r, unsigned types, struct upload *out)
 	fd = -1;
 	if (move_into_place(rc->tmp, name, type, out, r->rid) < 0)
 		goto storage;
-	to_hex(md_val, 32, out->sha256);
+	hex_encode(md_val, 32, out->sha256);
 	out->size = rc->size;
 	out->type = type;
 	out->content_type = upload_content_type(type);

@@ -15,14 +15,13 @@
 	" p.remaining_units, p.units_total, p.units_sold, p.validity_days," \
 	" p.rating_sum, p.rating_count, p.created_at"
 
-#define PRODUCT_FROM \
-	" FROM products p JOIN providers v ON v.id = p.provider_id"
+#define PRODUCT_JOIN " JOIN providers v ON v.id = p.provider_id"
+#define PRODUCT_FROM " FROM products p" PRODUCT_JOIN
 
 /* With a category, the one index that fits the filter (the optimizer
  * otherwise weighs every index on listed/round/category on each run). */
 #define PRODUCT_FROM_CATEGORY \
-	" FROM products p FORCE INDEX (ix_products_listed_category)" \
-	" JOIN providers v ON v.id = p.provider_id"
+	" FROM products p FORCE INDEX (ix_products_listed_category)" PRODUCT_JOIN
 
 /* The ORDER BY of each sort; every one ends on the id for a stable page. */
 static const char *const sort_sql[SORT__MAX] = {
@@ -98,12 +97,13 @@ void
 catalog_sql_init(void)
 {
 	for (int f = 0; f < PF__COMBOS; f++) {
+		const char *from = f & PF_CATEGORY ? PRODUCT_FROM_CATEGORY :
+		    PRODUCT_FROM;
 		struct buf b = { 0 };
 
 		for (int s = 0; s < SORT__MAX; s++) {
 			buf_puts(&b, "SELECT " PRODUCT_COLS);
-			buf_puts(&b, f & PF_CATEGORY ? PRODUCT_FROM_CATEGORY :
-			    PRODUCT_FROM);
+			buf_puts(&b, from);
 			where_sql(&b, f);
 			buf_printf(&b, " ORDER BY %s LIMIT ? OFFSET ?",
 			    sort_sql[s]);
@@ -111,8 +111,7 @@ catalog_sql_init(void)
 			buf_reset(&b);
 		}
 		buf_puts(&b, "SELECT COUNT(*)");
-		buf_puts(&b, f & PF_CATEGORY ? PRODUCT_FROM_CATEGORY :
-		    PRODUCT_FROM);
+		buf_puts(&b, from);
 		where_sql(&b, f);
 		catalog_stmts[STMT_COUNT(f)] = xstrdup(b.p);
 		buf_free(&b);
