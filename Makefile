@@ -20,7 +20,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
             -Wstrict-prototypes -Wpointer-arith -Wcast-align -Wwrite-strings \
             -Wformat=2 -Wvla -Wundef -Wold-style-definition \
             -Wimplicit-fallthrough -Wno-unused-parameter
-CFLAGS   := -std=c17 -D_GNU_SOURCE -g -pthread $(WARN) -Ishared \
+CFLAGS   := -std=c17 -D_GNU_SOURCE -g -pthread $(WARN) \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -MMD -MP
 LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
@@ -32,10 +32,30 @@ else
 CFLAGS   += -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 endif
 
-# The common library: one module per file.
-LIB_SRC  := $(wildcard shared/*.c)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-LIB      := $(BUILD)/libvoucher.a
+# The common library, in four layers, each a folder of shared/ and a
+# static library of its own. A layer sees only its own headers and those
+# of the layers below it (its -I path), so an include from a lower layer
+# of a higher one does not compile:
+#   base (buffers, log, clock, config, money, rules, sha256, passwords)
+#   → db (the MariaDB driver, no domain SQL)
+#   → domain (orders, audit, the library's SQL, the list shape)
+#   → web (request, routing, validation, response, session, upload,
+#     metrics, server)
+LAYERS   := base db domain web
+INC_base   := -Ishared/base
+INC_db     := $(INC_base) -Ishared/db
+INC_domain := $(INC_db) -Ishared/domain
+INC_web    := $(INC_domain) -Ishared/web
+$(foreach l,$(LAYERS),$(eval $(BUILD)/shared/$(l)/%.o: LAYER_INC := $(INC_$(l))))
+# operators' tools run below the web layer: no HTTP code in them
+$(BUILD)/tools/%.o: LAYER_INC := $(INC_domain)
+LIB_base   := $(BUILD)/libvoucher-base.a
+LIB_db     := $(BUILD)/libvoucher-db.a
+LIB_domain := $(BUILD)/libvoucher-domain.a
+LIB_web    := $(BUILD)/libvoucher-web.a
+# link order: higher layers first
+LIB        := $(LIB_web) $(LIB_domain) $(LIB_db) $(LIB_base)
+LIB_NOWEB  := $(LIB_domain) $(LIB_db) $(LIB_base)
 
 # One independent FastCGI program per folder of fcgi-apps/.
 APPS     := $(notdir $(wildcard fcgi-apps/*))
@@ -53,30 +73,33 @@ BENCH_BINS := $(BUILD)/bench/order_client
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+.SECONDARY:
 .PHONY: all deps browser-deps run stop test unit bench clean
 all: $(APP_BINS) $(TOOL_BINS) $(UNIT_BINS) $(BENCH_BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(CFLAGS) $(or $(LAYER_INC),$(INC_web)) -c -o $@ $<
 
-$(LIB): $(LIB_OBJ)
+.SECONDEXPANSION:
+lib_objs = $(patsubst %.c,$(BUILD)/%.o,$(wildcard shared/$(1)/*.c))
+$(BUILD)/libvoucher-%.a: $$(call lib_objs,$$*)
 	@mkdir -p $(dir $@)
+	@rm -f $@
 	@$(AR) rcs $@ $^
 
 app_objs = $(patsubst %.c,$(BUILD)/%.o,$(wildcard fcgi-apps/$(1)/*.c))
 
-.SECONDEXPANSION:
 $(BUILD)/bin/voucher-%: $$(call app_objs,$$*) $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
-$(BUILD)/bin/voucherctl: $(BUILD)/tools/voucherctl.o $(LIB)
+$(BUILD)/bin/voucherctl: $(BUILD)/tools/voucherctl.o $(LIB_NOWEB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	@$(CC) $(LDFLAGS) -o $@ $< $(LIB_NOWEB) $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(LIB)
 	@mkdir -p $(dir $@)

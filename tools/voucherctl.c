@@ -27,10 +27,11 @@
 
 #include <mysql.h>
 
-#include "auth.h"
+#include "password.h"
 #include "clock.h"
 #include "config.h"
 #include "db.h"
+#include "lib_sql.h"
 #include "log.h"
 #include "orders.h"
 
@@ -46,40 +47,40 @@ enum ctl_stmt {
 	STMT__MAX
 };
 
-static const char *const ctl_stmts[STMT__MAX] = {
+static const struct db_stmt ctl_stmts[STMT__MAX] = {
 	/* products whose taken units differ from the orders holding one */
-	[STMT_DRIFT_PRODUCTS] =
+	DB_STMT(STMT_DRIFT_PRODUCTS,
 	"SELECT p.id, p.units_total - p.remaining_units AS taken, p.units_sold,"
 	" COALESCE(h.n, 0) AS held FROM products p LEFT JOIN"
 	" (SELECT product_id, COUNT(*) AS n FROM orders WHERE unit_held = 1"
 	" GROUP BY product_id) h ON h.product_id = p.id"
 	" WHERE p.units_total - p.remaining_units <> COALESCE(h.n, 0)"
-	" OR p.units_sold <> COALESCE(h.n, 0) ORDER BY p.id",
+	" OR p.units_sold <> COALESCE(h.n, 0) ORDER BY p.id"),
 	/* quota rows whose occupied differs from the orders' reservations */
-	[STMT_DRIFT_QUOTA] =
+	DB_STMT(STMT_DRIFT_QUOTA,
 	"SELECT q.enterprise_id, q.year, q.occupied, COALESCE(s.total, 0)"
 	" AS reserved FROM enterprise_quota q LEFT JOIN"
 	" (SELECT enterprise_id, year, SUM(reserved) AS total FROM orders"
 	" GROUP BY enterprise_id, year) s"
 	" ON s.enterprise_id = q.enterprise_id AND s.year = q.year"
 	" WHERE q.occupied <> COALESCE(s.total, 0)"
-	" ORDER BY q.enterprise_id, q.year",
-	[STMT_PRODUCT_LOCK] =
-	"SELECT units_total FROM products WHERE id = ? FOR UPDATE",
-	[STMT_PRODUCT_HELD] =
-	"SELECT COUNT(*) FROM orders WHERE product_id = ? AND unit_held = 1",
-	[STMT_PRODUCT_FIX] =
+	" ORDER BY q.enterprise_id, q.year"),
+	DB_STMT(STMT_PRODUCT_LOCK,
+	"SELECT units_total FROM products WHERE id = ? FOR UPDATE"),
+	DB_STMT(STMT_PRODUCT_HELD,
+	"SELECT COUNT(*) FROM orders WHERE product_id = ? AND unit_held = 1"),
+	DB_STMT(STMT_PRODUCT_FIX,
 	"UPDATE products SET remaining_units = GREATEST(units_total - ?, 0),"
-	" units_sold = ? WHERE id = ?",
-	[STMT_QUOTA_LOCK] =
+	" units_sold = ? WHERE id = ?"),
+	DB_STMT(STMT_QUOTA_LOCK,
 	"SELECT cap FROM enterprise_quota WHERE enterprise_id = ? AND year = ?"
-	" FOR UPDATE",
-	[STMT_QUOTA_SUM] =
+	" FOR UPDATE"),
+	DB_STMT(STMT_QUOTA_SUM,
 	"SELECT COALESCE(SUM(reserved), 0) FROM orders"
-	" WHERE enterprise_id = ? AND year = ?",
-	[STMT_QUOTA_FIX] =
+	" WHERE enterprise_id = ? AND year = ?"),
+	DB_STMT(STMT_QUOTA_FIX,
 	"UPDATE enterprise_quota SET occupied = ?"
-	" WHERE enterprise_id = ? AND year = ?",
+	" WHERE enterprise_id = ? AND year = ?"),
 };
 
 static volatile sig_atomic_t stopping;
@@ -125,21 +126,21 @@ fix_product_tx(struct db *db, void *arg)
 	int rc;
 
 	if ((rc = db_query(db, STMT_PRODUCT_LOCK,
-	    (struct db_param[]){ DB_I64(t->id) }, 1, &res)) != DB_OK) {
+	    DB_ARGS(DB_I64(t->id)), &res)) != DB_OK) {
 		db_res_free(res);
 		return rc;
 	}
 	db_res_free(res);
 	res = NULL;
 	if ((rc = db_query(db, STMT_PRODUCT_HELD,
-	    (struct db_param[]){ DB_I64(t->id) }, 1, &res)) != DB_OK) {
+	    DB_ARGS(DB_I64(t->id)), &res)) != DB_OK) {
 		db_res_free(res);
 		return rc;
 	}
 	held = db_i64(res, 0, 0);
 	db_res_free(res);
-	rc = db_dml(db, STMT_PRODUCT_FIX, (struct db_param[]){ DB_I64(held),
-	    DB_I64(held), DB_I64(t->id) }, 3, NULL);
+	rc = db_dml(db, STMT_PRODUCT_FIX, DB_ARGS(DB_I64(held),
+	    DB_I64(held), DB_I64(t->id)), NULL);
 	return rc == DB_NOTFOUND ? DB_OK : rc;
 }
 
@@ -151,22 +152,22 @@ fix_quota_tx(struct db *db, void *arg)
 	int64_t sum;
 	int rc;
 
-	if ((rc = db_query(db, STMT_QUOTA_LOCK, (struct db_param[]){
-	    DB_I64(t->id), DB_I64(t->year) }, 2, &res)) != DB_OK) {
+	if ((rc = db_query(db, STMT_QUOTA_LOCK, DB_ARGS(
+	    DB_I64(t->id), DB_I64(t->year)), &res)) != DB_OK) {
 		db_res_free(res);
 		return rc;
 	}
 	db_res_free(res);
 	res = NULL;
-	if ((rc = db_query(db, STMT_QUOTA_SUM, (struct db_param[]){
-	    DB_I64(t->id), DB_I64(t->year) }, 2, &res)) != DB_OK) {
+	if ((rc = db_query(db, STMT_QUOTA_SUM, DB_ARGS(
+	    DB_I64(t->id), DB_I64(t->year)), &res)) != DB_OK) {
 		db_res_free(res);
 		return rc;
 	}
 	sum = db_i64(res, 0, 0);
 	db_res_free(res);
-	rc = db_dml(db, STMT_QUOTA_FIX, (struct db_param[]){ DB_I64(sum),
-	    DB_I64(t->id), DB_I64(t->year) }, 3, NULL);
+	rc = db_dml(db, STMT_QUOTA_FIX, DB_ARGS(DB_I64(sum),
+	    DB_I64(t->id), DB_I64(t->year)), NULL);
 	return rc == DB_NOTFOUND ? DB_OK : rc;
 }
 
@@ -264,7 +265,8 @@ main(int argc, char **argv)
 		return cmd_hash_password();
 	if (mysql_library_init(0, NULL, NULL) != 0)
 		return 1;
-	db = db_open(&g_config.db, ctl_stmts, STMT__MAX);
+	db = db_open(&g_config.db, &(const struct db_stmts){ ctl_stmts, STMT__MAX },
+	    &lib_stmts);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (strcmp(argv[1], "sweep") == 0) {

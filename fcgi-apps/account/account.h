@@ -34,7 +34,7 @@ enum account_stmt {
 	STMT_PROVIDER_USCC_EXISTS,
 	STMT__MAX
 };
-extern const char *const account_stmts[STMT__MAX];
+extern const struct db_stmt account_stmts[STMT__MAX];
 
 /* session.c */
 int session_create(struct req *r);

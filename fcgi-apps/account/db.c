@@ -30,83 +30,83 @@
 #define ORG_FILTER(t) \
 	" WHERE (? IS NULL OR " t ".name LIKE ? OR " t ".uscc = ?)"
 
-const char *const account_stmts[STMT__MAX] = {
+const struct db_stmt account_stmts[STMT__MAX] = {
 	/* STMT_ACCOUNT_BY_LOGIN: login */
-	[STMT_ACCOUNT_BY_LOGIN] =
+	DB_STMT(STMT_ACCOUNT_BY_LOGIN,
 	"SELECT id, password_hash, role, disabled, enterprise_id, provider_id"
-	" FROM accounts WHERE login = ?",
+	" FROM accounts WHERE login = ?"),
 	/* STMT_SESSION_INSERT */
-	[STMT_SESSION_INSERT] =
+	DB_STMT(STMT_SESSION_INSERT,
 	"INSERT INTO sessions (token_hash, account_id, csrf_token, created_at,"
-	" last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-	[STMT_ACCOUNT_LOGGED_IN] =
-	"UPDATE accounts SET last_login_at = ? WHERE id = ?",
+	" last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)"),
+	DB_STMT(STMT_ACCOUNT_LOGGED_IN,
+	"UPDATE accounts SET last_login_at = ? WHERE id = ?"),
 	/* STMT_ME_ENTERPRISE: now, now, year, enterprise id (O3 at now) */
-	[STMT_ME_ENTERPRISE] =
+	DB_STMT(STMT_ME_ENTERPRISE,
 	"SELECT e.id, e.name, e.tier, e.size_class, e.beijing_registered,"
 	" e.is_enterprise, e.credit_flagged, e.barred_until, q.cap, "
 	QUOTA_EFFECTIVE_OCCUPIED("q")
 	" FROM enterprises e LEFT JOIN enterprise_quota q"
-	" ON q.enterprise_id = e.id AND q.year = ? WHERE e.id = ?",
-	[STMT_ME_PROVIDER] =
-	"SELECT id, name, barred_until FROM providers WHERE id = ?",
+	" ON q.enterprise_id = e.id AND q.year = ? WHERE e.id = ?"),
+	DB_STMT(STMT_ME_PROVIDER,
+	"SELECT id, name, barred_until FROM providers WHERE id = ?"),
 
 	/* STMT_ENTERPRISE_LIST: now, now, year, q, like, q, limit, offset */
-	[STMT_ENTERPRISE_LIST] =
+	DB_STMT(STMT_ENTERPRISE_LIST,
 	"SELECT " ENTERPRISE_COLS ORG_FILTER("e")
-	" ORDER BY e.id LIMIT ? OFFSET ?",
-	[STMT_ENTERPRISE_COUNT] =
-	"SELECT COUNT(*) FROM enterprises e" ORG_FILTER("e"),
+	" ORDER BY e.id LIMIT ? OFFSET ?"),
+	DB_STMT(STMT_ENTERPRISE_COUNT,
+	"SELECT COUNT(*) FROM enterprises e" ORG_FILTER("e")),
 	/* STMT_ENTERPRISE_GET: now, now, year, id */
-	[STMT_ENTERPRISE_GET] =
-	"SELECT " ENTERPRISE_COLS " WHERE e.id = ?",
+	DB_STMT(STMT_ENTERPRISE_GET,
+	"SELECT " ENTERPRISE_COLS " WHERE e.id = ?"),
 	/* STMT_ENTERPRISE_LOCK: now, now, year, id */
-	[STMT_ENTERPRISE_LOCK] =
-	"SELECT " ENTERPRISE_COLS " WHERE e.id = ? FOR UPDATE",
-	[STMT_ENTERPRISE_INSERT] =
+	DB_STMT(STMT_ENTERPRISE_LOCK,
+	"SELECT " ENTERPRISE_COLS " WHERE e.id = ? FOR UPDATE"),
+	DB_STMT(STMT_ENTERPRISE_INSERT,
 	"INSERT INTO enterprises (name, uscc, tier, size_class,"
 	" beijing_registered, is_enterprise, credit_flagged, credit_source,"
 	" credit_checked_on, created_at, updated_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[STMT_ENTERPRISE_UPDATE] =
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+	DB_STMT(STMT_ENTERPRISE_UPDATE,
 	"UPDATE enterprises SET name = ?, tier = ?, size_class = ?,"
 	" beijing_registered = ?, is_enterprise = ?, credit_flagged = ?,"
 	" credit_source = ?, credit_checked_on = ?, updated_at = ?"
-	" WHERE id = ?",
+	" WHERE id = ?"),
 	/* STMT_QUOTA_SET_CAP: cap, enterprise, from year (E7; never below
 	 * what is already occupied) */
-	[STMT_QUOTA_SET_CAP] =
+	DB_STMT(STMT_QUOTA_SET_CAP,
 	"UPDATE enterprise_quota SET cap = GREATEST(?, occupied)"
-	" WHERE enterprise_id = ? AND year >= ?",
-	[STMT_ACCOUNT_INSERT] =
+	" WHERE enterprise_id = ? AND year >= ?"),
+	DB_STMT(STMT_ACCOUNT_INSERT,
 	"INSERT INTO accounts (login, password_hash, role, enterprise_id,"
-	" provider_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-	[STMT_LOGIN_EXISTS] =
-	"SELECT id FROM accounts WHERE login = ?",
-	[STMT_ENTERPRISE_USCC_EXISTS] =
-	"SELECT id FROM enterprises WHERE uscc = ?",
+	" provider_id, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
+	DB_STMT(STMT_LOGIN_EXISTS,
+	"SELECT id FROM accounts WHERE login = ?"),
+	DB_STMT(STMT_ENTERPRISE_USCC_EXISTS,
+	"SELECT id FROM enterprises WHERE uscc = ?"),
 
 	/* STMT_PROVIDER_LIST: q, like, q, limit, offset */
-	[STMT_PROVIDER_LIST] =
-	"SELECT " PROVIDER_COLS ORG_FILTER("p") " ORDER BY p.id LIMIT ? OFFSET ?",
-	[STMT_PROVIDER_COUNT] =
-	"SELECT COUNT(*) FROM providers p" ORG_FILTER("p"),
-	[STMT_PROVIDER_GET] =
-	"SELECT " PROVIDER_COLS " WHERE p.id = ?",
-	[STMT_PROVIDER_LOCK] =
-	"SELECT " PROVIDER_COLS " WHERE p.id = ? FOR UPDATE",
-	[STMT_PROVIDER_INSERT] =
+	DB_STMT(STMT_PROVIDER_LIST,
+	"SELECT " PROVIDER_COLS ORG_FILTER("p") " ORDER BY p.id LIMIT ? OFFSET ?"),
+	DB_STMT(STMT_PROVIDER_COUNT,
+	"SELECT COUNT(*) FROM providers p" ORG_FILTER("p")),
+	DB_STMT(STMT_PROVIDER_GET,
+	"SELECT " PROVIDER_COLS " WHERE p.id = ?"),
+	DB_STMT(STMT_PROVIDER_LOCK,
+	"SELECT " PROVIDER_COLS " WHERE p.id = ? FOR UPDATE"),
+	DB_STMT(STMT_PROVIDER_INSERT,
 	"INSERT INTO providers (name, uscc, beijing_registered,"
 	" main_body_beijing, has_premises, established_on, credit_flagged,"
 	" credit_source, credit_checked_on, last_year_contracts,"
 	" last_year_revenue, created_at, updated_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[STMT_PROVIDER_UPDATE] =
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+	DB_STMT(STMT_PROVIDER_UPDATE,
 	"UPDATE providers SET name = ?, beijing_registered = ?,"
 	" main_body_beijing = ?, has_premises = ?, established_on = ?,"
 	" credit_flagged = ?, credit_source = ?, credit_checked_on = ?,"
 	" last_year_contracts = ?, last_year_revenue = ?, updated_at = ?"
-	" WHERE id = ?",
-	[STMT_PROVIDER_USCC_EXISTS] =
-	"SELECT id FROM providers WHERE uscc = ?",
+	" WHERE id = ?"),
+	DB_STMT(STMT_PROVIDER_USCC_EXISTS,
+	"SELECT id FROM providers WHERE uscc = ?"),
 };

@@ -17,7 +17,7 @@
 #include <openssl/crypto.h>
 
 #include "account.h"
-#include "auth.h"
+#include "session.h"
 #include "clock.h"
 #include "config.h"
 #include "db.h"
@@ -77,12 +77,12 @@ conflict_reply(struct req *r, int uscc_stmt, const char *uscc,
 	int rc;
 
 	rc = db_query(r->db, STMT_LOGIN_EXISTS,
-	    (struct db_param[]){ DB_STR(login) }, 1, &res);
+	    DB_ARGS(DB_STR(login)), &res);
 	db_res_free(res);
 	if (rc == DB_OK)
 		return http_error(r, 409, "login_taken", "login",
 		    "登录名 %s 已被使用", login);
-	rc = db_query(r->db, uscc_stmt, (struct db_param[]){ DB_STR(uscc) }, 1,
+	rc = db_query(r->db, uscc_stmt, DB_ARGS(DB_STR(uscc)),
 	    &res);
 	db_res_free(res);
 	if (rc == DB_OK)
@@ -146,13 +146,13 @@ enterprise_list(struct req *r)
 	    query_str_or_400(r, "q", 100, &q) < 0)
 		return r->status;
 	like = q ? req_like_contains(r, q) : NULL;
-	rc = db_exec(r->db, STMT_ENTERPRISE_LIST, (struct db_param[]){
+	rc = db_exec(r->db, STMT_ENTERPRISE_LIST, DB_ARGS(
 	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(year), DB_STR(q),
 	    DB_STR(like), DB_STR(q), DB_I64(per_page),
-	    DB_I64((page - 1) * per_page) }, 8, &res, NULL, NULL);
+	    DB_I64((page - 1) * per_page)), &res, NULL, NULL);
 	if (rc == DB_OK)
-		rc = db_query(r->db, STMT_ENTERPRISE_COUNT, (struct db_param[]){
-		    DB_STR(q), DB_STR(like), DB_STR(q) }, 3, &cnt);
+		rc = db_query(r->db, STMT_ENTERPRISE_COUNT, DB_ARGS(
+		    DB_STR(q), DB_STR(like), DB_STR(q)), &cnt);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		db_res_free(cnt);
@@ -162,7 +162,7 @@ enterprise_list(struct req *r)
 	for (size_t i = 0; i < res->nrows; i++)
 		json_array_append_new(items, enterprise_json(res, i, year,
 		    r->now));
-	rc = http_json(r, 200, http_page_json(items, db_i64(cnt, 0, 0), page,
+	rc = http_json(r, 200, page_json(items, db_i64(cnt, 0, 0), page,
 	    per_page));
 	db_res_free(res);
 	db_res_free(cnt);
@@ -176,8 +176,8 @@ enterprise_load(struct req *r, int64_t id, bool lock, json_t **out)
 	struct db_res *res = NULL;
 	int year = clock_shanghai_year(r->now);
 	int rc = db_query(r->db, lock ? STMT_ENTERPRISE_LOCK :
-	    STMT_ENTERPRISE_GET, (struct db_param[]){ DB_TIME(r->now),
-	    DB_TIME(r->now), DB_I64(year), DB_I64(id) }, 4, &res);
+	    STMT_ENTERPRISE_GET, DB_ARGS(DB_TIME(r->now),
+	    DB_TIME(r->now), DB_I64(year), DB_I64(id)), &res);
 
 	*out = rc == DB_OK ? enterprise_json(res, 0, year, r->now) : NULL;
 	db_res_free(res);
@@ -238,18 +238,18 @@ enterprise_create_tx(struct db *db, void *arg)
 	json_t *after;
 	int rc;
 
-	rc = db_dml(db, STMT_ENTERPRISE_INSERT, (struct db_param[]){
+	rc = db_dml(db, STMT_ENTERPRISE_INSERT, DB_ARGS(
 	    DB_STR(v[EF_NAME].s), DB_STR(v[EF_USCC].s), DB_STR(v[EF_TIER].s),
 	    DB_STR(v[EF_SIZE].s), DB_BOOL(v[EF_BEIJING].i),
 	    DB_BOOL(v[EF_IS_ENT].i), DB_BOOL(v[EF_CREDIT].i),
 	    DB_STR(v[EF_CREDIT_SOURCE].s), date_param(&v[EF_CREDIT_ON]),
-	    DB_TIME(r->now), DB_TIME(r->now) }, 11, &id);
+	    DB_TIME(r->now), DB_TIME(r->now)), &id);
 	if (rc != DB_OK)
 		return rc;
 	t->id = (int64_t)id;
-	rc = db_dml(db, STMT_ACCOUNT_INSERT, (struct db_param[]){
+	rc = db_dml(db, STMT_ACCOUNT_INSERT, DB_ARGS(
 	    DB_STR(v[EF_LOGIN].s), DB_STR(t->hash), DB_STR("enterprise"),
-	    DB_I64(t->id), DB_NULLP, DB_TIME(r->now) }, 6, NULL);
+	    DB_I64(t->id), DB_NULLP, DB_TIME(r->now)), NULL);
 	if (rc != DB_OK)
 		return rc;
 	after = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:s}", "name",
@@ -381,19 +381,19 @@ enterprise_update_tx(struct db *db, void *arg)
 		json_decref(before);
 		return TX_CREDIT;
 	}
-	rc = db_dml(db, STMT_ENTERPRISE_UPDATE, (struct db_param[]){
+	rc = db_dml(db, STMT_ENTERPRISE_UPDATE, DB_ARGS(
 	    DB_STR(merged_str(&v[EU_NAME], before, "name")), DB_STR(tier),
 	    DB_STR(merged_str(&v[EU_SIZE], before, "size_class")),
 	    DB_BOOL(merged_bool(&v[EU_BEIJING], before, "beijing_registered")),
 	    DB_BOOL(merged_bool(&v[EU_IS_ENT], before, "is_enterprise")),
 	    DB_BOOL(credit), DB_STR(credit_source), credit_on,
-	    DB_TIME(r->now), DB_I64(t->id) }, 10, NULL);
+	    DB_TIME(r->now), DB_I64(t->id)), NULL);
 	if (rc == DB_OK && strcmp(tier, json_string_value(json_object_get(
 	    before, "tier"))) != 0) {
 		/* E7: the new tier's cap, from this year on */
-		rc = db_exec(db, STMT_QUOTA_SET_CAP, (struct db_param[]){
+		rc = db_exec(db, STMT_QUOTA_SET_CAP, DB_ARGS(
 		    DB_I64(rule_tier_cap((enum rule_tier)rule_tier_parse(tier))),
-		    DB_I64(t->id), DB_I64(clock_shanghai_year(r->now)) }, 3,
+		    DB_I64(t->id), DB_I64(clock_shanghai_year(r->now))),
 		    NULL, NULL, NULL);
 	}
 	if (rc == DB_OK)
@@ -454,7 +454,7 @@ provider_load(struct req *r, int64_t id, bool lock, json_t **out)
 {
 	struct db_res *res = NULL;
 	int rc = db_query(r->db, lock ? STMT_PROVIDER_LOCK : STMT_PROVIDER_GET,
-	    (struct db_param[]){ DB_I64(id) }, 1, &res);
+	    DB_ARGS(DB_I64(id)), &res);
 
 	*out = rc == DB_OK ? provider_json(res, 0, r->now) : NULL;
 	db_res_free(res);
@@ -475,12 +475,12 @@ provider_list(struct req *r)
 	    query_str_or_400(r, "q", 100, &q) < 0)
 		return r->status;
 	like = q ? req_like_contains(r, q) : NULL;
-	rc = db_exec(r->db, STMT_PROVIDER_LIST, (struct db_param[]){
+	rc = db_exec(r->db, STMT_PROVIDER_LIST, DB_ARGS(
 	    DB_STR(q), DB_STR(like), DB_STR(q), DB_I64(per_page),
-	    DB_I64((page - 1) * per_page) }, 5, &res, NULL, NULL);
+	    DB_I64((page - 1) * per_page)), &res, NULL, NULL);
 	if (rc == DB_OK)
-		rc = db_query(r->db, STMT_PROVIDER_COUNT, (struct db_param[]){
-		    DB_STR(q), DB_STR(like), DB_STR(q) }, 3, &cnt);
+		rc = db_query(r->db, STMT_PROVIDER_COUNT, DB_ARGS(
+		    DB_STR(q), DB_STR(like), DB_STR(q)), &cnt);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		db_res_free(cnt);
@@ -489,7 +489,7 @@ provider_list(struct req *r)
 	items = json_array();
 	for (size_t i = 0; i < res->nrows; i++)
 		json_array_append_new(items, provider_json(res, i, r->now));
-	rc = http_json(r, 200, http_page_json(items, db_i64(cnt, 0, 0), page,
+	rc = http_json(r, 200, page_json(items, db_i64(cnt, 0, 0), page,
 	    per_page));
 	db_res_free(res);
 	db_res_free(cnt);
@@ -539,7 +539,7 @@ provider_create_tx(struct db *db, void *arg)
 	json_t *after;
 	int rc;
 
-	rc = db_dml(db, STMT_PROVIDER_INSERT, (struct db_param[]){
+	rc = db_dml(db, STMT_PROVIDER_INSERT, DB_ARGS(
 	    DB_STR(v[PF_NAME].s), DB_STR(v[PF_USCC].s),
 	    DB_BOOL(v[PF_BEIJING].i),
 	    DB_BOOL(v[PF_MAIN_BJ].present ? v[PF_MAIN_BJ].i : v[PF_BEIJING].i),
@@ -547,13 +547,13 @@ provider_create_tx(struct db *db, void *arg)
 	    date_param(&v[PF_ESTABLISHED]), DB_BOOL(v[PF_CREDIT].i),
 	    DB_STR(v[PF_CREDIT_SOURCE].s), date_param(&v[PF_CREDIT_ON]),
 	    DB_I64(v[PF_CONTRACTS].i), DB_I64(v[PF_REVENUE].i),
-	    DB_TIME(r->now), DB_TIME(r->now) }, 13, &id);
+	    DB_TIME(r->now), DB_TIME(r->now)), &id);
 	if (rc != DB_OK)
 		return rc;
 	t->id = (int64_t)id;
-	rc = db_dml(db, STMT_ACCOUNT_INSERT, (struct db_param[]){
+	rc = db_dml(db, STMT_ACCOUNT_INSERT, DB_ARGS(
 	    DB_STR(v[PF_LOGIN].s), DB_STR(t->hash), DB_STR("provider"),
-	    DB_NULLP, DB_I64(t->id), DB_TIME(r->now) }, 6, NULL);
+	    DB_NULLP, DB_I64(t->id), DB_TIME(r->now)), NULL);
 	if (rc != DB_OK)
 		return rc;
 	after = json_pack("{s:s,s:s,s:b,s:s}", "name", v[PF_NAME].s, "uscc",
@@ -650,7 +650,7 @@ provider_update_tx(struct db *db, void *arg)
 		json_decref(before);
 		return TX_CREDIT;
 	}
-	rc = db_dml(db, STMT_PROVIDER_UPDATE, (struct db_param[]){
+	rc = db_dml(db, STMT_PROVIDER_UPDATE, DB_ARGS(
 	    DB_STR(merged_str(&v[PU_NAME], before, "name")),
 	    DB_BOOL(merged_bool(&v[PU_BEIJING], before, "beijing_registered")),
 	    DB_BOOL(merged_bool(&v[PU_MAIN_BJ], before, "main_body_beijing")),
@@ -659,7 +659,7 @@ provider_update_tx(struct db *db, void *arg)
 	    DB_BOOL(credit), DB_STR(credit_source), credit_on,
 	    DB_I64(merged_i64(&v[PU_CONTRACTS], before, "last_year_contracts")),
 	    DB_I64(merged_i64(&v[PU_REVENUE], before, "last_year_revenue")),
-	    DB_TIME(r->now), DB_I64(t->id) }, 12, NULL);
+	    DB_TIME(r->now), DB_I64(t->id)), NULL);
 	if (rc == DB_OK)
 		rc = provider_load(r, t->id, false, &t->after);
 	if (rc == DB_OK)

@@ -14,11 +14,11 @@
 #include <openssl/crypto.h>
 
 #include "account.h"
-#include "auth.h"
+#include "session.h"
 #include "clock.h"
 #include "config.h"
 #include "db.h"
-#include "db_shared.h"
+#include "lib_sql.h"
 #include "rules.h"
 
 static const struct field login_fields[] = {
@@ -42,9 +42,9 @@ org_describe(struct req *r, const char *role, int64_t ent_id, int64_t prov_id,
 		int tier;
 		int64_t cap, occupied;
 
-		rc = db_query(r->db, STMT_ME_ENTERPRISE, (struct db_param[]){
+		rc = db_query(r->db, STMT_ME_ENTERPRISE, DB_ARGS(
 		    DB_TIME(r->now), DB_TIME(r->now), DB_I64(year),
-		    DB_I64(ent_id) }, 4, &res);
+		    DB_I64(ent_id)), &res);
 		if (rc != DB_OK)
 			goto done;
 		tier = rule_tier_parse(db_str(res, 0, 2));
@@ -72,7 +72,7 @@ org_describe(struct req *r, const char *role, int64_t ent_id, int64_t prov_id,
 		    why ? json_string(why) : json_null());
 	} else if (strcmp(role, "provider") == 0) {
 		rc = db_query(r->db, STMT_ME_PROVIDER,
-		    (struct db_param[]){ DB_I64(prov_id) }, 1, &res);
+		    DB_ARGS(DB_I64(prov_id)), &res);
 		if (rc != DB_OK)
 			goto done;
 		json_object_set_new(o, "org_id", json_integer(prov_id));
@@ -122,7 +122,7 @@ session_create(struct req *r)
 	    req_fields_or_400(r, body, login_fields, 2, v) < 0)
 		return r->status;
 	rc = db_query(r->db, STMT_ACCOUNT_BY_LOGIN,
-	    (struct db_param[]){ DB_STR(v[0].s) }, 1, &acct);
+	    DB_ARGS(DB_STR(v[0].s)), &acct);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return http_db_error(r, rc);
 	if (rc == DB_OK && db_i64(acct, 0, 3) == 0)
@@ -141,15 +141,15 @@ session_create(struct req *r)
 	}
 	auth_token_hash(token, th);
 	expires = r->now + g_config.session_max;
-	rc = db_dml(r->db, STMT_SESSION_INSERT, (struct db_param[]){
+	rc = db_dml(r->db, STMT_SESSION_INSERT, DB_ARGS(
 	    DB_BLOB(th, 32), DB_I64(account_id), DB_STR(csrf), DB_TIME(r->now),
-	    DB_TIME(r->now), DB_TIME(expires) }, 6, NULL);
+	    DB_TIME(r->now), DB_TIME(expires)), NULL);
 	if (rc != DB_OK) {
 		db_res_free(acct);
 		return http_db_error(r, rc);
 	}
-	db_dml(r->db, STMT_ACCOUNT_LOGGED_IN, (struct db_param[]){
-	    DB_TIME(r->now), DB_I64(account_id) }, 2, NULL);
+	db_dml(r->db, STMT_ACCOUNT_LOGGED_IN, DB_ARGS(
+	    DB_TIME(r->now), DB_I64(account_id)), NULL);
 	r->authed = true;	/* the audit record names the new session's owner */
 	r->sess.account_id = account_id;
 	r->sess.role = role_parse(role);
@@ -180,7 +180,7 @@ int
 session_delete(struct req *r)
 {
 	int rc = db_dml(r->db, DBS_SESSION_DELETE,
-	    (struct db_param[]){ DB_BLOB(r->sess.token_hash, 32) }, 1, NULL);
+	    DB_ARGS(DB_BLOB(r->sess.token_hash, 32)), NULL);
 
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return http_db_error(r, rc);

@@ -47,7 +47,7 @@ enum product_sort {
 	(STMT_FIXED__MAX + PF__COMBOS * SORT__MAX + (filters))
 #define STMT__MAX (STMT_FIXED__MAX + PF__COMBOS * (SORT__MAX + 1))
 
-extern const char *catalog_stmts[STMT__MAX];
+extern struct db_stmt catalog_stmts[STMT__MAX];
 
 /* Builds the generated statements; call once before server_main(). */
 void catalog_sql_init(void);

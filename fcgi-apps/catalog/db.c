@@ -33,49 +33,51 @@ static const char *const sort_sql[SORT__MAX] = {
 	"p.units_sold DESC, p.id DESC",				/* SORT_SALES */
 };
 
-const char *catalog_stmts[STMT__MAX] = {
+struct db_stmt catalog_stmts[STMT__MAX] = {
 	/* STMT_CATEGORIES: round (P1: the twelve, in their fixed order) */
-	[STMT_CATEGORIES] =
+	DB_STMT(STMT_CATEGORIES,
 	"SELECT c.code, c.name_zh, c.name_en, COUNT(p.id) AS product_count"
 	" FROM categories c LEFT JOIN products p ON p.category = c.code"
 	" AND p.listed = 1 AND p.round_year = ?"
 	" GROUP BY c.code, c.name_zh, c.name_en, c.sort_order"
-	" ORDER BY c.sort_order",
+	" ORDER BY c.sort_order"),
 	/* STMT_PRODUCT_GET: id */
-	[STMT_PRODUCT_GET] =
+	DB_STMT(STMT_PRODUCT_GET,
 	"SELECT " PRODUCT_COLS ", p.description, p.round_year, p.listed,"
 	" p.market_price - p.voucher_price AS discount, p.updated_at"
-	PRODUCT_FROM " WHERE p.id = ?",
-	[STMT_PRODUCT_LOCK] =
+	PRODUCT_FROM " WHERE p.id = ?"),
+	DB_STMT(STMT_PRODUCT_LOCK,
 	"SELECT p.id, p.provider_id, p.name, p.description, p.market_price,"
 	" p.voucher_price, p.unit_subsidy, p.units_total, p.remaining_units,"
 	" p.units_sold, p.validity_days, p.listed"
-	" FROM products p WHERE p.id = ? FOR UPDATE",
-	[STMT_PRODUCT_INSERT] =
+	" FROM products p WHERE p.id = ? FOR UPDATE"),
+	DB_STMT(STMT_PRODUCT_INSERT,
 	"INSERT INTO products (round_year, provider_id, category, name,"
 	" description, market_price, voucher_price, unit_subsidy, units_total,"
 	" remaining_units, validity_days, listed, created_at, updated_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-	[STMT_PRODUCT_UPDATE] =
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"),
+	DB_STMT(STMT_PRODUCT_UPDATE,
 	"UPDATE products SET name = ?, description = ?, market_price = ?,"
 	" voucher_price = ?, unit_subsidy = ?, units_total = ?,"
 	" remaining_units = ?, validity_days = ?, listed = ?, updated_at = ?"
-	" WHERE id = ?",
+	" WHERE id = ?"),
 	/* STMT_PROVIDER_STATUS: id → barred_until (V2) */
-	[STMT_PROVIDER_STATUS] =
-	"SELECT id, barred_until FROM providers WHERE id = ?",
+	DB_STMT(STMT_PROVIDER_STATUS,
+	"SELECT id, barred_until FROM providers WHERE id = ?"),
 	/* STMT_DUE_UNITS: now, now (O4/O6 at read time) */
-	[STMT_DUE_UNITS] = PRODUCT_DUE_UNITS,
+	DB_STMT(STMT_DUE_UNITS,
+	PRODUCT_DUE_UNITS),
 	/* STMT_NEXT_DUE: whether STMT_DUE_UNITS can find anything */
-	[STMT_NEXT_DUE] = ORDERS_NEXT_DUE,
+	DB_STMT(STMT_NEXT_DUE,
+	ORDERS_NEXT_DUE),
 	/* STMT_ROUND_RESOLVE: the configured (param) or current round, if it
 	 * exists */
-	[STMT_ROUND_RESOLVE] =
+	DB_STMT(STMT_ROUND_RESOLVE,
 	"SELECT year FROM rounds WHERE year ="
-	" COALESCE(?, (SELECT MAX(year) FROM rounds WHERE is_current = 1))",
+	" COALESCE(?, (SELECT MAX(year) FROM rounds WHERE is_current = 1))"),
 	/* STMT_ROUND_CURRENT: the round the catalog shows (P2) */
-	[STMT_ROUND_CURRENT] =
-	"SELECT MAX(year) FROM rounds WHERE is_current = 1",
+	DB_STMT(STMT_ROUND_CURRENT,
+	"SELECT MAX(year) FROM rounds WHERE is_current = 1"),
 };
 
 /* The WHERE of a filter set: round, then each filter's params in order. */
@@ -107,13 +109,19 @@ catalog_sql_init(void)
 			where_sql(&b, f);
 			buf_printf(&b, " ORDER BY %s LIMIT ? OFFSET ?",
 			    sort_sql[s]);
-			catalog_stmts[STMT_LIST(f, s)] = xstrdup(b.p);
+			catalog_stmts[STMT_LIST(f, s)].sql = xstrdup(b.p);
+			buf_reset(&b);
+			buf_printf(&b, "STMT_LIST(%d,%d)", f, s);
+			catalog_stmts[STMT_LIST(f, s)].name = xstrdup(b.p);
 			buf_reset(&b);
 		}
 		buf_puts(&b, "SELECT COUNT(*)");
 		buf_puts(&b, from);
 		where_sql(&b, f);
-		catalog_stmts[STMT_COUNT(f)] = xstrdup(b.p);
+		catalog_stmts[STMT_COUNT(f)].sql = xstrdup(b.p);
+		buf_reset(&b);
+		buf_printf(&b, "STMT_COUNT(%d)", f);
+		catalog_stmts[STMT_COUNT(f)].name = xstrdup(b.p);
 		buf_free(&b);
 	}
 }

@@ -27,6 +27,6 @@ int
 main(int argc, char **argv)
 {
 	catalog_sql_init();
-	catalog_app.stmts = (const char *const *)catalog_stmts;
+	catalog_app.stmts = catalog_stmts;
 	return server_main(&catalog_app, argc, argv);
 }

@@ -128,8 +128,8 @@ due_load(struct db *db, time_t now, bool reuse, struct db_res **due)
 	*due = NULL;
 	if (rc != DB_OK || !any)
 		return rc;
-	return db_exec(db, STMT_DUE_UNITS, (struct db_param[]){ DB_TIME(now),
-	    DB_TIME(now) }, 2, due, NULL, NULL);
+	return db_exec(db, STMT_DUE_UNITS, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now)), due, NULL, NULL);
 }
 
 /* A product row as JSON: rating {average (stars, 1-5, two decimals),
@@ -179,7 +179,7 @@ category_list(struct req *r)
 
 	if (rc == DB_OK)
 		rc = db_exec(r->db_ro, STMT_CATEGORIES,
-		    (struct db_param[]){ DB_I64(year) }, 1, &res, NULL, NULL);
+		    DB_ARGS(DB_I64(year)), &res, NULL, NULL);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		return http_db_error(r, rc);
@@ -266,7 +266,7 @@ product_list(struct req *r)
 	items = json_array();
 	for (size_t i = 0; i < res->nrows; i++)
 		json_array_append_new(items, product_json(res, i, due));
-	rc = http_json_cached(r, http_page_json(items, cnt ? db_i64(cnt, 0, 0) :
+	rc = http_json_cached(r, page_json(items, cnt ? db_i64(cnt, 0, 0) :
 	    (int64_t)res->nrows, page, per_page), CACHE_SECONDS);
 	db_res_free(res);
 	db_res_free(cnt);
@@ -280,7 +280,7 @@ product_load(struct db *db, int64_t id, time_t now, bool reuse, json_t **out)
 {
 	struct db_res *res = NULL, *due = NULL;
 	int rc = db_query(db, STMT_PRODUCT_GET,
-	    (struct db_param[]){ DB_I64(id) }, 1, &res);
+	    DB_ARGS(DB_I64(id)), &res);
 
 	if (rc == DB_OK)
 		rc = due_load(db, now, reuse, &due);
@@ -350,7 +350,7 @@ provider_check(struct db *db, int64_t id, time_t now)
 {
 	struct db_res *res = NULL;
 	int rc = db_query(db, STMT_PROVIDER_STATUS,
-	    (struct db_param[]){ DB_I64(id) }, 1, &res);
+	    DB_ARGS(DB_I64(id)), &res);
 
 	if (rc == DB_NOTFOUND)
 		rc = TX_NO_PROVIDER;
@@ -383,20 +383,20 @@ product_create_tx(struct db *db, void *arg)
 	if ((rc = provider_check(db, v[NF_PROVIDER].i, r->now)) != DB_OK)
 		return rc;
 	rc = db_query(db, STMT_ROUND_RESOLVE,
-	    (struct db_param[]){ round_param() }, 1, &res);
+	    DB_ARGS(round_param()), &res);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		return rc == DB_NOTFOUND ? TX_NO_ROUND : rc;
 	}
 	round = db_i64(res, 0, 0);
 	db_res_free(res);
-	rc = db_dml(db, STMT_PRODUCT_INSERT, (struct db_param[]){
+	rc = db_dml(db, STMT_PRODUCT_INSERT, DB_ARGS(
 	    DB_I64(round), DB_I64(v[NF_PROVIDER].i), DB_STR(v[NF_CATEGORY].s),
 	    DB_STR(v[NF_NAME].s), DB_STR(v[NF_DESCRIPTION].s),
 	    DB_I64(v[NF_MARKET].i), DB_I64(v[NF_VOUCHER].i),
 	    DB_I64(rule_unit_subsidy(v[NF_VOUCHER].i)), DB_I64(v[NF_UNITS].i),
 	    DB_I64(v[NF_UNITS].i), DB_I64(t->validity), DB_TIME(r->now),
-	    DB_TIME(r->now) }, 13, &id);
+	    DB_TIME(r->now)), &id);
 	if (rc != DB_OK)
 		return rc;
 	t->id = (int64_t)id;
@@ -493,7 +493,7 @@ product_update_tx(struct db *db, void *arg)
 	json_decref(t->after);
 	t->after = NULL;
 	rc = db_query(db, STMT_PRODUCT_LOCK,
-	    (struct db_param[]){ DB_I64(r->ids[0]) }, 1, &cur);
+	    DB_ARGS(DB_I64(r->ids[0])), &cur);
 	if (rc != DB_OK) {
 		db_res_free(cur);
 		return rc == DB_NOTFOUND ? TX_NOTFOUND : rc;
@@ -516,14 +516,14 @@ product_update_tx(struct db *db, void *arg)
 	else if (listed && !db_i64(cur, 0, 11))
 		rc = provider_check(db, db_i64(cur, 0, 1), r->now);
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_PRODUCT_UPDATE, (struct db_param[]){
+		rc = db_dml(db, STMT_PRODUCT_UPDATE, DB_ARGS(
 		    DB_STR(v[UF_NAME].present ? v[UF_NAME].s : db_str(cur, 0, 2)),
 		    DB_STR(v[UF_DESCRIPTION].present ? v[UF_DESCRIPTION].s :
 		    db_str(cur, 0, 3)),
 		    DB_I64(t->market), DB_I64(t->voucher),
 		    DB_I64(rule_unit_subsidy(t->voucher)), DB_I64(total),
 		    DB_I64(remaining), DB_I64(t->validity), DB_BOOL(listed),
-		    DB_TIME(r->now), DB_I64(r->ids[0]) }, 11, NULL);
+		    DB_TIME(r->now), DB_I64(r->ids[0])), NULL);
 	if (rc == DB_NOTFOUND)
 		rc = DB_OK;	/* nothing changed */
 	if (rc == DB_OK)

@@ -119,10 +119,10 @@ app_event(struct db *db, struct req *r, int64_t id, const char *action,
     const char *opinion, const char *from, const char *to,
     const char *comment)
 {
-	return db_dml(db, STMT_EVENT_INSERT, (struct db_param[]){ DB_I64(id),
+	return db_dml(db, STMT_EVENT_INSERT, DB_ARGS(DB_I64(id),
 	    DB_TIME(r->now), DB_I64(r->sess.account_id),
 	    DB_STR(role_name(r->sess.role)), DB_STR(action), DB_STR(opinion),
-	    DB_STR(from), DB_STR(to), DB_STR(comment), DB_STR(r->rid) }, 10,
+	    DB_STR(from), DB_STR(to), DB_STR(comment), DB_STR(r->rid)),
 	    NULL);
 }
 
@@ -134,8 +134,8 @@ app_lock_editable(struct db *db, struct req *r, struct tx_report *t,
 
 	*res = NULL;
 	t->state[0] = '\0';
-	rc = db_query(db, STMT_APP_LOCK, (struct db_param[]){
-	    DB_I64(r->ids[0]) }, 1, res);
+	rc = db_query(db, STMT_APP_LOCK, DB_ARGS(
+	    DB_I64(r->ids[0])), res);
 	if (rc == DB_NOTFOUND || (rc == DB_OK &&
 	    db_i64(*res, 0, 1) != r->sess.provider_id))
 		rc = TX_NOT_FOUND;
@@ -168,8 +168,8 @@ attachments_json(struct db *db, int64_t id, size_t nproducts,
 	memset(have, 0, sizeof(have));
 	*items = json_array();
 	*missing = json_array();
-	rc = db_exec(db, STMT_ATT_LIST, (struct db_param[]){ DB_I64(id),
-	    DB_NULLP, DB_NULLP }, 3, &res, NULL, NULL);
+	rc = db_exec(db, STMT_ATT_LIST, DB_ARGS(DB_I64(id),
+	    DB_NULLP, DB_NULLP), &res, NULL, NULL);
 	if (rc != DB_OK)
 		return rc;
 	/* checklist order: provider items 1-10, then product 1's, 2's, ... */
@@ -223,19 +223,18 @@ app_reply(struct req *r, int64_t id, int status)
 	bool editable;
 	int rc;
 
-	rc = db_query(r->db, STMT_APP_VIEW, (struct db_param[]){ DB_I64(id) },
-	    1, &res);
+	rc = db_query(r->db, STMT_APP_VIEW, DB_ARGS(DB_I64(id)), &res);
 	if (rc == DB_NOTFOUND || (rc == DB_OK && !app_readable(r,
 	    db_i64(res, 0, 2), db_i64(res, 0, 9)))) {
 		db_res_free(res);
 		return http_error(r, 404, "not_found", NULL, "申报不存在");
 	}
 	if (rc == DB_OK)
-		rc = db_exec(r->db, STMT_PRODUCTS_OF, (struct db_param[]){
-		    DB_I64(id) }, 1, &prods, NULL, NULL);
+		rc = db_exec(r->db, STMT_PRODUCTS_OF, DB_ARGS(
+		    DB_I64(id)), &prods, NULL, NULL);
 	if (rc == DB_OK)
-		rc = db_exec(r->db, STMT_EVENTS_OF, (struct db_param[]){
-		    DB_I64(id) }, 1, &events, NULL, NULL);
+		rc = db_exec(r->db, STMT_EVENTS_OF, DB_ARGS(
+		    DB_I64(id)), &events, NULL, NULL);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		db_res_free(prods);
@@ -312,8 +311,8 @@ create_tx(struct db *db, void *arg)
 	int rc;
 
 	c->id = 0;
-	rc = db_query(db, STMT_ROUND_CURRENT, (struct db_param[]){
-	    g_config.round > 0 ? DB_I64(g_config.round) : DB_NULLP }, 1, &res);
+	rc = db_query(db, STMT_ROUND_CURRENT, DB_ARGS(
+	    g_config.round > 0 ? DB_I64(g_config.round) : DB_NULLP), &res);
 	if (rc == DB_NOTFOUND)
 		return TX_NO_ROUND;
 	if (rc != DB_OK)
@@ -321,16 +320,16 @@ create_tx(struct db *db, void *arg)
 	year = db_i64(res, 0, 0);
 	db_res_free(res);
 	/* V2: a barred provider cannot apply */
-	rc = db_query(db, STMT_PROVIDER_FACTS, (struct db_param[]){
-	    DB_I64(r->sess.provider_id) }, 1, &res);
+	rc = db_query(db, STMT_PROVIDER_FACTS, DB_ARGS(
+	    DB_I64(r->sess.provider_id)), &res);
 	if (rc == DB_OK && !db_isnull(res, 0, 2) && db_i64(res, 0, 2) > r->now)
 		rc = TX_BARRED;
 	db_res_free(res);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
-	rc = db_dml(db, STMT_APP_INSERT, (struct db_param[]){ DB_I64(year),
+	rc = db_dml(db, STMT_APP_INSERT, DB_ARGS(DB_I64(year),
 	    DB_I64(r->sess.provider_id), DB_STR(c->form), DB_TIME(r->now),
-	    DB_TIME(r->now) }, 5, &id);
+	    DB_TIME(r->now)), &id);
 	if (rc != DB_OK)
 		return rc;
 	c->id = (int64_t)id;
@@ -397,12 +396,12 @@ app_list(struct req *r)
 	    query_page_or_400(r, &page, &per_page) < 0)
 		return r->status;
 	st = strcmp(status, "all") == 0 ? DB_NULLP : DB_STR(status);
-	rc = db_exec(r->db, STMT_APP_LIST_PROVIDER, (struct db_param[]){
+	rc = db_exec(r->db, STMT_APP_LIST_PROVIDER, DB_ARGS(
 	    DB_I64(r->sess.provider_id), st, st, DB_I64(per_page),
-	    DB_I64((page - 1) * per_page) }, 5, &res, NULL, NULL);
+	    DB_I64((page - 1) * per_page)), &res, NULL, NULL);
 	if (rc == DB_OK)
-		rc = db_query(r->db, STMT_APP_COUNT_PROVIDER, (struct db_param[]){
-		    DB_I64(r->sess.provider_id), st, st }, 3, &cnt);
+		rc = db_query(r->db, STMT_APP_COUNT_PROVIDER, DB_ARGS(
+		    DB_I64(r->sess.provider_id), st, st), &cnt);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		db_res_free(cnt);
@@ -412,7 +411,7 @@ app_list(struct req *r)
 	json_array_foreach(items, i, o)
 		json_object_set_new(o, "status_name", json_string(state_name(
 		    json_string_value(json_object_get(o, "status")))));
-	rc = http_json(r, 200, http_page_json(items, db_i64(cnt, 0, 0), page,
+	rc = http_json(r, 200, page_json(items, db_i64(cnt, 0, 0), page,
 	    per_page));
 	db_res_free(res);
 	db_res_free(cnt);
@@ -448,7 +447,7 @@ write_checked(struct db *db, struct req *r, int64_t id, const char *text,
 	int d = (int)(f->established_ymd % 100);
 	int rc;
 
-	rc = db_dml(db, STMT_APP_FORM_SAVE, (struct db_param[]){
+	rc = db_dml(db, STMT_APP_FORM_SAVE, DB_ARGS(
 	    DB_STR(text), DB_BOOL(f->beijing_registered),
 	    DB_BOOL(f->main_body_beijing), DB_BOOL(f->has_premises),
 	    DB_DATE(y, m, d), DB_BOOL(f->credit_ok),
@@ -456,15 +455,15 @@ write_checked(struct db *db, struct req *r, int64_t id, const char *text,
 	    DB_I64(f->last_year_contracts),
 	    DB_I64(f->beijing_clients_last_year),
 	    DB_I64(f->national_clients_last_year), DB_BOOL(f->preferred),
-	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(id) }, 15, NULL);
+	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(id)), NULL);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? TX_FROZEN : rc;
-	rc = db_exec(db, STMT_PRODUCTS_DELETE, (struct db_param[]){
-	    DB_I64(id) }, 1, NULL, NULL, NULL);
+	rc = db_exec(db, STMT_PRODUCTS_DELETE, DB_ARGS(
+	    DB_I64(id)), NULL, NULL, NULL);
 	for (size_t i = 0; rc == DB_OK && i < f->nproducts; i++) {
 		const struct form_product *p = &f->products[i];
 
-		rc = db_dml(db, STMT_PRODUCT_ROW_INSERT, (struct db_param[]){
+		rc = db_dml(db, STMT_PRODUCT_ROW_INSERT, DB_ARGS(
 		    DB_I64(id), DB_I64(i + 1), DB_STR(p->category),
 		    DB_STR(p->name), DB_STR(p->description),
 		    DB_I64(p->market_price), DB_I64(p->voucher_price),
@@ -478,7 +477,7 @@ write_checked(struct db *db, struct req *r, int64_t id, const char *text,
 		    p->has_ip >= 0 ? DB_BOOL(p->has_ip) : DB_NULLP,
 		    p->beijing_clients_served >= 0 ?
 		    DB_I64(p->beijing_clients_served) : DB_NULLP,
-		    DB_TIME(r->now), DB_TIME(r->now) }, 17, NULL);
+		    DB_TIME(r->now), DB_TIME(r->now)), NULL);
 	}
 	return rc;
 }
@@ -499,8 +498,8 @@ save_tx(struct db *db, void *arg)
 	if (s->checked)
 		rc = write_checked(db, r, r->ids[0], s->text, s->f);
 	else {
-		rc = db_dml(db, STMT_APP_FORM_DRAFT, (struct db_param[]){
-		    DB_STR(s->text), DB_TIME(r->now), DB_I64(r->ids[0]) }, 3,
+		rc = db_dml(db, STMT_APP_FORM_DRAFT, DB_ARGS(
+		    DB_STR(s->text), DB_TIME(r->now), DB_I64(r->ids[0])),
 		    NULL);
 		if (rc == DB_NOTFOUND)
 			rc = TX_FROZEN;
@@ -592,7 +591,7 @@ check_attachments(struct db *db, struct submit_tx *s, int64_t id)
 		json_decref(missing);
 		return rc;
 	}
-	rc = db_exec(db, STMT_ATT_ITEMS, (struct db_param[]){ DB_I64(id) }, 1,
+	rc = db_exec(db, STMT_ATT_ITEMS, DB_ARGS(DB_I64(id)),
 	    &res, NULL, NULL);
 	for (size_t i = 0; rc == DB_OK && i < res->nrows; i++)
 		if (item_parse(db_str(res, i, 0), &product, &k) == 0 &&
@@ -659,8 +658,8 @@ check_eligibility(struct db *db, struct submit_tx *s, int64_t provider_id)
 	unsigned fail;
 	int rc;
 
-	rc = db_query(db, STMT_PROVIDER_FACTS, (struct db_param[]){
-	    DB_I64(provider_id) }, 1, &res);
+	rc = db_query(db, STMT_PROVIDER_FACTS, DB_ARGS(
+	    DB_I64(provider_id)), &res);
 	if (rc != DB_OK)
 		return rc;
 	facts.credit_flagged = db_i64(res, 0, 1) != 0;
@@ -724,8 +723,8 @@ submit_tx(struct db *db, void *arg)
 	snprintf(from, sizeof(from), "%s", s->t.state);
 	provider_id = db_i64(res, 0, 1);
 	/* A2: the window of the application's round */
-	rc = db_query(db, STMT_ROUND_OF, (struct db_param[]){
-	    DB_I64(db_i64(res, 0, 3)) }, 1, &win);
+	rc = db_query(db, STMT_ROUND_OF, DB_ARGS(
+	    DB_I64(db_i64(res, 0, 3))), &win);
 	if (rc == DB_OK) {
 		opens = db_i64(win, 0, 0);
 		closes = db_i64(win, 0, 1);
@@ -758,8 +757,8 @@ submit_tx(struct db *db, void *arg)
 	if (rc != DB_OK)
 		return rc;
 	/* the freeze: a guarded UPDATE, so of two racing submits one wins */
-	rc = db_dml(db, STMT_APP_SUBMIT, (struct db_param[]){ DB_TIME(r->now),
-	    DB_TIME(r->now), DB_I64(id) }, 3, NULL);
+	rc = db_dml(db, STMT_APP_SUBMIT, DB_ARGS(DB_TIME(r->now),
+	    DB_TIME(r->now), DB_I64(id)), NULL);
 	if (rc == DB_NOTFOUND)
 		return TX_FROZEN;
 	if (rc == DB_OK)

@@ -78,8 +78,8 @@ att_tx(struct db *db, void *arg)
 	res = NULL;
 	if (t->up == NULL && !t->remove)
 		return DB_OK;
-	rc = db_query(db, STMT_ATT_LOCK, (struct db_param[]){
-	    DB_I64(r->ids[0]), DB_STR(t->item) }, 2, &res);
+	rc = db_query(db, STMT_ATT_LOCK, DB_ARGS(
+	    DB_I64(r->ids[0]), DB_STR(t->item)), &res);
 	if (rc == DB_OK) {
 		t->replaced = true;
 		snprintf(t->old, sizeof(t->old), "%s", db_str(res, 0, 0));
@@ -93,19 +93,19 @@ att_tx(struct db *db, void *arg)
 	if (t->remove) {
 		if (!t->replaced)
 			return TX_NOT_FOUND;
-		rc = db_dml(db, STMT_ATT_DELETE, (struct db_param[]){
-		    DB_I64(r->ids[0]), DB_STR(t->item) }, 2, NULL);
+		rc = db_dml(db, STMT_ATT_DELETE, DB_ARGS(
+		    DB_I64(r->ids[0]), DB_STR(t->item)), NULL);
 		if (rc == DB_OK)
 			rc = audit_record(db, &a, "application.attachment_delete",
 			    "product_application", r->ids[0], before, NULL);
 		json_decref(before);
 		return rc;
 	}
-	rc = db_dml(db, STMT_ATT_UPSERT, (struct db_param[]){
+	rc = db_dml(db, STMT_ATT_UPSERT, DB_ARGS(
 	    DB_I64(r->ids[0]), DB_STR(t->item), DB_STR(t->name),
 	    DB_STR(t->up->stored), DB_STR(t->up->content_type),
 	    DB_I64(t->up->size), DB_STR(t->up->sha256), DB_TIME(r->now),
-	    DB_I64(r->sess.account_id) }, 9, NULL);
+	    DB_I64(r->sess.account_id)), NULL);
 	if (rc != DB_OK) {
 		json_decref(before);
 		return rc;
@@ -205,8 +205,8 @@ att_list(struct req *r)
 
 	if (query_str_or_400(r, "q", 100, &q) < 0)
 		return r->status;
-	rc = db_query(r->db, STMT_APP_VIEW, (struct db_param[]){
-	    DB_I64(r->ids[0]) }, 1, &app);
+	rc = db_query(r->db, STMT_APP_VIEW, DB_ARGS(
+	    DB_I64(r->ids[0])), &app);
 	if (rc == DB_NOTFOUND || (rc == DB_OK && !app_readable(r,
 	    db_i64(app, 0, 2), db_i64(app, 0, 9)))) {
 		db_res_free(app);
@@ -224,8 +224,8 @@ att_list(struct req *r)
 	if (rc == DB_OK && q != NULL) {
 		/* the search: file names containing q (LIKE, escaped) */
 		like = req_like_contains(r, q);
-		rc = db_exec(r->db, STMT_ATT_LIST, (struct db_param[]){
-		    DB_I64(r->ids[0]), DB_STR(like), DB_STR(like) }, 3, &res,
+		rc = db_exec(r->db, STMT_ATT_LIST, DB_ARGS(
+		    DB_I64(r->ids[0]), DB_STR(like), DB_STR(like)), &res,
 		    NULL, NULL);
 		if (rc == DB_OK) {
 			json_t *all = items, *it;
@@ -273,8 +273,8 @@ att_get(struct req *r)
 
 	if (item_or_400(r, &product, &k) < 0)
 		return r->status;
-	rc = db_query(r->db, STMT_ATT_GET, (struct db_param[]){
-	    DB_STR(r->segs[0]), DB_I64(r->ids[0]) }, 2, &res);
+	rc = db_query(r->db, STMT_ATT_GET, DB_ARGS(
+	    DB_STR(r->segs[0]), DB_I64(r->ids[0])), &res);
 	if (rc == DB_NOTFOUND || (rc == DB_OK &&
 	    !app_readable(r, db_i64(res, 0, 0), db_i64(res, 0, 1)))) {
 		db_res_free(res);

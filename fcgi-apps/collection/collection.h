@@ -50,7 +50,7 @@ enum collection_stmt {
 	STMT_EVENTS_OF,
 	STMT__MAX
 };
-extern const char *const collection_stmts[STMT__MAX];
+extern const struct db_stmt collection_stmts[STMT__MAX];
 
 /* ---- the form (form.c) ------------------------------------------------ */
 

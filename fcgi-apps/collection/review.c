@@ -42,12 +42,11 @@ review_list(struct req *r)
 	if (query_enum_or_400(r, "status", review_statuses, "pending",
 	    &status) < 0 || query_page_or_400(r, &page, &per_page) < 0)
 		return r->status;
-	rc = db_exec(r->db, STMT_REVIEW_LIST, (struct db_param[]){
-	    DB_STR(status), DB_I64(per_page), DB_I64((page - 1) * per_page) },
-	    3, &res, NULL, NULL);
+	rc = db_exec(r->db, STMT_REVIEW_LIST, DB_ARGS(
+	    DB_STR(status), DB_I64(per_page), DB_I64((page - 1) * per_page)), &res, NULL, NULL);
 	if (rc == DB_OK)
-		rc = db_query(r->db, STMT_REVIEW_COUNT, (struct db_param[]){
-		    DB_STR(status) }, 1, &cnt);
+		rc = db_query(r->db, STMT_REVIEW_COUNT, DB_ARGS(
+		    DB_STR(status)), &cnt);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		db_res_free(cnt);
@@ -58,7 +57,7 @@ review_list(struct req *r)
 		json_object_set_new(o, "status_name", json_string(state_name(
 		    json_string_value(json_object_get(o, "status")))));
 	}
-	rc = http_json(r, 200, http_page_json(items, db_i64(cnt, 0, 0), page,
+	rc = http_json(r, 200, page_json(items, db_i64(cnt, 0, 0), page,
 	    per_page));
 	db_res_free(res);
 	db_res_free(cnt);
@@ -100,8 +99,7 @@ approve_products(struct db *db, struct decide_tx *d, int64_t id,
 	bool seen[FORM_MAX_PRODUCTS] = { false };
 	int rc;
 
-	rc = db_exec(db, STMT_PRODUCTS_OF, (struct db_param[]){ DB_I64(id) },
-	    1, &res, NULL, NULL);
+	rc = db_exec(db, STMT_PRODUCTS_OF, DB_ARGS(DB_I64(id)), &res, NULL, NULL);
 	if (rc != DB_OK)
 		return rc;
 	for (size_t i = 0; i < d->ngrants; i++) {
@@ -136,18 +134,18 @@ approve_products(struct db *db, struct decide_tx *d, int64_t id,
 		uint64_t pid = 0;
 		json_t *after;
 
-		rc = db_dml(db, STMT_CATALOG_INSERT, (struct db_param[]){
+		rc = db_dml(db, STMT_CATALOG_INSERT, DB_ARGS(
 		    DB_I64(round_year), DB_I64(provider_id),
 		    DB_STR(db_str(res, row, 1)), DB_STR(db_str(res, row, 2)),
 		    DB_STR(db_str(res, row, 3)), DB_I64(db_i64(res, row, 4)),
 		    DB_I64(voucher), DB_I64(rule_unit_subsidy(voucher)),
 		    DB_I64(g->units), DB_I64(g->units), DB_I64(g->days),
-		    DB_I64(id), DB_TIME(r->now), DB_TIME(r->now) }, 14, &pid);
+		    DB_I64(id), DB_TIME(r->now), DB_TIME(r->now)), &pid);
 		if (rc == DB_OK)
-			rc = db_dml(db, STMT_PRODUCT_APPROVE, (struct db_param[]){
+			rc = db_dml(db, STMT_PRODUCT_APPROVE, DB_ARGS(
 			    DB_I64(g->units), DB_I64(g->days), DB_I64(pid),
 			    DB_TIME(r->now), DB_I64(id),
-			    DB_I64(db_i64(res, row, 0)) }, 6, NULL);
+			    DB_I64(db_i64(res, row, 0))), NULL);
 		if (rc != DB_OK)
 			break;
 		after = json_pack("{s:I,s:I,s:s,s:I,s:I,s:I,s:I}", "application_id",
@@ -179,7 +177,7 @@ decide_tx(struct db *db, void *arg)
 
 	d->t.state[0] = '\0';
 	d->t.field[0] = '\0';
-	rc = db_query(db, STMT_APP_LOCK, (struct db_param[]){ DB_I64(id) }, 1,
+	rc = db_query(db, STMT_APP_LOCK, DB_ARGS(DB_I64(id)),
 	    &res);
 	if (rc == DB_NOTFOUND || (rc == DB_OK && db_i64(res, 0, 5) == 0))
 		rc = TX_NOT_FOUND;		/* never submitted: not theirs */
@@ -195,10 +193,10 @@ decide_tx(struct db *db, void *arg)
 		return TX_INVALID_STATE;
 	if (!bureau) {
 		/* the reviewer's opinion: the application stays pending */
-		rc = db_dml(db, STMT_APP_OPINION, (struct db_param[]){
+		rc = db_dml(db, STMT_APP_OPINION, DB_ARGS(
 		    DB_STR(d->decision), DB_STR(d->comment),
 		    DB_I64(r->sess.account_id), DB_TIME(r->now),
-		    DB_TIME(r->now), DB_I64(id) }, 6, NULL);
+		    DB_TIME(r->now), DB_I64(id)), NULL);
 		if (rc == DB_NOTFOUND)
 			return TX_INVALID_STATE;
 		if (rc == DB_OK)
@@ -216,17 +214,17 @@ decide_tx(struct db *db, void *arg)
 	to = strcmp(d->decision, "approve") == 0 ? "approved" :
 	    strcmp(d->decision, "return") == 0 ? "returned" : "rejected";
 	/* the guarded transition first: a racing decision finds no row */
-	rc = db_dml(db, STMT_APP_DECIDE, (struct db_param[]){ DB_STR(to),
+	rc = db_dml(db, STMT_APP_DECIDE, DB_ARGS(DB_STR(to),
 	    DB_STR(d->comment), DB_I64(r->sess.account_id), DB_TIME(r->now),
-	    DB_TIME(r->now), DB_I64(id) }, 6, NULL);
+	    DB_TIME(r->now), DB_I64(id)), NULL);
 	if (rc == DB_NOTFOUND)
 		return TX_INVALID_STATE;
 	if (rc != DB_OK)
 		return rc;
 	if (strcmp(to, "approved") == 0) {
 		/* V2: a barred provider's products are not listed */
-		rc = db_query(db, STMT_PROVIDER_FACTS, (struct db_param[]){
-		    DB_I64(provider_id) }, 1, &prov);
+		rc = db_query(db, STMT_PROVIDER_FACTS, DB_ARGS(
+		    DB_I64(provider_id)), &prov);
 		if (rc == DB_OK && !db_isnull(prov, 0, 2) &&
 		    db_i64(prov, 0, 2) > r->now)
 			rc = TX_BARRED;

@@ -139,20 +139,20 @@ confirm_tx(struct db *db, void *arg)
 		return t->swept ? DB_OK : TX_INVALID_STATE;
 	if (o.confirmed_at != 0)
 		return TX_CONFIRMED;
-	rc = db_dml(db, STMT_ORDER_CONFIRM, (struct db_param[]){
-	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id) }, 3, NULL);
+	rc = db_dml(db, STMT_ORDER_CONFIRM, DB_ARGS(
+	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id)), NULL);
 	if (rc == DB_NOTFOUND)
 		return TX_CONFIRMED;
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_EVALUATION_INSERT, (struct db_param[]){
+		rc = db_dml(db, STMT_EVALUATION_INSERT, DB_ARGS(
 		    DB_I64(o.id), DB_I64(o.product_id), DB_I64(t->q),
 		    DB_I64(t->t), DB_I64(t->a), DB_STR(t->comment),
-		    DB_TIME(r->now) }, 7, NULL);
+		    DB_TIME(r->now)), NULL);
 	if (rc == DB_CONFLICT)
 		return TX_CONFIRMED;
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_PRODUCT_RATE, (struct db_param[]){
-		    DB_I64(t->q + t->t + t->a), DB_I64(o.product_id) }, 2, NULL);
+		rc = db_dml(db, STMT_PRODUCT_RATE, DB_ARGS(
+		    DB_I64(t->q + t->t + t->a), DB_I64(o.product_id)), NULL);
 	if (rc == DB_OK)
 		rc = order_event(db, &a, o.id, o.status, o.status,
 		    "企业确认服务完成并评价（规则 C1）");
@@ -269,7 +269,7 @@ order_commitment(struct req *r)
 	int y, m, d, rc;
 
 	rc = db_query(r->db, STMT_COMMITMENT,
-	    (struct db_param[]){ DB_I64(r->ids[0]) }, 1, &res);
+	    DB_ARGS(DB_I64(r->ids[0])), &res);
 	if (rc == DB_NOTFOUND || (rc == DB_OK &&
 	    db_i64(res, 0, 11) != r->sess.enterprise_id)) {
 		db_res_free(res);

@@ -28,7 +28,7 @@ enum ordering_stmt {
 	STMT_COMMITMENT,
 	STMT__MAX
 };
-extern const char *const ordering_stmts[STMT__MAX];
+extern const struct db_stmt ordering_stmts[STMT__MAX];
 
 /* place.c */
 int order_create(struct req *r);

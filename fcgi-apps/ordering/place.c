@@ -67,7 +67,7 @@ check_eligible_or_403(struct req *r, int64_t enterprise_id, int *tier)
 		"E5", "企业因违规被取消领券资格，期限未满",
 	};
 	int rc = db_query(r->db, STMT_ENTERPRISE_FACTS,
-	    (struct db_param[]){ DB_I64(enterprise_id) }, 1, &res);
+	    DB_ARGS(DB_I64(enterprise_id)), &res);
 
 	if (rc != DB_OK) {
 		db_res_free(res);
@@ -103,9 +103,9 @@ static int
 load_product_or_4xx(struct req *r, int64_t product_id, struct order_ctx *c)
 {
 	struct db_res *res = NULL;
-	int rc = db_query(r->db, STMT_PRODUCT_FOR_ORDER, (struct db_param[]){
+	int rc = db_query(r->db, STMT_PRODUCT_FOR_ORDER, DB_ARGS(
 	    g_config.round > 0 ? DB_I64(g_config.round) : DB_NULLP,
-	    DB_I64(product_id) }, 2, &res);
+	    DB_I64(product_id)), &res);
 
 	if (rc == DB_NOTFOUND) {
 		db_res_free(res);
@@ -175,8 +175,8 @@ place_tx(struct db *db, void *arg)
 	c->reply = NULL;
 	c->order_id = 0;
 	/* 1. the quota row, locked: O3's reservation */
-	rc = db_query(db, STMT_QUOTA_LOCK, (struct db_param[]){
-	    DB_I64(c->enterprise_id), DB_I64(c->year) }, 2, &res);
+	rc = db_query(db, STMT_QUOTA_LOCK, DB_ARGS(
+	    DB_I64(c->enterprise_id), DB_I64(c->year)), &res);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		return rc == DB_NOTFOUND ? DB_ERROR : rc;
@@ -189,23 +189,23 @@ place_tx(struct db *db, void *arg)
 	if (c->reserved < 0)
 		return DB_ERROR;
 	if (c->reserved > 0) {
-		rc = db_dml(db, STMT_QUOTA_RESERVE, (struct db_param[]){
+		rc = db_dml(db, STMT_QUOTA_RESERVE, DB_ARGS(
 		    DB_I64(c->reserved), DB_I64(c->enterprise_id),
-		    DB_I64(c->year), DB_I64(c->reserved) }, 4, NULL);
+		    DB_I64(c->year), DB_I64(c->reserved)), NULL);
 		if (rc != DB_OK)
 			return rc == DB_NOTFOUND ? TX_QUOTA_EXHAUSTED : rc;
 	}
 	/* 2. the order (O4 deadline, O6 validity), its event and audit */
 	if (order_number(r->now, order_no) < 0)
 		return DB_ERROR;
-	rc = db_dml(db, STMT_ORDER_INSERT, (struct db_param[]){
+	rc = db_dml(db, STMT_ORDER_INSERT, DB_ARGS(
 	    DB_STR(order_no), DB_I64(c->enterprise_id), DB_I64(c->product_id),
 	    DB_I64(c->provider_id), DB_I64(c->year), DB_STR(c->product_name),
 	    DB_I64(c->voucher_price), DB_I64(c->validity_days),
 	    DB_I64(c->unit_subsidy), DB_I64(c->reserved), DB_TIME(r->now),
 	    DB_TIME(rule_accept_deadline(r->now)),
 	    DB_TIME(rule_valid_until(r->now, c->validity_days)),
-	    DB_TIME(r->now) }, 14, &id);
+	    DB_TIME(r->now)), &id);
 	if (rc == DB_CONFLICT)
 		return DB_RETRY;	/* order number taken: draw another */
 	if (rc != DB_OK)
@@ -224,15 +224,15 @@ place_tx(struct db *db, void *arg)
 	c->reply = json_dumps(view, JSON_COMPACT);
 	json_decref(view);
 	/* 3. the idempotency record completes with the order, atomically */
-	rc = db_dml(db, STMT_IDEM_DONE, (struct db_param[]){ DB_I64(201),
+	rc = db_dml(db, STMT_IDEM_DONE, DB_ARGS(DB_I64(201),
 	    DB_STR(c->reply), DB_TIME(r->now), DB_I64(r->sess.account_id),
-	    DB_STR(c->idem_key) }, 5, NULL);
+	    DB_STR(c->idem_key)), NULL);
 	if (rc != DB_OK)
 		return rc;
 	/* 4. last, the unit: the hot guarded UPDATE (P5), so that the
 	 * product row is held only from here to the commit */
 	rc = db_dml(db, STMT_PRODUCT_TAKE_UNIT,
-	    (struct db_param[]){ DB_I64(c->product_id) }, 1, NULL);
+	    DB_ARGS(DB_I64(c->product_id)), NULL);
 	return rc == DB_NOTFOUND ? TX_SOLD_OUT : rc;
 }
 
@@ -272,21 +272,21 @@ idem_claim(struct req *r, const char *key, const unsigned char hash[32])
 	int64_t acct = r->sess.account_id;
 	int rc;
 
-	rc = db_dml(r->db, STMT_IDEM_INSERT, (struct db_param[]){ DB_I64(acct),
-	    DB_STR(key), DB_BLOB(hash, 32), DB_TIME(r->now) }, 4, NULL);
+	rc = db_dml(r->db, STMT_IDEM_INSERT, DB_ARGS(DB_I64(acct),
+	    DB_STR(key), DB_BLOB(hash, 32), DB_TIME(r->now)), NULL);
 	if (rc == DB_OK)
 		return 1;
 	if (rc != DB_CONFLICT) {
 		http_db_error(r, rc);
 		return -1;
 	}
-	rc = db_query(r->db, STMT_IDEM_GET, (struct db_param[]){ DB_I64(acct),
-	    DB_STR(key) }, 2, &res);
+	rc = db_query(r->db, STMT_IDEM_GET, DB_ARGS(DB_I64(acct),
+	    DB_STR(key)), &res);
 	if (rc == DB_NOTFOUND) {	/* deleted meanwhile: try once more */
 		db_res_free(res);
-		rc = db_dml(r->db, STMT_IDEM_INSERT, (struct db_param[]){
+		rc = db_dml(r->db, STMT_IDEM_INSERT, DB_ARGS(
 		    DB_I64(acct), DB_STR(key), DB_BLOB(hash, 32),
-		    DB_TIME(r->now) }, 4, NULL);
+		    DB_TIME(r->now)), NULL);
 		if (rc == DB_OK)
 			return 1;
 		http_error(r, 409, "request_in_progress", "Idempotency-Key",
@@ -317,9 +317,9 @@ idem_claim(struct req *r, const char *key, const unsigned char hash[32])
 	}
 	db_res_free(res);
 	/* running: in flight elsewhere, unless its worker died long ago */
-	rc = db_dml(r->db, STMT_IDEM_TAKEOVER, (struct db_param[]){
+	rc = db_dml(r->db, STMT_IDEM_TAKEOVER, DB_ARGS(
 	    DB_BLOB(hash, 32), DB_TIME(r->now), DB_I64(acct), DB_STR(key),
-	    DB_TIME(r->now - IDEM_STALE_SECONDS) }, 5, NULL);
+	    DB_TIME(r->now - IDEM_STALE_SECONDS)), NULL);
 	if (rc == DB_OK)
 		return 1;
 	http_error(r, 409, "request_in_progress", "Idempotency-Key",
@@ -333,13 +333,12 @@ static void
 idem_finish(struct req *r, const char *key)
 {
 	if (r->status >= 500)
-		db_dml(r->db, STMT_IDEM_DELETE, (struct db_param[]){
-		    DB_I64(r->sess.account_id), DB_STR(key) }, 2, NULL);
+		db_dml(r->db, STMT_IDEM_DELETE, DB_ARGS(
+		    DB_I64(r->sess.account_id), DB_STR(key)), NULL);
 	else
-		db_dml(r->db, STMT_IDEM_DONE, (struct db_param[]){
+		db_dml(r->db, STMT_IDEM_DONE, DB_ARGS(
 		    DB_I64(r->status), DB_STR(r->out.p ? r->out.p : ""),
-		    DB_TIME(r->now), DB_I64(r->sess.account_id), DB_STR(key) },
-		    5, NULL);
+		    DB_TIME(r->now), DB_I64(r->sess.account_id), DB_STR(key)), NULL);
 }
 
 static const struct field order_fields[] = {
@@ -350,9 +349,9 @@ static const struct field order_fields[] = {
 static int
 quota_ensure(struct req *r, int64_t enterprise_id, int year, int tier)
 {
-	return db_dml(r->db, STMT_QUOTA_ENSURE, (struct db_param[]){
+	return db_dml(r->db, STMT_QUOTA_ENSURE, DB_ARGS(
 	    DB_I64(enterprise_id), DB_I64(year),
-	    DB_I64(rule_tier_cap((enum rule_tier)tier)) }, 3, NULL) ==
+	    DB_I64(rule_tier_cap((enum rule_tier)tier))), NULL) ==
 	    DB_ERROR ? DB_ERROR : DB_OK;
 }
 
@@ -474,7 +473,7 @@ quote_get(struct req *r)
 		struct db_res *f = NULL;
 
 		rc = db_query(r->db, STMT_ENTERPRISE_FACTS,
-		    (struct db_param[]){ DB_I64(r->sess.enterprise_id) }, 1, &f);
+		    DB_ARGS(DB_I64(r->sess.enterprise_id)), &f);
 		if (rc != DB_OK) {
 			db_res_free(f);
 			return http_db_error(r, rc);
@@ -483,9 +482,9 @@ quote_get(struct req *r)
 		db_res_free(f);
 	}
 	c.year = clock_shanghai_year(r->now);
-	rc = db_query(r->db, STMT_QUOTA_EFFECTIVE, (struct db_param[]){
+	rc = db_query(r->db, STMT_QUOTA_EFFECTIVE, DB_ARGS(
 	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(r->sess.enterprise_id),
-	    DB_I64(c.year) }, 4, &res);
+	    DB_I64(c.year)), &res);
 	if (rc == DB_OK) {
 		cap = db_i64(res, 0, 0);
 		occupied = db_i64(res, 0, 1);

@@ -9,7 +9,7 @@
 
 #include "clock.h"
 #include "db.h"
-#include "db_shared.h"
+#include "lib_sql.h"
 #include "money.h"
 #include "orders.h"
 #include "provider.h"
@@ -87,7 +87,7 @@ provider_barred(struct db *db, int64_t provider_id, time_t now, bool *barred)
 {
 	struct db_res *res = NULL;
 	int rc = db_query(db, STMT_PROVIDER_BARRED,
-	    (struct db_param[]){ DB_I64(provider_id) }, 1, &res);
+	    DB_ARGS(DB_I64(provider_id)), &res);
 
 	*barred = rc == DB_OK && !db_isnull(res, 0, 0) && db_i64(res, 0, 0) > now;
 	db_res_free(res);
@@ -138,8 +138,8 @@ accept_tx(struct db *db, void *arg)
 
 	if ((rc = lock_mine(db, t, &o, only_pending)) != DB_OK || t->swept)
 		return rc;
-	rc = db_dml(db, STMT_ORDER_ACCEPTED, (struct db_param[]){
-	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id) }, 3, NULL);
+	rc = db_dml(db, STMT_ORDER_ACCEPTED, DB_ARGS(
+	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id)), NULL);
 	if (rc == DB_OK)
 		rc = order_transition(db, &a, &o, "accepted",
 		    "服务机构在 48 小时内接单（规则 O4）");
@@ -204,25 +204,25 @@ contract_tx(struct db *db, void *arg)
 	    &s) < 0)
 		return TX_BAD_CONTRACT;
 	if (s.released > 0) {
-		rc = db_dml(db, DBS_QUOTA_RELEASE, (struct db_param[]){
+		rc = db_dml(db, DBS_QUOTA_RELEASE, DB_ARGS(
 		    DB_I64(s.released), DB_I64(o.enterprise_id), DB_I64(o.year),
-		    DB_I64(s.released) }, 4, NULL);
+		    DB_I64(s.released)), NULL);
 		if (rc != DB_OK)
 			return rc == DB_NOTFOUND ? DB_ERROR : rc;
 	}
-	rc = db_dml(db, STMT_CONTRACT_UPSERT, (struct db_param[]){
+	rc = db_dml(db, STMT_CONTRACT_UPSERT, DB_ARGS(
 	    DB_I64(o.id), DB_STR(v[CF_NO].s),
 	    DB_DATE(v[CF_SIGNED].y, v[CF_SIGNED].m, v[CF_SIGNED].d),
 	    DB_DATE(v[CF_START].y, v[CF_START].m, v[CF_START].d),
 	    DB_I64(v[CF_AMOUNT].i), DB_I64(v[CF_MONTHS].i), DB_I64(s.base),
 	    DB_I64(s.subsidy), DB_I64(s.self_paid), DB_TIME(r->now),
-	    DB_I64(r->sess.account_id) }, 11, NULL);
+	    DB_I64(r->sess.account_id)), NULL);
 	if (rc == DB_NOTFOUND)
 		rc = DB_OK;	/* the same contract recorded again */
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_ORDER_CONTRACTED, (struct db_param[]){
+		rc = db_dml(db, STMT_ORDER_CONTRACTED, DB_ARGS(
 		    DB_I64(s.subsidy), DB_I64(s.subsidy), DB_TIME(r->now),
-		    DB_TIME(r->now), DB_I64(o.id) }, 5, NULL);
+		    DB_TIME(r->now), DB_I64(o.id)), NULL);
 	if (rc == DB_NOTFOUND)
 		rc = DB_OK;
 	if (rc != DB_OK)
@@ -341,7 +341,7 @@ reference_get(struct req *r)
 	int rc;
 
 	rc = db_query(r->db, STMT_REFERENCE,
-	    (struct db_param[]){ DB_I64(r->ids[0]) }, 1, &res);
+	    DB_ARGS(DB_I64(r->ids[0])), &res);
 	if (rc == DB_NOTFOUND || (rc == DB_OK &&
 	    db_i64(res, 0, 3) != r->sess.provider_id)) {
 		db_res_free(res);

@@ -20,7 +20,7 @@ enum provider_stmt {
 	STMT_REFUND_RECOVERY,
 	STMT__MAX
 };
-extern const char *const provider_stmts[STMT__MAX];
+extern const struct db_stmt provider_stmts[STMT__MAX];
 
 int inbox_list(struct req *r);
 int inbox_get(struct req *r);

@@ -75,8 +75,8 @@ refund_tx(struct db *db, void *arg)
 	snprintf(t->state, sizeof(t->state), "%s", o.status);
 	if (strcmp(o.status, "paid") != 0)
 		return TX_INVALID_STATE;	/* R6: after payment */
-	rc = db_query(db, STMT_REFUND_FIGURES, (struct db_param[]){
-	    DB_I64(o.id) }, 1, &res);
+	rc = db_query(db, STMT_REFUND_FIGURES, DB_ARGS(
+	    DB_I64(o.id)), &res);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		return rc == DB_NOTFOUND ? DB_ERROR : rc;
@@ -103,14 +103,14 @@ refund_tx(struct db *db, void *arg)
 		due = 0;
 	kind = not_delivered ? "not_delivered" : total == contract ? "full" :
 	    "partial";
-	rc = db_exec(db, STMT_REFUND_INSERT, (struct db_param[]){
+	rc = db_exec(db, STMT_REFUND_INSERT, DB_ARGS(
 	    DB_I64(o.id), DB_STR(kind), DB_I64(amount), DB_STR(v[RF_REASON].s),
-	    DB_TIME(r->now), DB_I64(r->sess.account_id) }, 6, NULL, NULL,
+	    DB_TIME(r->now), DB_I64(r->sess.account_id)), NULL, NULL,
 	    &refund_id);
 	if (rc == DB_OK && due > 0)
-		rc = db_exec(db, STMT_REFUND_RECOVERY, (struct db_param[]){
+		rc = db_exec(db, STMT_REFUND_RECOVERY, DB_ARGS(
 		    DB_I64(o.id), DB_I64((int64_t)refund_id), DB_I64(due),
-		    DB_TIME(r->now), DB_TIME(r->now) }, 5, NULL, NULL,
+		    DB_TIME(r->now), DB_TIME(r->now)), NULL, NULL,
 		    &recovery_id);
 	if (rc != DB_OK)
 		return rc;

@@ -60,11 +60,11 @@ batch_view(struct db *db, int64_t id, time_t now, int *rc)
 	struct db_res *res = NULL, *items = NULL;
 	json_t *o = NULL;
 
-	*rc = db_query(db, STMT_BATCH_VIEW, (struct db_param[]){ DB_TIME(now),
-	    DB_I64(id) }, 2, &res);
+	*rc = db_query(db, STMT_BATCH_VIEW, DB_ARGS(DB_TIME(now),
+	    DB_I64(id)), &res);
 	if (*rc == DB_OK)
-		*rc = db_exec(db, STMT_BATCH_ITEMS, (struct db_param[]){
-		    DB_I64(id) }, 1, &items, NULL, NULL);
+		*rc = db_exec(db, STMT_BATCH_ITEMS, DB_ARGS(
+		    DB_I64(id)), &items, NULL, NULL);
 	if (*rc == DB_OK) {
 		o = batch_row_json(res, 0);
 		json_object_set_new(o, "items", db_rows_json(items));
@@ -108,8 +108,8 @@ create_tx(struct db *db, void *arg)
 	int rc;
 
 	t->batch_id = 0;
-	rc = db_exec(db, STMT_CLAIM_CANDIDATES, (struct db_param[]){
-	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(BATCH_MAX_ITEMS) }, 3,
+	rc = db_exec(db, STMT_CLAIM_CANDIDATES, DB_ARGS(
+	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(BATCH_MAX_ITEMS)),
 	    &cand, NULL, NULL);
 	if (rc != DB_OK)
 		goto done;
@@ -117,8 +117,8 @@ create_tx(struct db *db, void *arg)
 		rc = TX_NOTHING;
 		goto done;
 	}
-	rc = db_exec(db, STMT_BATCH_INSERT, (struct db_param[]){
-	    DB_STR(t->title), DB_TIME(r->now), DB_I64(r->sess.account_id) }, 3,
+	rc = db_exec(db, STMT_BATCH_INSERT, DB_ARGS(
+	    DB_STR(t->title), DB_TIME(r->now), DB_I64(r->sess.account_id)),
 	    NULL, NULL, &id);
 	if (rc != DB_OK)
 		goto done;
@@ -130,19 +130,19 @@ create_tx(struct db *db, void *arg)
 			goto done;
 		if (strcmp(o.status, "approved") != 0)
 			continue;	/* moved on since the plain read */
-		rc = db_query(db, STMT_ITEM_SOURCE, (struct db_param[]){
-		    DB_I64(o.id) }, 1, &src);
+		rc = db_query(db, STMT_ITEM_SOURCE, DB_ARGS(
+		    DB_I64(o.id)), &src);
 		if (rc == DB_NOTFOUND) {
 			db_res_free(src);
 			src = NULL;
 			continue;
 		}
 		if (rc == DB_OK)
-			rc = db_exec(db, STMT_ITEM_INSERT, (struct db_param[]){
+			rc = db_exec(db, STMT_ITEM_INSERT, DB_ARGS(
 			    DB_I64(t->batch_id), DB_I64(o.id),
 			    DB_STR(db_str(src, 0, 0)), DB_STR(db_str(src, 0, 1)),
 			    DB_STR(db_str(src, 0, 2)), DB_I64(db_i64(src, 0, 3)),
-			    DB_TIME(r->now) }, 7, NULL, NULL, NULL);
+			    DB_TIME(r->now)), NULL, NULL, NULL);
 		if (rc == DB_CONFLICT)
 			rc = DB_RETRY;	/* a concurrent batch took it */
 		if (rc != DB_OK)
@@ -157,8 +157,8 @@ create_tx(struct db *db, void *arg)
 		rc = TX_NOTHING;
 		goto done;
 	}
-	rc = db_dml(db, STMT_BATCH_TOTALS, (struct db_param[]){ DB_I64(count),
-	    DB_I64(total), DB_I64(t->batch_id) }, 3, NULL);
+	rc = db_dml(db, STMT_BATCH_TOTALS, DB_ARGS(DB_I64(count),
+	    DB_I64(total), DB_I64(t->batch_id)), NULL);
 	if (rc == DB_OK) {
 		after = json_pack("{s:s,s:s,s:I,s:I,s:O}", "status", "draft",
 		    "title", t->title, "item_count", (json_int_t)count,
@@ -206,8 +206,8 @@ batch_create(struct req *r)
 		    86400 - CLOCK_SHANGHAI_OFFSET;
 		struct db_res *cnt = NULL;
 
-		rc = db_query(r->db, STMT_BATCH_YEAR_COUNT, (struct db_param[]){
-		    DB_TIME(from), DB_TIME(to) }, 2, &cnt);
+		rc = db_query(r->db, STMT_BATCH_YEAR_COUNT, DB_ARGS(
+		    DB_TIME(from), DB_TIME(to)), &cnt);
 		if (rc != DB_OK) {
 			db_res_free(cnt);
 			return http_db_error(r, rc);
@@ -245,12 +245,12 @@ batch_list(struct req *r)
 	if (query_enum_or_400(r, "status", batch_statuses, NULL, &status) < 0 ||
 	    query_page_or_400(r, &page, &per_page) < 0)
 		return r->status;
-	rc = db_exec(r->db, STMT_BATCHES, (struct db_param[]){ DB_TIME(r->now),
+	rc = db_exec(r->db, STMT_BATCHES, DB_ARGS(DB_TIME(r->now),
 	    DB_STR(status), DB_STR(status), DB_I64(per_page),
-	    DB_I64((page - 1) * per_page) }, 5, &res, NULL, NULL);
+	    DB_I64((page - 1) * per_page)), &res, NULL, NULL);
 	if (rc == DB_OK)
-		rc = db_query(r->db, STMT_BATCHES_COUNT, (struct db_param[]){
-		    DB_STR(status), DB_STR(status) }, 2, &cnt);
+		rc = db_query(r->db, STMT_BATCHES_COUNT, DB_ARGS(
+		    DB_STR(status), DB_STR(status)), &cnt);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		db_res_free(cnt);
@@ -259,7 +259,7 @@ batch_list(struct req *r)
 	items = json_array();
 	for (size_t i = 0; i < res->nrows; i++)
 		json_array_append_new(items, batch_row_json(res, i));
-	rc = http_json(r, 200, http_page_json(items, db_i64(cnt, 0, 0), page,
+	rc = http_json(r, 200, page_json(items, db_i64(cnt, 0, 0), page,
 	    per_page));
 	db_res_free(res);
 	db_res_free(cnt);
@@ -290,8 +290,8 @@ static int
 order_barred(struct db *db, int64_t order_id, time_t now, const char **who)
 {
 	struct db_res *res = NULL;
-	int rc = db_query(db, STMT_ORDER_BARS, (struct db_param[]){
-	    DB_TIME(now), DB_TIME(now), DB_I64(order_id) }, 3, &res);
+	int rc = db_query(db, STMT_ORDER_BARS, DB_ARGS(
+	    DB_TIME(now), DB_TIME(now), DB_I64(order_id)), &res);
 
 	*who = NULL;
 	if (rc == DB_OK) {
@@ -351,8 +351,8 @@ publish_tx(struct db *db, void *arg)
 	if (rc == DB_NOTFOUND)
 		rc = DB_ERROR;	/* 002_publicity.sql inserts the row */
 	if (rc == DB_OK)
-		rc = db_query(db, STMT_BATCH_LOCK, (struct db_param[]){
-		    DB_I64(r->ids[0]) }, 1, &batch);
+		rc = db_query(db, STMT_BATCH_LOCK, DB_ARGS(
+		    DB_I64(r->ids[0])), &batch);
 	if (rc != DB_OK) {
 		rc = rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
 		goto done;
@@ -361,8 +361,8 @@ publish_tx(struct db *db, void *arg)
 		rc = TX_NOT_DRAFT;
 		goto done;
 	}
-	rc = db_exec(db, STMT_ITEMS_LOCK, (struct db_param[]){
-	    DB_I64(r->ids[0]) }, 1, &items, NULL, NULL);
+	rc = db_exec(db, STMT_ITEMS_LOCK, DB_ARGS(
+	    DB_I64(r->ids[0])), &items, NULL, NULL);
 	if (rc != DB_OK)
 		goto done;
 	seq = db_i64(chain, 0, 2) + 1;
@@ -377,8 +377,8 @@ publish_tx(struct db *db, void *arg)
 			goto done;
 		if (strcmp(o.status, "approved") != 0 || barred != NULL) {
 			/* stale since the batch was made: out of the list */
-			rc = db_dml(db, STMT_ITEM_DELETE, (struct db_param[]){
-			    DB_I64(item_id), DB_I64(r->ids[0]) }, 2, NULL);
+			rc = db_dml(db, STMT_ITEM_DELETE, DB_ARGS(
+			    DB_I64(item_id), DB_I64(r->ids[0])), NULL);
 			if (rc == DB_OK) {
 				after = json_pack("{s:I,s:I,s:s}", "item_id",
 				    (json_int_t)item_id, "order_id",
@@ -396,8 +396,8 @@ publish_tx(struct db *db, void *arg)
 		rc = order_transition(db, &a, &o, "publicized", reason);
 		if (rc == DB_OK)
 			rc = db_dml(db, STMT_ORDER_PUBLICIZED_AT,
-			    (struct db_param[]){ DB_TIME(r->now),
-			    DB_TIME(r->now), DB_I64(o.id) }, 3, NULL);
+			    DB_ARGS(DB_TIME(r->now),
+			    DB_TIME(r->now), DB_I64(o.id)), NULL);
 		if (rc != DB_OK)
 			goto done;
 		json_array_append_new(list, json_pack("{s:I,s:s,s:s,s:s,s:I}",
@@ -410,8 +410,8 @@ publish_tx(struct db *db, void *arg)
 	}
 	if (count == 0) {
 		t->empty = true;	/* commit the drops, publish nothing */
-		rc = db_dml(db, STMT_BATCH_TOTALS, (struct db_param[]){
-		    DB_I64(0), DB_I64(0), DB_I64(r->ids[0]) }, 3, NULL);
+		rc = db_dml(db, STMT_BATCH_TOTALS, DB_ARGS(
+		    DB_I64(0), DB_I64(0), DB_I64(r->ids[0])), NULL);
 		goto done;
 	}
 	prev = db_str(chain, 0, 1);	/* NULL for the first file */
@@ -431,18 +431,18 @@ publish_tx(struct db *db, void *arg)
 		rc = TX_NO_KEY;
 		goto done;
 	}
-	rc = db_dml(db, STMT_BATCH_PUBLISH, (struct db_param[]){ DB_I64(seq),
+	rc = db_dml(db, STMT_BATCH_PUBLISH, DB_ARGS(DB_I64(seq),
 	    DB_TIME(r->now), DB_I64(r->sess.account_id),
 	    DB_TIME(r->now + (time_t)t->period_days * 86400),
 	    DB_I64(t->period_days), DB_I64(count), DB_I64(total),
 	    DB_STR(file), DB_STR(sha), DB_STR(prev), DB_STR(sig),
-	    DB_STR(key_sha), DB_I64(r->ids[0]) }, 13, NULL);
+	    DB_STR(key_sha), DB_I64(r->ids[0])), NULL);
 	if (rc == DB_CONFLICT)
 		rc = DB_RETRY;	/* UNIQUE(prev_sha256/seq): lost a race */
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_CHAIN_ADVANCE, (struct db_param[]){
+		rc = db_dml(db, STMT_CHAIN_ADVANCE, DB_ARGS(
 		    DB_I64(r->ids[0]), DB_STR(sha), DB_I64(seq),
-		    DB_TIME(r->now) }, 4, NULL);
+		    DB_TIME(r->now)), NULL);
 	if (rc == DB_OK) {
 		after = json_pack("{s:s,s:I,s:s,s:s?,s:I,s:I,s:I,s:I}",
 		    "status", "published", "seq", (json_int_t)seq,
@@ -539,8 +539,8 @@ pay_tx(struct db *db, void *arg)
 	json_array_clear(t->skipped);
 	t->count = t->amount = 0;
 	t->first = false;
-	rc = db_query(db, STMT_BATCH_LOCK, (struct db_param[]){
-	    DB_I64(r->ids[0]) }, 1, &batch);
+	rc = db_query(db, STMT_BATCH_LOCK, DB_ARGS(
+	    DB_I64(r->ids[0])), &batch);
 	if (rc != DB_OK) {
 		rc = rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
 		goto done;
@@ -560,8 +560,8 @@ pay_tx(struct db *db, void *arg)
 		rc = TX_BAD_PAID_ON;
 		goto done;
 	}
-	rc = db_exec(db, STMT_ITEMS_LOCK, (struct db_param[]){
-	    DB_I64(r->ids[0]) }, 1, &items, NULL, NULL);
+	rc = db_exec(db, STMT_ITEMS_LOCK, DB_ARGS(
+	    DB_I64(r->ids[0])), &items, NULL, NULL);
 	if (rc != DB_OK)
 		goto done;
 	snprintf(reason, sizeof(reason), "公示期满，兑付日期 %04d-%02d-%02d"
@@ -593,12 +593,12 @@ pay_tx(struct db *db, void *arg)
 		}
 		rc = order_transition(db, &a, &o, "paid", reason);
 		if (rc == DB_OK)
-			rc = db_dml(db, STMT_ORDER_PAID_AT, (struct db_param[]){
-			    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id) }, 3,
+			rc = db_dml(db, STMT_ORDER_PAID_AT, DB_ARGS(
+			    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id)),
 			    NULL);
 		if (rc == DB_OK)
-			rc = db_dml(db, STMT_ITEM_PAID, (struct db_param[]){
-			    DB_DATE(t->py, t->pm, t->pd), DB_I64(item_id) }, 2,
+			rc = db_dml(db, STMT_ITEM_PAID, DB_ARGS(
+			    DB_DATE(t->py, t->pm, t->pd), DB_I64(item_id)),
 			    NULL);
 		if (rc != DB_OK)
 			goto done;
@@ -613,9 +613,9 @@ pay_tx(struct db *db, void *arg)
 		goto done;
 	}
 	if (strcmp(db_str(batch, 0, 2), "published") == 0) {
-		rc = db_dml(db, STMT_BATCH_PAID, (struct db_param[]){
+		rc = db_dml(db, STMT_BATCH_PAID, DB_ARGS(
 		    DB_DATE(t->py, t->pm, t->pd), DB_TIME(r->now),
-		    DB_I64(r->sess.account_id), DB_I64(r->ids[0]) }, 4, NULL);
+		    DB_I64(r->sess.account_id), DB_I64(r->ids[0])), NULL);
 		t->first = true;
 	}
 	if (rc == DB_OK) {

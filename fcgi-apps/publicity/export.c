@@ -46,7 +46,7 @@ static int
 load_file_or_404(struct req *r, struct db_res **res)
 {
 	int rc = db_query(r->db_ro, STMT_PUB_FILE,
-	    (struct db_param[]){ DB_I64(r->ids[0]) }, 1, res);
+	    DB_ARGS(DB_I64(r->ids[0])), res);
 
 	if (rc == DB_OK)
 		return 0;
@@ -168,14 +168,14 @@ pub_batch_csv(struct req *r)
 	char num[32], yuan[32];
 	int rc;
 
-	rc = db_query(r->db_ro, STMT_PUB_BATCH, (struct db_param[]){
-	    DB_TIME(r->now), DB_I64(r->ids[0]) }, 2, &batch);
+	rc = db_query(r->db_ro, STMT_PUB_BATCH, DB_ARGS(
+	    DB_TIME(r->now), DB_I64(r->ids[0])), &batch);
 	db_res_free(batch);
 	if (rc == DB_NOTFOUND)
 		return http_error(r, 404, "not_found", NULL, "公示批次不存在");
 	if (rc == DB_OK)
 		rc = db_exec(r->db_ro, STMT_PUB_ITEMS_ALL,
-		    (struct db_param[]){ DB_I64(r->ids[0]) }, 1, &res, NULL,
+		    DB_ARGS(DB_I64(r->ids[0])), &res, NULL,
 		    NULL);
 	if (rc != DB_OK)
 		return http_db_error(r, rc);

@@ -107,11 +107,11 @@ create_tx(struct db *db, void *arg)
 	int rc;
 
 	t->feedback_id = 0;
-	rc = db_query(db, STMT_ITEM_LOCK, (struct db_param[]){
-	    DB_I64(r->ids[0]) }, 1, &item);
+	rc = db_query(db, STMT_ITEM_LOCK, DB_ARGS(
+	    DB_I64(r->ids[0])), &item);
 	if (rc == DB_OK)
-		rc = db_query(db, STMT_BATCH_GET, (struct db_param[]){
-		    DB_I64(db_i64(item, 0, 1)) }, 1, &batch);
+		rc = db_query(db, STMT_BATCH_GET, DB_ARGS(
+		    DB_I64(db_i64(item, 0, 1))), &batch);
 	if (rc != DB_OK) {
 		rc = rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
 		goto done;
@@ -137,19 +137,19 @@ create_tx(struct db *db, void *arg)
 	}
 	contact = t->v[FB_CONTACT].present && *t->v[FB_CONTACT].s ?
 	    t->v[FB_CONTACT].s : NULL;
-	rc = db_exec(db, STMT_FEEDBACK_INSERT, (struct db_param[]){
+	rc = db_exec(db, STMT_FEEDBACK_INSERT, DB_ARGS(
 	    DB_I64(r->ids[0]), DB_STR(t->tracking), DB_STR(t->v[FB_TEXT].s),
 	    DB_STR(contact), DB_TIME(r->now),
 	    *r->remote_addr ? DB_STRN(r->remote_addr,
-	    strnlen(r->remote_addr, 45)) : DB_NULLP }, 6, NULL, NULL, &id);
+	    strnlen(r->remote_addr, 45)) : DB_NULLP), NULL, NULL, &id);
 	if (rc == DB_CONFLICT)
 		rc = DB_RETRY;	/* the same tracking number twice: draw again */
 	if (rc != DB_OK)
 		goto done;
 	t->feedback_id = (int64_t)id;
 	if (strcmp(db_str(item, 0, 4), "open") != 0)
-		rc = db_dml(db, STMT_ITEM_SET_OBJECTION, (struct db_param[]){
-		    DB_STR("open"), DB_I64(r->ids[0]) }, 2, NULL);
+		rc = db_dml(db, STMT_ITEM_SET_OBJECTION, DB_ARGS(
+		    DB_STR("open"), DB_I64(r->ids[0])), NULL);
 	if (rc == DB_OK) {
 		after = json_pack("{s:I,s:s,s:s}", "item_id",
 		    (json_int_t)r->ids[0], "tracking_no", t->tracking, "status",
@@ -230,7 +230,7 @@ feedback_track(struct req *r)
 	if (tracking_parse(r->segs[0], no) < 0)
 		return http_error(r, 404, "not_found", NULL, "查询编号不存在");
 	rc = db_query(r->db_ro, STMT_PUB_FEEDBACK,
-	    (struct db_param[]){ DB_STR(no) }, 1, &res);
+	    DB_ARGS(DB_STR(no)), &res);
 	if (rc != DB_OK) {
 		db_res_free(res);	/* an empty result on DB_NOTFOUND */
 		return rc == DB_NOTFOUND ?
@@ -299,7 +299,7 @@ feedback_list(struct req *r)
 		return http_db_error(r, rc);
 	}
 	items = db_rows_json(res);
-	rc = http_json(r, 200, http_page_json(items, db_i64(cnt, 0, 0), page,
+	rc = http_json(r, 200, page_json(items, db_i64(cnt, 0, 0), page,
 	    per_page));
 	db_res_free(res);
 	db_res_free(cnt);
@@ -330,15 +330,15 @@ uphold(struct db *db, struct fb_tx *t, const struct db_res *item)
 	json_t *before, *after;
 	int rc;
 
-	rc = db_exec(db, STMT_FEEDBACK_DECIDE_OTHERS, (struct db_param[]){
+	rc = db_exec(db, STMT_FEEDBACK_DECIDE_OTHERS, DB_ARGS(
 	    DB_STR(note), DB_TIME(r->now), DB_I64(r->sess.account_id),
-	    DB_I64(db_i64(item, 0, 0)) }, 4, NULL, NULL, NULL);
+	    DB_I64(db_i64(item, 0, 0))), NULL, NULL, NULL);
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_ITEM_SET_OBJECTION, (struct db_param[]){
-		    DB_STR("upheld"), DB_I64(db_i64(item, 0, 0)) }, 2, NULL);
+		rc = db_dml(db, STMT_ITEM_SET_OBJECTION, DB_ARGS(
+		    DB_STR("upheld"), DB_I64(db_i64(item, 0, 0))), NULL);
 	if (rc == DB_OK && db_i64(item, 0, 5) == 0) {
-		rc = db_dml(db, STMT_ITEM_WITHDRAW, (struct db_param[]){
-		    DB_TIME(r->now), DB_I64(db_i64(item, 0, 0)) }, 2, NULL);
+		rc = db_dml(db, STMT_ITEM_WITHDRAW, DB_ARGS(
+		    DB_TIME(r->now), DB_I64(db_i64(item, 0, 0))), NULL);
 		if (rc == DB_OK) {
 			before = json_pack("{s:b}", "withdrawn", 0);
 			after = json_pack("{s:b,s:s}", "withdrawn", 1, "reason",
@@ -359,9 +359,9 @@ uphold(struct db *db, struct fb_tx *t, const struct db_res *item)
 	    note);
 	rc = order_close(db, &a, &o, "rejected", NULL, reason, false);
 	if (rc == DB_OK)
-		rc = db_exec(db, STMT_CLAIM_REJECT, (struct db_param[]){
+		rc = db_exec(db, STMT_CLAIM_REJECT, DB_ARGS(
 		    DB_STR(reason), DB_TIME(r->now), DB_TIME(r->now),
-		    DB_I64(o.id) }, 4, NULL, NULL, NULL);
+		    DB_I64(o.id)), NULL, NULL, NULL);
 	return rc;
 }
 
@@ -377,16 +377,16 @@ decide_tx(struct db *db, void *arg)
 	int rc;
 
 	/* the item first, then the feedback (lock order: item → order) */
-	rc = db_query(db, STMT_FEEDBACK_ITEM, (struct db_param[]){
-	    DB_I64(r->ids[0]) }, 1, &fb);
+	rc = db_query(db, STMT_FEEDBACK_ITEM, DB_ARGS(
+	    DB_I64(r->ids[0])), &fb);
 	if (rc == DB_OK)
-		rc = db_query(db, STMT_ITEM_LOCK, (struct db_param[]){
-		    DB_I64(db_i64(fb, 0, 0)) }, 1, &item);
+		rc = db_query(db, STMT_ITEM_LOCK, DB_ARGS(
+		    DB_I64(db_i64(fb, 0, 0))), &item);
 	db_res_free(fb);
 	fb = NULL;
 	if (rc == DB_OK)
-		rc = db_query(db, STMT_FEEDBACK_LOCK, (struct db_param[]){
-		    DB_I64(r->ids[0]) }, 1, &fb);
+		rc = db_query(db, STMT_FEEDBACK_LOCK, DB_ARGS(
+		    DB_I64(r->ids[0])), &fb);
 	if (rc != DB_OK) {
 		rc = rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
 		goto done;
@@ -395,10 +395,9 @@ decide_tx(struct db *db, void *arg)
 		rc = TX_DECIDED;
 		goto done;
 	}
-	rc = db_dml(db, STMT_FEEDBACK_DECIDE, (struct db_param[]){
+	rc = db_dml(db, STMT_FEEDBACK_DECIDE, DB_ARGS(
 	    DB_STR(up ? "upheld" : "dismissed"), DB_STR(t->v[FD_NOTE].s),
-	    DB_TIME(r->now), DB_I64(r->sess.account_id), DB_I64(r->ids[0]) },
-	    5, NULL);
+	    DB_TIME(r->now), DB_I64(r->sess.account_id), DB_I64(r->ids[0])), NULL);
 	if (rc == DB_NOTFOUND)
 		rc = TX_DECIDED;
 	if (rc != DB_OK)
@@ -407,13 +406,12 @@ decide_tx(struct db *db, void *arg)
 		rc = uphold(db, t, item);
 	else {
 		/* still open while another objection is */
-		rc = db_query(db, STMT_FEEDBACK_OPEN_COUNT, (struct db_param[]){
-		    DB_I64(db_i64(item, 0, 0)) }, 1, &cnt);
+		rc = db_query(db, STMT_FEEDBACK_OPEN_COUNT, DB_ARGS(
+		    DB_I64(db_i64(item, 0, 0))), &cnt);
 		if (rc == DB_OK && strcmp(db_str(item, 0, 4), "upheld") != 0)
 			rc = db_dml(db, STMT_ITEM_SET_OBJECTION,
-			    (struct db_param[]){ DB_STR(db_i64(cnt, 0, 0) > 0 ?
-			    "open" : "dismissed"), DB_I64(db_i64(item, 0, 0)) },
-			    2, NULL);
+			    DB_ARGS(DB_STR(db_i64(cnt, 0, 0) > 0 ?
+			    "open" : "dismissed"), DB_I64(db_i64(item, 0, 0))), NULL);
 	}
 	if (rc == DB_OK) {
 		after = json_pack("{s:s,s:s,s:I}", "status", up ? "upheld" :
@@ -461,7 +459,7 @@ feedback_decide(struct req *r)
 		return http_db_error(r, rc);
 	}
 	rc = db_query(r->db, STMT_FEEDBACK_VIEW,
-	    (struct db_param[]){ DB_I64(r->ids[0]) }, 1, &res);
+	    DB_ARGS(DB_I64(r->ids[0])), &res);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		return http_db_error(r, rc);

@@ -61,9 +61,9 @@ sample_tx(struct db *db, void *arg)
 
 	json_array_clear(t->orders);
 	t->population = 0;
-	rc = db_exec(db, STMT_SPOT_CANDIDATES, (struct db_param[]){
+	rc = db_exec(db, STMT_SPOT_CANDIDATES, DB_ARGS(
 	    DB_TIME(r->now), t->year > 0 ? DB_I64(t->year) : DB_NULLP,
-	    t->year > 0 ? DB_I64(t->year) : DB_NULLP }, 3, &res, NULL, NULL);
+	    t->year > 0 ? DB_I64(t->year) : DB_NULLP), &res, NULL, NULL);
 	if (rc != DB_OK)
 		goto done;
 	t->population = res->nrows;
@@ -91,9 +91,9 @@ sample_tx(struct db *db, void *arg)
 		tmp = ids[i];
 		ids[i] = ids[i + (size_t)j];
 		ids[i + (size_t)j] = tmp;
-		rc = db_exec(db, STMT_SPOT_INSERT, (struct db_param[]){
+		rc = db_exec(db, STMT_SPOT_INSERT, DB_ARGS(
 		    DB_STR(t->sample_id), DB_I64(ids[i]), DB_TIME(r->now),
-		    DB_I64(r->sess.account_id) }, 4, NULL, NULL, NULL);
+		    DB_I64(r->sess.account_id)), NULL, NULL, NULL);
 		if (rc != DB_OK)
 			goto done;
 		json_array_append_new(t->orders, json_integer(ids[i]));
@@ -116,8 +116,8 @@ reply_sample(struct req *r, const char *sample_id, int64_t population)
 {
 	struct db_res *res = NULL;
 	json_t *o, *items;
-	int rc = db_exec(r->db, STMT_SPOT_SAMPLE, (struct db_param[]){
-	    DB_TIME(r->now), DB_TIME(r->now), DB_STR(sample_id) }, 3, &res,
+	int rc = db_exec(r->db, STMT_SPOT_SAMPLE, DB_ARGS(
+	    DB_TIME(r->now), DB_TIME(r->now), DB_STR(sample_id)), &res,
 	    NULL, NULL);
 
 	if (rc != DB_OK)
@@ -191,8 +191,8 @@ result_tx(struct db *db, void *arg)
 	json_t *before, *after;
 	int rc;
 
-	rc = db_query(db, STMT_SPOT_LOCK, (struct db_param[]){
-	    DB_I64(r->ids[0]) }, 1, &res);
+	rc = db_query(db, STMT_SPOT_LOCK, DB_ARGS(
+	    DB_I64(r->ids[0])), &res);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		return rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
@@ -202,9 +202,9 @@ result_tx(struct db *db, void *arg)
 	    note, "sample_id", db_str(res, 0, 1), "order_id",
 	    (json_int_t)db_i64(res, 0, 2));
 	db_res_free(res);
-	rc = db_dml(db, STMT_SPOT_RESULT, (struct db_param[]){
+	rc = db_dml(db, STMT_SPOT_RESULT, DB_ARGS(
 	    DB_STR(t->v[0].s), DB_STR(note), DB_TIME(r->now),
-	    DB_I64(r->sess.account_id), DB_I64(r->ids[0]) }, 5, NULL);
+	    DB_I64(r->sess.account_id), DB_I64(r->ids[0])), NULL);
 	if (rc == DB_OK)
 		rc = audit_record(db, &a, "spot_check.result", "spot_check",
 		    r->ids[0], before, after);
@@ -284,25 +284,25 @@ audit_list(struct req *r)
 		return http_error(r, 400, "invalid_query", "id",
 		    "查询参数 id 须与 entity 一起使用");
 	if (entity == NULL) {
-		rc = db_exec(r->db, STMT_AUDIT_ALL, (struct db_param[]){
-		    DB_I64(per_page), DB_I64((page - 1) * per_page) }, 2, &res,
+		rc = db_exec(r->db, STMT_AUDIT_ALL, DB_ARGS(
+		    DB_I64(per_page), DB_I64((page - 1) * per_page)), &res,
 		    NULL, NULL);
 		if (rc == DB_OK)
 			rc = db_query(r->db, STMT_AUDIT_ALL_COUNT, NULL, 0, &cnt);
 	} else if (id == 0) {
-		rc = db_exec(r->db, STMT_AUDIT_ENTITY, (struct db_param[]){
+		rc = db_exec(r->db, STMT_AUDIT_ENTITY, DB_ARGS(
 		    DB_STR(entity), DB_I64(per_page),
-		    DB_I64((page - 1) * per_page) }, 3, &res, NULL, NULL);
+		    DB_I64((page - 1) * per_page)), &res, NULL, NULL);
 		if (rc == DB_OK)
 			rc = db_query(r->db, STMT_AUDIT_ENTITY_COUNT,
-			    (struct db_param[]){ DB_STR(entity) }, 1, &cnt);
+			    DB_ARGS(DB_STR(entity)), &cnt);
 	} else {
-		rc = db_exec(r->db, STMT_AUDIT_ENTITY_ID, (struct db_param[]){
+		rc = db_exec(r->db, STMT_AUDIT_ENTITY_ID, DB_ARGS(
 		    DB_STR(entity), DB_I64(id), DB_I64(per_page),
-		    DB_I64((page - 1) * per_page) }, 4, &res, NULL, NULL);
+		    DB_I64((page - 1) * per_page)), &res, NULL, NULL);
 		if (rc == DB_OK)
 			rc = db_query(r->db, STMT_AUDIT_ENTITY_ID_COUNT,
-			    (struct db_param[]){ DB_STR(entity), DB_I64(id) }, 2,
+			    DB_ARGS(DB_STR(entity), DB_I64(id)),
 			    &cnt);
 	}
 	if (rc != DB_OK) {
@@ -313,7 +313,7 @@ audit_list(struct req *r)
 	items = json_array();
 	for (size_t i = 0; i < res->nrows; i++)
 		json_array_append_new(items, audit_json(res, i));
-	rc = http_json(r, 200, http_page_json(items, db_i64(cnt, 0, 0), page,
+	rc = http_json(r, 200, page_json(items, db_i64(cnt, 0, 0), page,
 	    per_page));
 	db_res_free(res);
 	db_res_free(cnt);

@@ -59,9 +59,8 @@ pub_batch_list(struct req *r)
 
 	if (query_page_or_400(r, &page, &per_page) < 0)
 		return r->status;
-	rc = db_exec(r->db_ro, STMT_PUB_BATCHES, (struct db_param[]){
-	    DB_TIME(r->now), DB_I64(per_page), DB_I64((page - 1) * per_page) },
-	    3, &res, NULL, NULL);
+	rc = db_exec(r->db_ro, STMT_PUB_BATCHES, DB_ARGS(
+	    DB_TIME(r->now), DB_I64(per_page), DB_I64((page - 1) * per_page)), &res, NULL, NULL);
 	if (rc == DB_OK)
 		rc = db_query(r->db_ro, STMT_PUB_BATCHES_COUNT, NULL, 0, &cnt);
 	if (rc != DB_OK) {
@@ -72,7 +71,7 @@ pub_batch_list(struct req *r)
 	items = json_array();
 	for (size_t i = 0; i < res->nrows; i++)
 		json_array_append_new(items, batch_row_json(res, i));
-	rc = http_json_cached(r, http_page_json(items, db_i64(cnt, 0, 0), page,
+	rc = http_json_cached(r, page_json(items, db_i64(cnt, 0, 0), page,
 	    per_page), CACHE_SECONDS);
 	db_res_free(res);
 	db_res_free(cnt);
@@ -85,8 +84,8 @@ int
 pub_batch_get(struct req *r)
 {
 	struct db_res *res = NULL;
-	int rc = db_query(r->db_ro, STMT_PUB_BATCH, (struct db_param[]){
-	    DB_TIME(r->now), DB_I64(r->ids[0]) }, 2, &res);
+	int rc = db_query(r->db_ro, STMT_PUB_BATCH, DB_ARGS(
+	    DB_TIME(r->now), DB_I64(r->ids[0])), &res);
 	json_t *o;
 
 	if (rc != DB_OK) {
@@ -132,9 +131,9 @@ pub_item_list(struct req *r)
 	    query_page_or_400(r, &page, &per_page) < 0)
 		return r->status;
 	like = q ? req_like_contains(r, q) : NULL;
-	rc = db_exec(r->db_ro, STMT_PUB_ITEMS, (struct db_param[]){
+	rc = db_exec(r->db_ro, STMT_PUB_ITEMS, DB_ARGS(
 	    DB_I64(r->ids[0]), DB_STR(q), DB_STR(like), DB_STR(like),
-	    DB_I64(per_page + 1), DB_I64((page - 1) * per_page) }, 6, &res,
+	    DB_I64(per_page + 1), DB_I64((page - 1) * per_page)), &res,
 	    NULL, NULL);
 	if (rc != DB_OK)
 		return http_db_error(r, rc);
@@ -146,9 +145,8 @@ pub_item_list(struct req *r)
 		 * the batch is public at all */
 		struct db_res *cnt = NULL;
 
-		rc = db_query(r->db_ro, STMT_PUB_ITEMS_COUNT, (struct db_param[]){
-		    DB_STR(q), DB_STR(like), DB_STR(like), DB_I64(r->ids[0]) },
-		    4, &cnt);
+		rc = db_query(r->db_ro, STMT_PUB_ITEMS_COUNT, DB_ARGS(
+		    DB_STR(q), DB_STR(like), DB_STR(like), DB_I64(r->ids[0])), &cnt);
 		if (rc == DB_OK)
 			total = db_i64(cnt, 0, 0);
 		db_res_free(cnt);
@@ -170,6 +168,6 @@ pub_item_list(struct req *r)
 		    (json_int_t)db_i64(res, i, 4), "objection_status",
 		    db_str(res, i, 5), "withdrawn", db_i64(res, i, 6) != 0));
 	db_res_free(res);
-	return http_json_cached(r, http_page_json(items, total, page,
+	return http_json_cached(r, page_json(items, total, page,
 	    per_page), CACHE_SECONDS);
 }

@@ -104,7 +104,7 @@ enum publicity_stmt {
 	STMT_STATS_SELLING_OUT,
 	STMT__MAX
 };
-extern const char *const publicity_stmts[STMT__MAX];
+extern const struct db_stmt publicity_stmts[STMT__MAX];
 
 /* Statuses a publicity batch shows the public (R5). */
 #define PUB_VISIBLE "('published', 'paid')"

@@ -67,7 +67,7 @@ recovery_list(struct req *r)
 		db_res_free(tot);
 		return http_db_error(r, rc);
 	}
-	o = http_page_json(db_rows_json(res), db_i64(tot, 0, 0), page,
+	o = page_json(db_rows_json(res), db_i64(tot, 0, 0), page,
 	    per_page);
 	json_object_set_new(o, "totals", json_pack("{s:I,s:I,s:I}",
 	    "amount_due", (json_int_t)db_i64(tot, 0, 1), "amount_returned",
@@ -104,8 +104,8 @@ return_tx(struct db *db, void *arg)
 	json_t *before, *after;
 	int rc;
 
-	rc = db_query(db, STMT_RECOVERY_LOCK, (struct db_param[]){
-	    DB_I64(r->ids[0]) }, 1, &res);
+	rc = db_query(db, STMT_RECOVERY_LOCK, DB_ARGS(
+	    DB_I64(r->ids[0])), &res);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		return rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
@@ -119,10 +119,10 @@ return_tx(struct db *db, void *arg)
 	if (amount > due - returned)
 		return TX_TOO_MUCH;
 	status = returned + amount >= due ? "settled" : "partial";
-	rc = db_dml(db, STMT_RECOVERY_RETURN, (struct db_param[]){
+	rc = db_dml(db, STMT_RECOVERY_RETURN, DB_ARGS(
 	    DB_I64(returned + amount), DB_DATE(t->v[RF_ON].y, t->v[RF_ON].m,
 	    t->v[RF_ON].d), DB_STR(status), DB_TIME(r->now),
-	    DB_I64(r->sess.account_id), DB_I64(r->ids[0]) }, 6, NULL);
+	    DB_I64(r->sess.account_id), DB_I64(r->ids[0])), NULL);
 	if (rc != DB_OK)
 		return rc;
 	before = json_pack("{s:I}", "amount_returned", (json_int_t)returned);
@@ -175,7 +175,7 @@ recovery_record(struct req *r)
 		return http_db_error(r, rc);
 	}
 	rc = db_query(r->db, STMT_RECOVERY_VIEW,
-	    (struct db_param[]){ DB_I64(r->ids[0]) }, 1, &res);
+	    DB_ARGS(DB_I64(r->ids[0])), &res);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		return http_db_error(r, rc);

@@ -14,7 +14,7 @@ stats_rows(struct req *r, int id, int64_t year, json_t *o, const char *key)
 	struct db_res *res = NULL;
 	int rc;
 
-	rc = db_query(r->db, id, (struct db_param[]){ DB_I64(year) }, 1, &res);
+	rc = db_query(r->db, id, DB_ARGS(DB_I64(year)), &res);
 	if (rc != DB_OK)
 		return rc;
 	json_object_set_new(o, key, db_rows_json(res));

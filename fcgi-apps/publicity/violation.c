@@ -90,8 +90,8 @@ recover_paid(struct db *db, struct viol_tx *t, const struct order_row *o)
 	json_t *after;
 	int rc;
 
-	rc = db_query(db, STMT_ORDER_PAID_DUE, (struct db_param[]){
-	    DB_I64(o->id) }, 1, &res);
+	rc = db_query(db, STMT_ORDER_PAID_DUE, DB_ARGS(
+	    DB_I64(o->id)), &res);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		return rc == DB_NOTFOUND ? DB_ERROR : rc;
@@ -100,9 +100,9 @@ recover_paid(struct db *db, struct viol_tx *t, const struct order_row *o)
 	db_res_free(res);
 	if (amount <= 0)
 		return DB_OK;
-	rc = db_exec(db, STMT_RECOVERY_INSERT, (struct db_param[]){
+	rc = db_exec(db, STMT_RECOVERY_INSERT, DB_ARGS(
 	    DB_I64(o->id), DB_I64(t->id), DB_I64(amount), DB_TIME(r->now),
-	    DB_TIME(r->now) }, 5, NULL, NULL, &id);
+	    DB_TIME(r->now)), NULL, NULL, &id);
 	if (rc != DB_OK)
 		return rc;
 	after = json_pack("{s:I,s:I,s:I,s:s}", "order_id", (json_int_t)o->id,
@@ -136,12 +136,12 @@ revoke(struct db *db, struct viol_tx *t, struct order_row *o,
 	snprintf(from, sizeof(from), "%s", o->status);
 	rc = order_close(db, &a, o, "revoked", NULL, reason, unit_back);
 	if (rc == DB_OK)
-		rc = db_exec(db, STMT_CLAIM_REJECT, (struct db_param[]){
+		rc = db_exec(db, STMT_CLAIM_REJECT, DB_ARGS(
 		    DB_STR(reason), DB_TIME(r->now), DB_TIME(r->now),
-		    DB_I64(o->id) }, 4, NULL, NULL, NULL);
+		    DB_I64(o->id)), NULL, NULL, NULL);
 	if (rc == DB_OK && item_id > 0) {
-		rc = db_dml(db, STMT_ITEM_WITHDRAW, (struct db_param[]){
-		    DB_TIME(r->now), DB_I64(item_id) }, 2, NULL);
+		rc = db_dml(db, STMT_ITEM_WITHDRAW, DB_ARGS(
+		    DB_TIME(r->now), DB_I64(item_id)), NULL);
 		if (rc == DB_NOTFOUND)
 			rc = DB_OK;	/* withdrawn before */
 		else if (rc == DB_OK) {
@@ -182,26 +182,25 @@ viol_tx(struct db *db, void *arg)
 	/* lock order: the party, then items, then orders (→ quota →
 	 * product), then the provider's products */
 	rc = db_query(db, t->provider ? STMT_PROVIDER_LOCK :
-	    STMT_ENTERPRISE_LOCK, (struct db_param[]){ DB_I64(pid) }, 1, &party);
+	    STMT_ENTERPRISE_LOCK, DB_ARGS(DB_I64(pid)), &party);
 	if (rc != DB_OK) {
 		rc = rc == DB_NOTFOUND ? TX_NO_PARTY : rc;
 		goto done;
 	}
 	if (v[VF_ORDER].present) {
-		rc = db_query(db, STMT_ORDER_PARTIES, (struct db_param[]){
-		    DB_I64(v[VF_ORDER].i) }, 1, &res);
+		rc = db_query(db, STMT_ORDER_PARTIES, DB_ARGS(
+		    DB_I64(v[VF_ORDER].i)), &res);
 		if (rc == DB_NOTFOUND || (rc == DB_OK &&
 		    db_i64(res, 0, t->provider ? 1 : 0) != pid))
 			rc = TX_FOREIGN_ORDER;
 		if (rc != DB_OK)
 			goto done;
 	}
-	rc = db_exec(db, STMT_VIOLATION_INSERT, (struct db_param[]){
+	rc = db_exec(db, STMT_VIOLATION_INSERT, DB_ARGS(
 	    DB_STR(v[VF_PARTY].s), DB_I64(pid), DB_STR(v[VF_KIND].s),
 	    DB_STR(v[VF_DESCRIPTION].s),
 	    v[VF_ORDER].present ? DB_I64(v[VF_ORDER].i) : DB_NULLP,
-	    DB_TIME(r->now), DB_I64(r->sess.account_id), DB_TIME(t->until) },
-	    8, NULL, NULL, &id);
+	    DB_TIME(r->now), DB_I64(r->sess.account_id), DB_TIME(t->until)), NULL, NULL, &id);
 	if (rc != DB_OK)
 		goto done;
 	t->id = (int64_t)id;
@@ -210,8 +209,8 @@ viol_tx(struct db *db, void *arg)
 	if (old > t->until)
 		t->until = old;
 	rc = db_dml(db, t->provider ? STMT_PROVIDER_BAR : STMT_ENTERPRISE_BAR,
-	    (struct db_param[]){ DB_TIME(t->until), DB_TIME(r->now),
-	    DB_I64(pid) }, 3, NULL);
+	    DB_ARGS(DB_TIME(t->until), DB_TIME(r->now),
+	    DB_I64(pid)), NULL);
 	if (rc != DB_OK)
 		goto done;
 	{
@@ -238,7 +237,7 @@ viol_tx(struct db *db, void *arg)
 			    "终止订单", kind_names[k]);
 	/* (plain read) the party's orders; each is locked and re-checked */
 	rc = db_exec(db, t->provider ? STMT_PROVIDER_ORDERS :
-	    STMT_ENTERPRISE_ORDERS, (struct db_param[]){ DB_I64(pid) }, 1,
+	    STMT_ENTERPRISE_ORDERS, DB_ARGS(DB_I64(pid)),
 	    &orders, NULL, NULL);
 	if (rc != DB_OK)
 		goto done;
@@ -250,8 +249,8 @@ viol_tx(struct db *db, void *arg)
 		if (item_id > 0) {
 			db_res_free(res);
 			res = NULL;
-			rc = db_query(db, STMT_ITEM_LOCK, (struct db_param[]){
-			    DB_I64(item_id) }, 1, &res);
+			rc = db_query(db, STMT_ITEM_LOCK, DB_ARGS(
+			    DB_I64(item_id)), &res);
 			if (rc != DB_OK)
 				goto done;
 		}
@@ -277,8 +276,8 @@ viol_tx(struct db *db, void *arg)
 			goto done;
 	}
 	if (t->provider) {
-		rc = db_exec(db, STMT_PRODUCTS_DELIST, (struct db_param[]){
-		    DB_TIME(r->now), DB_I64(pid) }, 2, NULL, &affected, NULL);
+		rc = db_exec(db, STMT_PRODUCTS_DELIST, DB_ARGS(
+		    DB_TIME(r->now), DB_I64(pid)), NULL, &affected, NULL);
 		if (rc != DB_OK)
 			goto done;
 		t->delisted = (int64_t)affected;
@@ -320,11 +319,11 @@ violation_view(struct db *db, int64_t id, int *rc)
 	struct db_res *res = NULL, *rec = NULL;
 	json_t *o = NULL;
 
-	*rc = db_query(db, STMT_VIOLATION_VIEW, (struct db_param[]){
-	    DB_I64(id) }, 1, &res);
+	*rc = db_query(db, STMT_VIOLATION_VIEW, DB_ARGS(
+	    DB_I64(id)), &res);
 	if (*rc == DB_OK)
-		*rc = db_exec(db, STMT_VIOLATION_RECOVERIES, (struct db_param[]){
-		    DB_I64(id) }, 1, &rec, NULL, NULL);
+		*rc = db_exec(db, STMT_VIOLATION_RECOVERIES, DB_ARGS(
+		    DB_I64(id)), &rec, NULL, NULL);
 	if (*rc == DB_OK) {
 		o = db_row_json(res, 0);
 		json_object_set_new(o, "recoveries", db_rows_json(rec));
@@ -416,7 +415,7 @@ violation_list(struct req *r)
 		db_res_free(cnt);
 		return http_db_error(r, rc);
 	}
-	rc = http_json(r, 200, http_page_json(db_rows_json(res),
+	rc = http_json(r, 200, page_json(db_rows_json(res),
 	    db_i64(cnt, 0, 0), page, per_page));
 	db_res_free(res);
 	db_res_free(cnt);

@@ -73,11 +73,11 @@ claim_load(struct db *db, int64_t id, time_t now, struct claim *c)
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	rc = db_query(db, STMT_CLAIM_VIEW, (struct db_param[]){ DB_TIME(now),
-	    DB_TIME(now), DB_TIME(now), DB_TIME(now), DB_I64(id) }, 5, &c->row);
+	rc = db_query(db, STMT_CLAIM_VIEW, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_TIME(now), DB_TIME(now), DB_I64(id)), &c->row);
 	if (rc == DB_OK)
 		rc = db_exec(db, STMT_CLAIM_FILES,
-		    (struct db_param[]){ DB_I64(id) }, 1, &files, NULL, NULL);
+		    DB_ARGS(DB_I64(id)), &files, NULL, NULL);
 	if (rc != DB_OK) {
 		db_res_free(files);
 		claim_free(c);
@@ -286,11 +286,11 @@ flags_json(struct db *db, const struct claim *c, int *rc)
 	json_t *flags = NULL, *f = NULL, *others = NULL;
 	const char *kind = NULL;
 
-	*rc = db_exec(db, STMT_FLAGS_INVOICE, (struct db_param[]){
-	    DB_I64(c->order_id) }, 1, &inv, NULL, NULL);
+	*rc = db_exec(db, STMT_FLAGS_INVOICE, DB_ARGS(
+	    DB_I64(c->order_id)), &inv, NULL, NULL);
 	if (*rc == DB_OK)
-		*rc = db_exec(db, STMT_FLAGS_FILE, (struct db_param[]){
-		    DB_I64(c->order_id) }, 1, &dup, NULL, NULL);
+		*rc = db_exec(db, STMT_FLAGS_FILE, DB_ARGS(
+		    DB_I64(c->order_id)), &dup, NULL, NULL);
 	if (*rc != DB_OK)
 		goto done;
 	flags = json_array();
@@ -435,7 +435,7 @@ provider_barred(struct db *db, int64_t provider_id, time_t now, bool *barred)
 {
 	struct db_res *res = NULL;
 	int rc = db_query(db, STMT_PROVIDER_BARRED,
-	    (struct db_param[]){ DB_I64(provider_id) }, 1, &res);
+	    DB_ARGS(DB_I64(provider_id)), &res);
 
 	*barred = rc == DB_OK && !db_isnull(res, 0, 0) && db_i64(res, 0, 0) > now;
 	db_res_free(res);
@@ -468,8 +468,7 @@ claim_lock_writable(struct db *db, struct claim_tx *t, struct order_row *o)
 	snprintf(t->state, sizeof(t->state), "%s", o->status);
 	if (t->swept)
 		return DB_OK;
-	rc = db_query(db, STMT_CLAIM_LOCK, (struct db_param[]){ DB_I64(o->id) },
-	    1, &res);
+	rc = db_query(db, STMT_CLAIM_LOCK, DB_ARGS(DB_I64(o->id)), &res);
 	if (rc == DB_OK && strcmp(db_str(res, 0, 0), "draft") != 0)
 		rc = TX_FROZEN;		/* R3 */
 	else if (rc == DB_OK)
@@ -574,14 +573,14 @@ figures_tx(struct db *db, void *arg)
 
 	if ((rc = claim_lock_writable(db, &t->c, &o)) != DB_OK || t->c.swept)
 		return rc;
-	rc = db_exec(db, STMT_FIGURES_UPSERT, (struct db_param[]){
+	rc = db_exec(db, STMT_FIGURES_UPSERT, DB_ARGS(
 	    DB_I64(o.id), DB_STR(t->invoice_no),
 	    DB_DATE(v[FG_INVOICE_DATE].y, v[FG_INVOICE_DATE].m,
 	    v[FG_INVOICE_DATE].d), DB_I64(v[FG_TOTAL].i),
 	    DB_I64(v[FG_VOUCHER].i), DB_I64(v[FG_SELF_PAID].i),
 	    DB_DATE(v[FG_RECEIPT_DATE].y, v[FG_RECEIPT_DATE].m,
 	    v[FG_RECEIPT_DATE].d), DB_I64(v[FG_RECEIPT_AMOUNT].i),
-	    DB_TIME(r->now), DB_TIME(r->now) }, 10, NULL, NULL, NULL);
+	    DB_TIME(r->now), DB_TIME(r->now)), NULL, NULL, NULL);
 	if (rc != DB_OK)
 		return rc;
 	after = json_pack("{s:s,s:s,s:I,s:I,s:I,s:s,s:I}", "invoice_no",
@@ -684,13 +683,13 @@ submit_tx(struct db *db, void *arg)
 		json_object_set_new(after, claim_kinds[k],
 		    json_string(c.files[k].sha256));
 	claim_free(&c);
-	rc = db_dml(db, STMT_CLAIM_SUBMIT, (struct db_param[]){
-	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id) }, 3, NULL);
+	rc = db_dml(db, STMT_CLAIM_SUBMIT, DB_ARGS(
+	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id)), NULL);
 	if (rc == DB_NOTFOUND)
 		rc = TX_FROZEN;
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_ORDER_SUBMITTED, (struct db_param[]){
-		    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id) }, 3, NULL);
+		rc = db_dml(db, STMT_ORDER_SUBMITTED, DB_ARGS(
+		    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id)), NULL);
 	if (rc == DB_OK)
 		rc = order_transition(db, &a, &o, "submitted",
 		    "服务机构完成服务，提交兑付申请（规则 R3）");

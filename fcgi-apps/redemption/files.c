@@ -43,8 +43,8 @@ file_tx(struct db *db, void *arg)
 		return rc;
 	/* R1: one file per kind; the order lock serialises racing uploads,
 	 * so the file found here is the one this upload replaces */
-	rc = db_query(db, STMT_FILE_LOCK, (struct db_param[]){ DB_I64(o.id),
-	    DB_STR(t->kind) }, 2, &res);
+	rc = db_query(db, STMT_FILE_LOCK, DB_ARGS(DB_I64(o.id),
+	    DB_STR(t->kind)), &res);
 	if (rc == DB_OK) {
 		t->replaced = true;
 		snprintf(t->old, sizeof(t->old), "%s", db_str(res, 0, 0));
@@ -54,14 +54,14 @@ file_tx(struct db *db, void *arg)
 	db_res_free(res);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return rc;
-	rc = db_exec(db, STMT_CLAIM_ENSURE, (struct db_param[]){ DB_I64(o.id),
-	    DB_TIME(r->now), DB_TIME(r->now) }, 3, NULL, NULL, NULL);
+	rc = db_exec(db, STMT_CLAIM_ENSURE, DB_ARGS(DB_I64(o.id),
+	    DB_TIME(r->now), DB_TIME(r->now)), NULL, NULL, NULL);
 	if (rc == DB_OK)
-		rc = db_exec(db, STMT_FILE_UPSERT, (struct db_param[]){
+		rc = db_exec(db, STMT_FILE_UPSERT, DB_ARGS(
 		    DB_I64(o.id), DB_STR(t->kind), DB_STR(up->stored),
 		    DB_STR(up->content_type), DB_I64(up->size),
 		    DB_STR(up->sha256), DB_TIME(r->now),
-		    DB_I64(r->sess.account_id) }, 8, NULL, NULL, NULL);
+		    DB_I64(r->sess.account_id)), NULL, NULL, NULL);
 	if (rc != DB_OK)
 		return rc;
 	after = json_pack("{s:s,s:I,s:s}", "kind", t->kind, "size",
@@ -144,8 +144,8 @@ file_get(struct req *r)
 		return http_error(r, 400, "invalid_kind", "kind",
 		    "材料类型只能是 contract、commitment、invoice、"
 		    "invoice_check 或 receipt（规则 R1）");
-	rc = db_query(r->db, STMT_FILE_FOR_DOWNLOAD, (struct db_param[]){
-	    DB_STR(claim_kinds[kind]), DB_I64(r->ids[0]) }, 2, &res);
+	rc = db_query(r->db, STMT_FILE_FOR_DOWNLOAD, DB_ARGS(
+	    DB_STR(claim_kinds[kind]), DB_I64(r->ids[0])), &res);
 	if (rc == DB_NOTFOUND || (rc == DB_OK &&
 	    !claim_readable(r, db_i64(res, 0, 1), db_i64(res, 0, 2)))) {
 		db_res_free(res);

@@ -36,7 +36,7 @@ enum redemption_stmt {
 	STMT_REVIEW_COUNT,
 	STMT__MAX
 };
-extern const char *const redemption_stmts[STMT__MAX];
+extern const struct db_stmt redemption_stmts[STMT__MAX];
 
 /* The five documents of R1, in the order of the guide's checklist. */
 enum claim_kind {

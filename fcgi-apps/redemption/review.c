@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "db.h"
-#include "db_shared.h"
+#include "lib_sql.h"
 #include "log.h"
 #include "money.h"
 #include "orders.h"
@@ -45,12 +45,11 @@ review_list(struct req *r)
 	if (query_enum_or_400(r, "status", claim_statuses, "submitted",
 	    &status) < 0 || query_page_or_400(r, &page, &per_page) < 0)
 		return r->status;
-	rc = db_exec(r->db, STMT_REVIEW_LIST, (struct db_param[]){
-	    DB_STR(status), DB_I64(per_page), DB_I64((page - 1) * per_page) },
-	    3, &res, NULL, NULL);
+	rc = db_exec(r->db, STMT_REVIEW_LIST, DB_ARGS(
+	    DB_STR(status), DB_I64(per_page), DB_I64((page - 1) * per_page)), &res, NULL, NULL);
 	if (rc == DB_OK)
 		rc = db_query(r->db, STMT_REVIEW_COUNT,
-		    (struct db_param[]){ DB_STR(status) }, 1, &cnt);
+		    DB_ARGS(DB_STR(status)), &cnt);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		db_res_free(cnt);
@@ -70,7 +69,7 @@ review_list(struct req *r)
 		json_object_set_new(o, "flags", flags);
 		json_array_append_new(items, o);
 	}
-	rc = http_json(r, 200, http_page_json(items, db_i64(cnt, 0, 0), page,
+	rc = http_json(r, 200, page_json(items, db_i64(cnt, 0, 0), page,
 	    per_page));
 	db_res_free(res);
 	db_res_free(cnt);
@@ -110,9 +109,9 @@ approve(struct db *db, struct decide_tx *t, struct order_row *o,
 	/* the reservation becomes the approved amount (quota after order) */
 	release = o->reserved - t->amount;
 	if (release > 0) {
-		rc = db_dml(db, DBS_QUOTA_RELEASE, (struct db_param[]){
+		rc = db_dml(db, DBS_QUOTA_RELEASE, DB_ARGS(
 		    DB_I64(release), DB_I64(o->enterprise_id), DB_I64(o->year),
-		    DB_I64(release) }, 4, NULL);
+		    DB_I64(release)), NULL);
 		if (rc == DB_NOTFOUND) {
 			log_msg(LOG_ERROR, r->rid, "order %lld: quota row holds "
 			    "less than its reservation", (long long)o->id);
@@ -121,14 +120,14 @@ approve(struct db *db, struct decide_tx *t, struct order_row *o,
 		if (rc != DB_OK)
 			return rc;
 	}
-	rc = db_dml(db, STMT_ORDER_APPROVED, (struct db_param[]){
+	rc = db_dml(db, STMT_ORDER_APPROVED, DB_ARGS(
 	    DB_I64(release > 0 ? t->amount : o->reserved), DB_TIME(r->now),
-	    DB_TIME(r->now), DB_I64(o->id) }, 4, NULL);
+	    DB_TIME(r->now), DB_I64(o->id)), NULL);
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_CLAIM_DECIDE, (struct db_param[]){
+		rc = db_dml(db, STMT_CLAIM_DECIDE, DB_ARGS(
 		    DB_STR("approved"), DB_STR("approved"), DB_I64(t->amount),
 		    DB_STR(t->reason), DB_I64(r->sess.account_id),
-		    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o->id) }, 8, NULL);
+		    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o->id)), NULL);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? TX_INVALID_STATE : rc;
 	if (release > 0)
@@ -157,10 +156,10 @@ reject(struct db *db, struct decide_tx *t, struct order_row *o,
 
 	if (t->reason == NULL)
 		return TX_REASON_REQUIRED;
-	rc = db_dml(db, STMT_CLAIM_DECIDE, (struct db_param[]){
+	rc = db_dml(db, STMT_CLAIM_DECIDE, DB_ARGS(
 	    DB_STR("rejected"), DB_STR("rejected"), DB_NULLP, DB_STR(t->reason),
 	    DB_I64(r->sess.account_id), DB_TIME(r->now), DB_TIME(r->now),
-	    DB_I64(o->id) }, 8, NULL);
+	    DB_I64(o->id)), NULL);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? TX_INVALID_STATE : rc;
 	/* R4: the reservation is released, the unit is not returned */
@@ -188,8 +187,7 @@ decide_tx(struct db *db, void *arg)
 	if ((rc = order_lock(db, t->c.r->ids[0], &o)) != DB_OK)
 		return rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
 	snprintf(t->c.state, sizeof(t->c.state), "%s", o.status);
-	rc = db_query(db, STMT_CLAIM_LOCK, (struct db_param[]){ DB_I64(o.id) },
-	    1, &res);
+	rc = db_query(db, STMT_CLAIM_LOCK, DB_ARGS(DB_I64(o.id)), &res);
 	if (rc == DB_OK && (strcmp(db_str(res, 0, 0), "submitted") != 0 ||
 	    strcmp(o.status, "submitted") != 0))
 		rc = TX_INVALID_STATE;

@@ -27,6 +27,7 @@
 #include "clock.h"
 #include "config.h"
 #include "db.h"
+#include "lib_sql.h"
 #include "ordering.h"
 #include "orders.h"
 #include "rules.h"
@@ -57,8 +58,8 @@ job_tx(struct db *db, void *arg)
 	char *reply;
 	int year = clock_shanghai_year(j->now);
 
-	rc = db_query(db, STMT_QUOTA_LOCK, (struct db_param[]){ DB_I64(j->ent),
-	    DB_I64(year) }, 2, &res);
+	rc = db_query(db, STMT_QUOTA_LOCK, DB_ARGS(DB_I64(j->ent),
+	    DB_I64(year)), &res);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		return rc;
@@ -68,19 +69,18 @@ job_tx(struct db *db, void *arg)
 	db_res_free(res);
 	if (reserved <= 0)
 		return DB_APP;
-	rc = db_dml(db, STMT_QUOTA_RESERVE, (struct db_param[]){
-	    DB_I64(reserved), DB_I64(j->ent), DB_I64(year), DB_I64(reserved) },
-	    4, NULL);
+	rc = db_dml(db, STMT_QUOTA_RESERVE, DB_ARGS(
+	    DB_I64(reserved), DB_I64(j->ent), DB_I64(year), DB_I64(reserved)), NULL);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? DB_APP : rc;
 	snprintf(no, sizeof(no), "BC%d%012d", (int)getpid() % 100,
 	    atomic_fetch_add(&g_seq, 1));
-	rc = db_dml(db, STMT_ORDER_INSERT, (struct db_param[]){ DB_STR(no),
+	rc = db_dml(db, STMT_ORDER_INSERT, DB_ARGS(DB_STR(no),
 	    DB_I64(j->ent), DB_I64(j->prod), DB_I64(j->provider), DB_I64(year),
 	    DB_STR("bench"), DB_I64(10000), DB_I64(30), DB_I64(j->unit_subsidy),
 	    DB_I64(reserved), DB_TIME(j->now),
 	    DB_TIME(rule_accept_deadline(j->now)),
-	    DB_TIME(rule_valid_until(j->now, 30)), DB_TIME(j->now) }, 14, &id);
+	    DB_TIME(rule_valid_until(j->now, 30)), DB_TIME(j->now)), &id);
 	if (rc != DB_OK)
 		return rc;
 	if ((rc = order_event(db, &a, (int64_t)id, NULL, "pending",
@@ -93,14 +93,14 @@ job_tx(struct db *db, void *arg)
 	reply = json_dumps(view, JSON_COMPACT);
 	json_decref(view);
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_IDEM_DONE, (struct db_param[]){ DB_I64(201),
+		rc = db_dml(db, STMT_IDEM_DONE, DB_ARGS(DB_I64(201),
 		    DB_STR(reply), DB_TIME(j->now), DB_I64(j->account),
-		    DB_STR(j->key) }, 5, NULL);
+		    DB_STR(j->key)), NULL);
 	free(reply);
 	if (rc != DB_OK)
 		return rc;
 	rc = db_dml(db, STMT_PRODUCT_TAKE_UNIT,
-	    (struct db_param[]){ DB_I64(j->prod) }, 1, NULL);
+	    DB_ARGS(DB_I64(j->prod)), NULL);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? DB_APP : rc;
 	return DB_OK;
@@ -109,7 +109,8 @@ job_tx(struct db *db, void *arg)
 static void *
 worker(void *arg)
 {
-	struct db *db = db_open(&g_config.db, ordering_stmts, STMT__MAX);
+	struct db *db = db_open(&g_config.db,
+	    &(const struct db_stmts){ ordering_stmts, STMT__MAX }, &lib_stmts);
 	unsigned seed = (unsigned)(uintptr_t)arg * 7919u + (unsigned)time(NULL);
 	time_t end = time(NULL) + g_seconds;
 	struct db_res *res = NULL;
@@ -125,8 +126,8 @@ worker(void *arg)
 		j.prod = g_prod_first + rand_r(&seed) % g_prod_count;
 		j.now = time(NULL);
 		/* what the program reads before its transaction */
-		if (db_query(db, STMT_PRODUCT_FOR_ORDER, (struct db_param[]){
-		    DB_NULLP, DB_I64(j.prod) }, 2, &res) != DB_OK) {
+		if (db_query(db, STMT_PRODUCT_FOR_ORDER, DB_ARGS(
+		    DB_NULLP, DB_I64(j.prod)), &res) != DB_OK) {
 			atomic_fetch_add(&g_errors, 1);
 			db_res_free(res);
 			res = NULL;
@@ -139,9 +140,9 @@ worker(void *arg)
 		j.account = 100000 + j.ent;	/* bench accounts: see run.sh */
 		snprintf(j.key, sizeof(j.key), "bc-%ld-%d", (long)j.now,
 		    atomic_fetch_add(&g_seq, 1));
-		if (db_dml(db, STMT_IDEM_INSERT, (struct db_param[]){
+		if (db_dml(db, STMT_IDEM_INSERT, DB_ARGS(
 		    DB_I64(j.account), DB_STR(j.key), DB_BLOB(hash, 32),
-		    DB_TIME(j.now) }, 4, NULL) != DB_OK) {
+		    DB_TIME(j.now)), NULL) != DB_OK) {
 			atomic_fetch_add(&g_errors, 1);
 			continue;
 		}

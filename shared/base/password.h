@@ -1,19 +1,16 @@
 /*
- * auth.h - passwords, session tokens and CSRF tokens, all from OpenSSL:
+ * password.h - passwords, session tokens and CSRF tokens, all from OpenSSL:
  * PBKDF2-HMAC-SHA256 (>= 600,000 iterations, 16-byte salt) for passwords,
  * RAND_bytes for 256-bit tokens, stored only as SHA-256 hashes.
  *
  * Stored password format: "pbkdf2_sha256$<iter>$<salt hex>$<key hex>".
  */
-#ifndef VOUCHER_AUTH_H
-#define VOUCHER_AUTH_H
+#ifndef VOUCHER_PASSWORD_H
+#define VOUCHER_PASSWORD_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "http.h"
-
-#define AUTH_COOKIE       "voucher_session"
 #define AUTH_TOKEN_LEN    43     /* base64url of 32 random bytes        */
 #define AUTH_HASH_MAX     160    /* room for a stored password hash     */
 
@@ -32,13 +29,5 @@ int auth_token_new(char out[AUTH_TOKEN_LEN + 1]);
 
 /* SHA-256 of a token, as stored in sessions.token_hash. */
 void auth_token_hash(const char *token, unsigned char out[32]);
-
-/* Reads the session from `Authorization: Bearer` or the session cookie,
- * checks idle and absolute expiry against r->now, and fills r->sess and
- * r->authed. Returns DB_OK (authed or not) or a DB_* failure. */
-int auth_session(struct req *r);
-
-/* True when the X-CSRF-Token header equals the session's token. */
-bool auth_csrf_ok(struct req *r);
 
 #endif

@@ -25,7 +25,13 @@ int log_level_parse(const char *s);
 /* True when lines of level are written (to skip building them). */
 int log_enabled(enum log_level level);
 
-/* Writes one line; rid may be NULL. Thread-safe (one write(2) per line). */
+/* The request id of the calling thread's current request ("" or NULL:
+ * none): lines written with a NULL rid carry it, so that lower layers
+ * (the database driver) log the request they serve. */
+void log_set_rid(const char *rid);
+
+/* Writes one line; rid NULL: the thread's (log_set_rid). Thread-safe (one
+ * write(2) per line). */
 void log_msg(enum log_level level, const char *rid, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -8,6 +8,7 @@
 #define VOUCHER_BUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct buf {
@@ -37,5 +38,10 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+
+/* UTF-8 length in characters of a valid UTF-8 string. */
+size_t utf8_len(const char *s);
+/* True when s[0..len) is valid UTF-8 without NUL bytes. */
+bool utf8_valid(const char *s, size_t len);
 
 #endif

@@ -12,7 +12,6 @@
 #include <jansson.h>
 
 struct db;
-struct req;
 
 /* The author of a change: an account, or the system (account_id 0,
  * role "system") for timers such as the sweeper. */
@@ -22,9 +21,6 @@ struct actor {
 	const char *rid;             /* request id, "" when none          */
 	time_t      now;             /* the instant of the change (T2)    */
 };
-
-/* The actor of request r (its session, or "public"). */
-struct actor actor_of(const struct req *r);
 
 /* The system actor at now. */
 struct actor actor_system(time_t now);

@@ -31,6 +31,7 @@
 #include "clock.h"
 #include "config.h"
 #include "db.h"
+#include "lib_sql.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -76,12 +77,13 @@ worker_main(void *arg)
 {
 	FCGX_Request fcgi;
 	struct db *db, *db_ro;
+	const struct db_stmts app_stmts = { the_app->stmts, the_app->nstmts };
 
 	(void)arg;
 	mysql_thread_init();
-	db = db_open(&g_config.db, the_app->stmts, the_app->nstmts);
+	db = db_open(&g_config.db, &app_stmts, &lib_stmts);
 	db_ro = (the_app->uses_ro && g_config.has_ro) ?
-	    db_open(&g_config.db_ro, the_app->stmts, the_app->nstmts) : db;
+	    db_open(&g_config.db_ro, &app_stmts, &lib_stmts) : db;
 	FCGX_InitRequest(&fcgi, listen_fd, 0);
 
 	for (;;) {

@@ -9,13 +9,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "db.h"
 #include "http.h"
 
 struct app {
 	const char          *name;       /* "catalog": logs, metrics     */
 	const struct route  *routes;
 	size_t               nroutes;
-	const char *const   *stmts;      /* the program's SQL, by id     */
+	const struct db_stmt *stmts;     /* the program's SQL, by id     */
 	size_t               nstmts;
 	bool                 uses_ro;    /* reads go to VOUCHER_DB_RO_*  */
 };

@@ -20,20 +20,16 @@
 #include "buf.h"
 #include "clock.h"
 #include "db.h"
-#include "db_shared.h"
 #include "log.h"
 
 #define DB_TX_ATTEMPTS 5
-#define DB_NSHARED     (-DBS__MIN)
 
 struct db {
 	const struct db_config *dc;
 	MYSQL               *my;           /* NULL while disconnected     */
 	bool                 in_tx;
-	const char *const   *stmts;
-	size_t               nstmts;
-	MYSQL_STMT         **app;          /* nstmts slots                */
-	MYSQL_STMT          *shared[DB_NSHARED];
+	struct db_stmts      sets[2];      /* the program's, the library's */
+	MYSQL_STMT         **slots[2];     /* one per statement of a set  */
 	unsigned             seed;         /* back-off jitter             */
 };
 
@@ -89,14 +85,24 @@ db_classify(unsigned int err)
 }
 
 struct db *
-db_open(const struct db_config *dc, const char *const *stmts, size_t nstmts)
+db_open(const struct db_config *dc, const struct db_stmts *app,
+    const struct db_stmts *lib)
 {
 	struct db *db = xcalloc(1, sizeof(*db));
 
 	db->dc = dc;
-	db->stmts = stmts;
-	db->nstmts = nstmts;
-	db->app = xcalloc(nstmts ? nstmts : 1, sizeof(*db->app));
+	if (app != NULL)
+		db->sets[0] = *app;
+	if (lib != NULL)
+		db->sets[1] = *lib;
+	for (size_t s = 0; s < 2; s++) {
+		if (db->sets[s].n >= DB_LIB_BASE) {
+			log_msg(LOG_ERROR, NULL, "db: too many statements");
+			abort();
+		}
+		db->slots[s] = xcalloc(db->sets[s].n ? db->sets[s].n : 1,
+		    sizeof(*db->slots[s]));
+	}
 	db->seed = (unsigned)time(NULL) ^ (unsigned)(uintptr_t)db;
 	return db;
 }
@@ -104,16 +110,12 @@ db_open(const struct db_config *dc, const char *const *stmts, size_t nstmts)
 static void
 db_disconnect(struct db *db)
 {
-	for (size_t i = 0; i < db->nstmts; i++) {
-		if (db->app[i] != NULL)
-			mysql_stmt_close(db->app[i]);
-		db->app[i] = NULL;
-	}
-	for (size_t i = 0; i < DB_NSHARED; i++) {
-		if (db->shared[i] != NULL)
-			mysql_stmt_close(db->shared[i]);
-		db->shared[i] = NULL;
-	}
+	for (size_t s = 0; s < 2; s++)
+		for (size_t i = 0; i < db->sets[s].n; i++) {
+			if (db->slots[s][i] != NULL)
+				mysql_stmt_close(db->slots[s][i]);
+			db->slots[s][i] = NULL;
+		}
 	if (db->my != NULL)
 		mysql_close(db->my);
 	db->my = NULL;
@@ -126,7 +128,8 @@ db_close(struct db *db)
 	if (db == NULL)
 		return;
 	db_disconnect(db);
-	free(db->app);
+	free(db->slots[0]);
+	free(db->slots[1]);
 	free(db);
 }
 
@@ -180,20 +183,42 @@ db_in_tx(const struct db *db)
 	return db->in_tx;
 }
 
+/* The statement of id, or NULL when no table has it. */
+static const struct db_stmt *
+db_stmt_of(const struct db *db, int id)
+{
+	size_t set = id >= DB_LIB_BASE, i;
+
+	if (id < 0)
+		return NULL;
+	i = (size_t)id - (set ? DB_LIB_BASE : 0);
+	if (i >= db->sets[set].n || db->sets[set].v[i].sql == NULL)
+		return NULL;
+	return &db->sets[set].v[i];
+}
+
+const char *
+db_stmt_name(const struct db *db, int id)
+{
+	const struct db_stmt *s = db_stmt_of(db, id);
+
+	return s != NULL && s->name != NULL ? s->name : "?";
+}
+
 static const char *
 db_sql(const struct db *db, int id)
 {
-	if (id >= 0)
-		return (size_t)id < db->nstmts ? db->stmts[id] : NULL;
-	return db_shared_sql(id);
+	const struct db_stmt *s = db_stmt_of(db, id);
+
+	return s != NULL ? s->sql : NULL;
 }
 
 static MYSQL_STMT **
 db_slot(struct db *db, int id)
 {
-	if (id >= 0)
-		return &db->app[id];
-	return &db->shared[-id - 1];
+	size_t set = id >= DB_LIB_BASE;
+
+	return &db->slots[set][(size_t)id - (set ? DB_LIB_BASE : 0)];
 }
 
 /* The prepared statement id, preparing it if needed; NULL with *err set. */
@@ -207,6 +232,7 @@ db_stmt(struct db *db, int id, unsigned int *err)
 	*err = 0;
 	if (sql == NULL) {
 		log_msg(LOG_ERROR, NULL, "db: no statement %d", id);
+		abort();	/* a programming error */
 		return NULL;
 	}
 	if (db_connect(db) != DB_OK) {
@@ -222,8 +248,8 @@ db_stmt(struct db *db, int id, unsigned int *err)
 	}
 	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
 		*err = mysql_stmt_errno(st);
-		log_msg(LOG_ERROR, NULL, "db prepare %d: %s [%s]", id,
-		    mysql_stmt_error(st), sql);
+		log_msg(LOG_ERROR, NULL, "db prepare %s: %s [%s]",
+		    db_stmt_name(db, id), mysql_stmt_error(st), sql);
 		mysql_stmt_close(st);
 		return NULL;
 	}
@@ -436,8 +462,9 @@ db_exec_once(struct db *db, int id, const struct db_param *params,
 		goto fail;
 	}
 	if (mysql_stmt_param_count(st) != nparams) {
-		log_msg(LOG_ERROR, NULL, "db: statement %d wants %lu params, "
-		    "got %zu", id, mysql_stmt_param_count(st), nparams);
+		log_msg(LOG_ERROR, NULL, "db: statement %s wants %lu params, "
+		    "got %zu", db_stmt_name(db, id),
+		    mysql_stmt_param_count(st), nparams);
 		goto fail;
 	}
 	b = xcalloc(nparams, sizeof(*b));
@@ -488,8 +515,8 @@ db_exec_once(struct db *db, int id, const struct db_param *params,
 			rc = DB_RETRY;
 			break;
 		default:
-			log_msg(LOG_ERROR, NULL, "db exec %d: %u %s", id, err,
-			    mysql_stmt_error(st));
+			log_msg(LOG_ERROR, NULL, "db exec %s: %u %s",
+			    db_stmt_name(db, id), err, mysql_stmt_error(st));
 			rc = DB_ERROR;
 			break;
 		}
@@ -503,6 +530,11 @@ db_exec_once(struct db *db, int id, const struct db_param *params,
 		rc = DB_OK;
 	} else if (res != NULL) {
 		rc = db_fetch(st, meta, res);
+		if (rc == DB_OK)
+			(*res)->stmt = db_stmt_name(db, id);
+		else
+			log_msg(LOG_ERROR, NULL, "db fetch %s failed",
+			    db_stmt_name(db, id));
 	} else {
 		mysql_stmt_free_result(st);
 		rc = DB_OK;
@@ -650,6 +682,12 @@ db_tx(struct db *db, db_tx_fn fn, void *ctx)
 const struct db_val *
 db_val(const struct db_res *res, size_t r, size_t c)
 {
+	if (res == NULL || r >= res->nrows || c >= res->ncols) {
+		log_msg(LOG_ERROR, NULL, "db_val(%zu, %zu) outside the %zu x %zu "
+		    "result of %s", r, c, res ? res->nrows : 0,
+		    res ? res->ncols : 0, res && res->stmt ? res->stmt : "?");
+		abort();
+	}
 	return &res->vals[r * res->ncols + c];
 }
 
@@ -674,12 +712,196 @@ db_isnull(const struct db_res *res, size_t r, size_t c)
 }
 
 int
-db_col(const struct db_res *res, const char *name)
+db_col_find(const struct db_res *res, const char *name)
 {
 	for (size_t c = 0; c < res->ncols; c++)
 		if (strcmp(res->names[c], name) == 0)
 			return (int)c;
 	return -1;
+}
+
+size_t
+db_col(const struct db_res *res, const char *name)
+{
+	int c = db_col_find(res, name);
+
+	if (c < 0) {
+		log_msg(LOG_ERROR, NULL, "db: the result of %s has no column %s",
+		    res->stmt ? res->stmt : "?", name);
+		abort();
+	}
+	return (size_t)c;
+}
+
+/* ---- typed rows ------------------------------------------------------ */
+
+/* Whether a column of type t can fill a member of kind k. */
+static bool
+db_kind_fits(enum db_kind k, enum db_ctype t)
+{
+	switch (k) {
+	case DBK_I64:
+	case DBK_INT:
+	case DBK_BOOL:
+		return t == DBC_INT || t == DBC_BOOL || t == DBC_DATETIME ||
+		    t == DBC_DATE;
+	case DBK_STR:
+		return t == DBC_TEXT || t == DBC_BLOB || t == DBC_DATE;
+	case DBK_ISNULL:
+		return true;
+	}
+	return false;
+}
+
+int
+db_res_row(const struct db_res *res, size_t r, const struct db_rowmap *map,
+    void *row)
+{
+	char *base = row;
+
+	memset(row, 0, map->size);
+	for (size_t f = 0; f < map->ncols; f++) {
+		const struct db_col *col = &map->cols[f];
+		int c = db_col_find(res, col->name);
+		const struct db_val *v;
+
+		if (c < 0 || !db_kind_fits(col->kind, res->types[c])) {
+			log_msg(LOG_ERROR, NULL, "db: %s: column %s %s",
+			    res->stmt ? res->stmt : "?", col->name,
+			    c < 0 ? "missing" : "of another type");
+			return DB_ERROR;
+		}
+		v = db_val(res, r, (size_t)c);
+		switch (col->kind) {
+		case DBK_I64:
+			*(int64_t *)(void *)(base + col->off) = v->null ? 0 : v->i;
+			break;
+		case DBK_INT:
+			if (!v->null && (v->i < INT32_MIN || v->i > INT32_MAX)) {
+				log_msg(LOG_ERROR, NULL, "db: %s: column %s out "
+				    "of int range", res->stmt ? res->stmt : "?",
+				    col->name);
+				return DB_ERROR;
+			}
+			*(int *)(void *)(base + col->off) = v->null ? 0 :
+			    (int)v->i;
+			break;
+		case DBK_BOOL:
+			*(bool *)(base + col->off) = !v->null && v->i != 0;
+			break;
+		case DBK_STR:
+			*(const char **)(void *)(base + col->off) = v->null ?
+			    NULL : (v->s ? v->s : "");
+			break;
+		case DBK_ISNULL:
+			*(bool *)(base + col->off) = v->null;
+			break;
+		}
+	}
+	return DB_OK;
+}
+
+int
+db_all(struct db *db, int id, const struct db_param *params, size_t nparams,
+    const struct db_rowmap *map, struct db_rows *rows)
+{
+	struct db_res *res = NULL;
+	int rc;
+
+	memset(rows, 0, sizeof(*rows));
+	if ((rc = db_exec(db, id, params, nparams, &res, NULL, NULL)) != DB_OK) {
+		db_res_free(res);
+		return rc;
+	}
+	rows->v = xcalloc(res->nrows ? res->nrows : 1, map->size);
+	for (size_t r = 0; r < res->nrows; r++)
+		if (db_res_row(res, r, map, (char *)rows->v + r * map->size)
+		    != DB_OK) {
+			free(rows->v);
+			rows->v = NULL;
+			db_res_free(res);
+			return DB_ERROR;
+		}
+	rows->n = res->nrows;
+	rows->res = res;
+	return DB_OK;
+}
+
+int
+db_one(struct db *db, int id, const struct db_param *params, size_t nparams,
+    const struct db_rowmap *map, void *row, struct db_res **keep)
+{
+	struct db_res *res = NULL;
+	int rc = db_query(db, id, params, nparams, &res);
+
+	memset(row, 0, map->size);
+	if (keep != NULL)
+		*keep = NULL;
+	if (rc == DB_OK)
+		rc = db_res_row(res, 0, map, row);
+	if (rc == DB_OK && keep != NULL) {
+		*keep = res;
+		return DB_OK;
+	}
+	if (rc == DB_OK) {
+		for (size_t f = 0; f < map->ncols; f++)
+			if (map->cols[f].kind == DBK_STR) {
+				log_msg(LOG_ERROR, NULL, "db_one %s: strings "
+				    "need a result to keep",
+				    db_stmt_name(db, id));
+				abort();
+			}
+	}
+	db_res_free(res);
+	return rc;
+}
+
+int
+db_each(struct db *db, int id, const struct db_param *params, size_t nparams,
+    const struct db_rowmap *map, db_row_fn fn, void *ctx)
+{
+	struct db_res *res = NULL;
+	void *row = xmalloc(map->size);
+	int rc = db_exec(db, id, params, nparams, &res, NULL, NULL);
+
+	for (size_t r = 0; rc == DB_OK && r < res->nrows; r++) {
+		if ((rc = db_res_row(res, r, map, row)) == DB_OK)
+			rc = fn(ctx, row);
+	}
+	free(row);
+	db_res_free(res);
+	return rc;
+}
+
+int
+db_scalar(struct db *db, int id, const struct db_param *params,
+    size_t nparams, int64_t *out)
+{
+	struct db_res *res = NULL;
+	int rc = db_query(db, id, params, nparams, &res);
+
+	*out = 0;
+	if (rc == DB_OK) {
+		if (res->ncols != 1 || (res->types[0] != DBC_INT &&
+		    res->types[0] != DBC_BOOL)) {
+			log_msg(LOG_ERROR, NULL, "db_scalar %s: not one integer "
+			    "column", db_stmt_name(db, id));
+			rc = DB_ERROR;
+		} else
+			*out = db_val(res, 0, 0)->i;
+	}
+	db_res_free(res);
+	return rc;
+}
+
+void
+db_rows_free(struct db_rows *rows)
+{
+	if (rows == NULL)
+		return;
+	free(rows->v);
+	db_res_free(rows->res);
+	memset(rows, 0, sizeof(*rows));
 }
 
 json_t *

@@ -13,6 +13,7 @@
 
 static const char *log_program = "voucher";
 static enum log_level log_min = LOG_INFO;
+static _Thread_local const char *log_rid;
 
 static const char *const log_names[LOG__MAX] = {
 	"debug",	/* LOG_DEBUG */
@@ -44,6 +45,12 @@ log_level_parse(const char *s)
 }
 
 void
+log_set_rid(const char *rid)
+{
+	log_rid = rid;
+}
+
+void
 log_json(enum log_level level, const char *rid, const char *msg, json_t *obj)
 {
 	char ts[21];
@@ -60,6 +67,8 @@ log_json(enum log_level level, const char *rid, const char *msg, json_t *obj)
 	json_object_set_new(obj, "ts", json_string(ts));
 	json_object_set_new(obj, "level", json_string(log_names[level]));
 	json_object_set_new(obj, "prog", json_string(log_program));
+	if (rid == NULL)
+		rid = log_rid;
 	if (rid != NULL && *rid != '\0')
 		json_object_set_new(obj, "rid", json_string(rid));
 	if (msg != NULL)

@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "db.h"
-#include "db_shared.h"
-#include "http.h"
+#include "lib_sql.h"
 #include "log.h"
 #include "orders.h"
+#include "page.h"
 
 const char *const order_statuses[] = {
 	"pending", "accepted", "contracted", "submitted", "approved",
@@ -21,8 +21,7 @@ int
 order_lock(struct db *db, int64_t id, struct order_row *o)
 {
 	struct db_res *res = NULL;
-	int rc = db_query(db, DBS_ORDER_LOCK, (struct db_param[]){ DB_I64(id) },
-	    1, &res);
+	int rc = db_query(db, DBS_ORDER_LOCK, DB_ARGS(DB_I64(id)), &res);
 
 	if (rc == DB_OK) {
 		memset(o, 0, sizeof(*o));
@@ -62,11 +61,11 @@ int
 order_event(struct db *db, const struct actor *a, int64_t order_id,
     const char *from, const char *to, const char *reason)
 {
-	return db_exec(db, DBS_ORDER_EVENT, (struct db_param[]){
+	return db_exec(db, DBS_ORDER_EVENT, DB_ARGS(
 	    DB_I64(order_id), DB_TIME(a->now),
 	    a->account_id > 0 ? DB_I64(a->account_id) : DB_NULLP,
 	    DB_STR(a->role), DB_STR(from), DB_STR(to), DB_STR(reason),
-	    DB_STR(a->rid) }, 8, NULL, NULL, NULL);
+	    DB_STR(a->rid)), NULL, NULL, NULL);
 }
 
 static json_t *
@@ -88,9 +87,9 @@ order_close(struct db *db, const struct actor *a, struct order_row *o,
 
 	snprintf(from, sizeof(from), "%s", o->status);
 	if (o->reserved > 0) {
-		rc = db_dml(db, DBS_QUOTA_RELEASE, (struct db_param[]){
+		rc = db_dml(db, DBS_QUOTA_RELEASE, DB_ARGS(
 		    DB_I64(o->reserved), DB_I64(o->enterprise_id),
-		    DB_I64(o->year), DB_I64(o->reserved) }, 4, NULL);
+		    DB_I64(o->year), DB_I64(o->reserved)), NULL);
 		if (rc == DB_NOTFOUND) {
 			log_msg(LOG_ERROR, a->rid, "order %lld: quota row holds "
 			    "less than its reservation", (long long)o->id);
@@ -99,7 +98,7 @@ order_close(struct db *db, const struct actor *a, struct order_row *o,
 	}
 	if (rc == DB_OK && unit_back) {
 		rc = db_dml(db, DBS_PRODUCT_RETURN_UNIT,
-		    (struct db_param[]){ DB_I64(o->product_id) }, 1, NULL);
+		    DB_ARGS(DB_I64(o->product_id)), NULL);
 		if (rc == DB_NOTFOUND) {
 			log_msg(LOG_ERROR, a->rid, "order %lld: product has no "
 			    "sold unit to return", (long long)o->id);
@@ -107,10 +106,10 @@ order_close(struct db *db, const struct actor *a, struct order_row *o,
 		}
 	}
 	if (rc == DB_OK)
-		rc = db_dml(db, DBS_ORDER_CLOSE, (struct db_param[]){
+		rc = db_dml(db, DBS_ORDER_CLOSE, DB_ARGS(
 		    DB_STR(to_status), DB_STR(cancel_reason), DB_STR(reason),
 		    DB_BOOL(o->unit_held && !unit_back), DB_TIME(a->now),
-		    DB_TIME(a->now), DB_I64(o->id) }, 7, NULL);
+		    DB_TIME(a->now), DB_I64(o->id)), NULL);
 	if (rc == DB_OK) {
 		snprintf(o->status, sizeof(o->status), "%s", to_status);
 		o->reserved = 0;
@@ -136,9 +135,8 @@ order_transition(struct db *db, const struct actor *a, struct order_row *o,
 	int rc;
 
 	snprintf(from, sizeof(from), "%s", o->status);
-	rc = db_dml(db, DBS_ORDER_SET_STATUS, (struct db_param[]){
-	    DB_STR(to_status), DB_STR(reason), DB_TIME(a->now), DB_I64(o->id) },
-	    4, NULL);
+	rc = db_dml(db, DBS_ORDER_SET_STATUS, DB_ARGS(
+	    DB_STR(to_status), DB_STR(reason), DB_TIME(a->now), DB_I64(o->id)), NULL);
 	if (rc == DB_OK) {
 		snprintf(o->status, sizeof(o->status), "%s", to_status);
 		rc = order_event(db, a, o->id, from, to_status, reason);
@@ -228,17 +226,16 @@ int
 order_sweep_product(struct db *db, int64_t product_id, time_t now,
     const char *rid)
 {
-	return sweep_ids(db, DBS_ORDERS_DUE_PRODUCT, (struct db_param[]){
-	    DB_I64(product_id), DB_TIME(now), DB_TIME(now) }, 3, now, rid);
+	return sweep_ids(db, DBS_ORDERS_DUE_PRODUCT, DB_ARGS(
+	    DB_I64(product_id), DB_TIME(now), DB_TIME(now)), now, rid);
 }
 
 int
 order_sweep_enterprise(struct db *db, int64_t enterprise_id, int year,
     time_t now, const char *rid)
 {
-	return sweep_ids(db, DBS_ORDERS_DUE_ENTERPRISE, (struct db_param[]){
-	    DB_I64(enterprise_id), DB_I64(year), DB_TIME(now), DB_TIME(now) },
-	    4, now, rid);
+	return sweep_ids(db, DBS_ORDERS_DUE_ENTERPRISE, DB_ARGS(
+	    DB_I64(enterprise_id), DB_I64(year), DB_TIME(now), DB_TIME(now)), now, rid);
 }
 
 int
@@ -247,15 +244,15 @@ order_sweep_all(struct db *db, time_t now)
 	int total = 0, n;
 
 	do {
-		n = sweep_ids(db, DBS_ORDERS_DUE_PENDING, (struct db_param[]){
-		    DB_TIME(now), DB_I64(500) }, 2, now, NULL);
+		n = sweep_ids(db, DBS_ORDERS_DUE_PENDING, DB_ARGS(
+		    DB_TIME(now), DB_I64(500)), now, NULL);
 		if (n < 0)
 			return -1;
 		total += n;
 	} while (n > 0);
 	do {
-		n = sweep_ids(db, DBS_ORDERS_DUE_VALID, (struct db_param[]){
-		    DB_TIME(now), DB_I64(500) }, 2, now, NULL);
+		n = sweep_ids(db, DBS_ORDERS_DUE_VALID, DB_ARGS(
+		    DB_TIME(now), DB_I64(500)), now, NULL);
 		if (n < 0)
 			return -1;
 		total += n;
@@ -298,8 +295,8 @@ order_view(struct db *db, int64_t id, time_t now, int *rc)
 	struct db_res *res = NULL;
 	json_t *o = NULL;
 
-	*rc = db_query(db, DBS_ORDER_VIEW, (struct db_param[]){ DB_TIME(now),
-	    DB_TIME(now), DB_TIME(now), DB_TIME(now), DB_I64(id) }, 5, &res);
+	*rc = db_query(db, DBS_ORDER_VIEW, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_TIME(now), DB_TIME(now), DB_I64(id)), &res);
 	if (*rc == DB_OK)
 		o = order_json(res, 0);
 	db_res_free(res);
@@ -312,7 +309,7 @@ order_events_json(struct db *db, int64_t id)
 	struct db_res *res = NULL;
 	json_t *a = NULL;
 
-	if (db_exec(db, DBS_ORDER_EVENTS, (struct db_param[]){ DB_I64(id) }, 1,
+	if (db_exec(db, DBS_ORDER_EVENTS, DB_ARGS(DB_I64(id)),
 	    &res, NULL, NULL) == DB_OK)
 		a = db_rows_json(res);
 	db_res_free(res);
@@ -327,20 +324,20 @@ order_list(struct db *db, bool by_provider, int64_t owner, const char *status,
 	json_t *items = NULL;
 
 	*rc = db_exec(db, by_provider ? DBS_ORDER_LIST_PROVIDER :
-	    DBS_ORDER_LIST_ENTERPRISE, (struct db_param[]){ DB_TIME(now),
+	    DBS_ORDER_LIST_ENTERPRISE, DB_ARGS(DB_TIME(now),
 	    DB_TIME(now), DB_TIME(now), DB_TIME(now), DB_I64(owner),
 	    DB_STR(status), DB_STR(status), DB_I64(per_page),
-	    DB_I64((page - 1) * per_page) }, 9, &res, NULL, NULL);
+	    DB_I64((page - 1) * per_page)), &res, NULL, NULL);
 	if (*rc == DB_OK)
 		*rc = db_query(db, by_provider ? DBS_ORDER_COUNT_PROVIDER :
-		    DBS_ORDER_COUNT_ENTERPRISE, (struct db_param[]){
+		    DBS_ORDER_COUNT_ENTERPRISE, DB_ARGS(
 		    DB_TIME(now), DB_TIME(now), DB_I64(owner), DB_STR(status),
-		    DB_STR(status) }, 5, &cnt);
+		    DB_STR(status)), &cnt);
 	if (*rc == DB_OK) {
 		items = json_array();
 		for (size_t i = 0; i < res->nrows; i++)
 			json_array_append_new(items, order_json(res, i));
-		items = http_page_json(items, db_i64(cnt, 0, 0), page, per_page);
+		items = page_json(items, db_i64(cnt, 0, 0), page, per_page);
 	}
 	db_res_free(res);
 	db_res_free(cnt);

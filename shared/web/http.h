@@ -22,7 +22,10 @@
 #include <fcgiapp.h>
 #include <jansson.h>
 
+#include "audit.h"
 #include "buf.h"
+#include "db.h"
+#include "page.h"
 
 struct db;
 
@@ -150,11 +153,6 @@ json_t *req_json_or_4xx(struct req *r);
  * per_page (1..100, default 20). 400 naming the parameter otherwise. */
 int query_page_or_400(struct req *r, int64_t *page, int64_t *per_page);
 
-/* The list shape every list uses: {items, total, page, per_page}
- * (items stolen). */
-json_t *http_page_json(json_t *items, int64_t total, int64_t page,
-    int64_t per_page);
-
 /* A LIKE pattern matching q anywhere, with %, _ and \ escaped
  * (request-owned). */
 char *req_like_contains(struct req *r, const char *q);
@@ -217,7 +215,10 @@ int http_body(struct req *r, int status, const char *content_type,
 /* Maps a DB_* failure to 409/503/500 with a JSON error. */
 int http_db_error(struct req *r, int db_status);
 
-/* ---- audit (rule V3) ------------------------------------------------ */
+/* ---- the request's actor (rule V3) ---------------------------------- */
+/* The actor of request r (its session, or "public"). */
+struct actor actor_of(const struct req *r);
+
 /* Appends an audit record on r->db (inside the caller's transaction
  * when there is one): actor from the session, before/after borrowed
  * (may be NULL). Returns a DB_* status. */
@@ -235,8 +236,5 @@ void req_init(struct req *r, FCGX_Request *fcgi, struct db *db,
 void req_dispatch(struct req *r, const struct app *app);
 void req_send(struct req *r);
 void req_end(struct req *r);
-
-/* UTF-8 length in characters of a valid UTF-8 string. */
-size_t utf8_len(const char *s);
 
 #endif

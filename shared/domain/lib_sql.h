@@ -1,0 +1,41 @@
+/*
+ * lib_sql.h - the statements of the domain layer itself (sessions,
+ * audit, rounds, the order state machine). Their ids start at
+ * DB_LIB_BASE so that every program's own table can start at 0.
+ */
+#ifndef VOUCHER_LIB_SQL_H
+#define VOUCHER_LIB_SQL_H
+
+#include "db.h"
+
+enum lib_stmt {
+	DBS_SESSION_GET = DB_LIB_BASE, /* token_hash, now -> the session row     */
+	DBS_SESSION_TOUCH, /* now, token_hash                        */
+	DBS_SESSION_DELETE, /* token_hash                             */
+	DBS_AUDIT_INSERT, /* the audit row                          */
+	DBS_ROUND_CURRENT, /* -> the current round                   */
+	DBS_ORDER_LOCK,
+	DBS_ORDER_CLOSE,
+	DBS_ORDER_SET_STATUS,
+	DBS_ORDER_EVENT,
+	DBS_QUOTA_RELEASE,
+	DBS_PRODUCT_RETURN_UNIT,
+	DBS_ORDERS_DUE_PENDING,
+	DBS_ORDERS_DUE_VALID,
+	DBS_ORDERS_DUE_PRODUCT,
+	DBS_ORDERS_DUE_ENTERPRISE,
+	DBS_ORDER_VIEW,
+	DBS_ORDER_EVENTS,
+	DBS_ORDER_LIST_ENTERPRISE,
+	DBS_ORDER_COUNT_ENTERPRISE,
+	DBS_ORDER_LIST_PROVIDER,
+	DBS_ORDER_COUNT_PROVIDER,
+	DBS__END
+};
+
+#define DB_LIB_STMT(id, text) [(id) - DB_LIB_BASE] = { #id, text }
+
+/* The library's statements, for db_open(). */
+extern const struct db_stmts lib_stmts;
+
+#endif
