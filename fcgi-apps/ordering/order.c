@@ -111,11 +111,12 @@ cancel_tx(struct db *db, void *arg)
 	t->swept = false;
 	if ((rc = lock_mine(db, t, &o)) != DB_OK)
 		return rc;
-	snprintf(t->state, sizeof(t->state), "%s", o.status);
-	if (strcmp(o.status, "pending") != 0)
+	snprintf(t->state, sizeof(t->state), "%s",
+	    order_status_name(o.status));
+	if (o.status != ORDER_PENDING)
 		return t->swept ? DB_OK : TX_INVALID_STATE;
 	/* O5: before acceptance; unit and reservation released */
-	return order_close(db, &a, &o, "cancelled", "enterprise",
+	return order_close(db, &a, &o, ORDER_CANCELLED, "enterprise",
 	    "企业在接单前取消订单（规则 O5）", true);
 }
 
@@ -132,10 +133,11 @@ confirm_tx(struct db *db, void *arg)
 	t->swept = false;
 	if ((rc = lock_mine(db, t, &o)) != DB_OK)
 		return rc;
-	snprintf(t->state, sizeof(t->state), "%s", o.status);
+	snprintf(t->state, sizeof(t->state), "%s",
+	    order_status_name(o.status));
 	/* C1: after the contract, until the claim is decided */
-	if (strcmp(o.status, "contracted") != 0 &&
-	    strcmp(o.status, "submitted") != 0)
+	if (o.status != ORDER_CONTRACTED &&
+	    o.status != ORDER_SUBMITTED)
 		return t->swept ? DB_OK : TX_INVALID_STATE;
 	if (o.confirmed_at != 0)
 		return TX_CONFIRMED;
@@ -154,7 +156,8 @@ confirm_tx(struct db *db, void *arg)
 		rc = db_dml(db, STMT_PRODUCT_RATE, DB_ARGS(
 		    DB_I64(t->q + t->t + t->a), DB_I64(o.product_id)), NULL);
 	if (rc == DB_OK)
-		rc = order_event(db, &a, o.id, o.status, o.status,
+		rc = order_event(db, &a, o.id, order_status_name(o.status),
+	    order_status_name(o.status),
 		    "企业确认服务完成并评价（规则 C1）");
 	if (rc == DB_OK) {
 		after = json_pack("{s:i,s:i,s:i,s:s?}", "quality", t->q,

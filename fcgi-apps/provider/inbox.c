@@ -114,9 +114,10 @@ lock_mine(struct db *db, struct prov_tx *t, struct order_row *o,
 	if (rc < 0 || rc == DB_RETRY)
 		return rc;
 	t->swept = rc == 1;
-	snprintf(t->state, sizeof(t->state), "%s", o->status);
+	snprintf(t->state, sizeof(t->state), "%s",
+	    order_status_name(o->status));
 	for (; *wanted != NULL; wanted++)
-		if (strcmp(o->status, *wanted) == 0)
+		if (strcmp(order_status_name(o->status), *wanted) == 0)
 			break;
 	if (*wanted == NULL)
 		return t->swept ? DB_OK : TX_INVALID_STATE;
@@ -141,7 +142,7 @@ accept_tx(struct db *db, void *arg)
 	rc = db_dml(db, STMT_ORDER_ACCEPTED, DB_ARGS(
 	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id)), NULL);
 	if (rc == DB_OK)
-		rc = order_transition(db, &a, &o, "accepted",
+		rc = order_transition(db, &a, &o, ORDER_ACCEPTED,
 		    "服务机构在 48 小时内接单（规则 O4）");
 	return rc;
 }
@@ -156,7 +157,7 @@ decline_tx(struct db *db, void *arg)
 
 	if ((rc = lock_mine(db, t, &o, only_pending)) != DB_OK || t->swept)
 		return rc;
-	return order_close(db, &a, &o, "cancelled", "declined", t->reason, true);
+	return order_close(db, &a, &o, ORDER_CANCELLED, "declined", t->reason, true);
 }
 
 enum { CF_NO, CF_SIGNED, CF_START, CF_AMOUNT, CF_MONTHS, CF__MAX };
@@ -228,10 +229,11 @@ contract_tx(struct db *db, void *arg)
 	if (rc != DB_OK)
 		return rc;
 	o.reserved = s.subsidy;
-	if (strcmp(o.status, "accepted") == 0)
-		return order_transition(db, &a, &o, "contracted",
+	if (o.status == ORDER_ACCEPTED)
+		return order_transition(db, &a, &o, ORDER_CONTRACTED,
 		    "服务机构录入服务合同（规则 O8、O9）");
-	rc = order_event(db, &a, o.id, o.status, o.status,
+	rc = order_event(db, &a, o.id, order_status_name(o.status),
+	    order_status_name(o.status),
 	    "服务机构更正服务合同（规则 O8、O9）");
 	if (rc == DB_OK) {
 		after = json_pack("{s:s,s:I,s:I,s:I}", "contract_no",

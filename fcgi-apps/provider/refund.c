@@ -72,8 +72,9 @@ refund_tx(struct db *db, void *arg)
 		return rc == DB_NOTFOUND ? TX_NOT_MINE : rc;
 	if (o.provider_id != r->sess.provider_id)
 		return TX_NOT_MINE;
-	snprintf(t->state, sizeof(t->state), "%s", o.status);
-	if (strcmp(o.status, "paid") != 0)
+	snprintf(t->state, sizeof(t->state), "%s",
+	    order_status_name(o.status));
+	if (o.status != ORDER_PAID)
 		return TX_INVALID_STATE;	/* R6: after payment */
 	rc = db_query(db, STMT_REFUND_FIGURES, DB_ARGS(
 	    DB_I64(o.id)), &res);
@@ -119,9 +120,10 @@ refund_tx(struct db *db, void *arg)
 	    not_delivered ? "服务未实际提供，退款" : "退款", yuan,
 	    v[RF_REASON].s);
 	if (not_delivered || total == contract)
-		rc = order_close(db, &a, &o, "refunded", NULL, reason, false);
+		rc = order_close(db, &a, &o, ORDER_REFUNDED, NULL, reason, false);
 	else
-		rc = order_event(db, &a, o.id, o.status, o.status, reason);
+		rc = order_event(db, &a, o.id, order_status_name(o.status),
+	    order_status_name(o.status), reason);
 	if (rc != DB_OK)
 		return rc;
 	after = json_pack("{s:I,s:s,s:I,s:I,s:I,s:I}", "order_id",

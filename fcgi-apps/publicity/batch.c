@@ -128,7 +128,7 @@ create_tx(struct db *db, void *arg)
 
 		if ((rc = order_lock(db, db_i64(cand, i, 0), &o)) != DB_OK)
 			goto done;
-		if (strcmp(o.status, "approved") != 0)
+		if (o.status != ORDER_APPROVED)
 			continue;	/* moved on since the plain read */
 		rc = db_query(db, STMT_ITEM_SOURCE, DB_ARGS(
 		    DB_I64(o.id)), &src);
@@ -375,7 +375,7 @@ publish_tx(struct db *db, void *arg)
 		if ((rc = order_lock(db, db_i64(items, i, 1), &o)) != DB_OK ||
 		    (rc = order_barred(db, o.id, r->now, &barred)) != DB_OK)
 			goto done;
-		if (strcmp(o.status, "approved") != 0 || barred != NULL) {
+		if (o.status != ORDER_APPROVED || barred != NULL) {
 			/* stale since the batch was made: out of the list */
 			rc = db_dml(db, STMT_ITEM_DELETE, DB_ARGS(
 			    DB_I64(item_id), DB_I64(r->ids[0])), NULL);
@@ -383,7 +383,7 @@ publish_tx(struct db *db, void *arg)
 				after = json_pack("{s:I,s:I,s:s}", "item_id",
 				    (json_int_t)item_id, "order_id",
 				    (json_int_t)o.id, "reason", barred ? barred :
-				    o.status);
+				    order_status_name(o.status));
 				rc = audit_record(db, &a, "batch.drop_item",
 				    "publicity_batch", r->ids[0], NULL, after);
 				json_decref(after);
@@ -393,7 +393,7 @@ publish_tx(struct db *db, void *arg)
 			t->dropped++;
 			continue;
 		}
-		rc = order_transition(db, &a, &o, "publicized", reason);
+		rc = order_transition(db, &a, &o, ORDER_PUBLICIZED, reason);
 		if (rc == DB_OK)
 			rc = db_dml(db, STMT_ORDER_PUBLICIZED_AT,
 			    DB_ARGS(DB_TIME(r->now),
@@ -583,15 +583,15 @@ pay_tx(struct db *db, void *arg)
 		if ((rc = order_lock(db, db_i64(items, i, 1), &o)) != DB_OK ||
 		    (rc = order_barred(db, o.id, r->now, &barred)) != DB_OK)
 			goto done;
-		if (strcmp(o.status, "publicized") != 0) {
-			skip(t, item_id, o.id, o.status);
+		if (o.status != ORDER_PUBLICIZED) {
+			skip(t, item_id, o.id, order_status_name(o.status));
 			continue;
 		}
 		if (barred != NULL) {			/* V2 */
 			skip(t, item_id, o.id, barred);
 			continue;
 		}
-		rc = order_transition(db, &a, &o, "paid", reason);
+		rc = order_transition(db, &a, &o, ORDER_PAID, reason);
 		if (rc == DB_OK)
 			rc = db_dml(db, STMT_ORDER_PAID_AT, DB_ARGS(
 			    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id)),

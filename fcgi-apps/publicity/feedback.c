@@ -353,11 +353,11 @@ uphold(struct db *db, struct fb_tx *t, const struct db_res *item)
 		return rc;
 	if ((rc = order_lock(db, db_i64(item, 0, 2), &o)) != DB_OK)
 		return rc == DB_NOTFOUND ? DB_ERROR : rc;
-	if (strcmp(o.status, "publicized") != 0)
+	if (o.status != ORDER_PUBLICIZED)
 		return DB_OK;	/* already closed (e.g. revoked under V2) */
 	snprintf(reason, sizeof(reason), "公示异议成立，撤回公示项目（规则 R5）：%s",
 	    note);
-	rc = order_close(db, &a, &o, "rejected", NULL, reason, false);
+	rc = order_close(db, &a, &o, ORDER_REJECTED, NULL, reason, false);
 	if (rc == DB_OK)
 		rc = db_exec(db, STMT_CLAIM_REJECT, DB_ARGS(
 		    DB_STR(reason), DB_TIME(r->now), DB_TIME(r->now),

@@ -130,11 +130,12 @@ revoke(struct db *db, struct viol_tx *t, struct order_row *o,
 	int rc;
 
 	/* the unit goes back when the service was not delivered */
-	unit_back = strcmp(o->status, "pending") == 0 ||
-	    strcmp(o->status, "accepted") == 0 ||
-	    (strcmp(o->status, "contracted") == 0 && o->confirmed_at == 0);
-	snprintf(from, sizeof(from), "%s", o->status);
-	rc = order_close(db, &a, o, "revoked", NULL, reason, unit_back);
+	unit_back = o->status == ORDER_PENDING ||
+	    o->status == ORDER_ACCEPTED ||
+	    (o->status == ORDER_CONTRACTED && o->confirmed_at == 0);
+	snprintf(from, sizeof(from), "%s",
+	    order_status_name(o->status));
+	rc = order_close(db, &a, o, ORDER_REVOKED, NULL, reason, unit_back);
 	if (rc == DB_OK)
 		rc = db_exec(db, STMT_CLAIM_REJECT, DB_ARGS(
 		    DB_STR(reason), DB_TIME(r->now), DB_TIME(r->now),
@@ -256,7 +257,7 @@ viol_tx(struct db *db, void *arg)
 		}
 		if ((rc = order_lock(db, db_i64(orders, i, 0), &o)) != DB_OK)
 			goto done;
-		if (strcmp(o.status, "paid") == 0) {
+		if (o.status == ORDER_PAID) {
 			if ((rc = recover_paid(db, t, &o)) != DB_OK)
 				goto done;
 			continue;
@@ -265,12 +266,12 @@ viol_tx(struct db *db, void *arg)
 		if (rc < 0 || rc == DB_RETRY)
 			goto done;
 		rc = DB_OK;
-		if (strcmp(o.status, "pending") != 0 &&
-		    strcmp(o.status, "accepted") != 0 &&
-		    strcmp(o.status, "contracted") != 0 &&
-		    strcmp(o.status, "submitted") != 0 &&
-		    strcmp(o.status, "approved") != 0 &&
-		    strcmp(o.status, "publicized") != 0)
+		if (o.status != ORDER_PENDING &&
+		    o.status != ORDER_ACCEPTED &&
+		    o.status != ORDER_CONTRACTED &&
+		    o.status != ORDER_SUBMITTED &&
+		    o.status != ORDER_APPROVED &&
+		    o.status != ORDER_PUBLICIZED)
 			continue;	/* closed since the plain read */
 		if ((rc = revoke(db, t, &o, item_id, reason)) != DB_OK)
 			goto done;
