@@ -124,6 +124,12 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	/* DBS_ORDER_COUNT_PROVIDER (-21) */
 	DB_LIB_STMT(DBS_ORDER_COUNT_PROVIDER,
 	ORDER_COUNT("provider_id")),
+	/* V2: provider id -> barred_until (parties.c) */
+	DB_LIB_STMT(DBS_PROVIDER_BARRED_UNTIL,
+	"SELECT barred_until FROM providers WHERE id = ?"),
+	/* V2: enterprise id -> barred_until (parties.c) */
+	DB_LIB_STMT(DBS_ENTERPRISE_BARRED_UNTIL,
+	"SELECT barred_until FROM enterprises WHERE id = ?"),
 };
 
 const struct db_stmts lib_stmts = { lib_sql, DBS__END - DB_LIB_BASE };

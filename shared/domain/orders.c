@@ -497,26 +497,11 @@ json_t *
 order_list(struct db *db, bool by_provider, int64_t owner, const char *status,
     int64_t page, int64_t per_page, time_t now, int *rc)
 {
-	struct db_res *res = NULL, *cnt = NULL;
-	json_t *items = NULL;
-
-	*rc = db_exec(db, by_provider ? DBS_ORDER_LIST_PROVIDER :
-	    DBS_ORDER_LIST_ENTERPRISE, DB_ARGS(DB_TIME(now),
-	    DB_TIME(now), DB_TIME(now), DB_TIME(now), DB_I64(owner),
-	    DB_STR(status), DB_STR(status), DB_I64(per_page),
-	    DB_I64((page - 1) * per_page)), &res, NULL, NULL);
-	if (*rc == DB_OK)
-		*rc = db_query(db, by_provider ? DBS_ORDER_COUNT_PROVIDER :
-		    DBS_ORDER_COUNT_ENTERPRISE, DB_ARGS(
-		    DB_TIME(now), DB_TIME(now), DB_I64(owner), DB_STR(status),
-		    DB_STR(status)), &cnt);
-	if (*rc == DB_OK) {
-		items = json_array();
-		for (size_t i = 0; i < res->nrows; i++)
-			json_array_append_new(items, order_json(res, i));
-		items = page_json(items, db_i64(cnt, 0, 0), page, per_page);
-	}
-	db_res_free(res);
-	db_res_free(cnt);
-	return items;
+	return page_list(db, by_provider ? DBS_ORDER_LIST_PROVIDER :
+	    DBS_ORDER_LIST_ENTERPRISE, DB_ARGS(DB_TIME(now), DB_TIME(now),
+	    DB_TIME(now), DB_TIME(now), DB_I64(owner), DB_STR(status),
+	    DB_STR(status)), by_provider ? DBS_ORDER_COUNT_PROVIDER :
+	    DBS_ORDER_COUNT_ENTERPRISE, DB_ARGS(DB_TIME(now), DB_TIME(now),
+	    DB_I64(owner), DB_STR(status), DB_STR(status)), page, per_page,
+	    order_json, rc);
 }
