@@ -68,7 +68,8 @@ static const struct db_stmt ctl_stmts[STMT__MAX] = {
 	DB_STMT(STMT_PRODUCT_LOCK,
 	"SELECT units_total FROM products WHERE id = ? FOR UPDATE"),
 	DB_STMT(STMT_PRODUCT_HELD,
-	"SELECT COUNT(*) FROM orders WHERE product_id = ? AND unit_held = 1"),
+	"SELECT COUNT(*) AS held FROM orders WHERE product_id = ?"
+	" AND unit_held = 1"),
 	DB_STMT(STMT_PRODUCT_FIX,
 	"UPDATE products SET remaining_units = GREATEST(units_total - ?, 0),"
 	" units_sold = ? WHERE id = ?"),
@@ -117,30 +118,29 @@ struct fix_tx {
 	int     year;
 };
 
+/* Locks the row (its FOR UPDATE statement), then reads one integer. */
+static int
+lock_then_scalar(struct db *db, int lock_id, int sum_id,
+    const struct db_param *p, size_t np, int64_t *out)
+{
+	struct db_res *res = NULL;
+	int rc = db_query(db, lock_id, p, np, &res);
+
+	db_res_free(res);
+	return rc == DB_OK ? db_scalar(db, sum_id, p, np, out) : rc;
+}
+
 static int
 fix_product_tx(struct db *db, void *arg)
 {
 	struct fix_tx *t = arg;
-	struct db_res *res = NULL;
 	int64_t held;
-	int rc;
+	int rc = lock_then_scalar(db, STMT_PRODUCT_LOCK, STMT_PRODUCT_HELD,
+	    DB_ARGS(DB_I64(t->id)), &held);
 
-	if ((rc = db_query(db, STMT_PRODUCT_LOCK,
-	    DB_ARGS(DB_I64(t->id)), &res)) != DB_OK) {
-		db_res_free(res);
-		return rc;
-	}
-	db_res_free(res);
-	res = NULL;
-	if ((rc = db_query(db, STMT_PRODUCT_HELD,
-	    DB_ARGS(DB_I64(t->id)), &res)) != DB_OK) {
-		db_res_free(res);
-		return rc;
-	}
-	held = db_i64(res, 0, 0);
-	db_res_free(res);
-	rc = db_dml(db, STMT_PRODUCT_FIX, DB_ARGS(DB_I64(held),
-	    DB_I64(held), DB_I64(t->id)), NULL);
+	if (rc == DB_OK)
+		rc = db_dml(db, STMT_PRODUCT_FIX, DB_ARGS(DB_I64(held),
+		    DB_I64(held), DB_I64(t->id)), NULL);
 	return rc == DB_NOTFOUND ? DB_OK : rc;
 }
 
@@ -148,72 +148,93 @@ static int
 fix_quota_tx(struct db *db, void *arg)
 {
 	struct fix_tx *t = arg;
-	struct db_res *res = NULL;
 	int64_t sum;
-	int rc;
+	int rc = lock_then_scalar(db, STMT_QUOTA_LOCK, STMT_QUOTA_SUM,
+	    DB_ARGS(DB_I64(t->id), DB_I64(t->year)), &sum);
 
-	if ((rc = db_query(db, STMT_QUOTA_LOCK, DB_ARGS(
-	    DB_I64(t->id), DB_I64(t->year)), &res)) != DB_OK) {
-		db_res_free(res);
-		return rc;
-	}
-	db_res_free(res);
-	res = NULL;
-	if ((rc = db_query(db, STMT_QUOTA_SUM, DB_ARGS(
-	    DB_I64(t->id), DB_I64(t->year)), &res)) != DB_OK) {
-		db_res_free(res);
-		return rc;
-	}
-	sum = db_i64(res, 0, 0);
-	db_res_free(res);
-	rc = db_dml(db, STMT_QUOTA_FIX, DB_ARGS(DB_I64(sum),
-	    DB_I64(t->id), DB_I64(t->year)), NULL);
+	if (rc == DB_OK)
+		rc = db_dml(db, STMT_QUOTA_FIX, DB_ARGS(DB_I64(sum),
+		    DB_I64(t->id), DB_I64(t->year)), NULL);
 	return rc == DB_NOTFOUND ? DB_OK : rc;
 }
+
+/* A product whose taken units differ from the orders holding one. */
+struct product_drift {
+	int64_t id, taken, units_sold, held;
+};
+
+static const struct db_col product_drift_cols[] = {
+	DB_COL(struct product_drift, id),
+	DB_COL(struct product_drift, taken),
+	DB_COL(struct product_drift, units_sold),
+	DB_COL(struct product_drift, held),
+};
+static const struct db_rowmap product_drift_map =
+    DB_ROWMAP(struct product_drift, product_drift_cols);
+
+/* A quota row whose occupied amount differs from its orders' reservations. */
+struct quota_drift {
+	int64_t enterprise_id;
+	int     year;
+	int64_t occupied, reserved;
+};
+
+static const struct db_col quota_drift_cols[] = {
+	DB_COL(struct quota_drift, enterprise_id),
+	DB_COL(struct quota_drift, year),
+	DB_COL(struct quota_drift, occupied),
+	DB_COL(struct quota_drift, reserved),
+};
+static const struct db_rowmap quota_drift_map =
+    DB_ROWMAP(struct quota_drift, quota_drift_cols);
 
 static int
 cmd_reconcile(struct db *db, bool fix)
 {
-	struct db_res *p = NULL, *q = NULL;
+	struct db_rows p, q;
+	const struct product_drift *pd;
+	const struct quota_drift *qd;
 	size_t drift;
 	int rc;
 
-	rc = db_exec(db, STMT_DRIFT_PRODUCTS, NULL, 0, &p, NULL, NULL);
+	rc = db_all(db, STMT_DRIFT_PRODUCTS, DB_NOARGS, &product_drift_map, &p);
 	if (rc == DB_OK)
-		rc = db_exec(db, STMT_DRIFT_QUOTA, NULL, 0, &q, NULL, NULL);
+		rc = db_all(db, STMT_DRIFT_QUOTA, DB_NOARGS, &quota_drift_map,
+		    &q);
 	if (rc != DB_OK) {
 		fprintf(stderr, "voucherctl: reconcile query failed\n");
-		db_res_free(p);
-		db_res_free(q);
+		db_rows_free(&p);
 		return 2;
 	}
-	for (size_t i = 0; i < p->nrows; i++) {
-		struct fix_tx t = { .id = db_i64(p, i, 0) };
+	pd = p.v;
+	qd = q.v;
+	for (size_t i = 0; i < p.n; i++) {
+		struct fix_tx t = { .id = pd[i].id };
 
 		printf("product %lld: taken %lld, units_sold %lld, orders "
 		    "holding a unit %lld\n", (long long)t.id,
-		    (long long)db_i64(p, i, 1), (long long)db_i64(p, i, 2),
-		    (long long)db_i64(p, i, 3));
+		    (long long)pd[i].taken, (long long)pd[i].units_sold,
+		    (long long)pd[i].held);
 		if (fix && db_tx(db, fix_product_tx, &t) != DB_OK)
 			fprintf(stderr, "product %lld: fix failed\n",
 			    (long long)t.id);
 	}
-	for (size_t i = 0; i < q->nrows; i++) {
-		struct fix_tx t = { .id = db_i64(q, i, 0),
-		    .year = (int)db_i64(q, i, 1) };
+	for (size_t i = 0; i < q.n; i++) {
+		struct fix_tx t = { .id = qd[i].enterprise_id,
+		    .year = qd[i].year };
 
 		printf("enterprise %lld year %d: occupied %lld, orders reserve "
 		    "%lld\n", (long long)t.id, t.year,
-		    (long long)db_i64(q, i, 2), (long long)db_i64(q, i, 3));
+		    (long long)qd[i].occupied, (long long)qd[i].reserved);
 		if (fix && db_tx(db, fix_quota_tx, &t) != DB_OK)
 			fprintf(stderr, "enterprise %lld: fix failed\n",
 			    (long long)t.id);
 	}
-	drift = p->nrows + q->nrows;
+	drift = p.n + q.n;
 	printf("reconcile: %zu product(s) and %zu quota row(s) drifted%s\n",
-	    p->nrows, q->nrows, drift && fix ? " (fixed)" : "");
-	db_res_free(p);
-	db_res_free(q);
+	    p.n, q.n, drift && fix ? " (fixed)" : "");
+	db_rows_free(&p);
+	db_rows_free(&q);
 	return drift == 0 || fix ? 0 : 1;
 }
 

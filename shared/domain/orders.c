@@ -371,22 +371,29 @@ sweep_one_tx(struct db *db, void *arg)
 	return rc;
 }
 
+struct due_row {
+	int64_t id;
+};
+
+static const struct db_col due_cols[] = {
+	DB_COL(struct due_row, id),
+};
+static const struct db_rowmap due_map = DB_ROWMAP(struct due_row, due_cols);
+
 /* Sweeps the ids that stmt (with params) returns; -1 on failure. */
 static int
 sweep_ids(struct db *db, int stmt, const struct db_param *p, size_t np,
     time_t now, const char *rid)
 {
-	struct db_res *res = NULL;
-	int moved = 0, rc;
+	struct db_rows due;
+	const struct due_row *d;
+	int moved = 0;
 
-	rc = db_exec(db, stmt, p, np, &res, NULL, NULL);
-	if (rc != DB_OK) {
-		db_res_free(res);
+	if (db_all(db, stmt, p, np, &due_map, &due) != DB_OK)
 		return -1;
-	}
-	for (size_t i = 0; i < res->nrows; i++) {
-		struct sweep_tx t = { .id = db_i64(res, i, 0),
-		    .a = actor_system(now) };
+	d = due.v;
+	for (size_t i = 0; i < due.n; i++) {
+		struct sweep_tx t = { .id = d[i].id, .a = actor_system(now) };
 
 		t.a.rid = rid ? rid : "";
 		if (db_tx(db, sweep_one_tx, &t) != DB_OK) {
@@ -395,7 +402,7 @@ sweep_ids(struct db *db, int stmt, const struct db_param *p, size_t np,
 		}
 		moved += t.moved;
 	}
-	db_res_free(res);
+	db_rows_free(&due);
 	return moved;
 }
 
