@@ -12,17 +12,27 @@
  *       yearly occupied amount from the orders and reports any drift
  *       (exit status 1 when there is some). --fix repairs it, each row
  *       under its lock.
+ *   voucherctl tidy
+ *       Purges what grows without bound (issue: retention): idempotency
+ *       records older than VOUCHER_IDEM_RETAIN_DAYS (7: far longer than
+ *       any client retries) and sessions past their absolute expiry; in
+ *       VOUCHER_FILES_DIR removes upload temporaries left by a killed
+ *       upload (tmp/NAME.part untouched for an hour) and moves stored files
+ *       that no row names (a kill between storing and recording) into
+ *       quarantine/, reporting each. `sweep --every` runs it once an hour.
  *   voucherctl hash-password
  *       Reads a password on standard input and prints its stored hash
  *       (PBKDF2-HMAC-SHA256, for seeding staff accounts).
  *
  * It reads the same VOUCHER_DB_* environment as the programs.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mysql.h>
@@ -44,6 +54,9 @@ enum ctl_stmt {
 	STMT_QUOTA_LOCK,
 	STMT_QUOTA_SUM,
 	STMT_QUOTA_FIX,
+	STMT_PURGE_IDEM,
+	STMT_PURGE_SESSIONS,
+	STMT_FILE_KNOWN,
 	STMT__MAX
 };
 
@@ -82,7 +95,22 @@ static const struct db_stmt ctl_stmts[STMT__MAX] = {
 	DB_STMT(STMT_QUOTA_FIX,
 	"UPDATE enterprise_quota SET occupied = ?"
 	" WHERE enterprise_id = ? AND year = ?"),
+	/* retention: before; a batch at a time (ix_idempotency_created) */
+	DB_STMT(STMT_PURGE_IDEM,
+	"DELETE FROM idempotency_keys WHERE created_at < ?"
+	" ORDER BY created_at LIMIT 1000"),
+	/* sessions past their absolute expiry: now (ix_sessions_expires) */
+	DB_STMT(STMT_PURGE_SESSIONS,
+	"DELETE FROM sessions WHERE expires_at < ?"
+	" ORDER BY expires_at LIMIT 1000"),
+	/* whether a stored file name is recorded: name, name */
+	DB_STMT(STMT_FILE_KNOWN,
+	"SELECT EXISTS(SELECT 1 FROM redemption_files WHERE stored_name = ?)"
+	" OR EXISTS(SELECT 1 FROM application_attachments"
+	" WHERE stored_name = ?) AS known"),
 };
+
+#define TIDY_FILE_AGE 3600	/* an upload untouched this long is dead */
 
 static volatile sig_atomic_t stopping;
 
@@ -93,9 +121,146 @@ on_signal(int sig)
 	stopping = 1;
 }
 
+/* Deletes in batches until none is left; the number deleted, or -1. */
+static long
+purge(struct db *db, int id, time_t before)
+{
+	long total = 0;
+	uint64_t n;
+
+	do {
+		n = 0;
+		if (db_exec(db, id, DB_ARGS(DB_TIME(before)), NULL, &n, NULL)
+		    != DB_OK)
+			return -1;
+		total += (long)n;
+	} while (n > 0 && !stopping);
+	return total;
+}
+
+/* Removes the .part files of dir untouched since before; the count. */
+static long
+tidy_tmp(const char *dir, time_t before)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	long n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		char path[8192];
+		struct stat st;
+		size_t len = strlen(e->d_name);
+
+		if (len < 6 || strcmp(e->d_name + len - 5, ".part") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_mtime < before && unlink(path) == 0) {
+			log_msg(LOG_INFO, NULL, "tidy: removed the stale upload "
+			    "temporary %s (%lld bytes)", path,
+			    (long long)st.st_size);
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+/* Moves stored files that no row names into quarantine/; the count, or
+ * -1 on a database failure. Only files older than before: a new file is
+ * stored a moment before its row is committed. */
+static long
+tidy_orphans(struct db *db, const char *root, time_t before)
+{
+	char qdir[4096];
+	DIR *top = opendir(root);
+	struct dirent *t;
+	long moved = 0;
+
+	if (top == NULL)
+		return 0;
+	snprintf(qdir, sizeof(qdir), "%s/quarantine", root);
+	while ((t = readdir(top)) != NULL && moved >= 0) {
+		char sub[8192];
+		DIR *d;
+		struct dirent *e;
+
+		/* stored files live in <2 hex>/ */
+		if (strlen(t->d_name) != 2 || strspn(t->d_name,
+		    "0123456789abcdef") != 2)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", root, t->d_name);
+		if ((d = opendir(sub)) == NULL)
+			continue;
+		while ((e = readdir(d)) != NULL) {
+			char name[512], path[8192], to[12288];
+			struct stat st;
+			int64_t known = 1;
+
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(name, sizeof(name), "%s/%s", t->d_name,
+			    e->d_name);
+			snprintf(path, sizeof(path), "%s/%s", root, name);
+			if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+			    st.st_mtime >= before)
+				continue;
+			if (db_scalar(db, STMT_FILE_KNOWN, DB_ARGS(DB_STR(name),
+			    DB_STR(name)), &known) != DB_OK) {
+				moved = -1;
+				break;
+			}
+			if (known)
+				continue;
+			if (mkdir(qdir, 0750) != 0 && errno != EEXIST)
+				continue;
+			snprintf(to, sizeof(to), "%s/%s-%s", qdir, t->d_name,
+			    e->d_name);
+			if (rename(path, to) == 0) {
+				log_msg(LOG_WARN, NULL, "tidy: %s is recorded "
+				    "nowhere: moved to %s", name, to);
+				moved++;
+			}
+		}
+		closedir(d);
+	}
+	closedir(top);
+	return moved;
+}
+
+static int
+cmd_tidy(struct db *db)
+{
+	time_t now = clock_now();
+	const char *days = getenv("VOUCHER_IDEM_RETAIN_DAYS");
+	long retain = days != NULL && atol(days) > 0 ? atol(days) : 7;
+	long idem, sess, tmp = 0, orphans = 0;
+	char tmpdir[4096];
+
+	idem = purge(db, STMT_PURGE_IDEM, now - retain * 86400);
+	sess = purge(db, STMT_PURGE_SESSIONS, now);
+	if (g_config.files_dir != NULL) {
+		snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", g_config.files_dir);
+		tmp = tidy_tmp(tmpdir, time(NULL) - TIDY_FILE_AGE);
+		orphans = tidy_orphans(db, g_config.files_dir,
+		    time(NULL) - TIDY_FILE_AGE);
+	}
+	log_msg(LOG_INFO, NULL, "tidy: %ld idempotency record(s) older than "
+	    "%ld days, %ld expired session(s), %ld upload temporary file(s), "
+	    "%ld unrecorded stored file(s) quarantined", idem, retain, sess,
+	    tmp, orphans);
+	printf("tidy: idempotency %ld, sessions %ld, temporaries %ld, "
+	    "quarantined %ld\n", idem, sess, tmp, orphans);
+	return idem < 0 || sess < 0 || orphans < 0 ? 1 : 0;
+}
+
 static int
 cmd_sweep(struct db *db, int every)
 {
+	time_t last_tidy = 0;
+
 	do {
 		int n = order_sweep_all(db, clock_now());
 
@@ -106,6 +271,10 @@ cmd_sweep(struct db *db, int every)
 		} else if (n > 0 || every == 0) {
 			log_msg(LOG_INFO, NULL, "sweep: %d order(s) moved by "
 			    "O4/O6", n);
+		}
+		if (every > 0 && time(NULL) - last_tidy >= 3600) {
+			cmd_tidy(db);
+			last_tidy = time(NULL);
 		}
 		for (int i = 0; i < every && !stopping; i++)
 			sleep(1);
@@ -265,6 +434,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: voucherctl sweep [--every SECONDS]\n"
 	    "       voucherctl reconcile [--fix]\n"
+	    "       voucherctl tidy\n"
 	    "       voucherctl hash-password\n");
 }
 
@@ -308,6 +478,8 @@ main(int argc, char **argv)
 			return 2;
 		}
 		rc = cmd_reconcile(db, fix);
+	} else if (strcmp(argv[1], "tidy") == 0 && argc == 2) {
+		rc = cmd_tidy(db);
 	} else {
 		usage();
 		rc = 2;
