@@ -506,6 +506,10 @@ def test_R1_download_only_for_the_parties_reviewers_and_bureau():
             'attachment; filename="%s-invoice_check.pdf"' % o.order_no
         assert r.headers["x-content-type-options"] == "nosniff"
         assert "x-accel-redirect" not in r.headers
+        # reliability defect 7: a stored document runs sandboxed
+        csp = [d.strip() for d in
+               r.headers["content-security-policy"].split(";")]
+        assert "sandbox" in csp, csp
     other_ent = "ent01" if o.enterprise != "ent01" else "ent02"
     for login in (other_ent, "prov02"):
         expect_error(get(path, token=token(login)), 404, "not_found")
