@@ -143,7 +143,8 @@ refund_tx(struct db *db, void *arg)
 	    "recovery", due > 0 ? json_pack("{s:I,s:I,s:s}", "id",
 	    (json_int_t)recovery_id, "amount_due", (json_int_t)due, "status",
 	    "open") : json_null(),
-	    "order", "id", (json_int_t)o.id, "status", o.status,
+	    "order", "id", (json_int_t)o.id, "status",
+	    order_status_name(o.status),
 	    "contract_amount", (json_int_t)contract, "paid_subsidy",
 	    (json_int_t)paid, "refunded_total", (json_int_t)total,
 	    "recovery_due_total", (json_int_t)(all_due + due));
