@@ -43,16 +43,14 @@ static json_t *
 load_mine(struct req *r, int64_t id)
 {
 	int rc;
-	json_t *o = order_view(r->db, id, r->now, &rc);
+	json_t *o = order_view_owned(r->db, id, OWNER_ENTERPRISE, r->sess.enterprise_id,
+	    r->now, &rc);
 
-	if (o == NULL || json_integer_value(json_object_get(o,
-	    "enterprise_id")) != r->sess.enterprise_id) {
-		json_decref(o);
-		if (o != NULL || rc == DB_NOTFOUND)
+	if (o == NULL) {
+		if (rc == DB_NOTFOUND)
 			http_error(r, 404, "not_found", NULL, "订单不存在");
 		else
 			http_db_error(r, rc);
-		return NULL;
 	}
 	return o;
 }
