@@ -55,6 +55,7 @@ GRANT SELECT, INSERT, UPDATE ON `@DB@`.`refunds`           TO '@APP_USER@'@'loca
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.`recoveries`        TO '@APP_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.`spot_checks`       TO '@APP_USER@'@'localhost';
 GRANT SELECT, UPDATE         ON `@DB@`.`publicity_chain`   TO '@APP_USER@'@'localhost';  -- R5: one row, the chain head
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.`enterprise_contacts` TO '@APP_USER@'@'localhost';  -- ordering: the last order contact
 
 -- rows that are legitimately deleted
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`sessions`                TO '@APP_USER@'@'localhost';  -- logout, expiry
@@ -74,12 +75,15 @@ GRANT SELECT ON `@DB@`.`products`          TO '@RO_USER@'@'localhost';  -- P5: r
 GRANT SELECT ON `@DB@`.`publicity_batches` TO '@RO_USER@'@'localhost';  -- R5, with the signed file (file_json)
 GRANT SELECT ON `@DB@`.`publicity_items`   TO '@RO_USER@'@'localhost';  -- R5: no enterprise data in it
 
--- providers: identity and bar (V2 is public) only; no credit record, no
--- revenue figures
-GRANT SELECT (id, name, uscc, beijing_registered, established_on, barred_until)
+-- providers: identity, bar (V2 is public) and whether a credit flag stops
+-- its products being ordered (P7: the catalog says so); not the credit
+-- record's source or date, no revenue figures
+GRANT SELECT (id, name, uscc, beijing_registered, established_on, barred_until,
+              credit_flagged)
     ON `@DB@`.`providers` TO '@RO_USER@'@'localhost';
 -- evaluations: the stars and comment per product, not the order (C1)
 -- P5/O4/O6: remaining units at now count the units of timed-out orders
+-- (never the enterprise's order contact: contact_name, contact_mobile)
 GRANT SELECT (id, product_id, unit_held, status, accept_deadline, valid_until)
     ON `@DB@`.`orders` TO '@RO_USER@'@'localhost';
 GRANT SELECT (product_id, quality, timeliness, attitude, comment, created_at)
