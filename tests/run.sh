@@ -59,6 +59,12 @@ for t in "$ROOT"/build/asan/tests/test_*; do
 	echo "$(basename "$t"): $(tail -1 "$out")"
 done
 
+echo "== layers of shared/ (tests/layers.sh)"
+"$ROOT/tests/layers.sh" >"$out" 2>&1
+grep -v -E '^[0-9]+ passed' "$out" || true
+tally "$out" layers
+echo "layers: $(tail -1 "$out")"
+
 echo "== fuzz replays (tests/fuzz/: each target over its corpus and saved crashers)"
 for t in "$ROOT"/build/asan/fuzz/replay_*; do
 	[ -x "$t" ] || continue
