@@ -57,7 +57,7 @@ FAIL_TIMEOUT=${VOUCHER_CLUSTER_FAIL_TIMEOUT:-10s}
 # switching to asynchronous is an operator's decision (`async`)
 SEMISYNC_TIMEOUT=4294967295
 
-say() { printf '[cluster] %s\n' "$*"; }
+say() { printf '[cluster] %s %s\n' "$(date -u +%T.%2N)" "$*"; }
 die() { printf '[cluster] %s\n' "$*" >&2; exit 1; }
 
 addr_of() {
@@ -161,7 +161,7 @@ db_start() {
 	fi
 	alive "$dir/mariadb.pid" && return 0
 	# both hosts carry the same settings, so that either can be either role
-	on "$h" mariadbd --no-defaults --datadir="$dir/data" --user=root \
+	ip netns exec "$NS-$h" mariadbd --no-defaults --datadir="$dir/data" --user=root \
 	    --socket="$(db_sock "$h")" --pid-file="$dir/mariadb.pid" \
 	    --bind-address=0.0.0.0 --port=3306 --skip-name-resolve \
 	    --log-error="$dir/log/mariadb.err" --character-set-server=utf8mb4 \
@@ -182,9 +182,11 @@ db_start() {
 }
 
 db_kill() {
-	local pidf=$STATE/$1/mariadb.pid
-	alive "$pidf" && kill -KILL "$(cat "$pidf")"
-	wait_for "! kill -0 $(cat "$pidf" 2>/dev/null || echo 0)" 10 || true
+	local pidf=$STATE/$1/mariadb.pid pid
+	alive "$pidf" || { rm -f "$pidf"; return 0; }
+	pid=$(cat "$pidf")
+	kill -KILL "$pid"
+	wait_for "! kill -0 $pid" 10 || true
 	rm -f "$pidf"
 }
 
@@ -256,7 +258,7 @@ app_start() {
 		[ -n "$only" ] && [ "$p" != "$only" ] && continue
 		alive "$dir/run/$p.pid" && continue
 		# shellcheck disable=SC2046
-		on "$h" env $(app_env "$h") VOUCHER_LISTEN=":$(port_of "$p")" \
+		ip netns exec "$NS-$h" env $(app_env "$h") VOUCHER_LISTEN=":$(port_of "$p")" \
 		    "$BIN/voucher-$p" >>"$dir/log/$p.log" 2>&1 </dev/null &
 		echo $! >"$dir/run/$p.pid"
 	done
@@ -322,8 +324,8 @@ bridge_start() {
 		}
 		EOT
 	} >"$dir/nginx.conf"
-	alive "$dir/nginx.pid" && { on "$h" nginx -q -c "$dir/nginx.conf" -p "$dir/" -s reload; return; }
-	on "$h" nginx -q -c "$dir/nginx.conf" -p "$dir/" -g 'daemon off;' \
+	alive "$dir/nginx.pid" && { on "$h" nginx -q -c "$dir/nginx.conf" -p "$dir/" -s reload 2>/dev/null; return; }
+	ip netns exec "$NS-$h" nginx -q -c "$dir/nginx.conf" -p "$dir/" -g 'daemon off;' \
 	    >>"$STATE/$h/log/bridge-error.log" 2>&1 </dev/null &
 	wait_for "[ -s $dir/nginx.pid ]" 10 || die "metrics bridge on $h did not start"
 }
@@ -360,10 +362,10 @@ lb_start() {
 	local conf=$STATE/lb/nginx
 	lb_conf
 	if alive "$conf/nginx.pid"; then
-		on lb nginx -c "$conf/nginx.conf" -p "$conf/" -s reload
+		on lb nginx -c "$conf/nginx.conf" -p "$conf/" -s reload 2>/dev/null
 		return
 	fi
-	on lb nginx -c "$conf/nginx.conf" -p "$conf/" -g 'daemon off;' \
+	ip netns exec "$NS-lb" nginx -c "$conf/nginx.conf" -p "$conf/" -g 'daemon off;' \
 	    >>"$STATE/lb/log/nginx-error.log" 2>&1 </dev/null &
 	wait_for "on client curl -fsS -o /dev/null http://$(addr_of lb)/api/categories" 20 ||
 	    die "lb did not answer"
@@ -375,7 +377,7 @@ lb_reload() {
 	local conf=$STATE/lb/nginx master
 	lb_conf
 	master=$(cat "$conf/nginx.pid")
-	on lb nginx -c "$conf/nginx.conf" -p "$conf/" -s reload
+	on lb nginx -c "$conf/nginx.conf" -p "$conf/" -s reload 2>/dev/null
 	sleep 0.3
 	wait_for "[ \$(pgrep -P $master -c -f 'shutting down') = 0 ]" 30 || true
 }
@@ -421,14 +423,14 @@ exporters_start() {
 		    "$EXPORTER_PASSWORD" "$(db_sock "$h")" >"$dir/exporter.cnf"
 		chmod 600 "$dir/exporter.cnf"
 		alive "$dir/exporter.pid" && continue
-		on "$h" prometheus-mysqld-exporter --config.my-cnf="$dir/exporter.cnf" \
+		ip netns exec "$NS-$h" prometheus-mysqld-exporter --config.my-cnf="$dir/exporter.cnf" \
 		    --web.listen-address="$(addr_of "$h"):9104" \
 		    >>"$dir/log/exporter.log" 2>&1 &
 		echo $! >"$dir/exporter.pid"
 	done
 	dir=$STATE/lb
 	if ! alive "$dir/exporter.pid"; then
-		on lb prometheus-nginx-exporter \
+		ip netns exec "$NS-lb" prometheus-nginx-exporter \
 		    -nginx.scrape-uri="http://127.0.0.1/_internal/nginx/stub_status" \
 		    -web.listen-address="$(addr_of lb):9113" >>"$dir/log/exporter.log" 2>&1 &
 		echo $! >"$dir/exporter.pid"
@@ -437,7 +439,7 @@ exporters_start() {
 		dir=$STATE/$h
 		mkdir -p "$dir/textfile"
 		alive "$dir/node-exporter.pid" && continue
-		on "$h" prometheus-node-exporter --web.listen-address="$(addr_of "$h"):9100" \
+		ip netns exec "$NS-$h" prometheus-node-exporter --web.listen-address="$(addr_of "$h"):9100" \
 		    --collector.textfile.directory="$dir/textfile" \
 		    --no-collector.systemd >>"$dir/log/node-exporter.log" 2>&1 &
 		echo $! >"$dir/node-exporter.pid"
@@ -448,7 +450,7 @@ sweeper_start() {
 	local dir=$STATE/app1
 	alive "$dir/run/sweeper.pid" && return 0
 	# shellcheck disable=SC2046
-	on app1 env $(app_env app1) VOUCHER_SWEEP_TEXTFILE="$dir/textfile/voucher_sweeper.prom" \
+	ip netns exec "$NS-app1" env $(app_env app1) VOUCHER_SWEEP_TEXTFILE="$dir/textfile/voucher_sweeper.prom" \
 	    "$BIN/voucherctl" sweep --every 60 >>"$dir/log/sweeper.log" 2>&1 </dev/null &
 	echo $! >"$dir/run/sweeper.pid"
 }
@@ -473,7 +475,7 @@ prometheus_start() {
 	printf -- "- targets: ['%s:9104']\n  labels: {host: db1}\n- targets: ['%s:9104']\n  labels: {host: db2}\n" \
 	    "$(addr_of db1)" "$(addr_of db2)" >"$dir/targets/mysql.yml"
 	alive "$dir/prometheus.pid" && return 0
-	on mon prometheus --config.file="$dir/prometheus.yml" \
+	ip netns exec "$NS-mon" prometheus --config.file="$dir/prometheus.yml" \
 	    --storage.tsdb.path="$dir/data" --storage.tsdb.retention.time=1d \
 	    --web.listen-address="$(addr_of mon):9090" >>"$dir/log/prometheus.log" 2>&1 &
 	echo $! >"$dir/prometheus.pid"
@@ -574,6 +576,7 @@ promote() {
 		[ "$(sql "$new" -N -e "SELECT MASTER_GTID_WAIT('$io', 120)")" = 0 ] ||
 		    die "$new did not apply its relay log up to $io"
 	fi
+	say "promote: $new has applied up to ${io:-nothing}"
 	sql "$new" <<-EOSQL
 	STOP SLAVE;
 	RESET SLAVE ALL;
@@ -582,6 +585,7 @@ promote() {
 	EOSQL
 	say "promote: $new is primary at GTID $(sql "$new" -N -e 'SELECT @@gtid_current_pos')"
 	vip_to "$new"
+	say "promote: service address $(addr_of db) moved to $new"
 	wait_for "on app1 mariadb --no-defaults -h $(addr_of db) -uvoucher_app -p$APP_PASSWORD -N -e 'SELECT @@server_id' voucher | grep -qx ${new#db}" 20 ||
 	    die "the service address does not reach $new"
 	say "promote: done in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s; $new runs WITHOUT a replica (semi-sync off) until one is attached"
