@@ -38,10 +38,14 @@ say() { printf '%s %s\n' "$(date -u +%T)" "$*"; }
 ok() { passed=$((passed + 1)); say "ok   $*"; }
 bad() { failed=$((failed + 1)); say "FAIL $*"; }
 mark() { printf '%s %s\n' "$1" "$(date +%s.%N)" >>"$OUT/marks"; }
+# sleep that a signal interrupts at once (the traps run at once)
+pause_pid=
+pause() { sleep "$1" & pause_pid=$!; wait "$pause_pid"; pause_pid=; }
 
 cleanup() {
 	trap - EXIT INT TERM
 	[ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null
+	[ -n "$pause_pid" ] && kill "$pause_pid" 2>/dev/null
 	[ -d "$OUT" ] && touch "$OUT/stop"
 	[ -n "$load_pid" ] && kill "$load_pid" 2>/dev/null
 	"$C" down >/dev/null 2>&1
@@ -111,28 +115,28 @@ say "== load: 8 order threads (~1.5 orders/s each), 4 read threads (~10/s each)"
     --max-seconds 420 >"$OUT/load.log" 2>&1 &
 load_pid=$!
 for _ in $(seq 1 100); do [ -e "$OUT/ready" ] && break; sleep 0.1; done
-sleep 5
+pause 5
 
 say "== S2: rolling restart of ordering on app1, then app2"
 mark s2_start
 "$C" restart ordering || bad "rolling restart failed"
 mark s2_end
-sleep 3
+pause 3
 
 say "== S1: kill -9 every program on app1"
 mark s1_kill
 "$C" app-kill app1
-sleep 25
+pause 25
 mark s1_restart
 "$C" app-start app1 >/dev/null || bad "app1 did not come back"
 mark s1_back
-sleep 5
+pause 5
 
 say "== S4: kill -9 the replica (db2) for 10 s"
 fb0=$(fallbacks)
 mark s4_kill
 "$C" db-kill db2
-sleep 10
+pause 10
 fb1=$(fallbacks)
 mark s4_restart
 "$C" db-start db2 || bad "db2 did not restart"
@@ -151,22 +155,22 @@ for _ in $(seq 1 120); do
 done
 printf 's4_recovered %s\n' "$last_change" >>"$OUT/marks"
 fb2=$(fallbacks)
-sleep 3
+pause 3
 fb3=$(fallbacks)
 echo "fallbacks $fb0 $fb1 $fb2 $fb3" >>"$OUT/marks"
 
 # the keys orphaned by S1 (claimed by a killed worker) are taken over 60 s
 # after their claim: let them settle before the primary goes
-sleep 15
+pause 15
 
 say "== S3: kill -9 the primary (db1) mid-rush, promote db2"
 mark s3_kill
 "$C" db-kill db1
-sleep 2
+pause 2
 mark s3_promote
 "$C" promote db1 db2 || bad "promote failed"
 mark s3_promoted
-sleep 25
+pause 25
 touch "$OUT/stop"
 say "== load stopping (orders in progress finish, at most 150 s more)"
 wait "$load_pid"
