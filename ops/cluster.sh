@@ -10,9 +10,11 @@
 #              the sweeper on app1 (heartbeat through node_exporter's
 #              textfile collector)
 #   db    .30  the primary's service address (moved by `promote`)
+#   dbro  .29  the replica's service address, read by catalog and
+#              publicity (on the primary while there is no replica)
 #   db1   .31  MariaDB primary: binary log, GTID, semi-synchronous
 #              (AFTER_SYNC, no timeout to asynchronous); mysqld-exporter
-#   db2   .32  its replica (read_only), read by catalog and publicity
+#   db2   .32  its replica (read_only)
 #   mon   .40  Prometheus (ops/prometheus/), every target above
 #   client .50 where load and checks come from
 #
@@ -25,6 +27,8 @@
 #   ops/cluster.sh promote [OLD NEW]  the primary is lost: make NEW (db2) the
 #                                     primary (runbook: README "Topology and
 #                                     failover")
+#   ops/cluster.sh rejoin OLD         rebuild OLD as the new primary's replica
+#                                     (from a mariadb-backup copy), semi-sync on
 #   ops/cluster.sh drain HOST [PROG]  take HOST (all programs or one) out of
 #   ops/cluster.sh undrain HOST [PROG]   nginx's upstreams / put it back
 #   ops/cluster.sh restart PROG       rolling restart of PROG on app1, app2
@@ -64,6 +68,7 @@ addr_of() {
 	case $1 in
 	lb) echo "$NET.10" ;; app1) echo "$NET.21" ;; app2) echo "$NET.22" ;;
 	db) echo "$NET.30" ;; db1) echo "$NET.31" ;; db2) echo "$NET.32" ;;
+	dbro) echo "$NET.29" ;;
 	mon) echo "$NET.40" ;; client) echo "$NET.50" ;;
 	*) die "unknown host $1" ;;
 	esac
@@ -127,17 +132,19 @@ net_down() {
 	done
 }
 
-# Moves the primary's service address to $1 and tells the neighbours.
-vip_to() {
-	local h
+# Moves a service address ($2: db, the primary's, or dbro, the replica's)
+# to host $1 and tells the neighbours (gratuitous ARP).
+addr_to() {
+	local h a
+	a=$(addr_of "${2:-db}")
 	for h in db1 db2; do
 		[ "$h" = "$1" ] && continue
-		ip -n "$NS-$h" addr del "$(addr_of db)/24" dev eth0 2>/dev/null || true
+		ip -n "$NS-$h" addr del "$a/24" dev eth0 2>/dev/null || true
 	done
-	ip -n "$NS-$1" addr add "$(addr_of db)/24" dev eth0 2>/dev/null || true
-	on "$1" arping -q -U -c 2 -w 1 -I eth0 -s "$(addr_of db)" "$(addr_of db)" || true
-	echo "$1" >"$STATE/primary"
+	ip -n "$NS-$1" addr add "$a/24" dev eth0 2>/dev/null || true
+	on "$1" arping -q -U -c 2 -w 1 -I eth0 -s "$a" "$a" || true
 }
+vip_to() { addr_to "$1" db; echo "$1" >"$STATE/primary"; }
 
 # ---- MariaDB ------------------------------------------------------------
 
@@ -240,7 +247,7 @@ app_env() {
 	VOUCHER_DB_PORT=3306
 	VOUCHER_DB_USER=voucher_app
 	VOUCHER_DB_PASSWORD=$APP_PASSWORD
-	VOUCHER_DB_RO_HOST=$(addr_of db2)
+	VOUCHER_DB_RO_HOST=$(addr_of dbro)
 	VOUCHER_DB_RO_PORT=3306
 	VOUCHER_DB_RO_USER=voucher_ro
 	VOUCHER_DB_RO_PASSWORD=$RO_PASSWORD
@@ -507,6 +514,7 @@ up() {
 	    die "db2 did not connect as a semi-synchronous replica"
 	sql db1 -e "SET GLOBAL rpl_semi_sync_master_enabled = ON"
 	db_caught_up db2 db1 60 || die "db2 did not catch up"
+	addr_to db2 dbro
 	say "db1 primary (semi-sync AFTER_SYNC), db2 replica, caught up"
 	python3 "$ROOT/sql/demo/gen_demo.py" --files "$STATE/files" >/dev/null 2>&1 || say "demo files not written"
 	for h in "${APP_HOSTS[@]}"; do bridge_start "$h"; app_start "$h"; done
@@ -591,8 +599,41 @@ promote() {
 	say "promote: done in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s; $new runs WITHOUT a replica (semi-sync off) until one is attached"
 }
 
+# ---- the runbook: the old primary comes back as a replica ---------------
+#
+# Never restart a lost primary as it was: it may hold transactions that
+# were never acknowledged (and never reached the replica). Its data is
+# replaced by a copy of the new primary, it replicates from the GTID of that
+# copy, and semi-sync is switched on again once it acknowledges.
+rejoin() {
+	local old=${1:-db1} new pos
+	new=$(cat "$STATE/primary")
+	[ "$old" != "$new" ] || die "$old is the primary"
+	say "rejoin: $old is rebuilt from a copy of $new"
+	db_kill "$old"
+	rm -rf "$STATE/$old/data" "$STATE/$old/seed"
+	mariadb-backup --no-defaults --backup --socket="$(db_sock "$new")" --user=root \
+	    --target-dir="$STATE/$old/seed" >"$STATE/$old/log/seed.log" 2>&1 &&
+	mariadb-backup --prepare --target-dir="$STATE/$old/seed" >>"$STATE/$old/log/seed.log" 2>&1 &&
+	mariadb-backup --move-back --target-dir="$STATE/$old/seed" \
+	    --datadir="$STATE/$old/data" >>"$STATE/$old/log/seed.log" 2>&1 ||
+	    die "copying $new failed; see $STATE/$old/log/seed.log"
+	pos=$(cut -f3 "$STATE/$old/seed/xtrabackup_binlog_info")
+	rm -rf "$STATE/$old/seed"
+	db_start "$old"
+	sql "$old" -e "SET GLOBAL gtid_slave_pos = '$pos'"
+	db_replicate "$old" "$new"
+	wait_for "[ \"\$(sql $new -N -e \"SHOW STATUS LIKE 'Rpl_semi_sync_master_clients'\" | cut -f2)\" = 1 ]" 30 ||
+	    die "$old did not connect as a semi-synchronous replica"
+	sql "$new" -e "SET GLOBAL rpl_semi_sync_master_enabled = ON"
+	db_caught_up "$old" "$new" 60 || die "$old did not catch up"
+	addr_to "$old" dbro
+	say "rejoin: $old replicates $new from $pos, semi-sync on; public reads on $old"
+}
+
 case "${1:-}" in
 up) up ;;
+rejoin) shift; rejoin "$@" ;;
 down) down ;;
 status) status ;;
 promote) shift; promote "$@" ;;

@@ -219,6 +219,13 @@ def main():
                 [p for p in db["product"] if int(p[0]) == scarce][0][1])))
     r.check(not db["quota"], "no enterprise above its cap")
     r.check(extra.get("reconcile_rc") == 0, "voucherctl reconcile: no drift")
+    rep = open(os.path.join(out, "replica.tsv")).read().split()
+    prim = db["primary"][0] if db["primary"] else None
+    print("S3 epilogue: db1 rebuilt as the replica in %.1f s; orders (count, sum of ids): "
+          "primary %s, replica %s" % (m["s3_rejoined"] - m["s3_rejoin"],
+                                      " ".join(prim or ["?"]), " ".join(rep[1:3])))
+    r.check(prim is not None and rep[1:3] == prim,
+            "the rebuilt replica holds the same orders as the new primary")
     print("%d passed, %d failed" % (r.passed, r.failed))
     return 0 if r.failed == 0 else 1
 

@@ -12,7 +12,9 @@
 #       the replica when it returns
 #   S3  the primary is lost mid-rush (kill -9 db1) and db2 is promoted
 #       (ops/cluster.sh promote): every acknowledged order is on the new
-#       primary, nothing oversold, no cap exceeded, no reconcile drift
+#       primary, nothing oversold, no cap exceeded, no reconcile drift;
+#       then db1 is rebuilt as db2's replica (ops/cluster.sh rejoin) and
+#       holds the same orders
 #
 # Prints the figures and "N passed, N failed". Everything it makes (the
 # namespaces, every process in them, state-cluster-test/) is removed on
@@ -177,9 +179,34 @@ wait "$load_pid"
 load_pid=
 cat "$OUT/load.log"
 
+# the alert rules see the real exporters' metrics: db1 is down, and the
+# promoted db2 runs without semi-sync (pending or firing)
+"$C" exec mon curl -fsS "http://$($C addr mon):9090/api/v1/alerts" >"$OUT/alerts.json" 2>/dev/null
+"$C" exec mon curl -fsS "http://$($C addr mon):9090/api/v1/rules" >"$OUT/rules.json" 2>/dev/null
+if python3 - "$OUT/alerts.json" "$OUT/rules.json" <<-'EOF'
+	import json, sys
+	alerts = json.load(open(sys.argv[1]))["data"]["alerts"]
+	rules = sum(len(g["rules"]) for g in json.load(open(sys.argv[2]))["data"]["groups"])
+	active = sorted({"%s{%s} %s" % (a["labels"]["alertname"], a["labels"].get("instance", ""),
+	                                a["state"]) for a in alerts})
+	print("prometheus: %d rules loaded; active alerts: %s" % (rules, ", ".join(active) or "none"))
+	want = [("MariaDBDown", "db1"), ("SemiSyncOff", "db2")]
+	sys.exit(0 if all(any(a["labels"]["alertname"] == n and a["labels"].get("instance") == i
+	                      for a in alerts) for n, i in want) else 1)
+	EOF
+then ok "prometheus: MariaDBDown(db1) and SemiSyncOff(db2) raised after the promotion"
+else bad "prometheus: the expected alerts are not raised"; fi
+
+say "== S3 epilogue: db1 rebuilt as the replica of db2 (ops/cluster.sh rejoin db1)"
+mark s3_rejoin
+"$C" rejoin db1 && ok "db1 rejoined as a semi-synchronous replica" || bad "rejoin db1 failed"
+mark s3_rejoined
+"$C" sql db1 voucher -N -e "SELECT 'replica', COUNT(*), IFNULL(SUM(id), 0) FROM orders" >"$OUT/replica.tsv" 2>&1
+
 say "== checks"
 "$C" sql db2 voucher -N -e "
 	SELECT 'orders', o.id, o.enterprise_id, o.product_id FROM orders o WHERE o.enterprise_id >= 300001;
+	SELECT 'primary', COUNT(*), IFNULL(SUM(id), 0) FROM orders;
 	SELECT 'product', id, units_total, remaining_units, units_sold FROM products WHERE id >= 300001;
 	SELECT 'held', product_id, COUNT(*) FROM orders WHERE product_id >= 300001 AND unit_held = 1 GROUP BY product_id;
 	SELECT 'quota', enterprise_id, cap, occupied FROM enterprise_quota WHERE occupied > cap OR occupied < 0;
