@@ -5,7 +5,11 @@
 # README "Backup and restore" gives the schedule, retention and runbook;
 # ops/restore.sh restores.
 #
-#   ops/backup.sh full       a full physical copy (new chain)
+#   ops/backup.sh full [--new-history]
+#                            a full physical copy (new chain); after a
+#                            restore, --new-history first moves the copied
+#                            binary logs aside (the restored server's logs
+#                            start again with the same names)
 #   ops/backup.sh incr       an incremental copy on top of the chain's last
 #   ops/backup.sh binlogs    rotate the binary log, copy every closed one
 #                            not copied yet (every few minutes from cron)
@@ -73,8 +77,13 @@ describe() {
 }
 
 full() {
-	local dir
+	local dir aside
 	lock
+	if [ "${1:-}" = --new-history ] && [ -n "$(ls -A "$B/binlog" 2>/dev/null)" ]; then
+		aside=$B/binlog.before-$(stamp)
+		mv "$B/binlog" "$aside"
+		say "the copied binary logs of the previous history are in ${aside##*/}"
+	fi
 	dir=$B/base/$(stamp)-full
 	mkdir -p "$B/base"
 	say "full backup into $dir"
@@ -112,6 +121,7 @@ binlogs() {
 		[ "$name" = "$last" ] && continue
 		have=$(stat -c %s "$B/binlog/$name" 2>/dev/null || echo -1)
 		[ "$have" = "$size" ] && continue
+		[ "$have" -gt "$size" ] && die "the copy of $name is longer than the server's: another binary log history (after a restore: backup.sh full --new-history)"
 		mariadb-binlog $(conn) --read-from-remote-server --raw \
 		    --result-file="$B/binlog/" "$name" || die "cannot copy $name"
 		n=$((n + 1))
@@ -206,6 +216,14 @@ prune() {
 		[ -e "$d" ] || continue
 		[[ "${d##*/}" < "$oldest_log" ]] && { say "prune: removing binlog ${d##*/}"; rm -f "$d"; }
 	done
+	# the binary logs of an earlier history (before a restore), once no
+	# kept chain was taken in it (chain and aside names are UTC stamps)
+	for d in "$B"/binlog.before-*; do
+		[ -e "$d" ] || continue
+		[[ "${keep_from##*/}" > "${d##*binlog.before-}" ]] || continue
+		say "prune: removing ${d##*/}"
+		rm -rf "$d"
+	done
 	ls -1t "$B"/files/manifest-*.tsv 2>/dev/null | tail -n +50 | xargs -r rm -f
 }
 
@@ -219,6 +237,7 @@ list() {
 }
 
 case "${1:-}" in
-full|incr|binlogs|stream|files|verify|prune|list) "$1" ;;
+full) full "${2:-}" ;;
+incr|binlogs|stream|files|verify|prune|list) "$1" ;;
 *) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

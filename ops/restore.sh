@@ -165,5 +165,5 @@ fi
 mariadb-admin --no-defaults --socket="$work/restore.sock" -uroot shutdown
 wait "$tmp_pid" 2>/dev/null || true
 tmp_pid=
-say "done: start the server on $datadir, then take a new full backup (ops/backup.sh full)"
+say "done: start the server on $datadir, then start a new backup history (ops/backup.sh full --new-history)"
 [ "$nofiles" = 1 ] || [ "$bad" -eq 0 ]
