@@ -47,7 +47,9 @@ def main():
         prog = m.group(1)
         if prog not in servers:
             sys.exit(f"cluster_nginx: no instances given for {prog}")
-        lines = []
+        # the failure state shared by all nginx workers: one probe per
+        # fail_timeout, not one per worker
+        lines = [f"zone {prog}_peers 64k;"]
         for addr, down in servers[prog]:
             lines.append(f"server {addr} max_fails=1 fail_timeout={fail_timeout}"
                          + (" down;" if down else ";"))
