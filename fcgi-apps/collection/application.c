@@ -269,9 +269,12 @@ app_reply(struct req *r, int64_t id, int status)
 	json_array_foreach(pa, i, p) {
 		json_t *ip = json_object_get(p, "has_ip");
 
+		/* item 6: true, false, or null when not declared (a
+		 * TINYINT(1) column comes as a boolean already) */
 		json_object_set_new(p, "index", json_integer((json_int_t)i));
-		json_object_set_new(p, "has_ip", json_is_integer(ip) ?
-		    json_boolean(json_integer_value(ip)) : json_null());
+		if (!json_is_boolean(ip))
+			json_object_set_new(p, "has_ip", json_is_integer(ip) ?
+			    json_boolean(json_integer_value(ip)) : json_null());
 	}
 	json_object_set_new(o, "products", pa);
 	json_object_set_new(o, "attachments", items);
