@@ -233,12 +233,12 @@ struct claim_tx {
 	char         detail[160];   /* out: what is missing / failing       */
 };
 
-/* Locks the provider's order (order_lock), applies a due O4/O6
+/* Locks the provider's order (order_lock_owned), applies a due O4/O6
  * transition, and checks the claim may still change: the caller's order
  * (TX_NOT_FOUND), the claim not submitted (TX_FROZEN), the order
  * contracted and before valid-until (TX_INVALID_STATE, or DB_OK with
  * t->swept when it just expired: commit, then refuse), the provider not
- * barred (TX_BARRED). */
+ * barred (TX_BARRED, party_barred). */
 int claim_lock_writable(struct db *db, struct claim_tx *t,
     struct order_row *o);
 
