@@ -156,6 +156,17 @@ const journeys = [
     const before = fen(await p.locator("#q-available").textContent());
     const reservable = fen(await p.locator("#reservable").textContent());
     if (reservable <= 0) throw new Error("ent01 has no allowance left for the journey");
+    // the contact the provider will call: a wrong number is refused beside its field
+    ctx.contactName = "王小明";
+    ctx.contactMobile = "139" + String(Date.now()).slice(-8);
+    await p.getByLabel("联系人姓名").fill(ctx.contactName);
+    await p.getByLabel("联系电话（手机）").fill("12345");
+    await p.locator("#place-order").click();
+    await p.waitForFunction(() => /11 位手机号码/.test(document.querySelector("[name=contact_mobile]").parentElement.querySelector(".field-err").textContent));
+    await j.shot(p, "contact-refused");
+    await p.getByLabel("联系电话（手机）").fill(ctx.contactMobile);
+    const untilIfNow = (await p.locator("#valid-until").textContent()).trim();
+    if (!/^\d{4}年\d\d月\d\d日 \d\d:\d\d$/.test(untilIfNow)) throw new Error("validity not an instant: " + untilIfNow);
     await j.shot(p, "confirm-order");
     await p.locator("#place-order").click();
     await p.waitForURL(/ent\.html#\/orders\/\d+/);
@@ -163,6 +174,11 @@ const journeys = [
     ctx.orderId = Number(/orders\/(\d+)/.exec(p.url())[1]);
     const after = fen(await p.locator("#q-available").textContent());
     if (after !== before - reservable) throw new Error(`allowance did not drop by ${reservable}: ${before} → ${after}`);
+    if ((await p.locator("#contact").textContent()).trim() !== `${ctx.contactName} ${ctx.contactMobile}`) throw new Error("the order does not show its contact");
+    // the validity is one instant: the page and the printed commitment form say the same (O6)
+    const until = (await p.locator("#valid-until").textContent()).trim();
+    const form = await p.evaluate(async (id) => (await fetch(`/api/orders/${id}/commitment`)).text(), ctx.orderId);
+    if (!form.includes(`<td>${until}</td>`)) throw new Error(`the commitment form does not say valid until ${until}`);
     await j.shot(p, "order-placed");
     await p.getByRole("link", { name: "← 返回我的订单" }).click();
     await p.locator("table").waitFor();
@@ -179,6 +195,9 @@ const journeys = [
     await j.shot(p, "inbox");
     await p.locator(`a[href="#/orders/${ctx.orderId}"]`).click();
     await p.locator("#accept").waitFor();
+    // the enterprise's contact: shown to this order's provider
+    if ((await p.locator("#contact-name").textContent()).trim() !== ctx.contactName ||
+        (await p.locator("#contact-mobile").textContent()).trim() !== ctx.contactMobile) throw new Error("the provider does not see the order's contact");
     await j.shot(p, "order");
     await p.locator("#accept").click();
     const form = p.locator("#contract-form");

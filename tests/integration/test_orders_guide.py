@@ -404,16 +404,17 @@ def test_P7_direct_listing_refuses_a_credit_flagged_provider():
 
 @test
 def test_O6_commitment_quote_and_sweeper_share_the_exact_instant():
-    pid, ptok = order_provider("prov04")
+    pid, _ = order_provider("prov04")
+    p = order_product(pid, voucher_price=800000)
+    e = fresh_enterprise(tier="ordinary")      # its own, not a pooled one
     # an order placed at 00:27:35 Beijing time (T2): valid until 30 days
-    # later at 00:27:35, printed to the minute - never as a whole day
+    # later at 00:27:35, printed to the minute - never as a whole day.
+    # While the clock is moved only fresh sessions are used.
     g = time.gmtime(time.time() + 8 * HOUR)
     base = calendar.timegm((g.tm_year, g.tm_mon, g.tm_mday, 0, 27, 35)) - \
         8 * HOUR                  # today 00:27:35 in Beijing (UTC+8)
     set_clock_at(base)
-    e = fresh_enterprise()
     tok = fresh_login(e["login"], e["password"])
-    p = order_product(pid, voucher_price=800000)
     q = get("/api/quote", token=tok, query={"product_id": p["id"]}).json
     o = _order(tok, p["id"])
     until = parse_iso(o["valid_until"])
