@@ -210,6 +210,24 @@ const journeys = [
     const subsidy = fen(await p.locator("#subsidy").textContent());
     const selfPaid = fen(await p.locator("#self-paid").textContent());
     if (subsidy + selfPaid !== amount) throw new Error("contract split does not add up");
+    // corrected to 24 months the subsidy drops (one year's share), and
+    // corrected back it is raised again to what the order reserved (O9)
+    const halfYear = Math.min(Math.floor((Math.floor(amount / 2) * 30) / 100), subsidy);
+    for (const [months, want] of [[24, halfYear], [12, subsidy]]) {
+      await p.locator("#correct summary").click();
+      const c = p.locator("#correct #contract-form");
+      await c.getByLabel("服务期（月）").fill(String(months));
+      if (months === 24) await j.shot(p, "contract-correction");
+      await c.getByRole("button", { name: "保存合同" }).click();
+      let now = -1;
+      for (let i = 0; i < 100 && now !== want; i++) {
+        await p.waitForTimeout(100);
+        const t = await p.locator("#subsidy").textContent().catch(() => null);
+        now = t ? fen(t) : -1;
+      }
+      if (now !== want) throw new Error(`the corrected contract (${months} months) gives ${now}, want ${want}`);
+      await p.locator("#figures-form").waitFor();
+    }
     for (const kind of ["contract", "commitment", "invoice", "invoice_check", "receipt"]) {
       await p.locator("#file-" + kind).setInputFiles({ name: kind + ".pdf", mimeType: "application/pdf", buffer: pdf(kind) });
       await p.waitForFunction((k) => document.getElementById("prog-" + k).value === 100 && /已上传/.test(document.getElementById("state-" + k).textContent), kind);
