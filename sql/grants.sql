@@ -237,8 +237,10 @@ GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`spot_checks`      TO '@OVERSIGHT
 GRANT SELECT, INSERT                 ON `@DB@`.`audit_log`        TO '@OVERSIGHT_USER@'@'localhost';  -- V3: the one reader
 
 -- ---------------------------------------------------------------------------
--- voucherctl: the O4/O6 sweeper (orders closed as the system) and reconcile
--- (remaining units and occupied amounts recomputed from the orders)
+-- voucherctl: the O4/O6 sweeper (orders closed as the system), reconcile
+-- (remaining units and occupied amounts recomputed from the orders) and
+-- tidy (old idempotency records and expired sessions purged; stored files
+-- no claim or application records set aside)
 
 GRANT SELECT, UPDATE (status, status_reason, updated_at, cancel_reason, reserved,
                       unit_held, closed_at)
@@ -247,6 +249,10 @@ GRANT SELECT, UPDATE (remaining_units, units_sold) ON `@DB@`.`products` TO '@CTL
 GRANT SELECT, UPDATE (occupied)      ON `@DB@`.`enterprise_quota` TO '@CTL_USER@'@'localhost';
 GRANT INSERT                         ON `@DB@`.`order_events`     TO '@CTL_USER@'@'localhost';
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@CTL_USER@'@'localhost';
+GRANT SELECT (created_at), DELETE    ON `@DB@`.`idempotency_keys` TO '@CTL_USER@'@'localhost';  -- retention
+GRANT SELECT (expires_at), DELETE    ON `@DB@`.`sessions`         TO '@CTL_USER@'@'localhost';  -- past their absolute expiry
+GRANT SELECT (stored_name)           ON `@DB@`.`redemption_files` TO '@CTL_USER@'@'localhost';  -- is a stored file recorded
+GRANT SELECT (stored_name)           ON `@DB@`.`application_attachments` TO '@CTL_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
 -- the read-only user: public data only

@@ -12,17 +12,27 @@
  *       yearly occupied amount from the orders and reports any drift
  *       (exit status 1 when there is some). --fix repairs it, each row
  *       under its lock.
+ *   voucherctl tidy
+ *       Purges what grows without bound (issue: retention): idempotency
+ *       records older than VOUCHER_IDEM_RETAIN_DAYS (7: far longer than
+ *       any client retries) and sessions past their absolute expiry; in
+ *       VOUCHER_FILES_DIR removes upload temporaries left by a killed
+ *       upload (tmp/NAME.part untouched for an hour) and moves stored files
+ *       that no row names (a kill between storing and recording) into
+ *       quarantine/, reporting each. `sweep --every` runs it once an hour.
  *   voucherctl hash-password
  *       Reads a password on standard input and prints its stored hash
  *       (PBKDF2-HMAC-SHA256, for seeding staff accounts).
  *
  * It reads the same VOUCHER_DB_* environment as the programs.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <mysql.h>
@@ -44,6 +54,9 @@ enum ctl_stmt {
 	STMT_QUOTA_LOCK,
 	STMT_QUOTA_SUM,
 	STMT_QUOTA_FIX,
+	STMT_PURGE_IDEM,
+	STMT_PURGE_SESSIONS,
+	STMT_FILE_KNOWN,
 	STMT__MAX
 };
 
@@ -68,7 +81,8 @@ static const struct db_stmt ctl_stmts[STMT__MAX] = {
 	DB_STMT(STMT_PRODUCT_LOCK,
 	"SELECT units_total FROM products WHERE id = ? FOR UPDATE"),
 	DB_STMT(STMT_PRODUCT_HELD,
-	"SELECT COUNT(*) FROM orders WHERE product_id = ? AND unit_held = 1"),
+	"SELECT COUNT(*) AS held FROM orders WHERE product_id = ?"
+	" AND unit_held = 1"),
 	DB_STMT(STMT_PRODUCT_FIX,
 	"UPDATE products SET remaining_units = GREATEST(units_total - ?, 0),"
 	" units_sold = ? WHERE id = ?"),
@@ -81,7 +95,22 @@ static const struct db_stmt ctl_stmts[STMT__MAX] = {
 	DB_STMT(STMT_QUOTA_FIX,
 	"UPDATE enterprise_quota SET occupied = ?"
 	" WHERE enterprise_id = ? AND year = ?"),
+	/* retention: before; a batch at a time (ix_idempotency_created) */
+	DB_STMT(STMT_PURGE_IDEM,
+	"DELETE FROM idempotency_keys WHERE created_at < ?"
+	" ORDER BY created_at LIMIT 1000"),
+	/* sessions past their absolute expiry: now (ix_sessions_expires) */
+	DB_STMT(STMT_PURGE_SESSIONS,
+	"DELETE FROM sessions WHERE expires_at < ?"
+	" ORDER BY expires_at LIMIT 1000"),
+	/* whether a stored file name is recorded: name, name */
+	DB_STMT(STMT_FILE_KNOWN,
+	"SELECT EXISTS(SELECT 1 FROM redemption_files WHERE stored_name = ?)"
+	" OR EXISTS(SELECT 1 FROM application_attachments"
+	" WHERE stored_name = ?) AS known"),
 };
+
+#define TIDY_FILE_AGE 3600	/* an upload untouched this long is dead */
 
 static volatile sig_atomic_t stopping;
 
@@ -92,9 +121,146 @@ on_signal(int sig)
 	stopping = 1;
 }
 
+/* Deletes in batches until none is left; the number deleted, or -1. */
+static long
+purge(struct db *db, int id, time_t before)
+{
+	long total = 0;
+	uint64_t n;
+
+	do {
+		n = 0;
+		if (db_exec(db, id, DB_ARGS(DB_TIME(before)), NULL, &n, NULL)
+		    != DB_OK)
+			return -1;
+		total += (long)n;
+	} while (n > 0 && !stopping);
+	return total;
+}
+
+/* Removes the .part files of dir untouched since before; the count. */
+static long
+tidy_tmp(const char *dir, time_t before)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	long n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		char path[8192];
+		struct stat st;
+		size_t len = strlen(e->d_name);
+
+		if (len < 6 || strcmp(e->d_name + len - 5, ".part") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_mtime < before && unlink(path) == 0) {
+			log_msg(LOG_INFO, NULL, "tidy: removed the stale upload "
+			    "temporary %s (%lld bytes)", path,
+			    (long long)st.st_size);
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+/* Moves stored files that no row names into quarantine/; the count, or
+ * -1 on a database failure. Only files older than before: a new file is
+ * stored a moment before its row is committed. */
+static long
+tidy_orphans(struct db *db, const char *root, time_t before)
+{
+	char qdir[4096];
+	DIR *top = opendir(root);
+	struct dirent *t;
+	long moved = 0;
+
+	if (top == NULL)
+		return 0;
+	snprintf(qdir, sizeof(qdir), "%s/quarantine", root);
+	while ((t = readdir(top)) != NULL && moved >= 0) {
+		char sub[8192];
+		DIR *d;
+		struct dirent *e;
+
+		/* stored files live in <2 hex>/ */
+		if (strlen(t->d_name) != 2 || strspn(t->d_name,
+		    "0123456789abcdef") != 2)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", root, t->d_name);
+		if ((d = opendir(sub)) == NULL)
+			continue;
+		while ((e = readdir(d)) != NULL) {
+			char name[512], path[8192], to[12288];
+			struct stat st;
+			int64_t known = 1;
+
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(name, sizeof(name), "%s/%s", t->d_name,
+			    e->d_name);
+			snprintf(path, sizeof(path), "%s/%s", root, name);
+			if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+			    st.st_mtime >= before)
+				continue;
+			if (db_scalar(db, STMT_FILE_KNOWN, DB_ARGS(DB_STR(name),
+			    DB_STR(name)), &known) != DB_OK) {
+				moved = -1;
+				break;
+			}
+			if (known)
+				continue;
+			if (mkdir(qdir, 0750) != 0 && errno != EEXIST)
+				continue;
+			snprintf(to, sizeof(to), "%s/%s-%s", qdir, t->d_name,
+			    e->d_name);
+			if (rename(path, to) == 0) {
+				log_msg(LOG_WARN, NULL, "tidy: %s is recorded "
+				    "nowhere: moved to %s", name, to);
+				moved++;
+			}
+		}
+		closedir(d);
+	}
+	closedir(top);
+	return moved;
+}
+
+static int
+cmd_tidy(struct db *db)
+{
+	time_t now = clock_now();
+	const char *days = getenv("VOUCHER_IDEM_RETAIN_DAYS");
+	long retain = days != NULL && atol(days) > 0 ? atol(days) : 7;
+	long idem, sess, tmp = 0, orphans = 0;
+	char tmpdir[4096];
+
+	idem = purge(db, STMT_PURGE_IDEM, now - retain * 86400);
+	sess = purge(db, STMT_PURGE_SESSIONS, now);
+	if (g_config.files_dir != NULL) {
+		snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", g_config.files_dir);
+		tmp = tidy_tmp(tmpdir, time(NULL) - TIDY_FILE_AGE);
+		orphans = tidy_orphans(db, g_config.files_dir,
+		    time(NULL) - TIDY_FILE_AGE);
+	}
+	log_msg(LOG_INFO, NULL, "tidy: %ld idempotency record(s) older than "
+	    "%ld days, %ld expired session(s), %ld upload temporary file(s), "
+	    "%ld unrecorded stored file(s) quarantined", idem, retain, sess,
+	    tmp, orphans);
+	printf("tidy: idempotency %ld, sessions %ld, temporaries %ld, "
+	    "quarantined %ld\n", idem, sess, tmp, orphans);
+	return idem < 0 || sess < 0 || orphans < 0 ? 1 : 0;
+}
+
 static int
 cmd_sweep(struct db *db, int every)
 {
+	time_t last_tidy = 0;
+
 	do {
 		int n = order_sweep_all(db, clock_now());
 
@@ -105,6 +271,10 @@ cmd_sweep(struct db *db, int every)
 		} else if (n > 0 || every == 0) {
 			log_msg(LOG_INFO, NULL, "sweep: %d order(s) moved by "
 			    "O4/O6", n);
+		}
+		if (every > 0 && time(NULL) - last_tidy >= 3600) {
+			cmd_tidy(db);
+			last_tidy = time(NULL);
 		}
 		for (int i = 0; i < every && !stopping; i++)
 			sleep(1);
@@ -117,30 +287,29 @@ struct fix_tx {
 	int     year;
 };
 
+/* Locks the row (its FOR UPDATE statement), then reads one integer. */
+static int
+lock_then_scalar(struct db *db, int lock_id, int sum_id,
+    const struct db_param *p, size_t np, int64_t *out)
+{
+	struct db_res *res = NULL;
+	int rc = db_query(db, lock_id, p, np, &res);
+
+	db_res_free(res);
+	return rc == DB_OK ? db_scalar(db, sum_id, p, np, out) : rc;
+}
+
 static int
 fix_product_tx(struct db *db, void *arg)
 {
 	struct fix_tx *t = arg;
-	struct db_res *res = NULL;
 	int64_t held;
-	int rc;
+	int rc = lock_then_scalar(db, STMT_PRODUCT_LOCK, STMT_PRODUCT_HELD,
+	    DB_ARGS(DB_I64(t->id)), &held);
 
-	if ((rc = db_query(db, STMT_PRODUCT_LOCK,
-	    DB_ARGS(DB_I64(t->id)), &res)) != DB_OK) {
-		db_res_free(res);
-		return rc;
-	}
-	db_res_free(res);
-	res = NULL;
-	if ((rc = db_query(db, STMT_PRODUCT_HELD,
-	    DB_ARGS(DB_I64(t->id)), &res)) != DB_OK) {
-		db_res_free(res);
-		return rc;
-	}
-	held = db_i64(res, 0, 0);
-	db_res_free(res);
-	rc = db_dml(db, STMT_PRODUCT_FIX, DB_ARGS(DB_I64(held),
-	    DB_I64(held), DB_I64(t->id)), NULL);
+	if (rc == DB_OK)
+		rc = db_dml(db, STMT_PRODUCT_FIX, DB_ARGS(DB_I64(held),
+		    DB_I64(held), DB_I64(t->id)), NULL);
 	return rc == DB_NOTFOUND ? DB_OK : rc;
 }
 
@@ -148,72 +317,93 @@ static int
 fix_quota_tx(struct db *db, void *arg)
 {
 	struct fix_tx *t = arg;
-	struct db_res *res = NULL;
 	int64_t sum;
-	int rc;
+	int rc = lock_then_scalar(db, STMT_QUOTA_LOCK, STMT_QUOTA_SUM,
+	    DB_ARGS(DB_I64(t->id), DB_I64(t->year)), &sum);
 
-	if ((rc = db_query(db, STMT_QUOTA_LOCK, DB_ARGS(
-	    DB_I64(t->id), DB_I64(t->year)), &res)) != DB_OK) {
-		db_res_free(res);
-		return rc;
-	}
-	db_res_free(res);
-	res = NULL;
-	if ((rc = db_query(db, STMT_QUOTA_SUM, DB_ARGS(
-	    DB_I64(t->id), DB_I64(t->year)), &res)) != DB_OK) {
-		db_res_free(res);
-		return rc;
-	}
-	sum = db_i64(res, 0, 0);
-	db_res_free(res);
-	rc = db_dml(db, STMT_QUOTA_FIX, DB_ARGS(DB_I64(sum),
-	    DB_I64(t->id), DB_I64(t->year)), NULL);
+	if (rc == DB_OK)
+		rc = db_dml(db, STMT_QUOTA_FIX, DB_ARGS(DB_I64(sum),
+		    DB_I64(t->id), DB_I64(t->year)), NULL);
 	return rc == DB_NOTFOUND ? DB_OK : rc;
 }
+
+/* A product whose taken units differ from the orders holding one. */
+struct product_drift {
+	int64_t id, taken, units_sold, held;
+};
+
+static const struct db_col product_drift_cols[] = {
+	DB_COL(struct product_drift, id),
+	DB_COL(struct product_drift, taken),
+	DB_COL(struct product_drift, units_sold),
+	DB_COL(struct product_drift, held),
+};
+static const struct db_rowmap product_drift_map =
+    DB_ROWMAP(struct product_drift, product_drift_cols);
+
+/* A quota row whose occupied amount differs from its orders' reservations. */
+struct quota_drift {
+	int64_t enterprise_id;
+	int     year;
+	int64_t occupied, reserved;
+};
+
+static const struct db_col quota_drift_cols[] = {
+	DB_COL(struct quota_drift, enterprise_id),
+	DB_COL(struct quota_drift, year),
+	DB_COL(struct quota_drift, occupied),
+	DB_COL(struct quota_drift, reserved),
+};
+static const struct db_rowmap quota_drift_map =
+    DB_ROWMAP(struct quota_drift, quota_drift_cols);
 
 static int
 cmd_reconcile(struct db *db, bool fix)
 {
-	struct db_res *p = NULL, *q = NULL;
+	struct db_rows p, q;
+	const struct product_drift *pd;
+	const struct quota_drift *qd;
 	size_t drift;
 	int rc;
 
-	rc = db_exec(db, STMT_DRIFT_PRODUCTS, NULL, 0, &p, NULL, NULL);
+	rc = db_all(db, STMT_DRIFT_PRODUCTS, DB_NOARGS, &product_drift_map, &p);
 	if (rc == DB_OK)
-		rc = db_exec(db, STMT_DRIFT_QUOTA, NULL, 0, &q, NULL, NULL);
+		rc = db_all(db, STMT_DRIFT_QUOTA, DB_NOARGS, &quota_drift_map,
+		    &q);
 	if (rc != DB_OK) {
 		fprintf(stderr, "voucherctl: reconcile query failed\n");
-		db_res_free(p);
-		db_res_free(q);
+		db_rows_free(&p);
 		return 2;
 	}
-	for (size_t i = 0; i < p->nrows; i++) {
-		struct fix_tx t = { .id = db_i64(p, i, 0) };
+	pd = p.v;
+	qd = q.v;
+	for (size_t i = 0; i < p.n; i++) {
+		struct fix_tx t = { .id = pd[i].id };
 
 		printf("product %lld: taken %lld, units_sold %lld, orders "
 		    "holding a unit %lld\n", (long long)t.id,
-		    (long long)db_i64(p, i, 1), (long long)db_i64(p, i, 2),
-		    (long long)db_i64(p, i, 3));
+		    (long long)pd[i].taken, (long long)pd[i].units_sold,
+		    (long long)pd[i].held);
 		if (fix && db_tx(db, fix_product_tx, &t) != DB_OK)
 			fprintf(stderr, "product %lld: fix failed\n",
 			    (long long)t.id);
 	}
-	for (size_t i = 0; i < q->nrows; i++) {
-		struct fix_tx t = { .id = db_i64(q, i, 0),
-		    .year = (int)db_i64(q, i, 1) };
+	for (size_t i = 0; i < q.n; i++) {
+		struct fix_tx t = { .id = qd[i].enterprise_id,
+		    .year = qd[i].year };
 
 		printf("enterprise %lld year %d: occupied %lld, orders reserve "
 		    "%lld\n", (long long)t.id, t.year,
-		    (long long)db_i64(q, i, 2), (long long)db_i64(q, i, 3));
+		    (long long)qd[i].occupied, (long long)qd[i].reserved);
 		if (fix && db_tx(db, fix_quota_tx, &t) != DB_OK)
 			fprintf(stderr, "enterprise %lld: fix failed\n",
 			    (long long)t.id);
 	}
-	drift = p->nrows + q->nrows;
+	drift = p.n + q.n;
 	printf("reconcile: %zu product(s) and %zu quota row(s) drifted%s\n",
-	    p->nrows, q->nrows, drift && fix ? " (fixed)" : "");
-	db_res_free(p);
-	db_res_free(q);
+	    p.n, q.n, drift && fix ? " (fixed)" : "");
+	db_rows_free(&p);
+	db_rows_free(&q);
 	return drift == 0 || fix ? 0 : 1;
 }
 
@@ -244,6 +434,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: voucherctl sweep [--every SECONDS]\n"
 	    "       voucherctl reconcile [--fix]\n"
+	    "       voucherctl tidy\n"
 	    "       voucherctl hash-password\n");
 }
 
@@ -287,6 +478,8 @@ main(int argc, char **argv)
 			return 2;
 		}
 		rc = cmd_reconcile(db, fix);
+	} else if (strcmp(argv[1], "tidy") == 0 && argc == 2) {
+		rc = cmd_tidy(db);
 	} else {
 		usage();
 		rc = 2;

@@ -95,8 +95,8 @@ pay_item(struct db *db, struct pay_tx *t, const struct actor *a,
 	    (rc = db_order_bars(db, o.id, r->now, &provider_barred,
 	    &enterprise_barred)) != DB_OK)
 		return rc;
-	if (strcmp(o.status, "publicized") != 0) {
-		skip(t, it->id, o.id, o.status);
+	if (o.status != ORDER_PUBLICIZED) {
+		skip(t, it->id, o.id, order_status_name(o.status));
 		return DB_OK;
 	}
 	if (provider_barred || enterprise_barred) {		/* V2 */
@@ -104,7 +104,7 @@ pay_item(struct db *db, struct pay_tx *t, const struct actor *a,
 		    "enterprise_barred");
 		return DB_OK;
 	}
-	rc = order_transition(db, a, &o, "paid", reason);
+	rc = order_transition(db, a, &o, ORDER_PAID, reason);
 	if (rc == DB_OK)
 		rc = db_order_paid_at(db, o.id, r->now);
 	if (rc == DB_OK)

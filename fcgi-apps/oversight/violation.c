@@ -122,11 +122,11 @@ revoke(struct db *db, struct viol_tx *t, struct order_row *o,
 	int rc;
 
 	/* the unit goes back when the service was not delivered */
-	unit_back = strcmp(o->status, "pending") == 0 ||
-	    strcmp(o->status, "accepted") == 0 ||
-	    (strcmp(o->status, "contracted") == 0 && o->confirmed_at == 0);
-	snprintf(from, sizeof(from), "%s", o->status);
-	rc = order_close(db, &a, o, "revoked", NULL, reason, unit_back);
+	unit_back = o->status == ORDER_PENDING ||
+	    o->status == ORDER_ACCEPTED ||
+	    (o->status == ORDER_CONTRACTED && o->confirmed_at == 0);
+	snprintf(from, sizeof(from), "%s", order_status_name(o->status));
+	rc = order_close(db, &a, o, ORDER_REVOKED, NULL, reason, unit_back);
 	if (rc == DB_OK)
 		rc = db_claim_reject(db, o->id, reason, r->now);
 	if (rc == DB_OK && item_id > 0) {
@@ -195,17 +195,12 @@ party_order(struct db *db, struct viol_tx *t, const struct party_order_row *po,
 		return rc;
 	if ((rc = order_lock(db, po->id, &o)) != DB_OK)
 		return rc;
-	if (strcmp(o.status, "paid") == 0)
+	if (o.status == ORDER_PAID)
 		return recover_paid(db, t, &o);
 	rc = order_apply_timeouts(db, &a, &o);
 	if (rc < 0 || rc == DB_RETRY)
 		return rc;
-	if (strcmp(o.status, "pending") != 0 &&
-	    strcmp(o.status, "accepted") != 0 &&
-	    strcmp(o.status, "contracted") != 0 &&
-	    strcmp(o.status, "submitted") != 0 &&
-	    strcmp(o.status, "approved") != 0 &&
-	    strcmp(o.status, "publicized") != 0)
+	if (!order_is_open(o.status))
 		return DB_OK;	/* closed since the plain read */
 	return revoke(db, t, &o, po->item_id, reason);
 }

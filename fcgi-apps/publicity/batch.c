@@ -99,7 +99,7 @@ create_item(struct db *db, struct create_tx *t, int64_t order_id,
 	*listed = false;
 	if ((rc = order_lock(db, order_id, &o)) != DB_OK)
 		return rc;
-	if (strcmp(o.status, "approved") != 0)
+	if (o.status != ORDER_APPROVED)
 		return DB_OK;	/* moved on since the plain read */
 	rc = db_item_source(db, o.id, &src, &keep);
 	if (rc == DB_NOTFOUND) {
@@ -382,15 +382,15 @@ publish_tx(struct db *db, void *arg)
 		if ((rc = order_lock(db, it->order_id, &o)) != DB_OK ||
 		    (rc = order_barred(db, o.id, r->now, &barred)) != DB_OK)
 			goto done;
-		if (strcmp(o.status, "approved") != 0 || barred != NULL) {
+		if (o.status != ORDER_APPROVED || barred != NULL) {
 			/* stale since the batch was made: out of the list */
 			rc = drop_item(db, t, &a, it->id, &o, barred ? barred :
-			    o.status);
+			    order_status_name(o.status));
 			if (rc != DB_OK)
 				goto done;
 			continue;
 		}
-		rc = order_transition(db, &a, &o, "publicized", reason);
+		rc = order_transition(db, &a, &o, ORDER_PUBLICIZED, reason);
 		if (rc == DB_OK)
 			rc = db_order_publicized_at(db, o.id, r->now);
 		if (rc != DB_OK)

@@ -336,11 +336,11 @@ uphold(struct db *db, struct fb_tx *t, const struct item_lock_row *item)
 		return rc;
 	if ((rc = order_lock(db, item->order_id, &o)) != DB_OK)
 		return rc == DB_NOTFOUND ? DB_ERROR : rc;
-	if (strcmp(o.status, "publicized") != 0)
+	if (o.status != ORDER_PUBLICIZED)
 		return DB_OK;	/* already closed (e.g. revoked under V2) */
 	snprintf(reason, sizeof(reason), "公示异议成立，撤回公示项目（规则 R5）：%s",
 	    note);
-	rc = order_close(db, &a, &o, "rejected", NULL, reason, false);
+	rc = order_close(db, &a, &o, ORDER_REJECTED, NULL, reason, false);
 	if (rc == DB_OK)
 		rc = db_claim_reject(db, o.id, reason, r->now);
 	return rc;

@@ -465,7 +465,8 @@ claim_lock_writable(struct db *db, struct claim_tx *t, struct order_row *o)
 	if (rc < 0 || rc == DB_RETRY)
 		return rc;
 	t->swept = rc == 1;
-	snprintf(t->state, sizeof(t->state), "%s", o->status);
+	snprintf(t->state, sizeof(t->state), "%s",
+	    order_status_name(o->status));
 	if (t->swept)
 		return DB_OK;
 	rc = db_query(db, STMT_CLAIM_LOCK, DB_ARGS(DB_I64(o->id)), &res);
@@ -480,7 +481,7 @@ claim_lock_writable(struct db *db, struct claim_tx *t, struct order_row *o)
 		return rc;
 	/* the claim is made once the contract is recorded (O8), whose
 	 * figures R2 compares with */
-	if (strcmp(o->status, "contracted") != 0)
+	if (o->status != ORDER_CONTRACTED)
 		return TX_INVALID_STATE;
 	if ((rc = provider_barred(db, o->provider_id, r->now, &barred)) != DB_OK)
 		return rc;
@@ -691,7 +692,7 @@ submit_tx(struct db *db, void *arg)
 		rc = db_dml(db, STMT_ORDER_SUBMITTED, DB_ARGS(
 		    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id)), NULL);
 	if (rc == DB_OK)
-		rc = order_transition(db, &a, &o, "submitted",
+		rc = order_transition(db, &a, &o, ORDER_SUBMITTED,
 		    "服务机构完成服务，提交兑付申请（规则 R3）");
 	if (rc == DB_OK)
 		rc = audit_record(db, &a, "claim.submit", "redemption_claim",

@@ -132,7 +132,7 @@ approve(struct db *db, struct decide_tx *t, struct order_row *o,
 		return rc == DB_NOTFOUND ? TX_INVALID_STATE : rc;
 	if (release > 0)
 		o->reserved = t->amount;
-	rc = order_transition(db, a, o, "approved",
+	rc = order_transition(db, a, o, ORDER_APPROVED,
 	    "评审机构初审通过（规则 R4）");
 	if (rc != DB_OK)
 		return rc;
@@ -163,7 +163,7 @@ reject(struct db *db, struct decide_tx *t, struct order_row *o,
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? TX_INVALID_STATE : rc;
 	/* R4: the reservation is released, the unit is not returned */
-	rc = order_close(db, a, o, "rejected", NULL, t->reason, false);
+	rc = order_close(db, a, o, ORDER_REJECTED, NULL, t->reason, false);
 	if (rc != DB_OK)
 		return rc;
 	after = json_pack("{s:s,s:s}", "decision", "rejected", "reason",
@@ -186,10 +186,11 @@ decide_tx(struct db *db, void *arg)
 	t->c.state[0] = '\0';
 	if ((rc = order_lock(db, t->c.r->ids[0], &o)) != DB_OK)
 		return rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
-	snprintf(t->c.state, sizeof(t->c.state), "%s", o.status);
+	snprintf(t->c.state, sizeof(t->c.state), "%s",
+	    order_status_name(o.status));
 	rc = db_query(db, STMT_CLAIM_LOCK, DB_ARGS(DB_I64(o.id)), &res);
 	if (rc == DB_OK && (strcmp(db_str(res, 0, 0), "submitted") != 0 ||
-	    strcmp(o.status, "submitted") != 0))
+	    o.status != ORDER_SUBMITTED))
 		rc = TX_INVALID_STATE;
 	db_res_free(res);
 	if (rc != DB_OK)

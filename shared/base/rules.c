@@ -259,7 +259,7 @@ rule_enterprise_ineligible(const struct rule_enterprise_facts *f,
 		return "E3";
 	if (f->credit_flagged)
 		return "E4";
-	if (f->barred_until != 0 && now < f->barred_until)
+	if (rule_barred_at(f->barred_until, now))
 		return "E5";
 	return NULL;
 }
@@ -401,7 +401,7 @@ rule_provider_a1(const struct rule_provider_facts *f, int64_t today_ymd,
 		fail |= RULE_A1_CONTRACTS;
 	if (f->last_year_revenue < RULE_A1_MIN_REVENUE_FEN)
 		fail |= RULE_A1_REVENUE;
-	if (f->barred_until != 0 && now < f->barred_until)
+	if (rule_barred_at(f->barred_until, now))
 		fail |= RULE_A1_BARRED;
 	return fail;
 }
@@ -473,4 +473,10 @@ rule_a7_cmp(const struct rule_review_key *a, const struct rule_review_key *b)
 	if (a->id != b->id)
 		return a->id < b->id ? -1 : 1;
 	return 0;
+}
+
+bool
+rule_barred_at(time_t barred_until, time_t now)
+{
+	return barred_until != 0 && now < barred_until;
 }

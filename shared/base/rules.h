@@ -210,4 +210,9 @@ struct rule_review_key {
 int rule_a7_cmp(const struct rule_review_key *a,
     const struct rule_review_key *b);
 
+/* V2 (and E5): whether a party barred until barred_until (0: never) is
+ * barred at now. The bar ends at barred_until: from that instant on the
+ * party may act again. The one check every program uses. */
+bool rule_barred_at(time_t barred_until, time_t now);
+
 #endif

@@ -38,92 +38,98 @@
 	" WHERE (? IS NULL OR x.status = ?)"
 
 static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
-	/* DBS_SESSION_GET (-1): token hash -> session and account */
+	/* DBS_SESSION_GET: token hash -> session and account */
 	DB_LIB_STMT(DBS_SESSION_GET,
 	"SELECT s.account_id, a.role, a.login, a.enterprise_id, a.provider_id,"
 	" s.csrf_token, s.created_at, s.last_seen_at, s.expires_at"
 	" FROM sessions s JOIN accounts a ON a.id = s.account_id"
 	" WHERE s.token_hash = ? AND a.disabled = 0"),
-	/* DBS_SESSION_TOUCH (-2): now, token hash */
+	/* DBS_SESSION_TOUCH: now, token hash */
 	DB_LIB_STMT(DBS_SESSION_TOUCH,
 	"UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?"),
-	/* DBS_SESSION_DELETE (-3): token hash */
+	/* DBS_SESSION_DELETE: token hash */
 	DB_LIB_STMT(DBS_SESSION_DELETE,
 	"DELETE FROM sessions WHERE token_hash = ?"),
-	/* DBS_AUDIT_INSERT (-4): rule V3, append-only */
+	/* DBS_AUDIT_INSERT: rule V3, append-only */
 	DB_LIB_STMT(DBS_AUDIT_INSERT,
 	"INSERT INTO audit_log (at, actor_account_id, actor_role, action,"
 	" entity, entity_id, before_json, after_json, request_id)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-	/* DBS_ROUND_CURRENT (-5) */
+	/* DBS_ROUND_CURRENT */
 	DB_LIB_STMT(DBS_ROUND_CURRENT,
 	"SELECT year, apply_opens_on, apply_closes_on FROM rounds"
 	" WHERE is_current = 1 ORDER BY year DESC LIMIT 1"),
-	/* DBS_ORDER_LOCK (-6): id */
+	/* DBS_ORDER_LOCK: id */
 	DB_LIB_STMT(DBS_ORDER_LOCK,
 	"SELECT id, order_no, enterprise_id, product_id, provider_id, year,"
 	" status, reserved, unit_held, unit_subsidy, subsidy, ordered_at,"
 	" accept_deadline, valid_until, confirmed_at"
 	" FROM orders WHERE id = ? FOR UPDATE"),
-	/* DBS_ORDER_CLOSE (-7): status, cancel_reason, reason, unit_held,
+	/* DBS_ORDER_CLOSE: status, cancel_reason, reason, unit_held,
 	 * now, now, id */
 	DB_LIB_STMT(DBS_ORDER_CLOSE,
 	"UPDATE orders SET status = ?, cancel_reason = ?, status_reason = ?,"
 	" reserved = 0, unit_held = ?, closed_at = ?, updated_at = ?"
 	" WHERE id = ?"),
-	/* DBS_ORDER_SET_STATUS (-8): status, reason, now, id */
+	/* DBS_ORDER_SET_STATUS: status, reason, now, id */
 	DB_LIB_STMT(DBS_ORDER_SET_STATUS,
 	"UPDATE orders SET status = ?, status_reason = COALESCE(?, status_reason),"
 	" updated_at = ? WHERE id = ?"),
-	/* DBS_ORDER_EVENT (-9): O10 */
+	/* DBS_ORDER_EVENT: O10 */
 	DB_LIB_STMT(DBS_ORDER_EVENT,
 	"INSERT INTO order_events (order_id, at, actor_account_id, actor_role,"
 	" from_status, to_status, reason, request_id)"
 	" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-	/* DBS_QUOTA_RELEASE (-10): amount, enterprise, year, amount */
+	/* DBS_QUOTA_RELEASE: amount, enterprise, year, amount */
 	DB_LIB_STMT(DBS_QUOTA_RELEASE,
 	"UPDATE enterprise_quota SET occupied = occupied - ?"
 	" WHERE enterprise_id = ? AND year = ? AND occupied >= ?"),
-	/* DBS_PRODUCT_RETURN_UNIT (-11): product */
+	/* DBS_PRODUCT_RETURN_UNIT: product */
 	DB_LIB_STMT(DBS_PRODUCT_RETURN_UNIT,
 	"UPDATE products FORCE INDEX (PRIMARY)"
 	" SET remaining_units = remaining_units + 1,"
 	" units_sold = units_sold - 1 WHERE id = ? AND units_sold > 0"),
-	/* DBS_ORDERS_DUE_PENDING (-12): now, limit (O4) */
+	/* DBS_ORDERS_DUE_PENDING: now, limit (O4) */
 	DB_LIB_STMT(DBS_ORDERS_DUE_PENDING,
 	"SELECT id FROM orders WHERE status = 'pending' AND accept_deadline <= ?"
 	" ORDER BY accept_deadline, id LIMIT ?"),
-	/* DBS_ORDERS_DUE_VALID (-13): now, limit (O6) */
+	/* DBS_ORDERS_DUE_VALID: now, limit (O6) */
 	DB_LIB_STMT(DBS_ORDERS_DUE_VALID,
 	"SELECT id FROM orders WHERE status IN ('accepted', 'contracted')"
 	" AND valid_until <= ? ORDER BY valid_until, id LIMIT ?"),
-	/* DBS_ORDERS_DUE_PRODUCT (-14): product, now, now */
+	/* DBS_ORDERS_DUE_PRODUCT: product, now, now */
 	DB_LIB_STMT(DBS_ORDERS_DUE_PRODUCT,
 	"SELECT id FROM orders o WHERE o.product_id = ? AND o.unit_held = 1 AND "
 	ORDER_TIMED_OUT("o") " ORDER BY o.id LIMIT 200"),
-	/* DBS_ORDERS_DUE_ENTERPRISE (-15): enterprise, year, now, now */
+	/* DBS_ORDERS_DUE_ENTERPRISE: enterprise, year, now, now */
 	DB_LIB_STMT(DBS_ORDERS_DUE_ENTERPRISE,
 	"SELECT id FROM orders o WHERE o.enterprise_id = ? AND o.year = ?"
 	" AND o.reserved > 0 AND " ORDER_TIMED_OUT("o") " ORDER BY o.id LIMIT 200"),
-	/* DBS_ORDER_VIEW (-16): now x4, id */
+	/* DBS_ORDER_VIEW: now x4, id */
 	DB_LIB_STMT(DBS_ORDER_VIEW,
 	"SELECT " ORDER_VIEW_COLS " WHERE o.id = ?"),
-	/* DBS_ORDER_EVENTS (-17): order id */
+	/* DBS_ORDER_EVENTS: order id */
 	DB_LIB_STMT(DBS_ORDER_EVENTS,
 	"SELECT at, actor_role, from_status, to_status, reason"
 	" FROM order_events WHERE order_id = ? ORDER BY id"),
-	/* DBS_ORDER_LIST_ENTERPRISE (-18) */
+	/* DBS_ORDER_LIST_ENTERPRISE */
 	DB_LIB_STMT(DBS_ORDER_LIST_ENTERPRISE,
 	ORDER_LIST("enterprise_id")),
-	/* DBS_ORDER_COUNT_ENTERPRISE (-19): now, now, owner, status x2 */
+	/* DBS_ORDER_COUNT_ENTERPRISE: now, now, owner, status x2 */
 	DB_LIB_STMT(DBS_ORDER_COUNT_ENTERPRISE,
 	ORDER_COUNT("enterprise_id")),
-	/* DBS_ORDER_LIST_PROVIDER (-20) */
+	/* DBS_ORDER_LIST_PROVIDER */
 	DB_LIB_STMT(DBS_ORDER_LIST_PROVIDER,
 	ORDER_LIST("provider_id")),
-	/* DBS_ORDER_COUNT_PROVIDER (-21) */
+	/* DBS_ORDER_COUNT_PROVIDER */
 	DB_LIB_STMT(DBS_ORDER_COUNT_PROVIDER,
 	ORDER_COUNT("provider_id")),
+	/* V2: provider id -> barred_until (parties.c) */
+	DB_LIB_STMT(DBS_PROVIDER_BARRED_UNTIL,
+	"SELECT barred_until FROM providers WHERE id = ?"),
+	/* V2: enterprise id -> barred_until (parties.c) */
+	DB_LIB_STMT(DBS_ENTERPRISE_BARRED_UNTIL,
+	"SELECT barred_until FROM enterprises WHERE id = ?"),
 };
 
 const struct db_stmts lib_stmts = { lib_sql, DBS__END - DB_LIB_BASE };

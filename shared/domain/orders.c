@@ -12,49 +12,226 @@
 #include "page.h"
 
 const char *const order_statuses[] = {
-	"pending", "accepted", "contracted", "submitted", "approved",
-	"publicized", "paid", "cancelled", "expired", "rejected", "refunded",
-	"revoked", NULL		/* O10 */
+	[ORDER_PENDING] = "pending",
+	[ORDER_ACCEPTED] = "accepted",
+	[ORDER_CONTRACTED] = "contracted",
+	[ORDER_SUBMITTED] = "submitted",
+	[ORDER_APPROVED] = "approved",
+	[ORDER_PUBLICIZED] = "publicized",
+	[ORDER_PAID] = "paid",
+	[ORDER_CANCELLED] = "cancelled",
+	[ORDER_EXPIRED] = "expired",
+	[ORDER_REJECTED] = "rejected",
+	[ORDER_REFUNDED] = "refunded",
+	[ORDER_REVOKED] = "revoked",
+	[ORDER__NSTATUS] = NULL
 };
+
+#define ANY_OFFICE (MOVER_REVIEWER | MOVER_BUREAU)
+
+/* Rule O10: every move an order can make, and who makes it. */
+const struct order_step order_steps[] = {
+	/* O4: accepted within 48 h, or cancelled (O5 by the enterprise,
+	 * declined by the provider, the timeout by the system) */
+	{ ORDER_PENDING,    ORDER_ACCEPTED,   MOVER_PROVIDER },
+	{ ORDER_PENDING,    ORDER_CANCELLED,
+	    MOVER_ENTERPRISE | MOVER_PROVIDER | MOVER_SYSTEM },
+	/* O8, O9: the contract */
+	{ ORDER_ACCEPTED,   ORDER_CONTRACTED, MOVER_PROVIDER },
+	/* O6: past validity */
+	{ ORDER_ACCEPTED,   ORDER_EXPIRED,    MOVER_SYSTEM },
+	{ ORDER_CONTRACTED, ORDER_EXPIRED,    MOVER_SYSTEM },
+	/* R3: the claim is submitted; R4: decided */
+	{ ORDER_CONTRACTED, ORDER_SUBMITTED,  MOVER_PROVIDER },
+	{ ORDER_SUBMITTED,  ORDER_APPROVED,   ANY_OFFICE },
+	{ ORDER_SUBMITTED,  ORDER_REJECTED,   ANY_OFFICE },
+	/* R5: published, paid, or withdrawn after an upheld objection */
+	{ ORDER_APPROVED,   ORDER_PUBLICIZED, MOVER_BUREAU },
+	{ ORDER_PUBLICIZED, ORDER_PAID,       MOVER_BUREAU },
+	{ ORDER_PUBLICIZED, ORDER_REJECTED,   MOVER_BUREAU },
+	/* R6: a refund after payment */
+	{ ORDER_PAID,       ORDER_REFUNDED,   MOVER_PROVIDER | MOVER_BUREAU },
+	/* V2: a violation terminates every open order */
+	{ ORDER_PENDING,    ORDER_REVOKED,    MOVER_BUREAU },
+	{ ORDER_ACCEPTED,   ORDER_REVOKED,    MOVER_BUREAU },
+	{ ORDER_CONTRACTED, ORDER_REVOKED,    MOVER_BUREAU },
+	{ ORDER_SUBMITTED,  ORDER_REVOKED,    MOVER_BUREAU },
+	{ ORDER_APPROVED,   ORDER_REVOKED,    MOVER_BUREAU },
+	{ ORDER_PUBLICIZED, ORDER_REVOKED,    MOVER_BUREAU },
+};
+const size_t order_nsteps = sizeof(order_steps) / sizeof(order_steps[0]);
+
+const char *
+order_status_name(enum order_status st)
+{
+	return (unsigned)st < ORDER__NSTATUS ? order_statuses[st] : "?";
+}
+
+int
+order_status_parse(const char *name)
+{
+	for (int i = 0; name != NULL && i < ORDER__NSTATUS; i++)
+		if (strcmp(name, order_statuses[i]) == 0)
+			return i;
+	return -1;
+}
+
+unsigned
+order_mover_of(const char *role)
+{
+	static const struct {
+		const char *role;
+		unsigned    bit;
+	} movers[] = {
+		{ "enterprise", MOVER_ENTERPRISE },
+		{ "provider",   MOVER_PROVIDER },
+		{ "reviewer",   MOVER_REVIEWER },
+		{ "bureau",     MOVER_BUREAU },
+		{ "system",     MOVER_SYSTEM },
+	};
+
+	for (size_t i = 0; role != NULL && i < sizeof(movers) /
+	    sizeof(movers[0]); i++)
+		if (strcmp(role, movers[i].role) == 0)
+			return movers[i].bit;
+	return 0;
+}
+
+bool
+order_step_allowed(enum order_status from, enum order_status to,
+    const char *role)
+{
+	unsigned who = order_mover_of(role);
+
+	for (size_t i = 0; i < order_nsteps; i++)
+		if (order_steps[i].from == from && order_steps[i].to == to)
+			return (order_steps[i].who & who) != 0;
+	return false;
+}
+
+/* The columns order_lock reads, by alias. */
+struct order_lock_row {
+	int64_t     id;
+	const char *order_no;
+	int64_t     enterprise_id, product_id, provider_id;
+	int         year;
+	const char *status;
+	int64_t     reserved;
+	bool        unit_held;
+	int64_t     unit_subsidy, subsidy;
+	bool        no_subsidy;
+	time_t      ordered_at, accept_deadline, valid_until, confirmed_at;
+};
+
+static const struct db_col order_lock_cols[] = {
+	DB_COL(struct order_lock_row, id),
+	DB_COL(struct order_lock_row, order_no),
+	DB_COL(struct order_lock_row, enterprise_id),
+	DB_COL(struct order_lock_row, product_id),
+	DB_COL(struct order_lock_row, provider_id),
+	DB_COL(struct order_lock_row, year),
+	DB_COL(struct order_lock_row, status),
+	DB_COL(struct order_lock_row, reserved),
+	DB_COL(struct order_lock_row, unit_held),
+	DB_COL(struct order_lock_row, unit_subsidy),
+	DB_COL(struct order_lock_row, subsidy),
+	DB_COL_NULL(struct order_lock_row, no_subsidy, "subsidy"),
+	DB_COL(struct order_lock_row, ordered_at),
+	DB_COL(struct order_lock_row, accept_deadline),
+	DB_COL(struct order_lock_row, valid_until),
+	DB_COL(struct order_lock_row, confirmed_at),
+};
+static const struct db_rowmap order_lock_map =
+    DB_ROWMAP(struct order_lock_row, order_lock_cols);
 
 int
 order_lock(struct db *db, int64_t id, struct order_row *o)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(db, DBS_ORDER_LOCK, DB_ARGS(DB_I64(id)), &res);
+	struct order_lock_row l;
+	struct db_res *keep = NULL;
+	int rc = db_one(db, DBS_ORDER_LOCK, DB_ARGS(DB_I64(id)), &order_lock_map,
+	    &l, &keep);
+	int st;
 
-	if (rc == DB_OK) {
-		memset(o, 0, sizeof(*o));
-		o->id = db_i64(res, 0, 0);
-		snprintf(o->order_no, sizeof(o->order_no), "%s", db_str(res, 0, 1));
-		o->enterprise_id = db_i64(res, 0, 2);
-		o->product_id = db_i64(res, 0, 3);
-		o->provider_id = db_i64(res, 0, 4);
-		o->year = (int)db_i64(res, 0, 5);
-		snprintf(o->status, sizeof(o->status), "%s", db_str(res, 0, 6));
-		o->reserved = db_i64(res, 0, 7);
-		o->unit_held = db_i64(res, 0, 8) != 0;
-		o->unit_subsidy = db_i64(res, 0, 9);
-		o->subsidy = db_isnull(res, 0, 10) ? -1 : db_i64(res, 0, 10);
-		o->ordered_at = (time_t)db_i64(res, 0, 11);
-		o->accept_deadline = (time_t)db_i64(res, 0, 12);
-		o->valid_until = (time_t)db_i64(res, 0, 13);
-		o->confirmed_at = db_isnull(res, 0, 14) ? 0 :
-		    (time_t)db_i64(res, 0, 14);
+	memset(o, 0, sizeof(*o));
+	if (rc == DB_OK && (st = order_status_parse(l.status)) < 0) {
+		log_msg(LOG_ERROR, NULL, "order %lld: unknown status %s",
+		    (long long)id, l.status);
+		rc = DB_ERROR;
 	}
-	db_res_free(res);
+	if (rc == DB_OK) {
+		o->id = l.id;
+		snprintf(o->order_no, sizeof(o->order_no), "%s", l.order_no);
+		o->enterprise_id = l.enterprise_id;
+		o->product_id = l.product_id;
+		o->provider_id = l.provider_id;
+		o->year = l.year;
+		o->status = (enum order_status)st;
+		o->reserved = l.reserved;
+		o->unit_held = l.unit_held;
+		o->unit_subsidy = l.unit_subsidy;
+		o->subsidy = l.no_subsidy ? -1 : l.subsidy;
+		o->ordered_at = l.ordered_at;
+		o->accept_deadline = l.accept_deadline;
+		o->valid_until = l.valid_until;
+		o->confirmed_at = l.confirmed_at;
+	}
+	db_res_free(keep);
 	return rc;
 }
 
-const char *
+int
+order_lock_owned(struct db *db, int64_t id, enum order_owner kind,
+    int64_t owner_id, struct order_row *o)
+{
+	int rc = order_lock(db, id, o);
+
+	if (rc == DB_OK && owner_id != (kind == OWNER_ENTERPRISE ?
+	    o->enterprise_id : o->provider_id))
+		rc = DB_NOTFOUND;	/* someone else's: as if it did not exist */
+	return rc;
+}
+
+enum order_status
 order_effective_status(const struct order_row *o, time_t now)
 {
-	if (strcmp(o->status, "pending") == 0 && now >= o->accept_deadline)
-		return "cancelled";		/* O4 */
-	if ((strcmp(o->status, "accepted") == 0 ||
-	    strcmp(o->status, "contracted") == 0) && now >= o->valid_until)
-		return "expired";		/* O6 */
+	if (o->status == ORDER_PENDING && now >= o->accept_deadline)
+		return ORDER_CANCELLED;		/* O4 */
+	if (order_is_running(o->status) && now >= o->valid_until)
+		return ORDER_EXPIRED;		/* O6 */
 	return o->status;
+}
+
+/* Refuses (logged, DB_ERROR) a step O10 does not allow actor a. */
+static int
+order_step_check(const struct actor *a, const struct order_row *o,
+    enum order_status to)
+{
+	if (order_step_allowed(o->status, to, a->role))
+		return DB_OK;
+	log_msg(LOG_ERROR, a->rid, "order %lld: %s may not move it from %s to "
+	    "%s (rule O10)", (long long)o->id, a->role,
+	    order_status_name(o->status), order_status_name(to));
+	return DB_ERROR;
+}
+
+int
+quota_release(struct db *db, const struct actor *a, int64_t enterprise_id,
+    int year, int64_t amount)
+{
+	int rc;
+
+	if (amount <= 0)
+		return DB_OK;
+	rc = db_dml(db, DBS_QUOTA_RELEASE, DB_ARGS(DB_I64(amount),
+	    DB_I64(enterprise_id), DB_I64(year), DB_I64(amount)), NULL);
+	if (rc == DB_NOTFOUND) {
+		log_msg(LOG_ERROR, a->rid, "enterprise %lld: quota of %d holds "
+		    "less than the %lld to release", (long long)enterprise_id,
+		    year, (long long)amount);
+		rc = DB_ERROR;
+	}
+	return rc;
 }
 
 int
@@ -71,31 +248,27 @@ order_event(struct db *db, const struct actor *a, int64_t order_id,
 static json_t *
 order_state_json(const struct order_row *o)
 {
-	return json_pack("{s:s,s:I,s:b}", "status", o->status, "reserved",
+	return json_pack("{s:s,s:I,s:b}", "status",
+	    order_status_name(o->status), "reserved",
 	    (json_int_t)o->reserved, "unit_held", o->unit_held);
 }
 
 int
 order_close(struct db *db, const struct actor *a, struct order_row *o,
-    const char *to_status, const char *cancel_reason, const char *reason,
+    enum order_status to, const char *cancel_reason, const char *reason,
     bool return_unit)
 {
-	char from[16], action[48];
-	json_t *before = order_state_json(o), *after;
+	const char *from = order_status_name(o->status);
+	const char *to_status = order_status_name(to);
+	char action[48];
+	json_t *before, *after;
 	bool unit_back = return_unit && o->unit_held;
-	int rc = DB_OK;
+	int rc;
 
-	snprintf(from, sizeof(from), "%s", o->status);
-	if (o->reserved > 0) {
-		rc = db_dml(db, DBS_QUOTA_RELEASE, DB_ARGS(
-		    DB_I64(o->reserved), DB_I64(o->enterprise_id),
-		    DB_I64(o->year), DB_I64(o->reserved)), NULL);
-		if (rc == DB_NOTFOUND) {
-			log_msg(LOG_ERROR, a->rid, "order %lld: quota row holds "
-			    "less than its reservation", (long long)o->id);
-			rc = DB_ERROR;
-		}
-	}
+	if ((rc = order_step_check(a, o, to)) != DB_OK)
+		return rc;
+	before = order_state_json(o);
+	rc = quota_release(db, a, o->enterprise_id, o->year, o->reserved);
 	if (rc == DB_OK && unit_back) {
 		rc = db_dml(db, DBS_PRODUCT_RETURN_UNIT,
 		    DB_ARGS(DB_I64(o->product_id)), NULL);
@@ -111,7 +284,7 @@ order_close(struct db *db, const struct actor *a, struct order_row *o,
 		    DB_BOOL(o->unit_held && !unit_back), DB_TIME(a->now),
 		    DB_TIME(a->now), DB_I64(o->id)), NULL);
 	if (rc == DB_OK) {
-		snprintf(o->status, sizeof(o->status), "%s", to_status);
+		o->status = to;
 		o->reserved = 0;
 		o->unit_held = o->unit_held && !unit_back;
 		rc = order_event(db, a, o->id, from, to_status, reason);
@@ -128,17 +301,21 @@ order_close(struct db *db, const struct actor *a, struct order_row *o,
 
 int
 order_transition(struct db *db, const struct actor *a, struct order_row *o,
-    const char *to_status, const char *reason)
+    enum order_status to, const char *reason)
 {
-	char from[16], action[48];
-	json_t *before = order_state_json(o), *after;
+	const char *from = order_status_name(o->status);
+	const char *to_status = order_status_name(to);
+	char action[48];
+	json_t *before, *after;
 	int rc;
 
-	snprintf(from, sizeof(from), "%s", o->status);
+	if ((rc = order_step_check(a, o, to)) != DB_OK)
+		return rc;
+	before = order_state_json(o);
 	rc = db_dml(db, DBS_ORDER_SET_STATUS, DB_ARGS(
 	    DB_STR(to_status), DB_STR(reason), DB_TIME(a->now), DB_I64(o->id)), NULL);
 	if (rc == DB_OK) {
-		snprintf(o->status, sizeof(o->status), "%s", to_status);
+		o->status = to;
 		rc = order_event(db, a, o->id, from, to_status, reason);
 	}
 	if (rc == DB_OK) {
@@ -154,18 +331,18 @@ order_transition(struct db *db, const struct actor *a, struct order_row *o,
 int
 order_apply_timeouts(struct db *db, const struct actor *a, struct order_row *o)
 {
-	const char *eff = order_effective_status(o, a->now);
+	enum order_status eff = order_effective_status(o, a->now);
 	struct actor sys = actor_system(a->now);
 	int rc;
 
 	sys.rid = a->rid;
 	if (eff == o->status)
 		return 0;
-	if (strcmp(eff, "cancelled") == 0)
-		rc = order_close(db, &sys, o, "cancelled", "accept_timeout",
+	if (eff == ORDER_CANCELLED)
+		rc = order_close(db, &sys, o, ORDER_CANCELLED, "accept_timeout",
 		    "服务机构 48 小时内未接单，订单取消（规则 O4）", true);
 	else
-		rc = order_close(db, &sys, o, "expired", NULL,
+		rc = order_close(db, &sys, o, ORDER_EXPIRED, NULL,
 		    "服务券有效期已过，过期作废（规则 O6）", true);
 	return rc == DB_OK ? 1 : rc;
 }
@@ -194,22 +371,29 @@ sweep_one_tx(struct db *db, void *arg)
 	return rc;
 }
 
+struct due_row {
+	int64_t id;
+};
+
+static const struct db_col due_cols[] = {
+	DB_COL(struct due_row, id),
+};
+static const struct db_rowmap due_map = DB_ROWMAP(struct due_row, due_cols);
+
 /* Sweeps the ids that stmt (with params) returns; -1 on failure. */
 static int
 sweep_ids(struct db *db, int stmt, const struct db_param *p, size_t np,
     time_t now, const char *rid)
 {
-	struct db_res *res = NULL;
-	int moved = 0, rc;
+	struct db_rows due;
+	const struct due_row *d;
+	int moved = 0;
 
-	rc = db_exec(db, stmt, p, np, &res, NULL, NULL);
-	if (rc != DB_OK) {
-		db_res_free(res);
+	if (db_all(db, stmt, p, np, &due_map, &due) != DB_OK)
 		return -1;
-	}
-	for (size_t i = 0; i < res->nrows; i++) {
-		struct sweep_tx t = { .id = db_i64(res, i, 0),
-		    .a = actor_system(now) };
+	d = due.v;
+	for (size_t i = 0; i < due.n; i++) {
+		struct sweep_tx t = { .id = d[i].id, .a = actor_system(now) };
 
 		t.a.rid = rid ? rid : "";
 		if (db_tx(db, sweep_one_tx, &t) != DB_OK) {
@@ -218,7 +402,7 @@ sweep_ids(struct db *db, int stmt, const struct db_param *p, size_t np,
 		}
 		moved += t.moved;
 	}
-	db_res_free(res);
+	db_rows_free(&due);
 	return moved;
 }
 
@@ -304,6 +488,22 @@ order_view(struct db *db, int64_t id, time_t now, int *rc)
 }
 
 json_t *
+order_view_owned(struct db *db, int64_t id, enum order_owner kind,
+    int64_t owner_id, time_t now, int *rc)
+{
+	json_t *o = order_view(db, id, now, rc);
+
+	if (o != NULL && json_integer_value(json_object_get(o,
+	    kind == OWNER_ENTERPRISE ? "enterprise_id" : "provider_id")) !=
+	    owner_id) {
+		json_decref(o);
+		o = NULL;
+		*rc = DB_NOTFOUND;	/* someone else's: as if it did not exist */
+	}
+	return o;
+}
+
+json_t *
 order_events_json(struct db *db, int64_t id)
 {
 	struct db_res *res = NULL;
@@ -320,26 +520,11 @@ json_t *
 order_list(struct db *db, bool by_provider, int64_t owner, const char *status,
     int64_t page, int64_t per_page, time_t now, int *rc)
 {
-	struct db_res *res = NULL, *cnt = NULL;
-	json_t *items = NULL;
-
-	*rc = db_exec(db, by_provider ? DBS_ORDER_LIST_PROVIDER :
-	    DBS_ORDER_LIST_ENTERPRISE, DB_ARGS(DB_TIME(now),
-	    DB_TIME(now), DB_TIME(now), DB_TIME(now), DB_I64(owner),
-	    DB_STR(status), DB_STR(status), DB_I64(per_page),
-	    DB_I64((page - 1) * per_page)), &res, NULL, NULL);
-	if (*rc == DB_OK)
-		*rc = db_query(db, by_provider ? DBS_ORDER_COUNT_PROVIDER :
-		    DBS_ORDER_COUNT_ENTERPRISE, DB_ARGS(
-		    DB_TIME(now), DB_TIME(now), DB_I64(owner), DB_STR(status),
-		    DB_STR(status)), &cnt);
-	if (*rc == DB_OK) {
-		items = json_array();
-		for (size_t i = 0; i < res->nrows; i++)
-			json_array_append_new(items, order_json(res, i));
-		items = page_json(items, db_i64(cnt, 0, 0), page, per_page);
-	}
-	db_res_free(res);
-	db_res_free(cnt);
-	return items;
+	return page_list(db, by_provider ? DBS_ORDER_LIST_PROVIDER :
+	    DBS_ORDER_LIST_ENTERPRISE, DB_ARGS(DB_TIME(now), DB_TIME(now),
+	    DB_TIME(now), DB_TIME(now), DB_I64(owner), DB_STR(status),
+	    DB_STR(status)), by_provider ? DBS_ORDER_COUNT_PROVIDER :
+	    DBS_ORDER_COUNT_ENTERPRISE, DB_ARGS(DB_TIME(now), DB_TIME(now),
+	    DB_I64(owner), DB_STR(status), DB_STR(status)), page, per_page,
+	    order_json, rc);
 }

@@ -16,6 +16,7 @@
 #define VOUCHER_ORDERS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -66,8 +67,72 @@ struct db;
 	" SELECT product_id FROM orders WHERE status IN ('accepted', 'contracted')" \
 	" AND valid_until <= ? AND unit_held = 1) d GROUP BY d.product_id"
 
-/* The statuses of O10, for validating ?status= filters. */
+/* The states of rule O10, in the order of the main path, then the side
+ * exits. */
+enum order_status {
+	ORDER_PENDING,       /* 待接单                                    */
+	ORDER_ACCEPTED,      /* 已接单                                    */
+	ORDER_CONTRACTED,    /* 已签约                                    */
+	ORDER_SUBMITTED,     /* 待初审                                    */
+	ORDER_APPROVED,      /* 初审通过                                  */
+	ORDER_PUBLICIZED,    /* 公示中                                    */
+	ORDER_PAID,          /* 已兑付                                    */
+	ORDER_CANCELLED,
+	ORDER_EXPIRED,
+	ORDER_REJECTED,
+	ORDER_REFUNDED,
+	ORDER_REVOKED,
+	ORDER__NSTATUS
+};
+
+/* The names of O10 as stored in orders.status, indexed by enum
+ * order_status, NULL-terminated (for validating ?status= filters). */
 extern const char *const order_statuses[];
+
+/* The name of s; "?" when out of range. */
+const char *order_status_name(enum order_status s);
+/* The status named name; -1 when none is. */
+int order_status_parse(const char *name);
+
+/* Who may move an order (bits of struct order_step.who). */
+enum order_mover {
+	MOVER_ENTERPRISE = 1 << 0,
+	MOVER_PROVIDER   = 1 << 1,
+	MOVER_REVIEWER   = 1 << 2,
+	MOVER_BUREAU     = 1 << 3,
+	MOVER_SYSTEM     = 1 << 4   /* the O4/O6 timeouts                    */
+};
+
+/* One transition of O10: from, to, and who may make it. */
+struct order_step {
+	enum order_status from, to;
+	unsigned          who;
+};
+
+/* The one transition table of O10. */
+extern const struct order_step order_steps[];
+extern const size_t order_nsteps;
+
+/* The mover bit of an actor role ("enterprise" … "system"); 0 if none. */
+unsigned order_mover_of(const char *role);
+
+/* True when O10 lets a mover of role move an order from -> to. */
+bool order_step_allowed(enum order_status from, enum order_status to,
+    const char *role);
+
+/* Predicates of O10, so that callers never compare status names. */
+/* Not yet accepted (O4 applies). */
+static inline bool order_is_pending(enum order_status s)
+{ return s == ORDER_PENDING; }
+/* Accepted or contracted: the voucher is running (O6 applies). */
+static inline bool order_is_running(enum order_status s)
+{ return s == ORDER_ACCEPTED || s == ORDER_CONTRACTED; }
+/* On the main path, not yet paid: a violation revokes it (V2). */
+static inline bool order_is_open(enum order_status s)
+{ return s <= ORDER_PUBLICIZED; }
+/* A side exit: nothing moves it any more. */
+static inline bool order_is_closed(enum order_status s)
+{ return s >= ORDER_CANCELLED && s != ORDER_REFUNDED; }
 
 /* A locked order row (order_lock). */
 struct order_row {
@@ -77,7 +142,7 @@ struct order_row {
 	int64_t product_id;
 	int64_t provider_id;
 	int     year;
-	char    status[16];
+	enum order_status status;
 	int64_t reserved;        /* what it holds against the cap now       */
 	bool    unit_held;       /* whether it holds a unit of the product  */
 	int64_t unit_subsidy;
@@ -92,24 +157,48 @@ struct order_row {
  * DB_OK, DB_NOTFOUND or a DB_* failure. */
 int order_lock(struct db *db, int64_t id, struct order_row *o);
 
-/* The effective status of a locked row at now (O4, O6). Static string. */
-const char *order_effective_status(const struct order_row *o, time_t now);
+/* The owner a view is for: an enterprise's own orders or a provider's. */
+enum order_owner {
+	OWNER_ENTERPRISE,
+	OWNER_PROVIDER
+};
+
+/* Locks order id for owner (its enterprise or its provider id): DB_OK,
+ * DB_NOTFOUND when it does not exist or is someone else's (the two are
+ * not told apart), or a DB_* failure. */
+int order_lock_owned(struct db *db, int64_t id, enum order_owner kind,
+    int64_t owner_id, struct order_row *o);
+
+/* The effective status of a locked row at now (O4, O6). */
+enum order_status order_effective_status(const struct order_row *o,
+    time_t now);
 
 /* Moves a locked order to a side exit: releases its reservation (O3
  * accounting) and, when return_unit, its product unit; writes the order
  * event and the audit record. cancel_reason is 'enterprise', 'declined'
  * or 'accept_timeout' for to_status "cancelled", else NULL. */
 int order_close(struct db *db, const struct actor *a, struct order_row *o,
-    const char *to_status, const char *cancel_reason, const char *reason,
+    enum order_status to, const char *cancel_reason, const char *reason,
     bool return_unit);
 
 /* Moves a locked order along O10 (no release): status, event, audit. */
 int order_transition(struct db *db, const struct actor *a,
-    struct order_row *o, const char *to_status, const char *reason);
+    struct order_row *o, enum order_status to, const char *reason);
 
-/* Writes the order event of a transition (O10). */
+/* Both check the step against order_steps first: a step O10 does not
+ * allow the actor is logged and returns DB_ERROR (a programming error;
+ * handlers check the state before and answer 409 themselves). */
+
+/* Writes the order event of a transition (O10); from NULL for a new
+ * order; from == to records an event that changes no state. */
 int order_event(struct db *db, const struct actor *a, int64_t order_id,
     const char *from, const char *to, const char *reason);
+
+/* Releases amount of an enterprise's year quota (O3 accounting): the
+ * guarded UPDATE never takes occupied below zero. DB_ERROR (logged) when
+ * the row holds less than amount. */
+int quota_release(struct db *db, const struct actor *a, int64_t enterprise_id,
+    int year, int64_t amount);
 
 /* Applies a due O4 (cancel, unit and reservation released) or O6 (expire,
  * unit returned) transition to a locked order, as the system. Returns 1
@@ -130,6 +219,11 @@ int order_sweep_all(struct db *db, time_t now);
 /* One order as JSON at now (effective status, contract nested), or NULL
  * with *rc set (DB_NOTFOUND or a failure). */
 json_t *order_view(struct db *db, int64_t id, time_t now, int *rc);
+
+/* order_view for its owner only: someone else's order is DB_NOTFOUND,
+ * as if it did not exist (a plain read: no lock). */
+json_t *order_view_owned(struct db *db, int64_t id, enum order_owner kind,
+    int64_t owner_id, time_t now, int *rc);
 
 /* The order's event timeline as a JSON array (NULL on failure). */
 json_t *order_events_json(struct db *db, int64_t id);

@@ -481,6 +481,43 @@ def test_nginx_refusals_answer_json_error_shape():
     assert not bad, "\n".join(bad)
 
 
+def _raw(request_bytes):
+    """Sends raw bytes to nginx; the status, content type and body."""
+    import socket
+    with socket.create_connection(("127.0.0.1", PORT), timeout=5) as s:
+        s.sendall(request_bytes)
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    ctype = ""
+    for line in lines[1:]:
+        if line.lower().startswith("content-type:"):
+            ctype = line.split(":", 1)[1].strip()
+    return status, ctype, body
+
+
+@test
+def test_nginx_501_and_505_answer_json_error_shape():
+    """Reliability defect 7: an unknown transfer coding (501) and an HTTP
+    version nginx does not speak (505) answer in the API's error shape."""
+    for raw, want in (
+            (b"POST /api/orders HTTP/1.1\r\nHost: x\r\n"
+             b"Transfer-Encoding: gzip\r\nConnection: close\r\n\r\n", 501),
+            (b"GET /api/products HTTP/2.5\r\nHost: x\r\n"
+             b"Connection: close\r\n\r\n", 505)):
+        status, ctype, body = _raw(raw)
+        assert status == want, (status, body[:80])
+        assert ctype.startswith("application/json"), (ctype, body[:80])
+        err = json.loads(body)["error"]
+        assert err["code"] and err["message"], err
+
+
 @test
 def test_error_message_kept_for_long_utf8_input():
     """The error message quotes the path or the field name: a long

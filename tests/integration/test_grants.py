@@ -201,7 +201,9 @@ FORBIDDEN = {
         " VALUES ('provider', 1, 'other', 'x', NOW(), 1, NOW())",
         "UPDATE orders SET paid_at = NOW() WHERE id = 0",
         "UPDATE accounts SET disabled = 0 WHERE id = 0",
-        "DELETE FROM sessions WHERE account_id = 0",
+        "UPDATE sessions SET expires_at = NOW() WHERE account_id = 0",
+        "SELECT csrf_token FROM sessions WHERE expires_at < NOW()",
+        "UPDATE redemption_files SET stored_name = 'x' WHERE order_id = 0",
     ],
 }
 

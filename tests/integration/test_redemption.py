@@ -506,6 +506,10 @@ def test_R1_download_only_for_the_parties_reviewers_and_bureau():
             'attachment; filename="%s-invoice_check.pdf"' % o.order_no
         assert r.headers["x-content-type-options"] == "nosniff"
         assert "x-accel-redirect" not in r.headers
+        # reliability defect 7: a stored document runs sandboxed
+        csp = [d.strip() for d in
+               r.headers["content-security-policy"].split(";")]
+        assert "sandbox" in csp, csp
     other_ent = "ent01" if o.enterprise != "ent01" else "ent02"
     for login in (other_ent, "prov02"):
         expect_error(get(path, token=token(login)), 404, "not_found")
@@ -908,3 +912,37 @@ def test_R4_duplicate_file_flagged_to_the_reviewer():
                     "kind": "invoice"}]}], c["flags"]
     assert "flags" not in claim(b)
     assert "flags" not in claim(b, b.enterprise)
+
+
+@test
+def test_R1_stalled_uploads_never_starve_the_program():
+    """Reliability defect 1: slow or stalled uploads from one provider must
+    not hold the program's worker threads. Eight uploads send their
+    headers and a first KiB, then stall; meanwhile another request to the
+    same program answers within a second (nginx holds the stalled bodies,
+    the program sees an upload only once it has arrived whole)."""
+    import socket
+    o = new_order()
+    tok = token(o.provider)
+    socks = []
+    try:
+        for _ in range(8):
+            s = socket.create_connection(("127.0.0.1", PORT), timeout=5)
+            s.sendall(("PUT /api/redemptions/%d/files/invoice HTTP/1.1\r\n"
+                       "Host: 127.0.0.1\r\nContent-Type: application/pdf\r\n"
+                       "Authorization: Bearer %s\r\nContent-Length: 200000\r\n"
+                       "\r\n" % (o.id, tok)).encode() + b"%PDF-1.4\n" +
+                      b"x" * 1024)
+            socks.append(s)
+        time.sleep(0.5)   # let them reach whatever would hold them
+        for _ in range(3):
+            t0 = time.monotonic()
+            r = get("/api/redemptions/%d" % o.id, token=tok)
+            took = time.monotonic() - t0
+            assert r.status == 200, r
+            assert took < 1.0, "a request waited %.2fs behind stalled uploads" % took
+    finally:
+        for s in socks:
+            s.close()
+    time.sleep(0.3)
+    assert file_rows(o, "invoice") == []

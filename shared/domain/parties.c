@@ -1,0 +1,58 @@
+/*
+ * parties.c - barred parties and the current round (see parties.h).
+ */
+#include "config.h"
+#include "db.h"
+#include "lib_sql.h"
+#include "parties.h"
+#include "rules.h"
+
+struct barred_row {
+	time_t barred_until;
+};
+
+static const struct db_col barred_cols[] = {
+	DB_COL(struct barred_row, barred_until),
+};
+static const struct db_rowmap barred_map =
+    DB_ROWMAP(struct barred_row, barred_cols);
+
+int
+party_barred(struct db *db, enum party_kind kind, int64_t id, time_t now,
+    bool *barred)
+{
+	struct barred_row b;
+	int rc = db_one(db, kind == PARTY_PROVIDER ? DBS_PROVIDER_BARRED_UNTIL :
+	    DBS_ENTERPRISE_BARRED_UNTIL, DB_ARGS(DB_I64(id)), &barred_map, &b,
+	    NULL);
+
+	*barred = rc == DB_OK && rule_barred_at(b.barred_until, now);
+	return rc;
+}
+
+struct round_row {
+	int year;
+};
+
+static const struct db_col round_cols[] = {
+	DB_COL(struct round_row, year),
+};
+static const struct db_rowmap round_map = DB_ROWMAP(struct round_row,
+    round_cols);
+
+int
+round_current(struct db *db, int *year)
+{
+	struct round_row rr;
+	int rc;
+
+	*year = 0;
+	if (g_config.round > 0) {
+		*year = g_config.round;
+		return DB_OK;
+	}
+	rc = db_one(db, DBS_ROUND_CURRENT, DB_NOARGS, &round_map, &rr, NULL);
+	if (rc == DB_OK)
+		*year = rr.year;
+	return rc;
+}

@@ -1,0 +1,29 @@
+/*
+ * parties.h - facts about the parties every program asks the same way:
+ * whether an enterprise or a provider is barred at an instant (rule V2),
+ * and the current round (rules P2, Y1).
+ */
+#ifndef VOUCHER_PARTIES_H
+#define VOUCHER_PARTIES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+struct db;
+
+enum party_kind {
+	PARTY_ENTERPRISE,
+	PARTY_PROVIDER
+};
+
+/* V2: whether party id is barred at now (rule_barred_at on its row).
+ * DB_OK, DB_NOTFOUND (no such party) or a DB_* failure. */
+int party_barred(struct db *db, enum party_kind kind, int64_t id, time_t now,
+    bool *barred);
+
+/* The round in force: VOUCHER_ROUND when set, else the rounds table's
+ * current one. DB_OK, DB_NOTFOUND (no current round) or a failure. */
+int round_current(struct db *db, int *year);
+
+#endif
