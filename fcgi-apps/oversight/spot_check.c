@@ -7,13 +7,13 @@
  * The sample is drawn in C with OpenSSL's CSPRNG (no party can predict or
  * steer it), uniformly without replacement.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/rand.h>
 
 #include "audit.h"
+#include "buf.h"
 #include "oversight.h"
 
 #define TX_NOT_FOUND     (DB_APP + 1)
@@ -69,8 +69,7 @@ sample_tx(struct db *db, void *arg)
 		goto done;
 	}
 	memcpy(t->sample_id, "SC", 2);
-	for (size_t i = 0; i < sizeof(rnd); i++)
-		snprintf(t->sample_id + 2 + 2 * i, 3, "%02x", rnd[i]);
+	hex_encode(rnd, sizeof(rnd), t->sample_id + 2);
 	/* a partial Fisher-Yates shuffle: the first k are the sample */
 	ids = xcalloc(cand.n, sizeof(*ids));
 	for (size_t i = 0; i < cand.n; i++)
