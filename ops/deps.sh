@@ -4,7 +4,9 @@
 set -euo pipefail
 
 PKGS=(
-	gcc make pkg-config            # build
+	gcc make pkg-config            # build (gcc's ASan/UBSan/TSan runtimes come with it)
+	cppcheck                       # make analyze (with gcc -fanalyzer)
+	clang-14 libclang-rt-14-dev    # make fuzz: libFuzzer
 	libfcgi-dev libmariadb-dev libjansson-dev libssl-dev
 	mariadb-server mariadb-client  # the private database server
 	nginx-light                    # the front
@@ -13,6 +15,9 @@ PKGS=(
 	openssl
 	chromium                       # make test: the browser journeys
 	fonts-wqy-zenhei               # Chinese glyphs in their screenshots
+	# ops: backups, monitoring, the cluster test's network namespaces
+	mariadb-backup prometheus prometheus-mysqld-exporter
+	prometheus-nginx-exporter prometheus-node-exporter iproute2 iputils-arping
 )
 # node and npm run the browser journeys (tests/browser/); a node from
 # elsewhere (it bundles npm) is fine, else Debian's

@@ -19,6 +19,8 @@
 #                                   database user voucher_<name> of program
 #                                   NAME (CTL: voucherctl); each program
 #                                   gets only its own (sql/grants.sql)
+#   VOUCHER_MARIADB_ARGS []         more mariadbd options (e.g. a binary
+#                                   log for ops/backup.sh: tests/backup/)
 #   every other VOUCHER_* variable reaches the programs (README).
 set -euo pipefail
 
@@ -68,7 +70,7 @@ start_db() {
 		    --collation-server=utf8mb4_unicode_ci --skip-name-resolve \
 		    --max-connections=1000 --innodb-buffer-pool-size=256M \
 		    --innodb-log-file-size=256M --default-time-zone=+00:00 \
-		    >/dev/null 2>&1 &
+		    ${VOUCHER_MARIADB_ARGS:-} >/dev/null 2>&1 &
 		if ! wait_for "mariadb-admin --no-defaults --socket=$SOCK -uroot ping" 60; then
 			say "MariaDB did not start; see $LOG/mariadb.err" >&2
 			exit 1
