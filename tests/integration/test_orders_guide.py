@@ -19,6 +19,7 @@ import glob
 import os
 import random
 import re
+import subprocess
 import time
 
 from harness import (test, get, post, put, sql, expect_error, uniq,
@@ -594,3 +595,38 @@ def test_contact_never_in_exports_publicity_or_review():
     for body in bodies:
         assert mobile not in body and "赵六" not in body, body[:300]
     _contact_everywhere_but(mobile, o["id"])
+
+
+def _as_db_user(user, password, stmts):
+    """Runs stmts as a database user of the test stack (tab-separated
+    rows, no headers)."""
+    return subprocess.run(
+        ["mariadb", "--no-defaults", "--socket=" + os.path.join(
+            STATE, "run", "mysql.sock"), "-u", user, "-p" + password, "-N",
+         "-B", "voucher", "-e", stmts], capture_output=True, text=True,
+        timeout=60)
+
+
+@test
+def test_contact_unreadable_by_publicity_and_read_only_users():
+    for user in ("voucher_publicity", "voucher_ro"):
+        pw = os.environ.get("VOUCHER_DB_PASSWORD_" + user[8:].upper(),
+                            user + "_dev")
+        ok = _as_db_user(user, pw, "SELECT id, status FROM orders LIMIT 1")
+        assert ok.returncode == 0, (user, ok.stderr)
+        for col in ("contact_name", "contact_mobile"):
+            p = _as_db_user(user, pw, "SELECT %s FROM orders LIMIT 1" % col)
+            assert p.returncode != 0, (user, col, "was allowed")
+            assert re.search(r"ERROR 114[23]", p.stderr), (user, p.stderr)
+        p = _as_db_user(user, pw, "SELECT * FROM enterprise_contacts")
+        assert p.returncode != 0 and re.search(r"ERROR 114[23]",
+                                               p.stderr), (user, p.stderr)
+    # the ordering program owns the enterprises' last contacts
+    eid = int(sql("SELECT id FROM enterprises ORDER BY id LIMIT 1")[0][0])
+    p = _as_db_user("voucher_ordering", os.environ.get(
+        "VOUCHER_DB_PASSWORD_ORDERING", "voucher_ordering_dev"),
+        "START TRANSACTION; INSERT INTO enterprise_contacts (enterprise_id,"
+        " contact_name, contact_mobile, updated_at) VALUES (%d, 'x',"
+        " '13800138000', UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE"
+        " updated_at = VALUES(updated_at); ROLLBACK;" % eid)
+    assert p.returncode == 0, p.stderr
