@@ -136,6 +136,12 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	/* V2: enterprise id -> barred_until (parties.c) */
 	DB_LIB_STMT(DBS_ENTERPRISE_BARRED_UNTIL,
 	"SELECT barred_until FROM enterprises WHERE id = ?"),
+	/* V2: order id -> the bars of its provider and its enterprise */
+	DB_LIB_STMT(DBS_ORDER_PARTIES_BARRED_UNTIL,
+	"SELECT v.barred_until AS provider_barred_until,"
+	" e.barred_until AS enterprise_barred_until"
+	" FROM orders o JOIN providers v ON v.id = o.provider_id"
+	" JOIN enterprises e ON e.id = o.enterprise_id WHERE o.id = ?"),
 };
 
 const struct db_stmts lib_stmts = { lib_sql, DBS__END - DB_LIB_BASE };
