@@ -28,6 +28,7 @@ SOCK=$RUN/mysql.sock
 APP_PASSWORD=${VOUCHER_DB_PASSWORD:-voucher_app_dev}
 UPLOAD_MAX=${VOUCHER_UPLOAD_MAX:-20971520}
 RO_PASSWORD=${VOUCHER_DB_RO_PASSWORD:-voucher_ro_dev}
+REG_PASSWORD=${VOUCHER_DB_REG_PASSWORD:-voucher_registration_dev}
 DEMO_PASSWORD=demo-pass-2024
 ME=$(id -un)
 if [ "$(id -u)" -eq 0 ] && getent group www-data >/dev/null; then
@@ -75,6 +76,7 @@ start_db() {
 	[ "${VOUCHER_DEMO:-1}" = 1 ] && demo=(--demo)
 	MARIADB="mariadb --no-defaults --socket=$SOCK -uroot" \
 	VOUCHER_DB_PASSWORD=$APP_PASSWORD VOUCHER_DB_RO_PASSWORD=$RO_PASSWORD \
+	VOUCHER_DB_REG_PASSWORD=$REG_PASSWORD \
 	    "$ROOT/sql/migrate.sh" "${demo[@]}" >"$LOG/migrate.log" 2>&1 || {
 		cat "$LOG/migrate.log" >&2
 		exit 1
@@ -88,7 +90,18 @@ db_env() {
 	    VOUCHER_DB_RO_USER=voucher_ro VOUCHER_DB_RO_PASSWORD="$RO_PASSWORD" \
 	    VOUCHER_FILES_DIR="$STATE/files" \
 	    VOUCHER_SIGNING_KEY="$STATE/keys/publicity-ed25519.pem" \
-	    VOUCHER_UPLOAD_MAX="$UPLOAD_MAX"
+	    VOUCHER_UPLOAD_MAX="$UPLOAD_MAX" \
+	    VOUCHER_OUTBOX_FILE="${VOUCHER_OUTBOX_FILE:-$STATE/outbox.jsonl}"
+}
+
+# A program with a database user of its own (sql/grants.sql) connects as
+# it; the others as the shared application user.
+db_user_env() {
+	case $1 in
+	registration)
+		export VOUCHER_DB_USER=voucher_registration \
+		    VOUCHER_DB_PASSWORD="$REG_PASSWORD" ;;
+	esac
 }
 
 # Uploaded files (outside the web root; nginx reads them for downloads
@@ -120,6 +133,15 @@ start_sweeper() {
 	echo $! >"$RUN/sweeper.pid"
 }
 
+# The outbox sender (codes, decisions), every 5 seconds, to the file
+# transport: $STATE/outbox.jsonl (make run only: the tests send the
+# outbox themselves, `ops/stack.sh ctl notify`, when they want it sent).
+start_notifier() {
+	alive "$RUN/notifier.pid" && return 0
+	(db_env; exec "$BIN/voucherctl" notify --every 5) 2>>"$LOG/notifier.log" &
+	echo $! >"$RUN/notifier.pid"
+}
+
 start_apps() {
 	prepare_files
 	chmod 0755 "$STATE"
@@ -132,6 +154,7 @@ start_apps() {
 		alive "$RUN/$name.pid" && continue
 		(
 			db_env
+			db_user_env "$name"
 			export VOUCHER_LISTEN="$RUN/$name.sock" \
 			    VOUCHER_SOCKET_GROUP="$WEB_GROUP" \
 			    VOUCHER_COOKIE_SECURE="${VOUCHER_COOKIE_SECURE:-0}"
@@ -233,6 +256,9 @@ Demo logins (DEMO ONLY — password for all: $DEMO_PASSWORD):
   prov01 … prov08 (providers), reviewer, bureau
   Applications (征集): prov01's "my applications" (approved, returned, draft);
   the review queue GET /api/review/applications as reviewer or bureau
+  Registration: /register.html; 13800138001 waits in the verification
+  queue (/review.html#/certifications); codes and messages go to
+  $STATE/outbox.jsonl
 Ctrl-C or \`make stop\` stops everything.
 EOT
 }
@@ -248,6 +274,7 @@ run)
 	trap 'trap - INT TERM EXIT; say "stopping…"; stop_all; rm -f "$RUN/stack.pid"; exit 0' INT TERM EXIT
 	start
 	start_sweeper
+	start_notifier
 	banner
 	while true; do
 		sleep 60 &

@@ -16,6 +16,9 @@
 --             mixes public and private columns. Never accounts, sessions,
 --             enterprises, orders or anything else with enterprise data
 --             (R5: the publicity list shows no enterprise data).
+-- @REG_USER@  the registration program's own user (issue 12): self-
+--             registration, certification, members, the bureau's lists
+--             and rounds. Only the tables that program reads and writes.
 
 CREATE USER IF NOT EXISTS '@APP_USER@'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
 ALTER USER '@APP_USER@'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
@@ -24,6 +27,9 @@ ALTER USER '@RO_USER@'@'localhost' IDENTIFIED BY '@RO_PASSWORD@';
 
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@APP_USER@'@'localhost';
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@RO_USER@'@'localhost';
+CREATE USER IF NOT EXISTS '@REG_USER@'@'localhost' IDENTIFIED BY '@REG_PASSWORD@';
+ALTER USER '@REG_USER@'@'localhost' IDENTIFIED BY '@REG_PASSWORD@';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@REG_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
 -- the application user
@@ -64,6 +70,48 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`application_products`    TO '@AP
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`application_attachments` TO '@APP_USER@'@'localhost';  -- replace an upload (A3)
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`redemption_files`        TO '@APP_USER@'@'localhost';  -- replace an upload (R1)
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`publicity_items`         TO '@APP_USER@'@'localhost';  -- drop a stale item from a draft batch (R5)
+
+-- issue 12: what the other programs and voucherctl need of the
+-- registration tables: the session layer reads the member's organisation,
+-- /api/me its certification state, the login its per-login limit;
+-- voucherctl sends the outbox and purges old limits and codes
+GRANT SELECT ON `@DB@`.`organisations`        TO '@APP_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`certifications`       TO '@APP_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`org_files`            TO '@APP_USER@'@'localhost';  -- tidy: files it names
+GRANT SELECT ON `@DB@`.`notification_prefs`   TO '@APP_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`notifications`      TO '@APP_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`throttle`           TO '@APP_USER@'@'localhost';
+GRANT SELECT, DELETE                 ON `@DB@`.`verification_codes` TO '@APP_USER@'@'localhost';
+
+-- ---------------------------------------------------------------------------
+-- the registration program (owner of organisations, certifications,
+-- org_files, org_invites, verification_codes, the lists and their
+-- imports; writes enterprises, providers, quotas and rounds as the
+-- bureau's and the reviewers' decisions say)
+
+GRANT SELECT                 ON `@DB@`.`schema_migrations` TO '@REG_USER@'@'localhost';
+GRANT SELECT, INSERT         ON `@DB@`.`audit_log`         TO '@REG_USER@'@'localhost';  -- V3
+-- the session layer: every request reads its session, touches it; a
+-- confirmed signup or invitation logs in; a removed member's sessions end
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`sessions`  TO '@REG_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.`accounts`          TO '@REG_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.`organisations`     TO '@REG_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.`certifications`    TO '@REG_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.`org_files`         TO '@REG_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.`org_invites`       TO '@REG_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`verification_codes` TO '@REG_USER@'@'localhost';  -- consumed
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.`throttle`          TO '@REG_USER@'@'localhost';
+GRANT SELECT, INSERT         ON `@DB@`.`notifications`     TO '@REG_USER@'@'localhost';  -- the outbox
+GRANT SELECT                 ON `@DB@`.`notification_prefs` TO '@REG_USER@'@'localhost';
+-- certification (E9-E12) and the lists (E11, E14): the certified rows
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.`enterprises`       TO '@REG_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.`enterprise_quota`  TO '@REG_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.`providers`         TO '@REG_USER@'@'localhost';
+GRANT SELECT, INSERT         ON `@DB@`.`list_imports`      TO '@REG_USER@'@'localhost';
+GRANT SELECT, INSERT, DELETE ON `@DB@`.`qualification_lists` TO '@REG_USER@'@'localhost';  -- replaced whole
+GRANT SELECT, INSERT, DELETE ON `@DB@`.`credit_list`       TO '@REG_USER@'@'localhost';      -- replaced whole
+-- the programme year (Y1-Y3)
+GRANT SELECT, INSERT, UPDATE ON `@DB@`.`rounds`            TO '@REG_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
 -- the read-only user: public data only

@@ -11,6 +11,9 @@
 #   VOUCHER_DB_PASSWORD     its password       (default: voucher_app_dev)
 #   VOUCHER_DB_RO_USER      read-only user     (default: voucher_ro)
 #   VOUCHER_DB_RO_PASSWORD  its password       (default: voucher_ro_dev)
+#   VOUCHER_DB_REG_USER     the registration program's user
+#                                              (default: voucher_registration)
+#   VOUCHER_DB_REG_PASSWORD its password       (default: voucher_registration_dev)
 #
 # What it does, in order:
 #   1. creates the database if missing (utf8mb4 / utf8mb4_unicode_ci) and its
@@ -47,13 +50,17 @@ APP_USER=${VOUCHER_DB_USER:-voucher_app}
 APP_PASSWORD=${VOUCHER_DB_PASSWORD:-voucher_app_dev}
 RO_USER=${VOUCHER_DB_RO_USER:-voucher_ro}
 RO_PASSWORD=${VOUCHER_DB_RO_PASSWORD:-voucher_ro_dev}
+REG_USER=${VOUCHER_DB_REG_USER:-voucher_registration}
+REG_PASSWORD=${VOUCHER_DB_REG_PASSWORD:-voucher_registration_dev}
 
 # Names go into SQL unquoted by any API: allow only plain identifiers.
 [[ $DB =~ ^[A-Za-z0-9_]{1,64}$ ]] || die "VOUCHER_DB_NAME must match [A-Za-z0-9_]{1,64}: '$DB'"
 [[ $APP_USER =~ ^[A-Za-z0-9_]{1,80}$ ]] || die "VOUCHER_DB_USER must match [A-Za-z0-9_]{1,80}: '$APP_USER'"
 [[ $RO_USER =~ ^[A-Za-z0-9_]{1,80}$ ]] || die "VOUCHER_DB_RO_USER must match [A-Za-z0-9_]{1,80}: '$RO_USER'"
+[[ $REG_USER =~ ^[A-Za-z0-9_]{1,80}$ ]] || die "VOUCHER_DB_REG_USER must match [A-Za-z0-9_]{1,80}: '$REG_USER'"
 [[ $APP_USER != "$RO_USER" ]] || die "the application and read-only users must differ"
-[[ -n $APP_PASSWORD && -n $RO_PASSWORD ]] || die "passwords must not be empty"
+[[ $REG_USER != "$APP_USER" && $REG_USER != "$RO_USER" ]] || die "the registration program's user must be its own"
+[[ -n $APP_PASSWORD && -n $RO_PASSWORD && -n $REG_PASSWORD ]] || die "passwords must not be empty"
 
 read -r -a CLIENT <<<"${MARIADB:-mariadb}"
 ((${#CLIENT[@]})) || die "MARIADB is empty"
@@ -141,13 +148,17 @@ shopt -u patsub_replacement 2>/dev/null || true   # bash 5.2: '&' is literal bel
 grants=$(<"$GRANTS")
 app_pw=$(sql_string "$APP_PASSWORD")
 ro_pw=$(sql_string "$RO_PASSWORD")
+reg_pw=$(sql_string "$REG_PASSWORD")
 grants=${grants//@APP_PASSWORD@/"$app_pw"}
 grants=${grants//@RO_PASSWORD@/"$ro_pw"}
+grants=${grants//@REG_PASSWORD@/"$reg_pw"}
 grants=${grants//@APP_USER@/"$APP_USER"}
 grants=${grants//@RO_USER@/"$RO_USER"}
+grants=${grants//@REG_USER@/"$REG_USER"}
 grants=${grants//@DB@/"$DB"}
 printf '%s\n' "$grants" | sql || die "applying grants.sql failed"
-printf 'grants applied: %s (read-write), %s (read-only) on %s\n' "$APP_USER" "$RO_USER" "$DB"
+printf 'grants applied: %s (read-write), %s (read-only), %s (registration) on %s\n' \
+	"$APP_USER" "$RO_USER" "$REG_USER" "$DB"
 
 # 5. demo data, only into an empty system
 if ((want_demo)); then

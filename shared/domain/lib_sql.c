@@ -130,6 +130,68 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	/* V2: enterprise id -> barred_until (parties.c) */
 	DB_LIB_STMT(DBS_ENTERPRISE_BARRED_UNTIL,
 	"SELECT barred_until FROM enterprises WHERE id = ?"),
+
+	/* ---- issue 12: the outbox (outbox.c) ---- */
+	/* account, kind -> whether the account wants it */
+	DB_LIB_STMT(DBS_OUTBOX_PREF,
+	"SELECT enabled FROM notification_prefs WHERE account_id = ? AND kind = ?"),
+	/* kind, account, recipient, text, payload, sensitive, next attempt,
+	 * expires, created */
+	DB_LIB_STMT(DBS_OUTBOX_INSERT,
+	"INSERT INTO notifications (kind, account_id, recipient, text, payload,"
+	" sensitive, status, attempts, next_attempt_at, expires_at, created_at)"
+	" VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)"),
+	/* now -> the next due message, locked (another sender skips it) */
+	DB_LIB_STMT(DBS_OUTBOX_NEXT,
+	"SELECT id, kind, account_id, recipient, text, payload, attempts,"
+	" expires_at, created_at FROM notifications"
+	" WHERE status = 'pending' AND next_attempt_at <= ?"
+	" ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	/* now, id: sent; a secret is not kept */
+	DB_LIB_STMT(DBS_OUTBOX_SENT,
+	"UPDATE notifications SET status = 'sent', sent_at = ?,"
+	" attempts = attempts + 1, last_error = NULL,"
+	" text = IF(sensitive = 1, '（已发送，内容已清除）', text),"
+	" payload = IF(sensitive = 1, NULL, payload) WHERE id = ?"),
+	/* next attempt, error, status, id (status is set first: the blanking
+	 * sees the new one) */
+	DB_LIB_STMT(DBS_OUTBOX_RETRY,
+	"UPDATE notifications SET attempts = attempts + 1, next_attempt_at = ?,"
+	" last_error = ?, status = ?,"
+	" text = IF(status = 'failed' AND sensitive = 1,"
+	" '（未能发送，内容已清除）', text),"
+	" payload = IF(status = 'failed' AND sensitive = 1, NULL, payload)"
+	" WHERE id = ?"),
+	/* id: past its kind's time, never sent */
+	DB_LIB_STMT(DBS_OUTBOX_EXPIRE,
+	"UPDATE notifications SET status = 'expired',"
+	" text = IF(sensitive = 1, '（已过期，内容已清除）', text),"
+	" payload = IF(sensitive = 1, NULL, payload) WHERE id = ?"),
+	/* now -> messages due */
+	DB_LIB_STMT(DBS_OUTBOX_BACKLOG,
+	"SELECT COUNT(*) FROM notifications"
+	" WHERE status = 'pending' AND next_attempt_at <= ?"),
+
+	/* ---- issue 12: limits (throttle.c) ---- */
+	DB_LIB_STMT(DBS_THROTTLE_GET,
+	"SELECT window_start, hits, last_at FROM throttle"
+	" WHERE scope = ? AND subject = ?"),
+	/* scope, subject, now, now: a row that counts nothing yet */
+	DB_LIB_STMT(DBS_THROTTLE_CREATE,
+	"INSERT IGNORE INTO throttle (scope, subject, window_start, hits, last_at)"
+	" VALUES (?, ?, ?, 0, ?)"),
+	DB_LIB_STMT(DBS_THROTTLE_LOCK,
+	"SELECT window_start, hits, last_at FROM throttle"
+	" WHERE scope = ? AND subject = ? FOR UPDATE"),
+	/* window start, hits, now, scope, subject */
+	DB_LIB_STMT(DBS_THROTTLE_SET,
+	"UPDATE throttle SET window_start = ?, hits = ?, last_at = ?"
+	" WHERE scope = ? AND subject = ?"),
+
+	/* ---- issue 12: an organisation's certification (org.c) ---- */
+	DB_LIB_STMT(DBS_ORG_STATE,
+	"SELECT id, kind, state, name, last_decision, last_reason,"
+	" enterprise_id, provider_id, updated_at FROM organisations WHERE id = ?"),
 };
 
 const struct db_stmts lib_stmts = { lib_sql, DBS__END - DB_LIB_BASE };
