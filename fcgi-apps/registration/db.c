@@ -374,7 +374,7 @@ const struct db_stmt registration_stmts[STMT__MAX] = {
 	" SELECT 'credit', NULL, COUNT(*) FROM credit_list ORDER BY 1, 2 DESC"),
 	/* the certified enterprises whose tier follows the lists (E11) */
 	DB_STMT(STMT_DECLARED_ENTERPRISES,
-	"SELECT o.id, o.enterprise_id, e.uscc FROM organisations o"
+	"SELECT o.id AS org_id, o.enterprise_id, e.uscc FROM organisations o"
 	" JOIN enterprises e ON e.id = o.enterprise_id"
 	" WHERE o.quals_declared = 1 ORDER BY o.id"),
 	DB_STMT(STMT_ENTERPRISES_BY_USCC,
@@ -383,11 +383,10 @@ const struct db_stmt registration_stmts[STMT__MAX] = {
 	/* ---- rounds (Y1-Y3) ---- */
 	DB_STMT(STMT_ROUND_LIST,
 	"SELECT year, apply_opens_on, apply_closes_on, order_opens_on,"
-	" order_closes_on, is_current, updated_at FROM rounds ORDER BY year DESC"),
+	" order_closes_on, is_current FROM rounds ORDER BY year DESC"),
 	DB_STMT(STMT_ROUND_LOCK,
 	"SELECT year, apply_opens_on, apply_closes_on, order_opens_on,"
-	" order_closes_on, is_current, updated_at FROM rounds WHERE year = ?"
-	" FOR UPDATE"),
+	" order_closes_on, is_current FROM rounds WHERE year = ? FOR UPDATE"),
 	/* year, apply opens, closes, order opens, closes, now */
 	DB_STMT(STMT_ROUND_INSERT,
 	"INSERT INTO rounds (year, apply_opens_on, apply_closes_on,"
@@ -1172,4 +1171,200 @@ db_credit_of(struct db *db, const char *uscc, struct credit_row *c,
 {
 	return db_one(db, STMT_CREDIT_OF, DB_ARGS(DB_STR(uscc)), &credit_map, c,
 	    keep);
+}
+
+/* ---- list imports -------------------------------------------------------- */
+
+static const struct db_col qual_entry_cols[] = {
+	DB_COL(struct list_entry, uscc),
+	DB_COL(struct list_entry, name),
+};
+static const struct db_rowmap qual_entry_map =
+    DB_ROWMAP(struct list_entry, qual_entry_cols);
+
+static const struct db_col credit_entry_cols[] = {
+	DB_COL(struct list_entry, uscc),
+	DB_COL(struct list_entry, source),
+	DB_COL(struct list_entry, listed_on),
+	DB_COL(struct list_entry, until),
+};
+static const struct db_rowmap credit_entry_map =
+    DB_ROWMAP(struct list_entry, credit_entry_cols);
+
+static const struct db_col declared_cols[] = {
+	DB_COL(struct declared_row, org_id),
+	DB_COL(struct declared_row, enterprise_id),
+	DB_COL(struct declared_row, uscc),
+};
+static const struct db_rowmap declared_map =
+    DB_ROWMAP(struct declared_row, declared_cols);
+
+int
+db_qual_lock(struct db *db, const char *list, int year, struct db_rows *rows)
+{
+	return db_all(db, STMT_QUAL_LOCK, DB_ARGS(DB_STR(list), DB_I64(year)),
+	    &qual_entry_map, rows);
+}
+
+int
+db_qual_delete(struct db *db, const char *list, int year)
+{
+	int rc = db_dml(db, STMT_QUAL_DELETE, DB_ARGS(DB_STR(list),
+	    DB_I64(year)), NULL);
+
+	return rc == DB_NOTFOUND ? DB_OK : rc;
+}
+
+int
+db_qual_insert(struct db *db, const char *list, int year,
+    const struct list_entry *e, int64_t import_id)
+{
+	return db_dml(db, STMT_QUAL_INSERT, DB_ARGS(DB_STR(list), DB_I64(year),
+	    DB_STR(e->uscc), DB_STR(e->name), DB_I64(import_id)), NULL);
+}
+
+int
+db_credit_lock(struct db *db, struct db_rows *rows)
+{
+	return db_all(db, STMT_CREDIT_LOCK, DB_NOARGS, &credit_entry_map, rows);
+}
+
+int
+db_credit_delete(struct db *db)
+{
+	int rc = db_dml(db, STMT_CREDIT_DELETE, DB_NOARGS, NULL);
+
+	return rc == DB_NOTFOUND ? DB_OK : rc;
+}
+
+int
+db_credit_insert(struct db *db, const struct list_entry *e, int64_t import_id)
+{
+	return db_dml(db, STMT_CREDIT_INSERT, DB_ARGS(DB_STR(e->uscc),
+	    DB_STR(e->source), opt_date(e->listed_on), opt_date(e->until),
+	    DB_I64(import_id)), NULL);
+}
+
+int
+db_import_insert(struct db *db, const char *list, int year, time_t now,
+    int64_t by, const char *encoding, const char *sha256, long rows,
+    long added, long removed, long unchanged, int64_t *id)
+{
+	uint64_t got = 0;
+	int rc = db_dml(db, STMT_IMPORT_INSERT, DB_ARGS(DB_STR(list),
+	    year > 0 ? DB_I64(year) : DB_NULLP, DB_TIME(now), DB_I64(by),
+	    DB_STR(encoding), DB_STR(sha256), DB_I64(rows), DB_I64(added),
+	    DB_I64(removed), DB_I64(unchanged), DB_I64(0)), &got);
+
+	*id = (int64_t)got;
+	return rc;
+}
+
+int
+db_import_counts(struct db *db, int64_t id, long enterprises_changed)
+{
+	int rc = db_dml(db, STMT_IMPORT_COUNTS, DB_ARGS(
+	    DB_I64(enterprises_changed), DB_I64(id)), NULL);
+
+	return rc == DB_NOTFOUND ? DB_OK : rc;
+}
+
+int
+db_declared_enterprises(struct db *db, struct db_rows *rows)
+{
+	return db_all(db, STMT_DECLARED_ENTERPRISES, DB_NOARGS, &declared_map,
+	    rows);
+}
+
+int
+db_enterprise_by_uscc(struct db *db, const char *uscc, int64_t *id)
+{
+	struct id_row x;
+	int rc = db_one(db, STMT_ENTERPRISES_BY_USCC, DB_ARGS(DB_STR(uscc)),
+	    &id_map, &x, NULL);
+
+	*id = rc == DB_OK ? x.id : 0;
+	return rc;
+}
+
+/* The rows of a listing statement as a JSON array (by column alias). */
+static int
+rows_json(struct db *db, int id, json_t **out)
+{
+	struct db_res *res = NULL;
+	int rc = db_exec(db, id, DB_NOARGS, &res, NULL, NULL);
+
+	*out = rc == DB_OK ? db_rows_json(res) : NULL;
+	db_res_free(res);
+	return rc;
+}
+
+int
+db_list_sizes_json(struct db *db, json_t **out)
+{
+	return rows_json(db, STMT_LIST_SIZES, out);
+}
+
+int
+db_imports_recent_json(struct db *db, json_t **out)
+{
+	return rows_json(db, STMT_IMPORTS_RECENT, out);
+}
+
+/* ---- rounds --------------------------------------------------------------- */
+
+static const struct db_col round_cols[] = {
+	DB_COL(struct round_row, year),
+	DB_COL(struct round_row, apply_opens_on),
+	DB_COL(struct round_row, apply_closes_on),
+	DB_COL(struct round_row, order_opens_on),
+	DB_COL(struct round_row, order_closes_on),
+	DB_COL(struct round_row, is_current),
+};
+static const struct db_rowmap round_map = DB_ROWMAP(struct round_row,
+    round_cols);
+
+int
+db_round_list(struct db *db, struct db_rows *rows)
+{
+	return db_all(db, STMT_ROUND_LIST, DB_NOARGS, &round_map, rows);
+}
+
+int
+db_round_lock(struct db *db, int year, struct round_row *v)
+{
+	return db_one(db, STMT_ROUND_LOCK, DB_ARGS(DB_I64(year)), &round_map, v,
+	    NULL);
+}
+
+int
+db_round_insert(struct db *db, const struct round_row *v, time_t now)
+{
+	return db_dml(db, STMT_ROUND_INSERT, DB_ARGS(DB_I64(v->year),
+	    opt_date(v->apply_opens_on), opt_date(v->apply_closes_on),
+	    opt_date(v->order_opens_on), opt_date(v->order_closes_on),
+	    DB_TIME(now)), NULL);
+}
+
+int
+db_round_update(struct db *db, const struct round_row *v, time_t now)
+{
+	return db_dml(db, STMT_ROUND_UPDATE, DB_ARGS(
+	    opt_date(v->apply_opens_on), opt_date(v->apply_closes_on),
+	    opt_date(v->order_opens_on), opt_date(v->order_closes_on),
+	    DB_TIME(now), DB_I64(v->year)), NULL);
+}
+
+int
+db_round_set_current(struct db *db, int year, time_t now)
+{
+	int rc = db_dml(db, STMT_ROUND_UNSET_CURRENT, DB_ARGS(DB_TIME(now),
+	    DB_I64(year)), NULL);
+
+	if (rc == DB_NOTFOUND)
+		rc = DB_OK;
+	if (rc == DB_OK)
+		rc = db_dml(db, STMT_ROUND_SET_CURRENT, DB_ARGS(DB_TIME(now),
+		    DB_I64(year)), NULL);
+	return rc;
 }

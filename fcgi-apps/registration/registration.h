@@ -426,6 +426,48 @@ struct credit_row {
 int db_credit_of(struct db *db, const char *uscc, struct credit_row *c,
     struct db_res **keep);
 
+/* The lists' rows, locked and ordered by USCC, as struct list_entry
+ * (line 0). */
+int db_qual_lock(struct db *db, const char *list, int year,
+    struct db_rows *rows);
+int db_qual_delete(struct db *db, const char *list, int year);
+int db_qual_insert(struct db *db, const char *list, int year,
+    const struct list_entry *e, int64_t import_id);
+int db_credit_lock(struct db *db, struct db_rows *rows);
+int db_credit_delete(struct db *db);
+int db_credit_insert(struct db *db, const struct list_entry *e,
+    int64_t import_id);
+/* An import (year 0: the credit list) and what it changed. */
+int db_import_insert(struct db *db, const char *list, int year, time_t now,
+    int64_t by, const char *encoding, const char *sha256, long rows,
+    long added, long removed, long unchanged, int64_t *id);
+int db_import_counts(struct db *db, int64_t id, long enterprises_changed);
+/* The certified enterprises whose tier follows the lists (E11). */
+struct declared_row {
+	int64_t     org_id, enterprise_id;
+	const char *uscc;
+};
+int db_declared_enterprises(struct db *db, struct db_rows *rows);
+int db_enterprise_by_uscc(struct db *db, const char *uscc, int64_t *id);
+/* {list, year, n} per list and the last 20 imports, as JSON arrays
+ * (new references). */
+int db_list_sizes_json(struct db *db, json_t **out);
+int db_imports_recent_json(struct db *db, json_t **out);
+
+/* A programme year (Y1): dates y*10000+m*100+d, 0 for none. */
+struct round_row {
+	int     year;
+	int64_t apply_opens_on, apply_closes_on;
+	int64_t order_opens_on, order_closes_on;
+	bool    is_current;
+};
+int db_round_list(struct db *db, struct db_rows *rows);
+int db_round_lock(struct db *db, int year, struct round_row *v);
+int db_round_insert(struct db *db, const struct round_row *v, time_t now);
+int db_round_update(struct db *db, const struct round_row *v, time_t now);
+/* Y1: year becomes the one current round (the others are cleared). */
+int db_round_set_current(struct db *db, int year, time_t now);
+
 /* ---- shared by the handlers ------------------------------------------- */
 
 /* Results of the transactions beyond DB_*. */

@@ -41,6 +41,7 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	/* DBS_SESSION_GET: token hash -> session and account */
 	DB_LIB_STMT(DBS_SESSION_GET,
 	"SELECT s.account_id, a.role, a.login, a.enterprise_id, a.provider_id,"
+	" a.org_id, a.member_role,"
 	" s.csrf_token, s.created_at, s.last_seen_at, s.expires_at"
 	" FROM sessions s JOIN accounts a ON a.id = s.account_id"
 	" WHERE s.token_hash = ? AND a.disabled = 0"),
