@@ -33,8 +33,8 @@
 const struct db_stmt account_stmts[STMT__MAX] = {
 	/* STMT_ACCOUNT_BY_LOGIN: login */
 	DB_STMT(STMT_ACCOUNT_BY_LOGIN,
-	"SELECT id, password_hash, role, disabled, enterprise_id, provider_id"
-	" FROM accounts WHERE login = ?"),
+	"SELECT id, password_hash, role, disabled, enterprise_id, provider_id,"
+	" org_id, member_role FROM accounts WHERE login = ?"),
 	/* STMT_SESSION_INSERT */
 	DB_STMT(STMT_SESSION_INSERT,
 	"INSERT INTO sessions (token_hash, account_id, csrf_token, created_at,"
@@ -73,10 +73,10 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	" beijing_registered = ?, is_enterprise = ?, credit_flagged = ?,"
 	" credit_source = ?, credit_checked_on = ?, updated_at = ?"
 	" WHERE id = ?"),
-	/* STMT_QUOTA_SET_CAP: cap, enterprise, from year (E7; never below
-	 * what is already occupied) */
+	/* STMT_QUOTA_SET_CAP: cap, enterprise, from year (E7; E8: what is
+	 * occupied stays, available = max(0, cap - occupied)) */
 	DB_STMT(STMT_QUOTA_SET_CAP,
-	"UPDATE enterprise_quota SET cap = GREATEST(?, occupied)"
+	"UPDATE enterprise_quota SET cap = ?"
 	" WHERE enterprise_id = ? AND year >= ?"),
 	DB_STMT(STMT_ACCOUNT_INSERT,
 	"INSERT INTO accounts (login, password_hash, role, enterprise_id,"
