@@ -21,7 +21,19 @@
 #include "clock.h"
 #include "config.h"
 #include "db.h"
+#include "parties.h"
 #include "rules.h"
+
+/* Y3: the year of the allowance shown: the current round's (the
+ * calendar year when there is none). */
+static int
+allowance_year(struct req *r)
+{
+	int year;
+
+	return quota_year(r->db, r->now, &year) == DB_OK ? year :
+	    clock_shanghai_year(r->now);
+}
 
 static const char *const tiers[] = { "ordinary", "specialized",
     "little_giant", NULL };
@@ -138,7 +150,7 @@ enterprise_list(struct req *r)
 	const char *q;
 	char *like;
 	int64_t page, per_page;
-	int year = clock_shanghai_year(r->now);
+	int year = allowance_year(r);
 	json_t *items;
 	int rc;
 
@@ -174,7 +186,7 @@ static int
 enterprise_load(struct req *r, int64_t id, bool lock, json_t **out)
 {
 	struct db_res *res = NULL;
-	int year = clock_shanghai_year(r->now);
+	int year = allowance_year(r);
 	int rc = db_query(r->db, lock ? STMT_ENTERPRISE_LOCK :
 	    STMT_ENTERPRISE_GET, DB_ARGS(DB_TIME(r->now),
 	    DB_TIME(r->now), DB_I64(year), DB_I64(id)), &res);
@@ -393,7 +405,7 @@ enterprise_update_tx(struct db *db, void *arg)
 		/* E7: the new tier's cap, from this year on */
 		rc = db_exec(db, STMT_QUOTA_SET_CAP, DB_ARGS(
 		    DB_I64(rule_tier_cap((enum rule_tier)rule_tier_parse(tier))),
-		    DB_I64(t->id), DB_I64(clock_shanghai_year(r->now))),
+		    DB_I64(t->id), DB_I64(allowance_year(r))),
 		    NULL, NULL, NULL);
 	}
 	if (rc == DB_OK)

@@ -20,8 +20,20 @@
 #include "db.h"
 #include "lib_sql.h"
 #include "org.h"
+#include "parties.h"
 #include "rules.h"
 #include "throttle.h"
+
+/* Y3: the year of the allowance shown: the current round's (the
+ * calendar year when there is none). */
+static int
+allowance_year(struct req *r)
+{
+	int year;
+
+	return quota_year(r->db, r->now, &year) == DB_OK ? year :
+	    clock_shanghai_year(r->now);
+}
 
 static const struct field login_fields[] = {
 	{ "login",    FIELD_STRING, true, 1, 64, NULL },
@@ -35,7 +47,7 @@ org_describe(struct req *r, const char *role, int64_t ent_id, int64_t prov_id,
     json_t *o)
 {
 	struct db_res *res = NULL;
-	int year = clock_shanghai_year(r->now);	/* T1: the order year */
+	int year = allowance_year(r);	/* Y3: the round year */
 	int rc;
 
 	if ((strcmp(role, "enterprise") == 0 && ent_id == 0) ||

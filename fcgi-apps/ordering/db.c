@@ -13,7 +13,8 @@ const struct db_stmt ordering_stmts[STMT__MAX] = {
 	/* E1-E5 facts and the E7 tier: enterprise id */
 	DB_STMT(STMT_ENTERPRISE_FACTS,
 	"SELECT tier, size_class, beijing_registered, is_enterprise,"
-	" credit_flagged, barred_until FROM enterprises WHERE id = ?"),
+	" credit_flagged, credit_list_until, barred_until FROM enterprises"
+	" WHERE id = ?"),
 	/* O2: product id (the round is compared in C with round_current) */
 	DB_STMT(STMT_PRODUCT_FOR_ORDER,
 	"SELECT p.id, p.provider_id, p.name, p.voucher_price, p.unit_subsidy,"
@@ -109,6 +110,7 @@ struct enterprise_facts_sql {
 	bool        beijing_registered;
 	bool        is_enterprise;
 	bool        credit_flagged;
+	int64_t     credit_list_until;      /* E14: ymd, 0 when not listed  */
 	time_t      barred_until;
 };
 
@@ -118,6 +120,7 @@ static const struct db_col enterprise_facts_cols[] = {
 	DB_COL(struct enterprise_facts_sql, beijing_registered),
 	DB_COL(struct enterprise_facts_sql, is_enterprise),
 	DB_COL(struct enterprise_facts_sql, credit_flagged),
+	DB_COL(struct enterprise_facts_sql, credit_list_until),
 	DB_COL(struct enterprise_facts_sql, barred_until),
 };
 static const struct db_rowmap enterprise_facts_map =
@@ -141,6 +144,7 @@ db_enterprise_facts(struct db *db, int64_t enterprise_id,
 		out->f.beijing_registered = row.beijing_registered;
 		out->f.is_enterprise = row.is_enterprise;
 		out->f.credit_flagged = row.credit_flagged;
+		out->credit_list_until = row.credit_list_until;
 		out->f.barred_until = row.barred_until;
 	}
 	db_res_free(keep);

@@ -49,6 +49,7 @@ extern const struct db_stmt ordering_stmts[STMT__MAX];
 struct enterprise_facts {
 	int                          tier;  /* enum rule_tier; -1 unknown   */
 	struct rule_enterprise_facts f;     /* E1-E5                        */
+	int64_t                      credit_list_until;  /* E14: ymd, 0     */
 };
 int db_enterprise_facts(struct db *db, int64_t enterprise_id,
     struct enterprise_facts *out);

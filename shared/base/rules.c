@@ -268,8 +268,10 @@ rule_enterprise_ineligible(const struct rule_enterprise_facts *f,
 int64_t
 rule_reservation(int64_t unit_subsidy, int64_t cap, int64_t occupied)
 {
-	if (unit_subsidy < 0 || cap < 0 || occupied < 0 || occupied > cap)
+	if (unit_subsidy < 0 || cap < 0 || occupied < 0)
 		return -1;
+	if (occupied >= cap)
+		return 0;	/* E8: a cap lowered below what is occupied */
 	return min64(unit_subsidy, cap - occupied);
 }
 
@@ -479,4 +481,11 @@ bool
 rule_barred_at(time_t barred_until, time_t now)
 {
 	return barred_until != 0 && now < barred_until;
+}
+
+/* E14 */
+bool
+rule_credit_listed(int64_t until_ymd, int64_t today_ymd)
+{
+	return until_ymd > 0 && today_ymd <= until_ymd;
 }

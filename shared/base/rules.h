@@ -89,14 +89,20 @@ struct rule_enterprise_facts {
 	bool     credit_flagged;       /* E4 */
 	time_t   barred_until;         /* E5: 0 when never barred */
 };
+/* E14: whether the bureau's credit list counts against an enterprise on
+ * today (y*10000+m*100+d): until_ymd is the last day its entry counts (0:
+ * not listed). */
+bool rule_credit_listed(int64_t until_ymd, int64_t today_ymd);
+
 /* O1: NULL when the enterprise may order at now, else the id of the first
  * failing rule ("E1".."E5"), a static string. */
 const char *rule_enterprise_ineligible(const struct rule_enterprise_facts *f,
     time_t now);
 
 /* O3: the amount to reserve for one order = min(unit_subsidy, cap -
- * occupied), 0 when nothing is left (the caller refuses the order), -1 on
- * invalid input (negative values or occupied > cap). */
+ * occupied), 0 when nothing is left (the caller refuses the order; E8:
+ * also when a lowered cap is below what is occupied), -1 on invalid
+ * input (negative values). */
 int64_t rule_reservation(int64_t unit_subsidy, int64_t cap, int64_t occupied);
 
 /* O4: the instant by which the provider must accept. */

@@ -193,6 +193,11 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	DB_LIB_STMT(DBS_ORG_STATE,
 	"SELECT id, kind, state, name, last_decision, last_reason,"
 	" enterprise_id, provider_id, updated_at FROM organisations WHERE id = ?"),
+	/* Y1: the configured round (param) or the current one, with its
+	 * ordering period */
+	DB_LIB_STMT(DBS_ROUND_INFO,
+	"SELECT year, order_opens_on, order_closes_on FROM rounds WHERE year ="
+	" COALESCE(?, (SELECT MAX(year) FROM rounds WHERE is_current = 1))"),
 };
 
 const struct db_stmts lib_stmts = { lib_sql, DBS__END - DB_LIB_BASE };

@@ -491,8 +491,24 @@ TEST(test_O3_invalid_input_refused)
 	CHECK_EQ(rule_reservation(-1, 2000000, 0), -1);
 	CHECK_EQ(rule_reservation(300000, -1, 0), -1);
 	CHECK_EQ(rule_reservation(300000, 2000000, -1), -1);
-	CHECK_EQ(rule_reservation(300000, 2000000, 2000001), -1);
 	CHECK_EQ(rule_reservation(INT64_MIN, INT64_MIN, INT64_MIN), -1);
+}
+
+TEST(test_E14_credit_list_counts_through_its_last_day)
+{
+	CHECK(rule_credit_listed(20270228, 20270228));
+	CHECK(rule_credit_listed(20270228, 20240301));
+	CHECK(!rule_credit_listed(20270228, 20270301));
+	CHECK(!rule_credit_listed(0, 20240301));
+}
+
+TEST(test_E8_cap_below_occupied_reserves_nothing)
+{
+	/* a lower tier's cap applies to new orders only: what existing
+	 * orders occupy may exceed it, and nothing more is reserved */
+	CHECK_EQ(rule_reservation(300000, 2000000, 2000001), 0);
+	CHECK_EQ(rule_reservation(300000, 2000000, 10000000), 0);
+	CHECK_EQ(rule_reservation(300000, 0, INT64_MAX), 0);
 }
 
 TEST(test_O3_huge_values_no_overflow)
@@ -965,6 +981,8 @@ main(void)
 	RUN(test_O3_partial_last_reservation);
 	RUN(test_O3_nothing_left_reserves_zero);
 	RUN(test_O3_invalid_input_refused);
+	RUN(test_E8_cap_below_occupied_reserves_nothing);
+	RUN(test_E14_credit_list_counts_through_its_last_day);
 	RUN(test_O3_huge_values_no_overflow);
 	RUN(test_O4_accept_deadline_is_48_hours);
 	RUN(test_O4_order_at_47_59_59_not_expired);
