@@ -108,6 +108,7 @@ GRANT SELECT, INSERT, UPDATE ON `@DB@`.`enterprises`       TO '@REG_USER@'@'loca
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.`enterprise_quota`  TO '@REG_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.`providers`         TO '@REG_USER@'@'localhost';
 GRANT SELECT, INSERT         ON `@DB@`.`list_imports`      TO '@REG_USER@'@'localhost';
+GRANT UPDATE (enterprises_changed) ON `@DB@`.`list_imports` TO '@REG_USER@'@'localhost';  -- counted last
 GRANT SELECT, INSERT, DELETE ON `@DB@`.`qualification_lists` TO '@REG_USER@'@'localhost';  -- replaced whole
 GRANT SELECT, INSERT, DELETE ON `@DB@`.`credit_list`       TO '@REG_USER@'@'localhost';      -- replaced whole
 -- the programme year (Y1-Y3)

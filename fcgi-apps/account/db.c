@@ -11,7 +11,8 @@
 	" e.credit_checked_on, e.barred_until, e.created_at, e.updated_at," \
 	" (SELECT MIN(a.login) FROM accounts a WHERE a.enterprise_id = e.id)" \
 	" AS login, q.cap AS quota_cap," \
-	" " QUOTA_EFFECTIVE_OCCUPIED("q") " AS quota_occupied" \
+	" " QUOTA_EFFECTIVE_OCCUPIED("q") " AS quota_occupied," \
+	" e.credit_list_until" \
 	" FROM enterprises e LEFT JOIN enterprise_quota q" \
 	" ON q.enterprise_id = e.id AND q.year = ?"
 
@@ -45,7 +46,7 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	DB_STMT(STMT_ME_ENTERPRISE,
 	"SELECT e.id, e.name, e.tier, e.size_class, e.beijing_registered,"
 	" e.is_enterprise, e.credit_flagged, e.barred_until, q.cap, "
-	QUOTA_EFFECTIVE_OCCUPIED("q")
+	QUOTA_EFFECTIVE_OCCUPIED("q") ", e.credit_list_until"
 	" FROM enterprises e LEFT JOIN enterprise_quota q"
 	" ON q.enterprise_id = e.id AND q.year = ? WHERE e.id = ?"),
 	DB_STMT(STMT_ME_PROVIDER,

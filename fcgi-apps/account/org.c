@@ -24,6 +24,20 @@
 #include "parties.h"
 #include "rules.h"
 
+/* E14: whether a credit list entry lasting through until ("YYYY-MM-DD"
+ * or NULL) counts at now. */
+static bool
+credit_listed(const char *until, time_t now)
+{
+	int y, m, d, ty, tm, td;
+
+	if (until == NULL || clock_parse_date(until, &y, &m, &d) < 0)
+		return false;
+	clock_shanghai_date(now, &ty, &tm, &td);
+	return rule_credit_listed((int64_t)y * 10000 + m * 100 + d,
+	    (int64_t)ty * 10000 + tm * 100 + td);
+}
+
 /* Y3: the year of the allowance shown: the current round's (the
  * calendar year when there is none). */
 static int
@@ -133,7 +147,9 @@ enterprise_json(const struct db_res *res, size_t row, int year, time_t now)
 	    "beijing_registered"));
 	f.is_enterprise = json_is_true(json_object_get(o, "is_enterprise"));
 	f.size_class = size ? rule_size_parse(size) : -1;
-	f.credit_flagged = json_is_true(json_object_get(o, "credit_flagged"));
+	f.credit_flagged = json_is_true(json_object_get(o, "credit_flagged")) ||
+	    credit_listed(json_string_value(json_object_get(o,
+	    "credit_list_until")), now);	/* E14 */
 	f.barred_until = db_isnull(res, row, 10) ? 0 :
 	    (time_t)db_i64(res, row, 10);
 	why = rule_enterprise_ineligible(&f, now);

@@ -24,6 +24,16 @@
 #include "rules.h"
 #include "throttle.h"
 
+/* The Asia/Shanghai date of now as y*10000+m*100+d. */
+static int64_t
+today(time_t now)
+{
+	int y, m, d;
+
+	clock_shanghai_date(now, &y, &m, &d);
+	return (int64_t)y * 10000 + m * 100 + d;
+}
+
 /* Y3: the year of the allowance shown: the current round's (the
  * calendar year when there is none). */
 static int
@@ -80,7 +90,9 @@ org_describe(struct req *r, const char *role, int64_t ent_id, int64_t prov_id,
 		f.is_enterprise = db_i64(res, 0, 5) != 0;
 		f.size_class = db_isnull(res, 0, 3) ? -1 :
 		    rule_size_parse(db_str(res, 0, 3));
-		f.credit_flagged = db_i64(res, 0, 6) != 0;
+		/* E4: the bureau's flag, or its credit list (E14) */
+		f.credit_flagged = db_i64(res, 0, 6) != 0 ||
+		    rule_credit_listed(db_i64(res, 0, 10), today(r->now));
 		f.barred_until = db_isnull(res, 0, 7) ? 0 :
 		    (time_t)db_i64(res, 0, 7);
 		why = rule_enterprise_ineligible(&f, r->now);

@@ -102,8 +102,8 @@ const struct db_stmt registration_stmts[STMT__MAX] = {
 	" WHERE id = ? AND status = 'open'"),
 	/* org, now: the open ones */
 	DB_STMT(STMT_INVITES_OF,
-	"SELECT id, mobile, member_role, name, invited_at, expires_at"
-	" FROM org_invites WHERE org_id = ? AND status = 'open'"
+	"SELECT id, org_id, mobile, member_role, name, status, invited_at,"
+	" expires_at FROM org_invites WHERE org_id = ? AND status = 'open'"
 	" AND expires_at > ? ORDER BY id"),
 
 	/* ---- organisations ---- */

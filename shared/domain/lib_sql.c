@@ -140,7 +140,7 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	 * expires, created */
 	DB_LIB_STMT(DBS_OUTBOX_INSERT,
 	"INSERT INTO notifications (kind, account_id, recipient, text, payload,"
-	" sensitive, status, attempts, next_attempt_at, expires_at, created_at)"
+	" is_secret, status, attempts, next_attempt_at, expires_at, created_at)"
 	" VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)"),
 	/* now -> the next due message, locked (another sender skips it) */
 	DB_LIB_STMT(DBS_OUTBOX_NEXT,
@@ -152,22 +152,22 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	DB_LIB_STMT(DBS_OUTBOX_SENT,
 	"UPDATE notifications SET status = 'sent', sent_at = ?,"
 	" attempts = attempts + 1, last_error = NULL,"
-	" text = IF(sensitive = 1, '（已发送，内容已清除）', text),"
-	" payload = IF(sensitive = 1, NULL, payload) WHERE id = ?"),
+	" text = IF(is_secret = 1, '（已发送，内容已清除）', text),"
+	" payload = IF(is_secret = 1, NULL, payload) WHERE id = ?"),
 	/* next attempt, error, status, id (status is set first: the blanking
 	 * sees the new one) */
 	DB_LIB_STMT(DBS_OUTBOX_RETRY,
 	"UPDATE notifications SET attempts = attempts + 1, next_attempt_at = ?,"
 	" last_error = ?, status = ?,"
-	" text = IF(status = 'failed' AND sensitive = 1,"
+	" text = IF(status = 'failed' AND is_secret = 1,"
 	" '（未能发送，内容已清除）', text),"
-	" payload = IF(status = 'failed' AND sensitive = 1, NULL, payload)"
+	" payload = IF(status = 'failed' AND is_secret = 1, NULL, payload)"
 	" WHERE id = ?"),
 	/* id: past its kind's time, never sent */
 	DB_LIB_STMT(DBS_OUTBOX_EXPIRE,
 	"UPDATE notifications SET status = 'expired',"
-	" text = IF(sensitive = 1, '（已过期，内容已清除）', text),"
-	" payload = IF(sensitive = 1, NULL, payload) WHERE id = ?"),
+	" text = IF(is_secret = 1, '（已过期，内容已清除）', text),"
+	" payload = IF(is_secret = 1, NULL, payload) WHERE id = ?"),
 	/* now -> messages due */
 	DB_LIB_STMT(DBS_OUTBOX_BACKLOG,
 	"SELECT COUNT(*) FROM notifications"

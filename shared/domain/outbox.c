@@ -272,12 +272,13 @@ send_command(const char *cmd, const char *msg, int timeout, char *err,
 	return 0;
 }
 
-/* Result of one message's transaction. */
+/* What one message's transaction did (it commits in every case). */
 enum { ONE_NONE = DB_APP + 1, ONE_SENT, ONE_RETRIED, ONE_FAILED, ONE_EXPIRED };
 
 struct one_tx {
 	const struct outbox_transport *t;
 	time_t                         now;
+	int                            result;  /* out: ONE_*           */
 };
 
 static int
@@ -290,16 +291,18 @@ send_one_tx(struct db *db, void *arg)
 	char *line;
 	int rc, ok;
 
+	c->result = ONE_NONE;
 	rc = db_one(db, DBS_OUTBOX_NEXT, DB_ARGS(DB_TIME(c->now)), &msg_map,
 	    &m, &keep);
 	if (rc != DB_OK) {
 		db_res_free(keep);
-		return rc == DB_NOTFOUND ? ONE_NONE : rc;
+		return rc == DB_NOTFOUND ? DB_OK : rc;
 	}
 	if (!m.no_expiry && m.expires_at <= c->now) {
 		rc = db_dml(db, DBS_OUTBOX_EXPIRE, DB_ARGS(DB_I64(m.id)), NULL);
 		db_res_free(keep);
-		return rc == DB_OK ? ONE_EXPIRED : rc;
+		c->result = ONE_EXPIRED;
+		return rc;
 	}
 	line = msg_json(&m);
 	ok = c->t->kind == OUTBOX_FILE ?
@@ -314,7 +317,8 @@ send_one_tx(struct db *db, void *arg)
 			log_msg(LOG_INFO, NULL, "outbox: message %lld (%s) sent "
 			    "to %s", (long long)m.id, m.kind, masked);
 		db_res_free(keep);
-		return rc == DB_OK ? ONE_SENT : rc;
+		c->result = ONE_SENT;
+		return rc;
 	}
 	m.attempts++;
 	log_msg(LOG_WARN, NULL, "outbox: message %lld (%s) to %s, attempt %d: "
@@ -324,9 +328,8 @@ send_one_tx(struct db *db, void *arg)
 	    DB_STR(m.attempts >= OUTBOX_MAX_ATTEMPTS ? "failed" : "pending"),
 	    DB_I64(m.id)), NULL);
 	db_res_free(keep);
-	if (rc != DB_OK)
-		return rc;
-	return m.attempts >= OUTBOX_MAX_ATTEMPTS ? ONE_FAILED : ONE_RETRIED;
+	c->result = m.attempts >= OUTBOX_MAX_ATTEMPTS ? ONE_FAILED : ONE_RETRIED;
+	return rc;
 }
 
 int
@@ -340,9 +343,11 @@ outbox_send_due(struct db *db, const struct outbox_transport *t, time_t now,
 	for (int i = 0; i < limit; i++) {
 		int rc = db_tx(db, send_one_tx, &c);
 
-		if (rc == ONE_NONE)
+		if (rc != DB_OK)
+			return -1;
+		if (c.result == ONE_NONE)
 			break;
-		switch (rc) {
+		switch (c.result) {
 		case ONE_SENT:    st->sent++; break;
 		case ONE_RETRIED: st->retried++; break;
 		case ONE_FAILED:  st->failed++; break;

@@ -224,7 +224,7 @@ CREATE TABLE org_files (
 -- ---------------------------------------------------------------------------
 -- org_invites (E13): a member invited by mobile with a role; the person
 -- confirms with the code sent to that mobile and sets a password. One
--- open invitation per organisation and mobile (open_key under UNIQUE).
+-- open invitation per organisation and mobile (open_org, mobile UNIQUE).
 CREATE TABLE org_invites (
     id            BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
     org_id        BIGINT UNSIGNED NOT NULL,
@@ -237,9 +237,9 @@ CREATE TABLE org_invites (
     expires_at    DATETIME     NOT NULL,
     closed_at     DATETIME     NULL,
     account_id    BIGINT UNSIGNED NULL,                 -- the account it became
-    open_key      VARCHAR(40) AS (IF(status = 'open', CONCAT(org_id, ':', mobile), NULL)) PERSISTENT INVISIBLE,
+    open_org      BIGINT UNSIGNED AS (IF(status = 'open', org_id, NULL)) PERSISTENT INVISIBLE,
     PRIMARY KEY (id),
-    UNIQUE KEY uq_org_invites_open (open_key),
+    UNIQUE KEY uq_org_invites_open (open_org, mobile),
     KEY ix_org_invites_org (org_id, status, id),
     KEY ix_org_invites_mobile (mobile, status),
     CONSTRAINT fk_org_invites_org     FOREIGN KEY (org_id)     REFERENCES organisations (id),
@@ -304,7 +304,7 @@ CREATE TABLE notifications (
     recipient        VARCHAR(64)  NOT NULL,
     text             VARCHAR(1000) NOT NULL,
     payload          LONGTEXT     NULL,
-    sensitive        TINYINT(1)   NOT NULL DEFAULT 0,
+    is_secret        TINYINT(1)   NOT NULL DEFAULT 0,
     status           ENUM('pending','sent','failed','expired') NOT NULL DEFAULT 'pending',
     attempts         SMALLINT     NOT NULL DEFAULT 0,
     next_attempt_at  DATETIME     NOT NULL,
