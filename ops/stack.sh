@@ -15,6 +15,8 @@
 #   VOUCHER_DEMO      [1]           load the demo data on first start
 #   VOUCHER_LOGIN_RATE [5r/s], VOUCHER_LOGIN_BURST [20]  login rate limit
 #   VOUCHER_ACCESS_LOG [1]          nginx access log on/off
+#   VOUCHER_MARIADB_ARGS []         more mariadbd options (e.g. a binary
+#                                   log for ops/backup.sh: tests/backup/)
 #   every other VOUCHER_* variable reaches the programs (README).
 set -euo pipefail
 
@@ -66,7 +68,7 @@ start_db() {
 		    --collation-server=utf8mb4_unicode_ci --skip-name-resolve \
 		    --max-connections=1000 --innodb-buffer-pool-size=256M \
 		    --innodb-log-file-size=256M --default-time-zone=+00:00 \
-		    >/dev/null 2>&1 &
+		    ${VOUCHER_MARIADB_ARGS:-} >/dev/null 2>&1 &
 		if ! wait_for "mariadb-admin --no-defaults --socket=$SOCK -uroot ping" 60; then
 			say "MariaDB did not start; see $LOG/mariadb.err" >&2
 			exit 1
