@@ -1223,9 +1223,14 @@ def test_outbox_command_transport_and_back_off():
     sink = os.path.join(STATE, "outbox-command.jsonl")
     env = dict(VOUCHER_OUTBOX_TRANSPORT="command",
                VOUCHER_OUTBOX_COMMAND="cat >> '%s'" % sink)
-    assert "sent 0" in send_outbox(**env).stdout
-    set_clock_at(time.time() + 31)
-    assert "sent 1" in send_outbox(**env).stdout
+    def state():
+        return sql("SELECT status, attempts FROM notifications WHERE"
+                   " recipient='%s' ORDER BY id DESC LIMIT 1" % m)[0]
+    send_outbox(**env)
+    assert state() == ["pending", "1"], state()
+    set_clock_at(time.time() + 41)
+    send_outbox(**env)
+    assert state() == ["sent", "2"], state()
     with open(sink) as f:
         msg = json.loads(f.read().strip().splitlines()[-1])
     assert msg["to"] == m and msg["kind"] == "signup_code", msg

@@ -4,11 +4,11 @@
 // and the printable commitment form.
 import {
   $, el, get, post, api, yuan, when, badge, bar, table, empty, pager, field, formErr,
-  busy, confirmDialog, requireRole, router, session, ORDER_STATUS, TIER_NAME,
+  busy, confirmDialog, requireRole, requireCertified, router, session, ORDER_STATUS, TIER_NAME,
 } from "./lib.js";
 
 const view = $("#view");
-if (requireRole("enterprise")) start();
+if (requireCertified("enterprise")) start();
 
 function start() {
   $("#subnav").replaceChildren(
@@ -76,7 +76,9 @@ async function confirmOrder({ pid }) {
         el("dt", {}, "剩余名额"), el("dd", {}, p.sold_out ? "已售罄" : p.remaining_units + " 份")),
       el("h3", {}, "补贴计算方式"),
       el("p", { class: "formula", id: "formula" }, quote.formula),
-      quote.can_order ? null : el("p", { class: "notice" }, quote.reservable <= 0 ? "本年度补贴额度已用完，无法下单。" : "当前不能下单。"),
+      quote.can_order ? null : el("p", { class: "notice", id: "cannot-order" }, quote.member_role === "viewer" ?
+        "您是本机构的查看者，只能查看，不能下单。如需下单请联系本机构的管理员。" :
+        quote.reservable <= 0 ? "本年度补贴额度已用完，无法下单。" : "当前不能下单。"),
       el("p", { class: "muted" }, "服务券仅限本企业使用，不得转让、赠予或买卖（规则 V1）。服务机构须在 48 小时内接单，接单前可以取消。"),
       err,
       el("div", { class: "actions" }, btn, el("a", { href: "/product.html?id=" + p.id }, "返回产品"))));
