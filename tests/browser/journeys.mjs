@@ -78,7 +78,8 @@ class Journey {
       const why = r.failure() ? r.failure().errorText : "";
       // downloads, and a PDF shown in a frame (Chromium's viewer takes the
       // stream over once the 200 arrived: journey 4 checks that reply)
-      if (why === "net::ERR_ABORTED" && (downloads.has(r.url()) ||
+      // (and Chromium's own PDF viewer, an extension, left by a page)
+      if (why === "net::ERR_ABORTED" && (downloads.has(r.url()) || r.url().startsWith("chrome-extension://") ||
           /\.(csv|json|sig)$|\/key$|\/files\/[a-z_]+\?inline=1$|\/licence\?inline=1$/.test(r.url()))) return;
       this.errors.push(`request failed: ${r.method()} ${r.url()} ${why}`);
     });
@@ -466,7 +467,7 @@ const journeys = [
     await certifyIn(j, p, "enterprise", name, newUscc());
     const r = await j.page({ viewport: { width: 1280, height: 900 } });
     await approveIn(j, r, "reviewer", name);
-    await p.goto(BASE + "/org.html#/certify");
+    await p.reload();
     await p.locator("#state-name").getByText("已认证").waitFor();
     await j.shot(p, "certified");
     const pid = await orderableProduct();
@@ -497,7 +498,7 @@ const journeys = [
     await certifyIn(j, p, "provider", name, newUscc());
     const r = await j.page({ viewport: { width: 1280, height: 900 } });
     await approveIn(j, r, "bureau", name);
-    await p.goto(BASE + "/org.html#/certify");
+    await p.reload();
     await p.locator("#state-name").getByText("已认证").waitFor();
     await p.goto(BASE + "/prov.html#/applications");
     await p.locator("#new-app").click();
@@ -518,10 +519,12 @@ const journeys = [
       const h = { "X-CSRF-Token": sessionStorage.getItem("csrf") };
       let r = await fetch(`/api/applications/${id}?mode=save`, { method: "PUT", headers: { ...h, "Content-Type": "application/json" },
         body: JSON.stringify(form) });
-      if (!r.ok) return "save " + r.status + " " + await r.text();
+      const text = await r.text();     // read whole: nothing left in flight
+      if (!r.ok) return "save " + r.status + " " + text;
       for (const [it, bytes] of bodies) {
         r = await fetch(`/api/applications/${id}/attachments/${it}?name=${it}.pdf`, { method: "PUT",
           headers: { ...h, "Content-Type": "application/pdf" }, body: new Uint8Array(bytes) });
+        await r.text();
         if (!r.ok) return it + " " + r.status;
       }
       return "";
