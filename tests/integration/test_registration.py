@@ -1202,6 +1202,14 @@ def test_Y2_Y3_a_new_round_leaves_the_old_rounds_orders_alone():
                    token=b).status == 200
     assert post("/api/orders/%d/cancel" % o.json["id"],
                 token=ent["token"]).status == 200
+    # back: the old round's catalog again, for the tests that follow
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        if get("/api/products", query={"per_page": 1, "x": uniq()}).json[
+                "total"] > 0:
+            break
+        time.sleep(0.5)
+    assert get("/api/products/%d" % prod["id"]).status == 200
 
 
 # ---- the outbox ----------------------------------------------------------------
