@@ -250,6 +250,11 @@ csv_parse(const char *text, size_t n, struct csv_rows *out, size_t *line)
 				if (text[i] == '\n')
 					ln++;
 				buf_append(&f, &text[i], 1);
+				if (f.len > CSV_MAX_FIELD) {
+					*line = start_line;
+					e = CSV_FIELD_TOO_LONG;
+					goto fail;
+				}
 			}
 			i++;	/* past the closing quote */
 			/* only spaces, then a separator or the end of the row */
