@@ -65,25 +65,37 @@ error_with(struct req *r, int status, const char *code, const char *field,
 /* ---- the session's organisation ----------------------------------------- */
 
 struct adopt_tx {
-	bool     provider;
-	int64_t  party_id;
-	time_t   now;
-	int64_t  org_id;       /* out */
+	struct actor  a;
+	bool          provider;
+	int64_t       party_id;
+	int64_t       org_id;       /* out */
 };
 
 static int
 adopt_tx(struct db *db, void *arg)
 {
 	struct adopt_tx *t = arg;
+	bool created;
+	json_t *after;
+	int rc;
 
 	t->org_id = 0;
-	return db_org_adopt(db, t->provider, t->party_id, t->now, &t->org_id);
+	rc = db_org_adopt(db, t->provider, t->party_id, t->a.now, &t->org_id,
+	    &created);
+	if (rc != DB_OK || !created)
+		return rc;
+	after = json_pack("{s:s,s:I}", "kind", t->provider ? "provider" :
+	    "enterprise", "party_id", (json_int_t)t->party_id);
+	rc = audit_record(db, &t->a, "org.adopt", "organisation", t->org_id,
+	    NULL, after);
+	json_decref(after);
+	return rc;
 }
 
 int
 session_org_or_4xx(struct req *r, int64_t *org_id)
 {
-	struct adopt_tx t = { .now = r->now };
+	struct adopt_tx t = { .a = actor_of(r) };
 	int rc;
 
 	*org_id = r->sess.org_id;
@@ -101,9 +113,6 @@ session_org_or_4xx(struct req *r, int64_t *org_id)
 	if (rc == DB_NOTFOUND) {
 		rc = db_tx(r->db, adopt_tx, &t);
 		*org_id = t.org_id;
-		if (rc == DB_OK)
-			audit_write(r, "org.adopt", "organisation", t.org_id, NULL,
-			    NULL);
 	}
 	if (rc != DB_OK) {
 		http_db_error(r, rc);

@@ -791,12 +791,13 @@ db_org_set_kind(struct db *db, int64_t id, const char *kind, time_t now)
 
 int
 db_org_adopt(struct db *db, bool provider, int64_t party_id, time_t now,
-    int64_t *org_id)
+    int64_t *org_id, bool *created)
 {
 	int rc = db_dml(db, provider ? STMT_ORG_ADOPT_PROVIDER :
 	    STMT_ORG_ADOPT_ENTERPRISE, DB_ARGS(DB_TIME(now), DB_TIME(now),
 	    DB_I64(party_id)), NULL);
 
+	*created = rc == DB_OK;
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return rc;
 	if ((rc = db_org_id_of(db, provider, party_id, org_id)) != DB_OK)

@@ -243,9 +243,10 @@ int db_org_id_of(struct db *db, bool provider, int64_t party_id,
 int db_org_insert(struct db *db, const char *kind, time_t now, int64_t *id);
 int db_org_set_kind(struct db *db, int64_t id, const char *kind, time_t now);
 /* Adopts an organisation the bureau onboarded (its certified row as the
- * organisation's values, approved); the accounts of that party join it. */
+ * organisation's values, approved); the accounts of that party join it.
+ * *created: this call made it (not a racing one). */
 int db_org_adopt(struct db *db, bool provider, int64_t party_id, time_t now,
-    int64_t *org_id);
+    int64_t *org_id, bool *created);
 
 /* What an organisation declares of its identity (E9, E12). -1: not given. */
 struct identity {
