@@ -339,7 +339,7 @@ retier(struct db *db, struct import_tx *t, const char **set, size_t n)
 		struct db_res *keep = NULL;
 		struct org_row o;
 		enum rule_tier tier;
-		bool changed;
+		bool changed = false;
 
 		if (!in_set(set, n, d[i].uscc))
 			continue;
@@ -371,7 +371,7 @@ recredit(struct db *db, struct import_tx *t, const char **set, size_t n)
 
 	for (size_t i = 0; i < n && rc == DB_OK; i++) {
 		int64_t id = 0;
-		bool changed;
+		bool changed = false;
 
 		rc = db_enterprise_by_uscc(db, set[i], &id);
 		if (rc == DB_NOTFOUND) {

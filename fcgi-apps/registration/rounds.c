@@ -124,7 +124,7 @@ retier_all(struct db *db, struct round_tx *t)
 		struct db_res *keep = NULL;
 		struct org_row o;
 		enum rule_tier tier;
-		bool changed;
+		bool changed = false;
 
 		rc = db_org_get(db, d[i].org_id, true, &o, &keep);
 		if (rc == DB_OK)
@@ -211,6 +211,8 @@ round_tx_error(struct req *r, struct round_tx *t, int rc)
 	if (rc == TX_BAD_DATES) {
 		const char *f = round_bad_field(&t->v);
 
+		if (f == NULL)
+			f = "apply_closes_on";
 		return http_error(r, 400, "invalid_dates", f,
 		    strcmp(f, "apply_closes_on") == 0 ?
 		    "申报截止日期不能早于申报开始日期" :

@@ -65,12 +65,29 @@ utf8_bad_offset(const unsigned char *s, size_t n)
 	return n;
 }
 
+/* The calling thread's GB18030 to UTF-8 converter, opened at its first
+ * use and kept (reset before each file), or (iconv_t)-1. */
+static iconv_t
+gb18030_converter(void)
+{
+	static __thread iconv_t cd;
+	static __thread int opened;
+
+	if (!opened) {
+		cd = iconv_open("UTF-8", "GB18030");
+		opened = 1;
+	}
+	if (cd != (iconv_t)-1)
+		iconv(cd, NULL, NULL, NULL, NULL);	/* the initial state */
+	return cd;
+}
+
 /* GB18030 to UTF-8 through iconv. CSV_OK, or CSV_BAD_ENCODING with *bad
  * the input offset iconv stopped at. */
 static enum csv_error
 from_gb18030(const char *in, size_t n, char **out, size_t *outlen, size_t *bad)
 {
-	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	iconv_t cd = gb18030_converter();
 	size_t cap = 2 * n + 16, inleft = n, outleft = cap - 1;
 	char *buf, *ip = (char *)in, *op;
 
@@ -80,13 +97,12 @@ from_gb18030(const char *in, size_t n, char **out, size_t *outlen, size_t *bad)
 	}
 	buf = xmalloc(cap);
 	op = buf;
-	if (iconv(cd, &ip, &inleft, &op, &outleft) == (size_t)-1) {
+	if (iconv(cd, &ip, &inleft, &op, &outleft) == (size_t)-1 ||
+	    iconv(cd, NULL, NULL, &op, &outleft) == (size_t)-1) {
 		*bad = (size_t)(ip - in);
-		iconv_close(cd);
 		free(buf);
 		return CSV_BAD_ENCODING;
 	}
-	iconv_close(cd);
 	*op = '\0';
 	*out = buf;
 	*outlen = (size_t)(op - buf);
