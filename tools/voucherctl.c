@@ -33,7 +33,9 @@
  *       COMMAND run by /bin/sh -c with the JSON on its standard input,
  *       delivered when it exits 0 within VOUCHER_OUTBOX_TIMEOUT, 30 s).
  *       A failed message is retried with back-off (30 s doubling to an
- *       hour, 12 attempts). Run it like the sweeper (--every 5).
+ *       hour, 12 attempts). Run it like the sweeper (--every 5); with
+ *       VOUCHER_NOTIFY_TEXTFILE=PATH.prom it writes its heartbeat there
+ *       (task="outbox", the sweeper's convention).
  *   voucherctl hash-password
  *       Reads a password on standard input and prints its stored hash
  *       (PBKDF2-HMAC-SHA256, for seeding staff accounts).
@@ -551,16 +553,74 @@ outbox_transport_env(struct outbox_transport *t)
 	return -1;
 }
 
+/* The outbox sender's heartbeat for Prometheus (VOUCHER_NOTIFY_TEXTFILE),
+ * the sweeper's convention with task="outbox": the alerts
+ * OutboxSenderNotRunning and OutboxFallingBehind read it. */
+static void
+notify_textfile(int every, bool ok, long backlog, unsigned long long sent,
+    time_t started, time_t *last_ok, double secs)
+{
+	const char *path = getenv("VOUCHER_NOTIFY_TEXTFILE");
+	char tmp[4096];
+	FILE *f;
+
+	if (path == NULL || *path == '\0' ||
+	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return;
+	if (ok)
+		*last_ok = started;
+	if ((f = fopen(tmp, "w")) == NULL)
+		return;
+	fprintf(f, "# HELP voucher_task_last_run_timestamp_seconds When a "
+	    "background task last ran.\n"
+	    "# TYPE voucher_task_last_run_timestamp_seconds gauge\n"
+	    "voucher_task_last_run_timestamp_seconds{task=\"outbox\"} %lld\n"
+	    "# HELP voucher_task_last_success_timestamp_seconds When it last "
+	    "succeeded.\n"
+	    "# TYPE voucher_task_last_success_timestamp_seconds gauge\n"
+	    "voucher_task_last_success_timestamp_seconds{task=\"outbox\"} "
+	    "%lld\n"
+	    "# HELP voucher_task_last_duration_seconds How long its last run "
+	    "took.\n"
+	    "# TYPE voucher_task_last_duration_seconds gauge\n"
+	    "voucher_task_last_duration_seconds{task=\"outbox\"} %.3f\n"
+	    "# HELP voucher_task_interval_seconds How often it runs.\n"
+	    "# TYPE voucher_task_interval_seconds gauge\n"
+	    "voucher_task_interval_seconds{task=\"outbox\"} %d\n"
+	    "# HELP voucher_task_backlog Items its last run found due.\n"
+	    "# TYPE voucher_task_backlog gauge\n"
+	    "voucher_task_backlog{task=\"outbox\"} %ld\n"
+	    "# HELP voucher_task_processed_total Items handled since start.\n"
+	    "# TYPE voucher_task_processed_total counter\n"
+	    "voucher_task_processed_total{task=\"outbox\"} %llu\n",
+	    (long long)started, (long long)*last_ok, secs, every, backlog, sent);
+	if (fclose(f) != 0 || rename(tmp, path) != 0)
+		unlink(tmp);
+}
+
 static int
 cmd_notify(struct db *db, int every)
 {
 	struct outbox_transport t;
 	struct outbox_stats st;
+	unsigned long long sent = 0;
+	time_t last_ok = 0;
 
 	if (outbox_transport_env(&t) < 0)
 		return 2;
 	do {
-		if (outbox_send_due(db, &t, clock_now(), 500, &st) < 0) {
+		time_t started = time(NULL);
+		struct timespec t0, t1;
+		int rc;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		rc = outbox_send_due(db, &t, clock_now(), 500, &st);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		sent += rc == 0 ? (unsigned long long)st.sent : 0;
+		notify_textfile(every, rc == 0, rc == 0 ? st.backlog : 0, sent,
+		    started, &last_ok, (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		if (rc < 0) {
 			fprintf(stderr, "voucherctl: notify failed\n");
 			if (every == 0)
 				return 1;

@@ -1247,6 +1247,23 @@ def test_outbox_command_transport_and_back_off():
 
 
 @test
+def test_outbox_sender_heartbeat_for_monitoring():
+    # the sweeper's convention (README: Monitoring), task="outbox"
+    prom = os.path.join(STATE, "voucher_outbox.prom")
+    m, _ = signup("enterprise")
+    send_outbox(VOUCHER_NOTIFY_TEXTFILE=prom)
+    with open(prom) as f:
+        text = f.read()
+    for metric in ("voucher_task_last_success_timestamp_seconds",
+                   "voucher_task_backlog", "voucher_task_processed_total"):
+        assert '%s{task="outbox"}' % metric in text, text
+    sent = [l for l in text.splitlines()
+            if l.startswith('voucher_task_processed_total{task="outbox"}')]
+    assert sent and int(sent[0].split()[-1]) >= 1, text
+    assert m not in text
+
+
+@test
 def test_outbox_nothing_written_when_the_event_is_refused():
     m, r = signup("enterprise")
     before = sql("SELECT COUNT(*) FROM notifications WHERE recipient='%s'"
