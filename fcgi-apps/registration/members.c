@@ -21,6 +21,7 @@
 #include "outbox.h"
 #include "password.h"
 #include "registration.h"
+#include "throttle.h"
 
 static const char *const roles[] = { "admin", "operator", "viewer", NULL };
 
@@ -121,6 +122,7 @@ struct invite_tx {
 	const char  *mobile, *role, *name;
 	const char  *code, *code_hash;
 	int64_t      id;               /* out */
+	int          retry_after;      /* out: TX_THROTTLED */
 };
 
 static int
@@ -131,6 +133,7 @@ invite_body(struct db *db, void *arg)
 	struct db_res *keep = NULL;
 	struct org_row o;
 	json_t *fields, *after;
+	bool allowed;
 	int role = member_role_parse(t->role), rc;
 
 	t->id = 0;
@@ -140,6 +143,13 @@ invite_body(struct db *db, void *arg)
 	    r->sess.account_id, r->now, &t->id);
 	if (rc != DB_OK)
 		goto done;	/* DB_CONFLICT: an open one for that mobile */
+	/* a code to that mobile: its limit, like any other code (E9) */
+	rc = throttle_take(db, THROTTLE_CODE, t->mobile, r->now, &allowed,
+	    &t->retry_after);
+	if (rc == DB_OK && !allowed)
+		rc = TX_THROTTLED;
+	if (rc != DB_OK)
+		goto done;
 	rc = db_code_upsert(db, t->mobile, "invite", t->id, t->code_hash,
 	    r->now);
 	if (rc != DB_OK)
@@ -165,7 +175,8 @@ done:
  * 201 the members with the new invitation: a code goes to the mobile
  * (valid 10 minutes; POST /api/signup/resend sends another while the
  * invitation lasts, 7 days). Administrators only. 400 a field; 409
- * invite_open (one open invitation per mobile).
+ * invite_open (one open invitation per mobile); 429 too_many_codes (the
+ * mobile's limit of codes, like a signup's).
  */
 int
 members_invite(struct req *r)
@@ -204,6 +215,11 @@ members_invite(struct req *r)
 	if (rc == DB_CONFLICT)
 		return http_error(r, 409, "invite_open", "mobile",
 		    "已向该手机号发出邀请，尚未接受；可撤销后重新邀请");
+	if (rc == TX_THROTTLED) {
+		http_header(r, "Retry-After", "%d", t.retry_after);
+		return http_error(r, 429, "too_many_codes", "mobile",
+		    "向该手机号发送验证码过于频繁，请 %d 秒后再试", t.retry_after);
+	}
 	if (rc != DB_OK)
 		return http_db_error(r, rc);
 	return members_reply(r, t.org_id, 201);

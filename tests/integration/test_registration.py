@@ -864,7 +864,9 @@ def test_E13_removing_a_member_ends_its_sessions_at_once():
     gone = member_id_removed(m)
     assert sql("SELECT COUNT(*) FROM sessions WHERE account_id=%d" % gone) \
         == [["0"]]
-    # the mobile is free again (a new signup gets a code)
+    # the mobile is free again (a new signup gets a code, a minute after
+    # the invitation's)
+    set_clock_at(time.time() + 61)
     _, s = signup("enterprise", m=m)
     assert s.status == 201 and outbox(m, "signup_code")
 
@@ -892,6 +894,12 @@ def test_E13_the_last_administrator_stays():
 def test_E13_invitation_of_a_registered_mobile_and_cancelled_invitations():
     admin = certified_enterprise()
     other = register("enterprise")
+    # a code to a mobile a minute at most, invitations too
+    expect_error(post("/api/org/members", {"mobile": other["mobile"],
+                                           "role": "viewer"},
+                      token=admin["token"]), 429, "too_many_codes", "mobile")
+    set_clock_at(time.time() + 61)
+    admin["token"] = fresh_login(admin["mobile"], PASSWORD)
     invite(admin["token"], "viewer", m=other["mobile"])
     expect_error(accept(other["mobile"]), 409, "mobile_taken", "mobile")
     expect_error(post("/api/org/members", {"mobile": other["mobile"],
