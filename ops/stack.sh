@@ -15,6 +15,10 @@
 #   VOUCHER_DEMO      [1]           load the demo data on first start
 #   VOUCHER_LOGIN_RATE [5r/s], VOUCHER_LOGIN_BURST [20]  login rate limit
 #   VOUCHER_ACCESS_LOG [1]          nginx access log on/off
+#   VOUCHER_DB_PASSWORD_<NAME> [voucher_<name>_dev]  the password of the
+#                                   database user voucher_<name> of program
+#                                   NAME (CTL: voucherctl); each program
+#                                   gets only its own (sql/grants.sql)
 #   VOUCHER_MARIADB_ARGS []         more mariadbd options (e.g. a binary
 #                                   log for ops/backup.sh: tests/backup/)
 #   every other VOUCHER_* variable reaches the programs (README).
@@ -27,10 +31,8 @@ BIN=${VOUCHER_BIN:-$ROOT/build/release/bin}
 RUN=$STATE/run
 LOG=$STATE/log
 SOCK=$RUN/mysql.sock
-APP_PASSWORD=${VOUCHER_DB_PASSWORD:-voucher_app_dev}
 UPLOAD_MAX=${VOUCHER_UPLOAD_MAX:-20971520}
 RO_PASSWORD=${VOUCHER_DB_RO_PASSWORD:-voucher_ro_dev}
-REG_PASSWORD=${VOUCHER_DB_REG_PASSWORD:-voucher_registration_dev}
 DEMO_PASSWORD=demo-pass-2024
 ME=$(id -un)
 if [ "$(id -u)" -eq 0 ] && getent group www-data >/dev/null; then
@@ -77,33 +79,39 @@ start_db() {
 	local demo=()
 	[ "${VOUCHER_DEMO:-1}" = 1 ] && demo=(--demo)
 	MARIADB="mariadb --no-defaults --socket=$SOCK -uroot" \
-	VOUCHER_DB_PASSWORD=$APP_PASSWORD VOUCHER_DB_RO_PASSWORD=$RO_PASSWORD \
-	VOUCHER_DB_REG_PASSWORD=$REG_PASSWORD \
+	VOUCHER_DB_RO_PASSWORD=$RO_PASSWORD \
 	    "$ROOT/sql/migrate.sh" "${demo[@]}" >"$LOG/migrate.log" 2>&1 || {
 		cat "$LOG/migrate.log" >&2
 		exit 1
 	}
 }
 
-# The database environment of the programs and of voucherctl.
-db_env() {
-	export VOUCHER_DB_SOCKET="$SOCK" VOUCHER_DB_USER=voucher_app \
-	    VOUCHER_DB_PASSWORD="$APP_PASSWORD" VOUCHER_DB_RO_SOCKET="$SOCK" \
-	    VOUCHER_DB_RO_USER=voucher_ro VOUCHER_DB_RO_PASSWORD="$RO_PASSWORD" \
-	    VOUCHER_FILES_DIR="$STATE/files" \
-	    VOUCHER_SIGNING_KEY="$STATE/keys/publicity-ed25519.pem" \
-	    VOUCHER_UPLOAD_MAX="$UPLOAD_MAX" \
-	    VOUCHER_OUTBOX_FILE="${VOUCHER_OUTBOX_FILE:-$STATE/outbox.jsonl}"
+# The password of the database user of program $1 (ctl: voucherctl), as
+# sql/migrate.sh sets it: VOUCHER_DB_PASSWORD_<NAME>, voucher_<name>_dev
+# by default.
+db_password() {
+	local var=VOUCHER_DB_PASSWORD_${1^^}
+	printf '%s' "${!var:-voucher_${1}_dev}"
 }
 
-# A program with a database user of its own (sql/grants.sql) connects as
-# it; the others as the shared application user.
-db_user_env() {
-	case $1 in
-	registration)
-		export VOUCHER_DB_USER=voucher_registration \
-		    VOUCHER_DB_PASSWORD="$REG_PASSWORD" ;;
-	esac
+# The database environment of program $1 (ctl: voucherctl): its own user
+# (voucher_$1) and password, never another program's.
+db_env() {
+	local pw var
+	pw=$(db_password "$1")
+	for var in $(compgen -v VOUCHER_DB_PASSWORD_ || true); do
+		unset "$var"
+	done
+	export VOUCHER_DB_SOCKET="$SOCK" VOUCHER_DB_USER="voucher_$1" \
+	    VOUCHER_DB_PASSWORD="$pw" VOUCHER_DB_RO_SOCKET="$SOCK" \
+	    VOUCHER_DB_RO_USER=voucher_ro VOUCHER_DB_RO_PASSWORD="$RO_PASSWORD" \
+	    VOUCHER_FILES_DIR="$STATE/files" \
+	    VOUCHER_UPLOAD_MAX="$UPLOAD_MAX" \
+	    VOUCHER_OUTBOX_FILE="${VOUCHER_OUTBOX_FILE:-$STATE/outbox.jsonl}"
+	# the key that signs the publicity lists: only the program that signs
+	if [ "$1" = publicity ]; then
+		export VOUCHER_SIGNING_KEY="$STATE/keys/publicity-ed25519.pem"
+	fi
 }
 
 # Uploaded files (outside the web root; nginx reads them for downloads
@@ -131,7 +139,7 @@ prepare_files() {
 # time rules hold without it).
 start_sweeper() {
 	alive "$RUN/sweeper.pid" && return 0
-	(db_env; exec "$BIN/voucherctl" sweep --every 60) 2>>"$LOG/sweeper.log" &
+	(db_env ctl; exec "$BIN/voucherctl" sweep --every 60) 2>>"$LOG/sweeper.log" &
 	echo $! >"$RUN/sweeper.pid"
 }
 
@@ -140,7 +148,7 @@ start_sweeper() {
 # outbox themselves, `ops/stack.sh ctl notify`, when they want it sent).
 start_notifier() {
 	alive "$RUN/notifier.pid" && return 0
-	(db_env; exec "$BIN/voucherctl" notify --every 5) 2>>"$LOG/notifier.log" &
+	(db_env ctl; exec "$BIN/voucherctl" notify --every 5) 2>>"$LOG/notifier.log" &
 	echo $! >"$RUN/notifier.pid"
 }
 
@@ -155,8 +163,7 @@ start_apps() {
 		name=${app##*/voucher-}
 		alive "$RUN/$name.pid" && continue
 		(
-			db_env
-			db_user_env "$name"
+			db_env "$name"
 			export VOUCHER_LISTEN="$RUN/$name.sock" \
 			    VOUCHER_SOCKET_GROUP="$WEB_GROUP" \
 			    VOUCHER_COOKIE_SECURE="${VOUCHER_COOKIE_SECURE:-0}"
@@ -288,7 +295,7 @@ start)
 	;;
 ctl)
 	shift
-	db_env
+	db_env ctl
 	exec "$BIN/voucherctl" "$@"
 	;;
 stop)
