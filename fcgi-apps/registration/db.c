@@ -293,12 +293,15 @@ const struct db_stmt registration_stmts[STMT__MAX] = {
 	"UPDATE providers SET name = ?, beijing_registered = ?,"
 	" main_body_beijing = ?, updated_at = ? WHERE id = ?"),
 	/* enterprise, year, cap, cap (E8: what is occupied stays) */
-	DB_STMT(STMT_QUOTA_UPSERT,
-	"INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied)"
-	" VALUES (?, ?, ?, 0) ON DUPLICATE KEY UPDATE cap = ?"),
-	/* cap, enterprise, year: the rows of later years */
-	DB_STMT(STMT_QUOTA_LATER,
-	"UPDATE enterprise_quota SET cap = ? WHERE enterprise_id = ? AND year > ?"),
+	/* enterprise, year, cap: the year's row if there is none. Not ON
+	 * DUPLICATE KEY UPDATE: that needs UPDATE on every inserted column,
+	 * and this program may update only the cap */
+	DB_STMT(STMT_QUOTA_ENSURE,
+	"INSERT IGNORE INTO enterprise_quota (enterprise_id, year, cap, occupied)"
+	" VALUES (?, ?, ?, 0)"),
+	/* cap, enterprise, year: that year's row and later years' */
+	DB_STMT(STMT_QUOTA_SET,
+	"UPDATE enterprise_quota SET cap = ? WHERE enterprise_id = ? AND year >= ?"),
 
 	/* ---- members (E13) ---- */
 	DB_STMT(STMT_MEMBERS_OF,
@@ -1080,13 +1083,13 @@ db_provider_update(struct db *db, int64_t id, const struct certified *c,
 int
 db_quota_set(struct db *db, int64_t enterprise_id, int year, int64_t cap)
 {
-	int rc = db_dml(db, STMT_QUOTA_UPSERT, DB_ARGS(DB_I64(enterprise_id),
-	    DB_I64(year), DB_I64(cap), DB_I64(cap)), NULL);
+	int rc = db_dml(db, STMT_QUOTA_ENSURE, DB_ARGS(DB_I64(enterprise_id),
+	    DB_I64(year), DB_I64(cap)), NULL);
 
 	if (rc == DB_NOTFOUND)
-		rc = DB_OK;	/* the cap was already that */
+		rc = DB_OK;	/* the row was there */
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_QUOTA_LATER, DB_ARGS(DB_I64(cap),
+		rc = db_dml(db, STMT_QUOTA_SET, DB_ARGS(DB_I64(cap),
 		    DB_I64(enterprise_id), DB_I64(year)), NULL);
 	return rc == DB_NOTFOUND ? DB_OK : rc;
 }
