@@ -65,31 +65,17 @@ utf8_bad_offset(const unsigned char *s, size_t n)
 	return n;
 }
 
-/* The calling thread's GB18030 to UTF-8 converter, opened at its first
- * use and kept (reset before each file), or (iconv_t)-1. */
-static iconv_t
-gb18030_converter(void)
-{
-	static __thread iconv_t cd;
-	static __thread int opened;
-
-	if (!opened) {
-		cd = iconv_open("UTF-8", "GB18030");
-		opened = 1;
-	}
-	if (cd != (iconv_t)-1)
-		iconv(cd, NULL, NULL, NULL, NULL);	/* the initial state */
-	return cd;
-}
-
 /* GB18030 to UTF-8 through iconv. CSV_OK, or CSV_BAD_ENCODING with *bad
- * the input offset iconv stopped at. */
+ * the input offset iconv stopped at. A converter per file, closed after
+ * it: a list arrives a few times a year, and a converter kept per worker
+ * thread would never be closed (a leak at each thread's end). */
 static enum csv_error
 from_gb18030(const char *in, size_t n, char **out, size_t *outlen, size_t *bad)
 {
-	iconv_t cd = gb18030_converter();
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
 	size_t cap = 2 * n + 16, inleft = n, outleft = cap - 1;
 	char *buf, *ip = (char *)in, *op;
+	bool ok;
 
 	if (cd == (iconv_t)-1) {
 		*bad = 0;
@@ -97,8 +83,10 @@ from_gb18030(const char *in, size_t n, char **out, size_t *outlen, size_t *bad)
 	}
 	buf = xmalloc(cap);
 	op = buf;
-	if (iconv(cd, &ip, &inleft, &op, &outleft) == (size_t)-1 ||
-	    iconv(cd, NULL, NULL, &op, &outleft) == (size_t)-1) {
+	ok = iconv(cd, &ip, &inleft, &op, &outleft) != (size_t)-1 &&
+	    iconv(cd, NULL, NULL, &op, &outleft) != (size_t)-1;
+	iconv_close(cd);
+	if (!ok) {
 		*bad = (size_t)(ip - in);
 		free(buf);
 		return CSV_BAD_ENCODING;

@@ -1307,3 +1307,29 @@ def test_demo_enterprise_waits_in_the_verification_queue():
                " a.org_id = c.org_id WHERE a.login = '13800138001'")
     assert ["pending"] in rows, rows
     assert login_reply("13800138001", DEMO_PASSWORD).status == 200
+
+
+@test
+def test_tidy_keeps_licences_and_purges_expired_codes():
+    """voucherctl tidy: an organisation's licence is a recorded file (not
+    quarantined however old), a code past its ten minutes is deleted, a
+    live one stays."""
+    acct = register("enterprise")
+    r = upload_licence(acct["token"])
+    assert r.status in (200, 201), r
+    stored = sql("SELECT f.stored_name FROM org_files f JOIN accounts a"
+                 " ON a.org_id = f.org_id WHERE a.mobile = '%s'"
+                 % acct["mobile"])[0][0]
+    path = os.path.join(STATE, "files", stored)
+    hour_ago = time.time() - 3700
+    os.utime(path, (hour_ago, hour_ago))
+    old, _ = signup("enterprise")          # never verified
+    set_clock_at(time.time() + 11 * 60)    # past its ten minutes
+    live, _ = signup("enterprise")
+    r = ctl("tidy")
+    assert r.returncode == 0, r.stderr
+    assert os.path.exists(path), r.stdout
+    assert sql("SELECT COUNT(*) FROM verification_codes WHERE mobile = '%s'"
+               % old) == [["0"]]
+    assert sql("SELECT COUNT(*) FROM verification_codes WHERE mobile = '%s'"
+               % live) == [["1"]]

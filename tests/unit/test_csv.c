@@ -3,11 +3,16 @@
  * a byte-order mark, GB18030 (Excel's GBK), other encodings refused with
  * the line they were found on; RFC 4180 rows with the line each starts on.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "csv.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
 
 /* "北京" in GB18030 (= GBK): B1 B1 BE A9. */
 #define GB_BEIJING "\xb1\xb1\xbe\xa9"
@@ -172,6 +177,36 @@ TEST(test_E11_csv_empty_file_has_no_rows)
 	CHECK_EQ(rows.n, 0);
 }
 
+static void *
+decode_gb18030_in_thread(void *arg)
+{
+	const char s[] = "a,b\nx," GB_BEIJING "\n";
+	enum csv_error e;
+	enum csv_charset used;
+	size_t line;
+	char *out = decode(s, sizeof(s) - 1, NULL, &e, &used, &line);
+
+	*(int *)arg = e == CSV_OK && used == CSV_GB18030;
+	free(out);
+	return NULL;
+}
+
+/* A worker thread that decoded a GB18030 list and ended leaves nothing
+ * behind (its converter is closed: once one was kept per thread and never
+ * closed, which LeakSanitizer found at the programs' stop). */
+TEST(test_E11_csv_decoding_thread_leaves_nothing_behind)
+{
+	pthread_t t;
+	int ok = 0;
+
+	CHECK_EQ(pthread_create(&t, NULL, decode_gb18030_in_thread, &ok), 0);
+	CHECK_EQ(pthread_join(t, NULL), 0);
+	CHECK(ok);
+#if defined(__SANITIZE_ADDRESS__)
+	CHECK_EQ(__lsan_do_recoverable_leak_check(), 0);
+#endif
+}
+
 int
 main(void)
 {
@@ -183,5 +218,6 @@ main(void)
 	RUN(test_E11_csv_rows_fields_and_lines);
 	RUN(test_E11_csv_bad_quotes_refused_with_line);
 	RUN(test_E11_csv_empty_file_has_no_rows);
+	RUN(test_E11_csv_decoding_thread_leaves_nothing_behind);
 	return check_done();
 }
