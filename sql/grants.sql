@@ -125,6 +125,7 @@ GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`orders`           TO '@ORDERING_
 GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@ORDERING_USER@'@'localhost';  -- the timeline
 GRANT SELECT, INSERT                 ON `@DB@`.`evaluations`      TO '@ORDERING_USER@'@'localhost';  -- C1
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`idempotency_keys` TO '@ORDERING_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`enterprise_contacts` TO '@ORDERING_USER@'@'localhost';  -- owner: the last order contact
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@ORDERING_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
@@ -186,7 +187,14 @@ GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@PUBLICITY
 GRANT SELECT (id, name, barred_until) ON `@DB@`.`enterprises`     TO '@PUBLICITY_USER@'@'localhost';  -- V2 bars, the bureau's item view
 GRANT SELECT (id, name, barred_until) ON `@DB@`.`providers`       TO '@PUBLICITY_USER@'@'localhost';
 GRANT SELECT (id, name, category)    ON `@DB@`.`products`         TO '@PUBLICITY_USER@'@'localhost';  -- what an item lists
-GRANT SELECT                         ON `@DB@`.`orders`           TO '@PUBLICITY_USER@'@'localhost';
+-- every column but the enterprise's order contact (contact_name,
+-- contact_mobile): never in a list, an export or publicity
+GRANT SELECT (id, order_no, enterprise_id, product_id, provider_id, year, status,
+              cancel_reason, status_reason, product_name, voucher_price, validity_days,
+              unit_subsidy, reserved, reserved_at_order, unit_held, subsidy, ordered_at,
+              accept_deadline, accepted_at, valid_until, contracted_at, confirmed_at,
+              submitted_at, approved_at, publicized_at, paid_at, closed_at, updated_at)
+    ON `@DB@`.`orders` TO '@PUBLICITY_USER@'@'localhost';
 -- publish (approved → publicized) and an upheld objection (→ rejected):
 -- never paid_at
 GRANT UPDATE (status, status_reason, updated_at, publicized_at, cancel_reason,
@@ -310,12 +318,15 @@ GRANT SELECT ON `@DB@`.`products`          TO '@RO_USER@'@'localhost';  -- P5: r
 GRANT SELECT ON `@DB@`.`publicity_batches` TO '@RO_USER@'@'localhost';  -- R5, with the signed file (file_json)
 GRANT SELECT ON `@DB@`.`publicity_items`   TO '@RO_USER@'@'localhost';  -- R5: no enterprise data in it
 
--- providers: identity and bar (V2 is public) only; no credit record, no
--- revenue figures
-GRANT SELECT (id, name, uscc, beijing_registered, established_on, barred_until)
+-- providers: identity, bar (V2 is public) and whether a credit flag stops
+-- its products being ordered (P7: the catalog says so); not the credit
+-- record's source or date, no revenue figures
+GRANT SELECT (id, name, uscc, beijing_registered, established_on, barred_until,
+              credit_flagged)
     ON `@DB@`.`providers` TO '@RO_USER@'@'localhost';
 -- evaluations: the stars and comment per product, not the order (C1)
 -- P5/O4/O6: remaining units at now count the units of timed-out orders
+-- (never the enterprise's order contact: contact_name, contact_mobile)
 GRANT SELECT (id, product_id, unit_held, status, accept_deadline, valid_until)
     ON `@DB@`.`orders` TO '@RO_USER@'@'localhost';
 GRANT SELECT (product_id, quality, timeliness, attitude, comment, created_at)

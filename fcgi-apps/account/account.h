@@ -146,8 +146,9 @@ int db_enterprise_insert(struct db *db, const char *uscc,
 /* Writes f on enterprise id at now. DB_NOTFOUND when nothing changed. */
 int db_enterprise_update(struct db *db, int64_t id,
     const struct enterprise_fields *f, time_t now);
-/* E7: sets the cap of enterprise id's quota rows from year on, never
- * below what is already occupied. */
+/* E7, E8: sets the cap of enterprise id's quota rows from year on; a
+ * lower cap applies to new orders only (existing ones keep their
+ * reservations, occupied may exceed it). */
 int db_quota_set_cap(struct db *db, int64_t enterprise_id, int year,
     int64_t cap);
 
@@ -229,7 +230,8 @@ int allowance_year(struct req *r);
  * first failing rule. */
 const char *enterprise_ineligible(const struct enterprise_row *e, time_t now);
 /* E7, O3: e's quota of year {year, cap, occupied, available} in fen: the
- * tier's cap until the quota row exists (new reference). */
+ * tier's cap until the quota row exists; available = max(0, cap -
+ * occupied) (E8) (new reference). */
 json_t *enterprise_quota_json(const struct enterprise_row *e, int year);
 
 int enterprise_list(struct req *r);

@@ -72,8 +72,9 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	" beijing_registered = ?, is_enterprise = ?, credit_flagged = ?,"
 	" credit_source = ?, credit_checked_on = ?, updated_at = ?"
 	" WHERE id = ?"),
-	/* STMT_QUOTA_SET_CAP: cap, enterprise, from year (E7; E8: what is
-	 * occupied stays, available = max(0, cap - occupied)) */
+	/* STMT_QUOTA_SET_CAP: cap, enterprise, from year (E7, E8: for new
+	 * orders only - occupied may stay above a lowered cap, and then
+	 * nothing more is reserved: O3's guarded UPDATE) */
 	DB_STMT(STMT_QUOTA_SET_CAP,
 	"UPDATE enterprise_quota SET cap = ?"
 	" WHERE enterprise_id = ? AND year >= ?"),

@@ -146,10 +146,11 @@ enterprise_quota_json(const struct enterprise_row *e, int year)
 	int64_t cap = e->no_quota ? rule_tier_cap((enum rule_tier)
 	    rule_tier_parse(e->tier)) : e->quota_cap;
 	int64_t used = e->no_quota ? 0 : e->quota_occupied;
+	int64_t available = rule_quota_available(cap, used);	/* E8 */
 
 	return json_pack("{s:i,s:I,s:I,s:I}", "year", year, "cap",
 	    (json_int_t)cap, "occupied", (json_int_t)used, "available",
-	    (json_int_t)(cap > used ? cap - used : 0));
+	    (json_int_t)(available > 0 ? available : 0));
 }
 
 /* The one serializer of an enterprise: its row, its quota of year {year,
@@ -445,8 +446,11 @@ enterprise_update_tx(struct db *db, void *arg)
 	}
 	before = enterprise_json(&cur, year, r->now);
 	rc = db_enterprise_update(db, t->id, &f, r->now);
-	if (rc == DB_OK && strcmp(f.tier, cur.tier) != 0) {
-		/* E7: the new tier's cap, from this year on */
+	if (rc == DB_OK && (v[EU_TIER].present || v[EU_SIZE].present ||
+	    v[EU_CREDIT].present)) {
+		/* E7, E8: the tier's cap from this year on, for new orders
+		 * only; the quota row (locked after the enterprise's) keeps
+		 * what existing orders hold, even above a lower cap */
 		rc = db_quota_set_cap(db, t->id, year, rule_tier_cap(
 		    (enum rule_tier)rule_tier_parse(f.tier)));
 	}
@@ -464,8 +468,10 @@ enterprise_update_tx(struct db *db, void *arg)
  * PUT /api/bureau/enterprises/{id} {name?, tier?, size_class?,
  * beijing_registered?, is_enterprise?, credit_flagged?, credit_source?,
  * credit_checked_on?} → 200 the enterprise; 404; 422 credit flag without
- * source (E4). A tier change moves the yearly cap (E7), never below what
- * is already occupied.
+ * source (E4). A tier (or size class, credit) change sets the yearly
+ * cap of the tier (E7) for new orders only: an enterprise then above it
+ * keeps its orders, has nothing available and is refused new orders
+ * until back under it (E8).
  */
 int
 enterprise_update(struct req *r)

@@ -15,7 +15,7 @@
 	" o.product_id, o.product_name, o.provider_id, v.name AS provider_name," \
 	" o.enterprise_id, e.name AS enterprise_name, o.year, o.voucher_price," \
 	" o.unit_subsidy, IF(" ORDER_TIMED_OUT("o") ", 0, o.reserved)" \
-	" AS reserved, o.subsidy, o.validity_days, o.ordered_at," \
+	" AS reserved, o.reserved_at_order, o.subsidy, o.validity_days, o.ordered_at," \
 	" o.accept_deadline, o.valid_until, o.accepted_at, o.contracted_at," \
 	" o.confirmed_at, o.submitted_at, o.approved_at, o.paid_at," \
 	" o.closed_at, o.cancel_reason, o.status_reason," \
@@ -63,7 +63,8 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	/* DBS_ORDER_LOCK: id */
 	DB_LIB_STMT(DBS_ORDER_LOCK,
 	"SELECT id, order_no, enterprise_id, product_id, provider_id, year,"
-	" status, reserved, unit_held, unit_subsidy, subsidy, ordered_at,"
+	" status, reserved, reserved_at_order, unit_held, unit_subsidy,"
+	" subsidy, ordered_at,"
 	" accept_deadline, valid_until, confirmed_at"
 	" FROM orders WHERE id = ? FOR UPDATE"),
 	/* DBS_ORDER_CLOSE: status, cancel_reason, reason, unit_held,
@@ -85,6 +86,11 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	DB_LIB_STMT(DBS_QUOTA_RELEASE,
 	"UPDATE enterprise_quota SET occupied = occupied - ?"
 	" WHERE enterprise_id = ? AND year = ? AND occupied >= ?"),
+	/* DBS_QUOTA_RESERVE: amount, enterprise, year, amount - O3's guarded
+	 * UPDATE, never past the cap */
+	DB_LIB_STMT(DBS_QUOTA_RESERVE,
+	"UPDATE enterprise_quota SET occupied = occupied + ?"
+	" WHERE enterprise_id = ? AND year = ? AND occupied + ? <= cap"),
 	/* DBS_PRODUCT_RETURN_UNIT: product */
 	DB_LIB_STMT(DBS_PRODUCT_RETURN_UNIT,
 	"UPDATE products FORCE INDEX (PRIMARY)"

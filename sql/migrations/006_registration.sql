@@ -22,7 +22,6 @@
 --     (E11, E14) and the record of each import.
 --   * rounds: the ordering period of a programme year (Y1).
 --   * enterprises: the credit state derived from the credit list (E14).
---   * enterprise_quota: a cap may now be below what is occupied (E8).
 --
 -- Applied by sql/migrate.sh, exactly once. Never edit it once applied.
 
@@ -37,14 +36,6 @@ ALTER TABLE rounds
     ADD COLUMN updated_at      DATETIME NULL,
     ADD CONSTRAINT ck_rounds_order CHECK (order_opens_on IS NULL OR order_closes_on IS NULL
                                           OR order_closes_on >= order_opens_on);
-
--- ---------------------------------------------------------------------------
--- enterprise_quota (E8): a cap change applies to new orders only, so the
--- cap may fall below what existing orders occupy; available is then 0
--- and the guarded reservation (occupied + x <= cap) refuses every order.
-ALTER TABLE enterprise_quota
-    DROP CONSTRAINT ck_quota_occupied,
-    ADD CONSTRAINT ck_quota_occupied CHECK (occupied >= 0);
 
 -- ---------------------------------------------------------------------------
 -- enterprises (E14): what the credit list says at the last derivation:

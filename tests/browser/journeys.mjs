@@ -254,6 +254,17 @@ const journeys = [
     const before = fen(await p.locator("#q-available").textContent());
     const reservable = fen(await p.locator("#reservable").textContent());
     if (reservable <= 0) throw new Error("ent01 has no allowance left for the journey");
+    // the contact the provider will call: a wrong number is refused beside its field
+    ctx.contactName = "王小明";
+    ctx.contactMobile = "139" + String(Date.now()).slice(-8);
+    await p.getByLabel("联系人姓名").fill(ctx.contactName);
+    await p.getByLabel("联系电话（手机）").fill("12345");
+    await p.locator("#place-order").click();
+    await p.waitForFunction(() => /11 位手机号码/.test(document.querySelector("[name=contact_mobile]").parentElement.querySelector(".field-err").textContent));
+    await j.shot(p, "contact-refused");
+    await p.getByLabel("联系电话（手机）").fill(ctx.contactMobile);
+    const untilIfNow = (await p.locator("#valid-until").textContent()).trim();
+    if (!/^\d{4}年\d\d月\d\d日 \d\d:\d\d$/.test(untilIfNow)) throw new Error("validity not an instant: " + untilIfNow);
     await j.shot(p, "confirm-order");
     await p.locator("#place-order").click();
     await p.waitForURL(/ent\.html#\/orders\/\d+/);
@@ -261,6 +272,11 @@ const journeys = [
     ctx.orderId = Number(/orders\/(\d+)/.exec(p.url())[1]);
     const after = fen(await p.locator("#q-available").textContent());
     if (after !== before - reservable) throw new Error(`allowance did not drop by ${reservable}: ${before} → ${after}`);
+    if ((await p.locator("#contact").textContent()).trim() !== `${ctx.contactName} ${ctx.contactMobile}`) throw new Error("the order does not show its contact");
+    // the validity is one instant: the page and the printed commitment form say the same (O6)
+    const until = (await p.locator("#valid-until").textContent()).trim();
+    const form = await p.evaluate(async (id) => (await fetch(`/api/orders/${id}/commitment`)).text(), ctx.orderId);
+    if (!form.includes(`<td>${until}</td>`)) throw new Error(`the commitment form does not say valid until ${until}`);
     await j.shot(p, "order-placed");
     await p.getByRole("link", { name: "← 返回我的订单" }).click();
     await p.locator("table").waitFor();
@@ -277,6 +293,9 @@ const journeys = [
     await j.shot(p, "inbox");
     await p.locator(`a[href="#/orders/${ctx.orderId}"]`).click();
     await p.locator("#accept").waitFor();
+    // the enterprise's contact: shown to this order's provider
+    if ((await p.locator("#contact-name").textContent()).trim() !== ctx.contactName ||
+        (await p.locator("#contact-mobile").textContent()).trim() !== ctx.contactMobile) throw new Error("the provider does not see the order's contact");
     await j.shot(p, "order");
     await p.locator("#accept").click();
     const form = p.locator("#contract-form");
@@ -289,6 +308,24 @@ const journeys = [
     const subsidy = fen(await p.locator("#subsidy").textContent());
     const selfPaid = fen(await p.locator("#self-paid").textContent());
     if (subsidy + selfPaid !== amount) throw new Error("contract split does not add up");
+    // corrected to 24 months the subsidy drops (one year's share), and
+    // corrected back it is raised again to what the order reserved (O9)
+    const halfYear = Math.min(Math.floor((Math.floor(amount / 2) * 30) / 100), subsidy);
+    for (const [months, want] of [[24, halfYear], [12, subsidy]]) {
+      await p.locator("#correct summary").click();
+      const c = p.locator("#correct #contract-form");
+      await c.getByLabel("服务期（月）").fill(String(months));
+      if (months === 24) await j.shot(p, "contract-correction");
+      await c.getByRole("button", { name: "保存合同" }).click();
+      let now = -1;
+      for (let i = 0; i < 100 && now !== want; i++) {
+        await p.waitForTimeout(100);
+        const t = await p.locator("#subsidy").textContent().catch(() => null);
+        now = t ? fen(t) : -1;
+      }
+      if (now !== want) throw new Error(`the corrected contract (${months} months) gives ${now}, want ${want}`);
+      await p.locator("#figures-form").waitFor();
+    }
     for (const kind of ["contract", "commitment", "invoice", "invoice_check", "receipt"]) {
       await p.locator("#file-" + kind).setInputFiles({ name: kind + ".pdf", mimeType: "application/pdf", buffer: pdf(kind) });
       await p.waitForFunction((k) => document.getElementById("prog-" + k).value === 100 && /已上传/.test(document.getElementById("state-" + k).textContent), kind);

@@ -55,6 +55,16 @@ export function when(iso) {
   if (!iso) return "—";
   return dtf.format(new Date(iso)).replace(/\//g, "-");
 }
+// an instant as the exact end of a voucher's validity (rule O6), in Beijing
+// time to the minute, the same words as the printed commitment form:
+// "2026年12月31日 00:27" (the voucher expires at that instant, not at the
+// end of the day)
+export function untilText(iso) {
+  if (!iso) return "—";
+  const d = new Date(new Date(iso).getTime() + 8 * 3600e3);
+  const p = (n) => String(n).padStart(2, "0");
+  return `${d.getUTCFullYear()}年${p(d.getUTCMonth() + 1)}月${p(d.getUTCDate())}日 ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
+}
 // today's business date in Asia/Shanghai, "YYYY-MM-DD"
 export function today(offsetDays = 0) {
   const d = new Date(Date.now() + 8 * 3600e3 + offsetDays * 86400e3);
