@@ -108,7 +108,7 @@ async function confirmOrder({ pid }) {
       quote.can_order ? null : el("p", { class: "notice", id: "cannot-order" }, quote.member_role === "viewer" ?
         "您是本机构的查看者，只能查看，不能下单。如需下单请联系本机构的管理员。" :
         quote.reservable <= 0 ? "本年度补贴额度已用完，无法下单。" : "当前不能下单。"),
-      contact,
+      quote.member_role === "viewer" ? null : contact,  // a viewer places no order (E13)
       el("p", { class: "muted" }, "服务券仅限本企业使用，不得转让、赠送或买卖（《工作指南》七、4）。服务机构须在下单后 48 小时内接单，接单前可以取消。"),
       err,
       el("div", { class: "actions" }, btn, el("a", { href: "/product.html?id=" + p.id }, "返回产品"))));
