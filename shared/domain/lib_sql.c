@@ -204,6 +204,12 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	DB_LIB_STMT(DBS_ROUND_INFO,
 	"SELECT year, order_opens_on, order_closes_on FROM rounds WHERE year ="
 	" COALESCE(?, (SELECT MAX(year) FROM rounds WHERE is_current = 1))"),
+	/* V2: order id -> the bars of its provider and its enterprise */
+	DB_LIB_STMT(DBS_ORDER_PARTIES_BARRED_UNTIL,
+	"SELECT v.barred_until AS provider_barred_until,"
+	" e.barred_until AS enterprise_barred_until"
+	" FROM orders o JOIN providers v ON v.id = o.provider_id"
+	" JOIN enterprises e ON e.id = o.enterprise_id WHERE o.id = ?"),
 };
 
 const struct db_stmts lib_stmts = { lib_sql, DBS__END - DB_LIB_BASE };

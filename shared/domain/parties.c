@@ -33,6 +33,32 @@ party_barred(struct db *db, enum party_kind kind, int64_t id, time_t now,
 	return rc;
 }
 
+struct order_bars_row {
+	time_t provider_barred_until, enterprise_barred_until;
+};
+
+static const struct db_col order_bars_cols[] = {
+	DB_COL(struct order_bars_row, provider_barred_until),
+	DB_COL(struct order_bars_row, enterprise_barred_until),
+};
+static const struct db_rowmap order_bars_map =
+    DB_ROWMAP(struct order_bars_row, order_bars_cols);
+
+int
+party_order_barred(struct db *db, int64_t order_id, time_t now,
+    bool *provider_barred, bool *enterprise_barred)
+{
+	struct order_bars_row b;
+	int rc = db_one(db, DBS_ORDER_PARTIES_BARRED_UNTIL,
+	    DB_ARGS(DB_I64(order_id)), &order_bars_map, &b, NULL);
+
+	*provider_barred = rc == DB_OK &&
+	    rule_barred_at(b.provider_barred_until, now);
+	*enterprise_barred = rc == DB_OK &&
+	    rule_barred_at(b.enterprise_barred_until, now);
+	return rc;
+}
+
 struct round_row {
 	int year;
 };

@@ -22,6 +22,11 @@ enum party_kind {
 int party_barred(struct db *db, enum party_kind kind, int64_t id, time_t now,
     bool *barred);
 
+/* V2 for both parties of order id at now: whether its provider and its
+ * enterprise are barred. DB_OK, DB_NOTFOUND or a DB_* failure. */
+int party_order_barred(struct db *db, int64_t order_id, time_t now,
+    bool *provider_barred, bool *enterprise_barred);
+
 /* The round in force: VOUCHER_ROUND when set, else the rounds table's
  * current one. DB_OK, DB_NOTFOUND (no current round) or a failure. */
 int round_current(struct db *db, int *year);
