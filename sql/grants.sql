@@ -1,7 +1,8 @@
 -- grants.sql - database users of the voucher system. A TEMPLATE: sql/migrate.sh
 -- substitutes @DB@, @<NAME>_USER@ and @<NAME>_PASSWORD@ for every program
 -- NAME (ACCOUNT, CATALOG, COLLECTION, ORDERING, OVERSIGHT, PROVIDER,
--- PUBLICITY, REDEMPTION), CTL (voucherctl) and RO (the read-only user),
+-- PUBLICITY, REDEMPTION, REGISTRATION), CTL (voucherctl) and RO (the
+-- read-only user),
 -- passwords escaped for a quoted SQL string, and applies it after the
 -- migrations, on every run. It is authoritative: each run first revokes
 -- everything from every user, then grants exactly what is below, so a
@@ -54,6 +55,8 @@ CREATE USER IF NOT EXISTS '@PUBLICITY_USER@'@'localhost' IDENTIFIED BY '@PUBLICI
 ALTER USER '@PUBLICITY_USER@'@'localhost' IDENTIFIED BY '@PUBLICITY_PASSWORD@';
 CREATE USER IF NOT EXISTS '@REDEMPTION_USER@'@'localhost' IDENTIFIED BY '@REDEMPTION_PASSWORD@';
 ALTER USER '@REDEMPTION_USER@'@'localhost' IDENTIFIED BY '@REDEMPTION_PASSWORD@';
+CREATE USER IF NOT EXISTS '@REGISTRATION_USER@'@'localhost' IDENTIFIED BY '@REGISTRATION_PASSWORD@';
+ALTER USER '@REGISTRATION_USER@'@'localhost' IDENTIFIED BY '@REGISTRATION_PASSWORD@';
 CREATE USER IF NOT EXISTS '@CTL_USER@'@'localhost' IDENTIFIED BY '@CTL_PASSWORD@';
 ALTER USER '@CTL_USER@'@'localhost' IDENTIFIED BY '@CTL_PASSWORD@';
 CREATE USER IF NOT EXISTS '@RO_USER@'@'localhost' IDENTIFIED BY '@RO_PASSWORD@';
@@ -67,6 +70,7 @@ REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@OVERSIGHT_USER@'@'localhost';
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@PROVIDER_USER@'@'localhost';
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@PUBLICITY_USER@'@'localhost';
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@REDEMPTION_USER@'@'localhost';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@REGISTRATION_USER@'@'localhost';
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@CTL_USER@'@'localhost';
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@RO_USER@'@'localhost';
 
@@ -84,12 +88,19 @@ GRANT SELECT, UPDATE (cap)           ON `@DB@`.`enterprise_quota` TO '@ACCOUNT_U
 GRANT SELECT                         ON `@DB@`.`orders`           TO '@ACCOUNT_USER@'@'localhost';  -- the quota at now (O4, O6)
 GRANT SELECT                         ON `@DB@`.`products`         TO '@ACCOUNT_USER@'@'localhost';  -- a provider's listed products
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@ACCOUNT_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`rounds`           TO '@ACCOUNT_USER@'@'localhost';  -- Y3: the allowance year
+-- issue 12: /api/me shows the organisation's certification (E9, E13);
+-- failed logins counted per login (E9)
+GRANT SELECT (id, kind, state, name, last_decision, last_reason, enterprise_id,
+              provider_id, updated_at)
+    ON `@DB@`.`organisations` TO '@ACCOUNT_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`throttle`         TO '@ACCOUNT_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
 -- catalog: the public catalog (reads through @RO_USER@ when configured),
 -- listing by the bureau (P1-P7)
 
-GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@CATALOG_USER@'@'localhost';
+GRANT SELECT (id, role, login, enterprise_id, provider_id, org_id, member_role, disabled) ON `@DB@`.`accounts` TO '@CATALOG_USER@'@'localhost';
 GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@CATALOG_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`categories`       TO '@CATALOG_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`rounds`           TO '@CATALOG_USER@'@'localhost';
@@ -102,7 +113,7 @@ GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@CATALOG_U
 -- ordering: an enterprise's orders (O1-O10, C1), with the order state
 -- machine (quota released, units returned) and idempotency keys
 
-GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@ORDERING_USER@'@'localhost';
+GRANT SELECT (id, role, login, enterprise_id, provider_id, org_id, member_role, disabled) ON `@DB@`.`accounts` TO '@ORDERING_USER@'@'localhost';
 GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@ORDERING_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`rounds`           TO '@ORDERING_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`enterprises`      TO '@ORDERING_USER@'@'localhost';
@@ -120,7 +131,7 @@ GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@ORDERING_
 -- ---------------------------------------------------------------------------
 -- provider: a provider's order management (O4, O8, O9), refunds (R6)
 
-GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@PROVIDER_USER@'@'localhost';
+GRANT SELECT (id, role, login, enterprise_id, provider_id, org_id, member_role, disabled) ON `@DB@`.`accounts` TO '@PROVIDER_USER@'@'localhost';
 GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@PROVIDER_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`enterprises`      TO '@PROVIDER_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`providers`        TO '@PROVIDER_USER@'@'localhost';
@@ -138,7 +149,7 @@ GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@PROVIDER_
 -- ---------------------------------------------------------------------------
 -- redemption: claims and their documents (R1-R4)
 
-GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@REDEMPTION_USER@'@'localhost';
+GRANT SELECT (id, role, login, enterprise_id, provider_id, org_id, member_role, disabled) ON `@DB@`.`accounts` TO '@REDEMPTION_USER@'@'localhost';
 GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@REDEMPTION_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`enterprises`      TO '@REDEMPTION_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`providers`        TO '@REDEMPTION_USER@'@'localhost';
@@ -155,7 +166,7 @@ GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@REDEMPTIO
 -- collection: product applications, their materials and review (A1-A7);
 -- approval lists the products
 
-GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@COLLECTION_USER@'@'localhost';
+GRANT SELECT (id, role, login, enterprise_id, provider_id, org_id, member_role, disabled) ON `@DB@`.`accounts` TO '@COLLECTION_USER@'@'localhost';
 GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@COLLECTION_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`rounds`           TO '@COLLECTION_USER@'@'localhost';  -- A2 window
 GRANT SELECT                         ON `@DB@`.`providers`        TO '@COLLECTION_USER@'@'localhost';  -- A1 facts
@@ -171,7 +182,7 @@ GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@COLLECTIO
 -- bureau's batches (gather, publish) and its decisions on objections.
 -- No payment column, no violations, recoveries or spot checks.
 
-GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@PUBLICITY_USER@'@'localhost';
+GRANT SELECT (id, role, login, enterprise_id, provider_id, org_id, member_role, disabled) ON `@DB@`.`accounts` TO '@PUBLICITY_USER@'@'localhost';
 GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@PUBLICITY_USER@'@'localhost';
 GRANT SELECT (id, name, barred_until) ON `@DB@`.`enterprises`     TO '@PUBLICITY_USER@'@'localhost';  -- V2 bars, the bureau's item view
 GRANT SELECT (id, name, barred_until) ON `@DB@`.`providers`       TO '@PUBLICITY_USER@'@'localhost';
@@ -219,7 +230,7 @@ GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@PUBLICITY
 -- oversight: paying batches (R5), recoveries (R6, V2), violations (V1, V2),
 -- spot checks and the audit trail (V3), the dashboard. Bureau only.
 
-GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@OVERSIGHT_USER@'@'localhost';  -- and the audit trail's actor
+GRANT SELECT (id, role, login, enterprise_id, provider_id, org_id, member_role, disabled) ON `@DB@`.`accounts` TO '@OVERSIGHT_USER@'@'localhost';  -- and the audit trail's actor
 GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@OVERSIGHT_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`categories`       TO '@OVERSIGHT_USER@'@'localhost';  -- the dashboard
 GRANT SELECT                         ON `@DB@`.`contracts`        TO '@OVERSIGHT_USER@'@'localhost';  -- a sampled order (V3)
@@ -245,6 +256,34 @@ GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`spot_checks`      TO '@OVERSIGHT
 GRANT SELECT, INSERT                 ON `@DB@`.`audit_log`        TO '@OVERSIGHT_USER@'@'localhost';  -- V3: the one reader
 
 -- ---------------------------------------------------------------------------
+-- registration (issue 12): joining by oneself (E9-E13), the verification
+-- queue, members, the bureau's lists (E11, E14) and programme years
+-- (Y1-Y3). Owner of organisations, certifications, org_files,
+-- org_invites, verification_codes, the lists and their imports, the
+-- outbox's writes; writes the certified enterprises and providers, their
+-- quotas and the rounds as the decisions and imports say.
+
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`accounts`         TO '@REGISTRATION_USER@'@'localhost';  -- signup, members
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`sessions`         TO '@REGISTRATION_USER@'@'localhost';  -- a code logs in; a removed member's end
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`organisations`    TO '@REGISTRATION_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`certifications`   TO '@REGISTRATION_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`org_files`        TO '@REGISTRATION_USER@'@'localhost';  -- the licence, replaced in place
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`org_invites`      TO '@REGISTRATION_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`verification_codes` TO '@REGISTRATION_USER@'@'localhost';  -- consumed
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`throttle`         TO '@REGISTRATION_USER@'@'localhost';  -- codes per mobile
+GRANT INSERT                         ON `@DB@`.`notifications`    TO '@REGISTRATION_USER@'@'localhost';  -- the outbox
+GRANT SELECT                         ON `@DB@`.`notification_prefs` TO '@REGISTRATION_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`enterprises`      TO '@REGISTRATION_USER@'@'localhost';  -- certified (E9), tier (E11), credit (E14)
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`providers`        TO '@REGISTRATION_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE (cap)   ON `@DB@`.`enterprise_quota` TO '@REGISTRATION_USER@'@'localhost';  -- E7 at approval, E8
+GRANT SELECT, INSERT                 ON `@DB@`.`list_imports`     TO '@REGISTRATION_USER@'@'localhost';
+GRANT UPDATE (enterprises_changed)   ON `@DB@`.`list_imports`     TO '@REGISTRATION_USER@'@'localhost';  -- counted last
+GRANT SELECT, INSERT, DELETE         ON `@DB@`.`qualification_lists` TO '@REGISTRATION_USER@'@'localhost';  -- replaced whole
+GRANT SELECT, INSERT, DELETE         ON `@DB@`.`credit_list`      TO '@REGISTRATION_USER@'@'localhost';      -- replaced whole
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`rounds`           TO '@REGISTRATION_USER@'@'localhost';  -- Y1
+GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@REGISTRATION_USER@'@'localhost';
+
+-- ---------------------------------------------------------------------------
 -- voucherctl: the O4/O6 sweeper (orders closed as the system), reconcile
 -- (remaining units and occupied amounts recomputed from the orders) and
 -- tidy (old idempotency records and expired sessions purged; stored files
@@ -261,6 +300,14 @@ GRANT SELECT (created_at), DELETE    ON `@DB@`.`idempotency_keys` TO '@CTL_USER@
 GRANT SELECT (expires_at), DELETE    ON `@DB@`.`sessions`         TO '@CTL_USER@'@'localhost';  -- past their absolute expiry
 GRANT SELECT (stored_name)           ON `@DB@`.`redemption_files` TO '@CTL_USER@'@'localhost';  -- is a stored file recorded
 GRANT SELECT (stored_name)           ON `@DB@`.`application_attachments` TO '@CTL_USER@'@'localhost';
+GRANT SELECT (stored_name)           ON `@DB@`.`org_files`        TO '@CTL_USER@'@'localhost';  -- a licence (issue 12)
+GRANT SELECT (licence_stored)        ON `@DB@`.`certifications`   TO '@CTL_USER@'@'localhost';  -- a licence a decision kept
+-- issue 12: the outbox sender (voucherctl notify) and the purge of spent
+-- codes and old limits (tidy)
+GRANT SELECT, UPDATE (status, attempts, next_attempt_at, sent_at, last_error, text, payload)
+    ON `@DB@`.`notifications` TO '@CTL_USER@'@'localhost';
+GRANT SELECT (expires_at), DELETE    ON `@DB@`.`verification_codes` TO '@CTL_USER@'@'localhost';
+GRANT SELECT (window_start), DELETE  ON `@DB@`.`throttle`         TO '@CTL_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
 -- the read-only user: public data only

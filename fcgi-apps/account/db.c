@@ -14,7 +14,8 @@
 	" e.credit_checked_on, e.barred_until, e.created_at, e.updated_at," \
 	" (SELECT MIN(a.login) FROM accounts a WHERE a.enterprise_id = e.id)" \
 	" AS login, q.cap AS quota_cap," \
-	" " QUOTA_EFFECTIVE_OCCUPIED("q") " AS quota_occupied" \
+	" " QUOTA_EFFECTIVE_OCCUPIED("q") " AS quota_occupied," \
+	" e.credit_list_until" \
 	" FROM enterprises e LEFT JOIN enterprise_quota q" \
 	" ON q.enterprise_id = e.id AND q.year = ?"
 
@@ -36,8 +37,8 @@
 const struct db_stmt account_stmts[STMT__MAX] = {
 	/* STMT_ACCOUNT_BY_LOGIN: login */
 	DB_STMT(STMT_ACCOUNT_BY_LOGIN,
-	"SELECT id, password_hash, role, disabled, enterprise_id, provider_id"
-	" FROM accounts WHERE login = ?"),
+	"SELECT id, password_hash, role, disabled, enterprise_id, provider_id,"
+	" org_id, member_role FROM accounts WHERE login = ?"),
 	/* STMT_SESSION_INSERT */
 	DB_STMT(STMT_SESSION_INSERT,
 	"INSERT INTO sessions (token_hash, account_id, csrf_token, created_at,"
@@ -134,6 +135,8 @@ static const struct db_col account_cols[] = {
 	DB_COL(struct account_row, disabled),
 	DB_COL(struct account_row, enterprise_id),
 	DB_COL(struct account_row, provider_id),
+	DB_COL(struct account_row, org_id),
+	DB_COL(struct account_row, member_role),
 };
 static const struct db_rowmap account_map = DB_ROWMAP(struct account_row,
     account_cols);
@@ -218,6 +221,7 @@ static const struct db_col enterprise_cols[] = {
 	DB_COL_AS(struct enterprise_row, credit_checked_ymd,
 	    "credit_checked_on"),
 	DB_COL(struct enterprise_row, barred_until),
+	DB_COL(struct enterprise_row, credit_list_until),
 	DB_COL(struct enterprise_row, created_at),
 	DB_COL(struct enterprise_row, updated_at),
 	DB_COL(struct enterprise_row, login),

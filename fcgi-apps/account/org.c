@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "config.h"
 #include "db.h"
+#include "parties.h"
 #include "rules.h"
 
 static const char *const tiers[] = { "ordinary", "specialized",
@@ -106,9 +107,21 @@ time_json(time_t t)
 
 /* ---- enterprises ---------------------------------------------------- */
 
+/* Y3: the year of the allowance shown: the current round's (the
+ * calendar year when there is none). */
+int
+allowance_year(struct req *r)
+{
+	int year;
+
+	return quota_year(r->db, r->now, &year) == DB_OK ? year :
+	    clock_shanghai_year(r->now);
+}
+
 const char *
 enterprise_ineligible(const struct enterprise_row *e, time_t now)
 {
+	int y, m, d;
 	struct rule_enterprise_facts f = {
 		.beijing_registered = e->beijing_registered,
 		.is_enterprise = e->is_enterprise,
@@ -117,6 +130,12 @@ enterprise_ineligible(const struct enterprise_row *e, time_t now)
 		.credit_flagged = e->credit_flagged,
 		.barred_until = e->barred_until,
 	};
+
+	/* E4: the bureau's own flag, or its credit list (E14) */
+	clock_shanghai_date(now, &y, &m, &d);
+	if (rule_credit_listed(e->credit_list_until,
+	    (int64_t)y * 10000 + m * 100 + d))
+		f.credit_flagged = true;
 
 	return rule_enterprise_ineligible(&f, now);
 }
@@ -183,7 +202,7 @@ enterprise_item_json(void *ctx, const struct enterprise_row *e)
 int
 enterprise_list(struct req *r)
 {
-	struct enterprise_list_ctx c = { clock_shanghai_year(r->now), r->now };
+	struct enterprise_list_ctx c = { allowance_year(r), r->now };
 	const char *q;
 	char *like;
 	int64_t page, per_page;
@@ -208,7 +227,7 @@ enterprise_load(struct req *r, int64_t id, bool lock, json_t **out)
 {
 	struct enterprise_row e;
 	struct db_res *keep = NULL;
-	int year = clock_shanghai_year(r->now);
+	int year = allowance_year(r);
 	int rc = db_enterprise_get(r->db, id, year, r->now, lock, &e, &keep);
 
 	*out = rc == DB_OK ? enterprise_json(&e, year, r->now) : NULL;
@@ -395,7 +414,7 @@ enterprise_update_tx(struct db *db, void *arg)
 	struct org_upd_tx *t = arg;
 	const struct field_value *v = t->v;
 	struct req *r = t->r;
-	int year = clock_shanghai_year(r->now);
+	int year = allowance_year(r);
 	struct enterprise_row cur;
 	struct enterprise_fields f;
 	struct db_res *keep = NULL;

@@ -120,9 +120,9 @@ int db_product_get(struct db *db, int64_t id, struct product_row *out,
  * name_en, product_count} (new reference) in *items. */
 int db_category_list(struct db *db, int64_t year, json_t **items);
 
-/* The round the catalog shows (P2): round_current(), read at most once a
- * minute per worker thread (it changes once a year); 0 when there is no
- * current round. */
+/* The round the catalog shows (P2, Y2): round_current(), read at most
+ * every two seconds per worker thread (the bureau's switch shows at
+ * once); 0 when there is no current round. */
 int db_shown_round(struct db *db, int64_t *year);
 
 /* The units that timed-out orders still hold (O4, O6), per product: they

@@ -341,8 +341,10 @@ db_shown_round(struct db *db, int64_t *year)
 	struct timespec ts;
 	int y, rc;
 
+	/* read again every two seconds: the bureau's switch of the current
+	 * round (Y1) shows at once (one indexed read per thread and 2 s) */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (fetched != 0 && ts.tv_sec - fetched < 60) {
+	if (fetched != 0 && ts.tv_sec - fetched < 2) {
 		*year = cached;
 		return DB_OK;
 	}

@@ -15,8 +15,8 @@ const struct db_stmt ordering_stmts[STMT__MAX] = {
 	 * id */
 	DB_STMT(STMT_ENTERPRISE_FACTS,
 	"SELECT e.tier, e.size_class, e.beijing_registered, e.is_enterprise,"
-	" e.credit_flagged, e.barred_until, c.contact_name, c.contact_mobile"
-	" FROM enterprises e"
+	" e.credit_flagged, e.credit_list_until, e.barred_until, c.contact_name,"
+	" c.contact_mobile FROM enterprises e"
 	" LEFT JOIN enterprise_contacts c ON c.enterprise_id = e.id"
 	" WHERE e.id = ?"),
 	/* O2: product id (the round is compared in C with round_current) */
@@ -133,6 +133,7 @@ struct enterprise_facts_sql {
 	bool        beijing_registered;
 	bool        is_enterprise;
 	bool        credit_flagged;
+	int64_t     credit_list_until;      /* E14: ymd, 0 when not listed  */
 	time_t      barred_until;
 	const char *contact_name;
 	const char *contact_mobile;
@@ -144,6 +145,7 @@ static const struct db_col enterprise_facts_cols[] = {
 	DB_COL(struct enterprise_facts_sql, beijing_registered),
 	DB_COL(struct enterprise_facts_sql, is_enterprise),
 	DB_COL(struct enterprise_facts_sql, credit_flagged),
+	DB_COL(struct enterprise_facts_sql, credit_list_until),
 	DB_COL(struct enterprise_facts_sql, barred_until),
 	DB_COL(struct enterprise_facts_sql, contact_name),
 	DB_COL(struct enterprise_facts_sql, contact_mobile),
@@ -169,6 +171,7 @@ db_enterprise_facts(struct db *db, int64_t enterprise_id,
 		out->f.beijing_registered = row.beijing_registered;
 		out->f.is_enterprise = row.is_enterprise;
 		out->f.credit_flagged = row.credit_flagged;
+		out->credit_list_until = row.credit_list_until;
 		out->f.barred_until = row.barred_until;
 		contact_copy(&out->last_contact, row.contact_name,
 		    row.contact_mobile);

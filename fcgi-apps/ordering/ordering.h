@@ -59,6 +59,7 @@ struct order_contact {
 struct enterprise_facts {
 	int                          tier;  /* enum rule_tier; -1 unknown   */
 	struct rule_enterprise_facts f;     /* E1-E5                        */
+	int64_t                      credit_list_until;  /* E14: ymd, 0     */
 	struct order_contact         last_contact;
 };
 int db_enterprise_facts(struct db *db, int64_t enterprise_id,

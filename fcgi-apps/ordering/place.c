@@ -29,6 +29,7 @@
 #include "log.h"
 #include "money.h"
 #include "ordering.h"
+#include "org.h"
 #include "orders.h"
 #include "parties.h"
 #include "rules.h"
@@ -56,6 +57,16 @@ struct order_ctx {
 	char                    *reply;    /* the 201 body, malloc'd        */
 };
 
+/* The Asia/Shanghai date of now as y*10000+m*100+d (T1). */
+static int64_t
+today_of(time_t now)
+{
+	int y, m, d;
+
+	clock_shanghai_date(now, &y, &m, &d);
+	return (int64_t)y * 10000 + m * 100 + d;
+}
+
 /* E1-E5 (O1): reads the enterprise's facts into *ef; 0 when eligible,
  * else writes 403 not_eligible and -1. */
 static int
@@ -76,6 +87,9 @@ check_eligible_or_403(struct req *r, int64_t enterprise_id,
 		http_db_error(r, rc == DB_NOTFOUND ? DB_ERROR : rc);
 		return -1;
 	}
+	/* E14: the bureau's credit list counts as a credit flag */
+	if (rule_credit_listed(ef->credit_list_until, today_of(r->now)))
+		ef->f.credit_flagged = true;
 	if ((why = rule_enterprise_ineligible(&ef->f, r->now)) == NULL)
 		return 0;
 	for (size_t i = 0; i < sizeof(why_text) / sizeof(why_text[0]); i += 2)
@@ -97,7 +111,7 @@ check_eligible_or_403(struct req *r, int64_t enterprise_id,
 static int
 load_product_or_4xx(struct req *r, int64_t product_id, struct order_ctx *c)
 {
-	int year = 0;
+	struct round_info ri = { 0 };
 	int rc = db_product_for_order(r->db, product_id, &c->p, &c->p_keep);
 
 	if (rc == DB_NOTFOUND) {
@@ -107,16 +121,34 @@ load_product_or_4xx(struct req *r, int64_t product_id, struct order_ctx *c)
 	}
 	/* O2, Y2: listed, of the current round (none: no product is) */
 	if (rc == DB_OK && c->p.listed)
-		rc = round_current(r->db, &year);
+		rc = round_current_info(r->db, &ri);
 	if (rc != DB_OK && rc != DB_NOTFOUND) {
 		http_db_error(r, rc);
 		return -1;
 	}
-	if (!c->p.listed || c->p.round_year != year) {
+	if (!c->p.listed || c->p.round_year != ri.year) {
 		http_error(r, 409, "product_unavailable", "product_id",
 		    "该产品未上架或不属于本年度服务券产品");
 		return -1;
 	}
+	/* Y2: within the round's ordering period; Y3: its year's allowance */
+	if (!round_ordering_open(&ri, today_of(r->now))) {
+		char period[64];
+
+		snprintf(period, sizeof(period), "%04d-%02d-%02d 至 %04d-%02d-%02d",
+		    (int)(ri.order_opens_on / 10000),
+		    (int)(ri.order_opens_on / 100 % 100),
+		    (int)(ri.order_opens_on % 100),
+		    (int)(ri.order_closes_on / 10000),
+		    (int)(ri.order_closes_on / 100 % 100),
+		    (int)(ri.order_closes_on % 100));
+		http_error(r, 409, "ordering_closed", "product_id",
+		    "%d 年度服务券的用券期为 %s，现在不在用券期内", ri.year,
+		    ri.order_opens_on && ri.order_closes_on ? period :
+		    ri.order_opens_on ? "尚未开始" : "已经结束");
+		return -1;
+	}
+	c->year = ri.year;
 	/* P7: the moment its provider is barred or flagged, not orderable */
 	if (rule_barred_at(c->p.provider_barred_until, r->now)) {
 		http_error(r, 403, "provider_not_eligible", "product_id",
@@ -448,7 +480,7 @@ order_create(struct req *r)
 	c.r = r;
 	c.idem_key = key;
 	c.enterprise_id = r->sess.enterprise_id;
-	c.year = clock_shanghai_year(r->now);		/* T1 */
+	/* c.year: the round's (Y3), set by load_product_or_4xx */
 	if (check_eligible_or_403(r, c.enterprise_id, &c.ef) < 0 ||
 	    load_product_or_4xx(r, v[OF_PRODUCT].i, &c) < 0)
 		goto refused;
@@ -521,7 +553,6 @@ quote_get(struct req *r)
 		http_db_error(r, rc);
 		goto done;
 	}
-	c.year = clock_shanghai_year(r->now);
 	rc = db_quota_effective(r->db, r->sess.enterprise_id, c.year, r->now,
 	    &q);
 	if (rc == DB_NOTFOUND) {
@@ -559,9 +590,13 @@ quote_get(struct req *r)
 	    "enterprise_pays", (json_int_t)(c.p.voucher_price - reservable),
 	    "validity_days", (json_int_t)c.p.validity_days,
 	    "valid_until", until, "valid_until_text", until_text,
-	    "can_order", reservable > 0 || c.p.unit_subsidy == 0,
+	    "can_order", (reservable > 0 || c.p.unit_subsidy == 0) &&
+	    r->sess.member_role != MEMBER_VIEWER,
 	    "formula", buf,
 	    "contact", order_contact_json(&ef.last_contact));
+	/* E13: a viewer reads the quote but cannot order */
+	json_object_set_new(o, "member_role", json_string(member_role_name(
+	    (enum member_role)r->sess.member_role)));
 	http_json(r, 200, o);
 done:
 	db_res_free(c.p_keep);

@@ -505,3 +505,10 @@ rule_barred_at(time_t barred_until, time_t now)
 {
 	return barred_until != 0 && now < barred_until;
 }
+
+/* E14 */
+bool
+rule_credit_listed(int64_t until_ymd, int64_t today_ymd)
+{
+	return until_ymd > 0 && today_ymd <= until_ymd;
+}

@@ -89,6 +89,11 @@ struct rule_enterprise_facts {
 	bool     credit_flagged;       /* E4 */
 	time_t   barred_until;         /* E5: 0 when never barred */
 };
+/* E14: whether the bureau's credit list counts against an enterprise on
+ * today (y*10000+m*100+d): until_ymd is the last day its entry counts (0:
+ * not listed). */
+bool rule_credit_listed(int64_t until_ymd, int64_t today_ymd);
+
 /* O1: NULL when the enterprise may order at now, else the id of the first
  * failing rule ("E1".."E5"), a static string. */
 const char *rule_enterprise_ineligible(const struct rule_enterprise_facts *f,

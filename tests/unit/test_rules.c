@@ -494,6 +494,14 @@ TEST(test_O3_invalid_input_refused)
 	CHECK_EQ(rule_reservation(INT64_MIN, INT64_MIN, INT64_MIN), -1);
 }
 
+TEST(test_E14_credit_list_counts_through_its_last_day)
+{
+	CHECK(rule_credit_listed(20270228, 20270228));
+	CHECK(rule_credit_listed(20270228, 20240301));
+	CHECK(!rule_credit_listed(20270228, 20270301));
+	CHECK(!rule_credit_listed(0, 20240301));
+}
+
 /* E8: a cap lowered below what is occupied leaves nothing, never less. */
 TEST(test_E8_occupied_above_lowered_cap_reserves_nothing)
 {
@@ -1025,6 +1033,7 @@ main(void)
 	RUN(test_O3_partial_last_reservation);
 	RUN(test_O3_nothing_left_reserves_zero);
 	RUN(test_O3_invalid_input_refused);
+	RUN(test_E14_credit_list_counts_through_its_last_day);
 	RUN(test_O3_huge_values_no_overflow);
 	RUN(test_O4_accept_deadline_is_48_hours);
 	RUN(test_O4_order_at_47_59_59_not_expired);

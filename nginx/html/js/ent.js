@@ -5,7 +5,8 @@
 // form.
 import {
   $, el, get, post, api, yuan, when, untilText, badge, bar, table, empty, pager, field, formErr,
-  busy, confirmDialog, requireRole, router, session, showError, ApiError, ORDER_STATUS, TIER_NAME,
+  busy, confirmDialog, requireRole, requireCertified, router, session, showError, ApiError, ORDER_STATUS,
+  TIER_NAME,
 } from "./lib.js";
 
 // why an enterprise may not order (E1-E5), in plain words
@@ -16,7 +17,7 @@ const INELIGIBLE = {
 const MOBILE_RE = /^1[3-9]\d{9}$/;
 
 const view = $("#view");
-if (requireRole("enterprise")) start();
+if (requireCertified("enterprise")) start();
 
 function start() {
   $("#subnav").replaceChildren(
@@ -104,8 +105,10 @@ async function confirmOrder({ pid }) {
         el("dt", {}, "剩余名额"), el("dd", {}, p.sold_out ? "已售罄" : p.remaining_units + " 份")),
       el("h3", {}, "补贴计算方式"),
       el("p", { class: "formula", id: "formula" }, quote.formula),
-      quote.can_order ? null : el("p", { class: "notice" }, quote.reservable <= 0 ? "本年度补贴额度已用完，无法下单。" : "当前不能下单。"),
-      contact,
+      quote.can_order ? null : el("p", { class: "notice", id: "cannot-order" }, quote.member_role === "viewer" ?
+        "您是本机构的查看者，只能查看，不能下单。如需下单请联系本机构的管理员。" :
+        quote.reservable <= 0 ? "本年度补贴额度已用完，无法下单。" : "当前不能下单。"),
+      quote.member_role === "viewer" ? null : contact,  // a viewer places no order (E13)
       el("p", { class: "muted" }, "服务券仅限本企业使用，不得转让、赠送或买卖（《工作指南》七、4）。服务机构须在下单后 48 小时内接单，接单前可以取消。"),
       err,
       el("div", { class: "actions" }, btn, el("a", { href: "/product.html?id=" + p.id }, "返回产品"))));

@@ -5,7 +5,7 @@
 // shown live, the irreversible submission (R3), and my applications.
 import {
   $, $$, el, get, post, put, yuan, toFen, fenInput, when, untilText, today, countdown, badge, table, empty,
-  pager, field, formErr, busy, confirmDialog, requireRole, router, upload, showError, clearErrors,
+  pager, field, formErr, busy, confirmDialog, requireRole, requireCertified, router, upload, showError, clearErrors,
   ApiError, ORDER_STATUS,
 } from "./lib.js";
 import { applications, application } from "./apps.js";
@@ -20,7 +20,7 @@ const KINDS = [
 ];
 let timer = 0;
 
-if (requireRole("provider")) {
+if (requireCertified("provider")) {
   $("#subnav").replaceChildren(
     el("a", { href: "#/inbox" }, "订单"),
     el("a", { href: "#/applications" }, "产品申报"));
