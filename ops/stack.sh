@@ -29,6 +29,8 @@ APP_PASSWORD=${VOUCHER_DB_PASSWORD:-voucher_app_dev}
 UPLOAD_MAX=${VOUCHER_UPLOAD_MAX:-20971520}
 RO_PASSWORD=${VOUCHER_DB_RO_PASSWORD:-voucher_ro_dev}
 DEMO_PASSWORD=demo-pass-2024
+# the database's admin: the invoking user, by the socket (the account
+# mariadb-install-db makes for --user), root or not
 ME=$(id -un)
 if [ "$(id -u)" -eq 0 ] && getent group www-data >/dev/null; then
 	WEB_GROUP=www-data
@@ -157,7 +159,9 @@ init_db() {
 migrate() {
 	local demo=()
 	[ "${VOUCHER_DEMO:-1}" = 1 ] && demo=(--demo)
-	MARIADB="mariadb --no-defaults --socket=$SOCK -uroot" \
+	# its lock (one runner per database) is this stack's: a server of
+	# its own, and a lock file in /tmp of another user's cannot be opened
+	TMPDIR=$STATE MARIADB="mariadb --no-defaults --socket=$SOCK -u$ME" \
 	VOUCHER_DB_PASSWORD=$APP_PASSWORD VOUCHER_DB_RO_PASSWORD=$RO_PASSWORD \
 	    "$ROOT/sql/migrate.sh" "${demo[@]}" >"$LOG/migrate.log" 2>&1 || {
 		cat "$LOG/migrate.log" >&2
@@ -305,7 +309,7 @@ stop_children() {
 		rm -f "$RUN/$name.pid"
 	done
 	if [ -n "${PID[mariadb]:-}" ]; then
-		mariadb-admin --no-defaults --socket="$SOCK" -uroot shutdown 2>/dev/null ||
+		mariadb-admin --no-defaults --socket="$SOCK" -u"$ME" shutdown 2>/dev/null ||
 		    kill -TERM "${PID[mariadb]}" 2>/dev/null || true
 		reap "${PID[mariadb]}" 60
 	fi
@@ -334,7 +338,7 @@ supervise() {
 	note "supervisor $BASHPID starting ($MODE) from $STATE, port $PORT"
 	init_db || exit 1
 	spawn mariadb
-	if ! wait_for "mariadb-admin --no-defaults --socket=$SOCK -uroot ping" 60; then
+	if ! wait_for "mariadb-admin --no-defaults --socket=$SOCK -u$ME ping" 60; then
 		say "MariaDB did not start; see $LOG/mariadb.err" >&2
 		exit 1
 	fi
