@@ -25,6 +25,11 @@
 #                 server(s) for the OCSP responder's name
 #   VOUCHER_REAL_IP_FROM   the load balancer's address(es) or CIDR(s),
 #                 separated by spaces (README: behind a load balancer)
+#   NGX_INSTANCES  instances per program as installed (systemd's
+#                 voucher-<program>@<n>), e.g. "catalog=2 ordering=3": each
+#                 upstream lists <program>-1.sock … <program>-<n>.sock (a
+#                 program not named: 1). Unset: one <program>.sock each
+#                 (ops/stack.sh)
 set -euo pipefail
 
 tmpl=${1:?usage: nginx-conf.sh TEMPLATE}
@@ -51,8 +56,22 @@ for a in ${VOUCHER_REAL_IP_FROM:-}; do
 	realip+="${realip:+; set_real_ip_from }$a"
 done
 
+# the upstreams' servers, one per instance
+inst=()
+if [ -n "${NGX_INSTANCES+set}" ]; then
+	for p in $(sed -n 's|.*server unix:@RUN@/\([a-z]*\)\.sock;.*|\1|p' "$tmpl"); do
+		n=1 line=
+		for a in $NGX_INSTANCES; do [ "${a%%=*}" = "$p" ] && n=${a#*=}; done
+		[[ $n =~ ^[1-9][0-9]*$ ]] || { echo "nginx-conf.sh: $p=$n: not a count" >&2; exit 1; }
+		for ((i = 1; i <= n; i++)); do
+			line+="${line:+ }server unix:@RUN@/$p-$i.sock;"
+		done
+		inst+=(-e "s|server unix:@RUN@/$p\.sock;|$line|")
+	done
+fi
+
 access=${NGX_ACCESS_LOG:-"$NGX_LOG/nginx-access.log voucher buffer=64k flush=1s"}
-sed "${drop[@]}" "${keep[@]}" \
+sed "${drop[@]}" "${keep[@]}" "${inst[@]}" \
     -e "s|@USER_LINE@|$(esc "${NGX_USER_LINE:-}")|" \
     -e "s|@PID@|$(esc "${NGX_PID:-$NGX_STATE/nginx.pid}")|" \
     -e "s|@LOG@|$(esc "$NGX_LOG")|g" -e "s|@TMP@|$(esc "$NGX_TMP")|g" \
