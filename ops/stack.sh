@@ -4,9 +4,15 @@
 #
 #   ops/stack.sh run     start, print the URL and logins, stay in the
 #                        foreground; Ctrl-C (or `ops/stack.sh stop`) stops all
-#   ops/stack.sh start   start in the background and return (tests)
+#   ops/stack.sh start   start in the background and return once every
+#                        program answers /healthz (tests); on a running
+#                        stack: wait until it does
 #   ops/stack.sh stop    stop what `run`/`start` started
 #   ops/stack.sh ctl …   run voucherctl (reconcile, sweep) against this stack
+#
+# Both start a supervisor (`ops/stack.sh supervise`, below) that is the
+# parent of mariadbd, the programs and nginx and restarts any of them
+# that dies, logging it in log/stack.log (issue 15).
 #
 # Environment (defaults in brackets):
 #   VOUCHER_STATE_DIR [./state]     data, sockets, logs (git-ignored)
@@ -17,6 +23,8 @@
 #   VOUCHER_ACCESS_LOG [1]          nginx access log on/off
 #   VOUCHER_MARIADB_ARGS []         more mariadbd options (e.g. a binary
 #                                   log for ops/backup.sh: tests/backup/)
+#   VOUCHER_TLS_CERT, VOUCHER_TLS_KEY, VOUCHER_TLS_LISTEN, VOUCHER_CONN_LIMIT,
+#   VOUCHER_REAL_IP_FROM            nginx's edge (ops/nginx-conf.sh)
 #   every other VOUCHER_* variable reaches the programs (README).
 set -euo pipefail
 

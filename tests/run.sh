@@ -71,6 +71,14 @@ grep -v -E '^[0-9]+ passed' "$out" || true
 tally "$out" prometheus
 echo "prometheus: $(tail -1 "$out")"
 
+for t in systemd tls; do
+	echo "== tests/$t.sh"
+	"$ROOT/tests/$t.sh" >"$out" 2>&1
+	grep -v -E '^(ok |[0-9]+ passed)' "$out" || true
+	tally "$out" "$t"
+	echo "$t: $(tail -1 "$out")"
+done
+
 echo "== fuzz replays (tests/fuzz/: each target over its corpus and saved crashers)"
 for t in "$ROOT"/build/asan/fuzz/replay_*; do
 	[ -x "$t" ] || continue
