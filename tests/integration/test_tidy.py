@@ -7,7 +7,7 @@ import os
 import secrets
 import time
 
-from harness import STATE, ctl, set_clock, sql, test
+from harness import STATE, ctl, sql, test
 
 
 def _account_id(login):
@@ -18,12 +18,15 @@ def _account_id(login):
 def test_tidy_purges_idempotency_records_past_retention_only():
     acct = _account_id("ent02")
     old, recent = "tidy-old-" + secrets.token_hex(4), "tidy-new-" + secrets.token_hex(4)
-    for key, at in ((old, "2030-01-01 00:00:00"), (recent, "2030-01-07 12:00:00")):
+    # at the real clock, so that no other test's records are touched:
+    # "old" is long past retention, "recent" a day old
+    for key, at in ((old, "2001-01-01 00:00:00"),
+                    (recent, "UTC_TIMESTAMP() - INTERVAL 1 DAY")):
+        at = at if at.startswith("UTC") else "'%s'" % at
         sql("INSERT INTO idempotency_keys (account_id, idem_key, request_hash,"
             " state, response_status, response_body, created_at, completed_at)"
             " VALUES (%d, '%s', UNHEX(SHA2('x', 256)), 'done', 201, '{}',"
-            " '%s', '%s')" % (acct, key, at, at))
-    set_clock("2030-01-09T00:00:00Z")   # old: 8 days, recent: 1.5 days
+            " %s, %s)" % (acct, key, at, at))
     r = ctl("tidy")
     assert r.returncode == 0, r.stderr
     left = {k for (k,) in sql("SELECT idem_key FROM idempotency_keys WHERE"
@@ -36,12 +39,12 @@ def test_tidy_purges_idempotency_records_past_retention_only():
 def test_tidy_purges_sessions_past_their_absolute_expiry():
     acct = _account_id("ent03")
     dead, live = secrets.token_hex(32), secrets.token_hex(32)
-    for h, exp in ((dead, "2030-02-01 00:00:00"), (live, "2030-02-02 00:00:00")):
+    # at the real clock: every live session of the other tests stays
+    for h, exp in ((dead, "2001-02-01 00:00:00"), (live, "2099-02-02 00:00:00")):
         sql("INSERT INTO sessions (token_hash, account_id, csrf_token,"
             " created_at, last_seen_at, expires_at) VALUES (UNHEX('%s'), %d,"
-            " '%s', '2030-01-31 12:00:00', '2030-01-31 12:00:00', '%s')"
+            " '%s', '2001-01-31 12:00:00', '2001-01-31 12:00:00', '%s')"
             % (h, acct, secrets.token_urlsafe(32)[:43].ljust(43, "x"), exp))
-    set_clock("2030-02-01T12:00:00Z")
     r = ctl("tidy")
     assert r.returncode == 0, r.stderr
     left = {h.lower() for (h,) in sql(
