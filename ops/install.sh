@@ -13,7 +13,7 @@
 #   $PREFIX/sbin/voucherctl                 the operators' tool
 #   $PREFIX/share/voucher/{html,nginx,sql,ops,prometheus}
 #   $SYSTEMDDIR/voucher-<program>@.service  one template per program
-#   $SYSTEMDDIR/voucher-nginx.service, voucher-{sweep,notify}.{service,timer},
+#   $SYSTEMDDIR/voucher-nginx.service, voucher-{sweep,notify}.service,
 #                voucher.target
 #   $PREFIX/lib/{sysusers,tmpfiles}.d/voucher.conf   the user, the directories
 #   $SYSCONFDIR/logrotate.d/voucher         nginx's logs
@@ -89,11 +89,11 @@ for p in "${PROGS[@]}"; do
 	    >"$D$SYSTEMDDIR/voucher-$p@.service"
 done
 fill "$S/voucher-nginx.service.in" >"$D$SYSTEMDDIR/voucher-nginx.service"
-for t in "sweep:O4/O6 time rules" "notify:the outbox of notifications"; do
-	for kind in service timer; do
-		fill -e "s|@TASK@|${t%%:*}|g" -e "s|@WHAT@|${t#*:}|g" \
-		    "$S/voucher-task.$kind.in" >"$D$SYSTEMDDIR/voucher-${t%%:*}.$kind"
-	done
+# voucherctl's loops, as ops/stack.sh runs them: TASK:EVERY:WHAT
+for t in "sweep:60:the O4/O6 time rules, hourly tidy" "notify:5:the outbox of messages"; do
+	IFS=: read -r task every what <<<"$t"
+	fill -e "s|@TASK@|$task|g" -e "s|@EVERY@|$every|g" -e "s|@WHAT@|$what|g" \
+	    "$S/voucher-task.service.in" >"$D$SYSTEMDDIR/voucher-$task.service"
 done
 install -m 0644 "$S/voucher.target" "$D$SYSTEMDDIR/"
 chmod 0644 "$D$SYSTEMDDIR"/voucher*
@@ -103,7 +103,13 @@ install -m 0644 "$S/voucher.logrotate" "$D$SYSCONFDIR/logrotate.d/voucher"
 
 conf common.env <"$ROOT/ops/etc/common.env"
 for p in "${PROGS[@]}"; do
-	sed -e "s|@PROG@|$p|g" "$ROOT/ops/etc/program.env.in" | conf "$p.env"
+	{
+		sed -e "s|@PROG@|$p|g" -e "s|@PROG_UPPER@|${p^^}|g" "$ROOT/ops/etc/program.env.in"
+		# the key that signs the publicity lists: only the program that signs
+		if [ "$p" = publicity ]; then
+			echo "VOUCHER_SIGNING_KEY=$LOCALSTATEDIR/lib/voucher/keys/publicity-ed25519.pem"
+		fi
+	} | conf "$p.env"
 done
 conf voucherctl.env <"$ROOT/ops/etc/voucherctl.env"
 fill "$ROOT/ops/etc/nginx.env.in" | conf nginx.env

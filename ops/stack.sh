@@ -21,6 +21,10 @@
 #   VOUCHER_DEMO      [1]           load the demo data on first start
 #   VOUCHER_LOGIN_RATE [5r/s], VOUCHER_LOGIN_BURST [20]  login rate limit
 #   VOUCHER_ACCESS_LOG [1]          nginx access log on/off
+#   VOUCHER_DB_PASSWORD_<NAME> [voucher_<name>_dev]  the password of the
+#                                   database user voucher_<name> of program
+#                                   NAME (CTL: voucherctl); each program
+#                                   gets only its own (sql/grants.sql)
 #   VOUCHER_MARIADB_ARGS []         more mariadbd options (e.g. a binary
 #                                   log for ops/backup.sh: tests/backup/)
 #   VOUCHER_TLS_CERT, VOUCHER_TLS_KEY, VOUCHER_TLS_LISTEN, VOUCHER_CONN_LIMIT,
@@ -33,7 +37,6 @@ STATE=$(mkdir -p "${VOUCHER_STATE_DIR:-$ROOT/state}" && cd "${VOUCHER_STATE_DIR:
 PORT=${VOUCHER_PORT:-8080}
 BIN=${VOUCHER_BIN:-$ROOT/build/release/bin}
 LOG=$STATE/log
-APP_PASSWORD=${VOUCHER_DB_PASSWORD:-voucher_app_dev}
 UPLOAD_MAX=${VOUCHER_UPLOAD_MAX:-20971520}
 RO_PASSWORD=${VOUCHER_DB_RO_PASSWORD:-voucher_ro_dev}
 DEMO_PASSWORD=demo-pass-2024
@@ -114,6 +117,7 @@ words_of() {
 	mariadb) printf '%s' "--datadir=$STATE/db " ;;
 	nginx) printf '%s' "-c $STATE/nginx/nginx.conf " ;;
 	sweeper) printf '%s' "voucherctl sweep" ;;
+	notifier) printf '%s' "voucherctl notify" ;;
 	*) printf '%s' "/voucher-$1" ;;
 	esac
 }
@@ -170,21 +174,39 @@ migrate() {
 	# its lock (one runner per database) is this stack's: a server of
 	# its own, and a lock file in /tmp of another user's cannot be opened
 	TMPDIR=$STATE MARIADB="mariadb --no-defaults --socket=$SOCK -u$ME" \
-	VOUCHER_DB_PASSWORD=$APP_PASSWORD VOUCHER_DB_RO_PASSWORD=$RO_PASSWORD \
+	VOUCHER_DB_RO_PASSWORD=$RO_PASSWORD \
 	    "$ROOT/sql/migrate.sh" "${demo[@]}" >"$LOG/migrate.log" 2>&1 || {
 		cat "$LOG/migrate.log" >&2
 		return 1
 	}
 }
 
-# The database environment of the programs and of voucherctl.
+# The password of the database user of program $1 (ctl: voucherctl), as
+# sql/migrate.sh sets it: VOUCHER_DB_PASSWORD_<NAME>, voucher_<name>_dev
+# by default.
+db_password() {
+	local var=VOUCHER_DB_PASSWORD_${1^^}
+	printf '%s' "${!var:-voucher_${1}_dev}"
+}
+
+# The database environment of program $1 (ctl: voucherctl): its own user
+# (voucher_$1) and password, never another program's.
 db_env() {
-	export VOUCHER_DB_SOCKET="$SOCK" VOUCHER_DB_USER=voucher_app \
-	    VOUCHER_DB_PASSWORD="$APP_PASSWORD" VOUCHER_DB_RO_SOCKET="$SOCK" \
+	local pw var
+	pw=$(db_password "$1")
+	for var in $(compgen -v VOUCHER_DB_PASSWORD_ || true); do
+		unset "$var"
+	done
+	export VOUCHER_DB_SOCKET="$SOCK" VOUCHER_DB_USER="voucher_$1" \
+	    VOUCHER_DB_PASSWORD="$pw" VOUCHER_DB_RO_SOCKET="$SOCK" \
 	    VOUCHER_DB_RO_USER=voucher_ro VOUCHER_DB_RO_PASSWORD="$RO_PASSWORD" \
 	    VOUCHER_FILES_DIR="$FILES" \
-	    VOUCHER_SIGNING_KEY="$STATE/keys/publicity-ed25519.pem" \
-	    VOUCHER_UPLOAD_MAX="$UPLOAD_MAX"
+	    VOUCHER_UPLOAD_MAX="$UPLOAD_MAX" \
+	    VOUCHER_OUTBOX_FILE="${VOUCHER_OUTBOX_FILE:-$STATE/outbox.jsonl}"
+	# the key that signs the publicity lists: only the program that signs
+	if [ "$1" = publicity ]; then
+		export VOUCHER_SIGNING_KEY="$STATE/keys/publicity-ed25519.pem"
+	fi
 }
 
 # Uploaded files (outside the web root; nginx reads them for downloads
@@ -264,12 +286,19 @@ spawn() {
 	sweeper)
 		# O4/O6 sweeper, every minute (make run only: the tests check
 		# that the time rules hold without it)
-		(db_env; exec setsid "$BIN/voucherctl" sweep --every 60) \
+		(db_env ctl; exec setsid "$BIN/voucherctl" sweep --every 60) \
 		    2>>"$LOG/sweeper.log" &
+		;;
+	notifier)
+		# the outbox sender (codes, decisions), every 5 seconds, to the
+		# file transport: $STATE/outbox.jsonl (make run only: the tests
+		# send the outbox themselves, `ops/stack.sh ctl notify`)
+		(db_env ctl; exec setsid "$BIN/voucherctl" notify --every 5) \
+		    2>>"$LOG/notifier.log" &
 		;;
 	*)
 		(
-			db_env
+			db_env "$name"
 			export VOUCHER_LISTEN="$RUN/$name.sock" \
 			    VOUCHER_SOCKET_GROUP="$WEB_GROUP" \
 			    VOUCHER_COOKIE_SECURE="${VOUCHER_COOKIE_SECURE:-0}"
@@ -357,7 +386,10 @@ supervise() {
 		[ -x "$app" ] && spawn "${app##*/voucher-}"
 	done
 	spawn nginx
-	[ "$MODE" = run ] && spawn sweeper
+	if [ "$MODE" = run ]; then
+		spawn sweeper
+		spawn notifier
+	fi
 	if ! wait_for healthy 60; then
 		for app in "$BIN"/voucher-*; do
 			name=${app##*/voucher-}
@@ -404,7 +436,7 @@ supervise() {
 # command line before it is signalled.
 stop_orphans() {
 	local name f pids=() n
-	for name in nginx sweeper $(for f in "$RUN"/*.pid; do n=${f##*/}; n=${n%.pid}; [ "$n" = mariadb ] || printf '%s ' "$n"; done) mariadb; do
+	for name in nginx sweeper notifier $(for f in "$RUN"/*.pid; do n=${f##*/}; n=${n%.pid}; [ "$n" = mariadb ] || printf '%s ' "$n"; done) mariadb; do
 		case $name in stack|ready|'*') continue ;; esac
 		f=$(pidfile_of "$name")
 		is_ours "$f" "$(words_of "$name")" || { rm -f "$f"; continue; }
@@ -478,6 +510,9 @@ Demo logins (DEMO ONLY — password for all: $DEMO_PASSWORD):
   prov01 … prov08 (providers), reviewer, bureau
   Applications (征集): prov01's "my applications" (approved, returned, draft);
   the review queue GET /api/review/applications as reviewer or bureau
+  Registration: /register.html; 13800138001 waits in the verification
+  queue (/review.html#/certifications); codes and messages go to
+  $STATE/outbox.jsonl
 Ctrl-C or \`make stop\` stops everything.
 EOT
 }
@@ -501,7 +536,7 @@ supervise)
 	;;
 ctl)
 	shift
-	db_env
+	db_env ctl
 	exec "$BIN/voucherctl" "$@"
 	;;
 stop)

@@ -3,7 +3,7 @@
 # Installs into a scratch directory twice: with PREFIX and SYSCONFDIR
 # inside it (so the units name files that exist, and `systemd-analyze
 # verify` checks every unit — an instance of each program's template, the
-# nginx service, the sweep and notify services and timers, the target —
+# nginx service, the sweep and notify services, the target —
 # with no complaint at all; it reads unit files offline, systemd need not
 # run), and with DESTDIR (the Debian places: /usr, /etc), a second time
 # over an edited setting that must survive. Checks each program unit's
@@ -59,8 +59,8 @@ for p in "${PROGS[@]}"; do
 	ln -sf "voucher-$p@.service" "$U/voucher-$p@1.service"
 	units+=("$U/voucher-$p@1.service")
 done
-units+=("$U/voucher-nginx.service" "$U/voucher-sweep.service" "$U/voucher-sweep.timer"
-    "$U/voucher-notify.service" "$U/voucher-notify.timer" "$U/voucher.target")
+units+=("$U/voucher-nginx.service" "$U/voucher-sweep.service"
+    "$U/voucher-notify.service" "$U/voucher.target")
 for u in "${units[@]}"; do
 	if [ ! -e "$u" ]; then
 		bad "systemd-analyze verify ${u##*/}: not installed"
@@ -87,10 +87,45 @@ for p in "${PROGS[@]}"; do
 	check "voucher-$p@.service: own user, socket group, sandbox, restart, its env file${lack:+ (lacks:$lack)}" \
 	    [ -z "$lack" ]
 done
-for t in sweep notify; do
-	check "voucher-$t.timer runs voucherctl $t every minute" \
-	    grep -qx "ExecStart=$P/usr/sbin/voucherctl $t" "$U/voucher-$t.service"
+# voucherctl's loops as ops/stack.sh runs them, with voucherctl's own
+# database user and the outbox's transport
+for t in "sweep 60" "notify 5"; do
+	check "voucher-${t% *}.service runs voucherctl $t (--every), restarted always" \
+	    grep -qx "ExecStart=$P/usr/sbin/voucherctl ${t% *} --every ${t#* }" \
+	    "$U/voucher-${t% *}.service"
+	check "voucher-${t% *}.service: restarted always, reads voucherctl.env" \
+	    grep -qx "Restart=always" "$U/voucher-${t% *}.service"
 done
+check "voucher.target wants nginx, the sweeper and the outbox sender" \
+    grep -qx "Wants=voucher-nginx.service voucher-sweep.service voucher-notify.service" \
+    "$U/voucher.target"
+lack=
+for k in VOUCHER_DB_USER=voucher_ctl VOUCHER_OUTBOX_TRANSPORT=file \
+    VOUCHER_OUTBOX_FILE=/var/lib/voucher/outbox.jsonl; do
+	grep -qx "$k" "$P/etc/voucher/voucherctl.env" || lack+=" $k"
+done
+check "voucherctl.env: the user voucher_ctl, the outbox's file transport${lack:+ (lacks:$lack)}" \
+    [ -z "$lack" ]
+lack=
+for p in "${PROGS[@]}"; do
+	grep -qx "VOUCHER_DB_USER=voucher_$p" "$P/etc/voucher/$p.env" || lack+=" $p"
+done
+check "each program's env file names its own database user${lack:+ (not:$lack)}" [ -z "$lack" ]
+lack=
+for p in "${PROGS[@]}"; do
+	if [ "$p" = publicity ]; then
+		grep -q "^VOUCHER_SIGNING_KEY=" "$P/etc/voucher/$p.env" || lack+=" $p(missing)"
+	else
+		grep -q "^VOUCHER_SIGNING_KEY=" "$P/etc/voucher/$p.env" && lack+=" $p"
+	fi
+done
+grep -q "^VOUCHER_SIGNING_KEY=" "$P/etc/voucher/common.env" && lack+=" common.env"
+check "the signing key only in publicity.env${lack:+ (also:$lack)}" [ -z "$lack" ]
+lack=
+for p in "${PROGS[@]}"; do
+	grep -q "$p=" "$P/etc/voucher/nginx.env" || lack+=" $p"
+done
+check "nginx.env's NGX_INSTANCES names every program${lack:+ (not:$lack)}" [ -z "$lack" ]
 
 if command -v logrotate >/dev/null; then
 	if logrotate -d -s "$T/logrotate.state" "$P/etc/logrotate.d/voucher" >"$out" 2>&1 &&
