@@ -110,6 +110,14 @@ running() {
 	tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2"
 }
 
+# child_alive PID: our child PID has not exited (a child that exited is a
+# zombie until it is reaped: kill -0 still reaches it).
+child_alive() {
+	local st
+	st=$(sed -e 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
 # The words that identify each process of this stack in its command line.
 words_of() {
 	case $1 in
@@ -483,11 +491,15 @@ start_stack() {
 		setsid "$ROOT/ops/stack.sh" supervise "$1" </dev/null >>"$LOG/stack.log" 2>&1 &
 		sup=$!
 	fi
-	# ready, or the supervisor gave up (a zombie child has no command line)
-	if ! wait_for "[ \"\$(cat $(printf %q "$RUN")/ready 2>/dev/null)\" = $sup ] || ! running $sup $(printf %q "$(words_of stack)")" 240 ||
+	# ready, or the supervisor gave up: our child, it is a zombie once it
+	# exited (its command line is no test: it is this script's until the
+	# child has exec'd)
+	if ! wait_for "[ \"\$(cat $(printf %q "$RUN")/ready 2>/dev/null)\" = $sup ] || ! child_alive $sup" 240 ||
 	    [ "$(cat "$RUN/ready" 2>/dev/null)" != "$sup" ]; then
 		say "the stack did not start; see $LOG/stack.log:" >&2
 		tail -20 "$LOG/stack.log" >&2
+		# a supervisor still starting (it has not written stack.pid yet)
+		child_alive "$sup" && kill -TERM "$sup" 2>/dev/null
 		stop_stack
 		exit 1
 	fi

@@ -9,15 +9,17 @@
 # (0660, nginx's group, never world-writable), a stop that leaves nothing
 # running, and a stop that leaves alone a process whose pid a stale pid
 # file names (issue 15: a recycled pid is someone else's).
-# Uses the programs of VOUCHER_BIN (build/asan/bin) and port
-# VOUCHER_ANYPATH_PORT (VOUCHER_TEST_PORT + 5). Ends with "N passed, N failed".
+# Uses the programs of VOUCHER_BIN (build/asan/bin), copied into each
+# checkout's build/bin (a checkout that is itself under a 0700 directory
+# is no way to the programs for nobody), and port VOUCHER_ANYPATH_PORT
+# (VOUCHER_TEST_PORT + 5). Ends with "N passed, N failed".
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${VOUCHER_BIN:-$ROOT/build/asan/bin}
 PORT=${VOUCHER_ANYPATH_PORT:-$((${VOUCHER_TEST_PORT:-18080} + 5))}
 unset VOUCHER_STATE_DIR VOUCHER_CLOCK_FILE
-export VOUCHER_PORT=$PORT VOUCHER_BIN=$BIN VOUCHER_DEMO=1
+export VOUCHER_PORT=$PORT VOUCHER_DEMO=1
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); echo "ok   $*"; }
@@ -63,6 +65,9 @@ run_as() {
 	mkdir -p "$repo"
 	(cd "$ROOT" && git ls-files -co --exclude-standard ops nginx sql |
 	    tar -c -T - -f -) | tar -x -C "$repo"
+	mkdir -p "$repo/build/bin"
+	cp -p "$BIN"/voucher-* "$BIN/voucherctl" "$repo/build/bin/"
+	export VOUCHER_BIN=$repo/build/bin
 	chown -R "$user:" "$home"
 	chmod 0700 "$home"
 	if ! as "$user" "$repo/ops/stack.sh" start >"$TOP/$user-start.log" 2>&1; then
