@@ -8,6 +8,8 @@
 #                   into tests/browser/node_modules when missing)
 #   make bench      benchmarks (wrk through nginx), reported as ratios
 #   make analyze    gcc -fanalyzer over every C file, then cppcheck
+#   make install    the programs and their systemd units, nginx's template,
+#                   the SQL and the ops scripts (PREFIX, DESTDIR: README)
 #   make fuzz       build the libFuzzer targets (clang) and run each for
 #                   FUZZ_SECONDS (60); new crashers go to tests/fuzz/crashers/
 #
@@ -128,7 +130,7 @@ FUZZ_COMMON := $(BUILD)/tests/fuzz/fuzz.o
 FUZZ_EXTRA_upload := $(BUILD)/tests/fuzz/upload_small.o
 
 .SECONDARY:
-.PHONY: all progs deps browser-deps run stop test unit bench clean \
+.PHONY: all progs deps browser-deps run stop test unit bench clean install \
         analyze analyze-objs fuzz fuzz-bins
 all: $(APP_BINS) $(TOOL_BINS) $(UNIT_BINS) $(BENCH_BINS) $(REPLAY_BINS)
 
@@ -188,6 +190,16 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_COMMON) \
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+
+# The programs, the site, nginx's template, the SQL, the ops scripts,
+# systemd's units, logrotate's configuration in their Debian places
+# (ops/install.sh; README: the production install). PREFIX (/usr),
+# DESTDIR, SYSCONFDIR (/etc), LOCALSTATEDIR (/var), SYSTEMDDIR.
+PREFIX ?= /usr
+install: progs
+	@DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" SYSCONFDIR="$(SYSCONFDIR)" \
+	    LOCALSTATEDIR="$(LOCALSTATEDIR)" SYSTEMDDIR="$(SYSTEMDDIR)" \
+	    ops/install.sh $(BUILD)/bin
 
 # Installs the Debian packages that are missing (root), nothing else.
 deps:
