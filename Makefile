@@ -7,6 +7,8 @@
 #                   (the browser journeys install playwright-core with npm ci
 #                   into tests/browser/node_modules when missing)
 #   make bench      benchmarks (wrk through nginx), reported as ratios
+#   make chaos      reliability drills: kills, the database down, slow
+#                   clients, a login flood (tests/chaos/run.sh)
 #   make analyze    gcc -fanalyzer over every C file, then cppcheck
 #   make install    the programs and their systemd units, nginx's template,
 #                   the SQL and the ops scripts (PREFIX, DESTDIR: README)
@@ -293,6 +295,14 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# reliability drills (issue 15): an order rush through kills and a stall,
+# the database down, slow clients, a login flood; the concurrency tests
+# under innodb_snapshot_isolation=ON (tests/chaos/run.sh)
+.PHONY: chaos
+chaos: deps
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@tests/chaos/run.sh
 
 # ops (issue 14): the production topology in network namespaces with four
 # failures under load, then backup and restore (root; tests/cluster/run.sh)

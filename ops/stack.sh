@@ -9,6 +9,9 @@
 #                        stack: wait until it does
 #   ops/stack.sh stop    stop what `run`/`start` started
 #   ops/stack.sh ctl …   run voucherctl (reconcile, sweep) against this stack
+#   ops/stack.sh hold NAME, release NAME
+#                        once NAME (mariadb, nginx, a program) exits, do not
+#                        restart it until released (maintenance)
 #
 # Both start a supervisor (`ops/stack.sh supervise`, below) that is the
 # parent of mariadbd, the programs and nginx and restarts any of them
@@ -359,7 +362,7 @@ stop_children() {
 		reap "${PID[mariadb]}" 60
 	fi
 	PID=()
-	rm -f "$RUN/ready" "$RUN/stack.pid" "$STATE/nginx/nginx.pid"
+	rm -f "$RUN/ready" "$RUN/stack.pid" "$RUN"/hold.* "$STATE/nginx/nginx.pid"
 	note "stopped"
 }
 
@@ -433,6 +436,15 @@ supervise() {
 		DELAY[$name]=$((d * 2 > 300 ? 300 : d * 2))
 		sleep "$((d / 10)).$((d % 10))" &
 		wait $! 2>/dev/null
+		# held for maintenance (`ops/stack.sh hold NAME`): not restarted
+		# until released
+		if [ -e "$RUN/hold.$name" ] && [ -z "$STOPPING" ]; then
+			note "$name held: not restarted until \`ops/stack.sh release $name\`"
+			while [ -e "$RUN/hold.$name" ] && [ -z "$STOPPING" ]; do
+				sleep 0.1 &
+				wait $! 2>/dev/null
+			done
+		fi
 		[ -n "$STOPPING" ] && break
 		spawn "$name"
 		note "$name restarted (pid ${PID[$name]})"
@@ -554,8 +566,19 @@ ctl)
 stop)
 	stop_stack
 	;;
+hold)
+	# hold NAME: once NAME (mariadb, nginx or a program) exits, the
+	# supervisor does not restart it until `release NAME` (maintenance;
+	# the reliability drills take the database down this way)
+	[ -n "${2:-}" ] || { say "usage: $0 hold NAME" >&2; exit 2; }
+	touch "$RUN/hold.$2"
+	;;
+release)
+	[ -n "${2:-}" ] || { say "usage: $0 release NAME" >&2; exit 2; }
+	rm -f "$RUN/hold.$2"
+	;;
 *)
-	say "usage: $0 run|start|stop|ctl …" >&2
+	say "usage: $0 run|start|stop|ctl …|hold NAME|release NAME" >&2
 	exit 2
 	;;
 esac
