@@ -88,7 +88,8 @@ pub_category_name(const char *code)
 /*
  * GET /api/publicity/batches/{id}/items?q=&page=&per_page= → {items:
  * [{id, provider, product, category, category_name, amount,
- * objection_status, withdrawn}], total, page, per_page}; q (≤ 50
+ * objection_status, withdrawn, unconfirmed (C2: approved without the
+ * enterprise's confirmation)}], total, page, per_page}; q (≤ 50
  * characters) matches the provider or the product name. 404 for an
  * unknown or unpublished batch. One query when the whole list fits on
  * the first page (it asks for one row more than the page holds); a
@@ -133,12 +134,13 @@ pub_item_list(struct req *r)
 	it = items.v;
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(list, json_pack("{s:I,s:s,s:s,s:s,s:s,"
-		    "s:I,s:s,s:b}", "id", (json_int_t)it[i].id,
+		    "s:I,s:s,s:b,s:b}", "id", (json_int_t)it[i].id,
 		    "provider", it[i].provider, "product", it[i].product,
 		    "category", it[i].category, "category_name",
 		    pub_category_name(it[i].category), "amount",
 		    (json_int_t)it[i].amount, "objection_status",
-		    it[i].objection_status, "withdrawn", it[i].withdrawn));
+		    it[i].objection_status, "withdrawn", it[i].withdrawn,
+		    "unconfirmed", it[i].unconfirmed));
 	db_rows_free(&items);
 	return http_json_cached(r, page_json(list, total, page, per_page),
 	    CACHE_SECONDS);

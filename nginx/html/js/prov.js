@@ -184,6 +184,8 @@ function contractFacts(c) {
     el("dt", {}, "企业自付"), el("dd", {}, el("b", { id: "self-paid" }, yuan(c.self_paid)))));
 }
 
+const CLAIM_STATUS = { submitted: "待初审", approved: "初审通过", rejected: "初审不通过", returned: "退回补正" };
+const ROUND_DECISION = { approved: "初审通过", rejected: "初审不通过", returned: "退回补正" };
 const FIG = [
   ["invoice_no", "发票号码", "text"], ["invoice_date", "开票日期", "date"],
   ["invoice_total", "发票总金额（元）", "money"], ["invoice_voucher_amount", "其中服务券抵用金额（元）", "money"],
@@ -216,7 +218,9 @@ function checkList(checks) {
 
 async function claimPanels(o) {
   const claim = await get("/api/redemptions/" + o.id);
-  const frozen = claim.status !== "draft";
+  // a draft, or a claim the reviewer returned for correction (退回补正),
+  // is the provider's to change; anything else is frozen
+  const frozen = !["draft", "returned"].includes(claim.status);
   const have = new Map(claim.files.map((f) => [f.kind, f]));
   const rows = KINDS.map(([kind, label]) => {
     const f = have.get(kind);
@@ -228,7 +232,7 @@ async function claimPanels(o) {
       const file = input.files[0];
       if (!file) return;
       err.textContent = "";
-      if (!/\.pdf$/i.test(file.name) && file.type !== "application/pdf") { err.textContent = "只能上传 PDF 文件（规则 R1）"; return; }
+      if (!/\.pdf$/i.test(file.name) && file.type !== "application/pdf") { err.textContent = "只能上传 PDF 文件"; return; }
       prog.value = 0; state.textContent = "上传中…";
       try {
         await upload(`/api/redemptions/${o.id}/files/${kind}`, file, (p) => { prog.value = p; state.textContent = `上传中 ${p}%`; });
@@ -249,7 +253,7 @@ async function claimPanels(o) {
     el("div", { class: "grid2" }, ...FIG.map(([n, label, t]) => field(label, {
       name: n, type: t === "date" ? "date" : "text", inputmode: t === "money" ? "decimal" : null, disabled: frozen,
       value: t === "money" ? fenInput(fig[n]) : fig[n] || "" }))),
-    el("h3", {}, "核对结果（规则 R2，金额不符的申请将直接作废）"),
+    el("h3", {}, "核对结果（金额不符的申请将直接作废）"),
     checkList(claim.checks),
     formErr(),
     frozen ? null : el("div", { class: "actions" }, el("button", { type: "submit" }, "保存")));
@@ -283,10 +287,12 @@ async function claimPanels(o) {
     } catch (e) { showError(submitBox, e); }
   }
   if (frozen) {
-    submitBox.append(el("p", { class: "success" }, `已于 ${when(claim.submitted_at)} 提交，材料和数据已冻结。状态：`, badge(claim.status, { submitted: "待初审", approved: "初审通过", rejected: "初审不通过" })),
+    submitBox.append(el("p", { class: "success" }, `已于 ${when(claim.submitted_at)} 提交，材料和数据已冻结。状态：`, badge(claim.status, CLAIM_STATUS)),
       claim.review ? el("p", {}, "初审意见：" + (claim.review.reason || "通过")) : null);
   } else {
-    submitBox.append(el("p", { class: "notice" }, "提交即表示服务已完成。提交后材料和数据不可修改，此操作不可撤销（规则 R3）。"), ready, formErr(), el("div", { class: "actions" }, submit));
+    submitBox.append(el("p", { class: "notice" }, claim.status === "returned"
+      ? `请按退回意见更换材料或更正数据后重新提交，须在服务券有效期（至 ${untilText(o.valid_until)}）内完成。`
+      : "提交即表示服务已完成。提交后材料和数据不可修改，此操作不可撤销。"), ready, formErr(), el("div", { class: "actions" }, submit));
     submit.addEventListener("click", async () => {
       clearErrors(submitBox);
       try { await save(); } catch (e) { showError(form, e); return; }
@@ -299,5 +305,17 @@ async function claimPanels(o) {
     });
     refreshReady();
   }
-  return [docs, form, submitBox];
+  if (claim.history && claim.history.length) {
+    submitBox.append(el("h3", {}, "审核记录"), el("ol", { class: "timeline", id: "claim-history" }, ...claim.history.map((h) => el("li", {},
+      `第 ${h.round} 次提交 ${when(h.submitted_at)} · `, el("b", {}, h.decision ? ROUND_DECISION[h.decision] : "待初审"),
+      h.decision ? ` · ${when(h.reviewed_at)}` : "", h.reason ? ` · ${h.reason}` : ""))));
+  }
+  const out = [docs, form, submitBox];
+  if (claim.status === "returned") {
+    out.unshift(el("section", { class: "panel notice", id: "returned", role: "alert", "aria-labelledby": "r-h" },
+      el("h2", { id: "r-h" }, "兑付申请被退回补正"),
+      el("p", {}, `评审机构于 ${when(claim.review.reviewed_at)} 退回，意见：`, el("b", { id: "returned-reason" }, claim.review.reason)),
+      el("p", {}, "可重新上传相应材料、更正发票和收款信息，然后再次提交。")));
+  }
+  return out;
 }
