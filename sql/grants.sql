@@ -159,7 +159,7 @@ GRANT SELECT, UPDATE                 ON `@DB@`.`products`         TO '@REDEMPTIO
 GRANT SELECT, UPDATE                 ON `@DB@`.`orders`           TO '@REDEMPTION_USER@'@'localhost';
 GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@REDEMPTION_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`redemption_claims` TO '@REDEMPTION_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`redemption_files` TO '@REDEMPTION_USER@'@'localhost';  -- R1: replaced in place
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`redemption_files` TO '@REDEMPTION_USER@'@'localhost';  -- R1: replaced in place; an other file deleted
 GRANT SELECT, INSERT                 ON `@DB@`.`claim_reviews`    TO '@REDEMPTION_USER@'@'localhost';  -- R4: each round, append-only
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@REDEMPTION_USER@'@'localhost';
 

@@ -287,6 +287,31 @@ history_json(struct db *db, const struct claim *c, int *rc)
 	return a;
 }
 
+/* The guide's other files, by slot: [{slot, title, size, sha256,
+ * uploaded_at}]. */
+static json_t *
+others_json(struct db *db, const struct claim *c, int *rc)
+{
+	struct db_rows rows = { 0 };
+	const struct claim_other *f;
+	json_t *a;
+	char at[21];
+
+	if ((*rc = db_other_list(db, c->order_id, &rows)) != DB_OK)
+		return NULL;
+	a = json_array();
+	f = rows.v;
+	for (size_t i = 0; i < rows.n; i++) {
+		clock_format_iso8601(f[i].uploaded_at, at);
+		json_array_append_new(a, json_pack("{s:I,s:s,s:I,s:s,s:s}",
+		    "slot", (json_int_t)f[i].slot, "title", f[i].title, "size",
+		    (json_int_t)f[i].size_bytes, "sha256", f[i].sha256,
+		    "uploaded_at", at));
+	}
+	db_rows_free(&rows);
+	return a;
+}
+
 /* The columns of STMT_CLAIM_VIEW shown as they are. */
 static const char *const view_cols[] = { "order_no", "order_status",
     "status", "enterprise_id", "enterprise_name", "provider_id",
@@ -304,7 +329,8 @@ claim_json(struct db *db, const struct claim *c, bool with_flags, int *rc)
 {
 	struct r2_result checks[R2__MAX];
 	json_t *row = db_row_json(c->row, 0), *o = json_object(), *figures,
-	    *files = json_array(), *missing = json_array(), *flags, *history;
+	    *files = json_array(), *missing = json_array(), *flags, *history,
+	    *others;
 	int failed = claim_checks(c, checks);
 	char at[21];
 
@@ -346,6 +372,12 @@ claim_json(struct db *db, const struct claim *c, bool with_flags, int *rc)
 	    claim_editable(c->status) &&
 	    strcmp(c->order_status, "contracted") == 0));
 	json_object_set_new(o, "files", files);
+	if ((others = others_json(db, c, rc)) == NULL) {
+		json_decref(o);
+		json_decref(row);
+		return NULL;
+	}
+	json_object_set_new(o, "other_files", others);
 	json_object_set_new(o, "missing_files", missing);
 	json_object_set_new(o, "checks", checks_json(checks));
 	if (json_is_null(json_object_get(row, "decision")))

@@ -172,6 +172,50 @@ const struct db_stmt redemption_stmts[STMT__MAX] = {
 	/* status */
 	DB_STMT(STMT_REVIEW_COUNT,
 	"SELECT COUNT(*) AS total FROM redemption_claims WHERE status = ?"),
+
+	/* ---- the other files (up to 10, titled) ------------------------- */
+
+	/* order */
+	DB_STMT(STMT_OTHER_COUNT,
+	"SELECT COUNT(*) AS n FROM redemption_files"
+	" WHERE order_id = ? AND kind = 'other'"),
+	/* the smallest free slot of 1..10, none when all are taken: order,
+	 * title, stored name, content type, size, sha256, now, account,
+	 * order */
+	DB_STMT(STMT_OTHER_INSERT,
+	"INSERT INTO redemption_files (order_id, kind, slot, title,"
+	" stored_name, content_type, size_bytes, sha256, uploaded_at,"
+	" uploaded_by)"
+	" SELECT ?, 'other', s.n, ?, ?, ?, ?, ?, ?, ? FROM (SELECT 1 AS n"
+	" UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4"
+	" UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7"
+	" UNION ALL SELECT 8 UNION ALL SELECT 9 UNION ALL SELECT 10) s"
+	" WHERE NOT EXISTS (SELECT 1 FROM redemption_files f"
+	" WHERE f.order_id = ? AND f.kind = 'other' AND f.slot = s.n)"
+	" ORDER BY s.n LIMIT 1"),
+	/* the slot a stored file took: stored name */
+	DB_STMT(STMT_OTHER_SLOT,
+	"SELECT slot FROM redemption_files WHERE stored_name = ?"),
+	/* order */
+	DB_STMT(STMT_OTHER_LIST,
+	"SELECT slot, title, size_bytes, sha256, uploaded_at"
+	" FROM redemption_files WHERE order_id = ? AND kind = 'other'"
+	" ORDER BY slot"),
+	/* order, slot */
+	DB_STMT(STMT_OTHER_LOCK,
+	"SELECT slot, title, size_bytes, sha256, uploaded_at, stored_name"
+	" FROM redemption_files WHERE order_id = ? AND kind = 'other'"
+	" AND slot = ? FOR UPDATE"),
+	/* order, slot */
+	DB_STMT(STMT_OTHER_DELETE,
+	"DELETE FROM redemption_files WHERE order_id = ? AND kind = 'other'"
+	" AND slot = ?"),
+	/* slot, order */
+	DB_STMT(STMT_OTHER_FOR_DOWNLOAD,
+	"SELECT o.order_no, o.enterprise_id, o.provider_id, f.stored_name,"
+	" f.content_type FROM orders o LEFT JOIN redemption_files f"
+	" ON f.order_id = o.id AND f.kind = 'other' AND f.slot = ?"
+	" WHERE o.id = ?"),
 };
 
 /* A DATE parameter from y*10000+m*100+d. */
@@ -455,4 +499,113 @@ db_review_page(struct db *db, const char *status, int64_t page,
 	return page_list(db, STMT_REVIEW_LIST, DB_ARGS(DB_STR(status)),
 	    STMT_REVIEW_COUNT, DB_ARGS(DB_STR(status)), page, per_page,
 	    row_json, rc);
+}
+
+/* ---- the other files ------------------------------------------------- */
+
+struct count_row {
+	int64_t n;
+};
+static const struct db_col count_cols[] = {
+	DB_COL(struct count_row, n),
+};
+static const struct db_rowmap count_map = DB_ROWMAP(struct count_row,
+    count_cols);
+
+int
+db_other_count(struct db *db, int64_t order_id, int64_t *n)
+{
+	struct count_row c = { 0 };
+	int rc = db_one(db, STMT_OTHER_COUNT, DB_ARGS(DB_I64(order_id)),
+	    &count_map, &c, NULL);
+
+	*n = c.n;
+	return rc;
+}
+
+struct slot_row {
+	int64_t slot;
+};
+static const struct db_col slot_cols[] = {
+	DB_COL(struct slot_row, slot),
+};
+static const struct db_rowmap slot_map = DB_ROWMAP(struct slot_row,
+    slot_cols);
+
+int
+db_other_insert(struct db *db, int64_t order_id, const char *title,
+    const struct upload *up, time_t now, int64_t account_id, int64_t *slot)
+{
+	struct slot_row s = { 0 };
+	int rc = db_dml(db, STMT_OTHER_INSERT, DB_ARGS(DB_I64(order_id),
+	    DB_STR(title), DB_STR(up->stored), DB_STR(up->content_type),
+	    DB_I64(up->size), DB_STR(up->sha256), DB_TIME(now),
+	    DB_I64(account_id), DB_I64(order_id)), NULL);
+
+	if (rc == DB_OK)
+		rc = db_one(db, STMT_OTHER_SLOT, DB_ARGS(DB_STR(up->stored)),
+		    &slot_map, &s, NULL);
+	*slot = s.slot;
+	return rc;
+}
+
+static const struct db_col claim_other_cols[] = {
+	DB_COL(struct claim_other, slot),
+	DB_COL(struct claim_other, title),
+	DB_COL(struct claim_other, size_bytes),
+	DB_COL(struct claim_other, sha256),
+	DB_COL(struct claim_other, uploaded_at),
+};
+static const struct db_rowmap claim_other_map =
+    DB_ROWMAP(struct claim_other, claim_other_cols);
+
+int
+db_other_list(struct db *db, int64_t order_id, struct db_rows *rows)
+{
+	return db_all(db, STMT_OTHER_LIST, DB_ARGS(DB_I64(order_id)),
+	    &claim_other_map, rows);
+}
+
+/* STMT_OTHER_LOCK: the file and its stored name. */
+struct other_lock_row {
+	struct claim_other f;
+	const char        *stored_name;
+};
+static const struct db_col other_lock_cols[] = {
+	DB_COL_AS(struct other_lock_row, f.slot, "slot"),
+	DB_COL_AS(struct other_lock_row, f.title, "title"),
+	DB_COL_AS(struct other_lock_row, f.size_bytes, "size_bytes"),
+	DB_COL_AS(struct other_lock_row, f.sha256, "sha256"),
+	DB_COL_AS(struct other_lock_row, f.uploaded_at, "uploaded_at"),
+	DB_COL(struct other_lock_row, stored_name),
+};
+static const struct db_rowmap other_lock_map =
+    DB_ROWMAP(struct other_lock_row, other_lock_cols);
+
+int
+db_other_lock(struct db *db, int64_t order_id, int64_t slot,
+    struct claim_other *f, const char **stored_name, struct db_res **keep)
+{
+	struct other_lock_row l = { 0 };
+	int rc = db_one(db, STMT_OTHER_LOCK, DB_ARGS(DB_I64(order_id),
+	    DB_I64(slot)), &other_lock_map, &l, keep);
+
+	*f = l.f;
+	*stored_name = l.stored_name;
+	return rc;
+}
+
+int
+db_other_delete(struct db *db, int64_t order_id, int64_t slot)
+{
+	return db_dml(db, STMT_OTHER_DELETE, DB_ARGS(DB_I64(order_id),
+	    DB_I64(slot)), NULL);
+}
+
+int
+db_other_for_download(struct db *db, int64_t order_id, int64_t slot,
+    struct file_download *f, struct db_res **keep)
+{
+	return db_one(db, STMT_OTHER_FOR_DOWNLOAD, DB_ARGS(DB_I64(slot),
+	    DB_I64(order_id)), &file_download_map, f, keep);
 }

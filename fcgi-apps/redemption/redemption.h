@@ -35,6 +35,13 @@ enum redemption_stmt {
 	STMT_FLAGS_FILE,
 	STMT_REVIEW_LIST,
 	STMT_REVIEW_COUNT,
+	STMT_OTHER_COUNT,
+	STMT_OTHER_INSERT,
+	STMT_OTHER_SLOT,
+	STMT_OTHER_LIST,
+	STMT_OTHER_LOCK,
+	STMT_OTHER_DELETE,
+	STMT_OTHER_FOR_DOWNLOAD,
 	STMT__MAX
 };
 extern const struct db_stmt redemption_stmts[STMT__MAX];
@@ -223,6 +230,36 @@ int db_file_for_download(struct db *db, int64_t order_id, const char *kind,
 json_t *db_review_page(struct db *db, const char *status, int64_t page,
     int64_t per_page, page_row_fn row_json, int *rc);
 
+/* ---- the guide's "other files" (除其他文件外，每种文件仅可上传一个) ----
+ * Up to CLAIM_OTHER_MAX further PDFs of kind "other", each with a title,
+ * in slots 1..CLAIM_OTHER_MAX (the schema refuses an 11th). */
+#define CLAIM_OTHER_MAX 10
+
+/* How many other files the order has (read under the order's lock). */
+int db_other_count(struct db *db, int64_t order_id, int64_t *n);
+/* A new other file in the smallest free slot: DB_NOTFOUND when all ten
+ * slots are taken; *slot the slot it took. */
+int db_other_insert(struct db *db, int64_t order_id, const char *title,
+    const struct upload *up, time_t now, int64_t account_id, int64_t *slot);
+/* One other file (rows of db_other_list, by slot; free with
+ * db_rows_free()). */
+struct claim_other {
+	int64_t     slot;
+	const char *title;
+	int64_t     size_bytes;
+	const char *sha256;
+	time_t      uploaded_at;
+};
+int db_other_list(struct db *db, int64_t order_id, struct db_rows *rows);
+/* The other file in slot, locked (strings borrowed from *keep). */
+int db_other_lock(struct db *db, int64_t order_id, int64_t slot,
+    struct claim_other *f, const char **stored_name, struct db_res **keep);
+int db_other_delete(struct db *db, int64_t order_id, int64_t slot);
+/* A download of the other file in slot: the order's parties and the file
+ * (stored_name NULL when there is none); DB_NOTFOUND without the order. */
+int db_other_for_download(struct db *db, int64_t order_id, int64_t slot,
+    struct file_download *f, struct db_res **keep);
+
 /* R2: fills out[R2__MAX]; returns how many checks failed. Pure. */
 int claim_checks(const struct claim *c, struct r2_result out[R2__MAX]);
 
@@ -285,6 +322,10 @@ int claim_submit(struct req *r);
 /* files.c */
 int file_put(struct req *r);
 int file_get(struct req *r);
+/* others.c */
+int other_put(struct req *r);
+int other_get(struct req *r);
+int other_delete(struct req *r);
 /* review.c */
 int review_list(struct req *r);
 int review_get(struct req *r);

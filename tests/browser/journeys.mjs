@@ -330,6 +330,10 @@ const journeys = [
       await p.locator("#file-" + kind).setInputFiles({ name: kind + ".pdf", mimeType: "application/pdf", buffer: pdf(kind) });
       await p.waitForFunction((k) => document.getElementById("prog-" + k).value === 100 && /已上传/.test(document.getElementById("state-" + k).textContent), kind);
     }
+    // the guide's other files: a titled PDF beside the five (issue 11 point 9)
+    await p.locator("#other-title").fill("交付报告");
+    await p.locator("#other-file").setInputFiles({ name: "report.pdf", mimeType: "application/pdf", buffer: pdf("report") });
+    await p.locator("#other-list li", { hasText: "交付报告" }).waitFor();
     await j.shot(p, "uploaded");
     const signed = shanghaiDate(Date.now());   // the contract form's default
     const f = p.locator("#figures-form");
@@ -386,6 +390,8 @@ const journeys = [
       throw new Error(`inline PDF: ${shown.status()} ${shown.headers()["content-disposition"]}`);
     await r.locator("#pdf-viewer iframe.pdf-frame").waitFor();
     await j.shot(r, "claim-pdf");
+    // the provider's other file, titled, among the claim's documents
+    await r.locator("#claim-files li", { hasText: "其他文件：交付报告" }).waitFor();
     // returned for correction (退回补正, issue 11 point 8) with what to fix
     const rf = r.locator("#review-form");
     await rf.getByLabel("结论", { exact: true }).selectOption("return");

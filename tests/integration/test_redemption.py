@@ -1159,3 +1159,92 @@ def test_C2_publicity_record_carries_unconfirmed():
     assert mine, items
     f = get("/api/publicity/batches/%d.json" % b.json["id"]).json
     assert any(i.get("unconfirmed") is True for i in f["items"]), f
+
+
+# ---- issue 11, point 9: the guide's "other files" (其他文件) ----------------
+
+def upload_other(o, data, title="交付报告", login=None):
+    from urllib.parse import quote
+    path = "/api/redemptions/%d/files/other" % o.id
+    if title is not None:
+        path += "?title=" + quote(title)
+    return upload(o, "other", data, login=login, path=path)
+
+
+@test
+def test_R1_other_files_up_to_ten_with_a_title_each():
+    o = new_order()
+    docs = []
+    for i in range(10):
+        data = pdf()
+        r = upload_other(o, data, "交付报告 %d" % (i + 1))
+        assert r.status == 201, r
+        assert r.json["kind"] == "other" and r.json["slot"] == i + 1
+        assert r.json["title"] == "交付报告 %d" % (i + 1)
+        assert r.json["sha256"] == hashlib.sha256(data).hexdigest()
+        docs.append(data)
+    # the 11th: refused before its body is stored, with a clear message
+    r = upload_other(o, pdf(), "第十一个")
+    expect_error(r, 422, "too_many_files")
+    assert "10" in r.json["error"]["message"]
+    assert "规则" not in r.json["error"]["message"]
+    assert len(file_rows(o, "other")) == 10
+    c = claim(o)
+    assert [f["title"] for f in c["other_files"]] == \
+        ["交付报告 %d" % (i + 1) for i in range(10)]
+    assert c["missing_files"] == KINDS       # not one of the five
+    assert_storage_clean()
+    # deleting one frees its slot for the next
+    r = request("DELETE", "/api/redemptions/%d/files/other/3" % o.id,
+                token=token(o.provider))
+    assert r.status == 204, r
+    r = upload_other(o, pdf(), "补充说明")
+    assert r.status == 201 and r.json["slot"] == 3, r
+    assert_storage_clean()
+
+
+@test
+def test_R1_other_file_needs_a_title_and_passes_the_pdf_checks():
+    o = new_order()
+    expect_error(upload_other(o, pdf(), None), 400, "missing_field", "title")
+    expect_error(upload_other(o, pdf(), "x" * 101), 400, field="title")
+    r = upload_other(o, b"<html><script>alert(1)</script></html>")
+    assert r.status in (415, 422), r
+    assert upload_other(o, pdf(), "报告").status == 201
+    r = request("PUT", "/api/redemptions/%d/files/other?title=a" % o.id,
+                raw=b"GIF89a....", token=token(o.provider),
+                headers={"Content-Type": "image/gif"})
+    expect_error(r, 415)
+    assert len(file_rows(o, "other")) == 1
+    assert_storage_clean()
+
+
+@test
+def test_R1_other_files_download_for_the_parties_and_frozen_on_submit():
+    o = new_order()
+    data = pdf()
+    assert upload_other(o, data, "交付报告").status == 201
+    upload_all(o)
+    put_figures(o)
+    for login in (o.provider, o.enterprise, "reviewer", "bureau"):
+        r = get("/api/redemptions/%d/files/other/1" % o.id, token=token(login))
+        assert r.status == 200, (login, r)
+        assert r.body == data
+        assert r.headers["content-disposition"] == \
+            'attachment; filename="%s-other-1.pdf"' % o.order_no
+    expect_error(get("/api/redemptions/%d/files/other/1" % o.id,
+                     token=token("prov02" if o.provider != "prov02"
+                                 else "prov03")), 404)
+    expect_error(get("/api/redemptions/%d/files/other/2" % o.id,
+                     token=token(o.provider)), 404, "file_not_found")
+    assert post("/api/redemptions/%d/submit" % o.id,
+                token=token(o.provider)).status == 200
+    # the reviewer sees them in the claim
+    c = get("/api/review/claims/%d" % o.id, token=token("reviewer")).json
+    assert [(f["slot"], f["title"]) for f in c["other_files"]] == \
+        [(1, "交付报告")]
+    # frozen with the rest (R3)
+    expect_error(upload_other(o, pdf(), "迟到的报告"), 409, "claim_frozen")
+    expect_error(request("DELETE", "/api/redemptions/%d/files/other/1" % o.id,
+                         token=token(o.provider)), 409, "claim_frozen")
+    assert len(file_rows(o, "other")) == 1

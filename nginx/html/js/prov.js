@@ -4,7 +4,7 @@
 // with a progress bar each (R1), the claim figures with each R2 check
 // shown live, the irreversible submission (R3), and my applications.
 import {
-  $, $$, el, get, post, put, yuan, toFen, fenInput, when, untilText, today, countdown, badge, table, empty,
+  $, $$, el, get, post, put, api, yuan, toFen, fenInput, when, untilText, today, countdown, badge, table, empty,
   pager, field, formErr, busy, confirmDialog, requireRole, requireCertified, router, upload, showError, clearErrors,
   ApiError, ORDER_STATUS,
 } from "./lib.js";
@@ -211,6 +211,51 @@ function liveChecks(c, f) {
   return out;
 }
 
+// The guide's "other files" (除其他文件外，每种文件仅可上传一个): up to
+// ten further PDFs, each with a title; deleted until submission.
+const OTHER_MAX = 10;
+function otherFiles(o, list, frozen) {
+  const box = el("div", { class: "other-files", id: "other-files" });
+  const render = (items) => {
+    const ul = el("ul", { id: "other-list" }, ...items.map((f) => {
+      const del = frozen ? null : el("button", { type: "button", class: "link", "data-slot": f.slot }, "删除");
+      if (del) del.addEventListener("click", async () => {
+        if (!(await confirmDialog("删除该文件？", `将删除“${f.title}”。`, "确认删除"))) return;
+        busy(del, box, async () => {
+          await api("DELETE", `/api/redemptions/${o.id}/files/other/${f.slot}`);
+          render((await get("/api/redemptions/" + o.id)).other_files);
+        });
+      });
+      return el("li", {}, el("a", { href: `/api/redemptions/${o.id}/files/other/${f.slot}`, download: "" }, f.title),
+        `（${Math.ceil(f.size / 1024)} KB）`, del ? " " : "", del);
+    }));
+    const parts = [el("h3", {}, `其他文件（选填，最多 ${OTHER_MAX} 个，如交付报告）`),
+      items.length ? ul : el("p", { class: "muted", id: "other-list" }, "尚未上传其他文件")];
+    if (!frozen && items.length < OTHER_MAX) {
+      const title = field("文件名称", { name: "other_title", id: "other-title", maxlength: 100 }, "如“交付报告”");
+      const input = el("input", { type: "file", accept: "application/pdf,.pdf", id: "other-file", "aria-label": "选择其他文件（PDF）" });
+      const prog = el("progress", { max: 100, value: 0, id: "prog-other", "aria-label": "其他文件上传进度" });
+      const err = el("span", { class: "field-err", id: "other-file-err", role: "alert" });
+      input.addEventListener("change", async () => {
+        const file = input.files[0];
+        if (!file) return;
+        err.textContent = "";
+        const t = box.querySelector("#other-title").value.trim();
+        if (!t) { err.textContent = "请先填写文件名称"; input.value = ""; return; }
+        if (!/\.pdf$/i.test(file.name) && file.type !== "application/pdf") { err.textContent = "只能上传 PDF 文件"; input.value = ""; return; }
+        try {
+          await upload(`/api/redemptions/${o.id}/files/other?title=${encodeURIComponent(t)}`, file, (p) => { prog.value = p; });
+          render((await get("/api/redemptions/" + o.id)).other_files);
+        } catch (e) { prog.value = 0; err.textContent = e.message; }
+      });
+      parts.push(el("div", { class: "upload-row" }, title, el("div", {}, input, err), el("div", {}, prog)));
+    }
+    box.replaceChildren(...parts);
+  };
+  render(list);
+  return box;
+}
+
 function checkList(checks) {
   return el("ul", { class: "checks", id: "checks", "aria-live": "polite" },
     ...checks.map((k) => el("li", { class: k.pass ? "pass" : "fail", "data-code": k.code }, k.message)));
@@ -245,7 +290,7 @@ async function claimPanels(o) {
       el("label", { for: "file-" + kind }, label), el("div", {}, input, err), el("div", {}, prog, state));
   });
   const docs = el("section", { class: "panel", "aria-labelledby": "d-h" }, el("h2", { id: "d-h" }, "兑付材料（PDF，每类一个文件，重新上传将替换）"),
-    el("div", { class: "uploads" }, ...rows));
+    el("div", { class: "uploads" }, ...rows), otherFiles(o, claim.other_files || [], frozen));
 
   const fig = claim.figures;
   const form = el("form", { class: "panel", id: "figures-form", novalidate: true, "aria-labelledby": "f-h" },

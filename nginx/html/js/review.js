@@ -50,14 +50,17 @@ export async function claim({ id }, target = view, base = "claims") {
   // each PDF is viewable inline (?inline=1: the stored documents may be
   // framed by this site only) or downloaded
   const viewer = el("div", { class: "pdf-viewer", id: "pdf-viewer" });
-  const files = el("ul", {}, ...c.files.map((f) => {
-    const href = `/api/redemptions/${c.order_id}/files/${f.kind}`;
+  // the five documents, then the guide's other files (titled, up to ten)
+  const all = [...c.files.map((f) => ({ ...f, href: `/api/redemptions/${c.order_id}/files/${f.kind}`, name: KIND_NAME[f.kind] || f.kind })),
+    ...(c.other_files || []).map((f) => ({ ...f, kind: "other-" + f.slot, href: `/api/redemptions/${c.order_id}/files/other/${f.slot}`, name: `其他文件：${f.title}` }))];
+  const files = el("ul", { id: "claim-files" }, ...all.map((f) => {
+    const href = f.href;
     const show = el("button", { type: "button" }, "在页面内查看");
     show.addEventListener("click", () => {
-      viewer.replaceChildren(el("p", {}, KIND_NAME[f.kind] || f.kind),
-        el("iframe", { src: href + "?inline=1", title: `${KIND_NAME[f.kind] || f.kind}（PDF）`, class: "pdf-frame" }));
+      viewer.replaceChildren(el("p", {}, f.name),
+        el("iframe", { src: href + "?inline=1", title: `${f.name}（PDF）`, class: "pdf-frame" }));
     });
-    return el("li", {}, `${KIND_NAME[f.kind] || f.kind}（${Math.ceil(f.size / 1024)} KB，SHA-256 ${f.sha256.slice(0, 12)}…） `,
+    return el("li", {}, `${f.name}（${Math.ceil(f.size / 1024)} KB，SHA-256 ${f.sha256.slice(0, 12)}…） `,
       show, " ", el("a", { href, download: "" }, "下载"));
   }));
   const flags = c.flags || [];
@@ -83,7 +86,7 @@ export async function claim({ id }, target = view, base = "claims") {
       flags.length ? el("ul", { class: "checks", id: "flags" }, ...flags.map((f) => el("li", { class: "fail" }, flagText(f)))) : el("p", { class: "ok", id: "flags" }, "未发现重复的发票、合同或文件")),
     el("section", { class: "panel" }, el("h2", {}, "核对结果（规则 R2）"),
       el("ul", { class: "checks" }, ...c.checks.map((k) => el("li", { class: k.pass ? "pass" : "fail" }, k.message)))),
-    el("section", { class: "panel" }, el("h2", {}, "兑付材料"), c.files.length ? files : empty("尚未上传材料"), viewer),
+    el("section", { class: "panel" }, el("h2", {}, "兑付材料"), all.length ? files : empty("尚未上传材料"), viewer),
   ];
   if (c.status === "submitted") {
     const form = el("form", { class: "panel", id: "review-form", novalidate: true },
