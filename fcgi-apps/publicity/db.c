@@ -13,11 +13,28 @@
 #include "orders.h"
 #include "publicity.h"
 
+/* R7: every total tells published, withdrawn and paid amounts apart
+ * (the published ones are the signed file's and never change). Items by
+ * the batch's own index. */
+#define BATCH_TOTALS(b) \
+	" total_amount AS published_amount," \
+	" (SELECT COUNT(*) FROM publicity_items i WHERE i.batch_id = " b ".id" \
+	" AND i.withdrawn = 1) AS withdrawn_count," \
+	" (SELECT COALESCE(SUM(i.amount), 0) FROM publicity_items i" \
+	" WHERE i.batch_id = " b ".id AND i.withdrawn = 1) AS withdrawn_amount," \
+	" (SELECT COUNT(*) FROM publicity_items i WHERE i.batch_id = " b ".id" \
+	" AND i.paid_on IS NOT NULL) AS paid_count," \
+	" (SELECT COALESCE(SUM(i.amount), 0) FROM publicity_items i" \
+	" WHERE i.batch_id = " b ".id AND i.paid_on IS NOT NULL) AS paid_amount," \
+	" (SELECT MAX(i.paid_on) FROM publicity_items i" \
+	" WHERE i.batch_id = " b ".id) AS last_paid_on"
+
 /* A batch as the public sees it; one param: now (in_period). */
 #define PUB_BATCH_COLS \
 	"id, seq, title, status, published_at, period_ends_at, period_days," \
 	" (status = 'published' AND period_ends_at > ?) AS in_period," \
-	" item_count, total_amount, paid_on, file_sha256, prev_sha256"
+	" item_count, total_amount, paid_on, file_sha256, prev_sha256," \
+	BATCH_TOTALS("publicity_batches")
 
 /* A batch as the bureau sees it (no file bytes); one param: now. */
 #define BATCH_COLS \
@@ -50,7 +67,8 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	 * category name comes from the fixed P1 table in the program. */
 	DB_STMT(STMT_PUB_ITEMS,
 	"SELECT i.id, i.provider_name AS provider, i.product_name AS product,"
-	" i.category, i.amount, i.objection_status, i.withdrawn, i.unconfirmed"
+	" i.category, i.amount, i.objection_status, i.withdrawn, i.unconfirmed,"
+	" DATE_FORMAT(i.paid_on, '%Y-%m-%d') AS paid_on"
 	" FROM publicity_items i FORCE INDEX (ix_publicity_items_batch)"
 	" JOIN publicity_batches b ON b.id = i.batch_id"
 	" WHERE i.batch_id = ? AND b.status IN " PUB_VISIBLE
@@ -66,7 +84,8 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	/* every item of a public batch (CSV): batch */
 	DB_STMT(STMT_PUB_ITEMS_ALL,
 	"SELECT i.id, i.provider_name AS provider, i.product_name AS product,"
-	" i.category, i.amount, i.objection_status, i.withdrawn, i.unconfirmed"
+	" i.category, i.amount, i.objection_status, i.withdrawn, i.unconfirmed,"
+	" DATE_FORMAT(i.paid_on, '%Y-%m-%d') AS paid_on"
 	" FROM publicity_items i FORCE INDEX (ix_publicity_items_batch)"
 	" WHERE i.batch_id = ? ORDER BY i.id"),
 	/* the signed file: id */
@@ -299,6 +318,7 @@ static const struct db_col pub_item_cols[] = {
 	DB_COL(struct pub_item_row, objection_status),
 	DB_COL(struct pub_item_row, withdrawn),
 	DB_COL(struct pub_item_row, unconfirmed),
+	DB_COL(struct pub_item_row, paid_on),
 };
 static const struct db_rowmap pub_item_map = DB_ROWMAP(struct pub_item_row,
     pub_item_cols);

@@ -156,6 +156,7 @@ struct pub_item_row {
 	const char *objection_status;
 	bool        withdrawn;
 	bool        unconfirmed;     /* C2                                   */
+	const char *paid_on;         /* YYYY-MM-DD, NULL until paid (R7)     */
 };
 
 /* A page of the items of published batch_id in id order, q (NULL: all)

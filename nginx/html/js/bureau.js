@@ -103,7 +103,9 @@ async function batch({ id }) {
     });
     box.append(el("h3", {}, "兑付"), el("p", { class: b.in_period ? "warn" : "ok" }, b.in_period ? `公示期至 ${when(b.period_ends_at)}，期满后方可兑付。` : "公示期已满。"), on, el("div", { class: "actions" }, pay));
   } else {
-    box.append(el("p", { class: "success", id: "paid" }, `已于 ${b.paid_on} 兑付。`));
+    // R7: published, withdrawn and paid told apart
+    box.append(el("p", { class: "success", id: "paid" }, `公示 ${yuan(b.published_amount ?? b.total_amount)}；已兑付 ${b.paid_count ?? ""} 条 ${yuan(b.paid_amount)}（${b.paid_on} 起）` +
+      (b.withdrawn_amount ? `；已撤回 ${yuan(b.withdrawn_amount)}` : "") + "。"));
   }
   view.replaceChildren(el("h2", {}, b.title, " ", badge(b.status, BATCH_STATUS)),
     el("p", {}, `共 ${b.item_count} 条，补贴合计 ${yuan(b.total_amount)}` + (b.published_at ? `；发布于 ${when(b.published_at)}，公示期至 ${when(b.period_ends_at)}` : "")),
