@@ -127,7 +127,8 @@ struct attempt {
 	unsigned char       device[32];   /* its token's SHA-256             */
 	enum throttle_scope scope;        /* THROTTLE_DEVICE when known, else
 	                                     THROTTLE_LOGIN                  */
-	char                subject[65];  /* the device hash (hex) or login  */
+	char                hex[65];      /* the device hash in hex          */
+	const char         *subject;      /* hex, or the login as typed      */
 	char                masked[16];   /* the login as audited            */
 };
 
@@ -165,7 +166,7 @@ attempt_of(struct req *r, const char *login, int64_t account_id,
 	memset(a, 0, sizeof(*a));
 	login_masked(login, a->masked);
 	a->scope = THROTTLE_LOGIN;
-	snprintf(a->subject, sizeof(a->subject), "%s", login);
+	a->subject = login;
 	if (cookie == NULL || strlen(cookie) != AUTH_TOKEN_LEN)
 		return DB_OK;
 	a->has_cookie = true;
@@ -175,7 +176,8 @@ attempt_of(struct req *r, const char *login, int64_t account_id,
 	if (account_id > 0 && owner == account_id) {
 		a->known = true;
 		a->scope = THROTTLE_DEVICE;
-		hex_encode(a->device, sizeof(a->device), a->subject);
+		hex_encode(a->device, sizeof(a->device), a->hex);
+		a->subject = a->hex;
 	}
 	return DB_OK;
 }

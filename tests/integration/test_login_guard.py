@@ -302,3 +302,23 @@ def test_E9_logins_audited_without_the_mobile_or_the_password():
                      " IFNULL(after_json, '') LIKE '%%%s%%')"
                      % (first, m, ghost, WRONG))
     assert everything == [["0"]], everything
+
+
+@test
+def test_E9_longest_chinese_login_delayed_and_masked_like_any():
+    who = "企业登录名" * 12 + "北京市中"            # 64 characters, 192 bytes
+    t = int(time.time())
+    set_clock_at(t)
+    first = int(sql("SELECT IFNULL(MAX(id), 0) FROM audit_log")[0][0])
+    for _ in range(5):
+        r = attempt(who, WRONG)
+        assert r.status == 401, r
+    expect_delayed(attempt(who, WRONG), 1)
+    # its own row, not one shared with a login of the same first bytes
+    expect_delayed(attempt(who, WRONG), 1)
+    assert attempt(who[:-1] + "X", WRONG).status == 401
+    logged = [json.loads(r[0]) for r in sql(
+        "SELECT after_json FROM audit_log WHERE id > %d AND action ="
+        " 'session.fail'" % first)]
+    assert len(logged) == 6 and all(x["login"] == "***" for x in logged), \
+        logged
