@@ -95,6 +95,8 @@ GRANT SELECT (id, kind, state, name, last_decision, last_reason, enterprise_id,
               provider_id, updated_at)
     ON `@DB@`.`organisations` TO '@ACCOUNT_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`throttle`         TO '@ACCOUNT_USER@'@'localhost';
+-- issue 15: browsers that logged in before (login protection)
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`login_devices`    TO '@ACCOUNT_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
 -- catalog: the public catalog (reads through @RO_USER@ when configured),
@@ -309,6 +311,7 @@ GRANT SELECT, UPDATE (status, attempts, next_attempt_at, sent_at, last_error, te
     ON `@DB@`.`notifications` TO '@CTL_USER@'@'localhost';
 GRANT SELECT (expires_at), DELETE    ON `@DB@`.`verification_codes` TO '@CTL_USER@'@'localhost';
 GRANT SELECT (window_start), DELETE  ON `@DB@`.`throttle`         TO '@CTL_USER@'@'localhost';
+GRANT SELECT (last_used_at), DELETE ON `@DB@`.`login_devices`    TO '@CTL_USER@'@'localhost';  -- unused for 180 days (issue 15)
 
 -- ---------------------------------------------------------------------------
 -- the read-only user: public data only

@@ -201,6 +201,9 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	DB_LIB_STMT(DBS_THROTTLE_SET,
 	"UPDATE throttle SET window_start = ?, hits = ?, last_at = ?"
 	" WHERE scope = ? AND subject = ?"),
+	/* issue 15: a success forgets the failures: scope, subject */
+	DB_LIB_STMT(DBS_THROTTLE_CLEAR,
+	"UPDATE throttle SET hits = 0 WHERE scope = ? AND subject = ?"),
 
 	/* ---- issue 12: an organisation's certification (org.c) ---- */
 	DB_LIB_STMT(DBS_ORG_STATE,

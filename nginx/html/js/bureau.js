@@ -180,11 +180,18 @@ async function spot({ query }) {
   const box = el("div");
   const draw = el("button", { type: "button", class: "primary" }, "随机抽取 10 个订单");
   draw.addEventListener("click", () => busy(draw, view, async () => {
-    const r = await get("/api/bureau/spot-check?n=10");
-    location.hash = "#/spot?sample=" + r.sample_id;
+    const r = await post("/api/bureau/spot-check?n=10");
+    location.hash = r.sample_id ? "#/spot?sample=" + r.sample_id : "#/spot";
   }));
   view.replaceChildren(el("h2", {}, "抽查"), el("p", { class: "muted" }, "随机抽取订单进行核查，抽取和结果均记入审计日志。"), formErr(), el("div", { class: "actions" }, draw), box);
-  if (!sample) return;
+  if (!sample) {
+    const page = Number(query.get("page")) || 1;
+    const l = await get(`/api/bureau/spot-check?page=${page}&per_page=20`);
+    box.replaceChildren(el("h3", {}, "历次抽查"), l.items.length ? table(["样本", "抽取时间", "订单数", "已核查", "发现问题"], l.items.map((s) => [
+      el("a", { href: "#/spot?sample=" + encodeURIComponent(s.sample_id) }, s.sample_id), when(s.sampled_at), String(s.n), String(s.checked), String(s.issues)]))
+      : empty("尚未抽查"), pager(l, (p) => { location.hash = "#/spot?page=" + p; }));
+    return;
+  }
   const r = await get("/api/bureau/spot-check?sample=" + encodeURIComponent(sample));
   box.replaceChildren(el("h3", {}, "样本 " + r.sample_id + "（" + when(r.sampled_at) + "）"),
     ...r.items.map((c) => {
