@@ -272,7 +272,9 @@ GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`org_invites`      TO '@REGISTRAT
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`verification_codes` TO '@REGISTRATION_USER@'@'localhost';  -- consumed
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`throttle`         TO '@REGISTRATION_USER@'@'localhost';  -- codes per mobile
 GRANT INSERT                         ON `@DB@`.`notifications`    TO '@REGISTRATION_USER@'@'localhost';  -- the outbox
-GRANT SELECT                         ON `@DB@`.`notification_prefs` TO '@REGISTRATION_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`notification_prefs` TO '@REGISTRATION_USER@'@'localhost';  -- issue 16: settings (upsert)
+GRANT SELECT (id, kind, channel, account_id, text, link, is_secret, created_at, read_at), UPDATE (read_at)
+    ON `@DB@`.`notifications` TO '@REGISTRATION_USER@'@'localhost';  -- issue 16: the inbox
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`enterprises`      TO '@REGISTRATION_USER@'@'localhost';  -- certified (E9), tier (E11), credit (E14)
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`providers`        TO '@REGISTRATION_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE (cap)   ON `@DB@`.`enterprise_quota` TO '@REGISTRATION_USER@'@'localhost';  -- E7 at approval, E8
@@ -294,7 +296,7 @@ GRANT SELECT, UPDATE (status, status_reason, updated_at, cancel_reason, reserved
     ON `@DB@`.`orders` TO '@CTL_USER@'@'localhost';
 GRANT SELECT, UPDATE (remaining_units, units_sold) ON `@DB@`.`products` TO '@CTL_USER@'@'localhost';
 GRANT SELECT, UPDATE (occupied)      ON `@DB@`.`enterprise_quota` TO '@CTL_USER@'@'localhost';
-GRANT INSERT                         ON `@DB@`.`order_events`     TO '@CTL_USER@'@'localhost';
+GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@CTL_USER@'@'localhost';  -- SELECT: the reminders' cursor
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@CTL_USER@'@'localhost';
 GRANT SELECT (created_at), DELETE    ON `@DB@`.`idempotency_keys` TO '@CTL_USER@'@'localhost';  -- retention
 GRANT SELECT (expires_at), DELETE    ON `@DB@`.`sessions`         TO '@CTL_USER@'@'localhost';  -- past their absolute expiry
@@ -306,6 +308,15 @@ GRANT SELECT (licence_stored)        ON `@DB@`.`certifications`   TO '@CTL_USER@
 -- codes and old limits (tidy)
 GRANT SELECT, UPDATE (status, attempts, next_attempt_at, sent_at, last_error, text, payload)
     ON `@DB@`.`notifications` TO '@CTL_USER@'@'localhost';
+-- issue 16: the reminders the sweeper computes (shared/domain/reminders.c):
+-- the order events after its cursor, the members who may act, their
+-- choices, the once-only keys, and the messages themselves
+GRANT SELECT (id, login, mobile, role, enterprise_id, provider_id, disabled, member_role)
+    ON `@DB@`.`accounts` TO '@CTL_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`notification_prefs` TO '@CTL_USER@'@'localhost';
+GRANT INSERT                         ON `@DB@`.`notifications`    TO '@CTL_USER@'@'localhost';
+GRANT SELECT, INSERT                 ON `@DB@`.`reminders`        TO '@CTL_USER@'@'localhost';
+GRANT SELECT, UPDATE (last_id, updated_at) ON `@DB@`.`reminder_cursor` TO '@CTL_USER@'@'localhost';
 GRANT SELECT (expires_at), DELETE    ON `@DB@`.`verification_codes` TO '@CTL_USER@'@'localhost';
 GRANT SELECT (window_start), DELETE  ON `@DB@`.`throttle`         TO '@CTL_USER@'@'localhost';
 
