@@ -244,6 +244,11 @@ GRANT SELECT, UPDATE (status, status_reason, updated_at, cancel_reason, reserved
                       unit_held, closed_at, paid_at)
     ON `@DB@`.`orders` TO '@OVERSIGHT_USER@'@'localhost';  -- publicized → paid (R5), revoked (V2)
 GRANT INSERT                         ON `@DB@`.`order_events`     TO '@OVERSIGHT_USER@'@'localhost';
+-- issue 16: what waits past its stage clock (GET /api/bureau/overdue)
+GRANT SELECT (id, provider_id, state, last_submitted_at, reviewer_opinion)
+    ON `@DB@`.`product_applications` TO '@OVERSIGHT_USER@'@'localhost';
+GRANT SELECT (id, kind, name, status, submitted_at)
+    ON `@DB@`.`certifications` TO '@OVERSIGHT_USER@'@'localhost';
 GRANT SELECT, UPDATE (status, decision, approved_amount, reason, reviewed_at, updated_at)
     ON `@DB@`.`redemption_claims` TO '@OVERSIGHT_USER@'@'localhost';  -- a revoked order's claim rejected
 GRANT SELECT, UPDATE (status, paid_on, paid_at, paid_by)
