@@ -90,7 +90,7 @@ overdue_get(struct req *r)
 		    .state = o->status, .submitted_at = o->submitted_at,
 		    .confirmed_at = o->confirmed_at,
 		    .approved_at = o->approved_at };
-		struct stage_clock c = stage_clock(&f);
+		struct stage_clock c = stage_clock(&f, r->now);
 
 		add_if_past(items, by_stage, by_party, &c, "order", o->id,
 		    o->order_no, c.who == WHO_ENTERPRISE ? o->enterprise_name :
@@ -102,7 +102,7 @@ overdue_get(struct req *r)
 		struct clock_facts f = { .subject = CLOCK_APPLICATION,
 		    .state = "pending", .submitted_at = a->last_submitted_at,
 		    .opinion = a->has_opinion };
-		struct stage_clock c = stage_clock(&f);
+		struct stage_clock c = stage_clock(&f, r->now);
 
 		add_if_past(items, by_stage, by_party, &c, "application", a->id,
 		    NULL, a->provider_name, r->now);
@@ -112,7 +112,7 @@ overdue_get(struct req *r)
 		    &((const struct overdue_cert_row *)cert.v)[i];
 		struct clock_facts f = { .subject = CLOCK_CERTIFICATION,
 		    .state = "pending", .submitted_at = c0->submitted_at };
-		struct stage_clock c = stage_clock(&f);
+		struct stage_clock c = stage_clock(&f, r->now);
 
 		add_if_past(items, by_stage, by_party, &c, "certification",
 		    c0->id, NULL, c0->name, r->now);

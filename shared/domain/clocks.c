@@ -22,7 +22,7 @@ running(const char *rule, const char *name, time_t deadline,
 }
 
 static struct stage_clock
-order_clock(const struct clock_facts *f)
+order_clock(const struct clock_facts *f, time_t now)
 {
 	const char *s = f->state;
 
@@ -36,12 +36,16 @@ order_clock(const struct clock_facts *f)
 		time_t c2 = f->submitted_at + (time_t)CLOCK_CONFIRM_DAYS * DAY;
 		time_t from;
 
-		if (f->confirmed_at == 0 && f->submitted_at > 0)   /* C2 */
-			return running("C2", "企业确认服务完成", c2,
+		if (f->confirmed_at == 0 && f->submitted_at > 0 && now < c2)
+			return running("C2", "企业确认服务完成", c2,  /* C2 */
 			    WHO_ENTERPRISE);
-		/* R4: decidable once confirmed (or, unconfirmed, after C2) */
-		from = f->confirmed_at > f->submitted_at ? f->confirmed_at :
-		    f->submitted_at;
+		/* R4: decidable once confirmed, or unconfirmed once the C2
+		 * days are over */
+		if (f->confirmed_at == 0)
+			from = f->submitted_at > 0 ? c2 : 0;
+		else
+			from = f->confirmed_at > f->submitted_at ?
+			    f->confirmed_at : f->submitted_at;
 		return running("R4", "兑付申请初审", from > 0 ?
 		    from + (time_t)CLOCK_REVIEW_DAYS * DAY : 0, WHO_REVIEWER);
 	}
@@ -55,13 +59,13 @@ order_clock(const struct clock_facts *f)
 }
 
 struct stage_clock
-stage_clock(const struct clock_facts *f)
+stage_clock(const struct clock_facts *f, time_t now)
 {
 	const char *s = f->state;
 
 	switch (f->subject) {
 	case CLOCK_ORDER:
-		return order_clock(f);
+		return order_clock(f, now);
 	case CLOCK_APPLICATION:
 		if (is(s, "draft") || is(s, "returned"))        /* A2 */
 			return running("A2", "申报截止", f->window_end,
@@ -117,7 +121,7 @@ stage_clock_json(const struct stage_clock *c, time_t now)
 void
 stage_clock_set(json_t *obj, const struct clock_facts *f, time_t now)
 {
-	struct stage_clock c = stage_clock(f);
+	struct stage_clock c = stage_clock(f, now);
 	json_t *j = stage_clock_json(&c, now);
 
 	json_object_set(obj, "deadline", c.running && c.deadline > 0 ?

@@ -71,8 +71,9 @@ struct stage_clock {
 	enum clock_who who;
 };
 
-/* The clock of f. Pure. */
-struct stage_clock stage_clock(const struct clock_facts *f);
+/* The clock of f at now (now decides only whether C2's days are over).
+ * Pure. */
+struct stage_clock stage_clock(const struct clock_facts *f, time_t now);
 
 /* "enterprise", "provider", "reviewer", "bureau" (NULL for WHO_NONE). */
 const char *clock_who_name(enum clock_who who);

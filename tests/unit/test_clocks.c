@@ -16,7 +16,7 @@
 #define DAY 86400L
 
 static struct stage_clock
-order_at(const char *state, time_t confirmed)
+order_now(const char *state, time_t confirmed, time_t now)
 {
 	struct clock_facts f = {
 		.subject = CLOCK_ORDER, .state = state,
@@ -25,7 +25,13 @@ order_at(const char *state, time_t confirmed)
 		.approved_at = T0 + 20 * DAY,
 	};
 
-	return stage_clock(&f);
+	return stage_clock(&f, now);
+}
+
+static struct stage_clock
+order_at(const char *state, time_t confirmed)
+{
+	return order_now(state, confirmed, T0 + DAY);
 }
 
 TEST(test_O4_pending_order_provider_until_48h)
@@ -57,6 +63,18 @@ TEST(test_C2_submitted_unconfirmed_enterprise_for_15_days)
 	CHECK_STR(c.rule, "C2");
 	CHECK_EQ(c.deadline, T0 + 10 * DAY + 15 * DAY);
 	CHECK_EQ(c.who, WHO_ENTERPRISE);
+}
+
+TEST(test_C2_R4_unconfirmed_claim_is_the_reviewers_after_15_days)
+{
+	time_t c2 = T0 + 10 * DAY + 15 * DAY;
+	struct stage_clock before = order_now("submitted", 0, c2 - 1);
+	struct stage_clock at = order_now("submitted", 0, c2);
+
+	CHECK_EQ(before.who, WHO_ENTERPRISE);
+	CHECK_STR(at.rule, "R4");
+	CHECK_EQ(at.who, WHO_REVIEWER);
+	CHECK_EQ(at.deadline, c2 + CLOCK_REVIEW_DAYS * DAY);
 }
 
 TEST(test_R4_submitted_confirmed_reviewer_from_the_later_instant)
@@ -115,19 +133,19 @@ TEST(test_A2_A6_application_clock)
 {
 	struct clock_facts f = { .subject = CLOCK_APPLICATION, .state = "draft",
 	    .window_end = T0, .submitted_at = T0 - DAY };
-	struct stage_clock c = stage_clock(&f);
+	struct stage_clock c = stage_clock(&f, T0);
 
 	CHECK_STR(c.rule, "A2");
 	CHECK_EQ(c.deadline, T0);
 	CHECK_EQ(c.who, WHO_PROVIDER);
 	f.state = "pending";
-	c = stage_clock(&f);
+	c = stage_clock(&f, T0);
 	CHECK_EQ(c.who, WHO_REVIEWER);
 	CHECK_EQ(c.deadline, T0 - DAY + CLOCK_APPLICATION_DAYS * DAY);
 	f.opinion = true;
-	CHECK_EQ(stage_clock(&f).who, WHO_BUREAU);
+	CHECK_EQ(stage_clock(&f, T0).who, WHO_BUREAU);
 	f.state = "approved";
-	CHECK(!stage_clock(&f).running);
+	CHECK(!stage_clock(&f, T0).running);
 }
 
 TEST(test_E9_certification_clock)
@@ -136,12 +154,12 @@ TEST(test_E9_certification_clock)
 	    .state = "pending", .submitted_at = T0,
 	    .applicant = WHO_ENTERPRISE };
 
-	CHECK_EQ(stage_clock(&f).who, WHO_REVIEWER);
-	CHECK_EQ(stage_clock(&f).deadline, T0 + CLOCK_CERTIFICATION_DAYS * DAY);
+	CHECK_EQ(stage_clock(&f, T0).who, WHO_REVIEWER);
+	CHECK_EQ(stage_clock(&f, T0).deadline, T0 + CLOCK_CERTIFICATION_DAYS * DAY);
 	f.state = "returned";
-	CHECK_EQ(stage_clock(&f).who, WHO_ENTERPRISE);
+	CHECK_EQ(stage_clock(&f, T0).who, WHO_ENTERPRISE);
 	f.state = "approved";
-	CHECK(!stage_clock(&f).running);
+	CHECK(!stage_clock(&f, T0).running);
 }
 
 TEST(test_reminders_each_order_event_has_its_kind)
@@ -188,6 +206,7 @@ main(void)
 	RUN(test_O4_pending_order_provider_until_48h);
 	RUN(test_O6_running_voucher_provider_until_valid_until);
 	RUN(test_C2_submitted_unconfirmed_enterprise_for_15_days);
+	RUN(test_C2_R4_unconfirmed_claim_is_the_reviewers_after_15_days);
 	RUN(test_R4_submitted_confirmed_reviewer_from_the_later_instant);
 	RUN(test_R5_approved_and_publicized_are_the_bureaus);
 	RUN(test_O10_closed_and_paid_orders_have_no_clock);
