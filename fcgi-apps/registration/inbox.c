@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "outbox.h"
 #include "registration.h"
+#include "session.h"
 
 static json_t *
 message_json(void *ctx, const struct inbox_row *m)
@@ -59,16 +60,23 @@ inbox_list(struct req *r)
 	return http_json(r, 200, list);
 }
 
-/* GET /api/notifications/unread -> 200 {unread}: the consoles' badge. */
+/* GET /api/notifications/unread -> 200 {unread, signed_in}: the badge of
+ * every page's header. A public route: a page whose session has ended
+ * (idle, logged out elsewhere) gets {unread: 0, signed_in: false}, not an
+ * error, and goes on. */
 int
 inbox_unread(struct req *r)
 {
 	int64_t n = 0;
-	int rc = db_inbox_unread(r->db, r->sess.account_id, &n);
+	int rc = auth_session(r);
 
-	if (rc != DB_OK)
+	if (rc == DB_ERROR || rc == DB_RETRY)
 		return http_db_error(r, rc);
-	return http_json(r, 200, json_pack("{s:I}", "unread", (json_int_t)n));
+	if (r->authed && (rc = db_inbox_unread(r->db, r->sess.account_id,
+	    &n)) != DB_OK)
+		return http_db_error(r, rc);
+	return http_json(r, 200, json_pack("{s:I,s:b}", "unread", (json_int_t)n,
+	    "signed_in", r->authed));
 }
 
 /*

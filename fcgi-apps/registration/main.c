@@ -36,7 +36,7 @@ static const struct route routes[] = {
 	{ HTTP_POST,   "/api/org/certification/submit",        org_submit,                 ORG_ADMIN },
 	/* issue 16: the in-app inbox and the message choices */
 	{ HTTP_GET,    "/api/notifications",                   inbox_list,                 SELF },
-	{ HTTP_GET,    "/api/notifications/unread",            inbox_unread,               SELF },
+	{ HTTP_GET,    "/api/notifications/unread",            inbox_unread,               ROLE_PUBLIC },
 	{ HTTP_POST,   "/api/notifications/read-all",          inbox_read_all,             SELF },
 	{ HTTP_POST,   "/api/notifications/{id}/read",         inbox_read,                 SELF },
 	{ HTTP_GET,    "/api/notifications/prefs",             prefs_get,                  SELF },
