@@ -247,6 +247,11 @@ GRANT SELECT, UPDATE (status, status_reason, updated_at, cancel_reason, reserved
                       unit_held, closed_at, paid_at)
     ON `@DB@`.`orders` TO '@OVERSIGHT_USER@'@'localhost';  -- publicized → paid (R5), revoked (V2)
 GRANT INSERT                         ON `@DB@`.`order_events`     TO '@OVERSIGHT_USER@'@'localhost';
+-- issue 16: what waits past its stage clock (GET /api/bureau/overdue)
+GRANT SELECT (id, provider_id, state, last_submitted_at, reviewer_opinion)
+    ON `@DB@`.`product_applications` TO '@OVERSIGHT_USER@'@'localhost';
+GRANT SELECT (id, kind, name, status, submitted_at)
+    ON `@DB@`.`certifications` TO '@OVERSIGHT_USER@'@'localhost';
 GRANT SELECT, UPDATE (status, decision, approved_amount, reason, reviewed_at, updated_at)
     ON `@DB@`.`redemption_claims` TO '@OVERSIGHT_USER@'@'localhost';  -- a revoked order's claim rejected
 GRANT SELECT, UPDATE (status, paid_on, paid_at, paid_by)
@@ -275,7 +280,9 @@ GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`org_invites`      TO '@REGISTRAT
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`verification_codes` TO '@REGISTRATION_USER@'@'localhost';  -- consumed
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`throttle`         TO '@REGISTRATION_USER@'@'localhost';  -- codes per mobile
 GRANT INSERT                         ON `@DB@`.`notifications`    TO '@REGISTRATION_USER@'@'localhost';  -- the outbox
-GRANT SELECT                         ON `@DB@`.`notification_prefs` TO '@REGISTRATION_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`notification_prefs` TO '@REGISTRATION_USER@'@'localhost';  -- issue 16: settings (upsert)
+GRANT SELECT (id, kind, channel, account_id, text, link, is_secret, created_at, read_at), UPDATE (read_at)
+    ON `@DB@`.`notifications` TO '@REGISTRATION_USER@'@'localhost';  -- issue 16: the inbox
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`enterprises`      TO '@REGISTRATION_USER@'@'localhost';  -- certified (E9), tier (E11), credit (E14)
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`providers`        TO '@REGISTRATION_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE (cap)   ON `@DB@`.`enterprise_quota` TO '@REGISTRATION_USER@'@'localhost';  -- E7 at approval, E8
@@ -297,7 +304,7 @@ GRANT SELECT, UPDATE (status, status_reason, updated_at, cancel_reason, reserved
     ON `@DB@`.`orders` TO '@CTL_USER@'@'localhost';
 GRANT SELECT, UPDATE (remaining_units, units_sold) ON `@DB@`.`products` TO '@CTL_USER@'@'localhost';
 GRANT SELECT, UPDATE (occupied)      ON `@DB@`.`enterprise_quota` TO '@CTL_USER@'@'localhost';
-GRANT INSERT                         ON `@DB@`.`order_events`     TO '@CTL_USER@'@'localhost';
+GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@CTL_USER@'@'localhost';  -- SELECT: the reminders' cursor
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@CTL_USER@'@'localhost';
 GRANT SELECT (created_at), DELETE    ON `@DB@`.`idempotency_keys` TO '@CTL_USER@'@'localhost';  -- retention
 GRANT SELECT (expires_at), DELETE    ON `@DB@`.`sessions`         TO '@CTL_USER@'@'localhost';  -- past their absolute expiry
@@ -309,6 +316,15 @@ GRANT SELECT (licence_stored)        ON `@DB@`.`certifications`   TO '@CTL_USER@
 -- codes and old limits (tidy)
 GRANT SELECT, UPDATE (status, attempts, next_attempt_at, sent_at, last_error, text, payload)
     ON `@DB@`.`notifications` TO '@CTL_USER@'@'localhost';
+-- issue 16: the reminders the sweeper computes (shared/domain/reminders.c):
+-- the order events after its cursor, the members who may act, their
+-- choices, the once-only keys, and the messages themselves
+GRANT SELECT (id, login, mobile, role, enterprise_id, provider_id, disabled, member_role)
+    ON `@DB@`.`accounts` TO '@CTL_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`notification_prefs` TO '@CTL_USER@'@'localhost';
+GRANT INSERT                         ON `@DB@`.`notifications`    TO '@CTL_USER@'@'localhost';
+GRANT SELECT, INSERT                 ON `@DB@`.`reminders`        TO '@CTL_USER@'@'localhost';
+GRANT SELECT, UPDATE (last_id, updated_at) ON `@DB@`.`reminder_cursor` TO '@CTL_USER@'@'localhost';
 GRANT SELECT (expires_at), DELETE    ON `@DB@`.`verification_codes` TO '@CTL_USER@'@'localhost';
 GRANT SELECT (window_start), DELETE  ON `@DB@`.`throttle`         TO '@CTL_USER@'@'localhost';
 GRANT SELECT (last_used_at), DELETE ON `@DB@`.`login_devices`    TO '@CTL_USER@'@'localhost';  -- unused for 180 days (issue 15)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "clocks.h"
 #include "collection.h"
 #include "parties.h"
 #include "rules.h"
@@ -154,6 +155,25 @@ app_lock_editable(struct db *db, struct req *r, struct tx_report *t,
 	return rc;
 }
 
+/* Issue 16: the application's stage clock (clocks.h) at the clock's now
+ * (T2), from its row: "deadline" and "clock". A draft's A2 deadline is
+ * the round's window, which the row does not carry: none here. */
+static void
+app_clock_set(json_t *o)
+{
+	const char *at = json_string_value(json_object_get(o,
+	    "last_submitted_at"));
+	struct clock_facts f = {
+		.subject = CLOCK_APPLICATION,
+		.state = json_string_value(json_object_get(o, "status")),
+		.opinion = json_is_string(json_object_get(o, "reviewer_opinion")),
+	};
+
+	if (at != NULL && clock_parse_iso8601(at, &f.submitted_at) != 0)
+		f.submitted_at = 0;
+	stage_clock_set(o, &f, clock_now());
+}
+
 json_t *
 app_item_json(const struct db_res *res, size_t i)
 {
@@ -161,6 +181,7 @@ app_item_json(const struct db_res *res, size_t i)
 
 	json_object_set_new(o, "status_name", json_string(state_name(
 	    json_string_value(json_object_get(o, "status")))));
+	app_clock_set(o);
 	return o;
 }
 
@@ -263,6 +284,7 @@ app_reply(struct req *r, int64_t id, int status)
 	json_object_set_new(o, "editable", json_boolean(
 	    strcmp(v.status, "draft") == 0 || strcmp(v.status, "returned") == 0));
 	json_object_set_new(o, "preferred", json_boolean(v.preferred));
+	app_clock_set(o);
 	json_object_set_new(o, "form", form);
 	form = NULL;
 	pa = db_rows_json(prods.res);

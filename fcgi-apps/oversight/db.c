@@ -304,6 +304,41 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" WHERE p.listed = 1 AND p.round_year = ? AND p.units_total > 0"
 	" ORDER BY p.remaining_units / p.units_total, p.remaining_units, p.id"
 	" LIMIT 10"),
+
+	/* ---- issue 16: the stages' clocks (overdue.c) ---- */
+	/* params: year (ix_orders_year); each stage over the orders that
+	 * finished it */
+	DB_STMT(STMT_STATS_STAGE_SECONDS,
+	"SELECT"
+	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, ordered_at, accepted_at)) AS SIGNED), 0) AS accept_s,"
+	" COUNT(accepted_at) AS accept_n,"
+	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, accepted_at, contracted_at)) AS SIGNED), 0) AS contract_s,"
+	" COUNT(IF(accepted_at IS NOT NULL, contracted_at, NULL)) AS contract_n,"
+	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, contracted_at, submitted_at)) AS SIGNED), 0) AS submit_s,"
+	" COUNT(IF(contracted_at IS NOT NULL, submitted_at, NULL)) AS submit_n,"
+	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, submitted_at, approved_at)) AS SIGNED), 0) AS review_s,"
+	" COUNT(IF(submitted_at IS NOT NULL, approved_at, NULL)) AS review_n,"
+	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, approved_at, publicized_at)) AS SIGNED), 0) AS publish_s,"
+	" COUNT(IF(approved_at IS NOT NULL, publicized_at, NULL)) AS publish_n,"
+	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, publicized_at, paid_at)) AS SIGNED), 0) AS pay_s,"
+	" COUNT(IF(publicized_at IS NOT NULL, paid_at, NULL)) AS pay_n"
+	" FROM orders WHERE year = ?"),
+	/* the orders whose clock runs on the enterprise (C2), the reviewer
+	 * (R4) or the bureau (R5): one index range per status */
+	DB_STMT(STMT_OVERDUE_ORDERS,
+	"SELECT o.id, o.order_no, o.status, v.name AS provider_name,"
+	" e.name AS enterprise_name, o.submitted_at, o.confirmed_at,"
+	" o.approved_at FROM orders o JOIN providers v ON v.id = o.provider_id"
+	" JOIN enterprises e ON e.id = o.enterprise_id"
+	" WHERE o.status IN ('submitted', 'approved') ORDER BY o.id LIMIT 5000"),
+	DB_STMT(STMT_OVERDUE_APPLICATIONS,
+	"SELECT a.id, v.name AS provider_name, a.last_submitted_at,"
+	" a.reviewer_opinion IS NOT NULL AS has_opinion"
+	" FROM product_applications a JOIN providers v ON v.id = a.provider_id"
+	" WHERE a.state = 'pending' ORDER BY a.id LIMIT 5000"),
+	DB_STMT(STMT_OVERDUE_CERTIFICATIONS,
+	"SELECT id, kind, name, submitted_at FROM certifications"
+	" WHERE status = 'pending' ORDER BY id LIMIT 5000"),
 };
 
 /* A parameter binding SQL NULL for 0 (an absent id or filter). */
@@ -751,4 +786,82 @@ stats_res_free(struct stats_res *s)
 	db_res_free(s->allowance);
 	db_res_free(s->selling_out);
 	memset(s, 0, sizeof(*s));
+}
+
+/* ---- issue 16: the stages' clocks -------------------------------------- */
+
+static const struct db_col stage_seconds_cols[] = {
+	DB_COL(struct stage_seconds_row, accept_s),
+	DB_COL(struct stage_seconds_row, accept_n),
+	DB_COL(struct stage_seconds_row, contract_s),
+	DB_COL(struct stage_seconds_row, contract_n),
+	DB_COL(struct stage_seconds_row, submit_s),
+	DB_COL(struct stage_seconds_row, submit_n),
+	DB_COL(struct stage_seconds_row, review_s),
+	DB_COL(struct stage_seconds_row, review_n),
+	DB_COL(struct stage_seconds_row, publish_s),
+	DB_COL(struct stage_seconds_row, publish_n),
+	DB_COL(struct stage_seconds_row, pay_s),
+	DB_COL(struct stage_seconds_row, pay_n),
+};
+static const struct db_rowmap stage_seconds_map = DB_ROWMAP(
+    struct stage_seconds_row, stage_seconds_cols);
+
+int
+db_stage_seconds(struct db *db, int64_t year, struct stage_seconds_row *out)
+{
+	return db_one(db, STMT_STATS_STAGE_SECONDS, DB_ARGS(DB_I64(year)),
+	    &stage_seconds_map, out, NULL);
+}
+
+static const struct db_col overdue_order_cols[] = {
+	DB_COL(struct overdue_order_row, id),
+	DB_COL(struct overdue_order_row, order_no),
+	DB_COL(struct overdue_order_row, status),
+	DB_COL(struct overdue_order_row, provider_name),
+	DB_COL(struct overdue_order_row, enterprise_name),
+	DB_COL(struct overdue_order_row, submitted_at),
+	DB_COL(struct overdue_order_row, confirmed_at),
+	DB_COL(struct overdue_order_row, approved_at),
+};
+static const struct db_rowmap overdue_order_map = DB_ROWMAP(
+    struct overdue_order_row, overdue_order_cols);
+
+static const struct db_col overdue_app_cols[] = {
+	DB_COL(struct overdue_app_row, id),
+	DB_COL(struct overdue_app_row, provider_name),
+	DB_COL(struct overdue_app_row, last_submitted_at),
+	DB_COL(struct overdue_app_row, has_opinion),
+};
+static const struct db_rowmap overdue_app_map = DB_ROWMAP(
+    struct overdue_app_row, overdue_app_cols);
+
+static const struct db_col overdue_cert_cols[] = {
+	DB_COL(struct overdue_cert_row, id),
+	DB_COL(struct overdue_cert_row, kind),
+	DB_COL(struct overdue_cert_row, name),
+	DB_COL(struct overdue_cert_row, submitted_at),
+};
+static const struct db_rowmap overdue_cert_map = DB_ROWMAP(
+    struct overdue_cert_row, overdue_cert_cols);
+
+int
+db_overdue_orders(struct db *db, struct db_rows *rows)
+{
+	return db_all(db, STMT_OVERDUE_ORDERS, NULL, 0, &overdue_order_map,
+	    rows);
+}
+
+int
+db_overdue_applications(struct db *db, struct db_rows *rows)
+{
+	return db_all(db, STMT_OVERDUE_APPLICATIONS, NULL, 0, &overdue_app_map,
+	    rows);
+}
+
+int
+db_overdue_certifications(struct db *db, struct db_rows *rows)
+{
+	return db_all(db, STMT_OVERDUE_CERTIFICATIONS, NULL, 0,
+	    &overdue_cert_map, rows);
 }

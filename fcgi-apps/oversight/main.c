@@ -25,6 +25,8 @@ static const struct route routes[] = {
 	{ HTTP_GET,  "/api/bureau/audit",                      audit_list,        ROLE_BUREAU },
 	/* the bureau's dashboard */
 	{ HTTP_GET,  "/api/bureau/stats",                      stats_get,         ROLE_BUREAU },
+	/* issue 16: what is past its stage clock */
+	{ HTTP_GET,  "/api/bureau/overdue",                    overdue_get,       ROLE_BUREAU },
 };
 
 static const struct app oversight_app = {

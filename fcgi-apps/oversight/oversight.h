@@ -77,6 +77,11 @@ enum oversight_stmt {
 	STMT_STATS_MONTHS,
 	STMT_STATS_QUOTA,
 	STMT_STATS_SELLING_OUT,
+	/* issue 16: stage clocks (overdue.c) */
+	STMT_STATS_STAGE_SECONDS,
+	STMT_OVERDUE_ORDERS,
+	STMT_OVERDUE_APPLICATIONS,
+	STMT_OVERDUE_CERTIFICATIONS,
 	STMT__MAX
 };
 extern const struct db_stmt oversight_stmts[STMT__MAX];
@@ -293,6 +298,50 @@ struct stats_res {
 };
 int db_stats(struct db *db, int64_t year, struct stats_res *out);
 void stats_res_free(struct stats_res *s);
+
+/* ---- issue 16: the stages' clocks (overdue.c) ------------------------- */
+
+/* The average seconds each stage of an order took in a year (0: none
+ * finished it) and how many orders finished it. */
+struct stage_seconds_row {
+	int64_t accept_s, accept_n;       /* ordered -> accepted (O4)       */
+	int64_t contract_s, contract_n;   /* accepted -> contracted (O8)    */
+	int64_t submit_s, submit_n;       /* contracted -> submitted (R3)   */
+	int64_t review_s, review_n;       /* submitted -> approved (R4)     */
+	int64_t publish_s, publish_n;     /* approved -> publicized (R5)    */
+	int64_t pay_s, pay_n;             /* publicized -> paid (R5)        */
+};
+int db_stage_seconds(struct db *db, int64_t year, struct stage_seconds_row *out);
+
+/* What may be past its clock: the orders waiting on the enterprise, the
+ * reviewer or the bureau, pending applications and certifications. */
+struct overdue_order_row {
+	int64_t     id;
+	const char *order_no;
+	const char *status;
+	const char *provider_name;
+	const char *enterprise_name;
+	time_t      submitted_at, confirmed_at, approved_at;
+};
+struct overdue_app_row {
+	int64_t     id;
+	const char *provider_name;
+	time_t      last_submitted_at;
+	bool        has_opinion;
+};
+struct overdue_cert_row {
+	int64_t     id;
+	const char *kind;
+	const char *name;
+	time_t      submitted_at;
+};
+int db_overdue_orders(struct db *db, struct db_rows *rows);
+int db_overdue_applications(struct db *db, struct db_rows *rows);
+int db_overdue_certifications(struct db *db, struct db_rows *rows);
+
+/* The stage_days of GET /api/bureau/stats (overdue.c). NULL on failure. */
+json_t *stage_days_json(struct db *db, int64_t year, int *rc);
+int overdue_get(struct req *r);
 
 /* ---- payment.c: paying a published batch (R5) ------------------------- */
 int batch_pay(struct req *r);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+#include "clocks.h"
 #include "db.h"
 #include "lib_sql.h"
 #include "log.h"
@@ -458,6 +460,36 @@ order_sweep_all(struct db *db, time_t now)
 	return total;
 }
 
+/* An ISO instant member of o as time_t (0: null or absent). */
+static time_t
+instant_of(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	time_t t = 0;
+
+	if (s == NULL || clock_parse_iso8601(s, &t) != 0)
+		return 0;
+	return t;
+}
+
+/* Issue 16: the order's stage clock (clocks.h) at the clock's now (T2),
+ * from the columns of its view: "deadline" and "clock". */
+static void
+order_clock_set(json_t *o)
+{
+	struct clock_facts f = {
+		.subject = CLOCK_ORDER,
+		.state = json_string_value(json_object_get(o, "status")),
+		.accept_deadline = instant_of(o, "accept_deadline"),
+		.valid_until = instant_of(o, "valid_until"),
+		.submitted_at = instant_of(o, "submitted_at"),
+		.confirmed_at = instant_of(o, "confirmed_at"),
+		.approved_at = instant_of(o, "approved_at"),
+	};
+
+	stage_clock_set(o, &f, clock_now());
+}
+
 /* Nests the contract columns of an order row under "contract". */
 static json_t *
 order_json(const struct db_res *res, size_t row)
@@ -484,6 +516,7 @@ order_json(const struct db_res *res, size_t row)
 	json_object_set_new(o, "contract", has ? c : json_null());
 	if (!has)
 		json_decref(c);
+	order_clock_set(o);
 	return o;
 }
 

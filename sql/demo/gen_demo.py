@@ -1423,6 +1423,11 @@ def generate():
     write_applications(w)
     write_self_registered(w)
     w("")
+    w("-- the sweeper announces events after this one only (issue 16): the demo's")
+    w("-- history is not sent as new messages")
+    w("UPDATE reminder_cursor SET last_id = (SELECT COALESCE(MAX(id), 0) FROM order_events)")
+    w("    WHERE name = 'order_events';")
+    w("")
     w("COMMIT;")
     out[span_line] = "SET @span     = %d;                                   -- the oldest age" % max(ages)
     return "\n".join(out) + "\n"

@@ -291,6 +291,18 @@ const journeys = [
     await p.locator(".countdown").first().waitFor();
     await p.waitForFunction(() => /剩余/.test(document.querySelector(".countdown").textContent));
     await j.shot(p, "inbox");
+    // issue 16: the sweeper's message of the new order, in the inbox with
+    // its unread count; its link opens the order
+    execFileSync(join(ROOT, "ops", "stack.sh"), ["ctl", "sweep"], { env: process.env, stdio: "ignore" });
+    await p.goto(BASE + "/messages.html");
+    await p.locator("#nav-messages .unread-badge").waitFor();
+    const msg = p.locator(`.msg.unread:has(a[href="/prov.html?order=${ctx.orderId}"])`).first();
+    await msg.waitFor();
+    await p.locator("#prefs input[name=accept_due][disabled]").waitFor();
+    await j.shot(p, "messages");
+    await msg.getByRole("link", { name: "去办理" }).click();
+    await p.locator("#accept").waitFor();
+    await p.goto(BASE + "/prov.html#/inbox?status=pending");
     await p.locator(`a[href="#/orders/${ctx.orderId}"]`).click();
     await p.locator("#accept").waitFor();
     // the enterprise's contact: shown to this order's provider
@@ -487,6 +499,9 @@ const journeys = [
     await j.shot(b, "paid");
     await b.goto(BASE + "/bureau.html#/dashboard");
     await b.locator(".chart svg").first().waitFor();
+    // issue 16: the stages' average days (HTML/CSS bars) and what is overdue
+    await b.locator("#stage-days .stage-chart li").nth(5).waitFor();
+    await b.locator("#overdue h3").waitFor();
     await j.shot(b, "dashboard");
     j.check(); await j.close();
   }],

@@ -237,6 +237,29 @@ def test_grants_writes_outside_a_programs_tables_refused():
 
 
 @test
+def test_grants_issue16_reminders_and_inbox_owned_by_ctl_and_registration():
+    """Issue 16: only the sweeper (voucherctl) writes the reminders' keys
+    and cursor; the inbox (registration) marks messages read and keeps
+    the members' choices but cannot forge a key, move the cursor or
+    re-send a message; no other program reads anyone's messages."""
+    refused("registration", "INSERT INTO reminders (subject, subject_id,"
+            " kind, threshold, event_id, created_at)"
+            " VALUES ('order', 0, 'x', 0, 0, NOW())")
+    refused("registration", "UPDATE reminder_cursor SET last_id = 0")
+    refused("registration", "UPDATE notifications SET text = 'x' WHERE id = 0")
+    refused("ctl", "UPDATE notification_prefs SET enabled = 1"
+            " WHERE account_id = 0")
+    refused("ctl", "UPDATE notifications SET read_at = NOW() WHERE id = 0")
+    refused("ctl", "DELETE FROM reminders WHERE subject_id = 0")
+    refused("ctl", "SELECT password_hash FROM accounts WHERE id = 0")
+    for name in ("ordering", "provider", "publicity", "oversight", "catalog"):
+        refused(name, "SELECT text FROM notifications WHERE id = 0")
+        refused(name, "INSERT INTO reminders (subject, subject_id, kind,"
+                " threshold, event_id, created_at)"
+                " VALUES ('order', 0, 'x', 0, 0, NOW())")
+
+
+@test
 def test_R5_V2_publicity_cannot_write_payments_or_violations():
     """The public-facing program: no payment column, no violations,
     recoveries or spot checks, and no way to mark a batch paid."""
@@ -381,7 +404,13 @@ LIB_USES = {
     "registration": LIB_THROTTLE + ["DBS_OUTBOX_PREF", "DBS_OUTBOX_INSERT",
                                     "DBS_ROUND_INFO", "DBS_ROUND_CURRENT"],
     "ctl": ["DBS_OUTBOX_NEXT", "DBS_OUTBOX_SENT", "DBS_OUTBOX_RETRY",
-            "DBS_OUTBOX_EXPIRE", "DBS_OUTBOX_BACKLOG"],
+            "DBS_OUTBOX_EXPIRE", "DBS_OUTBOX_BACKLOG",
+            # issue 16: the reminders (shared/domain/reminders.c)
+            "DBS_OUTBOX_PREF", "DBS_OUTBOX_INSERT_ACCOUNT", "DBS_ORDER_LOCK",
+            "DBS_REMIND_CURSOR_LOCK", "DBS_REMIND_CURSOR_SET",
+            "DBS_REMIND_EVENTS", "DBS_REMIND_KEY", "DBS_REMIND_RECIPIENTS",
+            "DBS_REMIND_ACCEPT_DUE", "DBS_REMIND_VALIDITY",
+            "DBS_REMIND_CONFIRM"],
 }
 
 

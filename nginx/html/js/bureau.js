@@ -4,7 +4,7 @@
 // providers (E1-E7, A1), and the product application decisions (A6).
 import {
   $, el, get, post, put, yuan, toFen, when, today, badge, bar, table, empty, pager, field, formErr, busy,
-  confirmDialog, requireRole, router, showError, ApiError, TIER_NAME, ORDER_STATUS,
+  confirmDialog, requireRole, router, showError, ApiError, TIER_NAME, ORDER_STATUS, WHO_NAME,
 } from "./lib.js";
 import { bars } from "./chart.js";
 import { reviewQueue, reviewApp } from "./apps.js";
@@ -35,8 +35,30 @@ if (requireRole("bureau")) {
 
 const wan = (fen) => (fen >= 1000000 ? (fen / 1000000).toFixed(1) + " 万元" : yuan(fen));
 
+// issue 16: the average days each stage of an order took this year, as an
+// HTML/CSS bar chart (a list of bars, each with its figure in text)
+function stageChart(stages) {
+  const max = Math.max(1, ...stages.map((x) => x.days));
+  return el("ul", { class: "stage-chart", "aria-label": "各环节平均用时（天）" },
+    ...stages.map((x) => el("li", {}, el("span", { class: "stage-name" }, x.name),
+      bar(Math.round(x.days * 10), Math.round(max * 10), `${x.name} 平均 ${x.days} 天`),
+      el("span", { class: "stage-days" }, `${x.days} 天（${x.orders} 单）`))));
+}
+
+// issue 16: what waits past its clock, by stage and by party
+function overduePanel(od) {
+  return el("section", { class: "panel chart", id: "overdue" }, el("h3", {}, `逾期未办理（${od.total}）`),
+    od.total ? [
+      table(["环节", "件数"], od.by_stage.map((x) => [x.stage, String(x.n)]), "按环节"),
+      table(["待办理方", "件数"], od.by_party.map((x) => [WHO_NAME[x.who] || x.who, String(x.n)]), "按办理方"),
+      table(["事项", "编号 / 名称", "环节", "逾期"], od.items.slice(0, 20).map((x) => [
+        { order: "订单", application: "产品申报", certification: "认证" }[x.subject] || x.subject,
+        `${x.ref || "#" + x.id} ${x.party_name}`, x.name, Math.ceil(x.overdue_seconds / 86400) + " 天"]), "逾期最久的 20 项"),
+    ] : empty("暂无逾期事项"));
+}
+
 async function dashboard() {
-  const s = await get("/api/bureau/stats");
+  const [s, od] = await Promise.all([get("/api/bureau/stats"), get("/api/bureau/overdue")]);
   const cap = s.allowance.reduce((t, r) => t + r.cap, 0), occ = s.allowance.reduce((t, r) => t + r.occupied, 0);
   const orders = s.by_category.reduce((t, r) => t + r.orders, 0), subsidy = s.by_category.reduce((t, r) => t + r.subsidy, 0);
   const legend = el("p", { class: "legend" }, el("span", { class: "k1" }, "订单数"), "　", el("span", { class: "k2" }, "补贴（含占用）"));
@@ -57,7 +79,9 @@ async function dashboard() {
       el("section", { class: "panel chart" }, el("h3", {}, "即将售罄的产品（剩余比例最低）"),
         bars(s.selling_out.map((p) => ({ label: p.name.length > 9 ? p.name.slice(0, 9) + "…" : p.name, a: p.units_total - p.remaining_units })),
           { title: "已售份数", fmtA: (v) => v + " 份已售" }),
-        table(["产品", "剩余 / 总数"], s.selling_out.map((p) => [p.name, `${p.remaining_units} / ${p.units_total}`])))));
+        table(["产品", "剩余 / 总数"], s.selling_out.map((p) => [p.name, `${p.remaining_units} / ${p.units_total}`]))),
+      el("section", { class: "panel chart", id: "stage-days" }, el("h3", {}, "各环节平均用时"), stageChart(s.stage_days)),
+      overduePanel(od)));
 }
 
 // ---- batches (R5) --------------------------------------------------------

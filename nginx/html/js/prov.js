@@ -4,7 +4,7 @@
 // with a progress bar each (R1), the claim figures with each R2 check
 // shown live, the irreversible submission (R3), and my applications.
 import {
-  $, $$, el, get, post, put, api, yuan, toFen, fenInput, when, untilText, today, countdown, badge, table, empty,
+  $, $$, el, get, post, put, api, yuan, toFen, fenInput, when, untilText, today, countdown, badge, table, empty, clockCell,
   pager, field, formErr, busy, confirmDialog, requireRole, requireCertified, router, upload, showError, clearErrors,
   ApiError, ORDER_STATUS,
 } from "./lib.js";
@@ -24,6 +24,9 @@ if (requireCertified("provider")) {
   $("#subnav").replaceChildren(
     el("a", { href: "#/inbox" }, "订单"),
     el("a", { href: "#/applications" }, "产品申报"));
+  // a message's link (issue 16): ?order=ID opens that order
+  const deep = new URLSearchParams(location.search).get("order");
+  if (deep && /^[0-9]+$/.test(deep) && !location.hash) location.hash = "#/orders/" + deep;
   router({
     "inbox": inbox, "orders/:id": order,
     "applications": (p) => applications(view, p), "applications/:id": (p) => application(view, p),
@@ -41,9 +44,11 @@ function startTicking() { clearInterval(timer); tick(); timer = setInterval(tick
 
 function deadlineCell(o) {
   if (o.status === "pending") return el("span", { class: "countdown", "data-deadline": o.accept_deadline });
-  if (["accepted", "contracted"].includes(o.status)) return el("span", {}, "有效期至 " + untilText(o.valid_until));
-  return "—";
+  if (["accepted", "contracted"].includes(o.status)) return el("span", {}, "有效期至 " + untilText(o.valid_until), el("br"), clockCell(o.clock));
+  return clockCell(o.clock);
 }
+// issue 16: the inbox sorted by time left (those without a deadline last)
+const timeLeft = (o) => (o.clock && o.clock.deadline ? o.clock.seconds_left : Infinity);
 
 async function inbox({ query }) {
   const status = query.get("status") || "";
@@ -58,7 +63,7 @@ async function inbox({ query }) {
     el("h2", {}, "订单收件箱"),
     el("p", { class: "muted" }, "新订单须在下单后 48 小时内接单或拒单，超时系统自动取消（《工作指南》五（二）4）。"),
     filter,
-    r.items.length ? table(["订单编号", "服务产品", "企业", "状态", "接单期限 / 有效期", "下单时间"], r.items.map((o) => [
+    r.items.length ? table(["订单编号", "服务产品", "企业", "状态", "接单期限 / 有效期 / 办理时限", "下单时间"], [...r.items].sort((a, b) => timeLeft(a) - timeLeft(b)).map((o) => [
       el("a", { href: "#/orders/" + o.id }, o.order_no), o.product_name, o.enterprise_name, badge(o.status),
       deadlineCell(o), when(o.ordered_at)])) : empty("暂无订单"),
     pager(r, (p) => { location.hash = `#/inbox?status=${status}&page=${p}`; }));
