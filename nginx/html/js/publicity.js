@@ -73,7 +73,7 @@ function records(rec) {
   return el("section", { id: "records", "aria-labelledby": "records-h" },
     el("h3", { id: "records-h" }, "记录"),
     el("p", { class: "muted" }, "公示名单发布后不再改动；此后每次撤回、每次兑付都是一条新记录，签名方式与名单相同，并写明前一条记录的 SHA-256。"),
-    el("ol", { class: "records", start: "0" }, ...rec.items.map((x) => el("li", { "data-seq": x.seq },
+    el("ul", { class: "records" }, ...rec.items.map((x) => el("li", { "data-seq": x.seq },
       el("b", {}, `第 ${x.seq} 号`), ` ${when(x.at)} `, recordText(x),
       x.kind === "published" ? "" : ` — 累计：已撤回 ${yuan(x.totals.withdrawn.amount)}，已兑付 ${yuan(x.totals.paid.amount)}`,
       " ", el("a", { href: x.json, download: `publicity-${rec.batch_id}-record-${x.seq}.json` }, "JSON"),
