@@ -218,8 +218,9 @@ GRANT UPDATE (status, seq, published_at, published_by, period_ends_at, period_da
 GRANT SELECT, DELETE                 ON `@DB@`.`publicity_items`  TO '@PUBLICITY_USER@'@'localhost';  -- drop a stale item of a draft batch
 GRANT INSERT (batch_id, order_id, provider_name, product_name, category, amount, unconfirmed, created_at)
     ON `@DB@`.`publicity_items` TO '@PUBLICITY_USER@'@'localhost';
-GRANT UPDATE (objection_status, withdrawn, withdrawn_at)
-    ON `@DB@`.`publicity_items` TO '@PUBLICITY_USER@'@'localhost';  -- never paid_on
+GRANT UPDATE (objection_status, withdrawn, withdrawn_at, withdrawn_seq)
+    ON `@DB@`.`publicity_items` TO '@PUBLICITY_USER@'@'localhost';  -- never paid_on, paid_seq
+GRANT SELECT, INSERT                 ON `@DB@`.`publicity_records` TO '@PUBLICITY_USER@'@'localhost';  -- R7: a withdrawal's record; never changed
 GRANT SELECT, UPDATE (head_batch_id, head_sha256, length, updated_at)
     ON `@DB@`.`publicity_chain` TO '@PUBLICITY_USER@'@'localhost';  -- R5: one row, the chain head
 GRANT SELECT                         ON `@DB@`.`feedback`         TO '@PUBLICITY_USER@'@'localhost';
@@ -256,8 +257,9 @@ GRANT SELECT, UPDATE (status, decision, approved_amount, reason, reviewed_at, up
     ON `@DB@`.`redemption_claims` TO '@OVERSIGHT_USER@'@'localhost';  -- a revoked order's claim rejected
 GRANT SELECT, UPDATE (status, paid_on, paid_at, paid_by)
     ON `@DB@`.`publicity_batches` TO '@OVERSIGHT_USER@'@'localhost';  -- R5 payment
-GRANT SELECT, UPDATE (paid_on, withdrawn, withdrawn_at)
+GRANT SELECT, UPDATE (paid_on, paid_seq, withdrawn, withdrawn_at, withdrawn_seq)
     ON `@DB@`.`publicity_items` TO '@OVERSIGHT_USER@'@'localhost';  -- R5 payment, V2 withdrawal
+GRANT SELECT, INSERT                 ON `@DB@`.`publicity_records` TO '@OVERSIGHT_USER@'@'localhost';  -- R7: payment and V2 withdrawal records; never changed
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`recoveries`       TO '@OVERSIGHT_USER@'@'localhost';  -- R6, V2
 GRANT SELECT, INSERT                 ON `@DB@`.`violations`       TO '@OVERSIGHT_USER@'@'localhost';  -- V1: kept, never changed
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`spot_checks`      TO '@OVERSIGHT_USER@'@'localhost';  -- V3
@@ -337,6 +339,7 @@ GRANT SELECT ON `@DB@`.`categories`        TO '@RO_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`products`          TO '@RO_USER@'@'localhost';  -- P5: remaining units are public
 GRANT SELECT ON `@DB@`.`publicity_batches` TO '@RO_USER@'@'localhost';  -- R5, with the signed file (file_json)
 GRANT SELECT ON `@DB@`.`publicity_items`   TO '@RO_USER@'@'localhost';  -- R5: no enterprise data in it
+GRANT SELECT ON `@DB@`.`publicity_records` TO '@RO_USER@'@'localhost';  -- R7: the records after a list
 
 -- providers: identity, bar (V2 is public) and whether a credit flag stops
 -- its products being ordered (P7: the catalog says so); not the credit

@@ -92,9 +92,9 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	/* now, now, id */
 	DB_STMT(STMT_ORDER_PAID_AT,
 	"UPDATE orders SET paid_at = ?, updated_at = ? WHERE id = ?"),
-	/* date, id */
+	/* date, record (R7), id */
 	DB_STMT(STMT_ITEM_PAID,
-	"UPDATE publicity_items SET paid_on = ?"
+	"UPDATE publicity_items SET paid_on = ?, paid_seq = ?"
 	" WHERE id = ? AND paid_on IS NULL AND withdrawn = 0"),
 	/* date, now, account, id */
 	DB_STMT(STMT_BATCH_PAID,
@@ -178,10 +178,10 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	DB_STMT(STMT_ITEM_LOCK,
 	"SELECT id, batch_id, order_id, amount, objection_status, withdrawn,"
 	" paid_on FROM publicity_items WHERE id = ? FOR UPDATE"),
-	/* R5, V2: now, id */
+	/* R5, V2, R7: now, record, id */
 	DB_STMT(STMT_ITEM_WITHDRAW,
-	"UPDATE publicity_items SET withdrawn = 1, withdrawn_at = ?"
-	" WHERE id = ? AND withdrawn = 0"),
+	"UPDATE publicity_items SET withdrawn = 1, withdrawn_at = ?,"
+	" withdrawn_seq = ? WHERE id = ? AND withdrawn = 0"),
 	/* the claim of a revoked order: reason, now, now, order */
 	DB_STMT(STMT_CLAIM_REJECT,
 	"UPDATE redemption_claims SET status = 'rejected', decision = 'rejected',"
@@ -339,6 +339,24 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	DB_STMT(STMT_OVERDUE_CERTIFICATIONS,
 	"SELECT id, kind, name, submitted_at FROM certifications"
 	" WHERE status = 'pending' ORDER BY id LIMIT 5000"),
+	/* ---- R7: the records after a published list ------------------------ */
+
+	/* (plain read; a taken number is a duplicate key, and the transaction
+	 * runs again) the number of a locked batch's next record: batch */
+	DB_STMT(STMT_RECORD_LAST,
+	"SELECT COALESCE(MAX(seq), 0) + 1 FROM publicity_records"
+	" WHERE batch_id = ?"),
+	/* (plain read, as above) the batch of a locked item not withdrawn,
+	 * and the number of its next record: item */
+	DB_STMT(STMT_RECORD_NEXT,
+	"SELECT i.batch_id, COALESCE(MAX(r.seq), 0) + 1 AS seq"
+	" FROM publicity_items i"
+	" LEFT JOIN publicity_records r ON r.batch_id = i.batch_id"
+	" WHERE i.id = ? AND i.withdrawn = 0 GROUP BY i.batch_id"),
+	/* batch, seq, kind, at, paid_on, reason */
+	DB_STMT(STMT_RECORD_INSERT,
+	"INSERT INTO publicity_records (batch_id, seq, kind, format, at,"
+	" paid_on, reason) VALUES (?, ?, ?, 1, ?, ?, ?)"),
 };
 
 /* A parameter binding SQL NULL for 0 (an absent id or filter). */
@@ -409,10 +427,36 @@ db_order_paid_at(struct db *db, int64_t order_id, time_t now)
 }
 
 int
-db_item_paid(struct db *db, int64_t item_id, int64_t paid_on)
+db_item_paid(struct db *db, int64_t item_id, int64_t paid_on,
+    int64_t record_seq)
 {
 	return db_dml(db, STMT_ITEM_PAID, DB_ARGS(date_param(paid_on),
-	    DB_I64(item_id)), NULL);
+	    DB_I64(record_seq), DB_I64(item_id)), NULL);
+}
+
+/* Inserts record seq of batch_id; a taken number asks for a re-run. */
+static int
+record_insert(struct db *db, int64_t batch_id, int64_t seq, const char *kind,
+    time_t at, struct db_param paid_on, const char *reason)
+{
+	int rc = db_exec(db, STMT_RECORD_INSERT, DB_ARGS(DB_I64(batch_id),
+	    DB_I64(seq), DB_STR(kind), DB_TIME(at), paid_on, DB_STR(reason)),
+	    NULL, NULL, NULL);
+
+	return rc == DB_CONFLICT ? DB_RETRY : rc;
+}
+
+int
+db_record_payment(struct db *db, int64_t batch_id, time_t now,
+    int64_t paid_on, int64_t *seq)
+{
+	int rc = db_scalar(db, STMT_RECORD_LAST, DB_ARGS(DB_I64(batch_id)),
+	    seq);
+
+	if (rc != DB_OK)
+		return rc;
+	return record_insert(db, batch_id, *seq, "payment", now,
+	    date_param(paid_on), NULL);
 }
 
 int
@@ -600,11 +644,37 @@ db_item_lock(struct db *db, int64_t id)
 	return rc;
 }
 
+/* The batch of an item and the number of its next record. */
+struct record_next_row {
+	int64_t batch_id;
+	int64_t seq;
+};
+static const struct db_col record_next_cols[] = {
+	DB_COL(struct record_next_row, batch_id),
+	DB_COL(struct record_next_row, seq),
+};
+static const struct db_rowmap record_next_map =
+    DB_ROWMAP(struct record_next_row, record_next_cols);
+
 int
-db_item_withdraw(struct db *db, int64_t item_id, time_t now)
+db_item_withdraw(struct db *db, int64_t item_id, time_t now, int64_t *seq)
 {
+	struct record_next_row next;
+	struct db_res *keep = NULL;
+	int rc;
+
+	rc = db_one(db, STMT_RECORD_NEXT, DB_ARGS(DB_I64(item_id)),
+	    &record_next_map, &next, &keep);
+	db_res_free(keep);
+	if (rc != DB_OK)
+		return rc;	/* DB_NOTFOUND: withdrawn before */
+	rc = record_insert(db, next.batch_id, next.seq, "withdrawal", now,
+	    DB_NULLP, "violation");
+	if (rc != DB_OK)
+		return rc;
+	*seq = next.seq;
 	return db_dml(db, STMT_ITEM_WITHDRAW, DB_ARGS(DB_TIME(now),
-	    DB_I64(item_id)), NULL);
+	    DB_I64(next.seq), DB_I64(item_id)), NULL);
 }
 
 int

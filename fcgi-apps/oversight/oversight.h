@@ -82,6 +82,10 @@ enum oversight_stmt {
 	STMT_OVERDUE_ORDERS,
 	STMT_OVERDUE_APPLICATIONS,
 	STMT_OVERDUE_CERTIFICATIONS,
+	/* R7: the records after a published list */
+	STMT_RECORD_LAST,
+	STMT_RECORD_NEXT,
+	STMT_RECORD_INSERT,
 	STMT__MAX
 };
 extern const struct db_stmt oversight_stmts[STMT__MAX];
@@ -128,7 +132,15 @@ int db_batch_items_lock(struct db *db, int64_t batch_id,
  * is y*10000 + m*100 + d. db_item_paid and db_batch_paid are guarded
  * (DB_NOTFOUND: paid before, withdrawn, not published). */
 int db_order_paid_at(struct db *db, int64_t order_id, time_t now);
-int db_item_paid(struct db *db, int64_t item_id, int64_t paid_on);
+int db_item_paid(struct db *db, int64_t item_id, int64_t paid_on,
+    int64_t record_seq);
+
+/* R7: appends the record of a payment made at now on paid_on to locked
+ * batch_id, numbered after its last record (*seq); its items are then
+ * paid with db_item_paid(…, *seq). DB_RETRY when another record took the
+ * number (db_tx runs again). */
+int db_record_payment(struct db *db, int64_t batch_id, time_t now,
+    int64_t paid_on, int64_t *seq);
 int db_batch_paid(struct db *db, int64_t batch_id, int64_t paid_on,
     time_t now, int64_t account_id);
 
@@ -233,8 +245,12 @@ int db_party_orders(struct db *db, bool provider, int64_t party_id,
 /* Locks publicity item id (lock order: the item before its order). */
 int db_item_lock(struct db *db, int64_t id);
 
-/* R5, V2: withdraws a listed item (guarded: DB_NOTFOUND when it was). */
-int db_item_withdraw(struct db *db, int64_t item_id, time_t now);
+/* R5, V2, R7: withdraws a locked listed item and appends its withdrawal
+ * record (reason "violation") to the item's batch (*seq). DB_NOTFOUND
+ * when it was withdrawn before; DB_RETRY when another record took the
+ * number (db_tx runs again). */
+int db_item_withdraw(struct db *db, int64_t item_id, time_t now,
+    int64_t *seq);
 
 /* The submitted or approved claim of a closed order is rejected, with
  * reason (no claim, or a claim in another state: DB_OK). */

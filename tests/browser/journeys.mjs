@@ -454,6 +454,8 @@ const journeys = [
     const p = await j.page({ viewport: { width: 1280, height: 900 } });
     await p.goto(`${BASE}/publicity.html?batch=${ctx.batchId}`);
     await p.locator("#batch-total").waitFor();
+    // R7: the records of the batch: the published list is record 0
+    await p.locator('#records li[data-seq="0"]').getByText("公示名单").waitFor();
     await j.shot(p, "publicity");
     await p.getByPlaceholder("搜索服务机构或产品名称").fill(PRODUCT_QUERY);
     await p.locator("#batch form").getByRole("button", { name: "搜索" }).click();
@@ -497,6 +499,18 @@ const journeys = [
     await confirmDialog(b, "确认兑付");
     await b.locator("#paid").waitFor();
     await j.shot(b, "paid");
+    // R7: the public batch page shows the payment as a new signed record
+    // chained after the list, which is unchanged
+    await p.goto(`${BASE}/publicity.html?batch=${ctx.batchId}`);
+    const paidRec = p.locator("#records li").filter({ hasText: "兑付日期" }).last();
+    await paidRec.waitFor();
+    await p.locator('#records li[data-seq="0"]').getByText("公示名单").waitFor();
+    await paidRec.scrollIntoViewIfNeeded();
+    await j.shot(p, "records");
+    const recHref = await paidRec.getByRole("link", { name: "JSON" }).getAttribute("href");
+    const rec = await (await p.request.get(BASE + recHref)).json();
+    if (rec.kind !== "payment" || rec.paid_on !== shanghaiDate(t) || !/^[0-9a-f]{64}$/.test(rec.prev_sha256))
+      throw new Error("the payment record is not as expected: " + JSON.stringify(rec));
     await b.goto(BASE + "/bureau.html#/dashboard");
     await b.locator(".chart svg").first().waitFor();
     // issue 16: the stages' average days (HTML/CSS bars) and what is overdue

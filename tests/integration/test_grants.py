@@ -364,6 +364,27 @@ def test_grants_a_programs_own_write_works_in_a_rolled_back_tx():
             assert p.returncode == 0, (name, p.stderr)
 
 
+@test
+def test_R7_records_after_a_list_are_appended_never_changed():
+    """A withdrawal's or a payment's record (publicity_records) is written
+    once by the program that owns the event and never changed by anyone;
+    the public-facing program cannot say which record paid an item."""
+    for name in users():
+        refused(name, "UPDATE publicity_records SET at = NOW()"
+                " WHERE batch_id = 0")
+        refused(name, "DELETE FROM publicity_records WHERE batch_id = 0")
+        if name not in ("publicity", "oversight"):
+            refused(name, "INSERT INTO publicity_records (batch_id, seq,"
+                    " kind, at, reason) VALUES (0, 1, 'withdrawal', NOW(),"
+                    " 'violation')")
+    refused("publicity", "UPDATE publicity_items SET paid_seq = 1"
+            " WHERE id = 0")
+    for name in ("publicity", "oversight"):
+        p = as_user(name, "START TRANSACTION; SELECT COUNT(*) FROM"
+                    " publicity_records; ROLLBACK;")
+        assert p.returncode == 0, (name, p.stderr)
+
+
 # ---- every statement a program prepares -------------------------------------
 
 _STMT = re.compile(r'\{\s*"((?:STMT|DBS)_\w+)"\s*,((?:\s*"(?:[^"\\]|\\.)*")+)\s*\}')
