@@ -495,8 +495,20 @@ enum registration_tx_result {
 	TX_MOBILE_TAKEN,            /* the mobile has an account elsewhere    */
 	TX_BAD_CODE,                /* wrong, expired or spent code           */
 	TX_THROTTLED,               /* the per-mobile limit                   */
-	TX_EXISTS                   /* a round of that year exists            */
+	TX_EXISTS,                  /* a round of that year exists            */
+	TX_BUSY                     /* no password-hashing slot (issue 15)    */
 };
+
+/*
+ * Issue 15: the public routes that derive a password or a code hash
+ * (signup, resend, verify, accept, invite) take a slot of the process's
+ * hash gate (shared/base/hashgate.h) like the login, so that a flood of
+ * them never takes every core nor every worker. hash_gate_or_429 takes a
+ * slot (0; hashgate_leave() gives it back) or answers 429 busy with
+ * Retry-After: 1 (-1). busy_reply answers the same.
+ */
+int hash_gate_or_429(struct req *r);
+int busy_reply(struct req *r);
 
 /* The organisation of the session: its own, or one adopted from the
  * enterprise / provider the bureau onboarded (created then, approved).
