@@ -75,6 +75,10 @@ enum oversight_stmt {
 	STMT_STATS_MONTHS,
 	STMT_STATS_QUOTA,
 	STMT_STATS_SELLING_OUT,
+	/* the bureau's view of every order and its exports (issue 11) */
+	STMT_ORDERS,
+	STMT_ORDERS_COUNT,
+	STMT_ORDERS_EXPORT,
 	STMT__MAX
 };
 extern const struct db_stmt oversight_stmts[STMT__MAX];
@@ -286,6 +290,77 @@ struct stats_res {
 };
 int db_stats(struct db *db, int64_t year, struct stats_res *out);
 void stats_res_free(struct stats_res *s);
+
+/* What the bureau's order list is filtered by (issue 11); NULL / 0 for no
+ * filter. Instants bound the order's ordered_at: from <= it < until. */
+struct order_filter {
+	const char *status;          /* effective status (O4, O6 applied)   */
+	int64_t     product_id;
+	int64_t     provider_id;
+	int64_t     enterprise_id;
+	const char *category;        /* P1 code                             */
+	time_t      from;            /* 0: none                             */
+	time_t      until;           /* 0: none                             */
+	bool        overdue;         /* missed O4's 48 hours or O6's end    */
+	bool        unconfirmed;     /* claim submitted, C1 not confirmed   */
+};
+
+/* One order as the bureau sees it: never the enterprise's order contact
+ * (contact_name, contact_mobile), which no statement here reads. */
+struct bureau_order_row {
+	int64_t     id;
+	const char *order_no;
+	const char *status;          /* effective at now                    */
+	int         year;
+	int64_t     enterprise_id;
+	const char *enterprise_name;
+	const char *enterprise_uscc;
+	int64_t     provider_id;
+	const char *provider_name;
+	int64_t     product_id;
+	const char *product_name;
+	const char *category;
+	const char *category_name;
+	int64_t     voucher_price;   /* fen                                 */
+	int64_t     unit_subsidy;
+	int64_t     reserved;
+	int64_t     subsidy;         /* fen; subsidy_null until the contract */
+	bool        subsidy_null;
+	int64_t     contract_amount;
+	bool        contract_null;
+	int64_t     approved_amount;
+	bool        approved_null;
+	const char *claim_status;    /* NULL: no claim yet                  */
+	time_t      ordered_at;
+	time_t      accept_deadline;
+	time_t      valid_until;
+	time_t      accepted_at;     /* 0: not (yet) …                      */
+	time_t      contracted_at;
+	time_t      confirmed_at;
+	time_t      submitted_at;
+	time_t      paid_at;
+	time_t      closed_at;
+	bool        overdue;
+	bool        unconfirmed;
+};
+extern const struct db_rowmap bureau_order_map;
+
+/* A page of the filtered orders, newest first, as {items, total, page,
+ * per_page}, each item row_json(ctx, row) (page_list_rows). NULL with *rc
+ * set on failure. */
+json_t *db_bureau_orders(struct db *db, const struct order_filter *f,
+    time_t now, int64_t page, int64_t per_page, page_rowmap_fn row_json,
+    void *ctx, int *rc);
+
+/* Every filtered order, newest first, at most limit of them: fn(ctx, row)
+ * for each (db_each). */
+int db_bureau_orders_each(struct db *db, const struct order_filter *f,
+    time_t now, int64_t limit, db_row_fn fn, void *ctx);
+
+/* ---- orders.c: the bureau's orders and their exports (issue 11) ------- */
+int bureau_orders_list(struct req *r);
+int bureau_orders_csv(struct req *r);
+int bureau_orders_xlsx(struct req *r);
 
 /* ---- payment.c: paying a published batch (R5) ------------------------- */
 int batch_pay(struct req *r);
