@@ -144,6 +144,7 @@ GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@PROVIDER_
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`contracts`        TO '@PROVIDER_USER@'@'localhost';  -- O8
 GRANT SELECT, INSERT                 ON `@DB@`.`refunds`          TO '@PROVIDER_USER@'@'localhost';  -- R6
 GRANT SELECT, INSERT                 ON `@DB@`.`recoveries`       TO '@PROVIDER_USER@'@'localhost';  -- R6: what a refund recovers
+GRANT SELECT                         ON `@DB@`.`evaluations`      TO '@PROVIDER_USER@'@'localhost';  -- C1: its products' ratings (issue 11)
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@PROVIDER_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
@@ -253,6 +254,7 @@ GRANT SELECT, UPDATE (paid_on, withdrawn, withdrawn_at)
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`recoveries`       TO '@OVERSIGHT_USER@'@'localhost';  -- R6, V2
 GRANT SELECT, INSERT                 ON `@DB@`.`violations`       TO '@OVERSIGHT_USER@'@'localhost';  -- V1: kept, never changed
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`spot_checks`      TO '@OVERSIGHT_USER@'@'localhost';  -- V3
+GRANT SELECT                         ON `@DB@`.`evaluations`      TO '@OVERSIGHT_USER@'@'localhost';  -- C1: ratings per provider (issue 11)
 GRANT SELECT, INSERT                 ON `@DB@`.`audit_log`        TO '@OVERSIGHT_USER@'@'localhost';  -- V3: the one reader
 
 -- ---------------------------------------------------------------------------

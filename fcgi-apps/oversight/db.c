@@ -111,6 +111,16 @@
 	" AND (? = 0 OR " BUREAU_ORDER_OVERDUE ")" \
 	" AND (? = 0 OR " BUREAU_ORDER_UNCONFIRMED ")"
 
+#define EVAL_FROM \
+	" FROM evaluations e JOIN products p ON p.id = e.product_id" \
+	" JOIN providers v ON v.id = p.provider_id" \
+	" JOIN orders o ON o.id = e.order_id" \
+	" JOIN enterprises n ON n.id = o.enterprise_id"
+/* params: provider x2, product x2 */
+#define EVAL_WHERE \
+	" WHERE (? IS NULL OR p.provider_id = ?)" \
+	" AND (? IS NULL OR e.product_id = ?)"
+
 /* Orders a V2 bar terminates or recovers from: not final, or paid. */
 #define PARTY_ORDERS(col) \
 	"SELECT o.id, i.id AS item_id, o.status FROM orders o" \
@@ -349,6 +359,25 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	DB_STMT(STMT_ORDERS_EXPORT,
 	"SELECT " BUREAU_ORDER_COLS BUREAU_ORDER_FROM BUREAU_ORDER_WHERE
 	" ORDER BY o.id DESC LIMIT ?"),
+
+	/* ---- C1 ratings (issue 11) ---------------------------------------- */
+	/* provider x2, product x2, limit, offset */
+	DB_STMT(STMT_EVALS,
+	"SELECT e.order_id, o.order_no, o.enterprise_id,"
+	" n.name AS enterprise_name, p.provider_id, v.name AS provider_name,"
+	" e.product_id, p.name AS product_name, e.quality, e.timeliness,"
+	" e.attitude, e.comment, e.created_at" EVAL_FROM EVAL_WHERE
+	" ORDER BY e.created_at DESC, e.order_id DESC LIMIT ? OFFSET ?"),
+	/* provider x2, product x2 */
+	DB_STMT(STMT_EVALS_COUNT,
+	"SELECT COUNT(*)" EVAL_FROM EVAL_WHERE),
+	/* provider x2, product x2 */
+	DB_STMT(STMT_EVALS_BY_PRODUCT,
+	"SELECT p.id AS product_id, p.name AS product_name, p.provider_id,"
+	" v.name AS provider_name, COUNT(*) AS n, SUM(e.quality) AS quality,"
+	" SUM(e.timeliness) AS timeliness, SUM(e.attitude) AS attitude"
+	EVAL_FROM EVAL_WHERE
+	" GROUP BY p.id, p.name, p.provider_id, v.name ORDER BY p.id"),
 };
 
 /* A parameter binding SQL NULL for 0 (an absent id or filter). */
@@ -863,4 +892,41 @@ db_bureau_orders_each(struct db *db, const struct order_filter *f,
 	    DB_TIME(now), DB_TIME(now), DB_TIME(now),
 	    ORDER_FILTER_ARGS(f, now), DB_I64(limit)), &bureau_order_map, fn,
 	    ctx);
+}
+
+/* ---- C1 ratings (issue 11) --------------------------------------------- */
+
+json_t *
+db_evaluations(struct db *db, int64_t provider_id, int64_t product_id,
+    int64_t page, int64_t per_page, int *rc)
+{
+	return page_list(db, STMT_EVALS, DB_ARGS(id_or_null(provider_id),
+	    id_or_null(provider_id), id_or_null(product_id),
+	    id_or_null(product_id)), STMT_EVALS_COUNT,
+	    DB_ARGS(id_or_null(provider_id), id_or_null(provider_id),
+	    id_or_null(product_id), id_or_null(product_id)), page, per_page,
+	    NULL, rc);
+}
+
+static const struct db_col eval_product_cols[] = {
+	DB_COL(struct eval_product_row, product_id),
+	DB_COL(struct eval_product_row, product_name),
+	DB_COL(struct eval_product_row, provider_id),
+	DB_COL(struct eval_product_row, provider_name),
+	DB_COL(struct eval_product_row, n),
+	DB_COL(struct eval_product_row, quality),
+	DB_COL(struct eval_product_row, timeliness),
+	DB_COL(struct eval_product_row, attitude),
+};
+static const struct db_rowmap eval_product_map =
+    DB_ROWMAP(struct eval_product_row, eval_product_cols);
+
+int
+db_evaluations_by_product(struct db *db, int64_t provider_id,
+    int64_t product_id, struct db_rows *by_product)
+{
+	return db_all(db, STMT_EVALS_BY_PRODUCT, DB_ARGS(
+	    id_or_null(provider_id), id_or_null(provider_id),
+	    id_or_null(product_id), id_or_null(product_id)),
+	    &eval_product_map, by_product);
 }

@@ -79,6 +79,10 @@ enum oversight_stmt {
 	STMT_ORDERS,
 	STMT_ORDERS_COUNT,
 	STMT_ORDERS_EXPORT,
+	/* C1 ratings per provider (issue 11) */
+	STMT_EVALS,
+	STMT_EVALS_COUNT,
+	STMT_EVALS_BY_PRODUCT,
 	STMT__MAX
 };
 extern const struct db_stmt oversight_stmts[STMT__MAX];
@@ -356,6 +360,28 @@ json_t *db_bureau_orders(struct db *db, const struct order_filter *f,
  * for each (db_each). */
 int db_bureau_orders_each(struct db *db, const struct order_filter *f,
     time_t now, int64_t limit, db_row_fn fn, void *ctx);
+
+/* C1 ratings (issue 11), provider_id / product_id 0 for all: a page,
+ * newest first, {items: [{order_id, order_no, enterprise_id,
+ * enterprise_name, provider_id, provider_name, product_id, product_name,
+ * quality, timeliness, attitude, comment, created_at}], total, page,
+ * per_page} (NULL with *rc set on a failure), and their sums per product,
+ * rows of struct eval_product_row into *by_product (freed by the
+ * caller). */
+struct eval_product_row {
+	int64_t     product_id;
+	const char *product_name;
+	int64_t     provider_id;
+	const char *provider_name;
+	int64_t     n, quality, timeliness, attitude;
+};
+json_t *db_evaluations(struct db *db, int64_t provider_id, int64_t product_id,
+    int64_t page, int64_t per_page, int *rc);
+int db_evaluations_by_product(struct db *db, int64_t provider_id,
+    int64_t product_id, struct db_rows *by_product);
+
+/* ---- evaluation.c: what enterprises said (C1, issue 11) --------------- */
+int evaluation_list(struct req *r);
 
 /* ---- orders.c: the bureau's orders and their exports (issue 11) ------- */
 int bureau_orders_list(struct req *r);
