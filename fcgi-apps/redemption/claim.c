@@ -118,7 +118,7 @@ claim_checks(const struct claim *c, struct r2_result out[R2__MAX])
 		out[i].code = r2_codes[i];
 		if (!c->has_contract)
 			snprintf(out[i].message, sizeof(out[i].message),
-			    "尚未录入服务合同（规则 O8），无法核对");
+			    "尚未录入服务合同，无法核对");
 		else if (!c->has_figures)
 			snprintf(out[i].message, sizeof(out[i].message),
 			    "尚未填写发票和收款数据");
@@ -403,34 +403,33 @@ claim_tx_error(struct req *r, const struct claim_tx *t, int rc)
 	case TX_INVALID_STATE:
 		if (strcmp(t->state, "expired") == 0)
 			return http_error(r, 409, "order_expired", NULL,
-			    "服务券已过有效期，不能再上传或修改兑付材料"
-			    "（规则 R1、O6）");
+			    "服务券已过有效期，不能再上传或修改兑付材料");
 		return http_error(r, 409, "invalid_state", NULL,
 		    "订单当前状态（%s）不允许此操作", t->state);
 	case TX_NOT_FOUND:
 		return http_error(r, 404, "not_found", NULL, "订单不存在");
 	case TX_FROZEN:
 		return http_error(r, 409, "claim_frozen", NULL,
-		    "兑付申请已提交，材料和数据已冻结（规则 R3）");
+		    "兑付申请已提交，材料和数据已冻结");
 	case TX_BARRED:
 		return http_error(r, 403, "provider_barred", NULL,
-		    "服务机构已被取消资格，不能申请兑付（规则 V2）");
+		    "服务机构已被取消资格，不能申请兑付");
 	case TX_FILES_MISSING:
 		return http_error(r, 422, "files_missing", NULL,
-		    "缺少兑付材料：%s（规则 R1、R3）", t->detail);
+		    "缺少兑付材料：%s", t->detail);
 	case TX_CHECKS_FAILED:
 		return http_error(r, 422, "claim_checks_failed", NULL,
-		    "兑付数据核对未通过：%s（规则 R2，金额不符不予兑付）",
+		    "兑付数据核对未通过：%s（金额不符不予兑付）",
 		    t->detail);
 	case TX_NOT_CONFIRMED:
 		return http_error(r, 409, "not_confirmed", NULL,
-		    "企业尚未确认服务完成，不能通过初审（规则 R4、C1）");
+		    "企业尚未确认服务完成，不能通过初审");
 	case TX_ABOVE_SUBSIDY:
 		return http_error(r, 422, "amount_above_subsidy", "amount",
-		    "核定金额不得超过订单补贴金额（规则 R4）");
+		    "核定金额不得超过订单补贴金额");
 	case TX_REASON_REQUIRED:
 		return http_error(r, 422, "reason_required", "reason",
-		    "驳回或核减金额时必须说明理由（规则 R4）");
+		    "驳回或核减金额时必须说明理由");
 	default:
 		return http_db_error(r, rc);
 	}
@@ -599,7 +598,7 @@ submit_tx(struct db *db, void *arg)
 		rc = db_order_submitted(db, o.id, r->now);
 	if (rc == DB_OK)
 		rc = order_transition(db, &a, &o, ORDER_SUBMITTED,
-		    "服务机构完成服务，提交兑付申请（规则 R3）");
+		    "服务机构完成服务，提交兑付申请");
 	if (rc == DB_OK)
 		rc = audit_record(db, &a, "claim.submit", "redemption_claim",
 		    o.id, NULL, after);

@@ -90,7 +90,7 @@ file_put(struct req *r)
 	if (kind < 0)
 		return http_error(r, 400, "invalid_kind", "kind",
 		    "材料类型只能是 contract、commitment、invoice、"
-		    "invoice_check 或 receipt（规则 R1）");
+		    "invoice_check 或 receipt");
 	t.kind = claim_kinds[kind];
 	/* refuse before storing anything when the claim cannot change */
 	rc = db_tx(r->db, file_tx, &t);
@@ -140,7 +140,7 @@ file_get(struct req *r)
 	if (kind < 0)
 		return http_error(r, 400, "invalid_kind", "kind",
 		    "材料类型只能是 contract、commitment、invoice、"
-		    "invoice_check 或 receipt（规则 R1）");
+		    "invoice_check 或 receipt");
 	rc = db_file_for_download(r->db, r->ids[0], claim_kinds[kind], &f,
 	    &keep);
 	if (rc == DB_NOTFOUND || (rc == DB_OK &&

@@ -113,7 +113,7 @@ approve(struct db *db, struct decide_tx *t, struct order_row *o,
 	if (release > 0)
 		o->reserved = t->amount;
 	rc = order_transition(db, a, o, ORDER_APPROVED,
-	    "评审机构初审通过（规则 R4）");
+	    "评审机构初审通过");
 	if (rc != DB_OK)
 		return rc;
 	after = json_pack("{s:s,s:I,s:I,s:I,s:s?}", "decision", "approved",

@@ -146,7 +146,7 @@ async function feedback({ query }) {
 async function violations() {
   const r = await get("/api/bureau/violations?per_page=50");
   const form = el("form", { class: "panel", novalidate: true }, el("h3", {}, "记录违规"),
-    el("p", { class: "notice" }, "记录后：终止该方未完成的订单，已兑付补贴列入追回，取消资格并禁入三年（规则 V2）。"),
+    el("p", { class: "notice" }, "记录后：终止该方未完成的订单，已兑付补贴列入追回，取消资格并禁入三年（《工作指南》七、5）。"),
     el("div", { class: "grid2" },
       field("当事方", { tag: "select", name: "party", options: [["enterprise", "企业"], ["provider", "服务机构"]] }),
       field("当事方编号", { name: "party_id", type: "number", min: 1, required: true }),

@@ -228,7 +228,7 @@ async function claimPanels(o) {
       const file = input.files[0];
       if (!file) return;
       err.textContent = "";
-      if (!/\.pdf$/i.test(file.name) && file.type !== "application/pdf") { err.textContent = "只能上传 PDF 文件（规则 R1）"; return; }
+      if (!/\.pdf$/i.test(file.name) && file.type !== "application/pdf") { err.textContent = "只能上传 PDF 文件"; return; }
       prog.value = 0; state.textContent = "上传中…";
       try {
         await upload(`/api/redemptions/${o.id}/files/${kind}`, file, (p) => { prog.value = p; state.textContent = `上传中 ${p}%`; });
@@ -249,7 +249,7 @@ async function claimPanels(o) {
     el("div", { class: "grid2" }, ...FIG.map(([n, label, t]) => field(label, {
       name: n, type: t === "date" ? "date" : "text", inputmode: t === "money" ? "decimal" : null, disabled: frozen,
       value: t === "money" ? fenInput(fig[n]) : fig[n] || "" }))),
-    el("h3", {}, "核对结果（规则 R2，金额不符的申请将直接作废）"),
+    el("h3", {}, "核对结果（金额不符的申请将直接作废）"),
     checkList(claim.checks),
     formErr(),
     frozen ? null : el("div", { class: "actions" }, el("button", { type: "submit" }, "保存")));
@@ -286,7 +286,7 @@ async function claimPanels(o) {
     submitBox.append(el("p", { class: "success" }, `已于 ${when(claim.submitted_at)} 提交，材料和数据已冻结。状态：`, badge(claim.status, { submitted: "待初审", approved: "初审通过", rejected: "初审不通过" })),
       claim.review ? el("p", {}, "初审意见：" + (claim.review.reason || "通过")) : null);
   } else {
-    submitBox.append(el("p", { class: "notice" }, "提交即表示服务已完成。提交后材料和数据不可修改，此操作不可撤销（规则 R3）。"), ready, formErr(), el("div", { class: "actions" }, submit));
+    submitBox.append(el("p", { class: "notice" }, "提交即表示服务已完成。提交后材料和数据不可修改，此操作不可撤销。"), ready, formErr(), el("div", { class: "actions" }, submit));
     submit.addEventListener("click", async () => {
       clearErrors(submitBox);
       try { await save(); } catch (e) { showError(form, e); return; }
