@@ -65,7 +65,8 @@ const CATEGORIES = [["digital", "数字化赋能"], ["cloud", "上云用云"], [
   ["market", "市场开拓"], ["legal", "法律咨询"], ["other", "其他创新创业服务"]];
 const ORDER_FILTERS = ["status", "provider_id", "enterprise_id", "product_id", "category", "from", "to", "flag"];
 
-async function orders({ query }) {
+async function orders({ query: params }) {
+  const query = Object.fromEntries(params);
   const q = new URLSearchParams();
   for (const k of ORDER_FILTERS) if (query[k]) q.set(k, query[k]);
   const form = el("form", { class: "panel filters", id: "order-filters", novalidate: true },
@@ -104,7 +105,8 @@ async function orders({ query }) {
 // ---- subsidies to recover after refunds and violations ------------------------
 const REC_STATUS = { open: "待追回", partial: "部分退回", settled: "已结清" };
 
-async function recoveries({ query }) {
+async function recoveries({ query: params }) {
+  const query = Object.fromEntries(params);
   const status = query.status || "due";
   const r = await get(`/api/bureau/recoveries?status=${status}&page=${Number(query.page) || 1}`);
   const filter = field("状态", { tag: "select", name: "status", value: status, options: [["due", "待追回（含部分退回）"], ["settled", "已结清"]] });
@@ -140,7 +142,7 @@ function recoveryCard(x) {
     if (fen === null || fen <= 0) return showError(form, new ApiError(400, "bad", "请填写正确的金额", "amount_returned"));
     busy(form.querySelector("button"), form, async () => {
       await post("/api/bureau/recoveries/" + x.id, { amount_returned: fen, returned_on: form.elements.returned_on.value });
-      recoveries({ query: {} });
+      recoveries({ query: new URLSearchParams(location.hash.split("?")[1] || "") });
     });
   });
   card.append(form);
@@ -148,7 +150,8 @@ function recoveryCard(x) {
 }
 
 // ---- what enterprises said, per provider ----------------------------------------
-async function evaluations({ query }) {
+async function evaluations({ query: params }) {
+  const query = Object.fromEntries(params);
   const q = new URLSearchParams();
   if (query.provider_id) q.set("provider_id", query.provider_id);
   const form = el("form", { class: "panel filters", id: "eval-filter", novalidate: true },

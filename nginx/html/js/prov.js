@@ -148,7 +148,7 @@ function refundPanel(o) {
 // and aspect, and every rating with its order
 async function evaluations({ query }) {
   clearInterval(timer);
-  const page = Number(query.page) || 1;
+  const page = Number(query.get("page")) || 1;
   const r = await get(`/api/provider/evaluations?page=${page}`);
   view.replaceChildren(el("h2", {}, "企业评价"),
     r.by_product.length ? el("div", { id: "eval-products" }, ...r.by_product.map((s) => el("section", { class: "panel" },
