@@ -107,6 +107,8 @@ GRANT SELECT                         ON `@DB@`.`rounds`           TO '@CATALOG_U
 GRANT SELECT                         ON `@DB@`.`providers`        TO '@CATALOG_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`orders`           TO '@CATALOG_USER@'@'localhost';  -- units timed-out orders hold (O4, O6)
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`products`         TO '@CATALOG_USER@'@'localhost';
+GRANT SELECT (product_id, quality, timeliness, attitude, comment, created_at)
+    ON `@DB@`.`evaluations` TO '@CATALOG_USER@'@'localhost';  -- C1 on the product page, without a replica (issue 11)
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@CATALOG_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
