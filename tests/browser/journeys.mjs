@@ -662,11 +662,11 @@ const journeys = [
     await b.goto(BASE + "/bureau.html#/orders");
     const f = b.locator("#order-filters");
     await f.waitFor();
-    await f.getByLabel("状态").selectOption("refunded");
+    await f.getByLabel("状态").selectOption("paid");     // a partial refund keeps it paid
     await f.getByRole("button", { name: "筛选" }).click();
     await b.locator("table", { hasText: orderNo }).waitFor();
     const href = await b.locator("#export-xlsx").getAttribute("href");
-    if (href !== "/api/bureau/orders.xlsx?status=refunded") throw new Error("xlsx link " + href);
+    if (href !== "/api/bureau/orders.xlsx?status=paid") throw new Error("xlsx link " + href);
     await j.shot(b, "orders");
     const prov = await apiGet("/api/products/" + ctx.productId);
     await b.goto(BASE + "/bureau.html#/evaluations?provider_id=" + prov.provider_id);
