@@ -21,7 +21,14 @@
 	" (status = 'published' AND period_ends_at > ?) AS in_period," \
 	" item_count, total_amount, paid_on, file_sha256, prev_sha256," \
 	" signature, key_sha256, created_at, created_by, published_by," \
-	" paid_at, paid_by"
+	" paid_at, paid_by," \
+	/* R7: published, withdrawn and paid told apart */ \
+	" (SELECT COALESCE(SUM(i.amount), 0) FROM publicity_items i" \
+	" WHERE i.batch_id = publicity_batches.id AND i.withdrawn = 1)" \
+	" AS withdrawn_amount," \
+	" (SELECT COALESCE(SUM(i.amount), 0) FROM publicity_items i" \
+	" WHERE i.batch_id = publicity_batches.id AND i.paid_on IS NOT NULL)" \
+	" AS paid_amount"
 
 /* The subsidy actually paid for an order (R5, R6): the listed amount,
  * else the approved amount, else the contract's subsidy. Needs the joins

@@ -6,6 +6,10 @@
 
 #include "lib_sql.h"
 #include "orders.h"
+#include "rules.h"
+
+#define XSTR(x) STR(x)
+#define STR(x) #x
 
 /* The columns of an order as every program shows it: the status and the
  * reservation as they are at now even if no sweeper ran (O4, O6). Four
@@ -18,6 +22,9 @@
 	" AS reserved, o.reserved_at_order, o.subsidy, o.validity_days, o.ordered_at," \
 	" o.accept_deadline, o.valid_until, o.accepted_at, o.contracted_at," \
 	" o.confirmed_at, o.submitted_at, o.approved_at, o.paid_at," \
+	" IF(o.confirmed_at IS NULL AND o.submitted_at IS NOT NULL" \
+	" AND o.status IN ('contracted', 'submitted'), o.submitted_at" \
+	" + INTERVAL " XSTR(RULE_C2_CONFIRM_DAYS) " DAY, NULL) AS confirm_by," \
 	" o.closed_at, o.cancel_reason, o.status_reason," \
 	" c.contract_no, c.signed_on, c.service_start_on," \
 	" c.amount AS contract_amount, c.period_months, c.base AS contract_base," \

@@ -10,6 +10,7 @@ import { bars } from "./chart.js";
 import { reviewQueue, reviewApp } from "./apps.js";
 import { certQueue, certOne } from "./certs.js";
 import { lists, rounds } from "./programme.js";
+import { claims, claim } from "./review.js";
 
 const view = $("#view");
 const BATCH_STATUS = { draft: "草稿", published: "公示中", paid: "已兑付" };
@@ -20,12 +21,14 @@ if (requireRole("bureau")) {
   $("#subnav").replaceChildren(...[["dashboard", "数据看板"], ["orders", "订单"], ["batches", "公示批次"], ["feedback", "公示意见"],
     ["recoveries", "补贴追回"], ["evaluations", "企业评价"],
     ["violations", "违规处理"], ["spot", "抽查"], ["audit", "审计日志"], ["enterprises", "企业"], ["providers", "服务机构"],
-    ["applications", "产品申报"], ["certifications", "机构认证"], ["lists", "名单导入"], ["rounds", "服务券年度"]]
+    ["applications", "产品申报"], ["certifications", "机构认证"], ["lists", "名单导入"], ["rounds", "服务券年度"],
+    ["claims", "兑付初审"]]
     .map(([h, t]) => el("a", { href: "#/" + h }, t)));
   router({
     "certifications": (p) => certQueue(view, p), "certifications/:id": (p) => certOne(view, p),
     "lists": () => lists(view), "rounds": () => rounds(view),
     "orders": orders, "recoveries": recoveries, "evaluations": evaluations,
+    "claims": (p) => claims(p, view), "claims/:id": (p) => claim(p, view),  // C2: the bureau decides early
     "dashboard": dashboard, "batches": batches, "batches/:id": batch, "feedback": feedback,
     "violations": violations, "spot": spot, "audit": audit, "enterprises": enterprises, "providers": providers,
     "applications": (p) => reviewQueue(view, p, "applications"), "applications/:id": (p) => reviewApp(view, p, "applications"),
@@ -215,7 +218,9 @@ async function batch({ id }) {
     });
     box.append(el("h3", {}, "兑付"), el("p", { class: b.in_period ? "warn" : "ok" }, b.in_period ? `公示期至 ${when(b.period_ends_at)}，期满后方可兑付。` : "公示期已满。"), on, el("div", { class: "actions" }, pay));
   } else {
-    box.append(el("p", { class: "success", id: "paid" }, `已于 ${b.paid_on} 兑付。`));
+    // R7: published, withdrawn and paid told apart
+    box.append(el("p", { class: "success", id: "paid" }, `公示 ${yuan(b.published_amount ?? b.total_amount)}；已兑付 ${b.paid_count ?? ""} 条 ${yuan(b.paid_amount)}（${b.paid_on} 起）` +
+      (b.withdrawn_amount ? `；已撤回 ${yuan(b.withdrawn_amount)}` : "") + "。"));
   }
   view.replaceChildren(el("h2", {}, b.title, " ", badge(b.status, BATCH_STATUS)),
     el("p", {}, `共 ${b.item_count} 条，补贴合计 ${yuan(b.total_amount)}` + (b.published_at ? `；发布于 ${when(b.published_at)}，公示期至 ${when(b.period_ends_at)}` : "")),
