@@ -109,6 +109,8 @@ GRANT SELECT                         ON `@DB@`.`rounds`           TO '@CATALOG_U
 GRANT SELECT                         ON `@DB@`.`providers`        TO '@CATALOG_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`orders`           TO '@CATALOG_USER@'@'localhost';  -- units timed-out orders hold (O4, O6)
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`products`         TO '@CATALOG_USER@'@'localhost';
+GRANT SELECT (product_id, quality, timeliness, attitude, comment, created_at)
+    ON `@DB@`.`evaluations` TO '@CATALOG_USER@'@'localhost';  -- C1 on the product page, without a replica (issue 11)
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@CATALOG_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
@@ -146,6 +148,7 @@ GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@PROVIDER_
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`contracts`        TO '@PROVIDER_USER@'@'localhost';  -- O8
 GRANT SELECT, INSERT                 ON `@DB@`.`refunds`          TO '@PROVIDER_USER@'@'localhost';  -- R6
 GRANT SELECT, INSERT                 ON `@DB@`.`recoveries`       TO '@PROVIDER_USER@'@'localhost';  -- R6: what a refund recovers
+GRANT SELECT                         ON `@DB@`.`evaluations`      TO '@PROVIDER_USER@'@'localhost';  -- C1: its products' ratings (issue 11)
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@PROVIDER_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
@@ -263,6 +266,7 @@ GRANT SELECT, INSERT                 ON `@DB@`.`publicity_records` TO '@OVERSIGH
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`recoveries`       TO '@OVERSIGHT_USER@'@'localhost';  -- R6, V2
 GRANT SELECT, INSERT                 ON `@DB@`.`violations`       TO '@OVERSIGHT_USER@'@'localhost';  -- V1: kept, never changed
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`spot_checks`      TO '@OVERSIGHT_USER@'@'localhost';  -- V3
+GRANT SELECT                         ON `@DB@`.`evaluations`      TO '@OVERSIGHT_USER@'@'localhost';  -- C1: ratings per provider (issue 11)
 GRANT SELECT, INSERT                 ON `@DB@`.`audit_log`        TO '@OVERSIGHT_USER@'@'localhost';  -- V3: the one reader
 
 -- ---------------------------------------------------------------------------

@@ -70,6 +70,64 @@
 	" a.after_json, a.request_id" \
 	" FROM audit_log a LEFT JOIN accounts ac ON ac.id = a.actor_account_id"
 
+/* The bureau's orders (issue 11). Never the enterprise's order contact
+ * (contact_name, contact_mobile): not in a list, not in an export.
+ * params: now, now (status), now, now (overdue) */
+#define BUREAU_ORDER_COLS \
+	"o.id, o.order_no, " ORDER_EFFECTIVE_STATUS("o") " AS status, o.year," \
+	" o.enterprise_id, e.name AS enterprise_name, e.uscc AS enterprise_uscc," \
+	" o.provider_id, v.name AS provider_name, o.product_id," \
+	" COALESCE(o.product_name, p.name) AS product_name, p.category," \
+	" c.name_zh AS category_name, o.voucher_price, o.unit_subsidy," \
+	" o.reserved, o.subsidy, k.amount AS contract_amount," \
+	" cl.approved_amount, cl.status AS claim_status, o.ordered_at," \
+	" o.accept_deadline, o.valid_until, o.accepted_at, o.contracted_at," \
+	" o.confirmed_at, o.submitted_at, o.paid_at, o.closed_at," \
+	" " BUREAU_ORDER_OVERDUE " AS overdue," \
+	" " BUREAU_ORDER_UNCONFIRMED " AS unconfirmed"
+#define BUREAU_ORDER_FROM \
+	" FROM orders o JOIN enterprises e ON e.id = o.enterprise_id" \
+	" JOIN providers v ON v.id = o.provider_id" \
+	" JOIN products p ON p.id = o.product_id" \
+	" JOIN categories c ON c.code = p.category" \
+	" LEFT JOIN contracts k ON k.order_id = o.id" \
+	" LEFT JOIN redemption_claims cl ON cl.order_id = o.id"
+/* Missed a deadline of the guide: not accepted within 48 hours (O4), or
+ * the voucher ran out before a claim was submitted (O6), swept or not.
+ * params: now, now */
+#define BUREAU_ORDER_OVERDUE \
+	"((o.status = 'pending' AND o.accept_deadline <= ?)" \
+	" OR (o.status = 'cancelled' AND o.cancel_reason = 'accept_timeout')" \
+	" OR (o.status IN ('accepted', 'contracted') AND o.valid_until <= ?)" \
+	" OR o.status = 'expired')"
+/* The claim is submitted and the enterprise has not confirmed the
+ * completion (C1; decided under C2 or waiting for it). */
+#define BUREAU_ORDER_UNCONFIRMED \
+	"(o.status IN ('submitted', 'approved', 'publicized', 'paid')" \
+	" AND o.confirmed_at IS NULL)"
+/* params: status, now, now, status, product x2, provider x2, enterprise
+ * x2, category x2, from x2, until x2, overdue, now, now, unconfirmed */
+#define BUREAU_ORDER_WHERE \
+	" WHERE (? IS NULL OR " ORDER_EFFECTIVE_STATUS("o") " = ?)" \
+	" AND (? IS NULL OR o.product_id = ?)" \
+	" AND (? IS NULL OR o.provider_id = ?)" \
+	" AND (? IS NULL OR o.enterprise_id = ?)" \
+	" AND (? IS NULL OR p.category = ?)" \
+	" AND (? IS NULL OR o.ordered_at >= ?)" \
+	" AND (? IS NULL OR o.ordered_at < ?)" \
+	" AND (? = 0 OR " BUREAU_ORDER_OVERDUE ")" \
+	" AND (? = 0 OR " BUREAU_ORDER_UNCONFIRMED ")"
+
+#define EVAL_FROM \
+	" FROM evaluations e JOIN products p ON p.id = e.product_id" \
+	" JOIN providers v ON v.id = p.provider_id" \
+	" JOIN orders o ON o.id = e.order_id" \
+	" JOIN enterprises n ON n.id = o.enterprise_id"
+/* params: provider x2, product x2 */
+#define EVAL_WHERE \
+	" WHERE (? IS NULL OR p.provider_id = ?)" \
+	" AND (? IS NULL OR e.product_id = ?)"
+
 /* Orders a V2 bar terminates or recovers from: not final, or paid. */
 #define PARTY_ORDERS(col) \
 	"SELECT o.id, i.id AS item_id, o.status FROM orders o" \
@@ -357,6 +415,37 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	DB_STMT(STMT_RECORD_INSERT,
 	"INSERT INTO publicity_records (batch_id, seq, kind, format, at,"
 	" paid_on, reason) VALUES (?, ?, ?, 1, ?, ?, ?)"),
+	/* ---- the bureau's orders (issue 11) ----------------------------- */
+	/* now x4, BUREAU_ORDER_WHERE, limit, offset */
+	DB_STMT(STMT_ORDERS,
+	"SELECT " BUREAU_ORDER_COLS BUREAU_ORDER_FROM BUREAU_ORDER_WHERE
+	" ORDER BY o.id DESC LIMIT ? OFFSET ?"),
+	/* BUREAU_ORDER_WHERE */
+	DB_STMT(STMT_ORDERS_COUNT,
+	"SELECT COUNT(*)" BUREAU_ORDER_FROM BUREAU_ORDER_WHERE),
+	/* now x4, BUREAU_ORDER_WHERE, limit */
+	DB_STMT(STMT_ORDERS_EXPORT,
+	"SELECT " BUREAU_ORDER_COLS BUREAU_ORDER_FROM BUREAU_ORDER_WHERE
+	" ORDER BY o.id DESC LIMIT ?"),
+
+	/* ---- C1 ratings (issue 11) ---------------------------------------- */
+	/* provider x2, product x2, limit, offset */
+	DB_STMT(STMT_EVALS,
+	"SELECT e.order_id, o.order_no, o.enterprise_id,"
+	" n.name AS enterprise_name, p.provider_id, v.name AS provider_name,"
+	" e.product_id, p.name AS product_name, e.quality, e.timeliness,"
+	" e.attitude, e.comment, e.created_at" EVAL_FROM EVAL_WHERE
+	" ORDER BY e.created_at DESC, e.order_id DESC LIMIT ? OFFSET ?"),
+	/* provider x2, product x2 */
+	DB_STMT(STMT_EVALS_COUNT,
+	"SELECT COUNT(*)" EVAL_FROM EVAL_WHERE),
+	/* provider x2, product x2 */
+	DB_STMT(STMT_EVALS_BY_PRODUCT,
+	"SELECT p.id AS product_id, p.name AS product_name, p.provider_id,"
+	" v.name AS provider_name, COUNT(*) AS n, SUM(e.quality) AS quality,"
+	" SUM(e.timeliness) AS timeliness, SUM(e.attitude) AS attitude"
+	EVAL_FROM EVAL_WHERE
+	" GROUP BY p.id, p.name, p.provider_id, v.name ORDER BY p.id"),
 };
 
 /* A parameter binding SQL NULL for 0 (an absent id or filter). */
@@ -934,4 +1023,122 @@ db_overdue_certifications(struct db *db, struct db_rows *rows)
 {
 	return db_all(db, STMT_OVERDUE_CERTIFICATIONS, NULL, 0,
 	    &overdue_cert_map, rows);
+}
+
+/* ---- the bureau's orders (issue 11) ------------------------------------ */
+
+static const struct db_col bureau_order_cols[] = {
+	DB_COL(struct bureau_order_row, id),
+	DB_COL(struct bureau_order_row, order_no),
+	DB_COL(struct bureau_order_row, status),
+	DB_COL(struct bureau_order_row, year),
+	DB_COL(struct bureau_order_row, enterprise_id),
+	DB_COL(struct bureau_order_row, enterprise_name),
+	DB_COL(struct bureau_order_row, enterprise_uscc),
+	DB_COL(struct bureau_order_row, provider_id),
+	DB_COL(struct bureau_order_row, provider_name),
+	DB_COL(struct bureau_order_row, product_id),
+	DB_COL(struct bureau_order_row, product_name),
+	DB_COL(struct bureau_order_row, category),
+	DB_COL(struct bureau_order_row, category_name),
+	DB_COL(struct bureau_order_row, voucher_price),
+	DB_COL(struct bureau_order_row, unit_subsidy),
+	DB_COL(struct bureau_order_row, reserved),
+	DB_COL(struct bureau_order_row, subsidy),
+	DB_COL_NULL(struct bureau_order_row, subsidy_null, "subsidy"),
+	DB_COL(struct bureau_order_row, contract_amount),
+	DB_COL_NULL(struct bureau_order_row, contract_null, "contract_amount"),
+	DB_COL(struct bureau_order_row, approved_amount),
+	DB_COL_NULL(struct bureau_order_row, approved_null, "approved_amount"),
+	DB_COL(struct bureau_order_row, claim_status),
+	DB_COL(struct bureau_order_row, ordered_at),
+	DB_COL(struct bureau_order_row, accept_deadline),
+	DB_COL(struct bureau_order_row, valid_until),
+	DB_COL(struct bureau_order_row, accepted_at),
+	DB_COL(struct bureau_order_row, contracted_at),
+	DB_COL(struct bureau_order_row, confirmed_at),
+	DB_COL(struct bureau_order_row, submitted_at),
+	DB_COL(struct bureau_order_row, paid_at),
+	DB_COL(struct bureau_order_row, closed_at),
+	DB_COL(struct bureau_order_row, overdue),
+	DB_COL(struct bureau_order_row, unconfirmed),
+};
+const struct db_rowmap bureau_order_map =
+    DB_ROWMAP(struct bureau_order_row, bureau_order_cols);
+
+static struct db_param
+time_or_null(time_t t)
+{
+	return t != 0 ? DB_TIME(t) : DB_NULLP;
+}
+
+/* The parameters of BUREAU_ORDER_WHERE, in its order. */
+#define ORDER_FILTER_ARGS(f, now) \
+	DB_STR((f)->status), DB_TIME(now), DB_TIME(now), DB_STR((f)->status), \
+	id_or_null((f)->product_id), id_or_null((f)->product_id), \
+	id_or_null((f)->provider_id), id_or_null((f)->provider_id), \
+	id_or_null((f)->enterprise_id), id_or_null((f)->enterprise_id), \
+	DB_STR((f)->category), DB_STR((f)->category), \
+	time_or_null((f)->from), time_or_null((f)->from), \
+	time_or_null((f)->until), time_or_null((f)->until), \
+	DB_BOOL((f)->overdue), DB_TIME(now), DB_TIME(now), \
+	DB_BOOL((f)->unconfirmed)
+
+json_t *
+db_bureau_orders(struct db *db, const struct order_filter *f, time_t now,
+    int64_t page, int64_t per_page, page_rowmap_fn row_json, void *ctx,
+    int *rc)
+{
+	return page_list_rows(db, STMT_ORDERS, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_TIME(now), DB_TIME(now),
+	    ORDER_FILTER_ARGS(f, now)), STMT_ORDERS_COUNT,
+	    DB_ARGS(ORDER_FILTER_ARGS(f, now)), page, per_page,
+	    &bureau_order_map, row_json, ctx, rc);
+}
+
+int
+db_bureau_orders_each(struct db *db, const struct order_filter *f,
+    time_t now, int64_t limit, db_row_fn fn, void *ctx)
+{
+	return db_each(db, STMT_ORDERS_EXPORT, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_TIME(now), DB_TIME(now),
+	    ORDER_FILTER_ARGS(f, now), DB_I64(limit)), &bureau_order_map, fn,
+	    ctx);
+}
+
+/* ---- C1 ratings (issue 11) --------------------------------------------- */
+
+json_t *
+db_evaluations(struct db *db, int64_t provider_id, int64_t product_id,
+    int64_t page, int64_t per_page, int *rc)
+{
+	return page_list(db, STMT_EVALS, DB_ARGS(id_or_null(provider_id),
+	    id_or_null(provider_id), id_or_null(product_id),
+	    id_or_null(product_id)), STMT_EVALS_COUNT,
+	    DB_ARGS(id_or_null(provider_id), id_or_null(provider_id),
+	    id_or_null(product_id), id_or_null(product_id)), page, per_page,
+	    NULL, rc);
+}
+
+static const struct db_col eval_product_cols[] = {
+	DB_COL(struct eval_product_row, product_id),
+	DB_COL(struct eval_product_row, product_name),
+	DB_COL(struct eval_product_row, provider_id),
+	DB_COL(struct eval_product_row, provider_name),
+	DB_COL(struct eval_product_row, n),
+	DB_COL(struct eval_product_row, quality),
+	DB_COL(struct eval_product_row, timeliness),
+	DB_COL(struct eval_product_row, attitude),
+};
+static const struct db_rowmap eval_product_map =
+    DB_ROWMAP(struct eval_product_row, eval_product_cols);
+
+int
+db_evaluations_by_product(struct db *db, int64_t provider_id,
+    int64_t product_id, struct db_rows *by_product)
+{
+	return db_all(db, STMT_EVALS_BY_PRODUCT, DB_ARGS(
+	    id_or_null(provider_id), id_or_null(provider_id),
+	    id_or_null(product_id), id_or_null(product_id)),
+	    &eval_product_map, by_product);
 }

@@ -171,7 +171,7 @@ pay_tx(struct db *db, void *arg)
 	if ((rc = db_batch_items_lock(db, r->ids[0], &items)) != DB_OK)
 		goto done;
 	snprintf(date, sizeof(date), "%04d-%02d-%02d", t->py, t->pm, t->pd);
-	snprintf(reason, sizeof(reason), "公示期满，兑付日期 %s（规则 R5）",
+	snprintf(reason, sizeof(reason), "公示期满，兑付日期 %s",
 	    date);
 	for (size_t i = 0; i < items.n; i++) {
 		const struct pay_item_row *it =
@@ -248,7 +248,7 @@ batch_pay(struct req *r)
 		goto done;
 	case TX_PERIOD:
 		rc = http_error(r, 409, "publicity_period_not_over", NULL,
-		    "公示期未满，不能兑付（规则 R5）");
+		    "公示期未满，不能兑付（《工作指南》六、3：公示期满后办理拨付）");
 		goto done;
 	case TX_BAD_PAID_ON:
 		rc = http_error(r, 422, "invalid_paid_on", "paid_on",

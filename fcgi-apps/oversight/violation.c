@@ -274,11 +274,11 @@ viol_tx(struct db *db, void *arg)
 	if ((rc = db_violation_insert(db, &vn, &t->id)) != DB_OK ||
 	    (rc = bar_party(db, t, &party)) != DB_OK)
 		goto done;
-	snprintf(reason, sizeof(reason), "违规处理（规则 V2）：%s，终止订单",
+	snprintf(reason, sizeof(reason), "违规处理（《工作指南》七、5）：%s，终止订单",
 	    kind_names[0]);
 	for (size_t k = 0; kinds[k] != NULL; k++)
 		if (strcmp(kinds[k], v[VF_KIND].s) == 0)
-			snprintf(reason, sizeof(reason), "违规处理（规则 V2）：%s，"
+			snprintf(reason, sizeof(reason), "违规处理（《工作指南》七、5）：%s，"
 			    "终止订单", kind_names[k]);
 	/* (plain read) the party's orders; each is locked and re-checked */
 	if ((rc = db_party_orders(db, t->provider, pid, &orders)) != DB_OK)

@@ -356,10 +356,10 @@ order_apply_timeouts(struct db *db, const struct actor *a, struct order_row *o)
 		return 0;
 	if (eff == ORDER_CANCELLED)
 		rc = order_close(db, &sys, o, ORDER_CANCELLED, "accept_timeout",
-		    "服务机构 48 小时内未接单，订单取消（规则 O4）", true);
+		    "服务机构 48 小时内未接单，订单取消（《工作指南》五（二）4）", true);
 	else
 		rc = order_close(db, &sys, o, ORDER_EXPIRED, NULL,
-		    "服务券有效期已过，过期作废（规则 O6）", true);
+		    "服务券有效期已过，过期作废（《工作指南》五（二）5）", true);
 	return rc == DB_OK ? 1 : rc;
 }
 

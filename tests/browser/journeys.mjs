@@ -685,6 +685,61 @@ const journeys = [
     await j.shot(v, "viewer-cannot-order");
     j.check(); await j.close();
   }],
+
+  ["journey10_refund_recovery_orders_and_evaluations_screens", async (browser) => {
+    // issue 11: the screens of what existed only as an API, on journey 5's
+    // paid order (rated in journey 4): the provider reports a refund
+    // (《工作指南》七、4) and reads its ratings; the public product page
+    // shows them per aspect; the bureau records the money returned,
+    // filters every order (with its spreadsheet links) and reads the
+    // ratings per provider
+    const j = new Journey(browser, "journey10");
+    const p = await j.page({ viewport: { width: 1280, height: 900 } });
+    await login(j, p, ctx.providerLogin, `/prov.html#/orders/${ctx.orderId}`);
+    const rf = p.locator("#refund");
+    await rf.waitFor();
+    await rf.getByLabel("退款金额（元）").fill("100.00");
+    await rf.getByLabel("说明").fill("企业调整需求，部分服务内容取消，退还 100 元。");
+    await j.shot(p, "refund");
+    await rf.getByRole("button", { name: "报告退款" }).click();
+    await confirmDialog(p, "确认报告");
+    await p.getByText(/已报告退款/).waitFor();
+    await j.shot(p, "refunded");
+    await p.goto(BASE + "/prov.html#/evaluations");
+    await p.locator("#eval-products .ratings").first().waitFor();
+    await j.shot(p, "prov-evaluations");
+    await p.goto(BASE + "/product.html?id=" + ctx.productId);
+    await p.locator("#evaluations .ratings").waitFor();
+    await p.locator("#evaluations").getByText("服务质量").first().waitFor();
+    await j.shot(p, "product-evaluations");
+    const b = await j.page({ viewport: { width: 1280, height: 900 } });
+    await login(j, b, "bureau", "/bureau.html#/recoveries");
+    const orderNo = (await apiGet("/api/provider/orders/" + ctx.orderId, await apiLogin(ctx.providerLogin))).order_no;
+    const card = b.locator(`section[data-order="${orderNo}"]`);
+    await card.waitFor();
+    await j.shot(b, "recoveries");
+    await card.getByRole("button", { name: "登记退回" }).click();
+    await b.locator(`section[data-order="${orderNo}"]`).waitFor({ state: "detached" });
+    await b.getByLabel("状态").selectOption("settled");
+    await b.waitForURL(/status=settled/);
+    await j.shot(b, "settled-list");
+    await b.locator(`section[data-order="${orderNo}"] .badge`, { hasText: "已结清" }).waitFor();
+    await j.shot(b, "settled");
+    await b.goto(BASE + "/bureau.html#/orders");
+    const f = b.locator("#order-filters");
+    await f.waitFor();
+    await f.getByLabel("状态").selectOption("paid");     // a partial refund keeps it paid
+    await f.getByRole("button", { name: "筛选" }).click();
+    await b.locator("table", { hasText: orderNo }).waitFor();
+    const href = await b.locator("#export-xlsx").getAttribute("href");
+    if (href !== "/api/bureau/orders.xlsx?status=paid") throw new Error("xlsx link " + href);
+    await j.shot(b, "orders");
+    const prov = await apiGet("/api/products/" + ctx.productId);
+    await b.goto(BASE + "/bureau.html#/evaluations?provider_id=" + prov.provider_id);
+    await b.locator("#eval-products .ratings").first().waitFor();
+    await j.shot(b, "evaluations");
+    j.check(); await j.close();
+  }],
 ];
 
 // ---- the runner ----------------------------------------------------------------

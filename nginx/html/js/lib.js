@@ -373,6 +373,20 @@ export function pager(r, go) {
   return el("nav", { class: "pager", "aria-label": "分页" }, prev, el("span", {}, `${r.page} / ${pages}`), next);
 }
 
+// C1 ratings (issue 11): the three aspects' averages of a summary
+// {count, quality, timeliness, attitude}, and one rating's stars
+export const ASPECT_NAME = { quality: "服务质量", timeliness: "服务时效", attitude: "服务态度" };
+export function ratingFacts(summary) {
+  return el("div", { class: "facts ratings" }, ...Object.keys(ASPECT_NAME).map((k) => {
+    const a = summary[k];
+    return el("div", { class: "fact" }, el("b", { class: "stars" }, a.count ? "★ " + a.average.toFixed(2) : "—"),
+      el("span", {}, `${ASPECT_NAME[k]}（${a.count} 条）`));
+  }));
+}
+export function starsText(e) {
+  return Object.keys(ASPECT_NAME).map((k) => `${ASPECT_NAME[k]} ${"★".repeat(e[k])}${"☆".repeat(5 - e[k])}`).join("　");
+}
+
 // A bar of used/total (set through the CSSOM: the CSP allows no style attribute)
 export function bar(used, total, label) {
   const pct = total > 0 ? Math.min(100, Math.round((used * 100) / total)) : 0;
