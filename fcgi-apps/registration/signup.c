@@ -252,22 +252,22 @@ code_right(struct req *r, const char *mobile, const char *code,
 
 	*hash = NULL;
 	*invite_id = 0;
+	/* the hash gate first: a request refused busy spends no try */
+	if (!hashgate_enter()) {
+		*rc = TX_BUSY;
+		return false;
+	}
 	*rc = db_code_try(r->db, mobile, r->now);
 	if (*rc == DB_OK)
 		*rc = db_code_get(r->db, mobile, &c, &keep);
 	if (*rc != DB_OK && *rc != DB_NOTFOUND) {
+		hashgate_leave();
 		db_res_free(keep);
 		return false;
 	}
 	ok = *rc == DB_OK;
 	*rc = DB_OK;
-	/* always one derivation (a NULL hash costs one too), inside the
-	 * hash gate (the try is spent either way) */
-	if (!hashgate_enter()) {
-		db_res_free(keep);
-		*rc = TX_BUSY;
-		return false;
-	}
+	/* always one derivation (a NULL hash costs one too) */
 	if (!auth_password_verify(code, ok ? c.code_hash : NULL) ||
 	    strcmp(c.purpose ? c.purpose : "", purpose) != 0)
 		ok = false;
