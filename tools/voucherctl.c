@@ -399,6 +399,8 @@ beat_write(struct task_beat *b, time_t started, bool ok, double secs,
 	}
 	if ((f = fopen(tmp, "w")) == NULL)
 		return;
+	/* node_exporter reads it, whatever the unit's UMask */
+	(void)fchmod(fileno(f), 0644);
 	fprintf(f, "# HELP voucher_task_last_run_timestamp_seconds When a "
 	    "background task last started.\n"
 	    "# TYPE voucher_task_last_run_timestamp_seconds gauge\n"
