@@ -885,9 +885,9 @@ main(int argc, char **argv)
 
 		if (argc > 3 || (argc == 3 && !fix)) {
 			usage();
-			return 2;
-		}
-		rc = cmd_reconcile(db, fix);
+			rc = 2;
+		} else
+			rc = cmd_reconcile(db, fix);
 	} else if (strcmp(argv[1], "notify") == 0) {
 		rc = task_args(argc, argv, true, &every, &interval) < 0 ? 2 :
 		    cmd_notify(db, every, interval);

@@ -31,9 +31,13 @@ def run_ctl(*args, **env_extra):
     env.setdefault("VOUCHER_BIN", BIN)
     if CLOCK_FILE:
         env["VOUCHER_CLOCK_FILE"] = CLOCK_FILE
-    return subprocess.run([os.path.join(ROOT, "ops", "stack.sh"), "ctl"] +
-                          list(args), env=env, capture_output=True,
-                          text=True, timeout=120)
+    r = subprocess.run([os.path.join(ROOT, "ops", "stack.sh"), "ctl"] +
+                       list(args), env=env, capture_output=True, text=True,
+                       timeout=120)
+    # a failed, refused or skipped run still frees what it took
+    assert "Sanitizer" not in r.stderr and "runtime error" not in r.stderr, \
+        (args, r.stderr)
+    return r
 
 
 def beat(path, task):
@@ -121,7 +125,7 @@ def test_timer_run_heartbeat_interval_failed_run_keeps_last_success():
         assert b["voucher_task_last_success_timestamp_seconds"] >= t0, (task, b)
     # --every is the dev loop's, not the tidy's; a bad interval is refused
     for args in (("tidy", "--every", "60"), ("sweep", "--interval", "0"),
-                 ("notify", "--interval", "x")):
+                 ("notify", "--interval", "x"), ("reconcile", "--bad")):
         r = run_ctl(*args)
         assert r.returncode == 2 and "usage" in r.stderr, (args, r.stderr)
 
