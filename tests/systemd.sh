@@ -117,6 +117,7 @@ for t in "sweep 60 *-*-* *:*:00 1s true" "notify 10 *-*-* *:*:00/10 1s false" \
 	grep -qE "^ReadWritePaths=.*-$P/var/lib/voucher-textfile" "$s" || lack+=" ReadWritePaths(heartbeat)"
 	grep -qE "^(Restart=|\[Install\])" "$s" && lack+=" (restarts or installs itself: a loop's)"
 	grep -q -- "--every" "$s" && lack+=" (--every: a loop)"
+	grep -q "^Wants=mariadb" "$s" && lack+=" (Wants=mariadb: would restart a database stopped on purpose)"
 	check "voucher-$task.service: one run of voucherctl $task --interval $interval as voucher, voucherctl.env, sandboxed${lack:+ (lacks:$lack)}" \
 	    [ -z "$lack" ]
 	lack=

@@ -508,7 +508,10 @@ sweep_extra_lines(FILE *f, void *arg)
 }
 
 /* voucherctl sweep: once (every 0; interval for the heartbeat) or every
- * `every` seconds until TERM. */
+ * `every` seconds until TERM. A run of a timer or a loop (interval or
+ * every set) logs only when it moved something: one every minute, or every
+ * 10 seconds for the outbox, would fill the journal with nothing; a run by
+ * hand always says what it did. */
 static int
 cmd_sweep(struct db *db, int every, int interval)
 {
@@ -539,7 +542,8 @@ cmd_sweep(struct db *db, int every, int interval)
 		if (lock != 0) {
 			if (n < 0)
 				fprintf(stderr, "voucherctl: sweep failed\n");
-			else if (n > 0 || rs.messages > 0 || every == 0)
+			else if (n > 0 || rs.messages > 0 ||
+			    (every == 0 && interval == 0))
 				log_msg(LOG_INFO, NULL, "sweep: %d order(s) moved "
 				    "by O4/O6; %ld reminder(s), %ld message(s)",
 				    n, rs.reminders, rs.messages);
@@ -754,12 +758,12 @@ cmd_notify(struct db *db, int every, int interval)
 			fprintf(stderr, "voucherctl: notify failed\n");
 			if (every == 0)
 				return 1;
-		} else if (lock != 0 && (every == 0 || st.sent + st.retried +
-		    st.failed + st.expired > 0)) {
+		} else if (lock != 0 && ((every == 0 && interval == 0) ||
+		    st.sent + st.retried + st.failed + st.expired > 0)) {
 			log_msg(LOG_INFO, NULL, "notify: %ld sent, %ld to retry, "
 			    "%ld failed, %ld expired, %ld due", st.sent,
 			    st.retried, st.failed, st.expired, st.backlog);
-			if (every == 0)
+			if (every == 0 && interval == 0)
 				printf("notify: sent %ld, retry %ld, failed %ld, "
 				    "expired %ld, due %ld\n", st.sent, st.retried,
 				    st.failed, st.expired, st.backlog);
