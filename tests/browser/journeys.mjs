@@ -2,9 +2,12 @@
 // /usr/bin/chromium through playwright-core) against the stack that
 // tests/run.sh started: the journeys, each one test, in order (the first
 // five continue one story; journeys 7-9 are issue 12's: joining by
-// oneself, a provider's first application, a viewer member). A journey fails on any browser
+// oneself, a provider's first application, a viewer member; 11-12 issue
+// 16 §5's: keyboard alone, a phone). A journey fails on any browser
 // console error, uncaught page error, failed request or HTTP error reply,
-// and saves a screenshot of every page it visits under tests/artifacts/.
+// or accessibility violation (axe-core's WCAG 2.1 A/AA rules, run on every
+// page state it photographs and every dialog it confirms: checkA11y), and
+// saves a screenshot of every page it visits under tests/artifacts/.
 // Set-up that is not part of a journey (finding the provider's login,
 // moving the injectable clock, rule T2) uses the API directly.
 //
@@ -26,6 +29,7 @@ const filter = process.argv[2] || "";
 mkdirSync(ART, { recursive: true });
 
 const ctx = {};                          // what one journey hands the next
+let current = null;                      // the journey running (its errors are printed when it fails)
 
 // ---- helpers ---------------------------------------------------------------
 async function apiLogin(login) {
@@ -62,13 +66,46 @@ function pdf(tag) {
   return Buffer.from(head + tail, "latin1");
 }
 
+// ---- accessibility (issue 16 §5: GB/T 37668-2019, WCAG 2.1 AA) ----------------
+// axe-core runs in the page at every step: Journey.shot (every page state a
+// journey photographs) and confirmDialog (every dialog it confirms) call
+// checkA11y, so a new step is covered by taking its screenshot. The script
+// is served to the page from its own origin by a route of the context (the
+// site's CSP allows no inline script) and added with page.addScriptTag.
+const AXE_SRC = readFileSync(join(HERE, "node_modules", "axe-core", "axe.min.js"), "utf8");
+const AXE_PATH = "/__journeys__/axe.min.js";     // answered by the route only
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+// A genuine false positive: [rule id, the element's selector, why]. None.
+const A11Y_EXCLUDE = [];
+const journeyOf = new WeakMap();                 // page → its Journey
+// Runs axe on the page as it is now; returns one line per violating element:
+// "axe <rule> (<impact>) <selector> at <page> [<step>]: <help>".
+async function checkA11y(p, label) {
+  const url = p.url();
+  if (!url.startsWith(BASE)) return [];
+  if (!(await p.evaluate(() => typeof window.axe === "object"))) await p.addScriptTag({ url: BASE + AXE_PATH });
+  // iframes: false: the only frame of the site shows a claim's PDF in
+  // Chromium's own viewer (not our markup); the frame element itself
+  // (its title) is checked on the page
+  const found = await p.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"], iframes: false });
+    return r.violations.flatMap((v) => v.nodes.map((n) => ({ id: v.id, impact: v.impact, help: v.help,
+      target: n.target.join(" "), summary: (n.failureSummary || "").replace(/\s+/g, " ") })));
+  }, AXE_TAGS);
+  const where = new URL(url);
+  return found.filter((v) => !A11Y_EXCLUDE.some(([id, sel]) => id === v.id && sel === v.target))
+    .map((v) => `axe ${v.id} (${v.impact}) ${v.target} at ${where.pathname}${where.search}${where.hash} [${label}]: ${v.help}. ${v.summary}`);
+}
+
 // A browser context whose pages are watched for errors and photographed.
 class Journey {
-  constructor(browser, name) { this.browser = browser; this.name = name; this.errors = []; this.n = 0; this.contexts = []; }
+  constructor(browser, name) { this.browser = browser; this.name = name; this.errors = []; this.n = 0; this.contexts = []; current = this; }
   async page(opts = {}) {
     const c = await this.browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai", acceptDownloads: true, ...opts });
     this.contexts.push(c);
+    await c.route(BASE + AXE_PATH, (r) => r.fulfill({ status: 200, contentType: "application/javascript; charset=utf-8", body: AXE_SRC }));
     const p = await c.newPage();
+    journeyOf.set(p, this);
     p.setDefaultTimeout(15000);
     const downloads = new Set();
     p.on("download", (d) => downloads.add(d.url()));
@@ -86,11 +123,14 @@ class Journey {
     p.on("response", (r) => { if (r.status() >= 400) this.errors.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`); });
     return p;
   }
-  // a screenshot of the page as it is now (each page visited)
+  // a screenshot of the page as it is now (each page visited), checked
+  // by axe first
   async shot(p, what, fullPage = true) {
+    await this.a11y(p, what);
     this.n++;
     await p.screenshot({ path: join(ART, `${this.name}-${String(this.n).padStart(2, "0")}-${what}.png`), fullPage });
   }
+  async a11y(p, what) { this.errors.push(...await checkA11y(p, `${this.name} ${what}`)); }
   check() { if (this.errors.length) throw new Error(this.errors.join("\n")); }
   async close() { for (const c of this.contexts) await c.close(); }
 }
@@ -107,6 +147,8 @@ async function login(j, p, who, next) {
 async function confirmDialog(p, label) {
   const d = p.locator("dialog[open]");
   await d.waitFor();
+  const j = journeyOf.get(p);
+  if (j) await j.a11y(p, "dialog " + label);
   await d.getByRole("button", { name: label }).click();
 }
 
@@ -759,6 +801,8 @@ for (const [name, fn] of journeys) {
   } catch (e) {
     failed++;
     console.log(`FAIL ${name}\n${e.stack || e}`);
+    // what else it had found before failing (console errors, axe violations)
+    if (current && current.errors.length && !String(e.message).includes(current.errors[0])) console.log(current.errors.join("\n"));
   } finally {
     clearClock();
   }
