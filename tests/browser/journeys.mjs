@@ -92,9 +92,16 @@ async function checkA11y(p, label) {
     return r.violations.flatMap((v) => v.nodes.map((n) => ({ id: v.id, impact: v.impact, help: v.help,
       target: n.target.join(" "), summary: (n.failureSummary || "").replace(/\s+/g, " ") })));
   }, AXE_TAGS);
-  const where = new URL(url);
-  return found.filter((v) => !A11Y_EXCLUDE.some(([id, sel]) => id === v.id && sel === v.target))
-    .map((v) => `axe ${v.id} (${v.impact}) ${v.target} at ${where.pathname}${where.search}${where.hash} [${label}]: ${v.help}. ${v.summary}`);
+  const where = new URL(url), page = where.pathname + where.search + where.hash;
+  // one line per rule: its impact, the elements' selectors (the first
+  // five), the page and the step, and what to fix on the first
+  const byRule = new Map();
+  for (const v of found.filter((x) => !A11Y_EXCLUDE.some(([id, sel]) => id === x.id && sel === x.target))) {
+    if (!byRule.has(v.id)) byRule.set(v.id, []);
+    byRule.get(v.id).push(v);
+  }
+  return [...byRule.values()].map((vs) => `axe ${vs[0].id} (${vs[0].impact}) at ${page} [${label}] on ${vs.length} element(s): ` +
+    vs.slice(0, 5).map((v) => v.target).join(" | ") + (vs.length > 5 ? " | …" : "") + ` — ${vs[0].help}. ${vs[0].summary}`);
 }
 
 // A browser context whose pages are watched for errors and photographed.
@@ -245,6 +252,90 @@ async function orderableProduct() {
   const p = r.items.find((x) => !x.sold_out && x.remaining_units > 0);
   if (!p) throw new Error("no product to order");
   return p.id;
+}
+
+// ---- keyboard alone and a phone (issue 16 §5) ---------------------------------
+// The focused element as the keyboard user sees it, and whether its focus
+// is visible (a computed outline or box-shadow, on screen).
+async function focused(p) {
+  return p.evaluate(() => {
+    const e = document.activeElement;
+    if (!e || e === document.body || e === document.documentElement) return null;
+    const s = getComputedStyle(e), r = e.getBoundingClientRect();
+    return { tag: e.tagName.toLowerCase(), id: e.id, name: e.getAttribute("name") || "",
+      text: (e.innerText || "").trim().replace(/\s+/g, " ").slice(0, 60), value: "value" in e ? String(e.value) : "",
+      label: e.getAttribute("aria-label") || (e.labels && e.labels.length ? e.labels[0].innerText.trim() : ""),
+      card: e.closest(".card") ? e.closest(".card").innerText : "", pressed: e.getAttribute("aria-pressed"),
+      ring: (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none",
+      onScreen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth };
+  });
+}
+const stopName = (f) => `${f.tag}${f.id ? "#" + f.id : ""} «${f.text || f.label || f.name}»`;
+// Presses key until want(focused element) holds, checking at every stop
+// that the focus is visible (WCAG 2.4.7); returns the element.
+async function keyTo(j, p, what, want, key = "Tab", max = 60) {
+  for (let i = 0; i < max; i++) {
+    await p.keyboard.press(key);
+    const f = await focused(p);
+    if (!f) continue;
+    if (!f.ring || !f.onScreen) j.errors.push(`keyboard: no visible focus on ${stopName(f)} at ${p.url()} (${key} towards ${what})`);
+    if (want(f)) return f;
+  }
+  throw new Error(`keyboard: ${what} never took the focus in ${max} presses of ${key} at ${p.url()}`);
+}
+async function focusVisibleNow(j, p, what) {
+  const f = await focused(p);
+  if (!f) throw new Error(`keyboard: nothing has the focus (${what}) at ${p.url()}`);
+  if (!f.ring || !f.onScreen) j.errors.push(`keyboard: no visible focus on ${stopName(f)} at ${p.url()} (${what})`);
+  return f;
+}
+
+// A phone (WCAG 1.4.4, 1.4.10, 2.5.8): zoom allowed, nothing scrolls
+// sideways, text at least 14 px, every target at least 24 × 24 CSS px
+// (a link inside a sentence excepted, as 2.5.8 does); then axe (shot).
+const PHONE = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+async function phoneCheck(j, p, what) {
+  const found = await p.evaluate(() => {
+    const out = [];
+    const vp = document.querySelector('meta[name="viewport"]');
+    const content = vp ? vp.content.replace(/\s/g, "").toLowerCase() : "";
+    if (!vp || !/width=device-width/.test(content)) out.push("no meta viewport width=device-width");
+    if (/user-scalable=(no|0)/.test(content)) out.push("zoom disabled: " + content);
+    const max = /maximum-scale=([\d.]+)/.exec(content);
+    if (max && Number(max[1]) < 5) out.push("zoom limited: " + content);
+    if (document.documentElement.scrollWidth > innerWidth)
+      out.push(`horizontal scroll: scrollWidth ${document.documentElement.scrollWidth} > ${innerWidth}`);
+    const shown = (e) => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+      return r.width > 1 && r.height > 1 && s.visibility !== "hidden" && r.right > 0 && !e.closest("svg, [hidden], details:not([open]) > :not(summary)"); };
+    const sel = (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\s+/).join(".") : "") +
+      ` «${(e.innerText || e.getAttribute("aria-label") || e.name || "").trim().slice(0, 30)}»`;
+    if (parseFloat(getComputedStyle(document.body).fontSize) < 14) out.push("body text below 14px");
+    const small = new Set();
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const e = n.parentElement;
+      if (!n.textContent.trim() || !e || small.has(e) || !shown(e)) continue;
+      if (e.closest("script, style, option")) continue;
+      const px = parseFloat(getComputedStyle(e).fontSize);
+      if (px < 14) { small.add(e); out.push(`text ${px}px (< 14px): ${sel(e)}`); }
+    }
+    const targets = document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex='-1'])");
+    for (const e of targets) {
+      if (!shown(e)) continue;
+      const s = getComputedStyle(e);
+      if (e.tagName === "A" && s.display === "inline") {
+        // 2.5.8's inline exception: a link in a sentence of other text
+        let b = e.parentElement;
+        while (b && getComputedStyle(b).display === "inline") b = b.parentElement;
+        if (b && b.innerText.trim().length > e.innerText.trim().length) continue;
+      }
+      const r = e.getBoundingClientRect();
+      if (r.width < 24 || r.height < 24) out.push(`target ${Math.round(r.width)}×${Math.round(r.height)} (< 24×24): ${sel(e)}`);
+    }
+    return out;
+  });
+  for (const f of found) j.errors.push(`phone: ${f} at ${new URL(p.url()).pathname}${new URL(p.url()).hash} [${j.name} ${what}]`);
+  await j.shot(p, what);
 }
 
 // ---- the journeys -----------------------------------------------------------
@@ -780,6 +871,138 @@ const journeys = [
     await b.goto(BASE + "/bureau.html#/evaluations?provider_id=" + prov.provider_id);
     await b.locator("#eval-products .ratings").first().waitFor();
     await j.shot(b, "evaluations");
+    j.check(); await j.close();
+  }],
+  ["journey11_keyboard_alone_enterprise_logs_in_finds_orders_and_sees_its_order", async (browser) => {
+    // issue 16 §5: the whole order with the keyboard alone (Tab, Shift+Tab,
+    // Enter, Space, the arrow keys, Escape; typing into what has the
+    // focus), the focus visible at every stop
+    const j = new Journey(browser, "journey11");
+    const p = await j.page({ viewport: { width: 1280, height: 900 } });
+    const k = p.keyboard;
+    await p.goto(BASE + "/");
+    await p.locator(".card").first().waitFor();
+    // the first stop is the skip link; Enter puts the focus on the content
+    const skip = await keyTo(j, p, "the skip link", () => true);
+    if (skip.text !== "跳到正文") throw new Error("the first Tab stop is not the skip link: " + stopName(skip));
+    await j.shot(p, "skip-link");
+    await k.press("Enter");
+    if ((await p.evaluate(() => document.activeElement.id)) !== "main") throw new Error("the skip link does not move the focus to the content");
+    // back to the header's 登录 link
+    await keyTo(j, p, "the header's login link", (f) => f.tag === "a" && f.text === "登录", "Shift+Tab");
+    await k.press("Enter");
+    await p.waitForURL(/login\.html/);
+    await p.waitForFunction(() => document.activeElement && document.activeElement.id === "login-name");
+    await focusVisibleNow(j, p, "the login page's first field");
+    await k.type("ent16");
+    await keyTo(j, p, "the password", (f) => f.id === "password");
+    await k.type(PASSWORD);
+    await j.shot(p, "login");
+    await k.press("Enter");
+    await p.waitForURL(/ent\.html/);
+    await p.locator("#allowance").waitFor();
+    await j.shot(p, "console");
+    // the catalog: the category bar is one Tab stop, the arrows move in it
+    await keyTo(j, p, "the header's catalog link", (f) => f.tag === "a" && f.text === "服务产品");
+    await k.press("Enter");
+    await p.waitForURL((u) => u.pathname === "/");
+    await p.locator(".card").first().waitFor();
+    await keyTo(j, p, "the category bar", (f) => f.pressed === "true");
+    await keyTo(j, p, "the category " + CATEGORY, (f) => f.text.startsWith(CATEGORY), "ArrowRight", 20);
+    await k.press("Space");
+    await p.waitForFunction((c) => { const cards = [...document.querySelectorAll(".card .prov")];
+      return cards.length && cards.every((e) => e.textContent.includes(c)); }, CATEGORY);
+    if ((await focused(p)).pressed !== "true") throw new Error("Space did not press the category");
+    await j.shot(p, "category");
+    const next = await keyTo(j, p, "the search box", (f) => f.id === "q" || f.tag === "a");
+    if (next.id !== "q") throw new Error("Tab from the category bar goes to " + stopName(next) + ", not the search box (one stop for the bar)");
+    await k.type(PRODUCT_QUERY);
+    await k.press("Enter");
+    await p.waitForFunction((q) => { const c = [...document.querySelectorAll(".card h2")]; return c.length && c.every((e) => e.textContent.includes(q)); }, PRODUCT_QUERY);
+    await j.shot(p, "search");
+    const card = await keyTo(j, p, "a product that can be ordered", (f) => f.tag === "a" && f.card && !/已售罄|暂停下单/.test(f.card));
+    await k.press("Enter");
+    await p.waitForURL(/product\.html\?id=\d+/);
+    await p.getByRole("heading", { level: 1, name: card.text }).waitFor();
+    await j.shot(p, "product");
+    await keyTo(j, p, "立即下单", (f) => f.id === "order");
+    await k.press("Enter");
+    await p.waitForURL(/ent\.html#\/new\/\d+/);
+    await p.locator("#formula").waitFor();
+    // the contact: typed where empty (a first order has none to default to)
+    const name = await keyTo(j, p, "the contact's name", (f) => f.name === "contact_name");
+    if (!name.value) await k.type("键盘测试");
+    const mobile = await keyTo(j, p, "the contact's mobile", (f) => f.name === "contact_mobile");
+    if (!mobile.value) await k.type("13900001111");
+    await keyTo(j, p, "确认下单", (f) => f.id === "place-order");
+    await j.shot(p, "confirm");
+    await k.press("Space");
+    await p.waitForURL(/ent\.html#\/orders\/\d+/);
+    await p.locator(".success").waitFor();
+    const orderNo = /订单 (\S+)/.exec(await p.locator("#o-h").textContent())[1];
+    await j.shot(p, "ordered");
+    // a dialog: Enter opens it with the focus inside, Escape closes it and
+    // the focus returns to the button (the order stays)
+    await keyTo(j, p, "取消订单", (f) => f.id === "cancel");
+    await k.press("Enter");
+    await p.locator("dialog[open]").waitFor();
+    const inDialog = await p.evaluate(() => !!document.activeElement.closest("dialog[open]"));
+    if (!inDialog) throw new Error("the dialog opened without the focus in it");
+    await focusVisibleNow(j, p, "the dialog's first button");
+    await j.shot(p, "cancel-dialog");
+    await k.press("Escape");
+    await p.locator("dialog").waitFor({ state: "detached" });
+    if ((await p.evaluate(() => document.activeElement.id)) !== "cancel") throw new Error("Escape did not return the focus to 取消订单");
+    await focusVisibleNow(j, p, "back on 取消订单");
+    await keyTo(j, p, "the order list", (f) => f.tag === "a" && f.text === "我的订单", "Shift+Tab");
+    await k.press("Enter");
+    await p.locator("table", { hasText: orderNo }).waitFor();
+    if (!(await p.locator("table tr", { hasText: orderNo }).getByText("待接单").count())) throw new Error("the order is not pending in the list");
+    await j.shot(p, "my-orders");
+    j.check(); await j.close();
+  }],
+
+  ["journey12_phone_public_pages_and_the_enterprise_order_pages", async (browser) => {
+    // issue 16 §5: at 375 × 667 (device scale 2, touch) every public page
+    // and the enterprise's order pages: zoom allowed, no sideways scroll,
+    // text ≥ 14px, targets ≥ 24 × 24, and axe
+    const j = new Journey(browser, "journey12");
+    const p = await j.page(PHONE);
+    await p.goto(BASE + "/");
+    await p.locator(".card").first().waitFor();
+    await phoneCheck(j, p, "home");
+    const pid = await orderableProduct();
+    await p.goto(BASE + "/product.html?id=" + pid);
+    await p.waitForFunction(() => { const e = document.getElementById("evaluations"); return e && !/加载中/.test(e.textContent); });
+    await phoneCheck(j, p, "product");
+    await p.goto(BASE + "/publicity.html");
+    await p.locator("#batches :is(table, .empty)").first().waitFor();
+    await phoneCheck(j, p, "publicity");
+    const batch = await p.locator("#batches a[href*='batch=']").first().getAttribute("href").catch(() => null);
+    if (batch) {
+      await p.goto(new URL(batch, BASE + "/publicity.html").href);
+      await p.locator("#batch table, #batch .empty").first().waitFor();
+      await phoneCheck(j, p, "publicity-batch");
+    }
+    for (const page of ["register", "join"]) {
+      await p.goto(`${BASE}/${page}.html`);
+      await p.locator("form").first().waitFor();
+      await phoneCheck(j, p, page);
+    }
+    await p.goto(BASE + "/login.html?next=" + encodeURIComponent("/ent.html#/orders"));
+    await phoneCheck(j, p, "login");
+    await p.getByLabel("账号").fill("ent17");
+    await p.getByLabel("密码").fill(PASSWORD);
+    await p.getByRole("button", { name: "登录" }).click();
+    await p.waitForURL(/ent\.html#\/orders/);
+    await p.locator("#view table").waitFor();
+    await phoneCheck(j, p, "my-orders");
+    await p.locator("#view table tbody a").first().click();
+    await p.locator("#timeline").waitFor();
+    await phoneCheck(j, p, "order");
+    await p.goto(BASE + "/ent.html#/new/" + pid);
+    await p.locator("#formula").waitFor();
+    await phoneCheck(j, p, "confirm-order");
     j.check(); await j.close();
   }],
 ];

@@ -265,13 +265,20 @@ export async function busy(button, root, fn) {
 }
 
 // A confirmation in a modal <dialog>; resolves true when confirmed.
+// Keyboard (issue 16 §5): the focus starts on 取消, stays in the dialog
+// (modal), Escape cancels, and closing returns the focus where it was.
 export function confirmDialog(title, text, okLabel = "确认") {
+  const back = document.activeElement;
   return new Promise((resolve) => {
     const ok = el("button", { type: "button", class: "danger" }, okLabel);
     const no = el("button", { type: "button" }, "取消");
     const d = el("dialog", { class: "dialog", "aria-labelledby": "dlg-title" },
       el("h2", { id: "dlg-title" }, title), el("p", {}, text), el("div", { class: "actions" }, no, ok));
-    const done = (v) => { d.close(); d.remove(); resolve(v); };
+    const done = (v) => {
+      d.close(); d.remove();
+      if (back && back.isConnected && typeof back.focus === "function") back.focus();
+      resolve(v);
+    };
     ok.addEventListener("click", () => done(true));
     no.addEventListener("click", () => done(false));
     d.addEventListener("cancel", (ev) => { ev.preventDefault(); done(false); });
