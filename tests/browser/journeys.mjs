@@ -932,8 +932,24 @@ const journeys = [
     // the contact: typed where empty (a first order has none to default to)
     const name = await keyTo(j, p, "the contact's name", (f) => f.name === "contact_name");
     if (!name.value) await k.type("键盘测试");
-    const mobile = await keyTo(j, p, "the contact's mobile", (f) => f.name === "contact_mobile");
-    if (!mobile.value) await k.type("13900001111");
+    // a wrong mobile: the error is announced (role=alert), tied to the
+    // field (aria-describedby, aria-invalid) and the focus goes back to it
+    await keyTo(j, p, "the contact's mobile", (f) => f.name === "contact_mobile");
+    await k.press("ControlOrMeta+A");
+    await k.type("12345");
+    await keyTo(j, p, "确认下单", (f) => f.id === "place-order");
+    await k.press("Space");
+    await p.waitForFunction(() => document.activeElement.name === "contact_mobile");
+    const told = await p.evaluate(() => {
+      const e = document.activeElement, d = document.getElementById(e.getAttribute("aria-describedby") || "");
+      return { invalid: e.getAttribute("aria-invalid"), text: d ? d.textContent : "", role: d ? d.getAttribute("role") : "" };
+    });
+    if (told.invalid !== "true" || !/11 位手机号码/.test(told.text) || told.role !== "alert")
+      throw new Error("the wrong mobile is not announced beside its field: " + JSON.stringify(told));
+    await focusVisibleNow(j, p, "the field in error");
+    await j.shot(p, "mobile-refused");
+    await k.press("ControlOrMeta+A");
+    await k.type("13900001111");
     await keyTo(j, p, "确认下单", (f) => f.id === "place-order");
     await j.shot(p, "confirm");
     await k.press("Space");

@@ -362,11 +362,28 @@ export function router(routes, fallback) {
   run();
 }
 
+// A table wider than its box (a phone) scrolls inside the box, which then
+// takes the focus (a named region) so that the arrow keys scroll it too
+// (WCAG 2.1.1); a table that fits is no Tab stop.
+const wideTables = typeof ResizeObserver === "function" ? new ResizeObserver((seen) => {
+  for (const { target: box } of seen) {
+    if (!box.isConnected) { wideTables.unobserve(box); continue; }   // a page redrawn
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.tabIndex = 0; box.setAttribute("role", "region");
+      box.setAttribute("aria-label", box.dataset.label + "（可左右滚动）");
+    } else {
+      box.removeAttribute("tabindex"); box.removeAttribute("role"); box.removeAttribute("aria-label");
+    }
+  }
+}) : null;
+
 export function table(heads, rows, caption) {
-  return el("div", { class: "table-wrap" }, el("table", {},
+  const box = el("div", { class: "table-wrap", "data-label": caption || "表格" }, el("table", {},
     caption ? el("caption", {}, caption) : null,
     el("thead", {}, el("tr", {}, ...heads.map((h) => el("th", { scope: "col" }, h)))),
     el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((c) => el("td", {}, c)))))));
+  if (wideTables) wideTables.observe(box);
+  return box;
 }
 
 export function empty(text) { return el("p", { class: "empty" }, text); }
