@@ -93,6 +93,8 @@ async function checkA11y(p, label) {
       target: n.target.join(" "), summary: (n.failureSummary || "").replace(/\s+/g, " ") })));
   }, AXE_TAGS);
   const where = new URL(url), page = where.pathname + where.search + where.hash;
+  const lang = await p.evaluate(() => document.documentElement.lang);
+  if (lang !== "zh-CN") found.push({ id: "lang-zh-CN", impact: "serious", help: "the page's language is zh-CN", target: `html[lang="${lang}"]`, summary: "" });
   // one line per rule: its impact, the elements' selectors (the first
   // five), the page and the step, and what to fix on the first
   const byRule = new Map();
@@ -128,6 +130,10 @@ class Journey {
       this.errors.push(`request failed: ${r.method()} ${r.url()} ${why}`);
     });
     p.on("response", (r) => { if (r.status() >= 400) this.errors.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`); });
+    // requests in flight (settle() waits for none)
+    p.inflight = 0;
+    p.on("request", () => p.inflight++);
+    for (const ev of ["requestfinished", "requestfailed"]) p.on(ev, () => { p.inflight = Math.max(0, p.inflight - 1); });
     return p;
   }
   // a screenshot of the page as it is now (each page visited), checked
@@ -336,6 +342,19 @@ async function phoneCheck(j, p, what) {
   });
   for (const f of found) j.errors.push(`phone: ${f} at ${new URL(p.url()).pathname}${new URL(p.url()).hash} [${j.name} ${what}]`);
   await j.shot(p, what);
+}
+
+// Waits until the page has had no request in flight for 300 ms (its
+// state settled after a navigation within the page).
+async function settle(p, ms = 300) {
+  const end = Date.now() + 15000;
+  let quiet = 0;
+  while (Date.now() < end) {
+    await p.waitForTimeout(50);
+    quiet = p.inflight ? 0 : quiet + 50;
+    if (quiet >= ms) return;
+  }
+  throw new Error(`${p.url()} never settled (${p.inflight} requests in flight)`);
 }
 
 // ---- the journeys -----------------------------------------------------------
@@ -1019,6 +1038,39 @@ const journeys = [
     await p.goto(BASE + "/ent.html#/new/" + pid);
     await p.locator("#formula").waitFor();
     await phoneCheck(j, p, "confirm-order");
+    j.check(); await j.close();
+  }],
+  ["journey13_every_console_screen_passes_axe", async (browser) => {
+    // issue 16 §5: each screen of each console's menu (#subnav), as each
+    // role sees it first, and the inbox, checked by axe (Journey.shot); a
+    // screen added to a menu is checked without a new step
+    const j = new Journey(browser, "journey13");
+    const consoles = [["bureau", "/bureau.html"], ["reviewer", "/review.html"], ["prov01", "/prov.html"],
+      ["prov01", "/org.html"], ["ent01", "/ent.html"], ["ent01", "/org.html"]];
+    const seen = new Set();
+    for (const [who, page] of consoles) {
+      const p = await j.page({ viewport: { width: 1280, height: 900 } });
+      await login(j, p, who, page);
+      await p.locator("#subnav a").first().waitFor();
+      await settle(p);
+      const hashes = await p.locator("#subnav a").evaluateAll((as) => as.map((a) => a.getAttribute("href")).filter((h) => h.startsWith("#/")));
+      if (!hashes.length) throw new Error(page + " has no menu");
+      for (const h of hashes) {
+        await p.goto(BASE + page + h);
+        await p.waitForFunction(() => { const v = document.getElementById("view"); return v && v.children.length && !/加载中/.test(v.textContent); });
+        await settle(p);
+        await j.shot(p, `${who}-${page.slice(1, -5)}-${h.slice(2).replace(/\W+/g, "-")}`);
+        seen.add(page + h);
+      }
+      if (!seen.has("/messages.html " + who)) {
+        await p.goto(BASE + "/messages.html");
+        await p.locator("#view > *").first().waitFor();
+        await settle(p);
+        await j.shot(p, `${who}-messages`);
+        seen.add("/messages.html " + who);
+      }
+      await p.context().close();
+    }
     j.check(); await j.close();
   }],
 ];
