@@ -370,7 +370,9 @@ const wideTables = typeof ResizeObserver === "function" ? new ResizeObserver((se
     if (!box.isConnected) { wideTables.unobserve(box); continue; }   // a page redrawn
     if (box.scrollWidth > box.clientWidth + 1) {
       box.tabIndex = 0; box.setAttribute("role", "region");
-      box.setAttribute("aria-label", box.dataset.label + "（可左右滚动）");
+      const h = box.closest("section, .panel, main");
+      const name = box.dataset.label || (h && h.querySelector("h2, h3") ? h.querySelector("h2, h3").textContent.trim() : "") || "表格";
+      box.setAttribute("aria-label", name + "（可左右滚动）");
     } else {
       box.removeAttribute("tabindex"); box.removeAttribute("role"); box.removeAttribute("aria-label");
     }
@@ -378,7 +380,7 @@ const wideTables = typeof ResizeObserver === "function" ? new ResizeObserver((se
 }) : null;
 
 export function table(heads, rows, caption) {
-  const box = el("div", { class: "table-wrap", "data-label": caption || "表格" }, el("table", {},
+  const box = el("div", { class: "table-wrap", "data-label": caption || "" }, el("table", {},
     caption ? el("caption", {}, caption) : null,
     el("thead", {}, el("tr", {}, ...heads.map((h) => el("th", { scope: "col" }, h)))),
     el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((c) => el("td", {}, c)))))));
