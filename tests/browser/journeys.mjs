@@ -2,8 +2,9 @@
 // /usr/bin/chromium through playwright-core) against the stack that
 // tests/run.sh started: the journeys, each one test, in order (the first
 // five continue one story; journeys 7-9 are issue 12's: joining by
-// oneself, a provider's first application, a viewer member; 11-12 issue
-// 16 §5's: keyboard alone, a phone). A journey fails on any browser
+// oneself, a provider's first application, a viewer member; the
+// journey_a11y_* ones issue 16 §5's: keyboard alone, a phone, every
+// console screen). A journey fails on any browser
 // console error, uncaught page error, failed request or HTTP error reply,
 // or accessibility violation (axe-core's WCAG 2.1 A/AA rules, run on every
 // page state it photographs and every dialog it confirms: checkA11y), and
@@ -619,6 +620,8 @@ const journeys = [
     if (!readFileSync(csvPath, "utf8").includes(ctx.productName)) throw new Error("the CSV lacks the product");
     await p.locator("#batch tbody tr").first().getByRole("button", { name: "提出意见" }).click();
     const fb = p.locator("#feedback-form");
+    await fb.waitFor();
+    await j.shot(p, "feedback-form");       // the panel open (axe)
     await fb.getByLabel("意见内容").fill("请核实该服务是否已真实提供。");
     await fb.getByLabel("联系方式（选填）").fill("13800000000");
     await fb.getByRole("button", { name: "提交意见" }).click();
@@ -892,11 +895,11 @@ const journeys = [
     await j.shot(b, "evaluations");
     j.check(); await j.close();
   }],
-  ["journey11_keyboard_alone_enterprise_logs_in_finds_orders_and_sees_its_order", async (browser) => {
+  ["journey_a11y_keyboard_alone_enterprise_logs_in_finds_orders_and_sees_its_order", async (browser) => {
     // issue 16 §5: the whole order with the keyboard alone (Tab, Shift+Tab,
     // Enter, Space, the arrow keys, Escape; typing into what has the
     // focus), the focus visible at every stop
-    const j = new Journey(browser, "journey11");
+    const j = new Journey(browser, "a11y-keyboard");
     const p = await j.page({ viewport: { width: 1280, height: 900 } });
     const k = p.keyboard;
     await p.goto(BASE + "/");
@@ -997,11 +1000,11 @@ const journeys = [
     j.check(); await j.close();
   }],
 
-  ["journey12_phone_public_pages_and_the_enterprise_order_pages", async (browser) => {
+  ["journey_a11y_phone_public_pages_and_the_enterprise_order_pages", async (browser) => {
     // issue 16 §5: at 375 × 667 (device scale 2, touch) every public page
     // and the enterprise's order pages: zoom allowed, no sideways scroll,
     // text ≥ 14px, targets ≥ 24 × 24, and axe
-    const j = new Journey(browser, "journey12");
+    const j = new Journey(browser, "a11y-phone");
     const p = await j.page(PHONE);
     await p.goto(BASE + "/");
     await p.locator(".card").first().waitFor();
@@ -1040,11 +1043,11 @@ const journeys = [
     await phoneCheck(j, p, "confirm-order");
     j.check(); await j.close();
   }],
-  ["journey13_every_console_screen_passes_axe", async (browser) => {
+  ["journey_a11y_every_console_screen_passes_axe", async (browser) => {
     // issue 16 §5: each screen of each console's menu (#subnav), as each
     // role sees it first, and the inbox, checked by axe (Journey.shot); a
     // screen added to a menu is checked without a new step
-    const j = new Journey(browser, "journey13");
+    const j = new Journey(browser, "a11y-screens");
     const consoles = [["bureau", "/bureau.html"], ["reviewer", "/review.html"], ["prov01", "/prov.html"],
       ["prov01", "/org.html"], ["ent01", "/ent.html"], ["ent01", "/org.html"]];
     const seen = new Set();
