@@ -18,6 +18,10 @@ const V_KIND = { transfer: "转让、赠予或买卖服务券", hidden_relations
 
 const subsidyOf = (voucher) => Math.min(Math.floor((voucher * 30) / 100), SUBSIDY_MAX);  // P4
 const maxVoucher = (market) => Math.floor((market * 8) / 10);                          // P3
+// The nodes of xs that are there (replaceChildren and append would show a
+// null as the text "null").
+const present = (...xs) => xs.filter((x) => x !== null && x !== undefined && x !== false);
+
 // To hash h, rendering again when it is the current one.
 function go(h) {
   if (location.hash === h) window.dispatchEvent(new HashChangeEvent("hashchange"));
@@ -100,13 +104,13 @@ export async function products(view, { query: params }) {
     for (const k of ["q", "provider_id", "listed"]) { const v = search.elements[k].value.trim(); if (v) n.set(k, v); }
     location.hash = "#/products?" + n.toString();
   });
-  view.replaceChildren(el("h2", {}, "产品管理"),
-    flash ? el("p", { class: "success", role: "status", id: "manage-flash" }, flash) : null, search);
+  view.replaceChildren(...present(el("h2", {}, "产品管理"),
+    flash ? el("p", { class: "success", role: "status", id: "manage-flash" }, flash) : null, search));
   let r;
   try { r = await get("/api/bureau/products?" + q.toString()); } catch (e) { showError(search, e); return; }
   const editing = r.items.find((p) => String(p.id) === query.edit);
   const link = (extra) => { const m = new URLSearchParams(params); m.delete("edit"); for (const [k, v] of Object.entries(extra)) m.set(k, v); return "#/products?" + m.toString(); };
-  view.append(
+  view.append(...present(
     editing ? productEdit(editing, () => link({ edit: editing.id })) : null,
     el("p", { class: "muted" }, `共 ${r.total} 个产品`),
     r.items.length ? table(["编号", "产品", "服务机构", "配券价 / 市场价", "剩余 / 总数（已下单）", "有效期", "状态", "操作"], r.items.map((p) => [
@@ -116,7 +120,7 @@ export async function products(view, { query: params }) {
       el("a", { href: link({ edit: p.id }), "aria-label": "修改 " + p.name }, "修改")]), "产品列表")
       : empty("没有符合条件的产品"),
     pager(r, (n) => { location.hash = link({ page: n }); }),
-    await productCreate(query));
+    await productCreate(query)));
   if (editing) $("#product-edit").scrollIntoView();
 }
 
@@ -144,7 +148,7 @@ function productEdit(p, again) {
   const f = form.elements;
   const live = () => $("#edit-checks", form).replaceChildren(productChecks(formFigures(f), p.units_taken));
   live();
-  form.addEventListener("input", live);
+  form.addEventListener("input", () => { live(); $("#manage-flash") && $("#manage-flash").remove(); });
   const done = (msg) => { sessionStorage.setItem("manage-flash", msg); go(again()); };
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -225,7 +229,7 @@ export async function providerOne(view, { id }) {
     : v.credit_flagged ? el("span", { class: "warn" }, "信用异常：产品暂停下单")
       : el("span", { class: "ok" }, "正常");
   const listed = prods.items.filter((p) => p.listed);
-  view.replaceChildren(el("h2", {}, "服务机构：" + v.name),
+  view.replaceChildren(...present(el("h2", {}, "服务机构：" + v.name),
     flash ? el("p", { class: "success", role: "status", id: "manage-flash" }, flash) : null,
     el("p", {}, el("a", { href: "#/providers" }, "← 返回服务机构列表")),
     el("section", { class: "panel", id: "provider-state" },
@@ -246,7 +250,7 @@ export async function providerOne(view, { id }) {
         el("a", { href: "/product.html?id=" + p.id }, p.name), stateCell(p), `${p.remaining_units} / ${p.units_total}`,
         el("a", { href: `#/products?provider_id=${v.id}&edit=${p.id}`, "aria-label": "修改 " + p.name }, "修改")]), "产品及能否下单")
         : empty("没有产品"),
-      el("p", {}, el("a", { href: "#/products?provider_id=" + v.id }, "在产品管理中查看，或为该机构直接上架产品"))));
+      el("p", {}, el("a", { href: "#/products?provider_id=" + v.id }, "在产品管理中查看，或为该机构直接上架产品")))));
 }
 
 // Set or clear the credit flag (E4, E14), with what it does (P7).
