@@ -26,6 +26,11 @@
 	" p.remaining_units, p.units_total, p.units_sold, p.validity_days," \
 	" p.rating_sum, p.rating_count, p.created_at"
 
+/* With the members of the detail (GET /api/products/{id}). */
+#define PRODUCT_DETAIL_COLS \
+	PRODUCT_COLS ", p.description, p.round_year, p.listed," \
+	" p.market_price - p.voucher_price AS discount, p.updated_at"
+
 #define PRODUCT_JOIN " JOIN providers v ON v.id = p.provider_id"
 #define PRODUCT_FROM " FROM products p" PRODUCT_JOIN
 
@@ -59,9 +64,7 @@ struct db_stmt catalog_stmts[STMT__MAX] = {
 	" ORDER BY c.sort_order"),
 	/* STMT_PRODUCT_GET: id */
 	DB_STMT(STMT_PRODUCT_GET,
-	"SELECT " PRODUCT_COLS ", p.description, p.round_year, p.listed,"
-	" p.market_price - p.voucher_price AS discount, p.updated_at"
-	PRODUCT_FROM " WHERE p.id = ?"),
+	"SELECT " PRODUCT_DETAIL_COLS PRODUCT_FROM " WHERE p.id = ?"),
 	/* STMT_PRODUCT_LOCK: id */
 	DB_STMT(STMT_PRODUCT_LOCK,
 	"SELECT p.id, p.provider_id, p.name, p.description, p.market_price,"
@@ -112,8 +115,7 @@ struct db_stmt catalog_stmts[STMT__MAX] = {
 	/* The bureau's list (issue 11), every round, listed or not.
 	 * STMT_BUREAU_LIST: provider x2, listed x2, like x3, limit, offset */
 	DB_STMT(STMT_BUREAU_LIST,
-	"SELECT " PRODUCT_COLS ", p.description, p.round_year, p.listed,"
-	" p.market_price - p.voucher_price AS discount, p.updated_at,"
+	"SELECT " PRODUCT_DETAIL_COLS ","
 	" p.units_total - p.remaining_units AS units_taken"
 	PRODUCT_FROM BUREAU_WHERE " ORDER BY p.id DESC LIMIT ? OFFSET ?"),
 	/* STMT_BUREAU_COUNT: provider x2, listed x2, like x3 */
@@ -196,24 +198,22 @@ static const struct db_col product_cols[] = {
 static const struct db_rowmap product_map = DB_ROWMAP(struct product_row,
     product_cols);
 
+#define PRODUCT_DETAIL_ROW_COLS \
+	PRODUCT_ROW_COLS, \
+	DB_COL(struct product_row, description), \
+	DB_COL(struct product_row, round_year), \
+	DB_COL(struct product_row, listed), \
+	DB_COL(struct product_row, discount), \
+	DB_COL(struct product_row, updated_at)
+
 static const struct db_col product_detail_cols[] = {
-	PRODUCT_ROW_COLS,
-	DB_COL(struct product_row, description),
-	DB_COL(struct product_row, round_year),
-	DB_COL(struct product_row, listed),
-	DB_COL(struct product_row, discount),
-	DB_COL(struct product_row, updated_at),
+	PRODUCT_DETAIL_ROW_COLS,
 };
 static const struct db_rowmap product_detail_map =
     DB_ROWMAP(struct product_row, product_detail_cols);
 
 static const struct db_col product_bureau_cols[] = {
-	PRODUCT_ROW_COLS,
-	DB_COL(struct product_row, description),
-	DB_COL(struct product_row, round_year),
-	DB_COL(struct product_row, listed),
-	DB_COL(struct product_row, discount),
-	DB_COL(struct product_row, updated_at),
+	PRODUCT_DETAIL_ROW_COLS,
 	DB_COL(struct product_row, units_taken),
 };
 static const struct db_rowmap product_bureau_map =
