@@ -62,7 +62,7 @@ function productChecks(v, taken) {
     c.push({ pass: v.units !== null && v.units >= 1, text: "优惠数量至少 1 份" });
   }
   c.push({ pass: v.validity !== null && v.validity >= VALIDITY_MIN && v.validity <= VALIDITY_MAX,
-    text: `服务券有效期 ${VALIDITY_MIN}–${VALIDITY_MAX} 天（自下单时起，一般 ${VALIDITY_DEFAULT} 天，特殊需要可延长，最长 ${VALIDITY_MAX} 天）` });
+    text: `服务券有效期 ${VALIDITY_MIN}–${VALIDITY_MAX} 天（自下单时起，一般 ${VALIDITY_DEFAULT} 天，特殊需要可延长，最长 ${VALIDITY_MAX} 天，《工作指南》五（二）5）` });
   return el("ul", { class: "checks", "aria-live": "polite" },
     ...c.map((k) => el("li", { class: k.pass ? "pass" : "fail" }, k.text)));
 }
