@@ -27,7 +27,11 @@ import os
 import re
 import sys
 
-import yaml
+try:
+    import yaml
+except ImportError:
+    sys.exit('openapi/build.py needs python3-yaml: apt-get install '
+             'python3-yaml (or make deps as root)')
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 METHODS = ('get', 'put', 'post', 'delete', 'patch', 'head', 'options')
@@ -59,7 +63,7 @@ def shared_errors(op, method):
                 out[403].append('read_only_member')
             if 'org_admin' in flags:
                 out[403].append('admin_only')
-    out[503] = ['database_unavailable', 'busy']
+    out[503] = ['database_unavailable', 'busy', 'unavailable']
     return out
 
 
