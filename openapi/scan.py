@@ -142,6 +142,12 @@ class Program:
             fields += FIELD_RE.findall(m.group(2))
         statuses = sorted(set(int(s) for s in re.findall(
             r'http_(?:json|body|json_cached)\(\s*r,\s*(2\d\d)', body)))
+        # a 2xx handed to a helper (app_reply(r, id, 201)) or chosen
+        # (t.replaced ? 200 : 201)
+        statuses = sorted(set(statuses) | set(int(s) for s in re.findall(
+            r'[(,]\s*(201|202|204)\s*[,)]', body)) | set(
+            int(s) for pair in re.findall(
+                r'\?\s*(20\d)\s*:\s*(20\d)', body) for s in pair))
         if 'http_json_cached' in body and 200 not in statuses:
             statuses.insert(0, 200)
         return {'errors': {k: errors[k] for k in sorted(errors)},
