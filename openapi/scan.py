@@ -91,10 +91,15 @@ class Program:
         self.funcs = {}
         self.tables = {}
         for text in self.src.values():
+            spans = []
             for m in FUNC_RE.finditer(text):
                 self.funcs.setdefault(m.group(1), m.group(3))
+                spans.append(m.span())
+            # file-level tables only: a function's own table (often named
+            # just `fields`) is read with that function's body
             for m in FIELD_TABLE_RE.finditer(text):
-                self.tables[m.group(1)] = FIELD_RE.findall(m.group(2))
+                if not any(a <= m.start() < b for a, b in spans):
+                    self.tables[m.group(1)] = FIELD_RE.findall(m.group(2))
         main = self.src.get(os.path.join(ROOT, 'fcgi-apps', prog, 'main.c'),
                             '')
         self.routes = [(m, p, h) for m, p, h, _ in ROUTE_RE.findall(main)]
