@@ -298,9 +298,11 @@ def resolve(sch):
 
 
 def conforms(value, sch, where="$"):
-    """The subset of JSON Schema the description uses: type (or a list of
-    types), required, properties, items, enum, minimum, maximum."""
+    """The subset of JSON Schema the description uses: allOf, type (or a
+    list of types), required, properties, items, enum, minimum, maximum."""
     sch = resolve(sch)
+    for part in sch.get("allOf", []):
+        conforms(value, part, where)
     kinds = {"object": dict, "array": list, "string": str, "boolean": bool,
              "null": type(None)}
     t = sch.get("type")
