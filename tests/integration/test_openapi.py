@@ -400,3 +400,71 @@ def test_openapi_live_replies_match_the_description():
     check_reply("POST", "/api/orders",
                 request("POST", "/api/orders", body={"product_id": pid},
                         token=token("ent01")))
+
+
+LOGIN_OF = {"bureau": "bureau", "enterprise": "ent01", "provider": "prov01",
+            "reviewer": "reviewer"}
+
+
+@test
+def test_openapi_every_plain_get_replies_as_described():
+    """Every GET operation without path parameters, called by an account
+    of its first role (none when public), answers a status it describes
+    with a body of that status's schema (JSON replies), a 2xx unless it
+    needs a query parameter (400) or a file not uploaded yet (404)."""
+    bad = []
+    for (m, s), (path, op) in sorted(operations().items()):
+        if m != "GET" or "{" in path:
+            continue
+        role = op["x-roles"][0]
+        tok = None if role == "public" else token(LOGIN_OF[role])
+        r = get(path, token=tok)
+        if r.status == 429:
+            continue        # nginx's limit, not the program's reply
+        try:
+            resp = check_reply(m, path, r)
+        except AssertionError as e:
+            bad.append("%s %s as %s: %s" % (m, path, role, e))
+            continue
+        if r.status >= 300 and r.status not in (400, 404):
+            # (a required query parameter left out, nothing uploaded yet:
+            # described replies too, checked above)
+            bad.append("%s %s as %s: %d %s" % (m, path, role, r.status,
+                                               r.body[:200]))
+        elif "application/json" in resp.get("content", {}) and \
+                not r.headers.get("content-type", "").startswith(
+                    "application/json"):
+            bad.append("%s %s: %s, described as JSON" % (
+                m, path, r.headers.get("content-type")))
+    assert not bad, "\n".join(bad)
+
+
+@test
+def test_openapi_every_get_of_a_listed_object_replies_as_described():
+    """Every GET /x/{id} whose list GET /x answers items with ids, called
+    with the first item's id by an account of its first role, answers a
+    2xx of its schema."""
+    ops = operations()
+    bad, n = [], 0
+    for (m, s), (path, op) in sorted(ops.items()):
+        mt = re.fullmatch(r"(/api/[^{}]*)/\{([^}]+)\}", path)
+        if m != "GET" or mt is None or ("GET", mt.group(1)) not in ops:
+            continue
+        role = op["x-roles"][0]
+        tok = None if role == "public" else token(LOGIN_OF[role])
+        lst = get(mt.group(1), token=tok)
+        items = lst.json.get("items") if lst.status == 200 and \
+            isinstance(lst.json, dict) else None
+        if not items or not isinstance(items[0], dict) or \
+                "id" not in items[0]:
+            continue
+        one = "%s/%s" % (mt.group(1), items[0]["id"])
+        r = get(one, token=tok)
+        n += 1
+        try:
+            check_reply(m, one, r)
+            assert r.status == 200, "%d %s" % (r.status, r.body[:200])
+        except AssertionError as e:
+            bad.append("%s %s as %s: %s" % (m, one, role, e))
+    assert n >= 5, "only %d objects checked" % n
+    assert not bad, "\n".join(bad)
