@@ -1,6 +1,7 @@
 # Beijing SME service-voucher system (北京市中小企业服务券) - the one build.
 #
-#   make            build the programs, the common library and the unit tests
+#   make            build the programs, the common library, the unit tests
+#                   and the API description (build/openapi.json, openapi/)
 #   make run        install what is missing, build, run the whole stack (foreground)
 #   make stop       stop a stack started by `make run` from another shell
 #   make test       install what is missing, build with ASan+UBSan, run every test
