@@ -74,7 +74,7 @@ def capture_kinds(pattern):
 # ---- the route tables and the description, both ways ----------------------
 
 @test
-def test_dump_routes_lists_every_route_without_config():
+def test_openapi_dump_routes_lists_every_route_without_config():
     rs = routes()
     assert all(set(r) == {"program", "method", "path", "roles", "flags"}
                for r in rs), rs[0]
