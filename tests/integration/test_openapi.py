@@ -400,6 +400,29 @@ def test_openapi_live_replies_match_the_description():
     check_reply("POST", "/api/orders",
                 request("POST", "/api/orders", body={"product_id": pid},
                         token=token("ent01")))
+    # objects reached through another list
+    check_reply("GET", "/api/quote", get("/api/quote", query={
+        "product_id": pid}, token=token("ent01")))
+    batches = get("/api/publicity/batches").json["items"]
+    if batches:
+        b = batches[0]["id"]
+        for sub in ("", "/items", "/records"):
+            url = "/api/publicity/batches/%d%s" % (b, sub)
+            r = get(url)
+            assert r.status == 200, r
+            check_reply("GET", url, r)
+    rev = token("reviewer")
+    claims = get("/api/review/claims", token=rev).json["items"]
+    if claims:
+        oid = claims[0]["order_id"]
+        for url in ("/api/review/claims/%d" % oid, "/api/redemptions/%d" % oid):
+            r = get(url, token=rev)
+            assert r.status == 200, r
+            check_reply("GET", url, r)
+    apps = get("/api/applications", token=token("prov01")).json["items"]
+    if apps:
+        url = "/api/applications/%d/attachments" % apps[0]["id"]
+        check_reply("GET", url, get(url, token=token("prov01")))
 
 
 LOGIN_OF = {"bureau": "bureau", "enterprise": "ent01", "provider": "prov01",
