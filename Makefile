@@ -6,7 +6,10 @@
 #   make test       install what is missing, build with ASan+UBSan, run every test
 #                   (the browser journeys install playwright-core with npm ci
 #                   into tests/browser/node_modules when missing)
-#   make bench      benchmarks (wrk through nginx), reported as ratios
+#   make bench      benchmarks (wrk through nginx), reported as ratios, at
+#                   demo size and at Beijing's size (tests/bench/scale.sh)
+#   make scale-data a Beijing-sized year in its own database (state-scale/,
+#                   tests/scale/make.sh), made by make bench when missing
 #
 # VARIANT=release (default) builds into build/release, VARIANT=asan into
 # build/asan with AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -74,7 +77,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .SECONDARY:
-.PHONY: all deps browser-deps run stop test unit bench clean
+.PHONY: all deps browser-deps run stop test unit bench scale-data clean
 all: $(APP_BINS) $(TOOL_BINS) $(UNIT_BINS) $(BENCH_BINS)
 
 $(BUILD)/%.o: %.c
@@ -142,6 +145,10 @@ tests/browser/node_modules/playwright-core/package.json: tests/browser/package-l
 bench: deps
 	@$(MAKE) --no-print-directory VARIANT=release all
 	@tests/bench/run.sh
+
+scale-data: deps
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@tests/scale/make.sh
 
 clean:
 	rm -rf build

@@ -7,6 +7,8 @@
 #   ops/stack.sh start   start in the background and return (tests)
 #   ops/stack.sh stop    stop what `run`/`start` started
 #   ops/stack.sh ctl …   run voucherctl (reconcile, sweep) against this stack
+#   ops/stack.sh db      start only the database server and migrate (the
+#                        scale data generator, tests/scale/make.sh)
 #
 # Environment (defaults in brackets):
 #   VOUCHER_STATE_DIR [./state]     data, sockets, logs (git-ignored)
@@ -15,6 +17,8 @@
 #   VOUCHER_DEMO      [1]           load the demo data on first start
 #   VOUCHER_LOGIN_RATE [5r/s], VOUCHER_LOGIN_BURST [20]  login rate limit
 #   VOUCHER_ACCESS_LOG [1]          nginx access log on/off
+#   VOUCHER_DB_BUFFER_POOL [256M]   InnoDB buffer pool (a Beijing-sized
+#                                   year wants 2G)
 #   every other VOUCHER_* variable reaches the programs (README).
 set -euo pipefail
 
@@ -63,7 +67,8 @@ start_db() {
 		    --skip-networking --user="$ME" --pid-file="$RUN/mariadb.pid" \
 		    --log-error="$LOG/mariadb.err" --character-set-server=utf8mb4 \
 		    --collation-server=utf8mb4_unicode_ci --skip-name-resolve \
-		    --max-connections=1000 --innodb-buffer-pool-size=256M \
+		    --max-connections=1000 \
+		    --innodb-buffer-pool-size="${VOUCHER_DB_BUFFER_POOL:-256M}" \
 		    --innodb-log-file-size=256M --default-time-zone=+00:00 \
 		    >/dev/null 2>&1 &
 		if ! wait_for "mariadb-admin --no-defaults --socket=$SOCK -uroot ping" 60; then
@@ -256,6 +261,9 @@ run)
 	;;
 start)
 	start
+	;;
+db)
+	start_db
 	;;
 ctl)
 	shift
