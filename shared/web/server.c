@@ -168,9 +168,15 @@ server_main(const struct app *app, int argc, char **argv)
 	sigset_t set;
 	int sig = 0;
 
-	(void)argc;
-	(void)argv;
 	the_app = app;
+	/* every statement of the program and of the domain layer, as JSON
+	 * lines, and nothing else (tests/integration/test_explain.py) */
+	if (argc == 2 && strcmp(argv[1], "--dump-sql") == 0) {
+		const struct db_stmts own = { app->stmts, app->nstmts };
+
+		return db_stmts_dump(stdout, app->name, &own) < 0 ||
+		    db_stmts_dump(stdout, app->name, &lib_stmts) < 0 ? 1 : 0;
+	}
 	if (config_load(app->name) < 0)
 		return 2;
 	log_init(app->name, (enum log_level)g_config.log_level);
