@@ -21,7 +21,8 @@
 # Environment: BENCH_SCALE_PORT [18094], BENCH_SECONDS [4] per run (after a
 # 1 s warm-up), BENCH_CONNS [64], VOUCHER_STATE_DIR [state-scale],
 # VOUCHER_SCALE… (tests/scale/make.sh), BENCH_ROUTES (a regex: only the
-# routes whose name matches).
+# routes whose name matches), BENCH_SCALE_REUSE=1 (measure the kept data even
+# when its stamp differs: an older schema, before a change).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -59,7 +60,8 @@ command -v wrk >/dev/null || die "wrk is not installed (make deps)"
 # ---- the data: generated once, restored before every run ------------------
 "$ROOT/ops/stack.sh" stop >/dev/null 2>&1 || true
 stamp=$("$ROOT/tests/scale/stamp.sh")
-if [ ! -d "$STATE/db.pristine" ] || [ "$(cat "$STATE/scale.stamp" 2>/dev/null)" != "$stamp" ]; then
+if [ ! -d "$STATE/db.pristine" ] || { [ "${BENCH_SCALE_REUSE:-0}" != 1 ] &&
+    [ "$(cat "$STATE/scale.stamp" 2>/dev/null)" != "$stamp" ]; }; then
 	say "== the scale data is missing or stale: tests/scale/make.sh"
 	"$ROOT/tests/scale/make.sh" || die "make scale-data failed"
 fi

@@ -140,6 +140,37 @@ class TSV:
         self.f.close()
 
 
+class Search:
+    """The search index of 004_scale.sql as the triggers would fill it:
+    each text once (search_texts), its unigrams and bigrams (search_grams)."""
+
+    def __init__(self):
+        self.ids = {}
+        self.next = BASE_ID
+
+    def of(self, text):
+        tid = self.ids.get(text)
+        if tid is None:
+            tid = self.ids[text] = self.next
+            self.next += 1
+        return tid
+
+    def write(self, table):
+        texts = table("search_texts", ["id", "text"])
+        grams = table("search_grams", ["gram", "text_id"])
+        for text, tid in self.ids.items():
+            texts.row(tid, text.replace("\t", "\\t"))
+            seen = set()
+            for i in range(len(text)):
+                for g in (text[i], text[i:i + 2]):
+                    # case folded as utf8mb4_unicode_ci compares them
+                    k = g.lower()
+                    if k not in seen:
+                        seen.add(k)
+                        grams.row(g.replace("\t", "\\t"), tid)
+        return len(self.ids)
+
+
 def sh_year(t):
     """The Asia/Shanghai year of epoch t (T1)."""
     return time.gmtime(t + 8 * HOUR).tm_year
@@ -196,6 +227,7 @@ def generate(out, rng, now, scale):
     start = year_start(Y0)
     cur_start = year_start(Y)
     ids = {}
+    search = Search()
 
     def nid(table):
         ids[table] = ids.get(table, BASE_ID - 1) + 1
@@ -232,7 +264,7 @@ def generate(out, rng, now, scale):
                                "has_premises", "established_on", "credit_flagged",
                                "credit_source", "credit_checked_on", "barred_until",
                                "last_year_contracts", "last_year_revenue", "created_at",
-                               "updated_at"])
+                               "updated_at", "search_text_id"])
     providers = []           # dicts
     names = set()
     for i in range(N_PROV):
@@ -257,7 +289,7 @@ def generate(out, rng, now, scale):
     ents_tsv = table("enterprises", ["id", "name", "uscc", "tier", "size_class",
                                      "beijing_registered", "is_enterprise", "credit_flagged",
                                      "credit_source", "credit_checked_on", "barred_until",
-                                     "created_at", "updated_at"])
+                                     "created_at", "updated_at", "search_text_id"])
     ent_rows = []
     ent_first = ids.get("enterprises", BASE_ID - 1) + 1
     for i in range(N_ENT):
@@ -501,7 +533,8 @@ def generate(out, rng, now, scale):
                                        "uploaded_at", "uploaded_by"])
     items = table("publicity_items", ["id", "batch_id", "order_id", "provider_name",
                                       "product_name", "category", "amount", "objection_status",
-                                      "withdrawn", "withdrawn_at", "created_at", "paid_on"])
+                                      "withdrawn", "withdrawn_at", "created_at", "paid_on",
+                                      "search_text_id"])
     fb = table("feedback", ["id", "item_id", "tracking_no", "text", "contact", "status",
                             "note", "created_at", "decided_at", "decided_by", "client_ip"])
     refunds = table("refunds", ["id", "order_id", "kind", "amount", "reason", "reported_at",
@@ -619,7 +652,8 @@ def generate(out, rng, now, scale):
             items.row(iid, b["id"], oid, p["prov"]["name"], p["name"], p["cat"],
                       o["approved_amount"], obj or ("open" if o.get("open_feedback") else "none"),
                       1 if withdrawn else 0, t.get("closed") if withdrawn else None,
-                      b["created"], paid_on)
+                      b["created"], paid_on,
+                      search.of(p["name"] + "\t" + p["prov"]["name"]))
             b["items"].append((iid, o["approved_amount"], withdrawn))
             if obj or o.get("open_feedback"):
                 fid = nid("feedback")
@@ -657,7 +691,7 @@ def generate(out, rng, now, scale):
                                "description", "market_price", "voucher_price", "unit_subsidy",
                                "units_total", "remaining_units", "units_sold", "validity_days",
                                "listed", "rating_sum", "rating_count", "application_id",
-                               "created_at", "updated_at"])
+                               "created_at", "updated_at", "search_text_id"])
     apps = table("product_applications", ["id", "round_year", "provider_id", "state",
                                           "form_json", "last_year_revenue",
                                           "last_year_contracts", "created_at", "updated_at",
@@ -751,7 +785,8 @@ def generate(out, rng, now, scale):
                   "%s：%s，由%s提供，服务周期 12 个月，含需求调研、方案设计、实施交付与验收。" % (
                       p["name"], SERVICE[p["cat"]][0], p["prov"]["name"]),
                   p["market"], p["voucher"], p["subsidy"], total, remaining, p["held"], p["days"],
-                  listed, p["rsum"], p["rcnt"], p.get("app"), p["created"], p["created"])
+                  listed, p["rsum"], p["rcnt"], p.get("app"), p["created"], p["created"],
+                  search.of(p["name"] + "\t" + p["prov"]["name"]))
         aud(p["created"], BUREAU, "bureau", "product.create", "product", p["id"],
             '{"units_total":%d}' % total)
 
@@ -762,7 +797,7 @@ def generate(out, rng, now, scale):
                  1, 1, 1, sh_date(pv["created"] - rng.randint(3, 15) * 365 * DAY), 0, None,
                  sh_date(pv["created"]), bar + 3 * 365 * DAY if bar else None,
                  rng.randint(25, 900), rng.randint(300, 5000) * 10**6, pv["created"],
-                 bar or pv["created"])
+                 bar or pv["created"], search.of(pv["name"]))
         acc.row(prov_acc[pv["id"]], "sp%05d" % (pv["id"] - BASE_ID + 1), NOPASS, "provider", None,
                 pv["id"], 0, pv["created"], None, None)
         aud(pv["created"], BUREAU, "bureau", "provider.create", "provider", pv["id"],
@@ -777,7 +812,7 @@ def generate(out, rng, now, scale):
         ents_tsv.row(eid, name, uscc(i, DIVISIONS[i % len(DIVISIONS)] if flags != 2 else "120116"),
                      tier, ("micro", "small", "medium")[i % 3], 0 if flags == 2 else 1, 1,
                      credit[0], credit[1], credit[2], bar + 3 * 365 * DAY if bar else None,
-                     created, bar or created)
+                     created, bar or created, search.of(name))
         acc.row(ent_acc[i], "se%06d" % (i + 1), NOPASS, "enterprise", eid, None, 0, created,
                 None, None)
         aud(created, BUREAU, "bureau", "enterprise.create", "enterprise", eid,
@@ -861,6 +896,7 @@ def generate(out, rng, now, scale):
                "抽查无误" if done else None, sample_at + DAY if done else None,
                BUREAU if done else None)
 
+    search.write(table)
     for t_ in T.values():
         t_.close()
     with open(os.path.join(out, "load.sql"), "w") as f:
@@ -870,7 +906,8 @@ def generate(out, rng, now, scale):
                  "orders", "order_events", "contracts", "evaluations", "redemption_claims",
                  "redemption_files", "publicity_batches", "publicity_items", "feedback",
                  "refunds", "recoveries", "violations", "spot_checks", "product_applications",
-                 "application_events", "idempotency_keys", "audit_log"]:
+                 "application_events", "idempotency_keys", "audit_log", "search_texts",
+                 "search_grams"]:
         figures[name] = T[name].n
     figures.update({"status_" + k: v for k, v in stats.items()})
     figures["products_sold_out"] = sold_out
@@ -1030,6 +1067,9 @@ def load_sql(T, out, chain, y0):
     lines = ["-- load.sql - GENERATED by tests/scale/gen_scale.py: bulk load of the year.",
              "SET NAMES utf8mb4;", "SET time_zone = '+00:00';",
              "SET foreign_key_checks = 0, unique_checks = 0;",
+             "-- the triggers of 004_scale.sql step aside: the files hold the search",
+             "-- index and the counts are set at the end",
+             "SET @voucher_bulk_load = 1;",
              "INSERT IGNORE INTO rounds (year, apply_opens_on, apply_closes_on, is_current)"
              " VALUES (%d, '%d-01-01', '%d-02-28', 0);" % (y0, y0, y0)]
     times = {"created_at", "updated_at", "barred_until", "last_login_at", "ordered_at",
@@ -1038,7 +1078,7 @@ def load_sql(T, out, chain, y0):
              "recorded_at", "reviewed_at", "uploaded_at", "withdrawn_at", "decided_at",
              "reported_at", "sampled_at", "checked_at", "published_at", "period_ends_at",
              "completed_at", "last_saved_at", "last_submitted_at"}
-    order = ["accounts", "providers", "enterprises", "enterprise_quota", "product_applications",
+    order = ["search_texts", "search_grams", "accounts", "providers", "enterprises", "enterprise_quota", "product_applications",
              "products", "application_products", "application_events", "orders", "order_events",
              "contracts", "evaluations", "redemption_claims", "redemption_files",
              "publicity_batches", "publicity_items", "feedback", "refunds", "violations",
@@ -1057,12 +1097,19 @@ def load_sql(T, out, chain, y0):
                 cols.append(c)
         # the providers' and enterprises' accounts refer to rows loaded
         # after them: checks are off during the load
-        lines.append("LOAD DATA LOCAL INFILE '%s' INTO TABLE %s CHARACTER SET utf8mb4 (%s)%s;"
-                     % (os.path.abspath(t.path), name, ", ".join(cols),
+        # grams equal under the collation (case, width) are one key: IGNORE
+        lines.append("LOAD DATA LOCAL INFILE '%s' %sINTO TABLE %s CHARACTER SET utf8mb4 (%s)%s;"
+                     % (os.path.abspath(t.path), "IGNORE " if name == "search_grams" else "",
+                        name, ", ".join(cols),
                         (" SET " + ", ".join(sets)) if sets else ""))
         lines.append("SELECT '%s', ROW_COUNT();" % name)
     lines.append("UPDATE publicity_chain SET head_batch_id = %d, head_sha256 = '%s', length = %d,"
                  " updated_at = UTC_TIMESTAMP() WHERE id = 1;" % chain)
+    lines.append("UPDATE row_counts SET n = (SELECT COUNT(*) FROM enterprises)"
+                 " WHERE name = 'enterprises';")
+    lines.append("UPDATE row_counts SET n = (SELECT COUNT(*) FROM providers)"
+                 " WHERE name = 'providers';")
+    lines.append("SET @voucher_bulk_load = NULL;")
     lines.append("SET foreign_key_checks = 1, unique_checks = 1;")
     return "\n".join(lines) + "\n"
 

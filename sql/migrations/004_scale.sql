@@ -1,0 +1,247 @@
+-- 004_scale.sql - Beijing's size (issue #13): indexes so that no statement
+-- scans or sorts a table that grows with the year
+-- (tests/integration/test_explain.py checks every statement), and a search
+-- index for Chinese text that replaces LIKE '%…%' scans.
+--
+-- Search (q on products, providers, enterprises, publicity items): every
+-- searchable text (a product's name and its provider's name, a provider's
+-- or an enterprise's name, a publicity item's product and provider names)
+-- is stored once in search_texts, and every one- and two-character
+-- substring of it (its unigrams and bigrams) in search_grams. A query of
+-- one or two characters is one key lookup; a longer one is the texts
+-- holding both its first and its last bigram, checked with LIKE on those
+-- texts only (never on a table). Relevance: a match in the first part of
+-- the text (the product's name before its provider's) ranks first, then
+-- the sort the reader chose. Triggers keep the index in the same
+-- transaction as the write that changes a name (BEFORE INSERT/UPDATE set
+-- the row's search_text_id), so the programs' SQL only reads it. Texts are
+-- never deleted: a renamed row points to its new text; an old one costs a
+-- few rows. The bulk loader of the scale data (tests/scale) fills the index
+-- itself and sets @voucher_bulk_load to skip the triggers.
+--
+-- Applied by sql/migrate.sh, exactly once; never edit it once applied.
+
+SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;
+
+-- ---------------------------------------------------------------------------
+-- the search index
+CREATE TABLE search_texts (
+    id    BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+    text  VARCHAR(600) NOT NULL,                -- parts separated by a tab
+    PRIMARY KEY (id),
+    UNIQUE KEY uq_search_texts_text (text)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='issue 13: every searchable text once';
+
+-- gram: one or two characters, compared as the texts are (utf8mb4_unicode_ci:
+-- case and width insensitive, as LIKE was).
+CREATE TABLE search_grams (
+    gram     VARCHAR(2)      NOT NULL,
+    text_id  BIGINT UNSIGNED NOT NULL,
+    PRIMARY KEY (gram, text_id),
+    KEY ix_search_grams_text (text_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='issue 13: the unigrams and bigrams of each search text';
+
+DELIMITER //
+
+-- The id of text t in search_texts, adding it and its grams when new.
+-- Two writers adding the same new text: the second waits on the unique key
+-- and then reads the first's row (a locking read sees it); grams written
+-- twice are ignored.
+CREATE FUNCTION search_text_id(t VARCHAR(600)) RETURNS BIGINT UNSIGNED
+    MODIFIES SQL DATA
+    SQL SECURITY DEFINER
+BEGIN
+    DECLARE tid BIGINT UNSIGNED DEFAULT NULL;
+    DECLARE i, n INT;
+    IF t IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT id INTO tid FROM search_texts WHERE text = t LOCK IN SHARE MODE;
+    IF tid IS NOT NULL THEN
+        RETURN tid;
+    END IF;
+    -- (ROW_COUNT() and LAST_INSERT_ID() are not to be trusted in a
+    -- function that a trigger calls: read the row back)
+    INSERT IGNORE INTO search_texts (text) VALUES (t);
+    SELECT id INTO tid FROM search_texts WHERE text = t LOCK IN SHARE MODE;
+    IF EXISTS (SELECT 1 FROM search_grams WHERE text_id = tid) THEN
+        RETURN tid;
+    END IF;
+    SET i = 1, n = CHAR_LENGTH(t);
+    WHILE i <= n DO
+        INSERT IGNORE INTO search_grams (gram, text_id) VALUES (SUBSTRING(t, i, 1), tid);
+        IF i < n THEN
+            INSERT IGNORE INTO search_grams (gram, text_id) VALUES (SUBSTRING(t, i, 2), tid);
+        END IF;
+        SET i = i + 1;
+    END WHILE;
+    RETURN tid;
+END//
+
+DELIMITER ;
+
+-- ---------------------------------------------------------------------------
+-- products: the catalog list has one index per sort, with and without the
+-- category (the list is (listed, round) [+ category], ordered by the sort,
+-- ending on the id): no filesort for any sort, and a LIMIT stops the read.
+-- rating_key is the average the rating sort orders by (NULL without
+-- ratings: last); left_share the share of units left (selling out).
+ALTER TABLE products
+    ADD COLUMN search_text_id BIGINT UNSIGNED NULL AFTER application_id,
+    ADD COLUMN rating_key DECIMAL(10,4) AS (rating_sum / NULLIF(rating_count, 0)) PERSISTENT,
+    ADD COLUMN left_share DECIMAL(10,4) AS (remaining_units / NULLIF(units_total, 0)) PERSISTENT,
+    DROP KEY ix_products_listed_price,
+    ADD KEY ix_products_price (listed, round_year, voucher_price, id),
+    ADD KEY ix_products_cat_price (listed, round_year, category, voucher_price, id),
+    ADD KEY ix_products_rating (listed, round_year, rating_key, rating_count, id),
+    ADD KEY ix_products_cat_rating (listed, round_year, category, rating_key, rating_count, id),
+    ADD KEY ix_products_sales (listed, round_year, units_sold, id),
+    ADD KEY ix_products_cat_sales (listed, round_year, category, units_sold, id),
+    ADD KEY ix_products_left (listed, round_year, left_share, remaining_units, id),
+    ADD KEY ix_products_search (search_text_id);
+
+ALTER TABLE providers
+    ADD COLUMN search_text_id BIGINT UNSIGNED NULL,
+    ADD KEY ix_providers_search (search_text_id);
+
+ALTER TABLE enterprises
+    ADD COLUMN search_text_id BIGINT UNSIGNED NULL,
+    ADD KEY ix_enterprises_search (search_text_id);
+
+ALTER TABLE publicity_items
+    ADD COLUMN search_text_id BIGINT UNSIGNED NULL,
+    ADD KEY ix_publicity_items_search (search_text_id, batch_id, id);
+
+-- ---------------------------------------------------------------------------
+-- lists read newest first by their owner, and the queues
+ALTER TABLE orders
+    ADD KEY ix_orders_enterprise_id (enterprise_id, id),      -- an enterprise's orders
+    ADD KEY ix_orders_provider_id (provider_id, id),          -- a provider's inbox
+    ADD KEY ix_orders_approved (status, approved_at, id);     -- R5: claims to batch
+
+ALTER TABLE product_applications
+    ADD KEY ix_applications_provider_id (provider_id, id),    -- A5 我的申报
+    ADD KEY ix_applications_queue_a7 (state, preferred DESC, last_submitted_at, id);  -- A7
+
+ALTER TABLE application_attachments
+    ADD KEY ix_application_attachments_order (application_id, id);
+
+ALTER TABLE spot_checks
+    ADD KEY ix_spot_checks_sample (sample_id, id);
+
+ALTER TABLE publicity_batches
+    ADD KEY ix_batches_created (created_at);
+
+ALTER TABLE audit_log
+    ADD KEY ix_audit_entity_all (entity, id);                 -- V3: one kind, newest first
+
+ALTER TABLE recoveries
+    ADD KEY ix_recoveries_order_refund (order_id, refund_id, amount_due);
+
+-- ---------------------------------------------------------------------------
+-- row_counts: the totals of the bureau's unfiltered lists of enterprises
+-- and providers, kept by triggers (a COUNT(*) would read the whole table on
+-- every page). Rows are never deleted from either table.
+CREATE TABLE row_counts (
+    name  VARCHAR(64) NOT NULL,
+    n     BIGINT      NOT NULL,
+    PRIMARY KEY (name)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='issue 13: totals kept by triggers';
+
+-- ---------------------------------------------------------------------------
+-- the existing rows: their search texts and counts
+UPDATE providers SET search_text_id = search_text_id(name);
+UPDATE enterprises SET search_text_id = search_text_id(name);
+UPDATE products p JOIN providers v ON v.id = p.provider_id
+    SET p.search_text_id = search_text_id(CONCAT(p.name, CHAR(9), v.name));
+UPDATE publicity_items
+    SET search_text_id = search_text_id(CONCAT(product_name, CHAR(9), provider_name));
+INSERT INTO row_counts (name, n)
+    SELECT 'enterprises', COUNT(*) FROM enterprises
+    UNION ALL SELECT 'providers', COUNT(*) FROM providers;
+
+-- ---------------------------------------------------------------------------
+-- the triggers (skipped by the bulk loader, which fills all of it itself)
+DELIMITER //
+
+CREATE TRIGGER tr_products_search_ins BEFORE INSERT ON products FOR EACH ROW
+BEGIN
+    IF @voucher_bulk_load IS NULL THEN
+        SET NEW.search_text_id = search_text_id(CONCAT(NEW.name, CHAR(9),
+            (SELECT name FROM providers WHERE id = NEW.provider_id)));
+    END IF;
+END//
+
+-- the hot UPDATE of remaining units passes through here: one comparison
+CREATE TRIGGER tr_products_search_upd BEFORE UPDATE ON products FOR EACH ROW
+BEGIN
+    IF NEW.name <> OLD.name OR NEW.provider_id <> OLD.provider_id THEN
+        SET NEW.search_text_id = search_text_id(CONCAT(NEW.name, CHAR(9),
+            (SELECT name FROM providers WHERE id = NEW.provider_id)));
+    END IF;
+END//
+
+CREATE TRIGGER tr_providers_search_ins BEFORE INSERT ON providers FOR EACH ROW
+BEGIN
+    IF @voucher_bulk_load IS NULL THEN
+        SET NEW.search_text_id = search_text_id(NEW.name);
+    END IF;
+END//
+
+CREATE TRIGGER tr_providers_count AFTER INSERT ON providers FOR EACH ROW
+BEGIN
+    IF @voucher_bulk_load IS NULL THEN
+        UPDATE row_counts SET n = n + 1 WHERE name = 'providers';
+    END IF;
+END//
+
+CREATE TRIGGER tr_providers_search_upd BEFORE UPDATE ON providers FOR EACH ROW
+BEGIN
+    IF NEW.name <> OLD.name THEN
+        SET NEW.search_text_id = search_text_id(NEW.name);
+    END IF;
+END//
+
+-- a renamed provider: its products are found under the new name
+CREATE TRIGGER tr_providers_rename AFTER UPDATE ON providers FOR EACH ROW
+BEGIN
+    IF NEW.name <> OLD.name THEN
+        UPDATE products SET search_text_id = search_text_id(CONCAT(name, CHAR(9), NEW.name))
+            WHERE provider_id = NEW.id;
+    END IF;
+END//
+
+CREATE TRIGGER tr_enterprises_search_ins BEFORE INSERT ON enterprises FOR EACH ROW
+BEGIN
+    IF @voucher_bulk_load IS NULL THEN
+        SET NEW.search_text_id = search_text_id(NEW.name);
+    END IF;
+END//
+
+CREATE TRIGGER tr_enterprises_count AFTER INSERT ON enterprises FOR EACH ROW
+BEGIN
+    IF @voucher_bulk_load IS NULL THEN
+        UPDATE row_counts SET n = n + 1 WHERE name = 'enterprises';
+    END IF;
+END//
+
+CREATE TRIGGER tr_enterprises_search_upd BEFORE UPDATE ON enterprises FOR EACH ROW
+BEGIN
+    IF NEW.name <> OLD.name THEN
+        SET NEW.search_text_id = search_text_id(NEW.name);
+    END IF;
+END//
+
+-- R5: what the public list shows, searchable; items never change names
+CREATE TRIGGER tr_publicity_items_search BEFORE INSERT ON publicity_items FOR EACH ROW
+BEGIN
+    IF @voucher_bulk_load IS NULL THEN
+        SET NEW.search_text_id = search_text_id(CONCAT(NEW.product_name, CHAR(9),
+            NEW.provider_name));
+    END IF;
+END//
+
+DELIMITER ;
