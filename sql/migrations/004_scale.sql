@@ -152,6 +152,47 @@ CREATE TABLE row_counts (
   COMMENT='issue 13: totals kept by triggers';
 
 -- ---------------------------------------------------------------------------
+-- the bureau's dashboard (GET /api/bureau/stats) reads sums kept by
+-- triggers in the writing transaction instead of aggregating the year's
+-- orders and allowances on every request. Each writer adds to the row of
+-- its own connection's slot (CONNECTION_ID() mod 64), so concurrent orders
+-- in one category and month do not queue on one row; a read sums the
+-- slots. An order counts while it holds or used subsidy (every status but
+-- cancelled, expired, rejected, revoked) with COALESCE(subsidy, reserved).
+CREATE TABLE stats_orders (
+    year      SMALLINT    NOT NULL,
+    category  VARCHAR(16) NOT NULL,
+    month     CHAR(7)     NOT NULL,       -- 'YYYY-MM' of ordered_at, Asia/Shanghai (T1)
+    slot      TINYINT UNSIGNED NOT NULL,
+    orders    BIGINT      NOT NULL DEFAULT 0,
+    subsidy   BIGINT      NOT NULL DEFAULT 0,
+    PRIMARY KEY (year, category, month, slot)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='issue 13: orders and subsidy per year, category and month';
+
+CREATE TABLE stats_quota (
+    year         SMALLINT NOT NULL,
+    tier         ENUM('ordinary','specialized','little_giant') NOT NULL,
+    slot         TINYINT UNSIGNED NOT NULL,
+    enterprises  BIGINT   NOT NULL DEFAULT 0,
+    cap          BIGINT   NOT NULL DEFAULT 0,
+    occupied     BIGINT   NOT NULL DEFAULT 0,
+    PRIMARY KEY (year, tier, slot)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='issue 13: allowances per year and tier';
+
+INSERT INTO stats_orders (year, category, month, slot, orders, subsidy)
+    SELECT o.year, p.category, DATE_FORMAT(o.ordered_at + INTERVAL 8 HOUR, '%Y-%m'), 0,
+           COUNT(*), SUM(COALESCE(o.subsidy, o.reserved))
+    FROM orders o JOIN products p ON p.id = o.product_id
+    WHERE o.status NOT IN ('cancelled', 'expired', 'rejected', 'revoked')
+    GROUP BY o.year, p.category, DATE_FORMAT(o.ordered_at + INTERVAL 8 HOUR, '%Y-%m');
+INSERT INTO stats_quota (year, tier, slot, enterprises, cap, occupied)
+    SELECT q.year, e.tier, 0, COUNT(*), SUM(q.cap), SUM(q.occupied)
+    FROM enterprise_quota q JOIN enterprises e ON e.id = q.enterprise_id
+    GROUP BY q.year, e.tier;
+
+-- ---------------------------------------------------------------------------
 -- the existing rows: their search texts and counts
 UPDATE providers SET search_text_id = search_text_id(name);
 UPDATE enterprises SET search_text_id = search_text_id(name);
@@ -241,6 +282,75 @@ BEGIN
     IF @voucher_bulk_load IS NULL THEN
         SET NEW.search_text_id = search_text_id(CONCAT(NEW.product_name, CHAR(9),
             NEW.provider_name));
+    END IF;
+END//
+
+-- the dashboard's sums (stats_orders, stats_quota)
+CREATE TRIGGER tr_orders_stats_ins AFTER INSERT ON orders FOR EACH ROW
+BEGIN
+    IF @voucher_bulk_load IS NULL
+       AND NEW.status NOT IN ('cancelled', 'expired', 'rejected', 'revoked') THEN
+        INSERT INTO stats_orders (year, category, month, slot, orders, subsidy)
+        VALUES (NEW.year, (SELECT category FROM products WHERE id = NEW.product_id),
+                DATE_FORMAT(NEW.ordered_at + INTERVAL 8 HOUR, '%Y-%m'), CONNECTION_ID() % 64,
+                1, COALESCE(NEW.subsidy, NEW.reserved))
+        ON DUPLICATE KEY UPDATE orders = orders + 1, subsidy = subsidy + VALUES(subsidy);
+    END IF;
+END//
+
+CREATE TRIGGER tr_orders_stats_upd AFTER UPDATE ON orders FOR EACH ROW
+BEGIN
+    DECLARE was, is_ INT;
+    DECLARE dv BIGINT;
+    SET was = OLD.status NOT IN ('cancelled', 'expired', 'rejected', 'revoked');
+    SET is_ = NEW.status NOT IN ('cancelled', 'expired', 'rejected', 'revoked');
+    SET dv = IF(is_, COALESCE(NEW.subsidy, NEW.reserved), 0)
+           - IF(was, COALESCE(OLD.subsidy, OLD.reserved), 0);
+    IF is_ <> was OR dv <> 0 THEN
+        INSERT INTO stats_orders (year, category, month, slot, orders, subsidy)
+        VALUES (NEW.year, (SELECT category FROM products WHERE id = NEW.product_id),
+                DATE_FORMAT(NEW.ordered_at + INTERVAL 8 HOUR, '%Y-%m'), CONNECTION_ID() % 64,
+                is_ - was, dv)
+        ON DUPLICATE KEY UPDATE orders = orders + VALUES(orders),
+                                subsidy = subsidy + VALUES(subsidy);
+    END IF;
+END//
+
+CREATE TRIGGER tr_quota_stats_ins AFTER INSERT ON enterprise_quota FOR EACH ROW
+BEGIN
+    IF @voucher_bulk_load IS NULL THEN
+        INSERT INTO stats_quota (year, tier, slot, enterprises, cap, occupied)
+        VALUES (NEW.year, (SELECT tier FROM enterprises WHERE id = NEW.enterprise_id),
+                CONNECTION_ID() % 64, 1, NEW.cap, NEW.occupied)
+        ON DUPLICATE KEY UPDATE enterprises = enterprises + 1, cap = cap + VALUES(cap),
+                                occupied = occupied + VALUES(occupied);
+    END IF;
+END//
+
+CREATE TRIGGER tr_quota_stats_upd AFTER UPDATE ON enterprise_quota FOR EACH ROW
+BEGIN
+    IF NEW.cap <> OLD.cap OR NEW.occupied <> OLD.occupied THEN
+        INSERT INTO stats_quota (year, tier, slot, enterprises, cap, occupied)
+        VALUES (NEW.year, (SELECT tier FROM enterprises WHERE id = NEW.enterprise_id),
+                CONNECTION_ID() % 64, 0, NEW.cap - OLD.cap, NEW.occupied - OLD.occupied)
+        ON DUPLICATE KEY UPDATE cap = cap + VALUES(cap), occupied = occupied + VALUES(occupied);
+    END IF;
+END//
+
+-- E7: a new tier moves the enterprise's allowances to it
+CREATE TRIGGER tr_enterprises_tier AFTER UPDATE ON enterprises FOR EACH ROW
+BEGIN
+    IF NEW.tier <> OLD.tier THEN
+        INSERT INTO stats_quota (year, tier, slot, enterprises, cap, occupied)
+            SELECT year, OLD.tier, CONNECTION_ID() % 64, -1, -cap, -occupied
+            FROM enterprise_quota WHERE enterprise_id = NEW.id
+        ON DUPLICATE KEY UPDATE enterprises = enterprises + VALUES(enterprises),
+            cap = cap + VALUES(cap), occupied = occupied + VALUES(occupied);
+        INSERT INTO stats_quota (year, tier, slot, enterprises, cap, occupied)
+            SELECT year, NEW.tier, CONNECTION_ID() % 64, 1, cap, occupied
+            FROM enterprise_quota WHERE enterprise_id = NEW.id
+        ON DUPLICATE KEY UPDATE enterprises = enterprises + VALUES(enterprises),
+            cap = cap + VALUES(cap), occupied = occupied + VALUES(occupied);
     END IF;
 END//
 

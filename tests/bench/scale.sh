@@ -11,7 +11,11 @@
 # Goals (issue #13): reads >= 80% of the demo-size throughput with p99 <
 # 20 ms at 64 connections; the ordering rush >= 90%.
 #
-# Its own server: state-scale/ (the generated data, made by
+# Two stacks of the same build and settings, both up for the whole run so
+# that each route is measured at demo size and right after at Beijing's
+# size (the machine's load drifts; adjacent runs compare fairly): the
+# demo on state-scale/demo-stack/ (made afresh, port BENCH_SCALE_PORT + 1)
+# and the year on state-scale/ (the generated data, made by
 # tests/scale/make.sh when missing or stale, and restored from its pristine
 # copy before every run, so each run measures the same data), nginx on
 # BENCH_SCALE_PORT (18094). A benchmark, not a test: a missed goal does
@@ -29,6 +33,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$ROOT/tests/bench
 export VOUCHER_STATE_DIR=${VOUCHER_SCALE_STATE:-$ROOT/state-scale}
 export VOUCHER_PORT=${BENCH_SCALE_PORT:-18094}
+DEMO_STATE=$VOUCHER_STATE_DIR/demo-stack
+DEMO_PORT=$((VOUCHER_PORT + 1))
 export VOUCHER_BIN=$ROOT/build/release/bin
 export VOUCHER_ACCESS_LOG=0
 export VOUCHER_LOG_LEVEL=warn
@@ -39,9 +45,16 @@ SECS=${BENCH_SECONDS:-4}
 WARMUP=1
 CONNS=${BENCH_CONNS:-64}
 ONLY=${BENCH_ROUTES:-.}
-BASE=http://127.0.0.1:$VOUCHER_PORT
 OUT=$STATE/bench
-SQLC=(mariadb --no-defaults --socket="$STATE/run/mysql.sock" -uroot -N -B)
+declare -A PORT_OF=([demo]=$DEMO_PORT [beijing]=$VOUCHER_PORT)
+declare -A STATE_OF=([demo]=$DEMO_STATE [beijing]=$STATE)
+declare -A DB_OF=([demo]=voucher [beijing]=${VOUCHER_SCALE_DB:-voucher_scale})
+# sqlc SIZE ARGS...: the admin client of that size's server
+sqlc() { local s=$1; shift; mariadb --no-defaults --socket="${STATE_OF[$s]}/run/mysql.sock" \
+    -uroot -N -B "${DB_OF[$s]}" "$@"; }
+# stack SIZE ARGS...: ops/stack.sh of that size
+stack() { local s=$1; shift; VOUCHER_STATE_DIR=${STATE_OF[$s]} VOUCHER_PORT=${PORT_OF[$s]} \
+    VOUCHER_DB_NAME=${DB_OF[$s]} "$ROOT/ops/stack.sh" "$@"; }
 GOAL_READ_PCT=80
 GOAL_READ_P99=20
 GOAL_RUSH_PCT=90
@@ -53,19 +66,20 @@ say() { printf '%s\n' "$*"; }
 die() { say "bench scale: $*" >&2; exit 1; }
 . "$HERE/lib.sh"
 
-trap '"$ROOT/ops/stack.sh" stop >/dev/null 2>&1' EXIT
+trap 'stack demo stop >/dev/null 2>&1; stack beijing stop >/dev/null 2>&1' EXIT
 trap 'exit 130' INT TERM
 command -v wrk >/dev/null || die "wrk is not installed (make deps)"
 
 # ---- the data: generated once, restored before every run ------------------
-"$ROOT/ops/stack.sh" stop >/dev/null 2>&1 || true
+stack demo stop >/dev/null 2>&1 || true
+stack beijing stop >/dev/null 2>&1 || true
 stamp=$("$ROOT/tests/scale/stamp.sh")
 if [ ! -d "$STATE/db.pristine" ] || { [ "${BENCH_SCALE_REUSE:-0}" != 1 ] &&
     [ "$(cat "$STATE/scale.stamp" 2>/dev/null)" != "$stamp" ]; }; then
 	say "== the scale data is missing or stale: tests/scale/make.sh"
 	"$ROOT/tests/scale/make.sh" || die "make scale-data failed"
 fi
-rm -rf "$STATE/db" "$OUT"
+rm -rf "$STATE/db" "$OUT" "$DEMO_STATE"
 cp -a --reflink=auto "$STATE/db.pristine" "$STATE/db" || die "cannot restore the data"
 mkdir -p "$OUT"
 
@@ -78,15 +92,15 @@ enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[
 # enterprise and the provider with the most orders this year and the
 # generated staff accounts.
 sessions() {
-	local db=$1 ent prov rev bur
-	if [ "$db" = voucher ]; then
+	local size=$1 ent prov rev bur
+	if [ "$size" = demo ]; then
 		ent="login = 'ent01'" prov="login = 'prov01'"
 		rev="login = 'reviewer'" bur="login = 'bureau'"
 	else
 		ent="enterprise_id = @e" prov="provider_id = @p"
 		rev="login = 'scale-reviewer'" bur="login = 'scale-bureau'"
 	fi
-	"${SQLC[@]}" "$db" <<SQL
+	sqlc "$size" <<SQL
 SET @now = UTC_TIMESTAMP(), @y = YEAR(UTC_TIMESTAMP() + INTERVAL 8 HOUR);
 SET @e = (SELECT enterprise_id FROM orders WHERE year = @y GROUP BY enterprise_id
     ORDER BY COUNT(*) DESC, enterprise_id LIMIT 1);
@@ -102,16 +116,17 @@ SQL
 
 # the routes, as "name|path|role|vary" (role: public or the session's)
 routes() {
-	local db=$1 pid bid oid year
-	year=$("${SQLC[@]}" "$db" -e "SELECT YEAR(UTC_TIMESTAMP() + INTERVAL 8 HOUR)")
+	local size=$1 pid bid oid year BASE=http://127.0.0.1:${PORT_OF[$1]}
+	year=$(sqlc "$size" -e "SELECT YEAR(UTC_TIMESTAMP() + INTERVAL 8 HOUR)")
 	pid=$(curl -fsS "$BASE/api/products?sort=sales&per_page=1" |
 	    python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])')
 	bid=$(curl -fsS "$BASE/api/publicity/batches?per_page=1" |
 	    python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])')
-	oid=$("${SQLC[@]}" "$db" -e "SELECT MAX(o.id) FROM orders o JOIN accounts a
+	oid=$(sqlc "$size" -e "SELECT MAX(o.id) FROM orders o JOIN accounts a
 	    ON a.enterprise_id = o.enterprise_id JOIN sessions s ON s.account_id = a.id
 	    WHERE s.token_hash = UNHEX(SHA2(RPAD('bench-read-enterprise', 43, 'x'), 256))")
 	[ -n "$pid" ] && [ -n "$bid" ] && [ -n "$oid" ] || return 1
+	# name|path|role|vary; the paths differ between the sizes only by ids
 	cat <<EOT
 categories|/api/categories|public|1
 list-newest|/api/products|public|1
@@ -148,6 +163,7 @@ declare -A R
 # measure SIZE NAME PATH ROLE VARY: one warm-up and one measured wrk run
 measure() {
 	local size=$1 name=$2 path=$3 role=$4 vary=$5 script=() hdr=() res tag=$RANDOM
+	local BASE=http://127.0.0.1:${PORT_OF[$size]}
 	[ "$vary" = 1 ] && script=(-s "$HERE/vary.lua")
 	# a session token has 43 characters (sessions())
 	[ "$role" != public ] && hdr=(-H "Authorization: Bearer $(printf '%-43s' "bench-read-$role" | tr ' ' x)")
@@ -179,8 +195,9 @@ measure() {
 # rush SIZE DB: the ordering benchmark's set-up (orders_setup.py) and two
 # wrk runs of POST /api/orders
 rush() {
-	local size=$1 db=$2 first=100001 ents=200 prods=1000 out kind
-	python3 "$HERE/orders_setup.py" $ents $prods 1000000 | "${SQLC[@]}" "$db" ||
+	local size=$1 first=100001 ents=200 prods=1000 out kind
+	local BASE=http://127.0.0.1:${PORT_OF[$size]}
+	python3 "$HERE/orders_setup.py" $ents $prods 1000000 | sqlc "$size" ||
 	    { say "!! $size: the ordering set-up failed"; failed=1; return; }
 	for kind in spread hot; do
 		local pf=$first pc=$prods
@@ -195,33 +212,46 @@ rush() {
 		printf '   %-7s %-20s %9.0f orders/s  p99 %7.2f ms  (%s refused)\n' "$size" \
 		    "rush-$kind" "${R[$size,rush-$kind,rps]}" "$p99" "$non2xx"
 	done
-	"${SQLC[@]}" "$db" -e "SELECT CONCAT('   ', '$size', ': products sold past their units ',
+	sqlc "$size" -e "SELECT CONCAT('   ', '$size', ': products sold past their units ',
 	    (SELECT COUNT(*) FROM products WHERE units_sold + remaining_units <> units_total),
 	    ', quota rows above their cap ', (SELECT COUNT(*) FROM enterprise_quota
 	    WHERE occupied > cap))"
-	VOUCHER_DB_NAME=$db "$ROOT/ops/stack.sh" ctl reconcile 2>&1 | tail -1 | sed "s/^/   $size: /"
+	stack "$size" ctl reconcile 2>&1 | tail -1 | sed "s/^/   $size: /"
 }
 
-NAMES=()
 for size in demo beijing; do
-	db=voucher
-	[ $size = beijing ] && db=${VOUCHER_SCALE_DB:-voucher_scale}
-	say "== $size size: database $db, port $VOUCHER_PORT"
-	VOUCHER_DB_NAME=$db "$ROOT/ops/stack.sh" start >"$OUT/$size-start.log" 2>&1 ||
-	    { cat "$OUT/$size-start.log" >&2; die "the stack did not start on $db"; }
+	say "== $size size: database ${DB_OF[$size]}, port ${PORT_OF[$size]}"
+	stack "$size" start >"$OUT/$size-start.log" 2>&1 ||
+	    { cat "$OUT/$size-start.log" >&2; die "the $size stack did not start"; }
 	# production runs the sweeper every minute: the data as it would be
-	VOUCHER_DB_NAME=$db "$ROOT/ops/stack.sh" ctl sweep >/dev/null 2>&1
-	sessions "$db" || die "cannot make the sessions"
-	list=$(routes "$db") || die "cannot find the ids the routes need on $db"
-	NAMES=()
-	while IFS='|' read -r name path role vary; do
-		[[ $name =~ $ONLY ]] || continue
-		NAMES+=("$name")
-		measure $size "$name" "$path" "$role" "$vary"
-	done <<<"$list"
-	[[ rush =~ $ONLY ]] && rush $size "$db"
-	"$ROOT/ops/stack.sh" stop >/dev/null 2>&1
+	stack "$size" ctl sweep >/dev/null 2>&1
+	sessions "$size" || die "cannot make the $size sessions"
 done
+declare -A PATH_OF
+for size in demo beijing; do
+	list=$(routes "$size") || die "cannot find the ids the routes need ($size)"
+	while IFS='|' read -r name path role vary; do
+		PATH_OF[$size,$name]="$path|$role|$vary"
+	done <<<"$list"
+done
+NAMES=()
+while IFS='|' read -r name _; do
+	[[ $name =~ $ONLY ]] && NAMES+=("$name")
+done <<<"$list"
+say "== each route at demo size, then at Beijing's size"
+for name in "${NAMES[@]}"; do
+	for size in demo beijing; do
+		IFS='|' read -r path role vary <<<"${PATH_OF[$size,$name]}"
+		measure $size "$name" "$path" "$role" "$vary"
+	done
+done
+if [[ rush =~ $ONLY ]]; then
+	say "== the ordering rush"
+	rush demo
+	rush beijing
+fi
+stack demo stop >/dev/null 2>&1
+stack beijing stop >/dev/null 2>&1
 
 say
 say "== demo size (~40 products, 72 orders) vs Beijing's year (5,000 products, 600,000 orders, 300,000 enterprises)"
