@@ -1,29 +1,33 @@
 /*
- * db.c - all SQL of the ordering program, by statement id (ordering.h).
- * The order state machine's shared SQL is in shared/db_shared.c.
+ * db.c - all SQL of the ordering program, by statement id, and one typed
+ * function per statement (ordering.h). Rows are read into named structs
+ * by column alias. The order state machine's shared SQL is in
+ * shared/domain/lib_sql.c.
  */
+#include <string.h>
+
 #include "orders.h"
 #include "ordering.h"
 
 const struct db_stmt ordering_stmts[STMT__MAX] = {
-	/* E1-E5 facts: enterprise id */
+	/* E1-E5 facts and the E7 tier: enterprise id */
 	DB_STMT(STMT_ENTERPRISE_FACTS,
-	"SELECT id, name, tier, size_class, beijing_registered, is_enterprise,"
-	" credit_flagged, barred_until, uscc FROM enterprises WHERE id = ?"),
-	/* O2: round (NULL: current), product id */
+	"SELECT tier, size_class, beijing_registered, is_enterprise,"
+	" credit_flagged, barred_until FROM enterprises WHERE id = ?"),
+	/* O2: product id (the round is compared in C with round_current) */
 	DB_STMT(STMT_PRODUCT_FOR_ORDER,
 	"SELECT p.id, p.provider_id, p.name, p.voucher_price, p.unit_subsidy,"
-	" p.validity_days, p.listed,"
-	" p.round_year = COALESCE(?, (SELECT MAX(year) FROM rounds"
-	" WHERE is_current = 1)) AS current_round, p.remaining_units,"
-	" v.barred_until, v.name AS provider_name, p.market_price"
+	" p.validity_days, p.listed, p.round_year,"
+	" v.barred_until AS provider_barred_until"
 	" FROM products p JOIN providers v ON v.id = p.provider_id"
 	" WHERE p.id = ?"),
-	/* the year's quota row (E7 cap), created on the first order */
+	/* the year's quota row (E7 cap), created on the first order:
+	 * enterprise, year, cap */
 	DB_STMT(STMT_QUOTA_ENSURE,
 	"INSERT INTO enterprise_quota (enterprise_id, year, cap, occupied)"
 	" VALUES (?, ?, ?, 0) ON DUPLICATE KEY UPDATE cap = cap"),
-	/* O3: locks the quota row first (lock order: quota, then product) */
+	/* O3: locks the quota row first (lock order: quota, then product):
+	 * enterprise, year */
 	DB_STMT(STMT_QUOTA_LOCK,
 	"SELECT cap, occupied FROM enterprise_quota"
 	" WHERE enterprise_id = ? AND year = ? FOR UPDATE"),
@@ -43,6 +47,7 @@ const struct db_stmt ordering_stmts[STMT__MAX] = {
 	" SET remaining_units = remaining_units - 1,"
 	" units_sold = units_sold + 1"
 	" WHERE id = ? AND remaining_units > 0 AND listed = 1"),
+	/* struct order_new, in its order */
 	DB_STMT(STMT_ORDER_INSERT,
 	"INSERT INTO orders (order_no, enterprise_id, product_id, provider_id,"
 	" year, status, product_name, voucher_price, validity_days,"
@@ -53,8 +58,10 @@ const struct db_stmt ordering_stmts[STMT__MAX] = {
 	DB_STMT(STMT_IDEM_INSERT,
 	"INSERT INTO idempotency_keys (account_id, idem_key, request_hash,"
 	" state, created_at) VALUES (?, ?, ?, 'running', ?)"),
+	/* request hash, account, key */
 	DB_STMT(STMT_IDEM_GET,
-	"SELECT request_hash, state, response_status, response_body, created_at"
+	"SELECT request_hash = ? AS same_request, state = 'done' AS done,"
+	" response_status, response_body"
 	" FROM idempotency_keys WHERE account_id = ? AND idem_key = ?"),
 	/* a key left running by a crashed worker: hash, now, account, key,
 	 * stale-before */
@@ -67,6 +74,7 @@ const struct db_stmt ordering_stmts[STMT__MAX] = {
 	"UPDATE idempotency_keys SET state = 'done', response_status = ?,"
 	" response_body = ?, completed_at = ?"
 	" WHERE account_id = ? AND idem_key = ?"),
+	/* account, key */
 	DB_STMT(STMT_IDEM_DELETE,
 	"DELETE FROM idempotency_keys WHERE account_id = ? AND idem_key = ?"
 	" AND state = 'running'"),
@@ -74,18 +82,258 @@ const struct db_stmt ordering_stmts[STMT__MAX] = {
 	DB_STMT(STMT_ORDER_CONFIRM,
 	"UPDATE orders SET confirmed_at = ?, updated_at = ?"
 	" WHERE id = ? AND confirmed_at IS NULL"),
+	/* C1: struct evaluation, in its order */
 	DB_STMT(STMT_EVALUATION_INSERT,
 	"INSERT INTO evaluations (order_id, product_id, quality, timeliness,"
 	" attitude, comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-	/* C1: the product's public average (three aspects per evaluation) */
+	/* C1: the product's public average (three aspects per evaluation):
+	 * points, product */
 	DB_STMT(STMT_PRODUCT_RATE,
 	"UPDATE products SET rating_sum = rating_sum + ?,"
 	" rating_count = rating_count + 3 WHERE id = ?"),
-	/* R1: the commitment form's data: order id */
+	/* R1: the commitment form's data: order id, enterprise id */
 	DB_STMT(STMT_COMMITMENT,
-	"SELECT e.name, e.uscc, e.size_class, e.tier, o.order_no, o.ordered_at,"
-	" o.product_name, v.name AS provider_name, o.voucher_price,"
-	" o.unit_subsidy, o.valid_until, o.enterprise_id"
+	"SELECT e.name AS enterprise_name, e.uscc, e.size_class, o.order_no,"
+	" o.ordered_at, o.product_name, v.name AS provider_name,"
+	" o.voucher_price, o.unit_subsidy, o.valid_until"
 	" FROM orders o JOIN enterprises e ON e.id = o.enterprise_id"
-	" JOIN providers v ON v.id = o.provider_id WHERE o.id = ?"),
+	" JOIN providers v ON v.id = o.provider_id"
+	" WHERE o.id = ? AND o.enterprise_id = ?"),
 };
+
+/* ---- O1: the enterprise's facts ---------------------------------------- */
+
+struct enterprise_facts_sql {
+	const char *tier;
+	const char *size_class;
+	bool        beijing_registered;
+	bool        is_enterprise;
+	bool        credit_flagged;
+	time_t      barred_until;
+};
+
+static const struct db_col enterprise_facts_cols[] = {
+	DB_COL(struct enterprise_facts_sql, tier),
+	DB_COL(struct enterprise_facts_sql, size_class),
+	DB_COL(struct enterprise_facts_sql, beijing_registered),
+	DB_COL(struct enterprise_facts_sql, is_enterprise),
+	DB_COL(struct enterprise_facts_sql, credit_flagged),
+	DB_COL(struct enterprise_facts_sql, barred_until),
+};
+static const struct db_rowmap enterprise_facts_map =
+    DB_ROWMAP(struct enterprise_facts_sql, enterprise_facts_cols);
+
+int
+db_enterprise_facts(struct db *db, int64_t enterprise_id,
+    struct enterprise_facts *out)
+{
+	struct enterprise_facts_sql row;
+	struct db_res *keep = NULL;
+	int rc = db_one(db, STMT_ENTERPRISE_FACTS,
+	    DB_ARGS(DB_I64(enterprise_id)), &enterprise_facts_map, &row, &keep);
+
+	memset(out, 0, sizeof(*out));
+	out->tier = -1;
+	if (rc == DB_OK) {
+		out->tier = rule_tier_parse(row.tier);
+		out->f.size_class = row.size_class == NULL ? -1 :
+		    rule_size_parse(row.size_class);
+		out->f.beijing_registered = row.beijing_registered;
+		out->f.is_enterprise = row.is_enterprise;
+		out->f.credit_flagged = row.credit_flagged;
+		out->f.barred_until = row.barred_until;
+	}
+	db_res_free(keep);
+	return rc;
+}
+
+/* ---- O2: the product --------------------------------------------------- */
+
+static const struct db_col product_for_order_cols[] = {
+	DB_COL(struct product_for_order, id),
+	DB_COL(struct product_for_order, provider_id),
+	DB_COL(struct product_for_order, name),
+	DB_COL(struct product_for_order, voucher_price),
+	DB_COL(struct product_for_order, unit_subsidy),
+	DB_COL(struct product_for_order, validity_days),
+	DB_COL(struct product_for_order, listed),
+	DB_COL(struct product_for_order, round_year),
+	DB_COL(struct product_for_order, provider_barred_until),
+};
+static const struct db_rowmap product_for_order_map =
+    DB_ROWMAP(struct product_for_order, product_for_order_cols);
+
+int
+db_product_for_order(struct db *db, int64_t product_id,
+    struct product_for_order *out, struct db_res **keep)
+{
+	return db_one(db, STMT_PRODUCT_FOR_ORDER, DB_ARGS(DB_I64(product_id)),
+	    &product_for_order_map, out, keep);
+}
+
+/* ---- O3: the quota ----------------------------------------------------- */
+
+static const struct db_col quota_cols[] = {
+	DB_COL(struct quota_row, cap),
+	DB_COL(struct quota_row, occupied),
+};
+static const struct db_rowmap quota_map = DB_ROWMAP(struct quota_row,
+    quota_cols);
+
+int
+db_quota_ensure(struct db *db, int64_t enterprise_id, int year, int64_t cap)
+{
+	return db_dml(db, STMT_QUOTA_ENSURE, DB_ARGS(DB_I64(enterprise_id),
+	    DB_I64(year), DB_I64(cap)), NULL);
+}
+
+int
+db_quota_lock(struct db *db, int64_t enterprise_id, int year,
+    struct quota_row *out)
+{
+	return db_one(db, STMT_QUOTA_LOCK, DB_ARGS(DB_I64(enterprise_id),
+	    DB_I64(year)), &quota_map, out, NULL);
+}
+
+int
+db_quota_reserve(struct db *db, int64_t enterprise_id, int year,
+    int64_t amount)
+{
+	return db_dml(db, STMT_QUOTA_RESERVE, DB_ARGS(DB_I64(amount),
+	    DB_I64(enterprise_id), DB_I64(year), DB_I64(amount)), NULL);
+}
+
+int
+db_quota_effective(struct db *db, int64_t enterprise_id, int year,
+    time_t now, struct quota_row *out)
+{
+	return db_one(db, STMT_QUOTA_EFFECTIVE, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_I64(enterprise_id), DB_I64(year)), &quota_map,
+	    out, NULL);
+}
+
+/* ---- O3, P5: the unit and the order ------------------------------------ */
+
+int
+db_product_take_unit(struct db *db, int64_t product_id)
+{
+	return db_dml(db, STMT_PRODUCT_TAKE_UNIT, DB_ARGS(DB_I64(product_id)),
+	    NULL);
+}
+
+int
+db_order_insert(struct db *db, const struct order_new *o, int64_t *id)
+{
+	uint64_t insert_id = 0;
+	int rc = db_dml(db, STMT_ORDER_INSERT, DB_ARGS(
+	    DB_STR(o->order_no), DB_I64(o->enterprise_id),
+	    DB_I64(o->product_id), DB_I64(o->provider_id), DB_I64(o->year),
+	    DB_STR(o->product_name), DB_I64(o->voucher_price),
+	    DB_I64(o->validity_days), DB_I64(o->unit_subsidy),
+	    DB_I64(o->reserved), DB_TIME(o->ordered_at),
+	    DB_TIME(o->accept_deadline), DB_TIME(o->valid_until),
+	    DB_TIME(o->ordered_at)), &insert_id);
+
+	*id = (int64_t)insert_id;
+	return rc;
+}
+
+/* ---- Idempotency-Key --------------------------------------------------- */
+
+static const struct db_col idem_cols[] = {
+	DB_COL(struct idem_row, same_request),
+	DB_COL(struct idem_row, done),
+	DB_COL(struct idem_row, response_status),
+	DB_COL(struct idem_row, response_body),
+};
+static const struct db_rowmap idem_map = DB_ROWMAP(struct idem_row,
+    idem_cols);
+
+int
+db_idem_insert(struct db *db, int64_t account_id, const char *key,
+    const unsigned char hash[32], time_t now)
+{
+	return db_dml(db, STMT_IDEM_INSERT, DB_ARGS(DB_I64(account_id),
+	    DB_STR(key), DB_BLOB(hash, 32), DB_TIME(now)), NULL);
+}
+
+int
+db_idem_get(struct db *db, int64_t account_id, const char *key,
+    const unsigned char hash[32], struct idem_row *out, struct db_res **keep)
+{
+	return db_one(db, STMT_IDEM_GET, DB_ARGS(DB_BLOB(hash, 32),
+	    DB_I64(account_id), DB_STR(key)), &idem_map, out, keep);
+}
+
+int
+db_idem_takeover(struct db *db, int64_t account_id, const char *key,
+    const unsigned char hash[32], time_t now, time_t stale_before)
+{
+	return db_dml(db, STMT_IDEM_TAKEOVER, DB_ARGS(DB_BLOB(hash, 32),
+	    DB_TIME(now), DB_I64(account_id), DB_STR(key),
+	    DB_TIME(stale_before)), NULL);
+}
+
+int
+db_idem_done(struct db *db, int64_t account_id, const char *key, int status,
+    const char *body, time_t now)
+{
+	return db_dml(db, STMT_IDEM_DONE, DB_ARGS(DB_I64(status), DB_STR(body),
+	    DB_TIME(now), DB_I64(account_id), DB_STR(key)), NULL);
+}
+
+int
+db_idem_delete(struct db *db, int64_t account_id, const char *key)
+{
+	return db_dml(db, STMT_IDEM_DELETE, DB_ARGS(DB_I64(account_id),
+	    DB_STR(key)), NULL);
+}
+
+/* ---- C1 ---------------------------------------------------------------- */
+
+int
+db_order_confirm(struct db *db, int64_t order_id, time_t now)
+{
+	return db_dml(db, STMT_ORDER_CONFIRM, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_I64(order_id)), NULL);
+}
+
+int
+db_evaluation_insert(struct db *db, const struct evaluation *e)
+{
+	return db_dml(db, STMT_EVALUATION_INSERT, DB_ARGS(DB_I64(e->order_id),
+	    DB_I64(e->product_id), DB_I64(e->quality), DB_I64(e->timeliness),
+	    DB_I64(e->attitude), DB_STR(e->comment), DB_TIME(e->at)), NULL);
+}
+
+int
+db_product_rate(struct db *db, int64_t product_id, int points)
+{
+	return db_dml(db, STMT_PRODUCT_RATE, DB_ARGS(DB_I64(points),
+	    DB_I64(product_id)), NULL);
+}
+
+/* ---- R1 ---------------------------------------------------------------- */
+
+static const struct db_col commitment_cols[] = {
+	DB_COL(struct commitment_row, enterprise_name),
+	DB_COL(struct commitment_row, uscc),
+	DB_COL(struct commitment_row, size_class),
+	DB_COL(struct commitment_row, order_no),
+	DB_COL(struct commitment_row, ordered_at),
+	DB_COL(struct commitment_row, product_name),
+	DB_COL(struct commitment_row, provider_name),
+	DB_COL(struct commitment_row, voucher_price),
+	DB_COL(struct commitment_row, unit_subsidy),
+	DB_COL(struct commitment_row, valid_until),
+};
+static const struct db_rowmap commitment_map =
+    DB_ROWMAP(struct commitment_row, commitment_cols);
+
+int
+db_commitment(struct db *db, int64_t order_id, int64_t enterprise_id,
+    struct commitment_row *out, struct db_res **keep)
+{
+	return db_one(db, STMT_COMMITMENT, DB_ARGS(DB_I64(order_id),
+	    DB_I64(enterprise_id)), &commitment_map, out, keep);
+}

@@ -43,16 +43,14 @@ static json_t *
 load_mine(struct req *r, int64_t id)
 {
 	int rc;
-	json_t *o = order_view(r->db, id, r->now, &rc);
+	json_t *o = order_view_owned(r->db, id, OWNER_ENTERPRISE, r->sess.enterprise_id,
+	    r->now, &rc);
 
-	if (o == NULL || json_integer_value(json_object_get(o,
-	    "enterprise_id")) != r->sess.enterprise_id) {
-		json_decref(o);
-		if (o != NULL || rc == DB_NOTFOUND)
+	if (o == NULL) {
+		if (rc == DB_NOTFOUND)
 			http_error(r, 404, "not_found", NULL, "订单不存在");
 		else
 			http_db_error(r, rc);
-		return NULL;
 	}
 	return o;
 }
@@ -81,7 +79,8 @@ struct mine_tx {
 	bool         swept;       /* out: a due O4/O6 transition was applied */
 };
 
-/* Locks the enterprise's order and applies a due O4/O6 transition. */
+/* Locks the enterprise's own order (order_lock_owned: another's is
+ * TX_NOT_MINE) and applies a due O4/O6 transition. */
 static int
 lock_mine(struct db *db, struct mine_tx *t, struct order_row *o)
 {
@@ -89,10 +88,10 @@ lock_mine(struct db *db, struct mine_tx *t, struct order_row *o)
 	struct actor a = actor_of(r);
 	int rc;
 
-	if ((rc = order_lock(db, r->ids[0], o)) != DB_OK)
+	rc = order_lock_owned(db, r->ids[0], OWNER_ENTERPRISE,
+	    r->sess.enterprise_id, o);
+	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? TX_NOT_MINE : rc;
-	if (o->enterprise_id != r->sess.enterprise_id)
-		return TX_NOT_MINE;
 	rc = order_apply_timeouts(db, &a, o);
 	if (rc < 0 || rc == DB_RETRY)
 		return rc;
@@ -113,7 +112,7 @@ cancel_tx(struct db *db, void *arg)
 		return rc;
 	snprintf(t->state, sizeof(t->state), "%s",
 	    order_status_name(o.status));
-	if (o.status != ORDER_PENDING)
+	if (!order_is_pending(o.status))
 		return t->swept ? DB_OK : TX_INVALID_STATE;
 	/* O5: before acceptance; unit and reservation released */
 	return order_close(db, &a, &o, ORDER_CANCELLED, "enterprise",
@@ -127,6 +126,7 @@ confirm_tx(struct db *db, void *arg)
 	struct req *r = t->r;
 	struct actor a = actor_of(r);
 	struct order_row o;
+	struct evaluation ev;
 	json_t *after;
 	int rc;
 
@@ -141,23 +141,21 @@ confirm_tx(struct db *db, void *arg)
 		return t->swept ? DB_OK : TX_INVALID_STATE;
 	if (o.confirmed_at != 0)
 		return TX_CONFIRMED;
-	rc = db_dml(db, STMT_ORDER_CONFIRM, DB_ARGS(
-	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id)), NULL);
+	rc = db_order_confirm(db, o.id, r->now);
 	if (rc == DB_NOTFOUND)
 		return TX_CONFIRMED;
+	ev = (struct evaluation){ .order_id = o.id, .product_id = o.product_id,
+	    .quality = t->q, .timeliness = t->t, .attitude = t->a,
+	    .comment = t->comment, .at = r->now };
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_EVALUATION_INSERT, DB_ARGS(
-		    DB_I64(o.id), DB_I64(o.product_id), DB_I64(t->q),
-		    DB_I64(t->t), DB_I64(t->a), DB_STR(t->comment),
-		    DB_TIME(r->now)), NULL);
+		rc = db_evaluation_insert(db, &ev);
 	if (rc == DB_CONFLICT)
 		return TX_CONFIRMED;
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_PRODUCT_RATE, DB_ARGS(
-		    DB_I64(t->q + t->t + t->a), DB_I64(o.product_id)), NULL);
+		rc = db_product_rate(db, o.product_id, t->q + t->t + t->a);
 	if (rc == DB_OK)
 		rc = order_event(db, &a, o.id, order_status_name(o.status),
-	    order_status_name(o.status),
+		    order_status_name(o.status),
 		    "企业确认服务完成并评价（规则 C1）");
 	if (rc == DB_OK) {
 		after = json_pack("{s:i,s:i,s:i,s:s?}", "quality", t->q,
@@ -265,33 +263,28 @@ order_commitment(struct req *r)
 		{ "micro", "微型企业" }, { "small", "小型企业" },
 		{ "medium", "中型企业" }, { "large", "大型企业" },
 	};
-	struct db_res *res = NULL;
+	struct commitment_row c;
+	struct db_res *keep = NULL;
 	struct buf b = { 0 };
 	const char *size = "未划型";
 	char when[21], until[21], price[32], subsidy[32];
 	int y, m, d, rc;
 
-	rc = db_query(r->db, STMT_COMMITMENT,
-	    DB_ARGS(DB_I64(r->ids[0])), &res);
-	if (rc == DB_NOTFOUND || (rc == DB_OK &&
-	    db_i64(res, 0, 11) != r->sess.enterprise_id)) {
-		db_res_free(res);
+	rc = db_commitment(r->db, r->ids[0], r->sess.enterprise_id, &c, &keep);
+	if (rc == DB_NOTFOUND)		/* or another enterprise's */
 		return http_error(r, 404, "not_found", NULL, "订单不存在");
-	}
-	if (rc != DB_OK) {
-		db_res_free(res);
+	if (rc != DB_OK)
 		return http_db_error(r, rc);
-	}
-	for (size_t i = 0; i < 4; i++)
-		if (!db_isnull(res, 0, 2) && strcmp(db_str(res, 0, 2),
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (c.size_class != NULL && strcmp(c.size_class,
 		    sizes[i][0]) == 0)
 			size = sizes[i][1];
-	clock_shanghai_date((time_t)db_i64(res, 0, 5), &y, &m, &d);
+	clock_shanghai_date(c.ordered_at, &y, &m, &d);
 	snprintf(when, sizeof(when), "%04d年%02d月%02d日", y, m, d);
-	clock_shanghai_date((time_t)db_i64(res, 0, 10) - 1, &y, &m, &d);
+	clock_shanghai_date(c.valid_until - 1, &y, &m, &d);
 	snprintf(until, sizeof(until), "%04d年%02d月%02d日", y, m, d);
-	money_format_yuan(db_i64(res, 0, 8), price, sizeof(price));
-	money_format_yuan(db_i64(res, 0, 9), subsidy, sizeof(subsidy));
+	money_format_yuan(c.voucher_price, price, sizeof(price));
+	money_format_yuan(c.unit_subsidy, subsidy, sizeof(subsidy));
 
 	buf_puts(&b, "<!doctype html>\n<html lang=\"zh-CN\"><head>"
 	    "<meta charset=\"utf-8\"><title>中小微企业划型及用券承诺</title>"
@@ -299,19 +292,19 @@ order_commitment(struct req *r)
 	    "<main class=\"sheet\"><h1>中小微企业划型及用券承诺</h1>"
 	    "<table class=\"facts\">");
 	buf_puts(&b, "<tr><th>企业名称</th><td>");
-	html_escape(&b, db_str(res, 0, 0));
+	html_escape(&b, c.enterprise_name);
 	buf_puts(&b, "</td></tr><tr><th>统一社会信用代码</th><td>");
-	html_escape(&b, db_str(res, 0, 1));
+	html_escape(&b, c.uscc);
 	buf_puts(&b, "</td></tr><tr><th>企业规模（划型结果）</th><td>");
 	html_escape(&b, size);
 	buf_puts(&b, "</td></tr><tr><th>订单编号</th><td>");
-	html_escape(&b, db_str(res, 0, 4));
+	html_escape(&b, c.order_no);
 	buf_puts(&b, "</td></tr><tr><th>下单日期</th><td>");
 	html_escape(&b, when);
 	buf_puts(&b, "</td></tr><tr><th>服务产品</th><td>");
-	html_escape(&b, db_str(res, 0, 6));
+	html_escape(&b, c.product_name);
 	buf_puts(&b, "</td></tr><tr><th>服务机构</th><td>");
-	html_escape(&b, db_str(res, 0, 7));
+	html_escape(&b, c.provider_name);
 	buf_printf(&b, "</td></tr><tr><th>配券价</th><td>%s 元</td></tr>"
 	    "<tr><th>单位补贴上限</th><td>%s 元</td></tr>"
 	    "<tr><th>服务券有效期至</th><td>", price, subsidy);
@@ -331,7 +324,7 @@ order_commitment(struct req *r)
 	    "<div class=\"sign\"><p>企业（盖章）：</p><p>法定代表人或授权代表（签字）：</p>"
 	    "<p>日期：　　　　年　　月　　日</p></div>"
 	    "</main></body></html>\n");
-	db_res_free(res);
+	db_res_free(keep);
 	http_body(r, 200, "text/html; charset=utf-8", b.p, b.len);
 	buf_free(&b);
 	return 200;

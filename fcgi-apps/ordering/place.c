@@ -19,12 +19,12 @@
 #include <openssl/rand.h>
 
 #include "clock.h"
-#include "config.h"
 #include "db.h"
 #include "log.h"
 #include "money.h"
 #include "ordering.h"
 #include "orders.h"
+#include "parties.h"
 #include "rules.h"
 #include "sha256.h"
 
@@ -35,29 +35,24 @@
 
 /* What an enterprise and a product are, read before the transaction. */
 struct order_ctx {
-	struct req *r;
-	int64_t     enterprise_id;
-	int         tier;
-	int64_t     product_id;
-	int64_t     provider_id;
-	char        product_name[256];
-	int64_t     voucher_price;
-	int64_t     unit_subsidy;
-	int64_t     validity_days;
-	int         year;
-	const char *idem_key;
+	struct req              *r;
+	int64_t                  enterprise_id;
+	int                      tier;
+	struct product_for_order p;     /* strings borrowed from p_keep     */
+	struct db_res           *p_keep;   /* freed by the handler          */
+	int                      year;
+	const char              *idem_key;
 	/* out */
-	int64_t     order_id;
-	int64_t     reserved;
-	char       *reply;          /* the 201 body, malloc'd */
+	int64_t                  order_id;
+	int64_t                  reserved;
+	char                    *reply;    /* the 201 body, malloc'd        */
 };
 
 /* E1-E5 (O1): 0 when eligible, else writes 403 not_eligible and -1. */
 static int
 check_eligible_or_403(struct req *r, int64_t enterprise_id, int *tier)
 {
-	struct db_res *res = NULL;
-	struct rule_enterprise_facts f;
+	struct enterprise_facts ef;
 	const char *why;
 	static const char *const why_text[] = {
 		"E1", "注册地不在北京市的企业不在服务券补贴范围内",
@@ -66,24 +61,14 @@ check_eligible_or_403(struct req *r, int64_t enterprise_id, int *tier)
 		"E4", "企业存在严重失信记录或被列入失信被执行人名单",
 		"E5", "企业因违规被取消领券资格，期限未满",
 	};
-	int rc = db_query(r->db, STMT_ENTERPRISE_FACTS,
-	    DB_ARGS(DB_I64(enterprise_id)), &res);
+	int rc = db_enterprise_facts(r->db, enterprise_id, &ef);
 
 	if (rc != DB_OK) {
-		db_res_free(res);
 		http_db_error(r, rc == DB_NOTFOUND ? DB_ERROR : rc);
 		return -1;
 	}
-	memset(&f, 0, sizeof(f));
-	*tier = rule_tier_parse(db_str(res, 0, 2));
-	f.size_class = db_isnull(res, 0, 3) ? -1 :
-	    rule_size_parse(db_str(res, 0, 3));
-	f.beijing_registered = db_i64(res, 0, 4) != 0;
-	f.is_enterprise = db_i64(res, 0, 5) != 0;
-	f.credit_flagged = db_i64(res, 0, 6) != 0;
-	f.barred_until = db_isnull(res, 0, 7) ? 0 : (time_t)db_i64(res, 0, 7);
-	db_res_free(res);
-	if ((why = rule_enterprise_ineligible(&f, r->now)) == NULL)
+	*tier = ef.tier;
+	if ((why = rule_enterprise_ineligible(&ef.f, r->now)) == NULL)
 		return 0;
 	for (size_t i = 0; i < sizeof(why_text) / sizeof(why_text[0]); i += 2)
 		if (strcmp(why, why_text[i]) == 0) {
@@ -97,47 +82,37 @@ check_eligible_or_403(struct req *r, int64_t enterprise_id, int *tier)
 	return -1;
 }
 
-/* O2: loads the product into c; writes 404/409 and returns -1 when it
- * cannot be ordered now. */
+/* O2: loads the product into c->p (its strings kept in c->p_keep, which
+ * the caller frees whatever the result); writes 404/409 and returns -1
+ * when it cannot be ordered now. */
 static int
 load_product_or_4xx(struct req *r, int64_t product_id, struct order_ctx *c)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(r->db, STMT_PRODUCT_FOR_ORDER, DB_ARGS(
-	    g_config.round > 0 ? DB_I64(g_config.round) : DB_NULLP,
-	    DB_I64(product_id)), &res);
+	int year = 0;
+	int rc = db_product_for_order(r->db, product_id, &c->p, &c->p_keep);
 
 	if (rc == DB_NOTFOUND) {
-		db_res_free(res);
 		http_error(r, 404, "product_not_found", "product_id",
 		    "产品不存在");
 		return -1;
 	}
-	if (rc != DB_OK) {
-		db_res_free(res);
+	/* O2, Y2: listed, of the current round (none: no product is) */
+	if (rc == DB_OK && c->p.listed)
+		rc = round_current(r->db, &year);
+	if (rc != DB_OK && rc != DB_NOTFOUND) {
 		http_db_error(r, rc);
 		return -1;
 	}
-	c->product_id = product_id;
-	c->provider_id = db_i64(res, 0, 1);
-	snprintf(c->product_name, sizeof(c->product_name), "%s",
-	    db_str(res, 0, 2));
-	c->voucher_price = db_i64(res, 0, 3);
-	c->unit_subsidy = db_i64(res, 0, 4);
-	c->validity_days = db_i64(res, 0, 5);
-	if (!db_i64(res, 0, 6) || !db_i64(res, 0, 7)) {
-		db_res_free(res);
+	if (!c->p.listed || c->p.round_year != year) {
 		http_error(r, 409, "product_unavailable", "product_id",
 		    "该产品未上架或不属于本年度服务券产品（规则 O2）");
 		return -1;
 	}
-	if (!db_isnull(res, 0, 9) && db_i64(res, 0, 9) > r->now) {
-		db_res_free(res);
+	if (rule_barred_at(c->p.provider_barred_until, r->now)) {
 		http_error(r, 409, "product_unavailable", "product_id",
 		    "该产品的服务机构已被取消资格（规则 V2）");
 		return -1;
 	}
-	db_res_free(res);
 	return 0;
 }
 
@@ -165,9 +140,9 @@ place_tx(struct db *db, void *arg)
 	struct order_ctx *c = arg;
 	struct req *r = c->r;
 	struct actor a = actor_of(r);
-	struct db_res *res = NULL;
+	struct quota_row q;
+	struct order_new o;
 	char order_no[32];
-	uint64_t id = 0;
 	json_t *view = NULL;
 	int rc;
 
@@ -175,42 +150,43 @@ place_tx(struct db *db, void *arg)
 	c->reply = NULL;
 	c->order_id = 0;
 	/* 1. the quota row, locked: O3's reservation */
-	rc = db_query(db, STMT_QUOTA_LOCK, DB_ARGS(
-	    DB_I64(c->enterprise_id), DB_I64(c->year)), &res);
-	if (rc != DB_OK) {
-		db_res_free(res);
+	rc = db_quota_lock(db, c->enterprise_id, c->year, &q);
+	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? DB_ERROR : rc;
-	}
-	c->reserved = rule_reservation(c->unit_subsidy, db_i64(res, 0, 0),
-	    db_i64(res, 0, 1));
-	db_res_free(res);
-	if (c->reserved <= 0 && c->unit_subsidy > 0)
+	c->reserved = rule_reservation(c->p.unit_subsidy, q.cap, q.occupied);
+	if (c->reserved <= 0 && c->p.unit_subsidy > 0)
 		return TX_QUOTA_EXHAUSTED;
 	if (c->reserved < 0)
 		return DB_ERROR;
 	if (c->reserved > 0) {
-		rc = db_dml(db, STMT_QUOTA_RESERVE, DB_ARGS(
-		    DB_I64(c->reserved), DB_I64(c->enterprise_id),
-		    DB_I64(c->year), DB_I64(c->reserved)), NULL);
+		rc = db_quota_reserve(db, c->enterprise_id, c->year,
+		    c->reserved);
 		if (rc != DB_OK)
 			return rc == DB_NOTFOUND ? TX_QUOTA_EXHAUSTED : rc;
 	}
 	/* 2. the order (O4 deadline, O6 validity), its event and audit */
 	if (order_number(r->now, order_no) < 0)
 		return DB_ERROR;
-	rc = db_dml(db, STMT_ORDER_INSERT, DB_ARGS(
-	    DB_STR(order_no), DB_I64(c->enterprise_id), DB_I64(c->product_id),
-	    DB_I64(c->provider_id), DB_I64(c->year), DB_STR(c->product_name),
-	    DB_I64(c->voucher_price), DB_I64(c->validity_days),
-	    DB_I64(c->unit_subsidy), DB_I64(c->reserved), DB_TIME(r->now),
-	    DB_TIME(rule_accept_deadline(r->now)),
-	    DB_TIME(rule_valid_until(r->now, c->validity_days)),
-	    DB_TIME(r->now)), &id);
+	o = (struct order_new){
+		.order_no = order_no,
+		.enterprise_id = c->enterprise_id,
+		.product_id = c->p.id,
+		.provider_id = c->p.provider_id,
+		.year = c->year,
+		.product_name = c->p.name,
+		.voucher_price = c->p.voucher_price,
+		.validity_days = c->p.validity_days,
+		.unit_subsidy = c->p.unit_subsidy,
+		.reserved = c->reserved,
+		.ordered_at = r->now,
+		.accept_deadline = rule_accept_deadline(r->now),
+		.valid_until = rule_valid_until(r->now, c->p.validity_days),
+	};
+	rc = db_order_insert(db, &o, &c->order_id);
 	if (rc == DB_CONFLICT)
 		return DB_RETRY;	/* order number taken: draw another */
 	if (rc != DB_OK)
 		return rc;
-	c->order_id = (int64_t)id;
 	if ((rc = order_event(db, &a, c->order_id, NULL, "pending",
 	    "企业下单（规则 O3）")) != DB_OK)
 		return rc;
@@ -224,15 +200,13 @@ place_tx(struct db *db, void *arg)
 	c->reply = json_dumps(view, JSON_COMPACT);
 	json_decref(view);
 	/* 3. the idempotency record completes with the order, atomically */
-	rc = db_dml(db, STMT_IDEM_DONE, DB_ARGS(DB_I64(201),
-	    DB_STR(c->reply), DB_TIME(r->now), DB_I64(r->sess.account_id),
-	    DB_STR(c->idem_key)), NULL);
+	rc = db_idem_done(db, r->sess.account_id, c->idem_key, 201, c->reply,
+	    r->now);
 	if (rc != DB_OK)
 		return rc;
 	/* 4. last, the unit: the hot guarded UPDATE (P5), so that the
 	 * product row is held only from here to the commit */
-	rc = db_dml(db, STMT_PRODUCT_TAKE_UNIT,
-	    DB_ARGS(DB_I64(c->product_id)), NULL);
+	rc = db_product_take_unit(db, c->p.id);
 	return rc == DB_NOTFOUND ? TX_SOLD_OUT : rc;
 }
 
@@ -268,58 +242,49 @@ idem_key_or_400(struct req *r)
 static int
 idem_claim(struct req *r, const char *key, const unsigned char hash[32])
 {
-	struct db_res *res = NULL;
+	struct db_res *keep = NULL;
+	struct idem_row k;
 	int64_t acct = r->sess.account_id;
 	int rc;
 
-	rc = db_dml(r->db, STMT_IDEM_INSERT, DB_ARGS(DB_I64(acct),
-	    DB_STR(key), DB_BLOB(hash, 32), DB_TIME(r->now)), NULL);
+	rc = db_idem_insert(r->db, acct, key, hash, r->now);
 	if (rc == DB_OK)
 		return 1;
 	if (rc != DB_CONFLICT) {
 		http_db_error(r, rc);
 		return -1;
 	}
-	rc = db_query(r->db, STMT_IDEM_GET, DB_ARGS(DB_I64(acct),
-	    DB_STR(key)), &res);
+	rc = db_idem_get(r->db, acct, key, hash, &k, &keep);
 	if (rc == DB_NOTFOUND) {	/* deleted meanwhile: try once more */
-		db_res_free(res);
-		rc = db_dml(r->db, STMT_IDEM_INSERT, DB_ARGS(
-		    DB_I64(acct), DB_STR(key), DB_BLOB(hash, 32),
-		    DB_TIME(r->now)), NULL);
-		if (rc == DB_OK)
+		if (db_idem_insert(r->db, acct, key, hash, r->now) == DB_OK)
 			return 1;
 		http_error(r, 409, "request_in_progress", "Idempotency-Key",
 		    "相同 Idempotency-Key 的请求正在处理中");
 		return 0;
 	}
 	if (rc != DB_OK) {
-		db_res_free(res);
 		http_db_error(r, rc);
 		return -1;
 	}
-	if (db_val(res, 0, 0)->len != 32 ||
-	    memcmp(db_str(res, 0, 0), hash, 32) != 0) {
-		db_res_free(res);
+	if (!k.same_request) {
+		db_res_free(keep);
 		http_error(r, 422, "idempotency_key_reused", "Idempotency-Key",
 		    "该 Idempotency-Key 已用于内容不同的请求");
 		return 0;
 	}
-	if (strcmp(db_str(res, 0, 1), "done") == 0) {
-		const char *body = db_str(res, 0, 3);
+	if (k.done) {
+		const char *body = k.response_body ? k.response_body : "";
 
-		http_body(r, (int)db_i64(res, 0, 2),
-		    "application/json; charset=utf-8", body ? body : "",
-		    body ? strlen(body) : 0);
+		http_body(r, k.response_status,
+		    "application/json; charset=utf-8", body, strlen(body));
 		http_header(r, "Idempotent-Replayed", "true");
-		db_res_free(res);
+		db_res_free(keep);
 		return 0;
 	}
-	db_res_free(res);
+	db_res_free(keep);
 	/* running: in flight elsewhere, unless its worker died long ago */
-	rc = db_dml(r->db, STMT_IDEM_TAKEOVER, DB_ARGS(
-	    DB_BLOB(hash, 32), DB_TIME(r->now), DB_I64(acct), DB_STR(key),
-	    DB_TIME(r->now - IDEM_STALE_SECONDS)), NULL);
+	rc = db_idem_takeover(r->db, acct, key, hash, r->now,
+	    r->now - IDEM_STALE_SECONDS);
 	if (rc == DB_OK)
 		return 1;
 	http_error(r, 409, "request_in_progress", "Idempotency-Key",
@@ -333,12 +298,10 @@ static void
 idem_finish(struct req *r, const char *key)
 {
 	if (r->status >= 500)
-		db_dml(r->db, STMT_IDEM_DELETE, DB_ARGS(
-		    DB_I64(r->sess.account_id), DB_STR(key)), NULL);
+		db_idem_delete(r->db, r->sess.account_id, key);
 	else
-		db_dml(r->db, STMT_IDEM_DONE, DB_ARGS(
-		    DB_I64(r->status), DB_STR(r->out.p ? r->out.p : ""),
-		    DB_TIME(r->now), DB_I64(r->sess.account_id), DB_STR(key)), NULL);
+		db_idem_done(r->db, r->sess.account_id, key, r->status,
+		    r->out.p ? r->out.p : "", r->now);
 }
 
 static const struct field order_fields[] = {
@@ -349,10 +312,8 @@ static const struct field order_fields[] = {
 static int
 quota_ensure(struct req *r, int64_t enterprise_id, int year, int tier)
 {
-	return db_dml(r->db, STMT_QUOTA_ENSURE, DB_ARGS(
-	    DB_I64(enterprise_id), DB_I64(year),
-	    DB_I64(rule_tier_cap((enum rule_tier)tier))), NULL) ==
-	    DB_ERROR ? DB_ERROR : DB_OK;
+	return db_quota_ensure(r->db, enterprise_id, year,
+	    rule_tier_cap((enum rule_tier)tier)) == DB_ERROR ? DB_ERROR : DB_OK;
 }
 
 /* Runs the order transaction. The enterprise's own due orders (O4/O6)
@@ -374,7 +335,7 @@ place(struct order_ctx *c)
 		if (attempt > 0 || (rc != TX_SOLD_OUT && rc != TX_QUOTA_EXHAUSTED))
 			return rc;
 		swept = rc == TX_SOLD_OUT ?
-		    order_sweep_product(r->db, c->product_id, r->now, r->rid) :
+		    order_sweep_product(r->db, c->p.id, r->now, r->rid) :
 		    order_sweep_enterprise(r->db, c->enterprise_id, c->year,
 		    r->now, r->rid);
 		if (swept <= 0)
@@ -428,6 +389,7 @@ order_create(struct req *r)
 		http_body(r, 201, "application/json; charset=utf-8", c.reply,
 		    strlen(c.reply));
 		free(c.reply);
+		db_res_free(c.p_keep);
 		return 201;
 	}
 	free(c.reply);
@@ -440,6 +402,7 @@ order_create(struct req *r)
 	else
 		http_db_error(r, rc);
 refused:
+	db_res_free(c.p_keep);
 	idem_finish(r, key);
 	return r->status;
 }
@@ -453,10 +416,11 @@ int
 quote_get(struct req *r)
 {
 	struct order_ctx c;
-	struct db_res *res = NULL;
-	int64_t pid, cap, occupied, reservable;
+	struct enterprise_facts ef;
+	struct quota_row q;
+	int64_t pid, reservable;
 	char buf[512], a[32], b[32], d[32], e[32];
-	int tier, rc;
+	int rc;
 	json_t *o;
 
 	if (query_i64_or_400(r, "product_id", 1, INT64_MAX, 0, &pid) < 0)
@@ -467,56 +431,47 @@ quote_get(struct req *r)
 	memset(&c, 0, sizeof(c));
 	c.r = r;
 	if (load_product_or_4xx(r, pid, &c) < 0)
-		return r->status;
-	{
-		/* eligibility is reported, not refused, in a quote */
-		struct db_res *f = NULL;
-
-		rc = db_query(r->db, STMT_ENTERPRISE_FACTS,
-		    DB_ARGS(DB_I64(r->sess.enterprise_id)), &f);
-		if (rc != DB_OK) {
-			db_res_free(f);
-			return http_db_error(r, rc);
-		}
-		tier = rule_tier_parse(db_str(f, 0, 2));
-		db_res_free(f);
+		goto done;
+	/* eligibility is reported, not refused, in a quote: only the tier */
+	if ((rc = db_enterprise_facts(r->db, r->sess.enterprise_id, &ef)) !=
+	    DB_OK) {
+		http_db_error(r, rc);
+		goto done;
 	}
 	c.year = clock_shanghai_year(r->now);
-	rc = db_query(r->db, STMT_QUOTA_EFFECTIVE, DB_ARGS(
-	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(r->sess.enterprise_id),
-	    DB_I64(c.year)), &res);
-	if (rc == DB_OK) {
-		cap = db_i64(res, 0, 0);
-		occupied = db_i64(res, 0, 1);
-	} else if (rc == DB_NOTFOUND) {
-		cap = rule_tier_cap((enum rule_tier)tier);
-		occupied = 0;
-	} else {
-		db_res_free(res);
-		return http_db_error(r, rc);
+	rc = db_quota_effective(r->db, r->sess.enterprise_id, c.year, r->now,
+	    &q);
+	if (rc == DB_NOTFOUND) {
+		q.cap = rule_tier_cap((enum rule_tier)ef.tier);
+		q.occupied = 0;
+	} else if (rc != DB_OK) {
+		http_db_error(r, rc);
+		goto done;
 	}
-	db_res_free(res);
-	reservable = rule_reservation(c.unit_subsidy, cap, occupied);
+	reservable = rule_reservation(c.p.unit_subsidy, q.cap, q.occupied);
 	if (reservable < 0)
 		reservable = 0;
-	money_format_yuan(c.voucher_price, a, sizeof(a));
-	money_format_yuan(c.unit_subsidy, b, sizeof(b));
-	money_format_yuan(cap - occupied, d, sizeof(d));
+	money_format_yuan(c.p.voucher_price, a, sizeof(a));
+	money_format_yuan(c.p.unit_subsidy, b, sizeof(b));
+	money_format_yuan(q.cap - q.occupied, d, sizeof(d));
 	money_format_yuan(reservable, e, sizeof(e));
 	snprintf(buf, sizeof(buf), "单位补贴 = min(配券价 %s × 30%%（向下取整到分）,"
 	    " 50000.00) = %s 元；可占用额度 = min(单位补贴 %s, 剩余额度 %s) = %s 元；"
 	    "企业先按配券价签约，签约后补贴 = min(合同额 × 30%%, 50000.00, 已占用额度)",
 	    a, b, b, d, e);
 	o = json_pack("{s:I,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:s}",
-	    "product_id", (json_int_t)pid, "product_name", c.product_name,
-	    "voucher_price", (json_int_t)c.voucher_price,
-	    "unit_subsidy", (json_int_t)c.unit_subsidy,
-	    "quota_cap", (json_int_t)cap,
-	    "quota_available", (json_int_t)(cap - occupied),
+	    "product_id", (json_int_t)pid, "product_name", c.p.name,
+	    "voucher_price", (json_int_t)c.p.voucher_price,
+	    "unit_subsidy", (json_int_t)c.p.unit_subsidy,
+	    "quota_cap", (json_int_t)q.cap,
+	    "quota_available", (json_int_t)(q.cap - q.occupied),
 	    "reservable", (json_int_t)reservable,
-	    "enterprise_pays", (json_int_t)(c.voucher_price - reservable),
-	    "validity_days", (json_int_t)c.validity_days,
-	    "can_order", reservable > 0 || c.unit_subsidy == 0,
+	    "enterprise_pays", (json_int_t)(c.p.voucher_price - reservable),
+	    "validity_days", (json_int_t)c.p.validity_days,
+	    "can_order", reservable > 0 || c.p.unit_subsidy == 0,
 	    "formula", buf);
-	return http_json(r, 200, o);
+	http_json(r, 200, o);
+done:
+	db_res_free(c.p_keep);
+	return r->status;
 }

@@ -9,9 +9,9 @@
 
 #include "clock.h"
 #include "db.h"
-#include "lib_sql.h"
 #include "money.h"
 #include "orders.h"
+#include "parties.h"
 #include "provider.h"
 #include "rules.h"
 
@@ -43,16 +43,14 @@ static json_t *
 load_mine(struct req *r, int64_t id)
 {
 	int rc;
-	json_t *o = order_view(r->db, id, r->now, &rc);
+	json_t *o = order_view_owned(r->db, id, OWNER_PROVIDER, r->sess.provider_id,
+	    r->now, &rc);
 
-	if (o == NULL || json_integer_value(json_object_get(o,
-	    "provider_id")) != r->sess.provider_id) {
-		json_decref(o);
-		if (o != NULL || rc == DB_NOTFOUND)
+	if (o == NULL) {
+		if (rc == DB_NOTFOUND)
 			http_error(r, 404, "not_found", NULL, "订单不存在");
 		else
 			http_db_error(r, rc);
-		return NULL;
 	}
 	return o;
 }
@@ -81,24 +79,13 @@ struct prov_tx {
 	const char               *bad_field; /* out: TX_BEFORE_ORDER       */
 };
 
-/* V2: true when the provider is barred at now. */
-static int
-provider_barred(struct db *db, int64_t provider_id, time_t now, bool *barred)
-{
-	struct db_res *res = NULL;
-	int rc = db_query(db, STMT_PROVIDER_BARRED,
-	    DB_ARGS(DB_I64(provider_id)), &res);
-
-	*barred = rc == DB_OK && !db_isnull(res, 0, 0) && db_i64(res, 0, 0) > now;
-	db_res_free(res);
-	return rc;
-}
-
-/* Locks the provider's order, applies due O4/O6, and checks it is in one
- * of the wanted states (NULL-terminated) and the provider is not barred. */
+/* Locks the provider's own order (order_lock_owned: another's is
+ * TX_NOT_MINE), applies a due O4/O6 transition, and checks that the
+ * order is in a state wanted() accepts and that the provider is not
+ * barred (V2). */
 static int
 lock_mine(struct db *db, struct prov_tx *t, struct order_row *o,
-    const char *const *wanted)
+    bool (*wanted)(enum order_status))
 {
 	struct req *r = t->r;
 	struct actor a = actor_of(r);
@@ -106,27 +93,23 @@ lock_mine(struct db *db, struct prov_tx *t, struct order_row *o,
 	int rc;
 
 	t->swept = false;
-	if ((rc = order_lock(db, r->ids[0], o)) != DB_OK)
+	rc = order_lock_owned(db, r->ids[0], OWNER_PROVIDER,
+	    r->sess.provider_id, o);
+	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? TX_NOT_MINE : rc;
-	if (o->provider_id != r->sess.provider_id)
-		return TX_NOT_MINE;
 	rc = order_apply_timeouts(db, &a, o);
 	if (rc < 0 || rc == DB_RETRY)
 		return rc;
 	t->swept = rc == 1;
 	snprintf(t->state, sizeof(t->state), "%s",
 	    order_status_name(o->status));
-	for (; *wanted != NULL; wanted++)
-		if (strcmp(order_status_name(o->status), *wanted) == 0)
-			break;
-	if (*wanted == NULL)
+	if (!wanted(o->status))
 		return t->swept ? DB_OK : TX_INVALID_STATE;
-	if ((rc = provider_barred(db, o->provider_id, r->now, &barred)) != DB_OK)
+	rc = party_barred(db, PARTY_PROVIDER, o->provider_id, r->now, &barred);
+	if (rc != DB_OK)
 		return rc;
 	return barred ? TX_BARRED : DB_OK;
 }
-
-static const char *const only_pending[] = { "pending", NULL };
 
 static int
 accept_tx(struct db *db, void *arg)
@@ -137,10 +120,10 @@ accept_tx(struct db *db, void *arg)
 	struct order_row o;
 	int rc;
 
-	if ((rc = lock_mine(db, t, &o, only_pending)) != DB_OK || t->swept)
+	/* O4: only a pending order is accepted */
+	if ((rc = lock_mine(db, t, &o, order_is_pending)) != DB_OK || t->swept)
 		return rc;
-	rc = db_dml(db, STMT_ORDER_ACCEPTED, DB_ARGS(
-	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id)), NULL);
+	rc = db_order_accepted(db, o.id, r->now);
 	if (rc == DB_OK)
 		rc = order_transition(db, &a, &o, ORDER_ACCEPTED,
 		    "服务机构在 48 小时内接单（规则 O4）");
@@ -155,7 +138,7 @@ decline_tx(struct db *db, void *arg)
 	struct order_row o;
 	int rc;
 
-	if ((rc = lock_mine(db, t, &o, only_pending)) != DB_OK || t->swept)
+	if ((rc = lock_mine(db, t, &o, order_is_pending)) != DB_OK || t->swept)
 		return rc;
 	return order_close(db, &a, &o, ORDER_CANCELLED, "declined", t->reason, true);
 }
@@ -170,8 +153,6 @@ static const struct field contract_fields[CF__MAX] = {
 	[CF_MONTHS] = { "period_months", FIELD_INT, true, 1, 120, NULL },
 };
 
-static const char *const contractable[] = { "accepted", "contracted", NULL };
-
 static int
 contract_tx(struct db *db, void *arg)
 {
@@ -180,12 +161,15 @@ contract_tx(struct db *db, void *arg)
 	struct req *r = t->r;
 	struct actor a = actor_of(r);
 	struct rule_contract_split s;
+	struct contract_new c;
 	struct order_row o;
 	int y, m, d, rc;
 	long order_day;
 	json_t *after;
 
-	if ((rc = lock_mine(db, t, &o, contractable)) != DB_OK || t->swept)
+	/* O8: recorded once accepted, corrected until the claim is
+	 * submitted: while the voucher runs */
+	if ((rc = lock_mine(db, t, &o, order_is_running)) != DB_OK || t->swept)
 		return rc;
 	/* O8: signed and service start on or after the order date (T1) */
 	clock_shanghai_date(o.ordered_at, &y, &m, &d);
@@ -204,26 +188,27 @@ contract_tx(struct db *db, void *arg)
 	if (rule_contract_split(v[CF_AMOUNT].i, v[CF_MONTHS].i, o.reserved,
 	    &s) < 0)
 		return TX_BAD_CONTRACT;
-	if (s.released > 0) {
-		rc = db_dml(db, DBS_QUOTA_RELEASE, DB_ARGS(
-		    DB_I64(s.released), DB_I64(o.enterprise_id), DB_I64(o.year),
-		    DB_I64(s.released)), NULL);
-		if (rc != DB_OK)
-			return rc == DB_NOTFOUND ? DB_ERROR : rc;
-	}
-	rc = db_dml(db, STMT_CONTRACT_UPSERT, DB_ARGS(
-	    DB_I64(o.id), DB_STR(v[CF_NO].s),
-	    DB_DATE(v[CF_SIGNED].y, v[CF_SIGNED].m, v[CF_SIGNED].d),
-	    DB_DATE(v[CF_START].y, v[CF_START].m, v[CF_START].d),
-	    DB_I64(v[CF_AMOUNT].i), DB_I64(v[CF_MONTHS].i), DB_I64(s.base),
-	    DB_I64(s.subsidy), DB_I64(s.self_paid), DB_TIME(r->now),
-	    DB_I64(r->sess.account_id)), NULL);
+	if ((rc = quota_release(db, &a, o.enterprise_id, o.year,
+	    s.released)) != DB_OK)
+		return rc;
+	c = (struct contract_new){
+		.order_id = o.id,
+		.contract_no = v[CF_NO].s,
+		.signed_on = v[CF_SIGNED].i,
+		.service_start_on = v[CF_START].i,
+		.amount = v[CF_AMOUNT].i,
+		.period_months = v[CF_MONTHS].i,
+		.base = s.base,
+		.subsidy = s.subsidy,
+		.self_paid = s.self_paid,
+		.at = r->now,
+		.account_id = r->sess.account_id,
+	};
+	rc = db_contract_upsert(db, &c);
 	if (rc == DB_NOTFOUND)
 		rc = DB_OK;	/* the same contract recorded again */
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_ORDER_CONTRACTED, DB_ARGS(
-		    DB_I64(s.subsidy), DB_I64(s.subsidy), DB_TIME(r->now),
-		    DB_TIME(r->now), DB_I64(o.id)), NULL);
+		rc = db_order_contracted(db, o.id, s.subsidy, r->now);
 	if (rc == DB_NOTFOUND)
 		rc = DB_OK;
 	if (rc != DB_OK)
@@ -336,33 +321,29 @@ contract_put(struct req *r)
 int
 reference_get(struct req *r)
 {
-	struct db_res *res = NULL;
-	char local[32], iso[21], text[768];
+	struct order_reference ref;
+	struct db_res *keep = NULL;
+	char local[32], iso[21], text[1024];
 	struct tm tm;
 	time_t t;
 	int rc;
 
-	rc = db_query(r->db, STMT_REFERENCE,
-	    DB_ARGS(DB_I64(r->ids[0])), &res);
-	if (rc == DB_NOTFOUND || (rc == DB_OK &&
-	    db_i64(res, 0, 3) != r->sess.provider_id)) {
-		db_res_free(res);
+	rc = db_order_reference(r->db, r->ids[0], r->sess.provider_id, &ref,
+	    &keep);
+	if (rc == DB_NOTFOUND)		/* or another provider's */
 		return http_error(r, 404, "not_found", NULL, "订单不存在");
-	}
-	if (rc != DB_OK) {
-		db_res_free(res);
+	if (rc != DB_OK)
 		return http_db_error(r, rc);
-	}
-	t = (time_t)db_i64(res, 0, 1);
+	t = ref.ordered_at;
 	clock_format_iso8601(t, iso);
 	t += CLOCK_SHANGHAI_OFFSET;
 	gmtime_r(&t, &tm);
 	strftime(local, sizeof(local), "%Y-%m-%d %H:%M:%S", &tm);
 	snprintf(text, sizeof(text), "系统订单编号：%s\n系统下单时间：%s\n"
-	    "产品名称：%s", db_str(res, 0, 0), local, db_str(res, 0, 2));
+	    "产品名称：%s", ref.order_no, local, ref.product_name);
 	rc = http_json(r, 200, json_pack("{s:s,s:s,s:s,s:s,s:s}", "order_no",
-	    db_str(res, 0, 0), "ordered_at", iso, "ordered_at_local", local,
-	    "product_name", db_str(res, 0, 2), "text", text));
-	db_res_free(res);
+	    ref.order_no, "ordered_at", iso, "ordered_at_local", local,
+	    "product_name", ref.product_name, "text", text));
+	db_res_free(keep);
 	return rc;
 }

@@ -7,10 +7,15 @@
 #ifndef PROVIDER_H
 #define PROVIDER_H
 
+#include <stdint.h>
+#include <time.h>
+
+#include "db.h"
 #include "http.h"
 
+/* The program's statements (db.c). Only db.c runs them: the handlers call
+ * the typed functions below. */
 enum provider_stmt {
-	STMT_PROVIDER_BARRED,
 	STMT_ORDER_ACCEPTED,
 	STMT_CONTRACT_UPSERT,
 	STMT_ORDER_CONTRACTED,
@@ -22,6 +27,76 @@ enum provider_stmt {
 };
 extern const struct db_stmt provider_stmts[STMT__MAX];
 
+/* ---- db.c: one typed function per statement --------------------------
+ * Each returns DB_OK, DB_NOTFOUND (no row; for an UPDATE, no row
+ * changed), DB_CONFLICT, DB_RETRY or DB_ERROR (db.h). Rows are read by
+ * column alias; strings are borrowed from *keep, which the caller frees
+ * with db_res_free() whatever the result. */
+
+/* O4: records the acceptance instant of a locked order. */
+int db_order_accepted(struct db *db, int64_t order_id, time_t now);
+
+/* O8, O9: an order's contract, recorded or corrected. */
+struct contract_new {
+	int64_t     order_id;
+	const char *contract_no;
+	int64_t     signed_on;          /* y*10000 + m*100 + d (T1)       */
+	int64_t     service_start_on;   /* y*10000 + m*100 + d            */
+	int64_t     amount;
+	int64_t     period_months;
+	int64_t     base;               /* O9                             */
+	int64_t     subsidy;
+	int64_t     self_paid;
+	time_t      at;
+	int64_t     account_id;         /* who recorded it                */
+};
+/* Inserts or replaces the contract: DB_NOTFOUND when it is recorded
+ * again unchanged. */
+int db_contract_upsert(struct db *db, const struct contract_new *c);
+
+/* O9: the order's subsidy (its reservation from now on). */
+int db_order_contracted(struct db *db, int64_t order_id, int64_t subsidy,
+    time_t now);
+
+/* O8: the reference block of an order of provider_id (DB_NOTFOUND for
+ * another provider's order). Strings borrowed from *keep. */
+struct order_reference {
+	const char *order_no;
+	time_t      ordered_at;
+	const char *product_name;
+};
+int db_order_reference(struct db *db, int64_t order_id, int64_t provider_id,
+    struct order_reference *out, struct db_res **keep);
+
+/* R6: the figures of a locked order with a contract. */
+struct refund_figures {
+	int64_t contract_amount;
+	int64_t paid_subsidy;     /* listed amount, else approved, else the
+	                             contract's subsidy                     */
+	int64_t refunded;         /* by earlier refunds                     */
+	int64_t refund_due;       /* recovery set by earlier refunds        */
+	int64_t all_due;          /* recovery set by anything (V2 too)      */
+};
+int db_refund_figures(struct db *db, int64_t order_id,
+    struct refund_figures *out);
+
+/* R6: a refund report; *id receives its id. */
+struct refund_new {
+	int64_t     order_id;
+	const char *kind;         /* "full" | "partial" | "not_delivered"   */
+	int64_t     amount;
+	const char *reason;
+	time_t      at;
+	int64_t     account_id;
+};
+int db_refund_insert(struct db *db, const struct refund_new *f, int64_t *id);
+
+/* R6: the recovery a refund sets (open, nothing returned yet); *id
+ * receives its id. */
+int db_recovery_insert(struct db *db, int64_t order_id, int64_t refund_id,
+    int64_t amount_due, time_t now, int64_t *id);
+
+/* inbox.c */
 int inbox_list(struct req *r);
 int inbox_get(struct req *r);
 int order_accept(struct req *r);

@@ -54,64 +54,54 @@ refund_tx(struct db *db, void *arg)
 	const struct field_value *v = t->v;
 	struct req *r = t->r;
 	struct actor a = actor_of(r);
-	struct db_res *res = NULL;
 	struct order_row o;
-	int64_t contract, paid, refunded, refund_due, all_due, amount, total;
-	int64_t target, due;
+	struct refund_figures fig;
+	struct refund_new rf;
+	int64_t contract, paid, amount, total, target, due;
 	bool not_delivered = v[RF_KIND].present &&
 	    strcmp(v[RF_KIND].s, "not_delivered") == 0;
 	const char *kind;
-	uint64_t refund_id = 0, recovery_id = 0;
+	int64_t refund_id = 0, recovery_id = 0;
 	char reason[2048], yuan[32];
 	json_t *after;
 	int rc;
 
 	json_decref(t->out);
 	t->out = NULL;
-	if ((rc = order_lock(db, r->ids[0], &o)) != DB_OK)
+	rc = order_lock_owned(db, r->ids[0], OWNER_PROVIDER,
+	    r->sess.provider_id, &o);
+	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? TX_NOT_MINE : rc;
-	if (o.provider_id != r->sess.provider_id)
-		return TX_NOT_MINE;
 	snprintf(t->state, sizeof(t->state), "%s",
 	    order_status_name(o.status));
 	if (o.status != ORDER_PAID)
 		return TX_INVALID_STATE;	/* R6: after payment */
-	rc = db_query(db, STMT_REFUND_FIGURES, DB_ARGS(
-	    DB_I64(o.id)), &res);
-	if (rc != DB_OK) {
-		db_res_free(res);
+	if ((rc = db_refund_figures(db, o.id, &fig)) != DB_OK)
 		return rc == DB_NOTFOUND ? DB_ERROR : rc;
-	}
-	contract = db_i64(res, 0, 0);
-	paid = db_i64(res, 0, 1);
-	refunded = db_i64(res, 0, 2);
-	refund_due = db_i64(res, 0, 3);
-	all_due = db_i64(res, 0, 4);
-	db_res_free(res);
-	t->rest = contract - refunded;
+	contract = fig.contract_amount;
+	paid = fig.paid_subsidy;
+	t->rest = contract - fig.refunded;
 	amount = v[RF_AMOUNT].present ? v[RF_AMOUNT].i : t->rest;
 	if (amount <= 0 || amount > t->rest)
 		return TX_EXCEEDS;
-	total = refunded + amount;
+	total = fig.refunded + amount;
 	/* R6: floor(paid * refunded / amount), all of it when full */
 	target = not_delivered ? paid : rule_recovery(paid, total, contract);
 	if (target < 0)
 		return DB_ERROR;
-	due = target - refund_due;
-	if (due > paid - all_due)
-		due = paid - all_due;	/* a violation already claims it */
+	due = target - fig.refund_due;
+	if (due > paid - fig.all_due)
+		due = paid - fig.all_due;  /* a violation claims it already */
 	if (due < 0)
 		due = 0;
 	kind = not_delivered ? "not_delivered" : total == contract ? "full" :
 	    "partial";
-	rc = db_exec(db, STMT_REFUND_INSERT, DB_ARGS(
-	    DB_I64(o.id), DB_STR(kind), DB_I64(amount), DB_STR(v[RF_REASON].s),
-	    DB_TIME(r->now), DB_I64(r->sess.account_id)), NULL, NULL,
-	    &refund_id);
+	rf = (struct refund_new){ .order_id = o.id, .kind = kind,
+	    .amount = amount, .reason = v[RF_REASON].s, .at = r->now,
+	    .account_id = r->sess.account_id };
+	rc = db_refund_insert(db, &rf, &refund_id);
 	if (rc == DB_OK && due > 0)
-		rc = db_exec(db, STMT_REFUND_RECOVERY, DB_ARGS(
-		    DB_I64(o.id), DB_I64((int64_t)refund_id), DB_I64(due),
-		    DB_TIME(r->now), DB_TIME(r->now)), NULL, NULL,
+		rc = db_recovery_insert(db, o.id, refund_id, due, r->now,
 		    &recovery_id);
 	if (rc != DB_OK)
 		return rc;
@@ -123,15 +113,15 @@ refund_tx(struct db *db, void *arg)
 		rc = order_close(db, &a, &o, ORDER_REFUNDED, NULL, reason, false);
 	else
 		rc = order_event(db, &a, o.id, order_status_name(o.status),
-	    order_status_name(o.status), reason);
+		    order_status_name(o.status), reason);
 	if (rc != DB_OK)
 		return rc;
 	after = json_pack("{s:I,s:s,s:I,s:I,s:I,s:I}", "order_id",
 	    (json_int_t)o.id, "kind", kind, "amount", (json_int_t)amount,
 	    "refunded_total", (json_int_t)total, "recovery_due",
 	    (json_int_t)due, "paid_subsidy", (json_int_t)paid);
-	rc = audit_record(db, &a, "refund.create", "refund", (int64_t)refund_id,
-	    NULL, after);
+	rc = audit_record(db, &a, "refund.create", "refund", refund_id, NULL,
+	    after);
 	json_decref(after);
 	if (rc != DB_OK)
 		return rc;
@@ -143,10 +133,11 @@ refund_tx(struct db *db, void *arg)
 	    "recovery", due > 0 ? json_pack("{s:I,s:I,s:s}", "id",
 	    (json_int_t)recovery_id, "amount_due", (json_int_t)due, "status",
 	    "open") : json_null(),
-	    "order", "id", (json_int_t)o.id, "status", o.status,
+	    "order", "id", (json_int_t)o.id, "status",
+	    order_status_name(o.status),
 	    "contract_amount", (json_int_t)contract, "paid_subsidy",
 	    (json_int_t)paid, "refunded_total", (json_int_t)total,
-	    "recovery_due_total", (json_int_t)(all_due + due));
+	    "recovery_due_total", (json_int_t)(fig.all_due + due));
 	return t->out != NULL ? DB_OK : DB_ERROR;
 }
 

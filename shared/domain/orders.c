@@ -488,6 +488,22 @@ order_view(struct db *db, int64_t id, time_t now, int *rc)
 }
 
 json_t *
+order_view_owned(struct db *db, int64_t id, enum order_owner kind,
+    int64_t owner_id, time_t now, int *rc)
+{
+	json_t *o = order_view(db, id, now, rc);
+
+	if (o != NULL && json_integer_value(json_object_get(o,
+	    kind == OWNER_ENTERPRISE ? "enterprise_id" : "provider_id")) !=
+	    owner_id) {
+		json_decref(o);
+		o = NULL;
+		*rc = DB_NOTFOUND;	/* someone else's: as if it did not exist */
+	}
+	return o;
+}
+
+json_t *
 order_events_json(struct db *db, int64_t id)
 {
 	struct db_res *res = NULL;

@@ -220,6 +220,11 @@ int order_sweep_all(struct db *db, time_t now);
  * with *rc set (DB_NOTFOUND or a failure). */
 json_t *order_view(struct db *db, int64_t id, time_t now, int *rc);
 
+/* order_view for its owner only: someone else's order is DB_NOTFOUND,
+ * as if it did not exist (a plain read: no lock). */
+json_t *order_view_owned(struct db *db, int64_t id, enum order_owner kind,
+    int64_t owner_id, time_t now, int *rc);
+
 /* The order's event timeline as a JSON array (NULL on failure). */
 json_t *order_events_json(struct db *db, int64_t id);
 

@@ -1,9 +1,9 @@
 /*
  * order_client.c - the reference of the ordering benchmark: a bare C
  * client that runs the same SQL as POST /api/orders (the ordering
- * program's own statements, fcgi-apps/ordering/db.c, and the shared sweep
- * of the enterprise's due orders) straight on the database, without
- * nginx, FastCGI, HTTP or sessions.
+ * program's own typed statements, fcgi-apps/ordering/db.c, the current
+ * round and the shared sweep of the enterprise's due orders) straight on
+ * the database, without nginx, FastCGI, HTTP or sessions.
  *
  *   order_client THREADS SECONDS ENT_FIRST ENT_COUNT PROD_FIRST PROD_COUNT
  *
@@ -30,6 +30,7 @@
 #include "lib_sql.h"
 #include "ordering.h"
 #include "orders.h"
+#include "parties.h"
 #include "rules.h"
 
 static int g_seconds;
@@ -49,58 +50,47 @@ job_tx(struct db *db, void *arg)
 	struct job *j = arg;
 	struct actor a = { .account_id = j->account, .role = "enterprise",
 	    .rid = "bench", .now = j->now };
-	struct db_res *res = NULL;
-	int64_t reserved;
-	uint64_t id = 0;
+	struct quota_row q;
+	struct order_new o;
+	int64_t reserved, id = 0;
 	int rc;
 	char no[40];
 	json_t *view;
 	char *reply;
 	int year = clock_shanghai_year(j->now);
 
-	rc = db_query(db, STMT_QUOTA_LOCK, DB_ARGS(DB_I64(j->ent),
-	    DB_I64(year)), &res);
-	if (rc != DB_OK) {
-		db_res_free(res);
+	if ((rc = db_quota_lock(db, j->ent, year, &q)) != DB_OK)
 		return rc;
-	}
-	reserved = rule_reservation(j->unit_subsidy, db_i64(res, 0, 0),
-	    db_i64(res, 0, 1));
-	db_res_free(res);
+	reserved = rule_reservation(j->unit_subsidy, q.cap, q.occupied);
 	if (reserved <= 0)
 		return DB_APP;
-	rc = db_dml(db, STMT_QUOTA_RESERVE, DB_ARGS(
-	    DB_I64(reserved), DB_I64(j->ent), DB_I64(year), DB_I64(reserved)), NULL);
+	rc = db_quota_reserve(db, j->ent, year, reserved);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? DB_APP : rc;
 	snprintf(no, sizeof(no), "BC%d%012d", (int)getpid() % 100,
 	    atomic_fetch_add(&g_seq, 1));
-	rc = db_dml(db, STMT_ORDER_INSERT, DB_ARGS(DB_STR(no),
-	    DB_I64(j->ent), DB_I64(j->prod), DB_I64(j->provider), DB_I64(year),
-	    DB_STR("bench"), DB_I64(10000), DB_I64(30), DB_I64(j->unit_subsidy),
-	    DB_I64(reserved), DB_TIME(j->now),
-	    DB_TIME(rule_accept_deadline(j->now)),
-	    DB_TIME(rule_valid_until(j->now, 30)), DB_TIME(j->now)), &id);
-	if (rc != DB_OK)
+	o = (struct order_new){ .order_no = no, .enterprise_id = j->ent,
+	    .product_id = j->prod, .provider_id = j->provider, .year = year,
+	    .product_name = "bench", .voucher_price = 10000,
+	    .validity_days = 30, .unit_subsidy = j->unit_subsidy,
+	    .reserved = reserved, .ordered_at = j->now,
+	    .accept_deadline = rule_accept_deadline(j->now),
+	    .valid_until = rule_valid_until(j->now, 30) };
+	if ((rc = db_order_insert(db, &o, &id)) != DB_OK)
 		return rc;
-	if ((rc = order_event(db, &a, (int64_t)id, NULL, "pending",
-	    "bench")) != DB_OK)
+	if ((rc = order_event(db, &a, id, NULL, "pending", "bench")) != DB_OK)
 		return rc;
-	if ((view = order_view(db, (int64_t)id, j->now, &rc)) == NULL)
+	if ((view = order_view(db, id, j->now, &rc)) == NULL)
 		return rc;
-	rc = audit_record(db, &a, "order.create", "order", (int64_t)id, NULL,
-	    view);
+	rc = audit_record(db, &a, "order.create", "order", id, NULL, view);
 	reply = json_dumps(view, JSON_COMPACT);
 	json_decref(view);
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_IDEM_DONE, DB_ARGS(DB_I64(201),
-		    DB_STR(reply), DB_TIME(j->now), DB_I64(j->account),
-		    DB_STR(j->key)), NULL);
+		rc = db_idem_done(db, j->account, j->key, 201, reply, j->now);
 	free(reply);
 	if (rc != DB_OK)
 		return rc;
-	rc = db_dml(db, STMT_PRODUCT_TAKE_UNIT,
-	    DB_ARGS(DB_I64(j->prod)), NULL);
+	rc = db_product_take_unit(db, j->prod);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? DB_APP : rc;
 	return DB_OK;
@@ -113,36 +103,36 @@ worker(void *arg)
 	    &(const struct db_stmts){ ordering_stmts, STMT__MAX }, &lib_stmts);
 	unsigned seed = (unsigned)(uintptr_t)arg * 7919u + (unsigned)time(NULL);
 	time_t end = time(NULL) + g_seconds;
-	struct db_res *res = NULL;
 
 	mysql_thread_init();
 	while (time(NULL) < end) {
 		struct job j;
+		struct product_for_order p;
+		struct db_res *keep = NULL;
 		unsigned char hash[32] = { 0 };
-		int rc;
+		int rc, rrc, round;
 
 		memset(&j, 0, sizeof(j));
 		j.ent = g_ent_first + rand_r(&seed) % g_ent_count;
 		j.prod = g_prod_first + rand_r(&seed) % g_prod_count;
 		j.now = time(NULL);
 		/* what the program reads before its transaction */
-		if (db_query(db, STMT_PRODUCT_FOR_ORDER, DB_ARGS(
-		    DB_NULLP, DB_I64(j.prod)), &res) != DB_OK) {
+		rc = db_product_for_order(db, j.prod, &p, &keep);
+		db_res_free(keep);
+		if (rc == DB_OK && (rrc = round_current(db, &round)) != DB_OK &&
+		    rrc != DB_NOTFOUND)
+			rc = rrc;
+		if (rc != DB_OK) {
 			atomic_fetch_add(&g_errors, 1);
-			db_res_free(res);
-			res = NULL;
 			continue;
 		}
-		j.provider = db_i64(res, 0, 1);
-		j.unit_subsidy = db_i64(res, 0, 4);
-		db_res_free(res);
-		res = NULL;
+		j.provider = p.provider_id;
+		j.unit_subsidy = p.unit_subsidy;
 		j.account = 100000 + j.ent;	/* bench accounts: see run.sh */
 		snprintf(j.key, sizeof(j.key), "bc-%ld-%d", (long)j.now,
 		    atomic_fetch_add(&g_seq, 1));
-		if (db_dml(db, STMT_IDEM_INSERT, DB_ARGS(
-		    DB_I64(j.account), DB_STR(j.key), DB_BLOB(hash, 32),
-		    DB_TIME(j.now)), NULL) != DB_OK) {
+		rc = db_idem_insert(db, j.account, j.key, hash, j.now);
+		if (rc != DB_OK) {
 			atomic_fetch_add(&g_errors, 1);
 			continue;
 		}

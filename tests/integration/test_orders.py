@@ -10,6 +10,8 @@ or, where the cap itself matters, are created for the test; sessions come
 from the order helpers of harness.py (never the token() cache: see
 fresh_login)."""
 import concurrent.futures
+import hashlib
+import json
 import re
 import time
 
@@ -18,7 +20,8 @@ from harness import (test, get, post, put, sql, expect_error, uniq, iso,
                      order_provider, provider_id, fresh_enterprise,
                      enterprise_pool, order_product, unit_subsidy,
                      place_order, quota_occupied, product_public,
-                     wait_product, shanghai_date, ctl, clear_clock)
+                     wait_product, shanghai_date, ctl, clear_clock,
+                     new_provider)
 
 HOUR = 3600
 DAY = 86400
@@ -146,6 +149,13 @@ def _past_48h():
     return int(time.time()) - 48 * HOUR - 60
 
 
+def _shanghai_day(t):
+    """The Asia/Shanghai calendar date of Unix time t as the commitment
+    form writes it (T1)."""
+    g = time.gmtime(t + 8 * HOUR)
+    return "%04d年%02d月%02d日" % (g.tm_year, g.tm_mon, g.tm_mday)
+
+
 def _clock_base():
     """Now (whole seconds), moved back a few days when the Asia/Shanghai
     year would end within 3 days (the quota is per year, T1)."""
@@ -231,6 +241,55 @@ def test_O2_delisted_product_refused():
 def test_O2_unknown_product_404():
     r = place_order(_ent()["token"], 2000000000)
     expect_error(r, 404, "product_not_found")
+
+
+@test
+def test_O2_Y2_product_of_another_round_refused():
+    pid, _ = _prov()
+    p = order_product(pid, units=3)
+    cur = int(sql("SELECT year FROM rounds WHERE is_current = 1")[0][0])
+    old = cur - 1
+    had = int(sql("SELECT COUNT(*) FROM rounds WHERE year = %d" % old)[0][0])
+    if not had:
+        sql("INSERT INTO rounds (year, apply_opens_on, apply_closes_on,"
+            " is_current) VALUES (%d, MAKEDATE(%d, 1), MAKEDATE(%d, 59), 0)"
+            % (old, old, old))
+    sql("UPDATE products SET round_year = %d WHERE id = %d" % (old, p["id"]))
+    try:
+        tok = _ent()["token"]
+        r = place_order(tok, p["id"])
+        expect_error(r, 409, "product_unavailable", "product_id")
+        assert "O2" in r.json["error"]["message"], r
+        expect_error(get("/api/quote", token=tok,
+                         query={"product_id": p["id"]}), 409,
+                     "product_unavailable", "product_id")
+        assert _db_product(p["id"]) == (3, 0)
+        assert _order_count(p["id"]) == 0
+    finally:
+        sql("UPDATE products SET round_year = %d WHERE id = %d"
+            % (cur, p["id"]))
+        if not had:
+            sql("DELETE FROM rounds WHERE year = %d" % old)
+    assert _order(_ent()["token"], p["id"])["status"] == "pending"
+
+
+@test
+def test_O3_long_product_name_copied_whole_into_the_order():
+    pid, ptok = _prov()
+    name = uniq("长名称")
+    name += "服" * (200 - len(name))             # 200 characters (P2)
+    p = order_product(pid, name=name)
+    assert p["name"] == name, p
+    e = _ent()
+    q = get("/api/quote", token=e["token"], query={"product_id": p["id"]})
+    assert q.status == 200 and q.json["product_name"] == name, q
+    o = _order(e["token"], p["id"])
+    assert o["product_name"] == name, o
+    ref = get(_prov_path(o, "/reference"), token=ptok)
+    assert ref.status == 200 and ref.json["product_name"] == name, ref
+    assert name in ref.json["text"], ref
+    page = get(_order_path(o, "/commitment"), token=e["token"])
+    assert page.status == 200 and name in page.body.decode("utf-8"), page
 
 
 # ---- O3: the unit and the reservation ---------------------------------------
@@ -541,6 +600,42 @@ def test_O8_T1_contract_dates_compare_with_shanghai_order_date():
 
 
 @test
+def test_V2_barred_provider_cannot_handle_orders_nor_be_ordered_from():
+    prov, body = new_provider()
+    ptok = fresh_login(body["login"], body["password"])
+    p = order_product(prov["id"], voucher_price=800000, units=4)
+    tok = _ent()["token"]
+    pending = _order(tok, p["id"])
+    accepted = _order(tok, p["id"])
+    _accept(ptok, accepted)
+    sql("UPDATE providers SET barred_until = UTC_TIMESTAMP() +"
+        " INTERVAL 3 YEAR WHERE id = %d" % prov["id"])
+    expect_error(post(_prov_path(pending, "/accept"), token=ptok), 403,
+                 "provider_barred")
+    expect_error(post(_prov_path(pending, "/decline"), {"reason": "无法服务"},
+                      token=ptok), 403, "provider_barred")
+    expect_error(put(_prov_path(accepted, "/contract"),
+                     _contract_body(accepted, 500000), token=ptok), 403,
+                 "provider_barred")
+    # the state is checked first: a wrong state is still 409
+    expect_error(post(_prov_path(accepted, "/accept"), token=ptok), 409,
+                 "invalid_state")
+    r = place_order(tok, p["id"])
+    expect_error(r, 409, "product_unavailable", "product_id")
+    assert "V2" in r.json["error"]["message"], r
+    expect_error(get("/api/quote", token=tok, query={"product_id": p["id"]}),
+                 409, "product_unavailable")
+    assert _db_order(pending["id"])["status"] == "pending"
+    assert _db_order(accepted["id"])["status"] == "accepted"
+    assert _db_product(p["id"]) == (2, 2)
+    # the bar ends at barred_until: from then on the provider acts again
+    sql("UPDATE providers SET barred_until = UTC_TIMESTAMP() -"
+        " INTERVAL 1 SECOND WHERE id = %d" % prov["id"])
+    _accept(ptok, pending)
+    assert _order(tok, p["id"])["status"] == "pending"
+
+
+@test
 def test_O8_reference_block_lists_order_number_time_and_product():
     pid, ptok = _prov()
     p = order_product(pid)
@@ -766,6 +861,28 @@ def test_R1_commitment_page_names_enterprise_and_order():
     assert "中小微企业划型及用券承诺" in page, page
 
 
+@test
+def test_R1_commitment_page_shows_size_provider_prices_and_validity():
+    pid, _ = _prov()
+    p = order_product(pid, voucher_price=800000)
+    e = fresh_enterprise()                       # small (E3)
+    o = _order(e["token"], p["id"])
+    r = get(_order_path(o, "/commitment"), token=e["token"])
+    assert r.status == 200, r
+    page = r.body.decode("utf-8")
+    provider_name = sql("SELECT name FROM providers WHERE id = %d"
+                        % pid)[0][0]
+    assert "<td>小型企业</td>" in page, page
+    assert "<td>%s</td>" % provider_name in page, page
+    assert "<td>8000.00 元</td>" in page, page       # voucher price
+    assert "<td>2400.00 元</td>" in page, page       # unit subsidy (P4)
+    assert "<td>%s</td>" % _shanghai_day(parse_iso(o["ordered_at"])) \
+        in page, page
+    # valid until the last instant before valid_until (O6)
+    assert "<td>%s" % _shanghai_day(parse_iso(o["valid_until"]) - 1) \
+        in page, page
+
+
 # ---- O10: lists, events and the audit trail ---------------------------------
 
 @test
@@ -953,6 +1070,60 @@ def test_O3_idempotency_key_belongs_to_one_account():
     assert r1.json["id"] != r2.json["id"], (r1, r2)
     assert r2.json["enterprise_id"] == _ent(4)["id"], r2
     assert _order_count(p["id"]) == 2
+
+
+def _request_hash(product_id):
+    """The hash ordering keeps of a POST /api/orders body: SHA-256 of its
+    compact, key-sorted JSON."""
+    body = json.dumps({"product_id": product_id}, separators=(",", ":"),
+                      sort_keys=True)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+@test
+def test_O3_idempotency_key_left_running_by_a_dead_worker_taken_over():
+    pid, _ = _prov()
+    p = order_product(pid, units=3)
+    e = fresh_enterprise()
+    acct = int(sql("SELECT id FROM accounts WHERE login = '%s'"
+                   % e["login"])[0][0])
+    recent, stale = uniq("idem"), uniq("idem")
+    h = _request_hash(p["id"])
+    sql("INSERT INTO idempotency_keys (account_id, idem_key, request_hash,"
+        " state, created_at) VALUES"
+        " (%d, '%s', UNHEX('%s'), 'running',"
+        "  UTC_TIMESTAMP() - INTERVAL 5 SECOND),"
+        " (%d, '%s', UNHEX('%s'), 'running',"
+        "  UTC_TIMESTAMP() - INTERVAL 5 MINUTE)"
+        % (acct, recent, h, acct, stale, h))
+    # in flight elsewhere: refused, and nothing taken
+    expect_error(place_order(e["token"], p["id"], key=recent), 409,
+                 "request_in_progress", "Idempotency-Key")
+    assert _order_count(p["id"]) == 0
+    # its worker died long ago: this request runs it
+    r = place_order(e["token"], p["id"], key=stale)
+    assert r.status == 201, r
+    assert "idempotent-replayed" not in r.headers, r.headers
+    again = place_order(e["token"], p["id"], key=stale)
+    assert again.status == 201 and again.body == r.body, again
+    assert again.headers.get("idempotent-replayed") == "true", again.headers
+    assert _order_count(p["id"]) == 1
+
+
+@test
+def test_O3_idempotency_refusal_replayed_byte_for_byte():
+    pid, _ = _prov()
+    p = order_product(pid, units=1)
+    _order(_ent(0)["token"], p["id"])
+    tok = _ent(1)["token"]
+    key = uniq("idem")
+    first = place_order(tok, p["id"], key=key)
+    expect_error(first, 409, "sold_out")
+    assert "idempotent-replayed" not in first.headers, first.headers
+    again = place_order(tok, p["id"], key=key)
+    assert again.status == 409 and again.body == first.body, again
+    assert again.headers.get("idempotent-replayed") == "true", again.headers
+    assert _order_count(p["id"]) == 1
 
 
 # ---- time rules on the injectable clock (T2), no sweeper --------------------
