@@ -93,18 +93,20 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	DB_LIB_STMT(DBS_ORDERS_DUE_PENDING,
 	"SELECT id FROM orders WHERE status = 'pending' AND accept_deadline <= ?"
 	" ORDER BY accept_deadline, id LIMIT ?"),
-	/* DBS_ORDERS_DUE_VALID: now, limit (O6) */
+	/* DBS_ORDERS_DUE_VALID: now, limit (O6). In no order: each is swept
+	 * in its own transaction, and two ranges of (status, valid_until)
+	 * would need a sort of every due order */
 	DB_LIB_STMT(DBS_ORDERS_DUE_VALID,
 	"SELECT id FROM orders WHERE status IN ('accepted', 'contracted')"
-	" AND valid_until <= ? ORDER BY valid_until, id LIMIT ?"),
-	/* DBS_ORDERS_DUE_PRODUCT: product, now, now */
+	" AND valid_until <= ? LIMIT ?"),
+	/* DBS_ORDERS_DUE_PRODUCT: product, now, now (in no order, as above) */
 	DB_LIB_STMT(DBS_ORDERS_DUE_PRODUCT,
 	"SELECT id FROM orders o WHERE o.product_id = ? AND o.unit_held = 1 AND "
-	ORDER_TIMED_OUT("o") " ORDER BY o.id LIMIT 200"),
+	ORDER_TIMED_OUT("o") " LIMIT 200"),
 	/* DBS_ORDERS_DUE_ENTERPRISE: enterprise, year, now, now */
 	DB_LIB_STMT(DBS_ORDERS_DUE_ENTERPRISE,
 	"SELECT id FROM orders o WHERE o.enterprise_id = ? AND o.year = ?"
-	" AND o.reserved > 0 AND " ORDER_TIMED_OUT("o") " ORDER BY o.id LIMIT 200"),
+	" AND o.reserved > 0 AND " ORDER_TIMED_OUT("o") " LIMIT 200"),
 	/* DBS_ORDER_VIEW: now x4, id */
 	DB_LIB_STMT(DBS_ORDER_VIEW,
 	"SELECT " ORDER_VIEW_COLS " WHERE o.id = ?"),

@@ -119,7 +119,8 @@ ALTER TABLE publicity_items
 ALTER TABLE orders
     ADD KEY ix_orders_enterprise_id (enterprise_id, id),      -- an enterprise's orders
     ADD KEY ix_orders_provider_id (provider_id, id),          -- a provider's inbox
-    ADD KEY ix_orders_approved (status, approved_at, id);     -- R5: claims to batch
+    ADD KEY ix_orders_approved (status, approved_at, id),     -- R5: claims to batch
+    ADD KEY ix_orders_product_held (product_id, unit_held, id);  -- P5: units held (reconcile)
 
 ALTER TABLE product_applications
     ADD KEY ix_applications_provider_id (provider_id, id),    -- A5 我的申报
