@@ -37,6 +37,15 @@ GRANT SELECT, INSERT ON `@DB@`.`audit_log`    TO '@APP_USER@'@'localhost';
 GRANT SELECT, INSERT ON `@DB@`.`order_events` TO '@APP_USER@'@'localhost';
 GRANT SELECT, INSERT ON `@DB@`.`application_events` TO '@APP_USER@'@'localhost';  -- A5
 
+-- kept by 004_scale.sql's triggers (which write them as their definer):
+-- read only for the programs
+GRANT SELECT ON `@DB@`.`search_texts` TO '@APP_USER@'@'localhost';   -- issue 13: search
+GRANT SELECT ON `@DB@`.`search_grams` TO '@APP_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`enterprise_grams` TO '@APP_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`row_counts`   TO '@APP_USER@'@'localhost';   -- list totals
+GRANT SELECT ON `@DB@`.`stats_orders` TO '@APP_USER@'@'localhost';   -- the dashboard
+GRANT SELECT ON `@DB@`.`stats_quota`  TO '@APP_USER@'@'localhost';
+
 -- rows that are created and changed, never deleted
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.`rounds`            TO '@APP_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE ON `@DB@`.`enterprises`       TO '@APP_USER@'@'localhost';
@@ -73,10 +82,16 @@ GRANT SELECT ON `@DB@`.`categories`        TO '@RO_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`products`          TO '@RO_USER@'@'localhost';  -- P5: remaining units are public
 GRANT SELECT ON `@DB@`.`publicity_batches` TO '@RO_USER@'@'localhost';  -- R5, with the signed file (file_json)
 GRANT SELECT ON `@DB@`.`publicity_items`   TO '@RO_USER@'@'localhost';  -- R5: no enterprise data in it
+-- the search index holds only public names: products' and providers' (and
+-- the publicity items' copies of them); enterprises' names have their own
+-- grams (enterprise_grams), not granted here
+GRANT SELECT ON `@DB@`.`search_texts`      TO '@RO_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`search_grams`      TO '@RO_USER@'@'localhost';
 
 -- providers: identity and bar (V2 is public) only; no credit record, no
 -- revenue figures
-GRANT SELECT (id, name, uscc, beijing_registered, established_on, barred_until)
+GRANT SELECT (id, name, uscc, beijing_registered, established_on, barred_until,
+               search_text_id)
     ON `@DB@`.`providers` TO '@RO_USER@'@'localhost';
 -- evaluations: the stars and comment per product, not the order (C1)
 -- P5/O4/O6: remaining units at now count the units of timed-out orders

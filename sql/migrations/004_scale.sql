@@ -3,11 +3,13 @@
 -- (tests/integration/test_explain.py checks every statement), and a search
 -- index for Chinese text that replaces LIKE '%…%' scans.
 --
--- Search (q on products, providers, enterprises, publicity items): every
+-- Search (q on products, providers, publicity items): every public
 -- searchable text (a product's name and its provider's name, a provider's
--- or an enterprise's name, a publicity item's product and provider names)
--- is stored once in search_texts, and every one- and two-character
--- substring of it (its unigrams and bigrams) in search_grams. A query of
+-- name, a publicity item's product and provider names) is stored once in
+-- search_texts, and every one- and two-character substring of it (its
+-- unigrams and bigrams) in search_grams. Enterprises' names, which are not
+-- public, have grams of their own (enterprise_grams), out of the read-only
+-- user's reach. A query of
 -- one or two characters is one key lookup; a longer one is the texts
 -- holding both its first and its last bigram, checked with LIKE on those
 -- texts only (never on a table). Relevance: a match in the first part of
@@ -80,6 +82,23 @@ BEGIN
     RETURN tid;
 END//
 
+-- The grams of enterprise eid's name n, replacing its old ones.
+CREATE PROCEDURE enterprise_index(eid BIGINT UNSIGNED, n VARCHAR(200))
+    MODIFIES SQL DATA
+    SQL SECURITY DEFINER
+BEGIN
+    DECLARE i, len INT;
+    DELETE FROM enterprise_grams WHERE enterprise_id = eid;
+    SET i = 1, len = CHAR_LENGTH(n);
+    WHILE i <= len DO
+        INSERT IGNORE INTO enterprise_grams (gram, enterprise_id) VALUES (SUBSTRING(n, i, 1), eid);
+        IF i < len THEN
+            INSERT IGNORE INTO enterprise_grams (gram, enterprise_id) VALUES (SUBSTRING(n, i, 2), eid);
+        END IF;
+        SET i = i + 1;
+    END WHILE;
+END//
+
 DELIMITER ;
 
 -- ---------------------------------------------------------------------------
@@ -106,9 +125,14 @@ ALTER TABLE providers
     ADD COLUMN search_text_id BIGINT UNSIGNED NULL,
     ADD KEY ix_providers_search (search_text_id);
 
-ALTER TABLE enterprises
-    ADD COLUMN search_text_id BIGINT UNSIGNED NULL,
-    ADD KEY ix_enterprises_search (search_text_id);
+-- the bureau's search of enterprises by name (not public: no text table)
+CREATE TABLE enterprise_grams (
+    gram           VARCHAR(2)      NOT NULL,
+    enterprise_id  BIGINT UNSIGNED NOT NULL,
+    PRIMARY KEY (gram, enterprise_id),
+    KEY ix_enterprise_grams_enterprise (enterprise_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='issue 13: the unigrams and bigrams of each enterprise name';
 
 ALTER TABLE publicity_items
     ADD COLUMN search_text_id BIGINT UNSIGNED NULL,
@@ -196,7 +220,12 @@ INSERT INTO stats_quota (year, tier, slot, enterprises, cap, occupied)
 -- ---------------------------------------------------------------------------
 -- the existing rows: their search texts and counts
 UPDATE providers SET search_text_id = search_text_id(name);
-UPDATE enterprises SET search_text_id = search_text_id(name);
+INSERT IGNORE INTO enterprise_grams (gram, enterprise_id)
+    SELECT SUBSTRING(e.name, n.seq, 1), e.id FROM enterprises e
+    JOIN seq_1_to_200 n ON n.seq <= CHAR_LENGTH(e.name);
+INSERT IGNORE INTO enterprise_grams (gram, enterprise_id)
+    SELECT SUBSTRING(e.name, n.seq, 2), e.id FROM enterprises e
+    JOIN seq_1_to_200 n ON n.seq < CHAR_LENGTH(e.name);
 UPDATE products p JOIN providers v ON v.id = p.provider_id
     SET p.search_text_id = search_text_id(CONCAT(p.name, CHAR(9), v.name));
 UPDATE publicity_items
@@ -256,10 +285,10 @@ BEGIN
     END IF;
 END//
 
-CREATE TRIGGER tr_enterprises_search_ins BEFORE INSERT ON enterprises FOR EACH ROW
+CREATE TRIGGER tr_enterprises_search_ins AFTER INSERT ON enterprises FOR EACH ROW
 BEGIN
     IF @voucher_bulk_load IS NULL THEN
-        SET NEW.search_text_id = search_text_id(NEW.name);
+        CALL enterprise_index(NEW.id, NEW.name);
     END IF;
 END//
 
@@ -270,10 +299,10 @@ BEGIN
     END IF;
 END//
 
-CREATE TRIGGER tr_enterprises_search_upd BEFORE UPDATE ON enterprises FOR EACH ROW
+CREATE TRIGGER tr_enterprises_search_upd AFTER UPDATE ON enterprises FOR EACH ROW
 BEGIN
     IF NEW.name <> OLD.name THEN
-        SET NEW.search_text_id = search_text_id(NEW.name);
+        CALL enterprise_index(NEW.id, NEW.name);
     END IF;
 END//
 

@@ -40,7 +40,7 @@ GROWING = {
     "application_attachments", "application_events", "orders", "order_events",
     "contracts", "evaluations", "redemption_claims", "redemption_files",
     "publicity_items", "feedback", "refunds", "recoveries", "spot_checks",
-    "audit_log", "idempotency_keys", "search_grams", "search_texts",
+    "audit_log", "idempotency_keys", "search_grams", "search_texts", "enterprise_grams",
 }
 
 # Statements that read a whole table or sort a growing range by design, with

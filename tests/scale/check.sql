@@ -49,6 +49,8 @@ UNION ALL SELECT 'products whose search text is not their names', COUNT(*) FROM 
     WHERE t.text IS NULL OR t.text <> CONCAT(p.name, CHAR(9), v.name)
 UNION ALL SELECT 'search texts without their grams', COUNT(*) FROM search_texts t
     WHERE NOT EXISTS (SELECT 1 FROM search_grams g WHERE g.text_id = t.id)
+UNION ALL SELECT 'enterprises without their name grams', COUNT(*) FROM enterprises e
+    WHERE NOT EXISTS (SELECT 1 FROM enterprise_grams g WHERE g.enterprise_id = e.id)
 UNION ALL SELECT 'row counts that differ from the tables', COUNT(*) FROM row_counts r
     WHERE r.n <> IF(r.name = 'enterprises', (SELECT COUNT(*) FROM enterprises),
                     (SELECT COUNT(*) FROM providers));

@@ -289,8 +289,9 @@ def generate(out, rng, now, scale):
     ents_tsv = table("enterprises", ["id", "name", "uscc", "tier", "size_class",
                                      "beijing_registered", "is_enterprise", "credit_flagged",
                                      "credit_source", "credit_checked_on", "barred_until",
-                                     "created_at", "updated_at", "search_text_id"])
+                                     "created_at", "updated_at"])
     ent_rows = []
+    egrams = table("enterprise_grams", ["gram", "enterprise_id"])
     ent_first = ids.get("enterprises", BASE_ID - 1) + 1
     for i in range(N_ENT):
         a, b, c = combos[i // len(ENT_TRADE) % len(combos)]
@@ -812,7 +813,13 @@ def generate(out, rng, now, scale):
         ents_tsv.row(eid, name, uscc(i, DIVISIONS[i % len(DIVISIONS)] if flags != 2 else "120116"),
                      tier, ("micro", "small", "medium")[i % 3], 0 if flags == 2 else 1, 1,
                      credit[0], credit[1], credit[2], bar + 3 * 365 * DAY if bar else None,
-                     created, bar or created, search.of(name))
+                     created, bar or created)
+        seen = set()
+        for k in range(len(name)):
+            for g in (name[k], name[k:k + 2]):
+                if g.lower() not in seen:
+                    seen.add(g.lower())
+                    egrams.row(g, eid)
         acc.row(ent_acc[i], "se%06d" % (i + 1), NOPASS, "enterprise", eid, None, 0, created,
                 None, None)
         aud(created, BUREAU, "bureau", "enterprise.create", "enterprise", eid,
@@ -907,7 +914,7 @@ def generate(out, rng, now, scale):
                  "redemption_files", "publicity_batches", "publicity_items", "feedback",
                  "refunds", "recoveries", "violations", "spot_checks", "product_applications",
                  "application_events", "idempotency_keys", "audit_log", "search_texts",
-                 "search_grams"]:
+                 "search_grams", "enterprise_grams"]:
         figures[name] = T[name].n
     figures.update({"status_" + k: v for k, v in stats.items()})
     figures["products_sold_out"] = sold_out
@@ -1079,7 +1086,7 @@ def load_sql(T, out, chain, y0):
              "recorded_at", "reviewed_at", "uploaded_at", "withdrawn_at", "decided_at",
              "reported_at", "sampled_at", "checked_at", "published_at", "period_ends_at",
              "completed_at", "last_saved_at", "last_submitted_at"}
-    order = ["search_texts", "search_grams", "accounts", "providers", "enterprises", "enterprise_quota", "product_applications",
+    order = ["search_texts", "search_grams", "enterprise_grams", "accounts", "providers", "enterprises", "enterprise_quota", "product_applications",
              "products", "application_products", "application_events", "orders", "order_events",
              "contracts", "evaluations", "redemption_claims", "redemption_files",
              "publicity_batches", "publicity_items", "feedback", "refunds", "violations",
@@ -1100,7 +1107,7 @@ def load_sql(T, out, chain, y0):
         # after them: checks are off during the load
         # grams equal under the collation (case, width) are one key: IGNORE
         lines.append("LOAD DATA LOCAL INFILE '%s' %sINTO TABLE %s CHARACTER SET utf8mb4 (%s)%s;"
-                     % (os.path.abspath(t.path), "IGNORE " if name == "search_grams" else "",
+                     % (os.path.abspath(t.path), "IGNORE " if name.endswith("_grams") else "",
                         name, ", ".join(cols),
                         (" SET " + ", ".join(sets)) if sets else ""))
         lines.append("SELECT '%s', ROW_COUNT(), UNIX_TIMESTAMP(SYSDATE(6));" % name)

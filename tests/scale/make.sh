@@ -59,7 +59,7 @@ t1=$(date +%s)
 say "== loading (LOAD DATA)"
 # the big tables' secondary indexes (but those of foreign keys) are set
 # aside during the load and built once after it
-BIG="orders order_events audit_log redemption_files redemption_claims search_grams
+BIG="orders order_events audit_log redemption_files redemption_claims search_grams enterprise_grams
     search_texts accounts enterprises enterprise_quota contracts evaluations publicity_items"
 export MARIADB="mariadb --no-defaults --socket=$SOCK -uroot $DB"
 # shellcheck disable=SC2086
