@@ -43,6 +43,7 @@ GRANT SELECT ON `@DB@`.`search_texts` TO '@APP_USER@'@'localhost';   -- issue 13
 GRANT SELECT ON `@DB@`.`search_grams` TO '@APP_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`enterprise_grams` TO '@APP_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`row_counts`   TO '@APP_USER@'@'localhost';   -- list totals
+GRANT SELECT ON `@DB@`.`audit_counts` TO '@APP_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`stats_orders` TO '@APP_USER@'@'localhost';   -- the dashboard
 GRANT SELECT ON `@DB@`.`stats_quota`  TO '@APP_USER@'@'localhost';
 

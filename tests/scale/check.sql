@@ -52,5 +52,10 @@ UNION ALL SELECT 'search texts without their grams', COUNT(*) FROM search_texts 
 UNION ALL SELECT 'enterprises without their name grams', COUNT(*) FROM enterprises e
     WHERE NOT EXISTS (SELECT 1 FROM enterprise_grams g WHERE g.enterprise_id = e.id)
 UNION ALL SELECT 'row counts that differ from the tables', COUNT(*) FROM row_counts r
-    WHERE r.n <> IF(r.name = 'enterprises', (SELECT COUNT(*) FROM enterprises),
-                    (SELECT COUNT(*) FROM providers));
+    WHERE r.n <> CASE r.name WHEN 'enterprises' THEN (SELECT COUNT(*) FROM enterprises)
+                  WHEN 'providers' THEN (SELECT COUNT(*) FROM providers)
+                  ELSE (SELECT COUNT(*) FROM feedback) END
+UNION ALL SELECT 'audit counts that differ from the trail', COUNT(*) FROM (
+    SELECT c.entity FROM (SELECT entity, SUM(n) AS n FROM audit_counts GROUP BY entity) c
+    LEFT JOIN (SELECT entity, COUNT(*) AS n FROM audit_log GROUP BY entity) a
+    ON a.entity = c.entity WHERE a.n IS NULL OR a.n <> c.n) d;
