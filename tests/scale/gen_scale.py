@@ -326,7 +326,7 @@ def generate(out, rng, now, scale):
             products.append({"id": nid("products"), "round": rnd, "prov": pv, "cat": cat,
                              "name": name, "voucher": voucher, "market": market,
                              "subsidy": subsidy, "days": days, "created": listed_at,
-                             "held": 0, "rsum": 0, "rcnt": 0, "pop": rng.paretovariate(1.2)})
+                             "held": 0, "rsum": 0, "rcnt": 0, "pop": min(rng.paretovariate(2.0), 20.0)})
     by_round = {Y0: [p for p in products if p["round"] == Y0],
                 Y: [p for p in products if p["round"] == Y]}
     cum = {}
