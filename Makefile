@@ -10,14 +10,46 @@
 #                   demo size and at Beijing's size (tests/bench/scale.sh)
 #   make scale-data a Beijing-sized year in its own database (state-scale/,
 #                   tests/scale/make.sh), made by make bench when missing
+#   make analyze    gcc -fanalyzer over every C file, then cppcheck
+#   make fuzz       build the libFuzzer targets (clang) and run each for
+#                   FUZZ_SECONDS (60); new crashers go to tests/fuzz/crashers/
 #
-# VARIANT=release (default) builds into build/release, VARIANT=asan into
-# build/asan with AddressSanitizer and UndefinedBehaviorSanitizer.
+# Variants, each in build/$(VARIANT) so that objects survive between them:
+#   release (default)  -O2, fortified
+#   asan               AddressSanitizer + UndefinedBehaviorSanitizer (make test)
+#   tsan               ThreadSanitizer (make test: the concurrency tests)
+#   analyze            objects only, compiled with -fanalyzer (make analyze)
+#   fuzz               clang-14, libFuzzer + ASan + UBSan (make fuzz)
 
 VARIANT  ?= release
 BUILD    := build/$(VARIANT)
-CC       ?= gcc
 PKGS     := fcgi libmariadb jansson libcrypto
+FUZZ_CC  ?= clang-14
+ifeq ($(VARIANT),fuzz)
+CC       := $(FUZZ_CC)
+else ifeq ($(origin CC),default)
+CC       := gcc
+endif
+
+# The Debian -dev package behind each pkg-config name: a missing one stops
+# the build with its name instead of a compiler error about a header.
+DEV_fcgi       := libfcgi-dev
+DEV_libmariadb := libmariadb-dev
+DEV_jansson    := libjansson-dev
+DEV_libcrypto  := libssl-dev
+# goals that compile; the others (deps, test, run…) install first and then
+# call make again for a goal of this list
+BUILD_GOALS := all progs unit analyze-objs fuzz-bins
+ifneq ($(filter $(BUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifeq ($(shell command -v pkg-config),)
+$(error missing pkg-config: apt-get install pkg-config (or make deps as root))
+endif
+pc_missing   = $(if $(shell pkg-config --exists $(1) && echo y),,$(DEV_$(1)))
+MISSING_DEV := $(strip $(foreach p,$(PKGS),$(call pc_missing,$(p))))
+ifneq ($(MISSING_DEV),)
+$(error missing $(MISSING_DEV): apt-get install $(MISSING_DEV) (or make deps as root))
+endif
+endif
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
             -Wstrict-prototypes -Wpointer-arith -Wcast-align -Wwrite-strings \
@@ -31,6 +63,18 @@ ifeq ($(VARIANT),asan)
 CFLAGS   += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
             -fno-sanitize-recover=undefined
 LDFLAGS  += -fsanitize=address,undefined
+else ifeq ($(VARIANT),tsan)
+CFLAGS   += -O1 -fno-omit-frame-pointer -fsanitize=thread
+LDFLAGS  += -fsanitize=thread
+else ifeq ($(VARIANT),analyze)
+# -O0: at -O1 and above GCC 12's analyzer sees code already simplified
+# and misses paths (a double free among them)
+CFLAGS   += -O0 -fanalyzer
+else ifeq ($(VARIANT),fuzz)
+CFLAGS   += -O1 -fno-omit-frame-pointer \
+            -fsanitize=fuzzer-no-link,address,undefined \
+            -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=fuzzer,address,undefined
 else
 CFLAGS   += -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 endif
@@ -76,9 +120,23 @@ BENCH_BINS := $(BUILD)/bench/order_client
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+# Fuzz targets: tests/fuzz/fuzz_<name>.c, each linked twice: with the
+# plain replay driver (every variant; make test runs it over the corpus
+# and the saved crashers) and with libFuzzer (VARIANT=fuzz).
+FUZZ_NAMES  := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+REPLAY_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/replay_%)
+FUZZ_BINS   := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+FUZZ_COMMON := $(BUILD)/tests/fuzz/fuzz.o
+# the upload target reads bodies in 257-byte chunks (see fuzz_upload.c)
+FUZZ_EXTRA_upload := $(BUILD)/tests/fuzz/upload_small.o
+
 .SECONDARY:
-.PHONY: all deps browser-deps run stop test unit bench scale-data clean
-all: $(APP_BINS) $(TOOL_BINS) $(UNIT_BINS) $(BENCH_BINS)
+.PHONY: all progs deps browser-deps run stop test unit bench scale-data clean \
+        analyze analyze-objs fuzz fuzz-bins
+all: $(APP_BINS) $(TOOL_BINS) $(UNIT_BINS) $(BENCH_BINS) $(REPLAY_BINS)
+
+# the programs alone (the TSan stack of make test)
+progs: $(APP_BINS) $(TOOL_BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -117,6 +175,23 @@ $(BUILD)/bench/order_client: $(BUILD)/tests/bench/order_client.o \
 
 $(BUILD)/tests/bench/order_client.o: CFLAGS += -Ifcgi-apps/ordering
 
+$(BUILD)/tests/fuzz/upload_small.o: shared/web/upload.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (UPLOAD_CHUNK=257)"
+	@$(CC) $(CFLAGS) $(INC_web) -DUPLOAD_CHUNK=257 -c -o $@ $<
+
+$(BUILD)/fuzz/replay_%: $(BUILD)/tests/fuzz/fuzz_%.o \
+    $(BUILD)/tests/fuzz/replay.o $(FUZZ_COMMON) $$(FUZZ_EXTRA_$$*) $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_COMMON) \
+    $$(FUZZ_EXTRA_$$*) $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+
 # Installs the Debian packages that are missing (root), nothing else.
 deps:
 	@ops/deps.sh
@@ -133,7 +208,66 @@ unit: all
 
 test: deps browser-deps
 	@$(MAKE) --no-print-directory VARIANT=asan all
+	@$(MAKE) --no-print-directory VARIANT=tsan progs
 	@tests/run.sh
+
+# ---- static analysis ----------------------------------------------------
+# Every C file of the tree, compiled with the project's flags and
+# -fanalyzer (warnings are errors) into build/analyze, so a second run
+# only looks at what changed; then cppcheck (tests/analysis/: the jansson
+# macros it cannot see, and the suppressions, each with its reason).
+ANALYZE_SRC := $(wildcard shared/*/*.c fcgi-apps/*/*.c tools/*.c \
+               tests/unit/*.c tests/bench/order_client.c tests/fuzz/*.c)
+CPPCHECK_FLAGS := --std=c11 --enable=warning,portability,performance \
+    --error-exitcode=1 --inline-suppr --quiet -j2 \
+    --library=tests/analysis/jansson.cfg \
+    --suppressions-list=tests/analysis/cppcheck.supp \
+    --cppcheck-build-dir=build/cppcheck \
+    --template='{file}:{line}: {severity}: {message} [{id}]' \
+    -D_GNU_SOURCE $(INC_web) -Itests/unit -Itests/fuzz \
+    -Ifcgi-apps/ordering
+
+analyze:
+	@$(MAKE) --no-print-directory VARIANT=analyze analyze-objs
+	@command -v cppcheck >/dev/null || { echo "missing cppcheck: apt-get install cppcheck (or make deps as root)" >&2; exit 1; }
+	@mkdir -p build/cppcheck
+	@echo "  CPPCHECK $(words $(ANALYZE_SRC)) files"
+	@cppcheck $(CPPCHECK_FLAGS) $(ANALYZE_SRC)
+	@echo "analyze: clean"
+
+analyze-objs: $(patsubst %.c,$(BUILD)/%.o,$(ANALYZE_SRC))
+
+# ---- fuzzing --------------------------------------------------------------
+# Each target runs FUZZ_SECONDS over its working corpus (build/fuzz/corpus,
+# kept between runs) seeded from tests/fuzz/corpus/<name>/; a crash, leak
+# or timeout is saved as tests/fuzz/crashers/<name>/<kind>-<sha1>: fix it,
+# commit the file, and make test replays it from then on.
+FUZZ_SECONDS ?= 60
+FUZZ_OPTS    ?= -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+FUZZ_LEN_upload := -max_len=20000
+
+fuzz: deps
+	@command -v $(FUZZ_CC) >/dev/null || { echo "missing clang-14: apt-get install clang-14 libclang-rt-14-dev (or make deps as root)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory VARIANT=fuzz fuzz-bins
+	@failed=""; for n in $(FUZZ_NAMES); do \
+		mkdir -p build/fuzz/corpus/$$n tests/fuzz/crashers/$$n; \
+		echo "== fuzz_$$n for $(FUZZ_SECONDS) s"; \
+		dict=; [ -f tests/fuzz/$$n.dict ] && dict=-dict=tests/fuzz/$$n.dict; \
+		case $$n in upload) len='$(FUZZ_LEN_upload)' ;; *) len= ;; esac; \
+		build/fuzz/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) \
+		    $(FUZZ_OPTS) $$len $$dict \
+		    -artifact_prefix=tests/fuzz/crashers/$$n/ \
+		    build/fuzz/corpus/$$n tests/fuzz/corpus/$$n \
+		    >build/fuzz/fuzz_$$n.log 2>&1 || failed="$$failed $$n"; \
+		grep -E '^(stat::|INFO: exiting|==[0-9]+==ERROR|SUMMARY)' build/fuzz/fuzz_$$n.log | \
+		    grep -E 'number_of_executed_units|new_units_added|ERROR|SUMMARY|exiting' || true; \
+	done; \
+	if [ -n "$$failed" ]; then \
+		echo "fuzz: crashes in:$$failed (logs build/fuzz/fuzz_<name>.log, inputs in tests/fuzz/crashers/)"; \
+		exit 1; \
+	fi; echo "fuzz: no crash"
+
+fuzz-bins: $(FUZZ_BINS)
 
 # playwright-core for the browser journeys, pinned by package-lock.json,
 # into the git-ignored tests/browser/node_modules (Chromium is Debian's)

@@ -4,7 +4,9 @@
 set -euo pipefail
 
 PKGS=(
-	gcc make pkg-config            # build
+	gcc make pkg-config            # build (gcc's ASan/UBSan/TSan runtimes come with it)
+	cppcheck                       # make analyze (with gcc -fanalyzer)
+	clang-14 libclang-rt-14-dev    # make fuzz: libFuzzer
 	libfcgi-dev libmariadb-dev libjansson-dev libssl-dev
 	mariadb-server mariadb-client  # the private database server
 	nginx-light                    # the front

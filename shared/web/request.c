@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "http.h"
 #include "log.h"
+#include "parse.h"
 
 #define REQ_MAX_QUERY 64
 
@@ -112,7 +113,9 @@ req_cookie(struct req *r, const char *name)
 	const char *h = req_param(r, "HTTP_COOKIE");
 	size_t nl = strlen(name);
 
-	while (h != NULL && *h != '\0') {
+	if (h == NULL)
+		return NULL;
+	while (*h != '\0') {
 		const char *end;
 
 		while (*h == ' ' || *h == ';')
@@ -141,7 +144,7 @@ hexval(int c)
 }
 
 /* Decodes %XX and '+' of s[0..n); NULL on a bad escape or bad UTF-8. */
-static char *
+char *
 url_decode(struct req *r, const char *s, size_t n)
 {
 	char *out = req_alloc(r, n + 1), *o = out;

@@ -12,11 +12,12 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "parse.h"
 #include "session.h"
 
 /* Parses a positive int64 id of s[0..n): 1..18 digits, no leading 0. */
-static bool
-parse_id(const char *s, size_t n, int64_t *out)
+bool
+route_parse_id(const char *s, size_t n, int64_t *out)
 {
 	int64_t v = 0;
 
@@ -32,7 +33,7 @@ parse_id(const char *s, size_t n, int64_t *out)
 }
 
 /* Matches path against pattern, filling r's captures on success. */
-static bool
+bool
 route_match(struct req *r, const char *pattern, const char *path)
 {
 	const char *p = pattern, *s = path;
@@ -63,7 +64,7 @@ route_match(struct req *r, const char *pattern, const char *path)
 			vl = sl - suffix;
 			if (is_id) {
 				if (r->nids == REQ_MAX_CAPTURES ||
-				    !parse_id(s, vl, &r->ids[r->nids]))
+				    !route_parse_id(s, vl, &r->ids[r->nids]))
 					return false;
 				r->nids++;
 			} else {

@@ -38,8 +38,8 @@ static int check_passed, check_failed, check_current_failed;
 
 #define CHECK_STR(a, b) do {                                               \
 	const char *check_a_ = (a), *check_b_ = (b);                       \
-	if ((check_a_ == NULL) != (check_b_ == NULL) ||                    \
-	    (check_a_ && strcmp(check_a_, check_b_) != 0)) {               \
+	if (check_a_ == NULL || check_b_ == NULL ?                         \
+	    check_a_ != check_b_ : strcmp(check_a_, check_b_) != 0) {      \
 		printf("  %s:%d: %s == \"%s\", expected \"%s\"\n",         \
 		    __FILE__, __LINE__, #a, check_a_ ? check_a_ : "(null)",\
 		    check_b_ ? check_b_ : "(null)");                       \
