@@ -288,3 +288,10 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ops (issue 14): the production topology in network namespaces with four
+# failures under load, then backup and restore (root; tests/cluster/run.sh)
+.PHONY: cluster-test
+cluster-test: deps
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@tests/cluster/run.sh && tests/backup/run.sh

@@ -15,6 +15,9 @@ PKGS=(
 	openssl
 	chromium                       # make test: the browser journeys
 	fonts-wqy-zenhei               # Chinese glyphs in their screenshots
+	# ops: backups, monitoring, the cluster test's network namespaces
+	mariadb-backup prometheus prometheus-mysqld-exporter
+	prometheus-nginx-exporter prometheus-node-exporter iproute2 iputils-arping
 )
 # node and npm run the browser journeys (tests/browser/); a node from
 # elsewhere (it bundles npm) is fine, else Debian's

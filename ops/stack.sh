@@ -19,6 +19,8 @@
 #   VOUCHER_ACCESS_LOG [1]          nginx access log on/off
 #   VOUCHER_DB_BUFFER_POOL [256M]   InnoDB buffer pool (a Beijing-sized
 #                                   year wants 2G)
+#   VOUCHER_MARIADB_ARGS []         more mariadbd options (e.g. a binary
+#                                   log for ops/backup.sh: tests/backup/)
 #   every other VOUCHER_* variable reaches the programs (README).
 set -euo pipefail
 
@@ -70,7 +72,7 @@ start_db() {
 		    --max-connections=1000 \
 		    --innodb-buffer-pool-size="${VOUCHER_DB_BUFFER_POOL:-256M}" \
 		    --innodb-log-file-size=256M --default-time-zone=+00:00 \
-		    >/dev/null 2>&1 &
+		    ${VOUCHER_MARIADB_ARGS:-} >/dev/null 2>&1 &
 		if ! wait_for "mariadb-admin --no-defaults --socket=$SOCK -uroot ping" 60; then
 			say "MariaDB did not start; see $LOG/mariadb.err" >&2
 			exit 1

@@ -65,6 +65,12 @@ grep -v -E '^[0-9]+ passed' "$out" || true
 tally "$out" layers
 echo "layers: $(tail -1 "$out")"
 
+echo "== Prometheus configuration and alert rules (tests/prometheus.sh)"
+"$ROOT/tests/prometheus.sh" >"$out" 2>&1
+grep -v -E '^[0-9]+ passed' "$out" || true
+tally "$out" prometheus
+echo "prometheus: $(tail -1 "$out")"
+
 echo "== fuzz replays (tests/fuzz/: each target over its corpus and saved crashers)"
 for t in "$ROOT"/build/asan/fuzz/replay_*; do
 	[ -x "$t" ] || continue

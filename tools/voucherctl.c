@@ -6,7 +6,11 @@
  *       are cancelled (O4) and vouchers past their validity expire (O6),
  *       releasing units and reservations. Reads and writes already apply
  *       both rules on the fly, so the sweep only tidies up; run it every
- *       minute (cron, a systemd timer, or --every 60).
+ *       minute (cron, a systemd timer, or --every 60). With
+ *       VOUCHER_SWEEP_TEXTFILE=PATH.prom it rewrites that file after each
+ *       run (node_exporter's textfile collector serves it): last run and
+ *       last success instants, duration, orders moved, the uploads file
+ *       system's free space (README: Monitoring).
  *   voucherctl reconcile [--fix]
  *       Recomputes every product's taken units and every enterprise's
  *       yearly occupied amount from the orders and reports any drift
@@ -33,6 +37,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mysql.h>
@@ -256,13 +262,86 @@ cmd_tidy(struct db *db)
 	return idem < 0 || sess < 0 || orphans < 0 ? 1 : 0;
 }
 
+/* The sweeper's heartbeat for Prometheus (VOUCHER_SWEEP_TEXTFILE): a
+ * node_exporter textfile, replaced atomically after each run. */
+struct sweep_stats {
+	time_t             last_ok, last_tidy_ok;
+	unsigned long long moved_total;
+};
+
+static void
+sweep_textfile(struct sweep_stats *st, int every, int moved, double secs,
+    time_t started)
+{
+	const char *path = getenv("VOUCHER_SWEEP_TEXTFILE");
+	struct statvfs vfs;
+	char tmp[4096];
+	FILE *f;
+
+	if (path == NULL || *path == '\0' ||
+	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return;
+	if (moved >= 0) {
+		st->last_ok = started;
+		st->moved_total += (unsigned long long)moved;
+	}
+	if ((f = fopen(tmp, "w")) == NULL)
+		return;
+	fprintf(f, "# HELP voucher_task_last_run_timestamp_seconds When a "
+	    "background task last ran.\n"
+	    "# TYPE voucher_task_last_run_timestamp_seconds gauge\n"
+	    "voucher_task_last_run_timestamp_seconds{task=\"sweeper\"} %lld\n"
+	    "# HELP voucher_task_last_success_timestamp_seconds When it last "
+	    "succeeded.\n"
+	    "# TYPE voucher_task_last_success_timestamp_seconds gauge\n"
+	    "voucher_task_last_success_timestamp_seconds{task=\"sweeper\"} "
+	    "%lld\n", (long long)started, (long long)st->last_ok);
+	if (st->last_tidy_ok > 0)
+		fprintf(f, "voucher_task_last_success_timestamp_seconds"
+		    "{task=\"tidy\"} %lld\n", (long long)st->last_tidy_ok);
+	fprintf(f, "# HELP voucher_task_last_duration_seconds How long its "
+	    "last run took.\n"
+	    "# TYPE voucher_task_last_duration_seconds gauge\n"
+	    "voucher_task_last_duration_seconds{task=\"sweeper\"} %.3f\n"
+	    "# HELP voucher_task_interval_seconds How often it runs.\n"
+	    "# TYPE voucher_task_interval_seconds gauge\n"
+	    "voucher_task_interval_seconds{task=\"sweeper\"} %d\n"
+	    "# HELP voucher_task_backlog Items its last run found due.\n"
+	    "# TYPE voucher_task_backlog gauge\n"
+	    "voucher_task_backlog{task=\"sweeper\"} %d\n"
+	    "# HELP voucher_task_processed_total Items handled since start.\n"
+	    "# TYPE voucher_task_processed_total counter\n"
+	    "voucher_task_processed_total{task=\"sweeper\"} %llu\n",
+	    secs, every, moved < 0 ? 0 : moved, st->moved_total);
+	if (g_config.files_dir != NULL &&
+	    statvfs(g_config.files_dir, &vfs) == 0)
+		fprintf(f, "# HELP voucher_files_fs_avail_bytes Free space for "
+		    "uploads (VOUCHER_FILES_DIR).\n"
+		    "# TYPE voucher_files_fs_avail_bytes gauge\n"
+		    "voucher_files_fs_avail_bytes %llu\n"
+		    "# HELP voucher_files_fs_size_bytes Size of its file "
+		    "system.\n# TYPE voucher_files_fs_size_bytes gauge\n"
+		    "voucher_files_fs_size_bytes %llu\n",
+		    (unsigned long long)vfs.f_bavail * vfs.f_frsize,
+		    (unsigned long long)vfs.f_blocks * vfs.f_frsize);
+	if (fclose(f) != 0 || rename(tmp, path) != 0)
+		unlink(tmp);
+}
+
 static int
 cmd_sweep(struct db *db, int every)
 {
 	time_t last_tidy = 0;
+	struct sweep_stats st = { 0 };
 
 	do {
-		int n = order_sweep_all(db, clock_now());
+		time_t started = time(NULL);
+		struct timespec t0, t1;
+		int n;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		n = order_sweep_all(db, clock_now());
+		clock_gettime(CLOCK_MONOTONIC, &t1);
 
 		if (n < 0) {
 			fprintf(stderr, "voucherctl: sweep failed\n");
@@ -273,9 +352,12 @@ cmd_sweep(struct db *db, int every)
 			    "O4/O6", n);
 		}
 		if (every > 0 && time(NULL) - last_tidy >= 3600) {
-			cmd_tidy(db);
+			if (cmd_tidy(db) == 0)
+				st.last_tidy_ok = time(NULL);
 			last_tidy = time(NULL);
 		}
+		sweep_textfile(&st, every, n, (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, started);
 		for (int i = 0; i < every && !stopping; i++)
 			sleep(1);
 	} while (every > 0 && !stopping);

@@ -31,10 +31,17 @@ struct db {
 	struct db_stmts      sets[2];      /* the program's, the library's */
 	MYSQL_STMT         **slots[2];     /* one per statement of a set  */
 	unsigned             seed;         /* back-off jitter             */
+	struct db           *fallback;     /* read-only: the write handle */
+	time_t               ro_down_until;/* replica skipped until then  */
 };
 
 static atomic_ullong db_errors;
 static atomic_ullong db_retries;
+static atomic_ullong db_ro_fallbacks;
+
+/* Seconds a read-only handle whose server is unreachable sends its
+ * statements to the write connection before trying the replica again. */
+#define DB_RO_RETRY_SECONDS 5
 
 uint64_t
 db_error_count(void)
@@ -46,6 +53,18 @@ uint64_t
 db_retry_count(void)
 {
 	return atomic_load(&db_retries);
+}
+
+uint64_t
+db_ro_fallback_count(void)
+{
+	return atomic_load(&db_ro_fallbacks);
+}
+
+void
+db_set_fallback(struct db *ro, struct db *rw)
+{
+	ro->fallback = ro != rw ? rw : NULL;
 }
 
 /* What an error number means to a caller. */
@@ -168,11 +187,11 @@ int
 db_ping(struct db *db)
 {
 	if (db_connect(db) != DB_OK)
-		return DB_ERROR;
+		return db->fallback ? db_ping(db->fallback) : DB_ERROR;
 	if (mysql_ping(db->my) != 0) {
 		db_disconnect(db);
 		if (db_connect(db) != DB_OK || mysql_ping(db->my) != 0)
-			return DB_ERROR;
+			return db->fallback ? db_ping(db->fallback) : DB_ERROR;
 	}
 	return DB_OK;
 }
@@ -549,6 +568,34 @@ fail:
 	return rc;
 }
 
+/* A read-only handle whose server cannot be reached (the connection is
+ * gone after db_exec's reconnect) runs the statement on the write
+ * connection instead, counted (voucher_db_ro_fallback_total), and skips
+ * the replica for DB_RO_RETRY_SECONDS before trying it again. */
+static int
+db_exec_ro(struct db *db, int id, const struct db_param *params,
+    size_t nparams, struct db_res **res, uint64_t *affected,
+    uint64_t *insert_id)
+{
+	struct db *rw = db->fallback;
+	time_t now = time(NULL);
+	int rc;
+
+	if (now >= db->ro_down_until) {
+		db->fallback = NULL;
+		rc = db_exec(db, id, params, nparams, res, affected, insert_id);
+		db->fallback = rw;
+		if (rc != DB_ERROR || db->my != NULL)
+			return rc;
+		log_msg(LOG_WARN, NULL, "db: read-only server unreachable, "
+		    "reading from the write connection for %d s",
+		    DB_RO_RETRY_SECONDS);
+		db->ro_down_until = now + DB_RO_RETRY_SECONDS;
+	}
+	atomic_fetch_add(&db_ro_fallbacks, 1);
+	return db_exec(rw, id, params, nparams, res, affected, insert_id);
+}
+
 int
 db_exec(struct db *db, int id, const struct db_param *params, size_t nparams,
     struct db_res **res, uint64_t *affected, uint64_t *insert_id)
@@ -556,6 +603,9 @@ db_exec(struct db *db, int id, const struct db_param *params, size_t nparams,
 	enum db_errclass ec;
 	int rc;
 
+	if (db->fallback != NULL && !db->in_tx)
+		return db_exec_ro(db, id, params, nparams, res, affected,
+		    insert_id);
 	if (res != NULL)
 		*res = NULL;
 	if (db->in_tx && db->my == NULL)

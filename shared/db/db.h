@@ -280,8 +280,14 @@ json_t *db_rows_json(const struct db_res *res);
 
 void db_res_free(struct db_res *res);
 
+/* A read-only handle (VOUCHER_DB_RO_*) whose server cannot be reached
+ * runs its statements on rw instead, and tries its own again after a few
+ * seconds; db_ping falls back the same way. */
+void db_set_fallback(struct db *ro, struct db *rw);
+
 /* Counters for /metrics (process-wide). */
 uint64_t db_error_count(void);
 uint64_t db_retry_count(void);
+uint64_t db_ro_fallback_count(void);   /* statements moved off the replica */
 
 #endif

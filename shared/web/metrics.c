@@ -140,11 +140,16 @@ metrics_handler(struct req *r)
 	    "# HELP voucher_db_retries_total Transactions retried (1213, "
 	    "1020, 1205).\n# TYPE voucher_db_retries_total counter\n"
 	    "voucher_db_retries_total{program=\"%s\"} %llu\n"
+	    "# HELP voucher_db_ro_fallback_total Reads sent to the write "
+	    "database because the read-only one was unreachable.\n"
+	    "# TYPE voucher_db_ro_fallback_total counter\n"
+	    "voucher_db_ro_fallback_total{program=\"%s\"} %llu\n"
 	    "# HELP voucher_requests_in_flight Requests being handled.\n"
 	    "# TYPE voucher_requests_in_flight gauge\n"
 	    "voucher_requests_in_flight{program=\"%s\"} %d\n",
 	    prog, (unsigned long long)db_error_count(),
 	    prog, (unsigned long long)db_retry_count(),
+	    prog, (unsigned long long)db_ro_fallback_count(),
 	    prog, atomic_load(&m_inflight));
 	http_body(r, 200, "text/plain; version=0.0.4; charset=utf-8", b.p,
 	    b.len);

@@ -84,6 +84,7 @@ worker_main(void *arg)
 	db = db_open(&g_config.db, &app_stmts, &lib_stmts);
 	db_ro = (the_app->uses_ro && g_config.has_ro) ?
 	    db_open(&g_config.db_ro, &app_stmts, &lib_stmts) : db;
+	db_set_fallback(db_ro, db);	/* replica down: read the primary */
 	FCGX_InitRequest(&fcgi, listen_fd, 0);
 
 	for (;;) {
