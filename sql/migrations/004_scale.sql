@@ -47,39 +47,41 @@ CREATE TABLE search_grams (
 
 DELIMITER //
 
--- The id of text t in search_texts, adding it and its grams when new.
--- Two writers adding the same new text: the second waits on the unique key
--- and then reads the first's row (a locking read sees it); grams written
--- twice are ignored.
-CREATE FUNCTION search_text_id(t VARCHAR(600)) RETURNS BIGINT UNSIGNED
+-- tid: the id of text t in search_texts, adding it and its grams when new
+-- (NULL for NULL). Two writers adding the same new text: the second waits
+-- on the unique key and then reads the first's row (a locking read sees
+-- it); grams written twice are ignored. A procedure, not a function: with
+-- a binary log (replication, backups) a function that writes cannot be
+-- created without log_bin_trust_function_creators.
+CREATE PROCEDURE search_text(IN t VARCHAR(600), OUT tid BIGINT UNSIGNED)
     MODIFIES SQL DATA
     SQL SECURITY DEFINER
 BEGIN
-    DECLARE tid BIGINT UNSIGNED DEFAULT NULL;
     DECLARE i, n INT;
-    IF t IS NULL THEN
-        RETURN NULL;
-    END IF;
-    SELECT id INTO tid FROM search_texts WHERE text = t LOCK IN SHARE MODE;
-    IF tid IS NOT NULL THEN
-        RETURN tid;
-    END IF;
-    -- (ROW_COUNT() and LAST_INSERT_ID() are not to be trusted in a
-    -- function that a trigger calls: read the row back)
-    INSERT IGNORE INTO search_texts (text) VALUES (t);
-    SELECT id INTO tid FROM search_texts WHERE text = t LOCK IN SHARE MODE;
-    IF EXISTS (SELECT 1 FROM search_grams WHERE text_id = tid) THEN
-        RETURN tid;
-    END IF;
-    SET i = 1, n = CHAR_LENGTH(t);
-    WHILE i <= n DO
-        INSERT IGNORE INTO search_grams (gram, text_id) VALUES (SUBSTRING(t, i, 1), tid);
-        IF i < n THEN
-            INSERT IGNORE INTO search_grams (gram, text_id) VALUES (SUBSTRING(t, i, 2), tid);
+    SET tid = NULL;
+    IF t IS NOT NULL THEN
+        -- (a scalar subquery: SELECT … INTO would raise NOT FOUND in the
+        -- caller's handlers, e.g. a trigger's cursor loop)
+        SET tid = (SELECT id FROM search_texts WHERE text = t LOCK IN SHARE MODE);
+        IF tid IS NULL THEN
+            -- (ROW_COUNT() and LAST_INSERT_ID() are not to be trusted in a
+            -- routine that a trigger calls: read the row back)
+            INSERT IGNORE INTO search_texts (text) VALUES (t);
+            SET tid = (SELECT id FROM search_texts WHERE text = t LOCK IN SHARE MODE);
+            IF NOT EXISTS (SELECT 1 FROM search_grams WHERE text_id = tid) THEN
+                SET i = 1, n = CHAR_LENGTH(t);
+                WHILE i <= n DO
+                    INSERT IGNORE INTO search_grams (gram, text_id)
+                        VALUES (SUBSTRING(t, i, 1), tid);
+                    IF i < n THEN
+                        INSERT IGNORE INTO search_grams (gram, text_id)
+                            VALUES (SUBSTRING(t, i, 2), tid);
+                    END IF;
+                    SET i = i + 1;
+                END WHILE;
+            END IF;
         END IF;
-        SET i = i + 1;
-    END WHILE;
-    RETURN tid;
+    END IF;
 END//
 
 -- The grams of enterprise eid's name n, replacing its old ones.
@@ -219,17 +221,30 @@ INSERT INTO stats_quota (year, tier, slot, enterprises, cap, occupied)
 
 -- ---------------------------------------------------------------------------
 -- the existing rows: their search texts and counts
-UPDATE providers SET search_text_id = search_text_id(name);
+INSERT IGNORE INTO search_texts (text) SELECT name FROM providers;
+INSERT IGNORE INTO search_texts (text)
+    SELECT CONCAT(p.name, CHAR(9), v.name) FROM products p JOIN providers v ON v.id = p.provider_id;
+INSERT IGNORE INTO search_texts (text)
+    SELECT CONCAT(product_name, CHAR(9), provider_name) FROM publicity_items;
+INSERT IGNORE INTO search_grams (gram, text_id)
+    SELECT SUBSTRING(t.text, n.seq, 1), t.id FROM search_texts t
+    JOIN seq_1_to_600 n ON n.seq <= CHAR_LENGTH(t.text);
+INSERT IGNORE INTO search_grams (gram, text_id)
+    SELECT SUBSTRING(t.text, n.seq, 2), t.id FROM search_texts t
+    JOIN seq_1_to_600 n ON n.seq < CHAR_LENGTH(t.text);
+UPDATE providers v JOIN search_texts t ON t.text = v.name SET v.search_text_id = t.id;
+UPDATE products p JOIN providers v ON v.id = p.provider_id
+    JOIN search_texts t ON t.text = CONCAT(p.name, CHAR(9), v.name)
+    SET p.search_text_id = t.id;
+UPDATE publicity_items i JOIN search_texts t
+    ON t.text = CONCAT(i.product_name, CHAR(9), i.provider_name)
+    SET i.search_text_id = t.id;
 INSERT IGNORE INTO enterprise_grams (gram, enterprise_id)
     SELECT SUBSTRING(e.name, n.seq, 1), e.id FROM enterprises e
     JOIN seq_1_to_200 n ON n.seq <= CHAR_LENGTH(e.name);
 INSERT IGNORE INTO enterprise_grams (gram, enterprise_id)
     SELECT SUBSTRING(e.name, n.seq, 2), e.id FROM enterprises e
     JOIN seq_1_to_200 n ON n.seq < CHAR_LENGTH(e.name);
-UPDATE products p JOIN providers v ON v.id = p.provider_id
-    SET p.search_text_id = search_text_id(CONCAT(p.name, CHAR(9), v.name));
-UPDATE publicity_items
-    SET search_text_id = search_text_id(CONCAT(product_name, CHAR(9), provider_name));
 INSERT INTO row_counts (name, n)
     SELECT 'enterprises', COUNT(*) FROM enterprises
     UNION ALL SELECT 'providers', COUNT(*) FROM providers;
@@ -240,25 +255,31 @@ DELIMITER //
 
 CREATE TRIGGER tr_products_search_ins BEFORE INSERT ON products FOR EACH ROW
 BEGIN
+    DECLARE tid BIGINT UNSIGNED;
     IF @voucher_bulk_load IS NULL THEN
-        SET NEW.search_text_id = search_text_id(CONCAT(NEW.name, CHAR(9),
-            (SELECT name FROM providers WHERE id = NEW.provider_id)));
+        CALL search_text(CONCAT(NEW.name, CHAR(9),
+            (SELECT name FROM providers WHERE id = NEW.provider_id)), tid);
+        SET NEW.search_text_id = tid;
     END IF;
 END//
 
 -- the hot UPDATE of remaining units passes through here: one comparison
 CREATE TRIGGER tr_products_search_upd BEFORE UPDATE ON products FOR EACH ROW
 BEGIN
+    DECLARE tid BIGINT UNSIGNED;
     IF NEW.name <> OLD.name OR NEW.provider_id <> OLD.provider_id THEN
-        SET NEW.search_text_id = search_text_id(CONCAT(NEW.name, CHAR(9),
-            (SELECT name FROM providers WHERE id = NEW.provider_id)));
+        CALL search_text(CONCAT(NEW.name, CHAR(9),
+            (SELECT name FROM providers WHERE id = NEW.provider_id)), tid);
+        SET NEW.search_text_id = tid;
     END IF;
 END//
 
 CREATE TRIGGER tr_providers_search_ins BEFORE INSERT ON providers FOR EACH ROW
 BEGIN
+    DECLARE tid BIGINT UNSIGNED;
     IF @voucher_bulk_load IS NULL THEN
-        SET NEW.search_text_id = search_text_id(NEW.name);
+        CALL search_text(NEW.name, tid);
+        SET NEW.search_text_id = tid;
     END IF;
 END//
 
@@ -271,17 +292,32 @@ END//
 
 CREATE TRIGGER tr_providers_search_upd BEFORE UPDATE ON providers FOR EACH ROW
 BEGIN
+    DECLARE tid BIGINT UNSIGNED;
     IF NEW.name <> OLD.name THEN
-        SET NEW.search_text_id = search_text_id(NEW.name);
+        CALL search_text(NEW.name, tid);
+        SET NEW.search_text_id = tid;
     END IF;
 END//
 
 -- a renamed provider: its products are found under the new name
 CREATE TRIGGER tr_providers_rename AFTER UPDATE ON providers FOR EACH ROW
 BEGIN
+    DECLARE pid, tid BIGINT UNSIGNED;
+    DECLARE pname VARCHAR(200);
+    DECLARE done INT DEFAULT 0;
+    DECLARE c CURSOR FOR SELECT id, name FROM products WHERE provider_id = NEW.id;
+    DECLARE CONTINUE HANDLER FOR NOT FOUND SET done = 1;
     IF NEW.name <> OLD.name THEN
-        UPDATE products SET search_text_id = search_text_id(CONCAT(name, CHAR(9), NEW.name))
-            WHERE provider_id = NEW.id;
+        OPEN c;
+        each_product: LOOP
+            FETCH c INTO pid, pname;
+            IF done THEN
+                LEAVE each_product;
+            END IF;
+            CALL search_text(CONCAT(pname, CHAR(9), NEW.name), tid);
+            UPDATE products SET search_text_id = tid WHERE id = pid;
+        END LOOP;
+        CLOSE c;
     END IF;
 END//
 
@@ -309,9 +345,10 @@ END//
 -- R5: what the public list shows, searchable; items never change names
 CREATE TRIGGER tr_publicity_items_search BEFORE INSERT ON publicity_items FOR EACH ROW
 BEGIN
+    DECLARE tid BIGINT UNSIGNED;
     IF @voucher_bulk_load IS NULL THEN
-        SET NEW.search_text_id = search_text_id(CONCAT(NEW.product_name, CHAR(9),
-            NEW.provider_name));
+        CALL search_text(CONCAT(NEW.product_name, CHAR(9), NEW.provider_name), tid);
+        SET NEW.search_text_id = tid;
     END IF;
 END//
 
