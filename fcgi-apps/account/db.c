@@ -1,8 +1,11 @@
 /*
- * db.c - all SQL of the account program, by statement id (account.h).
- * Every statement is prepared once per connection by the shared layer.
+ * db.c - all SQL of the account program, by statement id (account.h), and
+ * the typed functions over it: handlers see row structs, never a result
+ * column by number nor a parameter array. Every statement is prepared
+ * once per connection by the shared layer.
  */
 #include "account.h"
+#include "lib_sql.h"
 #include "orders.h"
 
 #define ENTERPRISE_COLS \
@@ -39,15 +42,10 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	DB_STMT(STMT_SESSION_INSERT,
 	"INSERT INTO sessions (token_hash, account_id, csrf_token, created_at,"
 	" last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)"),
+	/* STMT_ACCOUNT_LOGGED_IN: now, id */
 	DB_STMT(STMT_ACCOUNT_LOGGED_IN,
 	"UPDATE accounts SET last_login_at = ? WHERE id = ?"),
-	/* STMT_ME_ENTERPRISE: now, now, year, enterprise id (O3 at now) */
-	DB_STMT(STMT_ME_ENTERPRISE,
-	"SELECT e.id, e.name, e.tier, e.size_class, e.beijing_registered,"
-	" e.is_enterprise, e.credit_flagged, e.barred_until, q.cap, "
-	QUOTA_EFFECTIVE_OCCUPIED("q")
-	" FROM enterprises e LEFT JOIN enterprise_quota q"
-	" ON q.enterprise_id = e.id AND q.year = ? WHERE e.id = ?"),
+	/* STMT_ME_PROVIDER: id */
 	DB_STMT(STMT_ME_PROVIDER,
 	"SELECT id, name, barred_until FROM providers WHERE id = ?"),
 
@@ -110,3 +108,295 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	DB_STMT(STMT_PROVIDER_USCC_EXISTS,
 	"SELECT id FROM providers WHERE uscc = ?"),
 };
+
+/* A DATE param of y*10000+m*100+d, NULL for 0. */
+static struct db_param
+date_param(int64_t ymd)
+{
+	return ymd != 0 ? DB_DATE(ymd / 10000, ymd / 100 % 100, ymd % 100) :
+	    DB_NULLP;
+}
+
+/* An id param, NULL for 0. */
+static struct db_param
+id_param(int64_t id)
+{
+	return id != 0 ? DB_I64(id) : DB_NULLP;
+}
+
+/* ---- accounts and sessions ------------------------------------------ */
+
+static const struct db_col account_cols[] = {
+	DB_COL(struct account_row, id),
+	DB_COL(struct account_row, password_hash),
+	DB_COL(struct account_row, role),
+	DB_COL(struct account_row, disabled),
+	DB_COL(struct account_row, enterprise_id),
+	DB_COL(struct account_row, provider_id),
+};
+static const struct db_rowmap account_map = DB_ROWMAP(struct account_row,
+    account_cols);
+
+int
+db_account_by_login(struct db *db, const char *login, struct account_row *out,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_ACCOUNT_BY_LOGIN, DB_ARGS(DB_STR(login)),
+	    &account_map, out, keep);
+}
+
+int
+db_session_insert(struct db *db, const unsigned char token_hash[32],
+    int64_t account_id, const char *csrf, time_t now, time_t expires)
+{
+	return db_dml(db, STMT_SESSION_INSERT, DB_ARGS(DB_BLOB(token_hash, 32),
+	    DB_I64(account_id), DB_STR(csrf), DB_TIME(now), DB_TIME(now),
+	    DB_TIME(expires)), NULL);
+}
+
+int
+db_account_logged_in(struct db *db, int64_t id, time_t now)
+{
+	return db_dml(db, STMT_ACCOUNT_LOGGED_IN, DB_ARGS(DB_TIME(now),
+	    DB_I64(id)), NULL);
+}
+
+int
+db_session_delete(struct db *db, const unsigned char token_hash[32])
+{
+	return db_dml(db, DBS_SESSION_DELETE, DB_ARGS(DB_BLOB(token_hash, 32)),
+	    NULL);
+}
+
+int
+db_account_insert(struct db *db, const char *login, const char *hash,
+    const char *role, int64_t enterprise_id, int64_t provider_id, time_t now)
+{
+	return db_dml(db, STMT_ACCOUNT_INSERT, DB_ARGS(DB_STR(login),
+	    DB_STR(hash), DB_STR(role), id_param(enterprise_id),
+	    id_param(provider_id), DB_TIME(now)), NULL);
+}
+
+/* DB_OK when SELECT id has a row for s, DB_NOTFOUND when not. */
+static int
+db_exists(struct db *db, int id, const char *s)
+{
+	struct db_res *res = NULL;
+	int rc = db_query(db, id, DB_ARGS(DB_STR(s)), &res);
+
+	db_res_free(res);
+	return rc;
+}
+
+int
+db_login_taken(struct db *db, const char *login)
+{
+	return db_exists(db, STMT_LOGIN_EXISTS, login);
+}
+
+int
+db_uscc_taken(struct db *db, bool provider, const char *uscc)
+{
+	return db_exists(db, provider ? STMT_PROVIDER_USCC_EXISTS :
+	    STMT_ENTERPRISE_USCC_EXISTS, uscc);
+}
+
+/* ---- enterprises ---------------------------------------------------- */
+
+static const struct db_col enterprise_cols[] = {
+	DB_COL(struct enterprise_row, id),
+	DB_COL(struct enterprise_row, name),
+	DB_COL(struct enterprise_row, uscc),
+	DB_COL(struct enterprise_row, tier),
+	DB_COL(struct enterprise_row, size_class),
+	DB_COL(struct enterprise_row, beijing_registered),
+	DB_COL(struct enterprise_row, is_enterprise),
+	DB_COL(struct enterprise_row, credit_flagged),
+	DB_COL(struct enterprise_row, credit_source),
+	DB_COL(struct enterprise_row, credit_checked_on),
+	DB_COL_AS(struct enterprise_row, credit_checked_ymd,
+	    "credit_checked_on"),
+	DB_COL(struct enterprise_row, barred_until),
+	DB_COL(struct enterprise_row, created_at),
+	DB_COL(struct enterprise_row, updated_at),
+	DB_COL(struct enterprise_row, login),
+	DB_COL(struct enterprise_row, quota_cap),
+	DB_COL(struct enterprise_row, quota_occupied),
+	DB_COL_NULL(struct enterprise_row, no_quota, "quota_cap"),
+};
+static const struct db_rowmap enterprise_map =
+    DB_ROWMAP(struct enterprise_row, enterprise_cols);
+
+int
+db_enterprise_get(struct db *db, int64_t id, int year, time_t now, bool lock,
+    struct enterprise_row *out, struct db_res **keep)
+{
+	return db_one(db, lock ? STMT_ENTERPRISE_LOCK : STMT_ENTERPRISE_GET,
+	    DB_ARGS(DB_TIME(now), DB_TIME(now), DB_I64(year), DB_I64(id)),
+	    &enterprise_map, out, keep);
+}
+
+/* The caller's typed callback behind page_list_rows' untyped one. */
+struct enterprise_page_ctx {
+	enterprise_json_fn fn;
+	void              *ctx;
+};
+
+static json_t *
+enterprise_page_row(void *arg, const void *row)
+{
+	const struct enterprise_page_ctx *c = arg;
+
+	return c->fn(c->ctx, row);
+}
+
+json_t *
+db_enterprise_page(struct db *db, const char *q, const char *like, int year,
+    time_t now, int64_t page, int64_t per_page, enterprise_json_fn fn,
+    void *ctx, int *rc)
+{
+	struct enterprise_page_ctx c = { fn, ctx };
+
+	return page_list_rows(db, STMT_ENTERPRISE_LIST, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_I64(year), DB_STR(q), DB_STR(like), DB_STR(q)),
+	    STMT_ENTERPRISE_COUNT, DB_ARGS(DB_STR(q), DB_STR(like), DB_STR(q)),
+	    page, per_page, &enterprise_map, enterprise_page_row, &c, rc);
+}
+
+int
+db_enterprise_insert(struct db *db, const char *uscc,
+    const struct enterprise_fields *f, time_t now, int64_t *id)
+{
+	uint64_t insert_id = 0;
+	int rc = db_dml(db, STMT_ENTERPRISE_INSERT, DB_ARGS(DB_STR(f->name),
+	    DB_STR(uscc), DB_STR(f->tier), DB_STR(f->size_class),
+	    DB_BOOL(f->beijing_registered), DB_BOOL(f->is_enterprise),
+	    DB_BOOL(f->credit_flagged), DB_STR(f->credit_source),
+	    date_param(f->credit_checked_ymd), DB_TIME(now), DB_TIME(now)),
+	    &insert_id);
+
+	*id = (int64_t)insert_id;
+	return rc;
+}
+
+int
+db_enterprise_update(struct db *db, int64_t id,
+    const struct enterprise_fields *f, time_t now)
+{
+	return db_dml(db, STMT_ENTERPRISE_UPDATE, DB_ARGS(DB_STR(f->name),
+	    DB_STR(f->tier), DB_STR(f->size_class),
+	    DB_BOOL(f->beijing_registered), DB_BOOL(f->is_enterprise),
+	    DB_BOOL(f->credit_flagged), DB_STR(f->credit_source),
+	    date_param(f->credit_checked_ymd), DB_TIME(now), DB_I64(id)), NULL);
+}
+
+int
+db_quota_set_cap(struct db *db, int64_t enterprise_id, int year, int64_t cap)
+{
+	return db_exec(db, STMT_QUOTA_SET_CAP, DB_ARGS(DB_I64(cap),
+	    DB_I64(enterprise_id), DB_I64(year)), NULL, NULL, NULL);
+}
+
+/* ---- providers ------------------------------------------------------ */
+
+static const struct db_col provider_cols[] = {
+	DB_COL(struct provider_row, id),
+	DB_COL(struct provider_row, name),
+	DB_COL(struct provider_row, uscc),
+	DB_COL(struct provider_row, beijing_registered),
+	DB_COL(struct provider_row, main_body_beijing),
+	DB_COL(struct provider_row, has_premises),
+	DB_COL(struct provider_row, established_on),
+	DB_COL_AS(struct provider_row, established_ymd, "established_on"),
+	DB_COL(struct provider_row, credit_flagged),
+	DB_COL(struct provider_row, credit_source),
+	DB_COL(struct provider_row, credit_checked_on),
+	DB_COL_AS(struct provider_row, credit_checked_ymd, "credit_checked_on"),
+	DB_COL(struct provider_row, barred_until),
+	DB_COL(struct provider_row, last_year_contracts),
+	DB_COL(struct provider_row, last_year_revenue),
+	DB_COL(struct provider_row, created_at),
+	DB_COL(struct provider_row, updated_at),
+	DB_COL(struct provider_row, login),
+	DB_COL(struct provider_row, listed_products),
+};
+static const struct db_rowmap provider_map = DB_ROWMAP(struct provider_row,
+    provider_cols);
+
+int
+db_provider_get(struct db *db, int64_t id, bool lock, struct provider_row *out,
+    struct db_res **keep)
+{
+	return db_one(db, lock ? STMT_PROVIDER_LOCK : STMT_PROVIDER_GET,
+	    DB_ARGS(DB_I64(id)), &provider_map, out, keep);
+}
+
+struct provider_page_ctx {
+	provider_json_fn fn;
+	void            *ctx;
+};
+
+static json_t *
+provider_page_row(void *arg, const void *row)
+{
+	const struct provider_page_ctx *c = arg;
+
+	return c->fn(c->ctx, row);
+}
+
+json_t *
+db_provider_page(struct db *db, const char *q, const char *like,
+    int64_t page, int64_t per_page, provider_json_fn fn, void *ctx, int *rc)
+{
+	struct provider_page_ctx c = { fn, ctx };
+
+	return page_list_rows(db, STMT_PROVIDER_LIST, DB_ARGS(DB_STR(q),
+	    DB_STR(like), DB_STR(q)), STMT_PROVIDER_COUNT, DB_ARGS(DB_STR(q),
+	    DB_STR(like), DB_STR(q)), page, per_page, &provider_map,
+	    provider_page_row, &c, rc);
+}
+
+int
+db_provider_insert(struct db *db, const char *uscc,
+    const struct provider_fields *f, time_t now, int64_t *id)
+{
+	uint64_t insert_id = 0;
+	int rc = db_dml(db, STMT_PROVIDER_INSERT, DB_ARGS(DB_STR(f->name),
+	    DB_STR(uscc), DB_BOOL(f->beijing_registered),
+	    DB_BOOL(f->main_body_beijing), DB_BOOL(f->has_premises),
+	    date_param(f->established_ymd), DB_BOOL(f->credit_flagged),
+	    DB_STR(f->credit_source), date_param(f->credit_checked_ymd),
+	    DB_I64(f->last_year_contracts), DB_I64(f->last_year_revenue),
+	    DB_TIME(now), DB_TIME(now)), &insert_id);
+
+	*id = (int64_t)insert_id;
+	return rc;
+}
+
+int
+db_provider_update(struct db *db, int64_t id, const struct provider_fields *f,
+    time_t now)
+{
+	return db_dml(db, STMT_PROVIDER_UPDATE, DB_ARGS(DB_STR(f->name),
+	    DB_BOOL(f->beijing_registered), DB_BOOL(f->main_body_beijing),
+	    DB_BOOL(f->has_premises), date_param(f->established_ymd),
+	    DB_BOOL(f->credit_flagged), DB_STR(f->credit_source),
+	    date_param(f->credit_checked_ymd), DB_I64(f->last_year_contracts),
+	    DB_I64(f->last_year_revenue), DB_TIME(now), DB_I64(id)), NULL);
+}
+
+static const struct db_col provider_brief_cols[] = {
+	DB_COL(struct provider_brief, id),
+	DB_COL(struct provider_brief, name),
+	DB_COL(struct provider_brief, barred_until),
+};
+static const struct db_rowmap provider_brief_map =
+    DB_ROWMAP(struct provider_brief, provider_brief_cols);
+
+int
+db_provider_brief(struct db *db, int64_t id, struct provider_brief *out,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_ME_PROVIDER, DB_ARGS(DB_I64(id)),
+	    &provider_brief_map, out, keep);
+}

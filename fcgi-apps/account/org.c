@@ -70,117 +70,148 @@ check_credit_or_422(struct req *r, bool flagged, const char *source,
 
 /* The name of the unique key a failed insert hit, for the 409. */
 static int
-conflict_reply(struct req *r, int uscc_stmt, const char *uscc,
+conflict_reply(struct req *r, bool provider, const char *uscc,
     const char *login)
 {
-	struct db_res *res = NULL;
-	int rc;
-
-	rc = db_query(r->db, STMT_LOGIN_EXISTS,
-	    DB_ARGS(DB_STR(login)), &res);
-	db_res_free(res);
-	if (rc == DB_OK)
+	if (db_login_taken(r->db, login) == DB_OK)
 		return http_error(r, 409, "login_taken", "login",
 		    "登录名 %s 已被使用", login);
-	rc = db_query(r->db, uscc_stmt, DB_ARGS(DB_STR(uscc)),
-	    &res);
-	db_res_free(res);
-	if (rc == DB_OK)
+	if (db_uscc_taken(r->db, provider, uscc) == DB_OK)
 		return http_error(r, 409, "uscc_taken", "uscc",
 		    "统一社会信用代码 %s 已登记", uscc);
 	return http_db_error(r, DB_CONFLICT);
 }
 
+/* JSON helpers of the serializers below. */
+static json_t *
+str_json(const char *s)
+{
+	json_t *j = s != NULL ? json_string(s) : NULL;
+
+	return j != NULL ? j : json_null();
+}
+
+/* A UTC instant as "YYYY-MM-DDTHH:MM:SSZ"; 0 (never, as for a bar) as
+ * null. */
+static json_t *
+time_json(time_t t)
+{
+	char ts[21];
+
+	if (t == 0)
+		return json_null();
+	clock_format_iso8601(t, ts);
+	return json_string(ts);
+}
+
 /* ---- enterprises ---------------------------------------------------- */
 
-/* Reshapes an enterprise row: quota {year, cap, occupied, available} and
- * eligibility (O1: E1-E5) computed by the rule functions. */
-static json_t *
-enterprise_json(const struct db_res *res, size_t row, int year, time_t now)
+const char *
+enterprise_ineligible(const struct enterprise_row *e, time_t now)
 {
-	json_t *o = db_row_json(res, row);
-	struct rule_enterprise_facts f;
-	const char *why;
-	json_t *cap = json_object_get(o, "quota_cap");
-	json_t *occ = json_object_get(o, "quota_occupied");
-	int64_t c, u;
-	int tier = rule_tier_parse(json_string_value(json_object_get(o, "tier")));
-	const char *size = json_string_value(json_object_get(o, "size_class"));
+	struct rule_enterprise_facts f = {
+		.beijing_registered = e->beijing_registered,
+		.is_enterprise = e->is_enterprise,
+		.size_class = e->size_class ? rule_size_parse(e->size_class) :
+		    -1,
+		.credit_flagged = e->credit_flagged,
+		.barred_until = e->barred_until,
+	};
 
-	c = json_is_integer(cap) ? json_integer_value(cap) :
-	    rule_tier_cap((enum rule_tier)tier);
-	u = json_is_integer(occ) ? json_integer_value(occ) : 0;
-	json_object_del(o, "quota_cap");
-	json_object_del(o, "quota_occupied");
-	json_object_set_new(o, "quota", json_pack("{s:i,s:I,s:I,s:I}", "year",
-	    year, "cap", (json_int_t)c, "occupied", (json_int_t)u, "available",
-	    (json_int_t)(c > u ? c - u : 0)));
+	return rule_enterprise_ineligible(&f, now);
+}
 
-	memset(&f, 0, sizeof(f));
-	f.beijing_registered = json_is_true(json_object_get(o,
-	    "beijing_registered"));
-	f.is_enterprise = json_is_true(json_object_get(o, "is_enterprise"));
-	f.size_class = size ? rule_size_parse(size) : -1;
-	f.credit_flagged = json_is_true(json_object_get(o, "credit_flagged"));
-	f.barred_until = db_isnull(res, row, 10) ? 0 :
-	    (time_t)db_i64(res, row, 10);
-	why = rule_enterprise_ineligible(&f, now);
+json_t *
+enterprise_quota_json(const struct enterprise_row *e, int year)
+{
+	int64_t cap = e->no_quota ? rule_tier_cap((enum rule_tier)
+	    rule_tier_parse(e->tier)) : e->quota_cap;
+	int64_t used = e->no_quota ? 0 : e->quota_occupied;
+
+	return json_pack("{s:i,s:I,s:I,s:I}", "year", year, "cap",
+	    (json_int_t)cap, "occupied", (json_int_t)used, "available",
+	    (json_int_t)(cap > used ? cap - used : 0));
+}
+
+/* The one serializer of an enterprise: its row, its quota of year {year,
+ * cap, occupied, available} and its eligibility at now (O1: E1-E5). */
+static json_t *
+enterprise_json(const struct enterprise_row *e, int year, time_t now)
+{
+	json_t *o = json_object();
+	const char *why = enterprise_ineligible(e, now);
+
+	json_object_set_new(o, "id", json_integer(e->id));
+	json_object_set_new(o, "name", str_json(e->name));
+	json_object_set_new(o, "uscc", str_json(e->uscc));
+	json_object_set_new(o, "tier", str_json(e->tier));
+	json_object_set_new(o, "size_class", str_json(e->size_class));
+	json_object_set_new(o, "beijing_registered",
+	    json_boolean(e->beijing_registered));
+	json_object_set_new(o, "is_enterprise", json_boolean(e->is_enterprise));
+	json_object_set_new(o, "credit_flagged",
+	    json_boolean(e->credit_flagged));
+	json_object_set_new(o, "credit_source", str_json(e->credit_source));
+	json_object_set_new(o, "credit_checked_on",
+	    str_json(e->credit_checked_on));
+	json_object_set_new(o, "barred_until", time_json(e->barred_until));
+	json_object_set_new(o, "created_at", time_json(e->created_at));
+	json_object_set_new(o, "updated_at", time_json(e->updated_at));
+	json_object_set_new(o, "login", str_json(e->login));
+	json_object_set_new(o, "quota", enterprise_quota_json(e, year));
 	json_object_set_new(o, "eligible", json_boolean(why == NULL));
 	json_object_set_new(o, "ineligible_rule",
 	    why ? json_string(why) : json_null());
 	return o;
 }
 
+/* The quota year and the instant of a list's rows. */
+struct enterprise_list_ctx {
+	int    year;
+	time_t now;
+};
+
+static json_t *
+enterprise_item_json(void *ctx, const struct enterprise_row *e)
+{
+	const struct enterprise_list_ctx *c = ctx;
+
+	return enterprise_json(e, c->year, c->now);
+}
+
 int
 enterprise_list(struct req *r)
 {
-	struct db_res *res = NULL, *cnt = NULL;
+	struct enterprise_list_ctx c = { clock_shanghai_year(r->now), r->now };
 	const char *q;
 	char *like;
 	int64_t page, per_page;
-	int year = clock_shanghai_year(r->now);
-	json_t *items;
+	json_t *o;
 	int rc;
 
 	if (query_page_or_400(r, &page, &per_page) < 0 ||
 	    query_str_or_400(r, "q", 100, &q) < 0)
 		return r->status;
 	like = q ? req_like_contains(r, q) : NULL;
-	rc = db_exec(r->db, STMT_ENTERPRISE_LIST, DB_ARGS(
-	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(year), DB_STR(q),
-	    DB_STR(like), DB_STR(q), DB_I64(per_page),
-	    DB_I64((page - 1) * per_page)), &res, NULL, NULL);
-	if (rc == DB_OK)
-		rc = db_query(r->db, STMT_ENTERPRISE_COUNT, DB_ARGS(
-		    DB_STR(q), DB_STR(like), DB_STR(q)), &cnt);
-	if (rc != DB_OK) {
-		db_res_free(res);
-		db_res_free(cnt);
+	o = db_enterprise_page(r->db, q, like, c.year, r->now, page, per_page,
+	    enterprise_item_json, &c, &rc);
+	if (o == NULL)
 		return http_db_error(r, rc);
-	}
-	items = json_array();
-	for (size_t i = 0; i < res->nrows; i++)
-		json_array_append_new(items, enterprise_json(res, i, year,
-		    r->now));
-	rc = http_json(r, 200, page_json(items, db_i64(cnt, 0, 0), page,
-	    per_page));
-	db_res_free(res);
-	db_res_free(cnt);
-	return rc;
+	return http_json(r, 200, o);
 }
 
-/* Loads enterprise id as JSON (lock: FOR UPDATE). */
+/* Loads enterprise id as JSON with its quota of this year (lock: FOR
+ * UPDATE). */
 static int
 enterprise_load(struct req *r, int64_t id, bool lock, json_t **out)
 {
-	struct db_res *res = NULL;
+	struct enterprise_row e;
+	struct db_res *keep = NULL;
 	int year = clock_shanghai_year(r->now);
-	int rc = db_query(r->db, lock ? STMT_ENTERPRISE_LOCK :
-	    STMT_ENTERPRISE_GET, DB_ARGS(DB_TIME(r->now),
-	    DB_TIME(r->now), DB_I64(year), DB_I64(id)), &res);
+	int rc = db_enterprise_get(r->db, id, year, r->now, lock, &e, &keep);
 
-	*out = rc == DB_OK ? enterprise_json(res, 0, year, r->now) : NULL;
-	db_res_free(res);
+	*out = rc == DB_OK ? enterprise_json(&e, year, r->now) : NULL;
+	db_res_free(keep);
 	return rc;
 }
 
@@ -222,10 +253,11 @@ struct org_new_tx {
 	int64_t                   id;      /* out */
 };
 
-static struct db_param
-date_param(const struct field_value *v)
+/* A calendar date field as y*10000+m*100+d, 0 when not given. */
+static int64_t
+ymd_of(const struct field_value *v)
 {
-	return v->present ? DB_DATE(v->y, v->m, v->d) : DB_NULLP;
+	return v->present ? v->i : 0;
 }
 
 static int
@@ -234,22 +266,24 @@ enterprise_create_tx(struct db *db, void *arg)
 	struct org_new_tx *t = arg;
 	const struct field_value *v = t->v;
 	struct req *r = t->r;
-	uint64_t id = 0;
+	struct enterprise_fields f = {
+		.name = v[EF_NAME].s,
+		.tier = v[EF_TIER].s,
+		.size_class = v[EF_SIZE].s,
+		.beijing_registered = v[EF_BEIJING].i != 0,
+		.is_enterprise = v[EF_IS_ENT].i != 0,
+		.credit_flagged = v[EF_CREDIT].i != 0,
+		.credit_source = v[EF_CREDIT_SOURCE].s,
+		.credit_checked_ymd = ymd_of(&v[EF_CREDIT_ON]),
+	};
 	json_t *after;
 	int rc;
 
-	rc = db_dml(db, STMT_ENTERPRISE_INSERT, DB_ARGS(
-	    DB_STR(v[EF_NAME].s), DB_STR(v[EF_USCC].s), DB_STR(v[EF_TIER].s),
-	    DB_STR(v[EF_SIZE].s), DB_BOOL(v[EF_BEIJING].i),
-	    DB_BOOL(v[EF_IS_ENT].i), DB_BOOL(v[EF_CREDIT].i),
-	    DB_STR(v[EF_CREDIT_SOURCE].s), date_param(&v[EF_CREDIT_ON]),
-	    DB_TIME(r->now), DB_TIME(r->now)), &id);
+	rc = db_enterprise_insert(db, v[EF_USCC].s, &f, r->now, &t->id);
 	if (rc != DB_OK)
 		return rc;
-	t->id = (int64_t)id;
-	rc = db_dml(db, STMT_ACCOUNT_INSERT, DB_ARGS(
-	    DB_STR(v[EF_LOGIN].s), DB_STR(t->hash), DB_STR("enterprise"),
-	    DB_I64(t->id), DB_NULLP, DB_TIME(r->now)), NULL);
+	rc = db_account_insert(db, v[EF_LOGIN].s, t->hash, "enterprise", t->id,
+	    0, r->now);
 	if (rc != DB_OK)
 		return rc;
 	after = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:s}", "name",
@@ -294,7 +328,7 @@ enterprise_create(struct req *r)
 	rc = db_tx(r->db, enterprise_create_tx, &t);
 	OPENSSL_cleanse(hash, sizeof(hash));
 	if (rc == DB_CONFLICT)
-		return conflict_reply(r, STMT_ENTERPRISE_USCC_EXISTS,
+		return conflict_reply(r, false,
 		    v[EF_USCC].s, v[EF_LOGIN].s);
 	if (rc != DB_OK)
 		return http_db_error(r, rc);
@@ -328,34 +362,30 @@ struct org_upd_tx {
 #define TX_NOTFOUND   (DB_APP + 1)
 #define TX_CREDIT     (DB_APP + 2)
 
-/* The new value of a string field: given, or the current one. */
+/* The new value of a field: given, or the current one. */
 static const char *
-merged_str(const struct field_value *v, json_t *before, const char *key)
+merged_str(const struct field_value *v, const char *cur)
 {
-	return v->present ? v->s :
-	    json_string_value(json_object_get(before, key));
+	return v->present ? v->s : cur;
 }
 
-static int
-merged_bool(const struct field_value *v, json_t *before, const char *key)
+static bool
+merged_bool(const struct field_value *v, bool cur)
 {
-	return v->present ? (int)v->i :
-	    json_is_true(json_object_get(before, key));
+	return v->present ? v->i != 0 : cur;
 }
 
-/* A DATE param from the given value or the current "YYYY-MM-DD". */
-static struct db_param
-merged_date(const struct field_value *v, json_t *before, const char *key)
+static int64_t
+merged_i64(const struct field_value *v, int64_t cur)
 {
-	const char *s;
-	int y, m, d;
+	return v->present ? v->i : cur;
+}
 
-	if (v->present)
-		return DB_DATE(v->y, v->m, v->d);
-	s = json_string_value(json_object_get(before, key));
-	if (s != NULL && clock_parse_date(s, &y, &m, &d) == 0)
-		return DB_DATE(y, m, d);
-	return DB_NULLP;
+/* E4: a credit flag needs its source and date. */
+static bool
+credit_recorded(bool flagged, const char *source, int64_t checked_ymd)
+{
+	return !flagged || (source != NULL && checked_ymd != 0);
 }
 
 static int
@@ -364,37 +394,42 @@ enterprise_update_tx(struct db *db, void *arg)
 	struct org_upd_tx *t = arg;
 	const struct field_value *v = t->v;
 	struct req *r = t->r;
+	int year = clock_shanghai_year(r->now);
+	struct enterprise_row cur;
+	struct enterprise_fields f;
+	struct db_res *keep = NULL;
 	json_t *before = NULL;
-	const char *tier, *credit_source;
-	struct db_param credit_on;
-	int credit, rc;
+	int rc;
 
 	json_decref(t->after);
 	t->after = NULL;
-	if ((rc = enterprise_load(r, t->id, true, &before)) != DB_OK)
+	rc = db_enterprise_get(db, t->id, year, r->now, true, &cur, &keep);
+	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? TX_NOTFOUND : rc;
-	tier = merged_str(&v[EU_TIER], before, "tier");
-	credit = merged_bool(&v[EU_CREDIT], before, "credit_flagged");
-	credit_source = merged_str(&v[EU_CREDIT_SOURCE], before, "credit_source");
-	credit_on = merged_date(&v[EU_CREDIT_ON], before, "credit_checked_on");
-	if (credit && (credit_source == NULL || credit_on.t == DBP_NULL)) {
-		json_decref(before);
+	f = (struct enterprise_fields){
+		.name = merged_str(&v[EU_NAME], cur.name),
+		.tier = merged_str(&v[EU_TIER], cur.tier),
+		.size_class = merged_str(&v[EU_SIZE], cur.size_class),
+		.beijing_registered = merged_bool(&v[EU_BEIJING],
+		    cur.beijing_registered),
+		.is_enterprise = merged_bool(&v[EU_IS_ENT], cur.is_enterprise),
+		.credit_flagged = merged_bool(&v[EU_CREDIT], cur.credit_flagged),
+		.credit_source = merged_str(&v[EU_CREDIT_SOURCE],
+		    cur.credit_source),
+		.credit_checked_ymd = merged_i64(&v[EU_CREDIT_ON],
+		    cur.credit_checked_ymd),
+	};
+	if (!credit_recorded(f.credit_flagged, f.credit_source,
+	    f.credit_checked_ymd)) {
+		db_res_free(keep);
 		return TX_CREDIT;
 	}
-	rc = db_dml(db, STMT_ENTERPRISE_UPDATE, DB_ARGS(
-	    DB_STR(merged_str(&v[EU_NAME], before, "name")), DB_STR(tier),
-	    DB_STR(merged_str(&v[EU_SIZE], before, "size_class")),
-	    DB_BOOL(merged_bool(&v[EU_BEIJING], before, "beijing_registered")),
-	    DB_BOOL(merged_bool(&v[EU_IS_ENT], before, "is_enterprise")),
-	    DB_BOOL(credit), DB_STR(credit_source), credit_on,
-	    DB_TIME(r->now), DB_I64(t->id)), NULL);
-	if (rc == DB_OK && strcmp(tier, json_string_value(json_object_get(
-	    before, "tier"))) != 0) {
+	before = enterprise_json(&cur, year, r->now);
+	rc = db_enterprise_update(db, t->id, &f, r->now);
+	if (rc == DB_OK && strcmp(f.tier, cur.tier) != 0) {
 		/* E7: the new tier's cap, from this year on */
-		rc = db_exec(db, STMT_QUOTA_SET_CAP, DB_ARGS(
-		    DB_I64(rule_tier_cap((enum rule_tier)rule_tier_parse(tier))),
-		    DB_I64(t->id), DB_I64(clock_shanghai_year(r->now))),
-		    NULL, NULL, NULL);
+		rc = db_quota_set_cap(db, t->id, year, rule_tier_cap(
+		    (enum rule_tier)rule_tier_parse(f.tier)));
 	}
 	if (rc == DB_OK)
 		rc = enterprise_load(r, t->id, false, &t->after);
@@ -402,6 +437,7 @@ enterprise_update_tx(struct db *db, void *arg)
 		rc = audit_write(r, "enterprise.update", "enterprise", t->id,
 		    before, t->after);
 	json_decref(before);
+	db_res_free(keep);
 	return rc;
 }
 
@@ -439,61 +475,81 @@ enterprise_update(struct req *r)
 
 /* ---- providers ------------------------------------------------------ */
 
+/* The one serializer of a provider: its row and whether it is barred at
+ * now (V2). */
 static json_t *
-provider_json(const struct db_res *res, size_t row, time_t now)
+provider_json(const struct provider_row *p, time_t now)
 {
-	json_t *o = db_row_json(res, row);
+	json_t *o = json_object();
 
-	json_object_set_new(o, "barred", json_boolean(!db_isnull(res, row, 10)
-	    && db_i64(res, row, 10) > now));
+	json_object_set_new(o, "id", json_integer(p->id));
+	json_object_set_new(o, "name", str_json(p->name));
+	json_object_set_new(o, "uscc", str_json(p->uscc));
+	json_object_set_new(o, "beijing_registered",
+	    json_boolean(p->beijing_registered));
+	json_object_set_new(o, "main_body_beijing",
+	    json_boolean(p->main_body_beijing));
+	json_object_set_new(o, "has_premises", json_boolean(p->has_premises));
+	json_object_set_new(o, "established_on", str_json(p->established_on));
+	json_object_set_new(o, "credit_flagged",
+	    json_boolean(p->credit_flagged));
+	json_object_set_new(o, "credit_source", str_json(p->credit_source));
+	json_object_set_new(o, "credit_checked_on",
+	    str_json(p->credit_checked_on));
+	json_object_set_new(o, "barred_until", time_json(p->barred_until));
+	json_object_set_new(o, "last_year_contracts",
+	    json_integer(p->last_year_contracts));
+	json_object_set_new(o, "last_year_revenue",
+	    json_integer(p->last_year_revenue));
+	json_object_set_new(o, "created_at", time_json(p->created_at));
+	json_object_set_new(o, "updated_at", time_json(p->updated_at));
+	json_object_set_new(o, "login", str_json(p->login));
+	json_object_set_new(o, "listed_products",
+	    json_integer(p->listed_products));
+	json_object_set_new(o, "barred",
+	    json_boolean(rule_barred_at(p->barred_until, now)));
 	return o;
 }
 
+/* Loads provider id as JSON (lock: FOR UPDATE). */
 static int
 provider_load(struct req *r, int64_t id, bool lock, json_t **out)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(r->db, lock ? STMT_PROVIDER_LOCK : STMT_PROVIDER_GET,
-	    DB_ARGS(DB_I64(id)), &res);
+	struct provider_row p;
+	struct db_res *keep = NULL;
+	int rc = db_provider_get(r->db, id, lock, &p, &keep);
 
-	*out = rc == DB_OK ? provider_json(res, 0, r->now) : NULL;
-	db_res_free(res);
+	*out = rc == DB_OK ? provider_json(&p, r->now) : NULL;
+	db_res_free(keep);
 	return rc;
+}
+
+static json_t *
+provider_item_json(void *ctx, const struct provider_row *p)
+{
+	const time_t *now = ctx;
+
+	return provider_json(p, *now);
 }
 
 int
 provider_list(struct req *r)
 {
-	struct db_res *res = NULL, *cnt = NULL;
 	const char *q;
 	char *like;
 	int64_t page, per_page;
-	json_t *items;
+	json_t *o;
 	int rc;
 
 	if (query_page_or_400(r, &page, &per_page) < 0 ||
 	    query_str_or_400(r, "q", 100, &q) < 0)
 		return r->status;
 	like = q ? req_like_contains(r, q) : NULL;
-	rc = db_exec(r->db, STMT_PROVIDER_LIST, DB_ARGS(
-	    DB_STR(q), DB_STR(like), DB_STR(q), DB_I64(per_page),
-	    DB_I64((page - 1) * per_page)), &res, NULL, NULL);
-	if (rc == DB_OK)
-		rc = db_query(r->db, STMT_PROVIDER_COUNT, DB_ARGS(
-		    DB_STR(q), DB_STR(like), DB_STR(q)), &cnt);
-	if (rc != DB_OK) {
-		db_res_free(res);
-		db_res_free(cnt);
+	o = db_provider_page(r->db, q, like, page, per_page,
+	    provider_item_json, &r->now, &rc);
+	if (o == NULL)
 		return http_db_error(r, rc);
-	}
-	items = json_array();
-	for (size_t i = 0; i < res->nrows; i++)
-		json_array_append_new(items, provider_json(res, i, r->now));
-	rc = http_json(r, 200, page_json(items, db_i64(cnt, 0, 0), page,
-	    per_page));
-	db_res_free(res);
-	db_res_free(cnt);
-	return rc;
+	return http_json(r, 200, o);
 }
 
 int
@@ -535,25 +591,28 @@ provider_create_tx(struct db *db, void *arg)
 	struct org_new_tx *t = arg;
 	const struct field_value *v = t->v;
 	struct req *r = t->r;
-	uint64_t id = 0;
+	struct provider_fields f = {
+		.name = v[PF_NAME].s,
+		.beijing_registered = v[PF_BEIJING].i != 0,
+		.main_body_beijing = v[PF_MAIN_BJ].present ?
+		    v[PF_MAIN_BJ].i != 0 : v[PF_BEIJING].i != 0,
+		.has_premises = v[PF_PREMISES].present ?
+		    v[PF_PREMISES].i != 0 : true,
+		.established_ymd = ymd_of(&v[PF_ESTABLISHED]),
+		.credit_flagged = v[PF_CREDIT].i != 0,
+		.credit_source = v[PF_CREDIT_SOURCE].s,
+		.credit_checked_ymd = ymd_of(&v[PF_CREDIT_ON]),
+		.last_year_contracts = v[PF_CONTRACTS].i,
+		.last_year_revenue = v[PF_REVENUE].i,
+	};
 	json_t *after;
 	int rc;
 
-	rc = db_dml(db, STMT_PROVIDER_INSERT, DB_ARGS(
-	    DB_STR(v[PF_NAME].s), DB_STR(v[PF_USCC].s),
-	    DB_BOOL(v[PF_BEIJING].i),
-	    DB_BOOL(v[PF_MAIN_BJ].present ? v[PF_MAIN_BJ].i : v[PF_BEIJING].i),
-	    DB_BOOL(v[PF_PREMISES].present ? v[PF_PREMISES].i : 1),
-	    date_param(&v[PF_ESTABLISHED]), DB_BOOL(v[PF_CREDIT].i),
-	    DB_STR(v[PF_CREDIT_SOURCE].s), date_param(&v[PF_CREDIT_ON]),
-	    DB_I64(v[PF_CONTRACTS].i), DB_I64(v[PF_REVENUE].i),
-	    DB_TIME(r->now), DB_TIME(r->now)), &id);
+	rc = db_provider_insert(db, v[PF_USCC].s, &f, r->now, &t->id);
 	if (rc != DB_OK)
 		return rc;
-	t->id = (int64_t)id;
-	rc = db_dml(db, STMT_ACCOUNT_INSERT, DB_ARGS(
-	    DB_STR(v[PF_LOGIN].s), DB_STR(t->hash), DB_STR("provider"),
-	    DB_NULLP, DB_I64(t->id), DB_TIME(r->now)), NULL);
+	rc = db_account_insert(db, v[PF_LOGIN].s, t->hash, "provider", 0,
+	    t->id, r->now);
 	if (rc != DB_OK)
 		return rc;
 	after = json_pack("{s:s,s:s,s:b,s:s}", "name", v[PF_NAME].s, "uscc",
@@ -595,7 +654,7 @@ provider_create(struct req *r)
 	rc = db_tx(r->db, provider_create_tx, &t);
 	OPENSSL_cleanse(hash, sizeof(hash));
 	if (rc == DB_CONFLICT)
-		return conflict_reply(r, STMT_PROVIDER_USCC_EXISTS,
+		return conflict_reply(r, true,
 		    v[PF_USCC].s, v[PF_LOGIN].s);
 	if (rc != DB_OK)
 		return http_db_error(r, rc);
@@ -621,51 +680,55 @@ static const struct field provider_upd_fields[PU__MAX] = {
 	[PU_REVENUE]       = { "last_year_revenue", FIELD_MONEY, false, 0, 10000000000000LL, NULL },
 };
 
-static int64_t
-merged_i64(const struct field_value *v, json_t *before, const char *key)
-{
-	return v->present ? v->i :
-	    json_integer_value(json_object_get(before, key));
-}
-
 static int
 provider_update_tx(struct db *db, void *arg)
 {
 	struct org_upd_tx *t = arg;
 	const struct field_value *v = t->v;
 	struct req *r = t->r;
+	struct provider_row cur;
+	struct provider_fields f;
+	struct db_res *keep = NULL;
 	json_t *before = NULL;
-	const char *credit_source;
-	struct db_param credit_on;
-	int credit, rc;
+	int rc;
 
 	json_decref(t->after);
 	t->after = NULL;
-	if ((rc = provider_load(r, t->id, true, &before)) != DB_OK)
+	if ((rc = db_provider_get(db, t->id, true, &cur, &keep)) != DB_OK)
 		return rc == DB_NOTFOUND ? TX_NOTFOUND : rc;
-	credit = merged_bool(&v[PU_CREDIT], before, "credit_flagged");
-	credit_source = merged_str(&v[PU_CREDIT_SOURCE], before, "credit_source");
-	credit_on = merged_date(&v[PU_CREDIT_ON], before, "credit_checked_on");
-	if (credit && (credit_source == NULL || credit_on.t == DBP_NULL)) {
-		json_decref(before);
+	f = (struct provider_fields){
+		.name = merged_str(&v[PU_NAME], cur.name),
+		.beijing_registered = merged_bool(&v[PU_BEIJING],
+		    cur.beijing_registered),
+		.main_body_beijing = merged_bool(&v[PU_MAIN_BJ],
+		    cur.main_body_beijing),
+		.has_premises = merged_bool(&v[PU_PREMISES], cur.has_premises),
+		.established_ymd = merged_i64(&v[PU_ESTABLISHED],
+		    cur.established_ymd),
+		.credit_flagged = merged_bool(&v[PU_CREDIT], cur.credit_flagged),
+		.credit_source = merged_str(&v[PU_CREDIT_SOURCE],
+		    cur.credit_source),
+		.credit_checked_ymd = merged_i64(&v[PU_CREDIT_ON],
+		    cur.credit_checked_ymd),
+		.last_year_contracts = merged_i64(&v[PU_CONTRACTS],
+		    cur.last_year_contracts),
+		.last_year_revenue = merged_i64(&v[PU_REVENUE],
+		    cur.last_year_revenue),
+	};
+	if (!credit_recorded(f.credit_flagged, f.credit_source,
+	    f.credit_checked_ymd)) {
+		db_res_free(keep);
 		return TX_CREDIT;
 	}
-	rc = db_dml(db, STMT_PROVIDER_UPDATE, DB_ARGS(
-	    DB_STR(merged_str(&v[PU_NAME], before, "name")),
-	    DB_BOOL(merged_bool(&v[PU_BEIJING], before, "beijing_registered")),
-	    DB_BOOL(merged_bool(&v[PU_MAIN_BJ], before, "main_body_beijing")),
-	    DB_BOOL(merged_bool(&v[PU_PREMISES], before, "has_premises")),
-	    merged_date(&v[PU_ESTABLISHED], before, "established_on"),
-	    DB_BOOL(credit), DB_STR(credit_source), credit_on,
-	    DB_I64(merged_i64(&v[PU_CONTRACTS], before, "last_year_contracts")),
-	    DB_I64(merged_i64(&v[PU_REVENUE], before, "last_year_revenue")),
-	    DB_TIME(r->now), DB_I64(t->id)), NULL);
+	before = provider_json(&cur, r->now);
+	rc = db_provider_update(db, t->id, &f, r->now);
 	if (rc == DB_OK)
 		rc = provider_load(r, t->id, false, &t->after);
 	if (rc == DB_OK)
 		rc = audit_write(r, "provider.update", "provider", t->id,
 		    before, t->after);
 	json_decref(before);
+	db_res_free(keep);
 	return rc;
 }
 

@@ -18,7 +18,6 @@
 #include "clock.h"
 #include "config.h"
 #include "db.h"
-#include "lib_sql.h"
 #include "rules.h"
 
 static const struct field login_fields[] = {
@@ -27,67 +26,50 @@ static const struct field login_fields[] = {
 };
 
 /* The organisation of an account, for the login and /api/me replies.
- * Adds org_id, org_name and (enterprise) quota/eligibility to o. */
+ * Adds org_id, org_name and (enterprise) quota/eligibility (O1, E7) or
+ * (provider) barred (V2) to o. */
 static int
 org_describe(struct req *r, const char *role, int64_t ent_id, int64_t prov_id,
     json_t *o)
 {
-	struct db_res *res = NULL;
+	struct db_res *keep = NULL;
 	int year = clock_shanghai_year(r->now);	/* T1: the order year */
-	int rc;
+	int rc = DB_OK;
 
 	if (strcmp(role, "enterprise") == 0) {
-		struct rule_enterprise_facts f;
+		struct enterprise_row e;
 		const char *why;
-		int tier;
-		int64_t cap, occupied;
 
-		rc = db_query(r->db, STMT_ME_ENTERPRISE, DB_ARGS(
-		    DB_TIME(r->now), DB_TIME(r->now), DB_I64(year),
-		    DB_I64(ent_id)), &res);
+		rc = db_enterprise_get(r->db, ent_id, year, r->now, false, &e,
+		    &keep);
 		if (rc != DB_OK)
 			goto done;
-		tier = rule_tier_parse(db_str(res, 0, 2));
-		cap = db_isnull(res, 0, 8) ?
-		    rule_tier_cap((enum rule_tier)tier) : db_i64(res, 0, 8);
-		occupied = db_isnull(res, 0, 9) ? 0 : db_i64(res, 0, 9);
-		memset(&f, 0, sizeof(f));
-		f.beijing_registered = db_i64(res, 0, 4) != 0;
-		f.is_enterprise = db_i64(res, 0, 5) != 0;
-		f.size_class = db_isnull(res, 0, 3) ? -1 :
-		    rule_size_parse(db_str(res, 0, 3));
-		f.credit_flagged = db_i64(res, 0, 6) != 0;
-		f.barred_until = db_isnull(res, 0, 7) ? 0 :
-		    (time_t)db_i64(res, 0, 7);
-		why = rule_enterprise_ineligible(&f, r->now);
+		why = enterprise_ineligible(&e, r->now);
 		json_object_set_new(o, "org_id", json_integer(ent_id));
-		json_object_set_new(o, "org_name", json_string(db_str(res, 0, 1)));
-		json_object_set_new(o, "tier", json_string(db_str(res, 0, 2)));
-		json_object_set_new(o, "quota", json_pack("{s:i,s:I,s:I,s:I}",
-		    "year", year, "cap", (json_int_t)cap,
-		    "occupied", (json_int_t)occupied,
-		    "available", (json_int_t)(cap > occupied ? cap - occupied : 0)));
+		json_object_set_new(o, "org_name", json_string(e.name));
+		json_object_set_new(o, "tier", json_string(e.tier));
+		json_object_set_new(o, "quota", enterprise_quota_json(&e, year));
 		json_object_set_new(o, "eligible", json_boolean(why == NULL));
 		json_object_set_new(o, "ineligible_rule",
 		    why ? json_string(why) : json_null());
 	} else if (strcmp(role, "provider") == 0) {
-		rc = db_query(r->db, STMT_ME_PROVIDER,
-		    DB_ARGS(DB_I64(prov_id)), &res);
+		struct provider_brief p;
+
+		rc = db_provider_brief(r->db, prov_id, &p, &keep);
 		if (rc != DB_OK)
 			goto done;
 		json_object_set_new(o, "org_id", json_integer(prov_id));
-		json_object_set_new(o, "org_name", json_string(db_str(res, 0, 1)));
+		json_object_set_new(o, "org_name", json_string(p.name));
 		json_object_set_new(o, "barred", json_boolean(
-		    !db_isnull(res, 0, 2) && db_i64(res, 0, 2) > r->now));
+		    rule_barred_at(p.barred_until, r->now)));
 	} else {
 		json_object_set_new(o, "org_id", json_null());
 		json_object_set_new(o, "org_name", json_string(
 		    strcmp(role, "bureau") == 0 ? "北京市经济和信息化局" :
 		    "评审机构"));
-		rc = DB_OK;
 	}
 done:
-	db_res_free(res);
+	db_res_free(keep);
 	return rc;
 }
 
@@ -109,59 +91,52 @@ int
 session_create(struct req *r)
 {
 	struct field_value v[2];
-	struct db_res *acct = NULL;
+	struct account_row acct;
+	struct db_res *keep = NULL;
 	json_t *body, *o = NULL;
 	char token[AUTH_TOKEN_LEN + 1], csrf[AUTH_TOKEN_LEN + 1], ts[21];
 	unsigned char th[32];
-	const char *stored = NULL, *role;
-	int64_t account_id;
+	const char *stored = NULL;
 	time_t expires;
 	int rc, status;
 
 	if ((body = req_json_or_4xx(r)) == NULL ||
 	    req_fields_or_400(r, body, login_fields, 2, v) < 0)
 		return r->status;
-	rc = db_query(r->db, STMT_ACCOUNT_BY_LOGIN,
-	    DB_ARGS(DB_STR(v[0].s)), &acct);
+	rc = db_account_by_login(r->db, v[0].s, &acct, &keep);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return http_db_error(r, rc);
-	if (rc == DB_OK && db_i64(acct, 0, 3) == 0)
-		stored = db_str(acct, 0, 1);
+	if (rc == DB_OK && !acct.disabled)
+		stored = acct.password_hash;
 	/* always one full derivation: no timing oracle for logins */
 	if (!auth_password_verify(v[1].s, stored)) {
-		db_res_free(acct);
+		db_res_free(keep);
 		return http_error(r, 401, "invalid_credentials", NULL,
 		    "账号或密码错误");
 	}
-	account_id = db_i64(acct, 0, 0);
-	role = db_str(acct, 0, 2);
 	if (auth_token_new(token) < 0 || auth_token_new(csrf) < 0) {
-		db_res_free(acct);
+		db_res_free(keep);
 		return http_error(r, 503, "unavailable", NULL, "随机数生成失败");
 	}
 	auth_token_hash(token, th);
 	expires = r->now + g_config.session_max;
-	rc = db_dml(r->db, STMT_SESSION_INSERT, DB_ARGS(
-	    DB_BLOB(th, 32), DB_I64(account_id), DB_STR(csrf), DB_TIME(r->now),
-	    DB_TIME(r->now), DB_TIME(expires)), NULL);
+	rc = db_session_insert(r->db, th, acct.id, csrf, r->now, expires);
 	if (rc != DB_OK) {
-		db_res_free(acct);
+		db_res_free(keep);
 		return http_db_error(r, rc);
 	}
-	db_dml(r->db, STMT_ACCOUNT_LOGGED_IN, DB_ARGS(
-	    DB_TIME(r->now), DB_I64(account_id)), NULL);
+	db_account_logged_in(r->db, acct.id, r->now);
 	r->authed = true;	/* the audit record names the new session's owner */
-	r->sess.account_id = account_id;
-	r->sess.role = role_parse(role);
-	audit_write(r, "session.create", "account", account_id, NULL, NULL);
+	r->sess.account_id = acct.id;
+	r->sess.role = role_parse(acct.role);
+	audit_write(r, "session.create", "account", acct.id, NULL, NULL);
 
 	clock_format_iso8601(expires, ts);
 	o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "token", token, "csrf_token",
-	    csrf, "role", role, "login", v[0].s, "expires_at", ts);
-	rc = org_describe(r, role,
-	    db_isnull(acct, 0, 4) ? 0 : db_i64(acct, 0, 4),
-	    db_isnull(acct, 0, 5) ? 0 : db_i64(acct, 0, 5), o);
-	db_res_free(acct);
+	    csrf, "role", acct.role, "login", v[0].s, "expires_at", ts);
+	rc = org_describe(r, acct.role, acct.enterprise_id, acct.provider_id,
+	    o);
+	db_res_free(keep);
 	if (rc != DB_OK) {
 		json_decref(o);
 		return http_db_error(r, rc);
@@ -179,8 +154,7 @@ session_create(struct req *r)
 int
 session_delete(struct req *r)
 {
-	int rc = db_dml(r->db, DBS_SESSION_DELETE,
-	    DB_ARGS(DB_BLOB(r->sess.token_hash, 32)), NULL);
+	int rc = db_session_delete(r->db, r->sess.token_hash);
 
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return http_db_error(r, rc);

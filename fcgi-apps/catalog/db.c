@@ -1,14 +1,21 @@
 /*
- * db.c - all SQL of the catalog program, by statement id (catalog.h).
+ * db.c - all SQL of the catalog program, by statement id (catalog.h), and
+ * the typed functions over it: handlers see row structs, never a result
+ * column by number nor a parameter array.
  */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "buf.h"
 #include "catalog.h"
 #include "orders.h"
+#include "parties.h"
 
-/* category_name is filled in from the P1 table (rule_category_name), not
- * joined: the column holds its place in the JSON object. */
+/* The columns of a product as the catalog shows it (struct product_row);
+ * category_name comes from the P1 table (rule_category_name), not a join. */
 #define PRODUCT_COLS \
-	"p.id, p.name, p.category, p.category AS category_name," \
+	"p.id, p.name, p.category," \
 	" p.provider_id, v.name AS provider_name, p.market_price," \
 	" p.voucher_price, p.unit_subsidy," \
 	" p.voucher_price - p.unit_subsidy AS enterprise_pays," \
@@ -46,41 +53,37 @@ struct db_stmt catalog_stmts[STMT__MAX] = {
 	"SELECT " PRODUCT_COLS ", p.description, p.round_year, p.listed,"
 	" p.market_price - p.voucher_price AS discount, p.updated_at"
 	PRODUCT_FROM " WHERE p.id = ?"),
+	/* STMT_PRODUCT_LOCK: id */
 	DB_STMT(STMT_PRODUCT_LOCK,
 	"SELECT p.id, p.provider_id, p.name, p.description, p.market_price,"
 	" p.voucher_price, p.unit_subsidy, p.units_total, p.remaining_units,"
 	" p.units_sold, p.validity_days, p.listed"
 	" FROM products p WHERE p.id = ? FOR UPDATE"),
+	/* STMT_PRODUCT_INSERT: provider, category, name, description, market,
+	 * voucher, subsidy, units, units, validity, now, now, round; inserts
+	 * nothing when the round is not in the rounds table */
 	DB_STMT(STMT_PRODUCT_INSERT,
 	"INSERT INTO products (round_year, provider_id, category, name,"
 	" description, market_price, voucher_price, unit_subsidy, units_total,"
 	" remaining_units, validity_days, listed, created_at, updated_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"),
+	" SELECT r.year, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?"
+	" FROM rounds r WHERE r.year = ?"),
+	/* STMT_PRODUCT_UPDATE: the change, now, id */
 	DB_STMT(STMT_PRODUCT_UPDATE,
 	"UPDATE products SET name = ?, description = ?, market_price = ?,"
 	" voucher_price = ?, unit_subsidy = ?, units_total = ?,"
 	" remaining_units = ?, validity_days = ?, listed = ?, updated_at = ?"
 	" WHERE id = ?"),
-	/* STMT_PROVIDER_STATUS: id → barred_until (V2) */
-	DB_STMT(STMT_PROVIDER_STATUS,
-	"SELECT id, barred_until FROM providers WHERE id = ?"),
 	/* STMT_DUE_UNITS: now, now (O4/O6 at read time) */
 	DB_STMT(STMT_DUE_UNITS,
 	PRODUCT_DUE_UNITS),
 	/* STMT_NEXT_DUE: whether STMT_DUE_UNITS can find anything */
 	DB_STMT(STMT_NEXT_DUE,
 	ORDERS_NEXT_DUE),
-	/* STMT_ROUND_RESOLVE: the configured (param) or current round, if it
-	 * exists */
-	DB_STMT(STMT_ROUND_RESOLVE,
-	"SELECT year FROM rounds WHERE year ="
-	" COALESCE(?, (SELECT MAX(year) FROM rounds WHERE is_current = 1))"),
-	/* STMT_ROUND_CURRENT: the round the catalog shows (P2) */
-	DB_STMT(STMT_ROUND_CURRENT,
-	"SELECT MAX(year) FROM rounds WHERE is_current = 1"),
 };
 
-/* The WHERE of a filter set: round, then each filter's params in order. */
+/* The WHERE of a filter set: round, then each filter's params in order
+ * (query_params). */
 static void
 where_sql(struct buf *b, int filters)
 {
@@ -124,4 +127,293 @@ catalog_sql_init(void)
 		catalog_stmts[STMT_COUNT(f)].name = xstrdup(b.p);
 		buf_free(&b);
 	}
+}
+
+/* ---- products ------------------------------------------------------- */
+
+#define PRODUCT_ROW_COLS \
+	DB_COL(struct product_row, id), \
+	DB_COL(struct product_row, name), \
+	DB_COL(struct product_row, category), \
+	DB_COL(struct product_row, provider_id), \
+	DB_COL(struct product_row, provider_name), \
+	DB_COL(struct product_row, market_price), \
+	DB_COL(struct product_row, voucher_price), \
+	DB_COL(struct product_row, unit_subsidy), \
+	DB_COL(struct product_row, enterprise_pays), \
+	DB_COL(struct product_row, remaining_units), \
+	DB_COL(struct product_row, units_total), \
+	DB_COL(struct product_row, units_sold), \
+	DB_COL(struct product_row, validity_days), \
+	DB_COL(struct product_row, rating_sum), \
+	DB_COL(struct product_row, rating_count), \
+	DB_COL(struct product_row, created_at)
+
+static const struct db_col product_cols[] = {
+	PRODUCT_ROW_COLS,
+};
+static const struct db_rowmap product_map = DB_ROWMAP(struct product_row,
+    product_cols);
+
+static const struct db_col product_detail_cols[] = {
+	PRODUCT_ROW_COLS,
+	DB_COL(struct product_row, description),
+	DB_COL(struct product_row, round_year),
+	DB_COL(struct product_row, listed),
+	DB_COL(struct product_row, discount),
+	DB_COL(struct product_row, updated_at),
+};
+static const struct db_rowmap product_detail_map =
+    DB_ROWMAP(struct product_row, product_detail_cols);
+
+/* The most params of a filter set: round, category, min, max, like x2. */
+#define QUERY_PARAMS_MAX 6
+
+/* The params of q in the order of where_sql; returns how many, and the
+ * filter set in *filters. */
+static size_t
+query_params(const struct product_query *q,
+    struct db_param p[QUERY_PARAMS_MAX], int *filters)
+{
+	size_t n = 0;
+
+	*filters = 0;
+	p[n++] = DB_I64(q->year);
+	if (q->category != NULL) {
+		*filters |= PF_CATEGORY;
+		p[n++] = DB_STR(q->category);
+	}
+	if (q->min_price >= 0) {
+		*filters |= PF_MIN;
+		p[n++] = DB_I64(q->min_price);
+	}
+	if (q->max_price >= 0) {
+		*filters |= PF_MAX;
+		p[n++] = DB_I64(q->max_price);
+	}
+	if (q->like != NULL) {
+		*filters |= PF_Q;
+		p[n++] = DB_STR(q->like);
+		p[n++] = DB_STR(q->like);
+	}
+	assert(n <= QUERY_PARAMS_MAX);
+	return n;
+}
+
+/* The caller's typed callback behind page_list_rows' untyped one. */
+struct product_page_ctx {
+	product_json_fn fn;
+	void           *ctx;
+};
+
+static json_t *
+product_page_row(void *arg, const void *row)
+{
+	const struct product_page_ctx *c = arg;
+
+	return c->fn(c->ctx, row);
+}
+
+json_t *
+db_product_page(struct db *db, const struct product_query *q, int64_t page,
+    int64_t per_page, product_json_fn fn, void *ctx, int *rc)
+{
+	struct product_page_ctx c = { fn, ctx };
+	struct db_param p[QUERY_PARAMS_MAX];
+	int filters;
+	size_t n = query_params(q, p, &filters);
+
+	/* the count has the list's params without LIMIT and OFFSET */
+	return page_list_rows(db, STMT_LIST(filters, q->sort), p, n,
+	    STMT_COUNT(filters), p, n, page, per_page, &product_map,
+	    product_page_row, &c, rc);
+}
+
+int
+db_product_get(struct db *db, int64_t id, struct product_row *out,
+    struct db_res **keep)
+{
+	int rc = db_one(db, STMT_PRODUCT_GET, DB_ARGS(DB_I64(id)),
+	    &product_detail_map, out, keep);
+
+	out->detail = rc == DB_OK;
+	return rc;
+}
+
+static const struct db_col product_lock_cols[] = {
+	DB_COL(struct product_lock_row, id),
+	DB_COL(struct product_lock_row, provider_id),
+	DB_COL(struct product_lock_row, name),
+	DB_COL(struct product_lock_row, description),
+	DB_COL(struct product_lock_row, market_price),
+	DB_COL(struct product_lock_row, voucher_price),
+	DB_COL(struct product_lock_row, unit_subsidy),
+	DB_COL(struct product_lock_row, units_total),
+	DB_COL(struct product_lock_row, remaining_units),
+	DB_COL(struct product_lock_row, units_sold),
+	DB_COL(struct product_lock_row, validity_days),
+	DB_COL(struct product_lock_row, listed),
+};
+static const struct db_rowmap product_lock_map =
+    DB_ROWMAP(struct product_lock_row, product_lock_cols);
+
+int
+db_product_lock(struct db *db, int64_t id, struct product_lock_row *out,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_PRODUCT_LOCK, DB_ARGS(DB_I64(id)),
+	    &product_lock_map, out, keep);
+}
+
+int
+db_product_insert(struct db *db, const struct product_new *p, time_t now,
+    int64_t *id)
+{
+	uint64_t insert_id = 0;
+	int rc = db_dml(db, STMT_PRODUCT_INSERT, DB_ARGS(
+	    DB_I64(p->provider_id), DB_STR(p->category), DB_STR(p->name),
+	    DB_STR(p->description), DB_I64(p->market_price),
+	    DB_I64(p->voucher_price), DB_I64(p->unit_subsidy),
+	    DB_I64(p->units), DB_I64(p->units), DB_I64(p->validity_days),
+	    DB_TIME(now), DB_TIME(now), DB_I64(p->round_year)), &insert_id);
+
+	*id = (int64_t)insert_id;
+	return rc;
+}
+
+int
+db_product_update(struct db *db, int64_t id, const struct product_change *c,
+    time_t now)
+{
+	return db_dml(db, STMT_PRODUCT_UPDATE, DB_ARGS(
+	    DB_STR(c->name), DB_STR(c->description), DB_I64(c->market_price),
+	    DB_I64(c->voucher_price), DB_I64(c->unit_subsidy),
+	    DB_I64(c->units_total), DB_I64(c->remaining_units),
+	    DB_I64(c->validity_days), DB_BOOL(c->listed), DB_TIME(now),
+	    DB_I64(id)), NULL);
+}
+
+/* ---- categories and the round ---------------------------------------- */
+
+int
+db_category_list(struct db *db, int64_t year, json_t **items)
+{
+	struct db_res *res = NULL;
+	int rc = db_exec(db, STMT_CATEGORIES, DB_ARGS(DB_I64(year)), &res,
+	    NULL, NULL);
+
+	/* the reply is the rows as they are, keyed by column alias */
+	*items = rc == DB_OK ? db_rows_json(res) : NULL;
+	db_res_free(res);
+	return rc;
+}
+
+int
+db_shown_round(struct db *db, int64_t *year)
+{
+	static __thread int cached;
+	static __thread time_t fetched;
+	struct timespec ts;
+	int y, rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (fetched != 0 && ts.tv_sec - fetched < 60) {
+		*year = cached;
+		return DB_OK;
+	}
+	rc = round_current(db, &y);
+	if (rc == DB_NOTFOUND) {
+		y = 0;		/* no current round: an empty catalog */
+		rc = DB_OK;
+	}
+	if (rc == DB_OK) {
+		cached = y;
+		fetched = ts.tv_sec;
+		*year = y;
+	}
+	return rc;
+}
+
+/* ---- units due back (O4, O6) ----------------------------------------- */
+
+/* The earliest O4 deadline and O6 end among open orders (ORDERS_NEXT_DUE)
+ * as this thread last read it. Public reads reuse it within the same
+ * second of "now" and for at most a second of real time (the injectable
+ * clock of rule T2 may stand still or jump), so a unit comes back on sale
+ * in the catalog within a second of its deadline: the freshness the
+ * micro-cache in front promises anyway. Writes always read it afresh. */
+struct next_due {
+	bool            valid;
+	time_t          now;		/* the "now" it was read at      */
+	struct timespec read_at;	/* CLOCK_MONOTONIC               */
+	bool            any_by_now;	/* some deadline <= now          */
+};
+
+struct next_due_row {
+	time_t next_accept_deadline;
+	bool   no_pending;		/* next_accept_deadline is NULL  */
+	time_t next_valid_until;
+};
+
+static const struct db_col next_due_cols[] = {
+	DB_COL(struct next_due_row, next_accept_deadline),
+	DB_COL_NULL(struct next_due_row, no_pending, "next_accept_deadline"),
+	DB_COL(struct next_due_row, next_valid_until),
+};
+static const struct db_rowmap next_due_map = DB_ROWMAP(struct next_due_row,
+    next_due_cols);
+
+/* Whether some O4 deadline or O6 end is at or before now. */
+static int
+next_due_read(struct db *db, time_t now, bool reuse, bool *any)
+{
+	static __thread struct next_due nd;
+	struct next_due_row row;
+	struct timespec ts;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (reuse && nd.valid && nd.now == now &&
+	    (ts.tv_sec - nd.read_at.tv_sec) * 1000000000L +
+	    (ts.tv_nsec - nd.read_at.tv_nsec) < 1000000000L) {
+		*any = nd.any_by_now;
+		return DB_OK;
+	}
+	rc = db_one(db, STMT_NEXT_DUE, DB_NOARGS, &next_due_map, &row, NULL);
+	if (rc != DB_OK)
+		return rc;
+	*any = (!row.no_pending && row.next_accept_deadline <= now) ||
+	    row.next_valid_until <= now;
+	nd = (struct next_due){ true, now, ts, *any };
+	return DB_OK;
+}
+
+static const struct db_col due_cols[] = {
+	DB_COL(struct due_row, product_id),
+	DB_COL(struct due_row, n),
+};
+static const struct db_rowmap due_map = DB_ROWMAP(struct due_row, due_cols);
+
+int
+db_due_units(struct db *db, time_t now, bool reuse, struct db_rows *due)
+{
+	bool any;
+	int rc = next_due_read(db, now, reuse, &any);
+
+	memset(due, 0, sizeof(*due));
+	if (rc != DB_OK || !any)
+		return rc;
+	return db_all(db, STMT_DUE_UNITS, DB_ARGS(DB_TIME(now), DB_TIME(now)),
+	    &due_map, due);
+}
+
+int64_t
+due_units_of(const struct db_rows *due, int64_t id)
+{
+	const struct due_row *d = due->v;
+
+	for (size_t i = 0; i < due->n; i++)
+		if (d[i].product_id == id)
+			return d[i].n;
+	return 0;
 }

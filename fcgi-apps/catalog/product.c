@@ -18,9 +18,10 @@
 #include <string.h>
 
 #include "catalog.h"
-#include "config.h"
+#include "clock.h"
 #include "db.h"
 #include "money.h"
+#include "parties.h"
 #include "rules.h"
 
 #define CACHE_SECONDS 1
@@ -28,143 +29,76 @@
 static const char *const sorts[] = { "newest", "price", "-price", "rating",
     "sales", NULL };
 
-/* The round the catalog shows (P2): VOUCHER_ROUND, or the current one of
- * the rounds table, read at most once a minute per worker thread (it
- * changes once a year). 0 when there is none. */
-static int
-shown_round(struct req *r, int64_t *year)
-{
-	static __thread int64_t cached;
-	static __thread time_t fetched;
-	struct db_res *res = NULL;
-	struct timespec ts;
-	int rc;
+/* The enum product_sort of each name of sorts[], in the same order. */
+static const enum product_sort sort_ids[] = { SORT_NEWEST, SORT_PRICE,
+    SORT_PRICE_DESC, SORT_RATING, SORT_SALES };
+_Static_assert(sizeof(sort_ids) / sizeof(sort_ids[0]) ==
+    sizeof(sorts) / sizeof(sorts[0]) - 1, "one sort id per sort name");
 
-	if (g_config.round > 0) {
-		*year = g_config.round;
-		return DB_OK;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (fetched != 0 && ts.tv_sec - fetched < 60) {
-		*year = cached;
-		return DB_OK;
-	}
-	rc = db_exec(r->db_ro, STMT_ROUND_CURRENT, NULL, 0, &res, NULL, NULL);
-	if (rc == DB_OK) {
-		cached = res->nrows && !db_isnull(res, 0, 0) ? db_i64(res, 0, 0) : 0;
-		fetched = ts.tv_sec;
-		*year = cached;
-	}
-	db_res_free(res);
-	return rc;
-}
-
-/* The round parameter: VOUCHER_ROUND, or NULL for the current round. */
-static struct db_param
-round_param(void)
-{
-	return g_config.round > 0 ? DB_I64(g_config.round) : DB_NULLP;
-}
-
-/* Units that timed-out orders of product id still hold (O4, O6): they
- * are back on sale at read time even before the sweeper runs. */
-static int64_t
-due_units(const struct db_res *due, int64_t id)
-{
-	for (size_t i = 0; due != NULL && i < due->nrows; i++)
-		if (db_i64(due, i, 0) == id)
-			return db_i64(due, i, 1);
-	return 0;
-}
-
-/* The earliest O4 deadline and O6 end among open orders (ORDERS_NEXT_DUE)
- * as this thread last read it. Public reads reuse it within the same
- * second of "now" and for at most a second of real time (the injectable
- * clock of rule T2 may stand still or jump), so a unit comes back on sale
- * in the catalog within a second of its deadline: the freshness the
- * micro-cache in front promises anyway. Writes always read it afresh. */
-struct next_due {
-	bool            valid;
-	time_t          now;		/* the "now" it was read at      */
-	struct timespec read_at;	/* CLOCK_MONOTONIC               */
-	bool            any_by_now;	/* some deadline <= now          */
-};
-
-static int
-next_due_read(struct db *db, time_t now, bool reuse, bool *any)
-{
-	static __thread struct next_due nd;
-	struct db_res *next = NULL;
-	struct timespec ts;
-	int rc;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (reuse && nd.valid && nd.now == now &&
-	    (ts.tv_sec - nd.read_at.tv_sec) * 1000000000L +
-	    (ts.tv_nsec - nd.read_at.tv_nsec) < 1000000000L) {
-		*any = nd.any_by_now;
-		return DB_OK;
-	}
-	if ((rc = db_query(db, STMT_NEXT_DUE, NULL, 0, &next)) != DB_OK) {
-		db_res_free(next);
-		return rc;
-	}
-	*any = (!db_isnull(next, 0, 0) && db_i64(next, 0, 0) <= now) ||
-	    db_i64(next, 0, 1) <= now;
-	db_res_free(next);
-	nd = (struct next_due){ true, now, ts, *any };
-	return DB_OK;
-}
-
-/* The (product, units) rows of PRODUCT_DUE_UNITS at now; *due stays
- * NULL when no deadline has passed (the usual case). reuse: a public
- * read (next_due_read). */
-static int
-due_load(struct db *db, time_t now, bool reuse, struct db_res **due)
-{
-	bool any;
-	int rc = next_due_read(db, now, reuse, &any);
-
-	*due = NULL;
-	if (rc != DB_OK || !any)
-		return rc;
-	return db_exec(db, STMT_DUE_UNITS, DB_ARGS(DB_TIME(now),
-	    DB_TIME(now)), due, NULL, NULL);
-}
-
-/* A product row as JSON: rating {average (stars, 1-5, two decimals),
- * count (evaluations)} instead of the raw sums, remaining units at now
- * and sold_out. Each evaluation adds its three aspects to rating_sum and
- * 3 to rating_count (C1). */
+/* A JSON string, or null for NULL. */
 static json_t *
-product_json(const struct db_res *res, size_t row, const struct db_res *due)
+str_json(const char *s)
 {
-	json_t *o = db_row_json(res, row);
-	json_int_t sum = json_integer_value(json_object_get(o, "rating_sum"));
-	json_int_t cnt = json_integer_value(json_object_get(o, "rating_count"));
-	json_int_t back = due_units(due, db_i64(res, row, 0));
-	json_int_t left = json_integer_value(json_object_get(o,
-	    "remaining_units")) + back;
-	json_t *avg = json_null();
+	json_t *j = s != NULL ? json_string(s) : NULL;
 
-	if (cnt > 0) {
+	return j != NULL ? j : json_null();
+}
+
+/* A UTC instant as "YYYY-MM-DDTHH:MM:SSZ". */
+static json_t *
+time_json(time_t t)
+{
+	char ts[21];
+
+	clock_format_iso8601(t, ts);
+	return json_string(ts);
+}
+
+/* The one serializer of a product: the row with category_name from P1,
+ * remaining units at now (the stored ones plus back, the units timed-out
+ * orders still hold, O4/O6), rating {average (stars, 1-5, two decimals),
+ * count (evaluations)} instead of the raw sums, and sold_out; the detail
+ * members when the row has them. Each evaluation adds its three aspects
+ * to rating_sum and 3 to rating_count (C1). */
+static json_t *
+product_json(const struct product_row *p, int64_t back)
+{
+	json_t *o = json_object(), *avg = json_null();
+	int64_t left = p->remaining_units + back;
+
+	if (p->rating_count > 0) {
 		/* rounded half up to two decimals */
-		json_int_t x100 = (sum * 200 + cnt) / (2 * cnt);
+		int64_t x100 = (p->rating_sum * 200 + p->rating_count) /
+		    (2 * p->rating_count);
 
 		avg = json_real((double)x100 / 100.0);
 	}
-	if (back > 0) {
-		json_object_set_new(o, "remaining_units", json_integer(left));
-		json_object_set_new(o, "units_sold", json_integer(
-		    json_integer_value(json_object_get(o, "units_sold")) - back));
+	json_object_set_new(o, "id", json_integer(p->id));
+	json_object_set_new(o, "name", str_json(p->name));
+	json_object_set_new(o, "category", str_json(p->category));
+	json_object_set_new(o, "category_name",
+	    str_json(rule_category_name(p->category)));
+	json_object_set_new(o, "provider_id", json_integer(p->provider_id));
+	json_object_set_new(o, "provider_name", str_json(p->provider_name));
+	json_object_set_new(o, "market_price", json_integer(p->market_price));
+	json_object_set_new(o, "voucher_price", json_integer(p->voucher_price));
+	json_object_set_new(o, "unit_subsidy", json_integer(p->unit_subsidy));
+	json_object_set_new(o, "enterprise_pays",
+	    json_integer(p->enterprise_pays));
+	json_object_set_new(o, "remaining_units", json_integer(left));
+	json_object_set_new(o, "units_total", json_integer(p->units_total));
+	json_object_set_new(o, "units_sold", json_integer(p->units_sold - back));
+	json_object_set_new(o, "validity_days", json_integer(p->validity_days));
+	json_object_set_new(o, "created_at", time_json(p->created_at));
+	if (p->detail) {
+		json_object_set_new(o, "description", str_json(p->description));
+		json_object_set_new(o, "round_year", json_integer(p->round_year));
+		json_object_set_new(o, "listed", json_boolean(p->listed));
+		json_object_set_new(o, "discount", json_integer(p->discount));
+		json_object_set_new(o, "updated_at", time_json(p->updated_at));
 	}
-	json_object_set_new(o, "category_name", json_string(
-	    rule_category_name(json_string_value(json_object_get(o,
-	    "category")))));
-	json_object_del(o, "rating_sum");
-	json_object_del(o, "rating_count");
 	json_object_set_new(o, "rating", json_pack("{s:o,s:I}", "average", avg,
-	    "count", cnt / 3));
+	    "count", (json_int_t)(p->rating_count / 3)));
 	json_object_set_new(o, "sold_out", json_boolean(left <= 0));
 	return o;
 }
@@ -172,121 +106,79 @@ product_json(const struct db_res *res, size_t row, const struct db_res *due)
 int
 category_list(struct req *r)
 {
-	struct db_res *res = NULL;
-	json_t *items;
+	json_t *items = NULL;
 	int64_t year;
-	int rc = shown_round(r, &year);
+	int rc = db_shown_round(r->db_ro, &year);
 
 	if (rc == DB_OK)
-		rc = db_exec(r->db_ro, STMT_CATEGORIES,
-		    DB_ARGS(DB_I64(year)), &res, NULL, NULL);
-	if (rc != DB_OK) {
-		db_res_free(res);
+		rc = db_category_list(r->db_ro, year, &items);
+	if (rc != DB_OK)
 		return http_db_error(r, rc);
-	}
-	items = db_rows_json(res);
-	db_res_free(res);
 	return http_json_cached(r, json_pack("{s:o}", "items", items),
 	    CACHE_SECONDS);
+}
+
+/* A row of the public list as JSON, with the due units of ctx. */
+static json_t *
+product_item_json(void *ctx, const struct product_row *p)
+{
+	const struct db_rows *due = ctx;
+
+	return product_json(p, due_units_of(due, p->id));
 }
 
 int
 product_list(struct req *r)
 {
-	const char *category, *sort, *q;
-	int64_t min_price, max_price, page, per_page;
-	struct db_res *res = NULL, *cnt = NULL, *due = NULL;
-	struct db_param p[8];
-	size_t np = 0;
-	int64_t year;
-	char *like;
-	json_t *items;
-	int filters = 0, sort_id, rc;
+	struct product_query q = { .sort = SORT_NEWEST };
+	struct db_rows due = { 0 };
+	const char *sort, *text;
+	int64_t page, per_page;
+	json_t *o;
+	int rc;
 
 	if (query_enum_or_400(r, "category", rule_category_codes, NULL,
-	    &category) < 0 ||
+	    &q.category) < 0 ||
 	    query_enum_or_400(r, "sort", sorts, "newest", &sort) < 0 ||
-	    query_str_or_400(r, "q", 50, &q) < 0 ||
+	    query_str_or_400(r, "q", 50, &text) < 0 ||
 	    query_i64_or_400(r, "min_price", 0, MONEY_MAX_FEN, -1,
-	    &min_price) < 0 ||
+	    &q.min_price) < 0 ||
 	    query_i64_or_400(r, "max_price", 0, MONEY_MAX_FEN, -1,
-	    &max_price) < 0 ||
+	    &q.max_price) < 0 ||
 	    query_page_or_400(r, &page, &per_page) < 0)
 		return r->status;
-	if (min_price >= 0 && max_price >= 0 && min_price > max_price)
+	if (q.min_price >= 0 && q.max_price >= 0 && q.min_price > q.max_price)
 		return http_error(r, 400, "invalid_query", "min_price",
 		    "min_price 不能大于 max_price");
-	if (strcmp(sort, "price") == 0)
-		sort_id = SORT_PRICE;
-	else if (strcmp(sort, "-price") == 0)
-		sort_id = SORT_PRICE_DESC;
-	else if (strcmp(sort, "rating") == 0)
-		sort_id = SORT_RATING;
-	else if (strcmp(sort, "sales") == 0)
-		sort_id = SORT_SALES;
-	else
-		sort_id = SORT_NEWEST;
-	if ((rc = shown_round(r, &year)) != DB_OK)
+	for (size_t i = 0; sorts[i] != NULL; i++)
+		if (strcmp(sort, sorts[i]) == 0)
+			q.sort = sort_ids[i];
+	if (text != NULL)
+		q.like = req_like_contains(r, text);
+	if ((rc = db_shown_round(r->db_ro, &q.year)) == DB_OK)
+		rc = db_due_units(r->db_ro, r->now, true, &due);
+	o = rc == DB_OK ? db_product_page(r->db_ro, &q, page, per_page,
+	    product_item_json, &due, &rc) : NULL;
+	db_rows_free(&due);
+	if (o == NULL)
 		return http_db_error(r, rc);
-	/* the params in the order of the generated WHERE (db.c) */
-	p[np++] = DB_I64(year);
-	if (category != NULL) {
-		filters |= PF_CATEGORY;
-		p[np++] = DB_STR(category);
-	}
-	if (min_price >= 0) {
-		filters |= PF_MIN;
-		p[np++] = DB_I64(min_price);
-	}
-	if (max_price >= 0) {
-		filters |= PF_MAX;
-		p[np++] = DB_I64(max_price);
-	}
-	if (q != NULL) {
-		like = req_like_contains(r, q);
-		filters |= PF_Q;
-		p[np++] = DB_STR(like);
-		p[np++] = DB_STR(like);
-	}
-	p[np] = DB_I64(per_page);
-	p[np + 1] = DB_I64((page - 1) * per_page);
-	rc = db_exec(r->db_ro, STMT_LIST(filters, sort_id), p, np + 2, &res,
-	    NULL, NULL);
-	/* a short first page is the whole list: no COUNT needed */
-	if (rc == DB_OK && (page > 1 || res->nrows == (size_t)per_page))
-		rc = db_query(r->db_ro, STMT_COUNT(filters), p, np, &cnt);
-	if (rc == DB_OK)
-		rc = due_load(r->db_ro, r->now, true, &due);
-	if (rc != DB_OK) {
-		db_res_free(res);
-		db_res_free(cnt);
-		db_res_free(due);
-		return http_db_error(r, rc);
-	}
-	items = json_array();
-	for (size_t i = 0; i < res->nrows; i++)
-		json_array_append_new(items, product_json(res, i, due));
-	rc = http_json_cached(r, page_json(items, cnt ? db_i64(cnt, 0, 0) :
-	    (int64_t)res->nrows, page, per_page), CACHE_SECONDS);
-	db_res_free(res);
-	db_res_free(cnt);
-	db_res_free(due);
-	return rc;
+	return http_json_cached(r, o, CACHE_SECONDS);
 }
 
-/* Loads product id as JSON from db; reuse: a public read (due_load). */
+/* Loads product id as JSON from db; reuse: a public read (db_due_units). */
 static int
 product_load(struct db *db, int64_t id, time_t now, bool reuse, json_t **out)
 {
-	struct db_res *res = NULL, *due = NULL;
-	int rc = db_query(db, STMT_PRODUCT_GET,
-	    DB_ARGS(DB_I64(id)), &res);
+	struct product_row p;
+	struct db_res *keep = NULL;
+	struct db_rows due = { 0 };
+	int rc = db_product_get(db, id, &p, &keep);
 
 	if (rc == DB_OK)
-		rc = due_load(db, now, reuse, &due);
-	*out = rc == DB_OK ? product_json(res, 0, due) : NULL;
-	db_res_free(res);
-	db_res_free(due);
+		rc = db_due_units(db, now, reuse, &due);
+	*out = rc == DB_OK ? product_json(&p, due_units_of(&due, id)) : NULL;
+	db_rows_free(&due);
+	db_res_free(keep);
 	return rc;
 }
 
@@ -344,20 +236,18 @@ check_product_rules_or_422(struct req *r, int64_t market, int64_t voucher,
 #define TX_UNITS_TAKEN    (DB_APP + 5)
 #define TX_RULE           (DB_APP + 6)
 
-/* Whether provider id exists and is not barred at now (V2). */
+/* Whether provider id exists (TX_NO_PROVIDER) and is not barred at now
+ * (TX_BARRED, V2). */
 static int
 provider_check(struct db *db, int64_t id, time_t now)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(db, STMT_PROVIDER_STATUS,
-	    DB_ARGS(DB_I64(id)), &res);
+	bool barred;
+	int rc = party_barred(db, PARTY_PROVIDER, id, now, &barred);
 
 	if (rc == DB_NOTFOUND)
-		rc = TX_NO_PROVIDER;
-	else if (rc == DB_OK && !db_isnull(res, 0, 1) &&
-	    db_i64(res, 0, 1) > now)
-		rc = TX_BARRED;
-	db_res_free(res);
+		return TX_NO_PROVIDER;
+	if (rc == DB_OK && barred)
+		return TX_BARRED;
 	return rc;
 }
 
@@ -374,32 +264,28 @@ product_create_tx(struct db *db, void *arg)
 	struct product_new_tx *t = arg;
 	const struct field_value *v = t->v;
 	struct req *r = t->r;
-	struct db_res *res = NULL;
-	int64_t round;
-	uint64_t id = 0;
+	struct product_new p = {
+		.provider_id = v[NF_PROVIDER].i,
+		.category = v[NF_CATEGORY].s,
+		.name = v[NF_NAME].s,
+		.description = v[NF_DESCRIPTION].s,
+		.market_price = v[NF_MARKET].i,
+		.voucher_price = v[NF_VOUCHER].i,
+		.unit_subsidy = rule_unit_subsidy(v[NF_VOUCHER].i),
+		.units = v[NF_UNITS].i,
+		.validity_days = t->validity,
+	};
 	json_t *after;
-	int rc;
+	int year, rc;
 
-	if ((rc = provider_check(db, v[NF_PROVIDER].i, r->now)) != DB_OK)
+	if ((rc = provider_check(db, p.provider_id, r->now)) != DB_OK)
 		return rc;
-	rc = db_query(db, STMT_ROUND_RESOLVE,
-	    DB_ARGS(round_param()), &res);
-	if (rc != DB_OK) {
-		db_res_free(res);
+	if ((rc = round_current(db, &year)) != DB_OK)
 		return rc == DB_NOTFOUND ? TX_NO_ROUND : rc;
-	}
-	round = db_i64(res, 0, 0);
-	db_res_free(res);
-	rc = db_dml(db, STMT_PRODUCT_INSERT, DB_ARGS(
-	    DB_I64(round), DB_I64(v[NF_PROVIDER].i), DB_STR(v[NF_CATEGORY].s),
-	    DB_STR(v[NF_NAME].s), DB_STR(v[NF_DESCRIPTION].s),
-	    DB_I64(v[NF_MARKET].i), DB_I64(v[NF_VOUCHER].i),
-	    DB_I64(rule_unit_subsidy(v[NF_VOUCHER].i)), DB_I64(v[NF_UNITS].i),
-	    DB_I64(v[NF_UNITS].i), DB_I64(t->validity), DB_TIME(r->now),
-	    DB_TIME(r->now)), &id);
-	if (rc != DB_OK)
-		return rc;
-	t->id = (int64_t)id;
+	p.round_year = year;
+	/* DB_NOTFOUND: VOUCHER_ROUND names a round the table does not hold */
+	if ((rc = db_product_insert(db, &p, r->now, &t->id)) != DB_OK)
+		return rc == DB_NOTFOUND ? TX_NO_ROUND : rc;
 	if ((rc = product_load(db, t->id, r->now, false, &after)) != DB_OK)
 		return rc;
 	rc = audit_write(r, "product.create", "product", t->id, NULL, after);
@@ -479,51 +365,76 @@ struct product_upd_tx {
 	int64_t                   market, voucher, validity;	/* out: for 422 */
 };
 
+/* The stored product as the audit record shows it before a change. */
+static json_t *
+product_lock_json(const struct product_lock_row *p)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_integer(p->id));
+	json_object_set_new(o, "provider_id", json_integer(p->provider_id));
+	json_object_set_new(o, "name", str_json(p->name));
+	json_object_set_new(o, "description", str_json(p->description));
+	json_object_set_new(o, "market_price", json_integer(p->market_price));
+	json_object_set_new(o, "voucher_price", json_integer(p->voucher_price));
+	json_object_set_new(o, "unit_subsidy", json_integer(p->unit_subsidy));
+	json_object_set_new(o, "units_total", json_integer(p->units_total));
+	json_object_set_new(o, "remaining_units",
+	    json_integer(p->remaining_units));
+	json_object_set_new(o, "units_sold", json_integer(p->units_sold));
+	json_object_set_new(o, "validity_days", json_integer(p->validity_days));
+	json_object_set_new(o, "listed", json_boolean(p->listed));
+	return o;
+}
+
 static int
 product_update_tx(struct db *db, void *arg)
 {
 	struct product_upd_tx *t = arg;
 	const struct field_value *v = t->v;
 	struct req *r = t->r;
-	struct db_res *cur = NULL;
+	struct product_lock_row cur;
+	struct product_change c;
+	struct db_res *keep = NULL;
 	json_t *before = NULL;
-	int64_t total, remaining, taken, listed;
+	int64_t taken;
 	int rc;
 
 	json_decref(t->after);
 	t->after = NULL;
-	rc = db_query(db, STMT_PRODUCT_LOCK,
-	    DB_ARGS(DB_I64(r->ids[0])), &cur);
-	if (rc != DB_OK) {
-		db_res_free(cur);
+	if ((rc = db_product_lock(db, r->ids[0], &cur, &keep)) != DB_OK)
 		return rc == DB_NOTFOUND ? TX_NOTFOUND : rc;
-	}
-	before = db_row_json(cur, 0);
-	t->market = v[UF_MARKET].present ? v[UF_MARKET].i : db_i64(cur, 0, 4);
-	t->voucher = v[UF_VOUCHER].present ? v[UF_VOUCHER].i : db_i64(cur, 0, 5);
+	before = product_lock_json(&cur);
+	t->market = v[UF_MARKET].present ? v[UF_MARKET].i : cur.market_price;
+	t->voucher = v[UF_VOUCHER].present ? v[UF_VOUCHER].i :
+	    cur.voucher_price;
 	t->validity = v[UF_VALIDITY].present ? v[UF_VALIDITY].i :
-	    db_i64(cur, 0, 10);
-	listed = v[UF_LISTED].present ? v[UF_LISTED].i : db_i64(cur, 0, 11);
+	    cur.validity_days;
+	c = (struct product_change){
+		.name = v[UF_NAME].present ? v[UF_NAME].s : cur.name,
+		.description = v[UF_DESCRIPTION].present ?
+		    v[UF_DESCRIPTION].s : cur.description,
+		.market_price = t->market,
+		.voucher_price = t->voucher,
+		.unit_subsidy = rule_unit_subsidy(t->voucher),
+		.units_total = v[UF_UNITS].present ? v[UF_UNITS].i :
+		    cur.units_total,
+		.validity_days = t->validity,
+		.listed = v[UF_LISTED].present ? v[UF_LISTED].i != 0 :
+		    cur.listed,
+	};
 	/* P5: units already taken by orders stay taken */
-	taken = db_i64(cur, 0, 7) - db_i64(cur, 0, 8);
-	total = v[UF_UNITS].present ? v[UF_UNITS].i : db_i64(cur, 0, 7);
-	remaining = total - taken;
+	taken = cur.units_total - cur.remaining_units;
+	c.remaining_units = c.units_total - taken;
 	if (!rule_voucher_price_ok(t->voucher, t->market) ||
 	    !rule_validity_days_ok(t->validity))
 		rc = TX_RULE;
-	else if (remaining < 0)
+	else if (c.remaining_units < 0)
 		rc = TX_UNITS_TAKEN;
-	else if (listed && !db_i64(cur, 0, 11))
-		rc = provider_check(db, db_i64(cur, 0, 1), r->now);
+	else if (c.listed && !cur.listed)
+		rc = provider_check(db, cur.provider_id, r->now);
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_PRODUCT_UPDATE, DB_ARGS(
-		    DB_STR(v[UF_NAME].present ? v[UF_NAME].s : db_str(cur, 0, 2)),
-		    DB_STR(v[UF_DESCRIPTION].present ? v[UF_DESCRIPTION].s :
-		    db_str(cur, 0, 3)),
-		    DB_I64(t->market), DB_I64(t->voucher),
-		    DB_I64(rule_unit_subsidy(t->voucher)), DB_I64(total),
-		    DB_I64(remaining), DB_I64(t->validity), DB_BOOL(listed),
-		    DB_TIME(r->now), DB_I64(r->ids[0])), NULL);
+		rc = db_product_update(db, r->ids[0], &c, r->now);
 	if (rc == DB_NOTFOUND)
 		rc = DB_OK;	/* nothing changed */
 	if (rc == DB_OK)
@@ -532,7 +443,7 @@ product_update_tx(struct db *db, void *arg)
 		rc = audit_write(r, "product.update", "product", r->ids[0],
 		    before, t->after);
 	json_decref(before);
-	db_res_free(cur);
+	db_res_free(keep);
 	return rc;
 }
 

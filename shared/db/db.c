@@ -812,7 +812,10 @@ db_res_row(const struct db_res *res, size_t r, const struct db_rowmap *map,
 	memset(row, 0, map->size);
 	for (size_t f = 0; f < map->ncols; f++) {
 		const struct db_col *col = &map->cols[f];
-		int c = db_col_find(res, col->name);
+		/* a map usually lists the columns in the SELECT's order: one
+		 * comparison per column then, not a search */
+		int c = f < res->ncols && strcmp(res->names[f], col->name) == 0 ?
+		    (int)f : db_col_find(res, col->name);
 		const struct db_val *v;
 
 		if (c < 0 || !db_kind_fits(col->kind, res->types[c])) {

@@ -46,15 +46,18 @@ struct db;
 	" WHERE oo.enterprise_id = " q ".enterprise_id AND oo.year = " q ".year" \
 	" AND oo.reserved > 0 AND " ORDER_TIMED_OUT("oo") "), 0))"
 
-/* The earliest O4 deadline and O6 end among open orders: three O(1)
+/* The earliest O4 deadline (next_accept_deadline, NULL without pending
+ * orders) and O6 end (next_valid_until) among open orders: three O(1)
  * index lookups. When both are after now, no order is timed out and
  * PRODUCT_DUE_UNITS need not run. (Open orders always hold their unit.) */
 #define ORDERS_NEXT_DUE \
-	"SELECT (SELECT MIN(accept_deadline) FROM orders WHERE status = 'pending')," \
+	"SELECT (SELECT MIN(accept_deadline) FROM orders WHERE status = 'pending')" \
+	" AS next_accept_deadline," \
 	" LEAST(COALESCE((SELECT MIN(valid_until) FROM orders" \
 	" WHERE status = 'accepted'), TIMESTAMP'9999-12-31 23:59:59')," \
 	" COALESCE((SELECT MIN(valid_until) FROM orders" \
-	" WHERE status = 'contracted'), TIMESTAMP'9999-12-31 23:59:59'))"
+	" WHERE status = 'contracted'), TIMESTAMP'9999-12-31 23:59:59'))" \
+	" AS next_valid_until"
 
 /* The units that timed-out orders still hold, per product: (product_id,
  * n) rows from two index ranges, normally none thanks to the sweeper.

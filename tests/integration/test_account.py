@@ -13,7 +13,7 @@ from harness import (test, get, post, put, delete, request, token, bureau,
                      sql, set_clock_at, parse_iso, uscc, uscc_bad_check, uniq,
                      enterprise_body, new_enterprise, provider_body,
                      new_provider, audit_actions, login_once,
-                     scratch_enterprise, DEMO_PASSWORD, STATE)
+                     scratch_enterprise, iso, DEMO_PASSWORD, STATE)
 
 CAP = {"ordinary": 2000000, "specialized": 10000000, "little_giant": 20000000}
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -192,6 +192,50 @@ def test_me_bureau():
     assert j["org_id"] is None, j
     assert j["org_name"] == "北京市经济和信息化局", j
     assert "quota" not in j
+
+
+@test
+def test_V2_E5_bar_holds_until_barred_until_in_login_me_and_bureau_views():
+    # rule_barred_at: a party is barred while now < barred_until and may
+    # act again from that instant on; the login reply, /api/me, the
+    # bureau's record and its list all read the bar the same way
+    ent, ebody = new_enterprise()
+    prov, pbody = new_provider()
+    until = int(time.time()) + 600
+    at = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(until))
+    sql("UPDATE enterprises SET barred_until = '%s' WHERE id = %d"
+        % (at, ent["id"]))
+    sql("UPDATE providers SET barred_until = '%s' WHERE id = %d"
+        % (at, prov["id"]))
+    set_clock_at(until - 1)     # fresh sessions only while the clock moves
+    er = login_reply(ebody["login"], ebody["password"])
+    assert er.status == 200, er
+    assert (er.json["eligible"], er.json["ineligible_rule"]) == \
+        (False, "E5"), er.json
+    pr = login_reply(pbody["login"], pbody["password"])
+    assert pr.status == 200 and pr.json["barred"] is True, pr
+    b = login_reply("bureau").json["token"]
+    for now, barred in ((until - 1, True), (until, False)):
+        set_clock_at(now)
+        rule = "E5" if barred else None
+        me = get("/api/me", token=er.json["token"]).json
+        assert (me["eligible"], me["ineligible_rule"]) == (not barred, rule), \
+            (now, me)
+        e = get("/api/bureau/enterprises/%d" % ent["id"], token=b).json
+        assert (e["eligible"], e["ineligible_rule"]) == (not barred, rule), e
+        assert e["barred_until"] == iso(until), e
+        items = get("/api/bureau/enterprises", query={"q": ebody["uscc"]},
+                    token=b).json["items"]
+        assert [(i["id"], i["ineligible_rule"]) for i in items] == \
+            [(ent["id"], rule)], items
+        me = get("/api/me", token=pr.json["token"]).json
+        assert me["barred"] is barred, (now, me)
+        p = get("/api/bureau/providers/%d" % prov["id"], token=b).json
+        assert p["barred"] is barred and p["barred_until"] == iso(until), p
+        items = get("/api/bureau/providers", query={"q": pbody["uscc"]},
+                    token=b).json["items"]
+        assert [(i["id"], i["barred"]) for i in items] == \
+            [(prov["id"], barred)], items
 
 
 @test

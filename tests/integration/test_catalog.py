@@ -510,6 +510,22 @@ def test_product_create_unknown_provider_422():
 
 
 @test
+def test_Y1_product_create_without_current_round_409():
+    # a product belongs to the current round (P2, Y1): with none set, the
+    # bureau cannot list one; the catalog's public pages are not asked
+    # while the round is unset (they cache the round for a minute)
+    year = sql("SELECT year FROM rounds WHERE is_current = 1")[0][0]
+    sql("UPDATE rounds SET is_current = 0 WHERE year = %s" % year)
+    try:
+        expect_error(post("/api/bureau/products", product_body(),
+                          token=bureau()), 409, "no_current_round")
+    finally:
+        sql("UPDATE rounds SET is_current = 1 WHERE year = %s" % year)
+    p = new_product()
+    assert p["round_year"] == int(year), p
+
+
+@test
 def test_V2_barred_provider_cannot_list_products():
     prov, _ = new_provider()
     sql("UPDATE providers SET barred_until = UTC_TIMESTAMP() + INTERVAL 3 "
