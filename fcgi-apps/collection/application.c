@@ -19,8 +19,7 @@
 
 #include "clock.h"
 #include "collection.h"
-#include "config.h"
-#include "log.h"
+#include "parties.h"
 #include "rules.h"
 
 /* ---- shared helpers ------------------------------------------------- */
@@ -119,39 +118,50 @@ app_event(struct db *db, struct req *r, int64_t id, const char *action,
     const char *opinion, const char *from, const char *to,
     const char *comment)
 {
-	return db_dml(db, STMT_EVENT_INSERT, DB_ARGS(DB_I64(id),
-	    DB_TIME(r->now), DB_I64(r->sess.account_id),
-	    DB_STR(role_name(r->sess.role)), DB_STR(action), DB_STR(opinion),
-	    DB_STR(from), DB_STR(to), DB_STR(comment), DB_STR(r->rid)),
-	    NULL);
+	const struct app_event_row e = {
+		.application_id = id,
+		.at = r->now,
+		.account_id = r->sess.account_id,
+		.role = role_name(r->sess.role),
+		.action = action,
+		.opinion = opinion,
+		.from = from,
+		.to = to,
+		.comment = comment,
+		.request_id = r->rid,
+	};
+
+	return db_app_event(db, &e);
 }
 
 int
 app_lock_editable(struct db *db, struct req *r, struct tx_report *t,
-    struct db_res **res)
+    struct app_lock *a, struct db_res **keep)
 {
 	int rc;
 
-	*res = NULL;
 	t->state[0] = '\0';
-	rc = db_query(db, STMT_APP_LOCK, DB_ARGS(
-	    DB_I64(r->ids[0])), res);
+	rc = db_app_lock(db, r->ids[0], a, keep);
 	if (rc == DB_NOTFOUND || (rc == DB_OK &&
-	    db_i64(*res, 0, 1) != r->sess.provider_id))
+	    a->provider_id != r->sess.provider_id))
 		rc = TX_NOT_FOUND;
 	else if (rc == DB_OK) {
-		const char *state = db_str(*res, 0, 2);
-
-		snprintf(t->state, sizeof(t->state), "%s", state);
-		if (strcmp(state, "draft") != 0 &&
-		    strcmp(state, "returned") != 0)
+		snprintf(t->state, sizeof(t->state), "%s", a->state);
+		if (strcmp(a->state, "draft") != 0 &&
+		    strcmp(a->state, "returned") != 0)
 			rc = TX_FROZEN;
 	}
-	if (rc != DB_OK) {
-		db_res_free(*res);
-		*res = NULL;
-	}
 	return rc;
+}
+
+json_t *
+app_item_json(const struct db_res *res, size_t i)
+{
+	json_t *o = db_row_json(res, i);
+
+	json_object_set_new(o, "status_name", json_string(state_name(
+	    json_string_value(json_object_get(o, "status")))));
+	return o;
 }
 
 /* The attachments of application id as JSON, in checklist order, and
@@ -160,7 +170,8 @@ int
 attachments_json(struct db *db, int64_t id, size_t nproducts,
     json_t **items, json_t **missing)
 {
-	struct db_res *res = NULL;
+	struct db_rows rows;
+	const struct att_row *f;
 	bool have[FORM_MAX_PRODUCTS + 1][RULE_A3_PROVIDER_ITEMS + 1];
 	char at[21];
 	int rc, product, k;
@@ -168,33 +179,32 @@ attachments_json(struct db *db, int64_t id, size_t nproducts,
 	memset(have, 0, sizeof(have));
 	*items = json_array();
 	*missing = json_array();
-	rc = db_exec(db, STMT_ATT_LIST, DB_ARGS(DB_I64(id),
-	    DB_NULLP, DB_NULLP), &res, NULL, NULL);
-	if (rc != DB_OK)
+	if ((rc = db_att_list(db, id, NULL, &rows)) != DB_OK)
 		return rc;
+	f = rows.v;
 	/* checklist order: provider items 1-10, then product 1's, 2's, ... */
 	for (int p = 0; p <= FORM_MAX_PRODUCTS; p++) {
 		for (int want = 1; want <= RULE_A3_PROVIDER_ITEMS; want++) {
-			for (size_t i = 0; i < res->nrows; i++) {
-				if (item_parse(db_str(res, i, 0), &product,
+			for (size_t i = 0; i < rows.n; i++) {
+				if (item_parse(f[i].item_code, &product,
 				    &k) < 0 || product != p || k != want)
 					continue;
 				have[product][k] = true;
-				clock_format_iso8601(db_i64(res, i, 5), at);
+				clock_format_iso8601(f[i].uploaded_at, at);
 				json_array_append_new(*items, json_pack(
 				    "{s:s,s:s,s:b,s:s,s:s,s:I,s:s,s:s}",
-				    "item", db_str(res, i, 0),
+				    "item", f[i].item_code,
 				    "label", item_label(product, k),
 				    "required", item_required(product, k),
-				    "name", db_str(res, i, 1),
-				    "content_type", db_str(res, i, 2),
-				    "size", (json_int_t)db_i64(res, i, 3),
-				    "sha256", db_str(res, i, 4),
+				    "name", f[i].original_name,
+				    "content_type", f[i].content_type,
+				    "size", (json_int_t)f[i].size_bytes,
+				    "sha256", f[i].sha256,
 				    "uploaded_at", at));
 			}
 		}
 	}
-	db_res_free(res);
+	db_rows_free(&rows);
 	for (int p = 0; p <= (int)nproducts; p++) {
 		int n = p == 0 ? RULE_A3_PROVIDER_ITEMS : RULE_A3_PRODUCT_ITEMS;
 
@@ -217,76 +227,69 @@ attachments_json(struct db *db, int64_t id, size_t nproducts,
 int
 app_reply(struct req *r, int64_t id, int status)
 {
-	struct db_res *res = NULL, *prods = NULL, *events = NULL;
-	json_t *o, *form, *items = NULL, *missing = NULL, *history;
-	const char *st;
-	bool editable;
+	struct db_res *keep = NULL;
+	struct db_rows prods = { 0 };
+	struct app_view v;
+	json_t *o = NULL, *form = NULL, *items = NULL, *missing = NULL,
+	    *history = NULL, *pa, *p;
+	size_t i;
 	int rc;
 
-	rc = db_query(r->db, STMT_APP_VIEW, DB_ARGS(DB_I64(id)), &res);
+	rc = db_app_view(r->db, id, &v, &keep);
 	if (rc == DB_NOTFOUND || (rc == DB_OK && !app_readable(r,
-	    db_i64(res, 0, 2), db_i64(res, 0, 9)))) {
-		db_res_free(res);
-		return http_error(r, 404, "not_found", NULL, "申报不存在");
+	    v.provider_id, v.submit_count))) {
+		rc = http_error(r, 404, "not_found", NULL, "申报不存在");
+		goto done;
 	}
 	if (rc == DB_OK)
-		rc = db_exec(r->db, STMT_PRODUCTS_OF, DB_ARGS(
-		    DB_I64(id)), &prods, NULL, NULL);
+		rc = db_products_of(r->db, id, &prods);
 	if (rc == DB_OK)
-		rc = db_exec(r->db, STMT_EVENTS_OF, DB_ARGS(
-		    DB_I64(id)), &events, NULL, NULL);
+		rc = db_app_events_json(r->db, id, &history);
+	if (rc == DB_OK) {
+		if ((form = json_loads(v.form_json ? v.form_json : "", 0,
+		    NULL)) == NULL)
+			form = json_object();
+		rc = attachments_json(r->db, id, form_product_count(form),
+		    &items, &missing);
+	}
 	if (rc != DB_OK) {
-		db_res_free(res);
-		db_res_free(prods);
-		db_res_free(events);
-		return http_db_error(r, rc);
+		rc = http_db_error(r, rc);
+		goto done;
 	}
-	o = db_row_json(res, 0);
-	form = json_loads(db_str(res, 0, db_col(res, "form_json")), 0, NULL);
-	if (form == NULL)
-		form = json_object();
+	o = db_row_json(keep, 0);
 	json_object_del(o, "form_json");
-	rc = attachments_json(r->db, id, form_product_count(form), &items,
-	    &missing);
-	if (rc != DB_OK) {
-		json_decref(o);
-		json_decref(form);
-		json_decref(items);
-		json_decref(missing);
-		db_res_free(res);
-		db_res_free(prods);
-		db_res_free(events);
-		return http_db_error(r, rc);
-	}
-	st = db_str(res, 0, db_col(res, "status"));
-	editable = strcmp(st, "draft") == 0 || strcmp(st, "returned") == 0;
-	json_object_set_new(o, "status_name", json_string(state_name(st)));
-	json_object_set_new(o, "editable", json_boolean(editable));
-	json_object_set_new(o, "preferred", json_boolean(
-	    db_i64(res, 0, db_col(res, "preferred")) != 0));
+	json_object_set_new(o, "status_name", json_string(state_name(
+	    v.status)));
+	json_object_set_new(o, "editable", json_boolean(
+	    strcmp(v.status, "draft") == 0 || strcmp(v.status, "returned") == 0));
+	json_object_set_new(o, "preferred", json_boolean(v.preferred));
 	json_object_set_new(o, "form", form);
-	{
-		json_t *pa = db_rows_json(prods);
-		size_t i;
-		json_t *p;
+	form = NULL;
+	pa = db_rows_json(prods.res);
+	json_array_foreach(pa, i, p) {
+		json_t *ip = json_object_get(p, "has_ip");
 
-		json_array_foreach(pa, i, p) {
-			json_object_set_new(p, "index", json_integer((json_int_t)i));
-			json_object_set_new(p, "has_ip", json_is_integer(
-			    json_object_get(p, "has_ip")) ? json_boolean(
-			    json_integer_value(json_object_get(p, "has_ip"))) :
-			    json_null());
-		}
-		json_object_set_new(o, "products", pa);
+		/* item 6: true, false, or null when not declared (a
+		 * TINYINT(1) column comes as a boolean already) */
+		json_object_set_new(p, "index", json_integer((json_int_t)i));
+		if (!json_is_boolean(ip))
+			json_object_set_new(p, "has_ip", json_is_integer(ip) ?
+			    json_boolean(json_integer_value(ip)) : json_null());
 	}
+	json_object_set_new(o, "products", pa);
 	json_object_set_new(o, "attachments", items);
 	json_object_set_new(o, "missing_attachments", missing);
-	history = db_rows_json(events);
 	json_object_set_new(o, "history", history);
-	db_res_free(res);
-	db_res_free(prods);
-	db_res_free(events);
-	return http_json(r, status, o);
+	items = missing = history = NULL;
+	rc = http_json(r, status, o);
+done:
+	json_decref(form);
+	json_decref(items);
+	json_decref(missing);
+	json_decref(history);
+	db_rows_free(&prods);
+	db_res_free(keep);
+	return rc;
 }
 
 /* ---- POST /api/applications ------------------------------------------ */
@@ -303,36 +306,34 @@ create_tx(struct db *db, void *arg)
 {
 	struct create_tx *c = arg;
 	struct req *r = c->r;
-	struct db_res *res = NULL;
 	struct actor a = actor_of(r);
-	uint64_t id = 0;
-	int64_t year;
+	struct round_window w;
+	bool barred;
+	int year;
 	json_t *after;
 	int rc;
 
 	c->id = 0;
-	rc = db_query(db, STMT_ROUND_CURRENT, DB_ARGS(
-	    g_config.round > 0 ? DB_I64(g_config.round) : DB_NULLP), &res);
+	/* the round in force (VOUCHER_ROUND, else the current one), which
+	 * must be a round of the rounds table */
+	rc = round_current(db, &year);
+	if (rc == DB_OK)
+		rc = db_round_window(db, year, &w);
 	if (rc == DB_NOTFOUND)
 		return TX_NO_ROUND;
 	if (rc != DB_OK)
 		return rc;
-	year = db_i64(res, 0, 0);
-	db_res_free(res);
 	/* V2: a barred provider cannot apply */
-	rc = db_query(db, STMT_PROVIDER_FACTS, DB_ARGS(
-	    DB_I64(r->sess.provider_id)), &res);
-	if (rc == DB_OK && !db_isnull(res, 0, 2) && db_i64(res, 0, 2) > r->now)
+	rc = party_barred(db, PARTY_PROVIDER, r->sess.provider_id, r->now,
+	    &barred);
+	if (rc == DB_OK && barred)
 		rc = TX_BARRED;
-	db_res_free(res);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
-	rc = db_dml(db, STMT_APP_INSERT, DB_ARGS(DB_I64(year),
-	    DB_I64(r->sess.provider_id), DB_STR(c->form), DB_TIME(r->now),
-	    DB_TIME(r->now)), &id);
+	rc = db_app_insert(db, year, r->sess.provider_id, c->form, r->now,
+	    &c->id);
 	if (rc != DB_OK)
 		return rc;
-	c->id = (int64_t)id;
 	after = json_pack("{s:s,s:I}", "state", "draft", "round_year",
 	    (json_int_t)year);
 	rc = audit_record(db, &a, "application.create", "product_application",
@@ -384,38 +385,19 @@ static const char *const statuses[] = {
 int
 app_list(struct req *r)
 {
-	struct db_res *res = NULL, *cnt = NULL;
-	struct db_param st;
 	const char *status;
 	int64_t page, per_page;
-	json_t *items, *o;
-	size_t i;
+	json_t *o;
 	int rc;
 
 	if (query_enum_or_400(r, "status", statuses, "all", &status) < 0 ||
 	    query_page_or_400(r, &page, &per_page) < 0)
 		return r->status;
-	st = strcmp(status, "all") == 0 ? DB_NULLP : DB_STR(status);
-	rc = db_exec(r->db, STMT_APP_LIST_PROVIDER, DB_ARGS(
-	    DB_I64(r->sess.provider_id), st, st, DB_I64(per_page),
-	    DB_I64((page - 1) * per_page)), &res, NULL, NULL);
-	if (rc == DB_OK)
-		rc = db_query(r->db, STMT_APP_COUNT_PROVIDER, DB_ARGS(
-		    DB_I64(r->sess.provider_id), st, st), &cnt);
-	if (rc != DB_OK) {
-		db_res_free(res);
-		db_res_free(cnt);
+	if ((o = db_app_page(r->db, r->sess.provider_id,
+	    strcmp(status, "all") == 0 ? NULL : status, page, per_page,
+	    app_item_json, &rc)) == NULL)
 		return http_db_error(r, rc);
-	}
-	items = db_rows_json(res);
-	json_array_foreach(items, i, o)
-		json_object_set_new(o, "status_name", json_string(state_name(
-		    json_string_value(json_object_get(o, "status")))));
-	rc = http_json(r, 200, page_json(items, db_i64(cnt, 0, 0), page,
-	    per_page));
-	db_res_free(res);
-	db_res_free(cnt);
-	return rc;
+	return http_json(r, 200, o);
 }
 
 /* GET /api/applications/{id} -> 200 the provider's own application in
@@ -442,43 +424,15 @@ static int
 write_checked(struct db *db, struct req *r, int64_t id, const char *text,
     const struct form *f)
 {
-	int y = (int)(f->established_ymd / 10000);
-	int m = (int)(f->established_ymd / 100 % 100);
-	int d = (int)(f->established_ymd % 100);
 	int rc;
 
-	rc = db_dml(db, STMT_APP_FORM_SAVE, DB_ARGS(
-	    DB_STR(text), DB_BOOL(f->beijing_registered),
-	    DB_BOOL(f->main_body_beijing), DB_BOOL(f->has_premises),
-	    DB_DATE(y, m, d), DB_BOOL(f->credit_ok),
-	    DB_I64(f->revenue_year_before), DB_I64(f->revenue_last_year),
-	    DB_I64(f->last_year_contracts),
-	    DB_I64(f->beijing_clients_last_year),
-	    DB_I64(f->national_clients_last_year), DB_BOOL(f->preferred),
-	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(id)), NULL);
+	rc = db_app_form_save(db, id, text, f, r->now);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? TX_FROZEN : rc;
-	rc = db_exec(db, STMT_PRODUCTS_DELETE, DB_ARGS(
-	    DB_I64(id)), NULL, NULL, NULL);
-	for (size_t i = 0; rc == DB_OK && i < f->nproducts; i++) {
-		const struct form_product *p = &f->products[i];
-
-		rc = db_dml(db, STMT_PRODUCT_ROW_INSERT, DB_ARGS(
-		    DB_I64(id), DB_I64(i + 1), DB_STR(p->category),
-		    DB_STR(p->name), DB_STR(p->description),
-		    DB_I64(p->market_price), DB_I64(p->voucher_price),
-		    p->requested_units >= 0 ? DB_I64(p->requested_units) :
-		    DB_NULLP, p->requested_validity_days >= 0 ?
-		    DB_I64(p->requested_validity_days) : DB_NULLP,
-		    DB_I64(p->beijing_revenue_year_before),
-		    DB_I64(p->beijing_revenue_last_year),
-		    DB_I64(p->beijing_clients_last_year),
-		    DB_I64(p->premium_clients_served),
-		    p->has_ip >= 0 ? DB_BOOL(p->has_ip) : DB_NULLP,
-		    p->beijing_clients_served >= 0 ?
-		    DB_I64(p->beijing_clients_served) : DB_NULLP,
-		    DB_TIME(r->now), DB_TIME(r->now)), NULL);
-	}
+	rc = db_products_delete(db, id);
+	for (size_t i = 0; rc == DB_OK && i < f->nproducts; i++)
+		rc = db_product_insert(db, id, (int)i + 1, &f->products[i],
+		    r->now);
 	return rc;
 }
 
@@ -488,19 +442,19 @@ save_tx(struct db *db, void *arg)
 	struct save_tx *s = arg;
 	struct req *r = s->r;
 	struct actor a = actor_of(r);
-	struct db_res *res = NULL;
+	struct db_res *keep = NULL;
+	struct app_lock app;
 	json_t *after;
 	int rc;
 
-	if ((rc = app_lock_editable(db, r, &s->t, &res)) != DB_OK)
+	rc = app_lock_editable(db, r, &s->t, &app, &keep);
+	db_res_free(keep);
+	if (rc != DB_OK)
 		return rc;
-	db_res_free(res);
 	if (s->checked)
 		rc = write_checked(db, r, r->ids[0], s->text, s->f);
 	else {
-		rc = db_dml(db, STMT_APP_FORM_DRAFT, DB_ARGS(
-		    DB_STR(s->text), DB_TIME(r->now), DB_I64(r->ids[0])),
-		    NULL);
+		rc = db_app_form_draft(db, r->ids[0], s->text, r->now);
 		if (rc == DB_NOTFOUND)
 			rc = TX_FROZEN;
 	}
@@ -581,26 +535,24 @@ struct submit_tx {
 static int
 check_attachments(struct db *db, struct submit_tx *s, int64_t id)
 {
-	struct db_res *res = NULL;
+	struct db_rows rows = { 0 };
+	const struct att_row *f;
 	json_t *items = NULL, *missing = NULL;
 	int rc, product, k;
 
 	rc = attachments_json(db, id, s->f.nproducts, &items, &missing);
 	json_decref(items);
-	if (rc != DB_OK) {
-		json_decref(missing);
-		return rc;
-	}
-	rc = db_exec(db, STMT_ATT_ITEMS, DB_ARGS(DB_I64(id)),
-	    &res, NULL, NULL);
-	for (size_t i = 0; rc == DB_OK && i < res->nrows; i++)
-		if (item_parse(db_str(res, i, 0), &product, &k) == 0 &&
+	if (rc == DB_OK)
+		rc = db_att_list(db, id, NULL, &rows);
+	f = rows.v;
+	for (size_t i = 0; rc == DB_OK && i < rows.n; i++)
+		if (item_parse(f[i].item_code, &product, &k) == 0 &&
 		    product > (int)s->f.nproducts)
 			json_array_append_new(missing, json_pack(
-			    "{s:s,s:s,s:s}", "item", db_str(res, i, 0),
+			    "{s:s,s:s,s:s}", "item", f[i].item_code,
 			    "label", item_label(product, k), "problem",
 			    "orphaned"));
-	db_res_free(res);
+	db_rows_free(&rows);
 	if (rc != DB_OK) {
 		json_decref(missing);
 		return rc;
@@ -653,18 +605,15 @@ check_eligibility(struct db *db, struct submit_tx *s, int64_t provider_id)
 		.last_year_contracts = s->f.last_year_contracts,
 		.last_year_revenue = s->f.revenue_last_year,
 	};
-	struct db_res *res = NULL;
+	struct provider_facts pf;
 	json_t *reasons;
 	unsigned fail;
 	int rc;
 
-	rc = db_query(db, STMT_PROVIDER_FACTS, DB_ARGS(
-	    DB_I64(provider_id)), &res);
-	if (rc != DB_OK)
+	if ((rc = db_provider_facts(db, provider_id, &pf)) != DB_OK)
 		return rc;
-	facts.credit_flagged = db_i64(res, 0, 1) != 0;
-	facts.barred_until = db_isnull(res, 0, 2) ? 0 : db_i64(res, 0, 2);
-	db_res_free(res);
+	facts.credit_flagged = pf.credit_flagged;
+	facts.barred_until = pf.barred_until;	/* V2: rule_barred_at */
 	fail = rule_provider_a1(&facts, today_ymd(r), r->now);
 	reasons = json_array();
 	for (unsigned bit = 1; bit <= RULE_A1__ALL; bit <<= 1)
@@ -701,44 +650,53 @@ check_eligibility(struct db *db, struct submit_tx *s, int64_t provider_id)
 	return TX_NOT_ELIGIBLE;
 }
 
+/* y*10000+m*100+d as YYYY-MM-DD. */
+static void
+ymd_text(int64_t ymd, char out[16])
+{
+	snprintf(out, 16, "%04d-%02d-%02d", (int)(ymd / 10000 % 10000),
+	    (int)(ymd / 100 % 100), (int)(ymd % 100));
+}
+
 static int
 submit_tx(struct db *db, void *arg)
 {
 	struct submit_tx *s = arg;
 	struct req *r = s->r;
 	struct actor a = actor_of(r);
-	struct db_res *res = NULL, *win = NULL;
-	int64_t id = r->ids[0], provider_id, opens, closes;
+	struct db_res *keep = NULL;
+	struct app_lock app;
+	struct round_window w;
+	int64_t id = r->ids[0], provider_id;
 	json_t *errors, *before, *after;
 	char *text = NULL;
-	char from[16];
+	char from[16], opens[16], closes[16];
 	int rc;
 
 	json_decref(s->form);
 	s->form = NULL;
 	json_decref(s->t.details);
 	s->t.details = NULL;
-	if ((rc = app_lock_editable(db, r, &s->t, &res)) != DB_OK)
+	if ((rc = app_lock_editable(db, r, &s->t, &app, &keep)) != DB_OK) {
+		db_res_free(keep);
 		return rc;
-	snprintf(from, sizeof(from), "%s", s->t.state);
-	provider_id = db_i64(res, 0, 1);
-	/* A2: the window of the application's round */
-	rc = db_query(db, STMT_ROUND_OF, DB_ARGS(
-	    DB_I64(db_i64(res, 0, 3))), &win);
-	if (rc == DB_OK) {
-		opens = db_i64(win, 0, 0);
-		closes = db_i64(win, 0, 1);
-		if (!rule_a2_window_open(opens, closes, today_ymd(r))) {
-			snprintf(s->t.window, sizeof(s->t.window), "%s 至 %s",
-			    db_str(win, 0, 0), db_str(win, 0, 1));
-			rc = TX_WINDOW_CLOSED;
-		}
 	}
-	db_res_free(win);
-	if (rc == DB_OK && (s->form = json_loads(db_str(res, 0, 4), 0,
-	    NULL)) == NULL)
+	snprintf(from, sizeof(from), "%s", s->t.state);
+	provider_id = app.provider_id;
+	/* A2: the window of the application's round */
+	rc = db_round_window(db, app.round_year, &w);
+	if (rc == DB_OK && !rule_a2_window_open(w.apply_opens_on,
+	    w.apply_closes_on, today_ymd(r))) {
+		ymd_text(w.apply_opens_on, opens);
+		ymd_text(w.apply_closes_on, closes);
+		snprintf(s->t.window, sizeof(s->t.window), "%s 至 %s", opens,
+		    closes);
+		rc = TX_WINDOW_CLOSED;
+	}
+	if (rc == DB_OK && (s->form = json_loads(app.form_json ?
+	    app.form_json : "", 0, NULL)) == NULL)
 		s->form = json_object();
-	db_res_free(res);
+	db_res_free(keep);
 	if (rc != DB_OK)
 		return rc;
 	/* A4: the whole form, as 保存 checks it */
@@ -757,8 +715,7 @@ submit_tx(struct db *db, void *arg)
 	if (rc != DB_OK)
 		return rc;
 	/* the freeze: a guarded UPDATE, so of two racing submits one wins */
-	rc = db_dml(db, STMT_APP_SUBMIT, DB_ARGS(DB_TIME(r->now),
-	    DB_TIME(r->now), DB_I64(id)), NULL);
+	rc = db_app_submit(db, id, r->now);
 	if (rc == DB_NOTFOUND)
 		return TX_FROZEN;
 	if (rc == DB_OK)

@@ -64,7 +64,9 @@ att_tx(struct db *db, void *arg)
 	struct att_tx *t = arg;
 	struct req *r = t->r;
 	struct actor a = actor_of(r);
-	struct db_res *res = NULL;
+	struct db_res *keep = NULL;
+	struct app_lock app;
+	struct att_lock old;
 	json_t *before = NULL, *after;
 	int rc;
 
@@ -72,40 +74,36 @@ att_tx(struct db *db, void *arg)
 	t->old[0] = '\0';
 	/* the application's lock serialises racing uploads of an item, and
 	 * an upload with the submission (A4) */
-	if ((rc = app_lock_editable(db, r, &t->t, &res)) != DB_OK)
+	rc = app_lock_editable(db, r, &t->t, &app, &keep);
+	db_res_free(keep);
+	keep = NULL;
+	if (rc != DB_OK)
 		return rc;
-	db_res_free(res);
-	res = NULL;
 	if (t->up == NULL && !t->remove)
 		return DB_OK;
-	rc = db_query(db, STMT_ATT_LOCK, DB_ARGS(
-	    DB_I64(r->ids[0]), DB_STR(t->item)), &res);
+	rc = db_att_lock(db, r->ids[0], t->item, &old, &keep);
 	if (rc == DB_OK) {
 		t->replaced = true;
-		snprintf(t->old, sizeof(t->old), "%s", db_str(res, 0, 0));
+		snprintf(t->old, sizeof(t->old), "%s", old.stored_name);
 		before = json_pack("{s:s,s:s,s:I,s:s}", "item", t->item, "name",
-		    db_str(res, 0, 1), "size", (json_int_t)db_i64(res, 0, 2),
-		    "sha256", db_str(res, 0, 3));
+		    old.original_name, "size", (json_int_t)old.size_bytes,
+		    "sha256", old.sha256);
 	}
-	db_res_free(res);
+	db_res_free(keep);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return rc;
 	if (t->remove) {
 		if (!t->replaced)
 			return TX_NOT_FOUND;
-		rc = db_dml(db, STMT_ATT_DELETE, DB_ARGS(
-		    DB_I64(r->ids[0]), DB_STR(t->item)), NULL);
+		rc = db_att_delete(db, r->ids[0], t->item);
 		if (rc == DB_OK)
 			rc = audit_record(db, &a, "application.attachment_delete",
 			    "product_application", r->ids[0], before, NULL);
 		json_decref(before);
 		return rc;
 	}
-	rc = db_dml(db, STMT_ATT_UPSERT, DB_ARGS(
-	    DB_I64(r->ids[0]), DB_STR(t->item), DB_STR(t->name),
-	    DB_STR(t->up->stored), DB_STR(t->up->content_type),
-	    DB_I64(t->up->size), DB_STR(t->up->sha256), DB_TIME(r->now),
-	    DB_I64(r->sess.account_id)), NULL);
+	rc = db_att_upsert(db, r->ids[0], t->item, t->name, t->up, r->now,
+	    r->sess.account_id);
 	if (rc != DB_OK) {
 		json_decref(before);
 		return rc;
@@ -197,54 +195,54 @@ att_delete(struct req *r)
 int
 att_list(struct req *r)
 {
-	struct db_res *res = NULL, *app = NULL;
+	struct db_res *keep = NULL;
+	struct db_rows found = { 0 };
+	const struct att_row *f;
+	struct app_view v;
 	json_t *items = NULL, *missing = NULL, *form, *out;
 	const char *q;
-	char *like = NULL;
 	int rc;
 
 	if (query_str_or_400(r, "q", 100, &q) < 0)
 		return r->status;
-	rc = db_query(r->db, STMT_APP_VIEW, DB_ARGS(
-	    DB_I64(r->ids[0])), &app);
+	rc = db_app_view(r->db, r->ids[0], &v, &keep);
 	if (rc == DB_NOTFOUND || (rc == DB_OK && !app_readable(r,
-	    db_i64(app, 0, 2), db_i64(app, 0, 9)))) {
-		db_res_free(app);
+	    v.provider_id, v.submit_count))) {
+		db_res_free(keep);
 		return http_error(r, 404, "not_found", NULL, "申报不存在");
 	}
 	if (rc != DB_OK) {
-		db_res_free(app);
+		db_res_free(keep);
 		return http_db_error(r, rc);
 	}
-	form = json_loads(db_str(app, 0, db_col(app, "form_json")), 0, NULL);
+	form = json_loads(v.form_json ? v.form_json : "", 0, NULL);
 	rc = attachments_json(r->db, r->ids[0], form_product_count(form),
 	    &items, &missing);
 	json_decref(form);
-	db_res_free(app);
+	db_res_free(keep);
 	if (rc == DB_OK && q != NULL) {
 		/* the search: file names containing q (LIKE, escaped) */
-		like = req_like_contains(r, q);
-		rc = db_exec(r->db, STMT_ATT_LIST, DB_ARGS(
-		    DB_I64(r->ids[0]), DB_STR(like), DB_STR(like)), &res,
-		    NULL, NULL);
+		rc = db_att_list(r->db, r->ids[0], req_like_contains(r, q),
+		    &found);
 		if (rc == DB_OK) {
 			json_t *all = items, *it;
 			size_t i;
 
+			f = found.v;
 			items = json_array();
 			json_array_foreach(all, i, it) {
 				const char *item = json_string_value(
 				    json_object_get(it, "item"));
 
-				for (size_t j = 0; j < res->nrows; j++)
-					if (strcmp(item, db_str(res, j, 0)) == 0) {
+				for (size_t j = 0; j < found.n; j++)
+					if (strcmp(item, f[j].item_code) == 0) {
 						json_array_append(items, it);
 						break;
 					}
 			}
 			json_decref(all);
 		}
-		db_res_free(res);
+		db_rows_free(&found);
 	}
 	if (rc != DB_OK) {
 		json_decref(items);
@@ -266,34 +264,29 @@ att_list(struct req *r)
 int
 att_get(struct req *r)
 {
-	struct db_res *res = NULL;
+	struct db_res *keep = NULL;
+	struct att_file f;
 	char name[96];
-	const char *stored;
+	const char *ext;
 	int product, k, rc;
 
 	if (item_or_400(r, &product, &k) < 0)
 		return r->status;
-	rc = db_query(r->db, STMT_ATT_GET, DB_ARGS(
-	    DB_STR(r->segs[0]), DB_I64(r->ids[0])), &res);
+	rc = db_att_get(r->db, r->ids[0], r->segs[0], &f, &keep);
 	if (rc == DB_NOTFOUND || (rc == DB_OK &&
-	    !app_readable(r, db_i64(res, 0, 0), db_i64(res, 0, 1)))) {
-		db_res_free(res);
-		return http_error(r, 404, "not_found", NULL, "申报不存在");
-	}
-	if (rc != DB_OK) {
-		db_res_free(res);
-		return http_db_error(r, rc);
-	}
-	if (db_isnull(res, 0, 2)) {
-		db_res_free(res);
-		return http_error(r, 404, "file_not_found", "item",
+	    !app_readable(r, f.provider_id, f.submit_count)))
+		rc = http_error(r, 404, "not_found", NULL, "申报不存在");
+	else if (rc != DB_OK)
+		rc = http_db_error(r, rc);
+	else if (f.stored_name == NULL)
+		rc = http_error(r, 404, "file_not_found", "item",
 		    "该项材料尚未上传");
+	else {
+		ext = strrchr(f.stored_name, '.');
+		snprintf(name, sizeof(name), "application-%lld-%s.%s",
+		    (long long)r->ids[0], r->segs[0], ext ? ext + 1 : "bin");
+		rc = upload_send(r, f.stored_name, f.content_type, name);
 	}
-	stored = db_str(res, 0, 2);
-	snprintf(name, sizeof(name), "application-%lld-%s.%s",
-	    (long long)r->ids[0], r->segs[0], strrchr(stored, '.') ?
-	    strrchr(stored, '.') + 1 : "bin");
-	rc = upload_send(r, stored, db_str(res, 0, 3), name);
-	db_res_free(res);
+	db_res_free(keep);
 	return rc;
 }

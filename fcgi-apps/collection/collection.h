@@ -14,13 +14,13 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "audit.h"
 #include "db.h"
 #include "http.h"
 
 enum collection_stmt {
-	STMT_ROUND_CURRENT,
 	STMT_ROUND_OF,
 	STMT_PROVIDER_FACTS,
 	STMT_APP_INSERT,
@@ -44,7 +44,6 @@ enum collection_stmt {
 	STMT_ATT_UPSERT,
 	STMT_ATT_DELETE,
 	STMT_ATT_LIST,
-	STMT_ATT_ITEMS,
 	STMT_ATT_GET,
 	STMT_EVENT_INSERT,
 	STMT_EVENTS_OF,
@@ -115,6 +114,155 @@ bool item_required(int product, int k);
 /* The Chinese name of an application state (A5). */
 const char *state_name(const char *state);
 
+/* ---- the program's typed statements (db.c) ----------------------------
+ * Each returns DB_OK, DB_NOTFOUND (no row; for a guarded write, no row
+ * changed) or a DB_* failure. A function with a keep argument borrows its
+ * strings from *keep, which the caller frees with db_res_free() (also
+ * after a failure); rows are freed with db_rows_free(). */
+
+struct upload;
+
+/* A2: the application window of round year (DB_NOTFOUND: no such round). */
+struct round_window {
+	int64_t apply_opens_on, apply_closes_on;   /* y*10000+m*100+d      */
+};
+int db_round_window(struct db *db, int year, struct round_window *w);
+
+/* A1: the bureau's record of a provider. */
+struct provider_facts {
+	bool   credit_flagged;                     /* E4, E14              */
+	time_t barred_until;                       /* V2: 0 when never     */
+};
+int db_provider_facts(struct db *db, int64_t id, struct provider_facts *f);
+
+/* A4: a new draft of round year holding form (JSON text); *id its id. */
+int db_app_insert(struct db *db, int year, int64_t provider_id,
+    const char *form, time_t now, int64_t *id);
+
+/* An application locked for a write (before its attachments, products
+ * and the catalog's products). */
+struct app_lock {
+	int64_t     id, provider_id;
+	const char *state;                         /* A5                   */
+	int         round_year;
+	const char *form_json;                     /* as stored            */
+	int64_t     submit_count;
+};
+int db_app_lock(struct db *db, int64_t id, struct app_lock *a,
+    struct db_res **keep);
+
+/* One application to read: who may, its state and form. *keep is the
+ * whole row (the reply's columns). */
+struct app_view {
+	int64_t     provider_id, submit_count;
+	const char *status;                        /* A5                   */
+	bool        preferred;                     /* A7                   */
+	const char *form_json;
+};
+int db_app_view(struct db *db, int64_t id, struct app_view *v,
+    struct db_res **keep);
+
+/* A4 临时保存: the form as it is (DB_NOTFOUND unless editable). */
+int db_app_form_draft(struct db *db, int64_t id, const char *form,
+    time_t now);
+/* A4 保存: the checked form and its key figures (DB_NOTFOUND unless
+ * editable). */
+int db_app_form_save(struct db *db, int64_t id, const char *form,
+    const struct form *f, time_t now);
+/* A4 提交: the freeze (DB_NOTFOUND unless editable). */
+int db_app_submit(struct db *db, int64_t id, time_t now);
+/* A5/A6: the bureau's decision, to state to (DB_NOTFOUND unless pending). */
+int db_app_decide(struct db *db, int64_t id, const char *to,
+    const char *comment, int64_t account_id, time_t now);
+/* The reviewer's opinion (DB_NOTFOUND unless pending). */
+int db_app_opinion(struct db *db, int64_t id, const char *opinion,
+    const char *comment, int64_t account_id, time_t now);
+
+/* A5 我的申报: a page of a provider's applications in status (NULL: all),
+ * newest first; the review queue: a page of the submitted applications in
+ * status, in A7 order. Each item row_json(res, i) (page_list): {items,
+ * total, page, per_page}, or NULL with *rc set. */
+json_t *db_app_page(struct db *db, int64_t provider_id, const char *status,
+    int64_t page, int64_t per_page, page_row_fn row_json, int *rc);
+json_t *db_review_page(struct db *db, const char *status, int64_t page,
+    int64_t per_page, page_row_fn row_json, int *rc);
+
+/* A checked save rewrites the products of an application: all deleted,
+ * then each inserted with its 1-based seq. */
+int db_products_delete(struct db *db, int64_t id);
+int db_product_insert(struct db *db, int64_t id, int seq,
+    const struct form_product *p, time_t now);
+
+/* One product of an application, in seq order (rows of db_products_of;
+ * rows.res holds every column, for the reply). */
+struct app_product {
+	int         seq;                           /* 1-based              */
+	const char *category, *name, *description;
+	int64_t     market_price, voucher_price;   /* fen                  */
+};
+int db_products_of(struct db *db, int64_t id, struct db_rows *rows);
+
+/* A6: a product of an approved application listed in the catalog. */
+struct listing {
+	int                        round_year;
+	int64_t                    provider_id, application_id;
+	const struct app_product  *p;
+	int64_t                    unit_subsidy;   /* P4                   */
+	int64_t                    units, validity_days;   /* A6, P6       */
+};
+int db_catalog_insert(struct db *db, const struct listing *l, time_t now,
+    int64_t *product_id);
+/* A6: what the bureau granted product seq of application id. */
+int db_product_approve(struct db *db, int64_t id, int seq, int64_t units,
+    int64_t validity_days, int64_t product_id, time_t now);
+
+/* A3: the file of an item a new upload replaces, locked. */
+struct att_lock {
+	const char *stored_name, *original_name;
+	int64_t     size_bytes;
+	const char *sha256;
+};
+int db_att_lock(struct db *db, int64_t id, const char *item,
+    struct att_lock *a, struct db_res **keep);
+/* A3: one file per item, replaced. */
+int db_att_upsert(struct db *db, int64_t id, const char *item,
+    const char *name, const struct upload *up, time_t now,
+    int64_t account_id);
+int db_att_delete(struct db *db, int64_t id, const char *item);
+
+/* The files of an application in upload order (rows of db_att_list),
+ * those whose name matches the LIKE pattern like when not NULL. */
+struct att_row {
+	const char *item_code, *original_name, *content_type;
+	int64_t     size_bytes;
+	const char *sha256;
+	time_t      uploaded_at;
+};
+int db_att_list(struct db *db, int64_t id, const char *like,
+    struct db_rows *rows);
+
+/* A download: the application's owner and the file of an item
+ * (stored_name NULL when not uploaded); DB_NOTFOUND: no application. */
+struct att_file {
+	int64_t     provider_id, submit_count;
+	const char *stored_name, *content_type;
+};
+int db_att_get(struct db *db, int64_t id, const char *item,
+    struct att_file *f, struct db_res **keep);
+
+/* A5: an application event. */
+struct app_event_row {
+	int64_t     application_id;
+	time_t      at;
+	int64_t     account_id;
+	const char *role, *action, *opinion, *from, *to, *comment;
+	const char *request_id;
+};
+int db_app_event(struct db *db, const struct app_event_row *e);
+/* A5: the events of an application, oldest first, as a JSON array (a new
+ * reference in *history, NULL on failure). */
+int db_app_events_json(struct db *db, int64_t id, json_t **history);
+
 /* ---- shared by the handlers ------------------------------------------- */
 
 /* Results of the collection transactions beyond DB_*. */
@@ -158,12 +306,16 @@ bool app_readable(const struct req *r, int64_t provider_id,
  * (form, products, attachments, missing items, history), or 404. */
 int app_reply(struct req *r, int64_t id, int status);
 
-/* Locks application id (FOR UPDATE) for a provider's write: TX_NOT_FOUND
- * unless it is the session's provider's, TX_FROZEN unless it is draft or
- * returned. *res receives the locked row (id, provider_id, state,
- * round_year, form_json, submit_count); free it. */
+/* Locks application r->ids[0] (db_app_lock) for a provider's write:
+ * TX_NOT_FOUND unless it is the session's provider's, TX_FROZEN unless it
+ * is draft or returned; t->state its state. *a is the locked row, its
+ * strings borrowed from *keep (free it, also after a failure). */
 int app_lock_editable(struct db *db, struct req *r, struct tx_report *t,
-    struct db_res **res);
+    struct app_lock *a, struct db_res **keep);
+
+/* One application of a list (a row of db_app_page / db_review_page) as
+ * JSON, with the Chinese name of its state (status_name). */
+json_t *app_item_json(const struct db_res *res, size_t i);
 
 /* Appends an application event (A5) in the caller's transaction. */
 int app_event(struct db *db, struct req *r, int64_t id, const char *action,

@@ -1,26 +1,26 @@
 /*
  * db.c - all SQL of the collection program, by statement id
- * (collection.h). Rows are locked in one order: the application first,
- * then its attachments / products, then the catalog's products.
+ * (collection.h), and the typed functions over it: rows are read into
+ * named structs by column alias (a reordered SELECT fills the same
+ * members), parameters are passed as DB_ARGS. Rows are locked in one
+ * order: the application first, then its attachments / products, then
+ * the catalog's products.
  */
 #include "collection.h"
+#include "page.h"
+#include "upload.h"
 
 /* The state changes are guarded UPDATEs: two racing submits or decisions
  * cannot both win (the loser changes no row: DB_NOTFOUND). */
 #define EDITABLE " state IN ('draft', 'returned')"
 
 const struct db_stmt collection_stmts[STMT__MAX] = {
-	/* the round a new application belongs to (P2): VOUCHER_ROUND or the
-	 * current one: year or NULL -> year, window (A2) */
-	DB_STMT(STMT_ROUND_CURRENT,
-	"SELECT year, apply_opens_on, apply_closes_on FROM rounds WHERE year ="
-	" COALESCE(?, (SELECT MAX(year) FROM rounds WHERE is_current = 1))"),
-	/* A2: the window of a round: year */
+	/* A2: the window of a round (and whether there is one): year */
 	DB_STMT(STMT_ROUND_OF,
 	"SELECT apply_opens_on, apply_closes_on FROM rounds WHERE year = ?"),
 	/* A1: the bureau's record of a provider (credit, bar): id */
 	DB_STMT(STMT_PROVIDER_FACTS,
-	"SELECT name, credit_flagged, barred_until FROM providers WHERE id = ?"),
+	"SELECT credit_flagged, barred_until FROM providers WHERE id = ?"),
 	/* A4: a new draft: round, provider, form, now, now */
 	DB_STMT(STMT_APP_INSERT,
 	"INSERT INTO product_applications (round_year, provider_id, state,"
@@ -82,7 +82,8 @@ const struct db_stmt collection_stmts[STMT__MAX] = {
 	" ORDER BY a.id DESC LIMIT ? OFFSET ?"),
 	/* provider, status or NULL (twice) */
 	DB_STMT(STMT_APP_COUNT_PROVIDER,
-	"SELECT COUNT(*) FROM product_applications WHERE provider_id = ?"
+	"SELECT COUNT(*) AS total FROM product_applications"
+	" WHERE provider_id = ?"
 	" AND (? IS NULL OR state = ?)"),
 	/* the review queue, A7 order (rule_a7_cmp): status, limit, offset */
 	DB_STMT(STMT_REVIEW_LIST,
@@ -100,7 +101,7 @@ const struct db_stmt collection_stmts[STMT__MAX] = {
 	" LIMIT ? OFFSET ?"),
 	/* status */
 	DB_STMT(STMT_REVIEW_COUNT,
-	"SELECT COUNT(*) FROM product_applications WHERE state = ?"
+	"SELECT COUNT(*) AS total FROM product_applications WHERE state = ?"
 	" AND submit_count > 0"),
 	/* a checked save rewrites the products: application */
 	DB_STMT(STMT_PRODUCTS_DELETE,
@@ -164,10 +165,6 @@ const struct db_stmt collection_stmts[STMT__MAX] = {
 	"SELECT item_code, original_name, content_type, size_bytes, sha256,"
 	" uploaded_at FROM application_attachments WHERE application_id = ?"
 	" AND (? IS NULL OR original_name LIKE ?) ORDER BY id"),
-	/* A3: the items uploaded: application */
-	DB_STMT(STMT_ATT_ITEMS,
-	"SELECT item_code FROM application_attachments"
-	" WHERE application_id = ?"),
 	/* a download: item, application -> its owner and the file (NULL when
 	 * not uploaded) */
 	DB_STMT(STMT_ATT_GET,
@@ -185,3 +182,325 @@ const struct db_stmt collection_stmts[STMT__MAX] = {
 	"SELECT at, actor_role, action, opinion, from_state, to_state, comment"
 	" FROM application_events WHERE application_id = ? ORDER BY id"),
 };
+
+/* A DATE parameter from y*10000+m*100+d. */
+#define DB_YMD(ymd) DB_DATE((ymd) / 10000, (ymd) / 100 % 100, (ymd) % 100)
+
+/* ---- rounds and providers -------------------------------------------- */
+
+static const struct db_col round_window_cols[] = {
+	DB_COL(struct round_window, apply_opens_on),
+	DB_COL(struct round_window, apply_closes_on),
+};
+static const struct db_rowmap round_window_map =
+    DB_ROWMAP(struct round_window, round_window_cols);
+
+int
+db_round_window(struct db *db, int year, struct round_window *w)
+{
+	return db_one(db, STMT_ROUND_OF, DB_ARGS(DB_I64(year)),
+	    &round_window_map, w, NULL);
+}
+
+static const struct db_col provider_facts_cols[] = {
+	DB_COL(struct provider_facts, credit_flagged),
+	DB_COL(struct provider_facts, barred_until),
+};
+static const struct db_rowmap provider_facts_map =
+    DB_ROWMAP(struct provider_facts, provider_facts_cols);
+
+int
+db_provider_facts(struct db *db, int64_t id, struct provider_facts *f)
+{
+	return db_one(db, STMT_PROVIDER_FACTS, DB_ARGS(DB_I64(id)),
+	    &provider_facts_map, f, NULL);
+}
+
+/* ---- applications ---------------------------------------------------- */
+
+int
+db_app_insert(struct db *db, int year, int64_t provider_id, const char *form,
+    time_t now, int64_t *id)
+{
+	uint64_t new_id = 0;
+	int rc = db_dml(db, STMT_APP_INSERT, DB_ARGS(DB_I64(year),
+	    DB_I64(provider_id), DB_STR(form), DB_TIME(now), DB_TIME(now)),
+	    &new_id);
+
+	*id = (int64_t)new_id;
+	return rc;
+}
+
+static const struct db_col app_lock_cols[] = {
+	DB_COL(struct app_lock, id),
+	DB_COL(struct app_lock, provider_id),
+	DB_COL(struct app_lock, state),
+	DB_COL(struct app_lock, round_year),
+	DB_COL(struct app_lock, form_json),
+	DB_COL(struct app_lock, submit_count),
+};
+static const struct db_rowmap app_lock_map = DB_ROWMAP(struct app_lock,
+    app_lock_cols);
+
+int
+db_app_lock(struct db *db, int64_t id, struct app_lock *a,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_APP_LOCK, DB_ARGS(DB_I64(id)), &app_lock_map, a,
+	    keep);
+}
+
+static const struct db_col app_view_cols[] = {
+	DB_COL(struct app_view, provider_id),
+	DB_COL(struct app_view, submit_count),
+	DB_COL(struct app_view, status),
+	DB_COL(struct app_view, preferred),
+	DB_COL(struct app_view, form_json),
+};
+static const struct db_rowmap app_view_map = DB_ROWMAP(struct app_view,
+    app_view_cols);
+
+int
+db_app_view(struct db *db, int64_t id, struct app_view *v,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_APP_VIEW, DB_ARGS(DB_I64(id)), &app_view_map, v,
+	    keep);
+}
+
+int
+db_app_form_draft(struct db *db, int64_t id, const char *form, time_t now)
+{
+	return db_dml(db, STMT_APP_FORM_DRAFT, DB_ARGS(DB_STR(form),
+	    DB_TIME(now), DB_I64(id)), NULL);
+}
+
+int
+db_app_form_save(struct db *db, int64_t id, const char *form,
+    const struct form *f, time_t now)
+{
+	return db_dml(db, STMT_APP_FORM_SAVE, DB_ARGS(
+	    DB_STR(form), DB_BOOL(f->beijing_registered),
+	    DB_BOOL(f->main_body_beijing), DB_BOOL(f->has_premises),
+	    DB_YMD(f->established_ymd), DB_BOOL(f->credit_ok),
+	    DB_I64(f->revenue_year_before), DB_I64(f->revenue_last_year),
+	    DB_I64(f->last_year_contracts),
+	    DB_I64(f->beijing_clients_last_year),
+	    DB_I64(f->national_clients_last_year), DB_BOOL(f->preferred),
+	    DB_TIME(now), DB_TIME(now), DB_I64(id)), NULL);
+}
+
+int
+db_app_submit(struct db *db, int64_t id, time_t now)
+{
+	return db_dml(db, STMT_APP_SUBMIT, DB_ARGS(DB_TIME(now), DB_TIME(now),
+	    DB_I64(id)), NULL);
+}
+
+int
+db_app_decide(struct db *db, int64_t id, const char *to, const char *comment,
+    int64_t account_id, time_t now)
+{
+	return db_dml(db, STMT_APP_DECIDE, DB_ARGS(DB_STR(to), DB_STR(comment),
+	    DB_I64(account_id), DB_TIME(now), DB_TIME(now), DB_I64(id)), NULL);
+}
+
+int
+db_app_opinion(struct db *db, int64_t id, const char *opinion,
+    const char *comment, int64_t account_id, time_t now)
+{
+	return db_dml(db, STMT_APP_OPINION, DB_ARGS(DB_STR(opinion),
+	    DB_STR(comment), DB_I64(account_id), DB_TIME(now), DB_TIME(now),
+	    DB_I64(id)), NULL);
+}
+
+json_t *
+db_app_page(struct db *db, int64_t provider_id, const char *status,
+    int64_t page, int64_t per_page, page_row_fn row_json, int *rc)
+{
+	/* a NULL status binds SQL NULL: every state */
+	return page_list(db, STMT_APP_LIST_PROVIDER, DB_ARGS(
+	    DB_I64(provider_id), DB_STR(status), DB_STR(status)),
+	    STMT_APP_COUNT_PROVIDER, DB_ARGS(DB_I64(provider_id),
+	    DB_STR(status), DB_STR(status)), page, per_page, row_json, rc);
+}
+
+json_t *
+db_review_page(struct db *db, const char *status, int64_t page,
+    int64_t per_page, page_row_fn row_json, int *rc)
+{
+	return page_list(db, STMT_REVIEW_LIST, DB_ARGS(DB_STR(status)),
+	    STMT_REVIEW_COUNT, DB_ARGS(DB_STR(status)), page, per_page,
+	    row_json, rc);
+}
+
+/* ---- products -------------------------------------------------------- */
+
+int
+db_products_delete(struct db *db, int64_t id)
+{
+	return db_exec(db, STMT_PRODUCTS_DELETE, DB_ARGS(DB_I64(id)), NULL,
+	    NULL, NULL);
+}
+
+int
+db_product_insert(struct db *db, int64_t id, int seq,
+    const struct form_product *p, time_t now)
+{
+	/* the optional figures are SQL NULL when not given (< 0) */
+	return db_dml(db, STMT_PRODUCT_ROW_INSERT, DB_ARGS(
+	    DB_I64(id), DB_I64(seq), DB_STR(p->category), DB_STR(p->name),
+	    DB_STR(p->description), DB_I64(p->market_price),
+	    DB_I64(p->voucher_price),
+	    p->requested_units >= 0 ? DB_I64(p->requested_units) : DB_NULLP,
+	    p->requested_validity_days >= 0 ?
+	    DB_I64(p->requested_validity_days) : DB_NULLP,
+	    DB_I64(p->beijing_revenue_year_before),
+	    DB_I64(p->beijing_revenue_last_year),
+	    DB_I64(p->beijing_clients_last_year),
+	    DB_I64(p->premium_clients_served),
+	    p->has_ip >= 0 ? DB_BOOL(p->has_ip) : DB_NULLP,
+	    p->beijing_clients_served >= 0 ?
+	    DB_I64(p->beijing_clients_served) : DB_NULLP,
+	    DB_TIME(now), DB_TIME(now)), NULL);
+}
+
+static const struct db_col app_product_cols[] = {
+	DB_COL(struct app_product, seq),
+	DB_COL(struct app_product, category),
+	DB_COL(struct app_product, name),
+	DB_COL(struct app_product, description),
+	DB_COL(struct app_product, market_price),
+	DB_COL(struct app_product, voucher_price),
+};
+static const struct db_rowmap app_product_map =
+    DB_ROWMAP(struct app_product, app_product_cols);
+
+int
+db_products_of(struct db *db, int64_t id, struct db_rows *rows)
+{
+	return db_all(db, STMT_PRODUCTS_OF, DB_ARGS(DB_I64(id)),
+	    &app_product_map, rows);
+}
+
+int
+db_catalog_insert(struct db *db, const struct listing *l, time_t now,
+    int64_t *product_id)
+{
+	uint64_t pid = 0;
+	int rc = db_dml(db, STMT_CATALOG_INSERT, DB_ARGS(
+	    DB_I64(l->round_year), DB_I64(l->provider_id),
+	    DB_STR(l->p->category), DB_STR(l->p->name),
+	    DB_STR(l->p->description), DB_I64(l->p->market_price),
+	    DB_I64(l->p->voucher_price), DB_I64(l->unit_subsidy),
+	    DB_I64(l->units), DB_I64(l->units), DB_I64(l->validity_days),
+	    DB_I64(l->application_id), DB_TIME(now), DB_TIME(now)), &pid);
+
+	*product_id = (int64_t)pid;
+	return rc;
+}
+
+int
+db_product_approve(struct db *db, int64_t id, int seq, int64_t units,
+    int64_t validity_days, int64_t product_id, time_t now)
+{
+	return db_dml(db, STMT_PRODUCT_APPROVE, DB_ARGS(DB_I64(units),
+	    DB_I64(validity_days), DB_I64(product_id), DB_TIME(now),
+	    DB_I64(id), DB_I64(seq)), NULL);
+}
+
+/* ---- attachments ----------------------------------------------------- */
+
+static const struct db_col att_lock_cols[] = {
+	DB_COL(struct att_lock, stored_name),
+	DB_COL(struct att_lock, original_name),
+	DB_COL(struct att_lock, size_bytes),
+	DB_COL(struct att_lock, sha256),
+};
+static const struct db_rowmap att_lock_map = DB_ROWMAP(struct att_lock,
+    att_lock_cols);
+
+int
+db_att_lock(struct db *db, int64_t id, const char *item, struct att_lock *a,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_ATT_LOCK, DB_ARGS(DB_I64(id), DB_STR(item)),
+	    &att_lock_map, a, keep);
+}
+
+int
+db_att_upsert(struct db *db, int64_t id, const char *item, const char *name,
+    const struct upload *up, time_t now, int64_t account_id)
+{
+	return db_dml(db, STMT_ATT_UPSERT, DB_ARGS(
+	    DB_I64(id), DB_STR(item), DB_STR(name), DB_STR(up->stored),
+	    DB_STR(up->content_type), DB_I64(up->size), DB_STR(up->sha256),
+	    DB_TIME(now), DB_I64(account_id)), NULL);
+}
+
+int
+db_att_delete(struct db *db, int64_t id, const char *item)
+{
+	return db_dml(db, STMT_ATT_DELETE, DB_ARGS(DB_I64(id), DB_STR(item)),
+	    NULL);
+}
+
+static const struct db_col att_row_cols[] = {
+	DB_COL(struct att_row, item_code),
+	DB_COL(struct att_row, original_name),
+	DB_COL(struct att_row, content_type),
+	DB_COL(struct att_row, size_bytes),
+	DB_COL(struct att_row, sha256),
+	DB_COL(struct att_row, uploaded_at),
+};
+static const struct db_rowmap att_row_map = DB_ROWMAP(struct att_row,
+    att_row_cols);
+
+int
+db_att_list(struct db *db, int64_t id, const char *like,
+    struct db_rows *rows)
+{
+	/* a NULL pattern binds SQL NULL: every file */
+	return db_all(db, STMT_ATT_LIST, DB_ARGS(DB_I64(id), DB_STR(like),
+	    DB_STR(like)), &att_row_map, rows);
+}
+
+static const struct db_col att_file_cols[] = {
+	DB_COL(struct att_file, provider_id),
+	DB_COL(struct att_file, submit_count),
+	DB_COL(struct att_file, stored_name),
+	DB_COL(struct att_file, content_type),
+};
+static const struct db_rowmap att_file_map = DB_ROWMAP(struct att_file,
+    att_file_cols);
+
+int
+db_att_get(struct db *db, int64_t id, const char *item, struct att_file *f,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_ATT_GET, DB_ARGS(DB_STR(item), DB_I64(id)),
+	    &att_file_map, f, keep);
+}
+
+/* ---- events ---------------------------------------------------------- */
+
+int
+db_app_event(struct db *db, const struct app_event_row *e)
+{
+	return db_dml(db, STMT_EVENT_INSERT, DB_ARGS(DB_I64(e->application_id),
+	    DB_TIME(e->at), DB_I64(e->account_id), DB_STR(e->role),
+	    DB_STR(e->action), DB_STR(e->opinion), DB_STR(e->from),
+	    DB_STR(e->to), DB_STR(e->comment), DB_STR(e->request_id)), NULL);
+}
+
+int
+db_app_events_json(struct db *db, int64_t id, json_t **history)
+{
+	struct db_res *res = NULL;
+	int rc = db_exec(db, STMT_EVENTS_OF, DB_ARGS(DB_I64(id)), &res, NULL,
+	    NULL);
+
+	*history = rc == DB_OK ? db_rows_json(res) : NULL;
+	db_res_free(res);
+	return rc;
+}

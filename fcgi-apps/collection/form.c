@@ -1,7 +1,9 @@
 /*
  * form.c - the application form (A3, A4) and the checklist of attachment
- * 1 of the guide: every field declared once with its bounds; a check that
- * reports every failing field at once (保存 / 提交), never only the first.
+ * 1 of the guide: every field declared once with its bounds, checked by
+ * the one field validator (req_fields_collect, shared/web/validate.c) so
+ * that every failing field is reported at once (保存 / 提交), never only
+ * the first; the form's own structure and cross-field rules are here.
  *
  * The form is a JSON object {provider: {...}, products: [{...}, ...]}.
  * Money is integer fen (M1). The provider part follows the checklist's
@@ -11,7 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "clock.h"
 #include "collection.h"
 #include "money.h"
 #include "rules.h"
@@ -100,120 +101,25 @@ static void
 fail(json_t *errors, const char *field, const char *code, const char *fmt,
     ...)
 {
-	char msg[256];
+	struct buf msg = { 0 };
 	va_list ap;
 
+	/* never cut: a message cut inside a UTF-8 character is no JSON
+	 * string, and the failure would be lost */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
 	json_array_append_new(errors, json_pack("{s:s,s:s,s:s}", "field",
-	    field, "code", code, "message", msg));
+	    field, "code", code, "message", msg.p ? msg.p : ""));
+	buf_free(&msg);
 }
 
-static bool
-has_control(const char *s, bool newlines_ok)
-{
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (newlines_ok && (c == '\n' || c == '\r' || c == '\t'))
-			continue;
-		if (c < 0x20 || c == 0x7f)
-			return true;
-	}
-	return false;
-}
-
-/* Checks one value of field f named path; fills out. */
-static void
-check_value(const struct field *f, const char *path, json_t *v,
-    struct field_value *out, json_t *errors)
-{
-	switch (f->type) {
-	case FIELD_STRING:
-	case FIELD_TEXT: {
-		const char *s;
-		size_t n;
-
-		if (!json_is_string(v))
-			break;
-		s = json_string_value(v);
-		if (strlen(s) != json_string_length(v) ||
-		    has_control(s, f->type == FIELD_TEXT)) {
-			fail(errors, path, "invalid_field",
-			    "%s 含有不允许的控制字符", path);
-			return;
-		}
-		n = utf8_len(s);
-		if ((int64_t)n < f->min || (int64_t)n > f->max) {
-			fail(errors, path, "invalid_field",
-			    "%s 长度须在 %lld 到 %lld 个字符之间", path,
-			    (long long)f->min, (long long)f->max);
-			return;
-		}
-		out->s = s;
-		out->present = true;
-		return;
-	}
-	case FIELD_INT:
-	case FIELD_MONEY:
-		if (!json_is_integer(v))
-			break;
-		out->i = json_integer_value(v);
-		if (out->i < f->min || out->i > f->max) {
-			fail(errors, path, "out_of_range",
-			    "%s 须在 %lld 到 %lld 之间%s", path,
-			    (long long)f->min, (long long)f->max,
-			    f->type == FIELD_MONEY ? "（单位：分）" : "");
-			return;
-		}
-		out->present = true;
-		return;
-	case FIELD_BOOL:
-		if (!json_is_boolean(v))
-			break;
-		out->i = json_is_true(v);
-		out->present = true;
-		return;
-	case FIELD_ENUM:
-		if (!json_is_string(v))
-			break;
-		for (size_t i = 0; f->choices[i] != NULL; i++)
-			if (strcmp(json_string_value(v), f->choices[i]) == 0) {
-				out->s = f->choices[i];
-				out->present = true;
-				return;
-			}
-		fail(errors, path, "invalid_field", "%s 不是有效的取值", path);
-		return;
-	case FIELD_DATE:
-		if (!json_is_string(v))
-			break;
-		if (clock_parse_date(json_string_value(v), &out->y, &out->m,
-		    &out->d) < 0) {
-			fail(errors, path, "invalid_field",
-			    "%s 不是有效日期（YYYY-MM-DD）", path);
-			return;
-		}
-		out->i = (int64_t)out->y * 10000 + out->m * 100 + out->d;
-		out->s = json_string_value(v);
-		out->present = true;
-		return;
-	default:
-		break;
-	}
-	fail(errors, path, "invalid_type", "%s 类型错误", path);
-}
-
-/* Checks obj (named prefix) against fields; every failure to errors. */
+/* Checks obj (named prefix) against fields with the one field validator
+ * (req_fields_collect); every failure to errors. */
 static void
 check_object(json_t *obj, const char *prefix, const struct field *fields,
     size_t n, struct field_value *out, json_t *errors)
 {
-	char path[96];
-	const char *key;
-	json_t *v;
-
 	memset(out, 0, n * sizeof(*out));
 	if (!json_is_object(obj)) {
 		if (obj == NULL || json_is_null(obj))
@@ -224,28 +130,7 @@ check_object(json_t *obj, const char *prefix, const struct field *fields,
 			    "%s 应为 JSON 对象", prefix);
 		return;
 	}
-	json_object_foreach(obj, key, v) {
-		size_t i;
-
-		for (i = 0; i < n; i++)
-			if (strcmp(key, fields[i].name) == 0)
-				break;
-		if (i == n) {
-			snprintf(path, sizeof(path), "%s.%.40s", prefix, key);
-			fail(errors, path, "unknown_field", "未知字段：%s", path);
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s.%s", prefix, fields[i].name);
-		v = json_object_get(obj, fields[i].name);
-		if (v == NULL || json_is_null(v)) {
-			if (fields[i].required)
-				fail(errors, path, "missing_field",
-				    "缺少必填字段：%s", path);
-			continue;
-		}
-		check_value(&fields[i], path, v, &out[i], errors);
-	}
+	req_fields_collect(obj, prefix, fields, n, out, errors);
 }
 
 /* True when obj has key name with a non-null value. */
@@ -307,7 +192,7 @@ form_check(json_t *form, int64_t today, struct form *out, json_t *errors)
 	}
 	json_object_foreach(form, key, val)
 		if (strcmp(key, "provider") != 0 && strcmp(key, "products") != 0)
-			fail(errors, key, "unknown_field", "未知字段：%.40s", key);
+			fail(errors, key, "unknown_field", "未知字段：%s", key);
 	check_object(json_object_get(form, "provider"), "provider",
 	    provider_fields, PF__MAX, v, errors);
 	out->website = v[PF_WEBSITE].s;

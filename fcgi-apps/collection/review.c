@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "collection.h"
+#include "parties.h"
 #include "rules.h"
 
 static const char *const review_statuses[] = {
@@ -32,36 +33,18 @@ static const char *const review_statuses[] = {
 int
 review_list(struct req *r)
 {
-	struct db_res *res = NULL, *cnt = NULL;
 	const char *status;
 	int64_t page, per_page;
-	json_t *items, *o;
-	size_t i;
+	json_t *o;
 	int rc;
 
 	if (query_enum_or_400(r, "status", review_statuses, "pending",
 	    &status) < 0 || query_page_or_400(r, &page, &per_page) < 0)
 		return r->status;
-	rc = db_exec(r->db, STMT_REVIEW_LIST, DB_ARGS(
-	    DB_STR(status), DB_I64(per_page), DB_I64((page - 1) * per_page)), &res, NULL, NULL);
-	if (rc == DB_OK)
-		rc = db_query(r->db, STMT_REVIEW_COUNT, DB_ARGS(
-		    DB_STR(status)), &cnt);
-	if (rc != DB_OK) {
-		db_res_free(res);
-		db_res_free(cnt);
+	if ((o = db_review_page(r->db, status, page, per_page, app_item_json,
+	    &rc)) == NULL)
 		return http_db_error(r, rc);
-	}
-	items = db_rows_json(res);
-	json_array_foreach(items, i, o) {
-		json_object_set_new(o, "status_name", json_string(state_name(
-		    json_string_value(json_object_get(o, "status")))));
-	}
-	rc = http_json(r, 200, page_json(items, db_i64(cnt, 0, 0), page,
-	    per_page));
-	db_res_free(res);
-	db_res_free(cnt);
-	return rc;
+	return http_json(r, 200, o);
 }
 
 /* GET /api/review/applications/{id} -> 200 the application with all its
@@ -91,74 +74,74 @@ struct decide_tx {
 /* A6: lists every product of application id in the catalog. */
 static int
 approve_products(struct db *db, struct decide_tx *d, int64_t id,
-    int64_t round_year, int64_t provider_id, json_t *listed)
+    int round_year, int64_t provider_id, json_t *listed)
 {
 	struct req *r = d->r;
 	struct actor a = actor_of(r);
-	struct db_res *res = NULL;
+	struct db_rows rows;
+	const struct app_product *prod;
 	bool seen[FORM_MAX_PRODUCTS] = { false };
 	int rc;
 
-	rc = db_exec(db, STMT_PRODUCTS_OF, DB_ARGS(DB_I64(id)), &res, NULL, NULL);
-	if (rc != DB_OK)
+	if ((rc = db_products_of(db, id, &rows)) != DB_OK)
 		return rc;
+	prod = rows.v;
 	for (size_t i = 0; i < d->ngrants; i++) {
 		const struct grant *g = &d->grants[i];
 
-		if (g->index >= (int64_t)res->nrows || seen[g->index]) {
+		if (g->index >= (int64_t)rows.n || seen[g->index]) {
 			snprintf(d->t.field, sizeof(d->t.field),
 			    "products[%zu].index", i);
 			snprintf(d->t.message, sizeof(d->t.message),
-			    g->index >= (int64_t)res->nrows ?
+			    g->index >= (int64_t)rows.n ?
 			    "产品序号 %lld 不存在（本申报共 %zu 个产品，序号从 0 起）" :
-			    "产品序号 %lld 重复", (long long)g->index,
-			    res->nrows);
-			db_res_free(res);
+			    "产品序号 %lld 重复", (long long)g->index, rows.n);
+			db_rows_free(&rows);
 			return TX_BAD_PRODUCTS;
 		}
 		seen[g->index] = true;
 	}
-	for (size_t i = 0; i < res->nrows; i++)
+	for (size_t i = 0; i < rows.n; i++)
 		if (!seen[i]) {
 			snprintf(d->t.field, sizeof(d->t.field), "products");
 			snprintf(d->t.message, sizeof(d->t.message),
 			    "通过时须为每个产品设定配券数量和有效期：缺少产品序号 %zu"
 			    "（规则 A6）", i);
-			db_res_free(res);
+			db_rows_free(&rows);
 			return TX_BAD_PRODUCTS;
 		}
 	for (size_t i = 0; rc == DB_OK && i < d->ngrants; i++) {
 		const struct grant *g = &d->grants[i];
-		size_t row = (size_t)g->index;
-		int64_t voucher = db_i64(res, row, 5);
-		uint64_t pid = 0;
+		const struct app_product *p = &prod[g->index];
+		const struct listing l = {
+			.round_year = round_year,
+			.provider_id = provider_id,
+			.application_id = id,
+			.p = p,
+			.unit_subsidy = rule_unit_subsidy(p->voucher_price),
+			.units = g->units,
+			.validity_days = g->days,
+		};
+		int64_t pid = 0;
 		json_t *after;
 
-		rc = db_dml(db, STMT_CATALOG_INSERT, DB_ARGS(
-		    DB_I64(round_year), DB_I64(provider_id),
-		    DB_STR(db_str(res, row, 1)), DB_STR(db_str(res, row, 2)),
-		    DB_STR(db_str(res, row, 3)), DB_I64(db_i64(res, row, 4)),
-		    DB_I64(voucher), DB_I64(rule_unit_subsidy(voucher)),
-		    DB_I64(g->units), DB_I64(g->units), DB_I64(g->days),
-		    DB_I64(id), DB_TIME(r->now), DB_TIME(r->now)), &pid);
+		rc = db_catalog_insert(db, &l, r->now, &pid);
 		if (rc == DB_OK)
-			rc = db_dml(db, STMT_PRODUCT_APPROVE, DB_ARGS(
-			    DB_I64(g->units), DB_I64(g->days), DB_I64(pid),
-			    DB_TIME(r->now), DB_I64(id),
-			    DB_I64(db_i64(res, row, 0))), NULL);
+			rc = db_product_approve(db, id, p->seq, g->units,
+			    g->days, pid, r->now);
 		if (rc != DB_OK)
 			break;
 		after = json_pack("{s:I,s:I,s:s,s:I,s:I,s:I,s:I}", "application_id",
 		    (json_int_t)id, "index", (json_int_t)g->index, "name",
-		    db_str(res, row, 2), "voucher_price", (json_int_t)voucher,
+		    p->name, "voucher_price", (json_int_t)p->voucher_price,
 		    "units", (json_int_t)g->units, "validity_days",
 		    (json_int_t)g->days, "product_id", (json_int_t)pid);
-		rc = audit_record(db, &a, "product.create", "product",
-		    (int64_t)pid, NULL, after);
+		rc = audit_record(db, &a, "product.create", "product", pid,
+		    NULL, after);
 		json_array_append(listed, after);
 		json_decref(after);
 	}
-	db_res_free(res);
+	db_rows_free(&rows);
 	return rc;
 }
 
@@ -168,35 +151,34 @@ decide_tx(struct db *db, void *arg)
 	struct decide_tx *d = arg;
 	struct req *r = d->r;
 	struct actor a = actor_of(r);
-	struct db_res *res = NULL, *prov = NULL;
-	int64_t id = r->ids[0], round_year, provider_id;
-	bool bureau = r->sess.role == ROLE_BUREAU;
+	struct db_res *keep = NULL;
+	struct app_lock app;
+	int64_t id = r->ids[0], provider_id = 0;
+	int round_year = 0;
+	bool bureau = r->sess.role == ROLE_BUREAU, barred;
 	const char *to;
 	json_t *before, *after, *listed = NULL;
 	int rc;
 
 	d->t.state[0] = '\0';
 	d->t.field[0] = '\0';
-	rc = db_query(db, STMT_APP_LOCK, DB_ARGS(DB_I64(id)),
-	    &res);
-	if (rc == DB_NOTFOUND || (rc == DB_OK && db_i64(res, 0, 5) == 0))
+	rc = db_app_lock(db, id, &app, &keep);
+	if (rc == DB_NOTFOUND || (rc == DB_OK && app.submit_count == 0))
 		rc = TX_NOT_FOUND;		/* never submitted: not theirs */
-	if (rc != DB_OK) {
-		db_res_free(res);
-		return rc;
+	if (rc == DB_OK) {
+		snprintf(d->t.state, sizeof(d->t.state), "%s", app.state);
+		provider_id = app.provider_id;
+		round_year = app.round_year;
 	}
-	snprintf(d->t.state, sizeof(d->t.state), "%s", db_str(res, 0, 2));
-	provider_id = db_i64(res, 0, 1);
-	round_year = db_i64(res, 0, 3);
-	db_res_free(res);
+	db_res_free(keep);
+	if (rc != DB_OK)
+		return rc;
 	if (strcmp(d->t.state, "pending") != 0)
 		return TX_INVALID_STATE;
 	if (!bureau) {
 		/* the reviewer's opinion: the application stays pending */
-		rc = db_dml(db, STMT_APP_OPINION, DB_ARGS(
-		    DB_STR(d->decision), DB_STR(d->comment),
-		    DB_I64(r->sess.account_id), DB_TIME(r->now),
-		    DB_TIME(r->now), DB_I64(id)), NULL);
+		rc = db_app_opinion(db, id, d->decision, d->comment,
+		    r->sess.account_id, r->now);
 		if (rc == DB_NOTFOUND)
 			return TX_INVALID_STATE;
 		if (rc == DB_OK)
@@ -214,21 +196,17 @@ decide_tx(struct db *db, void *arg)
 	to = strcmp(d->decision, "approve") == 0 ? "approved" :
 	    strcmp(d->decision, "return") == 0 ? "returned" : "rejected";
 	/* the guarded transition first: a racing decision finds no row */
-	rc = db_dml(db, STMT_APP_DECIDE, DB_ARGS(DB_STR(to),
-	    DB_STR(d->comment), DB_I64(r->sess.account_id), DB_TIME(r->now),
-	    DB_TIME(r->now), DB_I64(id)), NULL);
+	rc = db_app_decide(db, id, to, d->comment, r->sess.account_id, r->now);
 	if (rc == DB_NOTFOUND)
 		return TX_INVALID_STATE;
 	if (rc != DB_OK)
 		return rc;
 	if (strcmp(to, "approved") == 0) {
 		/* V2: a barred provider's products are not listed */
-		rc = db_query(db, STMT_PROVIDER_FACTS, DB_ARGS(
-		    DB_I64(provider_id)), &prov);
-		if (rc == DB_OK && !db_isnull(prov, 0, 2) &&
-		    db_i64(prov, 0, 2) > r->now)
+		rc = party_barred(db, PARTY_PROVIDER, provider_id, r->now,
+		    &barred);
+		if (rc == DB_OK && barred)
 			rc = TX_BARRED;
-		db_res_free(prov);
 		if (rc != DB_OK)
 			return rc;
 		listed = json_array();

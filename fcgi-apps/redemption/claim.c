@@ -6,7 +6,6 @@
  * locked first (order -> quota -> product, as everywhere), O4/O6 applied,
  * the claim not frozen.
  */
-#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "db.h"
 #include "money.h"
 #include "orders.h"
+#include "parties.h"
 #include "redemption.h"
 
 const char *const claim_kinds[KIND__MAX + 1] = {
@@ -43,90 +43,6 @@ claim_kind_parse(const char *s)
 		if (s != NULL && strcmp(s, claim_kinds[k]) == 0)
 			return k;
 	return -1;
-}
-
-/* ---- loading ------------------------------------------------------- */
-
-/* The value of column name of a one-row result (a programming error if
- * the statement has no such column). */
-static const struct db_val *
-col(const struct db_res *res, const char *name)
-{
-	int c = db_col(res, name);
-
-	assert(c >= 0);
-	return db_val(res, 0, (size_t)c);
-}
-
-static int64_t
-col_i64(const struct db_res *res, const char *name, int64_t null_value)
-{
-	const struct db_val *v = col(res, name);
-
-	return v->null ? null_value : v->i;
-}
-
-int
-claim_load(struct db *db, int64_t id, time_t now, struct claim *c)
-{
-	struct db_res *files = NULL;
-	int rc;
-
-	memset(c, 0, sizeof(*c));
-	rc = db_query(db, STMT_CLAIM_VIEW, DB_ARGS(DB_TIME(now),
-	    DB_TIME(now), DB_TIME(now), DB_TIME(now), DB_I64(id)), &c->row);
-	if (rc == DB_OK)
-		rc = db_exec(db, STMT_CLAIM_FILES,
-		    DB_ARGS(DB_I64(id)), &files, NULL, NULL);
-	if (rc != DB_OK) {
-		db_res_free(files);
-		claim_free(c);
-		return rc;
-	}
-	c->order_id = id;
-	c->order_no = col(c->row, "order_no")->s;
-	c->order_status = col(c->row, "order_status")->s;
-	c->status = col(c->row, "status")->s;
-	c->enterprise_id = col_i64(c->row, "enterprise_id", 0);
-	c->provider_id = col_i64(c->row, "provider_id", 0);
-	c->subsidy = col_i64(c->row, "subsidy", -1);
-	c->reserved = col_i64(c->row, "reserved", 0);
-	c->confirmed_at = (time_t)col_i64(c->row, "confirmed_at", 0);
-	c->has_contract = col_i64(c->row, "has_contract", 0) != 0;
-	c->signed_on = col_i64(c->row, "signed_on", 0);
-	c->amount = col_i64(c->row, "amount", 0);
-	c->contract_subsidy = col_i64(c->row, "contract_subsidy", 0);
-	c->self_paid = col_i64(c->row, "self_paid", 0);
-	c->invoice_no = col(c->row, "invoice_no")->null ? NULL :
-	    col(c->row, "invoice_no")->s;
-	/* the figures are recorded together (figures_put) */
-	c->has_figures = c->invoice_no != NULL;
-	c->invoice_date = col_i64(c->row, "invoice_date", 0);
-	c->receipt_date = col_i64(c->row, "receipt_date", 0);
-	c->invoice_total = col_i64(c->row, "invoice_total", 0);
-	c->invoice_voucher = col_i64(c->row, "invoice_voucher_amount", 0);
-	c->invoice_self_paid = col_i64(c->row, "invoice_self_paid", 0);
-	c->receipt_amount = col_i64(c->row, "receipt_amount", 0);
-	for (size_t i = 0; i < files->nrows; i++) {
-		int k = claim_kind_parse(db_str(files, i, 0));
-
-		if (k < 0)
-			continue;
-		c->files[k].present = true;
-		c->files[k].size = db_i64(files, i, 1);
-		snprintf(c->files[k].sha256, sizeof(c->files[k].sha256), "%s",
-		    db_str(files, i, 2));
-		c->files[k].uploaded_at = (time_t)db_i64(files, i, 3);
-	}
-	db_res_free(files);
-	return DB_OK;
-}
-
-void
-claim_free(struct claim *c)
-{
-	db_res_free(c->row);
-	c->row = NULL;
 }
 
 bool
@@ -282,47 +198,49 @@ checks_json(const struct r2_result *res)
 static json_t *
 flags_json(struct db *db, const struct claim *c, int *rc)
 {
-	struct db_res *inv = NULL, *dup = NULL;
+	struct db_rows inv = { 0 }, dup = { 0 };
+	const struct flag_invoice *fi;
+	const struct flag_file *ff;
 	json_t *flags = NULL, *f = NULL, *others = NULL;
 	const char *kind = NULL;
 
-	*rc = db_exec(db, STMT_FLAGS_INVOICE, DB_ARGS(
-	    DB_I64(c->order_id)), &inv, NULL, NULL);
+	*rc = db_flags_invoice(db, c->order_id, &inv);
 	if (*rc == DB_OK)
-		*rc = db_exec(db, STMT_FLAGS_FILE, DB_ARGS(
-		    DB_I64(c->order_id)), &dup, NULL, NULL);
+		*rc = db_flags_file(db, c->order_id, &dup);
 	if (*rc != DB_OK)
 		goto done;
 	flags = json_array();
-	if (inv->nrows > 0) {
+	fi = inv.v;
+	if (inv.n > 0) {
 		others = json_array();
-		for (size_t i = 0; i < inv->nrows; i++)
+		for (size_t i = 0; i < inv.n; i++)
 			json_array_append_new(others, json_pack("{s:I,s:s,s:s}",
-			    "order_id", (json_int_t)db_i64(inv, i, 0), "order_no",
-			    db_str(inv, i, 1), "claim_status", db_str(inv, i, 2)));
+			    "order_id", (json_int_t)fi[i].order_id, "order_no",
+			    fi[i].order_no, "claim_status", fi[i].status));
 		json_array_append_new(flags, json_pack("{s:s,s:s,s:s,s:o}",
 		    "code", "duplicate_invoice", "invoice_no", c->invoice_no,
 		    "message", "发票号码已用于其他订单的兑付申请",
 		    "orders", others));
 	}
-	for (size_t i = 0; i < dup->nrows; i++) {
-		if (kind == NULL || strcmp(kind, db_str(dup, i, 0)) != 0) {
-			kind = db_str(dup, i, 0);
+	ff = dup.v;
+	for (size_t i = 0; i < dup.n; i++) {
+		if (kind == NULL || strcmp(kind, ff[i].kind) != 0) {
+			kind = ff[i].kind;
 			others = json_array();
 			f = json_pack("{s:s,s:s,s:s,s:s,s:o}", "code",
 			    "duplicate_file", "kind", kind, "sha256",
-			    db_str(dup, i, 1), "message",
+			    ff[i].sha256, "message",
 			    "相同的文件已作为其他订单的兑付材料上传",
 			    "orders", others);
 			json_array_append_new(flags, f);
 		}
 		json_array_append_new(others, json_pack("{s:I,s:s,s:s}",
-		    "order_id", (json_int_t)db_i64(dup, i, 2), "order_no",
-		    db_str(dup, i, 3), "kind", db_str(dup, i, 4)));
+		    "order_id", (json_int_t)ff[i].order_id, "order_no",
+		    ff[i].order_no, "kind", ff[i].other_kind));
 	}
 done:
-	db_res_free(inv);
-	db_res_free(dup);
+	db_rows_free(&inv);
+	db_rows_free(&dup);
 	return flags;
 }
 
@@ -429,25 +347,13 @@ claim_reply(struct req *r, int64_t id)
 
 /* ---- the provider's writes ------------------------------------------- */
 
-/* V2: true when the provider is barred at now. */
-static int
-provider_barred(struct db *db, int64_t provider_id, time_t now, bool *barred)
-{
-	struct db_res *res = NULL;
-	int rc = db_query(db, STMT_PROVIDER_BARRED,
-	    DB_ARGS(DB_I64(provider_id)), &res);
-
-	*barred = rc == DB_OK && !db_isnull(res, 0, 0) && db_i64(res, 0, 0) > now;
-	db_res_free(res);
-	return rc;
-}
-
 int
 claim_lock_writable(struct db *db, struct claim_tx *t, struct order_row *o)
 {
 	struct req *r = t->r;
 	struct actor a = actor_of(r);
-	struct db_res *res = NULL;
+	struct db_res *keep = NULL;
+	struct claim_lock cl;
 	bool barred;
 	int rc;
 
@@ -455,10 +361,10 @@ claim_lock_writable(struct db *db, struct claim_tx *t, struct order_row *o)
 	t->state[0] = t->detail[0] = '\0';
 	json_decref(t->before);
 	t->before = NULL;
-	if ((rc = order_lock(db, r->ids[0], o)) != DB_OK)
+	rc = order_lock_owned(db, r->ids[0], OWNER_PROVIDER,
+	    r->sess.provider_id, o);
+	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
-	if (o->provider_id != r->sess.provider_id)
-		return TX_NOT_FOUND;
 	/* R1 "before valid-until": a due O6 expiry is applied and committed
 	 * first, then the write is refused */
 	rc = order_apply_timeouts(db, &a, o);
@@ -469,23 +375,24 @@ claim_lock_writable(struct db *db, struct claim_tx *t, struct order_row *o)
 	    order_status_name(o->status));
 	if (t->swept)
 		return DB_OK;
-	rc = db_query(db, STMT_CLAIM_LOCK, DB_ARGS(DB_I64(o->id)), &res);
-	if (rc == DB_OK && strcmp(db_str(res, 0, 0), "draft") != 0)
+	rc = db_claim_lock(db, o->id, &cl, &keep);
+	if (rc == DB_OK && strcmp(cl.status, "draft") != 0)
 		rc = TX_FROZEN;		/* R3 */
 	else if (rc == DB_OK)
-		t->before = db_row_json(res, 0);
+		t->before = db_row_json(keep, 0);	/* the figures, as stored */
 	else if (rc == DB_NOTFOUND)
 		rc = DB_OK;
-	db_res_free(res);
+	db_res_free(keep);
 	if (rc != DB_OK)
 		return rc;
 	/* the claim is made once the contract is recorded (O8), whose
 	 * figures R2 compares with */
 	if (o->status != ORDER_CONTRACTED)
 		return TX_INVALID_STATE;
-	if ((rc = provider_barred(db, o->provider_id, r->now, &barred)) != DB_OK)
+	rc = party_barred(db, PARTY_PROVIDER, o->provider_id, r->now, &barred);
+	if (rc != DB_OK)
 		return rc;
-	return barred ? TX_BARRED : DB_OK;
+	return barred ? TX_BARRED : DB_OK;		/* V2 */
 }
 
 int
@@ -566,6 +473,15 @@ figures_tx(struct db *db, void *arg)
 {
 	struct figures_tx *t = arg;
 	const struct field_value *v = t->v;
+	const struct claim_figures f = {
+		.invoice_no = t->invoice_no,
+		.invoice_date = v[FG_INVOICE_DATE].i,
+		.invoice_total = v[FG_TOTAL].i,
+		.invoice_voucher = v[FG_VOUCHER].i,
+		.invoice_self_paid = v[FG_SELF_PAID].i,
+		.receipt_date = v[FG_RECEIPT_DATE].i,
+		.receipt_amount = v[FG_RECEIPT_AMOUNT].i,
+	};
 	struct req *r = t->c.r;
 	struct actor a = actor_of(r);
 	struct order_row o;
@@ -574,23 +490,15 @@ figures_tx(struct db *db, void *arg)
 
 	if ((rc = claim_lock_writable(db, &t->c, &o)) != DB_OK || t->c.swept)
 		return rc;
-	rc = db_exec(db, STMT_FIGURES_UPSERT, DB_ARGS(
-	    DB_I64(o.id), DB_STR(t->invoice_no),
-	    DB_DATE(v[FG_INVOICE_DATE].y, v[FG_INVOICE_DATE].m,
-	    v[FG_INVOICE_DATE].d), DB_I64(v[FG_TOTAL].i),
-	    DB_I64(v[FG_VOUCHER].i), DB_I64(v[FG_SELF_PAID].i),
-	    DB_DATE(v[FG_RECEIPT_DATE].y, v[FG_RECEIPT_DATE].m,
-	    v[FG_RECEIPT_DATE].d), DB_I64(v[FG_RECEIPT_AMOUNT].i),
-	    DB_TIME(r->now), DB_TIME(r->now)), NULL, NULL, NULL);
-	if (rc != DB_OK)
+	if ((rc = db_figures_upsert(db, o.id, &f, r->now)) != DB_OK)
 		return rc;
 	after = json_pack("{s:s,s:s,s:I,s:I,s:I,s:s,s:I}", "invoice_no",
-	    t->invoice_no, "invoice_date", v[FG_INVOICE_DATE].s,
-	    "invoice_total", (json_int_t)v[FG_TOTAL].i,
-	    "invoice_voucher_amount", (json_int_t)v[FG_VOUCHER].i,
-	    "invoice_self_paid", (json_int_t)v[FG_SELF_PAID].i,
+	    f.invoice_no, "invoice_date", v[FG_INVOICE_DATE].s,
+	    "invoice_total", (json_int_t)f.invoice_total,
+	    "invoice_voucher_amount", (json_int_t)f.invoice_voucher,
+	    "invoice_self_paid", (json_int_t)f.invoice_self_paid,
 	    "receipt_date", v[FG_RECEIPT_DATE].s,
-	    "receipt_amount", (json_int_t)v[FG_RECEIPT_AMOUNT].i);
+	    "receipt_amount", (json_int_t)f.receipt_amount);
 	rc = audit_record(db, &a, "claim.figures", "redemption_claim", o.id,
 	    t->c.before, after);
 	json_decref(after);
@@ -684,13 +592,11 @@ submit_tx(struct db *db, void *arg)
 		json_object_set_new(after, claim_kinds[k],
 		    json_string(c.files[k].sha256));
 	claim_free(&c);
-	rc = db_dml(db, STMT_CLAIM_SUBMIT, DB_ARGS(
-	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id)), NULL);
+	rc = db_claim_submit(db, o.id, r->now);
 	if (rc == DB_NOTFOUND)
 		rc = TX_FROZEN;
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_ORDER_SUBMITTED, DB_ARGS(
-		    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id)), NULL);
+		rc = db_order_submitted(db, o.id, r->now);
 	if (rc == DB_OK)
 		rc = order_transition(db, &a, &o, ORDER_SUBMITTED,
 		    "服务机构完成服务，提交兑付申请（规则 R3）");

@@ -1,14 +1,18 @@
 /*
  * db.c - all SQL of the redemption program, by statement id
- * (redemption.h). The order state machine's SQL is in shared/db_shared.c.
+ * (redemption.h), and the typed functions over it: rows are read into
+ * named structs by column alias (a reordered SELECT fills the same
+ * members), parameters are passed as DB_ARGS. The order state machine's
+ * SQL is in shared/domain/lib_sql.c.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "orders.h"
+#include "page.h"
 #include "redemption.h"
 
 const struct db_stmt redemption_stmts[STMT__MAX] = {
-	/* V2: provider id -> barred_until */
-	DB_STMT(STMT_PROVIDER_BARRED,
-	"SELECT barred_until FROM providers WHERE id = ?"),
 	/* R3: the claim's status and figures, locked (after the order):
 	 * order id */
 	DB_STMT(STMT_CLAIM_LOCK,
@@ -133,5 +137,256 @@ const struct db_stmt redemption_stmts[STMT__MAX] = {
 	" ORDER BY cl.submitted_at, cl.order_id LIMIT ? OFFSET ?"),
 	/* status */
 	DB_STMT(STMT_REVIEW_COUNT,
-	"SELECT COUNT(*) FROM redemption_claims WHERE status = ?"),
+	"SELECT COUNT(*) AS total FROM redemption_claims WHERE status = ?"),
 };
+
+/* A DATE parameter from y*10000+m*100+d. */
+#define DB_YMD(ymd) DB_DATE((ymd) / 10000, (ymd) / 100 % 100, (ymd) % 100)
+
+/* ---- the claim ------------------------------------------------------- */
+
+static const struct db_col claim_cols[] = {
+	DB_COL_AS(struct claim, order_id, "id"),
+	DB_COL(struct claim, order_no),
+	DB_COL(struct claim, order_status),
+	DB_COL(struct claim, status),
+	DB_COL(struct claim, enterprise_id),
+	DB_COL(struct claim, provider_id),
+	DB_COL(struct claim, subsidy),
+	DB_COL_NULL(struct claim, subsidy_null, "subsidy"),
+	DB_COL(struct claim, reserved),
+	DB_COL(struct claim, confirmed_at),
+	DB_COL(struct claim, has_contract),
+	DB_COL(struct claim, signed_on),
+	DB_COL(struct claim, amount),
+	DB_COL(struct claim, contract_subsidy),
+	DB_COL(struct claim, self_paid),
+	DB_COL(struct claim, invoice_no),
+	DB_COL(struct claim, invoice_date),
+	DB_COL(struct claim, receipt_date),
+	DB_COL(struct claim, invoice_total),
+	DB_COL_AS(struct claim, invoice_voucher, "invoice_voucher_amount"),
+	DB_COL(struct claim, invoice_self_paid),
+	DB_COL(struct claim, receipt_amount),
+};
+static const struct db_rowmap claim_map = DB_ROWMAP(struct claim, claim_cols);
+
+/* One document of STMT_CLAIM_FILES. */
+struct claim_file_row {
+	const char *kind;
+	int64_t     size_bytes;
+	const char *sha256;
+	time_t      uploaded_at;
+};
+
+static const struct db_col claim_file_cols[] = {
+	DB_COL(struct claim_file_row, kind),
+	DB_COL(struct claim_file_row, size_bytes),
+	DB_COL(struct claim_file_row, sha256),
+	DB_COL(struct claim_file_row, uploaded_at),
+};
+static const struct db_rowmap claim_file_map =
+    DB_ROWMAP(struct claim_file_row, claim_file_cols);
+
+/* db_each: one document into the claim (ctx). */
+static int
+claim_file_add(void *ctx, const void *row)
+{
+	struct claim *c = ctx;
+	const struct claim_file_row *f = row;
+	int k = claim_kind_parse(f->kind);
+
+	if (k < 0)
+		return DB_OK;
+	c->files[k].present = true;
+	c->files[k].size = f->size_bytes;
+	snprintf(c->files[k].sha256, sizeof(c->files[k].sha256), "%s",
+	    f->sha256 ? f->sha256 : "");
+	c->files[k].uploaded_at = f->uploaded_at;
+	return DB_OK;
+}
+
+int
+claim_load(struct db *db, int64_t id, time_t now, struct claim *c)
+{
+	struct db_res *keep = NULL;
+	int rc = db_one(db, STMT_CLAIM_VIEW, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_TIME(now), DB_TIME(now), DB_I64(id)), &claim_map,
+	    c, &keep);
+
+	c->row = keep;
+	if (rc == DB_OK)
+		rc = db_each(db, STMT_CLAIM_FILES, DB_ARGS(DB_I64(id)),
+		    &claim_file_map, claim_file_add, c);
+	if (rc != DB_OK) {
+		claim_free(c);
+		return rc;
+	}
+	if (c->subsidy_null)
+		c->subsidy = -1;
+	/* the figures are recorded together (figures_put) */
+	c->has_figures = c->invoice_no != NULL;
+	return DB_OK;
+}
+
+void
+claim_free(struct claim *c)
+{
+	db_res_free(c->row);
+	c->row = NULL;
+}
+
+static const struct db_col claim_lock_cols[] = {
+	DB_COL(struct claim_lock, status),
+};
+static const struct db_rowmap claim_lock_map =
+    DB_ROWMAP(struct claim_lock, claim_lock_cols);
+
+int
+db_claim_lock(struct db *db, int64_t order_id, struct claim_lock *l,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_CLAIM_LOCK, DB_ARGS(DB_I64(order_id)),
+	    &claim_lock_map, l, keep);
+}
+
+int
+db_figures_upsert(struct db *db, int64_t order_id,
+    const struct claim_figures *f, time_t now)
+{
+	return db_exec(db, STMT_FIGURES_UPSERT, DB_ARGS(
+	    DB_I64(order_id), DB_STR(f->invoice_no), DB_YMD(f->invoice_date),
+	    DB_I64(f->invoice_total), DB_I64(f->invoice_voucher),
+	    DB_I64(f->invoice_self_paid), DB_YMD(f->receipt_date),
+	    DB_I64(f->receipt_amount), DB_TIME(now), DB_TIME(now)),
+	    NULL, NULL, NULL);
+}
+
+/* ---- the documents --------------------------------------------------- */
+
+static const struct db_col claim_file_lock_cols[] = {
+	DB_COL(struct claim_file_lock, stored_name),
+	DB_COL(struct claim_file_lock, size_bytes),
+	DB_COL(struct claim_file_lock, sha256),
+};
+static const struct db_rowmap claim_file_lock_map =
+    DB_ROWMAP(struct claim_file_lock, claim_file_lock_cols);
+
+int
+db_file_lock(struct db *db, int64_t order_id, const char *kind,
+    struct claim_file_lock *f, struct db_res **keep)
+{
+	return db_one(db, STMT_FILE_LOCK, DB_ARGS(DB_I64(order_id),
+	    DB_STR(kind)), &claim_file_lock_map, f, keep);
+}
+
+int
+db_claim_ensure(struct db *db, int64_t order_id, time_t now)
+{
+	return db_exec(db, STMT_CLAIM_ENSURE, DB_ARGS(DB_I64(order_id),
+	    DB_TIME(now), DB_TIME(now)), NULL, NULL, NULL);
+}
+
+int
+db_file_upsert(struct db *db, int64_t order_id, const char *kind,
+    const struct upload *up, time_t now, int64_t account_id)
+{
+	return db_exec(db, STMT_FILE_UPSERT, DB_ARGS(
+	    DB_I64(order_id), DB_STR(kind), DB_STR(up->stored),
+	    DB_STR(up->content_type), DB_I64(up->size), DB_STR(up->sha256),
+	    DB_TIME(now), DB_I64(account_id)), NULL, NULL, NULL);
+}
+
+static const struct db_col file_download_cols[] = {
+	DB_COL(struct file_download, order_no),
+	DB_COL(struct file_download, enterprise_id),
+	DB_COL(struct file_download, provider_id),
+	DB_COL(struct file_download, stored_name),
+	DB_COL(struct file_download, content_type),
+};
+static const struct db_rowmap file_download_map =
+    DB_ROWMAP(struct file_download, file_download_cols);
+
+int
+db_file_for_download(struct db *db, int64_t order_id, const char *kind,
+    struct file_download *f, struct db_res **keep)
+{
+	return db_one(db, STMT_FILE_FOR_DOWNLOAD, DB_ARGS(DB_STR(kind),
+	    DB_I64(order_id)), &file_download_map, f, keep);
+}
+
+/* ---- submission and review ------------------------------------------- */
+
+int
+db_claim_submit(struct db *db, int64_t order_id, time_t now)
+{
+	return db_dml(db, STMT_CLAIM_SUBMIT, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_I64(order_id)), NULL);
+}
+
+int
+db_order_submitted(struct db *db, int64_t order_id, time_t now)
+{
+	return db_dml(db, STMT_ORDER_SUBMITTED, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_I64(order_id)), NULL);
+}
+
+int
+db_claim_decide(struct db *db, int64_t order_id, const char *decision,
+    int64_t approved_amount, const char *reason, int64_t reviewer_id,
+    time_t now)
+{
+	return db_dml(db, STMT_CLAIM_DECIDE, DB_ARGS(DB_STR(decision),
+	    DB_STR(decision), approved_amount >= 0 ? DB_I64(approved_amount) :
+	    DB_NULLP, DB_STR(reason), DB_I64(reviewer_id), DB_TIME(now),
+	    DB_TIME(now), DB_I64(order_id)), NULL);
+}
+
+int
+db_order_approved(struct db *db, int64_t order_id, int64_t reserved,
+    time_t now)
+{
+	return db_dml(db, STMT_ORDER_APPROVED, DB_ARGS(DB_I64(reserved),
+	    DB_TIME(now), DB_TIME(now), DB_I64(order_id)), NULL);
+}
+
+static const struct db_col flag_invoice_cols[] = {
+	DB_COL(struct flag_invoice, order_id),
+	DB_COL(struct flag_invoice, order_no),
+	DB_COL(struct flag_invoice, status),
+};
+static const struct db_rowmap flag_invoice_map =
+    DB_ROWMAP(struct flag_invoice, flag_invoice_cols);
+
+int
+db_flags_invoice(struct db *db, int64_t order_id, struct db_rows *rows)
+{
+	return db_all(db, STMT_FLAGS_INVOICE, DB_ARGS(DB_I64(order_id)),
+	    &flag_invoice_map, rows);
+}
+
+static const struct db_col flag_file_cols[] = {
+	DB_COL(struct flag_file, kind),
+	DB_COL(struct flag_file, sha256),
+	DB_COL(struct flag_file, order_id),
+	DB_COL(struct flag_file, order_no),
+	DB_COL(struct flag_file, other_kind),
+};
+static const struct db_rowmap flag_file_map =
+    DB_ROWMAP(struct flag_file, flag_file_cols);
+
+int
+db_flags_file(struct db *db, int64_t order_id, struct db_rows *rows)
+{
+	return db_all(db, STMT_FLAGS_FILE, DB_ARGS(DB_I64(order_id)),
+	    &flag_file_map, rows);
+}
+
+json_t *
+db_review_page(struct db *db, const char *status, int64_t page,
+    int64_t per_page, page_row_fn row_json, int *rc)
+{
+	return page_list(db, STMT_REVIEW_LIST, DB_ARGS(DB_STR(status)),
+	    STMT_REVIEW_COUNT, DB_ARGS(DB_STR(status)), page, per_page,
+	    row_json, rc);
+}

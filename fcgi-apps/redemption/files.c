@@ -30,7 +30,8 @@ file_tx(struct db *db, void *arg)
 	const struct upload *up = t->up;
 	struct req *r = t->c.r;
 	struct actor a = actor_of(r);
-	struct db_res *res = NULL;
+	struct db_res *keep = NULL;
+	struct claim_file_lock f;
 	struct order_row o;
 	json_t *after;
 	int rc;
@@ -43,25 +44,20 @@ file_tx(struct db *db, void *arg)
 		return rc;
 	/* R1: one file per kind; the order lock serialises racing uploads,
 	 * so the file found here is the one this upload replaces */
-	rc = db_query(db, STMT_FILE_LOCK, DB_ARGS(DB_I64(o.id),
-	    DB_STR(t->kind)), &res);
+	rc = db_file_lock(db, o.id, t->kind, &f, &keep);
 	if (rc == DB_OK) {
 		t->replaced = true;
-		snprintf(t->old, sizeof(t->old), "%s", db_str(res, 0, 0));
+		snprintf(t->old, sizeof(t->old), "%s", f.stored_name);
 		t->prev = json_pack("{s:s,s:I,s:s}", "kind", t->kind, "size",
-		    (json_int_t)db_i64(res, 0, 1), "sha256", db_str(res, 0, 2));
+		    (json_int_t)f.size_bytes, "sha256", f.sha256);
 	}
-	db_res_free(res);
+	db_res_free(keep);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return rc;
-	rc = db_exec(db, STMT_CLAIM_ENSURE, DB_ARGS(DB_I64(o.id),
-	    DB_TIME(r->now), DB_TIME(r->now)), NULL, NULL, NULL);
+	rc = db_claim_ensure(db, o.id, r->now);
 	if (rc == DB_OK)
-		rc = db_exec(db, STMT_FILE_UPSERT, DB_ARGS(
-		    DB_I64(o.id), DB_STR(t->kind), DB_STR(up->stored),
-		    DB_STR(up->content_type), DB_I64(up->size),
-		    DB_STR(up->sha256), DB_TIME(r->now),
-		    DB_I64(r->sess.account_id)), NULL, NULL, NULL);
+		rc = db_file_upsert(db, o.id, t->kind, up, r->now,
+		    r->sess.account_id);
 	if (rc != DB_OK)
 		return rc;
 	after = json_pack("{s:s,s:I,s:s}", "kind", t->kind, "size",
@@ -136,7 +132,8 @@ done:
 int
 file_get(struct req *r)
 {
-	struct db_res *res = NULL;
+	struct db_res *keep = NULL;
+	struct file_download f;
 	char name[96];
 	int kind = claim_kind_parse(r->segs[0]), rc;
 
@@ -144,25 +141,21 @@ file_get(struct req *r)
 		return http_error(r, 400, "invalid_kind", "kind",
 		    "材料类型只能是 contract、commitment、invoice、"
 		    "invoice_check 或 receipt（规则 R1）");
-	rc = db_query(r->db, STMT_FILE_FOR_DOWNLOAD, DB_ARGS(
-	    DB_STR(claim_kinds[kind]), DB_I64(r->ids[0])), &res);
+	rc = db_file_for_download(r->db, r->ids[0], claim_kinds[kind], &f,
+	    &keep);
 	if (rc == DB_NOTFOUND || (rc == DB_OK &&
-	    !claim_readable(r, db_i64(res, 0, 1), db_i64(res, 0, 2)))) {
-		db_res_free(res);
-		return http_error(r, 404, "not_found", NULL, "订单不存在");
-	}
-	if (rc != DB_OK) {
-		db_res_free(res);
-		return http_db_error(r, rc);
-	}
-	if (db_isnull(res, 0, 3)) {
-		db_res_free(res);
-		return http_error(r, 404, "file_not_found", "kind",
+	    !claim_readable(r, f.enterprise_id, f.provider_id)))
+		rc = http_error(r, 404, "not_found", NULL, "订单不存在");
+	else if (rc != DB_OK)
+		rc = http_db_error(r, rc);
+	else if (f.stored_name == NULL)
+		rc = http_error(r, 404, "file_not_found", "kind",
 		    "该类兑付材料尚未上传");
+	else {
+		snprintf(name, sizeof(name), "%s-%s.pdf", f.order_no,
+		    claim_kinds[kind]);
+		rc = upload_send(r, f.stored_name, f.content_type, name);
 	}
-	snprintf(name, sizeof(name), "%s-%s.pdf", db_str(res, 0, 0),
-	    claim_kinds[kind]);
-	rc = upload_send(r, db_str(res, 0, 3), db_str(res, 0, 4), name);
-	db_res_free(res);
+	db_res_free(keep);
 	return rc;
 }

@@ -17,7 +17,6 @@
 #include "upload.h"
 
 enum redemption_stmt {
-	STMT_PROVIDER_BARRED,
 	STMT_CLAIM_LOCK,
 	STMT_CLAIM_ENSURE,
 	STMT_FIGURES_UPSERT,
@@ -73,12 +72,15 @@ struct r2_result {
 	bool        known;             /* expected/actual are meaningful   */
 };
 
-/* One order's claim as the program reads it (claim_load). */
+/* One order's claim as the program reads it (claim_load): the row of
+ * STMT_CLAIM_VIEW bound by column alias, and the order's documents. */
 struct claim {
-	struct db_res *row;            /* STMT_CLAIM_VIEW: names, strings  */
+	struct db_res *row;            /* STMT_CLAIM_VIEW: the strings below,
+	                                  and the reply's columns           */
 	int64_t  order_id, enterprise_id, provider_id;
 	const char *order_no, *order_status, *status; /* status: of the claim */
 	int64_t  subsidy;              /* O9, -1 before the contract       */
+	bool     subsidy_null;         /* (loading) subsidy is SQL NULL    */
 	int64_t  reserved;
 	time_t   confirmed_at;         /* C1, 0 before                     */
 	bool     has_contract;
@@ -97,9 +99,98 @@ struct claim {
 };
 
 /* Loads the claim of order id at now (the order must exist: DB_NOTFOUND
- * otherwise). Free with claim_free(). */
+ * otherwise). Free with claim_free() (also after a failure). db.c. */
 int claim_load(struct db *db, int64_t id, time_t now, struct claim *c);
 void claim_free(struct claim *c);
+
+/* ---- the program's other typed statements (db.c) ----------------------
+ * Each returns DB_OK, DB_NOTFOUND (no row; for a guarded write, no row
+ * changed) or a DB_* failure. A function with a keep argument borrows its
+ * strings from *keep, which the caller frees with db_res_free() (also
+ * after a failure). */
+
+/* The claim's row, locked after its order (R3): its status. *keep is the
+ * whole row (the figures), the audit's "before". */
+struct claim_lock {
+	const char *status;            /* draft, submitted, approved, rejected */
+};
+int db_claim_lock(struct db *db, int64_t order_id, struct claim_lock *l,
+    struct db_res **keep);
+
+/* The R2 figures as the provider records them. */
+struct claim_figures {
+	const char *invoice_no;        /* upper case, letters and digits   */
+	int64_t invoice_date;          /* y*10000+m*100+d                  */
+	int64_t invoice_total, invoice_voucher, invoice_self_paid;  /* fen */
+	int64_t receipt_date;          /* y*10000+m*100+d                  */
+	int64_t receipt_amount;        /* fen                              */
+};
+/* R2: records the figures (the draft claim made when there is none). */
+int db_figures_upsert(struct db *db, int64_t order_id,
+    const struct claim_figures *f, time_t now);
+
+/* R1: the document of a kind a new upload replaces, locked. */
+struct claim_file_lock {
+	const char *stored_name;
+	int64_t     size_bytes;
+	const char *sha256;
+};
+int db_file_lock(struct db *db, int64_t order_id, const char *kind,
+    struct claim_file_lock *f, struct db_res **keep);
+/* The draft claim of an order, made with its first document. */
+int db_claim_ensure(struct db *db, int64_t order_id, time_t now);
+/* R1: one file per kind, replaced. */
+int db_file_upsert(struct db *db, int64_t order_id, const char *kind,
+    const struct upload *up, time_t now, int64_t account_id);
+
+/* R3: the draft claim submitted (DB_NOTFOUND unless it was a draft), and
+ * the order's submission time. */
+int db_claim_submit(struct db *db, int64_t order_id, time_t now);
+int db_order_submitted(struct db *db, int64_t order_id, time_t now);
+
+/* R4: the decision on a submitted claim (DB_NOTFOUND unless submitted):
+ * decision "approved" or "rejected", approved_amount (fen, < 0 for none),
+ * reason (may be NULL). */
+int db_claim_decide(struct db *db, int64_t order_id, const char *decision,
+    int64_t approved_amount, const char *reason, int64_t reviewer_id,
+    time_t now);
+/* R4: the approved order's reservation becomes reserved. */
+int db_order_approved(struct db *db, int64_t order_id, int64_t reserved,
+    time_t now);
+
+/* The duplicate flags: another order's claim with the same invoice
+ * number (rows of struct flag_invoice), another order's document with
+ * the same bytes (rows of struct flag_file, by kind). Free rows with
+ * db_rows_free(). */
+struct flag_invoice {
+	int64_t     order_id;
+	const char *order_no;
+	const char *status;            /* of that claim                    */
+};
+int db_flags_invoice(struct db *db, int64_t order_id, struct db_rows *rows);
+struct flag_file {
+	const char *kind, *sha256;     /* this order's document            */
+	int64_t     order_id;          /* the other order                  */
+	const char *order_no;
+	const char *other_kind;        /* its document of the same bytes   */
+};
+int db_flags_file(struct db *db, int64_t order_id, struct db_rows *rows);
+
+/* A download: the order's parties and its document of kind (stored_name
+ * NULL when not uploaded); DB_NOTFOUND when there is no such order. */
+struct file_download {
+	const char *order_no;
+	int64_t     enterprise_id, provider_id;
+	const char *stored_name, *content_type;
+};
+int db_file_for_download(struct db *db, int64_t order_id, const char *kind,
+    struct file_download *f, struct db_res **keep);
+
+/* R4: a page of the claims in status, oldest submission first, each
+ * row_json(res, i) (page_list): {items, total, page, per_page}, or NULL
+ * with *rc set. */
+json_t *db_review_page(struct db *db, const char *status, int64_t page,
+    int64_t per_page, page_row_fn row_json, int *rc);
 
 /* R2: fills out[R2__MAX]; returns how many checks failed. Pure. */
 int claim_checks(const struct claim *c, struct r2_result out[R2__MAX]);
@@ -142,12 +233,12 @@ struct claim_tx {
 	char         detail[160];   /* out: what is missing / failing       */
 };
 
-/* Locks the provider's order (order_lock), applies a due O4/O6
+/* Locks the provider's order (order_lock_owned), applies a due O4/O6
  * transition, and checks the claim may still change: the caller's order
  * (TX_NOT_FOUND), the claim not submitted (TX_FROZEN), the order
  * contracted and before valid-until (TX_INVALID_STATE, or DB_OK with
  * t->swept when it just expired: commit, then refuse), the provider not
- * barred (TX_BARRED). */
+ * barred (TX_BARRED, party_barred). */
 int claim_lock_writable(struct db *db, struct claim_tx *t,
     struct order_row *o);
 

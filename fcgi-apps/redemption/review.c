@@ -17,8 +17,6 @@
 #include <string.h>
 
 #include "db.h"
-#include "lib_sql.h"
-#include "log.h"
 #include "money.h"
 #include "orders.h"
 #include "redemption.h"
@@ -26,6 +24,25 @@
 static const char *const claim_statuses[] = {
 	"submitted", "approved", "rejected", "draft", NULL
 };
+
+/* One claim of the queue: its row, with the two duplicate columns turned
+ * into flags (codes). */
+static json_t *
+review_item_json(const struct db_res *res, size_t i)
+{
+	json_t *o = db_row_json(res, i), *flags = json_array();
+
+	if (json_is_true(json_object_get(o, "duplicate_invoice")) ||
+	    json_integer_value(json_object_get(o, "duplicate_invoice")))
+		json_array_append_new(flags, json_string("duplicate_invoice"));
+	if (json_is_true(json_object_get(o, "duplicate_file")) ||
+	    json_integer_value(json_object_get(o, "duplicate_file")))
+		json_array_append_new(flags, json_string("duplicate_file"));
+	json_object_del(o, "duplicate_invoice");
+	json_object_del(o, "duplicate_file");
+	json_object_set_new(o, "flags", flags);
+	return o;
+}
 
 /*
  * GET /api/review/claims?status=submitted|approved|rejected|draft
@@ -36,44 +53,18 @@ static const char *const claim_statuses[] = {
 int
 review_list(struct req *r)
 {
-	struct db_res *res = NULL, *cnt = NULL;
 	const char *status;
 	int64_t page, per_page;
-	json_t *items;
+	json_t *o;
 	int rc;
 
 	if (query_enum_or_400(r, "status", claim_statuses, "submitted",
 	    &status) < 0 || query_page_or_400(r, &page, &per_page) < 0)
 		return r->status;
-	rc = db_exec(r->db, STMT_REVIEW_LIST, DB_ARGS(
-	    DB_STR(status), DB_I64(per_page), DB_I64((page - 1) * per_page)), &res, NULL, NULL);
-	if (rc == DB_OK)
-		rc = db_query(r->db, STMT_REVIEW_COUNT,
-		    DB_ARGS(DB_STR(status)), &cnt);
-	if (rc != DB_OK) {
-		db_res_free(res);
-		db_res_free(cnt);
+	if ((o = db_review_page(r->db, status, page, per_page, review_item_json,
+	    &rc)) == NULL)
 		return http_db_error(r, rc);
-	}
-	items = json_array();
-	for (size_t i = 0; i < res->nrows; i++) {
-		json_t *o = db_row_json(res, i), *flags = json_array();
-
-		if (json_integer_value(json_object_get(o, "duplicate_invoice")))
-			json_array_append_new(flags,
-			    json_string("duplicate_invoice"));
-		if (json_integer_value(json_object_get(o, "duplicate_file")))
-			json_array_append_new(flags, json_string("duplicate_file"));
-		json_object_del(o, "duplicate_invoice");
-		json_object_del(o, "duplicate_file");
-		json_object_set_new(o, "flags", flags);
-		json_array_append_new(items, o);
-	}
-	rc = http_json(r, 200, page_json(items, db_i64(cnt, 0, 0), page,
-	    per_page));
-	db_res_free(res);
-	db_res_free(cnt);
-	return rc;
+	return http_json(r, 200, o);
 }
 
 /* GET /api/review/claims/{id} -> 200 the claim with its files, figures,
@@ -106,28 +97,17 @@ approve(struct db *db, struct decide_tx *t, struct order_row *o,
 		return TX_ABOVE_SUBSIDY;
 	if (t->amount < o->subsidy && t->reason == NULL)
 		return TX_REASON_REQUIRED;
-	/* the reservation becomes the approved amount (quota after order) */
+	/* the reservation becomes the approved amount (quota after order);
+	 * quota_release does nothing for a release <= 0 */
 	release = o->reserved - t->amount;
-	if (release > 0) {
-		rc = db_dml(db, DBS_QUOTA_RELEASE, DB_ARGS(
-		    DB_I64(release), DB_I64(o->enterprise_id), DB_I64(o->year),
-		    DB_I64(release)), NULL);
-		if (rc == DB_NOTFOUND) {
-			log_msg(LOG_ERROR, r->rid, "order %lld: quota row holds "
-			    "less than its reservation", (long long)o->id);
-			return DB_ERROR;
-		}
-		if (rc != DB_OK)
-			return rc;
-	}
-	rc = db_dml(db, STMT_ORDER_APPROVED, DB_ARGS(
-	    DB_I64(release > 0 ? t->amount : o->reserved), DB_TIME(r->now),
-	    DB_TIME(r->now), DB_I64(o->id)), NULL);
+	if ((rc = quota_release(db, a, o->enterprise_id, o->year, release))
+	    != DB_OK)
+		return rc;
+	rc = db_order_approved(db, o->id, release > 0 ? t->amount :
+	    o->reserved, r->now);
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_CLAIM_DECIDE, DB_ARGS(
-		    DB_STR("approved"), DB_STR("approved"), DB_I64(t->amount),
-		    DB_STR(t->reason), DB_I64(r->sess.account_id),
-		    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o->id)), NULL);
+		rc = db_claim_decide(db, o->id, "approved", t->amount,
+		    t->reason, r->sess.account_id, r->now);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? TX_INVALID_STATE : rc;
 	if (release > 0)
@@ -156,10 +136,8 @@ reject(struct db *db, struct decide_tx *t, struct order_row *o,
 
 	if (t->reason == NULL)
 		return TX_REASON_REQUIRED;
-	rc = db_dml(db, STMT_CLAIM_DECIDE, DB_ARGS(
-	    DB_STR("rejected"), DB_STR("rejected"), DB_NULLP, DB_STR(t->reason),
-	    DB_I64(r->sess.account_id), DB_TIME(r->now), DB_TIME(r->now),
-	    DB_I64(o->id)), NULL);
+	rc = db_claim_decide(db, o->id, "rejected", -1, t->reason,
+	    r->sess.account_id, r->now);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? TX_INVALID_STATE : rc;
 	/* R4: the reservation is released, the unit is not returned */
@@ -179,7 +157,8 @@ decide_tx(struct db *db, void *arg)
 {
 	struct decide_tx *t = arg;
 	struct actor a = actor_of(t->c.r);
-	struct db_res *res = NULL;
+	struct db_res *keep = NULL;
+	struct claim_lock cl;
 	struct order_row o;
 	int rc;
 
@@ -188,11 +167,11 @@ decide_tx(struct db *db, void *arg)
 		return rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
 	snprintf(t->c.state, sizeof(t->c.state), "%s",
 	    order_status_name(o.status));
-	rc = db_query(db, STMT_CLAIM_LOCK, DB_ARGS(DB_I64(o.id)), &res);
-	if (rc == DB_OK && (strcmp(db_str(res, 0, 0), "submitted") != 0 ||
+	rc = db_claim_lock(db, o.id, &cl, &keep);
+	if (rc == DB_OK && (strcmp(cl.status, "submitted") != 0 ||
 	    o.status != ORDER_SUBMITTED))
 		rc = TX_INVALID_STATE;
-	db_res_free(res);
+	db_res_free(keep);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? TX_INVALID_STATE : rc;
 	return t->approve ? approve(db, t, &o, &a) : reject(db, t, &o, &a);

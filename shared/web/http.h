@@ -191,6 +191,18 @@ struct field_value {
 int req_fields_or_400(struct req *r, json_t *obj, const struct field *fields,
     size_t nfields, struct field_value *out);
 
+/* The same checks, collecting every failure instead of stopping at the
+ * first (a form that answers all its failing fields at once): appends one
+ * {field, code, message} to errors per unknown key, missing required
+ * field, wrong type or out-of-range value, in that order, each field named
+ * "prefix.name" (name alone when prefix is NULL). out has one slot per
+ * field, filled for the fields that passed. Returns the number of
+ * failures appended. obj must be a JSON object (otherwise every required
+ * field is reported missing). */
+size_t req_fields_collect(json_t *obj, const char *prefix,
+    const struct field *fields, size_t nfields, struct field_value *out,
+    json_t *errors);
+
 /* ---- the response --------------------------------------------------- */
 /* Adds a response header line. */
 void http_header(struct req *r, const char *name, const char *fmt, ...)

@@ -1017,3 +1017,79 @@ def test_A4_bad_requests_refused_with_the_field():
             query={"mode": "save"})
     expect_error(r, 400, "validation_failed", "products")
     assert view(a)["form"] == a.form
+
+
+# ---- added with the typed data layer (issue 10) ------------------------------
+
+@test
+def test_A4_save_reports_an_unknown_key_of_any_length():
+    """An unknown key is reported whatever its length in UTF-8 (a message
+    cut inside a character used to drop the failure, and the form was
+    saved with the key)."""
+    in_window()
+    a = new_app(files=False)
+    key = "备注" * 20
+    bad = form(1)
+    bad[key] = 1
+    bad["provider"][key] = 2
+    bad["products"][0][key] = 3
+    r = put("/api/applications/%d" % a.id, bad, token=tok(a.p),
+            query={"mode": "save"})
+    expect_error(r, 400, "validation_failed")
+    errs = r.json["error"]["errors"]
+    assert sorted((e["field"], e["code"]) for e in errs) == sorted([
+        (key, "unknown_field"), ("provider." + key, "unknown_field"),
+        ("products[0]." + key, "unknown_field")]), errs
+    assert all(key in e["message"] for e in errs), errs
+    assert view(a)["form"] == a.form
+
+
+@test
+def test_Y1_no_application_without_a_current_round():
+    in_window()
+    p = new_provider()
+    year = round_year()
+    sql("UPDATE rounds SET is_current = 0 WHERE year = %d" % year)
+    try:
+        expect_error(post("/api/applications", token=tok(p)), 409,
+                     "no_round")
+    finally:
+        sql("UPDATE rounds SET is_current = 1 WHERE year = %d" % year)
+    r = post("/api/applications", token=tok(p))
+    assert r.status == 201 and r.json["round_year"] == year, r
+
+
+@test
+def test_A6_V2_provider_barred_while_pending_is_not_listed():
+    in_window()
+    a = submitted_app()
+    r = post("/api/bureau/violations", {
+        "party": "provider", "party_id": a.p.id, "kind": "other",
+        "description": "集成测试：申报待审核期间被取消资格"},
+        token=token("bureau"))
+    assert r.status == 201, r
+    expect_error(decide(a, {"decision": "approve", "products": grants(a)}),
+                 403, "provider_barred")
+    assert sql("SELECT COUNT(*) FROM products WHERE application_id = %d"
+               % a.id) == [["0"]]
+    r = get("/api/review/applications/%d" % a.id, token=token("bureau"))
+    assert r.status == 200 and r.json["status"] == "pending", r
+    assert [p["product_id"] for p in r.json["products"]] == [None], r.json
+
+
+@test
+def test_A4_product_rows_show_what_the_form_declared():
+    """The saved product rows come back as declared: item 6 (has_ip) as
+    true, false or null when not given."""
+    in_window()
+    a = new_app(save=False, files=False)
+    f = form(products=[product(0, has_ip=True, premium_clients_served=3,
+                               requested_units=12),
+                       product(1, has_ip=False), product(2)])
+    r = put("/api/applications/%d" % a.id, f, token=tok(a.p),
+            query={"mode": "save"})
+    assert r.status == 200, r
+    got = [(p["index"], p["has_ip"], p["premium_clients_served"],
+            p["requested_units"]) for p in r.json["products"]]
+    assert got == [(0, True, 3, 12), (1, False, 0, None),
+                   (2, None, 0, None)], got

@@ -946,3 +946,32 @@ def test_R1_stalled_uploads_never_starve_the_program():
             s.close()
     time.sleep(0.3)
     assert file_rows(o, "invoice") == []
+
+
+# ---- added with the typed data layer (issue 10) ------------------------------
+
+@test
+def test_R4_review_queue_pages_add_up_to_its_total():
+    submitted_order()
+    submitted_order()
+
+    def page(n):
+        r = get("/api/review/claims", token=token("reviewer"),
+                query={"per_page": 2, "page": n})
+        assert r.status == 200, r
+        assert r.json["page"] == n and r.json["per_page"] == 2, r.json
+        return r.json
+
+    total = page(1)["total"]
+    assert total >= 2
+    items = []
+    for n in range(1, (total + 1) // 2 + 2):
+        p = page(n)
+        assert p["total"] == total and len(p["items"]) <= 2, p
+        items += p["items"]
+    ids = [i["order_id"] for i in items]
+    assert len(ids) == total and len(set(ids)) == total, ids
+    # oldest submission first (R4), every item a submitted claim
+    assert [i["submitted_at"] for i in items] == \
+        sorted(i["submitted_at"] for i in items)
+    assert {i["status"] for i in items} == {"submitted"}
