@@ -51,7 +51,8 @@ NET=${VOUCHER_CLUSTER_NET:-10.231.0}
 BIN=${VOUCHER_BIN:-$ROOT/build/release/bin}
 HOSTS=(lb app1 app2 db1 db2 mon client)
 APP_HOSTS=(app1 app2)
-APP_PASSWORD=voucher_app_cluster
+# each program's database user voucher_<name> (and voucherctl's,
+# voucher_ctl) has the password voucher_<name>_cluster (sql/grants.sql)
 RO_PASSWORD=voucher_ro_cluster
 REPL_PASSWORD=voucher_repl_cluster
 EXPORTER_PASSWORD=voucher_exporter_cluster
@@ -204,8 +205,11 @@ db_schema() {
 	rm -rf "$tmp"
 	cp -r "$ROOT/sql" "$tmp"
 	sed -i "s/'localhost'/'$NET.%'/g" "$tmp/grants.sql"
+	# shellcheck disable=SC2046
+	env $(for p in $(programs) ctl; do
+		echo "VOUCHER_DB_PASSWORD_${p^^}=voucher_${p}_cluster"; done) \
 	MARIADB="mariadb --no-defaults --socket=$(db_sock db1) -uroot" \
-	VOUCHER_DB_PASSWORD=$APP_PASSWORD VOUCHER_DB_RO_PASSWORD=$RO_PASSWORD \
+	VOUCHER_DB_RO_PASSWORD=$RO_PASSWORD \
 	    "$tmp/migrate.sh" --demo >"$STATE/db1/log/migrate.log" 2>&1 ||
 	    { cat "$STATE/db1/log/migrate.log" >&2; die "migrations failed"; }
 }
@@ -240,13 +244,15 @@ db_caught_up() {
 
 # ---- the programs -------------------------------------------------------
 
+# The environment of program $2 (ctl: voucherctl) on app host $1: its own
+# database user, never another program's.
 app_env() {
-	local h=$1
+	local h=$1 p=$2
 	cat <<-EOT
 	VOUCHER_DB_HOST=$(addr_of db)
 	VOUCHER_DB_PORT=3306
-	VOUCHER_DB_USER=voucher_app
-	VOUCHER_DB_PASSWORD=$APP_PASSWORD
+	VOUCHER_DB_USER=voucher_$p
+	VOUCHER_DB_PASSWORD=voucher_${p}_cluster
 	VOUCHER_DB_RO_HOST=$(addr_of dbro)
 	VOUCHER_DB_RO_PORT=3306
 	VOUCHER_DB_RO_USER=voucher_ro
@@ -265,7 +271,7 @@ app_start() {
 		[ -n "$only" ] && [ "$p" != "$only" ] && continue
 		alive "$dir/run/$p.pid" && continue
 		# shellcheck disable=SC2046
-		ip netns exec "$NS-$h" env $(app_env "$h") VOUCHER_LISTEN=":$(port_of "$p")" \
+		ip netns exec "$NS-$h" env $(app_env "$h" "$p") VOUCHER_LISTEN=":$(port_of "$p")" \
 		    "$BIN/voucher-$p" >>"$dir/log/$p.log" 2>&1 </dev/null &
 		echo $! >"$dir/run/$p.pid"
 	done
@@ -457,7 +463,7 @@ sweeper_start() {
 	local dir=$STATE/app1
 	alive "$dir/run/sweeper.pid" && return 0
 	# shellcheck disable=SC2046
-	ip netns exec "$NS-app1" env $(app_env app1) VOUCHER_SWEEP_TEXTFILE="$dir/textfile/voucher_sweeper.prom" \
+	ip netns exec "$NS-app1" env $(app_env app1 ctl) VOUCHER_SWEEP_TEXTFILE="$dir/textfile/voucher_sweeper.prom" \
 	    "$BIN/voucherctl" sweep --every 60 >>"$dir/log/sweeper.log" 2>&1 </dev/null &
 	echo $! >"$dir/run/sweeper.pid"
 }
@@ -594,7 +600,7 @@ promote() {
 	say "promote: $new is primary at GTID $(sql "$new" -N -e 'SELECT @@gtid_current_pos')"
 	vip_to "$new"
 	say "promote: service address $(addr_of db) moved to $new"
-	wait_for "on app1 mariadb --no-defaults -h $(addr_of db) -uvoucher_app -p$APP_PASSWORD -N -e 'SELECT @@server_id' voucher | grep -qx ${new#db}" 20 ||
+	wait_for "on app1 mariadb --no-defaults -h $(addr_of db) -uvoucher_ctl -pvoucher_ctl_cluster -N -e 'SELECT @@server_id' voucher | grep -qx ${new#db}" 20 ||
 	    die "the service address does not reach $new"
 	say "promote: done in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s; $new runs WITHOUT a replica (semi-sync off) until one is attached"
 }
@@ -657,7 +663,7 @@ sql) shift; h=$1; shift; sql "$h" "$@" ;;
 ctl)
 	shift
 	# shellcheck disable=SC2046
-	on app1 env $(app_env app1) "$BIN/voucherctl" "$@"
+	on app1 env $(app_env app1 ctl) "$BIN/voucherctl" "$@"
 	;;
 exec) shift; h=$1; shift; on "$h" "$@" ;;
 addr) addr_of "$2" ;;

@@ -19,6 +19,10 @@
 #   VOUCHER_ACCESS_LOG [1]          nginx access log on/off
 #   VOUCHER_DB_BUFFER_POOL [256M]   InnoDB buffer pool (a Beijing-sized
 #                                   year wants 2G)
+#   VOUCHER_DB_PASSWORD_<NAME> [voucher_<name>_dev]  the password of the
+#                                   database user voucher_<name> of program
+#                                   NAME (CTL: voucherctl); each program
+#                                   gets only its own (sql/grants.sql)
 #   VOUCHER_MARIADB_ARGS []         more mariadbd options (e.g. a binary
 #                                   log for ops/backup.sh: tests/backup/)
 #   every other VOUCHER_* variable reaches the programs (README).
@@ -31,7 +35,6 @@ BIN=${VOUCHER_BIN:-$ROOT/build/release/bin}
 RUN=$STATE/run
 LOG=$STATE/log
 SOCK=$RUN/mysql.sock
-APP_PASSWORD=${VOUCHER_DB_PASSWORD:-voucher_app_dev}
 UPLOAD_MAX=${VOUCHER_UPLOAD_MAX:-20971520}
 RO_PASSWORD=${VOUCHER_DB_RO_PASSWORD:-voucher_ro_dev}
 DEMO_PASSWORD=demo-pass-2024
@@ -81,21 +84,38 @@ start_db() {
 	local demo=()
 	[ "${VOUCHER_DEMO:-1}" = 1 ] && demo=(--demo)
 	MARIADB="mariadb --no-defaults --socket=$SOCK -uroot" \
-	VOUCHER_DB_PASSWORD=$APP_PASSWORD VOUCHER_DB_RO_PASSWORD=$RO_PASSWORD \
+	VOUCHER_DB_RO_PASSWORD=$RO_PASSWORD \
 	    "$ROOT/sql/migrate.sh" "${demo[@]}" >"$LOG/migrate.log" 2>&1 || {
 		cat "$LOG/migrate.log" >&2
 		exit 1
 	}
 }
 
-# The database environment of the programs and of voucherctl.
+# The password of the database user of program $1 (ctl: voucherctl), as
+# sql/migrate.sh sets it: VOUCHER_DB_PASSWORD_<NAME>, voucher_<name>_dev
+# by default.
+db_password() {
+	local var=VOUCHER_DB_PASSWORD_${1^^}
+	printf '%s' "${!var:-voucher_${1}_dev}"
+}
+
+# The database environment of program $1 (ctl: voucherctl): its own user
+# (voucher_$1) and password, never another program's.
 db_env() {
-	export VOUCHER_DB_SOCKET="$SOCK" VOUCHER_DB_USER=voucher_app \
-	    VOUCHER_DB_PASSWORD="$APP_PASSWORD" VOUCHER_DB_RO_SOCKET="$SOCK" \
+	local pw var
+	pw=$(db_password "$1")
+	for var in $(compgen -v VOUCHER_DB_PASSWORD_ || true); do
+		unset "$var"
+	done
+	export VOUCHER_DB_SOCKET="$SOCK" VOUCHER_DB_USER="voucher_$1" \
+	    VOUCHER_DB_PASSWORD="$pw" VOUCHER_DB_RO_SOCKET="$SOCK" \
 	    VOUCHER_DB_RO_USER=voucher_ro VOUCHER_DB_RO_PASSWORD="$RO_PASSWORD" \
 	    VOUCHER_FILES_DIR="$STATE/files" \
-	    VOUCHER_SIGNING_KEY="$STATE/keys/publicity-ed25519.pem" \
 	    VOUCHER_UPLOAD_MAX="$UPLOAD_MAX"
+	# the key that signs the publicity lists: only the program that signs
+	if [ "$1" = publicity ]; then
+		export VOUCHER_SIGNING_KEY="$STATE/keys/publicity-ed25519.pem"
+	fi
 }
 
 # Uploaded files (outside the web root; nginx reads them for downloads
@@ -123,7 +143,7 @@ prepare_files() {
 # time rules hold without it).
 start_sweeper() {
 	alive "$RUN/sweeper.pid" && return 0
-	(db_env; exec "$BIN/voucherctl" sweep --every 60) 2>>"$LOG/sweeper.log" &
+	(db_env ctl; exec "$BIN/voucherctl" sweep --every 60) 2>>"$LOG/sweeper.log" &
 	echo $! >"$RUN/sweeper.pid"
 }
 
@@ -138,7 +158,7 @@ start_apps() {
 		name=${app##*/voucher-}
 		alive "$RUN/$name.pid" && continue
 		(
-			db_env
+			db_env "$name"
 			export VOUCHER_LISTEN="$RUN/$name.sock" \
 			    VOUCHER_SOCKET_GROUP="$WEB_GROUP" \
 			    VOUCHER_COOKIE_SECURE="${VOUCHER_COOKIE_SECURE:-0}"
@@ -269,7 +289,7 @@ db)
 	;;
 ctl)
 	shift
-	db_env
+	db_env ctl
 	exec "$BIN/voucherctl" "$@"
 	;;
 stop)

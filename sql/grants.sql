@@ -1,79 +1,274 @@
 -- grants.sql - database users of the voucher system. A TEMPLATE: sql/migrate.sh
--- substitutes @DB@, @APP_USER@, @APP_PASSWORD@, @RO_USER@, @RO_PASSWORD@
--- (passwords escaped for a quoted SQL string) and applies it after the
+-- substitutes @DB@, @<NAME>_USER@ and @<NAME>_PASSWORD@ for every program
+-- NAME (ACCOUNT, CATALOG, COLLECTION, ORDERING, OVERSIGHT, PROVIDER,
+-- PUBLICITY, REDEMPTION), CTL (voucherctl) and RO (the read-only user),
+-- passwords escaped for a quoted SQL string, and applies it after the
 -- migrations, on every run. It is authoritative: each run first revokes
--- everything from both users, then grants exactly what is below, so a
+-- everything from every user, then grants exactly what is below, so a
 -- privilege removed here disappears on the next run.
 --
--- @APP_USER@  the FastCGI programs' writer. DML only, no DDL. DELETE only
---             where rows are legitimately removed (sessions, idempotency
---             keys, draft applications and their rows, replaced uploads,
---             stale items of a draft publicity batch).
---             audit_log, order_events and application_events: SELECT and
---             INSERT only, so the trails are append-only (V3, O10, A5).
--- @RO_USER@   the read-only user of the public programs (catalog, publicity).
---             SELECT on public tables only; column-level SELECT where a table
---             mixes public and private columns. Never accounts, sessions,
---             enterprises, orders or anything else with enterprise data
---             (R5: the publicity list shows no enterprise data).
+-- One user per program, with only what that program's SQL (its db.c) and
+-- the shared library's SQL it runs (shared/domain/lib_sql.c: sessions, the
+-- audit trail, the order state machine) need:
+--   - SELECT where it reads; INSERT / UPDATE / DELETE only on the tables it
+--     writes. INSERT … ON DUPLICATE KEY UPDATE needs INSERT and UPDATE; an
+--     UPDATE or DELETE also needs SELECT on the columns its WHERE reads.
+--   - No DDL, no database-wide privilege.
+--   - audit_log, order_events and application_events: INSERT only (and
+--     SELECT for the one program that shows them), so the trails are
+--     append-only (V3, O10, A5).
+--   - DELETE only where rows are legitimately removed: sessions (logout,
+--     expiry), idempotency keys, a draft application's products and
+--     replaced materials, stale items of a draft publicity batch.
+--   - Column lists where a program writes a few columns of another
+--     program's table (publicity, oversight, voucherctl), so the grant says
+--     exactly what it may change.
+--
+-- The public-facing publicity program cannot write payments or violations:
+-- no privilege on violations, recoveries or spot_checks, and no UPDATE of
+-- any payment column (orders.paid_at, publicity_items.paid_on,
+-- publicity_batches.paid_on / paid_at / paid_by; with the CHECK
+-- ck_batches_paid it cannot mark a batch paid). Paying is the oversight
+-- program's (README: "Who writes what").
+--
+-- @RO_USER@ the read-only user of the public reads (catalog, publicity).
+--   SELECT on public tables only; column-level SELECT where a table mixes
+--   public and private columns. Never accounts, sessions, enterprises,
+--   orders' private columns or anything else with enterprise data (R5:
+--   the publicity list shows no enterprise data).
 
-CREATE USER IF NOT EXISTS '@APP_USER@'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
-ALTER USER '@APP_USER@'@'localhost' IDENTIFIED BY '@APP_PASSWORD@';
+-- every program's user and voucherctl's
+CREATE USER IF NOT EXISTS '@ACCOUNT_USER@'@'localhost' IDENTIFIED BY '@ACCOUNT_PASSWORD@';
+ALTER USER '@ACCOUNT_USER@'@'localhost' IDENTIFIED BY '@ACCOUNT_PASSWORD@';
+CREATE USER IF NOT EXISTS '@CATALOG_USER@'@'localhost' IDENTIFIED BY '@CATALOG_PASSWORD@';
+ALTER USER '@CATALOG_USER@'@'localhost' IDENTIFIED BY '@CATALOG_PASSWORD@';
+CREATE USER IF NOT EXISTS '@COLLECTION_USER@'@'localhost' IDENTIFIED BY '@COLLECTION_PASSWORD@';
+ALTER USER '@COLLECTION_USER@'@'localhost' IDENTIFIED BY '@COLLECTION_PASSWORD@';
+CREATE USER IF NOT EXISTS '@ORDERING_USER@'@'localhost' IDENTIFIED BY '@ORDERING_PASSWORD@';
+ALTER USER '@ORDERING_USER@'@'localhost' IDENTIFIED BY '@ORDERING_PASSWORD@';
+CREATE USER IF NOT EXISTS '@OVERSIGHT_USER@'@'localhost' IDENTIFIED BY '@OVERSIGHT_PASSWORD@';
+ALTER USER '@OVERSIGHT_USER@'@'localhost' IDENTIFIED BY '@OVERSIGHT_PASSWORD@';
+CREATE USER IF NOT EXISTS '@PROVIDER_USER@'@'localhost' IDENTIFIED BY '@PROVIDER_PASSWORD@';
+ALTER USER '@PROVIDER_USER@'@'localhost' IDENTIFIED BY '@PROVIDER_PASSWORD@';
+CREATE USER IF NOT EXISTS '@PUBLICITY_USER@'@'localhost' IDENTIFIED BY '@PUBLICITY_PASSWORD@';
+ALTER USER '@PUBLICITY_USER@'@'localhost' IDENTIFIED BY '@PUBLICITY_PASSWORD@';
+CREATE USER IF NOT EXISTS '@REDEMPTION_USER@'@'localhost' IDENTIFIED BY '@REDEMPTION_PASSWORD@';
+ALTER USER '@REDEMPTION_USER@'@'localhost' IDENTIFIED BY '@REDEMPTION_PASSWORD@';
+CREATE USER IF NOT EXISTS '@CTL_USER@'@'localhost' IDENTIFIED BY '@CTL_PASSWORD@';
+ALTER USER '@CTL_USER@'@'localhost' IDENTIFIED BY '@CTL_PASSWORD@';
 CREATE USER IF NOT EXISTS '@RO_USER@'@'localhost' IDENTIFIED BY '@RO_PASSWORD@';
 ALTER USER '@RO_USER@'@'localhost' IDENTIFIED BY '@RO_PASSWORD@';
 
-REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@APP_USER@'@'localhost';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@ACCOUNT_USER@'@'localhost';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@CATALOG_USER@'@'localhost';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@COLLECTION_USER@'@'localhost';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@ORDERING_USER@'@'localhost';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@OVERSIGHT_USER@'@'localhost';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@PROVIDER_USER@'@'localhost';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@PUBLICITY_USER@'@'localhost';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@REDEMPTION_USER@'@'localhost';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@CTL_USER@'@'localhost';
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@RO_USER@'@'localhost';
 
+-- the one writer every program shared before each had its own
+DROP USER IF EXISTS 'voucher_app'@'localhost';
+
 -- ---------------------------------------------------------------------------
--- the application user
+-- account: login, sessions, the bureau's enterprises and providers (E1-E7)
 
--- reference data and the migration record: read only
-GRANT SELECT ON `@DB@`.`categories`        TO '@APP_USER@'@'localhost';  -- P1 fixed
-GRANT SELECT ON `@DB@`.`schema_migrations` TO '@APP_USER@'@'localhost';  -- version check at start-up
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`accounts`         TO '@ACCOUNT_USER@'@'localhost';  -- the only reader of password_hash
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`sessions`         TO '@ACCOUNT_USER@'@'localhost';  -- login, logout, expiry
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`enterprises`      TO '@ACCOUNT_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`providers`        TO '@ACCOUNT_USER@'@'localhost';
+GRANT SELECT, UPDATE (cap)           ON `@DB@`.`enterprise_quota` TO '@ACCOUNT_USER@'@'localhost';  -- E7: a new tier's cap
+GRANT SELECT                         ON `@DB@`.`orders`           TO '@ACCOUNT_USER@'@'localhost';  -- the quota at now (O4, O6)
+GRANT SELECT                         ON `@DB@`.`products`         TO '@ACCOUNT_USER@'@'localhost';  -- a provider's listed products
+GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@ACCOUNT_USER@'@'localhost';
+-- the search index (kept by 004_scale.sql's triggers as their definer)
+-- and the list totals (issue 13)
+GRANT SELECT ON `@DB@`.`search_texts`     TO '@ACCOUNT_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`search_grams`     TO '@ACCOUNT_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`enterprise_grams` TO '@ACCOUNT_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`row_counts`       TO '@ACCOUNT_USER@'@'localhost';
 
--- append-only trails (V3, O10)
-GRANT SELECT, INSERT ON `@DB@`.`audit_log`    TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT ON `@DB@`.`order_events` TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT ON `@DB@`.`application_events` TO '@APP_USER@'@'localhost';  -- A5
+-- ---------------------------------------------------------------------------
+-- catalog: the public catalog (reads through @RO_USER@ when configured),
+-- listing by the bureau (P1-P7)
 
--- kept by 004_scale.sql's triggers (which write them as their definer):
--- read only for the programs
-GRANT SELECT ON `@DB@`.`search_texts` TO '@APP_USER@'@'localhost';   -- issue 13: search
-GRANT SELECT ON `@DB@`.`search_grams` TO '@APP_USER@'@'localhost';
-GRANT SELECT ON `@DB@`.`enterprise_grams` TO '@APP_USER@'@'localhost';
-GRANT SELECT ON `@DB@`.`row_counts`   TO '@APP_USER@'@'localhost';   -- list totals
-GRANT SELECT ON `@DB@`.`audit_counts` TO '@APP_USER@'@'localhost';
-GRANT SELECT ON `@DB@`.`stats_orders` TO '@APP_USER@'@'localhost';   -- the dashboard
-GRANT SELECT ON `@DB@`.`stats_quota`  TO '@APP_USER@'@'localhost';
+GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@CATALOG_USER@'@'localhost';
+GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@CATALOG_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`categories`       TO '@CATALOG_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`rounds`           TO '@CATALOG_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`providers`        TO '@CATALOG_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`orders`           TO '@CATALOG_USER@'@'localhost';  -- units timed-out orders hold (O4, O6)
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`products`         TO '@CATALOG_USER@'@'localhost';
+GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@CATALOG_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`search_texts` TO '@CATALOG_USER@'@'localhost';  -- issue 13: search
+GRANT SELECT ON `@DB@`.`search_grams` TO '@CATALOG_USER@'@'localhost';
 
--- rows that are created and changed, never deleted
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`rounds`            TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`enterprises`       TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`enterprise_quota`  TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`providers`         TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`accounts`          TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`products`          TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`orders`            TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`contracts`         TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`evaluations`       TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`redemption_claims` TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`publicity_batches` TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`feedback`          TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`violations`        TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`refunds`           TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`recoveries`        TO '@APP_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE ON `@DB@`.`spot_checks`       TO '@APP_USER@'@'localhost';
-GRANT SELECT, UPDATE         ON `@DB@`.`publicity_chain`   TO '@APP_USER@'@'localhost';  -- R5: one row, the chain head
+-- ---------------------------------------------------------------------------
+-- ordering: an enterprise's orders (O1-O10, C1), with the order state
+-- machine (quota released, units returned) and idempotency keys
 
--- rows that are legitimately deleted
-GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`sessions`                TO '@APP_USER@'@'localhost';  -- logout, expiry
-GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`idempotency_keys`        TO '@APP_USER@'@'localhost';  -- cleanup by age
-GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`product_applications`    TO '@APP_USER@'@'localhost';  -- discard a draft
-GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`application_products`    TO '@APP_USER@'@'localhost';  -- remove a draft product
-GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`application_attachments` TO '@APP_USER@'@'localhost';  -- replace an upload (A3)
-GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`redemption_files`        TO '@APP_USER@'@'localhost';  -- replace an upload (R1)
-GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`publicity_items`         TO '@APP_USER@'@'localhost';  -- drop a stale item from a draft batch (R5)
+GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@ORDERING_USER@'@'localhost';
+GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@ORDERING_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`rounds`           TO '@ORDERING_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`enterprises`      TO '@ORDERING_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`providers`        TO '@ORDERING_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`contracts`        TO '@ORDERING_USER@'@'localhost';  -- the order view
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`enterprise_quota` TO '@ORDERING_USER@'@'localhost';  -- O3 (created on the first order)
+GRANT SELECT, UPDATE                 ON `@DB@`.`products`         TO '@ORDERING_USER@'@'localhost';  -- O3 units, C1 ratings
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`orders`           TO '@ORDERING_USER@'@'localhost';
+GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@ORDERING_USER@'@'localhost';  -- the timeline
+GRANT SELECT, INSERT                 ON `@DB@`.`evaluations`      TO '@ORDERING_USER@'@'localhost';  -- C1
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`idempotency_keys` TO '@ORDERING_USER@'@'localhost';
+GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@ORDERING_USER@'@'localhost';
+
+-- ---------------------------------------------------------------------------
+-- provider: a provider's order management (O4, O8, O9), refunds (R6)
+
+GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@PROVIDER_USER@'@'localhost';
+GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@PROVIDER_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`enterprises`      TO '@PROVIDER_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`providers`        TO '@PROVIDER_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`publicity_items`  TO '@PROVIDER_USER@'@'localhost';  -- R6: the amount paid
+GRANT SELECT                         ON `@DB@`.`redemption_claims` TO '@PROVIDER_USER@'@'localhost';
+GRANT SELECT, UPDATE                 ON `@DB@`.`enterprise_quota` TO '@PROVIDER_USER@'@'localhost';  -- a decline releases
+GRANT SELECT, UPDATE                 ON `@DB@`.`products`         TO '@PROVIDER_USER@'@'localhost';  -- a decline returns the unit
+GRANT SELECT, UPDATE                 ON `@DB@`.`orders`           TO '@PROVIDER_USER@'@'localhost';
+GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@PROVIDER_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`contracts`        TO '@PROVIDER_USER@'@'localhost';  -- O8
+GRANT SELECT, INSERT                 ON `@DB@`.`refunds`          TO '@PROVIDER_USER@'@'localhost';  -- R6
+GRANT SELECT, INSERT                 ON `@DB@`.`recoveries`       TO '@PROVIDER_USER@'@'localhost';  -- R6: what a refund recovers
+GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@PROVIDER_USER@'@'localhost';
+
+-- ---------------------------------------------------------------------------
+-- redemption: claims and their documents (R1-R4)
+
+GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@REDEMPTION_USER@'@'localhost';
+GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@REDEMPTION_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`enterprises`      TO '@REDEMPTION_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`providers`        TO '@REDEMPTION_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`contracts`        TO '@REDEMPTION_USER@'@'localhost';
+GRANT SELECT, UPDATE                 ON `@DB@`.`enterprise_quota` TO '@REDEMPTION_USER@'@'localhost';  -- R4: a rejection releases
+GRANT SELECT, UPDATE                 ON `@DB@`.`products`         TO '@REDEMPTION_USER@'@'localhost';  -- O6 at a write returns the unit
+GRANT SELECT, UPDATE                 ON `@DB@`.`orders`           TO '@REDEMPTION_USER@'@'localhost';
+GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@REDEMPTION_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`redemption_claims` TO '@REDEMPTION_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`redemption_files` TO '@REDEMPTION_USER@'@'localhost';  -- R1: replaced in place
+GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@REDEMPTION_USER@'@'localhost';
+
+-- ---------------------------------------------------------------------------
+-- collection: product applications, their materials and review (A1-A7);
+-- approval lists the products
+
+GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@COLLECTION_USER@'@'localhost';
+GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@COLLECTION_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`rounds`           TO '@COLLECTION_USER@'@'localhost';  -- A2 window
+GRANT SELECT                         ON `@DB@`.`providers`        TO '@COLLECTION_USER@'@'localhost';  -- A1 facts
+GRANT SELECT, INSERT                 ON `@DB@`.`products`         TO '@COLLECTION_USER@'@'localhost';  -- A6 listing
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`product_applications`    TO '@COLLECTION_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`application_products`    TO '@COLLECTION_USER@'@'localhost';  -- a checked save rewrites them
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`application_attachments` TO '@COLLECTION_USER@'@'localhost';  -- replace or delete an upload (A3)
+GRANT SELECT, INSERT                 ON `@DB@`.`application_events`      TO '@COLLECTION_USER@'@'localhost';  -- A5 history
+GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@COLLECTION_USER@'@'localhost';
+
+-- ---------------------------------------------------------------------------
+-- publicity: the public lists (R5), their signing, public feedback, the
+-- bureau's batches (gather, publish) and its decisions on objections.
+-- No payment column, no violations, recoveries or spot checks.
+
+GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@PUBLICITY_USER@'@'localhost';
+GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@PUBLICITY_USER@'@'localhost';
+GRANT SELECT (id, name, barred_until) ON `@DB@`.`enterprises`     TO '@PUBLICITY_USER@'@'localhost';  -- V2 bars, the bureau's item view
+GRANT SELECT (id, name, barred_until) ON `@DB@`.`providers`       TO '@PUBLICITY_USER@'@'localhost';
+GRANT SELECT (id, name, category)    ON `@DB@`.`products`         TO '@PUBLICITY_USER@'@'localhost';  -- what an item lists
+GRANT SELECT                         ON `@DB@`.`orders`           TO '@PUBLICITY_USER@'@'localhost';
+-- publish (approved → publicized) and an upheld objection (→ rejected):
+-- never paid_at
+GRANT UPDATE (status, status_reason, updated_at, publicized_at, cancel_reason,
+              reserved, unit_held, closed_at)
+    ON `@DB@`.`orders` TO '@PUBLICITY_USER@'@'localhost';
+GRANT SELECT, UPDATE (occupied)      ON `@DB@`.`enterprise_quota` TO '@PUBLICITY_USER@'@'localhost';  -- a rejection releases
+GRANT INSERT                         ON `@DB@`.`order_events`     TO '@PUBLICITY_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`redemption_claims` TO '@PUBLICITY_USER@'@'localhost';
+GRANT UPDATE (status, decision, approved_amount, reason, reviewed_at, updated_at)
+    ON `@DB@`.`redemption_claims` TO '@PUBLICITY_USER@'@'localhost';  -- an upheld objection rejects the claim
+GRANT SELECT                         ON `@DB@`.`publicity_batches` TO '@PUBLICITY_USER@'@'localhost';
+GRANT INSERT (title, status, created_at, created_by)
+    ON `@DB@`.`publicity_batches` TO '@PUBLICITY_USER@'@'localhost';
+GRANT UPDATE (status, seq, published_at, published_by, period_ends_at, period_days,
+              item_count, total_amount, file_json, file_sha256, prev_sha256,
+              signature, key_sha256)
+    ON `@DB@`.`publicity_batches` TO '@PUBLICITY_USER@'@'localhost';  -- never paid_on, paid_at, paid_by
+GRANT SELECT, DELETE                 ON `@DB@`.`publicity_items`  TO '@PUBLICITY_USER@'@'localhost';  -- drop a stale item of a draft batch
+GRANT INSERT (batch_id, order_id, provider_name, product_name, category, amount, created_at)
+    ON `@DB@`.`publicity_items` TO '@PUBLICITY_USER@'@'localhost';
+GRANT UPDATE (objection_status, withdrawn, withdrawn_at)
+    ON `@DB@`.`publicity_items` TO '@PUBLICITY_USER@'@'localhost';  -- never paid_on
+GRANT SELECT, UPDATE (head_batch_id, head_sha256, length, updated_at)
+    ON `@DB@`.`publicity_chain` TO '@PUBLICITY_USER@'@'localhost';  -- R5: one row, the chain head
+GRANT SELECT                         ON `@DB@`.`feedback`         TO '@PUBLICITY_USER@'@'localhost';
+GRANT INSERT (item_id, tracking_no, text, contact, status, created_at, client_ip)
+    ON `@DB@`.`feedback` TO '@PUBLICITY_USER@'@'localhost';
+GRANT UPDATE (status, note, decided_at, decided_by)
+    ON `@DB@`.`feedback` TO '@PUBLICITY_USER@'@'localhost';
+GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@PUBLICITY_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`search_texts` TO '@PUBLICITY_USER@'@'localhost';  -- issue 13: search
+GRANT SELECT ON `@DB@`.`search_grams` TO '@PUBLICITY_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`row_counts`   TO '@PUBLICITY_USER@'@'localhost';  -- the feedback total
+
+-- ---------------------------------------------------------------------------
+-- oversight: paying batches (R5), recoveries (R6, V2), violations (V1, V2),
+-- spot checks and the audit trail (V3), the dashboard. Bureau only.
+
+GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@OVERSIGHT_USER@'@'localhost';  -- and the audit trail's actor
+GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@OVERSIGHT_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`categories`       TO '@OVERSIGHT_USER@'@'localhost';  -- the dashboard
+GRANT SELECT                         ON `@DB@`.`contracts`        TO '@OVERSIGHT_USER@'@'localhost';  -- a sampled order (V3)
+GRANT SELECT                         ON `@DB@`.`feedback`         TO '@OVERSIGHT_USER@'@'localhost';  -- open objections hold a payment
+GRANT SELECT, UPDATE (barred_until, updated_at) ON `@DB@`.`enterprises` TO '@OVERSIGHT_USER@'@'localhost';  -- V2 bar
+GRANT SELECT, UPDATE (barred_until, updated_at) ON `@DB@`.`providers`   TO '@OVERSIGHT_USER@'@'localhost';
+GRANT SELECT, UPDATE (listed, updated_at, remaining_units, units_sold)
+    ON `@DB@`.`products` TO '@OVERSIGHT_USER@'@'localhost';  -- V2 delist; a revoked order's unit back
+GRANT SELECT, UPDATE (occupied)      ON `@DB@`.`enterprise_quota` TO '@OVERSIGHT_USER@'@'localhost';  -- a revoked order releases
+GRANT SELECT, UPDATE (status, status_reason, updated_at, cancel_reason, reserved,
+                      unit_held, closed_at, paid_at)
+    ON `@DB@`.`orders` TO '@OVERSIGHT_USER@'@'localhost';  -- publicized → paid (R5), revoked (V2)
+GRANT INSERT                         ON `@DB@`.`order_events`     TO '@OVERSIGHT_USER@'@'localhost';
+GRANT SELECT, UPDATE (status, decision, approved_amount, reason, reviewed_at, updated_at)
+    ON `@DB@`.`redemption_claims` TO '@OVERSIGHT_USER@'@'localhost';  -- a revoked order's claim rejected
+GRANT SELECT, UPDATE (status, paid_on, paid_at, paid_by)
+    ON `@DB@`.`publicity_batches` TO '@OVERSIGHT_USER@'@'localhost';  -- R5 payment
+GRANT SELECT, UPDATE (paid_on, withdrawn, withdrawn_at)
+    ON `@DB@`.`publicity_items` TO '@OVERSIGHT_USER@'@'localhost';  -- R5 payment, V2 withdrawal
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`recoveries`       TO '@OVERSIGHT_USER@'@'localhost';  -- R6, V2
+GRANT SELECT, INSERT                 ON `@DB@`.`violations`       TO '@OVERSIGHT_USER@'@'localhost';  -- V1: kept, never changed
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`spot_checks`      TO '@OVERSIGHT_USER@'@'localhost';  -- V3
+GRANT SELECT, INSERT                 ON `@DB@`.`audit_log`        TO '@OVERSIGHT_USER@'@'localhost';  -- V3: the one reader
+-- the totals and sums kept by 004/005's triggers (issue 13)
+GRANT SELECT ON `@DB@`.`audit_counts` TO '@OVERSIGHT_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`stats_orders` TO '@OVERSIGHT_USER@'@'localhost';  -- the dashboard
+GRANT SELECT ON `@DB@`.`stats_quota`  TO '@OVERSIGHT_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`row_counts`   TO '@OVERSIGHT_USER@'@'localhost';
+
+-- ---------------------------------------------------------------------------
+-- voucherctl: the O4/O6 sweeper (orders closed as the system), reconcile
+-- (remaining units and occupied amounts recomputed from the orders) and
+-- tidy (old idempotency records and expired sessions purged; stored files
+-- no claim or application records set aside)
+
+GRANT SELECT, UPDATE (status, status_reason, updated_at, cancel_reason, reserved,
+                      unit_held, closed_at)
+    ON `@DB@`.`orders` TO '@CTL_USER@'@'localhost';
+GRANT SELECT, UPDATE (remaining_units, units_sold) ON `@DB@`.`products` TO '@CTL_USER@'@'localhost';
+GRANT SELECT, UPDATE (occupied)      ON `@DB@`.`enterprise_quota` TO '@CTL_USER@'@'localhost';
+GRANT INSERT                         ON `@DB@`.`order_events`     TO '@CTL_USER@'@'localhost';
+GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@CTL_USER@'@'localhost';
+GRANT SELECT (created_at), DELETE    ON `@DB@`.`idempotency_keys` TO '@CTL_USER@'@'localhost';  -- retention
+GRANT SELECT (expires_at), DELETE    ON `@DB@`.`sessions`         TO '@CTL_USER@'@'localhost';  -- past their absolute expiry
+GRANT SELECT (stored_name)           ON `@DB@`.`redemption_files` TO '@CTL_USER@'@'localhost';  -- is a stored file recorded
+GRANT SELECT (stored_name)           ON `@DB@`.`application_attachments` TO '@CTL_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
 -- the read-only user: public data only

@@ -7,8 +7,11 @@
 #   MARIADB                 admin client command line (default: "mariadb"),
 #                           e.g. "mariadb --socket=/run/mysqld/mysqld.sock -uroot"
 #   VOUCHER_DB_NAME         database           (default: voucher)
-#   VOUCHER_DB_USER         application user   (default: voucher_app)
-#   VOUCHER_DB_PASSWORD     its password       (default: voucher_app_dev)
+#   VOUCHER_DB_PASSWORD_<NAME>  the password of program NAME's user
+#                           voucher_<name> (NAME: ACCOUNT, CATALOG,
+#                           COLLECTION, ORDERING, OVERSIGHT, PROVIDER,
+#                           PUBLICITY, REDEMPTION, and CTL for voucherctl;
+#                           default: voucher_<name>_dev)
 #   VOUCHER_DB_RO_USER      read-only user     (default: voucher_ro)
 #   VOUCHER_DB_RO_PASSWORD  its password       (default: voucher_ro_dev)
 #
@@ -19,7 +22,8 @@
 #   3. applies every sql/migrations/NNN_*.sql not yet applied, in order, each
 #      recorded in schema_migrations with its sha256 by the same client
 #      session (so a failing file is not recorded), one line printed per file;
-#   4. applies sql/grants.sql with its placeholders substituted;
+#   4. applies sql/grants.sql with its placeholders substituted: one user per
+#      program and voucherctl, each with only its own grants;
 #   5. with --demo: loads sql/demo/demo.sql if the accounts table is empty.
 # Running it again is a no-op apart from the grants (re-applied every time).
 set -euo pipefail
@@ -43,17 +47,25 @@ for arg in "$@"; do
 done
 
 DB=${VOUCHER_DB_NAME:-voucher}
-APP_USER=${VOUCHER_DB_USER:-voucher_app}
-APP_PASSWORD=${VOUCHER_DB_PASSWORD:-voucher_app_dev}
 RO_USER=${VOUCHER_DB_RO_USER:-voucher_ro}
 RO_PASSWORD=${VOUCHER_DB_RO_PASSWORD:-voucher_ro_dev}
+# the database users of grants.sql besides the read-only one: every
+# program (fcgi-apps/<name>) and voucherctl (ctl), user voucher_<name>
+USERS=(account catalog collection ordering oversight provider publicity redemption ctl)
 
 # Names go into SQL unquoted by any API: allow only plain identifiers.
 [[ $DB =~ ^[A-Za-z0-9_]{1,64}$ ]] || die "VOUCHER_DB_NAME must match [A-Za-z0-9_]{1,64}: '$DB'"
-[[ $APP_USER =~ ^[A-Za-z0-9_]{1,80}$ ]] || die "VOUCHER_DB_USER must match [A-Za-z0-9_]{1,80}: '$APP_USER'"
 [[ $RO_USER =~ ^[A-Za-z0-9_]{1,80}$ ]] || die "VOUCHER_DB_RO_USER must match [A-Za-z0-9_]{1,80}: '$RO_USER'"
-[[ $APP_USER != "$RO_USER" ]] || die "the application and read-only users must differ"
-[[ -n $APP_PASSWORD && -n $RO_PASSWORD ]] || die "passwords must not be empty"
+[[ -n $RO_PASSWORD ]] || die "passwords must not be empty"
+for name in "${USERS[@]}"; do
+	[[ voucher_$name != "$RO_USER" ]] || die "VOUCHER_DB_RO_USER must not be a program's user: '$RO_USER'"
+done
+
+# The password of program name's user: VOUCHER_DB_PASSWORD_<NAME>.
+user_password() {
+	local var=VOUCHER_DB_PASSWORD_${1^^}
+	printf '%s' "${!var:-voucher_${1}_dev}"
+}
 
 read -r -a CLIENT <<<"${MARIADB:-mariadb}"
 ((${#CLIENT[@]})) || die "MARIADB is empty"
@@ -139,15 +151,23 @@ done
 sql_string() { local s=$1; s=${s//\\/\\\\}; s=${s//\'/\'\'}; printf '%s' "$s"; }
 shopt -u patsub_replacement 2>/dev/null || true   # bash 5.2: '&' is literal below
 grants=$(<"$GRANTS")
-app_pw=$(sql_string "$APP_PASSWORD")
+for name in "${USERS[@]}"; do
+	pw=$(user_password "$name")
+	[[ -n $pw ]] || die "VOUCHER_DB_PASSWORD_${name^^} must not be empty"
+	pw=$(sql_string "$pw")
+	grants=${grants//@${name^^}_PASSWORD@/"$pw"}
+	grants=${grants//@${name^^}_USER@/"voucher_$name"}
+done
 ro_pw=$(sql_string "$RO_PASSWORD")
-grants=${grants//@APP_PASSWORD@/"$app_pw"}
 grants=${grants//@RO_PASSWORD@/"$ro_pw"}
-grants=${grants//@APP_USER@/"$APP_USER"}
 grants=${grants//@RO_USER@/"$RO_USER"}
 grants=${grants//@DB@/"$DB"}
+# a user in grants.sql that USERS above does not know
+left=$(grep -o '@[A-Z_]*@' <<<"$grants" | sort -u | tr '\n' ' ' || true)
+[[ -z $left ]] || die "grants.sql: placeholders left unfilled: $left"
 printf '%s\n' "$grants" | sql || die "applying grants.sql failed"
-printf 'grants applied: %s (read-write), %s (read-only) on %s\n' "$APP_USER" "$RO_USER" "$DB"
+printf 'grants applied: %s (one user each), %s (read-only) on %s\n' \
+    "$(printf 'voucher_%s ' "${USERS[@]}")" "$RO_USER" "$DB"
 
 # 5. demo data, only into an empty system
 if ((want_demo)); then

@@ -5,22 +5,19 @@
  *   GET  /api/bureau/batches?status=&page=     every batch, drafts too
  *   GET  /api/bureau/batches/{id}              one, with its items
  *   POST /api/bureau/batches/{id}/publish {period_days?}   default 7
- *   POST /api/bureau/batches/{id}/pay {paid_on}
  *
  * Publishing builds the list file once, signs it (sign.c) and links it to
  * the previously published file (prev_sha256); those exact bytes are kept
  * and served for ever. It moves each item's order approved → publicized.
- * Paying, after the period, moves publicized → paid for every item with
- * no open objection, not withdrawn, whose provider and enterprise are not
- * barred (V2); the others stay publicized and a later pay of the same
- * batch pays those that became payable.
+ * Paying a batch after its period (POST /api/bureau/batches/{id}/pay) is
+ * the oversight program's: this public-facing program cannot write
+ * payments (sql/grants.sql).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
-#include "db.h"
 #include "orders.h"
 #include "publicity.h"
 #include "sha256.h"
@@ -28,10 +25,7 @@
 #define TX_NOT_FOUND       (DB_APP + 1)
 #define TX_NOTHING         (DB_APP + 2)
 #define TX_NOT_DRAFT       (DB_APP + 3)
-#define TX_NOT_PUBLISHED   (DB_APP + 4)
-#define TX_PERIOD          (DB_APP + 5)
-#define TX_BAD_PAID_ON     (DB_APP + 6)
-#define TX_NO_KEY          (DB_APP + 7)
+#define TX_NO_KEY          (DB_APP + 4)
 
 #define BATCH_MAX_ITEMS     2000	/* per batch; the rest go to the next */
 #define PERIOD_DAYS_DEFAULT 7		/* R5 decision */
@@ -60,11 +54,7 @@ batch_view(struct db *db, int64_t id, time_t now, int *rc)
 	struct db_res *res = NULL, *items = NULL;
 	json_t *o = NULL;
 
-	*rc = db_query(db, STMT_BATCH_VIEW, DB_ARGS(DB_TIME(now),
-	    DB_I64(id)), &res);
-	if (*rc == DB_OK)
-		*rc = db_exec(db, STMT_BATCH_ITEMS, DB_ARGS(
-		    DB_I64(id)), &items, NULL, NULL);
+	*rc = db_batch_view(db, id, now, &res, &items);
 	if (*rc == DB_OK) {
 		o = batch_row_json(res, 0);
 		json_object_set_new(o, "items", db_rows_json(items));
@@ -95,70 +85,81 @@ struct create_tx {
 	int64_t     batch_id;	/* out */
 };
 
+/* Lists one approved order in the new batch if it still is approved
+ * once locked; *listed tells whether it was, *amount its amount. */
+static int
+create_item(struct db *db, struct create_tx *t, int64_t order_id,
+    bool *listed, int64_t *amount)
+{
+	struct order_row o;
+	struct item_source_row src;
+	struct db_res *keep = NULL;
+	int rc;
+
+	*listed = false;
+	if ((rc = order_lock(db, order_id, &o)) != DB_OK)
+		return rc;
+	if (o.status != ORDER_APPROVED)
+		return DB_OK;	/* moved on since the plain read */
+	rc = db_item_source(db, o.id, &src, &keep);
+	if (rc == DB_NOTFOUND) {
+		db_res_free(keep);
+		return DB_OK;
+	}
+	if (rc == DB_OK)
+		rc = db_item_insert(db, t->batch_id, o.id, &src, t->r->now);
+	if (rc == DB_CONFLICT)
+		rc = DB_RETRY;	/* a concurrent batch took it */
+	if (rc == DB_OK) {
+		*listed = true;
+		*amount = src.amount;
+	}
+	db_res_free(keep);
+	return rc;
+}
+
 static int
 create_tx(struct db *db, void *arg)
 {
 	struct create_tx *t = arg;
 	struct req *r = t->r;
 	struct actor a = actor_of(r);
-	struct db_res *cand = NULL, *src = NULL;
+	struct db_rows cand = { 0 };
 	int64_t count = 0, total = 0;
-	uint64_t id = 0;
 	json_t *orders = json_array(), *after;
 	int rc;
 
 	t->batch_id = 0;
-	rc = db_exec(db, STMT_CLAIM_CANDIDATES, DB_ARGS(
-	    DB_TIME(r->now), DB_TIME(r->now), DB_I64(BATCH_MAX_ITEMS)),
-	    &cand, NULL, NULL);
+	rc = db_claim_candidates(db, r->now, BATCH_MAX_ITEMS, &cand);
 	if (rc != DB_OK)
 		goto done;
-	if (cand->nrows == 0) {
+	if (cand.n == 0) {
 		rc = TX_NOTHING;
 		goto done;
 	}
-	rc = db_exec(db, STMT_BATCH_INSERT, DB_ARGS(
-	    DB_STR(t->title), DB_TIME(r->now), DB_I64(r->sess.account_id)),
-	    NULL, NULL, &id);
+	rc = db_batch_insert(db, t->title, r->now, r->sess.account_id,
+	    &t->batch_id);
 	if (rc != DB_OK)
 		goto done;
-	t->batch_id = (int64_t)id;
-	for (size_t i = 0; i < cand->nrows; i++) {
-		struct order_row o;
+	for (size_t i = 0; i < cand.n; i++) {
+		int64_t order_id = ((const struct id_row *)cand.v)[i].id;
+		int64_t amount = 0;
+		bool listed;
 
-		if ((rc = order_lock(db, db_i64(cand, i, 0), &o)) != DB_OK)
+		if ((rc = create_item(db, t, order_id, &listed, &amount)) !=
+		    DB_OK)
 			goto done;
-		if (o.status != ORDER_APPROVED)
-			continue;	/* moved on since the plain read */
-		rc = db_query(db, STMT_ITEM_SOURCE, DB_ARGS(
-		    DB_I64(o.id)), &src);
-		if (rc == DB_NOTFOUND) {
-			db_res_free(src);
-			src = NULL;
+		if (!listed)
 			continue;
-		}
-		if (rc == DB_OK)
-			rc = db_exec(db, STMT_ITEM_INSERT, DB_ARGS(
-			    DB_I64(t->batch_id), DB_I64(o.id),
-			    DB_STR(db_str(src, 0, 0)), DB_STR(db_str(src, 0, 1)),
-			    DB_STR(db_str(src, 0, 2)), DB_I64(db_i64(src, 0, 3)),
-			    DB_TIME(r->now)), NULL, NULL, NULL);
-		if (rc == DB_CONFLICT)
-			rc = DB_RETRY;	/* a concurrent batch took it */
-		if (rc != DB_OK)
-			goto done;
 		count++;
-		total += db_i64(src, 0, 3);
-		json_array_append_new(orders, json_integer(o.id));
-		db_res_free(src);
-		src = NULL;
+		total += amount;
+		json_array_append_new(orders, json_integer(order_id));
 	}
 	if (count == 0) {
 		rc = TX_NOTHING;
 		goto done;
 	}
-	rc = db_dml(db, STMT_BATCH_TOTALS, DB_ARGS(DB_I64(count),
-	    DB_I64(total), DB_I64(t->batch_id)), NULL);
+	rc = db_batch_totals(db, t->batch_id, count, total);
 	if (rc == DB_OK) {
 		after = json_pack("{s:s,s:s,s:I,s:I,s:O}", "status", "draft",
 		    "title", t->title, "item_count", (json_int_t)count,
@@ -169,8 +170,7 @@ create_tx(struct db *db, void *arg)
 	}
 done:
 	json_decref(orders);
-	db_res_free(cand);
-	db_res_free(src);
+	db_rows_free(&cand);
 	return rc;
 }
 
@@ -204,17 +204,13 @@ batch_create(struct req *r)
 		    CLOCK_SHANGHAI_OFFSET;
 		time_t to = (time_t)clock_days_from_civil(year + 1, 1, 1) *
 		    86400 - CLOCK_SHANGHAI_OFFSET;
-		struct db_res *cnt = NULL;
+		int64_t n;
 
-		rc = db_query(r->db, STMT_BATCH_YEAR_COUNT, DB_ARGS(
-		    DB_TIME(from), DB_TIME(to)), &cnt);
-		if (rc != DB_OK) {
-			db_res_free(cnt);
+		rc = db_batch_count_created(r->db, from, to, &n);
+		if (rc != DB_OK)
 			return http_db_error(r, rc);
-		}
 		snprintf(title, sizeof(title), "北京市中小企业服务券兑付公示"
-		    "（%d年第%lld批）", year, (long long)db_i64(cnt, 0, 0) + 1);
-		db_res_free(cnt);
+		    "（%d年第%lld批）", year, (long long)n + 1);
 		t.title = title;
 	}
 	switch ((rc = db_tx(r->db, create_tx, &t))) {
@@ -236,8 +232,8 @@ static const char *const batch_statuses[] = { "draft", "published", "paid",
 int
 batch_list(struct req *r)
 {
-	struct db_res *res = NULL, *cnt = NULL;
-	int64_t page, per_page;
+	struct db_res *res = NULL;
+	int64_t page, per_page, total;
 	const char *status;
 	json_t *items;
 	int rc;
@@ -245,24 +241,17 @@ batch_list(struct req *r)
 	if (query_enum_or_400(r, "status", batch_statuses, NULL, &status) < 0 ||
 	    query_page_or_400(r, &page, &per_page) < 0)
 		return r->status;
-	rc = db_exec(r->db, STMT_BATCHES, DB_ARGS(DB_TIME(r->now),
-	    DB_STR(status), DB_STR(status), DB_I64(per_page),
-	    DB_I64((page - 1) * per_page)), &res, NULL, NULL);
-	if (rc == DB_OK)
-		rc = db_query(r->db, STMT_BATCHES_COUNT, DB_ARGS(
-		    DB_STR(status), DB_STR(status)), &cnt);
+	rc = db_batches(r->db, status, r->now, per_page, (page - 1) * per_page,
+	    &res, &total);
 	if (rc != DB_OK) {
 		db_res_free(res);
-		db_res_free(cnt);
 		return http_db_error(r, rc);
 	}
 	items = json_array();
 	for (size_t i = 0; i < res->nrows; i++)
 		json_array_append_new(items, batch_row_json(res, i));
-	rc = http_json(r, 200, page_json(items, db_i64(cnt, 0, 0), page,
-	    per_page));
+	rc = http_json(r, 200, page_json(items, total, page, per_page));
 	db_res_free(res);
-	db_res_free(cnt);
 	return rc;
 }
 
@@ -285,22 +274,16 @@ struct publish_tx {
 	int64_t     dropped;		/* out */
 };
 
-/* Whether an order's provider or enterprise is barred at now (V2). */
+/* Whether an order's provider or enterprise is barred at now (V2): *who
+ * is the reason code, or NULL. */
 static int
 order_barred(struct db *db, int64_t order_id, time_t now, const char **who)
 {
-	struct db_res *res = NULL;
-	int rc = db_query(db, STMT_ORDER_BARS, DB_ARGS(
-	    DB_TIME(now), DB_TIME(now), DB_I64(order_id)), &res);
+	bool provider, enterprise;
+	int rc = db_order_bars(db, order_id, now, &provider, &enterprise);
 
-	*who = NULL;
-	if (rc == DB_OK) {
-		if (db_i64(res, 0, 0) != 0)
-			*who = "provider_barred";
-		else if (db_i64(res, 0, 1) != 0)
-			*who = "enterprise_barred";
-	}
-	db_res_free(res);
+	*who = provider ? "provider_barred" : enterprise ?
+	    "enterprise_barred" : NULL;
 	return rc;
 }
 
@@ -330,15 +313,41 @@ file_build(int64_t batch_id, int64_t seq, const char *title, time_t now,
 	return s;
 }
 
+/* Drops a stale item (its order moved on, or a party was barred since
+ * the batch was made) from the draft batch, audited. */
+static int
+drop_item(struct db *db, struct publish_tx *t, const struct actor *a,
+    int64_t item_id, const struct order_row *o, const char *why)
+{
+	json_t *after;
+	int rc;
+
+	rc = db_item_delete(db, item_id, t->r->ids[0]);
+	if (rc != DB_OK)
+		return rc;
+	after = json_pack("{s:I,s:I,s:s}", "item_id", (json_int_t)item_id,
+	    "order_id", (json_int_t)o->id, "reason", why);
+	rc = audit_record(db, a, "batch.drop_item", "publicity_batch",
+	    t->r->ids[0], NULL, after);
+	json_decref(after);
+	if (rc == DB_OK)
+		t->dropped++;
+	return rc;
+}
+
 static int
 publish_tx(struct db *db, void *arg)
 {
 	struct publish_tx *t = arg;
 	struct req *r = t->r;
 	struct actor a = actor_of(r);
-	struct db_res *chain = NULL, *batch = NULL, *items = NULL;
+	struct chain_row chain;
+	struct batch_lock_row batch;
+	struct db_res *chain_keep = NULL, *batch_keep = NULL;
+	struct db_rows items = { 0 };
+	struct batch_publish p;
 	int64_t count = 0, total = 0, seq;
-	const char *prev, *barred;
+	const char *barred;
 	char sha[65], key_sha[65], sig[SIGN_B64_LEN + 1], reason[160];
 	json_t *list = json_array(), *after;
 	char *file = NULL;
@@ -347,81 +356,65 @@ publish_tx(struct db *db, void *arg)
 	t->empty = false;
 	t->dropped = 0;
 	/* lock order: the chain head, the batch, its items, each order */
-	rc = db_query(db, STMT_CHAIN_LOCK, NULL, 0, &chain);
+	rc = db_chain_lock(db, &chain, &chain_keep);
 	if (rc == DB_NOTFOUND)
 		rc = DB_ERROR;	/* 002_publicity.sql inserts the row */
 	if (rc == DB_OK)
-		rc = db_query(db, STMT_BATCH_LOCK, DB_ARGS(
-		    DB_I64(r->ids[0])), &batch);
+		rc = db_batch_lock(db, r->ids[0], &batch, &batch_keep);
 	if (rc != DB_OK) {
 		rc = rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
 		goto done;
 	}
-	if (strcmp(db_str(batch, 0, 2), "draft") != 0) {
+	if (strcmp(batch.status, "draft") != 0) {
 		rc = TX_NOT_DRAFT;
 		goto done;
 	}
-	rc = db_exec(db, STMT_ITEMS_LOCK, DB_ARGS(
-	    DB_I64(r->ids[0])), &items, NULL, NULL);
-	if (rc != DB_OK)
+	if ((rc = db_batch_items_lock(db, r->ids[0], &items)) != DB_OK)
 		goto done;
-	seq = db_i64(chain, 0, 2) + 1;
+	seq = chain.length + 1;
 	snprintf(reason, sizeof(reason), "列入第 %lld 号公示（规则 R5）",
 	    (long long)seq);
-	for (size_t i = 0; i < items->nrows; i++) {
+	for (size_t i = 0; i < items.n; i++) {
+		const struct publish_item_row *it =
+		    &((const struct publish_item_row *)items.v)[i];
 		struct order_row o;
-		int64_t item_id = db_i64(items, i, 0);
 
-		if ((rc = order_lock(db, db_i64(items, i, 1), &o)) != DB_OK ||
+		if ((rc = order_lock(db, it->order_id, &o)) != DB_OK ||
 		    (rc = order_barred(db, o.id, r->now, &barred)) != DB_OK)
 			goto done;
 		if (o.status != ORDER_APPROVED || barred != NULL) {
 			/* stale since the batch was made: out of the list */
-			rc = db_dml(db, STMT_ITEM_DELETE, DB_ARGS(
-			    DB_I64(item_id), DB_I64(r->ids[0])), NULL);
-			if (rc == DB_OK) {
-				after = json_pack("{s:I,s:I,s:s}", "item_id",
-				    (json_int_t)item_id, "order_id",
-				    (json_int_t)o.id, "reason", barred ? barred :
-				    order_status_name(o.status));
-				rc = audit_record(db, &a, "batch.drop_item",
-				    "publicity_batch", r->ids[0], NULL, after);
-				json_decref(after);
-			}
+			rc = drop_item(db, t, &a, it->id, &o, barred ? barred :
+			    order_status_name(o.status));
 			if (rc != DB_OK)
 				goto done;
-			t->dropped++;
 			continue;
 		}
 		rc = order_transition(db, &a, &o, ORDER_PUBLICIZED, reason);
 		if (rc == DB_OK)
-			rc = db_dml(db, STMT_ORDER_PUBLICIZED_AT,
-			    DB_ARGS(DB_TIME(r->now),
-			    DB_TIME(r->now), DB_I64(o.id)), NULL);
+			rc = db_order_publicized_at(db, o.id, r->now);
 		if (rc != DB_OK)
 			goto done;
 		json_array_append_new(list, json_pack("{s:I,s:s,s:s,s:s,s:I}",
-		    "id", (json_int_t)item_id, "provider",
-		    db_str(items, i, 6), "product", db_str(items, i, 7),
-		    "category", db_str(items, i, 8), "amount",
-		    (json_int_t)db_i64(items, i, 2)));
+		    "id", (json_int_t)it->id, "provider", it->provider,
+		    "product", it->product, "category", it->category, "amount",
+		    (json_int_t)it->amount));
 		count++;
-		total += db_i64(items, i, 2);
+		total += it->amount;
 	}
 	if (count == 0) {
 		t->empty = true;	/* commit the drops, publish nothing */
-		rc = db_dml(db, STMT_BATCH_TOTALS, DB_ARGS(
-		    DB_I64(0), DB_I64(0), DB_I64(r->ids[0])), NULL);
+		rc = db_batch_totals(db, r->ids[0], 0, 0);
 		goto done;
 	}
-	prev = db_str(chain, 0, 1);	/* NULL for the first file */
-	/* the fingerprint of the signing key goes into the file */
+	/* the fingerprint of the signing key goes into the file; prev is
+	 * NULL for the first file */
 	if (sign_key_id(key_sha) < 0) {
 		rc = TX_NO_KEY;
 		goto done;
 	}
-	file = file_build(r->ids[0], seq, db_str(batch, 0, 1), r->now,
-	    t->period_days, prev, key_sha, list, count, total);
+	file = file_build(r->ids[0], seq, batch.title, r->now,
+	    t->period_days, chain.head_sha256, key_sha, list, count, total);
 	if (file == NULL) {
 		rc = DB_ERROR;
 		goto done;
@@ -431,25 +424,32 @@ publish_tx(struct db *db, void *arg)
 		rc = TX_NO_KEY;
 		goto done;
 	}
-	rc = db_dml(db, STMT_BATCH_PUBLISH, DB_ARGS(DB_I64(seq),
-	    DB_TIME(r->now), DB_I64(r->sess.account_id),
-	    DB_TIME(r->now + (time_t)t->period_days * 86400),
-	    DB_I64(t->period_days), DB_I64(count), DB_I64(total),
-	    DB_STR(file), DB_STR(sha), DB_STR(prev), DB_STR(sig),
-	    DB_STR(key_sha), DB_I64(r->ids[0])), NULL);
+	p = (struct batch_publish){
+		.seq = seq,
+		.published_at = r->now,
+		.published_by = r->sess.account_id,
+		.period_ends_at = r->now + (time_t)t->period_days * 86400,
+		.period_days = t->period_days,
+		.item_count = count,
+		.total_amount = total,
+		.file_json = file,
+		.file_sha256 = sha,
+		.prev_sha256 = chain.head_sha256,
+		.signature = sig,
+		.key_sha256 = key_sha,
+	};
+	rc = db_batch_publish(db, r->ids[0], &p);
 	if (rc == DB_CONFLICT)
 		rc = DB_RETRY;	/* UNIQUE(prev_sha256/seq): lost a race */
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_CHAIN_ADVANCE, DB_ARGS(
-		    DB_I64(r->ids[0]), DB_STR(sha), DB_I64(seq),
-		    DB_TIME(r->now)), NULL);
+		rc = db_chain_advance(db, r->ids[0], sha, seq, r->now);
 	if (rc == DB_OK) {
 		after = json_pack("{s:s,s:I,s:s,s:s?,s:I,s:I,s:I,s:I}",
 		    "status", "published", "seq", (json_int_t)seq,
-		    "file_sha256", sha, "prev_sha256", prev, "period_days",
-		    (json_int_t)t->period_days, "item_count", (json_int_t)count,
-		    "total_amount", (json_int_t)total, "dropped",
-		    (json_int_t)t->dropped);
+		    "file_sha256", sha, "prev_sha256", chain.head_sha256,
+		    "period_days", (json_int_t)t->period_days, "item_count",
+		    (json_int_t)count, "total_amount", (json_int_t)total,
+		    "dropped", (json_int_t)t->dropped);
 		rc = audit_record(db, &a, "batch.publish", "publicity_batch",
 		    r->ids[0], NULL, after);
 		json_decref(after);
@@ -457,9 +457,9 @@ publish_tx(struct db *db, void *arg)
 done:
 	free(file);
 	json_decref(list);
-	db_res_free(chain);
-	db_res_free(batch);
-	db_res_free(items);
+	db_rows_free(&items);
+	db_res_free(chain_keep);
+	db_res_free(batch_keep);
 	return rc;
 }
 
@@ -503,207 +503,4 @@ batch_publish(struct req *r)
 	default:
 		return http_db_error(r, rc);
 	}
-}
-
-/* ---- pay ------------------------------------------------------------ */
-
-struct pay_tx {
-	struct req *r;
-	int64_t     paid_on;		/* y*10000 + m*100 + d */
-	int         py, pm, pd;
-	json_t     *paid, *skipped;	/* out */
-	int64_t     count, amount;	/* out */
-	bool        first;		/* out: the batch became paid */
-};
-
-static void
-skip(struct pay_tx *t, int64_t item, int64_t order, const char *why)
-{
-	json_array_append_new(t->skipped, json_pack("{s:I,s:I,s:s}", "item_id",
-	    (json_int_t)item, "order_id", (json_int_t)order, "reason", why));
-}
-
-static int
-pay_tx(struct db *db, void *arg)
-{
-	struct pay_tx *t = arg;
-	struct req *r = t->r;
-	struct actor a = actor_of(r);
-	struct db_res *batch = NULL, *items = NULL;
-	const char *barred;
-	char reason[160];
-	json_t *after;
-	int rc;
-
-	json_array_clear(t->paid);
-	json_array_clear(t->skipped);
-	t->count = t->amount = 0;
-	t->first = false;
-	rc = db_query(db, STMT_BATCH_LOCK, DB_ARGS(
-	    DB_I64(r->ids[0])), &batch);
-	if (rc != DB_OK) {
-		rc = rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
-		goto done;
-	}
-	if (strcmp(db_str(batch, 0, 2), "draft") == 0) {
-		rc = TX_NOT_PUBLISHED;
-		goto done;
-	}
-	/* R5: only after the publicity period */
-	if (r->now < (time_t)db_i64(batch, 0, 5)) {
-		rc = TX_PERIOD;
-		goto done;
-	}
-	/* paid on a date from the end of the period to today (T1) */
-	if (t->paid_on < pub_date_of((time_t)db_i64(batch, 0, 5)) ||
-	    t->paid_on > pub_date_of(r->now)) {
-		rc = TX_BAD_PAID_ON;
-		goto done;
-	}
-	rc = db_exec(db, STMT_ITEMS_LOCK, DB_ARGS(
-	    DB_I64(r->ids[0])), &items, NULL, NULL);
-	if (rc != DB_OK)
-		goto done;
-	snprintf(reason, sizeof(reason), "公示期满，兑付日期 %04d-%02d-%02d"
-	    "（规则 R5）", t->py, t->pm, t->pd);
-	for (size_t i = 0; i < items->nrows; i++) {
-		int64_t item_id = db_i64(items, i, 0), amount = db_i64(items, i, 2);
-		struct order_row o;
-
-		if (!db_isnull(items, i, 5))
-			continue;			/* paid before */
-		if (db_i64(items, i, 4) != 0) {
-			skip(t, item_id, db_i64(items, i, 1), "withdrawn");
-			continue;
-		}
-		if (strcmp(db_str(items, i, 3), "open") == 0) {
-			skip(t, item_id, db_i64(items, i, 1), "open_objection");
-			continue;
-		}
-		if ((rc = order_lock(db, db_i64(items, i, 1), &o)) != DB_OK ||
-		    (rc = order_barred(db, o.id, r->now, &barred)) != DB_OK)
-			goto done;
-		if (o.status != ORDER_PUBLICIZED) {
-			skip(t, item_id, o.id, order_status_name(o.status));
-			continue;
-		}
-		if (barred != NULL) {			/* V2 */
-			skip(t, item_id, o.id, barred);
-			continue;
-		}
-		rc = order_transition(db, &a, &o, ORDER_PAID, reason);
-		if (rc == DB_OK)
-			rc = db_dml(db, STMT_ORDER_PAID_AT, DB_ARGS(
-			    DB_TIME(r->now), DB_TIME(r->now), DB_I64(o.id)),
-			    NULL);
-		if (rc == DB_OK)
-			rc = db_dml(db, STMT_ITEM_PAID, DB_ARGS(
-			    DB_DATE(t->py, t->pm, t->pd), DB_I64(item_id)),
-			    NULL);
-		if (rc != DB_OK)
-			goto done;
-		json_array_append_new(t->paid, json_pack("{s:I,s:I,s:I}",
-		    "item_id", (json_int_t)item_id, "order_id",
-		    (json_int_t)o.id, "amount", (json_int_t)amount));
-		t->count++;
-		t->amount += amount;
-	}
-	if (t->count == 0) {
-		rc = TX_NOTHING;
-		goto done;
-	}
-	if (strcmp(db_str(batch, 0, 2), "published") == 0) {
-		rc = db_dml(db, STMT_BATCH_PAID, DB_ARGS(
-		    DB_DATE(t->py, t->pm, t->pd), DB_TIME(r->now),
-		    DB_I64(r->sess.account_id), DB_I64(r->ids[0])), NULL);
-		t->first = true;
-	}
-	if (rc == DB_OK) {
-		char date[11];
-
-		snprintf(date, sizeof(date), "%04d-%02d-%02d", t->py, t->pm,
-		    t->pd);
-		after = json_pack("{s:s,s:s,s:I,s:I,s:O}", "status", "paid",
-		    "paid_on", date, "paid_count", (json_int_t)t->count,
-		    "paid_amount", (json_int_t)t->amount, "skipped", t->skipped);
-		rc = audit_record(db, &a, "batch.pay", "publicity_batch",
-		    r->ids[0], NULL, after);
-		json_decref(after);
-	}
-done:
-	db_res_free(batch);
-	db_res_free(items);
-	return rc;
-}
-
-/*
- * POST /api/bureau/batches/{id}/pay {paid_on: "YYYY-MM-DD"} → 200 {batch,
- * paid: [{item_id, order_id, amount}], skipped: [{item_id, order_id,
- * reason: open_objection|withdrawn|provider_barred|enterprise_barred|
- * <order status>}], paid_count, paid_amount}. Only after the publicity
- * period; paid_on from the period's last day to today (Asia/Shanghai).
- * The batch becomes paid at its first payment; calling again pays the
- * items that became payable since. 404 unknown; 409 not_published,
- * publicity_period_not_over, nothing_to_pay; 422 invalid_paid_on.
- */
-int
-batch_pay(struct req *r)
-{
-	static const struct field fields[] = {
-		{ "paid_on", FIELD_DATE, true, 0, 0, NULL },
-	};
-	struct field_value v[1];
-	struct pay_tx t = { .r = r };
-	json_t *body, *b, *o;
-	int rc;
-
-	if ((body = req_json_or_4xx(r)) == NULL ||
-	    req_fields_or_400(r, body, fields, 1, v) < 0)
-		return r->status;
-	t.paid_on = v[0].i;
-	t.py = v[0].y;
-	t.pm = v[0].m;
-	t.pd = v[0].d;
-	t.paid = json_array();
-	t.skipped = json_array();
-	rc = db_tx(r->db, pay_tx, &t);
-	switch (rc) {
-	case DB_OK:
-		break;
-	case TX_NOT_FOUND:
-		rc = http_error(r, 404, "not_found", NULL, "公示批次不存在");
-		goto done;
-	case TX_NOT_PUBLISHED:
-		rc = http_error(r, 409, "not_published", NULL,
-		    "批次尚未发布公示");
-		goto done;
-	case TX_PERIOD:
-		rc = http_error(r, 409, "publicity_period_not_over", NULL,
-		    "公示期未满，不能兑付（规则 R5）");
-		goto done;
-	case TX_BAD_PAID_ON:
-		rc = http_error(r, 422, "invalid_paid_on", "paid_on",
-		    "兑付日期须在公示期满之日至今天之间");
-		goto done;
-	case TX_NOTHING:
-		rc = http_error(r, 409, "nothing_to_pay", NULL,
-		    "没有可兑付的公示项目（%zu 项因异议未决、撤回或取消资格暂缓）",
-		    json_array_size(t.skipped));
-		goto done;
-	default:
-		rc = http_db_error(r, rc);
-		goto done;
-	}
-	if ((b = batch_view(r->db, r->ids[0], r->now, &rc)) == NULL) {
-		rc = http_db_error(r, rc);
-		goto done;
-	}
-	o = json_pack("{s:o,s:O,s:O,s:I,s:I}", "batch", b, "paid", t.paid,
-	    "skipped", t.skipped, "paid_count", (json_int_t)t.count,
-	    "paid_amount", (json_int_t)t.amount);
-	rc = http_json(r, 200, o);
-done:
-	json_decref(t.paid);
-	json_decref(t.skipped);
-	return rc;
 }

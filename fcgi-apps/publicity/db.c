@@ -1,12 +1,15 @@
 /*
- * db.c - all SQL of the publicity program, by statement id (publicity.h).
- * The order state machine's shared SQL is in shared/db_shared.c.
+ * db.c - all SQL of the publicity program, by statement id (publicity.h),
+ * and the typed functions the handlers call instead. The order state
+ * machine's shared SQL is in shared/domain/lib_sql.c.
  *
  * Locks are always taken in one order: the chain head, then a batch, then
  * its items, then an order (then, through orders.c, the quota and the
  * product). Reads that feed a decision and are not locked are marked
  * "(plain read)": they only feed a choice that a locked row re-checks.
  */
+#include <string.h>
+
 #include "orders.h"
 #include "publicity.h"
 
@@ -21,60 +24,12 @@
 	PUB_BATCH_COLS ", signature, key_sha256, created_at, created_by," \
 	" published_by, paid_at, paid_by"
 
-/* The subsidy actually paid for an order (R5, R6): the listed amount,
- * else the approved amount, else the contract's subsidy. Needs the joins
- * PAID_JOINS. */
-#define PAID_SUBSIDY "COALESCE(pi.amount, cl.approved_amount, o.subsidy, 0)"
-#define PAID_JOINS \
-	" LEFT JOIN publicity_items pi ON pi.order_id = o.id" \
-	" LEFT JOIN redemption_claims cl ON cl.order_id = o.id"
-
 #define FEEDBACK_COLS \
 	"f.id, f.tracking_no, f.status, f.text, f.contact, f.note," \
 	" f.created_at, f.decided_at, f.decided_by, f.client_ip, f.item_id," \
 	" i.batch_id, i.order_id, i.provider_name AS provider," \
 	" i.product_name AS product, i.amount, i.objection_status, i.withdrawn" \
 	" FROM feedback f JOIN publicity_items i ON i.id = f.item_id"
-
-#define RECOVERY_COLS \
-	"r.id, r.order_id, o.order_no, o.status AS order_status," \
-	" o.provider_id, v.name AS provider_name, o.enterprise_id," \
-	" e.name AS enterprise_name," \
-	" IF(r.refund_id IS NOT NULL, 'refund', 'violation') AS source," \
-	" r.refund_id, r.violation_id, r.amount_due, r.amount_returned," \
-	" r.amount_due - r.amount_returned AS outstanding, r.returned_on," \
-	" r.status, r.created_at, r.updated_at" \
-	" FROM recoveries r JOIN orders o ON o.id = r.order_id" \
-	" JOIN providers v ON v.id = o.provider_id" \
-	" JOIN enterprises e ON e.id = o.enterprise_id"
-
-/* params: status x2, due (0/1), order x2 */
-#define RECOVERY_WHERE \
-	" WHERE (? IS NULL OR r.status = ?)" \
-	" AND (? = 0 OR r.status IN ('open', 'partial'))" \
-	" AND (? IS NULL OR r.order_id = ?)"
-
-#define VIOLATION_COLS \
-	"x.id, x.party, x.party_id," \
-	" IF(x.party = 'enterprise', (SELECT name FROM enterprises" \
-	" WHERE id = x.party_id), (SELECT name FROM providers" \
-	" WHERE id = x.party_id)) AS party_name," \
-	" x.kind, x.description, x.order_id, x.recorded_at, x.recorded_by," \
-	" x.barred_until FROM violations x"
-
-#define AUDIT_COLS \
-	"a.id, a.at, a.actor_account_id, ac.login AS actor_login," \
-	" a.actor_role, a.action, a.entity, a.entity_id, a.before_json," \
-	" a.after_json, a.request_id" \
-	" FROM audit_log a LEFT JOIN accounts ac ON ac.id = a.actor_account_id"
-
-/* Orders a V2 bar terminates or recovers from: not final, or paid. */
-#define PARTY_ORDERS(col) \
-	"SELECT o.id, i.id AS item_id, o.status FROM orders o" \
-	" LEFT JOIN publicity_items i ON i.order_id = o.id" \
-	" WHERE o." col " = ? AND o.status IN ('pending', 'accepted'," \
-	" 'contracted', 'submitted', 'approved', 'publicized', 'paid')" \
-	" ORDER BY o.id"
 
 const struct db_stmt publicity_stmts[STMT__MAX] = {
 	/* ---- public reads ------------------------------------------------ */
@@ -110,8 +65,8 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	PUB_VISIBLE),
 	/* every item of a public batch (CSV): batch */
 	DB_STMT(STMT_PUB_ITEMS_ALL,
-	"SELECT i.id, i.provider_name, i.product_name, i.category,"
-	" i.amount, i.objection_status, i.withdrawn"
+	"SELECT i.id, i.provider_name AS provider, i.product_name AS product,"
+	" i.category, i.amount, i.objection_status, i.withdrawn"
 	" FROM publicity_items i FORCE INDEX (ix_publicity_items_batch)"
 	" WHERE i.batch_id = ? ORDER BY i.id"),
 	/* the signed file: id */
@@ -209,8 +164,8 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	" VALUES (?, 'draft', ?, ?)"),
 	/* (plain read) what the list shows of a locked approved order: id */
 	DB_STMT(STMT_ITEM_SOURCE,
-	"SELECT v.name, COALESCE(o.product_name, p.name), p.category,"
-	" c.approved_amount FROM orders o"
+	"SELECT v.name AS provider, COALESCE(o.product_name, p.name) AS product,"
+	" p.category, c.approved_amount AS amount FROM orders o"
 	" JOIN redemption_claims c ON c.order_id = o.id"
 	" JOIN providers v ON v.id = o.provider_id"
 	" JOIN products p ON p.id = o.product_id"
@@ -252,7 +207,7 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	/* batch */
 	DB_STMT(STMT_ITEMS_LOCK,
 	"SELECT id, order_id, amount, objection_status, withdrawn, paid_on,"
-	" provider_name, product_name, category"
+	" provider_name AS provider, product_name AS product, category"
 	" FROM publicity_items WHERE batch_id = ? ORDER BY id FOR UPDATE"),
 	/* a stale item of a draft batch: id, batch */
 	DB_STMT(STMT_ITEM_DELETE,
@@ -282,176 +237,451 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	/* now, now, id */
 	DB_STMT(STMT_ORDER_PUBLICIZED_AT,
 	"UPDATE orders SET publicized_at = ?, updated_at = ? WHERE id = ?"),
-	DB_STMT(STMT_ORDER_PAID_AT,
-	"UPDATE orders SET paid_at = ?, updated_at = ? WHERE id = ?"),
-	/* date, id */
-	DB_STMT(STMT_ITEM_PAID,
-	"UPDATE publicity_items SET paid_on = ?"
-	" WHERE id = ? AND paid_on IS NULL AND withdrawn = 0"),
-	/* date, now, account, id */
-	DB_STMT(STMT_BATCH_PAID,
-	"UPDATE publicity_batches SET status = 'paid', paid_on = ?,"
-	" paid_at = ?, paid_by = ? WHERE id = ? AND status = 'published'"),
-
-	/* ---- recoveries ------------------------------------------------ */
-
-	/* status x2, due, order x2, limit, offset */
-	DB_STMT(STMT_RECOVERIES,
-	"SELECT " RECOVERY_COLS RECOVERY_WHERE
-	" ORDER BY r.id DESC LIMIT ? OFFSET ?"),
-	DB_STMT(STMT_RECOVERIES_TOTALS,
-	"SELECT COUNT(*), COALESCE(SUM(r.amount_due), 0),"
-	" COALESCE(SUM(r.amount_returned), 0) FROM recoveries r" RECOVERY_WHERE),
-	/* id */
-	DB_STMT(STMT_RECOVERY_LOCK,
-	"SELECT id, order_id, amount_due, amount_returned, status"
-	" FROM recoveries WHERE id = ? FOR UPDATE"),
-	/* returned, date, status, now, account, id */
-	DB_STMT(STMT_RECOVERY_RETURN,
-	"UPDATE recoveries SET amount_returned = ?, returned_on = ?,"
-	" status = ?, updated_at = ?, recorded_by = ? WHERE id = ?"),
-	/* id */
-	DB_STMT(STMT_RECOVERY_VIEW,
-	"SELECT " RECOVERY_COLS " WHERE r.id = ?"),
-	/* V2: order, violation, due, now, now */
-	DB_STMT(STMT_RECOVERY_INSERT,
-	"INSERT INTO recoveries (order_id, violation_id, amount_due,"
-	" amount_returned, status, created_at, updated_at)"
-	" VALUES (?, ?, ?, 0, 'open', ?, ?)"),
-	/* what was paid for a locked order and what is already due back:
-	 * order */
-	DB_STMT(STMT_ORDER_PAID_DUE,
-	"SELECT " PAID_SUBSIDY " AS paid,"
-	" (SELECT COALESCE(SUM(r.amount_due), 0) FROM recoveries r"
-	" WHERE r.order_id = o.id) AS due"
-	" FROM orders o" PAID_JOINS " WHERE o.id = ?"),
-
-	/* ---- violations ------------------------------------------------ */
-
-	DB_STMT(STMT_ENTERPRISE_LOCK,
-	"SELECT id, name, barred_until FROM enterprises WHERE id = ? FOR UPDATE"),
-	DB_STMT(STMT_PROVIDER_LOCK,
-	"SELECT id, name, barred_until FROM providers WHERE id = ? FOR UPDATE"),
-	/* V2: until, now, id */
-	DB_STMT(STMT_ENTERPRISE_BAR,
-	"UPDATE enterprises SET barred_until = ?, updated_at = ? WHERE id = ?"),
-	DB_STMT(STMT_PROVIDER_BAR,
-	"UPDATE providers SET barred_until = ?, updated_at = ? WHERE id = ?"),
-	/* party, party id, kind, description, order, now, account, until */
-	DB_STMT(STMT_VIOLATION_INSERT,
-	"INSERT INTO violations (party, party_id, kind, description, order_id,"
-	" recorded_at, recorded_by, barred_until)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-	/* order */
-	DB_STMT(STMT_ORDER_PARTIES,
-	"SELECT enterprise_id, provider_id FROM orders WHERE id = ?"),
-	/* (plain read) party id */
-	DB_STMT(STMT_ENTERPRISE_ORDERS,
-	PARTY_ORDERS("enterprise_id")),
-	DB_STMT(STMT_PROVIDER_ORDERS,
-	PARTY_ORDERS("provider_id")),
-	/* V2: now, provider */
-	DB_STMT(STMT_PRODUCTS_DELIST,
-	"UPDATE products SET listed = 0, updated_at = ?"
-	" WHERE provider_id = ? AND listed = 1"),
-	/* party x2, party id x2, limit, offset */
-	DB_STMT(STMT_VIOLATIONS,
-	"SELECT " VIOLATION_COLS
-	" WHERE (? IS NULL OR x.party = ?) AND (? IS NULL OR x.party_id = ?)"
-	" ORDER BY x.id DESC LIMIT ? OFFSET ?"),
-	DB_STMT(STMT_VIOLATIONS_COUNT,
-	"SELECT COUNT(*) FROM violations x"
-	" WHERE (? IS NULL OR x.party = ?) AND (? IS NULL OR x.party_id = ?)"),
-	/* id */
-	DB_STMT(STMT_VIOLATION_VIEW,
-	"SELECT " VIOLATION_COLS " WHERE x.id = ?"),
-	/* violation */
-	DB_STMT(STMT_VIOLATION_RECOVERIES,
-	"SELECT " RECOVERY_COLS " WHERE r.violation_id = ? ORDER BY r.id"),
-
-	/* ---- spot checks and the audit trail -------------------------- */
-
-	/* V3: contracted or later (an expired contract is not): now, year x2 */
-	DB_STMT(STMT_SPOT_CANDIDATES,
-	"SELECT id FROM orders WHERE status IN ('contracted', 'submitted',"
-	" 'approved', 'publicized', 'paid', 'refunded')"
-	" AND NOT (status = 'contracted' AND valid_until <= ?)"
-	" AND (? IS NULL OR year = ?) ORDER BY id"),
-	/* sample, order, now, account */
-	DB_STMT(STMT_SPOT_INSERT,
-	"INSERT INTO spot_checks (sample_id, order_id, sampled_at, sampled_by)"
-	" VALUES (?, ?, ?, ?)"),
-	/* now, now, sample */
-	DB_STMT(STMT_SPOT_SAMPLE,
-	"SELECT s.id AS check_id, s.sample_id, s.sampled_at, s.result, s.note,"
-	" s.checked_at, o.id AS order_id, o.order_no,"
-	" " ORDER_EFFECTIVE_STATUS("o") " AS order_status, o.year,"
-	" o.enterprise_id, e.name AS enterprise_name, e.uscc AS enterprise_uscc,"
-	" o.provider_id, v.name AS provider_name, o.product_id, o.product_name,"
-	" o.ordered_at, o.subsidy, c.contract_no, c.signed_on,"
-	" c.amount AS contract_amount, c.self_paid, cl.approved_amount,"
-	" o.paid_at FROM spot_checks s JOIN orders o ON o.id = s.order_id"
-	" JOIN enterprises e ON e.id = o.enterprise_id"
-	" JOIN providers v ON v.id = o.provider_id"
-	" LEFT JOIN contracts c ON c.order_id = o.id"
-	" LEFT JOIN redemption_claims cl ON cl.order_id = o.id"
-	" WHERE s.sample_id = ? ORDER BY s.id"),
-	/* id */
-	DB_STMT(STMT_SPOT_LOCK,
-	"SELECT id, sample_id, order_id, result FROM spot_checks"
-	" WHERE id = ? FOR UPDATE"),
-	/* result, note, now, account, id */
-	DB_STMT(STMT_SPOT_RESULT,
-	"UPDATE spot_checks SET result = ?, note = ?, checked_at = ?,"
-	" checked_by = ? WHERE id = ?"),
-	/* V3, newest first: limit, offset */
-	DB_STMT(STMT_AUDIT_ALL,
-	"SELECT " AUDIT_COLS " ORDER BY a.id DESC LIMIT ? OFFSET ?"),
-	DB_STMT(STMT_AUDIT_ALL_COUNT,
-	"SELECT COUNT(*) FROM audit_log"),
-	/* entity, limit, offset */
-	DB_STMT(STMT_AUDIT_ENTITY,
-	"SELECT " AUDIT_COLS " WHERE a.entity = ?"
-	" ORDER BY a.id DESC LIMIT ? OFFSET ?"),
-	DB_STMT(STMT_AUDIT_ENTITY_COUNT,
-	"SELECT COUNT(*) FROM audit_log WHERE entity = ?"),
-	/* entity, id, limit, offset */
-	DB_STMT(STMT_AUDIT_ENTITY_ID,
-	"SELECT " AUDIT_COLS " WHERE a.entity = ? AND a.entity_id = ?"
-	" ORDER BY a.id DESC LIMIT ? OFFSET ?"),
-	DB_STMT(STMT_AUDIT_ENTITY_ID_COUNT,
-	"SELECT COUNT(*) FROM audit_log WHERE entity = ? AND entity_id = ?"),
-
-	/* ---- the bureau's dashboard (plain reads) ---------------------- */
-	/* Orders that hold or used subsidy: every status but the side exits
-	 * that release it. params: year */
-	DB_STMT(STMT_STATS_CATEGORIES,
-	"SELECT c.code, c.name_zh AS name, COUNT(o.id) AS orders,"
-	" COALESCE(SUM(COALESCE(o.subsidy, o.reserved)), 0) AS subsidy"
-	" FROM categories c LEFT JOIN products p ON p.category = c.code"
-	" LEFT JOIN orders o ON o.product_id = p.id AND o.year = ?"
-	" AND o.status NOT IN ('cancelled', 'expired', 'rejected', 'revoked')"
-	" GROUP BY c.code, c.name_zh, c.sort_order ORDER BY c.sort_order"),
-	/* params: year; months in Asia/Shanghai (T1) */
-	DB_STMT(STMT_STATS_MONTHS,
-	"SELECT DATE_FORMAT(o.ordered_at + INTERVAL 8 HOUR, '%Y-%m') AS month,"
-	" COUNT(*) AS orders,"
-	" COALESCE(SUM(COALESCE(o.subsidy, o.reserved)), 0) AS subsidy"
-	" FROM orders o WHERE o.year = ?"
-	" AND o.status NOT IN ('cancelled', 'expired', 'rejected', 'revoked')"
-	" GROUP BY month ORDER BY month"),
-	/* params: year */
-	DB_STMT(STMT_STATS_QUOTA,
-	"SELECT e.tier, COUNT(*) AS enterprises, COALESCE(SUM(q.cap), 0) AS cap,"
-	" COALESCE(SUM(q.occupied), 0) AS occupied"
-	" FROM enterprise_quota q JOIN enterprises e ON e.id = q.enterprise_id"
-	" WHERE q.year = ? GROUP BY e.tier ORDER BY cap DESC"),
-	/* params: round year; the ten listed products with the smallest
-	 * share of units left */
-	DB_STMT(STMT_STATS_SELLING_OUT,
-	"SELECT p.id, p.name, p.category, p.units_total, p.remaining_units,"
-	" p.units_sold FROM products p"
-	" WHERE p.listed = 1 AND p.round_year = ? AND p.units_total > 0"
-	" ORDER BY p.remaining_units / p.units_total, p.remaining_units, p.id"
-	" LIMIT 10"),
 };
+
+/* A parameter binding SQL NULL for 0 (an absent id filter). */
+static struct db_param
+id_or_null(int64_t id)
+{
+	return id > 0 ? DB_I64(id) : DB_NULLP;
+}
+
+/* Runs a SELECT that fills *rows (freed by the caller); an empty result
+ * is DB_OK. */
+static int
+rows_of(struct db *db, int id, const struct db_param *p, size_t n,
+    struct db_res **rows)
+{
+	*rows = NULL;
+	return db_exec(db, id, p, n, rows, NULL, NULL);
+}
+
+static int
+insert_of(struct db *db, int id, const struct db_param *p, size_t n,
+    int64_t *out)
+{
+	uint64_t insert_id = 0;
+	int rc = db_exec(db, id, p, n, NULL, NULL, &insert_id);
+
+	*out = (int64_t)insert_id;
+	return rc;
+}
+
+static const struct db_col id_cols[] = {
+	DB_COL(struct id_row, id),
+};
+static const struct db_rowmap id_map = DB_ROWMAP(struct id_row, id_cols);
+
+/* ---- public reads ----------------------------------------------------- */
+
+int
+db_pub_batches(struct db *db, time_t now, int64_t limit, int64_t offset,
+    struct db_res **rows, int64_t *total)
+{
+	int rc;
+
+	*total = 0;
+	rc = rows_of(db, STMT_PUB_BATCHES, DB_ARGS(DB_TIME(now), DB_I64(limit),
+	    DB_I64(offset)), rows);
+	if (rc == DB_OK)
+		rc = db_scalar(db, STMT_PUB_BATCHES_COUNT, DB_NOARGS, total);
+	return rc;
+}
+
+int
+db_pub_batch(struct db *db, int64_t id, time_t now, struct db_res **row)
+{
+	return db_query(db, STMT_PUB_BATCH, DB_ARGS(DB_TIME(now), DB_I64(id)),
+	    row);
+}
+
+static const struct db_col pub_item_cols[] = {
+	DB_COL(struct pub_item_row, id),
+	DB_COL(struct pub_item_row, provider),
+	DB_COL(struct pub_item_row, product),
+	DB_COL(struct pub_item_row, category),
+	DB_COL(struct pub_item_row, amount),
+	DB_COL(struct pub_item_row, objection_status),
+	DB_COL(struct pub_item_row, withdrawn),
+};
+static const struct db_rowmap pub_item_map = DB_ROWMAP(struct pub_item_row,
+    pub_item_cols);
+
+int
+db_pub_items(struct db *db, int64_t batch_id, const char *q, const char *like,
+    int64_t limit, int64_t offset, struct db_rows *items)
+{
+	return db_all(db, STMT_PUB_ITEMS, DB_ARGS(DB_I64(batch_id), DB_STR(q),
+	    DB_STR(like), DB_STR(like), DB_I64(limit), DB_I64(offset)),
+	    &pub_item_map, items);
+}
+
+int
+db_pub_items_count(struct db *db, int64_t batch_id, const char *q,
+    const char *like, int64_t *n)
+{
+	return db_scalar(db, STMT_PUB_ITEMS_COUNT, DB_ARGS(DB_STR(q),
+	    DB_STR(like), DB_STR(like), DB_I64(batch_id)), n);
+}
+
+int
+db_pub_items_all(struct db *db, int64_t batch_id, struct db_rows *items)
+{
+	return db_all(db, STMT_PUB_ITEMS_ALL, DB_ARGS(DB_I64(batch_id)),
+	    &pub_item_map, items);
+}
+
+static const struct db_col pub_file_cols[] = {
+	DB_COL(struct pub_file_row, file_json),
+	DB_COL(struct pub_file_row, signature),
+	DB_COL(struct pub_file_row, file_sha256),
+};
+static const struct db_rowmap pub_file_map = DB_ROWMAP(struct pub_file_row,
+    pub_file_cols);
+
+int
+db_pub_file(struct db *db, int64_t id, struct pub_file_row *out,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_PUB_FILE, DB_ARGS(DB_I64(id)), &pub_file_map,
+	    out, keep);
+}
+
+int
+db_pub_feedback(struct db *db, const char *tracking_no, struct db_res **row)
+{
+	return db_query(db, STMT_PUB_FEEDBACK, DB_ARGS(DB_STR(tracking_no)),
+	    row);
+}
+
+/* ---- feedback --------------------------------------------------------- */
+
+static const struct db_col item_lock_cols[] = {
+	DB_COL(struct item_lock_row, id),
+	DB_COL(struct item_lock_row, batch_id),
+	DB_COL(struct item_lock_row, order_id),
+	DB_COL(struct item_lock_row, objection_status),
+	DB_COL(struct item_lock_row, withdrawn),
+};
+static const struct db_rowmap item_lock_map = DB_ROWMAP(struct item_lock_row,
+    item_lock_cols);
+
+int
+db_item_lock(struct db *db, int64_t id, struct item_lock_row *out,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_ITEM_LOCK, DB_ARGS(DB_I64(id)), &item_lock_map,
+	    out, keep);
+}
+
+static const struct db_col batch_cols[] = {
+	DB_COL(struct batch_row, id),
+	DB_COL(struct batch_row, status),
+	DB_COL(struct batch_row, period_ends_at),
+};
+static const struct db_rowmap batch_map = DB_ROWMAP(struct batch_row,
+    batch_cols);
+
+int
+db_batch_get(struct db *db, int64_t id, struct batch_row *out,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_BATCH_GET, DB_ARGS(DB_I64(id)), &batch_map, out,
+	    keep);
+}
+
+/* The width of feedback.client_ip. */
+#define CLIENT_IP_MAX 45
+
+int
+db_feedback_insert(struct db *db, const struct feedback_new *f, int64_t *id)
+{
+	const char *ip = f->client_ip;
+
+	return insert_of(db, STMT_FEEDBACK_INSERT, DB_ARGS(DB_I64(f->item_id),
+	    DB_STR(f->tracking_no), DB_STR(f->text), DB_STR(f->contact),
+	    DB_TIME(f->created_at), ip != NULL && *ip != '\0' ?
+	    DB_STRN(ip, strnlen(ip, CLIENT_IP_MAX)) : DB_NULLP), id);
+}
+
+int
+db_item_set_objection(struct db *db, int64_t item_id, const char *status)
+{
+	return db_dml(db, STMT_ITEM_SET_OBJECTION, DB_ARGS(DB_STR(status),
+	    DB_I64(item_id)), NULL);
+}
+
+int
+db_feedback_item(struct db *db, int64_t feedback_id, int64_t *item_id)
+{
+	return db_scalar(db, STMT_FEEDBACK_ITEM, DB_ARGS(DB_I64(feedback_id)),
+	    item_id);
+}
+
+static const struct db_col feedback_lock_cols[] = {
+	DB_COL(struct feedback_lock_row, status),
+};
+static const struct db_rowmap feedback_lock_map =
+    DB_ROWMAP(struct feedback_lock_row, feedback_lock_cols);
+
+int
+db_feedback_lock(struct db *db, int64_t id, struct feedback_lock_row *out,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_FEEDBACK_LOCK, DB_ARGS(DB_I64(id)),
+	    &feedback_lock_map, out, keep);
+}
+
+int
+db_feedback_decide(struct db *db, int64_t id, const char *status,
+    const char *note, time_t now, int64_t account_id)
+{
+	return db_dml(db, STMT_FEEDBACK_DECIDE, DB_ARGS(DB_STR(status),
+	    DB_STR(note), DB_TIME(now), DB_I64(account_id), DB_I64(id)), NULL);
+}
+
+int
+db_feedback_uphold_others(struct db *db, int64_t item_id, const char *note,
+    time_t now, int64_t account_id)
+{
+	return db_exec(db, STMT_FEEDBACK_DECIDE_OTHERS, DB_ARGS(DB_STR(note),
+	    DB_TIME(now), DB_I64(account_id), DB_I64(item_id)), NULL, NULL,
+	    NULL);
+}
+
+int
+db_feedback_open_count(struct db *db, int64_t item_id, int64_t *n)
+{
+	return db_scalar(db, STMT_FEEDBACK_OPEN_COUNT, DB_ARGS(DB_I64(item_id)),
+	    n);
+}
+
+int
+db_feedback_list(struct db *db, const char *status, int64_t batch_id,
+    int64_t limit, int64_t offset, struct db_res **rows, int64_t *total)
+{
+	int rc;
+
+	*total = 0;
+	rc = rows_of(db, STMT_FEEDBACK_LIST, DB_ARGS(DB_STR(status),
+	    DB_STR(status), id_or_null(batch_id), id_or_null(batch_id),
+	    DB_I64(limit), DB_I64(offset)), rows);
+	if (rc == DB_OK)
+		rc = db_scalar(db, STMT_FEEDBACK_COUNT, DB_ARGS(DB_STR(status),
+		    DB_STR(status), id_or_null(batch_id), id_or_null(batch_id)),
+		    total);
+	return rc;
+}
+
+int
+db_feedback_view(struct db *db, int64_t id, struct db_res **row)
+{
+	return db_query(db, STMT_FEEDBACK_VIEW, DB_ARGS(DB_I64(id)), row);
+}
+
+int
+db_item_withdraw(struct db *db, int64_t item_id, time_t now)
+{
+	return db_dml(db, STMT_ITEM_WITHDRAW, DB_ARGS(DB_TIME(now),
+	    DB_I64(item_id)), NULL);
+}
+
+int
+db_claim_reject(struct db *db, int64_t order_id, const char *reason,
+    time_t now)
+{
+	return db_exec(db, STMT_CLAIM_REJECT, DB_ARGS(DB_STR(reason),
+	    DB_TIME(now), DB_TIME(now), DB_I64(order_id)), NULL, NULL, NULL);
+}
+
+/* ---- batches ---------------------------------------------------------- */
+
+int
+db_claim_candidates(struct db *db, time_t now, int64_t limit,
+    struct db_rows *orders)
+{
+	return db_all(db, STMT_CLAIM_CANDIDATES, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_I64(limit)), &id_map, orders);
+}
+
+int
+db_batch_count_created(struct db *db, time_t from, time_t to, int64_t *n)
+{
+	return db_scalar(db, STMT_BATCH_YEAR_COUNT, DB_ARGS(DB_TIME(from),
+	    DB_TIME(to)), n);
+}
+
+int
+db_batch_insert(struct db *db, const char *title, time_t now,
+    int64_t account_id, int64_t *id)
+{
+	return insert_of(db, STMT_BATCH_INSERT, DB_ARGS(DB_STR(title),
+	    DB_TIME(now), DB_I64(account_id)), id);
+}
+
+static const struct db_col item_source_cols[] = {
+	DB_COL(struct item_source_row, provider),
+	DB_COL(struct item_source_row, product),
+	DB_COL(struct item_source_row, category),
+	DB_COL(struct item_source_row, amount),
+};
+static const struct db_rowmap item_source_map =
+    DB_ROWMAP(struct item_source_row, item_source_cols);
+
+int
+db_item_source(struct db *db, int64_t order_id, struct item_source_row *out,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_ITEM_SOURCE, DB_ARGS(DB_I64(order_id)),
+	    &item_source_map, out, keep);
+}
+
+int
+db_item_insert(struct db *db, int64_t batch_id, int64_t order_id,
+    const struct item_source_row *src, time_t now)
+{
+	return db_exec(db, STMT_ITEM_INSERT, DB_ARGS(DB_I64(batch_id),
+	    DB_I64(order_id), DB_STR(src->provider), DB_STR(src->product),
+	    DB_STR(src->category), DB_I64(src->amount), DB_TIME(now)), NULL,
+	    NULL, NULL);
+}
+
+int
+db_batch_totals(struct db *db, int64_t batch_id, int64_t count, int64_t total)
+{
+	return db_dml(db, STMT_BATCH_TOTALS, DB_ARGS(DB_I64(count),
+	    DB_I64(total), DB_I64(batch_id)), NULL);
+}
+
+int
+db_batches(struct db *db, const char *status, time_t now, int64_t limit,
+    int64_t offset, struct db_res **rows, int64_t *total)
+{
+	int rc;
+
+	*total = 0;
+	rc = rows_of(db, STMT_BATCHES, DB_ARGS(DB_TIME(now), DB_STR(status),
+	    DB_STR(status), DB_I64(limit), DB_I64(offset)), rows);
+	if (rc == DB_OK)
+		rc = db_scalar(db, STMT_BATCHES_COUNT, DB_ARGS(DB_STR(status),
+		    DB_STR(status)), total);
+	return rc;
+}
+
+int
+db_batch_view(struct db *db, int64_t id, time_t now, struct db_res **batch,
+    struct db_res **items)
+{
+	int rc;
+
+	*items = NULL;
+	rc = db_query(db, STMT_BATCH_VIEW, DB_ARGS(DB_TIME(now), DB_I64(id)),
+	    batch);
+	if (rc == DB_OK)
+		rc = rows_of(db, STMT_BATCH_ITEMS, DB_ARGS(DB_I64(id)), items);
+	return rc;
+}
+
+static const struct db_col batch_lock_cols[] = {
+	DB_COL(struct batch_lock_row, title),
+	DB_COL(struct batch_lock_row, status),
+};
+static const struct db_rowmap batch_lock_map =
+    DB_ROWMAP(struct batch_lock_row, batch_lock_cols);
+
+int
+db_batch_lock(struct db *db, int64_t id, struct batch_lock_row *out,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_BATCH_LOCK, DB_ARGS(DB_I64(id)), &batch_lock_map,
+	    out, keep);
+}
+
+static const struct db_col publish_item_cols[] = {
+	DB_COL(struct publish_item_row, id),
+	DB_COL(struct publish_item_row, order_id),
+	DB_COL(struct publish_item_row, amount),
+	DB_COL(struct publish_item_row, provider),
+	DB_COL(struct publish_item_row, product),
+	DB_COL(struct publish_item_row, category),
+};
+static const struct db_rowmap publish_item_map =
+    DB_ROWMAP(struct publish_item_row, publish_item_cols);
+
+int
+db_batch_items_lock(struct db *db, int64_t batch_id, struct db_rows *items)
+{
+	return db_all(db, STMT_ITEMS_LOCK, DB_ARGS(DB_I64(batch_id)),
+	    &publish_item_map, items);
+}
+
+int
+db_item_delete(struct db *db, int64_t item_id, int64_t batch_id)
+{
+	return db_dml(db, STMT_ITEM_DELETE, DB_ARGS(DB_I64(item_id),
+	    DB_I64(batch_id)), NULL);
+}
+
+struct bars_row {
+	bool provider_barred;
+	bool enterprise_barred;
+};
+static const struct db_col bars_cols[] = {
+	DB_COL(struct bars_row, provider_barred),
+	DB_COL(struct bars_row, enterprise_barred),
+};
+static const struct db_rowmap bars_map = DB_ROWMAP(struct bars_row,
+    bars_cols);
+
+int
+db_order_bars(struct db *db, int64_t order_id, time_t now,
+    bool *provider_barred, bool *enterprise_barred)
+{
+	struct bars_row b;
+	int rc = db_one(db, STMT_ORDER_BARS, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_I64(order_id)), &bars_map, &b, NULL);
+
+	*provider_barred = rc == DB_OK && b.provider_barred;
+	*enterprise_barred = rc == DB_OK && b.enterprise_barred;
+	return rc;
+}
+
+static const struct db_col chain_cols[] = {
+	DB_COL(struct chain_row, head_sha256),
+	DB_COL(struct chain_row, length),
+};
+static const struct db_rowmap chain_map = DB_ROWMAP(struct chain_row,
+    chain_cols);
+
+int
+db_chain_lock(struct db *db, struct chain_row *out, struct db_res **keep)
+{
+	return db_one(db, STMT_CHAIN_LOCK, DB_NOARGS, &chain_map, out, keep);
+}
+
+int
+db_chain_advance(struct db *db, int64_t head_batch_id, const char *sha,
+    int64_t length, time_t now)
+{
+	return db_dml(db, STMT_CHAIN_ADVANCE, DB_ARGS(DB_I64(head_batch_id),
+	    DB_STR(sha), DB_I64(length), DB_TIME(now)), NULL);
+}
+
+int
+db_batch_publish(struct db *db, int64_t id, const struct batch_publish *p)
+{
+	return db_dml(db, STMT_BATCH_PUBLISH, DB_ARGS(DB_I64(p->seq),
+	    DB_TIME(p->published_at), DB_I64(p->published_by),
+	    DB_TIME(p->period_ends_at), DB_I64(p->period_days),
+	    DB_I64(p->item_count), DB_I64(p->total_amount),
+	    DB_STR(p->file_json), DB_STR(p->file_sha256),
+	    DB_STR(p->prev_sha256), DB_STR(p->signature),
+	    DB_STR(p->key_sha256), DB_I64(id)), NULL);
+}
+
+int
+db_order_publicized_at(struct db *db, int64_t order_id, time_t now)
+{
+	return db_dml(db, STMT_ORDER_PUBLICIZED_AT, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_I64(order_id)), NULL);
+}

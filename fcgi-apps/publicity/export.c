@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "db.h"
 #include "money.h"
 #include "publicity.h"
 
@@ -40,18 +39,18 @@ etag_or_304(struct req *r, const char *sha)
 	return r->status;
 }
 
-/* Loads the signed file of a published batch into *res; writes 404 or a
- * database error and returns -1. */
+/* Loads the signed file of a published batch into *f (strings kept by
+ * *keep, freed by the caller); writes 404 or a database error and returns
+ * -1. */
 static int
-load_file_or_404(struct req *r, struct db_res **res)
+load_file_or_404(struct req *r, struct pub_file_row *f, struct db_res **keep)
 {
-	int rc = db_query(r->db_ro, STMT_PUB_FILE,
-	    DB_ARGS(DB_I64(r->ids[0])), res);
+	int rc = db_pub_file(r->db_ro, r->ids[0], f, keep);
 
 	if (rc == DB_OK)
 		return 0;
-	db_res_free(*res);
-	*res = NULL;
+	db_res_free(*keep);
+	*keep = NULL;
 	if (rc == DB_NOTFOUND)
 		http_error(r, 404, "not_found", NULL, "公示批次不存在或未发布");
 	else
@@ -67,19 +66,20 @@ load_file_or_404(struct req *r, struct db_res **res)
 int
 pub_batch_json(struct req *r)
 {
-	struct db_res *res = NULL;
-	const struct db_val *v;
+	struct db_res *keep = NULL;
+	struct pub_file_row f;
 
-	if (load_file_or_404(r, &res) < 0)
+	if (load_file_or_404(r, &f, &keep) < 0)
 		return r->status;
-	v = db_val(res, 0, 0);
-	http_body(r, 200, "application/json; charset=utf-8", v->s, v->len);
-	http_header(r, "X-Content-SHA256", "%s", db_str(res, 0, 2));
+	/* JSON text: no NUL byte inside */
+	http_body(r, 200, "application/json; charset=utf-8", f.file_json,
+	    strlen(f.file_json));
+	http_header(r, "X-Content-SHA256", "%s", f.file_sha256);
 	http_header(r, "Content-Disposition",
 	    "inline; filename=\"publicity-batch-%lld.json\"",
 	    (long long)r->ids[0]);
-	etag_or_304(r, db_str(res, 0, 2));
-	db_res_free(res);
+	etag_or_304(r, f.file_sha256);
+	db_res_free(keep);
 	return r->status;
 }
 
@@ -88,16 +88,17 @@ pub_batch_json(struct req *r)
 int
 pub_batch_sig(struct req *r)
 {
-	struct db_res *res = NULL;
+	struct db_res *keep = NULL;
+	struct pub_file_row f;
 	struct buf b = { 0 };
 
-	if (load_file_or_404(r, &res) < 0)
+	if (load_file_or_404(r, &f, &keep) < 0)
 		return r->status;
-	buf_printf(&b, "%s\n", db_str(res, 0, 1));
+	buf_printf(&b, "%s\n", f.signature);
 	http_body(r, 200, "text/plain; charset=us-ascii", b.p, b.len);
 	buf_free(&b);
-	etag_or_304(r, db_str(res, 0, 2));
-	db_res_free(res);
+	etag_or_304(r, f.file_sha256);
+	db_res_free(keep);
 	return r->status;
 }
 
@@ -163,42 +164,42 @@ objection_text(const char *status, bool withdrawn)
 int
 pub_batch_csv(struct req *r)
 {
-	struct db_res *batch = NULL, *res = NULL;
+	struct db_res *batch = NULL;
+	struct db_rows items = { 0 };
+	const struct pub_item_row *it;
 	struct buf b = { 0 };
 	char num[32], yuan[32];
 	int rc;
 
-	rc = db_query(r->db_ro, STMT_PUB_BATCH, DB_ARGS(
-	    DB_TIME(r->now), DB_I64(r->ids[0])), &batch);
+	rc = db_pub_batch(r->db_ro, r->ids[0], r->now, &batch);
 	db_res_free(batch);
 	if (rc == DB_NOTFOUND)
 		return http_error(r, 404, "not_found", NULL, "公示批次不存在");
 	if (rc == DB_OK)
-		rc = db_exec(r->db_ro, STMT_PUB_ITEMS_ALL,
-		    DB_ARGS(DB_I64(r->ids[0])), &res, NULL,
-		    NULL);
+		rc = db_pub_items_all(r->db_ro, r->ids[0], &items);
 	if (rc != DB_OK)
 		return http_db_error(r, rc);
 	buf_puts(&b, "\xEF\xBB\xBF");
 	buf_puts(&b, "序号,服务机构,服务产品,服务类别,补贴金额（元）,异议状态\r\n");
-	for (size_t i = 0; i < res->nrows; i++) {
-		snprintf(num, sizeof(num), "%lld", (long long)db_i64(res, i, 0));
-		money_format_yuan(db_i64(res, i, 4), yuan, sizeof(yuan));
+	it = items.v;
+	for (size_t i = 0; i < items.n; i++) {
+		snprintf(num, sizeof(num), "%lld", (long long)it[i].id);
+		money_format_yuan(it[i].amount, yuan, sizeof(yuan));
 		csv_cell(&b, num);
 		buf_puts(&b, ",");
-		csv_cell(&b, db_str(res, i, 1));
+		csv_cell(&b, it[i].provider);
 		buf_puts(&b, ",");
-		csv_cell(&b, db_str(res, i, 2));
+		csv_cell(&b, it[i].product);
 		buf_puts(&b, ",");
-		csv_cell(&b, pub_category_name(db_str(res, i, 3)));
+		csv_cell(&b, pub_category_name(it[i].category));
 		buf_puts(&b, ",");
 		csv_cell(&b, yuan);
 		buf_puts(&b, ",");
-		csv_cell(&b, objection_text(db_str(res, i, 5),
-		    db_i64(res, i, 6) != 0));
+		csv_cell(&b, objection_text(it[i].objection_status,
+		    it[i].withdrawn));
 		buf_puts(&b, "\r\n");
 	}
-	db_res_free(res);
+	db_rows_free(&items);
 	http_body(r, 200, "text/csv; charset=utf-8", b.p, b.len);
 	buf_free(&b);
 	http_header(r, "Content-Disposition",

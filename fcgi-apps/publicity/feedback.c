@@ -22,7 +22,6 @@
 
 #include <openssl/rand.h>
 
-#include "db.h"
 #include "orders.h"
 #include "publicity.h"
 
@@ -100,34 +99,33 @@ create_tx(struct db *db, void *arg)
 	struct fb_tx *t = arg;
 	struct req *r = t->r;
 	struct actor a = actor_of(r);
-	struct db_res *item = NULL, *batch = NULL;
-	const char *contact;
-	uint64_t id = 0;
+	struct item_lock_row item;
+	struct batch_row batch;
+	struct db_res *item_keep = NULL, *batch_keep = NULL;
+	struct feedback_new f;
 	json_t *after;
 	int rc;
 
 	t->feedback_id = 0;
-	rc = db_query(db, STMT_ITEM_LOCK, DB_ARGS(
-	    DB_I64(r->ids[0])), &item);
+	rc = db_item_lock(db, r->ids[0], &item, &item_keep);
 	if (rc == DB_OK)
-		rc = db_query(db, STMT_BATCH_GET, DB_ARGS(
-		    DB_I64(db_i64(item, 0, 1))), &batch);
+		rc = db_batch_get(db, item.batch_id, &batch, &batch_keep);
 	if (rc != DB_OK) {
 		rc = rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
 		goto done;
 	}
-	t->batch_id = db_i64(batch, 0, 0);
-	if (strcmp(db_str(batch, 0, 1), "draft") == 0) {
+	t->batch_id = batch.id;
+	if (strcmp(batch.status, "draft") == 0) {
 		rc = TX_NOT_FOUND;	/* not listed yet */
 		goto done;
 	}
 	/* R5: objections during the publicity period only */
-	if (strcmp(db_str(batch, 0, 1), "published") != 0 ||
-	    db_i64(batch, 0, 3) <= r->now) {
+	if (strcmp(batch.status, "published") != 0 ||
+	    batch.period_ends_at <= r->now) {
 		rc = TX_CLOSED;
 		goto done;
 	}
-	if (db_i64(item, 0, 5) != 0) {
+	if (item.withdrawn) {
 		rc = TX_WITHDRAWN;
 		goto done;
 	}
@@ -135,21 +133,22 @@ create_tx(struct db *db, void *arg)
 		rc = TX_RANDOM_FAILED;
 		goto done;
 	}
-	contact = t->v[FB_CONTACT].present && *t->v[FB_CONTACT].s ?
-	    t->v[FB_CONTACT].s : NULL;
-	rc = db_exec(db, STMT_FEEDBACK_INSERT, DB_ARGS(
-	    DB_I64(r->ids[0]), DB_STR(t->tracking), DB_STR(t->v[FB_TEXT].s),
-	    DB_STR(contact), DB_TIME(r->now),
-	    *r->remote_addr ? DB_STRN(r->remote_addr,
-	    strnlen(r->remote_addr, 45)) : DB_NULLP), NULL, NULL, &id);
+	f = (struct feedback_new){
+		.item_id = r->ids[0],
+		.tracking_no = t->tracking,
+		.text = t->v[FB_TEXT].s,
+		.contact = t->v[FB_CONTACT].present && *t->v[FB_CONTACT].s ?
+		    t->v[FB_CONTACT].s : NULL,
+		.created_at = r->now,
+		.client_ip = r->remote_addr,
+	};
+	rc = db_feedback_insert(db, &f, &t->feedback_id);
 	if (rc == DB_CONFLICT)
 		rc = DB_RETRY;	/* the same tracking number twice: draw again */
 	if (rc != DB_OK)
 		goto done;
-	t->feedback_id = (int64_t)id;
-	if (strcmp(db_str(item, 0, 4), "open") != 0)
-		rc = db_dml(db, STMT_ITEM_SET_OBJECTION, DB_ARGS(
-		    DB_STR("open"), DB_I64(r->ids[0])), NULL);
+	if (strcmp(item.objection_status, "open") != 0)
+		rc = db_item_set_objection(db, r->ids[0], "open");
 	if (rc == DB_OK) {
 		after = json_pack("{s:I,s:s,s:s}", "item_id",
 		    (json_int_t)r->ids[0], "tracking_no", t->tracking, "status",
@@ -159,8 +158,8 @@ create_tx(struct db *db, void *arg)
 		json_decref(after);
 	}
 done:
-	db_res_free(item);
-	db_res_free(batch);
+	db_res_free(item_keep);
+	db_res_free(batch_keep);
 	return rc;
 }
 
@@ -229,8 +228,7 @@ feedback_track(struct req *r)
 
 	if (tracking_parse(r->segs[0], no) < 0)
 		return http_error(r, 404, "not_found", NULL, "查询编号不存在");
-	rc = db_query(r->db_ro, STMT_PUB_FEEDBACK,
-	    DB_ARGS(DB_STR(no)), &res);
+	rc = db_pub_feedback(r->db_ro, no, &res);
 	if (rc != DB_OK) {
 		db_res_free(res);	/* an empty result on DB_NOTFOUND */
 		return rc == DB_NOTFOUND ?
@@ -273,10 +271,8 @@ int
 feedback_list(struct req *r)
 {
 	const char *status;
-	int64_t batch, page, per_page;
-	struct db_res *res = NULL, *cnt = NULL;
-	struct db_param p[6];
-	json_t *items;
+	int64_t batch, page, per_page, total;
+	struct db_res *res = NULL;
 	int rc;
 
 	if (query_enum_or_400(r, "status", feedback_statuses, NULL,
@@ -284,25 +280,15 @@ feedback_list(struct req *r)
 	    query_i64_or_400(r, "batch_id", 1, INT64_MAX, 0, &batch) < 0 ||
 	    query_page_or_400(r, &page, &per_page) < 0)
 		return r->status;
-	p[0] = DB_STR(status);
-	p[1] = DB_STR(status);
-	p[2] = batch > 0 ? DB_I64(batch) : DB_NULLP;
-	p[3] = p[2];
-	p[4] = DB_I64(per_page);
-	p[5] = DB_I64((page - 1) * per_page);
-	rc = db_exec(r->db, STMT_FEEDBACK_LIST, p, 6, &res, NULL, NULL);
-	if (rc == DB_OK)
-		rc = db_query(r->db, STMT_FEEDBACK_COUNT, p, 4, &cnt);
+	rc = db_feedback_list(r->db, status, batch, per_page,
+	    (page - 1) * per_page, &res, &total);
 	if (rc != DB_OK) {
 		db_res_free(res);
-		db_res_free(cnt);
 		return http_db_error(r, rc);
 	}
-	items = db_rows_json(res);
-	rc = http_json(r, 200, page_json(items, db_i64(cnt, 0, 0), page,
+	rc = http_json(r, 200, page_json(db_rows_json(res), total, page,
 	    per_page));
 	db_res_free(res);
-	db_res_free(cnt);
 	return rc;
 }
 
@@ -320,7 +306,7 @@ static const struct field decide_fields[FD__MAX] = {
  * the order rejected (reservation released, unit kept) and its claim
  * rejected. The item is locked. */
 static int
-uphold(struct db *db, struct fb_tx *t, const struct db_res *item)
+uphold(struct db *db, struct fb_tx *t, const struct item_lock_row *item)
 {
 	struct req *r = t->r;
 	struct actor a = actor_of(r);
@@ -330,28 +316,25 @@ uphold(struct db *db, struct fb_tx *t, const struct db_res *item)
 	json_t *before, *after;
 	int rc;
 
-	rc = db_exec(db, STMT_FEEDBACK_DECIDE_OTHERS, DB_ARGS(
-	    DB_STR(note), DB_TIME(r->now), DB_I64(r->sess.account_id),
-	    DB_I64(db_i64(item, 0, 0))), NULL, NULL, NULL);
+	rc = db_feedback_uphold_others(db, item->id, note, r->now,
+	    r->sess.account_id);
 	if (rc == DB_OK)
-		rc = db_dml(db, STMT_ITEM_SET_OBJECTION, DB_ARGS(
-		    DB_STR("upheld"), DB_I64(db_i64(item, 0, 0))), NULL);
-	if (rc == DB_OK && db_i64(item, 0, 5) == 0) {
-		rc = db_dml(db, STMT_ITEM_WITHDRAW, DB_ARGS(
-		    DB_TIME(r->now), DB_I64(db_i64(item, 0, 0))), NULL);
+		rc = db_item_set_objection(db, item->id, "upheld");
+	if (rc == DB_OK && !item->withdrawn) {
+		rc = db_item_withdraw(db, item->id, r->now);
 		if (rc == DB_OK) {
 			before = json_pack("{s:b}", "withdrawn", 0);
 			after = json_pack("{s:b,s:s}", "withdrawn", 1, "reason",
 			    "objection_upheld");
 			rc = audit_record(db, &a, "publicity_item.withdraw",
-			    "publicity_item", db_i64(item, 0, 0), before, after);
+			    "publicity_item", item->id, before, after);
 			json_decref(before);
 			json_decref(after);
 		}
 	}
 	if (rc != DB_OK)
 		return rc;
-	if ((rc = order_lock(db, db_i64(item, 0, 2), &o)) != DB_OK)
+	if ((rc = order_lock(db, item->order_id, &o)) != DB_OK)
 		return rc == DB_NOTFOUND ? DB_ERROR : rc;
 	if (o.status != ORDER_PUBLICIZED)
 		return DB_OK;	/* already closed (e.g. revoked under V2) */
@@ -359,9 +342,7 @@ uphold(struct db *db, struct fb_tx *t, const struct db_res *item)
 	    note);
 	rc = order_close(db, &a, &o, ORDER_REJECTED, NULL, reason, false);
 	if (rc == DB_OK)
-		rc = db_exec(db, STMT_CLAIM_REJECT, DB_ARGS(
-		    DB_STR(reason), DB_TIME(r->now), DB_TIME(r->now),
-		    DB_I64(o.id)), NULL, NULL, NULL);
+		rc = db_claim_reject(db, o.id, reason, r->now);
 	return rc;
 }
 
@@ -371,60 +352,54 @@ decide_tx(struct db *db, void *arg)
 	struct fb_tx *t = arg;
 	struct req *r = t->r;
 	struct actor a = actor_of(r);
-	struct db_res *fb = NULL, *item = NULL, *cnt = NULL;
+	struct item_lock_row item;
+	struct feedback_lock_row fb;
+	struct db_res *item_keep = NULL, *fb_keep = NULL;
 	bool up = strcmp(t->v[FD_DECISION].s, "uphold") == 0;
+	int64_t item_id = 0, open = 0;
 	json_t *after;
 	int rc;
 
 	/* the item first, then the feedback (lock order: item → order) */
-	rc = db_query(db, STMT_FEEDBACK_ITEM, DB_ARGS(
-	    DB_I64(r->ids[0])), &fb);
+	rc = db_feedback_item(db, r->ids[0], &item_id);
 	if (rc == DB_OK)
-		rc = db_query(db, STMT_ITEM_LOCK, DB_ARGS(
-		    DB_I64(db_i64(fb, 0, 0))), &item);
-	db_res_free(fb);
-	fb = NULL;
+		rc = db_item_lock(db, item_id, &item, &item_keep);
 	if (rc == DB_OK)
-		rc = db_query(db, STMT_FEEDBACK_LOCK, DB_ARGS(
-		    DB_I64(r->ids[0])), &fb);
+		rc = db_feedback_lock(db, r->ids[0], &fb, &fb_keep);
 	if (rc != DB_OK) {
 		rc = rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
 		goto done;
 	}
-	if (strcmp(db_str(fb, 0, 2), "open") != 0) {
+	if (strcmp(fb.status, "open") != 0) {
 		rc = TX_DECIDED;
 		goto done;
 	}
-	rc = db_dml(db, STMT_FEEDBACK_DECIDE, DB_ARGS(
-	    DB_STR(up ? "upheld" : "dismissed"), DB_STR(t->v[FD_NOTE].s),
-	    DB_TIME(r->now), DB_I64(r->sess.account_id), DB_I64(r->ids[0])), NULL);
+	rc = db_feedback_decide(db, r->ids[0], up ? "upheld" : "dismissed",
+	    t->v[FD_NOTE].s, r->now, r->sess.account_id);
 	if (rc == DB_NOTFOUND)
 		rc = TX_DECIDED;
 	if (rc != DB_OK)
 		goto done;
 	if (up)
-		rc = uphold(db, t, item);
+		rc = uphold(db, t, &item);
 	else {
 		/* still open while another objection is */
-		rc = db_query(db, STMT_FEEDBACK_OPEN_COUNT, DB_ARGS(
-		    DB_I64(db_i64(item, 0, 0))), &cnt);
-		if (rc == DB_OK && strcmp(db_str(item, 0, 4), "upheld") != 0)
-			rc = db_dml(db, STMT_ITEM_SET_OBJECTION,
-			    DB_ARGS(DB_STR(db_i64(cnt, 0, 0) > 0 ?
-			    "open" : "dismissed"), DB_I64(db_i64(item, 0, 0))), NULL);
+		rc = db_feedback_open_count(db, item.id, &open);
+		if (rc == DB_OK && strcmp(item.objection_status, "upheld") != 0)
+			rc = db_item_set_objection(db, item.id, open > 0 ?
+			    "open" : "dismissed");
 	}
 	if (rc == DB_OK) {
 		after = json_pack("{s:s,s:s,s:I}", "status", up ? "upheld" :
 		    "dismissed", "note", t->v[FD_NOTE].s, "item_id",
-		    (json_int_t)db_i64(item, 0, 0));
+		    (json_int_t)item.id);
 		rc = audit_record(db, &a, up ? "feedback.uphold" :
 		    "feedback.dismiss", "feedback", r->ids[0], NULL, after);
 		json_decref(after);
 	}
 done:
-	db_res_free(fb);
-	db_res_free(item);
-	db_res_free(cnt);
+	db_res_free(item_keep);
+	db_res_free(fb_keep);
 	return rc;
 }
 
@@ -458,8 +433,7 @@ feedback_decide(struct req *r)
 	default:
 		return http_db_error(r, rc);
 	}
-	rc = db_query(r->db, STMT_FEEDBACK_VIEW,
-	    DB_ARGS(DB_I64(r->ids[0])), &res);
+	rc = db_feedback_view(r->db, r->ids[0], &res);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		return http_db_error(r, rc);

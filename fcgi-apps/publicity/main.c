@@ -1,7 +1,9 @@
 /*
  * main.c - the publicity program: its route table. Public reads go to
  * the read-only database (VOUCHER_DB_RO_*) when one is configured; every
- * write and every bureau read goes to the write database.
+ * write and every bureau read goes to the write database. Payments,
+ * recoveries, violations, spot checks, the audit trail and the dashboard
+ * are the oversight program's (fcgi-apps/oversight).
  */
 #include "app.h"
 #include "publicity.h"
@@ -17,26 +19,14 @@ static const struct route routes[] = {
 	{ HTTP_GET,  "/api/publicity/key",                     pub_key,           ROLE_PUBLIC },
 	{ HTTP_POST, "/api/publicity/items/{id}/feedback",     feedback_create,   ROLE_PUBLIC },
 	{ HTTP_GET,  "/api/publicity/feedback/{s}",            feedback_track,    ROLE_PUBLIC },
-	/* the bureau: batches, objections, payment (R5) */
+	/* the bureau: batches and objections (R5); paying a batch is the
+	 * oversight program's */
 	{ HTTP_GET,  "/api/bureau/batches",                    batch_list,        ROLE_BUREAU },
 	{ HTTP_POST, "/api/bureau/batches",                    batch_create,      ROLE_BUREAU },
 	{ HTTP_GET,  "/api/bureau/batches/{id}",               batch_get,         ROLE_BUREAU },
 	{ HTTP_POST, "/api/bureau/batches/{id}/publish",       batch_publish,     ROLE_BUREAU },
-	{ HTTP_POST, "/api/bureau/batches/{id}/pay",           batch_pay,         ROLE_BUREAU },
 	{ HTTP_GET,  "/api/bureau/feedback",                   feedback_list,     ROLE_BUREAU },
 	{ HTTP_POST, "/api/bureau/feedback/{id}",              feedback_decide,   ROLE_BUREAU },
-	/* money back (R6, V2) */
-	{ HTTP_GET,  "/api/bureau/recoveries",                 recovery_list,     ROLE_BUREAU },
-	{ HTTP_POST, "/api/bureau/recoveries/{id}",            recovery_record,   ROLE_BUREAU },
-	/* oversight (V1-V3) */
-	{ HTTP_GET,  "/api/bureau/violations",                 violation_list,    ROLE_BUREAU },
-	{ HTTP_POST, "/api/bureau/violations",                 violation_create,  ROLE_BUREAU },
-	{ HTTP_GET,  "/api/bureau/violations/{id}",            violation_get,     ROLE_BUREAU },
-	{ HTTP_GET,  "/api/bureau/spot-check",                 spot_check_sample, ROLE_BUREAU },
-	{ HTTP_POST, "/api/bureau/spot-check/{id}",            spot_check_result, ROLE_BUREAU },
-	{ HTTP_GET,  "/api/bureau/audit",                      audit_list,        ROLE_BUREAU },
-	/* the bureau's dashboard */
-	{ HTTP_GET,  "/api/bureau/stats",                      stats_get,         ROLE_BUREAU },
 };
 
 static const struct app publicity_app = {

@@ -1,8 +1,15 @@
 /*
- * publicity.h - the publicity program (公示与兑付): the public lists of
- * approved claims (R5) with their signed, hash-chained files and public
- * feedback; the bureau's batches, objections, payment, recoveries (R6),
- * violations (V1, V2), spot checks and the audit trail (V3).
+ * publicity.h - the publicity program (公示): the public lists of approved
+ * claims (R5) with their signed, hash-chained files and public feedback;
+ * the bureau's batches (gather, publish) and its decisions on objections.
+ *
+ * It is the public-facing program: paying a batch, recoveries, violations,
+ * spot checks, the audit trail and the dashboard are in the oversight
+ * program, and this program's database user has no privilege on any
+ * payment column or on violations (sql/grants.sql).
+ *
+ * All SQL is in db.c, behind the typed functions below: handlers never
+ * see a statement id, a column number or a parameter array.
  */
 #ifndef PUBLICITY_H
 #define PUBLICITY_H
@@ -12,9 +19,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "db.h"
 #include "http.h"
-
-struct db_res;
 
 enum publicity_stmt {
 	/* public reads (the read-only connection) */
@@ -60,48 +66,6 @@ enum publicity_stmt {
 	STMT_CHAIN_ADVANCE,
 	STMT_BATCH_PUBLISH,
 	STMT_ORDER_PUBLICIZED_AT,
-	STMT_ORDER_PAID_AT,
-	STMT_ITEM_PAID,
-	STMT_BATCH_PAID,
-	/* recoveries */
-	STMT_RECOVERIES,
-	STMT_RECOVERIES_TOTALS,
-	STMT_RECOVERY_LOCK,
-	STMT_RECOVERY_RETURN,
-	STMT_RECOVERY_VIEW,
-	STMT_RECOVERY_INSERT,
-	STMT_ORDER_PAID_DUE,
-	/* violations */
-	STMT_ENTERPRISE_LOCK,
-	STMT_PROVIDER_LOCK,
-	STMT_ENTERPRISE_BAR,
-	STMT_PROVIDER_BAR,
-	STMT_VIOLATION_INSERT,
-	STMT_ORDER_PARTIES,
-	STMT_ENTERPRISE_ORDERS,
-	STMT_PROVIDER_ORDERS,
-	STMT_PRODUCTS_DELIST,
-	STMT_VIOLATIONS,
-	STMT_VIOLATIONS_COUNT,
-	STMT_VIOLATION_VIEW,
-	STMT_VIOLATION_RECOVERIES,
-	/* spot checks and the audit trail */
-	STMT_SPOT_CANDIDATES,
-	STMT_SPOT_INSERT,
-	STMT_SPOT_SAMPLE,
-	STMT_SPOT_LOCK,
-	STMT_SPOT_RESULT,
-	STMT_AUDIT_ALL,
-	STMT_AUDIT_ALL_COUNT,
-	STMT_AUDIT_ENTITY,
-	STMT_AUDIT_ENTITY_COUNT,
-	STMT_AUDIT_ENTITY_ID,
-	STMT_AUDIT_ENTITY_ID_COUNT,
-	/* the bureau's dashboard (read only) */
-	STMT_STATS_CATEGORIES,
-	STMT_STATS_MONTHS,
-	STMT_STATS_QUOTA,
-	STMT_STATS_SELLING_OUT,
 	STMT__MAX
 };
 extern const struct db_stmt publicity_stmts[STMT__MAX];
@@ -149,44 +113,253 @@ int batch_create(struct req *r);
 int batch_list(struct req *r);
 int batch_get(struct req *r);
 int batch_publish(struct req *r);
-int batch_pay(struct req *r);
-
-/* ---- recovery.c: subsidies to recover (R6, V2) ----------------------- */
-int recovery_list(struct req *r);
-int recovery_record(struct req *r);
-
-/* ---- violation.c: V1 records with their V2 effects -------------------- */
-int violation_create(struct req *r);
-int violation_list(struct req *r);
-int violation_get(struct req *r);
-
-/* ---- oversight.c: spot checks and the audit trail (V3) --------------- */
-int spot_check_sample(struct req *r);
-int spot_check_result(struct req *r);
-int audit_list(struct req *r);
-
-/* ---- stats.c: the bureau's dashboard figures ------------------------- */
-
-/* GET /api/bureau/stats?year=: orders and subsidies by category and by
- * month, allowances used by tier, the products closest to selling out.
- * 200; 400 on a bad year. */
-int stats_get(struct req *r);
 
 /* ---- shared between the files of this program -------------------------- */
-
-/* True when a party's barred_until column (db value, NULL = never) bars
- * it at now (V2). */
-bool pub_barred(const struct db_res *res, size_t row, size_t col, time_t now);
-
-/* The Asia/Shanghai date of instant t as y*10000 + m*100 + d (T1). */
-int64_t pub_date_of(time_t t);
 
 /* The Chinese name of a P1 category code ("finance" → "财税审计"); the
  * code itself when unknown. Static string. */
 const char *pub_category_name(const char *code);
 
-/* A batch row (PUB_BATCH_COLS or more) as JSON, in_period a boolean.
- * New reference. */
+/* Row r of a batch result (db_pub_batches, db_batches, …) as JSON,
+ * in_period a boolean. New reference. */
 json_t *batch_row_json(const struct db_res *res, size_t row);
+
+/* ---- db.c: typed access ------------------------------------------------
+ * Every function returns DB_OK, DB_NOTFOUND (no such row; for a guarded
+ * UPDATE: no row changed), DB_CONFLICT, DB_RETRY or DB_ERROR. A function
+ * that hands out a struct db_res or struct db_rows says so; the caller
+ * frees it (db_res_free, db_rows_free) whatever the result. Strings of a
+ * row struct borrow from the result it came with. Public reads are meant
+ * for the read-only connection (r->db_ro). */
+
+/* An order id (a plain list of candidates). */
+struct id_row {
+	int64_t id;
+};
+
+/* A page of the published batches, newest first (*rows, for
+ * batch_row_json), and their number. */
+int db_pub_batches(struct db *db, time_t now, int64_t limit, int64_t offset,
+    struct db_res **rows, int64_t *total);
+
+/* One published batch (*row, for batch_row_json); DB_NOTFOUND for an
+ * unknown or unpublished one. */
+int db_pub_batch(struct db *db, int64_t id, time_t now, struct db_res **row);
+
+/* An item of a published list: what the public sees (R5: no enterprise
+ * data). */
+struct pub_item_row {
+	int64_t     id;
+	const char *provider;
+	const char *product;
+	const char *category;        /* P1 code                              */
+	int64_t     amount;          /* fen                                  */
+	const char *objection_status;
+	bool        withdrawn;
+};
+
+/* A page of the items of published batch_id in id order, q (NULL: all)
+ * matched as like (LIKE pattern) against the provider or product name:
+ * rows of struct pub_item_row. An unknown batch gives no rows. */
+int db_pub_items(struct db *db, int64_t batch_id, const char *q,
+    const char *like, int64_t limit, int64_t offset, struct db_rows *items);
+
+/* The number of such items; DB_NOTFOUND when the batch is not public. */
+int db_pub_items_count(struct db *db, int64_t batch_id, const char *q,
+    const char *like, int64_t *n);
+
+/* Every item of batch_id (CSV), rows of struct pub_item_row. */
+int db_pub_items_all(struct db *db, int64_t batch_id, struct db_rows *items);
+
+/* The signed file of a published batch. */
+struct pub_file_row {
+	const char *file_json;       /* the exact bytes signed               */
+	const char *signature;       /* base64 Ed25519                       */
+	const char *file_sha256;     /* hex                                  */
+};
+int db_pub_file(struct db *db, int64_t id, struct pub_file_row *out,
+    struct db_res **keep);
+
+/* A feedback's public follow-up by tracking number (*row, for JSON). */
+int db_pub_feedback(struct db *db, const char *tracking_no,
+    struct db_res **row);
+
+/* A publicity item, locked. */
+struct item_lock_row {
+	int64_t     id;
+	int64_t     batch_id;
+	int64_t     order_id;
+	const char *objection_status; /* none, open, upheld, dismissed       */
+	bool        withdrawn;
+};
+int db_item_lock(struct db *db, int64_t id, struct item_lock_row *out,
+    struct db_res **keep);
+
+/* A batch (plain read). */
+struct batch_row {
+	int64_t     id;
+	const char *status;          /* draft, published, paid               */
+	time_t      period_ends_at;  /* 0 for a draft                        */
+};
+int db_batch_get(struct db *db, int64_t id, struct batch_row *out,
+    struct db_res **keep);
+
+/* A new open objection to item_id; client_ip NULL or "" when unknown
+ * (kept to its column's 45 characters). DB_CONFLICT: the tracking number
+ * exists. */
+struct feedback_new {
+	int64_t     item_id;
+	const char *tracking_no;
+	const char *text;
+	const char *contact;         /* NULL: none                           */
+	time_t      created_at;
+	const char *client_ip;
+};
+int db_feedback_insert(struct db *db, const struct feedback_new *f,
+    int64_t *id);
+
+/* Sets an item's objection status (none, open, upheld, dismissed). */
+int db_item_set_objection(struct db *db, int64_t item_id, const char *status);
+
+/* (plain read) the item a feedback is about. */
+int db_feedback_item(struct db *db, int64_t feedback_id, int64_t *item_id);
+
+/* A feedback, locked. */
+struct feedback_lock_row {
+	const char *status;          /* open, upheld, dismissed              */
+};
+int db_feedback_lock(struct db *db, int64_t id, struct feedback_lock_row *out,
+    struct db_res **keep);
+
+/* Decides an open feedback (guarded: DB_NOTFOUND when decided). */
+int db_feedback_decide(struct db *db, int64_t id, const char *status,
+    const char *note, time_t now, int64_t account_id);
+
+/* Upholds every other open feedback of item_id with the same note. */
+int db_feedback_uphold_others(struct db *db, int64_t item_id,
+    const char *note, time_t now, int64_t account_id);
+
+/* How many feedbacks of item_id are open. */
+int db_feedback_open_count(struct db *db, int64_t item_id, int64_t *n);
+
+/* A page of feedback, newest first (*rows, for JSON), and the total;
+ * status NULL and batch_id 0: no filter. */
+int db_feedback_list(struct db *db, const char *status, int64_t batch_id,
+    int64_t limit, int64_t offset, struct db_res **rows, int64_t *total);
+
+/* One feedback as the list shows it (*row, for JSON). */
+int db_feedback_view(struct db *db, int64_t id, struct db_res **row);
+
+/* R5: withdraws a listed item (guarded: DB_NOTFOUND when it was). */
+int db_item_withdraw(struct db *db, int64_t item_id, time_t now);
+
+/* The submitted or approved claim of a closed order is rejected, with
+ * reason (no claim, or a claim in another state: DB_OK). */
+int db_claim_reject(struct db *db, int64_t order_id, const char *reason,
+    time_t now);
+
+/* (plain read) R5: the approved claims in no batch, of parties not barred
+ * at now (V2), oldest approval first, at most limit: rows of struct
+ * id_row (order ids). */
+int db_claim_candidates(struct db *db, time_t now, int64_t limit,
+    struct db_rows *orders);
+
+/* The number of batches created in [from, to). */
+int db_batch_count_created(struct db *db, time_t from, time_t to,
+    int64_t *n);
+
+/* A new draft batch. */
+int db_batch_insert(struct db *db, const char *title, time_t now,
+    int64_t account_id, int64_t *id);
+
+/* (plain read) what the list shows of an approved order; DB_NOTFOUND when
+ * its claim is not approved with an amount. */
+struct item_source_row {
+	const char *provider;
+	const char *product;
+	const char *category;
+	int64_t     amount;          /* the approved amount, fen             */
+};
+int db_item_source(struct db *db, int64_t order_id, struct item_source_row *out,
+    struct db_res **keep);
+
+/* A new item of a draft batch (DB_CONFLICT: the order is listed). */
+int db_item_insert(struct db *db, int64_t batch_id, int64_t order_id,
+    const struct item_source_row *src, time_t now);
+
+/* Sets a batch's item count and total. */
+int db_batch_totals(struct db *db, int64_t batch_id, int64_t count,
+    int64_t total);
+
+/* A page of every batch, newest first (*rows, for batch_row_json), and
+ * the total; status NULL: all. */
+int db_batches(struct db *db, const char *status, time_t now, int64_t limit,
+    int64_t offset, struct db_res **rows, int64_t *total);
+
+/* The bureau's view of batch id at now (*batch, for batch_row_json) and
+ * its items (*items, for JSON). DB_NOTFOUND for an unknown batch. */
+int db_batch_view(struct db *db, int64_t id, time_t now,
+    struct db_res **batch, struct db_res **items);
+
+/* A batch, locked for publishing. */
+struct batch_lock_row {
+	const char *title;
+	const char *status;
+};
+int db_batch_lock(struct db *db, int64_t id, struct batch_lock_row *out,
+    struct db_res **keep);
+
+/* An item of a batch, locked for publishing. */
+struct publish_item_row {
+	int64_t     id;
+	int64_t     order_id;
+	int64_t     amount;
+	const char *provider;
+	const char *product;
+	const char *category;
+};
+/* Rows of struct publish_item_row, in id order. */
+int db_batch_items_lock(struct db *db, int64_t batch_id,
+    struct db_rows *items);
+
+/* Removes a stale item from a draft batch. */
+int db_item_delete(struct db *db, int64_t item_id, int64_t batch_id);
+
+/* V2 at now (plain read): whether the order's provider or enterprise is
+ * barred. */
+int db_order_bars(struct db *db, int64_t order_id, time_t now,
+    bool *provider_barred, bool *enterprise_barred);
+
+/* The head of the chain of published files, locked (the serialisation
+ * point of publishing). */
+struct chain_row {
+	const char *head_sha256;     /* NULL before the first file           */
+	int64_t     length;
+};
+int db_chain_lock(struct db *db, struct chain_row *out, struct db_res **keep);
+
+int db_chain_advance(struct db *db, int64_t head_batch_id, const char *sha,
+    int64_t length, time_t now);
+
+/* What publishing stores in a draft batch (guarded: DB_NOTFOUND unless
+ * draft; DB_CONFLICT when another publish took the place in the chain). */
+struct batch_publish {
+	int64_t     seq;
+	time_t      published_at;
+	int64_t     published_by;
+	time_t      period_ends_at;
+	int64_t     period_days;
+	int64_t     item_count;
+	int64_t     total_amount;
+	const char *file_json;
+	const char *file_sha256;
+	const char *prev_sha256;     /* NULL for the first file              */
+	const char *signature;
+	const char *key_sha256;
+};
+int db_batch_publish(struct db *db, int64_t id, const struct batch_publish *p);
+
+/* R5: when a locked order was publicized. */
+int db_order_publicized_at(struct db *db, int64_t order_id, time_t now);
 
 #endif

@@ -50,8 +50,8 @@ PY
 }
 
 bare() {
-	VOUCHER_DB_SOCKET="$STATE/run/mysql.sock" VOUCHER_DB_USER=voucher_app \
-	VOUCHER_DB_PASSWORD=${VOUCHER_DB_PASSWORD:-voucher_app_dev} \
+	VOUCHER_DB_SOCKET="$STATE/run/mysql.sock" VOUCHER_DB_USER=voucher_ordering \
+	VOUCHER_DB_PASSWORD=${VOUCHER_DB_PASSWORD_ORDERING:-voucher_ordering_dev} \
 	    "$CLIENT" "$CONNS" "$SECS" 100001 $ENTS "$1" "$2" | awk '{print $2}'
 }
 

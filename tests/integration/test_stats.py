@@ -52,3 +52,14 @@ def test_stats_an_order_counts_in_its_category_and_month():
         sum(m["orders"] for m in before["by_month"]) + 1
     # a product of one unit, now sold out, heads the selling-out list
     assert after["selling_out"][0]["remaining_units"] == 0
+
+
+@test
+def test_stats_a_year_without_orders_has_empty_lists():
+    s = stats(year=2001)
+    assert s["year"] == 2001
+    assert len(s["by_category"]) == 12
+    assert all(c["orders"] == 0 and c["subsidy"] == 0
+               for c in s["by_category"]), s["by_category"]
+    assert s["by_month"] == [] and s["allowance"] == [], s
+    assert isinstance(s["selling_out"], list)

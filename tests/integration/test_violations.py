@@ -292,9 +292,9 @@ def test_V3_audit_trail_newest_first_with_who_and_what():
     assert r.status == 200 and len(r.json["items"]) == 5
     expect_error(get("/api/bureau/audit", token=bureau(),
                      query={"id": 1}), 400, field="id")
-    # append-only: the programs' user may only read and append (V3)
+    # append-only: the audit browser's user may only read and append (V3)
     privs = sorted(row[0] for row in sql(
         "SELECT PRIVILEGE_TYPE FROM information_schema.TABLE_PRIVILEGES"
-        " WHERE GRANTEE = \"'voucher_app'@'localhost'\""
+        " WHERE GRANTEE = \"'voucher_oversight'@'localhost'\""
         " AND TABLE_NAME = 'audit_log'"))
     assert privs == ["INSERT", "SELECT"], privs

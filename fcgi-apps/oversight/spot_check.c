@@ -1,23 +1,20 @@
 /*
- * oversight.c - the bureau's spot checks and the audit trail (V3):
+ * spot_check.c - the bureau's spot checks (V3, guide 7.3):
  *   GET  /api/bureau/spot-check?n=&year=     a new random sample of n
  *        orders (contracted or later), recorded; ?sample=ID reads one back
  *   POST /api/bureau/spot-check/{id} {result: ok|issue, note?}
- *   GET  /api/bureau/audit?entity=&id=&page= the append-only trail,
- *        newest first
  *
  * The sample is drawn in C with OpenSSL's CSPRNG (no party can predict or
  * steer it), uniformly without replacement.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/rand.h>
 
 #include "audit.h"
-#include "db.h"
-#include "publicity.h"
+#include "buf.h"
+#include "oversight.h"
 
 #define TX_NOT_FOUND     (DB_APP + 1)
 #define TX_RANDOM_FAILED (DB_APP + 2)
@@ -52,7 +49,7 @@ sample_tx(struct db *db, void *arg)
 	struct sample_tx *t = arg;
 	struct req *r = t->r;
 	struct actor a = actor_of(r);
-	struct db_res *res = NULL;
+	struct db_rows cand = { 0 };
 	unsigned char rnd[8];
 	int64_t *ids = NULL;
 	size_t k;
@@ -61,28 +58,25 @@ sample_tx(struct db *db, void *arg)
 
 	json_array_clear(t->orders);
 	t->population = 0;
-	rc = db_exec(db, STMT_SPOT_CANDIDATES, DB_ARGS(
-	    DB_TIME(r->now), t->year > 0 ? DB_I64(t->year) : DB_NULLP,
-	    t->year > 0 ? DB_I64(t->year) : DB_NULLP), &res, NULL, NULL);
+	rc = db_spot_candidates(db, r->now, t->year, &cand);
 	if (rc != DB_OK)
 		goto done;
-	t->population = res->nrows;
-	if (res->nrows == 0)
+	t->population = cand.n;
+	if (cand.n == 0)
 		goto done;
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
 		rc = TX_RANDOM_FAILED;
 		goto done;
 	}
 	memcpy(t->sample_id, "SC", 2);
-	for (size_t i = 0; i < sizeof(rnd); i++)
-		snprintf(t->sample_id + 2 + 2 * i, 3, "%02x", rnd[i]);
+	hex_encode(rnd, sizeof(rnd), t->sample_id + 2);
 	/* a partial Fisher-Yates shuffle: the first k are the sample */
-	ids = xcalloc(res->nrows, sizeof(*ids));
-	for (size_t i = 0; i < res->nrows; i++)
-		ids[i] = db_i64(res, i, 0);
-	k = (size_t)t->n < res->nrows ? (size_t)t->n : res->nrows;
+	ids = xcalloc(cand.n, sizeof(*ids));
+	for (size_t i = 0; i < cand.n; i++)
+		ids[i] = ((const struct id_row *)cand.v)[i].id;
+	k = (size_t)t->n < cand.n ? (size_t)t->n : cand.n;
 	for (size_t i = 0; i < k; i++) {
-		int64_t j = random_below(res->nrows - i), tmp;
+		int64_t j = random_below(cand.n - i), tmp;
 
 		if (j < 0) {
 			rc = TX_RANDOM_FAILED;
@@ -91,9 +85,8 @@ sample_tx(struct db *db, void *arg)
 		tmp = ids[i];
 		ids[i] = ids[i + (size_t)j];
 		ids[i + (size_t)j] = tmp;
-		rc = db_exec(db, STMT_SPOT_INSERT, DB_ARGS(
-		    DB_STR(t->sample_id), DB_I64(ids[i]), DB_TIME(r->now),
-		    DB_I64(r->sess.account_id)), NULL, NULL, NULL);
+		rc = db_spot_insert(db, t->sample_id, ids[i], r->now,
+		    r->sess.account_id);
 		if (rc != DB_OK)
 			goto done;
 		json_array_append_new(t->orders, json_integer(ids[i]));
@@ -106,7 +99,7 @@ sample_tx(struct db *db, void *arg)
 	json_decref(after);
 done:
 	free(ids);
-	db_res_free(res);
+	db_rows_free(&cand);
 	return rc;
 }
 
@@ -116,12 +109,12 @@ reply_sample(struct req *r, const char *sample_id, int64_t population)
 {
 	struct db_res *res = NULL;
 	json_t *o, *items;
-	int rc = db_exec(r->db, STMT_SPOT_SAMPLE, DB_ARGS(
-	    DB_TIME(r->now), DB_TIME(r->now), DB_STR(sample_id)), &res,
-	    NULL, NULL);
+	int rc = db_spot_sample(r->db, sample_id, r->now, &res);
 
-	if (rc != DB_OK)
+	if (rc != DB_OK) {
+		db_res_free(res);
 		return http_db_error(r, rc);
+	}
 	if (res->nrows == 0) {
 		db_res_free(res);
 		return http_error(r, 404, "not_found", NULL, "抽查批次不存在");
@@ -180,31 +173,39 @@ struct result_tx {
 	const struct field_value *v;
 };
 
+enum { SR_RESULT, SR_NOTE, SR__MAX };
+
+static const struct field result_fields[SR__MAX] = {
+	[SR_RESULT] = { "result", FIELD_ENUM, true, 0, 0, results },
+	[SR_NOTE]   = { "note", FIELD_TEXT, false, 0, 1000, NULL },
+};
+
 static int
 result_tx(struct db *db, void *arg)
 {
 	struct result_tx *t = arg;
 	struct req *r = t->r;
 	struct actor a = actor_of(r);
-	struct db_res *res = NULL;
-	const char *note = t->v[1].present && *t->v[1].s ? t->v[1].s : NULL;
+	struct spot_lock_row check;
+	struct db_res *keep = NULL;
+	const struct field_value *v = t->v;
+	const char *note = v[SR_NOTE].present && *v[SR_NOTE].s ?
+	    v[SR_NOTE].s : NULL;
 	json_t *before, *after;
 	int rc;
 
-	rc = db_query(db, STMT_SPOT_LOCK, DB_ARGS(
-	    DB_I64(r->ids[0])), &res);
+	rc = db_spot_lock(db, r->ids[0], &check, &keep);
 	if (rc != DB_OK) {
-		db_res_free(res);
+		db_res_free(keep);
 		return rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
 	}
-	before = json_pack("{s:s}", "result", db_str(res, 0, 3));
-	after = json_pack("{s:s,s:s?,s:s,s:I}", "result", t->v[0].s, "note",
-	    note, "sample_id", db_str(res, 0, 1), "order_id",
-	    (json_int_t)db_i64(res, 0, 2));
-	db_res_free(res);
-	rc = db_dml(db, STMT_SPOT_RESULT, DB_ARGS(
-	    DB_STR(t->v[0].s), DB_STR(note), DB_TIME(r->now),
-	    DB_I64(r->sess.account_id), DB_I64(r->ids[0])), NULL);
+	before = json_pack("{s:s}", "result", check.result);
+	after = json_pack("{s:s,s:s?,s:s,s:I}", "result", v[SR_RESULT].s,
+	    "note", note, "sample_id", check.sample_id, "order_id",
+	    (json_int_t)check.order_id);
+	db_res_free(keep);
+	rc = db_spot_result(db, r->ids[0], v[SR_RESULT].s, note, r->now,
+	    r->sess.account_id);
 	if (rc == DB_OK)
 		rc = audit_record(db, &a, "spot_check.result", "spot_check",
 		    r->ids[0], before, after);
@@ -219,17 +220,13 @@ result_tx(struct db *db, void *arg)
 int
 spot_check_result(struct req *r)
 {
-	static const struct field fields[] = {
-		{ "result", FIELD_ENUM, true, 0, 0, results },
-		{ "note", FIELD_TEXT, false, 0, 1000, NULL },
-	};
-	struct field_value v[2];
+	struct field_value v[SR__MAX];
 	struct result_tx t = { .r = r, .v = v };
 	json_t *body;
 	int rc;
 
 	if ((body = req_json_or_4xx(r)) == NULL ||
-	    req_fields_or_400(r, body, fields, 2, v) < 0)
+	    req_fields_or_400(r, body, result_fields, SR__MAX, v) < 0)
 		return r->status;
 	rc = db_tx(r->db, result_tx, &t);
 	if (rc == TX_NOT_FOUND)
@@ -237,85 +234,5 @@ spot_check_result(struct req *r)
 	if (rc != DB_OK)
 		return http_db_error(r, rc);
 	return http_json(r, 200, json_pack("{s:I,s:s}", "id",
-	    (json_int_t)r->ids[0], "result", v[0].s));
-}
-
-/* An audit row with before/after parsed back into JSON. */
-static json_t *
-audit_json(const struct db_res *res, size_t row)
-{
-	static const char *const cols[][2] = { { "before_json", "before" },
-	    { "after_json", "after" } };
-	json_t *o = db_row_json(res, row);
-
-	for (size_t i = 0; i < 2; i++) {
-		json_t *raw = json_object_get(o, cols[i][0]);
-		const char *s = json_string_value(raw);
-		json_t *j = s ? json_loads(s, JSON_DECODE_ANY, NULL) : NULL;
-
-		json_object_set_new(o, cols[i][1], j ? j : json_incref(raw));
-		json_object_del(o, cols[i][0]);
-	}
-	return o;
-}
-
-/*
- * GET /api/bureau/audit?entity=&id=&page=&per_page= → newest first:
- * {items: [{id, at, actor_account_id, actor_login, actor_role, action,
- * entity, entity_id, before, after, request_id}], total, page, per_page}.
- * entity is e.g. order, publicity_batch, publicity_item, feedback,
- * recovery, violation, enterprise, provider, product, spot_check; id
- * needs entity.
- */
-int
-audit_list(struct req *r)
-{
-	struct db_res *res = NULL, *cnt = NULL;
-	int64_t id, page, per_page;
-	const char *entity;
-	json_t *items;
-	int rc;
-
-	if (query_str_or_400(r, "entity", 32, &entity) < 0 ||
-	    query_i64_or_400(r, "id", 1, INT64_MAX, 0, &id) < 0 ||
-	    query_page_or_400(r, &page, &per_page) < 0)
-		return r->status;
-	if (id > 0 && entity == NULL)
-		return http_error(r, 400, "invalid_query", "id",
-		    "查询参数 id 须与 entity 一起使用");
-	if (entity == NULL) {
-		rc = db_exec(r->db, STMT_AUDIT_ALL, DB_ARGS(
-		    DB_I64(per_page), DB_I64((page - 1) * per_page)), &res,
-		    NULL, NULL);
-		if (rc == DB_OK)
-			rc = db_query(r->db, STMT_AUDIT_ALL_COUNT, NULL, 0, &cnt);
-	} else if (id == 0) {
-		rc = db_exec(r->db, STMT_AUDIT_ENTITY, DB_ARGS(
-		    DB_STR(entity), DB_I64(per_page),
-		    DB_I64((page - 1) * per_page)), &res, NULL, NULL);
-		if (rc == DB_OK)
-			rc = db_query(r->db, STMT_AUDIT_ENTITY_COUNT,
-			    DB_ARGS(DB_STR(entity)), &cnt);
-	} else {
-		rc = db_exec(r->db, STMT_AUDIT_ENTITY_ID, DB_ARGS(
-		    DB_STR(entity), DB_I64(id), DB_I64(per_page),
-		    DB_I64((page - 1) * per_page)), &res, NULL, NULL);
-		if (rc == DB_OK)
-			rc = db_query(r->db, STMT_AUDIT_ENTITY_ID_COUNT,
-			    DB_ARGS(DB_STR(entity), DB_I64(id)),
-			    &cnt);
-	}
-	if (rc != DB_OK) {
-		db_res_free(res);
-		db_res_free(cnt);
-		return http_db_error(r, rc);
-	}
-	items = json_array();
-	for (size_t i = 0; i < res->nrows; i++)
-		json_array_append_new(items, audit_json(res, i));
-	rc = http_json(r, 200, page_json(items, db_i64(cnt, 0, 0), page,
-	    per_page));
-	db_res_free(res);
-	db_res_free(cnt);
-	return rc;
+	    (json_int_t)r->ids[0], "result", v[SR_RESULT].s));
 }

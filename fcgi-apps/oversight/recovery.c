@@ -13,9 +13,8 @@
 #include <string.h>
 
 #include "audit.h"
-#include "db.h"
 #include "money.h"
-#include "publicity.h"
+#include "oversight.h"
 
 #define TX_NOT_FOUND   (DB_APP + 1)
 #define TX_SETTLED     (DB_APP + 2)
@@ -36,45 +35,33 @@ static const char *const recovery_statuses[] = { "open", "partial",
 int
 recovery_list(struct req *r)
 {
-	struct db_res *res = NULL, *tot = NULL;
-	int64_t order, page, per_page;
-	const char *status;
-	struct db_param p[7];
+	struct recovery_filter f = { 0 };
+	struct recovery_totals tot;
+	struct db_res *res = NULL;
+	int64_t page, per_page;
 	json_t *o;
-	bool due;
 	int rc;
 
 	if (query_enum_or_400(r, "status", recovery_statuses, NULL,
-	    &status) < 0 ||
-	    query_i64_or_400(r, "order_id", 1, INT64_MAX, 0, &order) < 0 ||
+	    &f.status) < 0 ||
+	    query_i64_or_400(r, "order_id", 1, INT64_MAX, 0, &f.order_id) < 0 ||
 	    query_page_or_400(r, &page, &per_page) < 0)
 		return r->status;
-	due = status != NULL && strcmp(status, "due") == 0;
-	if (due)
-		status = NULL;
-	p[0] = DB_STR(status);
-	p[1] = DB_STR(status);
-	p[2] = DB_BOOL(due);
-	p[3] = order > 0 ? DB_I64(order) : DB_NULLP;
-	p[4] = p[3];
-	p[5] = DB_I64(per_page);
-	p[6] = DB_I64((page - 1) * per_page);
-	rc = db_exec(r->db, STMT_RECOVERIES, p, 7, &res, NULL, NULL);
-	if (rc == DB_OK)
-		rc = db_query(r->db, STMT_RECOVERIES_TOTALS, p, 5, &tot);
+	f.due = f.status != NULL && strcmp(f.status, "due") == 0;
+	if (f.due)
+		f.status = NULL;
+	rc = db_recoveries(r->db, &f, per_page, (page - 1) * per_page, &res,
+	    &tot);
 	if (rc != DB_OK) {
 		db_res_free(res);
-		db_res_free(tot);
 		return http_db_error(r, rc);
 	}
-	o = page_json(db_rows_json(res), db_i64(tot, 0, 0), page,
-	    per_page);
+	o = page_json(db_rows_json(res), tot.n, page, per_page);
 	json_object_set_new(o, "totals", json_pack("{s:I,s:I,s:I}",
-	    "amount_due", (json_int_t)db_i64(tot, 0, 1), "amount_returned",
-	    (json_int_t)db_i64(tot, 0, 2), "outstanding",
-	    (json_int_t)(db_i64(tot, 0, 1) - db_i64(tot, 0, 2))));
+	    "amount_due", (json_int_t)tot.amount_due, "amount_returned",
+	    (json_int_t)tot.amount_returned, "outstanding",
+	    (json_int_t)(tot.amount_due - tot.amount_returned)));
 	db_res_free(res);
-	db_res_free(tot);
 	return http_json(r, 200, o);
 }
 
@@ -98,37 +85,31 @@ return_tx(struct db *db, void *arg)
 	struct return_tx *t = arg;
 	struct req *r = t->r;
 	struct actor a = actor_of(r);
-	struct db_res *res = NULL;
-	int64_t due, returned, amount = t->v[RF_AMOUNT].i;
+	struct recovery_lock_row rec;
+	int64_t amount = t->v[RF_AMOUNT].i;
 	const char *status;
 	json_t *before, *after;
 	int rc;
 
-	rc = db_query(db, STMT_RECOVERY_LOCK, DB_ARGS(
-	    DB_I64(r->ids[0])), &res);
-	if (rc != DB_OK) {
-		db_res_free(res);
+	rc = db_recovery_lock(db, r->ids[0], &rec);
+	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
-	}
-	due = db_i64(res, 0, 2);
-	returned = db_i64(res, 0, 3);
-	db_res_free(res);
-	t->outstanding = due - returned;
-	if (returned >= due)
+	t->outstanding = rec.amount_due - rec.amount_returned;
+	if (rec.amount_returned >= rec.amount_due)
 		return TX_SETTLED;
-	if (amount > due - returned)
+	if (amount > t->outstanding)
 		return TX_TOO_MUCH;
-	status = returned + amount >= due ? "settled" : "partial";
-	rc = db_dml(db, STMT_RECOVERY_RETURN, DB_ARGS(
-	    DB_I64(returned + amount), DB_DATE(t->v[RF_ON].y, t->v[RF_ON].m,
-	    t->v[RF_ON].d), DB_STR(status), DB_TIME(r->now),
-	    DB_I64(r->sess.account_id), DB_I64(r->ids[0])), NULL);
+	status = rec.amount_returned + amount >= rec.amount_due ? "settled" :
+	    "partial";
+	rc = db_recovery_return(db, r->ids[0], rec.amount_returned + amount,
+	    t->v[RF_ON].i, status, r->now, r->sess.account_id);
 	if (rc != DB_OK)
 		return rc;
-	before = json_pack("{s:I}", "amount_returned", (json_int_t)returned);
+	before = json_pack("{s:I}", "amount_returned",
+	    (json_int_t)rec.amount_returned);
 	after = json_pack("{s:I,s:I,s:s,s:s}", "amount_returned",
-	    (json_int_t)(returned + amount), "this_return", (json_int_t)amount,
-	    "returned_on", t->v[RF_ON].s, "status", status);
+	    (json_int_t)(rec.amount_returned + amount), "this_return",
+	    (json_int_t)amount, "returned_on", t->v[RF_ON].s, "status", status);
 	rc = audit_record(db, &a, "recovery.return", "recovery", r->ids[0],
 	    before, after);
 	json_decref(before);
@@ -156,7 +137,7 @@ recovery_record(struct req *r)
 	if ((body = req_json_or_4xx(r)) == NULL ||
 	    req_fields_or_400(r, body, return_fields, RF__MAX, v) < 0)
 		return r->status;
-	if (v[RF_ON].i > pub_date_of(r->now))
+	if (v[RF_ON].i > ovs_date_of(r->now))
 		return http_error(r, 422, "invalid_returned_on", "returned_on",
 		    "退回日期不能晚于今天");
 	switch ((rc = db_tx(r->db, return_tx, &t))) {
@@ -174,8 +155,7 @@ recovery_record(struct req *r)
 	default:
 		return http_db_error(r, rc);
 	}
-	rc = db_query(r->db, STMT_RECOVERY_VIEW,
-	    DB_ARGS(DB_I64(r->ids[0])), &res);
+	rc = db_recovery_view(r->db, r->ids[0], &res);
 	if (rc != DB_OK) {
 		db_res_free(res);
 		return http_db_error(r, rc);

@@ -26,9 +26,8 @@
 #include <string.h>
 
 #include "clock.h"
-#include "db.h"
 #include "orders.h"
-#include "publicity.h"
+#include "oversight.h"
 #include "rules.h"
 
 #define TX_NO_PARTY      (DB_APP + 1)
@@ -84,32 +83,25 @@ recover_paid(struct db *db, struct viol_tx *t, const struct order_row *o)
 {
 	struct req *r = t->r;
 	struct actor a = actor_of(r);
-	struct db_res *res = NULL;
-	int64_t amount;
-	uint64_t id = 0;
+	struct paid_due_row pd;
+	int64_t amount, id = 0;
 	json_t *after;
 	int rc;
 
-	rc = db_query(db, STMT_ORDER_PAID_DUE, DB_ARGS(
-	    DB_I64(o->id)), &res);
-	if (rc != DB_OK) {
-		db_res_free(res);
+	rc = db_order_paid_due(db, o->id, &pd);
+	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? DB_ERROR : rc;
-	}
-	amount = db_i64(res, 0, 0) - db_i64(res, 0, 1);
-	db_res_free(res);
+	amount = pd.paid - pd.due;
 	if (amount <= 0)
 		return DB_OK;
-	rc = db_exec(db, STMT_RECOVERY_INSERT, DB_ARGS(
-	    DB_I64(o->id), DB_I64(t->id), DB_I64(amount), DB_TIME(r->now),
-	    DB_TIME(r->now)), NULL, NULL, &id);
+	rc = db_recovery_insert(db, o->id, t->id, amount, r->now, &id);
 	if (rc != DB_OK)
 		return rc;
 	after = json_pack("{s:I,s:I,s:I,s:s}", "order_id", (json_int_t)o->id,
 	    "violation_id", (json_int_t)t->id, "amount_due", (json_int_t)amount,
 	    "status", "open");
-	rc = audit_record(db, &a, "recovery.create", "recovery", (int64_t)id,
-	    NULL, after);
+	rc = audit_record(db, &a, "recovery.create", "recovery", id, NULL,
+	    after);
 	json_decref(after);
 	json_array_append_new(t->recovered, json_pack("{s:I,s:I,s:I}",
 	    "recovery_id", (json_int_t)id, "order_id", (json_int_t)o->id,
@@ -133,16 +125,12 @@ revoke(struct db *db, struct viol_tx *t, struct order_row *o,
 	unit_back = o->status == ORDER_PENDING ||
 	    o->status == ORDER_ACCEPTED ||
 	    (o->status == ORDER_CONTRACTED && o->confirmed_at == 0);
-	snprintf(from, sizeof(from), "%s",
-	    order_status_name(o->status));
+	snprintf(from, sizeof(from), "%s", order_status_name(o->status));
 	rc = order_close(db, &a, o, ORDER_REVOKED, NULL, reason, unit_back);
 	if (rc == DB_OK)
-		rc = db_exec(db, STMT_CLAIM_REJECT, DB_ARGS(
-		    DB_STR(reason), DB_TIME(r->now), DB_TIME(r->now),
-		    DB_I64(o->id)), NULL, NULL, NULL);
+		rc = db_claim_reject(db, o->id, reason, r->now);
 	if (rc == DB_OK && item_id > 0) {
-		rc = db_dml(db, STMT_ITEM_WITHDRAW, DB_ARGS(
-		    DB_TIME(r->now), DB_I64(item_id)), NULL);
+		rc = db_item_withdraw(db, item_id, r->now);
 		if (rc == DB_NOTFOUND)
 			rc = DB_OK;	/* withdrawn before */
 		else if (rc == DB_OK) {
@@ -161,6 +149,81 @@ revoke(struct db *db, struct viol_tx *t, struct order_row *o,
 	return rc;
 }
 
+/* Sets the bar (V2: 3 years; a longer bar already in force stays) and
+ * audits it. The party is locked. */
+static int
+bar_party(struct db *db, struct viol_tx *t, const struct party_row *party)
+{
+	const struct field_value *v = t->v;
+	struct req *r = t->r;
+	struct actor a = actor_of(r);
+	time_t old = party->barred_until;	/* 0: never barred */
+	char b[21], u[21];
+	json_t *before, *after;
+	int rc;
+
+	if (old > t->until)
+		t->until = old;
+	rc = db_party_bar(db, t->provider, party->id, t->until, r->now);
+	if (rc != DB_OK)
+		return rc;
+	clock_format_iso8601(t->until, u);
+	if (old > 0)
+		clock_format_iso8601(old, b);
+	before = json_pack("{s:s?}", "barred_until", old > 0 ? b : NULL);
+	after = json_pack("{s:s,s:I}", "barred_until", u, "violation_id",
+	    (json_int_t)t->id);
+	rc = audit_record(db, &a, t->provider ? "provider.bar" :
+	    "enterprise.bar", v[VF_PARTY].s, party->id, before, after);
+	json_decref(before);
+	json_decref(after);
+	return rc;
+}
+
+/* Terminates (or recovers from) one order of the party found by the
+ * plain read: its item (if any) and the order are locked and
+ * re-checked. */
+static int
+party_order(struct db *db, struct viol_tx *t, const struct party_order_row *po,
+    const char *reason)
+{
+	struct actor a = actor_of(t->r);
+	struct order_row o;
+	int rc;
+
+	if (po->item_id > 0 && (rc = db_item_lock(db, po->item_id)) != DB_OK)
+		return rc;
+	if ((rc = order_lock(db, po->id, &o)) != DB_OK)
+		return rc;
+	if (o.status == ORDER_PAID)
+		return recover_paid(db, t, &o);
+	rc = order_apply_timeouts(db, &a, &o);
+	if (rc < 0 || rc == DB_RETRY)
+		return rc;
+	if (!order_is_open(o.status))
+		return DB_OK;	/* closed since the plain read */
+	return revoke(db, t, &o, po->item_id, reason);
+}
+
+/* V2: a provider's listed products are delisted, audited. */
+static int
+delist(struct db *db, struct viol_tx *t, int64_t pid)
+{
+	struct actor a = actor_of(t->r);
+	json_t *after;
+	int rc;
+
+	rc = db_products_delist(db, pid, t->r->now, &t->delisted);
+	if (rc != DB_OK || t->delisted == 0)
+		return rc;
+	after = json_pack("{s:I,s:I}", "products_delisted",
+	    (json_int_t)t->delisted, "violation_id", (json_int_t)t->id);
+	rc = audit_record(db, &a, "provider.delist", "provider", pid, NULL,
+	    after);
+	json_decref(after);
+	return rc;
+}
+
 static int
 viol_tx(struct db *db, void *arg)
 {
@@ -168,12 +231,13 @@ viol_tx(struct db *db, void *arg)
 	const struct field_value *v = t->v;
 	struct req *r = t->r;
 	struct actor a = actor_of(r);
-	struct db_res *party = NULL, *res = NULL, *orders = NULL;
+	struct party_row party;
+	struct order_parties_row op;
+	struct db_rows orders = { 0 };
+	struct violation_new vn;
 	int64_t pid = v[VF_PARTY_ID].i;
-	char reason[400];
-	uint64_t id = 0, affected = 0;
-	time_t old;
-	json_t *before, *after;
+	char reason[400], u[21];
+	json_t *after;
 	int rc;
 
 	json_array_clear(t->revoked);
@@ -182,53 +246,31 @@ viol_tx(struct db *db, void *arg)
 	t->until = bar_end(r->now);
 	/* lock order: the party, then items, then orders (→ quota →
 	 * product), then the provider's products */
-	rc = db_query(db, t->provider ? STMT_PROVIDER_LOCK :
-	    STMT_ENTERPRISE_LOCK, DB_ARGS(DB_I64(pid)), &party);
+	rc = db_party_lock(db, t->provider, pid, &party);
 	if (rc != DB_OK) {
 		rc = rc == DB_NOTFOUND ? TX_NO_PARTY : rc;
 		goto done;
 	}
 	if (v[VF_ORDER].present) {
-		rc = db_query(db, STMT_ORDER_PARTIES, DB_ARGS(
-		    DB_I64(v[VF_ORDER].i)), &res);
+		rc = db_order_parties(db, v[VF_ORDER].i, &op);
 		if (rc == DB_NOTFOUND || (rc == DB_OK &&
-		    db_i64(res, 0, t->provider ? 1 : 0) != pid))
+		    (t->provider ? op.provider_id : op.enterprise_id) != pid))
 			rc = TX_FOREIGN_ORDER;
 		if (rc != DB_OK)
 			goto done;
 	}
-	rc = db_exec(db, STMT_VIOLATION_INSERT, DB_ARGS(
-	    DB_STR(v[VF_PARTY].s), DB_I64(pid), DB_STR(v[VF_KIND].s),
-	    DB_STR(v[VF_DESCRIPTION].s),
-	    v[VF_ORDER].present ? DB_I64(v[VF_ORDER].i) : DB_NULLP,
-	    DB_TIME(r->now), DB_I64(r->sess.account_id), DB_TIME(t->until)), NULL, NULL, &id);
-	if (rc != DB_OK)
-		goto done;
-	t->id = (int64_t)id;
-	/* V2: barred for 3 years; a longer bar already in force stays */
-	old = db_isnull(party, 0, 2) ? 0 : (time_t)db_i64(party, 0, 2);
-	if (old > t->until)
-		t->until = old;
-	rc = db_dml(db, t->provider ? STMT_PROVIDER_BAR : STMT_ENTERPRISE_BAR,
-	    DB_ARGS(DB_TIME(t->until), DB_TIME(r->now),
-	    DB_I64(pid)), NULL);
-	if (rc != DB_OK)
-		goto done;
-	{
-		char b[21], u[21];
-
-		clock_format_iso8601(t->until, u);
-		if (old > 0)
-			clock_format_iso8601(old, b);
-		before = json_pack("{s:s?}", "barred_until", old > 0 ? b : NULL);
-		after = json_pack("{s:s,s:I}", "barred_until", u, "violation_id",
-		    (json_int_t)t->id);
-		rc = audit_record(db, &a, t->provider ? "provider.bar" :
-		    "enterprise.bar", v[VF_PARTY].s, pid, before, after);
-		json_decref(before);
-		json_decref(after);
-	}
-	if (rc != DB_OK)
+	vn = (struct violation_new){
+		.party = v[VF_PARTY].s,
+		.party_id = pid,
+		.kind = v[VF_KIND].s,
+		.description = v[VF_DESCRIPTION].s,
+		.order_id = v[VF_ORDER].present ? v[VF_ORDER].i : 0,
+		.recorded_at = r->now,
+		.recorded_by = r->sess.account_id,
+		.barred_until = t->until,
+	};
+	if ((rc = db_violation_insert(db, &vn, &t->id)) != DB_OK ||
+	    (rc = bar_party(db, t, &party)) != DB_OK)
 		goto done;
 	snprintf(reason, sizeof(reason), "违规处理（规则 V2）：%s，终止订单",
 	    kind_names[0]);
@@ -237,79 +279,26 @@ viol_tx(struct db *db, void *arg)
 			snprintf(reason, sizeof(reason), "违规处理（规则 V2）：%s，"
 			    "终止订单", kind_names[k]);
 	/* (plain read) the party's orders; each is locked and re-checked */
-	rc = db_exec(db, t->provider ? STMT_PROVIDER_ORDERS :
-	    STMT_ENTERPRISE_ORDERS, DB_ARGS(DB_I64(pid)),
-	    &orders, NULL, NULL);
-	if (rc != DB_OK)
+	if ((rc = db_party_orders(db, t->provider, pid, &orders)) != DB_OK)
 		goto done;
-	for (size_t i = 0; i < orders->nrows; i++) {
-		int64_t item_id = db_isnull(orders, i, 1) ? 0 :
-		    db_i64(orders, i, 1);
-		struct order_row o;
-
-		if (item_id > 0) {
-			db_res_free(res);
-			res = NULL;
-			rc = db_query(db, STMT_ITEM_LOCK, DB_ARGS(
-			    DB_I64(item_id)), &res);
-			if (rc != DB_OK)
-				goto done;
-		}
-		if ((rc = order_lock(db, db_i64(orders, i, 0), &o)) != DB_OK)
-			goto done;
-		if (o.status == ORDER_PAID) {
-			if ((rc = recover_paid(db, t, &o)) != DB_OK)
-				goto done;
-			continue;
-		}
-		rc = order_apply_timeouts(db, &a, &o);
-		if (rc < 0 || rc == DB_RETRY)
-			goto done;
-		rc = DB_OK;
-		if (o.status != ORDER_PENDING &&
-		    o.status != ORDER_ACCEPTED &&
-		    o.status != ORDER_CONTRACTED &&
-		    o.status != ORDER_SUBMITTED &&
-		    o.status != ORDER_APPROVED &&
-		    o.status != ORDER_PUBLICIZED)
-			continue;	/* closed since the plain read */
-		if ((rc = revoke(db, t, &o, item_id, reason)) != DB_OK)
-			goto done;
-	}
-	if (t->provider) {
-		rc = db_exec(db, STMT_PRODUCTS_DELIST, DB_ARGS(
-		    DB_TIME(r->now), DB_I64(pid)), NULL, &affected, NULL);
+	for (size_t i = 0; i < orders.n; i++) {
+		rc = party_order(db, t,
+		    &((const struct party_order_row *)orders.v)[i], reason);
 		if (rc != DB_OK)
 			goto done;
-		t->delisted = (int64_t)affected;
-		if (affected > 0) {
-			after = json_pack("{s:I,s:I}", "products_delisted",
-			    (json_int_t)affected, "violation_id",
-			    (json_int_t)t->id);
-			rc = audit_record(db, &a, "provider.delist", "provider",
-			    pid, NULL, after);
-			json_decref(after);
-			if (rc != DB_OK)
-				goto done;
-		}
 	}
-	{
-		char u[21];
-
-		clock_format_iso8601(t->until, u);
-		after = json_pack("{s:s,s:I,s:s,s:s,s:O,s:O,s:I}", "party",
-		    v[VF_PARTY].s, "party_id", (json_int_t)pid, "kind",
-		    v[VF_KIND].s, "barred_until", u, "orders_revoked",
-		    t->revoked, "recoveries", t->recovered, "products_delisted",
-		    (json_int_t)t->delisted);
-		rc = audit_record(db, &a, "violation.record", "violation", t->id,
-		    NULL, after);
-		json_decref(after);
-	}
+	if (t->provider && (rc = delist(db, t, pid)) != DB_OK)
+		goto done;
+	clock_format_iso8601(t->until, u);
+	after = json_pack("{s:s,s:I,s:s,s:s,s:O,s:O,s:I}", "party",
+	    v[VF_PARTY].s, "party_id", (json_int_t)pid, "kind", v[VF_KIND].s,
+	    "barred_until", u, "orders_revoked", t->revoked, "recoveries",
+	    t->recovered, "products_delisted", (json_int_t)t->delisted);
+	rc = audit_record(db, &a, "violation.record", "violation", t->id, NULL,
+	    after);
+	json_decref(after);
 done:
-	db_res_free(party);
-	db_res_free(res);
-	db_res_free(orders);
+	db_rows_free(&orders);
 	return rc;
 }
 
@@ -320,11 +309,7 @@ violation_view(struct db *db, int64_t id, int *rc)
 	struct db_res *res = NULL, *rec = NULL;
 	json_t *o = NULL;
 
-	*rc = db_query(db, STMT_VIOLATION_VIEW, DB_ARGS(
-	    DB_I64(id)), &res);
-	if (*rc == DB_OK)
-		*rc = db_exec(db, STMT_VIOLATION_RECOVERIES, DB_ARGS(
-		    DB_I64(id)), &rec, NULL, NULL);
+	*rc = db_violation_view(db, id, &res, &rec);
 	if (*rc == DB_OK) {
 		o = db_row_json(res, 0);
 		json_object_set_new(o, "recoveries", db_rows_json(rec));
@@ -392,34 +377,24 @@ done:
 int
 violation_list(struct req *r)
 {
-	struct db_res *res = NULL, *cnt = NULL;
-	int64_t pid, page, per_page;
+	struct db_res *res = NULL;
+	int64_t pid, page, per_page, total;
 	const char *party;
-	struct db_param p[6];
 	int rc;
 
 	if (query_enum_or_400(r, "party", parties, NULL, &party) < 0 ||
 	    query_i64_or_400(r, "party_id", 1, INT64_MAX, 0, &pid) < 0 ||
 	    query_page_or_400(r, &page, &per_page) < 0)
 		return r->status;
-	p[0] = DB_STR(party);
-	p[1] = DB_STR(party);
-	p[2] = pid > 0 ? DB_I64(pid) : DB_NULLP;
-	p[3] = p[2];
-	p[4] = DB_I64(per_page);
-	p[5] = DB_I64((page - 1) * per_page);
-	rc = db_exec(r->db, STMT_VIOLATIONS, p, 6, &res, NULL, NULL);
-	if (rc == DB_OK)
-		rc = db_query(r->db, STMT_VIOLATIONS_COUNT, p, 4, &cnt);
+	rc = db_violations(r->db, party, pid, per_page, (page - 1) * per_page,
+	    &res, &total);
 	if (rc != DB_OK) {
 		db_res_free(res);
-		db_res_free(cnt);
 		return http_db_error(r, rc);
 	}
-	rc = http_json(r, 200, page_json(db_rows_json(res),
-	    db_i64(cnt, 0, 0), page, per_page));
+	rc = http_json(r, 200, page_json(db_rows_json(res), total, page,
+	    per_page));
 	db_res_free(res);
-	db_res_free(cnt);
 	return rc;
 }
 

@@ -1,0 +1,754 @@
+/*
+ * db.c - all SQL of the oversight program, by statement id (oversight.h),
+ * and the typed functions the handlers call instead. The order state
+ * machine's shared SQL is in shared/domain/lib_sql.c.
+ *
+ * Locks are always taken in one order: a party (violations), then a
+ * batch, then its items, then an order (then, through orders.c, the quota
+ * and the product), then a provider's products. Reads that feed a
+ * decision and are not locked are marked "(plain read)": they only feed a
+ * choice that a locked row re-checks.
+ */
+#include <string.h>
+
+#include "orders.h"
+#include "oversight.h"
+
+/* A batch as the bureau sees it (no file bytes); one param: now. The same
+ * columns as the publicity program's bureau view. */
+#define BATCH_COLS \
+	"id, seq, title, status, published_at, period_ends_at, period_days," \
+	" (status = 'published' AND period_ends_at > ?) AS in_period," \
+	" item_count, total_amount, paid_on, file_sha256, prev_sha256," \
+	" signature, key_sha256, created_at, created_by, published_by," \
+	" paid_at, paid_by"
+
+/* The subsidy actually paid for an order (R5, R6): the listed amount,
+ * else the approved amount, else the contract's subsidy. Needs the joins
+ * PAID_JOINS. */
+#define PAID_SUBSIDY "COALESCE(pi.amount, cl.approved_amount, o.subsidy, 0)"
+#define PAID_JOINS \
+	" LEFT JOIN publicity_items pi ON pi.order_id = o.id" \
+	" LEFT JOIN redemption_claims cl ON cl.order_id = o.id"
+
+#define RECOVERY_COLS \
+	"r.id, r.order_id, o.order_no, o.status AS order_status," \
+	" o.provider_id, v.name AS provider_name, o.enterprise_id," \
+	" e.name AS enterprise_name," \
+	" IF(r.refund_id IS NOT NULL, 'refund', 'violation') AS source," \
+	" r.refund_id, r.violation_id, r.amount_due, r.amount_returned," \
+	" r.amount_due - r.amount_returned AS outstanding, r.returned_on," \
+	" r.status, r.created_at, r.updated_at" \
+	" FROM recoveries r JOIN orders o ON o.id = r.order_id" \
+	" JOIN providers v ON v.id = o.provider_id" \
+	" JOIN enterprises e ON e.id = o.enterprise_id"
+
+/* params: status x2, due (0/1), order x2 */
+#define RECOVERY_WHERE \
+	" WHERE (? IS NULL OR r.status = ?)" \
+	" AND (? = 0 OR r.status IN ('open', 'partial'))" \
+	" AND (? IS NULL OR r.order_id = ?)"
+
+#define VIOLATION_COLS \
+	"x.id, x.party, x.party_id," \
+	" IF(x.party = 'enterprise', (SELECT name FROM enterprises" \
+	" WHERE id = x.party_id), (SELECT name FROM providers" \
+	" WHERE id = x.party_id)) AS party_name," \
+	" x.kind, x.description, x.order_id, x.recorded_at, x.recorded_by," \
+	" x.barred_until FROM violations x"
+
+#define AUDIT_COLS \
+	"a.id, a.at, a.actor_account_id, ac.login AS actor_login," \
+	" a.actor_role, a.action, a.entity, a.entity_id, a.before_json," \
+	" a.after_json, a.request_id" \
+	" FROM audit_log a LEFT JOIN accounts ac ON ac.id = a.actor_account_id"
+
+/* Orders a V2 bar terminates or recovers from: not final, or paid. */
+#define PARTY_ORDERS(col) \
+	"SELECT o.id, i.id AS item_id, o.status FROM orders o" \
+	" LEFT JOIN publicity_items i ON i.order_id = o.id" \
+	" WHERE o." col " = ? AND o.status IN ('pending', 'accepted'," \
+	" 'contracted', 'submitted', 'approved', 'publicized', 'paid')" \
+	" ORDER BY o.id"
+
+const struct db_stmt oversight_stmts[STMT__MAX] = {
+	/* ---- paying a batch (R5) ----------------------------------------- */
+
+	/* id */
+	DB_STMT(STMT_BATCH_LOCK,
+	"SELECT id, title, status, seq, published_at, period_ends_at, paid_on"
+	" FROM publicity_batches WHERE id = ? FOR UPDATE"),
+	/* batch */
+	DB_STMT(STMT_ITEMS_LOCK,
+	"SELECT id, order_id, amount, objection_status, withdrawn, paid_on"
+	" FROM publicity_items WHERE batch_id = ? ORDER BY id FOR UPDATE"),
+	/* (plain read) V2 at now: now, now, order */
+	DB_STMT(STMT_ORDER_BARS,
+	"SELECT COALESCE(v.barred_until > ?, 0) AS provider_barred,"
+	" COALESCE(e.barred_until > ?, 0) AS enterprise_barred"
+	" FROM orders o JOIN providers v ON v.id = o.provider_id"
+	" JOIN enterprises e ON e.id = o.enterprise_id WHERE o.id = ?"),
+	/* now, now, id */
+	DB_STMT(STMT_ORDER_PAID_AT,
+	"UPDATE orders SET paid_at = ?, updated_at = ? WHERE id = ?"),
+	/* date, id */
+	DB_STMT(STMT_ITEM_PAID,
+	"UPDATE publicity_items SET paid_on = ?"
+	" WHERE id = ? AND paid_on IS NULL AND withdrawn = 0"),
+	/* date, now, account, id */
+	DB_STMT(STMT_BATCH_PAID,
+	"UPDATE publicity_batches SET status = 'paid', paid_on = ?,"
+	" paid_at = ?, paid_by = ? WHERE id = ? AND status = 'published'"),
+	/* now, id */
+	DB_STMT(STMT_BATCH_VIEW,
+	"SELECT " BATCH_COLS " FROM publicity_batches WHERE id = ?"),
+	/* the bureau's view of the items: batch */
+	DB_STMT(STMT_BATCH_ITEMS,
+	"SELECT i.id, i.order_id, o.order_no, o.status AS order_status,"
+	" e.name AS enterprise_name, i.provider_name AS provider,"
+	" i.product_name AS product, i.category, i.amount, i.objection_status,"
+	" i.withdrawn, i.withdrawn_at, i.paid_on,"
+	" (SELECT COUNT(*) FROM feedback f WHERE f.item_id = i.id"
+	" AND f.status = 'open') AS open_feedback"
+	" FROM publicity_items i JOIN orders o ON o.id = i.order_id"
+	" JOIN enterprises e ON e.id = o.enterprise_id"
+	" WHERE i.batch_id = ? ORDER BY i.id"),
+
+	/* ---- recoveries ------------------------------------------------ */
+
+	/* status x2, due, order x2, limit, offset */
+	DB_STMT(STMT_RECOVERIES,
+	"SELECT " RECOVERY_COLS RECOVERY_WHERE
+	" ORDER BY r.id DESC LIMIT ? OFFSET ?"),
+	/* status x2, due, order x2 */
+	DB_STMT(STMT_RECOVERIES_TOTALS,
+	"SELECT COUNT(*) AS n, COALESCE(SUM(r.amount_due), 0) AS amount_due,"
+	" COALESCE(SUM(r.amount_returned), 0) AS amount_returned"
+	" FROM recoveries r" RECOVERY_WHERE),
+	/* id */
+	DB_STMT(STMT_RECOVERY_LOCK,
+	"SELECT id, order_id, amount_due, amount_returned, status"
+	" FROM recoveries WHERE id = ? FOR UPDATE"),
+	/* returned, date, status, now, account, id */
+	DB_STMT(STMT_RECOVERY_RETURN,
+	"UPDATE recoveries SET amount_returned = ?, returned_on = ?,"
+	" status = ?, updated_at = ?, recorded_by = ? WHERE id = ?"),
+	/* id */
+	DB_STMT(STMT_RECOVERY_VIEW,
+	"SELECT " RECOVERY_COLS " WHERE r.id = ?"),
+	/* V2: order, violation, due, now, now */
+	DB_STMT(STMT_RECOVERY_INSERT,
+	"INSERT INTO recoveries (order_id, violation_id, amount_due,"
+	" amount_returned, status, created_at, updated_at)"
+	" VALUES (?, ?, ?, 0, 'open', ?, ?)"),
+	/* what was paid for a locked order and what is already due back:
+	 * order */
+	DB_STMT(STMT_ORDER_PAID_DUE,
+	"SELECT " PAID_SUBSIDY " AS paid,"
+	" (SELECT COALESCE(SUM(r.amount_due), 0) FROM recoveries r"
+	" WHERE r.order_id = o.id) AS due"
+	" FROM orders o" PAID_JOINS " WHERE o.id = ?"),
+
+	/* ---- violations ------------------------------------------------ */
+
+	DB_STMT(STMT_ENTERPRISE_LOCK,
+	"SELECT id, name, barred_until FROM enterprises WHERE id = ? FOR UPDATE"),
+	DB_STMT(STMT_PROVIDER_LOCK,
+	"SELECT id, name, barred_until FROM providers WHERE id = ? FOR UPDATE"),
+	/* V2: until, now, id */
+	DB_STMT(STMT_ENTERPRISE_BAR,
+	"UPDATE enterprises SET barred_until = ?, updated_at = ? WHERE id = ?"),
+	DB_STMT(STMT_PROVIDER_BAR,
+	"UPDATE providers SET barred_until = ?, updated_at = ? WHERE id = ?"),
+	/* party, party id, kind, description, order, now, account, until */
+	DB_STMT(STMT_VIOLATION_INSERT,
+	"INSERT INTO violations (party, party_id, kind, description, order_id,"
+	" recorded_at, recorded_by, barred_until)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+	/* order */
+	DB_STMT(STMT_ORDER_PARTIES,
+	"SELECT enterprise_id, provider_id FROM orders WHERE id = ?"),
+	/* (plain read) party id */
+	DB_STMT(STMT_ENTERPRISE_ORDERS,
+	PARTY_ORDERS("enterprise_id")),
+	DB_STMT(STMT_PROVIDER_ORDERS,
+	PARTY_ORDERS("provider_id")),
+	/* id */
+	DB_STMT(STMT_ITEM_LOCK,
+	"SELECT id, batch_id, order_id, amount, objection_status, withdrawn,"
+	" paid_on FROM publicity_items WHERE id = ? FOR UPDATE"),
+	/* R5, V2: now, id */
+	DB_STMT(STMT_ITEM_WITHDRAW,
+	"UPDATE publicity_items SET withdrawn = 1, withdrawn_at = ?"
+	" WHERE id = ? AND withdrawn = 0"),
+	/* the claim of a revoked order: reason, now, now, order */
+	DB_STMT(STMT_CLAIM_REJECT,
+	"UPDATE redemption_claims SET status = 'rejected', decision = 'rejected',"
+	" approved_amount = NULL, reason = ?,"
+	" reviewed_at = COALESCE(reviewed_at, ?), updated_at = ?"
+	" WHERE order_id = ? AND status IN ('submitted', 'approved')"),
+	/* V2: now, provider */
+	DB_STMT(STMT_PRODUCTS_DELIST,
+	"UPDATE products SET listed = 0, updated_at = ?"
+	" WHERE provider_id = ? AND listed = 1"),
+	/* party x2, party id x2, limit, offset */
+	DB_STMT(STMT_VIOLATIONS,
+	"SELECT " VIOLATION_COLS
+	" WHERE (? IS NULL OR x.party = ?) AND (? IS NULL OR x.party_id = ?)"
+	" ORDER BY x.id DESC LIMIT ? OFFSET ?"),
+	/* party x2, party id x2 */
+	DB_STMT(STMT_VIOLATIONS_COUNT,
+	"SELECT COUNT(*) FROM violations x"
+	" WHERE (? IS NULL OR x.party = ?) AND (? IS NULL OR x.party_id = ?)"),
+	/* id */
+	DB_STMT(STMT_VIOLATION_VIEW,
+	"SELECT " VIOLATION_COLS " WHERE x.id = ?"),
+	/* violation */
+	DB_STMT(STMT_VIOLATION_RECOVERIES,
+	"SELECT " RECOVERY_COLS " WHERE r.violation_id = ? ORDER BY r.id"),
+
+	/* ---- spot checks and the audit trail -------------------------- */
+
+	/* V3: contracted or later (an expired contract is not): now, year x2 */
+	DB_STMT(STMT_SPOT_CANDIDATES,
+	"SELECT id FROM orders WHERE status IN ('contracted', 'submitted',"
+	" 'approved', 'publicized', 'paid', 'refunded')"
+	" AND NOT (status = 'contracted' AND valid_until <= ?)"
+	" AND (? IS NULL OR year = ?) ORDER BY id"),
+	/* sample, order, now, account */
+	DB_STMT(STMT_SPOT_INSERT,
+	"INSERT INTO spot_checks (sample_id, order_id, sampled_at, sampled_by)"
+	" VALUES (?, ?, ?, ?)"),
+	/* now, now, sample */
+	DB_STMT(STMT_SPOT_SAMPLE,
+	"SELECT s.id AS check_id, s.sample_id, s.sampled_at, s.result, s.note,"
+	" s.checked_at, o.id AS order_id, o.order_no,"
+	" " ORDER_EFFECTIVE_STATUS("o") " AS order_status, o.year,"
+	" o.enterprise_id, e.name AS enterprise_name, e.uscc AS enterprise_uscc,"
+	" o.provider_id, v.name AS provider_name, o.product_id, o.product_name,"
+	" o.ordered_at, o.subsidy, c.contract_no, c.signed_on,"
+	" c.amount AS contract_amount, c.self_paid, cl.approved_amount,"
+	" o.paid_at FROM spot_checks s JOIN orders o ON o.id = s.order_id"
+	" JOIN enterprises e ON e.id = o.enterprise_id"
+	" JOIN providers v ON v.id = o.provider_id"
+	" LEFT JOIN contracts c ON c.order_id = o.id"
+	" LEFT JOIN redemption_claims cl ON cl.order_id = o.id"
+	" WHERE s.sample_id = ? ORDER BY s.id"),
+	/* id */
+	DB_STMT(STMT_SPOT_LOCK,
+	"SELECT id, sample_id, order_id, result FROM spot_checks"
+	" WHERE id = ? FOR UPDATE"),
+	/* result, note, now, account, id */
+	DB_STMT(STMT_SPOT_RESULT,
+	"UPDATE spot_checks SET result = ?, note = ?, checked_at = ?,"
+	" checked_by = ? WHERE id = ?"),
+	/* V3, newest first: limit, offset */
+	DB_STMT(STMT_AUDIT_ALL,
+	"SELECT " AUDIT_COLS " ORDER BY a.id DESC LIMIT ? OFFSET ?"),
+	DB_STMT(STMT_AUDIT_ALL_COUNT,
+	"SELECT COUNT(*) FROM audit_log"),
+	/* entity, limit, offset */
+	DB_STMT(STMT_AUDIT_ENTITY,
+	"SELECT " AUDIT_COLS " WHERE a.entity = ?"
+	" ORDER BY a.id DESC LIMIT ? OFFSET ?"),
+	/* entity */
+	DB_STMT(STMT_AUDIT_ENTITY_COUNT,
+	"SELECT COUNT(*) FROM audit_log WHERE entity = ?"),
+	/* entity, id, limit, offset */
+	DB_STMT(STMT_AUDIT_ENTITY_ID,
+	"SELECT " AUDIT_COLS " WHERE a.entity = ? AND a.entity_id = ?"
+	" ORDER BY a.id DESC LIMIT ? OFFSET ?"),
+	/* entity, id */
+	DB_STMT(STMT_AUDIT_ENTITY_ID_COUNT,
+	"SELECT COUNT(*) FROM audit_log WHERE entity = ? AND entity_id = ?"),
+
+	/* ---- the bureau's dashboard (plain reads) ---------------------- */
+	/* Orders that hold or used subsidy: every status but the side exits
+	 * that release it. params: year */
+	DB_STMT(STMT_STATS_CATEGORIES,
+	"SELECT c.code, c.name_zh AS name, COUNT(o.id) AS orders,"
+	" COALESCE(SUM(COALESCE(o.subsidy, o.reserved)), 0) AS subsidy"
+	" FROM categories c LEFT JOIN products p ON p.category = c.code"
+	" LEFT JOIN orders o ON o.product_id = p.id AND o.year = ?"
+	" AND o.status NOT IN ('cancelled', 'expired', 'rejected', 'revoked')"
+	" GROUP BY c.code, c.name_zh, c.sort_order ORDER BY c.sort_order"),
+	/* params: year; months in Asia/Shanghai (T1) */
+	DB_STMT(STMT_STATS_MONTHS,
+	"SELECT DATE_FORMAT(o.ordered_at + INTERVAL 8 HOUR, '%Y-%m') AS month,"
+	" COUNT(*) AS orders,"
+	" COALESCE(SUM(COALESCE(o.subsidy, o.reserved)), 0) AS subsidy"
+	" FROM orders o WHERE o.year = ?"
+	" AND o.status NOT IN ('cancelled', 'expired', 'rejected', 'revoked')"
+	" GROUP BY month ORDER BY month"),
+	/* params: year */
+	DB_STMT(STMT_STATS_QUOTA,
+	"SELECT e.tier, COUNT(*) AS enterprises, COALESCE(SUM(q.cap), 0) AS cap,"
+	" COALESCE(SUM(q.occupied), 0) AS occupied"
+	" FROM enterprise_quota q JOIN enterprises e ON e.id = q.enterprise_id"
+	" WHERE q.year = ? GROUP BY e.tier ORDER BY cap DESC"),
+	/* params: round year; the ten listed products with the smallest
+	 * share of units left */
+	DB_STMT(STMT_STATS_SELLING_OUT,
+	"SELECT p.id, p.name, p.category, p.units_total, p.remaining_units,"
+	" p.units_sold FROM products p"
+	" WHERE p.listed = 1 AND p.round_year = ? AND p.units_total > 0"
+	" ORDER BY p.remaining_units / p.units_total, p.remaining_units, p.id"
+	" LIMIT 10"),
+};
+
+/* A parameter binding SQL NULL for 0 (an absent id or filter). */
+static struct db_param
+id_or_null(int64_t id)
+{
+	return id > 0 ? DB_I64(id) : DB_NULLP;
+}
+
+/* A DATE parameter from y*10000 + m*100 + d. */
+static struct db_param
+date_param(int64_t ymd)
+{
+	return DB_DATE(ymd / 10000, ymd / 100 % 100, ymd % 100);
+}
+
+/* Runs a SELECT that fills *rows (freed by the caller); an empty result
+ * is DB_OK. */
+static int
+rows_of(struct db *db, int id, const struct db_param *p, size_t n,
+    struct db_res **rows)
+{
+	*rows = NULL;
+	return db_exec(db, id, p, n, rows, NULL, NULL);
+}
+
+/* ---- paying a batch ------------------------------------------------- */
+
+static const struct db_col batch_lock_cols[] = {
+	DB_COL(struct batch_lock_row, id),
+	DB_COL(struct batch_lock_row, status),
+	DB_COL(struct batch_lock_row, period_ends_at),
+};
+static const struct db_rowmap batch_lock_map =
+    DB_ROWMAP(struct batch_lock_row, batch_lock_cols);
+
+int
+db_batch_lock(struct db *db, int64_t id, struct batch_lock_row *out,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_BATCH_LOCK, DB_ARGS(DB_I64(id)), &batch_lock_map,
+	    out, keep);
+}
+
+static const struct db_col pay_item_cols[] = {
+	DB_COL(struct pay_item_row, id),
+	DB_COL(struct pay_item_row, order_id),
+	DB_COL(struct pay_item_row, amount),
+	DB_COL(struct pay_item_row, objection_status),
+	DB_COL(struct pay_item_row, withdrawn),
+	DB_COL_NULL(struct pay_item_row, unpaid, "paid_on"),
+};
+static const struct db_rowmap pay_item_map =
+    DB_ROWMAP(struct pay_item_row, pay_item_cols);
+
+int
+db_batch_items_lock(struct db *db, int64_t batch_id, struct db_rows *items)
+{
+	return db_all(db, STMT_ITEMS_LOCK, DB_ARGS(DB_I64(batch_id)),
+	    &pay_item_map, items);
+}
+
+struct bars_row {
+	bool provider_barred;
+	bool enterprise_barred;
+};
+static const struct db_col bars_cols[] = {
+	DB_COL(struct bars_row, provider_barred),
+	DB_COL(struct bars_row, enterprise_barred),
+};
+static const struct db_rowmap bars_map = DB_ROWMAP(struct bars_row,
+    bars_cols);
+
+int
+db_order_bars(struct db *db, int64_t order_id, time_t now,
+    bool *provider_barred, bool *enterprise_barred)
+{
+	struct bars_row b;
+	int rc = db_one(db, STMT_ORDER_BARS, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_I64(order_id)), &bars_map, &b, NULL);
+
+	*provider_barred = rc == DB_OK && b.provider_barred;
+	*enterprise_barred = rc == DB_OK && b.enterprise_barred;
+	return rc;
+}
+
+int
+db_order_paid_at(struct db *db, int64_t order_id, time_t now)
+{
+	return db_dml(db, STMT_ORDER_PAID_AT, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_I64(order_id)), NULL);
+}
+
+int
+db_item_paid(struct db *db, int64_t item_id, int64_t paid_on)
+{
+	return db_dml(db, STMT_ITEM_PAID, DB_ARGS(date_param(paid_on),
+	    DB_I64(item_id)), NULL);
+}
+
+int
+db_batch_paid(struct db *db, int64_t batch_id, int64_t paid_on, time_t now,
+    int64_t account_id)
+{
+	return db_dml(db, STMT_BATCH_PAID, DB_ARGS(date_param(paid_on),
+	    DB_TIME(now), DB_I64(account_id), DB_I64(batch_id)), NULL);
+}
+
+int
+db_batch_view(struct db *db, int64_t id, time_t now, struct db_res **batch,
+    struct db_res **items)
+{
+	int rc;
+
+	*items = NULL;
+	rc = db_query(db, STMT_BATCH_VIEW, DB_ARGS(DB_TIME(now), DB_I64(id)),
+	    batch);
+	if (rc == DB_OK)
+		rc = rows_of(db, STMT_BATCH_ITEMS, DB_ARGS(DB_I64(id)), items);
+	return rc;
+}
+
+/* ---- recoveries ------------------------------------------------------- */
+
+static const struct db_col totals_cols[] = {
+	DB_COL(struct recovery_totals, n),
+	DB_COL(struct recovery_totals, amount_due),
+	DB_COL(struct recovery_totals, amount_returned),
+};
+static const struct db_rowmap totals_map =
+    DB_ROWMAP(struct recovery_totals, totals_cols);
+
+int
+db_recoveries(struct db *db, const struct recovery_filter *f, int64_t limit,
+    int64_t offset, struct db_res **rows, struct recovery_totals *tot)
+{
+	int rc;
+
+	memset(tot, 0, sizeof(*tot));
+	rc = rows_of(db, STMT_RECOVERIES, DB_ARGS(DB_STR(f->status),
+	    DB_STR(f->status), DB_BOOL(f->due), id_or_null(f->order_id),
+	    id_or_null(f->order_id), DB_I64(limit), DB_I64(offset)), rows);
+	if (rc == DB_OK)
+		rc = db_one(db, STMT_RECOVERIES_TOTALS, DB_ARGS(
+		    DB_STR(f->status), DB_STR(f->status), DB_BOOL(f->due),
+		    id_or_null(f->order_id), id_or_null(f->order_id)),
+		    &totals_map, tot, NULL);
+	return rc;
+}
+
+static const struct db_col recovery_lock_cols[] = {
+	DB_COL(struct recovery_lock_row, amount_due),
+	DB_COL(struct recovery_lock_row, amount_returned),
+};
+static const struct db_rowmap recovery_lock_map =
+    DB_ROWMAP(struct recovery_lock_row, recovery_lock_cols);
+
+int
+db_recovery_lock(struct db *db, int64_t id, struct recovery_lock_row *out)
+{
+	return db_one(db, STMT_RECOVERY_LOCK, DB_ARGS(DB_I64(id)),
+	    &recovery_lock_map, out, NULL);
+}
+
+int
+db_recovery_return(struct db *db, int64_t id, int64_t returned,
+    int64_t returned_on, const char *status, time_t now, int64_t account_id)
+{
+	return db_dml(db, STMT_RECOVERY_RETURN, DB_ARGS(DB_I64(returned),
+	    date_param(returned_on), DB_STR(status), DB_TIME(now),
+	    DB_I64(account_id), DB_I64(id)), NULL);
+}
+
+int
+db_recovery_view(struct db *db, int64_t id, struct db_res **row)
+{
+	return db_query(db, STMT_RECOVERY_VIEW, DB_ARGS(DB_I64(id)), row);
+}
+
+int
+db_recovery_insert(struct db *db, int64_t order_id, int64_t violation_id,
+    int64_t amount_due, time_t now, int64_t *id)
+{
+	uint64_t insert_id = 0;
+	int rc = db_exec(db, STMT_RECOVERY_INSERT, DB_ARGS(DB_I64(order_id),
+	    DB_I64(violation_id), DB_I64(amount_due), DB_TIME(now),
+	    DB_TIME(now)), NULL, NULL, &insert_id);
+
+	*id = (int64_t)insert_id;
+	return rc;
+}
+
+static const struct db_col paid_due_cols[] = {
+	DB_COL(struct paid_due_row, paid),
+	DB_COL(struct paid_due_row, due),
+};
+static const struct db_rowmap paid_due_map = DB_ROWMAP(struct paid_due_row,
+    paid_due_cols);
+
+int
+db_order_paid_due(struct db *db, int64_t order_id, struct paid_due_row *out)
+{
+	return db_one(db, STMT_ORDER_PAID_DUE, DB_ARGS(DB_I64(order_id)),
+	    &paid_due_map, out, NULL);
+}
+
+/* ---- violations ------------------------------------------------------- */
+
+static const struct db_col party_cols[] = {
+	DB_COL(struct party_row, id),
+	DB_COL(struct party_row, barred_until),
+};
+static const struct db_rowmap party_map = DB_ROWMAP(struct party_row,
+    party_cols);
+
+int
+db_party_lock(struct db *db, bool provider, int64_t id, struct party_row *out)
+{
+	return db_one(db, provider ? STMT_PROVIDER_LOCK : STMT_ENTERPRISE_LOCK,
+	    DB_ARGS(DB_I64(id)), &party_map, out, NULL);
+}
+
+int
+db_party_bar(struct db *db, bool provider, int64_t id, time_t until,
+    time_t now)
+{
+	return db_dml(db, provider ? STMT_PROVIDER_BAR : STMT_ENTERPRISE_BAR,
+	    DB_ARGS(DB_TIME(until), DB_TIME(now), DB_I64(id)), NULL);
+}
+
+int
+db_violation_insert(struct db *db, const struct violation_new *v, int64_t *id)
+{
+	uint64_t insert_id = 0;
+	int rc = db_exec(db, STMT_VIOLATION_INSERT, DB_ARGS(DB_STR(v->party),
+	    DB_I64(v->party_id), DB_STR(v->kind), DB_STR(v->description),
+	    id_or_null(v->order_id), DB_TIME(v->recorded_at),
+	    DB_I64(v->recorded_by), DB_TIME(v->barred_until)), NULL, NULL,
+	    &insert_id);
+
+	*id = (int64_t)insert_id;
+	return rc;
+}
+
+static const struct db_col parties_cols[] = {
+	DB_COL(struct order_parties_row, enterprise_id),
+	DB_COL(struct order_parties_row, provider_id),
+};
+static const struct db_rowmap parties_map =
+    DB_ROWMAP(struct order_parties_row, parties_cols);
+
+int
+db_order_parties(struct db *db, int64_t order_id,
+    struct order_parties_row *out)
+{
+	return db_one(db, STMT_ORDER_PARTIES, DB_ARGS(DB_I64(order_id)),
+	    &parties_map, out, NULL);
+}
+
+static const struct db_col party_order_cols[] = {
+	DB_COL(struct party_order_row, id),
+	DB_COL(struct party_order_row, item_id),
+};
+static const struct db_rowmap party_order_map =
+    DB_ROWMAP(struct party_order_row, party_order_cols);
+
+int
+db_party_orders(struct db *db, bool provider, int64_t party_id,
+    struct db_rows *orders)
+{
+	return db_all(db, provider ? STMT_PROVIDER_ORDERS :
+	    STMT_ENTERPRISE_ORDERS, DB_ARGS(DB_I64(party_id)), &party_order_map,
+	    orders);
+}
+
+int
+db_item_lock(struct db *db, int64_t id)
+{
+	struct db_res *res = NULL;
+	int rc = db_query(db, STMT_ITEM_LOCK, DB_ARGS(DB_I64(id)), &res);
+
+	db_res_free(res);
+	return rc;
+}
+
+int
+db_item_withdraw(struct db *db, int64_t item_id, time_t now)
+{
+	return db_dml(db, STMT_ITEM_WITHDRAW, DB_ARGS(DB_TIME(now),
+	    DB_I64(item_id)), NULL);
+}
+
+int
+db_claim_reject(struct db *db, int64_t order_id, const char *reason,
+    time_t now)
+{
+	return db_exec(db, STMT_CLAIM_REJECT, DB_ARGS(DB_STR(reason),
+	    DB_TIME(now), DB_TIME(now), DB_I64(order_id)), NULL, NULL, NULL);
+}
+
+int
+db_products_delist(struct db *db, int64_t provider_id, time_t now,
+    int64_t *n)
+{
+	uint64_t affected = 0;
+	int rc = db_exec(db, STMT_PRODUCTS_DELIST, DB_ARGS(DB_TIME(now),
+	    DB_I64(provider_id)), NULL, &affected, NULL);
+
+	*n = (int64_t)affected;
+	return rc;
+}
+
+int
+db_violations(struct db *db, const char *party, int64_t party_id,
+    int64_t limit, int64_t offset, struct db_res **rows, int64_t *total)
+{
+	int rc;
+
+	*total = 0;
+	rc = rows_of(db, STMT_VIOLATIONS, DB_ARGS(DB_STR(party), DB_STR(party),
+	    id_or_null(party_id), id_or_null(party_id), DB_I64(limit),
+	    DB_I64(offset)), rows);
+	if (rc == DB_OK)
+		rc = db_scalar(db, STMT_VIOLATIONS_COUNT, DB_ARGS(DB_STR(party),
+		    DB_STR(party), id_or_null(party_id), id_or_null(party_id)),
+		    total);
+	return rc;
+}
+
+int
+db_violation_view(struct db *db, int64_t id, struct db_res **row,
+    struct db_res **recoveries)
+{
+	int rc;
+
+	*recoveries = NULL;
+	rc = db_query(db, STMT_VIOLATION_VIEW, DB_ARGS(DB_I64(id)), row);
+	if (rc == DB_OK)
+		rc = rows_of(db, STMT_VIOLATION_RECOVERIES, DB_ARGS(DB_I64(id)),
+		    recoveries);
+	return rc;
+}
+
+/* ---- spot checks and the audit trail ---------------------------------- */
+
+static const struct db_col id_cols[] = {
+	DB_COL(struct id_row, id),
+};
+static const struct db_rowmap id_map = DB_ROWMAP(struct id_row, id_cols);
+
+int
+db_spot_candidates(struct db *db, time_t now, int64_t year,
+    struct db_rows *ids)
+{
+	return db_all(db, STMT_SPOT_CANDIDATES, DB_ARGS(DB_TIME(now),
+	    id_or_null(year), id_or_null(year)), &id_map, ids);
+}
+
+int
+db_spot_insert(struct db *db, const char *sample_id, int64_t order_id,
+    time_t now, int64_t account_id)
+{
+	return db_exec(db, STMT_SPOT_INSERT, DB_ARGS(DB_STR(sample_id),
+	    DB_I64(order_id), DB_TIME(now), DB_I64(account_id)), NULL, NULL,
+	    NULL);
+}
+
+int
+db_spot_sample(struct db *db, const char *sample_id, time_t now,
+    struct db_res **rows)
+{
+	return rows_of(db, STMT_SPOT_SAMPLE, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_STR(sample_id)), rows);
+}
+
+static const struct db_col spot_lock_cols[] = {
+	DB_COL(struct spot_lock_row, sample_id),
+	DB_COL(struct spot_lock_row, order_id),
+	DB_COL(struct spot_lock_row, result),
+};
+static const struct db_rowmap spot_lock_map =
+    DB_ROWMAP(struct spot_lock_row, spot_lock_cols);
+
+int
+db_spot_lock(struct db *db, int64_t id, struct spot_lock_row *out,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_SPOT_LOCK, DB_ARGS(DB_I64(id)), &spot_lock_map,
+	    out, keep);
+}
+
+int
+db_spot_result(struct db *db, int64_t id, const char *result,
+    const char *note, time_t now, int64_t account_id)
+{
+	return db_dml(db, STMT_SPOT_RESULT, DB_ARGS(DB_STR(result),
+	    DB_STR(note), DB_TIME(now), DB_I64(account_id), DB_I64(id)), NULL);
+}
+
+int
+db_audit(struct db *db, const char *entity, int64_t id, int64_t limit,
+    int64_t offset, struct db_res **rows, int64_t *total)
+{
+	int rc;
+
+	*total = 0;
+	if (entity == NULL) {
+		rc = rows_of(db, STMT_AUDIT_ALL, DB_ARGS(DB_I64(limit),
+		    DB_I64(offset)), rows);
+		if (rc == DB_OK)
+			rc = db_scalar(db, STMT_AUDIT_ALL_COUNT, DB_NOARGS, total);
+	} else if (id == 0) {
+		rc = rows_of(db, STMT_AUDIT_ENTITY, DB_ARGS(DB_STR(entity),
+		    DB_I64(limit), DB_I64(offset)), rows);
+		if (rc == DB_OK)
+			rc = db_scalar(db, STMT_AUDIT_ENTITY_COUNT,
+			    DB_ARGS(DB_STR(entity)), total);
+	} else {
+		rc = rows_of(db, STMT_AUDIT_ENTITY_ID, DB_ARGS(DB_STR(entity),
+		    DB_I64(id), DB_I64(limit), DB_I64(offset)), rows);
+		if (rc == DB_OK)
+			rc = db_scalar(db, STMT_AUDIT_ENTITY_ID_COUNT,
+			    DB_ARGS(DB_STR(entity), DB_I64(id)), total);
+	}
+	return rc;
+}
+
+/* ---- the dashboard ---------------------------------------------------- */
+
+int
+db_stats(struct db *db, int64_t year, struct stats_res *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = rows_of(db, STMT_STATS_CATEGORIES, DB_ARGS(DB_I64(year)),
+	    &out->by_category);
+	if (rc == DB_OK)
+		rc = rows_of(db, STMT_STATS_MONTHS, DB_ARGS(DB_I64(year)),
+		    &out->by_month);
+	if (rc == DB_OK)
+		rc = rows_of(db, STMT_STATS_QUOTA, DB_ARGS(DB_I64(year)),
+		    &out->allowance);
+	if (rc == DB_OK)
+		rc = rows_of(db, STMT_STATS_SELLING_OUT, DB_ARGS(DB_I64(year)),
+		    &out->selling_out);
+	return rc;
+}
+
+void
+stats_res_free(struct stats_res *s)
+{
+	db_res_free(s->by_category);
+	db_res_free(s->by_month);
+	db_res_free(s->allowance);
+	db_res_free(s->selling_out);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,327 @@
+/*
+ * oversight.h - the oversight program (监督与兑付): the bureau's side of the
+ * money and of the rules' enforcement, behind login only:
+ *   - paying a published publicity batch after its period (R5);
+ *   - subsidies to recover and the money returned (R6, V2);
+ *   - violations (V1) with every V2 effect;
+ *   - spot checks and the audit trail (V3);
+ *   - the dashboard figures.
+ * The public-facing publicity program keeps the lists, their signing and
+ * the feedback; it has no database privilege on payments, violations,
+ * recoveries or spot checks (sql/grants.sql).
+ *
+ * All SQL is in db.c, behind the typed functions below: handlers never
+ * see a statement id, a column number or a parameter array.
+ */
+#ifndef OVERSIGHT_H
+#define OVERSIGHT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "db.h"
+#include "http.h"
+
+enum oversight_stmt {
+	/* paying a batch (R5) */
+	STMT_BATCH_LOCK,
+	STMT_ITEMS_LOCK,
+	STMT_ORDER_BARS,
+	STMT_ORDER_PAID_AT,
+	STMT_ITEM_PAID,
+	STMT_BATCH_PAID,
+	STMT_BATCH_VIEW,
+	STMT_BATCH_ITEMS,
+	/* recoveries (R6, V2) */
+	STMT_RECOVERIES,
+	STMT_RECOVERIES_TOTALS,
+	STMT_RECOVERY_LOCK,
+	STMT_RECOVERY_RETURN,
+	STMT_RECOVERY_VIEW,
+	STMT_RECOVERY_INSERT,
+	STMT_ORDER_PAID_DUE,
+	/* violations (V1, V2) */
+	STMT_ENTERPRISE_LOCK,
+	STMT_PROVIDER_LOCK,
+	STMT_ENTERPRISE_BAR,
+	STMT_PROVIDER_BAR,
+	STMT_VIOLATION_INSERT,
+	STMT_ORDER_PARTIES,
+	STMT_ENTERPRISE_ORDERS,
+	STMT_PROVIDER_ORDERS,
+	STMT_ITEM_LOCK,
+	STMT_ITEM_WITHDRAW,
+	STMT_CLAIM_REJECT,
+	STMT_PRODUCTS_DELIST,
+	STMT_VIOLATIONS,
+	STMT_VIOLATIONS_COUNT,
+	STMT_VIOLATION_VIEW,
+	STMT_VIOLATION_RECOVERIES,
+	/* spot checks and the audit trail (V3) */
+	STMT_SPOT_CANDIDATES,
+	STMT_SPOT_INSERT,
+	STMT_SPOT_SAMPLE,
+	STMT_SPOT_LOCK,
+	STMT_SPOT_RESULT,
+	STMT_AUDIT_ALL,
+	STMT_AUDIT_ALL_COUNT,
+	STMT_AUDIT_ENTITY,
+	STMT_AUDIT_ENTITY_COUNT,
+	STMT_AUDIT_ENTITY_ID,
+	STMT_AUDIT_ENTITY_ID_COUNT,
+	/* the bureau's dashboard (read only) */
+	STMT_STATS_CATEGORIES,
+	STMT_STATS_MONTHS,
+	STMT_STATS_QUOTA,
+	STMT_STATS_SELLING_OUT,
+	STMT__MAX
+};
+extern const struct db_stmt oversight_stmts[STMT__MAX];
+
+/* ---- db.c: typed access ------------------------------------------------
+ * Every function returns DB_OK, DB_NOTFOUND (no such row; for a guarded
+ * UPDATE: no row changed), DB_CONFLICT, DB_RETRY or DB_ERROR. A function
+ * that hands out a struct db_res or struct db_rows says so; the caller
+ * frees it (db_res_free, db_rows_free) whatever the result. Strings of a
+ * row struct borrow from the result it came with. */
+
+/* An order id (a plain list of candidates). */
+struct id_row {
+	int64_t id;
+};
+
+/* A publicity batch, locked for paying (R5). */
+struct batch_lock_row {
+	int64_t     id;
+	const char *status;          /* draft, published, paid              */
+	time_t      period_ends_at;  /* 0 for a draft                       */
+};
+
+/* An item of a batch, locked for paying. */
+struct pay_item_row {
+	int64_t     id;
+	int64_t     order_id;
+	int64_t     amount;          /* fen                                 */
+	const char *objection_status;
+	bool        withdrawn;
+	bool        unpaid;          /* paid_on IS NULL                     */
+};
+
+/* Locks batch id (FOR UPDATE); *keep owns the strings. */
+int db_batch_lock(struct db *db, int64_t id, struct batch_lock_row *out,
+    struct db_res **keep);
+
+/* Locks the items of batch id, in id order: rows of struct
+ * pay_item_row. */
+int db_batch_items_lock(struct db *db, int64_t batch_id,
+    struct db_rows *items);
+
+/* V2 at now (plain read): whether the order's provider or enterprise is
+ * barred. */
+int db_order_bars(struct db *db, int64_t order_id, time_t now,
+    bool *provider_barred, bool *enterprise_barred);
+
+/* R5: the payment of a locked publicized order, item and batch. paid_on
+ * is y*10000 + m*100 + d. db_item_paid and db_batch_paid are guarded
+ * (DB_NOTFOUND: paid before, withdrawn, not published). */
+int db_order_paid_at(struct db *db, int64_t order_id, time_t now);
+int db_item_paid(struct db *db, int64_t item_id, int64_t paid_on);
+int db_batch_paid(struct db *db, int64_t batch_id, int64_t paid_on,
+    time_t now, int64_t account_id);
+
+/* The bureau's view of batch id at now (for JSON): *batch one row (as in
+ * the publicity program's batch list), *items its items. DB_NOTFOUND for
+ * an unknown batch. */
+int db_batch_view(struct db *db, int64_t id, time_t now,
+    struct db_res **batch, struct db_res **items);
+
+/* What a recovery list is filtered by; NULL / 0 for no filter. */
+struct recovery_filter {
+	const char *status;          /* open, partial, settled              */
+	bool        due;             /* open and partial together           */
+	int64_t     order_id;
+};
+
+struct recovery_totals {
+	int64_t n;                   /* recoveries matching the filter      */
+	int64_t amount_due;
+	int64_t amount_returned;
+};
+
+/* A page of recoveries, newest first (*rows, for JSON), and the totals
+ * of the whole filtered list. */
+int db_recoveries(struct db *db, const struct recovery_filter *f,
+    int64_t limit, int64_t offset, struct db_res **rows,
+    struct recovery_totals *tot);
+
+/* A recovery, locked: what is due and what came back. */
+struct recovery_lock_row {
+	int64_t amount_due;
+	int64_t amount_returned;
+};
+int db_recovery_lock(struct db *db, int64_t id,
+    struct recovery_lock_row *out);
+
+/* R6: records the running total returned, the date of this return
+ * (y*10000 + m*100 + d), the new status and who recorded it. */
+int db_recovery_return(struct db *db, int64_t id, int64_t returned,
+    int64_t returned_on, const char *status, time_t now, int64_t account_id);
+
+/* One recovery as the list shows it (*row, for JSON). */
+int db_recovery_view(struct db *db, int64_t id, struct db_res **row);
+
+/* V2: a new open recovery of amount_due for order_id from violation_id. */
+int db_recovery_insert(struct db *db, int64_t order_id, int64_t violation_id,
+    int64_t amount_due, time_t now, int64_t *id);
+
+/* R5, R6: the subsidy actually paid for an order and what is already due
+ * back for it. */
+struct paid_due_row {
+	int64_t paid;
+	int64_t due;
+};
+int db_order_paid_due(struct db *db, int64_t order_id,
+    struct paid_due_row *out);
+
+/* A party of a violation, locked: its bar (0: never barred). */
+struct party_row {
+	int64_t id;
+	time_t  barred_until;
+};
+int db_party_lock(struct db *db, bool provider, int64_t id,
+    struct party_row *out);
+
+/* V2: bars the party until until. */
+int db_party_bar(struct db *db, bool provider, int64_t id, time_t until,
+    time_t now);
+
+/* A new violation (V1). */
+struct violation_new {
+	const char *party;           /* enterprise, provider                */
+	int64_t     party_id;
+	const char *kind;
+	const char *description;
+	int64_t     order_id;        /* 0: none                             */
+	time_t      recorded_at;
+	int64_t     recorded_by;
+	time_t      barred_until;
+};
+int db_violation_insert(struct db *db, const struct violation_new *v,
+    int64_t *id);
+
+/* The parties of an order. */
+struct order_parties_row {
+	int64_t enterprise_id;
+	int64_t provider_id;
+};
+int db_order_parties(struct db *db, int64_t order_id,
+    struct order_parties_row *out);
+
+/* An order of a party that a V2 bar terminates or recovers from (not
+ * final, or paid), with its publicity item (0: none). */
+struct party_order_row {
+	int64_t id;
+	int64_t item_id;
+};
+/* (plain read) rows of struct party_order_row, in id order. */
+int db_party_orders(struct db *db, bool provider, int64_t party_id,
+    struct db_rows *orders);
+
+/* Locks publicity item id (lock order: the item before its order). */
+int db_item_lock(struct db *db, int64_t id);
+
+/* R5, V2: withdraws a listed item (guarded: DB_NOTFOUND when it was). */
+int db_item_withdraw(struct db *db, int64_t item_id, time_t now);
+
+/* The submitted or approved claim of a closed order is rejected, with
+ * reason (no claim, or a claim in another state: DB_OK). */
+int db_claim_reject(struct db *db, int64_t order_id, const char *reason,
+    time_t now);
+
+/* V2: delists every listed product of a provider; *n how many. */
+int db_products_delist(struct db *db, int64_t provider_id, time_t now,
+    int64_t *n);
+
+/* A page of violations, newest first (*rows, for JSON), and the total.
+ * party NULL and party_id 0: no filter. */
+int db_violations(struct db *db, const char *party, int64_t party_id,
+    int64_t limit, int64_t offset, struct db_res **rows, int64_t *total);
+
+/* One violation (*row) and its recoveries (*recoveries), for JSON. */
+int db_violation_view(struct db *db, int64_t id, struct db_res **row,
+    struct db_res **recoveries);
+
+/* V3: the orders that may be sampled (contracted or later, of year; 0:
+ * every year): rows of struct id_row, in id order. */
+int db_spot_candidates(struct db *db, time_t now, int64_t year,
+    struct db_rows *ids);
+
+int db_spot_insert(struct db *db, const char *sample_id, int64_t order_id,
+    time_t now, int64_t account_id);
+
+/* The rows of a sample (*rows, for JSON; no row: DB_OK with 0 rows). */
+int db_spot_sample(struct db *db, const char *sample_id, time_t now,
+    struct db_res **rows);
+
+/* A check, locked. */
+struct spot_lock_row {
+	const char *sample_id;
+	int64_t     order_id;
+	const char *result;          /* pending, ok, issue                  */
+};
+int db_spot_lock(struct db *db, int64_t id, struct spot_lock_row *out,
+    struct db_res **keep);
+
+/* note NULL: none. */
+int db_spot_result(struct db *db, int64_t id, const char *result,
+    const char *note, time_t now, int64_t account_id);
+
+/* V3: a page of the audit trail, newest first (*rows, for JSON), and the
+ * total; entity NULL: every entity, id 0: every id of entity. */
+int db_audit(struct db *db, const char *entity, int64_t id, int64_t limit,
+    int64_t offset, struct db_res **rows, int64_t *total);
+
+/* The dashboard figures of a year, each a result for JSON. */
+struct stats_res {
+	struct db_res *by_category;
+	struct db_res *by_month;
+	struct db_res *allowance;
+	struct db_res *selling_out;
+};
+int db_stats(struct db *db, int64_t year, struct stats_res *out);
+void stats_res_free(struct stats_res *s);
+
+/* ---- payment.c: paying a published batch (R5) ------------------------- */
+int batch_pay(struct req *r);
+
+/* ---- recovery.c: subsidies to recover (R6, V2) ------------------------ */
+int recovery_list(struct req *r);
+int recovery_record(struct req *r);
+
+/* ---- violation.c: V1 records with their V2 effects -------------------- */
+int violation_create(struct req *r);
+int violation_list(struct req *r);
+int violation_get(struct req *r);
+
+/* ---- spot_check.c: spot checks (V3) ----------------------------------- */
+int spot_check_sample(struct req *r);
+int spot_check_result(struct req *r);
+
+/* ---- trail.c: the audit trail (V3) ------------------------------------ */
+int audit_list(struct req *r);
+
+/* ---- stats.c: the bureau's dashboard figures -------------------------- */
+
+/* GET /api/bureau/stats?year=: orders and subsidies by category and by
+ * month, allowances used by tier, the products closest to selling out.
+ * 200; 400 on a bad year. */
+int stats_get(struct req *r);
+
+/* ---- shared between the files of this program ------------------------- */
+
+/* The Asia/Shanghai date of instant t as y*10000 + m*100 + d (T1). */
+int64_t ovs_date_of(time_t t);
+
+#endif

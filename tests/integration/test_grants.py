@@ -1,0 +1,319 @@
+"""Per-program database users (sql/grants.sql): every program of
+fcgi-apps/ and voucherctl log in as a user of their own that may write only
+the tables (and, for another program's table, the columns) its SQL writes.
+The public-facing publicity program cannot write payments or violations;
+paying a batch is the oversight program's (R5, V1-V3).
+
+Each check logs in to the test stack's database as the program's user
+(the dev password, or VOUCHER_DB_PASSWORD_<NAME>) through its unix socket.
+A refused write is refused by the privilege check, before any row is read;
+an allowed write changes one row inside a transaction that is rolled
+back, and the row is checked unchanged afterwards."""
+import os
+import re
+import subprocess
+
+from harness import test, get, sql, STATE, ROOT
+
+DB = "voucher"
+
+
+def programs():
+    """Every program of fcgi-apps/ (one folder each)."""
+    d = os.path.join(ROOT, "fcgi-apps")
+    return sorted(n for n in os.listdir(d)
+                  if os.path.isdir(os.path.join(d, n)))
+
+
+def users():
+    """The names of the database users besides the read-only one."""
+    return programs() + ["ctl"]
+
+
+def password(name):
+    return os.environ.get("VOUCHER_DB_PASSWORD_" + name.upper(),
+                          "voucher_%s_dev" % name)
+
+
+def as_user(name, stmts):
+    """Runs stmts (one string) as program name's database user; returns
+    the CompletedProcess (stdout: tab-separated rows, no headers)."""
+    sock = os.path.join(STATE, "run", "mysql.sock")
+    return subprocess.run(
+        ["mariadb", "--no-defaults", "--socket=" + sock, "-u",
+         "voucher_" + name, "-p" + password(name), "-N", "-B", DB,
+         "-e", stmts], capture_output=True, text=True, timeout=60)
+
+
+def refused(name, stmt):
+    """Asserts the statement is refused to program name's user by a
+    privilege check (and never runs: it is rolled back if it did)."""
+    p = as_user(name, "START TRANSACTION; %s; ROLLBACK;" % stmt)
+    assert p.returncode != 0, (name, stmt, "was allowed")
+    assert re.search(r"ERROR 114[23] .* command denied to user 'voucher_%s'"
+                     % name, p.stderr), (name, stmt, p.stderr)
+
+
+def one(query):
+    rows = sql(query)
+    assert rows, query
+    return rows[0][0]
+
+
+def grants_of(name):
+    return [row[0] for row in sql("SHOW GRANTS FOR 'voucher_%s'@'localhost'"
+                                  % name)]
+
+
+# ---- the users -------------------------------------------------------------
+
+@test
+def test_grants_every_program_and_voucherctl_has_its_own_user():
+    assert "oversight" in programs() and "publicity" in programs()
+    for name in users():
+        p = as_user(name, "SELECT CURRENT_USER()")
+        assert p.returncode == 0, (name, p.stderr)
+        assert p.stdout.strip() == "voucher_%s@localhost" % name, p.stdout
+    # the one writer they all shared before is gone
+    assert sql("SELECT COUNT(*) FROM mysql.user WHERE User = 'voucher_app'"
+               ) == [["0"]]
+
+
+@test
+def test_grants_each_program_runs_as_its_own_user():
+    """ops/stack.sh gives each program its own VOUCHER_DB_USER: the
+    database sees each program's connections under its user (a health
+    check opens one)."""
+    for name in programs():
+        r = get("/_internal/%s/healthz" % name)
+        assert r.status == 200, (name, r)
+    seen = {row[0] for row in sql(
+        "SELECT DISTINCT USER FROM information_schema.PROCESSLIST"
+        " WHERE USER LIKE 'voucher\\_%'")}
+    for name in programs():
+        assert "voucher_" + name in seen, (name, sorted(seen))
+
+
+@test
+def test_grants_no_database_wide_privilege_no_ddl():
+    for name in users():
+        for g in grants_of(name):
+            on = re.search(r" ON (\S+) TO ", g).group(1)
+            privs = re.match(r"GRANT (.*) ON ", g).group(1)
+            if on in ("*.*", "`%s`.*" % DB):
+                assert privs == "USAGE", g
+            assert "ALL PRIVILEGES" not in privs, g
+            assert "WITH GRANT OPTION" not in g, g
+            for ddl in ("CREATE", "DROP", "ALTER", "INDEX", "REFERENCES",
+                        "TRIGGER", "LOCK TABLES", "EXECUTE"):
+                assert ddl not in privs, g
+
+
+@test
+def test_V3_audit_log_append_only_for_every_program():
+    """V3: every program appends to audit_log; none may change or delete
+    it; only oversight (the audit browser) reads it."""
+    for name in users():
+        privs = sorted(row[0] for row in sql(
+            "SELECT PRIVILEGE_TYPE FROM information_schema.TABLE_PRIVILEGES"
+            " WHERE GRANTEE = \"'voucher_%s'@'localhost'\""
+            " AND TABLE_NAME = 'audit_log'" % name))
+        want = ["INSERT", "SELECT"] if name == "oversight" else ["INSERT"]
+        assert privs == want, (name, privs)
+        refused(name, "UPDATE audit_log SET action = 'x' WHERE id = 0")
+        refused(name, "DELETE FROM audit_log WHERE id = 0")
+
+
+# ---- writes outside a program's tables are refused --------------------------
+
+# For each user, writes it has no business doing: another program's
+# tables, or columns of a shared table it does not own.
+FORBIDDEN = {
+    "account": [
+        "UPDATE orders SET status = 'paid' WHERE id = 0",
+        "INSERT INTO violations (party, party_id, kind, description,"
+        " recorded_at, recorded_by, barred_until)"
+        " VALUES ('provider', 1, 'other', 'x', NOW(), 1, NOW())",
+        "UPDATE products SET remaining_units = 0 WHERE id = 0",
+        "UPDATE enterprise_quota SET occupied = 0 WHERE enterprise_id = 0",
+    ],
+    "catalog": [
+        "UPDATE enterprises SET barred_until = NULL WHERE id = 0",
+        "UPDATE orders SET status = 'paid' WHERE id = 0",
+        "DELETE FROM products WHERE id = 0",
+        "UPDATE accounts SET disabled = 0 WHERE id = 0",
+    ],
+    "ordering": [
+        "UPDATE publicity_batches SET status = 'paid' WHERE id = 0",
+        "UPDATE enterprises SET barred_until = NULL WHERE id = 0",
+        "INSERT INTO recoveries (order_id, violation_id, amount_due,"
+        " status, created_at, updated_at) VALUES (0, 0, 1, 'open',"
+        " NOW(), NOW())",
+        "DELETE FROM orders WHERE id = 0",
+    ],
+    "provider": [
+        "UPDATE publicity_items SET paid_on = NULL WHERE id = 0",
+        "UPDATE recoveries SET amount_returned = 0 WHERE id = 0",
+        "UPDATE providers SET barred_until = NULL WHERE id = 0",
+        "UPDATE redemption_claims SET status = 'approved' WHERE order_id = 0",
+    ],
+    "redemption": [
+        "UPDATE enterprises SET barred_until = NULL WHERE id = 0",
+        "UPDATE publicity_batches SET status = 'paid' WHERE id = 0",
+        "INSERT INTO refunds (order_id, kind, amount, reported_at)"
+        " VALUES (0, 'full', 1, NOW())",
+        "DELETE FROM redemption_files WHERE order_id = 0",
+    ],
+    "collection": [
+        "UPDATE orders SET status = 'paid' WHERE id = 0",
+        "UPDATE products SET remaining_units = 0 WHERE id = 0",
+        "DELETE FROM product_applications WHERE id = 0",
+        "UPDATE providers SET barred_until = NULL WHERE id = 0",
+    ],
+    "publicity": [
+        "INSERT INTO violations (party, party_id, kind, description,"
+        " recorded_at, recorded_by, barred_until)"
+        " VALUES ('provider', 1, 'other', 'x', NOW(), 1, NOW())",
+        "UPDATE orders SET paid_at = NOW() WHERE id = 0",
+        "UPDATE publicity_items SET paid_on = CURDATE() WHERE id = 0",
+        "UPDATE publicity_batches SET paid_on = CURDATE() WHERE id = 0",
+        "INSERT INTO recoveries (order_id, violation_id, amount_due,"
+        " status, created_at, updated_at) VALUES (0, 0, 1, 'open',"
+        " NOW(), NOW())",
+        "UPDATE enterprises SET barred_until = NULL WHERE id = 0",
+        "SELECT password_hash FROM accounts WHERE id = 0",
+    ],
+    "oversight": [
+        "INSERT INTO publicity_items (batch_id, order_id, provider_name,"
+        " product_name, category, amount, created_at)"
+        " VALUES (0, 0, 'x', 'x', 'legal', 1, NOW())",
+        "DELETE FROM publicity_items WHERE id = 0",
+        "UPDATE publicity_batches SET file_json = NULL WHERE id = 0",
+        "INSERT INTO feedback (item_id, tracking_no, text, status,"
+        " created_at) VALUES (0, 'x', 'x', 'open', NOW())",
+        "UPDATE violations SET barred_until = NOW() WHERE id = 0",
+        "UPDATE enterprises SET tier = 'ordinary' WHERE id = 0",
+        "UPDATE accounts SET disabled = 0 WHERE id = 0",
+    ],
+    "ctl": [
+        "INSERT INTO violations (party, party_id, kind, description,"
+        " recorded_at, recorded_by, barred_until)"
+        " VALUES ('provider', 1, 'other', 'x', NOW(), 1, NOW())",
+        "UPDATE orders SET paid_at = NOW() WHERE id = 0",
+        "UPDATE accounts SET disabled = 0 WHERE id = 0",
+        "UPDATE sessions SET expires_at = NOW() WHERE account_id = 0",
+        "SELECT csrf_token FROM sessions WHERE expires_at < NOW()",
+        "UPDATE redemption_files SET stored_name = 'x' WHERE order_id = 0",
+    ],
+}
+
+
+@test
+def test_grants_writes_outside_a_programs_tables_refused():
+    assert sorted(FORBIDDEN) == sorted(users()), "a user without checks"
+    for name, stmts in FORBIDDEN.items():
+        for stmt in stmts:
+            refused(name, stmt)
+
+
+@test
+def test_R5_V2_publicity_cannot_write_payments_or_violations():
+    """The public-facing program: no payment column, no violations,
+    recoveries or spot checks, and no way to mark a batch paid."""
+    for stmt in (
+            "INSERT INTO violations (party, party_id, kind, description,"
+            " recorded_at, recorded_by, barred_until)"
+            " VALUES ('enterprise', 1, 'other', 'x', NOW(), 1, NOW())",
+            "UPDATE violations SET description = 'x' WHERE id = 0",
+            "UPDATE orders SET paid_at = NOW() WHERE id = 0",
+            "UPDATE publicity_items SET paid_on = CURDATE() WHERE id = 0",
+            "UPDATE publicity_batches SET paid_at = NOW() WHERE id = 0",
+            "UPDATE publicity_batches SET paid_by = 1 WHERE id = 0",
+            "UPDATE publicity_batches SET paid_on = CURDATE() WHERE id = 0",
+            "INSERT INTO publicity_items (batch_id, order_id, provider_name,"
+            " product_name, category, amount, created_at, paid_on)"
+            " VALUES (0, 0, 'x', 'x', 'legal', 1, NOW(), CURDATE())",
+            "INSERT INTO recoveries (order_id, refund_id, amount_due,"
+            " status, created_at, updated_at) VALUES (0, 0, 1, 'open',"
+            " NOW(), NOW())",
+            "UPDATE recoveries SET amount_returned = 0 WHERE id = 0",
+            "INSERT INTO spot_checks (sample_id, order_id, sampled_at,"
+            " sampled_by) VALUES ('x', 0, NOW(), 1)",
+            "SELECT id FROM violations WHERE id = 0",
+            "SELECT id FROM audit_log WHERE id = 0"):
+        refused("publicity", stmt)
+    # the status column it needs to publish still cannot say "paid"
+    # without a payment date (CHECK ck_batches_paid)
+    batch = one("SELECT MIN(id) FROM publicity_batches"
+                " WHERE status = 'published'")
+    p = as_user("publicity", "START TRANSACTION; UPDATE publicity_batches"
+                " SET status = 'paid' WHERE id = %s; ROLLBACK;" % batch)
+    assert p.returncode != 0 and "ck_batches_paid" in p.stderr, p.stderr
+    assert one("SELECT status FROM publicity_batches WHERE id = %s"
+               % batch) == "published"
+
+
+# ---- a program's own writes work ---------------------------------------------
+
+def _allowed_write(name, table, key, key_value, column):
+    """As program name: moves table.column one second on inside a
+    transaction (one row changed), rolls back, and checks the row is
+    unchanged."""
+    where = "%s = %s" % (key, key_value)
+    before = one("SELECT %s FROM %s WHERE %s" % (column, table, where))
+    p = as_user(name, "START TRANSACTION; UPDATE %s SET %s = %s + INTERVAL 1"
+                " SECOND WHERE %s; SELECT ROW_COUNT(); ROLLBACK;"
+                % (table, column, column, where))
+    assert p.returncode == 0, (name, table, p.stderr)
+    assert p.stdout.split() == ["1"], (name, table, p.stdout)
+    assert one("SELECT %s FROM %s WHERE %s" % (column, table, where)) == \
+        before, (name, table, "not rolled back")
+
+
+@test
+def test_grants_a_programs_own_write_works_in_a_rolled_back_tx():
+    order = one("SELECT MIN(id) FROM orders WHERE updated_at IS NOT NULL")
+    publicized = one("SELECT MIN(id) FROM orders"
+                     " WHERE publicized_at IS NOT NULL")
+    contracted = one("SELECT MIN(order_id) FROM contracts")
+    claim = one("SELECT MIN(order_id) FROM redemption_claims")
+    product = one("SELECT MIN(id) FROM products")
+    application = one("SELECT MIN(id) FROM product_applications")
+    enterprise = one("SELECT MIN(id) FROM enterprises")
+    provider = one("SELECT MIN(id) FROM providers")
+    item = one("SELECT MIN(id) FROM publicity_items")
+    session = sql("SELECT HEX(token_hash) FROM sessions LIMIT 1")
+    cases = {
+        "account": ("enterprises", "id", enterprise, "updated_at"),
+        "catalog": ("products", "id", product, "updated_at"),
+        "ordering": ("orders", "id", order, "updated_at"),
+        "provider": ("contracts", "order_id", contracted, "recorded_at"),
+        "redemption": ("redemption_claims", "order_id", claim, "updated_at"),
+        "collection": ("product_applications", "id", application,
+                       "updated_at"),
+        # R5: publishing moves an order to publicized
+        "publicity": ("orders", "id", publicized, "publicized_at"),
+        # V2: a bar
+        "oversight": ("providers", "id", provider, "updated_at"),
+        "ctl": ("orders", "id", order, "updated_at"),
+    }
+    assert sorted(cases) == sorted(users()), "a user without a check"
+    for name, (table, key, value, column) in cases.items():
+        _allowed_write(name, table, key, value, column)
+    # the publicity program lists and withdraws items, oversight pays them
+    p = as_user("publicity", "START TRANSACTION; UPDATE publicity_items"
+                " SET objection_status = objection_status WHERE id = %s;"
+                " ROLLBACK;" % item)
+    assert p.returncode == 0, p.stderr
+    p = as_user("oversight", "START TRANSACTION; UPDATE publicity_items"
+                " SET paid_on = paid_on WHERE id = %s; ROLLBACK;" % item)
+    assert p.returncode == 0, p.stderr
+    # every program that serves a login may touch and end sessions
+    if session:
+        for name in programs():
+            p = as_user(name, "START TRANSACTION; UPDATE sessions SET"
+                        " last_seen_at = last_seen_at WHERE token_hash ="
+                        " UNHEX('%s'); DELETE FROM sessions WHERE token_hash"
+                        " = UNHEX('%s'); ROLLBACK;" % (session[0][0],
+                                                       session[0][0]))
+            assert p.returncode == 0, (name, p.stderr)
