@@ -63,9 +63,11 @@
 	" a.after_json, a.request_id" \
 	" FROM audit_log a LEFT JOIN accounts ac ON ac.id = a.actor_account_id"
 
-/* Orders a V2 bar terminates or recovers from: not final, or paid. */
+/* Orders a V2 bar terminates or recovers from: not final, or paid; read
+ * in id order along the party's (party, id) index (004_scale.sql). */
 #define PARTY_ORDERS(col) \
 	"SELECT o.id, i.id AS item_id, o.status FROM orders o" \
+	" FORCE INDEX (ix_orders_" col ")" \
 	" LEFT JOIN publicity_items i ON i.order_id = o.id" \
 	" WHERE o." col " = ? AND o.status IN ('pending', 'accepted'," \
 	" 'contracted', 'submitted', 'approved', 'publicized', 'paid')" \
@@ -209,12 +211,13 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 
 	/* ---- spot checks and the audit trail -------------------------- */
 
-	/* V3: contracted or later (an expired contract is not): now, year x2 */
+	/* V3: contracted or later (an expired contract is not): now, year x2.
+	 * In no order: the sample is drawn uniformly from the set */
 	DB_STMT(STMT_SPOT_CANDIDATES,
 	"SELECT id FROM orders WHERE status IN ('contracted', 'submitted',"
 	" 'approved', 'publicized', 'paid', 'refunded')"
 	" AND NOT (status = 'contracted' AND valid_until <= ?)"
-	" AND (? IS NULL OR year = ?) ORDER BY id"),
+	" AND (? IS NULL OR year = ?)"),
 	/* sample, order, now, account */
 	DB_STMT(STMT_SPOT_INSERT,
 	"INSERT INTO spot_checks (sample_id, order_id, sampled_at, sampled_by)"
@@ -228,7 +231,8 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" o.provider_id, v.name AS provider_name, o.product_id, o.product_name,"
 	" o.ordered_at, o.subsidy, c.contract_no, c.signed_on,"
 	" c.amount AS contract_amount, c.self_paid, cl.approved_amount,"
-	" o.paid_at FROM spot_checks s JOIN orders o ON o.id = s.order_id"
+	" o.paid_at FROM spot_checks s FORCE INDEX (ix_spot_checks_sample)"
+	" JOIN orders o ON o.id = s.order_id"
 	" JOIN enterprises e ON e.id = o.enterprise_id"
 	" JOIN providers v ON v.id = o.provider_id"
 	" LEFT JOIN contracts c ON c.order_id = o.id"
@@ -245,15 +249,16 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	/* V3, newest first: limit, offset */
 	DB_STMT(STMT_AUDIT_ALL,
 	"SELECT " AUDIT_COLS " ORDER BY a.id DESC LIMIT ? OFFSET ?"),
+	/* the totals kept by 005_counts.sql's trigger, per entity */
 	DB_STMT(STMT_AUDIT_ALL_COUNT,
-	"SELECT COUNT(*) FROM audit_log"),
+	"SELECT COALESCE(SUM(n), 0) AS n FROM audit_counts"),
 	/* entity, limit, offset */
 	DB_STMT(STMT_AUDIT_ENTITY,
 	"SELECT " AUDIT_COLS " WHERE a.entity = ?"
 	" ORDER BY a.id DESC LIMIT ? OFFSET ?"),
 	/* entity */
 	DB_STMT(STMT_AUDIT_ENTITY_COUNT,
-	"SELECT COUNT(*) FROM audit_log WHERE entity = ?"),
+	"SELECT COALESCE(SUM(n), 0) AS n FROM audit_counts WHERE entity = ?"),
 	/* entity, id, limit, offset */
 	DB_STMT(STMT_AUDIT_ENTITY_ID,
 	"SELECT " AUDIT_COLS " WHERE a.entity = ? AND a.entity_id = ?"
@@ -264,36 +269,32 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 
 	/* ---- the bureau's dashboard (plain reads) ---------------------- */
 	/* Orders that hold or used subsidy: every status but the side exits
-	 * that release it. params: year */
+	 * that release it, summed by 004_scale.sql's triggers per year,
+	 * category and month (stats_orders) and read here, not counted from
+	 * the year's orders. params: year */
 	DB_STMT(STMT_STATS_CATEGORIES,
-	"SELECT c.code, c.name_zh AS name, COUNT(o.id) AS orders,"
-	" COALESCE(SUM(COALESCE(o.subsidy, o.reserved)), 0) AS subsidy"
-	" FROM categories c LEFT JOIN products p ON p.category = c.code"
-	" LEFT JOIN orders o ON o.product_id = p.id AND o.year = ?"
-	" AND o.status NOT IN ('cancelled', 'expired', 'rejected', 'revoked')"
+	"SELECT c.code, c.name_zh AS name, COALESCE(SUM(s.orders), 0) AS orders,"
+	" COALESCE(SUM(s.subsidy), 0) AS subsidy"
+	" FROM categories c LEFT JOIN stats_orders s ON s.year = ?"
+	" AND s.category = c.code"
 	" GROUP BY c.code, c.name_zh, c.sort_order ORDER BY c.sort_order"),
 	/* params: year; months in Asia/Shanghai (T1) */
 	DB_STMT(STMT_STATS_MONTHS,
-	"SELECT DATE_FORMAT(o.ordered_at + INTERVAL 8 HOUR, '%Y-%m') AS month,"
-	" COUNT(*) AS orders,"
-	" COALESCE(SUM(COALESCE(o.subsidy, o.reserved)), 0) AS subsidy"
-	" FROM orders o WHERE o.year = ?"
-	" AND o.status NOT IN ('cancelled', 'expired', 'rejected', 'revoked')"
-	" GROUP BY month ORDER BY month"),
-	/* params: year */
+	"SELECT month, SUM(orders) AS orders, SUM(subsidy) AS subsidy"
+	" FROM stats_orders WHERE year = ? GROUP BY month HAVING SUM(orders) > 0"
+	" ORDER BY month"),
+	/* params: year (stats_quota: the allowances per tier) */
 	DB_STMT(STMT_STATS_QUOTA,
-	"SELECT e.tier, COUNT(*) AS enterprises, COALESCE(SUM(q.cap), 0) AS cap,"
-	" COALESCE(SUM(q.occupied), 0) AS occupied"
-	" FROM enterprise_quota q JOIN enterprises e ON e.id = q.enterprise_id"
-	" WHERE q.year = ? GROUP BY e.tier ORDER BY cap DESC"),
+	"SELECT tier, SUM(enterprises) AS enterprises, SUM(cap) AS cap,"
+	" SUM(occupied) AS occupied FROM stats_quota WHERE year = ?"
+	" GROUP BY tier HAVING SUM(enterprises) > 0 ORDER BY cap DESC"),
 	/* params: round year; the ten listed products with the smallest
-	 * share of units left */
+	 * share of units left, along (listed, round, left_share) */
 	DB_STMT(STMT_STATS_SELLING_OUT,
 	"SELECT p.id, p.name, p.category, p.units_total, p.remaining_units,"
-	" p.units_sold FROM products p"
+	" p.units_sold FROM products p FORCE INDEX (ix_products_left)"
 	" WHERE p.listed = 1 AND p.round_year = ? AND p.units_total > 0"
-	" ORDER BY p.remaining_units / p.units_total, p.remaining_units, p.id"
-	" LIMIT 10"),
+	" ORDER BY p.left_share, p.remaining_units, p.id LIMIT 10"),
 };
 
 /* A parameter binding SQL NULL for 0 (an absent id or filter). */
