@@ -246,23 +246,25 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	DB_STMT(STMT_SPOT_RESULT,
 	"UPDATE spot_checks SET result = ?, note = ?, checked_at = ?,"
 	" checked_by = ? WHERE id = ?"),
-	/* V3, newest first: limit, offset */
+	/* V3, newest first, older than an id (keyset: a deep page starts
+	 * where the last one ended instead of counting past every newer
+	 * record): before, limit, offset */
 	DB_STMT(STMT_AUDIT_ALL,
-	"SELECT " AUDIT_COLS " ORDER BY a.id DESC LIMIT ? OFFSET ?"),
+	"SELECT " AUDIT_COLS " WHERE a.id < ? ORDER BY a.id DESC LIMIT ? OFFSET ?"),
 	/* the totals kept by 005_counts.sql's trigger, per entity */
 	DB_STMT(STMT_AUDIT_ALL_COUNT,
 	"SELECT COALESCE(SUM(n), 0) AS n FROM audit_counts"),
-	/* entity, limit, offset */
+	/* entity, before, limit, offset (along ix_audit_entity_all) */
 	DB_STMT(STMT_AUDIT_ENTITY,
-	"SELECT " AUDIT_COLS " WHERE a.entity = ?"
+	"SELECT " AUDIT_COLS " WHERE a.entity = ? AND a.id < ?"
 	" ORDER BY a.id DESC LIMIT ? OFFSET ?"),
 	/* entity */
 	DB_STMT(STMT_AUDIT_ENTITY_COUNT,
 	"SELECT COALESCE(SUM(n), 0) AS n FROM audit_counts WHERE entity = ?"),
-	/* entity, id, limit, offset */
+	/* entity, id, before, limit, offset */
 	DB_STMT(STMT_AUDIT_ENTITY_ID,
 	"SELECT " AUDIT_COLS " WHERE a.entity = ? AND a.entity_id = ?"
-	" ORDER BY a.id DESC LIMIT ? OFFSET ?"),
+	" AND a.id < ? ORDER BY a.id DESC LIMIT ? OFFSET ?"),
 	/* entity, id */
 	DB_STMT(STMT_AUDIT_ENTITY_ID_COUNT,
 	"SELECT COUNT(*) FROM audit_log WHERE entity = ? AND entity_id = ?"),
@@ -695,26 +697,29 @@ db_spot_result(struct db *db, int64_t id, const char *result,
 }
 
 int
-db_audit(struct db *db, const char *entity, int64_t id, int64_t limit,
-    int64_t offset, struct db_res **rows, int64_t *total)
+db_audit(struct db *db, const char *entity, int64_t id, int64_t before,
+    int64_t limit, int64_t offset, struct db_res **rows, int64_t *total)
 {
 	int rc;
 
 	*total = 0;
+	if (before <= 0)
+		before = INT64_MAX;
 	if (entity == NULL) {
-		rc = rows_of(db, STMT_AUDIT_ALL, DB_ARGS(DB_I64(limit),
-		    DB_I64(offset)), rows);
+		rc = rows_of(db, STMT_AUDIT_ALL, DB_ARGS(DB_I64(before),
+		    DB_I64(limit), DB_I64(offset)), rows);
 		if (rc == DB_OK)
 			rc = db_scalar(db, STMT_AUDIT_ALL_COUNT, DB_NOARGS, total);
 	} else if (id == 0) {
 		rc = rows_of(db, STMT_AUDIT_ENTITY, DB_ARGS(DB_STR(entity),
-		    DB_I64(limit), DB_I64(offset)), rows);
+		    DB_I64(before), DB_I64(limit), DB_I64(offset)), rows);
 		if (rc == DB_OK)
 			rc = db_scalar(db, STMT_AUDIT_ENTITY_COUNT,
 			    DB_ARGS(DB_STR(entity)), total);
 	} else {
 		rc = rows_of(db, STMT_AUDIT_ENTITY_ID, DB_ARGS(DB_STR(entity),
-		    DB_I64(id), DB_I64(limit), DB_I64(offset)), rows);
+		    DB_I64(id), DB_I64(before), DB_I64(limit), DB_I64(offset)),
+		    rows);
 		if (rc == DB_OK)
 			rc = db_scalar(db, STMT_AUDIT_ENTITY_ID_COUNT,
 			    DB_ARGS(DB_STR(entity), DB_I64(id)), total);

@@ -279,9 +279,11 @@ int db_spot_result(struct db *db, int64_t id, const char *result,
     const char *note, time_t now, int64_t account_id);
 
 /* V3: a page of the audit trail, newest first (*rows, for JSON), and the
- * total; entity NULL: every entity, id 0: every id of entity. */
-int db_audit(struct db *db, const char *entity, int64_t id, int64_t limit,
-    int64_t offset, struct db_res **rows, int64_t *total);
+ * total; entity NULL: every entity, id 0: every id of entity; before > 0:
+ * only records older than that id (keyset paging), offset counted from
+ * there. */
+int db_audit(struct db *db, const char *entity, int64_t id, int64_t before,
+    int64_t limit, int64_t offset, struct db_res **rows, int64_t *total);
 
 /* The dashboard figures of a year, each a result for JSON. */
 struct stats_res {
