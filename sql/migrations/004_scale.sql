@@ -168,6 +168,22 @@ ALTER TABLE recoveries
     ADD KEY ix_recoveries_order_refund (order_id, refund_id, amount_due);
 
 -- ---------------------------------------------------------------------------
+-- product_category: each product's category, for the orders' triggers
+-- below. They must not read the products row: an order is inserted before
+-- the hot guarded UPDATE takes its unit, and a trigger's read inside an
+-- INSERT is a shared lock, which that UPDATE would then have to upgrade
+-- (two orders of one product would deadlock). Written when a product is
+-- listed (its category never changes).
+CREATE TABLE product_category (
+    product_id  BIGINT UNSIGNED NOT NULL,
+    category    VARCHAR(16)     NOT NULL,
+    PRIMARY KEY (product_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='issue 13: the category of each product, for the stats triggers';
+
+INSERT INTO product_category (product_id, category) SELECT id, category FROM products;
+
+-- ---------------------------------------------------------------------------
 -- row_counts: the totals of the bureau's unfiltered lists of enterprises
 -- and providers, kept by triggers (a COUNT(*) would read the whole table on
 -- every page). Rows are never deleted from either table.
@@ -260,6 +276,13 @@ BEGIN
         CALL search_text(CONCAT(NEW.name, CHAR(9),
             (SELECT name FROM providers WHERE id = NEW.provider_id)), tid);
         SET NEW.search_text_id = tid;
+    END IF;
+END//
+
+CREATE TRIGGER tr_products_category AFTER INSERT ON products FOR EACH ROW
+BEGIN
+    IF @voucher_bulk_load IS NULL THEN
+        INSERT INTO product_category (product_id, category) VALUES (NEW.id, NEW.category);
     END IF;
 END//
 
@@ -358,7 +381,7 @@ BEGIN
     IF @voucher_bulk_load IS NULL
        AND NEW.status NOT IN ('cancelled', 'expired', 'rejected', 'revoked') THEN
         INSERT INTO stats_orders (year, category, month, slot, orders, subsidy)
-        VALUES (NEW.year, (SELECT category FROM products WHERE id = NEW.product_id),
+        VALUES (NEW.year, (SELECT category FROM product_category WHERE product_id = NEW.product_id),
                 DATE_FORMAT(NEW.ordered_at + INTERVAL 8 HOUR, '%Y-%m'), CONNECTION_ID() % 64,
                 1, COALESCE(NEW.subsidy, NEW.reserved))
         ON DUPLICATE KEY UPDATE orders = orders + 1, subsidy = subsidy + VALUES(subsidy);
@@ -375,7 +398,7 @@ BEGIN
            - IF(was, COALESCE(OLD.subsidy, OLD.reserved), 0);
     IF is_ <> was OR dv <> 0 THEN
         INSERT INTO stats_orders (year, category, month, slot, orders, subsidy)
-        VALUES (NEW.year, (SELECT category FROM products WHERE id = NEW.product_id),
+        VALUES (NEW.year, (SELECT category FROM product_category WHERE product_id = NEW.product_id),
                 DATE_FORMAT(NEW.ordered_at + INTERVAL 8 HOUR, '%Y-%m'), CONNECTION_ID() % 64,
                 is_ - was, dv)
         ON DUPLICATE KEY UPDATE orders = orders + VALUES(orders),
@@ -409,15 +432,17 @@ CREATE TRIGGER tr_enterprises_tier AFTER UPDATE ON enterprises FOR EACH ROW
 BEGIN
     IF NEW.tier <> OLD.tier THEN
         INSERT INTO stats_quota (year, tier, slot, enterprises, cap, occupied)
-            SELECT year, OLD.tier, CONNECTION_ID() % 64, -1, -cap, -occupied
-            FROM enterprise_quota WHERE enterprise_id = NEW.id
-        ON DUPLICATE KEY UPDATE enterprises = enterprises + VALUES(enterprises),
-            cap = cap + VALUES(cap), occupied = occupied + VALUES(occupied);
+            SELECT q.year, OLD.tier, CONNECTION_ID() % 64, -1, -q.cap, -q.occupied
+            FROM enterprise_quota q WHERE q.enterprise_id = NEW.id
+        ON DUPLICATE KEY UPDATE enterprises = stats_quota.enterprises + VALUES(enterprises),
+            cap = stats_quota.cap + VALUES(cap),
+            occupied = stats_quota.occupied + VALUES(occupied);
         INSERT INTO stats_quota (year, tier, slot, enterprises, cap, occupied)
-            SELECT year, NEW.tier, CONNECTION_ID() % 64, 1, cap, occupied
-            FROM enterprise_quota WHERE enterprise_id = NEW.id
-        ON DUPLICATE KEY UPDATE enterprises = enterprises + VALUES(enterprises),
-            cap = cap + VALUES(cap), occupied = occupied + VALUES(occupied);
+            SELECT q.year, NEW.tier, CONNECTION_ID() % 64, 1, q.cap, q.occupied
+            FROM enterprise_quota q WHERE q.enterprise_id = NEW.id
+        ON DUPLICATE KEY UPDATE enterprises = stats_quota.enterprises + VALUES(enterprises),
+            cap = stats_quota.cap + VALUES(cap),
+            occupied = stats_quota.occupied + VALUES(occupied);
     END IF;
 END//
 

@@ -47,6 +47,9 @@ UNION ALL SELECT 'allowance sums that differ from the quota rows (stats_quota)',
 UNION ALL SELECT 'products whose search text is not their names', COUNT(*) FROM products p
     JOIN providers v ON v.id = p.provider_id LEFT JOIN search_texts t ON t.id = p.search_text_id
     WHERE t.text IS NULL OR t.text <> CONCAT(p.name, CHAR(9), v.name)
+UNION ALL SELECT 'products without their category for the stats', COUNT(*) FROM products p
+    LEFT JOIN product_category c ON c.product_id = p.id
+    WHERE c.category IS NULL OR c.category <> p.category
 UNION ALL SELECT 'search texts without their grams', COUNT(*) FROM search_texts t
     WHERE NOT EXISTS (SELECT 1 FROM search_grams g WHERE g.text_id = t.id)
 UNION ALL SELECT 'enterprises without their name grams', COUNT(*) FROM enterprises e

@@ -1,0 +1,104 @@
+"""What keeps the reads cheap at Beijing's size (issue #13) keeps them
+right: the totals and sums that 004_scale.sql and 005_counts.sql's triggers
+keep in the writing transaction agree with the rows they stand for after
+each kind of write, and the audit trail pages by key (?before=)."""
+from harness import (test, get, put, bureau, sql, new_enterprise,
+                     new_provider, fresh_enterprise, order_product,
+                     place_order, test_provider_id)
+
+
+def total(path):
+    r = get(path, token=bureau(), query={"per_page": 1})
+    assert r.status == 200, r
+    return r.json["total"]
+
+
+@test
+def test_totals_of_the_bureau_lists_follow_new_rows():
+    e0 = total("/api/bureau/enterprises")
+    p0 = total("/api/bureau/providers")
+    new_enterprise()
+    new_provider()
+    assert total("/api/bureau/enterprises") == e0 + 1
+    assert total("/api/bureau/providers") == p0 + 1
+    assert [[str(e0 + 1)]] == sql("SELECT COUNT(*) FROM enterprises")
+    assert [[str(p0 + 1)]] == sql("SELECT COUNT(*) FROM providers")
+
+
+def allowance():
+    """The current year's allowances by tier, and the year."""
+    r = get("/api/bureau/stats", token=bureau())
+    assert r.status == 200, r
+    return {a["tier"]: a for a in r.json["allowance"]}, r.json["year"]
+
+
+@test
+def test_E7_stats_allowance_follows_an_order_and_a_new_tier():
+    prod = order_product(test_provider_id(), voucher_price=100000)
+    ent = fresh_enterprise()
+    r = place_order(ent["token"], prod["id"])
+    assert r.status == 201, r
+    before, year = allowance()
+    # a new tier moves the enterprise's allowance of the year with it
+    r = put("/api/bureau/enterprises/%d" % ent["id"], {"tier": "specialized"},
+            token=bureau())
+    assert r.status == 200, r
+    after, _ = allowance()
+    assert after["ordinary"]["enterprises"] == before["ordinary"]["enterprises"] - 1
+    assert after["specialized"]["enterprises"] == \
+        before.get("specialized", {"enterprises": 0})["enterprises"] + 1
+    # the sums are those of the quota rows
+    rows = sql("SELECT e.tier, COUNT(*), SUM(q.cap), SUM(q.occupied)"
+               " FROM enterprise_quota q JOIN enterprises e ON e.id = q.enterprise_id"
+               " WHERE q.year = %d GROUP BY e.tier" % year)
+    for tier, n, cap, occupied in rows:
+        a = after[tier]
+        assert (a["enterprises"], a["cap"], a["occupied"]) == \
+            (int(n), int(cap), int(occupied)), (tier, a)
+
+
+@test
+def test_stats_sums_agree_with_the_orders():
+    rows = sql("SELECT x.year, x.category, x.month FROM (SELECT year, category, month,"
+               " SUM(orders) n, SUM(subsidy) s FROM stats_orders GROUP BY 1, 2, 3"
+               " HAVING n <> 0 OR s <> 0) x LEFT JOIN (SELECT o.year, p.category,"
+               " DATE_FORMAT(o.ordered_at + INTERVAL 8 HOUR, '%Y-%m') month, COUNT(*) n,"
+               " SUM(COALESCE(o.subsidy, o.reserved)) s FROM orders o JOIN products p"
+               " ON p.id = o.product_id WHERE o.status NOT IN ('cancelled', 'expired',"
+               " 'rejected', 'revoked') GROUP BY 1, 2, 3) y ON y.year = x.year"
+               " AND y.category = x.category AND y.month = x.month"
+               " WHERE y.n IS NULL OR y.n <> x.n OR y.s <> x.s")
+    assert rows == [], rows
+
+
+@test
+def test_V3_audit_trail_pages_by_key():
+    first = get("/api/bureau/audit", token=bureau(), query={"per_page": 4})
+    assert first.status == 200, first
+    items = first.json["items"]
+    assert len(items) == 4 and first.json["next_before"] == items[-1]["id"]
+    second = get("/api/bureau/audit", token=bureau(),
+                 query={"per_page": 4, "before": first.json["next_before"]})
+    assert second.status == 200, second
+    ids = [i["id"] for i in second.json["items"]]
+    assert ids and all(i < items[-1]["id"] for i in ids), ids
+    assert ids == sorted(ids, reverse=True)
+    # the same records as the second page by offset, unless the trail grew
+    by_offset = get("/api/bureau/audit", token=bureau(),
+                    query={"per_page": 4, "page": 2})
+    newer = [i for i in by_offset.json["items"] if i["id"] >= items[-1]["id"]]
+    if not newer:
+        assert [i["id"] for i in by_offset.json["items"]] == ids
+    # the total is every record, kept by a trigger
+    assert first.json["total"] == int(sql("SELECT COUNT(*) FROM audit_log")[0][0])
+    r = get("/api/bureau/audit", token=bureau(), query={"before": 0})
+    assert r.status == 400, r
+    last = get("/api/bureau/audit", token=bureau(), query={"before": 1})
+    assert last.json["items"] == [] and last.json["next_before"] is None
+
+
+@test
+def test_feedback_total_of_the_unfiltered_list():
+    r = get("/api/bureau/feedback", token=bureau(), query={"per_page": 1})
+    assert r.status == 200, r
+    assert r.json["total"] == int(sql("SELECT COUNT(*) FROM feedback")[0][0])
