@@ -41,7 +41,10 @@ sql() { mariadb --no-defaults --socket="$SOCK" -uroot "$@"; }
 say "== scale data: $DB in $STATE (scale $SCALE, seed $SEED, now $NOW)"
 # a stale copy must not come back in place of what is made now
 rm -rf "$STATE/db.pristine" "$STATE/scale.stamp"
-VOUCHER_DB_NAME=$DB "$ROOT/ops/stack.sh" db
+# a server of its own made afresh: its data is all made here
+"$ROOT/ops/stack.sh" stop >/dev/null 2>&1 || true
+rm -rf "$STATE/db"
+VOUCHER_DB_NAME=voucher "$ROOT/ops/stack.sh" db
 # the demo database too (make bench measures both on this server); the
 # grants follow the database migrated last (grants.sql is authoritative)
 MARIADB="mariadb --no-defaults --socket=$SOCK -uroot" VOUCHER_DB_NAME=voucher \
