@@ -128,7 +128,15 @@ class TSV:
         self.buf = []
 
     def row(self, *vals):
-        self.buf.append("\t".join("\\N" if v is None else str(v) for v in vals))
+        self.buf.append("\t".join(["\\N" if v is None else str(v) for v in vals]))
+        self.n += 1
+        if len(self.buf) >= 20000:
+            self.f.write("\n".join(self.buf) + "\n")
+            self.buf = []
+
+    def line(self, text):
+        """A row already formatted (no NULLs, no escapes needed)."""
+        self.buf.append(text)
         self.n += 1
         if len(self.buf) >= 20000:
             self.f.write("\n".join(self.buf) + "\n")
@@ -167,7 +175,7 @@ class Search:
                     k = g.lower()
                     if k not in seen:
                         seen.add(k)
-                        grams.row(g.replace("\t", "\\t"), tid)
+                        grams.line("%s\t%d" % (g.replace("\t", "\\t"), tid))
         return len(self.ids)
 
 
@@ -256,8 +264,9 @@ def generate(out, rng, now, scale):
                                 "request_id"])
 
     def aud(at, actor, role, action, entity, eid, after):
-        audit.row(nid("audit_log"), at, actor, role, action, entity, eid, None, after,
-                  "scale-%d" % ids["audit_log"])
+        aid = nid("audit_log")
+        audit.line("%d\t%d\t%s\t%s\t%s\t%s\t%d\t\\N\t%s\tscale-%d" % (
+            aid, at, "\\N" if actor is None else actor, role, action, entity, eid, after, aid))
 
     # ---- providers ----------------------------------------------------
     prov = table("providers", ["id", "name", "uscc", "beijing_registered", "main_body_beijing",
@@ -819,7 +828,7 @@ def generate(out, rng, now, scale):
             for g in (name[k], name[k:k + 2]):
                 if g.lower() not in seen:
                     seen.add(g.lower())
-                    egrams.row(g, eid)
+                    egrams.line("%s\t%d" % (g, eid))
         acc.row(ent_acc[i], "se%06d" % (i + 1), NOPASS, "enterprise", eid, None, 0, created,
                 None, None)
         aud(created, BUREAU, "bureau", "enterprise.create", "enterprise", eid,
