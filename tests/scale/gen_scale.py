@@ -1127,8 +1127,8 @@ def load_sql(T, out, chain, y0):
     lines.append("UPDATE row_counts SET n = (SELECT COUNT(*) FROM providers)"
                  " WHERE name = 'providers';")
     # each product's category for the stats triggers (004_scale.sql)
-    lines.append("INSERT IGNORE INTO product_category (product_id, category)"
-                 " SELECT id, category FROM products;")
+    lines.append("INSERT INTO product_category (product_id, category)"
+                 " SELECT id, category FROM products WHERE id >= %d;" % BASE_ID)
     # the dashboard's sums (004_scale.sql), recomputed from every row
     lines.append("DELETE FROM stats_orders;")
     lines.append("INSERT INTO stats_orders (year, category, month, slot, orders, subsidy)"
