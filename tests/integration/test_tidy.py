@@ -3,23 +3,11 @@ what a killed upload leaves behind is cleaned (issue: reliability defects 5
 and 6). The retention: idempotency records 7 days (far past any client
 retry), sessions at their absolute expiry, upload temporaries after an
 hour untouched; a stored file that no row names is moved to quarantine/."""
-import datetime
 import os
 import secrets
 import time
 
 from harness import STATE, ctl, sql, test
-
-# The purges run at the real time (no clock file): moving the clock years
-# ahead would purge every session of this run with them, including the
-# ones the other test modules keep (token()).
-
-
-def _sql_time(seconds_from_now):
-    """A UTC DATETIME literal seconds_from_now away from now."""
-    return (datetime.datetime.now(datetime.timezone.utc) +
-            datetime.timedelta(seconds=seconds_from_now)).strftime(
-                "%Y-%m-%d %H:%M:%S")
 
 
 def _account_id(login):
@@ -30,13 +18,15 @@ def _account_id(login):
 def test_tidy_purges_idempotency_records_past_retention_only():
     acct = _account_id("ent02")
     old, recent = "tidy-old-" + secrets.token_hex(4), "tidy-new-" + secrets.token_hex(4)
-    # old: 8 days, recent: 1.5 days
-    for key, at in ((old, _sql_time(-8 * 86400)),
-                    (recent, _sql_time(-36 * 3600))):
+    # at the real clock, so that no other test's records are touched:
+    # "old" is long past retention, "recent" a day old
+    for key, at in ((old, "2001-01-01 00:00:00"),
+                    (recent, "UTC_TIMESTAMP() - INTERVAL 1 DAY")):
+        at = at if at.startswith("UTC") else "'%s'" % at
         sql("INSERT INTO idempotency_keys (account_id, idem_key, request_hash,"
             " state, response_status, response_body, created_at, completed_at)"
             " VALUES (%d, '%s', UNHEX(SHA2('x', 256)), 'done', 201, '{}',"
-            " '%s', '%s')" % (acct, key, at, at))
+            " %s, %s)" % (acct, key, at, at))
     r = ctl("tidy")
     assert r.returncode == 0, r.stderr
     left = {k for (k,) in sql("SELECT idem_key FROM idempotency_keys WHERE"
@@ -49,13 +39,12 @@ def test_tidy_purges_idempotency_records_past_retention_only():
 def test_tidy_purges_sessions_past_their_absolute_expiry():
     acct = _account_id("ent03")
     dead, live = secrets.token_hex(32), secrets.token_hex(32)
-    created = _sql_time(-86400)
-    for h, exp in ((dead, _sql_time(-3600)), (live, _sql_time(86400))):
+    # at the real clock: every live session of the other tests stays
+    for h, exp in ((dead, "2001-02-01 00:00:00"), (live, "2099-02-02 00:00:00")):
         sql("INSERT INTO sessions (token_hash, account_id, csrf_token,"
             " created_at, last_seen_at, expires_at) VALUES (UNHEX('%s'), %d,"
-            " '%s', '%s', '%s', '%s')"
-            % (h, acct, secrets.token_urlsafe(32)[:43].ljust(43, "x"),
-               created, created, exp))
+            " '%s', '2001-01-31 12:00:00', '2001-01-31 12:00:00', '%s')"
+            % (h, acct, secrets.token_urlsafe(32)[:43].ljust(43, "x"), exp))
     r = ctl("tidy")
     assert r.returncode == 0, r.stderr
     left = {h.lower() for (h,) in sql(
