@@ -111,7 +111,8 @@ db_env() {
 	    VOUCHER_DB_PASSWORD="$pw" VOUCHER_DB_RO_SOCKET="$SOCK" \
 	    VOUCHER_DB_RO_USER=voucher_ro VOUCHER_DB_RO_PASSWORD="$RO_PASSWORD" \
 	    VOUCHER_FILES_DIR="$STATE/files" \
-	    VOUCHER_UPLOAD_MAX="$UPLOAD_MAX"
+	    VOUCHER_UPLOAD_MAX="$UPLOAD_MAX" \
+	    VOUCHER_OUTBOX_FILE="${VOUCHER_OUTBOX_FILE:-$STATE/outbox.jsonl}"
 	# the key that signs the publicity lists: only the program that signs
 	if [ "$1" = publicity ]; then
 		export VOUCHER_SIGNING_KEY="$STATE/keys/publicity-ed25519.pem"
@@ -145,6 +146,15 @@ start_sweeper() {
 	alive "$RUN/sweeper.pid" && return 0
 	(db_env ctl; exec "$BIN/voucherctl" sweep --every 60) 2>>"$LOG/sweeper.log" &
 	echo $! >"$RUN/sweeper.pid"
+}
+
+# The outbox sender (codes, decisions), every 5 seconds, to the file
+# transport: $STATE/outbox.jsonl (make run only: the tests send the
+# outbox themselves, `ops/stack.sh ctl notify`, when they want it sent).
+start_notifier() {
+	alive "$RUN/notifier.pid" && return 0
+	(db_env ctl; exec "$BIN/voucherctl" notify --every 5) 2>>"$LOG/notifier.log" &
+	echo $! >"$RUN/notifier.pid"
 }
 
 start_apps() {
@@ -260,6 +270,9 @@ Demo logins (DEMO ONLY — password for all: $DEMO_PASSWORD):
   prov01 … prov08 (providers), reviewer, bureau
   Applications (征集): prov01's "my applications" (approved, returned, draft);
   the review queue GET /api/review/applications as reviewer or bureau
+  Registration: /register.html; 13800138001 waits in the verification
+  queue (/review.html#/certifications); codes and messages go to
+  $STATE/outbox.jsonl
 Ctrl-C or \`make stop\` stops everything.
 EOT
 }
@@ -275,6 +288,7 @@ run)
 	trap 'trap - INT TERM EXIT; say "stopping…"; stop_all; rm -f "$RUN/stack.pid"; exit 0' INT TERM EXIT
 	start
 	start_sweeper
+	start_notifier
 	banner
 	while true; do
 		sleep 60 &

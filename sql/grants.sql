@@ -1,7 +1,8 @@
 -- grants.sql - database users of the voucher system. A TEMPLATE: sql/migrate.sh
 -- substitutes @DB@, @<NAME>_USER@ and @<NAME>_PASSWORD@ for every program
 -- NAME (ACCOUNT, CATALOG, COLLECTION, ORDERING, OVERSIGHT, PROVIDER,
--- PUBLICITY, REDEMPTION), CTL (voucherctl) and RO (the read-only user),
+-- PUBLICITY, REDEMPTION, REGISTRATION), CTL (voucherctl) and RO (the
+-- read-only user),
 -- passwords escaped for a quoted SQL string, and applies it after the
 -- migrations, on every run. It is authoritative: each run first revokes
 -- everything from every user, then grants exactly what is below, so a
@@ -54,6 +55,8 @@ CREATE USER IF NOT EXISTS '@PUBLICITY_USER@'@'localhost' IDENTIFIED BY '@PUBLICI
 ALTER USER '@PUBLICITY_USER@'@'localhost' IDENTIFIED BY '@PUBLICITY_PASSWORD@';
 CREATE USER IF NOT EXISTS '@REDEMPTION_USER@'@'localhost' IDENTIFIED BY '@REDEMPTION_PASSWORD@';
 ALTER USER '@REDEMPTION_USER@'@'localhost' IDENTIFIED BY '@REDEMPTION_PASSWORD@';
+CREATE USER IF NOT EXISTS '@REGISTRATION_USER@'@'localhost' IDENTIFIED BY '@REGISTRATION_PASSWORD@';
+ALTER USER '@REGISTRATION_USER@'@'localhost' IDENTIFIED BY '@REGISTRATION_PASSWORD@';
 CREATE USER IF NOT EXISTS '@CTL_USER@'@'localhost' IDENTIFIED BY '@CTL_PASSWORD@';
 ALTER USER '@CTL_USER@'@'localhost' IDENTIFIED BY '@CTL_PASSWORD@';
 CREATE USER IF NOT EXISTS '@RO_USER@'@'localhost' IDENTIFIED BY '@RO_PASSWORD@';
@@ -67,6 +70,7 @@ REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@OVERSIGHT_USER@'@'localhost';
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@PROVIDER_USER@'@'localhost';
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@PUBLICITY_USER@'@'localhost';
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@REDEMPTION_USER@'@'localhost';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@REGISTRATION_USER@'@'localhost';
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@CTL_USER@'@'localhost';
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM '@RO_USER@'@'localhost';
 
@@ -84,6 +88,13 @@ GRANT SELECT, UPDATE (cap)           ON `@DB@`.`enterprise_quota` TO '@ACCOUNT_U
 GRANT SELECT                         ON `@DB@`.`orders`           TO '@ACCOUNT_USER@'@'localhost';  -- the quota at now (O4, O6)
 GRANT SELECT                         ON `@DB@`.`products`         TO '@ACCOUNT_USER@'@'localhost';  -- a provider's listed products
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@ACCOUNT_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`rounds`           TO '@ACCOUNT_USER@'@'localhost';  -- Y3: the allowance year
+-- issue 12: /api/me shows the organisation's certification (E9, E13);
+-- failed logins counted per login (E9)
+GRANT SELECT (id, kind, state, name, last_decision, last_reason, enterprise_id,
+              provider_id, updated_at)
+    ON `@DB@`.`organisations` TO '@ACCOUNT_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`throttle`         TO '@ACCOUNT_USER@'@'localhost';
 -- the search index (kept by 004_scale.sql's triggers as their definer)
 -- and the list totals (issue 13)
 GRANT SELECT ON `@DB@`.`search_texts`     TO '@ACCOUNT_USER@'@'localhost';
@@ -95,7 +106,7 @@ GRANT SELECT ON `@DB@`.`row_counts`       TO '@ACCOUNT_USER@'@'localhost';
 -- catalog: the public catalog (reads through @RO_USER@ when configured),
 -- listing by the bureau (P1-P7)
 
-GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@CATALOG_USER@'@'localhost';
+GRANT SELECT (id, role, login, enterprise_id, provider_id, org_id, member_role, disabled) ON `@DB@`.`accounts` TO '@CATALOG_USER@'@'localhost';
 GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@CATALOG_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`categories`       TO '@CATALOG_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`rounds`           TO '@CATALOG_USER@'@'localhost';
@@ -110,7 +121,7 @@ GRANT SELECT ON `@DB@`.`search_grams` TO '@CATALOG_USER@'@'localhost';
 -- ordering: an enterprise's orders (O1-O10, C1), with the order state
 -- machine (quota released, units returned) and idempotency keys
 
-GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@ORDERING_USER@'@'localhost';
+GRANT SELECT (id, role, login, enterprise_id, provider_id, org_id, member_role, disabled) ON `@DB@`.`accounts` TO '@ORDERING_USER@'@'localhost';
 GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@ORDERING_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`rounds`           TO '@ORDERING_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`enterprises`      TO '@ORDERING_USER@'@'localhost';
@@ -122,12 +133,13 @@ GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`orders`           TO '@ORDERING_
 GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@ORDERING_USER@'@'localhost';  -- the timeline
 GRANT SELECT, INSERT                 ON `@DB@`.`evaluations`      TO '@ORDERING_USER@'@'localhost';  -- C1
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`idempotency_keys` TO '@ORDERING_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`enterprise_contacts` TO '@ORDERING_USER@'@'localhost';  -- owner: the last order contact
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@ORDERING_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
 -- provider: a provider's order management (O4, O8, O9), refunds (R6)
 
-GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@PROVIDER_USER@'@'localhost';
+GRANT SELECT (id, role, login, enterprise_id, provider_id, org_id, member_role, disabled) ON `@DB@`.`accounts` TO '@PROVIDER_USER@'@'localhost';
 GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@PROVIDER_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`enterprises`      TO '@PROVIDER_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`providers`        TO '@PROVIDER_USER@'@'localhost';
@@ -145,7 +157,7 @@ GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@PROVIDER_
 -- ---------------------------------------------------------------------------
 -- redemption: claims and their documents (R1-R4)
 
-GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@REDEMPTION_USER@'@'localhost';
+GRANT SELECT (id, role, login, enterprise_id, provider_id, org_id, member_role, disabled) ON `@DB@`.`accounts` TO '@REDEMPTION_USER@'@'localhost';
 GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@REDEMPTION_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`enterprises`      TO '@REDEMPTION_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`providers`        TO '@REDEMPTION_USER@'@'localhost';
@@ -162,7 +174,7 @@ GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@REDEMPTIO
 -- collection: product applications, their materials and review (A1-A7);
 -- approval lists the products
 
-GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@COLLECTION_USER@'@'localhost';
+GRANT SELECT (id, role, login, enterprise_id, provider_id, org_id, member_role, disabled) ON `@DB@`.`accounts` TO '@COLLECTION_USER@'@'localhost';
 GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@COLLECTION_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`rounds`           TO '@COLLECTION_USER@'@'localhost';  -- A2 window
 GRANT SELECT                         ON `@DB@`.`providers`        TO '@COLLECTION_USER@'@'localhost';  -- A1 facts
@@ -178,12 +190,19 @@ GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@COLLECTIO
 -- bureau's batches (gather, publish) and its decisions on objections.
 -- No payment column, no violations, recoveries or spot checks.
 
-GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@PUBLICITY_USER@'@'localhost';
+GRANT SELECT (id, role, login, enterprise_id, provider_id, org_id, member_role, disabled) ON `@DB@`.`accounts` TO '@PUBLICITY_USER@'@'localhost';
 GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@PUBLICITY_USER@'@'localhost';
 GRANT SELECT (id, name, barred_until) ON `@DB@`.`enterprises`     TO '@PUBLICITY_USER@'@'localhost';  -- V2 bars, the bureau's item view
 GRANT SELECT (id, name, barred_until) ON `@DB@`.`providers`       TO '@PUBLICITY_USER@'@'localhost';
 GRANT SELECT (id, name, category)    ON `@DB@`.`products`         TO '@PUBLICITY_USER@'@'localhost';  -- what an item lists
-GRANT SELECT                         ON `@DB@`.`orders`           TO '@PUBLICITY_USER@'@'localhost';
+-- every column but the enterprise's order contact (contact_name,
+-- contact_mobile): never in a list, an export or publicity
+GRANT SELECT (id, order_no, enterprise_id, product_id, provider_id, year, status,
+              cancel_reason, status_reason, product_name, voucher_price, validity_days,
+              unit_subsidy, reserved, reserved_at_order, unit_held, subsidy, ordered_at,
+              accept_deadline, accepted_at, valid_until, contracted_at, confirmed_at,
+              submitted_at, approved_at, publicized_at, paid_at, closed_at, updated_at)
+    ON `@DB@`.`orders` TO '@PUBLICITY_USER@'@'localhost';
 -- publish (approved → publicized) and an upheld objection (→ rejected):
 -- never paid_at
 GRANT UPDATE (status, status_reason, updated_at, publicized_at, cancel_reason,
@@ -222,7 +241,7 @@ GRANT SELECT ON `@DB@`.`row_counts`   TO '@PUBLICITY_USER@'@'localhost';  -- the
 -- oversight: paying batches (R5), recoveries (R6, V2), violations (V1, V2),
 -- spot checks and the audit trail (V3), the dashboard. Bureau only.
 
-GRANT SELECT (id, role, login, enterprise_id, provider_id, disabled) ON `@DB@`.`accounts` TO '@OVERSIGHT_USER@'@'localhost';  -- and the audit trail's actor
+GRANT SELECT (id, role, login, enterprise_id, provider_id, org_id, member_role, disabled) ON `@DB@`.`accounts` TO '@OVERSIGHT_USER@'@'localhost';  -- and the audit trail's actor
 GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@OVERSIGHT_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`categories`       TO '@OVERSIGHT_USER@'@'localhost';  -- the dashboard
 GRANT SELECT                         ON `@DB@`.`contracts`        TO '@OVERSIGHT_USER@'@'localhost';  -- a sampled order (V3)
@@ -246,11 +265,39 @@ GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`recoveries`       TO '@OVERSIGHT
 GRANT SELECT, INSERT                 ON `@DB@`.`violations`       TO '@OVERSIGHT_USER@'@'localhost';  -- V1: kept, never changed
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`spot_checks`      TO '@OVERSIGHT_USER@'@'localhost';  -- V3
 GRANT SELECT, INSERT                 ON `@DB@`.`audit_log`        TO '@OVERSIGHT_USER@'@'localhost';  -- V3: the one reader
--- the totals and sums kept by 004/005's triggers (issue 13)
+-- the totals and sums kept by 004/007's triggers (issue 13)
 GRANT SELECT ON `@DB@`.`audit_counts` TO '@OVERSIGHT_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`stats_orders` TO '@OVERSIGHT_USER@'@'localhost';  -- the dashboard
 GRANT SELECT ON `@DB@`.`stats_quota`  TO '@OVERSIGHT_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`row_counts`   TO '@OVERSIGHT_USER@'@'localhost';
+
+-- ---------------------------------------------------------------------------
+-- registration (issue 12): joining by oneself (E9-E13), the verification
+-- queue, members, the bureau's lists (E11, E14) and programme years
+-- (Y1-Y3). Owner of organisations, certifications, org_files,
+-- org_invites, verification_codes, the lists and their imports, the
+-- outbox's writes; writes the certified enterprises and providers, their
+-- quotas and the rounds as the decisions and imports say.
+
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`accounts`         TO '@REGISTRATION_USER@'@'localhost';  -- signup, members
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`sessions`         TO '@REGISTRATION_USER@'@'localhost';  -- a code logs in; a removed member's end
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`organisations`    TO '@REGISTRATION_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`certifications`   TO '@REGISTRATION_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`org_files`        TO '@REGISTRATION_USER@'@'localhost';  -- the licence, replaced in place
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`org_invites`      TO '@REGISTRATION_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`verification_codes` TO '@REGISTRATION_USER@'@'localhost';  -- consumed
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`throttle`         TO '@REGISTRATION_USER@'@'localhost';  -- codes per mobile
+GRANT INSERT                         ON `@DB@`.`notifications`    TO '@REGISTRATION_USER@'@'localhost';  -- the outbox
+GRANT SELECT                         ON `@DB@`.`notification_prefs` TO '@REGISTRATION_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`enterprises`      TO '@REGISTRATION_USER@'@'localhost';  -- certified (E9), tier (E11), credit (E14)
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`providers`        TO '@REGISTRATION_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE (cap)   ON `@DB@`.`enterprise_quota` TO '@REGISTRATION_USER@'@'localhost';  -- E7 at approval, E8
+GRANT SELECT, INSERT                 ON `@DB@`.`list_imports`     TO '@REGISTRATION_USER@'@'localhost';
+GRANT UPDATE (enterprises_changed)   ON `@DB@`.`list_imports`     TO '@REGISTRATION_USER@'@'localhost';  -- counted last
+GRANT SELECT, INSERT, DELETE         ON `@DB@`.`qualification_lists` TO '@REGISTRATION_USER@'@'localhost';  -- replaced whole
+GRANT SELECT, INSERT, DELETE         ON `@DB@`.`credit_list`      TO '@REGISTRATION_USER@'@'localhost';      -- replaced whole
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`rounds`           TO '@REGISTRATION_USER@'@'localhost';  -- Y1
+GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@REGISTRATION_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
 -- voucherctl: the O4/O6 sweeper (orders closed as the system), reconcile
@@ -269,6 +316,14 @@ GRANT SELECT (created_at), DELETE    ON `@DB@`.`idempotency_keys` TO '@CTL_USER@
 GRANT SELECT (expires_at), DELETE    ON `@DB@`.`sessions`         TO '@CTL_USER@'@'localhost';  -- past their absolute expiry
 GRANT SELECT (stored_name)           ON `@DB@`.`redemption_files` TO '@CTL_USER@'@'localhost';  -- is a stored file recorded
 GRANT SELECT (stored_name)           ON `@DB@`.`application_attachments` TO '@CTL_USER@'@'localhost';
+GRANT SELECT (stored_name)           ON `@DB@`.`org_files`        TO '@CTL_USER@'@'localhost';  -- a licence (issue 12)
+GRANT SELECT (licence_stored)        ON `@DB@`.`certifications`   TO '@CTL_USER@'@'localhost';  -- a licence a decision kept
+-- issue 12: the outbox sender (voucherctl notify) and the purge of spent
+-- codes and old limits (tidy)
+GRANT SELECT, UPDATE (status, attempts, next_attempt_at, sent_at, last_error, text, payload)
+    ON `@DB@`.`notifications` TO '@CTL_USER@'@'localhost';
+GRANT SELECT (expires_at), DELETE    ON `@DB@`.`verification_codes` TO '@CTL_USER@'@'localhost';
+GRANT SELECT (window_start), DELETE  ON `@DB@`.`throttle`         TO '@CTL_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
 -- the read-only user: public data only
@@ -284,13 +339,15 @@ GRANT SELECT ON `@DB@`.`publicity_items`   TO '@RO_USER@'@'localhost';  -- R5: n
 GRANT SELECT ON `@DB@`.`search_texts`      TO '@RO_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`search_grams`      TO '@RO_USER@'@'localhost';
 
--- providers: identity and bar (V2 is public) only; no credit record, no
--- revenue figures
+-- providers: identity, bar (V2 is public) and whether a credit flag stops
+-- its products being ordered (P7: the catalog says so); not the credit
+-- record's source or date, no revenue figures; its search text (issue 13)
 GRANT SELECT (id, name, uscc, beijing_registered, established_on, barred_until,
-               search_text_id)
+              credit_flagged, search_text_id)
     ON `@DB@`.`providers` TO '@RO_USER@'@'localhost';
 -- evaluations: the stars and comment per product, not the order (C1)
 -- P5/O4/O6: remaining units at now count the units of timed-out orders
+-- (never the enterprise's order contact: contact_name, contact_mobile)
 GRANT SELECT (id, product_id, unit_held, status, accept_deadline, valid_until)
     ON `@DB@`.`orders` TO '@RO_USER@'@'localhost';
 GRANT SELECT (product_id, quality, timeliness, attitude, comment, created_at)

@@ -10,7 +10,8 @@
 #   VOUCHER_DB_PASSWORD_<NAME>  the password of program NAME's user
 #                           voucher_<name> (NAME: ACCOUNT, CATALOG,
 #                           COLLECTION, ORDERING, OVERSIGHT, PROVIDER,
-#                           PUBLICITY, REDEMPTION, and CTL for voucherctl;
+#                           PUBLICITY, REDEMPTION, REGISTRATION, and CTL
+#                           for voucherctl;
 #                           default: voucher_<name>_dev)
 #   VOUCHER_DB_RO_USER      read-only user     (default: voucher_ro)
 #   VOUCHER_DB_RO_PASSWORD  its password       (default: voucher_ro_dev)
@@ -51,7 +52,7 @@ RO_USER=${VOUCHER_DB_RO_USER:-voucher_ro}
 RO_PASSWORD=${VOUCHER_DB_RO_PASSWORD:-voucher_ro_dev}
 # the database users of grants.sql besides the read-only one: every
 # program (fcgi-apps/<name>) and voucherctl (ctl), user voucher_<name>
-USERS=(account catalog collection ordering oversight provider publicity redemption ctl)
+USERS=(account catalog collection ordering oversight provider publicity redemption registration ctl)
 
 # Names go into SQL unquoted by any API: allow only plain identifiers.
 [[ $DB =~ ^[A-Za-z0-9_]{1,64}$ ]] || die "VOUCHER_DB_NAME must match [A-Za-z0-9_]{1,64}: '$DB'"

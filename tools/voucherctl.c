@@ -24,6 +24,18 @@
  *       upload (tmp/NAME.part untouched for an hour) and moves stored files
  *       that no row names (a kill between storing and recording) into
  *       quarantine/, reporting each. `sweep --every` runs it once an hour.
+ *   voucherctl notify [--every SECONDS]
+ *       Sends the outbox (codes, decisions, notices: the notifications
+ *       table, written by the programs in the transaction of each event)
+ *       through the transport of VOUCHER_OUTBOX_TRANSPORT: "file" (the
+ *       default; one JSON line {id, to, kind, text, fields, created_at}
+ *       appended to VOUCHER_OUTBOX_FILE) or "command" (VOUCHER_OUTBOX_
+ *       COMMAND run by /bin/sh -c with the JSON on its standard input,
+ *       delivered when it exits 0 within VOUCHER_OUTBOX_TIMEOUT, 30 s).
+ *       A failed message is retried with back-off (30 s doubling to an
+ *       hour, 12 attempts). Run it like the sweeper (--every 5); with
+ *       VOUCHER_NOTIFY_TEXTFILE=PATH.prom it writes its heartbeat there
+ *       (task="outbox", the sweeper's convention).
  *   voucherctl hash-password
  *       Reads a password on standard input and prints its stored hash
  *       (PBKDF2-HMAC-SHA256, for seeding staff accounts).
@@ -50,6 +62,7 @@
 #include "lib_sql.h"
 #include "log.h"
 #include "orders.h"
+#include "outbox.h"
 
 enum ctl_stmt {
 	STMT_DRIFT_PRODUCTS,
@@ -62,6 +75,8 @@ enum ctl_stmt {
 	STMT_QUOTA_FIX,
 	STMT_PURGE_IDEM,
 	STMT_PURGE_SESSIONS,
+	STMT_PURGE_CODES,
+	STMT_PURGE_THROTTLE,
 	STMT_FILE_KNOWN,
 	STMT__MAX
 };
@@ -109,11 +124,22 @@ static const struct db_stmt ctl_stmts[STMT__MAX] = {
 	DB_STMT(STMT_PURGE_SESSIONS,
 	"DELETE FROM sessions WHERE expires_at < ?"
 	" ORDER BY expires_at LIMIT 1000"),
-	/* whether a stored file name is recorded: name, name */
+	/* one-time codes past their 10 minutes (E9): now */
+	DB_STMT(STMT_PURGE_CODES,
+	"DELETE FROM verification_codes WHERE expires_at < ?"
+	" ORDER BY expires_at LIMIT 1000"),
+	/* per-mobile and per-login limits whose window ended a day ago */
+	DB_STMT(STMT_PURGE_THROTTLE,
+	"DELETE FROM throttle WHERE window_start < ?"
+	" ORDER BY window_start LIMIT 1000"),
+	/* whether a stored file name is recorded: name x4 */
 	DB_STMT(STMT_FILE_KNOWN,
 	"SELECT EXISTS(SELECT 1 FROM redemption_files WHERE stored_name = ?)"
 	" OR EXISTS(SELECT 1 FROM application_attachments"
-	" WHERE stored_name = ?) AS known"),
+	" WHERE stored_name = ?)"
+	" OR EXISTS(SELECT 1 FROM org_files WHERE stored_name = ?)"
+	" OR EXISTS(SELECT 1 FROM certifications WHERE licence_stored = ?)"
+	" AS known"),
 };
 
 #define TIDY_FILE_AGE 3600	/* an upload untouched this long is dead */
@@ -214,7 +240,8 @@ tidy_orphans(struct db *db, const char *root, time_t before)
 			    st.st_mtime >= before)
 				continue;
 			if (db_scalar(db, STMT_FILE_KNOWN, DB_ARGS(DB_STR(name),
-			    DB_STR(name)), &known) != DB_OK) {
+			    DB_STR(name), DB_STR(name), DB_STR(name)),
+			    &known) != DB_OK) {
 				moved = -1;
 				break;
 			}
@@ -247,6 +274,9 @@ cmd_tidy(struct db *db)
 
 	idem = purge(db, STMT_PURGE_IDEM, now - retain * 86400);
 	sess = purge(db, STMT_PURGE_SESSIONS, now);
+	if (purge(db, STMT_PURGE_CODES, now) < 0 ||
+	    purge(db, STMT_PURGE_THROTTLE, now - 2 * 86400) < 0)
+		sess = -1;
 	if (g_config.files_dir != NULL) {
 		snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", g_config.files_dir);
 		tmp = tidy_tmp(tmpdir, time(NULL) - TIDY_FILE_AGE);
@@ -489,6 +519,127 @@ cmd_reconcile(struct db *db, bool fix)
 	return drift == 0 || fix ? 0 : 1;
 }
 
+/* The transport of VOUCHER_OUTBOX_*; 0, or -1 after saying why. */
+static int
+outbox_transport_env(struct outbox_transport *t)
+{
+	const char *kind = getenv("VOUCHER_OUTBOX_TRANSPORT");
+	const char *timeout = getenv("VOUCHER_OUTBOX_TIMEOUT");
+
+	t->timeout = timeout != NULL && atoi(timeout) > 0 ? atoi(timeout) : 30;
+	if (kind == NULL || *kind == '\0' || strcmp(kind, "file") == 0) {
+		t->kind = OUTBOX_FILE;
+		t->target = getenv("VOUCHER_OUTBOX_FILE");
+		if (t->target == NULL || *t->target == '\0') {
+			fprintf(stderr, "voucherctl: VOUCHER_OUTBOX_FILE is not "
+			    "set (the file transport appends the messages to "
+			    "it)\n");
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(kind, "command") == 0) {
+		t->kind = OUTBOX_COMMAND;
+		t->target = getenv("VOUCHER_OUTBOX_COMMAND");
+		if (t->target == NULL || *t->target == '\0') {
+			fprintf(stderr, "voucherctl: VOUCHER_OUTBOX_COMMAND is "
+			    "not set\n");
+			return -1;
+		}
+		return 0;
+	}
+	fprintf(stderr, "voucherctl: VOUCHER_OUTBOX_TRANSPORT: file|command, "
+	    "not \"%s\"\n", kind);
+	return -1;
+}
+
+/* The outbox sender's heartbeat for Prometheus (VOUCHER_NOTIFY_TEXTFILE),
+ * the sweeper's convention with task="outbox": the alerts
+ * OutboxSenderNotRunning and OutboxFallingBehind read it. */
+static void
+notify_textfile(int every, bool ok, long backlog, unsigned long long sent,
+    time_t started, time_t *last_ok, double secs)
+{
+	const char *path = getenv("VOUCHER_NOTIFY_TEXTFILE");
+	char tmp[4096];
+	FILE *f;
+
+	if (path == NULL || *path == '\0' ||
+	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return;
+	if (ok)
+		*last_ok = started;
+	if ((f = fopen(tmp, "w")) == NULL)
+		return;
+	fprintf(f, "# HELP voucher_task_last_run_timestamp_seconds When a "
+	    "background task last ran.\n"
+	    "# TYPE voucher_task_last_run_timestamp_seconds gauge\n"
+	    "voucher_task_last_run_timestamp_seconds{task=\"outbox\"} %lld\n"
+	    "# HELP voucher_task_last_success_timestamp_seconds When it last "
+	    "succeeded.\n"
+	    "# TYPE voucher_task_last_success_timestamp_seconds gauge\n"
+	    "voucher_task_last_success_timestamp_seconds{task=\"outbox\"} "
+	    "%lld\n"
+	    "# HELP voucher_task_last_duration_seconds How long its last run "
+	    "took.\n"
+	    "# TYPE voucher_task_last_duration_seconds gauge\n"
+	    "voucher_task_last_duration_seconds{task=\"outbox\"} %.3f\n"
+	    "# HELP voucher_task_interval_seconds How often it runs.\n"
+	    "# TYPE voucher_task_interval_seconds gauge\n"
+	    "voucher_task_interval_seconds{task=\"outbox\"} %d\n"
+	    "# HELP voucher_task_backlog Items its last run found due.\n"
+	    "# TYPE voucher_task_backlog gauge\n"
+	    "voucher_task_backlog{task=\"outbox\"} %ld\n"
+	    "# HELP voucher_task_processed_total Items handled since start.\n"
+	    "# TYPE voucher_task_processed_total counter\n"
+	    "voucher_task_processed_total{task=\"outbox\"} %llu\n",
+	    (long long)started, (long long)*last_ok, secs, every, backlog, sent);
+	if (fclose(f) != 0 || rename(tmp, path) != 0)
+		unlink(tmp);
+}
+
+static int
+cmd_notify(struct db *db, int every)
+{
+	struct outbox_transport t;
+	struct outbox_stats st;
+	unsigned long long sent = 0;
+	time_t last_ok = 0;
+
+	if (outbox_transport_env(&t) < 0)
+		return 2;
+	do {
+		time_t started = time(NULL);
+		struct timespec t0, t1;
+		int rc;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		rc = outbox_send_due(db, &t, clock_now(), 500, &st);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		sent += rc == 0 ? (unsigned long long)st.sent : 0;
+		notify_textfile(every, rc == 0, rc == 0 ? st.backlog : 0, sent,
+		    started, &last_ok, (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		if (rc < 0) {
+			fprintf(stderr, "voucherctl: notify failed\n");
+			if (every == 0)
+				return 1;
+		} else if (every == 0 || st.sent + st.retried + st.failed +
+		    st.expired > 0) {
+			log_msg(LOG_INFO, NULL, "notify: %ld sent, %ld to retry, "
+			    "%ld failed, %ld expired, %ld due", st.sent,
+			    st.retried, st.failed, st.expired, st.backlog);
+			if (every == 0)
+				printf("notify: sent %ld, retry %ld, failed %ld, "
+				    "expired %ld, due %ld\n", st.sent, st.retried,
+				    st.failed, st.expired, st.backlog);
+		}
+		for (int i = 0; i < every && !stopping; i++)
+			sleep(1);
+	} while (every > 0 && !stopping);
+	return 0;
+}
+
 static int
 cmd_hash_password(void)
 {
@@ -517,6 +668,7 @@ usage(void)
 	fprintf(stderr, "usage: voucherctl sweep [--every SECONDS]\n"
 	    "       voucherctl reconcile [--fix]\n"
 	    "       voucherctl tidy\n"
+	    "       voucherctl notify [--every SECONDS]\n"
 	    "       voucherctl hash-password\n"
 	    "       voucherctl dump-sql\n");
 }
@@ -567,6 +719,16 @@ main(int argc, char **argv)
 			return 2;
 		}
 		rc = cmd_reconcile(db, fix);
+	} else if (strcmp(argv[1], "notify") == 0) {
+		int every = 0;
+
+		if (argc == 4 && strcmp(argv[2], "--every") == 0)
+			every = atoi(argv[3]);
+		else if (argc != 2) {
+			usage();
+			return 2;
+		}
+		rc = cmd_notify(db, every > 0 ? every : 0);
 	} else if (strcmp(argv[1], "tidy") == 0 && argc == 2) {
 		rc = cmd_tidy(db);
 	} else {

@@ -61,6 +61,8 @@ struct account_row {
 	bool        disabled;
 	int64_t     enterprise_id;	/* 0 unless an enterprise's         */
 	int64_t     provider_id;	/* 0 unless a provider's            */
+	int64_t     org_id;		/* its organisation (E13); 0: none  */
+	const char *member_role;	/* admin | operator | viewer        */
 };
 
 /* The account of login. DB_NOTFOUND when there is none. */
@@ -103,6 +105,9 @@ struct enterprise_row {
 	const char *credit_checked_on;	/* "YYYY-MM-DD"; NULL when none      */
 	int64_t     credit_checked_ymd;
 	time_t      barred_until;	/* V2/E5: 0 when never barred        */
+	int64_t     credit_list_until;	/* E14: the credit list counts
+					   through this day (ymd); 0: not
+					   listed                            */
 	time_t      created_at, updated_at;
 	const char *login;		/* its first account's; NULL if none */
 	int64_t     quota_cap;		/* the quota row's cap and occupied  */
@@ -146,8 +151,9 @@ int db_enterprise_insert(struct db *db, const char *uscc,
 /* Writes f on enterprise id at now. DB_NOTFOUND when nothing changed. */
 int db_enterprise_update(struct db *db, int64_t id,
     const struct enterprise_fields *f, time_t now);
-/* E7: sets the cap of enterprise id's quota rows from year on, never
- * below what is already occupied. */
+/* E7, E8: sets the cap of enterprise id's quota rows from year on; a
+ * lower cap applies to new orders only (existing ones keep their
+ * reservations, occupied may exceed it). */
 int db_quota_set_cap(struct db *db, int64_t enterprise_id, int year,
     int64_t cap);
 
@@ -221,11 +227,16 @@ int session_delete(struct req *r);
 int me_get(struct req *r);
 
 /* org.c */
+/* Y3: the year whose allowance is shown: the current round's (the
+ * calendar year of now when there is none). */
+int allowance_year(struct req *r);
+
 /* O1 (E1-E5): NULL when enterprise e may order at now, else the id of the
  * first failing rule. */
 const char *enterprise_ineligible(const struct enterprise_row *e, time_t now);
 /* E7, O3: e's quota of year {year, cap, occupied, available} in fen: the
- * tier's cap until the quota row exists (new reference). */
+ * tier's cap until the quota row exists; available = max(0, cap -
+ * occupied) (E8) (new reference). */
 json_t *enterprise_quota_json(const struct enterprise_row *e, int year);
 
 int enterprise_list(struct req *r);

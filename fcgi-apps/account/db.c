@@ -17,7 +17,8 @@
 	" e.credit_checked_on, e.barred_until, e.created_at, e.updated_at," \
 	" (SELECT MIN(a.login) FROM accounts a WHERE a.enterprise_id = e.id)" \
 	" AS login, q.cap AS quota_cap," \
-	" " QUOTA_EFFECTIVE_OCCUPIED("q") " AS quota_occupied"
+	" " QUOTA_EFFECTIVE_OCCUPIED("q") " AS quota_occupied," \
+	" e.credit_list_until"
 #define ENTERPRISE_QUOTA \
 	" LEFT JOIN enterprise_quota q ON q.enterprise_id = e.id AND q.year = ?"
 #define ENTERPRISE_COLS \
@@ -52,8 +53,8 @@
 const struct db_stmt account_stmts[STMT__MAX] = {
 	/* STMT_ACCOUNT_BY_LOGIN: login */
 	DB_STMT(STMT_ACCOUNT_BY_LOGIN,
-	"SELECT id, password_hash, role, disabled, enterprise_id, provider_id"
-	" FROM accounts WHERE login = ?"),
+	"SELECT id, password_hash, role, disabled, enterprise_id, provider_id,"
+	" org_id, member_role FROM accounts WHERE login = ?"),
 	/* STMT_SESSION_INSERT */
 	DB_STMT(STMT_SESSION_INSERT,
 	"INSERT INTO sessions (token_hash, account_id, csrf_token, created_at,"
@@ -96,10 +97,11 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	" beijing_registered = ?, is_enterprise = ?, credit_flagged = ?,"
 	" credit_source = ?, credit_checked_on = ?, updated_at = ?"
 	" WHERE id = ?"),
-	/* STMT_QUOTA_SET_CAP: cap, enterprise, from year (E7; never below
-	 * what is already occupied) */
+	/* STMT_QUOTA_SET_CAP: cap, enterprise, from year (E7, E8: for new
+	 * orders only - occupied may stay above a lowered cap, and then
+	 * nothing more is reserved: O3's guarded UPDATE) */
 	DB_STMT(STMT_QUOTA_SET_CAP,
-	"UPDATE enterprise_quota SET cap = GREATEST(?, occupied)"
+	"UPDATE enterprise_quota SET cap = ?"
 	" WHERE enterprise_id = ? AND year >= ?"),
 	DB_STMT(STMT_ACCOUNT_INSERT,
 	"INSERT INTO accounts (login, password_hash, role, enterprise_id,"
@@ -165,6 +167,8 @@ static const struct db_col account_cols[] = {
 	DB_COL(struct account_row, disabled),
 	DB_COL(struct account_row, enterprise_id),
 	DB_COL(struct account_row, provider_id),
+	DB_COL(struct account_row, org_id),
+	DB_COL(struct account_row, member_role),
 };
 static const struct db_rowmap account_map = DB_ROWMAP(struct account_row,
     account_cols);
@@ -249,6 +253,7 @@ static const struct db_col enterprise_cols[] = {
 	DB_COL_AS(struct enterprise_row, credit_checked_ymd,
 	    "credit_checked_on"),
 	DB_COL(struct enterprise_row, barred_until),
+	DB_COL(struct enterprise_row, credit_list_until),
 	DB_COL(struct enterprise_row, created_at),
 	DB_COL(struct enterprise_row, updated_at),
 	DB_COL(struct enterprise_row, login),

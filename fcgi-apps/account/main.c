@@ -7,8 +7,8 @@
 
 static const struct route routes[] = {
 	{ HTTP_POST,   "/api/session",                 session_create,    ROLE_PUBLIC },
-	{ HTTP_DELETE, "/api/session",                 session_delete,    ROLE_ANY },
-	{ HTTP_GET,    "/api/me",                      me_get,            ROLE_ANY },
+	{ HTTP_DELETE, "/api/session",                 session_delete,    ROLE_ANY | ROUTE_UNCERTIFIED | ROUTE_VIEWER_OK },
+	{ HTTP_GET,    "/api/me",                      me_get,            ROLE_ANY | ROUTE_UNCERTIFIED },
 	{ HTTP_GET,    "/api/bureau/enterprises",      enterprise_list,   ROLE_BUREAU },
 	{ HTTP_POST,   "/api/bureau/enterprises",      enterprise_create, ROLE_BUREAU },
 	{ HTTP_GET,    "/api/bureau/enterprises/{id}", enterprise_get,    ROLE_BUREAU },

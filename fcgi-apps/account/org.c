@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "config.h"
 #include "db.h"
+#include "parties.h"
 #include "rules.h"
 
 static const char *const tiers[] = { "ordinary", "specialized",
@@ -106,9 +107,21 @@ time_json(time_t t)
 
 /* ---- enterprises ---------------------------------------------------- */
 
+/* Y3: the year of the allowance shown: the current round's (the
+ * calendar year when there is none). */
+int
+allowance_year(struct req *r)
+{
+	int year;
+
+	return quota_year(r->db, r->now, &year) == DB_OK ? year :
+	    clock_shanghai_year(r->now);
+}
+
 const char *
 enterprise_ineligible(const struct enterprise_row *e, time_t now)
 {
+	int y, m, d;
 	struct rule_enterprise_facts f = {
 		.beijing_registered = e->beijing_registered,
 		.is_enterprise = e->is_enterprise,
@@ -117,6 +130,12 @@ enterprise_ineligible(const struct enterprise_row *e, time_t now)
 		.credit_flagged = e->credit_flagged,
 		.barred_until = e->barred_until,
 	};
+
+	/* E4: the bureau's own flag, or its credit list (E14) */
+	clock_shanghai_date(now, &y, &m, &d);
+	if (rule_credit_listed(e->credit_list_until,
+	    (int64_t)y * 10000 + m * 100 + d))
+		f.credit_flagged = true;
 
 	return rule_enterprise_ineligible(&f, now);
 }
@@ -127,10 +146,11 @@ enterprise_quota_json(const struct enterprise_row *e, int year)
 	int64_t cap = e->no_quota ? rule_tier_cap((enum rule_tier)
 	    rule_tier_parse(e->tier)) : e->quota_cap;
 	int64_t used = e->no_quota ? 0 : e->quota_occupied;
+	int64_t available = rule_quota_available(cap, used);	/* E8 */
 
 	return json_pack("{s:i,s:I,s:I,s:I}", "year", year, "cap",
 	    (json_int_t)cap, "occupied", (json_int_t)used, "available",
-	    (json_int_t)(cap > used ? cap - used : 0));
+	    (json_int_t)(available > 0 ? available : 0));
 }
 
 /* The one serializer of an enterprise: its row, its quota of year {year,
@@ -182,7 +202,7 @@ enterprise_item_json(void *ctx, const struct enterprise_row *e)
 int
 enterprise_list(struct req *r)
 {
-	struct enterprise_list_ctx c = { clock_shanghai_year(r->now), r->now };
+	struct enterprise_list_ctx c = { allowance_year(r), r->now };
 	const char *q;
 	char *like;
 	int64_t page, per_page;
@@ -207,7 +227,7 @@ enterprise_load(struct req *r, int64_t id, bool lock, json_t **out)
 {
 	struct enterprise_row e;
 	struct db_res *keep = NULL;
-	int year = clock_shanghai_year(r->now);
+	int year = allowance_year(r);
 	int rc = db_enterprise_get(r->db, id, year, r->now, lock, &e, &keep);
 
 	*out = rc == DB_OK ? enterprise_json(&e, year, r->now) : NULL;
@@ -394,7 +414,7 @@ enterprise_update_tx(struct db *db, void *arg)
 	struct org_upd_tx *t = arg;
 	const struct field_value *v = t->v;
 	struct req *r = t->r;
-	int year = clock_shanghai_year(r->now);
+	int year = allowance_year(r);
 	struct enterprise_row cur;
 	struct enterprise_fields f;
 	struct db_res *keep = NULL;
@@ -426,8 +446,11 @@ enterprise_update_tx(struct db *db, void *arg)
 	}
 	before = enterprise_json(&cur, year, r->now);
 	rc = db_enterprise_update(db, t->id, &f, r->now);
-	if (rc == DB_OK && strcmp(f.tier, cur.tier) != 0) {
-		/* E7: the new tier's cap, from this year on */
+	if (rc == DB_OK && (v[EU_TIER].present || v[EU_SIZE].present ||
+	    v[EU_CREDIT].present)) {
+		/* E7, E8: the tier's cap from this year on, for new orders
+		 * only; the quota row (locked after the enterprise's) keeps
+		 * what existing orders hold, even above a lower cap */
 		rc = db_quota_set_cap(db, t->id, year, rule_tier_cap(
 		    (enum rule_tier)rule_tier_parse(f.tier)));
 	}
@@ -445,8 +468,10 @@ enterprise_update_tx(struct db *db, void *arg)
  * PUT /api/bureau/enterprises/{id} {name?, tier?, size_class?,
  * beijing_registered?, is_enterprise?, credit_flagged?, credit_source?,
  * credit_checked_on?} → 200 the enterprise; 404; 422 credit flag without
- * source (E4). A tier change moves the yearly cap (E7), never below what
- * is already occupied.
+ * source (E4). A tier (or size class, credit) change sets the yearly
+ * cap of the tier (E7) for new orders only: an enterprise then above it
+ * keeps its orders, has nothing available and is refused new orders
+ * until back under it (E8).
  */
 int
 enterprise_update(struct req *r)

@@ -18,7 +18,9 @@
 #include "clock.h"
 #include "config.h"
 #include "db.h"
+#include "org.h"
 #include "rules.h"
+#include "throttle.h"
 
 static const struct field login_fields[] = {
 	{ "login",    FIELD_STRING, true, 1, 64, NULL },
@@ -33,9 +35,19 @@ org_describe(struct req *r, const char *role, int64_t ent_id, int64_t prov_id,
     json_t *o)
 {
 	struct db_res *keep = NULL;
-	int year = clock_shanghai_year(r->now);	/* T1: the order year */
+	int year = allowance_year(r);		/* Y3: the round's year */
 	int rc = DB_OK;
 
+	if ((strcmp(role, "enterprise") == 0 && ent_id == 0) ||
+	    (strcmp(role, "provider") == 0 && prov_id == 0)) {
+		/* E9: joined by itself, not certified yet (its certification
+		 * follows in membership_describe) */
+		json_object_set_new(o, "org_id", json_null());
+		json_object_set_new(o, "org_name", json_null());
+		json_object_set_new(o, "eligible", json_false());
+		json_object_set_new(o, "ineligible_rule", json_null());
+		return DB_OK;
+	}
 	if (strcmp(role, "enterprise") == 0) {
 		struct enterprise_row e;
 		const char *why;
@@ -73,6 +85,27 @@ done:
 	return rc;
 }
 
+/* E9, E13: an enterprise's or provider's member role and certification
+ * state (with the reason of a return or a refusal), added to o. */
+static int
+membership_describe(struct req *r, const char *role, int64_t org_id,
+    const char *member_role, bool certified, json_t *o)
+{
+	json_t *c = NULL;
+	int rc;
+
+	if (strcmp(role, "enterprise") != 0 && strcmp(role, "provider") != 0)
+		return DB_OK;
+	if ((rc = org_certification_json(r->db, org_id, certified, &c)) != DB_OK)
+		return rc;
+	if (!certified && json_is_string(json_object_get(c, "name")))
+		json_object_set(o, "org_name", json_object_get(c, "name"));
+	json_object_set_new(o, "certification", c);
+	json_object_set_new(o, "member_role", json_string(member_role ?
+	    member_role : "admin"));
+	return DB_OK;
+}
+
 static void
 set_cookie(struct req *r, const char *token, long max_age)
 {
@@ -98,11 +131,22 @@ session_create(struct req *r)
 	unsigned char th[32];
 	const char *stored = NULL;
 	time_t expires;
-	int rc, status;
+	bool allowed;
+	int rc, status, retry;
 
 	if ((body = req_json_or_4xx(r)) == NULL ||
 	    req_fields_or_400(r, body, login_fields, 2, v) < 0)
 		return r->status;
+	/* E9: failed attempts per login, whoever holds it (no enumeration) */
+	rc = throttle_check(r->db, THROTTLE_LOGIN, v[0].s, r->now, &allowed,
+	    &retry);
+	if (rc != DB_OK)
+		return http_db_error(r, rc);
+	if (!allowed) {
+		http_header(r, "Retry-After", "%d", retry);
+		return http_error(r, 429, "too_many_attempts", NULL,
+		    "登录失败次数过多，请 %d 分钟后再试", (retry + 59) / 60);
+	}
 	rc = db_account_by_login(r->db, v[0].s, &acct, &keep);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return http_db_error(r, rc);
@@ -111,6 +155,8 @@ session_create(struct req *r)
 	/* always one full derivation: no timing oracle for logins */
 	if (!auth_password_verify(v[1].s, stored)) {
 		db_res_free(keep);
+		throttle_take(r->db, THROTTLE_LOGIN, v[0].s, r->now, &allowed,
+		    &retry);
 		return http_error(r, 401, "invalid_credentials", NULL,
 		    "账号或密码错误");
 	}
@@ -136,6 +182,10 @@ session_create(struct req *r)
 	    csrf, "role", acct.role, "login", v[0].s, "expires_at", ts);
 	rc = org_describe(r, acct.role, acct.enterprise_id, acct.provider_id,
 	    o);
+	if (rc == DB_OK)
+		rc = membership_describe(r, acct.role, acct.org_id,
+		    acct.member_role, acct.enterprise_id > 0 ||
+		    acct.provider_id > 0, o);
 	db_res_free(keep);
 	if (rc != DB_OK) {
 		json_decref(o);
@@ -167,7 +217,9 @@ session_delete(struct req *r)
 /*
  * GET /api/me → {login, role, org_id, org_name, and for an enterprise
  * tier, quota {year, cap, occupied, available} in fen (E7, O3) and
- * eligible / ineligible_rule (O1)}. 401 without a session.
+ * eligible / ineligible_rule (O1); for an enterprise or a provider its
+ * member_role and certification {state, state_name, certified, reason}
+ * (E9, E13)}. 401 without a session.
  */
 int
 me_get(struct req *r)
@@ -178,6 +230,11 @@ me_get(struct req *r)
 	int rc = org_describe(r, role_name(r->sess.role), r->sess.enterprise_id,
 	    r->sess.provider_id, o);
 
+	if (rc == DB_OK)
+		rc = membership_describe(r, role_name(r->sess.role),
+		    r->sess.org_id, member_role_name(
+		    (enum member_role)r->sess.member_role),
+		    auth_session_certified(r), o);
 	if (rc != DB_OK) {
 		json_decref(o);
 		return http_db_error(r, rc);

@@ -20,6 +20,7 @@ enum catalog_stmt {
 	STMT_PRODUCT_LOCK,
 	STMT_PRODUCT_INSERT,
 	STMT_PRODUCT_UPDATE,
+	STMT_PROVIDER_STANDING,
 	STMT_DUE_UNITS,
 	STMT_NEXT_DUE,
 	STMT_FIXED__MAX
@@ -69,6 +70,8 @@ struct product_row {
 	const char *category;		/* P1 code                          */
 	int64_t     provider_id;
 	const char *provider_name;
+	time_t      provider_barred_until; /* V2: 0 when never barred     */
+	bool        provider_credit_flagged; /* E4 for providers (P7)     */
 	int64_t     market_price;	/* P2, fen                          */
 	int64_t     voucher_price;	/* P3, fen                          */
 	int64_t     unit_subsidy;	/* P4, fen                          */
@@ -118,9 +121,9 @@ int db_product_get(struct db *db, int64_t id, struct product_row *out,
  * name_en, product_count} (new reference) in *items. */
 int db_category_list(struct db *db, int64_t year, json_t **items);
 
-/* The round the catalog shows (P2): round_current(), read at most once a
- * minute per worker thread (it changes once a year); 0 when there is no
- * current round. */
+/* The round the catalog shows (P2, Y2): round_current(), read at most
+ * every two seconds per worker thread (the bureau's switch shows at
+ * once); 0 when there is no current round. */
 int db_shown_round(struct db *db, int64_t *year);
 
 /* The units that timed-out orders still hold (O4, O6), per product: they
@@ -137,6 +140,16 @@ struct due_row {
 int db_due_units(struct db *db, time_t now, bool reuse, struct db_rows *due);
 /* The due units of product id in due (0 when none). */
 int64_t due_units_of(const struct db_rows *due, int64_t id);
+
+/* Whether a provider may have listed products (P7): its bar (V2) and
+ * credit flag (E4, E14). */
+struct provider_standing {
+	time_t barred_until;		/* 0 when never barred              */
+	bool   credit_flagged;
+};
+/* Provider id's standing. DB_NOTFOUND when there is none. */
+int db_provider_standing(struct db *db, int64_t id,
+    struct provider_standing *out);
 
 /* A product row locked for a change (STMT_PRODUCT_LOCK). */
 struct product_lock_row {

@@ -14,10 +14,14 @@
 #include "search.h"
 
 /* The columns of a product as the catalog shows it (struct product_row);
- * category_name comes from the P1 table (rule_category_name), not a join. */
+ * category_name comes from the P1 table (rule_category_name), not a join.
+ * The provider's bar and credit flag come with its name from the same
+ * joined row: whether the product may be ordered (P7). */
 #define PRODUCT_COLS \
 	"p.id, p.name, p.category," \
-	" p.provider_id, v.name AS provider_name, p.market_price," \
+	" p.provider_id, v.name AS provider_name," \
+	" v.barred_until AS provider_barred_until," \
+	" v.credit_flagged AS provider_credit_flagged, p.market_price," \
 	" p.voucher_price, p.unit_subsidy," \
 	" p.voucher_price - p.unit_subsidy AS enterprise_pays," \
 	" p.remaining_units, p.units_total, p.units_sold, p.validity_days," \
@@ -85,6 +89,9 @@ struct db_stmt catalog_stmts[STMT__MAX] = {
 	" voucher_price = ?, unit_subsidy = ?, units_total = ?,"
 	" remaining_units = ?, validity_days = ?, listed = ?, updated_at = ?"
 	" WHERE id = ?"),
+	/* STMT_PROVIDER_STANDING: id (V2, P7: may it list products?) */
+	DB_STMT(STMT_PROVIDER_STANDING,
+	"SELECT barred_until, credit_flagged FROM providers WHERE id = ?"),
 	/* STMT_DUE_UNITS: now, now (O4/O6 at read time) */
 	DB_STMT(STMT_DUE_UNITS,
 	PRODUCT_DUE_UNITS),
@@ -179,6 +186,8 @@ catalog_sql_init(void)
 	DB_COL(struct product_row, category), \
 	DB_COL(struct product_row, provider_id), \
 	DB_COL(struct product_row, provider_name), \
+	DB_COL(struct product_row, provider_barred_until), \
+	DB_COL(struct product_row, provider_credit_flagged), \
 	DB_COL(struct product_row, market_price), \
 	DB_COL(struct product_row, voucher_price), \
 	DB_COL(struct product_row, unit_subsidy), \
@@ -344,6 +353,22 @@ db_product_update(struct db *db, int64_t id, const struct product_change *c,
 	    DB_I64(id)), NULL);
 }
 
+/* ---- providers --------------------------------------------------------- */
+
+static const struct db_col provider_standing_cols[] = {
+	DB_COL(struct provider_standing, barred_until),
+	DB_COL(struct provider_standing, credit_flagged),
+};
+static const struct db_rowmap provider_standing_map =
+    DB_ROWMAP(struct provider_standing, provider_standing_cols);
+
+int
+db_provider_standing(struct db *db, int64_t id, struct provider_standing *out)
+{
+	return db_one(db, STMT_PROVIDER_STANDING, DB_ARGS(DB_I64(id)),
+	    &provider_standing_map, out, NULL);
+}
+
 /* ---- categories and the round ---------------------------------------- */
 
 int
@@ -367,8 +392,10 @@ db_shown_round(struct db *db, int64_t *year)
 	struct timespec ts;
 	int y, rc;
 
+	/* read again every two seconds: the bureau's switch of the current
+	 * round (Y1) shows at once (one indexed read per thread and 2 s) */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (fetched != 0 && ts.tv_sec - fetched < 60) {
+	if (fetched != 0 && ts.tv_sec - fetched < 2) {
 		*year = cached;
 		return DB_OK;
 	}

@@ -9,6 +9,9 @@
  *                             page, per_page → {items,total,page,per_page}
  *   GET /api/products/{id}    one product, with subsidy and what the
  *                             enterprise pays (P4) and remaining units (P5)
+ *   Each product says whether it can be ordered now (orderable, and
+ *   unorderable_reason {code, message} when not): not when its provider is
+ *   barred or credit-flagged (P7), sold out (P5) or delisted.
  * Bureau:
  *   POST /api/bureau/products       list a product (P2-P4, P6)
  *   PUT  /api/bureau/products/{id}  units, validity, prices, delisting
@@ -54,16 +57,41 @@ time_json(time_t t)
 	return json_string(ts);
 }
 
+/* Why product p cannot be ordered at now with left units, as {code,
+ * message} (new reference), or NULL when it can: its provider barred or
+ * credit-flagged (P7: the moment it is), delisted, sold out (P5). The
+ * credit record itself is not shown. */
+static json_t *
+unorderable_json(const struct product_row *p, int64_t left, time_t now)
+{
+	const char *code = NULL, *msg = NULL;
+
+	if (rule_barred_at(p->provider_barred_until, now) ||
+	    p->provider_credit_flagged) {
+		code = "provider_not_eligible";
+		msg = "该产品的服务机构暂不具备服务券资格，暂停下单";
+	} else if (p->detail && !p->listed) {
+		code = "delisted";
+		msg = "该产品已下架";
+	} else if (left <= 0) {
+		code = "sold_out";
+		msg = "该产品的优惠名额已用完";
+	}
+	return code ? json_pack("{s:s,s:s}", "code", code, "message", msg) :
+	    NULL;
+}
+
 /* The one serializer of a product: the row with category_name from P1,
  * remaining units at now (the stored ones plus back, the units timed-out
  * orders still hold, O4/O6), rating {average (stars, 1-5, two decimals),
- * count (evaluations)} instead of the raw sums, and sold_out; the detail
- * members when the row has them. Each evaluation adds its three aspects
- * to rating_sum and 3 to rating_count (C1). */
+ * count (evaluations)} instead of the raw sums, sold_out, and orderable
+ * (with unorderable_reason when false); the detail members when the row
+ * has them. Each evaluation adds its three aspects to rating_sum and 3
+ * to rating_count (C1). */
 static json_t *
-product_json(const struct product_row *p, int64_t back)
+product_json(const struct product_row *p, int64_t back, time_t now)
 {
-	json_t *o = json_object(), *avg = json_null();
+	json_t *o = json_object(), *avg = json_null(), *why;
 	int64_t left = p->remaining_units + back;
 
 	if (p->rating_count > 0) {
@@ -100,6 +128,10 @@ product_json(const struct product_row *p, int64_t back)
 	json_object_set_new(o, "rating", json_pack("{s:o,s:I}", "average", avg,
 	    "count", (json_int_t)(p->rating_count / 3)));
 	json_object_set_new(o, "sold_out", json_boolean(left <= 0));
+	why = unorderable_json(p, left, now);
+	json_object_set_new(o, "orderable", json_boolean(why == NULL));
+	if (why != NULL)
+		json_object_set_new(o, "unorderable_reason", why);
 	return o;
 }
 
@@ -118,13 +150,19 @@ category_list(struct req *r)
 	    CACHE_SECONDS);
 }
 
-/* A row of the public list as JSON, with the due units of ctx. */
+/* What a row of the public list is shown with. */
+struct item_ctx {
+	const struct db_rows *due;	/* units due back (O4, O6)        */
+	time_t                now;
+};
+
+/* A row of the public list as JSON (ctx: struct item_ctx). */
 static json_t *
 product_item_json(void *ctx, const struct product_row *p)
 {
-	const struct db_rows *due = ctx;
+	const struct item_ctx *c = ctx;
 
-	return product_json(p, due_units_of(due, p->id));
+	return product_json(p, due_units_of(c->due, p->id), c->now);
 }
 
 int
@@ -132,6 +170,7 @@ product_list(struct req *r)
 {
 	struct product_query q = { .sort = SORT_NEWEST };
 	struct db_rows due = { 0 };
+	struct item_ctx ic = { &due, r->now };
 	const char *sort, *text;
 	int64_t page, per_page;
 	json_t *o;
@@ -160,7 +199,7 @@ product_list(struct req *r)
 	if ((rc = db_shown_round(r->db_ro, &q.year)) == DB_OK)
 		rc = db_due_units(r->db_ro, r->now, true, &due);
 	o = rc == DB_OK ? db_product_page(r->db_ro, &q, page, per_page,
-	    product_item_json, &due, &rc) : NULL;
+	    product_item_json, &ic, &rc) : NULL;
 	db_rows_free(&due);
 	if (o == NULL)
 		return http_db_error(r, rc);
@@ -178,7 +217,8 @@ product_load(struct db *db, int64_t id, time_t now, bool reuse, json_t **out)
 
 	if (rc == DB_OK)
 		rc = db_due_units(db, now, reuse, &due);
-	*out = rc == DB_OK ? product_json(&p, due_units_of(&due, id)) : NULL;
+	*out = rc == DB_OK ? product_json(&p, due_units_of(&due, id), now) :
+	    NULL;
 	db_rows_free(&due);
 	db_res_free(keep);
 	return rc;
@@ -213,19 +253,19 @@ static const struct field product_new_fields[NF__MAX] = {
 	[NF_VALIDITY]    = { "validity_days", FIELD_INT, false, -100000, 100000, NULL },
 };
 
-/* P3 and P6, with the rule in the 422. */
+/* P3 and P6: 422 naming the field. */
 static int
 check_product_rules_or_422(struct req *r, int64_t market, int64_t voucher,
     int64_t validity)
 {
 	if (!rule_voucher_price_ok(voucher, market)) {
 		http_error(r, 422, "voucher_price_too_high", "voucher_price",
-		    "配券价须不高于市场价的 80%%（规则 P3）");
+		    "配券价须较市场价优惠 8 折以上（不高于市场价的 80%%）");
 		return -1;
 	}
 	if (!rule_validity_days_ok(validity)) {
 		http_error(r, 422, "invalid_validity", "validity_days",
-		    "有效期须为 1 到 %d 天（规则 P6）", RULE_VALIDITY_MAX);
+		    "服务券有效期须为 1 到 %d 天", RULE_VALIDITY_MAX);
 		return -1;
 	}
 	return 0;
@@ -237,20 +277,25 @@ check_product_rules_or_422(struct req *r, int64_t market, int64_t voucher,
 #define TX_NO_ROUND       (DB_APP + 4)
 #define TX_UNITS_TAKEN    (DB_APP + 5)
 #define TX_RULE           (DB_APP + 6)
+#define TX_FLAGGED        (DB_APP + 7)
 
-/* Whether provider id exists (TX_NO_PROVIDER) and is not barred at now
- * (TX_BARRED, V2). */
+/* P7: whether provider id exists (TX_NO_PROVIDER) and may have listed
+ * products at now: not barred (TX_BARRED, V2), not credit-flagged
+ * (TX_FLAGGED, E4). Products listed directly by the bureau bypass the
+ * collection's A1 check, so this is where they meet it. */
 static int
 provider_check(struct db *db, int64_t id, time_t now)
 {
-	bool barred;
-	int rc = party_barred(db, PARTY_PROVIDER, id, now, &barred);
+	struct provider_standing ps;
+	int rc = db_provider_standing(db, id, &ps);
 
 	if (rc == DB_NOTFOUND)
 		return TX_NO_PROVIDER;
-	if (rc == DB_OK && barred)
+	if (rc != DB_OK)
+		return rc;
+	if (rule_barred_at(ps.barred_until, now))
 		return TX_BARRED;
-	return rc;
+	return ps.credit_flagged ? TX_FLAGGED : DB_OK;
 }
 
 struct product_new_tx {
@@ -306,13 +351,16 @@ product_tx_error(struct req *r, int rc)
 		    "服务机构不存在");
 	case TX_BARRED:
 		return http_error(r, 422, "provider_barred", "provider_id",
-		    "该服务机构因违规被取消资格，不能上架产品（规则 V2）");
+		    "该服务机构因违规被取消服务券资格，不能上架产品");
+	case TX_FLAGGED:
+		return http_error(r, 422, "provider_not_eligible", "provider_id",
+		    "该服务机构存在严重失信记录，不能上架产品");
 	case TX_NO_ROUND:
 		return http_error(r, 409, "no_current_round", NULL,
 		    "没有当前年度的征集批次");
 	case TX_UNITS_TAKEN:
 		return http_error(r, 409, "units_below_taken", "units",
-		    "优惠数量不能少于已被下单的数量（规则 P5）");
+		    "优惠数量不能少于已被下单的数量");
 	default:
 		return http_db_error(r, rc);
 	}
@@ -322,7 +370,8 @@ product_tx_error(struct req *r, int rc)
  * POST /api/bureau/products {provider_id, category, name, description,
  * market_price, voucher_price, units, validity_days?} → 201 the product.
  * 422: voucher price above 80% of market (P3), validity outside 1-60
- * (P6), unknown or barred provider (V2); 409 no current round.
+ * (P6), unknown provider, barred (provider_barred, V2) or credit-flagged
+ * (provider_not_eligible, P7); 409 no current round.
  */
 int
 product_create(struct req *r)
@@ -453,8 +502,9 @@ product_update_tx(struct db *db, void *arg)
  * PUT /api/bureau/products/{id} {name?, description?, market_price?,
  * voucher_price?, units?, validity_days?, listed?} → 200 the product.
  * units is the new total: the units already taken by orders stay taken
- * (409 if the new total is below them). 422 for P3/P6 or relisting a
- * barred provider's product (V2). 404 unknown product.
+ * (409 if the new total is below them). 422 for P3/P6 or relisting the
+ * product of a barred (V2) or credit-flagged (P7) provider. 404 unknown
+ * product.
  */
 int
 product_update(struct req *r)

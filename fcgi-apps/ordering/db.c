@@ -4,21 +4,27 @@
  * by column alias. The order state machine's shared SQL is in
  * shared/domain/lib_sql.c.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "orders.h"
 #include "ordering.h"
 
 const struct db_stmt ordering_stmts[STMT__MAX] = {
-	/* E1-E5 facts and the E7 tier: enterprise id */
+	/* E1-E5 facts, the E7 tier and the last order contact: enterprise
+	 * id */
 	DB_STMT(STMT_ENTERPRISE_FACTS,
-	"SELECT tier, size_class, beijing_registered, is_enterprise,"
-	" credit_flagged, barred_until FROM enterprises WHERE id = ?"),
+	"SELECT e.tier, e.size_class, e.beijing_registered, e.is_enterprise,"
+	" e.credit_flagged, e.credit_list_until, e.barred_until, c.contact_name,"
+	" c.contact_mobile FROM enterprises e"
+	" LEFT JOIN enterprise_contacts c ON c.enterprise_id = e.id"
+	" WHERE e.id = ?"),
 	/* O2: product id (the round is compared in C with round_current) */
 	DB_STMT(STMT_PRODUCT_FOR_ORDER,
 	"SELECT p.id, p.provider_id, p.name, p.voucher_price, p.unit_subsidy,"
 	" p.validity_days, p.listed, p.round_year,"
-	" v.barred_until AS provider_barred_until"
+	" v.barred_until AS provider_barred_until,"
+	" v.credit_flagged AS provider_credit_flagged"
 	" FROM products p JOIN providers v ON v.id = p.provider_id"
 	" WHERE p.id = ?"),
 	/* the year's quota row (E7 cap), created on the first order:
@@ -31,14 +37,21 @@ const struct db_stmt ordering_stmts[STMT__MAX] = {
 	DB_STMT(STMT_QUOTA_LOCK,
 	"SELECT cap, occupied FROM enterprise_quota"
 	" WHERE enterprise_id = ? AND year = ? FOR UPDATE"),
-	/* O3: amount, enterprise, year, amount — never past the cap */
-	DB_STMT(STMT_QUOTA_RESERVE,
-	"UPDATE enterprise_quota SET occupied = occupied + ?"
-	" WHERE enterprise_id = ? AND year = ? AND occupied + ? <= cap"),
 	/* the quota at now: now, now, enterprise, year */
 	DB_STMT(STMT_QUOTA_EFFECTIVE,
 	"SELECT q.cap, " QUOTA_EFFECTIVE_OCCUPIED("q") " AS occupied"
 	" FROM enterprise_quota q WHERE q.enterprise_id = ? AND q.year = ?"),
+	/* the enterprise's last order contact: enterprise, name, mobile, now */
+	DB_STMT(STMT_CONTACT_SAVE,
+	"INSERT INTO enterprise_contacts (enterprise_id, contact_name,"
+	" contact_mobile, updated_at) VALUES (?, ?, ?, ?)"
+	" ON DUPLICATE KEY UPDATE contact_name = VALUES(contact_name),"
+	" contact_mobile = VALUES(contact_mobile),"
+	" updated_at = VALUES(updated_at)"),
+	/* an order's contact, for its enterprise only: order, enterprise */
+	DB_STMT(STMT_ORDER_CONTACT,
+	"SELECT contact_name, contact_mobile FROM orders"
+	" WHERE id = ? AND enterprise_id = ?"),
 	/* O3, P5: the hot guarded UPDATE — never below zero. Through the
 	 * primary key only: the orders' foreign-key checks hold shared locks
 	 * on the uq_products_id_provider entry, which this must not touch */
@@ -51,9 +64,10 @@ const struct db_stmt ordering_stmts[STMT__MAX] = {
 	DB_STMT(STMT_ORDER_INSERT,
 	"INSERT INTO orders (order_no, enterprise_id, product_id, provider_id,"
 	" year, status, product_name, voucher_price, validity_days,"
-	" unit_subsidy, reserved, unit_held, ordered_at, accept_deadline,"
-	" valid_until, updated_at)"
-	" VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)"),
+	" unit_subsidy, reserved, reserved_at_order, unit_held, ordered_at,"
+	" accept_deadline, valid_until, updated_at, contact_name,"
+	" contact_mobile) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?,"
+	" 1, ?, ?, ?, ?, ?, ?)"),
 	/* idempotency: account, key, request hash, now */
 	DB_STMT(STMT_IDEM_INSERT,
 	"INSERT INTO idempotency_keys (account_id, idem_key, request_hash,"
@@ -103,13 +117,26 @@ const struct db_stmt ordering_stmts[STMT__MAX] = {
 
 /* ---- O1: the enterprise's facts ---------------------------------------- */
 
+/* Copies a contact pair into c: both or neither. */
+static void
+contact_copy(struct order_contact *c, const char *name, const char *mobile)
+{
+	bool both = name != NULL && mobile != NULL;
+
+	snprintf(c->name, sizeof(c->name), "%s", both ? name : "");
+	snprintf(c->mobile, sizeof(c->mobile), "%s", both ? mobile : "");
+}
+
 struct enterprise_facts_sql {
 	const char *tier;
 	const char *size_class;
 	bool        beijing_registered;
 	bool        is_enterprise;
 	bool        credit_flagged;
+	int64_t     credit_list_until;      /* E14: ymd, 0 when not listed  */
 	time_t      barred_until;
+	const char *contact_name;
+	const char *contact_mobile;
 };
 
 static const struct db_col enterprise_facts_cols[] = {
@@ -118,7 +145,10 @@ static const struct db_col enterprise_facts_cols[] = {
 	DB_COL(struct enterprise_facts_sql, beijing_registered),
 	DB_COL(struct enterprise_facts_sql, is_enterprise),
 	DB_COL(struct enterprise_facts_sql, credit_flagged),
+	DB_COL(struct enterprise_facts_sql, credit_list_until),
 	DB_COL(struct enterprise_facts_sql, barred_until),
+	DB_COL(struct enterprise_facts_sql, contact_name),
+	DB_COL(struct enterprise_facts_sql, contact_mobile),
 };
 static const struct db_rowmap enterprise_facts_map =
     DB_ROWMAP(struct enterprise_facts_sql, enterprise_facts_cols);
@@ -141,7 +171,10 @@ db_enterprise_facts(struct db *db, int64_t enterprise_id,
 		out->f.beijing_registered = row.beijing_registered;
 		out->f.is_enterprise = row.is_enterprise;
 		out->f.credit_flagged = row.credit_flagged;
+		out->credit_list_until = row.credit_list_until;
 		out->f.barred_until = row.barred_until;
+		contact_copy(&out->last_contact, row.contact_name,
+		    row.contact_mobile);
 	}
 	db_res_free(keep);
 	return rc;
@@ -159,6 +192,7 @@ static const struct db_col product_for_order_cols[] = {
 	DB_COL(struct product_for_order, listed),
 	DB_COL(struct product_for_order, round_year),
 	DB_COL(struct product_for_order, provider_barred_until),
+	DB_COL(struct product_for_order, provider_credit_flagged),
 };
 static const struct db_rowmap product_for_order_map =
     DB_ROWMAP(struct product_for_order, product_for_order_cols);
@@ -196,14 +230,6 @@ db_quota_lock(struct db *db, int64_t enterprise_id, int year,
 }
 
 int
-db_quota_reserve(struct db *db, int64_t enterprise_id, int year,
-    int64_t amount)
-{
-	return db_dml(db, STMT_QUOTA_RESERVE, DB_ARGS(DB_I64(amount),
-	    DB_I64(enterprise_id), DB_I64(year), DB_I64(amount)), NULL);
-}
-
-int
 db_quota_effective(struct db *db, int64_t enterprise_id, int year,
     time_t now, struct quota_row *out)
 {
@@ -230,11 +256,51 @@ db_order_insert(struct db *db, const struct order_new *o, int64_t *id)
 	    DB_I64(o->product_id), DB_I64(o->provider_id), DB_I64(o->year),
 	    DB_STR(o->product_name), DB_I64(o->voucher_price),
 	    DB_I64(o->validity_days), DB_I64(o->unit_subsidy),
-	    DB_I64(o->reserved), DB_TIME(o->ordered_at),
+	    DB_I64(o->reserved), DB_I64(o->reserved), DB_TIME(o->ordered_at),
 	    DB_TIME(o->accept_deadline), DB_TIME(o->valid_until),
-	    DB_TIME(o->ordered_at)), &insert_id);
+	    DB_TIME(o->ordered_at), DB_STR(o->contact_name),
+	    DB_STR(o->contact_mobile)), &insert_id);
 
 	*id = (int64_t)insert_id;
+	return rc;
+}
+
+/* ---- the order contact ------------------------------------------------- */
+
+int
+db_contact_save(struct db *db, int64_t enterprise_id,
+    const struct order_contact *c, time_t now)
+{
+	int rc = db_dml(db, STMT_CONTACT_SAVE, DB_ARGS(DB_I64(enterprise_id),
+	    DB_STR(c->name), DB_STR(c->mobile), DB_TIME(now)), NULL);
+
+	return rc == DB_NOTFOUND ? DB_OK : rc;	/* the same one again */
+}
+
+struct order_contact_sql {
+	const char *contact_name;
+	const char *contact_mobile;
+};
+
+static const struct db_col order_contact_cols[] = {
+	DB_COL(struct order_contact_sql, contact_name),
+	DB_COL(struct order_contact_sql, contact_mobile),
+};
+static const struct db_rowmap order_contact_map =
+    DB_ROWMAP(struct order_contact_sql, order_contact_cols);
+
+int
+db_order_contact(struct db *db, int64_t order_id, int64_t enterprise_id,
+    struct order_contact *out)
+{
+	struct order_contact_sql row;
+	struct db_res *keep = NULL;
+	int rc = db_one(db, STMT_ORDER_CONTACT, DB_ARGS(DB_I64(order_id),
+	    DB_I64(enterprise_id)), &order_contact_map, &row, &keep);
+
+	contact_copy(out, rc == DB_OK ? row.contact_name : NULL,
+	    rc == DB_OK ? row.contact_mobile : NULL);
+	db_res_free(keep);
 	return rc;
 }
 

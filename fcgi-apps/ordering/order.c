@@ -55,10 +55,33 @@ load_mine(struct req *r, int64_t id)
 	return o;
 }
 
+void
+valid_until_text(time_t valid_until, char out[40])
+{
+	struct tm tm;
+	time_t t = valid_until + CLOCK_SHANGHAI_OFFSET;
+
+	gmtime_r(&t, &tm);
+	snprintf(out, 40, "%04d年%02d月%02d日 %02d:%02d", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+}
+
+json_t *
+order_contact_json(const struct order_contact *c)
+{
+	if (*c->mobile == '\0')
+		return json_null();
+	return json_pack("{s:s,s:s}", "name", c->name, "mobile", c->mobile);
+}
+
+/* GET /api/orders/{id} → the order with its events and its contact
+ * (contact {name, mobile} or null: the enterprise's own data). */
 int
 order_get_mine(struct req *r)
 {
 	json_t *o = load_mine(r, r->ids[0]), *ev;
+	struct order_contact c;
+	int rc;
 
 	if (o == NULL)
 		return r->status;
@@ -67,6 +90,12 @@ order_get_mine(struct req *r)
 		return http_db_error(r, DB_ERROR);
 	}
 	json_object_set_new(o, "events", ev);
+	rc = db_order_contact(r->db, r->ids[0], r->sess.enterprise_id, &c);
+	if (rc != DB_OK) {
+		json_decref(o);
+		return http_db_error(r, rc == DB_NOTFOUND ? DB_ERROR : rc);
+	}
+	json_object_set_new(o, "contact", order_contact_json(&c));
 	return http_json(r, 200, o);
 }
 
@@ -116,7 +145,7 @@ cancel_tx(struct db *db, void *arg)
 		return t->swept ? DB_OK : TX_INVALID_STATE;
 	/* O5: before acceptance; unit and reservation released */
 	return order_close(db, &a, &o, ORDER_CANCELLED, "enterprise",
-	    "企业在接单前取消订单（规则 O5）", true);
+	    "企业在接单前取消订单", true);
 }
 
 static int
@@ -156,7 +185,7 @@ confirm_tx(struct db *db, void *arg)
 	if (rc == DB_OK)
 		rc = order_event(db, &a, o.id, order_status_name(o.status),
 		    order_status_name(o.status),
-		    "企业确认服务完成并评价（规则 C1）");
+		    "企业确认服务完成并评价");
 	if (rc == DB_OK) {
 		after = json_pack("{s:i,s:i,s:i,s:s?}", "quality", t->q,
 		    "timeliness", t->t, "attitude", t->a, "comment", t->comment);
@@ -254,7 +283,9 @@ html_escape(struct buf *b, const char *s)
  * GET /api/orders/{id}/commitment → a printable HTML page of the SME
  * classification and voucher-use commitment (中小微企业划型及用券承诺)
  * filled with this enterprise's and order's data, to print, stamp and
- * scan (R1). 404 for another enterprise's order.
+ * scan (R1). The validity is the exact instant the voucher expires at
+ * (O6, valid_until_text), as the pages and the sweeper have it. 404 for
+ * another enterprise's order.
  */
 int
 order_commitment(struct req *r)
@@ -267,8 +298,8 @@ order_commitment(struct req *r)
 	struct db_res *keep = NULL;
 	struct buf b = { 0 };
 	const char *size = "未划型";
-	char when[21], until[21], price[32], subsidy[32];
-	int y, m, d, rc;
+	char when[40], until[40], price[32], subsidy[32];
+	int rc;
 
 	rc = db_commitment(r->db, r->ids[0], r->sess.enterprise_id, &c, &keep);
 	if (rc == DB_NOTFOUND)		/* or another enterprise's */
@@ -279,10 +310,8 @@ order_commitment(struct req *r)
 		if (c.size_class != NULL && strcmp(c.size_class,
 		    sizes[i][0]) == 0)
 			size = sizes[i][1];
-	clock_shanghai_date(c.ordered_at, &y, &m, &d);
-	snprintf(when, sizeof(when), "%04d年%02d月%02d日", y, m, d);
-	clock_shanghai_date(c.valid_until - 1, &y, &m, &d);
-	snprintf(until, sizeof(until), "%04d年%02d月%02d日", y, m, d);
+	valid_until_text(c.ordered_at, when);	/* the same form of instant */
+	valid_until_text(c.valid_until, until);
 	money_format_yuan(c.voucher_price, price, sizeof(price));
 	money_format_yuan(c.unit_subsidy, subsidy, sizeof(subsidy));
 
@@ -299,7 +328,7 @@ order_commitment(struct req *r)
 	html_escape(&b, size);
 	buf_puts(&b, "</td></tr><tr><th>订单编号</th><td>");
 	html_escape(&b, c.order_no);
-	buf_puts(&b, "</td></tr><tr><th>下单日期</th><td>");
+	buf_puts(&b, "</td></tr><tr><th>下单时间（北京时间）</th><td>");
 	html_escape(&b, when);
 	buf_puts(&b, "</td></tr><tr><th>服务产品</th><td>");
 	html_escape(&b, c.product_name);
@@ -307,7 +336,7 @@ order_commitment(struct req *r)
 	html_escape(&b, c.provider_name);
 	buf_printf(&b, "</td></tr><tr><th>配券价</th><td>%s 元</td></tr>"
 	    "<tr><th>单位补贴上限</th><td>%s 元</td></tr>"
-	    "<tr><th>服务券有效期至</th><td>", price, subsidy);
+	    "<tr><th>服务券有效期至（北京时间）</th><td>", price, subsidy);
 	html_escape(&b, until);
 	buf_puts(&b, "</td></tr></table>"
 	    "<h2>承诺事项</h2><ol>"

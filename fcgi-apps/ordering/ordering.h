@@ -21,8 +21,9 @@ enum ordering_stmt {
 	STMT_PRODUCT_FOR_ORDER,
 	STMT_QUOTA_ENSURE,
 	STMT_QUOTA_LOCK,
-	STMT_QUOTA_RESERVE,
 	STMT_QUOTA_EFFECTIVE,
+	STMT_CONTACT_SAVE,
+	STMT_ORDER_CONTACT,
 	STMT_PRODUCT_TAKE_UNIT,
 	STMT_ORDER_INSERT,
 	STMT_IDEM_INSERT,
@@ -45,10 +46,21 @@ extern const struct db_stmt ordering_stmts[STMT__MAX];
  * *keep, which the caller frees with db_res_free() whatever the result
  * (NULL unless DB_OK). */
 
-/* O1 (E1-E5) and E7: what the eligibility check and the cap read. */
+/* The enterprise's contact for an order (guide attachment 2-3, 三):
+ * shown to the order's provider and the enterprise only. */
+#define CONTACT_NAME_MAX 50                 /* characters                   */
+struct order_contact {
+	char name[CONTACT_NAME_MAX * 4 + 1];  /* UTF-8; "" when none          */
+	char mobile[12];                      /* rule_mobile_valid; "" none   */
+};
+
+/* O1 (E1-E5) and E7: what the eligibility check and the cap read, and
+ * the contact of the enterprise's last order (the default of the next). */
 struct enterprise_facts {
 	int                          tier;  /* enum rule_tier; -1 unknown   */
 	struct rule_enterprise_facts f;     /* E1-E5                        */
+	int64_t                      credit_list_until;  /* E14: ymd, 0     */
+	struct order_contact         last_contact;
 };
 int db_enterprise_facts(struct db *db, int64_t enterprise_id,
     struct enterprise_facts *out);
@@ -64,6 +76,7 @@ struct product_for_order {
 	bool        listed;
 	int         round_year;             /* P2: its round                */
 	time_t      provider_barred_until;  /* V2: 0 when never barred      */
+	bool        provider_credit_flagged;/* P7 (E4 for providers)        */
 };
 int db_product_for_order(struct db *db, int64_t product_id,
     struct product_for_order *out, struct db_res **keep);
@@ -79,10 +92,7 @@ int db_quota_ensure(struct db *db, int64_t enterprise_id, int year,
 /* Locks the year's row (FOR UPDATE, in a transaction). */
 int db_quota_lock(struct db *db, int64_t enterprise_id, int year,
     struct quota_row *out);
-/* Adds amount to occupied, never past the cap: DB_NOTFOUND when it
- * would pass it. */
-int db_quota_reserve(struct db *db, int64_t enterprise_id, int year,
-    int64_t amount);
+/* (The guarded reservation itself is the domain's quota_reserve.) */
 /* The year's row as it is at now: what timed-out orders still hold does
  * not count (O4, O6). DB_NOTFOUND when there is no row yet. */
 int db_quota_effective(struct db *db, int64_t enterprise_id, int year,
@@ -107,10 +117,21 @@ struct order_new {
 	time_t      ordered_at;             /* also its updated_at          */
 	time_t      accept_deadline;        /* O4                           */
 	time_t      valid_until;            /* O6                           */
+	const char *contact_name;           /* NULL: none (both or neither) */
+	const char *contact_mobile;
 };
-/* Inserts o; *id receives its id. DB_CONFLICT: the order number is
- * taken. */
+/* Inserts o (reserved_at_order = reserved); *id receives its id.
+ * DB_CONFLICT: the order number is taken. */
 int db_order_insert(struct db *db, const struct order_new *o, int64_t *id);
+
+/* Keeps c as the enterprise's last order contact (the default of its
+ * next order). */
+int db_contact_save(struct db *db, int64_t enterprise_id,
+    const struct order_contact *c, time_t now);
+/* The contact of order id of enterprise_id (DB_NOTFOUND for another
+ * enterprise's order); empty strings when the order has none. */
+int db_order_contact(struct db *db, int64_t order_id, int64_t enterprise_id,
+    struct order_contact *out);
 
 /* ---- Idempotency-Key records: (account, key) → the first reply. */
 struct idem_row {
@@ -168,6 +189,14 @@ struct commitment_row {
 };
 int db_commitment(struct db *db, int64_t order_id, int64_t enterprise_id,
     struct commitment_row *out, struct db_res **keep);
+
+/* order.c: O6's end of validity as people read it, the same on the
+ * commitment form, the quote and the pages: the exact instant in Beijing
+ * time to the minute, "2026年12月31日 00:27" (seconds dropped: the voucher
+ * is valid at least until then, and expires at valid_until itself). */
+void valid_until_text(time_t valid_until, char out[40]);
+/* {name, mobile} of c, or JSON null when it has none (new reference). */
+json_t *order_contact_json(const struct order_contact *c);
 
 /* place.c */
 int order_create(struct req *r);

@@ -3,12 +3,18 @@
  * quote of what an order would give now.
  *
  * One order is one short transaction, rows locked in the fixed order
- * quota -> product: the quota row is locked and the reservation computed
- * by rule O3 (min(unit subsidy, cap - occupied)), the guarded UPDATE adds
- * it (occupied + x <= cap); the order, its event, its audit record and the
- * idempotency record are written; last, the hot guarded UPDATE takes the
- * unit (remaining_units > 0), so the popular product's row is locked only
- * from there to the commit. The database, not C, enforces both limits.
+ * quota -> the enterprise's contact -> product: the quota row is locked
+ * and the reservation computed by rule O3 (min(unit subsidy, cap -
+ * occupied), nothing at or above a lowered cap: E8), the guarded UPDATE
+ * adds it (occupied + x <= cap); the order, its event, its audit record
+ * and the idempotency record are written, and a new contact kept as the
+ * enterprise's default; last, the hot guarded UPDATE takes the unit
+ * (remaining_units > 0), so the popular product's row is locked only from
+ * there to the commit. The database, not C, enforces both limits.
+ *
+ * The order contact (contact_name, contact_mobile: guide attachment 2-3,
+ * 三) goes into the order row only: never into the reply, the audit
+ * record, the idempotency record or a log line.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -23,6 +29,7 @@
 #include "log.h"
 #include "money.h"
 #include "ordering.h"
+#include "org.h"
 #include "orders.h"
 #include "parties.h"
 #include "rules.h"
@@ -37,7 +44,9 @@
 struct order_ctx {
 	struct req              *r;
 	int64_t                  enterprise_id;
-	int                      tier;
+	struct enterprise_facts  ef;        /* E1-E5, E7, the last contact */
+	struct order_contact     contact;   /* this order's; "" when none  */
+	bool                     contact_new; /* differs from ef's: keep it */
 	struct product_for_order p;     /* strings borrowed from p_keep     */
 	struct db_res           *p_keep;   /* freed by the handler          */
 	int                      year;
@@ -48,11 +57,22 @@ struct order_ctx {
 	char                    *reply;    /* the 201 body, malloc'd        */
 };
 
-/* E1-E5 (O1): 0 when eligible, else writes 403 not_eligible and -1. */
-static int
-check_eligible_or_403(struct req *r, int64_t enterprise_id, int *tier)
+/* The Asia/Shanghai date of now as y*10000+m*100+d (T1). */
+static int64_t
+today_of(time_t now)
 {
-	struct enterprise_facts ef;
+	int y, m, d;
+
+	clock_shanghai_date(now, &y, &m, &d);
+	return (int64_t)y * 10000 + m * 100 + d;
+}
+
+/* E1-E5 (O1): reads the enterprise's facts into *ef; 0 when eligible,
+ * else writes 403 not_eligible and -1. */
+static int
+check_eligible_or_403(struct req *r, int64_t enterprise_id,
+    struct enterprise_facts *ef)
+{
 	const char *why;
 	static const char *const why_text[] = {
 		"E1", "注册地不在北京市的企业不在服务券补贴范围内",
@@ -61,14 +81,16 @@ check_eligible_or_403(struct req *r, int64_t enterprise_id, int *tier)
 		"E4", "企业存在严重失信记录或被列入失信被执行人名单",
 		"E5", "企业因违规被取消领券资格，期限未满",
 	};
-	int rc = db_enterprise_facts(r->db, enterprise_id, &ef);
+	int rc = db_enterprise_facts(r->db, enterprise_id, ef);
 
 	if (rc != DB_OK) {
 		http_db_error(r, rc == DB_NOTFOUND ? DB_ERROR : rc);
 		return -1;
 	}
-	*tier = ef.tier;
-	if ((why = rule_enterprise_ineligible(&ef.f, r->now)) == NULL)
+	/* E14: the bureau's credit list counts as a credit flag */
+	if (rule_credit_listed(ef->credit_list_until, today_of(r->now)))
+		ef->f.credit_flagged = true;
+	if ((why = rule_enterprise_ineligible(&ef->f, r->now)) == NULL)
 		return 0;
 	for (size_t i = 0; i < sizeof(why_text) / sizeof(why_text[0]); i += 2)
 		if (strcmp(why, why_text[i]) == 0) {
@@ -84,11 +106,12 @@ check_eligible_or_403(struct req *r, int64_t enterprise_id, int *tier)
 
 /* O2: loads the product into c->p (its strings kept in c->p_keep, which
  * the caller frees whatever the result); writes 404/409 and returns -1
- * when it cannot be ordered now. */
+ * when it cannot be ordered now, 403 provider_not_eligible when its
+ * provider is barred (V2) or credit-flagged (P7). */
 static int
 load_product_or_4xx(struct req *r, int64_t product_id, struct order_ctx *c)
 {
-	int year = 0;
+	struct round_info ri = { 0 };
 	int rc = db_product_for_order(r->db, product_id, &c->p, &c->p_keep);
 
 	if (rc == DB_NOTFOUND) {
@@ -98,19 +121,43 @@ load_product_or_4xx(struct req *r, int64_t product_id, struct order_ctx *c)
 	}
 	/* O2, Y2: listed, of the current round (none: no product is) */
 	if (rc == DB_OK && c->p.listed)
-		rc = round_current(r->db, &year);
+		rc = round_current_info(r->db, &ri);
 	if (rc != DB_OK && rc != DB_NOTFOUND) {
 		http_db_error(r, rc);
 		return -1;
 	}
-	if (!c->p.listed || c->p.round_year != year) {
+	if (!c->p.listed || c->p.round_year != ri.year) {
 		http_error(r, 409, "product_unavailable", "product_id",
-		    "该产品未上架或不属于本年度服务券产品（规则 O2）");
+		    "该产品未上架或不属于本年度服务券产品");
 		return -1;
 	}
+	/* Y2: within the round's ordering period; Y3: its year's allowance */
+	if (!round_ordering_open(&ri, today_of(r->now))) {
+		char period[64];
+
+		snprintf(period, sizeof(period), "%04d-%02d-%02d 至 %04d-%02d-%02d",
+		    (int)(ri.order_opens_on / 10000),
+		    (int)(ri.order_opens_on / 100 % 100),
+		    (int)(ri.order_opens_on % 100),
+		    (int)(ri.order_closes_on / 10000),
+		    (int)(ri.order_closes_on / 100 % 100),
+		    (int)(ri.order_closes_on % 100));
+		http_error(r, 409, "ordering_closed", "product_id",
+		    "%d 年度服务券的用券期为 %s，现在不在用券期内", ri.year,
+		    ri.order_opens_on && ri.order_closes_on ? period :
+		    ri.order_opens_on ? "尚未开始" : "已经结束");
+		return -1;
+	}
+	c->year = ri.year;
+	/* P7: the moment its provider is barred or flagged, not orderable */
 	if (rule_barred_at(c->p.provider_barred_until, r->now)) {
-		http_error(r, 409, "product_unavailable", "product_id",
-		    "该产品的服务机构已被取消资格（规则 V2）");
+		http_error(r, 403, "provider_not_eligible", "product_id",
+		    "该产品的服务机构因违规已被取消服务券资格，暂停下单");
+		return -1;
+	}
+	if (c->p.provider_credit_flagged) {
+		http_error(r, 403, "provider_not_eligible", "product_id",
+		    "该产品的服务机构存在严重失信记录，暂停下单");
 		return -1;
 	}
 	return 0;
@@ -159,7 +206,7 @@ place_tx(struct db *db, void *arg)
 	if (c->reserved < 0)
 		return DB_ERROR;
 	if (c->reserved > 0) {
-		rc = db_quota_reserve(db, c->enterprise_id, c->year,
+		rc = quota_reserve(db, c->enterprise_id, c->year,
 		    c->reserved);
 		if (rc != DB_OK)
 			return rc == DB_NOTFOUND ? TX_QUOTA_EXHAUSTED : rc;
@@ -181,6 +228,8 @@ place_tx(struct db *db, void *arg)
 		.ordered_at = r->now,
 		.accept_deadline = rule_accept_deadline(r->now),
 		.valid_until = rule_valid_until(r->now, c->p.validity_days),
+		.contact_name = *c->contact.name ? c->contact.name : NULL,
+		.contact_mobile = *c->contact.mobile ? c->contact.mobile : NULL,
 	};
 	rc = db_order_insert(db, &o, &c->order_id);
 	if (rc == DB_CONFLICT)
@@ -188,7 +237,11 @@ place_tx(struct db *db, void *arg)
 	if (rc != DB_OK)
 		return rc;
 	if ((rc = order_event(db, &a, c->order_id, NULL, "pending",
-	    "企业下单（规则 O3）")) != DB_OK)
+	    "企业下单")) != DB_OK)
+		return rc;
+	/* the contact given becomes the default of the next order */
+	if (c->contact_new && (rc = db_contact_save(db, c->enterprise_id,
+	    &c->contact, r->now)) != DB_OK)
 		return rc;
 	if ((view = order_view(db, c->order_id, r->now, &rc)) == NULL)
 		return rc;
@@ -304,9 +357,54 @@ idem_finish(struct req *r, const char *key)
 		    r->out.p ? r->out.p : "", r->now);
 }
 
-static const struct field order_fields[] = {
-	{ "product_id", FIELD_ID, true, 0, 0, NULL },
+enum { OF_PRODUCT, OF_CONTACT_NAME, OF_CONTACT_MOBILE, OF__MAX };
+
+static const struct field order_fields[OF__MAX] = {
+	[OF_PRODUCT]        = { "product_id", FIELD_ID, true, 0, 0, NULL },
+	[OF_CONTACT_NAME]   = { "contact_name", FIELD_STRING, false, 1,
+	    CONTACT_NAME_MAX, NULL },
+	[OF_CONTACT_MOBILE] = { "contact_mobile", FIELD_STRING, false, 1, 32,
+	    NULL },
 };
+
+/* The order contact of the body into *c: both or neither, a name that is
+ * not blank, a mainland mobile number. 0 (c empty when neither was
+ * given), or -1 after a 400 naming the field. */
+static int
+contact_or_400(struct req *r, const struct field_value *v,
+    struct order_contact *c)
+{
+	const char *name = v[OF_CONTACT_NAME].present ?
+	    v[OF_CONTACT_NAME].s : NULL;
+	const char *mobile = v[OF_CONTACT_MOBILE].present ?
+	    v[OF_CONTACT_MOBILE].s : NULL;
+	bool blank = true;
+
+	memset(c, 0, sizeof(*c));
+	if (name == NULL && mobile == NULL)
+		return 0;
+	if (name == NULL || mobile == NULL) {
+		http_error(r, 400, "missing_field", name ? "contact_mobile" :
+		    "contact_name", "联系人和联系电话须一并填写");
+		return -1;
+	}
+	for (const char *p = name; *p; p++)
+		if (!isspace((unsigned char)*p))
+			blank = false;
+	if (blank) {
+		http_error(r, 400, "invalid_field", "contact_name",
+		    "请填写联系人姓名");
+		return -1;
+	}
+	if (!rule_mobile_valid(mobile)) {
+		http_error(r, 400, "invalid_field", "contact_mobile",
+		    "联系电话须为 11 位手机号码（如 13800138000）");
+		return -1;
+	}
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	snprintf(c->mobile, sizeof(c->mobile), "%s", mobile);
+	return 0;
+}
 
 /* Ensures this year's quota row exists with the tier's cap (E7). */
 static int
@@ -344,18 +442,23 @@ place(struct order_ctx *c)
 }
 
 /*
- * POST /api/orders {product_id}, header Idempotency-Key.
+ * POST /api/orders {product_id, contact_name?, contact_mobile?}, header
+ * Idempotency-Key. The contact defaults to the one of the enterprise's
+ * last order (none on a first order without one); given, it must be both
+ * a name and a mainland mobile number (400 naming the field).
  * 201 the order {id, order_no, status, product_id, reserved, ordered_at,
- * accept_deadline, valid_until, …}; 409 sold_out / quota_exhausted /
- * product_unavailable; 403 not_eligible {rule: E1..E5}; 400 missing key;
- * 422 the key reused with another body; 409 request_in_progress; a
- * finished key replays the first reply byte for byte.
+ * accept_deadline, valid_until, …} (without the contact); 409 sold_out /
+ * quota_exhausted / product_unavailable; 403 not_eligible {rule: E1..E5};
+ * 403 provider_not_eligible (P7); 400 missing key; 422 the key reused
+ * with another body; 409 request_in_progress; a finished key replays the
+ * first reply byte for byte.
  */
 int
 order_create(struct req *r)
 {
 	struct order_ctx c;
-	struct field_value v[1];
+	struct order_contact given;
+	struct field_value v[OF__MAX];
 	unsigned char hash[32];
 	const char *key;
 	json_t *body;
@@ -364,7 +467,8 @@ order_create(struct req *r)
 
 	if ((key = idem_key_or_400(r)) == NULL ||
 	    (body = req_json_or_4xx(r)) == NULL ||
-	    req_fields_or_400(r, body, order_fields, 1, v) < 0)
+	    req_fields_or_400(r, body, order_fields, OF__MAX, v) < 0 ||
+	    contact_or_400(r, v, &given) < 0)
 		return r->status;
 	canon = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
 	sha256(canon, strlen(canon), hash);
@@ -376,11 +480,17 @@ order_create(struct req *r)
 	c.r = r;
 	c.idem_key = key;
 	c.enterprise_id = r->sess.enterprise_id;
-	c.year = clock_shanghai_year(r->now);		/* T1 */
-	if (check_eligible_or_403(r, c.enterprise_id, &c.tier) < 0 ||
-	    load_product_or_4xx(r, v[0].i, &c) < 0)
+	/* c.year: the round's (Y3), set by load_product_or_4xx */
+	if (check_eligible_or_403(r, c.enterprise_id, &c.ef) < 0 ||
+	    load_product_or_4xx(r, v[OF_PRODUCT].i, &c) < 0)
 		goto refused;
-	if (quota_ensure(r, c.enterprise_id, c.year, c.tier) != DB_OK) {
+	if (*given.mobile) {
+		c.contact = given;
+		c.contact_new = strcmp(given.name, c.ef.last_contact.name) != 0 ||
+		    strcmp(given.mobile, c.ef.last_contact.mobile) != 0;
+	} else
+		c.contact = c.ef.last_contact;	/* the last one, if any */
+	if (quota_ensure(r, c.enterprise_id, c.year, c.ef.tier) != DB_OK) {
 		http_db_error(r, DB_ERROR);
 		goto refused;
 	}
@@ -395,10 +505,10 @@ order_create(struct req *r)
 	free(c.reply);
 	if (rc == TX_SOLD_OUT)
 		http_error(r, 409, "sold_out", "product_id",
-		    "该产品的优惠名额已用完（先用先得，规则 P5）");
+		    "该产品的优惠名额已用完（先用先得）");
 	else if (rc == TX_QUOTA_EXHAUSTED)
 		http_error(r, 409, "quota_exhausted", NULL,
-		    "本年度服务券补贴额度已用完（规则 O3）");
+		    "本年度服务券补贴额度已用完，暂不能下单");
 	else
 		http_db_error(r, rc);
 refused:
@@ -410,7 +520,11 @@ refused:
 /*
  * GET /api/quote?product_id= → what the enterprise would get if it
  * ordered now: unit subsidy (P4), reservable against its remaining
- * allowance (O3), what it pays, and the formula spelled out.
+ * allowance (O3; quota_available = max(0, cap - occupied): E8), what it
+ * pays, the formula spelled out, the instant the voucher would be valid
+ * until (O6: valid_until, and valid_until_text in Beijing time as the
+ * commitment form prints it), and the contact of the enterprise's last
+ * order (contact {name, mobile} or null: the default of this one).
  */
 int
 quote_get(struct req *r)
@@ -418,8 +532,9 @@ quote_get(struct req *r)
 	struct order_ctx c;
 	struct enterprise_facts ef;
 	struct quota_row q;
-	int64_t pid, reservable;
-	char buf[512], a[32], b[32], d[32], e[32];
+	int64_t pid, reservable, available;
+	char buf[512], a[32], b[32], d[32], e[32], until[21], until_text[40];
+	time_t valid_until;
 	int rc;
 	json_t *o;
 
@@ -438,7 +553,6 @@ quote_get(struct req *r)
 		http_db_error(r, rc);
 		goto done;
 	}
-	c.year = clock_shanghai_year(r->now);
 	rc = db_quota_effective(r->db, r->sess.enterprise_id, c.year, r->now,
 	    &q);
 	if (rc == DB_NOTFOUND) {
@@ -451,25 +565,38 @@ quote_get(struct req *r)
 	reservable = rule_reservation(c.p.unit_subsidy, q.cap, q.occupied);
 	if (reservable < 0)
 		reservable = 0;
+	available = rule_quota_available(q.cap, q.occupied);	/* E8 */
+	if (available < 0)
+		available = 0;
+	valid_until = rule_valid_until(r->now, c.p.validity_days);
+	clock_format_iso8601(valid_until, until);
+	valid_until_text(valid_until, until_text);
 	money_format_yuan(c.p.voucher_price, a, sizeof(a));
 	money_format_yuan(c.p.unit_subsidy, b, sizeof(b));
-	money_format_yuan(q.cap - q.occupied, d, sizeof(d));
+	money_format_yuan(available, d, sizeof(d));
 	money_format_yuan(reservable, e, sizeof(e));
 	snprintf(buf, sizeof(buf), "单位补贴 = min(配券价 %s × 30%%（向下取整到分）,"
 	    " 50000.00) = %s 元；可占用额度 = min(单位补贴 %s, 剩余额度 %s) = %s 元；"
 	    "企业先按配券价签约，签约后补贴 = min(合同额 × 30%%, 50000.00, 已占用额度)",
 	    a, b, b, d, e);
-	o = json_pack("{s:I,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:s}",
+	o = json_pack("{s:I,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:b,s:s,"
+	    "s:o}",
 	    "product_id", (json_int_t)pid, "product_name", c.p.name,
 	    "voucher_price", (json_int_t)c.p.voucher_price,
 	    "unit_subsidy", (json_int_t)c.p.unit_subsidy,
 	    "quota_cap", (json_int_t)q.cap,
-	    "quota_available", (json_int_t)(q.cap - q.occupied),
+	    "quota_available", (json_int_t)available,
 	    "reservable", (json_int_t)reservable,
 	    "enterprise_pays", (json_int_t)(c.p.voucher_price - reservable),
 	    "validity_days", (json_int_t)c.p.validity_days,
-	    "can_order", reservable > 0 || c.p.unit_subsidy == 0,
-	    "formula", buf);
+	    "valid_until", until, "valid_until_text", until_text,
+	    "can_order", (reservable > 0 || c.p.unit_subsidy == 0) &&
+	    r->sess.member_role != MEMBER_VIEWER,
+	    "formula", buf,
+	    "contact", order_contact_json(&ef.last_contact));
+	/* E13: a viewer reads the quote but cannot order */
+	json_object_set_new(o, "member_role", json_string(member_role_name(
+	    (enum member_role)r->sess.member_role)));
 	http_json(r, 200, o);
 done:
 	db_res_free(c.p_keep);

@@ -84,12 +84,6 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	DB_STMT(STMT_ITEMS_LOCK,
 	"SELECT id, order_id, amount, objection_status, withdrawn, paid_on"
 	" FROM publicity_items WHERE batch_id = ? ORDER BY id FOR UPDATE"),
-	/* (plain read) V2 at now: now, now, order */
-	DB_STMT(STMT_ORDER_BARS,
-	"SELECT COALESCE(v.barred_until > ?, 0) AS provider_barred,"
-	" COALESCE(e.barred_until > ?, 0) AS enterprise_barred"
-	" FROM orders o JOIN providers v ON v.id = o.provider_id"
-	" JOIN enterprises e ON e.id = o.enterprise_id WHERE o.id = ?"),
 	/* now, now, id */
 	DB_STMT(STMT_ORDER_PAID_AT,
 	"UPDATE orders SET paid_at = ?, updated_at = ? WHERE id = ?"),
@@ -251,7 +245,7 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	 * record): before, limit, offset */
 	DB_STMT(STMT_AUDIT_ALL,
 	"SELECT " AUDIT_COLS " WHERE a.id < ? ORDER BY a.id DESC LIMIT ? OFFSET ?"),
-	/* the totals kept by 005_counts.sql's trigger, per entity */
+	/* the totals kept by 007_counts.sql's trigger, per entity */
 	DB_STMT(STMT_AUDIT_ALL_COUNT,
 	"SELECT COALESCE(SUM(n), 0) AS n FROM audit_counts"),
 	/* entity, before, limit, offset (along ix_audit_entity_all) */
@@ -357,30 +351,6 @@ db_batch_items_lock(struct db *db, int64_t batch_id, struct db_rows *items)
 {
 	return db_all(db, STMT_ITEMS_LOCK, DB_ARGS(DB_I64(batch_id)),
 	    &pay_item_map, items);
-}
-
-struct bars_row {
-	bool provider_barred;
-	bool enterprise_barred;
-};
-static const struct db_col bars_cols[] = {
-	DB_COL(struct bars_row, provider_barred),
-	DB_COL(struct bars_row, enterprise_barred),
-};
-static const struct db_rowmap bars_map = DB_ROWMAP(struct bars_row,
-    bars_cols);
-
-int
-db_order_bars(struct db *db, int64_t order_id, time_t now,
-    bool *provider_barred, bool *enterprise_barred)
-{
-	struct bars_row b;
-	int rc = db_one(db, STMT_ORDER_BARS, DB_ARGS(DB_TIME(now),
-	    DB_TIME(now), DB_I64(order_id)), &bars_map, &b, NULL);
-
-	*provider_barred = rc == DB_OK && b.provider_barred;
-	*enterprise_barred = rc == DB_OK && b.enterprise_barred;
-	return rc;
 }
 
 int

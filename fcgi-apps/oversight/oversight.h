@@ -28,7 +28,6 @@ enum oversight_stmt {
 	/* paying a batch (R5) */
 	STMT_BATCH_LOCK,
 	STMT_ITEMS_LOCK,
-	STMT_ORDER_BARS,
 	STMT_ORDER_PAID_AT,
 	STMT_ITEM_PAID,
 	STMT_BATCH_PAID,
@@ -117,11 +116,6 @@ int db_batch_lock(struct db *db, int64_t id, struct batch_lock_row *out,
  * pay_item_row. */
 int db_batch_items_lock(struct db *db, int64_t batch_id,
     struct db_rows *items);
-
-/* V2 at now (plain read): whether the order's provider or enterprise is
- * barred. */
-int db_order_bars(struct db *db, int64_t order_id, time_t now,
-    bool *provider_barred, bool *enterprise_barred);
 
 /* R5: the payment of a locked publicized order, item and batch. paid_on
  * is y*10000 + m*100 + d. db_item_paid and db_batch_paid are guarded

@@ -19,6 +19,7 @@
 
 #include "clock.h"
 #include "orders.h"
+#include "parties.h"
 #include "oversight.h"
 
 #define TX_NOT_FOUND       (DB_APP + 1)
@@ -92,7 +93,7 @@ pay_item(struct db *db, struct pay_tx *t, const struct actor *a,
 		return DB_OK;
 	}
 	if ((rc = order_lock(db, it->order_id, &o)) != DB_OK ||
-	    (rc = db_order_bars(db, o.id, r->now, &provider_barred,
+	    (rc = party_order_barred(db, o.id, r->now, &provider_barred,
 	    &enterprise_barred)) != DB_OK)
 		return rc;
 	if (o.status != ORDER_PUBLICIZED) {

@@ -30,6 +30,11 @@ const struct db_stmt provider_stmts[STMT__MAX] = {
 	DB_STMT(STMT_REFERENCE,
 	"SELECT order_no, ordered_at, product_name"
 	" FROM orders WHERE id = ? AND provider_id = ?"),
+	/* the enterprise's order contact, for the order's provider only:
+	 * id, provider */
+	DB_STMT(STMT_ORDER_CONTACT,
+	"SELECT contact_name, contact_mobile"
+	" FROM orders WHERE id = ? AND provider_id = ?"),
 	/* R6, for a locked order: contract amount, the subsidy actually paid
 	 * (listed amount, else approved amount, else the contract's subsidy),
 	 * refunded so far, recovery due from refunds and from anything: id */
@@ -104,6 +109,21 @@ db_order_reference(struct db *db, int64_t order_id, int64_t provider_id,
 {
 	return db_one(db, STMT_REFERENCE, DB_ARGS(DB_I64(order_id),
 	    DB_I64(provider_id)), &reference_map, out, keep);
+}
+
+static const struct db_col order_contact_cols[] = {
+	DB_COL(struct order_contact_row, contact_name),
+	DB_COL(struct order_contact_row, contact_mobile),
+};
+static const struct db_rowmap order_contact_map =
+    DB_ROWMAP(struct order_contact_row, order_contact_cols);
+
+int
+db_order_contact(struct db *db, int64_t order_id, int64_t provider_id,
+    struct order_contact_row *out, struct db_res **keep)
+{
+	return db_one(db, STMT_ORDER_CONTACT, DB_ARGS(DB_I64(order_id),
+	    DB_I64(provider_id)), &order_contact_map, out, keep);
 }
 
 static const struct db_col refund_figures_cols[] = {

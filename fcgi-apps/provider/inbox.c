@@ -1,7 +1,8 @@
 /*
  * inbox.c - a provider's orders: the inbox with each 48-hour deadline and
  * validity end, accept / decline (O4), the contract (O8, O9) and the
- * order reference block. Another provider's order answers 404.
+ * order reference block. Another provider's order answers 404. The order
+ * view shows the enterprise's contact to the order's provider only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #define TX_BARRED        (DB_APP + 3)
 #define TX_BEFORE_ORDER  (DB_APP + 4)
 #define TX_BAD_CONTRACT  (DB_APP + 5)
+#define TX_QUOTA_EXHAUSTED (DB_APP + 6)
 
 int
 inbox_list(struct req *r)
@@ -55,10 +57,16 @@ load_mine(struct req *r, int64_t id)
 	return o;
 }
 
+/* GET /api/provider/orders/{id} → the order with its events and the
+ * enterprise's contact (contact {name, mobile}, null when the order has
+ * none): only this view shows it, and only to the order's provider. */
 int
 inbox_get(struct req *r)
 {
 	json_t *o = load_mine(r, r->ids[0]), *ev;
+	struct order_contact_row c;
+	struct db_res *keep = NULL;
+	int rc;
 
 	if (o == NULL)
 		return r->status;
@@ -67,6 +75,16 @@ inbox_get(struct req *r)
 		return http_db_error(r, DB_ERROR);
 	}
 	json_object_set_new(o, "events", ev);
+	rc = db_order_contact(r->db, r->ids[0], r->sess.provider_id, &c, &keep);
+	if (rc != DB_OK) {
+		db_res_free(keep);
+		json_decref(o);
+		return http_db_error(r, rc == DB_NOTFOUND ? DB_ERROR : rc);
+	}
+	json_object_set_new(o, "contact", c.contact_name && c.contact_mobile ?
+	    json_pack("{s:s,s:s}", "name", c.contact_name, "mobile",
+	    c.contact_mobile) : json_null());
+	db_res_free(keep);
 	return http_json(r, 200, o);
 }
 
@@ -77,6 +95,8 @@ struct prov_tx {
 	char                      state[16]; /* out: refusing state        */
 	bool                      swept;     /* out                        */
 	const char               *bad_field; /* out: TX_BEFORE_ORDER       */
+	int64_t                   wanted;    /* out: TX_QUOTA_EXHAUSTED:   */
+	int64_t                   missing;   /* the subsidy, what is short */
 };
 
 /* Locks the provider's own order (order_lock_owned: another's is
@@ -126,7 +146,7 @@ accept_tx(struct db *db, void *arg)
 	rc = db_order_accepted(db, o.id, r->now);
 	if (rc == DB_OK)
 		rc = order_transition(db, &a, &o, ORDER_ACCEPTED,
-		    "服务机构在 48 小时内接单（规则 O4）");
+		    "服务机构在 48 小时内接单");
 	return rc;
 }
 
@@ -163,9 +183,10 @@ contract_tx(struct db *db, void *arg)
 	struct rule_contract_split s;
 	struct contract_new c;
 	struct order_row o;
+	int64_t limit, prev_reserved;
 	int y, m, d, rc;
 	long order_day;
-	json_t *after;
+	json_t *before, *after;
 
 	/* O8: recorded once accepted, corrected until the claim is
 	 * submitted: while the voucher runs */
@@ -184,12 +205,27 @@ contract_tx(struct db *db, void *arg)
 		t->bad_field = "service_start_on";
 		return TX_BEFORE_ORDER;
 	}
-	/* O9: the subsidy, limited by the reservation; the rest released */
-	if (rule_contract_split(v[CF_AMOUNT].i, v[CF_MONTHS].i, o.reserved,
-	    &s) < 0)
+	/* O9: the subsidy, limited by what the order reserved when placed
+	 * (O3); what it holds beyond the subsidy is released at once, and
+	 * what a corrected contract claims beyond what the order still holds
+	 * is re-reserved by the guarded UPDATE (occupied + x <= cap), else
+	 * the correction is refused and nothing changes (issue #11) */
+	limit = o.reserved_at_order > o.reserved ? o.reserved_at_order :
+	    o.reserved;
+	if (rule_contract_split(v[CF_AMOUNT].i, v[CF_MONTHS].i, limit, &s) < 0)
 		return TX_BAD_CONTRACT;
-	if ((rc = quota_release(db, &a, o.enterprise_id, o.year,
-	    s.released)) != DB_OK)
+	if (s.subsidy > o.reserved) {
+		rc = quota_reserve(db, o.enterprise_id, o.year,
+		    s.subsidy - o.reserved);
+		if (rc == DB_NOTFOUND) {
+			t->wanted = s.subsidy;
+			t->missing = s.subsidy - o.reserved;
+			return TX_QUOTA_EXHAUSTED;
+		}
+	} else
+		rc = quota_release(db, &a, o.enterprise_id, o.year,
+		    o.reserved - s.subsidy);
+	if (rc != DB_OK)
 		return rc;
 	c = (struct contract_new){
 		.order_id = o.id,
@@ -213,19 +249,23 @@ contract_tx(struct db *db, void *arg)
 		rc = DB_OK;
 	if (rc != DB_OK)
 		return rc;
+	prev_reserved = o.reserved;
 	o.reserved = s.subsidy;
 	if (o.status == ORDER_ACCEPTED)
 		return order_transition(db, &a, &o, ORDER_CONTRACTED,
-		    "服务机构录入服务合同（规则 O8、O9）");
+		    "服务机构录入服务合同");
 	rc = order_event(db, &a, o.id, order_status_name(o.status),
-	    order_status_name(o.status),
-	    "服务机构更正服务合同（规则 O8、O9）");
+	    order_status_name(o.status), "服务机构更正服务合同");
 	if (rc == DB_OK) {
-		after = json_pack("{s:s,s:I,s:I,s:I}", "contract_no",
+		after = json_pack("{s:s,s:I,s:I,s:I,s:I}", "contract_no",
 		    v[CF_NO].s, "amount", (json_int_t)v[CF_AMOUNT].i, "subsidy",
-		    (json_int_t)s.subsidy, "self_paid", (json_int_t)s.self_paid);
-		rc = audit_record(db, &a, "contract.update", "order", o.id, NULL,
-		    after);
+		    (json_int_t)s.subsidy, "self_paid", (json_int_t)s.self_paid,
+		    "reserved", (json_int_t)o.reserved);
+		before = json_pack("{s:I}", "reserved",
+		    (json_int_t)prev_reserved);
+		rc = audit_record(db, &a, "contract.update", "order", o.id,
+		    before, after);
+		json_decref(before);
 		json_decref(after);
 	}
 	return rc;
@@ -250,13 +290,22 @@ run_mine(struct req *r, struct prov_tx *t, db_tx_fn fn)
 		return http_error(r, 404, "not_found", NULL, "订单不存在");
 	case TX_BARRED:
 		return http_error(r, 403, "provider_barred", NULL,
-		    "服务机构已被取消资格，不能处理订单（规则 V2）");
+		    "服务机构已被取消服务券资格，不能处理订单");
 	case TX_BEFORE_ORDER:
 		return http_error(r, 422, "contract_before_order", t->bad_field,
-		    "合同签订日期和服务开始日期不得早于企业下单日期（规则 O8）");
+		    "合同签订日期和服务开始日期不得早于企业下单日期");
 	case TX_BAD_CONTRACT:
 		return http_error(r, 422, "invalid_contract", "amount",
-		    "合同金额或周期无效（规则 O9）");
+		    "合同金额或服务期无效");
+	case TX_QUOTA_EXHAUSTED: {
+		char want[32], miss[32];
+
+		money_format_yuan(t->wanted, want, sizeof(want));
+		money_format_yuan(t->missing, miss, sizeof(miss));
+		return http_error(r, 409, "quota_exhausted", "amount",
+		    "企业本年度剩余补贴额度不足，补贴无法提高到 %s 元（还差 %s 元），"
+		    "合同未更改", want, miss);
+	}
 	default:
 		return http_db_error(r, rc);
 	}
@@ -297,9 +346,13 @@ order_decline(struct req *r)
 /*
  * PUT /api/provider/orders/{id}/contract {contract_no, signed_on,
  * service_start_on, amount, period_months} → 200 the order with
- * contract {base, subsidy, self_paid} by O9; any reservation above the
- * subsidy is released at once. 422 a date before the order (O8); 409 not
- * accepted; may be corrected until the claim is submitted.
+ * contract {base, subsidy, self_paid} by O9, the subsidy at most what
+ * the order reserved when placed (reserved_at_order); any reservation
+ * above the subsidy is released at once. 422 a date before the order
+ * (O8); 409 not accepted; may be corrected until the claim is submitted,
+ * a correction claiming back what an earlier contract released: 409
+ * quota_exhausted (nothing changed) when the enterprise's cap has no
+ * room left for it.
  */
 int
 contract_put(struct req *r)

@@ -20,6 +20,7 @@ enum provider_stmt {
 	STMT_CONTRACT_UPSERT,
 	STMT_ORDER_CONTRACTED,
 	STMT_REFERENCE,
+	STMT_ORDER_CONTACT,
 	STMT_REFUND_FIGURES,
 	STMT_REFUND_INSERT,
 	STMT_REFUND_RECOVERY,
@@ -67,6 +68,17 @@ struct order_reference {
 };
 int db_order_reference(struct db *db, int64_t order_id, int64_t provider_id,
     struct order_reference *out, struct db_res **keep);
+
+/* The enterprise's contact of an order of provider_id (guide attachment
+ * 2-3, 三: the provider calls it): DB_NOTFOUND for another provider's
+ * order; name and mobile NULL when the order has none. Strings borrowed
+ * from *keep. */
+struct order_contact_row {
+	const char *contact_name;
+	const char *contact_mobile;
+};
+int db_order_contact(struct db *db, int64_t order_id, int64_t provider_id,
+    struct order_contact_row *out, struct db_res **keep);
 
 /* R6: the figures of a locked order with a contract. */
 struct refund_figures {

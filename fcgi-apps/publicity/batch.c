@@ -19,6 +19,7 @@
 
 #include "clock.h"
 #include "orders.h"
+#include "parties.h"
 #include "publicity.h"
 #include "sha256.h"
 
@@ -280,7 +281,7 @@ static int
 order_barred(struct db *db, int64_t order_id, time_t now, const char **who)
 {
 	bool provider, enterprise;
-	int rc = db_order_bars(db, order_id, now, &provider, &enterprise);
+	int rc = party_order_barred(db, order_id, now, &provider, &enterprise);
 
 	*who = provider ? "provider_barred" : enterprise ?
 	    "enterprise_barred" : NULL;

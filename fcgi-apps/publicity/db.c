@@ -145,7 +145,7 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	" ON i.id = f.item_id"
 	" WHERE (? IS NULL OR f.status = ?) AND (? IS NULL OR i.batch_id = ?)"
 	" AND (? IS NOT NULL OR ? IS NOT NULL)"),
-	/* every objection: the total kept by 005_counts.sql's trigger */
+	/* every objection: the total kept by 007_counts.sql's trigger */
 	DB_STMT(STMT_FEEDBACK_TOTAL,
 	"SELECT n FROM row_counts WHERE name = 'feedback'"),
 	/* id */
@@ -237,12 +237,6 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	/* a stale item of a draft batch: id, batch */
 	DB_STMT(STMT_ITEM_DELETE,
 	"DELETE FROM publicity_items WHERE id = ? AND batch_id = ?"),
-	/* (plain read) V2 at now: now, now, order */
-	DB_STMT(STMT_ORDER_BARS,
-	"SELECT COALESCE(v.barred_until > ?, 0) AS provider_barred,"
-	" COALESCE(e.barred_until > ?, 0) AS enterprise_barred"
-	" FROM orders o JOIN providers v ON v.id = o.provider_id"
-	" JOIN enterprises e ON e.id = o.enterprise_id WHERE o.id = ?"),
 	/* the serialisation point of publishing */
 	DB_STMT(STMT_CHAIN_LOCK,
 	"SELECT head_batch_id, head_sha256, length FROM publicity_chain"
@@ -668,30 +662,6 @@ db_item_delete(struct db *db, int64_t item_id, int64_t batch_id)
 {
 	return db_dml(db, STMT_ITEM_DELETE, DB_ARGS(DB_I64(item_id),
 	    DB_I64(batch_id)), NULL);
-}
-
-struct bars_row {
-	bool provider_barred;
-	bool enterprise_barred;
-};
-static const struct db_col bars_cols[] = {
-	DB_COL(struct bars_row, provider_barred),
-	DB_COL(struct bars_row, enterprise_barred),
-};
-static const struct db_rowmap bars_map = DB_ROWMAP(struct bars_row,
-    bars_cols);
-
-int
-db_order_bars(struct db *db, int64_t order_id, time_t now,
-    bool *provider_barred, bool *enterprise_barred)
-{
-	struct bars_row b;
-	int rc = db_one(db, STMT_ORDER_BARS, DB_ARGS(DB_TIME(now),
-	    DB_TIME(now), DB_I64(order_id)), &bars_map, &b, NULL);
-
-	*provider_barred = rc == DB_OK && b.provider_barred;
-	*enterprise_barred = rc == DB_OK && b.enterprise_barred;
-	return rc;
 }
 
 static const struct db_col chain_cols[] = {

@@ -64,7 +64,6 @@ enum publicity_stmt {
 	STMT_BATCH_LOCK,
 	STMT_ITEMS_LOCK,
 	STMT_ITEM_DELETE,
-	STMT_ORDER_BARS,
 	STMT_CHAIN_LOCK,
 	STMT_CHAIN_ADVANCE,
 	STMT_BATCH_PUBLISH,
@@ -330,10 +329,6 @@ int db_batch_items_lock(struct db *db, int64_t batch_id,
 /* Removes a stale item from a draft batch. */
 int db_item_delete(struct db *db, int64_t item_id, int64_t batch_id);
 
-/* V2 at now (plain read): whether the order's provider or enterprise is
- * barred. */
-int db_order_bars(struct db *db, int64_t order_id, time_t now,
-    bool *provider_barred, bool *enterprise_barred);
 
 /* The head of the chain of published files, locked (the serialisation
  * point of publishing). */

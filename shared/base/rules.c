@@ -264,13 +264,23 @@ rule_enterprise_ineligible(const struct rule_enterprise_facts *f,
 	return NULL;
 }
 
-/* O3: min(unit subsidy, cap - occupied); the last one may be partial. */
+/* E8: max(0, cap - occupied); occupied may exceed a lowered cap. */
+int64_t
+rule_quota_available(int64_t cap, int64_t occupied)
+{
+	if (cap < 0 || occupied < 0)
+		return -1;
+	return occupied >= cap ? 0 : cap - occupied;
+}
+
+/* O3: min(unit subsidy, cap - occupied); the last one may be partial, and
+ * nothing is left at or above the cap (E8). */
 int64_t
 rule_reservation(int64_t unit_subsidy, int64_t cap, int64_t occupied)
 {
-	if (unit_subsidy < 0 || cap < 0 || occupied < 0 || occupied > cap)
+	if (unit_subsidy < 0 || cap < 0 || occupied < 0)
 		return -1;
-	return min64(unit_subsidy, cap - occupied);
+	return min64(unit_subsidy, rule_quota_available(cap, occupied));
 }
 
 /* t + delta, saturated at the limits of time_t instead of overflowing. */
@@ -324,24 +334,39 @@ rule_voucher_expired(time_t ordered_at, int64_t validity_days, time_t now)
 /*
  * O9: base is the amount, or one year's share floor(amount * 12 / months)
  * of a contract longer than 12 months; subsidy = min(30% of base,
- * 5,000,000, reserved). The rest of the reservation is released.
+ * 5,000,000, limit). The rest of the limit is released.
  */
 int
-rule_contract_split(int64_t amount, int64_t months, int64_t reserved,
+rule_contract_split(int64_t amount, int64_t months, int64_t limit,
     struct rule_contract_split *out)
 {
 	int64_t	 base, subsidy;
 
 	if (amount <= 0 || months < 1 || months > RULE_CONTRACT_MAX_MONTHS ||
-	    reserved < 0 || out == NULL)
+	    limit < 0 || out == NULL)
 		return -1;
 	base = months <= 12 ? amount : mul_div_floor(amount, 12, months);
-	subsidy = min64(rule_unit_subsidy(base), reserved);
+	subsidy = min64(rule_unit_subsidy(base), limit);
 	out->base = base;
 	out->subsidy = subsidy;
 	out->self_paid = amount - subsidy;
-	out->released = reserved - subsidy;
+	out->released = limit - subsidy;
 	return 0;
+}
+
+/* 11 ASCII digits, 1 then 3-9 (the mainland mobile number plan). */
+bool
+rule_mobile_valid(const char *mobile)
+{
+	size_t	 i;
+
+	if (mobile == NULL || mobile[0] != '1' || mobile[1] < '3' ||
+	    mobile[1] > '9')
+		return false;
+	for (i = 2; i < 11; i++)
+		if (mobile[i] < '0' || mobile[i] > '9')
+			return false;
+	return mobile[11] == '\0';
 }
 
 /*
@@ -479,4 +504,11 @@ bool
 rule_barred_at(time_t barred_until, time_t now)
 {
 	return barred_until != 0 && now < barred_until;
+}
+
+/* E14 */
+bool
+rule_credit_listed(int64_t until_ymd, int64_t today_ymd)
+{
+	return until_ymd > 0 && today_ymd <= until_ymd;
 }

@@ -89,14 +89,25 @@ struct rule_enterprise_facts {
 	bool     credit_flagged;       /* E4 */
 	time_t   barred_until;         /* E5: 0 when never barred */
 };
+/* E14: whether the bureau's credit list counts against an enterprise on
+ * today (y*10000+m*100+d): until_ymd is the last day its entry counts (0:
+ * not listed). */
+bool rule_credit_listed(int64_t until_ymd, int64_t today_ymd);
+
 /* O1: NULL when the enterprise may order at now, else the id of the first
  * failing rule ("E1".."E5"), a static string. */
 const char *rule_enterprise_ineligible(const struct rule_enterprise_facts *f,
     time_t now);
 
+/* E8: what is left of a yearly cap = max(0, cap - occupied). A cap
+ * lowered by a tier change applies to new orders only, so occupied may
+ * exceed it: nothing is then available (never a negative amount). -1 on
+ * negative input. */
+int64_t rule_quota_available(int64_t cap, int64_t occupied);
+
 /* O3: the amount to reserve for one order = min(unit_subsidy, cap -
- * occupied), 0 when nothing is left (the caller refuses the order), -1 on
- * invalid input (negative values or occupied > cap). */
+ * occupied), 0 when nothing is left - occupied at or above the cap (E8) -
+ * and the caller refuses the order, -1 on negative input. */
 int64_t rule_reservation(int64_t unit_subsidy, int64_t cap, int64_t occupied);
 
 /* O4: the instant by which the provider must accept. */
@@ -111,14 +122,23 @@ bool rule_voucher_expired(time_t ordered_at, int64_t validity_days, time_t now);
 /* O9: the split of a contract. */
 struct rule_contract_split {
 	int64_t base;       /* amount, or floor(amount * 12 / months) if > 12 */
-	int64_t subsidy;    /* min(floor(base*30/100), 5,000,000, reserved)   */
+	int64_t subsidy;    /* min(floor(base*30/100), 5,000,000, limit)      */
 	int64_t self_paid;  /* amount - subsidy                               */
-	int64_t released;   /* reserved - subsidy, released at once           */
+	int64_t released;   /* limit - subsidy: what an order holding its
+	                       whole limit releases at once                   */
 };
-/* O9: computes the split; returns 0, or -1 when amount <= 0, months < 1,
- * months > 120 or reserved < 0 (out is then left untouched). */
-int rule_contract_split(int64_t amount, int64_t months, int64_t reserved,
+/* O9: computes the split of a contract whose subsidy may be at most limit
+ * - the reservation its order took when placed (O3), which a corrected
+ * contract may take back (issue #11: the caller re-reserves what the
+ * order no longer holds). Returns 0, or -1 when amount <= 0, months < 1,
+ * months > 120 or limit < 0 (out is then left untouched). */
+int rule_contract_split(int64_t amount, int64_t months, int64_t limit,
     struct rule_contract_split *out);
+
+/* The enterprise's order contact (guide attachment 2-3, 三): true when
+ * mobile is a mainland China mobile number, 11 ASCII digits starting 13-19
+ * ("13800138000"); NULL is not one. */
+bool rule_mobile_valid(const char *mobile);
 
 /* R6: subsidy to recover = floor(subsidy * refunded / amount), all of it
  * when refunded >= amount; -1 on invalid input. Overflow-safe. */

@@ -16,7 +16,7 @@
 	" o.product_id, o.product_name, o.provider_id, v.name AS provider_name," \
 	" o.enterprise_id, e.name AS enterprise_name, o.year, o.voucher_price," \
 	" o.unit_subsidy, IF(" ORDER_TIMED_OUT("o") ", 0, o.reserved)" \
-	" AS reserved, o.subsidy, o.validity_days, o.ordered_at," \
+	" AS reserved, o.reserved_at_order, o.subsidy, o.validity_days, o.ordered_at," \
 	" o.accept_deadline, o.valid_until, o.accepted_at, o.contracted_at," \
 	" o.confirmed_at, o.submitted_at, o.approved_at, o.paid_at," \
 	" o.closed_at, o.cancel_reason, o.status_reason," \
@@ -49,6 +49,7 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	/* DBS_SESSION_GET: token hash -> session and account */
 	DB_LIB_STMT(DBS_SESSION_GET,
 	"SELECT s.account_id, a.role, a.login, a.enterprise_id, a.provider_id,"
+	" a.org_id, a.member_role,"
 	" s.csrf_token, s.created_at, s.last_seen_at, s.expires_at"
 	" FROM sessions s JOIN accounts a ON a.id = s.account_id"
 	" WHERE s.token_hash = ? AND a.disabled = 0"),
@@ -70,7 +71,8 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	/* DBS_ORDER_LOCK: id */
 	DB_LIB_STMT(DBS_ORDER_LOCK,
 	"SELECT id, order_no, enterprise_id, product_id, provider_id, year,"
-	" status, reserved, unit_held, unit_subsidy, subsidy, ordered_at,"
+	" status, reserved, reserved_at_order, unit_held, unit_subsidy,"
+	" subsidy, ordered_at,"
 	" accept_deadline, valid_until, confirmed_at"
 	" FROM orders WHERE id = ? FOR UPDATE"),
 	/* DBS_ORDER_CLOSE: status, cancel_reason, reason, unit_held,
@@ -92,6 +94,11 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	DB_LIB_STMT(DBS_QUOTA_RELEASE,
 	"UPDATE enterprise_quota SET occupied = occupied - ?"
 	" WHERE enterprise_id = ? AND year = ? AND occupied >= ?"),
+	/* DBS_QUOTA_RESERVE: amount, enterprise, year, amount - O3's guarded
+	 * UPDATE, never past the cap */
+	DB_LIB_STMT(DBS_QUOTA_RESERVE,
+	"UPDATE enterprise_quota SET occupied = occupied + ?"
+	" WHERE enterprise_id = ? AND year = ? AND occupied + ? <= cap"),
 	/* DBS_PRODUCT_RETURN_UNIT: product */
 	DB_LIB_STMT(DBS_PRODUCT_RETURN_UNIT,
 	"UPDATE products FORCE INDEX (PRIMARY)"
@@ -140,6 +147,79 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	/* V2: enterprise id -> barred_until (parties.c) */
 	DB_LIB_STMT(DBS_ENTERPRISE_BARRED_UNTIL,
 	"SELECT barred_until FROM enterprises WHERE id = ?"),
+
+	/* ---- issue 12: the outbox (outbox.c) ---- */
+	/* account, kind -> whether the account wants it */
+	DB_LIB_STMT(DBS_OUTBOX_PREF,
+	"SELECT enabled FROM notification_prefs WHERE account_id = ? AND kind = ?"),
+	/* kind, account, recipient, text, payload, sensitive, next attempt,
+	 * expires, created */
+	DB_LIB_STMT(DBS_OUTBOX_INSERT,
+	"INSERT INTO notifications (kind, account_id, recipient, text, payload,"
+	" is_secret, status, attempts, next_attempt_at, expires_at, created_at)"
+	" VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)"),
+	/* now -> the next due message, locked (another sender skips it) */
+	DB_LIB_STMT(DBS_OUTBOX_NEXT,
+	"SELECT id, kind, account_id, recipient, text, payload, attempts,"
+	" expires_at, created_at FROM notifications"
+	" WHERE status = 'pending' AND next_attempt_at <= ?"
+	" ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"),
+	/* now, id: sent; a secret is not kept */
+	DB_LIB_STMT(DBS_OUTBOX_SENT,
+	"UPDATE notifications SET status = 'sent', sent_at = ?,"
+	" attempts = attempts + 1, last_error = NULL,"
+	" text = IF(is_secret = 1, '（已发送，内容已清除）', text),"
+	" payload = IF(is_secret = 1, NULL, payload) WHERE id = ?"),
+	/* next attempt, error, status, id (status is set first: the blanking
+	 * sees the new one) */
+	DB_LIB_STMT(DBS_OUTBOX_RETRY,
+	"UPDATE notifications SET attempts = attempts + 1, next_attempt_at = ?,"
+	" last_error = ?, status = ?,"
+	" text = IF(status = 'failed' AND is_secret = 1,"
+	" '（未能发送，内容已清除）', text),"
+	" payload = IF(status = 'failed' AND is_secret = 1, NULL, payload)"
+	" WHERE id = ?"),
+	/* id: past its kind's time, never sent */
+	DB_LIB_STMT(DBS_OUTBOX_EXPIRE,
+	"UPDATE notifications SET status = 'expired',"
+	" text = IF(is_secret = 1, '（已过期，内容已清除）', text),"
+	" payload = IF(is_secret = 1, NULL, payload) WHERE id = ?"),
+	/* now -> messages due */
+	DB_LIB_STMT(DBS_OUTBOX_BACKLOG,
+	"SELECT COUNT(*) FROM notifications"
+	" WHERE status = 'pending' AND next_attempt_at <= ?"),
+
+	/* ---- issue 12: limits (throttle.c) ---- */
+	DB_LIB_STMT(DBS_THROTTLE_GET,
+	"SELECT window_start, hits, last_at FROM throttle"
+	" WHERE scope = ? AND subject = ?"),
+	/* scope, subject, now, now: a row that counts nothing yet */
+	DB_LIB_STMT(DBS_THROTTLE_CREATE,
+	"INSERT IGNORE INTO throttle (scope, subject, window_start, hits, last_at)"
+	" VALUES (?, ?, ?, 0, ?)"),
+	DB_LIB_STMT(DBS_THROTTLE_LOCK,
+	"SELECT window_start, hits, last_at FROM throttle"
+	" WHERE scope = ? AND subject = ? FOR UPDATE"),
+	/* window start, hits, now, scope, subject */
+	DB_LIB_STMT(DBS_THROTTLE_SET,
+	"UPDATE throttle SET window_start = ?, hits = ?, last_at = ?"
+	" WHERE scope = ? AND subject = ?"),
+
+	/* ---- issue 12: an organisation's certification (org.c) ---- */
+	DB_LIB_STMT(DBS_ORG_STATE,
+	"SELECT id, kind, state, name, last_decision, last_reason,"
+	" enterprise_id, provider_id, updated_at FROM organisations WHERE id = ?"),
+	/* Y1: the configured round (param) or the current one, with its
+	 * ordering period */
+	DB_LIB_STMT(DBS_ROUND_INFO,
+	"SELECT year, order_opens_on, order_closes_on FROM rounds WHERE year ="
+	" COALESCE(?, (SELECT MAX(year) FROM rounds WHERE is_current = 1))"),
+	/* V2: order id -> the bars of its provider and its enterprise */
+	DB_LIB_STMT(DBS_ORDER_PARTIES_BARRED_UNTIL,
+	"SELECT v.barred_until AS provider_barred_until,"
+	" e.barred_until AS enterprise_barred_until"
+	" FROM orders o JOIN providers v ON v.id = o.provider_id"
+	" JOIN enterprises e ON e.id = o.enterprise_id WHERE o.id = ?"),
 };
 
 const struct db_stmts lib_stmts = { lib_sql, DBS__END - DB_LIB_BASE };

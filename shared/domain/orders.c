@@ -116,7 +116,7 @@ struct order_lock_row {
 	int64_t     enterprise_id, product_id, provider_id;
 	int         year;
 	const char *status;
-	int64_t     reserved;
+	int64_t     reserved, reserved_at_order;
 	bool        unit_held;
 	int64_t     unit_subsidy, subsidy;
 	bool        no_subsidy;
@@ -132,6 +132,7 @@ static const struct db_col order_lock_cols[] = {
 	DB_COL(struct order_lock_row, year),
 	DB_COL(struct order_lock_row, status),
 	DB_COL(struct order_lock_row, reserved),
+	DB_COL(struct order_lock_row, reserved_at_order),
 	DB_COL(struct order_lock_row, unit_held),
 	DB_COL(struct order_lock_row, unit_subsidy),
 	DB_COL(struct order_lock_row, subsidy),
@@ -168,6 +169,7 @@ order_lock(struct db *db, int64_t id, struct order_row *o)
 		o->year = l.year;
 		o->status = (enum order_status)st;
 		o->reserved = l.reserved;
+		o->reserved_at_order = l.reserved_at_order;
 		o->unit_held = l.unit_held;
 		o->unit_subsidy = l.unit_subsidy;
 		o->subsidy = l.no_subsidy ? -1 : l.subsidy;
@@ -232,6 +234,15 @@ quota_release(struct db *db, const struct actor *a, int64_t enterprise_id,
 		rc = DB_ERROR;
 	}
 	return rc;
+}
+
+int
+quota_reserve(struct db *db, int64_t enterprise_id, int year, int64_t amount)
+{
+	if (amount <= 0)
+		return DB_OK;
+	return db_dml(db, DBS_QUOTA_RESERVE, DB_ARGS(DB_I64(amount),
+	    DB_I64(enterprise_id), DB_I64(year), DB_I64(amount)), NULL);
 }
 
 int

@@ -147,6 +147,8 @@ struct order_row {
 	int     year;
 	enum order_status status;
 	int64_t reserved;        /* what it holds against the cap now       */
+	int64_t reserved_at_order; /* what it took when placed (O3): the most
+	                            a contract may claim back (O9)          */
 	bool    unit_held;       /* whether it holds a unit of the product  */
 	int64_t unit_subsidy;
 	int64_t subsidy;         /* -1 until the contract (O9)              */
@@ -202,6 +204,12 @@ int order_event(struct db *db, const struct actor *a, int64_t order_id,
  * the row holds less than amount. */
 int quota_release(struct db *db, const struct actor *a, int64_t enterprise_id,
     int year, int64_t amount);
+
+/* Adds amount to an enterprise's year quota, never past its cap (the
+ * guarded UPDATE of O3: occupied + amount <= cap): DB_NOTFOUND when it
+ * would pass it - or the cap was lowered below occupied (E8). */
+int quota_reserve(struct db *db, int64_t enterprise_id, int year,
+    int64_t amount);
 
 /* Applies a due O4 (cancel, unit and reservation released) or O6 (expire,
  * unit returned) transition to a locked order, as the system. Returns 1

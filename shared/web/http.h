@@ -60,8 +60,13 @@ struct session {
 	int64_t account_id;
 	int     role;                 /* one ROLE_* bit                     */
 	char    login[65];
-	int64_t enterprise_id;        /* 0 unless role is enterprise        */
-	int64_t provider_id;          /* 0 unless role is provider          */
+	int64_t enterprise_id;        /* 0 unless role is enterprise and its
+	                                 organisation is certified (E9)     */
+	int64_t provider_id;          /* 0 unless role is provider and … */
+	int64_t org_id;               /* its organisation (E13); 0: none
+	                                 recorded (onboarded by the bureau) */
+	int     member_role;          /* enum member_role (org.h): what the
+	                                 member may do; staff are admin     */
 	bool    via_cookie;           /* CSRF token required on writes      */
 	char    csrf[48];             /* the session's CSRF token           */
 	unsigned char token_hash[32];
@@ -78,7 +83,20 @@ struct route {
 	enum http_method method;
 	const char      *pattern;
 	http_handler     handler;
-	int              roles;       /* ROLE_PUBLIC or a mask of ROLE_*    */
+	int              roles;       /* ROLE_PUBLIC or a mask of ROLE_*,
+	                                 with enum route_flag bits          */
+};
+
+/* What a route allows beyond its roles (issue 12: E9, E13), or'ed into
+ * its roles mask (ROLE_ENTERPRISE | ROUTE_UNCERTIFIED). By default an
+ * enterprise or provider account must belong to a certified organisation
+ * (403 not_certified), and a viewer member may only read (403
+ * read_only_member on any other method). */
+enum route_flag {
+	ROUTE_UNCERTIFIED = 1 << 8,   /* also before the certification     */
+	ROUTE_VIEWER_OK   = 1 << 9,   /* a write a viewer may make (logout) */
+	ROUTE_ORG_ADMIN   = 1 << 10   /* enterprise / provider accounts:
+	                                 administrators only (E13)          */
 };
 
 #define REQ_MAX_CAPTURES 4

@@ -12,6 +12,7 @@
 #include "db.h"
 #include "http.h"
 #include "log.h"
+#include "org.h"
 #include "parse.h"
 #include "session.h"
 
@@ -96,6 +97,37 @@ health_handler(struct req *r)
 		    "数据库不可达");
 	return http_json(r, 200, json_pack("{s:s,s:s}", "status", "ok",
 	    "program", g_config.program));
+}
+
+/* E9, E13: an enterprise or provider account before its organisation is
+ * certified, a viewer's write, a non-administrator on an administrators'
+ * route: answers 403 and returns true. */
+static bool
+member_refused(struct req *r, const struct route *rt)
+{
+	bool org = (r->sess.role & (ROLE_ENTERPRISE | ROLE_PROVIDER)) != 0;
+	bool write = r->method != HTTP_GET && r->method != HTTP_HEAD;
+
+	if (!org)
+		return false;
+	if (!(rt->roles & ROUTE_UNCERTIFIED) && !auth_session_certified(r)) {
+		http_error(r, 403, "not_certified", NULL,
+		    "请先完成机构认证，认证通过后才能使用此功能");
+		return true;
+	}
+	if (write && r->sess.member_role == MEMBER_VIEWER &&
+	    !(rt->roles & ROUTE_VIEWER_OK)) {
+		http_error(r, 403, "read_only_member", NULL,
+		    "您是本机构的查看者，只能查看，不能进行操作");
+		return true;
+	}
+	if ((rt->roles & ROUTE_ORG_ADMIN) &&
+	    r->sess.member_role != MEMBER_ADMIN) {
+		http_error(r, 403, "admin_only", NULL,
+		    "只有本机构的管理员可以进行此操作");
+		return true;
+	}
+	return false;
 }
 
 int metrics_handler(struct req *r);	/* metrics.c */
@@ -191,6 +223,8 @@ req_dispatch(struct req *r, const struct app *app)
 			    "缺少或错误的 X-CSRF-Token 请求头");
 			return;
 		}
+		if (member_refused(r, rt))
+			return;
 	}
 	rc = rt->handler(r);
 	if (r->status == 0 || rc != r->status) {

@@ -18,6 +18,10 @@
  * r->authed. Returns DB_OK (authed or not) or a DB_* failure. */
 int auth_session(struct req *r);
 
+/* E9: whether the session's organisation is certified (true for staff:
+ * reviewer and bureau accounts belong to none). */
+bool auth_session_certified(const struct req *r);
+
 /* True when the X-CSRF-Token header equals the session's token. */
 bool auth_csrf_ok(struct req *r);
 

@@ -4,7 +4,8 @@
 -- table is empty. One transaction: it loads completely or not at all.
 --
 -- Logins: ent01..ent22 (enterprise), prov01..prov08 (provider), reviewer,
--- bureau. Password of every demo account: demo-pass-2024 (DEMO ONLY).
+-- bureau, 13800138001 (an enterprise that signed up and waits in the
+-- verification queue). Password of every demo account: demo-pass-2024 (DEMO ONLY).
 --   ent01-ent14 ordinary, ent15-ent18 specialized, ent19-ent20 little giant;
 --   ent21 is credit-flagged (E4) and ent22 is registered outside Beijing (E1):
 --   both must be refused when ordering (O1).
@@ -3125,5 +3126,36 @@ INSERT INTO application_attachments (application_id, item_code, original_name,
     (@app, 'provider.1', '网站及小程序备案截图.pdf', '2e/2e0712298c88aab19cc8c5979b28f53c.pdf', 'application/pdf', 663, 'bb588ec84ede252b9b73c2b56dc24bde3aebcdf8a928420c6885109426c32e3c', LEAST(@win + INTERVAL 16030 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov08),
     (@app, 'provider.2', '营业执照.pdf', '53/53b49122bcca883ff6507d04f9b58372.pdf', 'application/pdf', 663, '78dfec04e68a146b9150e07e58b7fa589aebaee301ed24d7ceb941e5e0cfc6b3', LEAST(@win + INTERVAL 16031 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov08),
     (@app, 'provider.3', '房屋租赁合同.pdf', 'fb/fb063c358dcf4d697fd1ea758ecec8b9.pdf', 'application/pdf', 663, '679a21223ff79ac9c00f0d7021b8dc8331a0d30492acbd665ee9e10ef83fd0ea', LEAST(@win + INTERVAL 16032 MINUTE, @now - INTERVAL 100 MINUTE), @acc_prov08);
+
+-- issue 12: 13800138001 signed up and waits in the verification queue (E9)
+INSERT INTO organisations (kind, state, name, uscc, legal_representative,
+    registered_district, registered_in_beijing, is_enterprise, industry, employees,
+    revenue, total_assets, figures_year, size_class, size_basis, address, contact_name,
+    created_at, updated_at)
+VALUES ('enterprise', 'submitted', '北京启明星数据科技有限公司', '91110108MA052BFC6A', '赵启明', '海淀区', 1, 1, 'software', 35,
+    800000000, 600000000, YEAR(@now + INTERVAL 8 HOUR) - 1, 'small', '软件和信息技术服务业：从业人员 10 人及以上且营业收入 50 万元及以上 → 小型',
+    '北京市海淀区上地信息路 9 号', '赵启明', @now - INTERVAL 3 DAY, @now - INTERVAL 2 DAY);
+SET @org_self = LAST_INSERT_ID();
+INSERT INTO accounts (login, mobile, mobile_verified_at, password_hash, role, enterprise_id,
+    provider_id, org_id, member_role, disabled, created_at, display_name)
+VALUES ('13800138001', '13800138001', @now - INTERVAL 3 DAY, 'pbkdf2_sha256$600000$d83f1fa7d2e23e0c9f504e004319cad1$b894f66f208e071e75be756a173270620fdc5f7f26dca135f73bd0e4b8e63b4e', 'enterprise', NULL, NULL, @org_self, 'admin',
+    0, @now - INTERVAL 3 DAY, '赵启明');
+SET @acc_self = LAST_INSERT_ID();
+INSERT INTO org_files (org_id, kind, original_name, stored_name, content_type, size_bytes,
+    sha256, uploaded_at, uploaded_by)
+VALUES (@org_self, 'licence', '营业执照.pdf', '98/9814ebe2a10d31111942364c288170e8.pdf', 'application/pdf', 664, '3af6c34c680b61302d0b7978ef2d10af08c86bd23e9b98bcc4908845ef99ef40',
+    @now - INTERVAL 2 DAY, @acc_self);
+INSERT INTO certifications (org_id, kind, status, is_change, name, uscc, size_class,
+    values_json, licence_stored, licence_type, licence_name, licence_size, licence_sha256,
+    submitted_at, submitted_by)
+VALUES (@org_self, 'enterprise', 'pending', 0, '北京启明星数据科技有限公司', '91110108MA052BFC6A', 'small',
+    JSON_SET('{"name":"北京启明星数据科技有限公司","uscc":"91110108MA052BFC6A","legal_representative":"赵启明","registered_district":"海淀区","registered_in_beijing":true,"is_enterprise":true,"industry":"software","employees":35,"revenue":800000000,"total_assets":600000000,"year":null,"size_class":"small","size_basis":"软件和信息技术服务业：从业人员 10 人及以上且营业收入 50 万元及以上 → 小型"}', '$.year', YEAR(@now + INTERVAL 8 HOUR) - 1), '98/9814ebe2a10d31111942364c288170e8.pdf', 'application/pdf',
+    '营业执照.pdf', 664, '3af6c34c680b61302d0b7978ef2d10af08c86bd23e9b98bcc4908845ef99ef40', @now - INTERVAL 2 DAY, @acc_self);
+INSERT INTO audit_log (at, actor_account_id, actor_role, action, entity, entity_id,
+    before_json, after_json, request_id) VALUES
+    (@now - INTERVAL 3 DAY, NULL, 'public', 'account.signup', 'account', @acc_self, NULL,
+     JSON_OBJECT('role', 'enterprise', 'org_id', @org_self), NULL),
+    (@now - INTERVAL 2 DAY, @acc_self, 'enterprise', 'org.submit', 'organisation', @org_self,
+     NULL, JSON_OBJECT('certification_id', LAST_INSERT_ID()), NULL);
 
 COMMIT;

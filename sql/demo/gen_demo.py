@@ -1081,6 +1081,89 @@ def write_applications(w):
                          for m, back, role, action, op, frm, to, c in events) + ";")
 
 
+# --- issue 12: an enterprise that joined by itself (E9) ---------------------
+#
+# 13800138001 signed up, confirmed its mobile, certified its identity and
+# size class with its business licence, and waits in the verification
+# queue of the reviewer and the bureau (/review.html#/certifications).
+# Its own RNG: the rest of the demo does not move when this changes.
+
+SELF_SEED = 20240312
+SELF_MOBILE = "13800138001"
+SELF_NAME = "北京启明星数据科技有限公司"
+
+
+def self_registered():
+    """The waiting enterprise: its USCC, password hash and licence file."""
+    rng = random.Random(SELF_SEED)
+    code = make_uscc(rng, "110108", modern=True, used=set())
+    name = rng.randbytes(16).hex()
+    data = demo_pdf(["DEMO ONLY - not a real document",
+                     "Business licence (demo) of %s" % code])
+    return {"uscc": code, "hash": password_hash(rng),
+            "stored": "%s/%s.pdf" % (name[:2], name), "data": data,
+            "sha": hashlib.sha256(data).hexdigest()}
+
+
+def write_self_registered_files(directory):
+    """The waiting enterprise's licence, stored like an upload."""
+    f = self_registered()
+    path = os.path.join(directory, f["stored"])
+    os.makedirs(os.path.dirname(path), mode=0o750, exist_ok=True)
+    if not os.path.exists(path):
+        with open(path, "wb") as out:
+            out.write(f["data"])
+        os.chmod(path, 0o640)
+
+
+def write_self_registered(w):
+    """The SQL of the waiting enterprise: organisation, account, licence,
+    certification (pending), the audit of each step."""
+    f = self_registered()
+    basis = "软件和信息技术服务业：从业人员 10 人及以上且营业收入 50 万元及以上 → 小型"
+    values = {"name": SELF_NAME, "uscc": f["uscc"], "legal_representative": "赵启明",
+              "registered_district": "海淀区", "registered_in_beijing": True,
+              "is_enterprise": True, "industry": "software", "employees": 35,
+              "revenue": 800_000_000, "total_assets": 600_000_000,
+              "year": None, "size_class": "small", "size_basis": basis}
+    w("")
+    w("-- issue 12: %s signed up and waits in the verification queue (E9)" % SELF_MOBILE)
+    w("INSERT INTO organisations (kind, state, name, uscc, legal_representative,")
+    w("    registered_district, registered_in_beijing, is_enterprise, industry, employees,")
+    w("    revenue, total_assets, figures_year, size_class, size_basis, address, contact_name,")
+    w("    created_at, updated_at)")
+    w("VALUES ('enterprise', 'submitted', %s, %s, '赵启明', '海淀区', 1, 1, 'software', 35,"
+      % (q(SELF_NAME), q(f["uscc"])))
+    w("    800000000, 600000000, YEAR(@now + INTERVAL 8 HOUR) - 1, 'small', %s," % q(basis))
+    w("    '北京市海淀区上地信息路 9 号', '赵启明', @now - INTERVAL 3 DAY, @now - INTERVAL 2 DAY);")
+    w("SET @org_self = LAST_INSERT_ID();")
+    w("INSERT INTO accounts (login, mobile, mobile_verified_at, password_hash, role, enterprise_id,")
+    w("    provider_id, org_id, member_role, disabled, created_at, display_name)")
+    w("VALUES (%s, %s, @now - INTERVAL 3 DAY, %s, 'enterprise', NULL, NULL, @org_self, 'admin',"
+      % (q(SELF_MOBILE), q(SELF_MOBILE), q(f["hash"])))
+    w("    0, @now - INTERVAL 3 DAY, '赵启明');")
+    w("SET @acc_self = LAST_INSERT_ID();")
+    w("INSERT INTO org_files (org_id, kind, original_name, stored_name, content_type, size_bytes,")
+    w("    sha256, uploaded_at, uploaded_by)")
+    w("VALUES (@org_self, 'licence', '营业执照.pdf', %s, 'application/pdf', %d, %s,"
+      % (q(f["stored"]), len(f["data"]), q(f["sha"])))
+    w("    @now - INTERVAL 2 DAY, @acc_self);")
+    w("INSERT INTO certifications (org_id, kind, status, is_change, name, uscc, size_class,")
+    w("    values_json, licence_stored, licence_type, licence_name, licence_size, licence_sha256,")
+    w("    submitted_at, submitted_by)")
+    w("VALUES (@org_self, 'enterprise', 'pending', 0, %s, %s, 'small',"
+      % (q(SELF_NAME), q(f["uscc"])))
+    w("    JSON_SET(%s, '$.year', YEAR(@now + INTERVAL 8 HOUR) - 1), %s, 'application/pdf',"
+      % (q(json_dumps(values)), q(f["stored"])))
+    w("    '营业执照.pdf', %d, %s, @now - INTERVAL 2 DAY, @acc_self);" % (len(f["data"]), q(f["sha"])))
+    w("INSERT INTO audit_log (at, actor_account_id, actor_role, action, entity, entity_id,")
+    w("    before_json, after_json, request_id) VALUES")
+    w("    (@now - INTERVAL 3 DAY, NULL, 'public', 'account.signup', 'account', @acc_self, NULL,")
+    w("     JSON_OBJECT('role', 'enterprise', 'org_id', @org_self), NULL),")
+    w("    (@now - INTERVAL 2 DAY, @acc_self, 'enterprise', 'org.submit', 'organisation', @org_self,")
+    w("     NULL, JSON_OBJECT('certification_id', LAST_INSERT_ID()), NULL);")
+
+
 def json_dumps(obj):
     import json
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
@@ -1112,7 +1195,8 @@ def generate():
     w("-- table is empty. One transaction: it loads completely or not at all.")
     w("--")
     w("-- Logins: ent01..ent22 (enterprise), prov01..prov08 (provider), reviewer,")
-    w("-- bureau. Password of every demo account: %s (DEMO ONLY)." % DEMO_PASSWORD)
+    w("-- bureau, %s (an enterprise that signed up and waits in the" % SELF_MOBILE)
+    w("-- verification queue). Password of every demo account: %s (DEMO ONLY)." % DEMO_PASSWORD)
     w("--   ent01-ent14 ordinary, ent15-ent18 specialized, ent19-ent20 little giant;")
     w("--   ent21 is credit-flagged (E4) and ent22 is registered outside Beijing (E1):")
     w("--   both must be refused when ordering (O1).")
@@ -1337,6 +1421,7 @@ def generate():
                            q(frm) if frm else "NULL", q(to), q(reason)))
         w(",\n".join("    " + r for r in rows) + ";")
     write_applications(w)
+    write_self_registered(w)
     w("")
     w("COMMIT;")
     out[span_line] = "SET @span     = %d;                                   -- the oldest age" % max(ages)
@@ -1355,6 +1440,7 @@ def main():
         n = write_claim_files(args.files)
         print("gen_demo: %d demo claim file(s) written to %s" % (n, args.files), file=sys.stderr)
         write_attachment_files(args.files)
+        write_self_registered_files(args.files)
         return
     text = generate()
     if args.output == "-":

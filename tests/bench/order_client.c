@@ -64,7 +64,7 @@ job_tx(struct db *db, void *arg)
 	reserved = rule_reservation(j->unit_subsidy, q.cap, q.occupied);
 	if (reserved <= 0)
 		return DB_APP;
-	rc = db_quota_reserve(db, j->ent, year, reserved);
+	rc = quota_reserve(db, j->ent, year, reserved);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? DB_APP : rc;
 	snprintf(no, sizeof(no), "BC%d%012d", (int)getpid() % 100,

@@ -571,13 +571,17 @@ def test_E7_tier_change_updates_existing_quota_row():
                                "available": 18500000}, r.json
     assert sql("SELECT cap FROM enterprise_quota WHERE enterprise_id=%d AND "
                "year=%d" % (ent["id"], year)) == [["20000000"]]
-    # back down: never below what is already occupied
+    # back down below what is already occupied: the tier's cap for new
+    # orders only (E8), nothing available, never a negative amount
     sql("UPDATE enterprise_quota SET occupied=3000000 WHERE enterprise_id=%d"
         % ent["id"])
     r = put(path, {"tier": "ordinary"}, token=bureau())
     assert r.status == 200, r
-    assert r.json["quota"] == {"year": year, "cap": 3000000,
+    assert r.json["quota"] == {"year": year, "cap": 2000000,
                                "occupied": 3000000, "available": 0}, r.json
+    assert sql("SELECT cap, occupied FROM enterprise_quota WHERE"
+               " enterprise_id=%d AND year=%d" % (ent["id"], year)) == \
+        [["2000000", "3000000"]]
     # the occupied amount was a fixture with no order behind it: put the
     # row back so that `voucherctl reconcile` finds no drift
     sql("UPDATE enterprise_quota SET occupied=0 WHERE enterprise_id=%d"

@@ -35,14 +35,16 @@ def password(name):
                           "voucher_%s_dev" % name)
 
 
-def as_user(name, stmts):
+def as_user(name, stmts, force=False):
     """Runs stmts (one string) as program name's database user; returns
-    the CompletedProcess (stdout: tab-separated rows, no headers)."""
+    the CompletedProcess (stdout: tab-separated rows, no headers). With
+    force, it goes on after an error."""
     sock = os.path.join(STATE, "run", "mysql.sock")
     return subprocess.run(
         ["mariadb", "--no-defaults", "--socket=" + sock, "-u",
-         "voucher_" + name, "-p" + password(name), "-N", "-B", DB,
-         "-e", stmts], capture_output=True, text=True, timeout=60)
+         "voucher_" + name, "-p" + password(name), "-N", "-B", DB]
+        + (["--force"] if force else []) + ["-e", stmts],
+        capture_output=True, text=True, timeout=60)
 
 
 def refused(name, stmt):
@@ -195,6 +197,21 @@ FORBIDDEN = {
         "UPDATE enterprises SET tier = 'ordinary' WHERE id = 0",
         "UPDATE accounts SET disabled = 0 WHERE id = 0",
     ],
+    # issue 12: joining by oneself writes certified parties, never orders,
+    # payments, products or the trails
+    "registration": [
+        "UPDATE orders SET status = 'paid' WHERE id = 0",
+        "UPDATE products SET listed = 0 WHERE id = 0",
+        "UPDATE enterprise_quota SET occupied = 0 WHERE enterprise_id = 0",
+        "UPDATE publicity_batches SET paid_on = CURDATE() WHERE id = 0",
+        "INSERT INTO violations (party, party_id, kind, description,"
+        " recorded_at, recorded_by, barred_until)"
+        " VALUES ('provider', 1, 'other', 'x', NOW(), 1, NOW())",
+        "UPDATE notifications SET status = 'sent' WHERE id = 0",
+        "DELETE FROM organisations WHERE id = 0",
+        "DELETE FROM certifications WHERE id = 0",
+        "UPDATE list_imports SET added = 0 WHERE id = 0",
+    ],
     "ctl": [
         "INSERT INTO violations (party, party_id, kind, description,"
         " recorded_at, recorded_by, barred_until)"
@@ -295,6 +312,8 @@ def test_grants_a_programs_own_write_works_in_a_rolled_back_tx():
         "publicity": ("orders", "id", publicized, "publicized_at"),
         # V2: a bar
         "oversight": ("providers", "id", provider, "updated_at"),
+        # E9: a certification moves the certified enterprise
+        "registration": ("enterprises", "id", enterprise, "updated_at"),
         "ctl": ("orders", "id", order, "updated_at"),
     }
     assert sorted(cases) == sorted(users()), "a user without a check"
@@ -317,3 +336,78 @@ def test_grants_a_programs_own_write_works_in_a_rolled_back_tx():
                         " = UNHEX('%s'); ROLLBACK;" % (session[0][0],
                                                        session[0][0]))
             assert p.returncode == 0, (name, p.stderr)
+
+
+# ---- every statement a program prepares -------------------------------------
+
+_STMT = re.compile(r'\{\s*"((?:STMT|DBS)_\w+)"\s*,((?:\s*"(?:[^"\\]|\\.)*")+)\s*\}')
+_LIT = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def statements(path):
+    """The (name, SQL) of every DB_STMT (DB_LIB_STMT) of a C file, read
+    from the preprocessor's output: the column-list macros expanded and
+    the adjacent string literals joined as the compiler joins them."""
+    cc = os.environ.get("CC", "cc")
+    flags = subprocess.run(["pkg-config", "--cflags", "libmariadb"],
+                           capture_output=True, text=True).stdout.split()
+    text = subprocess.run(
+        [cc, "-E", "-P", "-D_GNU_SOURCE", "-Ishared/base", "-Ishared/db",
+         "-Ishared/domain", "-Ishared/web", "-I" + os.path.dirname(path)]
+        + flags + [path], cwd=ROOT, capture_output=True, text=True,
+        check=True, timeout=60).stdout
+    out = []
+    for m in _STMT.finditer(text):
+        body = "".join(_LIT.findall(m.group(2)))
+        out.append((m.group(1), body.replace('\\"', '"')
+                    .replace("\\n", " ").replace("\\t", " ")
+                    .replace("\\\\", "\\")))
+    return out
+
+
+# The library's statements (shared/domain/lib_sql.c) each program runs
+# besides its own: the session and the audit trail everywhere, the rest
+# where the program calls the library function that runs them.
+LIB_SESSION = ["DBS_SESSION_GET", "DBS_SESSION_TOUCH", "DBS_SESSION_DELETE",
+               "DBS_AUDIT_INSERT"]
+LIB_THROTTLE = ["DBS_THROTTLE_GET", "DBS_THROTTLE_CREATE",
+                "DBS_THROTTLE_LOCK", "DBS_THROTTLE_SET"]
+LIB_USES = {
+    "account": LIB_THROTTLE + ["DBS_ORG_STATE", "DBS_ROUND_INFO"],
+    "ordering": ["DBS_ROUND_INFO"],
+    "registration": LIB_THROTTLE + ["DBS_OUTBOX_PREF", "DBS_OUTBOX_INSERT",
+                                    "DBS_ROUND_INFO", "DBS_ROUND_CURRENT"],
+    "ctl": ["DBS_OUTBOX_NEXT", "DBS_OUTBOX_SENT", "DBS_OUTBOX_RETRY",
+            "DBS_OUTBOX_EXPIRE", "DBS_OUTBOX_BACKLOG"],
+}
+
+
+@test
+def test_grants_every_statement_of_a_program_prepares_as_its_user():
+    """A grant too narrow for one of a program's own statements shows only
+    when a request first uses it (statements are prepared lazily): here
+    each of them is prepared (not run) as the program's own user.
+    INSERT ... ON DUPLICATE KEY UPDATE, for one, needs UPDATE on the
+    inserted columns too."""
+    files = {name: "fcgi-apps/%s/db.c" % name for name in programs()}
+    files["ctl"] = "tools/voucherctl.c"
+    lib = dict(statements("shared/domain/lib_sql.c"))
+    bad = []
+    for name, path in sorted(files.items()):
+        stmts = statements(path)
+        assert stmts, (name, path, "no statements found")
+        uses = LIB_USES.get(name, []) + (LIB_SESSION if name != "ctl"
+                                         else [])
+        stmts += [(stmt, lib[stmt]) for stmt in uses]
+        script = []
+        for i, (stmt, text) in enumerate(stmts):
+            script.append("PREPARE s%d FROM '%s';"
+                          % (i, text.replace("\\", "\\\\")
+                             .replace("'", "\\'")))
+        p = as_user(name, "\n".join(script), force=True)
+        # "ERROR 1143 (42000) at line N": line N is statement N
+        for m in re.finditer(r"^ERROR \S+ \S+ at line (\d+): (.*)$",
+                             p.stderr, re.M):
+            bad.append((name, stmts[int(m.group(1)) - 1][0], m.group(2)))
+        assert p.returncode == 0 or bad, (name, p.stderr)
+    assert not bad, bad

@@ -252,12 +252,16 @@ def stored_files():
 
 def assert_storage_clean():
     """Nothing in the temp folder; every stored file is named by a row
-    (no orphans; application materials share the files directory) and
-    every row's file is on disk."""
+    (no orphans; application materials and organisations' licences share
+    the files directory) and every row's file is on disk."""
     assert tmp_files() == [], tmp_files()
     rows = {r[0] for r in sql("SELECT stored_name FROM redemption_files"
                               " UNION ALL SELECT stored_name FROM"
-                              " application_attachments")}
+                              " application_attachments"
+                              " UNION ALL SELECT stored_name FROM org_files"
+                              " UNION ALL SELECT licence_stored FROM"
+                              " certifications WHERE licence_stored"
+                              " IS NOT NULL")}
     on_disk = stored_files()
     assert on_disk <= rows, on_disk - rows
     mine = {r[0] for r in sql(

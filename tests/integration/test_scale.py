@@ -1,5 +1,5 @@
 """What keeps the reads cheap at Beijing's size (issue #13) keeps them
-right: the totals and sums that 004_scale.sql and 005_counts.sql's triggers
+right: the totals and sums that 004_scale.sql and 007_counts.sql's triggers
 keep in the writing transaction agree with the rows they stand for after
 each kind of write, and the audit trail pages by key (?before=)."""
 from harness import (test, get, put, bureau, sql, new_enterprise,

@@ -491,8 +491,38 @@ TEST(test_O3_invalid_input_refused)
 	CHECK_EQ(rule_reservation(-1, 2000000, 0), -1);
 	CHECK_EQ(rule_reservation(300000, -1, 0), -1);
 	CHECK_EQ(rule_reservation(300000, 2000000, -1), -1);
-	CHECK_EQ(rule_reservation(300000, 2000000, 2000001), -1);
 	CHECK_EQ(rule_reservation(INT64_MIN, INT64_MIN, INT64_MIN), -1);
+}
+
+TEST(test_E14_credit_list_counts_through_its_last_day)
+{
+	CHECK(rule_credit_listed(20270228, 20270228));
+	CHECK(rule_credit_listed(20270228, 20240301));
+	CHECK(!rule_credit_listed(20270228, 20270301));
+	CHECK(!rule_credit_listed(0, 20240301));
+}
+
+/* E8: a cap lowered below what is occupied leaves nothing, never less. */
+TEST(test_E8_occupied_above_lowered_cap_reserves_nothing)
+{
+	CHECK_EQ(rule_reservation(300000, 2000000, 2000001), 0);
+	CHECK_EQ(rule_reservation(300000, 2000000, 10000000), 0);
+	CHECK_EQ(rule_reservation(0, 2000000, 10000000), 0);
+	CHECK_EQ(rule_reservation(300000, 0, 1), 0);
+}
+
+TEST(test_E8_available_is_never_negative)
+{
+	CHECK_EQ(rule_quota_available(2000000, 0), 2000000);
+	CHECK_EQ(rule_quota_available(2000000, 1999999), 1);
+	CHECK_EQ(rule_quota_available(2000000, 2000000), 0);
+	CHECK_EQ(rule_quota_available(2000000, 2000001), 0);
+	CHECK_EQ(rule_quota_available(2000000, 10000000), 0);
+	CHECK_EQ(rule_quota_available(0, 0), 0);
+	CHECK_EQ(rule_quota_available(INT64_MAX, 0), INT64_MAX);
+	CHECK_EQ(rule_quota_available(0, INT64_MAX), 0);
+	CHECK_EQ(rule_quota_available(-1, 0), -1);
+	CHECK_EQ(rule_quota_available(0, -1), -1);
 }
 
 TEST(test_O3_huge_values_no_overflow)
@@ -685,6 +715,44 @@ TEST(test_O9_released_is_reserved_minus_subsidy)
 	CHECK_EQ(s.released, 150000);
 	CHECK_EQ(s.subsidy + s.released, 600000);
 	CHECK_EQ(s.subsidy + s.self_paid, 1500000);
+}
+
+/* Issue #11 point 1: a corrected contract is split against the order's
+ * limit (its reservation when placed), not what the first contract left
+ * it holding: 300,000 CNY over 24 months gives 45,000, 400,000 over 12
+ * months 50,000 - never more than the limit. */
+TEST(test_O9_corrected_contract_split_against_the_limit)
+{
+	struct rule_contract_split	 s;
+
+	s = split_or_fail(30000000, 24, 5000000);
+	CHECK_EQ(s.subsidy, 4500000);
+	CHECK_EQ(s.released, 500000);
+	s = split_or_fail(40000000, 12, 5000000);
+	CHECK_EQ(s.subsidy, 5000000);
+	CHECK_EQ(s.released, 0);
+	s = split_or_fail(40000000, 12, 4800000);	/* unit subsidy 48,000 */
+	CHECK_EQ(s.subsidy, 4800000);
+	CHECK_EQ(s.self_paid, 35200000);
+}
+
+/* The order contact: a mainland mobile number, nothing else. */
+TEST(test_mobile_number_11_digits_13_to_19)
+{
+	CHECK(rule_mobile_valid("13800138000"));
+	CHECK(rule_mobile_valid("19912345678"));
+	CHECK(rule_mobile_valid("16600000000"));
+	CHECK(!rule_mobile_valid("12800138000"));	/* 12: no such plan */
+	CHECK(!rule_mobile_valid("10800138000"));
+	CHECK(!rule_mobile_valid("23800138000"));
+	CHECK(!rule_mobile_valid("1380013800"));	/* 10 digits */
+	CHECK(!rule_mobile_valid("138001380000"));	/* 12 digits */
+	CHECK(!rule_mobile_valid("1380013800a"));
+	CHECK(!rule_mobile_valid("138 0013 800"));
+	CHECK(!rule_mobile_valid("+8613800138000"));
+	CHECK(!rule_mobile_valid("1"));
+	CHECK(!rule_mobile_valid(""));
+	CHECK(!rule_mobile_valid(NULL));
 }
 
 TEST(test_O9_huge_amount_no_overflow)
@@ -965,6 +1033,7 @@ main(void)
 	RUN(test_O3_partial_last_reservation);
 	RUN(test_O3_nothing_left_reserves_zero);
 	RUN(test_O3_invalid_input_refused);
+	RUN(test_E14_credit_list_counts_through_its_last_day);
 	RUN(test_O3_huge_values_no_overflow);
 	RUN(test_O4_accept_deadline_is_48_hours);
 	RUN(test_O4_order_at_47_59_59_not_expired);
@@ -985,6 +1054,10 @@ main(void)
 	RUN(test_O9_released_is_reserved_minus_subsidy);
 	RUN(test_O9_huge_amount_no_overflow);
 	RUN(test_O9_invalid_inputs_refused_out_untouched);
+	RUN(test_O9_corrected_contract_split_against_the_limit);
+	RUN(test_mobile_number_11_digits_13_to_19);
+	RUN(test_E8_occupied_above_lowered_cap_reserves_nothing);
+	RUN(test_E8_available_is_never_negative);
 	RUN(test_R6_partial_refund_recovers_floor_share);
 	RUN(test_R6_full_refund_recovers_all);
 	RUN(test_R6_refund_above_amount_recovers_all);

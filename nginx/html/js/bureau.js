@@ -8,6 +8,8 @@ import {
 } from "./lib.js";
 import { bars } from "./chart.js";
 import { reviewQueue, reviewApp } from "./apps.js";
+import { certQueue, certOne } from "./certs.js";
+import { lists, rounds } from "./programme.js";
 
 const view = $("#view");
 const BATCH_STATUS = { draft: "草稿", published: "公示中", paid: "已兑付" };
@@ -17,8 +19,11 @@ const V_KIND = { transfer: "转让、赠予或买卖服务券", hidden_relations
 if (requireRole("bureau")) {
   $("#subnav").replaceChildren(...[["dashboard", "数据看板"], ["batches", "公示批次"], ["feedback", "公示意见"],
     ["violations", "违规处理"], ["spot", "抽查"], ["audit", "审计日志"], ["enterprises", "企业"], ["providers", "服务机构"],
-    ["applications", "产品申报"]].map(([h, t]) => el("a", { href: "#/" + h }, t)));
+    ["applications", "产品申报"], ["certifications", "机构认证"], ["lists", "名单导入"], ["rounds", "服务券年度"]]
+    .map(([h, t]) => el("a", { href: "#/" + h }, t)));
   router({
+    "certifications": (p) => certQueue(view, p), "certifications/:id": (p) => certOne(view, p),
+    "lists": () => lists(view), "rounds": () => rounds(view),
     "dashboard": dashboard, "batches": batches, "batches/:id": batch, "feedback": feedback,
     "violations": violations, "spot": spot, "audit": audit, "enterprises": enterprises, "providers": providers,
     "applications": (p) => reviewQueue(view, p, "applications"), "applications/:id": (p) => reviewApp(view, p, "applications"),

@@ -15,7 +15,8 @@ function stars(p) {
 }
 
 function card(p) {
-  const left = p.sold_out ? el("span", { class: "soldout" }, "已售罄") : `剩余 ${p.remaining_units} 份`;
+  const left = p.sold_out ? el("span", { class: "soldout" }, "已售罄")
+    : p.orderable === false ? el("span", { class: "soldout" }, "暂停下单") : `剩余 ${p.remaining_units} 份`;
   return el("article", { class: "card" },
     el("h2", {}, el("a", { href: "/product.html?id=" + p.id }, p.name)),
     el("div", { class: "prov" }, `${p.provider_name} · ${p.category_name}`),

@@ -1,14 +1,23 @@
 // The enterprise's console: the yearly allowance as a bar, the order
-// confirmation with the subsidy preview and its formula, my orders with
-// their status timeline, cancel, confirm completion and rate with stars,
-// and the printable commitment form.
+// confirmation with the subsidy preview, its formula and the contact the
+// provider will call, my orders with their status timeline, cancel,
+// confirm completion and rate with stars, and the printable commitment
+// form.
 import {
-  $, el, get, post, api, yuan, when, badge, bar, table, empty, pager, field, formErr,
-  busy, confirmDialog, requireRole, router, session, ORDER_STATUS, TIER_NAME,
+  $, el, get, post, api, yuan, when, untilText, badge, bar, table, empty, pager, field, formErr,
+  busy, confirmDialog, requireRole, requireCertified, router, session, showError, ApiError, ORDER_STATUS,
+  TIER_NAME,
 } from "./lib.js";
 
+// why an enterprise may not order (E1-E5), in plain words
+const INELIGIBLE = {
+  E1: "注册地不在北京市", E2: "非企业单位不在补贴范围内", E3: "尚未通过中小微企业划型认证",
+  E4: "近 3 年存在严重失信记录或被列入失信被执行人名单", E5: "因违规被取消领券资格，期限未满",
+};
+const MOBILE_RE = /^1[3-9]\d{9}$/;
+
 const view = $("#view");
-if (requireRole("enterprise")) start();
+if (requireCertified("enterprise")) start();
 
 function start() {
   $("#subnav").replaceChildren(
@@ -28,7 +37,10 @@ async function allowancePanel() {
       el("span", {}, "年度上限 ", el("b", { id: "q-cap" }, yuan(q.cap))),
       el("span", {}, "已占用 ", el("b", { id: "q-occupied" }, yuan(q.occupied))),
       el("span", {}, "可用 ", el("b", { id: "q-available" }, yuan(q.available)))));
-  if (!me.eligible) p.append(el("p", { class: "notice" }, "当前企业不符合下单条件" + (me.ineligible_rule ? `（规则 ${me.ineligible_rule}）` : "") + "，如有疑问请联系市经信局。"));
+  if (q.occupied > q.cap) {
+    p.append(el("p", { class: "notice", id: "q-over" }, "年度补贴上限已调整，已占用的额度超过新的上限：现有订单不受影响，占用额度降到上限以下之前不能再下单。"));
+  }
+  if (!me.eligible) p.append(el("p", { class: "notice" }, "当前企业不符合下单条件" + (INELIGIBLE[me.ineligible_rule] ? `（${INELIGIBLE[me.ineligible_rule]}）` : "") + "，如有疑问请联系市经信局。"));
   return p;
 }
 
@@ -57,11 +69,27 @@ async function confirmOrder({ pid }) {
   // one key per confirmation page: a retried click never orders twice
   const key = crypto.randomUUID();
   btn.disabled = !quote.can_order;
-  btn.addEventListener("click", () => busy(btn, view, async () => {
-    const o = await api("POST", "/api/orders", { product_id: Number(pid) }, { "Idempotency-Key": key });
-    sessionStorage.setItem("flash", `下单成功：订单 ${o.order_no}，已占用补贴额度 ${yuan(o.reserved)}。请等待服务机构在 48 小时内接单。`);
-    location.hash = "#/orders/" + o.id;
-  }));
+  // the contact the provider calls (guide attachment 2-3): the last one by default
+  const last = quote.contact || {};
+  const contact = el("fieldset", { class: "contact", id: "contact" },
+    el("legend", {}, "联系人"),
+    el("p", { class: "muted" }, "服务机构接单后将通过此联系人与您沟通服务内容和签约事宜。联系方式仅向该订单的服务机构显示。"),
+    el("div", { class: "grid2" },
+      field("联系人姓名", { name: "contact_name", maxlength: 50, required: true, autocomplete: "name", value: last.name || "" }),
+      field("联系电话（手机）", { name: "contact_mobile", type: "tel", inputmode: "numeric", maxlength: 11, required: true,
+        autocomplete: "tel", value: last.mobile || "" }, "11 位手机号码，如 13800138000")));
+  btn.addEventListener("click", () => {
+    const name = view.querySelector("[name=contact_name]").value.trim();
+    const mobile = view.querySelector("[name=contact_mobile]").value.trim();
+    if (!name) return showError(view, new ApiError(400, "missing", "请填写联系人姓名", "contact_name"));
+    if (!MOBILE_RE.test(mobile)) return showError(view, new ApiError(400, "bad", "联系电话须为 11 位手机号码（如 13800138000）", "contact_mobile"));
+    return busy(btn, view, async () => {
+      const o = await api("POST", "/api/orders", { product_id: Number(pid), contact_name: name, contact_mobile: mobile },
+        { "Idempotency-Key": key });
+      sessionStorage.setItem("flash", `下单成功：订单 ${o.order_no}，已占用补贴额度 ${yuan(o.reserved)}。请等待服务机构在 48 小时内接单。`);
+      location.hash = "#/orders/" + o.id;
+    });
+  });
   view.replaceChildren(allow,
     el("section", { class: "panel", "aria-labelledby": "confirm-h" },
       el("h2", { id: "confirm-h" }, "确认订单"),
@@ -72,12 +100,16 @@ async function confirmOrder({ pid }) {
         el("dt", {}, "单位补贴"), el("dd", {}, yuan(quote.unit_subsidy)),
         el("dt", {}, "本次占用补贴额度"), el("dd", {}, el("b", { id: "reservable" }, yuan(quote.reservable))),
         el("dt", {}, "企业预计支付"), el("dd", {}, el("b", { class: "price" }, yuan(quote.enterprise_pays))),
-        el("dt", {}, "有效期"), el("dd", {}, `下单后 ${quote.validity_days} 天内完成服务并提交兑付`),
+        el("dt", {}, "有效期"), el("dd", {}, `自下单时起 ${quote.validity_days} 天，现在下单至 `,
+          el("b", { id: "valid-until" }, quote.valid_until_text), "（北京时间）止，须在此前完成服务并提交兑付"),
         el("dt", {}, "剩余名额"), el("dd", {}, p.sold_out ? "已售罄" : p.remaining_units + " 份")),
       el("h3", {}, "补贴计算方式"),
       el("p", { class: "formula", id: "formula" }, quote.formula),
-      quote.can_order ? null : el("p", { class: "notice" }, quote.reservable <= 0 ? "本年度补贴额度已用完，无法下单。" : "当前不能下单。"),
-      el("p", { class: "muted" }, "服务券仅限本企业使用，不得转让、赠予或买卖（规则 V1）。服务机构须在 48 小时内接单，接单前可以取消。"),
+      quote.can_order ? null : el("p", { class: "notice", id: "cannot-order" }, quote.member_role === "viewer" ?
+        "您是本机构的查看者，只能查看，不能下单。如需下单请联系本机构的管理员。" :
+        quote.reservable <= 0 ? "本年度补贴额度已用完，无法下单。" : "当前不能下单。"),
+      quote.member_role === "viewer" ? null : contact,  // a viewer places no order (E13)
+      el("p", { class: "muted" }, "服务券仅限本企业使用，不得转让、赠送或买卖（《工作指南》七、4）。服务机构须在下单后 48 小时内接单，接单前可以取消。"),
       err,
       el("div", { class: "actions" }, btn, el("a", { href: "/product.html?id=" + p.id }, "返回产品"))));
 }
@@ -106,7 +138,8 @@ async function detail({ id }) {
       el("dt", {}, "合同补贴"), el("dd", {}, yuan(o.subsidy)),
       el("dt", {}, "下单时间"), el("dd", {}, when(o.ordered_at)),
       el("dt", {}, "接单截止"), el("dd", {}, when(o.accept_deadline)),
-      el("dt", {}, "有效期至"), el("dd", {}, when(o.valid_until)),
+      el("dt", {}, "有效期至"), el("dd", {}, el("span", { id: "valid-until" }, untilText(o.valid_until)), "（北京时间）"),
+      el("dt", {}, "联系人"), el("dd", { id: "contact" }, o.contact ? `${o.contact.name} ${o.contact.mobile}` : "未填写"),
       o.status_reason ? [el("dt", {}, "说明"), el("dd", {}, o.status_reason)] : null));
   if (o.contract) {
     const c = o.contract;

@@ -55,6 +55,16 @@ export function when(iso) {
   if (!iso) return "—";
   return dtf.format(new Date(iso)).replace(/\//g, "-");
 }
+// an instant as the exact end of a voucher's validity (rule O6), in Beijing
+// time to the minute, the same words as the printed commitment form:
+// "2026年12月31日 00:27" (the voucher expires at that instant, not at the
+// end of the day)
+export function untilText(iso) {
+  if (!iso) return "—";
+  const d = new Date(new Date(iso).getTime() + 8 * 3600e3);
+  const p = (n) => String(n).padStart(2, "0");
+  return `${d.getUTCFullYear()}年${p(d.getUTCMonth() + 1)}月${p(d.getUTCDate())}日 ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
+}
 // today's business date in Asia/Shanghai, "YYYY-MM-DD"
 export function today(offsetDays = 0) {
   const d = new Date(Date.now() + 8 * 3600e3 + offsetDays * 86400e3);
@@ -105,13 +115,18 @@ export const session = {
   get csrf() { return sessionStorage.getItem("csrf") || ""; },
   get role() { return sessionStorage.getItem("role") || ""; },
   get name() { return sessionStorage.getItem("org_name") || sessionStorage.getItem("login") || ""; },
+  // E9, E13: whether the organisation is certified, and the member's role
+  get certified() { return sessionStorage.getItem("certified") !== "0"; },
+  get memberRole() { return sessionStorage.getItem("member_role") || "admin"; },
   save(r) {
     sessionStorage.setItem("csrf", r.csrf_token);
     sessionStorage.setItem("role", r.role);
     sessionStorage.setItem("login", r.login || "");
     sessionStorage.setItem("org_name", r.org_name || "");
+    sessionStorage.setItem("certified", r.certification && !r.certification.certified ? "0" : "1");
+    sessionStorage.setItem("member_role", r.member_role || "admin");
   },
-  clear() { for (const k of ["csrf", "role", "login", "org_name"]) sessionStorage.removeItem(k); },
+  clear() { for (const k of ["csrf", "role", "login", "org_name", "certified", "member_role"]) sessionStorage.removeItem(k); },
 };
 
 // api("GET", "/api/…") → parsed JSON; throws ApiError with a Chinese message.
@@ -153,8 +168,10 @@ export function upload(path, file, onProgress, type) {
       try { data = JSON.parse(x.responseText); } catch { data = null; }
       if (x.status >= 200 && x.status < 300) { onProgress(100); resolve(data); return; }
       const e = data && data.error;
-      reject(new ApiError(x.status, e ? e.code : "http_" + x.status,
-        (e && e.message) || MESSAGES[x.status] || MESSAGES[500], e ? e.field : undefined));
+      const err = new ApiError(x.status, e ? e.code : "http_" + x.status,
+        (e && e.message) || MESSAGES[x.status] || MESSAGES[500], e ? e.field : undefined);
+      err.detail = e || null;   // e.g. the rows a list import refused
+      reject(err);
     });
     x.addEventListener("error", () => reject(new ApiError(0, "network", MESSAGES[0])));
     x.send(file);
@@ -252,7 +269,8 @@ export function header() {
   if (!nav) return;
   const links = [el("a", { href: "/" }, "服务产品"), el("a", { href: "/publicity.html" }, "兑付公示")];
   if (session.role) {
-    links.push(el("a", { href: ROLE_HOME[session.role] }, (ROLE_NAME[session.role] || "") + "工作台"));
+    if (session.certified) links.push(el("a", { href: ROLE_HOME[session.role] }, (ROLE_NAME[session.role] || "") + "工作台"));
+    if (session.role === "enterprise" || session.role === "provider") links.push(el("a", { href: "/org.html" }, "我的机构"));
     const out = el("button", { type: "button", class: "link" }, "退出");
     out.addEventListener("click", async () => {
       try { await api("DELETE", "/api/session"); } catch { /* already gone */ }
@@ -261,7 +279,7 @@ export function header() {
     });
     links.push(el("span", { class: "who" }, session.name), out);
   } else {
-    links.push(el("a", { href: "/login.html" }, "登录"));
+    links.push(el("a", { href: "/login.html" }, "登录"), el("a", { href: "/register.html" }, "注册"));
   }
   nav.replaceChildren(...links);
   for (const a of $$("a", nav)) if (a.getAttribute("href") === location.pathname) a.setAttribute("aria-current", "page");
@@ -272,6 +290,17 @@ export function requireRole(role) {
   if (session.role !== role) { toLogin(); return false; }
   return true;
 }
+
+// An enterprise's or provider's console needs a certified organisation
+// (E9): before that, its own page (org.html) is the place to be.
+export function requireCertified(role) {
+  if (!requireRole(role)) return false;
+  if (!session.certified) { location.replace("/org.html"); return false; }
+  return true;
+}
+
+// E13: a viewer reads only.
+export const MEMBER_ROLE_NAME = { admin: "管理员", operator: "经办人", viewer: "查看者" };
 
 // Hash routes: route({"orders": fn, "orders/:id": fn}, fallback)
 export function router(routes, fallback) {

@@ -12,7 +12,9 @@ form.addEventListener("submit", (ev) => {
     session.save(r);
     const next = new URLSearchParams(location.search).get("next") || "";
     // only a path of this site (never another origin)
-    location.href = /^\/[^/\\]/.test(next) ? next : ROLE_HOME[r.role] || "/";
+    // an organisation not certified yet goes to its own page first (E9)
+    const home = r.certification && !r.certification.certified ? "/org.html" : ROLE_HOME[r.role];
+    location.href = /^\/[^/\\]/.test(next) ? next : home || "/";
   });
 });
 $("#login-name").focus();

@@ -18,7 +18,11 @@ function render(p) {
   document.title = p.name + " · 北京市中小企业服务券";
   const target = "/ent.html#/new/" + p.id;
   const order = el("a", { class: "button primary", id: "order", href: session.role === "enterprise" ? target : "/login.html?next=" + encodeURIComponent(target) }, "立即下单");
-  if (p.sold_out) { order.removeAttribute("href"); order.setAttribute("aria-disabled", "true"); order.textContent = "已售罄"; }
+  if (p.orderable === false) {
+    // sold out, delisted, or its provider may not sell now (P7)
+    order.removeAttribute("href"); order.setAttribute("aria-disabled", "true");
+    order.textContent = p.sold_out ? "已售罄" : "暂停下单";
+  }
   const rating = p.rating.count ? `★ ${p.rating.average.toFixed(1)}（${p.rating.count} 条评价）` : "暂无评价";
   box.replaceChildren(
     el("h1", {}, p.name),
@@ -33,6 +37,8 @@ function render(p) {
       fact("已售", p.units_sold + " 份")),
     el("div", { class: "actions" }, order,
       session.role && session.role !== "enterprise" ? el("span", { class: "muted" }, "仅企业账号可以下单") : null),
+    p.orderable === false && !p.sold_out && p.unorderable_reason
+      ? el("p", { class: "notice", id: "unorderable" }, p.unorderable_reason.message) : null,
     el("h2", {}, "服务内容"),
     el("p", { class: "desc" }, p.description),
     el("p", { class: "muted" }, "实际补贴以签订的服务合同为准：补贴 = min(合同金额 × 30%, 50,000 元, 下单时占用的额度)。"));

@@ -4,8 +4,8 @@
 // with a progress bar each (R1), the claim figures with each R2 check
 // shown live, the irreversible submission (R3), and my applications.
 import {
-  $, $$, el, get, post, put, yuan, toFen, fenInput, when, today, countdown, badge, table, empty,
-  pager, field, formErr, busy, confirmDialog, requireRole, router, upload, showError, clearErrors,
+  $, $$, el, get, post, put, yuan, toFen, fenInput, when, untilText, today, countdown, badge, table, empty,
+  pager, field, formErr, busy, confirmDialog, requireRole, requireCertified, router, upload, showError, clearErrors,
   ApiError, ORDER_STATUS,
 } from "./lib.js";
 import { applications, application } from "./apps.js";
@@ -20,7 +20,7 @@ const KINDS = [
 ];
 let timer = 0;
 
-if (requireRole("provider")) {
+if (requireCertified("provider")) {
   $("#subnav").replaceChildren(
     el("a", { href: "#/inbox" }, "订单"),
     el("a", { href: "#/applications" }, "产品申报"));
@@ -41,7 +41,7 @@ function startTicking() { clearInterval(timer); tick(); timer = setInterval(tick
 
 function deadlineCell(o) {
   if (o.status === "pending") return el("span", { class: "countdown", "data-deadline": o.accept_deadline });
-  if (["accepted", "contracted"].includes(o.status)) return el("span", {}, "有效期至 " + when(o.valid_until));
+  if (["accepted", "contracted"].includes(o.status)) return el("span", {}, "有效期至 " + untilText(o.valid_until));
   return "—";
 }
 
@@ -56,7 +56,7 @@ async function inbox({ query }) {
   filter.querySelector("select").addEventListener("change", (ev) => { location.hash = "#/inbox?status=" + ev.target.value; });
   view.replaceChildren(
     el("h2", {}, "订单收件箱"),
-    el("p", { class: "muted" }, "新订单须在下单后 48 小时内接单或拒单，超时系统自动取消（规则 O4）。"),
+    el("p", { class: "muted" }, "新订单须在下单后 48 小时内接单或拒单，超时系统自动取消（《工作指南》五（二）4）。"),
     filter,
     r.items.length ? table(["订单编号", "服务产品", "企业", "状态", "接单期限 / 有效期", "下单时间"], r.items.map((o) => [
       el("a", { href: "#/orders/" + o.id }, o.order_no), o.product_name, o.enterprise_name, badge(o.status),
@@ -65,10 +65,13 @@ async function inbox({ query }) {
   startTicking();
 }
 
-// O9 in integers: base = amount for ≤ 12 months, else one year's share
-function subsidyOf(amount, months, reserved) {
+// O9 in integers: base = amount for ≤ 12 months, else one year's share;
+// at most what the order reserved when placed (a corrected contract may
+// take back what an earlier one released, while the enterprise's
+// allowance still has it)
+function subsidyOf(amount, months, limit) {
   const base = months <= 12 ? amount : Math.floor((amount * 12) / months);
-  return Math.min(Math.floor((base * 30) / 100), 5000000, reserved);
+  return Math.min(Math.floor((base * 30) / 100), 5000000, limit);
 }
 
 async function order({ id }) {
@@ -87,12 +90,20 @@ async function order({ id }) {
       el("dt", {}, "企业占用补贴额度"), el("dd", {}, yuan(o.reserved)),
       el("dt", {}, "下单时间"), el("dd", {}, when(o.ordered_at)),
       el("dt", {}, "接单截止"), el("dd", {}, when(o.accept_deadline), " ", o.status === "pending" ? el("span", { class: "countdown", "data-deadline": o.accept_deadline }) : null),
-      el("dt", {}, "有效期至"), el("dd", {}, when(o.valid_until)),
+      el("dt", {}, "有效期至"), el("dd", {}, el("span", { id: "valid-until" }, untilText(o.valid_until)), "（北京时间）"),
       o.status_reason ? [el("dt", {}, "说明"), el("dd", {}, o.status_reason)] : null));
   parts.push(info);
+  // the enterprise's contact for this order: only this provider sees it
+  parts.push(el("section", { class: "panel", id: "contact", "aria-labelledby": "ct-h" },
+    el("h2", { id: "ct-h" }, "企业联系人"),
+    o.contact ? el("dl", { class: "kv" },
+      el("dt", {}, "联系人"), el("dd", { id: "contact-name" }, o.contact.name),
+      el("dt", {}, "联系电话"), el("dd", {}, el("a", { id: "contact-mobile", href: "tel:" + o.contact.mobile }, o.contact.mobile)))
+      : el("p", { class: "muted" }, "企业下单时未填写联系人。")));
   if (o.status === "pending") parts.push(acceptPanel(o));
   if (o.status === "accepted") parts.push(await contractPanel(o));
   if (o.contract) parts.push(contractFacts(o.contract));
+  if (o.status === "contracted") parts.push(el("details", { class: "panel", id: "correct" }, el("summary", {}, "更正服务合同"), await contractPanel(o)));
   if (["contracted", "submitted", "approved", "publicized", "paid", "rejected"].includes(o.status)) parts.push(...(await claimPanels(o)));
   parts.push(el("p", {}, el("a", { href: "#/inbox" }, "← 返回订单收件箱")));
   view.replaceChildren(...parts);
@@ -121,25 +132,26 @@ function acceptPanel(o) {
 
 async function contractPanel(o) {
   const ref = await get(`/api/provider/orders/${o.id}/reference`);
+  const c = o.contract || {};
   const preview = el("dl", { class: "kv", id: "contract-preview", "aria-live": "polite" });
   const form = el("form", { class: "panel", id: "contract-form", novalidate: true, "aria-labelledby": "k-h" },
-    el("h2", { id: "k-h" }, "录入服务合同"),
-    el("p", { class: "muted" }, "合同须列明以下订单信息（规则 O8）："),
+    el("h2", { id: "k-h" }, o.contract ? "更正服务合同" : "录入服务合同"),
+    el("p", { class: "muted" }, "合同须以列表形式列明以下订单信息（《工作指南》五（二）7）："),
     el("pre", { class: "formula" }, ref.text),
     el("div", { class: "grid2" },
-      field("合同编号", { name: "contract_no", maxlength: 64, required: true }),
-      field("合同金额（元）", { name: "amount", inputmode: "decimal", required: true, value: fenInput(o.voucher_price) }),
-      field("签订日期", { name: "signed_on", type: "date", required: true, value: today() }),
-      field("服务开始日期", { name: "service_start_on", type: "date", required: true, value: today() }),
-      field("服务期（月）", { name: "period_months", type: "number", min: 1, max: 120, required: true, value: 12 })),
-    el("h3", {}, "补贴与企业自付（按规则 O9 实时计算）"), preview,
-    el("p", { class: "muted" }, "补贴 = min(年度合同额 × 30%, 50,000 元, 企业下单时占用的额度)；服务期超过 12 个月时按一年的份额计算。多占用的额度在录入后立即释放。"),
+      field("合同编号", { name: "contract_no", maxlength: 64, required: true, value: c.contract_no || "" }),
+      field("合同金额（元）", { name: "amount", inputmode: "decimal", required: true, value: fenInput(c.amount ?? o.voucher_price) }),
+      field("签订日期", { name: "signed_on", type: "date", required: true, value: c.signed_on || today() }),
+      field("服务开始日期", { name: "service_start_on", type: "date", required: true, value: c.service_start_on || today() }),
+      field("服务期（月）", { name: "period_months", type: "number", min: 1, max: 120, required: true, value: c.period_months || 12 })),
+    el("h3", {}, "补贴与企业自付（实时计算）"), preview,
+    el("p", { class: "muted" }, "补贴 = min(年度合同额 × 30%, 50,000 元, 企业下单时占用的额度)；服务期超过 12 个月时按一年的份额计算。多占用的额度在录入后立即释放；更正合同时补贴最多恢复到下单时占用的额度，须企业本年度剩余额度足够。"),
     formErr(),
     el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "保存合同")));
   const calc = () => {
     const amount = toFen(form.elements.amount.value), months = Number(form.elements.period_months.value);
     if (amount === null || !(months >= 1)) { preview.replaceChildren(el("dd", { class: "muted" }, "请填写合同金额和服务期")); return; }
-    const s = subsidyOf(amount, months, o.reserved);
+    const s = subsidyOf(amount, months, Math.max(o.reserved_at_order ?? 0, o.reserved));
     preview.replaceChildren(
       el("dt", {}, "服务券抵用（补贴）"), el("dd", {}, el("b", { id: "calc-subsidy" }, yuan(s))),
       el("dt", {}, "企业自付"), el("dd", {}, el("b", { id: "calc-self" }, yuan(amount - s))));

@@ -7,6 +7,7 @@ import {
   requireRole, router, showError, ApiError,
 } from "./lib.js";
 import { reviewQueue, reviewApp } from "./apps.js";
+import { certQueue, certOne } from "./certs.js";
 
 const CLAIM_STATUS = { submitted: "待初审", approved: "初审通过", rejected: "初审不通过", draft: "未提交" };
 const KIND_NAME = { contract: "服务合同", commitment: "划型及用券承诺书", invoice: "发票", invoice_check: "发票查验结果", receipt: "银行收款回单" };
@@ -18,9 +19,11 @@ export function flagText(f) {
 }
 
 if (location.pathname.endsWith("/review.html") && requireRole("reviewer")) {
-  $("#subnav").replaceChildren(el("a", { href: "#/claims" }, "兑付初审"), el("a", { href: "#/applications" }, "产品申报审核"));
+  $("#subnav").replaceChildren(el("a", { href: "#/claims" }, "兑付初审"), el("a", { href: "#/applications" }, "产品申报审核"),
+    el("a", { href: "#/certifications" }, "机构认证"));
   router({
     "claims": claims, "claims/:id": claim,
+    "certifications": (p) => certQueue(view, p), "certifications/:id": (p) => certOne(view, p),
     "applications": (p) => reviewQueue(view, p, "applications"), "applications/:id": (p) => reviewApp(view, p, "applications"),
   }, () => { location.hash = "#/claims"; });
 }

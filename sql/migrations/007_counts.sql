@@ -1,4 +1,4 @@
--- 005_counts.sql - the totals of the bureau's audit and feedback lists kept
+-- 007_counts.sql - the totals of the bureau's audit and feedback lists kept
 -- by triggers (issue #13): a COUNT(*) of the whole audit trail reads
 -- millions of rows on every page. Applied by sql/migrate.sh, exactly once.
 
