@@ -245,7 +245,7 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	 * record): before, limit, offset */
 	DB_STMT(STMT_AUDIT_ALL,
 	"SELECT " AUDIT_COLS " WHERE a.id < ? ORDER BY a.id DESC LIMIT ? OFFSET ?"),
-	/* the totals kept by 007_counts.sql's trigger, per entity */
+	/* the totals kept by 007_counts_indexes.sql's trigger, per entity */
 	DB_STMT(STMT_AUDIT_ALL_COUNT,
 	"SELECT COALESCE(SUM(n), 0) AS n FROM audit_counts"),
 	/* entity, before, limit, offset (along ix_audit_entity_all) */

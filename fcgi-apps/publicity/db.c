@@ -145,7 +145,7 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	" ON i.id = f.item_id"
 	" WHERE (? IS NULL OR f.status = ?) AND (? IS NULL OR i.batch_id = ?)"
 	" AND (? IS NOT NULL OR ? IS NOT NULL)"),
-	/* every objection: the total kept by 007_counts.sql's trigger */
+	/* every objection: the total kept by 007_counts_indexes.sql's trigger */
 	DB_STMT(STMT_FEEDBACK_TOTAL,
 	"SELECT n FROM row_counts WHERE name = 'feedback'"),
 	/* id */

@@ -1,5 +1,5 @@
 """What keeps the reads cheap at Beijing's size (issue #13) keeps them
-right: the totals and sums that 004_scale.sql and 007_counts.sql's triggers
+right: the totals and sums that 004_scale.sql and 007_counts_indexes.sql's triggers
 keep in the writing transaction agree with the rows they stand for after
 each kind of write, and the audit trail pages by key (?before=)."""
 from harness import (test, get, put, bureau, sql, new_enterprise,
@@ -102,3 +102,30 @@ def test_feedback_total_of_the_unfiltered_list():
     r = get("/api/bureau/feedback", token=bureau(), query={"per_page": 1})
     assert r.status == 200, r
     assert r.json["total"] == int(sql("SELECT COUNT(*) FROM feedback")[0][0])
+
+
+@test
+def test_E11_allowance_sums_and_totals_agree_with_the_rows_after_every_write():
+    """Whatever ran before (registration's certifications, list imports
+    re-deriving tiers (E8, E11), rounds, the bureau's tier changes, orders),
+    the sums and totals the triggers keep are those of the rows."""
+    rows = sql("SELECT x.year, x.tier FROM (SELECT year, tier, SUM(enterprises) n,"
+               " SUM(cap) c, SUM(occupied) o FROM stats_quota GROUP BY 1, 2"
+               " HAVING n <> 0 OR c <> 0 OR o <> 0) x"
+               " LEFT JOIN (SELECT q.year, e.tier, COUNT(*) n, SUM(q.cap) c, SUM(q.occupied) o"
+               " FROM enterprise_quota q JOIN enterprises e ON e.id = q.enterprise_id"
+               " GROUP BY 1, 2) y ON y.year = x.year AND y.tier = x.tier"
+               " WHERE y.n IS NULL OR y.n <> x.n OR y.c <> x.c OR y.o <> x.o"
+               " UNION ALL SELECT q.year, e.tier FROM enterprise_quota q"
+               " JOIN enterprises e ON e.id = q.enterprise_id"
+               " WHERE NOT EXISTS (SELECT 1 FROM stats_quota s WHERE s.year = q.year"
+               " AND s.tier = e.tier) GROUP BY 1, 2")
+    assert rows == [], rows
+    rows = sql("SELECT name FROM row_counts WHERE n <> CASE name"
+               " WHEN 'enterprises' THEN (SELECT COUNT(*) FROM enterprises)"
+               " WHEN 'providers' THEN (SELECT COUNT(*) FROM providers)"
+               " ELSE (SELECT COUNT(*) FROM feedback) END")
+    assert rows == [], rows
+    rows = sql("SELECT e.id FROM enterprises e WHERE NOT EXISTS (SELECT 1"
+               " FROM enterprise_grams g WHERE g.enterprise_id = e.id)")
+    assert rows == [], rows

@@ -61,4 +61,35 @@ UNION ALL SELECT 'row counts that differ from the tables', COUNT(*) FROM row_cou
 UNION ALL SELECT 'audit counts that differ from the trail', COUNT(*) FROM (
     SELECT c.entity FROM (SELECT entity, SUM(n) AS n FROM audit_counts GROUP BY entity) c
     LEFT JOIN (SELECT entity, COUNT(*) AS n FROM audit_log GROUP BY entity) a
-    ON a.entity = c.entity WHERE a.n IS NULL OR a.n <> c.n) d;
+    ON a.entity = c.entity WHERE a.n IS NULL OR a.n <> c.n) d
+UNION ALL SELECT 'orders outside their round''s ordering period (Y2)', COUNT(*) FROM orders o
+    JOIN rounds r ON r.year = o.year
+    WHERE DATE(o.ordered_at + INTERVAL 8 HOUR) < COALESCE(r.order_opens_on, '1000-01-01')
+       OR DATE(o.ordered_at + INTERVAL 8 HOUR) > COALESCE(r.order_closes_on, '9999-12-31')
+UNION ALL SELECT 'last order contacts that are not the last order''s (issue 11)', COUNT(*)
+    FROM enterprise_contacts c JOIN orders o ON o.id = (SELECT x.id FROM orders x
+        WHERE x.enterprise_id = c.enterprise_id AND x.contact_mobile IS NOT NULL
+        ORDER BY x.ordered_at DESC, x.id DESC LIMIT 1)
+    WHERE o.contact_mobile <> c.contact_mobile OR o.contact_name <> c.contact_name
+UNION ALL SELECT 'certified organisations that differ from their party (E12)', COUNT(*)
+    FROM organisations o LEFT JOIN enterprises e ON e.id = o.enterprise_id
+    LEFT JOIN providers v ON v.id = o.provider_id
+    WHERE o.state = 'approved' AND (COALESCE(e.name, v.name) IS NULL
+        OR o.name <> COALESCE(e.name, v.name) OR o.uscc <> COALESCE(e.uscc, v.uscc))
+UNION ALL SELECT 'accounts outside their party''s organisation (E13)', COUNT(*) FROM accounts a
+    JOIN organisations o ON o.id = a.org_id
+    WHERE NOT (a.enterprise_id <=> o.enterprise_id) OR NOT (a.provider_id <=> o.provider_id)
+UNION ALL SELECT 'declared tiers that differ from the bureau''s lists (E11)', COUNT(*)
+    FROM organisations o JOIN enterprises e ON e.id = o.enterprise_id
+    WHERE o.quals_declared = 1 AND e.tier <> CASE
+        WHEN o.claims_little_giant = 1 AND EXISTS (SELECT 1 FROM qualification_lists q
+            WHERE q.list = 'little_giant' AND q.uscc = e.uscc
+            AND q.year = (SELECT MAX(year) FROM rounds WHERE is_current = 1)) THEN 'little_giant'
+        WHEN o.claims_specialized = 1 AND EXISTS (SELECT 1 FROM qualification_lists q
+            WHERE q.list = 'specialized' AND q.uscc = e.uscc
+            AND q.year = (SELECT MAX(year) FROM rounds WHERE is_current = 1)) THEN 'specialized'
+        ELSE 'ordinary' END
+UNION ALL SELECT 'credit states that differ from the credit list (E14)', COUNT(*)
+    FROM enterprises e LEFT JOIN credit_list c ON c.uscc = e.uscc
+    WHERE NOT (e.credit_list_until <=> IF(c.uscc IS NULL, NULL,
+        LEAST(c.listed_on + INTERVAL 3 YEAR - INTERVAL 1 DAY, COALESCE(c.until, '9999-12-31'))));

@@ -105,6 +105,19 @@ QUALIFIER = ["", "", "中小企业", "专精特新", "一站式", "全流程", "
 SUFFIX = ["服务", "服务包", "方案", "套餐", "咨询", "项目", ""]
 EDITION = ["", "", "（基础版）", "（进阶版）", "（旗舰版）"]
 
+SURNAME = list("王李张刘陈杨赵黄周吴徐孙马朱胡郭何林罗高")
+GIVEN = ["伟", "芳", "娜", "敏", "静", "磊", "强", "军", "洋", "勇", "艳", "杰", "涛", "明", "超",
+         "晨", "悦", "浩", "婷", "宇"]
+
+
+def contact_of(i):
+    """The order contact of enterprise number i (issue 11): a name and a
+    mainland mobile number (1[3-9] and nine digits)."""
+    return (SURNAME[i % len(SURNAME)] + GIVEN[i // len(SURNAME) % len(GIVEN)] +
+            ("" if i % 3 else GIVEN[i // 7 % len(GIVEN)]),
+            "1%d%09d" % (3 + i % 7, i))
+
+
 REASON = {
     "pending": "企业下单（规则 O3）", "accepted": "服务机构接单（规则 O4）",
     "contracted": "签订服务合同（规则 O8、O9）", "submitted": "提交兑付申请（规则 R3）",
@@ -250,14 +263,14 @@ def generate(out, rng, now, scale):
     # staff accounts of the generated year (the demo's own stay as they are)
     acc = table("accounts", ["id", "login", "password_hash", "role", "enterprise_id",
                              "provider_id", "disabled", "created_at", "last_login_at",
-                             "display_name"])
+                             "display_name", "org_id", "mobile", "mobile_verified_at"])
     NOPASS = "pbkdf2_sha256$600000$00$00"     # no password opens these accounts
     REVIEWER = nid("accounts")
     acc.row(REVIEWER, "scale-reviewer", NOPASS, "reviewer", None, None, 0, start - 30 * DAY,
-            None, "评审机构（规模数据）")
+            None, "评审机构（规模数据）", None, None, None)
     BUREAU = nid("accounts")
     acc.row(BUREAU, "scale-bureau", NOPASS, "bureau", None, None, 0, start - 30 * DAY, None,
-            "市经信局（规模数据）")
+            "市经信局（规模数据）", None, None, None)
 
     audit = table("audit_log", ["id", "at", "actor_account_id", "actor_role", "action",
                                 "entity", "entity_id", "before_json", "after_json",
@@ -297,8 +310,9 @@ def generate(out, rng, now, scale):
     rng.shuffle(combos)
     ents_tsv = table("enterprises", ["id", "name", "uscc", "tier", "size_class",
                                      "beijing_registered", "is_enterprise", "credit_flagged",
-                                     "credit_source", "credit_checked_on", "barred_until",
-                                     "created_at", "updated_at"])
+                                     "credit_source", "credit_checked_on", "credit_list_until",
+                                     "credit_list_source", "barred_until", "created_at",
+                                     "updated_at"])
     ent_rows = []
     egrams = table("enterprise_grams", ["gram", "enterprise_id"])
     ent_first = ids.get("enterprises", BASE_ID - 1) + 1
@@ -521,9 +535,10 @@ def generate(out, rng, now, scale):
     ev = table("order_events", ["id", "order_id", "at", "actor_account_id", "actor_role",
                                 "from_status", "to_status", "reason", "request_id"])
     ords = table("orders", ["id", "order_no", "enterprise_id", "product_id", "provider_id",
-                            "year", "status", "cancel_reason", "status_reason", "product_name",
+                            "year", "status", "cancel_reason", "status_reason", "contact_name",
+                            "contact_mobile", "product_name",
                             "voucher_price", "validity_days", "unit_subsidy", "reserved",
-                            "unit_held", "subsidy", "ordered_at", "accept_deadline",
+                            "reserved_at_order", "unit_held", "subsidy", "ordered_at", "accept_deadline",
                             "accepted_at", "valid_until", "contracted_at", "confirmed_at",
                             "submitted_at", "approved_at", "publicized_at", "paid_at",
                             "closed_at", "updated_at"])
@@ -570,6 +585,7 @@ def generate(out, rng, now, scale):
                             "publicized", "paid", "cancelled", "expired", "rejected",
                             "refunded", "revoked"]}
     quota = {}
+    contacts = {}       # enterprise id -> its last order contact
     n_files = 0
     dup_sha = "0" * 64
     for o in orders:
@@ -589,9 +605,16 @@ def generate(out, rng, now, scale):
         if unit_held:
             p["held"] += 1
         subsidy = o.get("subsidy")
+        # the current round's orders name the enterprise's contact (issue
+        # 11: asked since), its last one the default of the next order
+        cname = cmobile = None
+        if o["year"] == Y:
+            cname, cmobile = contact_of(o["e"])
+            contacts[eid] = (cname, cmobile, ordered)
         ords.row(oid, "SV%s%010d" % (sh_date(ordered).replace("-", ""), oid), eid, pid,
                  prov_id, o["year"], st, o.get("cancel_reason"), o.get("status_reason"),
-                 p["name"], p["voucher"], p["days"], p["subsidy"], held, unit_held, subsidy,
+                 cname, cmobile, p["name"], p["voucher"], p["days"], p["subsidy"], held,
+                 o["reserve"], unit_held, subsidy,
                  ordered, ordered + 48 * H, t.get("accepted"), valid_until, t.get("contracted"),
                  t.get("confirmed"), t.get("submitted"), t.get("approved"), t.get("publicized"),
                  t.get("paid"), t.get("closed"), o["last"])
@@ -801,28 +824,89 @@ def generate(out, rng, now, scale):
             '{"units_total":%d}' % total)
 
     # providers and their accounts
+    # organisations (006_registration.sql): every generated enterprise and
+    # provider is certified (E9, E12), as the registration program adopts
+    # the bureau's onboarded ones; those that joined by themselves (one
+    # enterprise in ten) have their approved certification, and a queue
+    # of new ones waits
+    orgs = table("organisations", ["id", "kind", "enterprise_id", "provider_id", "state", "name",
+                                   "uscc", "registered_in_beijing", "is_enterprise",
+                                   "main_body_in_beijing", "size_class", "claims_specialized",
+                                   "claims_little_giant", "quals_declared", "certified_json",
+                                   "certified_at", "last_decision", "created_at", "updated_at"])
+    certs = table("certifications", ["id", "org_id", "kind", "status", "is_change", "name",
+                                     "uscc", "size_class", "values_json", "submitted_at",
+                                     "submitted_by", "decided_at", "decided_by", "decided_role",
+                                     "reason"])
+    notes = table("notifications", ["id", "kind", "account_id", "recipient", "text",
+                                    "is_secret", "status", "attempts", "next_attempt_at",
+                                    "created_at", "sent_at"])
     for pv in providers:
         bar = prov_viol.get(pv["id"])
-        prov.row(pv["id"], pv["name"], uscc(100000 + pv["id"] - BASE_ID, rng.choice(DIVISIONS), "MC"),
+        pv_uscc = uscc(100000 + pv["id"] - BASE_ID, rng.choice(DIVISIONS), "MC")
+        prov.row(pv["id"], pv["name"], pv_uscc,
                  1, 1, 1, sh_date(pv["created"] - rng.randint(3, 15) * 365 * DAY), 0, None,
                  sh_date(pv["created"]), bar + 3 * 365 * DAY if bar else None,
                  rng.randint(25, 900), rng.randint(300, 5000) * 10**6, pv["created"],
                  bar or pv["created"], search.of(pv["name"]))
+        oid_ = nid("organisations")
+        orgs.row(oid_, "provider", None, pv["id"], "approved", pv["name"], pv_uscc, 1, None, 1,
+                 None, 0, 0, 0, '{"name":"%s","uscc":"%s","registered_in_beijing":true,'
+                 '"main_body_in_beijing":true}' % (pv["name"], pv_uscc), pv["created"],
+                 None, pv["created"], pv["created"])
         acc.row(prov_acc[pv["id"]], "sp%05d" % (pv["id"] - BASE_ID + 1), NOPASS, "provider", None,
-                pv["id"], 0, pv["created"], None, None)
+                pv["id"], 0, pv["created"], None, None, oid_, None, None)
         aud(pv["created"], BUREAU, "bureau", "provider.create", "provider", pv["id"],
             '{"name":"%s"}' % pv["name"])
 
-    # enterprises, accounts and the quota rows (E7, O3)
+    # enterprises, accounts and the quota rows (E7, O3), the bureau's lists
+    # (E11, E14) and their imports
+    imports = table("list_imports", ["id", "list", "year", "imported_at", "imported_by",
+                                     "encoding", "sha256", "row_count", "added", "removed",
+                                     "unchanged", "enterprises_changed"])
+    qual_rows = table("qualification_lists", ["list", "year", "uscc", "name", "import_id"])
+    credit_rows = table("credit_list", ["uscc", "source", "listed_on", "until", "import_id"])
+    IMPORT_QUALS = {(t_, yr): nid("list_imports") for yr in (Y0, Y)
+                    for t_ in ("specialized", "little_giant")}
+    IMPORT_CREDIT = nid("list_imports")
+    n_quals = {}
     for i, (name, tier, flags, created, _) in enumerate(ent_rows):
         eid = ent_ids[i]
         bar = violators.get(i)
         credit = (1, "信用中国（北京）严重负面", sh_date(created + 10 * DAY)) if flags == 1 else \
             (0, None, sh_date(created))
-        ents_tsv.row(eid, name, uscc(i, DIVISIONS[i % len(DIVISIONS)] if flags != 2 else "120116"),
-                     tier, ("micro", "small", "medium")[i % 3], 0 if flags == 2 else 1, 1,
-                     credit[0], credit[1], credit[2], bar + 3 * 365 * DAY if bar else None,
-                     created, bar or created)
+        e_uscc = uscc(i, DIVISIONS[i % len(DIVISIONS)] if flags != 2 else "120116")
+        size = ("micro", "small", "medium")[i % 3]
+        # E14: the credit-flagged are on the bureau's credit list, each
+        # entry ending two years after it was listed (before its 3 years)
+        listed_until = sh_date(created + 10 * DAY + 730 * DAY) if flags == 1 else None
+        if flags == 1:
+            credit_rows.row(e_uscc, credit[1], credit[2], listed_until, IMPORT_CREDIT)
+        ents_tsv.row(eid, name, e_uscc, tier, size, 0 if flags == 2 else 1, 1,
+                     credit[0], credit[1], credit[2], listed_until, credit[1] if flags else None,
+                     bar + 3 * 365 * DAY if bar else None, created, bar or created)
+        # E11: the higher tiers follow the bureau's lists, of both rounds
+        quals = tier != "ordinary"
+        if quals:
+            for yr in (Y0, Y):
+                qual_rows.row(tier, yr, e_uscc, name, IMPORT_QUALS[(tier, yr)])
+                n_quals[(tier, yr)] = n_quals.get((tier, yr), 0) + 1
+        oid_ = nid("organisations")
+        joined = i % 10 == 0               # one in ten joined by itself (E9)
+        certified = created + (rng.randint(H, 3 * DAY) if joined else 0)
+        orgs.row(oid_, "enterprise", eid, None, "approved", name, e_uscc, 0 if flags == 2 else 1, 1,
+                 None, size, 1 if tier == "specialized" else 0, 1 if tier == "little_giant" else 0,
+                 1 if quals else 0,
+                 '{"name":"%s","uscc":"%s","registered_in_beijing":%s,"is_enterprise":true,'
+                 '"size_class":"%s"}' % (name, e_uscc, "false" if flags == 2 else "true", size),
+                 certified, "approve" if joined else None, created, certified)
+        if joined:
+            certs.row(nid("certifications"), oid_, "enterprise", "approved", 0, name, e_uscc, size,
+                      '{"name":"%s","uscc":"%s","size_class":"%s"}' % (name, e_uscc, size),
+                      created, ent_acc[i], certified, REVIEWER, "reviewer", None)
+            notes.row(nid("notifications"), "cert_decided", ent_acc[i], contact_of(i)[1],
+                      "【服务券】您的企业认证已通过。", 0, "sent", 1, certified, certified,
+                      certified + 30)
         seen = set()
         for k in range(len(name)):
             for g in (name[k], name[k:k + 2]):
@@ -830,9 +914,44 @@ def generate(out, rng, now, scale):
                     seen.add(g.lower())
                     egrams.line("%s\t%d" % (g, eid))
         acc.row(ent_acc[i], "se%06d" % (i + 1), NOPASS, "enterprise", eid, None, 0, created,
-                None, None)
+                None, None, oid_, None, None)
         aud(created, BUREAU, "bureau", "enterprise.create", "enterprise", eid,
             '{"tier":"%s"}' % tier)
+    for (t_, yr), iid in IMPORT_QUALS.items():
+        at = year_start(yr) + 20 * DAY
+        imports.row(iid, t_, yr, at, BUREAU, "UTF-8", hashlib.sha256(b"%d" % iid).hexdigest(),
+                    n_quals.get((t_, yr), 0), n_quals.get((t_, yr), 0), 0, 0, 0)
+    at = cur_start + 20 * DAY
+    imports.row(IMPORT_CREDIT, "credit", None, at, BUREAU, "GB18030",
+                hashlib.sha256(b"credit").hexdigest(), credit_rows.n, credit_rows.n, 0, 0, 0)
+    # the verification queue (E9): organisations that joined and wait,
+    # each with its account (login = its verified mobile) and code sent
+    for k in range(max(2, int(600 * scale))):
+        at = now - rng.randint(H, 20 * DAY)
+        oid_ = nid("organisations")
+        aid = nid("accounts")
+        name = "北京%s%s新创科技有限公司" % (BRAND[k % len(BRAND)], BRAND[k // len(BRAND) % len(BRAND)])
+        e_uscc = uscc(N_ENT + k, DIVISIONS[k % len(DIVISIONS)])
+        mobile = "199%08d" % k
+        orgs.row(oid_, "enterprise", None, None, "submitted", name, e_uscc, 1, 1, None, "small",
+                 0, 0, 0, None, None, None, at - DAY, at)
+        acc.row(aid, mobile, NOPASS, "enterprise", None, None, 0, at - DAY, None, None, oid_,
+                mobile, at - DAY)
+        certs.row(nid("certifications"), oid_, "enterprise", "pending", 0, name, e_uscc, "small",
+                  '{"name":"%s","uscc":"%s","size_class":"small"}' % (name, e_uscc), at, aid,
+                  None, None, None, None)
+        notes.row(nid("notifications"), "signup_code", aid, mobile, "（已发送，内容已清除）", 1,
+                  "sent", 1, at - DAY, at - DAY, at - DAY + 5)
+        aud(at - DAY, None, "public", "account.signup", "account", aid, '{"role":"enterprise"}')
+        aud(at, aid, "enterprise", "org.submit", "organisation", oid_, '{"state":"submitted"}')
+
+    # the last order contact of each enterprise (issue 11)
+    ec = table("enterprise_contacts", ["enterprise_id", "contact_name", "contact_mobile",
+                                       "updated_at"])
+    for eid, (cname, cmobile, at) in sorted(contacts.items()):
+        ec.row(eid, cname, cmobile, at)
+    del contacts
+
     qt = table("enterprise_quota", ["enterprise_id", "year", "cap", "occupied"])
     # every certified enterprise holds this round's allowance (E9); last
     # round's rows exist where it ordered
@@ -923,7 +1042,9 @@ def generate(out, rng, now, scale):
                  "redemption_files", "publicity_batches", "publicity_items", "feedback",
                  "refunds", "recoveries", "violations", "spot_checks", "product_applications",
                  "application_events", "idempotency_keys", "audit_log", "search_texts",
-                 "search_grams", "enterprise_grams"]:
+                 "search_grams", "enterprise_grams", "organisations", "certifications",
+                 "notifications", "enterprise_contacts", "qualification_lists",
+                 "credit_list"]:
         figures[name] = T[name].n
     figures.update({"status_" + k: v for k, v in stats.items()})
     figures["products_sold_out"] = sold_out
@@ -1087,15 +1208,21 @@ def load_sql(T, out, chain, y0):
              "-- the triggers of 004_scale.sql step aside: the files hold the search",
              "-- index and the counts are set at the end",
              "SET @voucher_bulk_load = 1;",
-             "INSERT IGNORE INTO rounds (year, apply_opens_on, apply_closes_on, is_current)"
-             " VALUES (%d, '%d-01-01', '%d-02-28', 0);" % (y0, y0, y0)]
+             "INSERT IGNORE INTO rounds (year, apply_opens_on, apply_closes_on, order_opens_on,"
+             " order_closes_on, is_current, updated_at)"
+             " VALUES (%d, '%d-01-01', '%d-02-28', '%d-01-01', '%d-12-31', 0, NULL);"
+             % (y0, y0, y0, y0, y0)]
     times = {"created_at", "updated_at", "barred_until", "last_login_at", "ordered_at",
              "accept_deadline", "accepted_at", "valid_until", "contracted_at", "confirmed_at",
              "submitted_at", "approved_at", "publicized_at", "paid_at", "closed_at", "at",
              "recorded_at", "reviewed_at", "uploaded_at", "withdrawn_at", "decided_at",
              "reported_at", "sampled_at", "checked_at", "published_at", "period_ends_at",
-             "completed_at", "last_saved_at", "last_submitted_at"}
-    order = ["search_texts", "search_grams", "enterprise_grams", "accounts", "providers", "enterprises", "enterprise_quota", "product_applications",
+             "completed_at", "last_saved_at", "last_submitted_at", "certified_at",
+             "mobile_verified_at", "imported_at", "next_attempt_at", "sent_at"}
+    order = ["search_texts", "search_grams", "enterprise_grams", "organisations", "accounts",
+             "providers", "enterprises", "enterprise_quota", "enterprise_contacts",
+             "list_imports", "qualification_lists", "credit_list", "certifications",
+             "notifications", "product_applications",
              "products", "application_products", "application_events", "orders", "order_events",
              "contracts", "evaluations", "redemption_claims", "redemption_files",
              "publicity_batches", "publicity_items", "feedback", "refunds", "violations",

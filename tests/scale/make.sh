@@ -75,7 +75,7 @@ if grep -q '^Warning' "$STATE/log/scale-load.log"; then
 	exit 1
 fi
 python3 "$ROOT/tests/scale/indexes.py" add "$FILES/indexes.json" | sql "$DB"
-# the totals kept by 007_counts.sql's triggers (skipped by the load)
+# the totals kept by 007_counts_indexes.sql's triggers (skipped by the load)
 sql "$DB" -e "DELETE FROM audit_counts;
     INSERT INTO audit_counts (entity, slot, n) SELECT entity, 0, COUNT(*) FROM audit_log
     GROUP BY entity;
