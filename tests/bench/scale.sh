@@ -164,6 +164,11 @@ audit-order|/api/bureau/audit?entity=order&id=$oid|bureau|0
 audit-recent|/api/bureau/audit|bureau|0
 bureau-enterprises|/api/bureau/enterprises?q=$(enc 华信)|bureau|0
 bureau-providers|/api/bureau/providers?q=$(enc 科技)|bureau|0
+me|/api/me|enterprise|0
+review-certs|/api/review/certifications?status=pending|reviewer|0
+review-certs-decided|/api/review/certifications?status=approved|reviewer|0
+bureau-lists|/api/bureau/lists|bureau|0
+bureau-rounds|/api/bureau/rounds|bureau|0
 EOT
 }
 
