@@ -10,7 +10,11 @@
 #                   demo size and at Beijing's size (tests/bench/scale.sh)
 #   make scale-data a Beijing-sized year in its own database (state-scale/,
 #                   tests/scale/make.sh), made by make bench when missing
+#   make chaos      reliability drills: kills, the database down, slow
+#                   clients, a login flood (tests/chaos/run.sh)
 #   make analyze    gcc -fanalyzer over every C file, then cppcheck
+#   make install    the programs and their systemd units, nginx's template,
+#                   the SQL and the ops scripts (PREFIX, DESTDIR: README)
 #   make fuzz       build the libFuzzer targets (clang) and run each for
 #                   FUZZ_SECONDS (60); new crashers go to tests/fuzz/crashers/
 #
@@ -131,7 +135,7 @@ FUZZ_COMMON := $(BUILD)/tests/fuzz/fuzz.o
 FUZZ_EXTRA_upload := $(BUILD)/tests/fuzz/upload_small.o
 
 .SECONDARY:
-.PHONY: all progs deps browser-deps run stop test unit bench scale-data clean \
+.PHONY: all progs deps browser-deps run stop test unit bench scale-data clean install \
         analyze analyze-objs fuzz fuzz-bins
 all: $(APP_BINS) $(TOOL_BINS) $(UNIT_BINS) $(BENCH_BINS) $(REPLAY_BINS)
 
@@ -191,6 +195,16 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_COMMON) \
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+
+# The programs, the site, nginx's template, the SQL, the ops scripts,
+# systemd's units, logrotate's configuration in their Debian places
+# (ops/install.sh; README: the production install). PREFIX (/usr),
+# DESTDIR, SYSCONFDIR (/etc), LOCALSTATEDIR (/var), SYSTEMDDIR.
+PREFIX ?= /usr
+install: progs
+	@DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" SYSCONFDIR="$(SYSCONFDIR)" \
+	    LOCALSTATEDIR="$(LOCALSTATEDIR)" SYSTEMDDIR="$(SYSTEMDDIR)" \
+	    ops/install.sh $(BUILD)/bin
 
 # Installs the Debian packages that are missing (root), nothing else.
 deps:
@@ -288,6 +302,14 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# reliability drills (issue 15): an order rush through kills and a stall,
+# the database down, slow clients, a login flood; the concurrency tests
+# under innodb_snapshot_isolation=ON (tests/chaos/run.sh)
+.PHONY: chaos
+chaos: deps
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@tests/chaos/run.sh
 
 # ops (issue 14): the production topology in network namespaces with four
 # failures under load, then backup and restore (root; tests/cluster/run.sh)

@@ -41,7 +41,16 @@ def main():
         "@UPLOAD_MAX@": "20971520",
         "@LOGIN_RATE@": "50r/s",
         "@LOGIN_BURST@": "100",
+        "@PID@": state + "/nginx/nginx.pid",
+        "@LOG@": state + "/log",
+        "@TMP@": state + "/nginx/tmp",
+        "@CACHE@": state + "/nginx/cache",
+        "@FILES@": state + "/files",
+        "@CONN_LIMIT@": "256",
     }
+    # plain http here: the lines rendered only for TLS or a load balancer
+    # (ops/nginx-conf.sh) go
+    s = re.sub(r"(?m)^[ \t]*#@[A-Z]+@ .*\n", "", s)
 
     def upstream(m):
         prog = m.group(1)

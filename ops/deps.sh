@@ -13,6 +13,7 @@ PKGS=(
 	python3 curl                   # tests and the stack's health checks
 	wrk                            # make bench
 	openssl
+	systemd logrotate              # make test: systemd-analyze verify, logrotate -d
 	chromium                       # make test: the browser journeys
 	fonts-wqy-zenhei               # Chinese glyphs in their screenshots
 	# ops: backups, monitoring, the cluster test's network namespaces

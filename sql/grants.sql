@@ -101,6 +101,8 @@ GRANT SELECT ON `@DB@`.`search_texts`     TO '@ACCOUNT_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`search_grams`     TO '@ACCOUNT_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`enterprise_grams` TO '@ACCOUNT_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`row_counts`       TO '@ACCOUNT_USER@'@'localhost';
+-- issue 15: browsers that logged in before (login protection)
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`login_devices`    TO '@ACCOUNT_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
 -- catalog: the public catalog (reads through @RO_USER@ when configured),
@@ -167,7 +169,8 @@ GRANT SELECT, UPDATE                 ON `@DB@`.`products`         TO '@REDEMPTIO
 GRANT SELECT, UPDATE                 ON `@DB@`.`orders`           TO '@REDEMPTION_USER@'@'localhost';
 GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@REDEMPTION_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`redemption_claims` TO '@REDEMPTION_USER@'@'localhost';
-GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`redemption_files` TO '@REDEMPTION_USER@'@'localhost';  -- R1: replaced in place
+GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`redemption_files` TO '@REDEMPTION_USER@'@'localhost';  -- R1: replaced in place; an other file deleted
+GRANT SELECT, INSERT                 ON `@DB@`.`claim_reviews`    TO '@REDEMPTION_USER@'@'localhost';  -- R4: each round, append-only
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@REDEMPTION_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
@@ -221,7 +224,7 @@ GRANT UPDATE (status, seq, published_at, published_by, period_ends_at, period_da
               signature, key_sha256)
     ON `@DB@`.`publicity_batches` TO '@PUBLICITY_USER@'@'localhost';  -- never paid_on, paid_at, paid_by
 GRANT SELECT, DELETE                 ON `@DB@`.`publicity_items`  TO '@PUBLICITY_USER@'@'localhost';  -- drop a stale item of a draft batch
-GRANT INSERT (batch_id, order_id, provider_name, product_name, category, amount, created_at)
+GRANT INSERT (batch_id, order_id, provider_name, product_name, category, amount, unconfirmed, created_at)
     ON `@DB@`.`publicity_items` TO '@PUBLICITY_USER@'@'localhost';
 GRANT UPDATE (objection_status, withdrawn, withdrawn_at)
     ON `@DB@`.`publicity_items` TO '@PUBLICITY_USER@'@'localhost';  -- never paid_on
@@ -324,6 +327,7 @@ GRANT SELECT, UPDATE (status, attempts, next_attempt_at, sent_at, last_error, te
     ON `@DB@`.`notifications` TO '@CTL_USER@'@'localhost';
 GRANT SELECT (expires_at), DELETE    ON `@DB@`.`verification_codes` TO '@CTL_USER@'@'localhost';
 GRANT SELECT (window_start), DELETE  ON `@DB@`.`throttle`         TO '@CTL_USER@'@'localhost';
+GRANT SELECT (last_used_at), DELETE ON `@DB@`.`login_devices`    TO '@CTL_USER@'@'localhost';  -- unused for 180 days (issue 15)
 
 -- ---------------------------------------------------------------------------
 -- the read-only user: public data only

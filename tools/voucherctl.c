@@ -77,6 +77,7 @@ enum ctl_stmt {
 	STMT_PURGE_SESSIONS,
 	STMT_PURGE_CODES,
 	STMT_PURGE_THROTTLE,
+	STMT_PURGE_DEVICES,
 	STMT_FILE_KNOWN,
 	STMT__MAX
 };
@@ -132,6 +133,10 @@ static const struct db_stmt ctl_stmts[STMT__MAX] = {
 	DB_STMT(STMT_PURGE_THROTTLE,
 	"DELETE FROM throttle WHERE window_start < ?"
 	" ORDER BY window_start LIMIT 1000"),
+	/* known browsers unused for 180 days (issue 15): their cookie ended */
+	DB_STMT(STMT_PURGE_DEVICES,
+	"DELETE FROM login_devices WHERE last_used_at < ?"
+	" ORDER BY last_used_at LIMIT 1000"),
 	/* whether a stored file name is recorded: name x4 */
 	DB_STMT(STMT_FILE_KNOWN,
 	"SELECT EXISTS(SELECT 1 FROM redemption_files WHERE stored_name = ?)"
@@ -275,7 +280,8 @@ cmd_tidy(struct db *db)
 	idem = purge(db, STMT_PURGE_IDEM, now - retain * 86400);
 	sess = purge(db, STMT_PURGE_SESSIONS, now);
 	if (purge(db, STMT_PURGE_CODES, now) < 0 ||
-	    purge(db, STMT_PURGE_THROTTLE, now - 2 * 86400) < 0)
+	    purge(db, STMT_PURGE_THROTTLE, now - 2 * 86400) < 0 ||
+	    purge(db, STMT_PURGE_DEVICES, now - 180L * 86400) < 0)
 		sess = -1;
 	if (g_config.files_dir != NULL) {
 		snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", g_config.files_dir);

@@ -21,6 +21,9 @@ enum account_stmt {
 	STMT_ACCOUNT_BY_LOGIN,
 	STMT_SESSION_INSERT,
 	STMT_ACCOUNT_LOGGED_IN,
+	STMT_DEVICE_ACCOUNT,
+	STMT_DEVICE_INSERT,
+	STMT_DEVICE_TOUCH,
 	STMT_ME_PROVIDER,
 	STMT_ENTERPRISE_LIST,
 	STMT_ENTERPRISE_COUNT,
@@ -75,6 +78,16 @@ int db_session_insert(struct db *db, const unsigned char token_hash[32],
     int64_t account_id, const char *csrf, time_t now, time_t expires);
 /* Records the login of account id at now. */
 int db_account_logged_in(struct db *db, int64_t id, time_t now);
+/* Issue 15: the account whose browser holds the device token hashing to
+ * token_hash (*account_id 0: an unknown device). */
+int db_device_account(struct db *db, const unsigned char token_hash[32],
+    int64_t *account_id);
+/* A new known browser of account_id at now. */
+int db_device_insert(struct db *db, const unsigned char token_hash[32],
+    int64_t account_id, time_t now);
+/* A known browser logged in again at now. */
+int db_device_touch(struct db *db, const unsigned char token_hash[32],
+    time_t now);
 /* Ends the session whose token hashes to token_hash. DB_NOTFOUND when
  * there was none. */
 int db_session_delete(struct db *db, const unsigned char token_hash[32]);

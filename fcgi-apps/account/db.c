@@ -62,6 +62,17 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	/* STMT_ACCOUNT_LOGGED_IN: now, id */
 	DB_STMT(STMT_ACCOUNT_LOGGED_IN,
 	"UPDATE accounts SET last_login_at = ? WHERE id = ?"),
+	/* issue 15: known browsers (one row always): token hash */
+	DB_STMT(STMT_DEVICE_ACCOUNT,
+	"SELECT COALESCE(MAX(account_id), 0) AS account_id FROM login_devices"
+	" WHERE token_hash = ?"),
+	/* token hash, account, now, now */
+	DB_STMT(STMT_DEVICE_INSERT,
+	"INSERT INTO login_devices (token_hash, account_id, created_at,"
+	" last_used_at) VALUES (?, ?, ?, ?)"),
+	/* now, token hash */
+	DB_STMT(STMT_DEVICE_TOUCH,
+	"UPDATE login_devices SET last_used_at = ? WHERE token_hash = ?"),
 	/* STMT_ME_PROVIDER: id */
 	DB_STMT(STMT_ME_PROVIDER,
 	"SELECT id, name, barred_until FROM providers WHERE id = ?"),
@@ -195,6 +206,31 @@ db_account_logged_in(struct db *db, int64_t id, time_t now)
 {
 	return db_dml(db, STMT_ACCOUNT_LOGGED_IN, DB_ARGS(DB_TIME(now),
 	    DB_I64(id)), NULL);
+}
+
+int
+db_device_account(struct db *db, const unsigned char token_hash[32],
+    int64_t *account_id)
+{
+	return db_scalar(db, STMT_DEVICE_ACCOUNT, DB_ARGS(DB_BLOB(token_hash,
+	    32)), account_id);
+}
+
+int
+db_device_insert(struct db *db, const unsigned char token_hash[32],
+    int64_t account_id, time_t now)
+{
+	return db_dml(db, STMT_DEVICE_INSERT, DB_ARGS(DB_BLOB(token_hash, 32),
+	    DB_I64(account_id), DB_TIME(now), DB_TIME(now)), NULL);
+}
+
+int
+db_device_touch(struct db *db, const unsigned char token_hash[32], time_t now)
+{
+	int rc = db_dml(db, STMT_DEVICE_TOUCH, DB_ARGS(DB_TIME(now),
+	    DB_BLOB(token_hash, 32)), NULL);
+
+	return rc == DB_NOTFOUND ? DB_OK : rc;
 }
 
 int

@@ -18,7 +18,9 @@
 #include "clock.h"
 #include "config.h"
 #include "db.h"
+#include "hashgate.h"
 #include "org.h"
+#include "outbox.h"
 #include "rules.h"
 #include "throttle.h"
 
@@ -114,70 +116,226 @@ set_cookie(struct req *r, const char *token, long max_age)
 	    g_config.cookie_secure ? "; Secure" : "");
 }
 
+/* Issue 15: the device cookie of a browser that logged in before. */
+#define DEVICE_COOKIE   "voucher_device"
+#define DEVICE_MAX_AGE  (180L * 86400)	/* voucherctl tidy: the same */
+
+/* Where a login attempt comes from, for its delay (issue 15). */
+struct attempt {
+	bool                known;        /* the account's own known browser */
+	bool                has_cookie;   /* a well-formed device cookie     */
+	unsigned char       device[32];   /* its token's SHA-256             */
+	enum throttle_scope scope;        /* THROTTLE_DEVICE when known, else
+	                                     THROTTLE_LOGIN                  */
+	char                hex[65];      /* the device hash in hex          */
+	const char         *subject;      /* hex, or the login as typed      */
+	char                masked[16];   /* the login as audited            */
+};
+
+/* The login as the audit trail records it: a mobile number masked
+ * (138****8000), any other login its first character and "***" (the
+ * entity id names a known account; a failed login may be a password
+ * typed in the wrong field). */
+static void
+login_masked(const char *login, char out[16])
+{
+	size_t n = strlen(login);
+	bool mobile = n == 11;
+
+	for (size_t i = 0; mobile && i < n; i++)
+		mobile = login[i] >= '0' && login[i] <= '9';
+	if (mobile)
+		outbox_mask(login, out);
+	else if ((unsigned char)login[0] < 0x80)
+		snprintf(out, 16, "%c***", login[0]);
+	else
+		snprintf(out, 16, "***");
+}
+
+/* Fills a for an attempt at login by account_id (0: nobody, or a disabled
+ * account): a device cookie of this very account makes it known. A DB_*
+ * status. */
+static int
+attempt_of(struct req *r, const char *login, int64_t account_id,
+    struct attempt *a)
+{
+	const char *cookie = req_cookie(r, DEVICE_COOKIE);
+	int64_t owner = 0;
+	int rc;
+
+	memset(a, 0, sizeof(*a));
+	login_masked(login, a->masked);
+	a->scope = THROTTLE_LOGIN;
+	a->subject = login;
+	if (cookie == NULL || strlen(cookie) != AUTH_TOKEN_LEN)
+		return DB_OK;
+	a->has_cookie = true;
+	auth_token_hash(cookie, a->device);
+	if ((rc = db_device_account(r->db, a->device, &owner)) != DB_OK)
+		return rc;
+	if (account_id > 0 && owner == account_id) {
+		a->known = true;
+		a->scope = THROTTLE_DEVICE;
+		hex_encode(a->device, sizeof(a->device), a->hex);
+		a->subject = a->hex;
+	}
+	return DB_OK;
+}
+
+static int
+too_many_attempts(struct req *r, int retry)
+{
+	http_header(r, "Retry-After", "%d", retry);
+	if (retry < 60)
+		return http_error(r, 429, "too_many_attempts", NULL,
+		    "登录失败次数较多，请 %d 秒后再试", retry);
+	return http_error(r, 429, "too_many_attempts", NULL,
+	    "登录失败次数较多，请 %d 分钟后再试", (retry + 59) / 60);
+}
+
+/* The writes of a successful login, in one transaction. */
+struct login_tx {
+	struct req           *r;
+	const struct attempt *a;
+	int64_t               account_id;
+	const unsigned char  *token_hash;
+	const char           *csrf;
+	time_t                expires;
+	unsigned char         new_device[32];  /* when !a->known */
+};
+
+static int
+login_tx(struct db *db, void *arg)
+{
+	struct login_tx *t = arg;
+	struct req *r = t->r;
+	json_t *after;
+	int rc;
+
+	rc = db_session_insert(db, t->token_hash, t->account_id, t->csrf,
+	    r->now, t->expires);
+	if (rc == DB_OK)
+		rc = db_account_logged_in(db, t->account_id, r->now);
+	/* a known browser is touched, another one becomes known */
+	if (rc == DB_OK)
+		rc = t->a->known ? db_device_touch(db, t->a->device, r->now) :
+		    db_device_insert(db, t->new_device, t->account_id, r->now);
+	/* the success forgets the failures of where it came from: its
+	 * browser's, or the login's (never the login's from a known
+	 * browser: those were made elsewhere) */
+	if (rc == DB_OK)
+		rc = throttle_clear(db, t->a->scope, t->a->subject);
+	if (rc != DB_OK)
+		return rc;
+	after = json_pack("{s:s,s:b}", "login", t->a->masked, "known_device",
+	    t->a->known);
+	rc = audit_write(r, "session.create", "account", t->account_id, NULL,
+	    after);
+	json_decref(after);
+	return rc;
+}
+
 /*
  * POST /api/session {login, password}
- * 200 {token, csrf_token, role, login, org_id, org_name, expires_at, …};
- * 400 bad input; 401 wrong login or password (never says which);
- * 503 database unavailable. nginx rate-limits this route (429).
+ * 200 {token, csrf_token, role, login, org_id, org_name, expires_at, …}
+ * and the device cookie; 400 bad input; 401 wrong login or password
+ * (never says which); 429 too_many_attempts (the login's growing delay,
+ * or the known browser's: Retry-After) or busy (no hashing slot soon:
+ * Retry-After 1); 503 database unavailable. nginx rate-limits this route
+ * per address (429 rate_limited). Issue 15: a login nobody holds goes
+ * through the same steps, delays and hash as one that exists.
  */
 int
 session_create(struct req *r)
 {
 	struct field_value v[2];
 	struct account_row acct;
+	struct attempt a;
+	struct login_tx t = { .r = r, .a = &a };
 	struct db_res *keep = NULL;
-	json_t *body, *o = NULL;
+	json_t *body, *o = NULL, *after;
 	char token[AUTH_TOKEN_LEN + 1], csrf[AUTH_TOKEN_LEN + 1], ts[21];
+	char device[AUTH_TOKEN_LEN + 1];
 	unsigned char th[32];
 	const char *stored = NULL;
-	time_t expires;
-	bool allowed;
+	int64_t account_id = 0, entity_id = 0;
+	bool allowed, ok;
 	int rc, status, retry;
 
 	if ((body = req_json_or_4xx(r)) == NULL ||
 	    req_fields_or_400(r, body, login_fields, 2, v) < 0)
 		return r->status;
-	/* E9: failed attempts per login, whoever holds it (no enumeration) */
-	rc = throttle_check(r->db, THROTTLE_LOGIN, v[0].s, r->now, &allowed,
-	    &retry);
-	if (rc != DB_OK)
-		return http_db_error(r, rc);
-	if (!allowed) {
-		http_header(r, "Retry-After", "%d", retry);
-		return http_error(r, 429, "too_many_attempts", NULL,
-		    "登录失败次数过多，请 %d 分钟后再试", (retry + 59) / 60);
-	}
 	rc = db_account_by_login(r->db, v[0].s, &acct, &keep);
 	if (rc != DB_OK && rc != DB_NOTFOUND)
 		return http_db_error(r, rc);
-	if (rc == DB_OK && !acct.disabled)
+	if (rc == DB_OK)
+		entity_id = acct.id;	/* audited; the reply never tells */
+	if (rc == DB_OK && !acct.disabled) {
 		stored = acct.password_hash;
-	/* always one full derivation: no timing oracle for logins */
-	if (!auth_password_verify(v[1].s, stored)) {
+		account_id = acct.id;
+	}
+	if ((rc = attempt_of(r, v[0].s, account_id, &a)) != DB_OK)
+		goto db_fail;
+	/* E9: the delay of the login (or of the known browser), whoever
+	 * holds the login: refused before any hashing */
+	rc = throttle_check(r->db, a.scope, a.subject, r->now, &allowed,
+	    &retry);
+	if (rc != DB_OK)
+		goto db_fail;
+	if (!allowed) {
 		db_res_free(keep);
-		throttle_take(r->db, THROTTLE_LOGIN, v[0].s, r->now, &allowed,
-		    &retry);
+		return too_many_attempts(r, retry);
+	}
+	/* issue 15: at most a few hashes at once; never wait long */
+	if (!hashgate_enter()) {
+		db_res_free(keep);
+		http_header(r, "Retry-After", "1");
+		return http_error(r, 429, "busy", NULL,
+		    "登录的人较多，请稍后再试");
+	}
+	/* the attempt counts before it is tried: concurrent guesses at one
+	 * login are delayed one by one */
+	rc = throttle_take(r->db, a.scope, a.subject, r->now, &allowed,
+	    &retry);
+	if (rc != DB_OK || !allowed) {
+		hashgate_leave();
+		if (rc != DB_OK)
+			goto db_fail;
+		db_res_free(keep);
+		return too_many_attempts(r, retry);
+	}
+	/* always one full derivation: no timing oracle for logins */
+	ok = auth_password_verify(v[1].s, stored);
+	hashgate_leave();
+	if (!ok) {
+		db_res_free(keep);
+		after = json_pack("{s:s,s:b,s:s}", "login", a.masked,
+		    "known_device", a.known, "reason", "invalid_credentials");
+		audit_write(r, "session.fail", "account", entity_id, NULL,
+		    after);
+		json_decref(after);
 		return http_error(r, 401, "invalid_credentials", NULL,
 		    "账号或密码错误");
 	}
-	if (auth_token_new(token) < 0 || auth_token_new(csrf) < 0) {
+	if (auth_token_new(token) < 0 || auth_token_new(csrf) < 0 ||
+	    (!a.known && auth_token_new(device) < 0)) {
 		db_res_free(keep);
 		return http_error(r, 503, "unavailable", NULL, "随机数生成失败");
 	}
 	auth_token_hash(token, th);
-	expires = r->now + g_config.session_max;
-	rc = db_session_insert(r->db, th, acct.id, csrf, r->now, expires);
-	if (rc != DB_OK) {
-		db_res_free(keep);
-		return http_db_error(r, rc);
-	}
-	db_account_logged_in(r->db, acct.id, r->now);
+	if (!a.known)
+		auth_token_hash(device, t.new_device);
+	t.account_id = acct.id;
+	t.token_hash = th;
+	t.csrf = csrf;
+	t.expires = r->now + g_config.session_max;
 	r->authed = true;	/* the audit record names the new session's owner */
 	r->sess.account_id = acct.id;
 	r->sess.role = role_parse(acct.role);
-	audit_write(r, "session.create", "account", acct.id, NULL, NULL);
+	if ((rc = db_tx(r->db, login_tx, &t)) != DB_OK)
+		goto db_fail;
 
-	clock_format_iso8601(expires, ts);
+	clock_format_iso8601(t.expires, ts);
 	o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "token", token, "csrf_token",
 	    csrf, "role", acct.role, "login", v[0].s, "expires_at", ts);
 	rc = org_describe(r, acct.role, acct.enterprise_id, acct.provider_id,
@@ -191,10 +349,20 @@ session_create(struct req *r)
 		json_decref(o);
 		return http_db_error(r, rc);
 	}
+	/* the browser is known from now on (for 180 days from its last
+	 * login): its logins skip the delays of failures made elsewhere */
+	http_header(r, "Set-Cookie", "%s=%s; Path=/api/session; Max-Age=%ld; "
+	    "HttpOnly; SameSite=Strict%s", DEVICE_COOKIE, a.known ?
+	    req_cookie(r, DEVICE_COOKIE) : device, DEVICE_MAX_AGE,
+	    g_config.cookie_secure ? "; Secure" : "");
 	set_cookie(r, token, g_config.session_max);
 	status = http_json(r, 200, o);
 	OPENSSL_cleanse(token, sizeof(token));
+	OPENSSL_cleanse(device, sizeof(device));
 	return status;
+db_fail:
+	db_res_free(keep);
+	return http_db_error(r, rc);
 }
 
 /*

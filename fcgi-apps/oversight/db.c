@@ -21,7 +21,14 @@
 	" (status = 'published' AND period_ends_at > ?) AS in_period," \
 	" item_count, total_amount, paid_on, file_sha256, prev_sha256," \
 	" signature, key_sha256, created_at, created_by, published_by," \
-	" paid_at, paid_by"
+	" paid_at, paid_by," \
+	/* R7: published, withdrawn and paid told apart */ \
+	" (SELECT COALESCE(SUM(i.amount), 0) FROM publicity_items i" \
+	" WHERE i.batch_id = publicity_batches.id AND i.withdrawn = 1)" \
+	" AS withdrawn_amount," \
+	" (SELECT COALESCE(SUM(i.amount), 0) FROM publicity_items i" \
+	" WHERE i.batch_id = publicity_batches.id AND i.paid_on IS NOT NULL)" \
+	" AS paid_amount"
 
 /* The subsidy actually paid for an order (R5, R6): the listed amount,
  * else the approved amount, else the contract's subsidy. Needs the joins
@@ -232,6 +239,15 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" LEFT JOIN contracts c ON c.order_id = o.id"
 	" LEFT JOIN redemption_claims cl ON cl.order_id = o.id"
 	" WHERE s.sample_id = ? ORDER BY s.id"),
+	/* V3: the samples drawn, newest first: limit, offset */
+	DB_STMT(STMT_SPOT_SAMPLES,
+	"SELECT sample_id, MIN(sampled_at) AS sampled_at, COUNT(*) AS n,"
+	" CAST(SUM(result <> 'pending') AS SIGNED) AS checked,"
+	" CAST(SUM(result = 'issue') AS SIGNED) AS issues"
+	" FROM spot_checks GROUP BY sample_id ORDER BY MIN(id) DESC"
+	" LIMIT ? OFFSET ?"),
+	DB_STMT(STMT_SPOT_SAMPLES_COUNT,
+	"SELECT COUNT(DISTINCT sample_id) FROM spot_checks"),
 	/* id */
 	DB_STMT(STMT_SPOT_LOCK,
 	"SELECT id, sample_id, order_id, result FROM spot_checks"
@@ -640,6 +656,20 @@ db_spot_sample(struct db *db, const char *sample_id, time_t now,
 {
 	return rows_of(db, STMT_SPOT_SAMPLE, DB_ARGS(DB_TIME(now),
 	    DB_TIME(now), DB_STR(sample_id)), rows);
+}
+
+int
+db_spot_samples(struct db *db, int64_t limit, int64_t offset,
+    struct db_res **rows, int64_t *total)
+{
+	int rc;
+
+	*total = 0;
+	rc = rows_of(db, STMT_SPOT_SAMPLES, DB_ARGS(DB_I64(limit),
+	    DB_I64(offset)), rows);
+	if (rc == DB_OK)
+		rc = db_scalar(db, STMT_SPOT_SAMPLES_COUNT, DB_NOARGS, total);
+	return rc;
 }
 
 static const struct db_col spot_lock_cols[] = {

@@ -19,7 +19,8 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/api/bureau/violations",                 violation_create,  ROLE_BUREAU },
 	{ HTTP_GET,  "/api/bureau/violations/{id}",            violation_get,     ROLE_BUREAU },
 	/* spot checks and the audit trail (V3) */
-	{ HTTP_GET,  "/api/bureau/spot-check",                 spot_check_sample, ROLE_BUREAU },
+	{ HTTP_GET,  "/api/bureau/spot-check",                 spot_check_list,   ROLE_BUREAU },
+	{ HTTP_POST, "/api/bureau/spot-check",                 spot_check_sample, ROLE_BUREAU },
 	{ HTTP_POST, "/api/bureau/spot-check/{id}",            spot_check_result, ROLE_BUREAU },
 	{ HTTP_GET,  "/api/bureau/audit",                      audit_list,        ROLE_BUREAU },
 	/* the bureau's dashboard */

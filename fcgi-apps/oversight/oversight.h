@@ -62,6 +62,8 @@ enum oversight_stmt {
 	STMT_SPOT_CANDIDATES,
 	STMT_SPOT_INSERT,
 	STMT_SPOT_SAMPLE,
+	STMT_SPOT_SAMPLES,
+	STMT_SPOT_SAMPLES_COUNT,
 	STMT_SPOT_LOCK,
 	STMT_SPOT_RESULT,
 	STMT_AUDIT_ALL,
@@ -259,6 +261,11 @@ int db_spot_insert(struct db *db, const char *sample_id, int64_t order_id,
 int db_spot_sample(struct db *db, const char *sample_id, time_t now,
     struct db_res **rows);
 
+/* A page of the samples drawn, newest first (*rows, for JSON: sample_id,
+ * sampled_at, n, checked, issues), and their total. */
+int db_spot_samples(struct db *db, int64_t limit, int64_t offset,
+    struct db_res **rows, int64_t *total);
+
 /* A check, locked. */
 struct spot_lock_row {
 	const char *sample_id;
@@ -302,6 +309,7 @@ int violation_list(struct req *r);
 int violation_get(struct req *r);
 
 /* ---- spot_check.c: spot checks (V3) ----------------------------------- */
+int spot_check_list(struct req *r);
 int spot_check_sample(struct req *r);
 int spot_check_result(struct req *r);
 

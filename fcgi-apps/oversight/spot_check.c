@@ -1,7 +1,9 @@
 /*
  * spot_check.c - the bureau's spot checks (V3, guide 7.3):
- *   GET  /api/bureau/spot-check?n=&year=     a new random sample of n
- *        orders (contracted or later), recorded; ?sample=ID reads one back
+ *   POST /api/bureau/spot-check?n=&year=     a new random sample of n
+ *        orders (contracted or later), recorded
+ *   GET  /api/bureau/spot-check[?page=]      the samples drawn, newest
+ *        first; ?sample=ID reads one back (a GET never draws: issue 15)
  *   POST /api/bureau/spot-check/{id} {result: ok|issue, note?}
  *
  * The sample is drawn in C with OpenSSL's CSPRNG (no party can predict or
@@ -103,9 +105,10 @@ done:
 	return rc;
 }
 
-/* Replies with sample id's rows. */
+/* Replies status with sample id's rows. */
 static int
-reply_sample(struct req *r, const char *sample_id, int64_t population)
+reply_sample(struct req *r, const char *sample_id, int64_t population,
+    int status)
 {
 	struct db_res *res = NULL;
 	json_t *o, *items;
@@ -126,33 +129,61 @@ reply_sample(struct req *r, const char *sample_id, int64_t population)
 	if (population >= 0)
 		json_object_set_new(o, "population", json_integer(population));
 	db_res_free(res);
-	return http_json(r, 200, o);
+	return http_json(r, status, o);
 }
 
 /*
- * GET /api/bureau/spot-check?n=&year= → 200 a new random sample of n
+ * GET /api/bureau/spot-check?page=&per_page= → 200 {items: [{sample_id,
+ * sampled_at, n, checked, issues}], total, page, per_page}: the samples
+ * drawn, newest first, with how many of their orders were checked and
+ * found with an issue. GET ?sample=SC… → one recorded sample (404
+ * unknown). Reads only.
+ */
+int
+spot_check_list(struct req *r)
+{
+	struct db_res *res = NULL;
+	const char *sample;
+	int64_t page, per_page, total;
+	int rc;
+
+	if (query_str_or_400(r, "sample", 18, &sample) < 0 ||
+	    query_page_or_400(r, &page, &per_page) < 0)
+		return r->status;
+	if (sample != NULL)
+		return reply_sample(r, sample, -1, 200);
+	rc = db_spot_samples(r->db, per_page, (page - 1) * per_page, &res,
+	    &total);
+	if (rc != DB_OK) {
+		db_res_free(res);
+		return http_db_error(r, rc);
+	}
+	rc = http_json(r, 200, page_json(db_rows_json(res), total, page,
+	    per_page));
+	db_res_free(res);
+	return rc;
+}
+
+/*
+ * POST /api/bureau/spot-check?n=&year= → 201 a new random sample of n
  * (1-100, default 10) orders that are contracted or later (submitted,
  * approved, publicized, paid, refunded), optionally of one year, recorded
  * in spot_checks under a new sample_id: {sample_id, sampled_at, n,
  * population, items: [{check_id, result, order_id, order_no,
  * order_status, enterprise_name, enterprise_uscc, provider_name,
  * product_name, contract_no, contract_amount, subsidy, approved_amount,
- * …}]}; an empty population gives {sample_id: null, n: 0, items: []}.
- * GET ?sample=SC… reads a recorded sample back (404 unknown).
+ * …}]}; an empty population gives 200 {sample_id: null, n: 0, items:
+ * []}. The body, if any, is ignored (the page posts {}).
  */
 int
 spot_check_sample(struct req *r)
 {
 	struct sample_tx t = { .r = r };
-	const char *sample;
 	int rc;
 
-	if (query_str_or_400(r, "sample", 18, &sample) < 0 ||
-	    query_i64_or_400(r, "n", 1, SAMPLE_MAX, SAMPLE_DEFAULT, &t.n) < 0 ||
+	if (query_i64_or_400(r, "n", 1, SAMPLE_MAX, SAMPLE_DEFAULT, &t.n) < 0 ||
 	    query_i64_or_400(r, "year", 2000, 2100, 0, &t.year) < 0)
 		return r->status;
-	if (sample != NULL)
-		return reply_sample(r, sample, -1);
 	t.orders = json_array();
 	rc = db_tx(r->db, sample_tx, &t);
 	json_decref(t.orders);
@@ -163,7 +194,7 @@ spot_check_sample(struct req *r)
 	if (t.population == 0)
 		return http_json(r, 200, json_pack("{s:n,s:i,s:i,s:[]}",
 		    "sample_id", "n", 0, "population", 0, "items"));
-	return reply_sample(r, t.sample_id, (int64_t)t.population);
+	return reply_sample(r, t.sample_id, (int64_t)t.population, 201);
 }
 
 static const char *const results[] = { "ok", "issue", NULL };

@@ -379,6 +379,7 @@ publish_tx(struct db *db, void *arg)
 		const struct publish_item_row *it =
 		    &((const struct publish_item_row *)items.v)[i];
 		struct order_row o;
+		json_t *item;
 
 		if ((rc = order_lock(db, it->order_id, &o)) != DB_OK ||
 		    (rc = order_barred(db, o.id, r->now, &barred)) != DB_OK)
@@ -396,10 +397,15 @@ publish_tx(struct db *db, void *arg)
 			rc = db_order_publicized_at(db, o.id, r->now);
 		if (rc != DB_OK)
 			goto done;
-		json_array_append_new(list, json_pack("{s:I,s:s,s:s,s:s,s:I}",
-		    "id", (json_int_t)it->id, "provider", it->provider,
-		    "product", it->product, "category", it->category, "amount",
-		    (json_int_t)it->amount));
+		item = json_pack("{s:I,s:s,s:s,s:s,s:I}", "id",
+		    (json_int_t)it->id, "provider", it->provider, "product",
+		    it->product, "category", it->category, "amount",
+		    (json_int_t)it->amount);
+		/* C2: approved without the enterprise's confirmation (the
+		 * key only then: earlier files keep their shape) */
+		if (it->unconfirmed)
+			json_object_set_new(item, "unconfirmed", json_true());
+		json_array_append_new(list, item);
 		count++;
 		total += it->amount;
 	}

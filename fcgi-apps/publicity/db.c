@@ -14,11 +14,28 @@
 #include "publicity.h"
 #include "search.h"
 
+/* R7: every total tells published, withdrawn and paid amounts apart
+ * (the published ones are the signed file's and never change). Items by
+ * the batch's own index. */
+#define BATCH_TOTALS(b) \
+	" total_amount AS published_amount," \
+	" (SELECT COUNT(*) FROM publicity_items i WHERE i.batch_id = " b ".id" \
+	" AND i.withdrawn = 1) AS withdrawn_count," \
+	" (SELECT COALESCE(SUM(i.amount), 0) FROM publicity_items i" \
+	" WHERE i.batch_id = " b ".id AND i.withdrawn = 1) AS withdrawn_amount," \
+	" (SELECT COUNT(*) FROM publicity_items i WHERE i.batch_id = " b ".id" \
+	" AND i.paid_on IS NOT NULL) AS paid_count," \
+	" (SELECT COALESCE(SUM(i.amount), 0) FROM publicity_items i" \
+	" WHERE i.batch_id = " b ".id AND i.paid_on IS NOT NULL) AS paid_amount," \
+	" (SELECT MAX(i.paid_on) FROM publicity_items i" \
+	" WHERE i.batch_id = " b ".id) AS last_paid_on"
+
 /* A batch as the public sees it; one param: now (in_period). */
 #define PUB_BATCH_COLS \
 	"id, seq, title, status, published_at, period_ends_at, period_days," \
 	" (status = 'published' AND period_ends_at > ?) AS in_period," \
-	" item_count, total_amount, paid_on, file_sha256, prev_sha256"
+	" item_count, total_amount, paid_on, file_sha256, prev_sha256," \
+	BATCH_TOTALS("publicity_batches")
 
 /* A batch as the bureau sees it (no file bytes); one param: now. */
 #define BATCH_COLS \
@@ -51,7 +68,8 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	 * category name comes from the fixed P1 table in the program. */
 	DB_STMT(STMT_PUB_ITEMS,
 	"SELECT i.id, i.provider_name AS provider, i.product_name AS product,"
-	" i.category, i.amount, i.objection_status, i.withdrawn"
+	" i.category, i.amount, i.objection_status, i.withdrawn, i.unconfirmed,"
+	" DATE_FORMAT(i.paid_on, '%Y-%m-%d') AS paid_on"
 	" FROM publicity_items i FORCE INDEX (ix_publicity_items_batch)"
 	" JOIN publicity_batches b ON b.id = i.batch_id"
 	" WHERE i.batch_id = ? AND b.status IN " PUB_VISIBLE
@@ -82,7 +100,8 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	/* every item of a public batch (CSV): batch */
 	DB_STMT(STMT_PUB_ITEMS_ALL,
 	"SELECT i.id, i.provider_name AS provider, i.product_name AS product,"
-	" i.category, i.amount, i.objection_status, i.withdrawn"
+	" i.category, i.amount, i.objection_status, i.withdrawn, i.unconfirmed,"
+	" DATE_FORMAT(i.paid_on, '%Y-%m-%d') AS paid_on"
 	" FROM publicity_items i FORCE INDEX (ix_publicity_items_batch)"
 	" WHERE i.batch_id = ? ORDER BY i.id"),
 	/* the signed file: id */
@@ -190,7 +209,7 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	/* (plain read) what the list shows of a locked approved order: id */
 	DB_STMT(STMT_ITEM_SOURCE,
 	"SELECT v.name AS provider, COALESCE(o.product_name, p.name) AS product,"
-	" p.category, c.approved_amount AS amount FROM orders o"
+	" p.category, c.approved_amount AS amount, c.unconfirmed FROM orders o"
 	" JOIN redemption_claims c ON c.order_id = o.id"
 	" JOIN providers v ON v.id = o.provider_id"
 	" JOIN products p ON p.id = o.product_id"
@@ -198,8 +217,8 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	/* batch, order, provider, product, category, amount, now */
 	DB_STMT(STMT_ITEM_INSERT,
 	"INSERT INTO publicity_items (batch_id, order_id, provider_name,"
-	" product_name, category, amount, created_at)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?)"),
+	" product_name, category, amount, unconfirmed, created_at)"
+	" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
 	/* count, amount, id */
 	DB_STMT(STMT_BATCH_TOTALS,
 	"UPDATE publicity_batches SET item_count = ?, total_amount = ?"
@@ -232,7 +251,8 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	/* batch */
 	DB_STMT(STMT_ITEMS_LOCK,
 	"SELECT id, order_id, amount, objection_status, withdrawn, paid_on,"
-	" provider_name AS provider, product_name AS product, category"
+	" provider_name AS provider, product_name AS product, category,"
+	" unconfirmed"
 	" FROM publicity_items WHERE batch_id = ? ORDER BY id FOR UPDATE"),
 	/* a stale item of a draft batch: id, batch */
 	DB_STMT(STMT_ITEM_DELETE,
@@ -322,6 +342,8 @@ static const struct db_col pub_item_cols[] = {
 	DB_COL(struct pub_item_row, amount),
 	DB_COL(struct pub_item_row, objection_status),
 	DB_COL(struct pub_item_row, withdrawn),
+	DB_COL(struct pub_item_row, unconfirmed),
+	DB_COL(struct pub_item_row, paid_on),
 };
 static const struct db_rowmap pub_item_map = DB_ROWMAP(struct pub_item_row,
     pub_item_cols);
@@ -566,6 +588,7 @@ static const struct db_col item_source_cols[] = {
 	DB_COL(struct item_source_row, product),
 	DB_COL(struct item_source_row, category),
 	DB_COL(struct item_source_row, amount),
+	DB_COL(struct item_source_row, unconfirmed),
 };
 static const struct db_rowmap item_source_map =
     DB_ROWMAP(struct item_source_row, item_source_cols);
@@ -584,7 +607,8 @@ db_item_insert(struct db *db, int64_t batch_id, int64_t order_id,
 {
 	return db_exec(db, STMT_ITEM_INSERT, DB_ARGS(DB_I64(batch_id),
 	    DB_I64(order_id), DB_STR(src->provider), DB_STR(src->product),
-	    DB_STR(src->category), DB_I64(src->amount), DB_TIME(now)), NULL,
+	    DB_STR(src->category), DB_I64(src->amount),
+	    DB_I64(src->unconfirmed), DB_TIME(now)), NULL,
 	    NULL, NULL);
 }
 
@@ -646,6 +670,7 @@ static const struct db_col publish_item_cols[] = {
 	DB_COL(struct publish_item_row, provider),
 	DB_COL(struct publish_item_row, product),
 	DB_COL(struct publish_item_row, category),
+	DB_COL(struct publish_item_row, unconfirmed),
 };
 static const struct db_rowmap publish_item_map =
     DB_ROWMAP(struct publish_item_row, publish_item_cols);

@@ -158,8 +158,10 @@ objection_text(const char *status, bool withdrawn)
 /*
  * GET /api/publicity/batches/{id}.csv → the items as CSV for Excel:
  * UTF-8 with a BOM, CRLF lines, a Chinese header (序号, 服务机构, 服务产品,
- * 服务类别, 补贴金额（元）, 异议状态), amounts in yuan with two decimals,
- * formula injection neutralised. Shows the objection status at now.
+ * 服务类别, 补贴金额（元）, 异议状态, 兑付日期), amounts in yuan with two
+ * decimals, formula injection neutralised. Shows the objection status and
+ * the payment at now, then (R7) the totals told apart after a blank
+ * line: published (公示合计, as signed), withdrawn (已撤回), paid (已兑付).
  */
 int
 pub_batch_csv(struct req *r)
@@ -169,6 +171,7 @@ pub_batch_csv(struct req *r)
 	const struct pub_item_row *it;
 	struct buf b = { 0 };
 	char num[32], yuan[32];
+	int64_t n[3] = { 0 }, sum[3] = { 0 };	/* published, withdrawn, paid */
 	int rc;
 
 	rc = db_pub_batch(r->db_ro, r->ids[0], r->now, &batch);
@@ -180,7 +183,8 @@ pub_batch_csv(struct req *r)
 	if (rc != DB_OK)
 		return http_db_error(r, rc);
 	buf_puts(&b, "\xEF\xBB\xBF");
-	buf_puts(&b, "序号,服务机构,服务产品,服务类别,补贴金额（元）,异议状态\r\n");
+	buf_puts(&b, "序号,服务机构,服务产品,服务类别,补贴金额（元）,异议状态,"
+	    "兑付日期\r\n");
 	it = items.v;
 	for (size_t i = 0; i < items.n; i++) {
 		snprintf(num, sizeof(num), "%lld", (long long)it[i].id);
@@ -197,7 +201,29 @@ pub_batch_csv(struct req *r)
 		buf_puts(&b, ",");
 		csv_cell(&b, objection_text(it[i].objection_status,
 		    it[i].withdrawn));
+		buf_puts(&b, ",");
+		csv_cell(&b, it[i].paid_on != NULL ? it[i].paid_on : "");
 		buf_puts(&b, "\r\n");
+		n[0]++;
+		sum[0] += it[i].amount;
+		if (it[i].withdrawn) {
+			n[1]++;
+			sum[1] += it[i].amount;
+		}
+		if (it[i].paid_on != NULL) {
+			n[2]++;
+			sum[2] += it[i].amount;
+		}
+	}
+	/* R7: the totals told apart */
+	buf_puts(&b, "\r\n");
+	for (int k = 0; k < 3; k++) {
+		static const char *const what[3] = { "公示合计", "已撤回",
+		    "已兑付" };
+
+		money_format_yuan(sum[k], yuan, sizeof(yuan));
+		buf_printf(&b, ",%s,%lld 条,,%s,,\r\n", what[k],
+		    (long long)n[k], yuan);
 	}
 	db_rows_free(&items);
 	http_body(r, 200, "text/csv; charset=utf-8", b.p, b.len);

@@ -31,7 +31,10 @@ batch_row_json(const struct db_res *res, size_t row)
 /* GET /api/publicity/batches?page=&per_page= → the published lists,
  * newest first: {items: [{id, seq, title, status, published_at,
  * period_ends_at, period_days, in_period, item_count, total_amount,
- * paid_on, file_sha256, prev_sha256}], total, page, per_page}. */
+ * paid_on (the first payment), file_sha256, prev_sha256, and (R7) the
+ * totals told apart: published_amount (= total_amount, as signed),
+ * withdrawn_count, withdrawn_amount, paid_count, paid_amount,
+ * last_paid_on}], total, page, per_page}. */
 int
 pub_batch_list(struct req *r)
 {
@@ -88,7 +91,9 @@ pub_category_name(const char *code)
 /*
  * GET /api/publicity/batches/{id}/items?q=&page=&per_page= → {items:
  * [{id, provider, product, category, category_name, amount,
- * objection_status, withdrawn}], total, page, per_page}; q (≤ 50
+ * objection_status, withdrawn, unconfirmed (C2: approved without the
+ * enterprise's confirmation), paid_on (null until paid, R7)}], total,
+ * page, per_page}; q (≤ 50
  * characters) matches the provider or the product name. 404 for an
  * unknown or unpublished batch. One query when the whole list fits on
  * the first page (it asks for one row more than the page holds); a
@@ -133,12 +138,13 @@ pub_item_list(struct req *r)
 	it = items.v;
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(list, json_pack("{s:I,s:s,s:s,s:s,s:s,"
-		    "s:I,s:s,s:b}", "id", (json_int_t)it[i].id,
+		    "s:I,s:s,s:b,s:b,s:s?}", "id", (json_int_t)it[i].id,
 		    "provider", it[i].provider, "product", it[i].product,
 		    "category", it[i].category, "category_name",
 		    pub_category_name(it[i].category), "amount",
 		    (json_int_t)it[i].amount, "objection_status",
-		    it[i].objection_status, "withdrawn", it[i].withdrawn));
+		    it[i].objection_status, "withdrawn", it[i].withdrawn,
+		    "unconfirmed", it[i].unconfirmed, "paid_on", it[i].paid_on));
 	db_rows_free(&items);
 	return http_json_cached(r, page_json(list, total, page, per_page),
 	    CACHE_SECONDS);

@@ -158,6 +158,8 @@ struct pub_item_row {
 	int64_t     amount;          /* fen                                  */
 	const char *objection_status;
 	bool        withdrawn;
+	bool        unconfirmed;     /* C2                                   */
+	const char *paid_on;         /* YYYY-MM-DD, NULL until paid (R7)     */
 };
 
 /* A page of the items of published batch_id in id order, or with q (NULL:
@@ -283,6 +285,8 @@ struct item_source_row {
 	const char *product;
 	const char *category;
 	int64_t     amount;          /* the approved amount, fen             */
+	bool        unconfirmed;     /* C2: approved without the enterprise's
+	                                confirmation                          */
 };
 int db_item_source(struct db *db, int64_t order_id, struct item_source_row *out,
     struct db_res **keep);
@@ -321,6 +325,7 @@ struct publish_item_row {
 	const char *provider;
 	const char *product;
 	const char *category;
+	bool        unconfirmed;     /* C2                                   */
 };
 /* Rows of struct publish_item_row, in id order. */
 int db_batch_items_lock(struct db *db, int64_t batch_id,

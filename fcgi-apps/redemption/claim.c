@@ -36,6 +36,12 @@ static const char *const r2_codes[R2__MAX] = {
 	"receipt_amount",          /* R2_RECEIPT_AMOUNT */
 };
 
+bool
+claim_editable(const char *status)
+{
+	return strcmp(status, "draft") == 0 || strcmp(status, "returned") == 0;
+}
+
 int
 claim_kind_parse(const char *s)
 {
@@ -118,7 +124,7 @@ claim_checks(const struct claim *c, struct r2_result out[R2__MAX])
 		out[i].code = r2_codes[i];
 		if (!c->has_contract)
 			snprintf(out[i].message, sizeof(out[i].message),
-			    "尚未录入服务合同（规则 O8），无法核对");
+			    "尚未录入服务合同，无法核对");
 		else if (!c->has_figures)
 			snprintf(out[i].message, sizeof(out[i].message),
 			    "尚未填写发票和收款数据");
@@ -244,11 +250,74 @@ done:
 	return flags;
 }
 
+/* R4: the rounds of the claim, oldest first: each decided one
+ * {round, submitted_at, decision, approved_amount, reason, reviewer_role,
+ * reviewed_at}, then the one waiting for a decision (decision null). */
+static json_t *
+history_json(struct db *db, const struct claim *c, int *rc)
+{
+	struct db_rows rows = { 0 };
+	const struct claim_round *h;
+	json_t *a;
+	char sub[21], rev[21];
+	size_t i;
+
+	if ((*rc = db_claim_history(db, c->order_id, &rows)) != DB_OK)
+		return NULL;
+	a = json_array();
+	h = rows.v;
+	for (i = 0; i < rows.n; i++) {
+		clock_format_iso8601(h[i].submitted_at, sub);
+		clock_format_iso8601(h[i].reviewed_at, rev);
+		json_array_append_new(a, json_pack("{s:I,s:s,s:s,s:o,s:s?,"
+		    "s:b,s:s?,s:s,s:s}", "round", (json_int_t)(i + 1),
+		    "submitted_at", sub, "decision", h[i].decision,
+		    "approved_amount", h[i].no_amount ? json_null() :
+		    json_integer(h[i].approved_amount), "reason", h[i].reason,
+		    "unconfirmed", h[i].unconfirmed, "unconfirmed_reason",
+		    h[i].unconfirmed_reason, "reviewer_role",
+		    h[i].reviewer_role, "reviewed_at", rev));
+	}
+	if (strcmp(c->status, "submitted") == 0 && c->submitted_at != 0) {
+		clock_format_iso8601(c->submitted_at, sub);
+		json_array_append_new(a, json_pack("{s:I,s:s,s:n}", "round",
+		    (json_int_t)(i + 1), "submitted_at", sub, "decision"));
+	}
+	db_rows_free(&rows);
+	return a;
+}
+
+/* The guide's other files, by slot: [{slot, title, size, sha256,
+ * uploaded_at}]. */
+static json_t *
+others_json(struct db *db, const struct claim *c, int *rc)
+{
+	struct db_rows rows = { 0 };
+	const struct claim_other *f;
+	json_t *a;
+	char at[21];
+
+	if ((*rc = db_other_list(db, c->order_id, &rows)) != DB_OK)
+		return NULL;
+	a = json_array();
+	f = rows.v;
+	for (size_t i = 0; i < rows.n; i++) {
+		clock_format_iso8601(f[i].uploaded_at, at);
+		json_array_append_new(a, json_pack("{s:I,s:s,s:I,s:s,s:s}",
+		    "slot", (json_int_t)f[i].slot, "title", f[i].title, "size",
+		    (json_int_t)f[i].size_bytes, "sha256", f[i].sha256,
+		    "uploaded_at", at));
+	}
+	db_rows_free(&rows);
+	return a;
+}
+
 /* The columns of STMT_CLAIM_VIEW shown as they are. */
 static const char *const view_cols[] = { "order_no", "order_status",
     "status", "enterprise_id", "enterprise_name", "provider_id",
     "provider_name", "product_id", "product_name", "subsidy", "reserved",
-    "valid_until", "confirmed_at", "submitted_at" };
+    "valid_until", "confirmed_at", "submitted_at", "confirm_by",
+    "unconfirmed_reason" };
 
 /* The R2 figures, as recorded. */
 static const char *const figure_cols[] = { "invoice_no", "invoice_date",
@@ -260,7 +329,8 @@ claim_json(struct db *db, const struct claim *c, bool with_flags, int *rc)
 {
 	struct r2_result checks[R2__MAX];
 	json_t *row = db_row_json(c->row, 0), *o = json_object(), *figures,
-	    *files = json_array(), *missing = json_array(), *flags;
+	    *files = json_array(), *missing = json_array(), *flags, *history,
+	    *others;
 	int failed = claim_checks(c, checks);
 	char at[21];
 
@@ -294,11 +364,20 @@ claim_json(struct db *db, const struct claim *c, bool with_flags, int *rc)
 		    "kind", claim_kinds[k], "size", (json_int_t)c->files[k].size,
 		    "sha256", c->files[k].sha256, "uploaded_at", at));
 	}
+	/* C2: decided without the enterprise's confirmation */
+	json_object_set_new(o, "unconfirmed", json_boolean(
+	    json_integer_value(json_object_get(row, "unconfirmed")) != 0));
 	json_object_set_new(o, "ready", json_boolean(
 	    json_array_size(missing) == 0 && failed == 0 &&
-	    strcmp(c->status, "draft") == 0 &&
+	    claim_editable(c->status) &&
 	    strcmp(c->order_status, "contracted") == 0));
 	json_object_set_new(o, "files", files);
+	if ((others = others_json(db, c, rc)) == NULL) {
+		json_decref(o);
+		json_decref(row);
+		return NULL;
+	}
+	json_object_set_new(o, "other_files", others);
 	json_object_set_new(o, "missing_files", missing);
 	json_object_set_new(o, "checks", checks_json(checks));
 	if (json_is_null(json_object_get(row, "decision")))
@@ -313,6 +392,11 @@ claim_json(struct db *db, const struct claim *c, bool with_flags, int *rc)
 		json_object_set_new(o, "review", rv);
 	}
 	json_decref(row);
+	if ((history = history_json(db, c, rc)) == NULL) {
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "history", history);
 	if (with_flags) {
 		if ((flags = flags_json(db, c, rc)) == NULL) {
 			json_decref(o);
@@ -376,8 +460,10 @@ claim_lock_writable(struct db *db, struct claim_tx *t, struct order_row *o)
 	if (t->swept)
 		return DB_OK;
 	rc = db_claim_lock(db, o->id, &cl, &keep);
-	if (rc == DB_OK && strcmp(cl.status, "draft") != 0)
-		rc = TX_FROZEN;		/* R3 */
+	/* R3: frozen once submitted; R4: a claim returned for correction
+	 * (退回补正) is the provider's again */
+	if (rc == DB_OK && !claim_editable(cl.status))
+		rc = TX_FROZEN;
 	else if (rc == DB_OK)
 		t->before = db_row_json(keep, 0);	/* the figures, as stored */
 	else if (rc == DB_NOTFOUND)
@@ -404,33 +490,35 @@ claim_tx_error(struct req *r, const struct claim_tx *t, int rc)
 		if (strcmp(t->state, "expired") == 0)
 			return http_error(r, 409, "order_expired", NULL,
 			    "服务券已过有效期，不能再上传或修改兑付材料"
-			    "（规则 R1、O6）");
+			    "（《工作指南》六、1：在服务券有效期内申请兑券）");
 		return http_error(r, 409, "invalid_state", NULL,
 		    "订单当前状态（%s）不允许此操作", t->state);
 	case TX_NOT_FOUND:
 		return http_error(r, 404, "not_found", NULL, "订单不存在");
 	case TX_FROZEN:
 		return http_error(r, 409, "claim_frozen", NULL,
-		    "兑付申请已提交，材料和数据已冻结（规则 R3）");
+		    "兑付申请已提交，材料和数据已冻结");
 	case TX_BARRED:
 		return http_error(r, 403, "provider_barred", NULL,
-		    "服务机构已被取消资格，不能申请兑付（规则 V2）");
+		    "服务机构已被取消资格，不能申请兑付");
 	case TX_FILES_MISSING:
 		return http_error(r, 422, "files_missing", NULL,
-		    "缺少兑付材料：%s（规则 R1、R3）", t->detail);
+		    "缺少兑付材料：%s", t->detail);
 	case TX_CHECKS_FAILED:
 		return http_error(r, 422, "claim_checks_failed", NULL,
-		    "兑付数据核对未通过：%s（规则 R2，金额不符不予兑付）",
+		    "兑付数据核对未通过：%s（金额不符，不予兑付）",
 		    t->detail);
 	case TX_NOT_CONFIRMED:
 		return http_error(r, 409, "not_confirmed", NULL,
-		    "企业尚未确认服务完成，不能通过初审（规则 R4、C1）");
+		    "企业尚未确认服务完成：企业可在提交兑付申请后 15 天内确认，"
+		    "%s（北京时间）后可不经企业确认作出决定；"
+		    "市经济和信息化局可写明理由提前决定", t->detail);
 	case TX_ABOVE_SUBSIDY:
 		return http_error(r, 422, "amount_above_subsidy", "amount",
-		    "核定金额不得超过订单补贴金额（规则 R4）");
+		    "核定金额不得超过订单补贴金额");
 	case TX_REASON_REQUIRED:
 		return http_error(r, 422, "reason_required", "reason",
-		    "驳回或核减金额时必须说明理由（规则 R4）");
+		    "驳回或核减金额时必须说明理由");
 	default:
 		return http_db_error(r, rc);
 	}
@@ -599,7 +687,7 @@ submit_tx(struct db *db, void *arg)
 		rc = db_order_submitted(db, o.id, r->now);
 	if (rc == DB_OK)
 		rc = order_transition(db, &a, &o, ORDER_SUBMITTED,
-		    "服务机构完成服务，提交兑付申请（规则 R3）");
+		    "服务机构完成服务，提交兑付申请");
 	if (rc == DB_OK)
 		rc = audit_record(db, &a, "claim.submit", "redemption_claim",
 		    o.id, NULL, after);

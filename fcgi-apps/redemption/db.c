@@ -11,14 +11,20 @@
 #include "orders.h"
 #include "page.h"
 #include "redemption.h"
+#include "rules.h"
+
+#define XSTR(x) STR(x)
+#define STR(x) #x
 
 const struct db_stmt redemption_stmts[STMT__MAX] = {
 	/* R3: the claim's status and figures, locked (after the order):
 	 * order id */
 	DB_STMT(STMT_CLAIM_LOCK,
-	"SELECT status, invoice_no, invoice_date, invoice_total,"
-	" invoice_voucher_amount, invoice_self_paid, receipt_date,"
-	" receipt_amount FROM redemption_claims WHERE order_id = ? FOR UPDATE"),
+	"SELECT cl.status, cl.invoice_no, cl.invoice_date, cl.invoice_total,"
+	" cl.invoice_voucher_amount, cl.invoice_self_paid, cl.receipt_date,"
+	" cl.receipt_amount, o.submitted_at AS first_submitted_at"
+	" FROM redemption_claims cl JOIN orders o ON o.id = cl.order_id"
+	" WHERE cl.order_id = ? FOR UPDATE"),
 	/* the draft claim of an order, created with its first document:
 	 * order, now, now */
 	DB_STMT(STMT_CLAIM_ENSURE,
@@ -55,19 +61,41 @@ const struct db_stmt redemption_stmts[STMT__MAX] = {
 	" size_bytes = VALUES(size_bytes), sha256 = VALUES(sha256),"
 	" uploaded_at = VALUES(uploaded_at), uploaded_by = VALUES(uploaded_by)"),
 	/* R3: now, now, order */
+	/* (a returned claim's decision is cleared: claim_reviews keeps it) */
 	DB_STMT(STMT_CLAIM_SUBMIT,
 	"UPDATE redemption_claims SET status = 'submitted', submitted_at = ?,"
-	" updated_at = ? WHERE order_id = ? AND status = 'draft'"),
-	/* R3: now, now, order */
-	DB_STMT(STMT_ORDER_SUBMITTED,
-	"UPDATE orders SET submitted_at = ?, updated_at = ? WHERE id = ?"),
-	/* R4: status, decision, approved amount, reason, reviewer, now, now,
+	" updated_at = ?, decision = NULL, approved_amount = NULL,"
+	" reason = NULL, reviewed_by = NULL, reviewed_at = NULL,"
+	" unconfirmed = 0, unconfirmed_reason = NULL"
+	" WHERE order_id = ? AND status IN ('draft', 'returned')"),
+	/* R3: the order's first submission (C2 counts from it): now, now,
 	 * order */
+	DB_STMT(STMT_ORDER_SUBMITTED,
+	"UPDATE orders SET submitted_at = COALESCE(submitted_at, ?),"
+	" updated_at = ? WHERE id = ?"),
+	/* R4: status, decision, approved amount, reason, C2's unconfirmed
+	 * and its reason, reviewer, now, now, order */
 	DB_STMT(STMT_CLAIM_DECIDE,
 	"UPDATE redemption_claims SET status = ?, decision = ?,"
-	" approved_amount = ?, reason = ?, reviewed_by = ?, reviewed_at = ?,"
+	" approved_amount = ?, reason = ?, unconfirmed = ?,"
+	" unconfirmed_reason = ?, reviewed_by = ?, reviewed_at = ?,"
 	" updated_at = ? WHERE order_id = ? AND status = 'submitted'"),
 	/* R4: reserved = approved amount, now, now, order */
+	/* R4: the round just decided, from the claim's row as the decision
+	 * left it: the reviewer's role, order */
+	DB_STMT(STMT_REVIEW_RECORD,
+	"INSERT INTO claim_reviews (order_id, submitted_at, decision,"
+	" approved_amount, reason, unconfirmed, unconfirmed_reason,"
+	" reviewed_by, reviewer_role, reviewed_at)"
+	" SELECT order_id, submitted_at, decision, approved_amount, reason,"
+	" unconfirmed, unconfirmed_reason, reviewed_by, ?, reviewed_at"
+	" FROM redemption_claims"
+	" WHERE order_id = ? AND decision IS NOT NULL"),
+	/* R4: the decided rounds of a claim, oldest first: order */
+	DB_STMT(STMT_CLAIM_HISTORY,
+	"SELECT submitted_at, decision, approved_amount, reason, unconfirmed,"
+	" unconfirmed_reason, reviewer_role, reviewed_at FROM claim_reviews"
+	" WHERE order_id = ? ORDER BY id"),
 	DB_STMT(STMT_ORDER_APPROVED,
 	"UPDATE orders SET reserved = ?, approved_at = ?, updated_at = ?"
 	" WHERE id = ?"),
@@ -85,7 +113,11 @@ const struct db_stmt redemption_stmts[STMT__MAX] = {
 	" cl.invoice_date, cl.invoice_total, cl.invoice_voucher_amount,"
 	" cl.invoice_self_paid, cl.receipt_date, cl.receipt_amount,"
 	" cl.submitted_at, cl.decision, cl.approved_amount, cl.reason,"
-	" cl.reviewed_at, cl.updated_at"
+	" cl.reviewed_at, cl.updated_at,"
+	" COALESCE(cl.unconfirmed, 0) AS unconfirmed, cl.unconfirmed_reason,"
+	" IF(o.confirmed_at IS NULL AND o.submitted_at IS NOT NULL,"
+	" o.submitted_at + INTERVAL " XSTR(RULE_C2_CONFIRM_DAYS) " DAY, NULL)"
+	" AS confirm_by"
 	" FROM orders o JOIN enterprises e ON e.id = o.enterprise_id"
 	" JOIN providers v ON v.id = o.provider_id"
 	" LEFT JOIN contracts c ON c.order_id = o.id"
@@ -123,7 +155,9 @@ const struct db_stmt redemption_stmts[STMT__MAX] = {
 	" cl.reviewed_at, cl.approved_amount, o.provider_id,"
 	" v.name AS provider_name, o.enterprise_id,"
 	" e.name AS enterprise_name, o.product_name, o.subsidy,"
-	" cl.invoice_no, o.confirmed_at,"
+	" cl.invoice_no, o.confirmed_at, cl.unconfirmed,"
+	" IF(o.confirmed_at IS NULL, o.submitted_at + INTERVAL "
+	XSTR(RULE_C2_CONFIRM_DAYS) " DAY, NULL) AS confirm_by,"
 	" EXISTS (SELECT 1 FROM redemption_claims c2"
 	" WHERE c2.invoice_no = cl.invoice_no AND c2.order_id <> cl.order_id)"
 	" AS duplicate_invoice,"
@@ -138,6 +172,50 @@ const struct db_stmt redemption_stmts[STMT__MAX] = {
 	/* status */
 	DB_STMT(STMT_REVIEW_COUNT,
 	"SELECT COUNT(*) AS total FROM redemption_claims WHERE status = ?"),
+
+	/* ---- the other files (up to 10, titled) ------------------------- */
+
+	/* order */
+	DB_STMT(STMT_OTHER_COUNT,
+	"SELECT COUNT(*) AS n FROM redemption_files"
+	" WHERE order_id = ? AND kind = 'other'"),
+	/* the smallest free slot of 1..10, none when all are taken: order,
+	 * title, stored name, content type, size, sha256, now, account,
+	 * order */
+	DB_STMT(STMT_OTHER_INSERT,
+	"INSERT INTO redemption_files (order_id, kind, slot, title,"
+	" stored_name, content_type, size_bytes, sha256, uploaded_at,"
+	" uploaded_by)"
+	" SELECT ?, 'other', s.n, ?, ?, ?, ?, ?, ?, ? FROM (SELECT 1 AS n"
+	" UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4"
+	" UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7"
+	" UNION ALL SELECT 8 UNION ALL SELECT 9 UNION ALL SELECT 10) s"
+	" WHERE NOT EXISTS (SELECT 1 FROM redemption_files f"
+	" WHERE f.order_id = ? AND f.kind = 'other' AND f.slot = s.n)"
+	" ORDER BY s.n LIMIT 1"),
+	/* the slot a stored file took: stored name */
+	DB_STMT(STMT_OTHER_SLOT,
+	"SELECT slot FROM redemption_files WHERE stored_name = ?"),
+	/* order */
+	DB_STMT(STMT_OTHER_LIST,
+	"SELECT slot, title, size_bytes, sha256, uploaded_at"
+	" FROM redemption_files WHERE order_id = ? AND kind = 'other'"
+	" ORDER BY slot"),
+	/* order, slot */
+	DB_STMT(STMT_OTHER_LOCK,
+	"SELECT slot, title, size_bytes, sha256, uploaded_at, stored_name"
+	" FROM redemption_files WHERE order_id = ? AND kind = 'other'"
+	" AND slot = ? FOR UPDATE"),
+	/* order, slot */
+	DB_STMT(STMT_OTHER_DELETE,
+	"DELETE FROM redemption_files WHERE order_id = ? AND kind = 'other'"
+	" AND slot = ?"),
+	/* slot, order */
+	DB_STMT(STMT_OTHER_FOR_DOWNLOAD,
+	"SELECT o.order_no, o.enterprise_id, o.provider_id, f.stored_name,"
+	" f.content_type FROM orders o LEFT JOIN redemption_files f"
+	" ON f.order_id = o.id AND f.kind = 'other' AND f.slot = ?"
+	" WHERE o.id = ?"),
 };
 
 /* A DATE parameter from y*10000+m*100+d. */
@@ -168,6 +246,7 @@ static const struct db_col claim_cols[] = {
 	DB_COL_AS(struct claim, invoice_voucher, "invoice_voucher_amount"),
 	DB_COL(struct claim, invoice_self_paid),
 	DB_COL(struct claim, receipt_amount),
+	DB_COL(struct claim, submitted_at),
 };
 static const struct db_rowmap claim_map = DB_ROWMAP(struct claim, claim_cols);
 
@@ -238,6 +317,7 @@ claim_free(struct claim *c)
 
 static const struct db_col claim_lock_cols[] = {
 	DB_COL(struct claim_lock, status),
+	DB_COL(struct claim_lock, first_submitted_at),
 };
 static const struct db_rowmap claim_lock_map =
     DB_ROWMAP(struct claim_lock, claim_lock_cols);
@@ -333,13 +413,43 @@ db_order_submitted(struct db *db, int64_t order_id, time_t now)
 
 int
 db_claim_decide(struct db *db, int64_t order_id, const char *decision,
-    int64_t approved_amount, const char *reason, int64_t reviewer_id,
-    time_t now)
+    int64_t approved_amount, const char *reason, const char *unconfirmed,
+    int64_t reviewer_id, time_t now)
 {
 	return db_dml(db, STMT_CLAIM_DECIDE, DB_ARGS(DB_STR(decision),
 	    DB_STR(decision), approved_amount >= 0 ? DB_I64(approved_amount) :
-	    DB_NULLP, DB_STR(reason), DB_I64(reviewer_id), DB_TIME(now),
-	    DB_TIME(now), DB_I64(order_id)), NULL);
+	    DB_NULLP, DB_STR(reason), DB_I64(unconfirmed != NULL),
+	    DB_STR(unconfirmed != NULL && *unconfirmed != '\0' ? unconfirmed :
+	    NULL), DB_I64(reviewer_id), DB_TIME(now), DB_TIME(now),
+	    DB_I64(order_id)), NULL);
+}
+
+int
+db_review_record(struct db *db, int64_t order_id, const char *role)
+{
+	return db_dml(db, STMT_REVIEW_RECORD, DB_ARGS(DB_STR(role),
+	    DB_I64(order_id)), NULL);
+}
+
+static const struct db_col claim_round_cols[] = {
+	DB_COL(struct claim_round, submitted_at),
+	DB_COL(struct claim_round, decision),
+	DB_COL(struct claim_round, approved_amount),
+	DB_COL_NULL(struct claim_round, no_amount, "approved_amount"),
+	DB_COL(struct claim_round, reason),
+	DB_COL(struct claim_round, unconfirmed),
+	DB_COL(struct claim_round, unconfirmed_reason),
+	DB_COL(struct claim_round, reviewer_role),
+	DB_COL(struct claim_round, reviewed_at),
+};
+static const struct db_rowmap claim_round_map =
+    DB_ROWMAP(struct claim_round, claim_round_cols);
+
+int
+db_claim_history(struct db *db, int64_t order_id, struct db_rows *rows)
+{
+	return db_all(db, STMT_CLAIM_HISTORY, DB_ARGS(DB_I64(order_id)),
+	    &claim_round_map, rows);
 }
 
 int
@@ -389,4 +499,113 @@ db_review_page(struct db *db, const char *status, int64_t page,
 	return page_list(db, STMT_REVIEW_LIST, DB_ARGS(DB_STR(status)),
 	    STMT_REVIEW_COUNT, DB_ARGS(DB_STR(status)), page, per_page,
 	    row_json, rc);
+}
+
+/* ---- the other files ------------------------------------------------- */
+
+struct count_row {
+	int64_t n;
+};
+static const struct db_col count_cols[] = {
+	DB_COL(struct count_row, n),
+};
+static const struct db_rowmap count_map = DB_ROWMAP(struct count_row,
+    count_cols);
+
+int
+db_other_count(struct db *db, int64_t order_id, int64_t *n)
+{
+	struct count_row c = { 0 };
+	int rc = db_one(db, STMT_OTHER_COUNT, DB_ARGS(DB_I64(order_id)),
+	    &count_map, &c, NULL);
+
+	*n = c.n;
+	return rc;
+}
+
+struct slot_row {
+	int64_t slot;
+};
+static const struct db_col slot_cols[] = {
+	DB_COL(struct slot_row, slot),
+};
+static const struct db_rowmap slot_map = DB_ROWMAP(struct slot_row,
+    slot_cols);
+
+int
+db_other_insert(struct db *db, int64_t order_id, const char *title,
+    const struct upload *up, time_t now, int64_t account_id, int64_t *slot)
+{
+	struct slot_row s = { 0 };
+	int rc = db_dml(db, STMT_OTHER_INSERT, DB_ARGS(DB_I64(order_id),
+	    DB_STR(title), DB_STR(up->stored), DB_STR(up->content_type),
+	    DB_I64(up->size), DB_STR(up->sha256), DB_TIME(now),
+	    DB_I64(account_id), DB_I64(order_id)), NULL);
+
+	if (rc == DB_OK)
+		rc = db_one(db, STMT_OTHER_SLOT, DB_ARGS(DB_STR(up->stored)),
+		    &slot_map, &s, NULL);
+	*slot = s.slot;
+	return rc;
+}
+
+static const struct db_col claim_other_cols[] = {
+	DB_COL(struct claim_other, slot),
+	DB_COL(struct claim_other, title),
+	DB_COL(struct claim_other, size_bytes),
+	DB_COL(struct claim_other, sha256),
+	DB_COL(struct claim_other, uploaded_at),
+};
+static const struct db_rowmap claim_other_map =
+    DB_ROWMAP(struct claim_other, claim_other_cols);
+
+int
+db_other_list(struct db *db, int64_t order_id, struct db_rows *rows)
+{
+	return db_all(db, STMT_OTHER_LIST, DB_ARGS(DB_I64(order_id)),
+	    &claim_other_map, rows);
+}
+
+/* STMT_OTHER_LOCK: the file and its stored name. */
+struct other_lock_row {
+	struct claim_other f;
+	const char        *stored_name;
+};
+static const struct db_col other_lock_cols[] = {
+	DB_COL_AS(struct other_lock_row, f.slot, "slot"),
+	DB_COL_AS(struct other_lock_row, f.title, "title"),
+	DB_COL_AS(struct other_lock_row, f.size_bytes, "size_bytes"),
+	DB_COL_AS(struct other_lock_row, f.sha256, "sha256"),
+	DB_COL_AS(struct other_lock_row, f.uploaded_at, "uploaded_at"),
+	DB_COL(struct other_lock_row, stored_name),
+};
+static const struct db_rowmap other_lock_map =
+    DB_ROWMAP(struct other_lock_row, other_lock_cols);
+
+int
+db_other_lock(struct db *db, int64_t order_id, int64_t slot,
+    struct claim_other *f, const char **stored_name, struct db_res **keep)
+{
+	struct other_lock_row l = { 0 };
+	int rc = db_one(db, STMT_OTHER_LOCK, DB_ARGS(DB_I64(order_id),
+	    DB_I64(slot)), &other_lock_map, &l, keep);
+
+	*f = l.f;
+	*stored_name = l.stored_name;
+	return rc;
+}
+
+int
+db_other_delete(struct db *db, int64_t order_id, int64_t slot)
+{
+	return db_dml(db, STMT_OTHER_DELETE, DB_ARGS(DB_I64(order_id),
+	    DB_I64(slot)), NULL);
+}
+
+int
+db_other_for_download(struct db *db, int64_t order_id, int64_t slot,
+    struct file_download *f, struct db_res **keep)
+{
+	return db_one(db, STMT_OTHER_FOR_DOWNLOAD, DB_ARGS(DB_I64(slot),
+	    DB_I64(order_id)), &file_download_map, f, keep);
 }

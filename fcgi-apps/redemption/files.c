@@ -87,10 +87,12 @@ file_put(struct req *r)
 	char at[21];
 	int kind = claim_kind_parse(r->segs[0]), rc;
 
+	if (strcmp(r->segs[0], "other") == 0)
+		return other_put(r);	/* up to ten, titled (others.c) */
 	if (kind < 0)
 		return http_error(r, 400, "invalid_kind", "kind",
 		    "材料类型只能是 contract、commitment、invoice、"
-		    "invoice_check 或 receipt（规则 R1）");
+		    "invoice_check、receipt 或 other（其他文件）");
 	t.kind = claim_kinds[kind];
 	/* refuse before storing anything when the claim cannot change */
 	rc = db_tx(r->db, file_tx, &t);
@@ -140,7 +142,7 @@ file_get(struct req *r)
 	if (kind < 0)
 		return http_error(r, 400, "invalid_kind", "kind",
 		    "材料类型只能是 contract、commitment、invoice、"
-		    "invoice_check 或 receipt（规则 R1）");
+		    "invoice_check 或 receipt");
 	rc = db_file_for_download(r->db, r->ids[0], claim_kinds[kind], &f,
 	    &keep);
 	if (rc == DB_NOTFOUND || (rc == DB_OK &&

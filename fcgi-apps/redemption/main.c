@@ -1,6 +1,7 @@
 /*
  * main.c - the redemption program (兑付): its route table. The claim
- * (figures, submission) is in claim.c, the documents in files.c, the
+ * (figures, submission) is in claim.c, the documents in files.c (the
+ * guide's "other files" in others.c), the
  * reviewer's side in review.c.
  */
 #include "app.h"
@@ -11,6 +12,9 @@
 
 static const struct route routes[] = {
 	{ HTTP_PUT,  "/api/redemptions/{id}/files/{s}", file_put,      ROLE_PROVIDER },
+	{ HTTP_GET,  "/api/redemptions/{id}/files/other/{id}", other_get, PARTIES },
+	{ HTTP_DELETE, "/api/redemptions/{id}/files/other/{id}", other_delete,
+	    ROLE_PROVIDER },
 	{ HTTP_GET,  "/api/redemptions/{id}/files/{s}", file_get,      PARTIES },
 	{ HTTP_PUT,  "/api/redemptions/{id}",           figures_put,   ROLE_PROVIDER },
 	{ HTTP_GET,  "/api/redemptions/{id}",           claim_get,     PARTIES },

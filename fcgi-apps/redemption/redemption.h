@@ -25,6 +25,8 @@ enum redemption_stmt {
 	STMT_CLAIM_SUBMIT,
 	STMT_ORDER_SUBMITTED,
 	STMT_CLAIM_DECIDE,
+	STMT_REVIEW_RECORD,
+	STMT_CLAIM_HISTORY,
 	STMT_ORDER_APPROVED,
 	STMT_CLAIM_VIEW,
 	STMT_CLAIM_FILES,
@@ -33,6 +35,13 @@ enum redemption_stmt {
 	STMT_FLAGS_FILE,
 	STMT_REVIEW_LIST,
 	STMT_REVIEW_COUNT,
+	STMT_OTHER_COUNT,
+	STMT_OTHER_INSERT,
+	STMT_OTHER_SLOT,
+	STMT_OTHER_LIST,
+	STMT_OTHER_LOCK,
+	STMT_OTHER_DELETE,
+	STMT_OTHER_FOR_DOWNLOAD,
 	STMT__MAX
 };
 extern const struct db_stmt redemption_stmts[STMT__MAX];
@@ -48,6 +57,10 @@ enum claim_kind {
 };
 /* "contract" … "receipt", NULL-terminated (as in the schema's ENUM). */
 extern const char *const claim_kinds[KIND__MAX + 1];
+
+/* True for a claim the provider may still change: a draft, or one
+ * returned for correction (R4). */
+bool claim_editable(const char *status);
 
 /* The kind named s, or -1. */
 int claim_kind_parse(const char *s);
@@ -90,6 +103,7 @@ struct claim {
 	int64_t  invoice_date, receipt_date;  /* y*10000+m*100+d           */
 	int64_t  invoice_total, invoice_voucher, invoice_self_paid;
 	int64_t  receipt_amount;
+	time_t   submitted_at;         /* the claim's last submission, 0    */
 	struct {
 		bool    present;
 		int64_t size;
@@ -112,7 +126,10 @@ void claim_free(struct claim *c);
 /* The claim's row, locked after its order (R3): its status. *keep is the
  * whole row (the figures), the audit's "before". */
 struct claim_lock {
-	const char *status;            /* draft, submitted, approved, rejected */
+	const char *status;            /* draft, submitted, approved, rejected,
+	                                  returned (editable, like a draft) */
+	time_t      first_submitted_at; /* the order's first submission (C2),
+	                                  0 before                          */
 };
 int db_claim_lock(struct db *db, int64_t order_id, struct claim_lock *l,
     struct db_res **keep);
@@ -149,11 +166,32 @@ int db_claim_submit(struct db *db, int64_t order_id, time_t now);
 int db_order_submitted(struct db *db, int64_t order_id, time_t now);
 
 /* R4: the decision on a submitted claim (DB_NOTFOUND unless submitted):
- * decision "approved" or "rejected", approved_amount (fen, < 0 for none),
- * reason (may be NULL). */
+ * decision "approved", "rejected" or "returned" (退回补正: the provider
+ * corrects and submits again), approved_amount (fen, < 0 for none),
+ * reason (may be NULL), unconfirmed: NULL, or C2's mark with its
+ * reason ("" when none: decided after the 15 days). */
 int db_claim_decide(struct db *db, int64_t order_id, const char *decision,
-    int64_t approved_amount, const char *reason, int64_t reviewer_id,
-    time_t now);
+    int64_t approved_amount, const char *reason, const char *unconfirmed,
+    int64_t reviewer_id, time_t now);
+/* R4: records the round just decided (the claim's row after
+ * db_claim_decide) in claim_reviews; role "reviewer" or "bureau". */
+int db_review_record(struct db *db, int64_t order_id, const char *role);
+
+/* R4: one decided round of a claim (rows of db_claim_history, oldest
+ * first; free with db_rows_free()). */
+struct claim_round {
+	time_t      submitted_at;
+	const char *decision;          /* approved, rejected, returned      */
+	int64_t     approved_amount;
+	bool        no_amount;         /* approved_amount is SQL NULL       */
+	const char *reason;            /* may be NULL                       */
+	bool        unconfirmed;       /* C2: decided without C1            */
+	const char *unconfirmed_reason; /* the bureau's, when earlier       */
+	const char *reviewer_role;     /* reviewer, bureau                  */
+	time_t      reviewed_at;
+};
+int db_claim_history(struct db *db, int64_t order_id, struct db_rows *rows);
+
 /* R4: the approved order's reservation becomes reserved. */
 int db_order_approved(struct db *db, int64_t order_id, int64_t reserved,
     time_t now);
@@ -191,6 +229,36 @@ int db_file_for_download(struct db *db, int64_t order_id, const char *kind,
  * with *rc set. */
 json_t *db_review_page(struct db *db, const char *status, int64_t page,
     int64_t per_page, page_row_fn row_json, int *rc);
+
+/* ---- the guide's "other files" (除其他文件外，每种文件仅可上传一个) ----
+ * Up to CLAIM_OTHER_MAX further PDFs of kind "other", each with a title,
+ * in slots 1..CLAIM_OTHER_MAX (the schema refuses an 11th). */
+#define CLAIM_OTHER_MAX 10
+
+/* How many other files the order has (read under the order's lock). */
+int db_other_count(struct db *db, int64_t order_id, int64_t *n);
+/* A new other file in the smallest free slot: DB_NOTFOUND when all ten
+ * slots are taken; *slot the slot it took. */
+int db_other_insert(struct db *db, int64_t order_id, const char *title,
+    const struct upload *up, time_t now, int64_t account_id, int64_t *slot);
+/* One other file (rows of db_other_list, by slot; free with
+ * db_rows_free()). */
+struct claim_other {
+	int64_t     slot;
+	const char *title;
+	int64_t     size_bytes;
+	const char *sha256;
+	time_t      uploaded_at;
+};
+int db_other_list(struct db *db, int64_t order_id, struct db_rows *rows);
+/* The other file in slot, locked (strings borrowed from *keep). */
+int db_other_lock(struct db *db, int64_t order_id, int64_t slot,
+    struct claim_other *f, const char **stored_name, struct db_res **keep);
+int db_other_delete(struct db *db, int64_t order_id, int64_t slot);
+/* A download of the other file in slot: the order's parties and the file
+ * (stored_name NULL when there is none); DB_NOTFOUND without the order. */
+int db_other_for_download(struct db *db, int64_t order_id, int64_t slot,
+    struct file_download *f, struct db_res **keep);
 
 /* R2: fills out[R2__MAX]; returns how many checks failed. Pure. */
 int claim_checks(const struct claim *c, struct r2_result out[R2__MAX]);
@@ -230,7 +298,8 @@ struct claim_tx {
 	json_t      *before;        /* out: the claim's figures (audit)     */
 	char         state[16];     /* out: the order's status when refused */
 	bool         swept;         /* out: an O4/O6 transition was applied */
-	char         detail[160];   /* out: what is missing / failing       */
+	char         detail[160];   /* out: what is missing / failing; for
+	                               TX_NOT_CONFIRMED the C2 deadline  */
 };
 
 /* Locks the provider's order (order_lock_owned), applies a due O4/O6
@@ -253,6 +322,10 @@ int claim_submit(struct req *r);
 /* files.c */
 int file_put(struct req *r);
 int file_get(struct req *r);
+/* others.c */
+int other_put(struct req *r);
+int other_get(struct req *r);
+int other_delete(struct req *r);
 /* review.c */
 int review_list(struct req *r);
 int review_get(struct req *r);

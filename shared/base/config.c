@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "log.h"
@@ -101,6 +102,26 @@ config_load(const char *program)
 	if (env_long("VOUCHER_PBKDF2_ITER", 600000, 600000, 10000000, &n) < 0)
 		return -1;
 	c->pbkdf2_iter = (int)n;
+	/* issue 15: hashing never takes every core nor every worker */
+	if (env_long("VOUCHER_HASH_SLOTS", 0, 0, 256, &n) < 0)
+		return -1;
+	if (n == 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		n = cpus > 1 ? cpus / 2 : 1;
+		if (n > c->threads - 1)
+			n = c->threads - 1;
+		if (n < 1)
+			n = 1;
+	} else if (c->threads > 1 && n >= c->threads) {
+		fprintf(stderr, "VOUCHER_HASH_SLOTS: must be fewer than "
+		    "VOUCHER_THREADS (%d)\n", c->threads);
+		return -1;
+	}
+	c->hash_slots = (int)n;
+	if (env_long("VOUCHER_HASH_WAIT_MS", 500, 0, 10000, &n) < 0)
+		return -1;
+	c->hash_wait_ms = (int)n;
 
 	c->files_dir = env_str("VOUCHER_FILES_DIR", "/var/lib/voucher/files");
 	c->signing_key = env_str("VOUCHER_SIGNING_KEY", NULL);

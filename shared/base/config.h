@@ -35,6 +35,11 @@ struct config {
 	bool        cookie_secure;    /* VOUCHER_COOKIE_SECURE (1)           */
 	int         round;            /* VOUCHER_ROUND (0: rounds table)     */
 	int         pbkdf2_iter;      /* VOUCHER_PBKDF2_ITER (600000)        */
+	int         hash_slots;       /* VOUCHER_HASH_SLOTS: password hashes
+	                                 at once per process (half the cores,
+	                                 fewer than the threads)            */
+	int         hash_wait_ms;     /* VOUCHER_HASH_WAIT_MS (500): longest
+	                                 wait for a slot, then 429 busy      */
 	const char *files_dir;        /* VOUCHER_FILES_DIR: uploads, outside
 	                                 the web root (/var/lib/voucher/files) */
 	long        upload_max;       /* VOUCHER_UPLOAD_MAX (20 MiB), bytes  */

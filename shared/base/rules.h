@@ -20,6 +20,8 @@
 #define RULE_VALIDITY_DEFAULT  30        /* P6                               */
 #define RULE_VALIDITY_MAX      60        /* P6                               */
 #define RULE_BAR_YEARS         3         /* V2                               */
+#define RULE_C2_CONFIRM_DAYS   15        /* C2: days to confirm after the
+                                            claim's first submission        */
 
 /* P1: the twelve fixed service categories by code, in their order, and
  * NULL after the last (the categories table of migration 001 holds the

@@ -6,6 +6,10 @@
 
 #include "lib_sql.h"
 #include "orders.h"
+#include "rules.h"
+
+#define XSTR(x) STR(x)
+#define STR(x) #x
 
 /* The columns of an order as every program shows it: the status and the
  * reservation as they are at now even if no sweeper ran (O4, O6). Four
@@ -19,6 +23,9 @@
 	" AS reserved, o.reserved_at_order, o.subsidy, o.validity_days, o.ordered_at," \
 	" o.accept_deadline, o.valid_until, o.accepted_at, o.contracted_at," \
 	" o.confirmed_at, o.submitted_at, o.approved_at, o.paid_at," \
+	" IF(o.confirmed_at IS NULL AND o.submitted_at IS NOT NULL" \
+	" AND o.status IN ('contracted', 'submitted'), o.submitted_at" \
+	" + INTERVAL " XSTR(RULE_C2_CONFIRM_DAYS) " DAY, NULL) AS confirm_by," \
 	" o.closed_at, o.cancel_reason, o.status_reason," \
 	" c.contract_no, c.signed_on, c.service_start_on," \
 	" c.amount AS contract_amount, c.period_months, c.base AS contract_base," \
@@ -204,6 +211,9 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	DB_LIB_STMT(DBS_THROTTLE_SET,
 	"UPDATE throttle SET window_start = ?, hits = ?, last_at = ?"
 	" WHERE scope = ? AND subject = ?"),
+	/* issue 15: a success forgets the failures: scope, subject */
+	DB_LIB_STMT(DBS_THROTTLE_CLEAR,
+	"UPDATE throttle SET hits = 0 WHERE scope = ? AND subject = ?"),
 
 	/* ---- issue 12: an organisation's certification (org.c) ---- */
 	DB_LIB_STMT(DBS_ORG_STATE,

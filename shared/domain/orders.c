@@ -45,6 +45,9 @@ const struct order_step order_steps[] = {
 	{ ORDER_CONTRACTED, ORDER_SUBMITTED,  MOVER_PROVIDER },
 	{ ORDER_SUBMITTED,  ORDER_APPROVED,   ANY_OFFICE },
 	{ ORDER_SUBMITTED,  ORDER_REJECTED,   ANY_OFFICE },
+	/* R4 as amended: returned for correction (退回补正), the claim is
+	 * the provider's again until valid-until (O6) */
+	{ ORDER_SUBMITTED,  ORDER_CONTRACTED, ANY_OFFICE },
 	/* R5: published, paid, or withdrawn after an upheld objection */
 	{ ORDER_APPROVED,   ORDER_PUBLICIZED, MOVER_BUREAU },
 	{ ORDER_PUBLICIZED, ORDER_PAID,       MOVER_BUREAU },

@@ -7,8 +7,9 @@
 #include "throttle.h"
 
 static const struct throttle_limit limits[THROTTLE__MAX] = {
-	[THROTTLE_CODE]  = { "code",  86400, 10, 60 },
-	[THROTTLE_LOGIN] = { "login",   900, 10,  0 },
+	[THROTTLE_CODE]   = { "code",   86400, 10, 60,   0 },
+	[THROTTLE_LOGIN]  = { "login",  86400,  5,  0, 900 },
+	[THROTTLE_DEVICE] = { "device", 86400,  5,  0, 900 },
 };
 
 const struct throttle_limit *
@@ -17,11 +18,32 @@ throttle_limit(enum throttle_scope scope)
 	return (unsigned)scope < THROTTLE__MAX ? &limits[scope] : NULL;
 }
 
+int
+throttle_delay(const struct throttle_limit *l, int hits)
+{
+	int e = hits - l->max_hits;
+
+	if (e < 0)
+		return 0;
+	if (e >= 30 || (1 << e) > l->cap)
+		return l->cap;
+	return 1 << e;
+}
+
 bool
 throttle_allows(const struct throttle_limit *l, time_t window_start, int hits,
     time_t last_at, time_t now, int *retry_after)
 {
 	*retry_after = 0;
+	if (l->cap > 0) {	/* growing delays (window: forgotten after) */
+		int wait = throttle_delay(l, hits);
+
+		if (wait == 0 || now >= last_at + l->window ||
+		    now >= last_at + wait)
+			return true;
+		*retry_after = (int)(last_at + wait - now);
+		return false;
+	}
 	if (l->interval > 0 && hits > 0 && now < last_at + l->interval) {
 		*retry_after = (int)(last_at + l->interval - now);
 		return false;
@@ -92,7 +114,13 @@ take_body(struct db *db, void *arg)
 	    row.last_at, t->now, &t->retry_after);
 	if (!t->allowed)
 		return DB_OK;
-	if (t->now >= row.window_start + t->l->window) {
+	if (t->l->cap > 0) {
+		/* growing delays: forgotten after a quiet window; the row's
+		 * window starts at its last hit (what tidy purges by) */
+		if (t->now >= row.last_at + t->l->window)
+			row.hits = 0;
+		row.window_start = t->now;
+	} else if (t->now >= row.window_start + t->l->window) {
 		row.window_start = t->now;
 		row.hits = 0;
 	}
@@ -129,4 +157,17 @@ throttle_check(struct db *db, enum throttle_scope scope, const char *subject,
     time_t now, bool *allowed, int *retry_after)
 {
 	return run(db, scope, subject, now, false, allowed, retry_after);
+}
+
+int
+throttle_clear(struct db *db, enum throttle_scope scope, const char *subject)
+{
+	const struct throttle_limit *l = throttle_limit(scope);
+	int rc;
+
+	if (l == NULL || subject == NULL)
+		return DB_ERROR;
+	rc = db_dml(db, DBS_THROTTLE_CLEAR, DB_ARGS(DB_STR(l->name),
+	    DB_STR(subject)), NULL);
+	return rc == DB_NOTFOUND ? DB_OK : rc;
 }

@@ -5,10 +5,14 @@
  *
  * A subject is what was asked for (a mobile number, a login), never an
  * account: a subject nobody holds is limited exactly like one that
- * exists, so a limit tells nothing about who is registered. Each limit
- * is a window (hits allowed per window) and a minimum interval between
- * two hits; the row is locked while it is counted (INSERT IGNORE, then
- * SELECT … FOR UPDATE), so concurrent requests count one by one.
+ * exists, so a limit tells nothing about who is registered. A limit is
+ * either a window (hits allowed per window) with a minimum interval
+ * between two hits, or (cap > 0, issue 15) growing delays: after
+ * max_hits hits each further one waits 2^(hits - max_hits) seconds
+ * after the last, at most cap, and the hits are forgotten after window
+ * seconds without one. The row is locked while it is counted (INSERT
+ * IGNORE, then SELECT … FOR UPDATE), so concurrent requests count one by
+ * one.
  */
 #ifndef VOUCHER_THROTTLE_H
 #define VOUCHER_THROTTLE_H
@@ -20,7 +24,11 @@ struct db;
 
 enum throttle_scope {
 	THROTTLE_CODE,     /* codes sent to a mobile: 10 a day, 1 a minute  */
-	THROTTLE_LOGIN,    /* failed logins of a login: 10 in 15 minutes    */
+	THROTTLE_LOGIN,    /* login attempts of a login: 5 free, then 1 s,
+	                      2 s, 4 s … at most 15 minutes apart; forgotten
+	                      after a quiet day or a success              */
+	THROTTLE_DEVICE,   /* the same per known browser (its token's hash):
+	                      its logins skip the login's delay (issue 15) */
 	THROTTLE__MAX
 };
 
@@ -30,6 +38,9 @@ struct throttle_limit {
 	int         window;     /* seconds                               */
 	int         max_hits;   /* per window                            */
 	int         interval;   /* seconds between two hits (0: none)    */
+	int         cap;        /* > 0: growing delays up to cap seconds
+	                           after max_hits hits (window: forgotten
+	                           after this long without a hit)       */
 };
 
 const struct throttle_limit *throttle_limit(enum throttle_scope scope);
@@ -46,6 +57,14 @@ int throttle_take(struct db *db, enum throttle_scope scope,
 /* Whether a hit of subject would be allowed at now (counts nothing). */
 int throttle_check(struct db *db, enum throttle_scope scope,
     const char *subject, time_t now, bool *allowed, int *retry_after);
+
+/* Forgets subject's hits (a successful login). A DB_* status. */
+int throttle_clear(struct db *db, enum throttle_scope scope,
+    const char *subject);
+
+/* Pure: the delay a growing-delay limit asks after hits hits (seconds;
+ * 0 while hits < max_hits). */
+int throttle_delay(const struct throttle_limit *l, int hits);
 
 /* Pure: whether a hit at now is allowed given the row (hits in the
  * window that started at window_start, the last at last_at), and when

@@ -31,6 +31,7 @@
 #include "clock.h"
 #include "config.h"
 #include "db.h"
+#include "hashgate.h"
 #include "lib_sql.h"
 #include "log.h"
 #include "metrics.h"
@@ -197,6 +198,10 @@ server_main(const struct app *app, int argc, char **argv)
 	if (pipe2(stop_pipe, O_CLOEXEC) < 0)
 		return 1;
 	metrics_init(app);
+	/* issue 15: the slow password hashes take at most hash_slots workers
+	 * and as many more wait, leaving one worker free for other routes */
+	hashgate_init(g_config.hash_slots, g_config.threads -
+	    g_config.hash_slots - 1, g_config.hash_wait_ms);
 
 	/* workers inherit this mask: only the main thread takes signals */
 	signal(SIGPIPE, SIG_IGN);

@@ -86,7 +86,8 @@ files_before=$(sqlq "$STATE/run/mysql.sock" "SELECT (SELECT COUNT(*) FROM redemp
 say "acknowledged: $(grep -c '"order"' "$OUT/acked.jsonl") orders, $(grep -c '"file"' "$OUT/acked.jsonl") files; the database holds $before orders, $files_before recorded files"
 
 say "== 3. disaster: the server killed, its data and the uploads destroyed"
-kill -KILL "$(cat "$STATE/run/mariadb.pid")"
+# the stack's supervisor too, or it would restart mariadbd (issue 15)
+kill -KILL "$(cat "$STATE/run/stack.pid")" "$(cat "$STATE/run/mariadb.pid")"
 sleep 1
 rm -f "$STATE/run/mariadb.pid"
 "$ROOT/ops/stack.sh" stop >/dev/null 2>&1

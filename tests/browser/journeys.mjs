@@ -330,6 +330,10 @@ const journeys = [
       await p.locator("#file-" + kind).setInputFiles({ name: kind + ".pdf", mimeType: "application/pdf", buffer: pdf(kind) });
       await p.waitForFunction((k) => document.getElementById("prog-" + k).value === 100 && /已上传/.test(document.getElementById("state-" + k).textContent), kind);
     }
+    // the guide's other files: a titled PDF beside the five (issue 11 point 9)
+    await p.locator("#other-title").fill("交付报告");
+    await p.locator("#other-file").setInputFiles({ name: "report.pdf", mimeType: "application/pdf", buffer: pdf("report") });
+    await p.locator("#other-list li", { hasText: "交付报告" }).waitFor();
     await j.shot(p, "uploaded");
     const signed = shanghaiDate(Date.now());   // the contract form's default
     const f = p.locator("#figures-form");
@@ -353,12 +357,17 @@ const journeys = [
     j.check(); await j.close();
   }],
 
-  ["journey4_enterprise_confirms_and_rates_reviewer_approves", async (browser) => {
+  ["journey4_enterprise_confirms_and_rates_reviewer_returns_provider_corrects_reviewer_approves", async (browser) => {
     const j = new Journey(browser, "journey4");
     const p = await j.page({ viewport: { width: 1280, height: 900 } });
-    await login(j, p, "ent01", `/ent.html#/orders/${ctx.orderId}`);
+    // C2: the order list reminds the enterprise to confirm within 15 days
+    await login(j, p, "ent01", "/ent.html#/orders");
+    await p.locator(`.confirm-by[data-order="${ctx.orderId}"]`).waitFor();
+    await j.shot(p, "confirm-reminder");
+    await p.locator(`a[href="#/orders/${ctx.orderId}"]`).click();
     const form = p.locator("#confirm-form");
     await form.waitFor();
+    await p.locator("#confirm-by").waitFor();
     await j.shot(p, "order");
     await form.getByRole("group", { name: "及时性" }).getByLabel("4 星").check();
     await form.getByLabel("评价（选填）").fill("服务专业，响应及时。");
@@ -376,13 +385,41 @@ const journeys = [
     // the invoice PDF viewed inline, in a frame of the page
     const inline = r.waitForResponse((res) => res.url().includes(`/files/invoice?inline=1`));
     await r.locator("li", { hasText: "发票（" }).getByRole("button", { name: "在页面内查看" }).click();
-    const pdf = await inline;
-    if (pdf.status() !== 200 || !String(pdf.headers()["content-disposition"]).startsWith("inline"))
-      throw new Error(`inline PDF: ${pdf.status()} ${pdf.headers()["content-disposition"]}`);
+    const shown = await inline;
+    if (shown.status() !== 200 || !String(shown.headers()["content-disposition"]).startsWith("inline"))
+      throw new Error(`inline PDF: ${shown.status()} ${shown.headers()["content-disposition"]}`);
     await r.locator("#pdf-viewer iframe.pdf-frame").waitFor();
     await j.shot(r, "claim-pdf");
-    await r.locator("#review-form").getByRole("button", { name: "提交初审结论" }).click();
+    // the provider's other file, titled, among the claim's documents
+    await r.locator("#claim-files li", { hasText: "其他文件：交付报告" }).waitFor();
+    // returned for correction (退回补正, issue 11 point 8) with what to fix
+    const rf = r.locator("#review-form");
+    await rf.getByLabel("结论", { exact: true }).selectOption("return");
+    await rf.getByLabel("理由").fill("发票查验结果不清晰，请重新上传");
+    await rf.getByRole("button", { name: "提交初审结论" }).click();
     await r.locator("#review-result").waitFor();
+    await j.shot(r, "returned");
+    // the provider reads the reason, replaces the file and submits again
+    const pv = await j.page({ viewport: { width: 1280, height: 900 } });
+    await login(j, pv, ctx.providerLogin, `/prov.html#/orders/${ctx.orderId}`);
+    await pv.locator("#returned-reason").waitFor();
+    if (!/发票查验结果不清晰/.test(await pv.locator("#returned-reason").textContent())) throw new Error("the provider does not see the reason of the return");
+    await j.shot(pv, "provider-returned");
+    await pv.locator("#file-invoice_check").setInputFiles({ name: "invoice_check.pdf", mimeType: "application/pdf", buffer: pdf("invoice_check-2") });
+    await pv.waitForFunction(() => document.getElementById("prog-invoice_check").value === 100 && /已上传/.test(document.getElementById("state-invoice_check").textContent));
+    await pv.waitForFunction(() => /可以提交/.test(document.getElementById("ready").textContent));
+    await pv.locator("#submit-claim").click();
+    await confirmDialog(pv, "确认提交");
+    await pv.getByText("材料和数据已冻结").waitFor();
+    await pv.locator("#claim-history").waitFor();
+    await j.shot(pv, "provider-resubmitted");
+    // the second round: the history shows both, and it is approved
+    await r.reload();
+    await r.locator("#review-form").waitFor();
+    await r.locator("#claim-history").getByText("退回补正").waitFor();
+    await j.shot(r, "second-round");
+    await r.locator("#review-form").getByRole("button", { name: "提交初审结论" }).click();
+    await r.locator("#review-result").getByText("初审通过").waitFor();
     await j.shot(r, "approved");
     j.check(); await j.close();
   }],

@@ -24,7 +24,7 @@ UNIT_SUBSIDY = 240000           # P4: floor(800000 * 30 / 100)
 DAY = 86400
 PUBLIC_ITEM_FIELDS = {"id", "provider", "product", "category",
                       "category_name", "amount", "objection_status",
-                      "withdrawn"}
+                      "withdrawn", "unconfirmed", "paid_on"}
 
 
 def bureau():

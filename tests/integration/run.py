@@ -13,6 +13,23 @@ sys.path.insert(0, HERE)
 import harness  # noqa: E402
 
 
+# The words that mark a concurrency test (tests/run.sh runs them again
+# under ThreadSanitizer): after each, the invariants of issue 15 hold over
+# the whole database — `voucherctl reconcile` finds no product whose units
+# sold differ from the orders holding a unit and no enterprise whose
+# occupied amount differs from its orders, and no product has fewer than
+# no units left.
+CONCURRENCY_WORDS = ("concurren", "racing", "parallel")
+
+
+def invariants_after(name):
+    r = harness.ctl("reconcile")
+    assert r.returncode == 0, "after %s: %s%s" % (name, r.stdout, r.stderr)
+    neg = harness.sql("SELECT COUNT(*) FROM products"
+                      " WHERE remaining_units < 0")[0][0]
+    assert neg == "0", "after %s: %s product(s) below 0 units" % (name, neg)
+
+
 def main():
     pattern = sys.argv[1] if len(sys.argv) > 1 else ""
     for name in sorted(os.listdir(HERE)):
@@ -28,6 +45,8 @@ def main():
         t0 = time.time()
         try:
             fn()
+            if any(w in fn.__name__ for w in CONCURRENCY_WORDS):
+                invariants_after(fn.__name__)
             passed += 1
             print("ok %s (%.2fs)" % (fn.__name__, time.time() - t0), flush=True)
         except harness.Skip as e:  # neither passed nor failed

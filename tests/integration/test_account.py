@@ -889,8 +889,10 @@ def test_login_rate_limit_429_json():
     t0 = time.time()
     for _ in range(20):
         one({"login": "ent10"})
+    # a login nobody holds: its delay (issue 15) must not hold up ent10
+    nobody = "nobody-" + uniq()
     threads = [threading.Thread(target=one, args=(
-        {"login": "ent10", "password": "wrong-password-%d" % i},))
+        {"login": nobody, "password": "wrong-password-%d" % i},))
         for i in range(20)]
     for t in threads:
         t.start()
@@ -903,8 +905,13 @@ def test_login_rate_limit_429_json():
         assert limited, statuses
         assert all(s in (400, 401, 429) for s in statuses), statuses
         assert all(r.status in (401, 429) for r in wrong), statuses
+        # nginx's refusals; those that reach the program may be delayed
+        # or find it busy hashing (issue 15), in the same shape
+        assert any(r.error_code == "rate_limited" for r in limited), statuses
         for r in limited:
-            expect_error(r, 429, "rate_limited")
+            assert r.error_code in ("rate_limited", "busy",
+                                    "too_many_attempts"), r
+            expect_error(r, 429)
             assert "set-cookie" not in r.headers
     finally:
         # let the bucket (5 r/s, burst 20: empty again 4 s after the

@@ -219,15 +219,17 @@ def test_R5_csv_for_excel_with_formula_injection_neutralised():
     assert r.body.startswith(b"\xef\xbb\xbf"), r.body[:10]
     text = r.body[3:].decode("utf-8")
     lines = text.split("\r\n")
-    assert lines[0] == "序号,服务机构,服务产品,服务类别,补贴金额（元）,异议状态"
-    assert lines[-1] == "" and len(lines) == b["item_count"] + 2
+    assert lines[0] == \
+        "序号,服务机构,服务产品,服务类别,补贴金额（元）,异议状态,兑付日期"
+    # the items, a blank line, the three totals of R7
+    assert lines[-1] == "" and len(lines) == b["item_count"] + 6
     mine = item_of(b, o["id"])
     row = [ln for ln in lines if ln.startswith("%d," % mine["id"])][0]
     # quoted (it holds quotes and a comma), quotes doubled, apostrophe
     # first so that no spreadsheet runs it
     assert row.startswith('%d,"\'=HYPERLINK(""http://x"",""y"")服务'
                           % mine["id"]), row
-    assert row.endswith(",2400.00,无"), row
+    assert row.endswith(",2400.00,无,"), row
     parsed = list(csv.reader(io.StringIO(text)))
     cell = [p for p in parsed if p and p[0] == str(mine["id"])][0]
     assert cell[1] == "'" + prov["name"] and cell[4] == "2400.00", cell
@@ -757,3 +759,64 @@ def test_R5_R6_journey_order_to_recovery_to_the_fen():
     for s in ("pending", "accepted", "contracted", "submitted", "approved",
               "publicized", "paid"):
         assert s in events, (s, events)
+
+
+# ---- R7: published, withdrawn and paid told apart (issue 11, point 2) -------
+
+@test
+def test_R7_totals_tell_published_withdrawn_and_paid_apart():
+    prov = provider_party()
+    kept, gone = approved_claim(prov), approved_claim(prov)
+    b = published([kept, gone])
+    signed = get("/api/publicity/batches/%d.json" % b["id"]).body
+    it_gone = item_of(b, gone["id"])
+    assert send_feedback(it_gone["id"], {"text": "服务未实际开展"}).status == 201
+    fb = [f for f in get("/api/bureau/feedback", token=bureau(),
+                         query={"batch_id": b["id"]}).json["items"]
+          if f["order_id"] == gone["id"]][0]
+    assert post("/api/bureau/feedback/%d" % fb["id"],
+                {"decision": "uphold", "note": "成立"},
+                token=bureau()).status == 200
+    tok, t = after_period(b)
+    paid_on = shanghai_date(iso(t))
+    r = pay(b["id"], tok, paid_on)
+    assert r.status == 200, r
+    # other tests' approved claims may share the batch: compare with the
+    # items themselves
+    items = public_items(b["id"])["items"]
+    published_amount = sum(i["amount"] for i in items)
+    withdrawn = [i for i in items if i["withdrawn"]]
+    paid = [i for i in items if i["paid_on"]]
+    assert it_gone["id"] in [i["id"] for i in withdrawn]
+    assert public_item(b["id"], it_gone["id"])["paid_on"] is None
+    assert public_item(b["id"], item_of(b, kept["id"])["id"])["paid_on"] \
+        == paid_on
+    for pb in (get("/api/publicity/batches/%d" % b["id"],
+                   query={"nocache": uniq("n")}).json,
+               [x for x in get("/api/publicity/batches",
+                               query={"per_page": 100,
+                                      "nocache": uniq("n")}).json["items"]
+                if x["id"] == b["id"]][0],
+               get("/api/bureau/batches/%d" % b["id"], token=tok).json):
+        assert pb["published_amount"] == pb["total_amount"] == \
+            published_amount, pb
+        assert pb["withdrawn_count"] == len(withdrawn), pb
+        assert pb["withdrawn_amount"] == sum(i["amount"] for i in withdrawn)
+        assert pb["paid_count"] == len(paid), pb
+        assert pb["paid_amount"] == sum(i["amount"] for i in paid)
+        assert pb["paid_amount"] == published_amount - pb["withdrawn_amount"]
+    assert r.json["batch"]["paid_amount"] == sum(i["amount"] for i in paid)
+    assert r.json["batch"]["withdrawn_amount"] == \
+        sum(i["amount"] for i in withdrawn)
+    # the CSV: each item's payment date, then the totals told apart
+    text = get("/api/publicity/batches/%d.csv" % b["id"]).body[3:].decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    mine = [x for x in rows if x and x[0] == str(it_gone["id"])][0]
+    assert mine[5] == "异议成立，已撤回" and mine[6] == "", mine
+    totals = {x[1]: x for x in rows if len(x) > 4 and x[0] == ""}
+    assert totals["公示合计"][4] == "%.2f" % (published_amount / 100)
+    assert totals["已撤回"][2] == "%d 条" % len(withdrawn)
+    assert totals["已兑付"][4] == "%.2f" % (
+        sum(i["amount"] for i in paid) / 100)
+    # the signed file stays as published (R7: a record never changes)
+    assert get("/api/publicity/batches/%d.json" % b["id"]).body == signed

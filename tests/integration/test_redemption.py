@@ -979,3 +979,272 @@ def test_R4_review_queue_pages_add_up_to_its_total():
     assert [i["submitted_at"] for i in items] == \
         sorted(i["submitted_at"] for i in items)
     assert {i["status"] for i in items} == {"submitted"}
+
+
+# ---- issue 11, point 8: returned for correction (退回补正, rule R4) --------
+
+@test
+def test_R4_return_for_correction_needs_a_reason_naming_what_to_fix():
+    o = submitted_order()
+    expect_error(decide(o, {"decision": "return"}), 422, "reason_required",
+                 "reason")
+    expect_error(decide(o, {"decision": "return", "amount": 1,
+                            "reason": "x"}), 400, field="amount")
+    assert order_row(o)[0] == "submitted"
+    assert claim(o)["status"] == "submitted"
+
+
+@test
+def test_R4_returned_claim_goes_back_to_the_provider_to_correct():
+    o = submitted_order()
+    occ = occupied(o)
+    r = decide(o, {"decision": "return",
+                   "reason": "发票查验结果不清晰，请重新上传；收款日期有误"})
+    assert r.status == 200, r
+    assert r.json["status"] == "returned"
+    assert r.json["review"]["decision"] == "returned"
+    assert r.json["review"]["reason"].startswith("发票查验结果不清晰")
+    # O10: the order is the provider's again; the reservation stays
+    assert order_row(o) == ("contracted", o.subsidy, 1)
+    assert occupied(o) == occ
+    assert "claim.return" in audit_actions("redemption_claim", o.id)
+    # the provider sees the reason, replaces a file and a figure...
+    c = claim(o)
+    assert c["status"] == "returned" and c["review"]["reason"]
+    assert c["ready"] is True
+    r = upload(o, "invoice_check", pdf())
+    assert r.status == 200 and r.json["replaced"] is True, r
+    put_figures(o, receipt_date=o.signed_on.isoformat())
+    # ...and submits again: a second round
+    r = post("/api/redemptions/%d/submit" % o.id, token=token(o.provider))
+    assert r.status == 200, r
+    assert r.json["status"] == "submitted" and r.json["review"] is None
+    assert order_row(o)[0] == "submitted"
+    h = r.json["history"]
+    assert [x["round"] for x in h] == [1, 2]
+    assert h[0]["decision"] == "returned"
+    assert h[0]["reason"].startswith("发票查验结果不清晰")
+    assert h[0]["reviewer_role"] == "reviewer"
+    assert h[1]["decision"] is None
+    # the second round decided: the history keeps both
+    r = decide(o, {"decision": "approve", "amount": o.subsidy})
+    assert r.status == 200, r
+    h = r.json["history"]
+    assert [x["decision"] for x in h] == ["returned", "approved"]
+    assert h[1]["approved_amount"] == o.subsidy
+    assert get("/api/review/claims/%d" % o.id,
+               token=token("bureau")).json["history"] == h
+
+
+@test
+def test_R4_returned_claim_listed_under_returned_and_not_decided_again():
+    o = submitted_order()
+    assert decide(o, {"decision": "return", "reason": "合同缺少盖章页"},
+                  "bureau").status == 200
+    r = get("/api/review/claims", token=token("reviewer"),
+            query={"status": "returned", "per_page": 100})
+    assert r.status == 200, r
+    assert o.id in [i["order_id"] for i in r.json["items"]]
+    expect_error(decide(o, {"decision": "approve", "amount": o.subsidy}),
+                 409, "invalid_state")
+    # the other party sees it, nobody else can return it
+    assert claim(o, o.enterprise)["status"] == "returned"
+
+
+@test
+def test_R4_returned_claim_still_bound_by_valid_until():
+    o = submitted_order()
+    assert decide(o, {"decision": "return",
+                      "reason": "请补充发票查验结果"}).status == 200
+    set_clock_at(o.valid_until + 1)
+    r = upload(o, "invoice_check", pdf())
+    expect_error(r, 409, "order_expired")
+    assert "规则" not in r.json["error"]["message"]
+    expect_error(post("/api/redemptions/%d/submit" % o.id,
+                      token=token(o.provider)), 409, "order_expired")
+    assert order_row(o)[0] == "expired"
+
+
+# ---- issue 11, point 5: an enterprise that never confirms (rule C2) --------
+
+C2_DAYS = 15
+
+
+def first_submitted_at(o):
+    return parse_iso(sql("SELECT DATE_FORMAT(submitted_at,"
+                         " '%%Y-%%m-%%dT%%H:%%i:%%sZ') FROM orders"
+                         " WHERE id = %d" % o.id)[0][0])
+
+
+@test
+def test_C2_reviewer_decides_without_confirmation_after_15_days():
+    o = submitted_order(confirm=False)
+    sub = first_submitted_at(o)
+    r = decide(o, {"decision": "approve", "amount": o.subsidy})
+    expect_error(r, 409, "not_confirmed")
+    msg = r.json["error"]["message"]
+    assert "15 天" in msg and "规则" not in msg, msg
+    set_clock_at(sub + C2_DAYS * 86400 - 1)
+    expect_error(decide(o, {"decision": "approve", "amount": o.subsidy}),
+                 409, "not_confirmed")
+    set_clock_at(sub + C2_DAYS * 86400)
+    r = decide(o, {"decision": "approve", "amount": o.subsidy})
+    assert r.status == 200, r
+    assert r.json["status"] == "approved" and r.json["unconfirmed"] is True
+    assert r.json["unconfirmed_reason"] is None
+    assert r.json["history"][-1]["unconfirmed"] is True
+    assert sql("SELECT unconfirmed FROM redemption_claims WHERE order_id = %d"
+               % o.id) == [["1"]]
+
+
+@test
+def test_C2_bureau_may_decide_earlier_with_a_recorded_reason():
+    o = submitted_order(confirm=False)
+    # the reviewer may not, even with a reason
+    expect_error(decide(o, {"decision": "approve", "amount": o.subsidy,
+                            "unconfirmed_reason": "企业已注销"}),
+                 409, "not_confirmed")
+    expect_error(decide(o, {"decision": "approve", "amount": o.subsidy},
+                        "bureau"), 409, "not_confirmed")
+    expect_error(decide(o, {"decision": "reject", "reason": "x",
+                            "unconfirmed_reason": "y"}, "bureau"),
+                 400, field="unconfirmed_reason")
+    r = decide(o, {"decision": "approve", "amount": o.subsidy,
+                   "unconfirmed_reason": "企业已注销，无法确认"}, "bureau")
+    assert r.status == 200, r
+    assert r.json["unconfirmed"] is True
+    assert r.json["unconfirmed_reason"] == "企业已注销，无法确认"
+    assert r.json["history"][-1]["unconfirmed_reason"] == "企业已注销，无法确认"
+    assert r.json["history"][-1]["reviewer_role"] == "bureau"
+    # a confirmed claim never carries the mark
+    c = submitted_order()
+    r = decide(c, {"decision": "approve", "amount": c.subsidy})
+    assert r.status == 200 and r.json["unconfirmed"] is False, r
+
+
+@test
+def test_C2_enterprise_reminded_in_its_order_list_until_it_confirms():
+    o = submitted_order(confirm=False)
+    sub = first_submitted_at(o)
+
+    def listed():
+        r = get("/api/orders", token=token(o.enterprise),
+                query={"status": "submitted", "per_page": 100})
+        assert r.status == 200, r
+        return [i for i in r.json["items"] if i["id"] == o.id][0]
+    assert parse_iso(listed()["confirm_by"]) == sub + C2_DAYS * 86400
+    assert parse_iso(get("/api/orders/%d" % o.id, token=token(o.enterprise))
+                     .json["confirm_by"]) == sub + C2_DAYS * 86400
+    confirm_order(o)
+    assert listed()["confirm_by"] is None
+
+
+@test
+def test_C2_publicity_record_carries_unconfirmed():
+    o = submitted_order(confirm=False)
+    r = decide(o, {"decision": "approve", "amount": o.subsidy,
+                   "unconfirmed_reason": "企业多次催告未确认"}, "bureau")
+    assert r.status == 200, r
+    b = post("/api/bureau/batches", {}, token=token("bureau"))
+    assert b.status == 201, b
+    assert sql("SELECT unconfirmed FROM publicity_items WHERE order_id = %d"
+               % o.id) == [["1"]]
+    r = post("/api/bureau/batches/%d/publish" % b.json["id"], None,
+             token=token("bureau"))
+    assert r.status == 200, r
+    items = get("/api/publicity/batches/%d/items" % b.json["id"],
+                query={"per_page": 100, "nocache": uuid.uuid4().hex}).json
+    mine = [i for i in items["items"] if i["amount"] == o.subsidy and
+            i["unconfirmed"]]
+    assert mine, items
+    f = get("/api/publicity/batches/%d.json" % b.json["id"]).json
+    assert any(i.get("unconfirmed") is True for i in f["items"]), f
+
+
+# ---- issue 11, point 9: the guide's "other files" (其他文件) ----------------
+
+def upload_other(o, data, title="交付报告", login=None):
+    from urllib.parse import quote
+    path = "/api/redemptions/%d/files/other" % o.id
+    if title is not None:
+        path += "?title=" + quote(title)
+    return upload(o, "other", data, login=login, path=path)
+
+
+@test
+def test_R1_other_files_up_to_ten_with_a_title_each():
+    o = new_order()
+    docs = []
+    for i in range(10):
+        data = pdf()
+        r = upload_other(o, data, "交付报告 %d" % (i + 1))
+        assert r.status == 201, r
+        assert r.json["kind"] == "other" and r.json["slot"] == i + 1
+        assert r.json["title"] == "交付报告 %d" % (i + 1)
+        assert r.json["sha256"] == hashlib.sha256(data).hexdigest()
+        docs.append(data)
+    # the 11th: refused before its body is stored, with a clear message
+    r = upload_other(o, pdf(), "第十一个")
+    expect_error(r, 422, "too_many_files")
+    assert "10" in r.json["error"]["message"]
+    assert "规则" not in r.json["error"]["message"]
+    assert len(file_rows(o, "other")) == 10
+    c = claim(o)
+    assert [f["title"] for f in c["other_files"]] == \
+        ["交付报告 %d" % (i + 1) for i in range(10)]
+    assert c["missing_files"] == KINDS       # not one of the five
+    assert_storage_clean()
+    # deleting one frees its slot for the next
+    r = request("DELETE", "/api/redemptions/%d/files/other/3" % o.id,
+                token=token(o.provider))
+    assert r.status == 204, r
+    r = upload_other(o, pdf(), "补充说明")
+    assert r.status == 201 and r.json["slot"] == 3, r
+    assert_storage_clean()
+
+
+@test
+def test_R1_other_file_needs_a_title_and_passes_the_pdf_checks():
+    o = new_order()
+    expect_error(upload_other(o, pdf(), None), 400, "missing_field", "title")
+    expect_error(upload_other(o, pdf(), "x" * 101), 400, field="title")
+    r = upload_other(o, b"<html><script>alert(1)</script></html>")
+    assert r.status in (415, 422), r
+    assert upload_other(o, pdf(), "报告").status == 201
+    r = request("PUT", "/api/redemptions/%d/files/other?title=a" % o.id,
+                raw=b"GIF89a....", token=token(o.provider),
+                headers={"Content-Type": "image/gif"})
+    expect_error(r, 415)
+    assert len(file_rows(o, "other")) == 1
+    assert_storage_clean()
+
+
+@test
+def test_R1_other_files_download_for_the_parties_and_frozen_on_submit():
+    o = new_order()
+    data = pdf()
+    assert upload_other(o, data, "交付报告").status == 201
+    upload_all(o)
+    put_figures(o)
+    for login in (o.provider, o.enterprise, "reviewer", "bureau"):
+        r = get("/api/redemptions/%d/files/other/1" % o.id, token=token(login))
+        assert r.status == 200, (login, r)
+        assert r.body == data
+        assert r.headers["content-disposition"] == \
+            'attachment; filename="%s-other-1.pdf"' % o.order_no
+    expect_error(get("/api/redemptions/%d/files/other/1" % o.id,
+                     token=token("prov02" if o.provider != "prov02"
+                                 else "prov03")), 404)
+    expect_error(get("/api/redemptions/%d/files/other/2" % o.id,
+                     token=token(o.provider)), 404, "file_not_found")
+    assert post("/api/redemptions/%d/submit" % o.id,
+                token=token(o.provider)).status == 200
+    # the reviewer sees them in the claim
+    c = get("/api/review/claims/%d" % o.id, token=token("reviewer")).json
+    assert [(f["slot"], f["title"]) for f in c["other_files"]] == \
+        [(1, "交付报告")]
+    # frozen with the rest (R3)
+    expect_error(upload_other(o, pdf(), "迟到的报告"), 409, "claim_frozen")
+    expect_error(request("DELETE", "/api/redemptions/%d/files/other/1" % o.id,
+                         token=token(o.provider)), 409, "claim_frozen")
+    assert len(file_rows(o, "other")) == 1

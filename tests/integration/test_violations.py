@@ -4,7 +4,7 @@ products delisted), bars checked when batching, publishing and paying,
 spot checks and the audit trail (V3)."""
 import time
 
-from harness import (test, get, post, sql, expect_error, uniq, token,
+from harness import (test, get, post, request, sql, expect_error, uniq, token,
                      fresh_enterprise, fresh_login, place_order, parse_iso,
                      iso, shanghai_date)
 from pubflow import (UNIT_SUBSIDY, provider_party, contracted_order,
@@ -221,15 +221,24 @@ def test_V2_bars_are_checked_when_batching_publishing_and_paying():
     assert order_status(c["id"]) == "publicized"
 
 
+def draw(query=None, tok=None):
+    """V3: POST /api/bureau/spot-check draws a new sample."""
+    return post("/api/bureau/spot-check" + (
+        "?" + "&".join("%s=%s" % kv for kv in query.items()) if query else ""),
+        {}, token=tok or bureau())
+
+
+def spot_rows():
+    return int(sql("SELECT COUNT(*) FROM spot_checks")[0][0])
+
+
 @test
 def test_V3_spot_check_draws_a_recorded_random_sample():
     contracted_order(provider_party())          # at least one candidate
-    expect_error(get("/api/bureau/spot-check", token=bureau(),
-                     query={"n": 0}), 400, field="n")
-    expect_error(get("/api/bureau/spot-check", token=bureau(),
-                     query={"n": 101}), 400, field="n")
-    r = get("/api/bureau/spot-check", token=bureau(), query={"n": 5})
-    assert r.status == 200, r
+    expect_error(draw({"n": 0}), 400, field="n")
+    expect_error(draw({"n": 101}), 400, field="n")
+    r = draw({"n": 5})
+    assert r.status == 201, r
     s = r.json
     assert s["sample_id"].startswith("SC") and 1 <= s["n"] <= 5
     assert s["n"] == min(5, s["population"]) == len(s["items"])
@@ -243,8 +252,7 @@ def test_V3_spot_check_draws_a_recorded_random_sample():
                % s["sample_id"])
     assert int(rows[0][0]) == s["n"]
     # a second draw is a new sample; a recorded one reads back
-    again = get("/api/bureau/spot-check", token=bureau(),
-                query={"n": 5}).json
+    again = draw({"n": 5}).json
     assert again["sample_id"] != s["sample_id"]
     back = get("/api/bureau/spot-check", token=bureau(),
                query={"sample": s["sample_id"]})
@@ -263,6 +271,37 @@ def test_V3_spot_check_draws_a_recorded_random_sample():
                  field="result")
     assert "spot_check.sample" in [row[0] for row in sql(
         "SELECT action FROM audit_log WHERE entity = 'spot_check'")]
+    # the list of past samples, newest first, with what was checked
+    lst = get("/api/bureau/spot-check", token=bureau(),
+              query={"per_page": 100})
+    assert lst.status == 200, lst
+    ids = [x["sample_id"] for x in lst.json["items"]]
+    assert ids[:2] == [again["sample_id"], s["sample_id"]], ids
+    first = lst.json["items"][1]
+    assert first["n"] == s["n"] and first["checked"] == 1 and \
+        first["issues"] == 1 and first["sampled_at"], first
+
+
+@test
+def test_V3_spot_check_get_and_head_are_safe():
+    # issue 15 (7): reading the spot checks never draws a sample
+    contracted_order(provider_party())
+    before = spot_rows()
+    for q in (None, {"n": 5}, {"n": 10, "year": 2024}):
+        r = get("/api/bureau/spot-check", token=bureau(), query=q)
+        assert r.status == 200 and "items" in r.json and \
+            "sample_id" not in r.json, r
+        r = request("HEAD", "/api/bureau/spot-check", token=bureau(),
+                    query=q)
+        assert r.status in (200, 405), r
+    assert spot_rows() == before
+    # drawing is a POST; other methods answer 405 naming it
+    r = request("PUT", "/api/bureau/spot-check", token=bureau(), body={})
+    expect_error(r, 405)
+    assert "POST" in r.headers.get("allow", "") and \
+        "GET" in r.headers.get("allow", ""), r.headers
+    assert spot_rows() == before
+    assert draw().status == 201 and spot_rows() > before
 
 
 @test

@@ -94,6 +94,20 @@ TEST(test_O10_closed_states_have_no_way_out_but_refunds)
 	CHECK(order_is_pending(ORDER_PENDING));
 }
 
+TEST(test_R4_a_claim_returned_for_correction_goes_back_to_contracted)
+{
+	/* R4 as amended (退回补正): the office returns the claim, the order
+	 * is the provider's again (and O6 expires it past valid-until) */
+	CHECK(order_step_allowed(ORDER_SUBMITTED, ORDER_CONTRACTED, "reviewer"));
+	CHECK(order_step_allowed(ORDER_SUBMITTED, ORDER_CONTRACTED, "bureau"));
+	CHECK(!order_step_allowed(ORDER_SUBMITTED, ORDER_CONTRACTED,
+	    "provider"));
+	CHECK(!order_step_allowed(ORDER_SUBMITTED, ORDER_CONTRACTED,
+	    "enterprise"));
+	CHECK(!order_step_allowed(ORDER_APPROVED, ORDER_CONTRACTED, "reviewer"));
+	CHECK(order_step_allowed(ORDER_CONTRACTED, ORDER_EXPIRED, "system"));
+}
+
 TEST(test_O4_O6_effective_status_at_the_boundary_instant)
 {
 	struct order_row o;
@@ -126,6 +140,7 @@ main(void)
 	RUN(test_O10_main_path_in_order_with_its_movers);
 	RUN(test_O10_side_exits_and_who_takes_them);
 	RUN(test_O10_closed_states_have_no_way_out_but_refunds);
+	RUN(test_R4_a_claim_returned_for_correction_goes_back_to_contracted);
 	RUN(test_O4_O6_effective_status_at_the_boundary_instant);
 	RUN(test_V2_barred_until_the_instant_it_ends);
 	return check_done();

@@ -10,6 +10,7 @@ import { bars } from "./chart.js";
 import { reviewQueue, reviewApp } from "./apps.js";
 import { certQueue, certOne } from "./certs.js";
 import { lists, rounds } from "./programme.js";
+import { claims, claim } from "./review.js";
 
 const view = $("#view");
 const BATCH_STATUS = { draft: "草稿", published: "公示中", paid: "已兑付" };
@@ -19,11 +20,13 @@ const V_KIND = { transfer: "转让、赠予或买卖服务券", hidden_relations
 if (requireRole("bureau")) {
   $("#subnav").replaceChildren(...[["dashboard", "数据看板"], ["batches", "公示批次"], ["feedback", "公示意见"],
     ["violations", "违规处理"], ["spot", "抽查"], ["audit", "审计日志"], ["enterprises", "企业"], ["providers", "服务机构"],
-    ["applications", "产品申报"], ["certifications", "机构认证"], ["lists", "名单导入"], ["rounds", "服务券年度"]]
+    ["applications", "产品申报"], ["certifications", "机构认证"], ["lists", "名单导入"], ["rounds", "服务券年度"],
+    ["claims", "兑付初审"]]
     .map(([h, t]) => el("a", { href: "#/" + h }, t)));
   router({
     "certifications": (p) => certQueue(view, p), "certifications/:id": (p) => certOne(view, p),
     "lists": () => lists(view), "rounds": () => rounds(view),
+    "claims": (p) => claims(p, view), "claims/:id": (p) => claim(p, view),  // C2: the bureau decides early
     "dashboard": dashboard, "batches": batches, "batches/:id": batch, "feedback": feedback,
     "violations": violations, "spot": spot, "audit": audit, "enterprises": enterprises, "providers": providers,
     "applications": (p) => reviewQueue(view, p, "applications"), "applications/:id": (p) => reviewApp(view, p, "applications"),
@@ -100,7 +103,9 @@ async function batch({ id }) {
     });
     box.append(el("h3", {}, "兑付"), el("p", { class: b.in_period ? "warn" : "ok" }, b.in_period ? `公示期至 ${when(b.period_ends_at)}，期满后方可兑付。` : "公示期已满。"), on, el("div", { class: "actions" }, pay));
   } else {
-    box.append(el("p", { class: "success", id: "paid" }, `已于 ${b.paid_on} 兑付。`));
+    // R7: published, withdrawn and paid told apart
+    box.append(el("p", { class: "success", id: "paid" }, `公示 ${yuan(b.published_amount ?? b.total_amount)}；已兑付 ${b.paid_count ?? ""} 条 ${yuan(b.paid_amount)}（${b.paid_on} 起）` +
+      (b.withdrawn_amount ? `；已撤回 ${yuan(b.withdrawn_amount)}` : "") + "。"));
   }
   view.replaceChildren(el("h2", {}, b.title, " ", badge(b.status, BATCH_STATUS)),
     el("p", {}, `共 ${b.item_count} 条，补贴合计 ${yuan(b.total_amount)}` + (b.published_at ? `；发布于 ${when(b.published_at)}，公示期至 ${when(b.period_ends_at)}` : "")),
@@ -175,11 +180,18 @@ async function spot({ query }) {
   const box = el("div");
   const draw = el("button", { type: "button", class: "primary" }, "随机抽取 10 个订单");
   draw.addEventListener("click", () => busy(draw, view, async () => {
-    const r = await get("/api/bureau/spot-check?n=10");
-    location.hash = "#/spot?sample=" + r.sample_id;
+    const r = await post("/api/bureau/spot-check?n=10");
+    location.hash = r.sample_id ? "#/spot?sample=" + r.sample_id : "#/spot";
   }));
   view.replaceChildren(el("h2", {}, "抽查"), el("p", { class: "muted" }, "随机抽取订单进行核查，抽取和结果均记入审计日志。"), formErr(), el("div", { class: "actions" }, draw), box);
-  if (!sample) return;
+  if (!sample) {
+    const page = Number(query.get("page")) || 1;
+    const l = await get(`/api/bureau/spot-check?page=${page}&per_page=20`);
+    box.replaceChildren(el("h3", {}, "历次抽查"), l.items.length ? table(["样本", "抽取时间", "订单数", "已核查", "发现问题"], l.items.map((s) => [
+      el("a", { href: "#/spot?sample=" + encodeURIComponent(s.sample_id) }, s.sample_id), when(s.sampled_at), String(s.n), String(s.checked), String(s.issues)]))
+      : empty("尚未抽查"), pager(l, (p) => { location.hash = "#/spot?page=" + p; }));
+    return;
+  }
   const r = await get("/api/bureau/spot-check?sample=" + encodeURIComponent(sample));
   box.replaceChildren(el("h3", {}, "样本 " + r.sample_id + "（" + when(r.sampled_at) + "）"),
     ...r.items.map((c) => {

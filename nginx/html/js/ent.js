@@ -53,8 +53,11 @@ async function orders({ query }) {
   const filter = field("按状态筛选", { tag: "select", name: "status", value: status,
     options: [["", "全部"], ...Object.entries(ORDER_STATUS)] });
   filter.querySelector("select").addEventListener("change", (ev) => { location.hash = "#/orders?status=" + ev.target.value; });
+  // C2: a claim waits for the enterprise's confirmation 15 days at most
   const rows = r.items.map((o) => [
-    el("a", { href: "#/orders/" + o.id }, o.order_no), o.product_name, o.provider_name, badge(o.status),
+    el("a", { href: "#/orders/" + o.id }, o.order_no), o.product_name, o.provider_name,
+    o.confirm_by ? el("span", {}, badge(o.status), el("br"), el("span", { class: "warn confirm-by", "data-order": o.id },
+      `请于 ${untilText(o.confirm_by)} 前确认服务完成`)) : badge(o.status),
     yuan(o.subsidy ?? o.reserved), when(o.ordered_at)]);
   view.replaceChildren(allow,
     el("h2", {}, "我的订单"), filter,
@@ -167,6 +170,7 @@ async function detail({ id }) {
   if (["contracted", "submitted", "approved"].includes(o.status) && !o.confirmed_at) {
     const form = el("form", { class: "panel", id: "confirm-form", "aria-labelledby": "c-h" },
       el("h2", { id: "c-h" }, "确认服务完成并评价"),
+      o.confirm_by ? el("p", { class: "warn", id: "confirm-by" }, `服务机构已提交兑付申请。请于 ${untilText(o.confirm_by)}（北京时间）前确认服务完成；逾期未确认的，评审机构可不经您的确认作出决定。`) : null,
       el("p", { class: "muted" }, "服务完成后请确认并为服务机构评分（1–5 星），评价将计入产品的公开评分。"),
       stars("quality", "服务质量"), stars("timeliness", "及时性"), stars("attitude", "服务态度"),
       field("评价（选填）", { tag: "textarea", name: "comment", maxlength: 500 }),

@@ -4,7 +4,7 @@
 // with a progress bar each (R1), the claim figures with each R2 check
 // shown live, the irreversible submission (R3), and my applications.
 import {
-  $, $$, el, get, post, put, yuan, toFen, fenInput, when, untilText, today, countdown, badge, table, empty,
+  $, $$, el, get, post, put, api, yuan, toFen, fenInput, when, untilText, today, countdown, badge, table, empty,
   pager, field, formErr, busy, confirmDialog, requireRole, requireCertified, router, upload, showError, clearErrors,
   ApiError, ORDER_STATUS,
 } from "./lib.js";
@@ -184,6 +184,8 @@ function contractFacts(c) {
     el("dt", {}, "企业自付"), el("dd", {}, el("b", { id: "self-paid" }, yuan(c.self_paid)))));
 }
 
+const CLAIM_STATUS = { submitted: "待初审", approved: "初审通过", rejected: "初审不通过", returned: "退回补正" };
+const ROUND_DECISION = { approved: "初审通过", rejected: "初审不通过", returned: "退回补正" };
 const FIG = [
   ["invoice_no", "发票号码", "text"], ["invoice_date", "开票日期", "date"],
   ["invoice_total", "发票总金额（元）", "money"], ["invoice_voucher_amount", "其中服务券抵用金额（元）", "money"],
@@ -209,6 +211,51 @@ function liveChecks(c, f) {
   return out;
 }
 
+// The guide's "other files" (除其他文件外，每种文件仅可上传一个): up to
+// ten further PDFs, each with a title; deleted until submission.
+const OTHER_MAX = 10;
+function otherFiles(o, list, frozen) {
+  const box = el("div", { class: "other-files", id: "other-files" });
+  const render = (items) => {
+    const ul = el("ul", { id: "other-list" }, ...items.map((f) => {
+      const del = frozen ? null : el("button", { type: "button", class: "link", "data-slot": f.slot }, "删除");
+      if (del) del.addEventListener("click", async () => {
+        if (!(await confirmDialog("删除该文件？", `将删除“${f.title}”。`, "确认删除"))) return;
+        busy(del, box, async () => {
+          await api("DELETE", `/api/redemptions/${o.id}/files/other/${f.slot}`);
+          render((await get("/api/redemptions/" + o.id)).other_files);
+        });
+      });
+      return el("li", {}, el("a", { href: `/api/redemptions/${o.id}/files/other/${f.slot}`, download: "" }, f.title),
+        `（${Math.ceil(f.size / 1024)} KB）`, del ? " " : "", del);
+    }));
+    const parts = [el("h3", {}, `其他文件（选填，最多 ${OTHER_MAX} 个，如交付报告）`),
+      items.length ? ul : el("p", { class: "muted", id: "other-list" }, "尚未上传其他文件")];
+    if (!frozen && items.length < OTHER_MAX) {
+      const title = field("文件名称", { name: "other_title", id: "other-title", maxlength: 100 }, "如“交付报告”");
+      const input = el("input", { type: "file", accept: "application/pdf,.pdf", id: "other-file", "aria-label": "选择其他文件（PDF）" });
+      const prog = el("progress", { max: 100, value: 0, id: "prog-other", "aria-label": "其他文件上传进度" });
+      const err = el("span", { class: "field-err", id: "other-file-err", role: "alert" });
+      input.addEventListener("change", async () => {
+        const file = input.files[0];
+        if (!file) return;
+        err.textContent = "";
+        const t = box.querySelector("#other-title").value.trim();
+        if (!t) { err.textContent = "请先填写文件名称"; input.value = ""; return; }
+        if (!/\.pdf$/i.test(file.name) && file.type !== "application/pdf") { err.textContent = "只能上传 PDF 文件"; input.value = ""; return; }
+        try {
+          await upload(`/api/redemptions/${o.id}/files/other?title=${encodeURIComponent(t)}`, file, (p) => { prog.value = p; });
+          render((await get("/api/redemptions/" + o.id)).other_files);
+        } catch (e) { prog.value = 0; err.textContent = e.message; }
+      });
+      parts.push(el("div", { class: "upload-row" }, title, el("div", {}, input, err), el("div", {}, prog)));
+    }
+    box.replaceChildren(...parts);
+  };
+  render(list);
+  return box;
+}
+
 function checkList(checks) {
   return el("ul", { class: "checks", id: "checks", "aria-live": "polite" },
     ...checks.map((k) => el("li", { class: k.pass ? "pass" : "fail", "data-code": k.code }, k.message)));
@@ -216,7 +263,9 @@ function checkList(checks) {
 
 async function claimPanels(o) {
   const claim = await get("/api/redemptions/" + o.id);
-  const frozen = claim.status !== "draft";
+  // a draft, or a claim the reviewer returned for correction (退回补正),
+  // is the provider's to change; anything else is frozen
+  const frozen = !["draft", "returned"].includes(claim.status);
   const have = new Map(claim.files.map((f) => [f.kind, f]));
   const rows = KINDS.map(([kind, label]) => {
     const f = have.get(kind);
@@ -228,7 +277,7 @@ async function claimPanels(o) {
       const file = input.files[0];
       if (!file) return;
       err.textContent = "";
-      if (!/\.pdf$/i.test(file.name) && file.type !== "application/pdf") { err.textContent = "只能上传 PDF 文件（规则 R1）"; return; }
+      if (!/\.pdf$/i.test(file.name) && file.type !== "application/pdf") { err.textContent = "只能上传 PDF 文件"; return; }
       prog.value = 0; state.textContent = "上传中…";
       try {
         await upload(`/api/redemptions/${o.id}/files/${kind}`, file, (p) => { prog.value = p; state.textContent = `上传中 ${p}%`; });
@@ -241,7 +290,7 @@ async function claimPanels(o) {
       el("label", { for: "file-" + kind }, label), el("div", {}, input, err), el("div", {}, prog, state));
   });
   const docs = el("section", { class: "panel", "aria-labelledby": "d-h" }, el("h2", { id: "d-h" }, "兑付材料（PDF，每类一个文件，重新上传将替换）"),
-    el("div", { class: "uploads" }, ...rows));
+    el("div", { class: "uploads" }, ...rows), otherFiles(o, claim.other_files || [], frozen));
 
   const fig = claim.figures;
   const form = el("form", { class: "panel", id: "figures-form", novalidate: true, "aria-labelledby": "f-h" },
@@ -249,7 +298,7 @@ async function claimPanels(o) {
     el("div", { class: "grid2" }, ...FIG.map(([n, label, t]) => field(label, {
       name: n, type: t === "date" ? "date" : "text", inputmode: t === "money" ? "decimal" : null, disabled: frozen,
       value: t === "money" ? fenInput(fig[n]) : fig[n] || "" }))),
-    el("h3", {}, "核对结果（规则 R2，金额不符的申请将直接作废）"),
+    el("h3", {}, "核对结果（金额不符的申请将直接作废）"),
     checkList(claim.checks),
     formErr(),
     frozen ? null : el("div", { class: "actions" }, el("button", { type: "submit" }, "保存")));
@@ -283,10 +332,12 @@ async function claimPanels(o) {
     } catch (e) { showError(submitBox, e); }
   }
   if (frozen) {
-    submitBox.append(el("p", { class: "success" }, `已于 ${when(claim.submitted_at)} 提交，材料和数据已冻结。状态：`, badge(claim.status, { submitted: "待初审", approved: "初审通过", rejected: "初审不通过" })),
+    submitBox.append(el("p", { class: "success" }, `已于 ${when(claim.submitted_at)} 提交，材料和数据已冻结。状态：`, badge(claim.status, CLAIM_STATUS)),
       claim.review ? el("p", {}, "初审意见：" + (claim.review.reason || "通过")) : null);
   } else {
-    submitBox.append(el("p", { class: "notice" }, "提交即表示服务已完成。提交后材料和数据不可修改，此操作不可撤销（规则 R3）。"), ready, formErr(), el("div", { class: "actions" }, submit));
+    submitBox.append(el("p", { class: "notice" }, claim.status === "returned"
+      ? `请按退回意见更换材料或更正数据后重新提交，须在服务券有效期（至 ${untilText(o.valid_until)}）内完成。`
+      : "提交即表示服务已完成。提交后材料和数据不可修改，此操作不可撤销。"), ready, formErr(), el("div", { class: "actions" }, submit));
     submit.addEventListener("click", async () => {
       clearErrors(submitBox);
       try { await save(); } catch (e) { showError(form, e); return; }
@@ -299,5 +350,17 @@ async function claimPanels(o) {
     });
     refreshReady();
   }
-  return [docs, form, submitBox];
+  if (claim.history && claim.history.length) {
+    submitBox.append(el("h3", {}, "审核记录"), el("ol", { class: "timeline", id: "claim-history" }, ...claim.history.map((h) => el("li", {},
+      `第 ${h.round} 次提交 ${when(h.submitted_at)} · `, el("b", {}, h.decision ? ROUND_DECISION[h.decision] : "待初审"),
+      h.decision ? ` · ${when(h.reviewed_at)}` : "", h.reason ? ` · ${h.reason}` : ""))));
+  }
+  const out = [docs, form, submitBox];
+  if (claim.status === "returned") {
+    out.unshift(el("section", { class: "panel notice", id: "returned", role: "alert", "aria-labelledby": "r-h" },
+      el("h2", { id: "r-h" }, "兑付申请被退回补正"),
+      el("p", {}, `评审机构于 ${when(claim.review.reviewed_at)} 退回，意见：`, el("b", { id: "returned-reason" }, claim.review.reason)),
+      el("p", {}, "可重新上传相应材料、更正发票和收款信息，然后再次提交。")));
+  }
+  return out;
 }

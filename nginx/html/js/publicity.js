@@ -11,9 +11,9 @@ const params = new URLSearchParams(location.search);
 async function batches(page = 1) {
   const r = await get(`/api/publicity/batches?page=${page}&per_page=20`);
   $("#batches").replaceChildren(
-    r.items.length ? table(["批次", "状态", "发布时间", "公示期至", "条数", "补贴合计", ""], r.items.map((b) => [
+    r.items.length ? table(["批次", "状态", "发布时间", "公示期至", "条数", "公示金额", "已撤回", "已兑付", ""], r.items.map((b) => [
       b.title, badge(b.in_period ? "published" : b.status, BATCH_STATUS), when(b.published_at), when(b.period_ends_at),
-      String(b.item_count), yuan(b.total_amount),
+      String(b.item_count), yuan(b.published_amount), yuan(b.withdrawn_amount), yuan(b.paid_amount),
       el("a", { href: `?batch=${b.id}`, "data-batch": b.id, onclick: (ev) => { ev.preventDefault(); openBatch(b.id); } }, "查看明细")])) : empty("暂无公示批次"),
     pager(r, batches));
   if (!params.get("batch") && r.items.length) openBatch(r.items[0].id, false);
@@ -37,8 +37,12 @@ async function openBatch(id, scroll = true, q = "", page = 1) {
   });
   const box = $("#batch");
   box.replaceChildren(el("h2", { id: "batch-h" }, b.title),
-    el("p", {}, badge(b.in_period ? "published" : b.status, BATCH_STATUS), ` 发布于 ${when(b.published_at)}，公示期 ${b.period_days} 天，至 ${when(b.period_ends_at)}。`,
-      `共 ${b.item_count} 条，补贴合计 `, el("b", { id: "batch-total" }, yuan(b.total_amount)), b.paid_on ? `；已于 ${b.paid_on} 兑付。` : "。"),
+    el("p", {}, badge(b.in_period ? "published" : b.status, BATCH_STATUS), ` 发布于 ${when(b.published_at)}，公示期 ${b.period_days} 天，至 ${when(b.period_ends_at)}。`),
+    // published, withdrawn and paid told apart: the signed list keeps what was published
+    el("dl", { class: "kv", id: "batch-totals" },
+      el("dt", {}, "公示"), el("dd", {}, `${b.item_count} 条，合计 `, el("b", { id: "batch-total" }, yuan(b.published_amount))),
+      el("dt", {}, "已撤回"), el("dd", { id: "batch-withdrawn" }, b.withdrawn_count ? `${b.withdrawn_count} 条，合计 ${yuan(b.withdrawn_amount)}（异议成立或违规处理）` : "无"),
+      el("dt", {}, "已兑付"), el("dd", { id: "batch-paid" }, b.paid_count ? `${b.paid_count} 条，合计 ${yuan(b.paid_amount)}` + (b.paid_on ? `，首次兑付于 ${b.paid_on}` : "") + (b.last_paid_on && b.last_paid_on !== b.paid_on ? `，最近兑付于 ${b.last_paid_on}` : "") : "尚未兑付")),
     el("div", { class: "actions" },
       el("a", { class: "button", id: "csv", href: `/api/publicity/batches/${id}.csv`, download: `publicity-${id}.csv` }, "下载 CSV"),
       el("a", { class: "button", href: `/api/publicity/batches/${id}.json`, download: `publicity-${id}.json` }, "下载 JSON"),

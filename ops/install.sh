@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# ops/install.sh BIN — `make install` (issue 14.2): the programs of BIN,
+# the site, nginx's template, the SQL, the operators' scripts, systemd's
+# units and logrotate's configuration in their Debian places under
+# DESTDIR. The settings in /etc/voucher/ are written only when absent
+# (never overwritten). README: the production install.
+#
+# Environment (defaults in brackets): DESTDIR [], PREFIX [/usr],
+# SYSCONFDIR [/etc], LOCALSTATEDIR [/var],
+# SYSTEMDDIR [$PREFIX/lib/systemd/system].
+#
+#   $PREFIX/lib/voucher/voucher-<program>   the FastCGI programs
+#   $PREFIX/sbin/voucherctl                 the operators' tool
+#   $PREFIX/share/voucher/{html,nginx,sql,ops,prometheus}
+#   $SYSTEMDDIR/voucher-<program>@.service  one template per program
+#   $SYSTEMDDIR/voucher-nginx.service, voucher-{sweep,notify}.service,
+#                voucher.target
+#   $PREFIX/lib/{sysusers,tmpfiles}.d/voucher.conf   the user, the directories
+#   $SYSCONFDIR/logrotate.d/voucher         nginx's logs
+#   $SYSCONFDIR/voucher/{common,<program>,voucherctl,nginx}.env
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${1:?usage: install.sh BIN}
+D=${DESTDIR:-}
+PREFIX=${PREFIX:-/usr}
+SYSCONFDIR=${SYSCONFDIR:-/etc}
+LOCALSTATEDIR=${LOCALSTATEDIR:-/var}
+SYSTEMDDIR=${SYSTEMDDIR:-$PREFIX/lib/systemd/system}
+LIBDIR=$PREFIX/lib/voucher
+SBINDIR=$PREFIX/sbin
+DATADIR=$PREFIX/share
+DOCDIR=$DATADIR/doc/voucher
+SHARE=$DATADIR/voucher
+
+PROGS=()
+for f in "$BIN"/voucher-*; do
+	[ -x "$f" ] && PROGS+=("${f##*/voucher-}")
+done
+[ ${#PROGS[@]} -gt 0 ] || { echo "install.sh: no programs in $BIN" >&2; exit 1; }
+
+# fill FILE: @…@ of an .in file
+fill() {
+	sed -e "s|@LIBDIR@|$LIBDIR|g" -e "s|@SBINDIR@|$SBINDIR|g" \
+	    -e "s|@SBINDIR_SYS@|/usr/sbin|g" -e "s|@SYSCONFDIR@|$SYSCONFDIR|g" \
+	    -e "s|@DATADIR@|$DATADIR|g" -e "s|@DOCDIR@|$DOCDIR|g" \
+	    -e "s|@LOCALSTATEDIR@|$LOCALSTATEDIR|g" -e "s|@PREFIX@|$PREFIX|g" \
+	    "$@"
+}
+
+# a settings file, only when absent: readable by root and the programs' group
+conf() {
+	local dest=$D$SYSCONFDIR/voucher/$1
+	if [ -e "$dest" ]; then
+		echo "kept $SYSCONFDIR/voucher/$1"
+		cat >/dev/null
+		return
+	fi
+	cat >"$dest"
+	chmod 0640 "$dest"
+	if [ -z "$D" ] && getent group voucher >/dev/null; then
+		chgrp voucher "$dest"
+	fi
+}
+
+install -d "$D$LIBDIR" "$D$SBINDIR" "$D$SHARE/nginx" "$D$SHARE/sql/migrations" \
+    "$D$SHARE/ops" "$D$DOCDIR" "$D$SYSTEMDDIR" "$D$PREFIX/lib/sysusers.d" \
+    "$D$PREFIX/lib/tmpfiles.d" "$D$SYSCONFDIR/logrotate.d"
+install -d -m 0750 "$D$SYSCONFDIR/voucher"
+
+for p in "${PROGS[@]}"; do
+	install -m 0755 "$BIN/voucher-$p" "$D$LIBDIR/"
+done
+install -m 0755 "$BIN/voucherctl" "$D$SBINDIR/"
+
+install -m 0644 "$ROOT"/nginx/voucher.conf.tmpl "$ROOT"/nginx/*.conf "$D$SHARE/nginx/"
+VOUCHER_PROGRAMS="${PROGS[*]}" python3 "$ROOT/ops/site.py" "$ROOT/nginx/html" "$D$SHARE/html"
+install -m 0755 "$ROOT/sql/migrate.sh" "$D$SHARE/sql/"
+install -m 0644 "$ROOT/sql/grants.sql" "$D$SHARE/sql/"
+install -m 0644 "$ROOT"/sql/migrations/*.sql "$D$SHARE/sql/migrations/"
+install -m 0755 "$ROOT"/ops/nginx-conf.sh "$ROOT"/ops/backup.sh \
+    "$ROOT"/ops/restore.sh "$ROOT"/ops/site.py "$D$SHARE/ops/"
+cp -r "$ROOT/ops/prometheus" "$D$SHARE/"
+install -m 0644 "$ROOT/README.md" "$D$DOCDIR/"
+
+S=$ROOT/ops/systemd
+for p in "${PROGS[@]}"; do
+	fill -e "s|@PROG@|$p|g" "$S/voucher-program@.service.in" \
+	    >"$D$SYSTEMDDIR/voucher-$p@.service"
+done
+fill "$S/voucher-nginx.service.in" >"$D$SYSTEMDDIR/voucher-nginx.service"
+# voucherctl's loops, as ops/stack.sh runs them: TASK:EVERY:WHAT
+for t in "sweep:60:the O4/O6 time rules, hourly tidy" "notify:5:the outbox of messages"; do
+	IFS=: read -r task every what <<<"$t"
+	fill -e "s|@TASK@|$task|g" -e "s|@EVERY@|$every|g" -e "s|@WHAT@|$what|g" \
+	    "$S/voucher-task.service.in" >"$D$SYSTEMDDIR/voucher-$task.service"
+done
+install -m 0644 "$S/voucher.target" "$D$SYSTEMDDIR/"
+chmod 0644 "$D$SYSTEMDDIR"/voucher*
+fill "$S/voucher.sysusers" >"$D$PREFIX/lib/sysusers.d/voucher.conf"
+fill "$S/voucher.tmpfiles" >"$D$PREFIX/lib/tmpfiles.d/voucher.conf"
+install -m 0644 "$S/voucher.logrotate" "$D$SYSCONFDIR/logrotate.d/voucher"
+
+conf common.env <"$ROOT/ops/etc/common.env"
+for p in "${PROGS[@]}"; do
+	{
+		sed -e "s|@PROG@|$p|g" -e "s|@PROG_UPPER@|${p^^}|g" "$ROOT/ops/etc/program.env.in"
+		# the key that signs the publicity lists: only the program that signs
+		if [ "$p" = publicity ]; then
+			echo "VOUCHER_SIGNING_KEY=$LOCALSTATEDIR/lib/voucher/keys/publicity-ed25519.pem"
+		fi
+	} | conf "$p.env"
+done
+conf voucherctl.env <"$ROOT/ops/etc/voucherctl.env"
+fill "$ROOT/ops/etc/nginx.env.in" | conf nginx.env
+echo "installed under ${D:-/} (PREFIX=$PREFIX): README, the production install"
