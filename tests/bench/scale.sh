@@ -51,7 +51,7 @@ declare -A STATE_OF=([demo]=$DEMO_STATE [beijing]=$STATE)
 declare -A DB_OF=([demo]=voucher [beijing]=${VOUCHER_SCALE_DB:-voucher_scale})
 # sqlc SIZE ARGS...: the admin client of that size's server
 sqlc() { local s=$1; shift; mariadb --no-defaults --socket="${STATE_OF[$s]}/run/mysql.sock" \
-    -uroot -N -B "${DB_OF[$s]}" "$@"; }
+    -u"$(id -un)" -N -B "${DB_OF[$s]}" "$@"; }
 # stack SIZE ARGS...: ops/stack.sh of that size
 stack() { local s=$1; shift; VOUCHER_STATE_DIR=${STATE_OF[$s]} VOUCHER_PORT=${PORT_OF[$s]} \
     VOUCHER_DB_NAME=${DB_OF[$s]} "$ROOT/ops/stack.sh" "$@"; }

@@ -92,4 +92,8 @@ UNION ALL SELECT 'declared tiers that differ from the bureau''s lists (E11)', CO
 UNION ALL SELECT 'credit states that differ from the credit list (E14)', COUNT(*)
     FROM enterprises e LEFT JOIN credit_list c ON c.uscc = e.uscc
     WHERE NOT (e.credit_list_until <=> IF(c.uscc IS NULL, NULL,
-        LEAST(c.listed_on + INTERVAL 3 YEAR - INTERVAL 1 DAY, COALESCE(c.until, '9999-12-31'))));
+        LEAST(c.listed_on + INTERVAL 3 YEAR - INTERVAL 1 DAY, COALESCE(c.until, '9999-12-31'))))
+UNION ALL SELECT 'decided claims without their last round (R4, claim_reviews)', COUNT(*)
+    FROM redemption_claims c WHERE c.decision IS NOT NULL AND c.order_id >= 1000001
+    AND NOT EXISTS (SELECT 1 FROM claim_reviews r WHERE r.order_id = c.order_id
+        AND r.decision = c.decision AND r.reviewed_at = c.reviewed_at);

@@ -553,6 +553,11 @@ def generate(out, rng, now, scale):
                                          "created_at", "updated_at", "submitted_at",
                                          "reviewed_by", "reviewed_at", "decision",
                                          "approved_amount", "reason"])
+    # every decided round of a claim (008_claims_guide.sql): one per
+    # decided claim here (the generator returns none for correction)
+    rounds_ = table("claim_reviews", ["id", "order_id", "submitted_at", "decision",
+                                      "approved_amount", "reason", "reviewed_by",
+                                      "reviewer_role", "reviewed_at"])
     files = table("redemption_files", ["id", "order_id", "kind", "original_name",
                                        "stored_name", "content_type", "size_bytes", "sha256",
                                        "uploaded_at", "uploaded_by"])
@@ -567,6 +572,12 @@ def generate(out, rng, now, scale):
     recov = table("recoveries", ["id", "order_id", "refund_id", "violation_id", "amount_due",
                                  "amount_returned", "returned_on", "status", "created_at",
                                  "updated_at", "recorded_by"])
+    # browsers that logged in before (010_login_guard.sql): an enterprise
+    # account's one browser, last used at its latest order (none unused
+    # for 180 days: voucherctl tidy purges those)
+    devices = table("login_devices", ["token_hash", "account_id", "created_at",
+                                      "last_used_at"])
+    device_used = {}
     idem = table("idempotency_keys", ["account_id", "idem_key", "request_hash", "state",
                                       "response_status", "response_body", "created_at",
                                       "completed_at"])
@@ -598,6 +609,8 @@ def generate(out, rng, now, scale):
         prov_id = p["prov"]["id"]
         eacc, pacc = ent_acc[o["e"]], prov_acc[prov_id]
         ordered = t["ordered"]
+        first, last = device_used.get(eacc, (ordered, ordered))
+        device_used[eacc] = (min(first, ordered), max(last, ordered))
         valid_until = ordered + p["days"] * DAY
         held = o["held_final"]
         quota[(eid, o["year"])] = quota.get((eid, o["year"]), 0) + held
@@ -660,6 +673,10 @@ def generate(out, rng, now, scale):
                        None if cst == "submitted" else cst,
                        o.get("approved_amount") if cst == "approved" else None,
                        o.get("claim_reason"))
+            if decided:
+                rounds_.row(nid("claim_reviews"), oid, sub, cst,
+                            o.get("approved_amount") if cst == "approved" else None,
+                            o.get("claim_reason"), REVIEWER, "reviewer", decided)
             for kind in ("contract", "commitment", "invoice", "invoice_check", "receipt"):
                 n_files += 1
                 fid = nid("redemption_files")
@@ -1018,6 +1035,11 @@ def generate(out, rng, now, scale):
             recov.row(nid("recoveries"), o["id"], None, vid, o["approved_amount"], 0, None, "open",
                       bar, bar, None)
 
+    for a_, (first, last) in sorted(device_used.items()):
+        if last < now - 180 * DAY:
+            continue            # voucherctl tidy purged it
+        devices.row(hashlib.sha256(b"scale-device-%d" % a_).hexdigest(), a_, first, last)
+
     # spot checks (V3): a sample of contracted-or-later orders
     sc = table("spot_checks", ["id", "sample_id", "order_id", "sampled_at", "sampled_by",
                                "result", "note", "checked_at", "checked_by"])
@@ -1044,7 +1066,7 @@ def generate(out, rng, now, scale):
                  "application_events", "idempotency_keys", "audit_log", "search_texts",
                  "search_grams", "enterprise_grams", "organisations", "certifications",
                  "notifications", "enterprise_contacts", "qualification_lists",
-                 "credit_list"]:
+                 "credit_list", "claim_reviews", "login_devices"]:
         figures[name] = T[name].n
     figures.update({"status_" + k: v for k, v in stats.items()})
     figures["products_sold_out"] = sold_out
@@ -1218,15 +1240,16 @@ def load_sql(T, out, chain, y0):
              "recorded_at", "reviewed_at", "uploaded_at", "withdrawn_at", "decided_at",
              "reported_at", "sampled_at", "checked_at", "published_at", "period_ends_at",
              "completed_at", "last_saved_at", "last_submitted_at", "certified_at",
-             "mobile_verified_at", "imported_at", "next_attempt_at", "sent_at"}
+             "mobile_verified_at", "imported_at", "next_attempt_at", "sent_at",
+             "last_used_at"}
     order = ["search_texts", "search_grams", "enterprise_grams", "organisations", "accounts",
              "providers", "enterprises", "enterprise_quota", "enterprise_contacts",
              "list_imports", "qualification_lists", "credit_list", "certifications",
              "notifications", "product_applications",
              "products", "application_products", "application_events", "orders", "order_events",
-             "contracts", "evaluations", "redemption_claims", "redemption_files",
+             "contracts", "evaluations", "redemption_claims", "claim_reviews", "redemption_files",
              "publicity_batches", "publicity_items", "feedback", "refunds", "violations",
-             "recoveries", "spot_checks", "idempotency_keys", "audit_log"]
+             "recoveries", "spot_checks", "idempotency_keys", "login_devices", "audit_log"]
     for name in order:
         t = T[name]
         cols, sets = [], []
@@ -1234,7 +1257,8 @@ def load_sql(T, out, chain, y0):
             if c in times:
                 cols.append("@" + c)
                 sets.append("%s = FROM_UNIXTIME(@%s)" % (c, c))
-            elif name == "idempotency_keys" and c == "request_hash":
+            elif (name, c) in (("idempotency_keys", "request_hash"),
+                               ("login_devices", "token_hash")):
                 cols.append("@" + c)
                 sets.append("%s = UNHEX(@%s)" % (c, c))
             else:

@@ -36,7 +36,9 @@ keep=0
 [[ $DB =~ ^[A-Za-z0-9_]{1,64}$ ]] || { echo "bad VOUCHER_SCALE_DB: $DB" >&2; exit 1; }
 t0=$(date +%s)
 say() { printf '%s\n' "$*"; }
-sql() { mariadb --no-defaults --socket="$SOCK" -uroot "$@"; }
+# the server's admin is the invoking user, by the socket (ops/stack.sh)
+ME=$(id -un)
+sql() { mariadb --no-defaults --socket="$SOCK" -u"$ME" "$@"; }
 
 say "== scale data: $DB in $STATE (scale $SCALE, seed $SEED, now $NOW)"
 # a stale copy must not come back in place of what is made now
@@ -47,11 +49,11 @@ rm -rf "$STATE/db"
 VOUCHER_DB_NAME=voucher "$ROOT/ops/stack.sh" db
 # the demo database too (make bench measures both on this server); the
 # grants follow the database migrated last (grants.sql is authoritative)
-MARIADB="mariadb --no-defaults --socket=$SOCK -uroot" VOUCHER_DB_NAME=voucher \
+MARIADB="mariadb --no-defaults --socket=$SOCK -u$ME" VOUCHER_DB_NAME=voucher \
     "$ROOT/sql/migrate.sh" --demo >"$STATE/log/scale-migrate.log" 2>&1 ||
     { cat "$STATE/log/scale-migrate.log" >&2; exit 1; }
 sql -e "DROP DATABASE IF EXISTS \`$DB\`"
-MARIADB="mariadb --no-defaults --socket=$SOCK -uroot" VOUCHER_DB_NAME=$DB \
+MARIADB="mariadb --no-defaults --socket=$SOCK -u$ME" VOUCHER_DB_NAME=$DB \
     "$ROOT/sql/migrate.sh" --demo >>"$STATE/log/scale-migrate.log" 2>&1 ||
     { cat "$STATE/log/scale-migrate.log" >&2; exit 1; }
 
@@ -64,7 +66,7 @@ say "== loading (LOAD DATA)"
 # aside during the load and built once after it
 BIG="orders order_events audit_log redemption_files redemption_claims search_grams enterprise_grams
     search_texts accounts enterprises enterprise_quota contracts evaluations publicity_items"
-export MARIADB="mariadb --no-defaults --socket=$SOCK -uroot $DB"
+export MARIADB="mariadb --no-defaults --socket=$SOCK -u$ME $DB"
 # shellcheck disable=SC2086
 python3 "$ROOT/tests/scale/indexes.py" drop "$FILES/indexes.json" $BIG | sql "$DB"
 sql --local-infile=1 -N -B --show-warnings "$DB" <"$FILES/load.sql" \
