@@ -93,6 +93,7 @@ enum oversight_stmt {
 	/* C1 ratings per provider (issue 11) */
 	STMT_EVALS,
 	STMT_EVALS_COUNT,
+	STMT_EVALS_TOTAL,
 	STMT_EVALS_BY_PRODUCT,
 	STMT__MAX
 };

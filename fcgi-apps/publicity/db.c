@@ -249,12 +249,14 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	DB_STMT(STMT_BATCH_LOCK,
 	"SELECT id, title, status, seq, published_at, period_ends_at, paid_on"
 	" FROM publicity_batches WHERE id = ? FOR UPDATE"),
-	/* batch */
+	/* batch; along (batch_id, id), not R7's (batch_id, *_seq) keys
+	 * (018_scale_main.sql) */
 	DB_STMT(STMT_ITEMS_LOCK,
 	"SELECT id, order_id, amount, objection_status, withdrawn, paid_on,"
 	" provider_name AS provider, product_name AS product, category,"
 	" unconfirmed"
-	" FROM publicity_items WHERE batch_id = ? ORDER BY id FOR UPDATE"),
+	" FROM publicity_items FORCE INDEX (ix_publicity_items_batch)"
+	" WHERE batch_id = ? ORDER BY id FOR UPDATE"),
 	/* a stale item of a draft batch: id, batch */
 	DB_STMT(STMT_ITEM_DELETE,
 	"DELETE FROM publicity_items WHERE id = ? AND batch_id = ?"),
