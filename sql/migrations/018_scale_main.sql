@@ -24,8 +24,10 @@ ALTER TABLE evaluations
 UPDATE evaluations e JOIN orders o ON o.id = e.order_id SET e.provider_id = o.provider_id;
 ALTER TABLE evaluations
     MODIFY COLUMN provider_id BIGINT UNSIGNED NOT NULL,
-    ADD KEY ix_evaluations_provider (provider_id, created_at, order_id),
-    ADD CONSTRAINT fk_evaluations_provider FOREIGN KEY (provider_id) REFERENCES providers (id);
+    ADD KEY ix_evaluations_provider (provider_id, created_at, order_id);
+-- (no foreign key to providers: its check would take a shared lock on the
+-- provider's row in every confirming transaction; the order's own key
+-- already names the provider, and tests/scale/check.sql compares them)
 
 -- the number of ratings: the bureau's unfiltered list total (row_counts,
 -- as the enterprises, providers and feedback totals)
