@@ -455,6 +455,10 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	/* BUREAU_ORDER_WHERE */
 	DB_STMT(STMT_ORDERS_COUNT,
 	"SELECT COUNT(*)" BUREAU_ORDER_FROM BUREAU_ORDER_WHERE),
+	/* no filter: every order of every year, as 018_scale_main.sql's
+	 * trigger counts them (orders are never deleted) */
+	DB_STMT(STMT_ORDERS_TOTAL,
+	"SELECT CAST(COALESCE(SUM(orders), 0) AS SIGNED) FROM stats_stages"),
 	/* now x4, BUREAU_ORDER_WHERE, limit */
 	DB_STMT(STMT_ORDERS_EXPORT,
 	"SELECT " BUREAU_ORDER_COLS BUREAU_ORDER_FROM BUREAU_ORDER_WHERE
@@ -1130,6 +1134,15 @@ db_bureau_orders(struct db *db, const struct order_filter *f, time_t now,
     int64_t page, int64_t per_page, page_rowmap_fn row_json, void *ctx,
     int *rc)
 {
+	/* every order: the total kept with the stage sums (018), not a
+	 * count of every row of every year */
+	if (f->status == NULL && f->product_id <= 0 && f->provider_id <= 0 &&
+	    f->enterprise_id <= 0 && f->category == NULL && f->from == 0 &&
+	    f->until == 0 && !f->overdue && !f->unconfirmed)
+		return page_list_rows(db, STMT_ORDERS, DB_ARGS(DB_TIME(now),
+		    DB_TIME(now), DB_TIME(now), DB_TIME(now),
+		    ORDER_FILTER_ARGS(f, now)), STMT_ORDERS_TOTAL, NULL, 0,
+		    page, per_page, &bureau_order_map, row_json, ctx, rc);
 	return page_list_rows(db, STMT_ORDERS, DB_ARGS(DB_TIME(now),
 	    DB_TIME(now), DB_TIME(now), DB_TIME(now),
 	    ORDER_FILTER_ARGS(f, now)), STMT_ORDERS_COUNT,

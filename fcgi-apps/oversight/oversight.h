@@ -89,6 +89,7 @@ enum oversight_stmt {
 	/* the bureau's view of every order and its exports (issue 11) */
 	STMT_ORDERS,
 	STMT_ORDERS_COUNT,
+	STMT_ORDERS_TOTAL,
 	STMT_ORDERS_EXPORT,
 	/* C1 ratings per provider (issue 11) */
 	STMT_EVALS,

@@ -39,10 +39,12 @@ INSERT INTO row_counts (name, n) SELECT 'evaluations', COUNT(*) FROM evaluations
 -- (per-connection slots, as stats_orders) instead of reading a year's
 -- orders on every request. A stage counts an order while both its
 -- instants are set (the start and the end); a change of either moves the
--- order's contribution.
+-- order's contribution. orders counts every order of the year: the total
+-- of the bureau's unfiltered order list (GET /api/bureau/orders).
 CREATE TABLE stats_stages (
     year      SMALLINT NOT NULL,
     slot      TINYINT UNSIGNED NOT NULL,
+    orders    BIGINT NOT NULL DEFAULT 0,        -- every order (the bureau's unfiltered total)
     accept_n  BIGINT NOT NULL DEFAULT 0,
     accept_s  BIGINT NOT NULL DEFAULT 0,
     contract_n  BIGINT NOT NULL DEFAULT 0,
@@ -59,8 +61,8 @@ CREATE TABLE stats_stages (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
   COMMENT='issue 13: the orders and seconds of each stage per year (stage_days)';
 
-INSERT INTO stats_stages (year, slot, accept_n, accept_s, contract_n, contract_s, submit_n, submit_s, review_n, review_s, publish_n, publish_s, pay_n, pay_s)
-SELECT year, 0,
+INSERT INTO stats_stages (year, slot, orders, accept_n, accept_s, contract_n, contract_s, submit_n, submit_s, review_n, review_s, publish_n, publish_s, pay_n, pay_s)
+SELECT year, 0, COUNT(*),
        COUNT(TIMESTAMPDIFF(SECOND, ordered_at, accepted_at)), COALESCE(SUM(TIMESTAMPDIFF(SECOND, ordered_at, accepted_at)), 0),
        COUNT(TIMESTAMPDIFF(SECOND, accepted_at, contracted_at)), COALESCE(SUM(TIMESTAMPDIFF(SECOND, accepted_at, contracted_at)), 0),
        COUNT(TIMESTAMPDIFF(SECOND, contracted_at, submitted_at)), COALESCE(SUM(TIMESTAMPDIFF(SECOND, contracted_at, submitted_at)), 0),
@@ -89,15 +91,15 @@ END//
 CREATE TRIGGER tr_orders_stages_ins AFTER INSERT ON orders FOR EACH ROW
 BEGIN
     IF @voucher_bulk_load IS NULL THEN
-        INSERT INTO stats_stages (year, slot, accept_n, accept_s, contract_n, contract_s, submit_n, submit_s, review_n, review_s, publish_n, publish_s, pay_n, pay_s)
-        VALUES (NEW.year, CONNECTION_ID() % 64,
+        INSERT INTO stats_stages (year, slot, orders, accept_n, accept_s, contract_n, contract_s, submit_n, submit_s, review_n, review_s, publish_n, publish_s, pay_n, pay_s)
+        VALUES (NEW.year, CONNECTION_ID() % 64, 1,
                 TIMESTAMPDIFF(SECOND, NEW.ordered_at, NEW.accepted_at) IS NOT NULL, COALESCE(TIMESTAMPDIFF(SECOND, NEW.ordered_at, NEW.accepted_at), 0),
                 TIMESTAMPDIFF(SECOND, NEW.accepted_at, NEW.contracted_at) IS NOT NULL, COALESCE(TIMESTAMPDIFF(SECOND, NEW.accepted_at, NEW.contracted_at), 0),
                 TIMESTAMPDIFF(SECOND, NEW.contracted_at, NEW.submitted_at) IS NOT NULL, COALESCE(TIMESTAMPDIFF(SECOND, NEW.contracted_at, NEW.submitted_at), 0),
                 TIMESTAMPDIFF(SECOND, NEW.submitted_at, NEW.approved_at) IS NOT NULL, COALESCE(TIMESTAMPDIFF(SECOND, NEW.submitted_at, NEW.approved_at), 0),
                 TIMESTAMPDIFF(SECOND, NEW.approved_at, NEW.publicized_at) IS NOT NULL, COALESCE(TIMESTAMPDIFF(SECOND, NEW.approved_at, NEW.publicized_at), 0),
                 TIMESTAMPDIFF(SECOND, NEW.publicized_at, NEW.paid_at) IS NOT NULL, COALESCE(TIMESTAMPDIFF(SECOND, NEW.publicized_at, NEW.paid_at), 0))
-        ON DUPLICATE KEY UPDATE
+        ON DUPLICATE KEY UPDATE orders = orders + 1,
             accept_n = accept_n + VALUES(accept_n), accept_s = accept_s + VALUES(accept_s),
             contract_n = contract_n + VALUES(contract_n), contract_s = contract_s + VALUES(contract_s),
             submit_n = submit_n + VALUES(submit_n), submit_s = submit_s + VALUES(submit_s),
@@ -110,8 +112,8 @@ END//
 CREATE TRIGGER tr_orders_stages_upd AFTER UPDATE ON orders FOR EACH ROW
 BEGIN
     IF @voucher_bulk_load IS NULL AND (NOT (NEW.ordered_at <=> OLD.ordered_at) OR NOT (NEW.accepted_at <=> OLD.accepted_at) OR NOT (NEW.contracted_at <=> OLD.contracted_at) OR NOT (NEW.submitted_at <=> OLD.submitted_at) OR NOT (NEW.approved_at <=> OLD.approved_at) OR NOT (NEW.publicized_at <=> OLD.publicized_at) OR NOT (NEW.paid_at <=> OLD.paid_at)) THEN
-        INSERT INTO stats_stages (year, slot, accept_n, accept_s, contract_n, contract_s, submit_n, submit_s, review_n, review_s, publish_n, publish_s, pay_n, pay_s)
-        VALUES (NEW.year, CONNECTION_ID() % 64,
+        INSERT INTO stats_stages (year, slot, orders, accept_n, accept_s, contract_n, contract_s, submit_n, submit_s, review_n, review_s, publish_n, publish_s, pay_n, pay_s)
+        VALUES (NEW.year, CONNECTION_ID() % 64, 0,
                 (TIMESTAMPDIFF(SECOND, NEW.ordered_at, NEW.accepted_at) IS NOT NULL) - (TIMESTAMPDIFF(SECOND, OLD.ordered_at, OLD.accepted_at) IS NOT NULL),
                 COALESCE(TIMESTAMPDIFF(SECOND, NEW.ordered_at, NEW.accepted_at), 0) - COALESCE(TIMESTAMPDIFF(SECOND, OLD.ordered_at, OLD.accepted_at), 0),
                 (TIMESTAMPDIFF(SECOND, NEW.accepted_at, NEW.contracted_at) IS NOT NULL) - (TIMESTAMPDIFF(SECOND, OLD.accepted_at, OLD.contracted_at) IS NOT NULL),

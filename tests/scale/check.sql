@@ -98,11 +98,11 @@ UNION ALL SELECT 'decided claims without their last round (R4, claim_reviews)', 
     AND NOT EXISTS (SELECT 1 FROM claim_reviews r WHERE r.order_id = c.order_id
         AND r.decision = c.decision AND r.reviewed_at = c.reviewed_at)'
 UNION ALL SELECT 'stage sums that differ from the orders (stats_stages)', COUNT(*) FROM (
-    SELECT x.year FROM (SELECT year, SUM(accept_n) AS an, SUM(accept_s) AS a_s,
+    SELECT x.year FROM (SELECT year, SUM(orders) AS n, SUM(accept_n) AS an, SUM(accept_s) AS a_s,
         SUM(contract_n) AS cn, SUM(contract_s) AS cs, SUM(submit_n) AS sn, SUM(submit_s) AS ss,
         SUM(review_n) AS rn, SUM(review_s) AS rs, SUM(publish_n) AS pn, SUM(publish_s) AS ps,
         SUM(pay_n) AS yn, SUM(pay_s) AS ys FROM stats_stages GROUP BY year) x
-    LEFT JOIN (SELECT year,
+    LEFT JOIN (SELECT year, COUNT(*) AS n,
         COUNT(TIMESTAMPDIFF(SECOND, ordered_at, accepted_at)) AS an,
         COALESCE(SUM(TIMESTAMPDIFF(SECOND, ordered_at, accepted_at)), 0) AS a_s,
         COUNT(TIMESTAMPDIFF(SECOND, accepted_at, contracted_at)) AS cn,
@@ -116,8 +116,8 @@ UNION ALL SELECT 'stage sums that differ from the orders (stats_stages)', COUNT(
         COUNT(TIMESTAMPDIFF(SECOND, publicized_at, paid_at)) AS yn,
         COALESCE(SUM(TIMESTAMPDIFF(SECOND, publicized_at, paid_at)), 0) AS ys
         FROM orders GROUP BY year) y ON y.year = x.year
-    WHERE y.year IS NULL OR (x.an, x.a_s, x.cn, x.cs, x.sn, x.ss, x.rn, x.rs, x.pn, x.ps, x.yn, x.ys)
-        <> (y.an, y.a_s, y.cn, y.cs, y.sn, y.ss, y.rn, y.rs, y.pn, y.ps, y.yn, y.ys)) d
+    WHERE y.year IS NULL OR (x.n, x.an, x.a_s, x.cn, x.cs, x.sn, x.ss, x.rn, x.rs, x.pn, x.ps, x.yn, x.ys)
+        <> (y.n, y.an, y.a_s, y.cn, y.cs, y.sn, y.ss, y.rn, y.rs, y.pn, y.ps, y.yn, y.ys)) d
 UNION ALL SELECT 'ratings whose provider is not their order''s (evaluations)', COUNT(*)
     FROM evaluations e JOIN orders o ON o.id = e.order_id WHERE e.provider_id <> o.provider_id
 UNION ALL SELECT 'items withdrawn or paid without their record (R7)', COUNT(*)

@@ -1417,7 +1417,7 @@ def load_sql(T, out, chain, y0):
           ("contracted_at", "submitted_at"), ("submitted_at", "approved_at"),
           ("approved_at", "publicized_at"), ("publicized_at", "paid_at")]
     lines.append("DELETE FROM stats_stages;")
-    lines.append("INSERT INTO stats_stages SELECT year, 0, %s FROM orders GROUP BY year;" % ", ".join(
+    lines.append("INSERT INTO stats_stages SELECT year, 0, COUNT(*), %s FROM orders GROUP BY year;" % ", ".join(
         "COUNT(TIMESTAMPDIFF(SECOND, %s, %s)), COALESCE(SUM(TIMESTAMPDIFF(SECOND, %s, %s)), 0)"
         % (a, b, a, b) for a, b in st))
     lines.append("UPDATE row_counts SET n = (SELECT COUNT(*) FROM enterprises)"
