@@ -242,7 +242,8 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	" i.withdrawn, i.withdrawn_at, i.paid_on,"
 	" (SELECT COUNT(*) FROM feedback f WHERE f.item_id = i.id"
 	" AND f.status = 'open') AS open_feedback"
-	" FROM publicity_items i JOIN orders o ON o.id = i.order_id"
+	" FROM publicity_items i FORCE INDEX (ix_publicity_items_batch)"
+	" JOIN orders o ON o.id = i.order_id"
 	" JOIN enterprises e ON e.id = o.enterprise_id"
 	" WHERE i.batch_id = ? ORDER BY i.id"),
 	/* id */
