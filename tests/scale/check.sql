@@ -57,6 +57,7 @@ UNION ALL SELECT 'enterprises without their name grams', COUNT(*) FROM enterpris
 UNION ALL SELECT 'row counts that differ from the tables', COUNT(*) FROM row_counts r
     WHERE r.n <> CASE r.name WHEN 'enterprises' THEN (SELECT COUNT(*) FROM enterprises)
                   WHEN 'providers' THEN (SELECT COUNT(*) FROM providers)
+                  WHEN 'evaluations' THEN (SELECT COUNT(*) FROM evaluations)
                   ELSE (SELECT COUNT(*) FROM feedback) END
 UNION ALL SELECT 'audit counts that differ from the trail', COUNT(*) FROM (
     SELECT c.entity FROM (SELECT entity, SUM(n) AS n FROM audit_counts GROUP BY entity) c
