@@ -79,7 +79,8 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	 * batch, g1, g2, like, q, limit, offset */
 	DB_STMT(STMT_PUB_ITEMS_SEARCH,
 	"SELECT i.id, i.provider_name AS provider, i.product_name AS product,"
-	" i.category, i.amount, i.objection_status, i.withdrawn"
+	" i.category, i.amount, i.objection_status, i.withdrawn, i.unconfirmed,"
+	" DATE_FORMAT(i.paid_on, '%Y-%m-%d') AS paid_on"
 	" FROM" SEARCH_FROM " JOIN publicity_items i ON i.search_text_id = st.id"
 	" JOIN publicity_batches b ON b.id = i.batch_id"
 	" WHERE i.batch_id = ? AND b.status IN " PUB_VISIBLE " AND" SEARCH_WHERE
