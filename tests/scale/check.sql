@@ -97,7 +97,7 @@ UNION ALL SELECT 'credit states that differ from the credit list (E14)', COUNT(*
 UNION ALL SELECT 'decided claims without their last round (R4, claim_reviews)', COUNT(*)
     FROM redemption_claims c WHERE c.decision IS NOT NULL AND c.order_id >= 1000001
     AND NOT EXISTS (SELECT 1 FROM claim_reviews r WHERE r.order_id = c.order_id
-        AND r.decision = c.decision AND r.reviewed_at = c.reviewed_at)'
+        AND r.decision = c.decision AND r.reviewed_at = c.reviewed_at)
 UNION ALL SELECT 'stage sums that differ from the orders (stats_stages)', COUNT(*) FROM (
     SELECT x.year FROM (SELECT year, SUM(orders) AS n, SUM(accept_n) AS an, SUM(accept_s) AS a_s,
         SUM(contract_n) AS cn, SUM(contract_s) AS cs, SUM(submit_n) AS sn, SUM(submit_s) AS ss,
