@@ -86,7 +86,11 @@
 	" " BUREAU_ORDER_OVERDUE " AS overdue," \
 	" " BUREAU_ORDER_UNCONFIRMED " AS unconfirmed"
 #define BUREAU_ORDER_FROM \
-	" FROM orders o JOIN enterprises e ON e.id = o.enterprise_id" \
+	" FROM orders o" BUREAU_ORDER_JOINS
+/* the parties, product, category, contract and claim of an order o (each
+ * one row at most) */
+#define BUREAU_ORDER_JOINS \
+	" JOIN enterprises e ON e.id = o.enterprise_id" \
 	" JOIN providers v ON v.id = o.provider_id" \
 	" JOIN products p ON p.id = o.product_id" \
 	" JOIN categories c ON c.code = p.category" \
@@ -112,7 +116,8 @@
 	" AND (? IS NULL OR o.product_id = ?)" \
 	" AND (? IS NULL OR o.provider_id = ?)" \
 	" AND (? IS NULL OR o.enterprise_id = ?)" \
-	" AND (? IS NULL OR p.category = ?)" \
+	" AND (? IS NULL OR o.product_id IN" \
+	" (SELECT id FROM products WHERE category = ?))" \
 	" AND (? IS NULL OR o.ordered_at >= ?)" \
 	" AND (? IS NULL OR o.ordered_at < ?)" \
 	" AND (? = 0 OR " BUREAU_ORDER_OVERDUE ")" \
@@ -448,13 +453,22 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	"INSERT INTO publicity_records (batch_id, seq, kind, format, at,"
 	" paid_on, reason) VALUES (?, ?, ?, 1, ?, ?, ?)"),
 	/* ---- the bureau's orders (issue 11) ----------------------------- */
-	/* now x4, BUREAU_ORDER_WHERE, limit, offset */
+	/* now x4, BUREAU_ORDER_WHERE, limit, offset: the page's ids first,
+	 * read from the orders alone (a deep page skips index entries, not
+	 * joined rows), then their columns */
 	DB_STMT(STMT_ORDERS,
-	"SELECT " BUREAU_ORDER_COLS BUREAU_ORDER_FROM BUREAU_ORDER_WHERE
-	" ORDER BY o.id DESC LIMIT ? OFFSET ?"),
-	/* BUREAU_ORDER_WHERE */
+	"SELECT STRAIGHT_JOIN " BUREAU_ORDER_COLS " FROM (SELECT o.id"
+	" FROM orders o" BUREAU_ORDER_WHERE " ORDER BY o.id DESC LIMIT ?"
+	" OFFSET ?) x JOIN orders o ON o.id = x.id" BUREAU_ORDER_JOINS
+	" ORDER BY o.id DESC"),
+	/* BUREAU_ORDER_WHERE, then each filter again (NULL when not set:
+	 * with no filter, STMT_ORDERS_TOTAL counts, which the last condition
+	 * states); the orders alone, their joins always match one row */
 	DB_STMT(STMT_ORDERS_COUNT,
-	"SELECT COUNT(*)" BUREAU_ORDER_FROM BUREAU_ORDER_WHERE),
+	"SELECT COUNT(*) FROM orders o" BUREAU_ORDER_WHERE
+	" AND (? IS NOT NULL OR ? IS NOT NULL OR ? IS NOT NULL"
+	" OR ? IS NOT NULL OR ? IS NOT NULL OR ? IS NOT NULL"
+	" OR ? IS NOT NULL OR ? IS NOT NULL OR ? IS NOT NULL)"),
 	/* no filter: every order of every year, as 018_scale_main.sql's
 	 * trigger counts them (orders are never deleted) */
 	DB_STMT(STMT_ORDERS_TOTAL,
@@ -1146,7 +1160,12 @@ db_bureau_orders(struct db *db, const struct order_filter *f, time_t now,
 	return page_list_rows(db, STMT_ORDERS, DB_ARGS(DB_TIME(now),
 	    DB_TIME(now), DB_TIME(now), DB_TIME(now),
 	    ORDER_FILTER_ARGS(f, now)), STMT_ORDERS_COUNT,
-	    DB_ARGS(ORDER_FILTER_ARGS(f, now)), page, per_page,
+	    DB_ARGS(ORDER_FILTER_ARGS(f, now), DB_STR(f->status),
+	    id_or_null(f->product_id), id_or_null(f->provider_id),
+	    id_or_null(f->enterprise_id), DB_STR(f->category),
+	    time_or_null(f->from), time_or_null(f->until),
+	    f->overdue ? DB_I64(1) : DB_NULLP,
+	    f->unconfirmed ? DB_I64(1) : DB_NULLP), page, per_page,
 	    &bureau_order_map, row_json, ctx, rc);
 }
 
