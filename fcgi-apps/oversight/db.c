@@ -409,19 +409,23 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" FROM stats_stages WHERE year = ?"),
 	/* the orders whose clock runs on the enterprise (C2), the reviewer
 	 * (R4) or the bureau (R5): one index range per status */
-	/* the oldest first (the longest waiting) of each status, along
-	 * ix_orders_submitted and ix_orders_approved (018, 004): at most 5000
-	 * of each */
+	/* the longest waiting first: the oldest of each status along
+	 * ix_orders_submitted and ix_orders_approved (018, 004), then the
+	 * 5000 whose clock started first of those (a sort of at most 10,000
+	 * ids, never of the orders) */
 	DB_STMT(STMT_OVERDUE_ORDERS,
 	"SELECT STRAIGHT_JOIN o.id, o.order_no, o.status,"
 	" v.name AS provider_name, e.name AS enterprise_name, o.submitted_at,"
 	" o.confirmed_at, o.approved_at FROM ("
-	"(SELECT id FROM orders FORCE INDEX (ix_orders_submitted)"
-	" WHERE status = 'submitted' ORDER BY submitted_at, id LIMIT 5000)"
-	" UNION ALL (SELECT id FROM orders FORCE INDEX (ix_orders_approved)"
-	" WHERE status = 'approved' ORDER BY approved_at, id LIMIT 5000)) x"
+	"(SELECT id, submitted_at AS t FROM orders"
+	" FORCE INDEX (ix_orders_submitted) WHERE status = 'submitted'"
+	" ORDER BY submitted_at, id LIMIT 5000)"
+	" UNION ALL (SELECT id, approved_at AS t FROM orders"
+	" FORCE INDEX (ix_orders_approved) WHERE status = 'approved'"
+	" ORDER BY approved_at, id LIMIT 5000)) x"
 	" JOIN orders o ON o.id = x.id JOIN providers v ON v.id = o.provider_id"
-	" JOIN enterprises e ON e.id = o.enterprise_id"),
+	" JOIN enterprises e ON e.id = o.enterprise_id ORDER BY x.t, x.id"
+	" LIMIT 5000"),
 	/* along ix_applications_state (state, last_submitted_at) */
 	DB_STMT(STMT_OVERDUE_APPLICATIONS,
 	"SELECT STRAIGHT_JOIN a.id, v.name AS provider_name,"
