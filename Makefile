@@ -7,7 +7,10 @@
 #   make test       install what is missing, build with ASan+UBSan, run every test
 #                   (the browser journeys install playwright-core with npm ci
 #                   into tests/browser/node_modules when missing)
-#   make bench      benchmarks (wrk through nginx), reported as ratios
+#   make bench      benchmarks (wrk through nginx), reported as ratios, at
+#                   demo size and at Beijing's size (tests/bench/scale.sh)
+#   make scale-data a Beijing-sized year in its own database (state-scale/,
+#                   tests/scale/make.sh), made by make bench when missing
 #   make chaos      reliability drills: kills, the database down, slow
 #                   clients, a login flood (tests/chaos/run.sh)
 #   make analyze    gcc -fanalyzer over every C file, then cppcheck
@@ -140,7 +143,7 @@ FUZZ_COMMON := $(BUILD)/tests/fuzz/fuzz.o
 FUZZ_EXTRA_upload := $(BUILD)/tests/fuzz/upload_small.o
 
 .SECONDARY:
-.PHONY: all progs deps browser-deps openapi-deps run stop test unit bench clean install \
+.PHONY: all progs deps browser-deps openapi-deps run stop test unit bench scale-data clean install \
         analyze analyze-objs fuzz fuzz-bins
 all: $(APP_BINS) $(TOOL_BINS) $(UNIT_BINS) $(BENCH_BINS) $(REPLAY_BINS) \
     $(OPENAPI)
@@ -314,6 +317,10 @@ tests/openapi/node_modules/@readme/openapi-parser/package.json: tests/openapi/pa
 bench: deps
 	@$(MAKE) --no-print-directory VARIANT=release all
 	@tests/bench/run.sh
+
+scale-data: deps
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@tests/scale/make.sh
 
 clean:
 	rm -rf build

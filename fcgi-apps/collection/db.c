@@ -76,7 +76,8 @@ const struct db_stmt collection_stmts[STMT__MAX] = {
 	" JSON_VALUE(a.form_json, '$.products[0].name') AS title,"
 	" a.created_at, a.updated_at, a.last_submitted_at, a.submit_count,"
 	" a.decided_at, a.review_comment"
-	" FROM product_applications a WHERE a.provider_id = ?"
+	" FROM product_applications a"
+	" FORCE INDEX (ix_applications_provider_id) WHERE a.provider_id = ?"
 	" AND (? IS NULL OR a.state = ?)"
 	" ORDER BY a.id DESC LIMIT ? OFFSET ?"),
 	/* provider, status or NULL (twice) */

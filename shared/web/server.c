@@ -170,9 +170,15 @@ server_main(const struct app *app, int argc, char **argv)
 	sigset_t set;
 	int sig = 0;
 
-	(void)argc;
-	(void)argv;
 	the_app = app;
+	/* every statement of the program and of the domain layer, as JSON
+	 * lines, and nothing else (tests/integration/test_explain.py) */
+	if (argc == 2 && strcmp(argv[1], "--dump-sql") == 0) {
+		const struct db_stmts own = { app->stmts, app->nstmts };
+
+		return db_stmts_dump(stdout, app->name, &own) < 0 ||
+		    db_stmts_dump(stdout, app->name, &lib_stmts) < 0 ? 1 : 0;
+	}
 	/* issue 16 §6: the route table as JSON lines, without configuration
 	 * or database (tests/integration/test_openapi.py) */
 	if (argc == 2 && strcmp(argv[1], "--dump-routes") == 0)

@@ -7,24 +7,29 @@
 #
 # Its own stack: state-bench/ (wiped first), port 18090, the release build,
 # access log off, log level warn; the reference nginx listens on 18091.
+# BENCH_STATE_DIR and BENCH_PORT move them (the references follow the
+# port: +1, +2).
 # Both are stopped on exit. A benchmark, not a test: a missed goal does not
 # fail it; exit status 1 only when something did not run, or a reply during
 # a measured run was not 200 (the numbers of such a run mean nothing).
 #
 # Raw wrk outputs are kept in state-bench/bench/. Then the ordering part
-# (tests/bench/orders.sh) runs on the same stack.
+# (tests/bench/orders.sh) runs on the same stack, then the publicity and
+# upload parts, and last the demo-size / Beijing-size comparison
+# (tests/bench/scale.sh: its own server, state-scale/, port BENCH_SCALE_PORT
+# [BENCH_PORT + 4]; BENCH_SCALE=0 skips it).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$ROOT/tests/bench
-export VOUCHER_STATE_DIR=$ROOT/state-bench
-export VOUCHER_PORT=18090
+export VOUCHER_STATE_DIR=${BENCH_STATE_DIR:-$ROOT/state-bench}
+export VOUCHER_PORT=${BENCH_PORT:-18090}
 export VOUCHER_BIN=$ROOT/build/release/bin
 export VOUCHER_ACCESS_LOG=0
 export VOUCHER_LOG_LEVEL=warn
 export VOUCHER_DEMO=1
 STATE=$VOUCHER_STATE_DIR
-REF_PORT=18091
+REF_PORT=$((VOUCHER_PORT + 1))
 REFDIR=$STATE/bench-static
 OUT=$STATE/bench
 BASE=http://127.0.0.1:$VOUCHER_PORT
@@ -383,6 +388,14 @@ for part in publicity upload; do
 	say
 	"$HERE/$part.sh" || { say "bench: tests/bench/$part.sh failed"; failed=1; }
 done
+
+# ---- demo size against Beijing's size (its own server) ---------------------
+if [ "${BENCH_SCALE:-1}" != 0 ]; then
+	"$ROOT/ops/stack.sh" stop >/dev/null 2>&1 || true
+	say
+	BENCH_SCALE_PORT=${BENCH_SCALE_PORT:-$((VOUCHER_PORT + 4))} "$HERE/scale.sh" ||
+	    { say "bench: tests/bench/scale.sh failed"; failed=1; }
+fi
 
 if [ $failed -ne 0 ]; then
 	say
