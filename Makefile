@@ -43,7 +43,7 @@ DEV_jansson    := libjansson-dev
 DEV_libcrypto  := libssl-dev
 # goals that compile; the others (deps, test, run…) install first and then
 # call make again for a goal of this list
-BUILD_GOALS := all progs unit analyze-objs fuzz-bins
+BUILD_GOALS := all progs unit analyze-objs fuzz-bins bench-peers
 ifneq ($(filter $(BUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifeq ($(shell command -v pkg-config),)
 $(error missing pkg-config: apt-get install pkg-config (or make deps as root))
@@ -119,6 +119,10 @@ TOOL_BINS:= $(TOOL_SRC:tools/%.c=$(BUILD)/bin/%)
 # Benchmark helpers: the bare C reference client of the ordering bench
 # (the ordering program's own SQL, without HTTP).
 BENCH_BINS := $(BUILD)/bench/order_client
+# The bare C peer of the catalog list (tests/bench/peers/bare.c): built by
+# make bench only, with libfcgi, Connector/C and jansson and nothing of
+# shared/
+PEER_BINS  := $(BUILD)/bench/peer_bare
 
 # Unit tests: tests/unit/test_*.c, one binary each.
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -135,7 +139,7 @@ FUZZ_COMMON := $(BUILD)/tests/fuzz/fuzz.o
 FUZZ_EXTRA_upload := $(BUILD)/tests/fuzz/upload_small.o
 
 .SECONDARY:
-.PHONY: all progs deps browser-deps run stop test unit bench scale-data clean install \
+.PHONY: all progs deps browser-deps run stop test unit bench bench-peers scale-data clean install \
         analyze analyze-objs fuzz fuzz-bins
 all: $(APP_BINS) $(TOOL_BINS) $(UNIT_BINS) $(BENCH_BINS) $(REPLAY_BINS)
 
@@ -178,6 +182,14 @@ $(BUILD)/bench/order_client: $(BUILD)/tests/bench/order_client.o \
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/bench/order_client.o: CFLAGS += -Ifcgi-apps/ordering
+
+bench-peers: $(PEER_BINS)
+
+$(BUILD)/bench/peer_bare: $(BUILD)/tests/bench/peers/bare.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $< \
+	    $(shell pkg-config --libs fcgi libmariadb jansson) -lpthread
 
 $(BUILD)/tests/fuzz/upload_small.o: shared/web/upload.c
 	@mkdir -p $(dir $@)
@@ -291,7 +303,8 @@ tests/browser/node_modules/playwright-core/package.json: tests/browser/package-l
 	@touch $@
 
 bench: deps
-	@$(MAKE) --no-print-directory VARIANT=release all
+	@ops/deps.sh bench
+	@$(MAKE) --no-print-directory VARIANT=release all bench-peers
 	@tests/bench/run.sh
 
 scale-data: deps
