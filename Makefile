@@ -28,6 +28,9 @@
 VARIANT  ?= release
 BUILD    := build/$(VARIANT)
 PKGS     := fcgi libmariadb jansson libcrypto
+# libraries of one program only: checked like PKGS, linked into that one
+# (the bureau's spreadsheets, issue 11: the oversight program)
+PKGS_oversight := xlsxwriter
 FUZZ_CC  ?= clang-14
 ifeq ($(VARIANT),fuzz)
 CC       := $(FUZZ_CC)
@@ -41,6 +44,7 @@ DEV_fcgi       := libfcgi-dev
 DEV_libmariadb := libmariadb-dev
 DEV_jansson    := libjansson-dev
 DEV_libcrypto  := libssl-dev
+DEV_xlsxwriter := libxlsxwriter-dev
 # goals that compile; the others (deps, test, run…) install first and then
 # call make again for a goal of this list
 BUILD_GOALS := all progs unit analyze-objs fuzz-bins bench-peers
@@ -49,7 +53,7 @@ ifeq ($(shell command -v pkg-config),)
 $(error missing pkg-config: apt-get install pkg-config (or make deps as root))
 endif
 pc_missing   = $(if $(shell pkg-config --exists $(1) && echo y),,$(DEV_$(1)))
-MISSING_DEV := $(strip $(foreach p,$(PKGS),$(call pc_missing,$(p))))
+MISSING_DEV := $(strip $(foreach p,$(PKGS) $(PKGS_oversight),$(call pc_missing,$(p))))
 ifneq ($(MISSING_DEV),)
 $(error missing $(MISSING_DEV): apt-get install $(MISSING_DEV) (or make deps as root))
 endif
@@ -163,7 +167,8 @@ app_objs = $(patsubst %.c,$(BUILD)/%.o,$(wildcard fcgi-apps/$(1)/*.c))
 $(BUILD)/bin/voucher-%: $$(call app_objs,$$*) $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS) \
+	    $(if $(PKGS_$*),$(shell pkg-config --libs $(PKGS_$*)))
 
 $(BUILD)/bin/voucherctl: $(BUILD)/tools/voucherctl.o $(LIB_NOWEB)
 	@mkdir -p $(dir $@)

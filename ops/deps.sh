@@ -8,6 +8,7 @@ PKGS=(
 	cppcheck                       # make analyze (with gcc -fanalyzer)
 	clang-14 libclang-rt-14-dev    # make fuzz: libFuzzer
 	libfcgi-dev libmariadb-dev libjansson-dev libssl-dev
+	libxlsxwriter-dev              # the oversight program's .xlsx exports
 	mariadb-server mariadb-client  # the private database server
 	nginx-light                    # the front
 	python3 curl                   # tests and the stack's health checks

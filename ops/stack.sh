@@ -504,6 +504,12 @@ start_stack() {
 		}
 	else
 		stop_orphans
+		# another stack (or anything) on the port would answer our
+		# readiness checks in our nginx's place
+		if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+			say "port $PORT is already in use on 127.0.0.1 (another stack? VOUCHER_PORT=… to move this one)" >&2
+			exit 1
+		fi
 		prepare_dirs
 		rm -f "$RUN/ready"
 		setsid "$ROOT/ops/stack.sh" supervise "$1" </dev/null >>"$LOG/stack.log" 2>&1 &

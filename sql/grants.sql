@@ -115,6 +115,8 @@ GRANT SELECT                         ON `@DB@`.`rounds`           TO '@CATALOG_U
 GRANT SELECT                         ON `@DB@`.`providers`        TO '@CATALOG_USER@'@'localhost';
 GRANT SELECT                         ON `@DB@`.`orders`           TO '@CATALOG_USER@'@'localhost';  -- units timed-out orders hold (O4, O6)
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`products`         TO '@CATALOG_USER@'@'localhost';
+GRANT SELECT (product_id, quality, timeliness, attitude, comment, created_at)
+    ON `@DB@`.`evaluations` TO '@CATALOG_USER@'@'localhost';  -- C1 on the product page, without a replica (issue 11)
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@CATALOG_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`search_texts` TO '@CATALOG_USER@'@'localhost';  -- issue 13: search
 GRANT SELECT ON `@DB@`.`search_grams` TO '@CATALOG_USER@'@'localhost';
@@ -154,6 +156,7 @@ GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@PROVIDER_
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`contracts`        TO '@PROVIDER_USER@'@'localhost';  -- O8
 GRANT SELECT, INSERT                 ON `@DB@`.`refunds`          TO '@PROVIDER_USER@'@'localhost';  -- R6
 GRANT SELECT, INSERT                 ON `@DB@`.`recoveries`       TO '@PROVIDER_USER@'@'localhost';  -- R6: what a refund recovers
+GRANT SELECT                         ON `@DB@`.`evaluations`      TO '@PROVIDER_USER@'@'localhost';  -- C1: its products' ratings (issue 11)
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@PROVIDER_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
@@ -226,8 +229,9 @@ GRANT UPDATE (status, seq, published_at, published_by, period_ends_at, period_da
 GRANT SELECT, DELETE                 ON `@DB@`.`publicity_items`  TO '@PUBLICITY_USER@'@'localhost';  -- drop a stale item of a draft batch
 GRANT INSERT (batch_id, order_id, provider_name, product_name, category, amount, unconfirmed, created_at)
     ON `@DB@`.`publicity_items` TO '@PUBLICITY_USER@'@'localhost';
-GRANT UPDATE (objection_status, withdrawn, withdrawn_at)
-    ON `@DB@`.`publicity_items` TO '@PUBLICITY_USER@'@'localhost';  -- never paid_on
+GRANT UPDATE (objection_status, withdrawn, withdrawn_at, withdrawn_seq)
+    ON `@DB@`.`publicity_items` TO '@PUBLICITY_USER@'@'localhost';  -- never paid_on, paid_seq
+GRANT SELECT, INSERT                 ON `@DB@`.`publicity_records` TO '@PUBLICITY_USER@'@'localhost';  -- R7: a withdrawal's record; never changed
 GRANT SELECT, UPDATE (head_batch_id, head_sha256, length, updated_at)
     ON `@DB@`.`publicity_chain` TO '@PUBLICITY_USER@'@'localhost';  -- R5: one row, the chain head
 GRANT SELECT                         ON `@DB@`.`feedback`         TO '@PUBLICITY_USER@'@'localhost';
@@ -258,15 +262,22 @@ GRANT SELECT, UPDATE (status, status_reason, updated_at, cancel_reason, reserved
                       unit_held, closed_at, paid_at)
     ON `@DB@`.`orders` TO '@OVERSIGHT_USER@'@'localhost';  -- publicized → paid (R5), revoked (V2)
 GRANT INSERT                         ON `@DB@`.`order_events`     TO '@OVERSIGHT_USER@'@'localhost';
+-- issue 16: what waits past its stage clock (GET /api/bureau/overdue)
+GRANT SELECT (id, provider_id, state, last_submitted_at, reviewer_opinion)
+    ON `@DB@`.`product_applications` TO '@OVERSIGHT_USER@'@'localhost';
+GRANT SELECT (id, kind, name, status, submitted_at)
+    ON `@DB@`.`certifications` TO '@OVERSIGHT_USER@'@'localhost';
 GRANT SELECT, UPDATE (status, decision, approved_amount, reason, reviewed_at, updated_at)
     ON `@DB@`.`redemption_claims` TO '@OVERSIGHT_USER@'@'localhost';  -- a revoked order's claim rejected
 GRANT SELECT, UPDATE (status, paid_on, paid_at, paid_by)
     ON `@DB@`.`publicity_batches` TO '@OVERSIGHT_USER@'@'localhost';  -- R5 payment
-GRANT SELECT, UPDATE (paid_on, withdrawn, withdrawn_at)
+GRANT SELECT, UPDATE (paid_on, paid_seq, withdrawn, withdrawn_at, withdrawn_seq)
     ON `@DB@`.`publicity_items` TO '@OVERSIGHT_USER@'@'localhost';  -- R5 payment, V2 withdrawal
+GRANT SELECT, INSERT                 ON `@DB@`.`publicity_records` TO '@OVERSIGHT_USER@'@'localhost';  -- R7: payment and V2 withdrawal records; never changed
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`recoveries`       TO '@OVERSIGHT_USER@'@'localhost';  -- R6, V2
 GRANT SELECT, INSERT                 ON `@DB@`.`violations`       TO '@OVERSIGHT_USER@'@'localhost';  -- V1: kept, never changed
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`spot_checks`      TO '@OVERSIGHT_USER@'@'localhost';  -- V3
+GRANT SELECT                         ON `@DB@`.`evaluations`      TO '@OVERSIGHT_USER@'@'localhost';  -- C1: ratings per provider (issue 11)
 GRANT SELECT, INSERT                 ON `@DB@`.`audit_log`        TO '@OVERSIGHT_USER@'@'localhost';  -- V3: the one reader
 -- the totals and sums kept by 004/007's triggers (issue 13)
 GRANT SELECT ON `@DB@`.`audit_counts` TO '@OVERSIGHT_USER@'@'localhost';
@@ -291,7 +302,9 @@ GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`org_invites`      TO '@REGISTRAT
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`verification_codes` TO '@REGISTRATION_USER@'@'localhost';  -- consumed
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`throttle`         TO '@REGISTRATION_USER@'@'localhost';  -- codes per mobile
 GRANT INSERT                         ON `@DB@`.`notifications`    TO '@REGISTRATION_USER@'@'localhost';  -- the outbox
-GRANT SELECT                         ON `@DB@`.`notification_prefs` TO '@REGISTRATION_USER@'@'localhost';
+GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`notification_prefs` TO '@REGISTRATION_USER@'@'localhost';  -- issue 16: settings (upsert)
+GRANT SELECT (id, kind, channel, account_id, text, link, is_secret, created_at, read_at), UPDATE (read_at)
+    ON `@DB@`.`notifications` TO '@REGISTRATION_USER@'@'localhost';  -- issue 16: the inbox
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`enterprises`      TO '@REGISTRATION_USER@'@'localhost';  -- certified (E9), tier (E11), credit (E14)
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`providers`        TO '@REGISTRATION_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE (cap)   ON `@DB@`.`enterprise_quota` TO '@REGISTRATION_USER@'@'localhost';  -- E7 at approval, E8
@@ -313,7 +326,7 @@ GRANT SELECT, UPDATE (status, status_reason, updated_at, cancel_reason, reserved
     ON `@DB@`.`orders` TO '@CTL_USER@'@'localhost';
 GRANT SELECT, UPDATE (remaining_units, units_sold) ON `@DB@`.`products` TO '@CTL_USER@'@'localhost';
 GRANT SELECT, UPDATE (occupied)      ON `@DB@`.`enterprise_quota` TO '@CTL_USER@'@'localhost';
-GRANT INSERT                         ON `@DB@`.`order_events`     TO '@CTL_USER@'@'localhost';
+GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@CTL_USER@'@'localhost';  -- SELECT: the reminders' cursor
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@CTL_USER@'@'localhost';
 GRANT SELECT (created_at), DELETE    ON `@DB@`.`idempotency_keys` TO '@CTL_USER@'@'localhost';  -- retention
 GRANT SELECT (expires_at), DELETE    ON `@DB@`.`sessions`         TO '@CTL_USER@'@'localhost';  -- past their absolute expiry
@@ -325,6 +338,15 @@ GRANT SELECT (licence_stored)        ON `@DB@`.`certifications`   TO '@CTL_USER@
 -- codes and old limits (tidy)
 GRANT SELECT, UPDATE (status, attempts, next_attempt_at, sent_at, last_error, text, payload)
     ON `@DB@`.`notifications` TO '@CTL_USER@'@'localhost';
+-- issue 16: the reminders the sweeper computes (shared/domain/reminders.c):
+-- the order events after its cursor, the members who may act, their
+-- choices, the once-only keys, and the messages themselves
+GRANT SELECT (id, login, mobile, role, enterprise_id, provider_id, disabled, member_role)
+    ON `@DB@`.`accounts` TO '@CTL_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`notification_prefs` TO '@CTL_USER@'@'localhost';
+GRANT INSERT                         ON `@DB@`.`notifications`    TO '@CTL_USER@'@'localhost';
+GRANT SELECT, INSERT                 ON `@DB@`.`reminders`        TO '@CTL_USER@'@'localhost';
+GRANT SELECT, UPDATE (last_id, updated_at) ON `@DB@`.`reminder_cursor` TO '@CTL_USER@'@'localhost';
 GRANT SELECT (expires_at), DELETE    ON `@DB@`.`verification_codes` TO '@CTL_USER@'@'localhost';
 GRANT SELECT (window_start), DELETE  ON `@DB@`.`throttle`         TO '@CTL_USER@'@'localhost';
 GRANT SELECT (last_used_at), DELETE ON `@DB@`.`login_devices`    TO '@CTL_USER@'@'localhost';  -- unused for 180 days (issue 15)
@@ -337,6 +359,7 @@ GRANT SELECT ON `@DB@`.`categories`        TO '@RO_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`products`          TO '@RO_USER@'@'localhost';  -- P5: remaining units are public
 GRANT SELECT ON `@DB@`.`publicity_batches` TO '@RO_USER@'@'localhost';  -- R5, with the signed file (file_json)
 GRANT SELECT ON `@DB@`.`publicity_items`   TO '@RO_USER@'@'localhost';  -- R5: no enterprise data in it
+GRANT SELECT ON `@DB@`.`publicity_records` TO '@RO_USER@'@'localhost';  -- R7: the records after a list
 -- the search index holds only public names: products' and providers' (and
 -- the publicity items' copies of them); enterprises' names have their own
 -- grams (enterprise_grams), not granted here

@@ -66,6 +66,12 @@ grep -v -E '^[0-9]+ passed' "$out" || true
 tally "$out" layers
 echo "layers: $(tail -1 "$out")"
 
+echo "== no rule ids in what people read (tests/user_text.py)"
+python3 "$ROOT/tests/user_text.py" >"$out" 2>&1
+grep -v -E '^[0-9]+ passed' "$out" || true
+tally "$out" user_text
+echo "user_text: $(tail -1 "$out")"
+
 echo "== Prometheus configuration and alert rules (tests/prometheus.sh)"
 "$ROOT/tests/prometheus.sh" >"$out" 2>&1
 grep -v -E '^[0-9]+ passed' "$out" || true

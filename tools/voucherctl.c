@@ -10,7 +10,10 @@
  *       VOUCHER_SWEEP_TEXTFILE=PATH.prom it rewrites that file after each
  *       run (node_exporter's textfile collector serves it): last run and
  *       last success instants, duration, orders moved, the uploads file
- *       system's free space (README: Monitoring).
+ *       system's free space (README: Monitoring). Then it computes the
+ *       reminders due (issue 16, shared/domain/reminders.h): the messages
+ *       of new order events and the deadline warnings (O4, O6, C2), each
+ *       written once into the outbox for every member who may act.
  *   voucherctl reconcile [--fix]
  *       Recomputes every product's taken units and every enterprise's
  *       yearly occupied amount from the orders and reports any drift
@@ -56,6 +59,7 @@
 #include <mysql.h>
 
 #include "password.h"
+#include "reminders.h"
 #include "clock.h"
 #include "config.h"
 #include "db.h"
@@ -373,19 +377,23 @@ cmd_sweep(struct db *db, int every)
 	do {
 		time_t started = time(NULL);
 		struct timespec t0, t1;
+		struct remind_stats rs = { 0 };
 		int n;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		n = order_sweep_all(db, clock_now());
+		if (n >= 0 && reminders_run(db, clock_now(), &rs) < 0)
+			n = -1;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 
 		if (n < 0) {
 			fprintf(stderr, "voucherctl: sweep failed\n");
 			if (every == 0)
 				return 1;
-		} else if (n > 0 || every == 0) {
+		} else if (n > 0 || rs.messages > 0 || every == 0) {
 			log_msg(LOG_INFO, NULL, "sweep: %d order(s) moved by "
-			    "O4/O6", n);
+			    "O4/O6; %ld reminder(s), %ld message(s)", n,
+			    rs.reminders, rs.messages);
 		}
 		if (every > 0 && time(NULL) - last_tidy >= 3600) {
 			if (cmd_tidy(db) == 0)

@@ -63,7 +63,7 @@ check_credit_or_422(struct req *r, bool flagged, const char *source,
 		http_error(r, 422, "credit_source_required",
 		    source == NULL ? "credit_source" : "credit_checked_on",
 		    "信用标记须注明来源（credit_source）和查询日期"
-		    "（credit_checked_on）（规则 E4）");
+		    "（credit_checked_on）");
 		return -1;
 	}
 	return 0;
@@ -340,7 +340,7 @@ enterprise_create(struct req *r)
 		return r->status;
 	if (!rule_uscc_valid(v[EF_USCC].s))
 		return http_error(r, 422, "invalid_uscc", "uscc",
-		    "统一社会信用代码无效（规则 E6：18 位，校验位须正确）");
+		    "统一社会信用代码无效：须为 18 位，校验位须正确");
 	if (auth_password_hash(v[EF_PASSWORD].s, g_config.pbkdf2_iter, hash,
 	    sizeof(hash)) < 0)
 		return http_error(r, 503, "unavailable", NULL, "密码处理失败");
@@ -671,7 +671,7 @@ provider_create(struct req *r)
 		return r->status;
 	if (!rule_uscc_valid(v[PF_USCC].s))
 		return http_error(r, 422, "invalid_uscc", "uscc",
-		    "统一社会信用代码无效（规则 E6：18 位，校验位须正确）");
+		    "统一社会信用代码无效：须为 18 位，校验位须正确");
 	if (auth_password_hash(v[PF_PASSWORD].s, g_config.pbkdf2_iter, hash,
 	    sizeof(hash)) < 0)
 		return http_error(r, 503, "unavailable", NULL, "密码处理失败");

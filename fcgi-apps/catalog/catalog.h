@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "evaluation.h"
 #include "http.h"
 
 enum catalog_stmt {
@@ -23,6 +24,9 @@ enum catalog_stmt {
 	STMT_PROVIDER_STANDING,
 	STMT_DUE_UNITS,
 	STMT_NEXT_DUE,
+	STMT_EVAL_SUMS,
+	STMT_EVAL_LIST,
+	STMT_EVAL_COUNT,
 	STMT_FIXED__MAX
 };
 
@@ -199,9 +203,20 @@ int db_product_update(struct db *db, int64_t id,
     const struct product_change *c, time_t now);
 
 /* product.c */
+/* C1 ratings of product id (issue 11), on the read-only database:
+ * *sums what they add up to (DB_NOTFOUND: no such product), and a page
+ * of them, newest first, as {items: [{quality, timeliness, attitude,
+ * comment, created_at}], total, page, per_page} - never the enterprise
+ * or the order. */
+int db_product_evaluation_sums(struct db *db, int64_t id,
+    struct evaluation_sums *sums);
+json_t *db_product_evaluations(struct db *db, int64_t id, int64_t page,
+    int64_t per_page, int *rc);
+
 int category_list(struct req *r);
 int product_list(struct req *r);
 int product_get(struct req *r);
+int product_evaluations(struct req *r);
 int product_create(struct req *r);
 int product_update(struct req *r);
 

@@ -98,6 +98,23 @@ struct db_stmt catalog_stmts[STMT__MAX] = {
 	/* STMT_NEXT_DUE: whether STMT_DUE_UNITS can find anything */
 	DB_STMT(STMT_NEXT_DUE,
 	ORDERS_NEXT_DUE),
+	/* C1 ratings of a product (issue 11): off the hot list and product
+	 * statements, each one index range of ix_evaluations_product.
+	 * STMT_EVAL_SUMS: product (no row: no such product) */
+	DB_STMT(STMT_EVAL_SUMS,
+	"SELECT COUNT(e.product_id) AS n, COALESCE(SUM(e.quality), 0) AS quality,"
+	" COALESCE(SUM(e.timeliness), 0) AS timeliness,"
+	" COALESCE(SUM(e.attitude), 0) AS attitude"
+	" FROM products p LEFT JOIN evaluations e ON e.product_id = p.id"
+	" WHERE p.id = ? GROUP BY p.id"),
+	/* STMT_EVAL_LIST: product, limit, offset - never the order */
+	DB_STMT(STMT_EVAL_LIST,
+	"SELECT quality, timeliness, attitude, comment, created_at"
+	" FROM evaluations WHERE product_id = ?"
+	" ORDER BY created_at DESC LIMIT ? OFFSET ?"),
+	/* STMT_EVAL_COUNT: product */
+	DB_STMT(STMT_EVAL_COUNT,
+	"SELECT COUNT(*) FROM evaluations WHERE product_id = ?"),
 };
 
 /* The WHERE of a filter set: round, then each filter's params in order
@@ -494,4 +511,22 @@ due_units_of(const struct db_rows *due, int64_t id)
 		if (d[i].product_id == id)
 			return d[i].n;
 	return 0;
+}
+
+/* ---- C1 ratings (issue 11) --------------------------------------------- */
+
+int
+db_product_evaluation_sums(struct db *db, int64_t id,
+    struct evaluation_sums *sums)
+{
+	return db_one(db, STMT_EVAL_SUMS, DB_ARGS(DB_I64(id)),
+	    &evaluation_sums_map, sums, NULL);
+}
+
+json_t *
+db_product_evaluations(struct db *db, int64_t id, int64_t page,
+    int64_t per_page, int *rc)
+{
+	return page_list(db, STMT_EVAL_LIST, DB_ARGS(DB_I64(id)),
+	    STMT_EVAL_COUNT, DB_ARGS(DB_I64(id)), page, per_page, NULL, rc);
 }

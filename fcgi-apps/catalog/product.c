@@ -237,6 +237,36 @@ product_get(struct req *r)
 	return http_json_cached(r, o, CACHE_SECONDS);
 }
 
+/*
+ * GET /api/products/{id}/evaluations?page=&per_page= → 200 {items:
+ * [{quality, timeliness, attitude (1-5), comment (or null), created_at}],
+ * total, page, per_page, summary: {count, quality: {average, count},
+ * timeliness: {…}, attitude: {…}}}, newest first (C1, issue 11). Public
+ * and cacheable like the product; never the enterprise or the order.
+ * 404 for an unknown product.
+ */
+int
+product_evaluations(struct req *r)
+{
+	struct evaluation_sums sums;
+	int64_t page, per_page;
+	json_t *o;
+	int rc;
+
+	if (query_page_or_400(r, &page, &per_page) < 0)
+		return r->status;
+	rc = db_product_evaluation_sums(r->db_ro, r->ids[0], &sums);
+	if (rc == DB_NOTFOUND)
+		return http_error(r, 404, "not_found", NULL, "产品不存在");
+	if (rc != DB_OK)
+		return http_db_error(r, rc);
+	o = db_product_evaluations(r->db_ro, r->ids[0], page, per_page, &rc);
+	if (o == NULL)
+		return http_db_error(r, rc);
+	json_object_set_new(o, "summary", evaluation_summary_json(&sums));
+	return http_json_cached(r, o, CACHE_SECONDS);
+}
+
 /* ---- bureau --------------------------------------------------------- */
 
 enum { NF_PROVIDER, NF_CATEGORY, NF_NAME, NF_DESCRIPTION, NF_MARKET,

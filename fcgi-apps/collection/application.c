@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "clocks.h"
 #include "collection.h"
 #include "parties.h"
 #include "rules.h"
@@ -52,8 +53,8 @@ tx_error(struct req *r, const struct tx_report *t, int rc)
 	case TX_FROZEN:
 		json_decref(details);
 		return http_error(r, 409, "application_frozen", NULL,
-		    "申报当前状态为“%s”，已冻结，不能修改（规则 A4：提交之后"
-		    "不可修改；退回修改后方可再次编辑）", state_name(t->state));
+		    "申报当前状态为“%s”，已冻结，不能修改（提交之后不可修改，"
+		    "《工作指南》四（三）2；退回修改后方可再次编辑）", state_name(t->state));
 	case TX_INVALID_STATE:
 		json_decref(details);
 		return http_error(r, 409, "invalid_state", NULL,
@@ -65,14 +66,14 @@ tx_error(struct req *r, const struct tx_report *t, int rc)
 	case TX_WINDOW_CLOSED:
 		json_decref(details);
 		return http_error(r, 403, "window_closed", NULL,
-		    "不在申报时间内（%s），不能提交（规则 A2）", t->window);
+		    "不在申报时间内（%s），不能提交（《工作指南》四（三）1）", t->window);
 	case TX_INVALID_FORM:
 		if (json_array_size(details) > 0)
 			first = json_string_value(json_object_get(
 			    json_array_get(details, 0), "field"));
 		return error_with(r, 400, "validation_failed",
 		    first ? req_strdup(r, first) : NULL,
-		    "申报表有未通过校验的字段，见 errors（规则 A4）",
+		    "申报表有未通过校验的字段，见 errors",
 		    "errors", details);
 	case TX_ATTACHMENTS:
 		return error_with(r, 422, "attachments_missing", "attachments",
@@ -83,7 +84,7 @@ tx_error(struct req *r, const struct tx_report *t, int rc)
 	case TX_BARRED:
 		json_decref(details);
 		return http_error(r, 403, "provider_barred", NULL,
-		    "服务机构已被取消资格（三年内不受理申请，规则 V2）");
+		    "服务机构已被取消资格（三年内不受理申请，《工作指南》七、5）");
 	case TX_BAD_PRODUCTS:
 		json_decref(details);
 		return http_error(r, 400, "invalid_field", t->field[0] ?
@@ -154,6 +155,25 @@ app_lock_editable(struct db *db, struct req *r, struct tx_report *t,
 	return rc;
 }
 
+/* Issue 16: the application's stage clock (clocks.h) at the clock's now
+ * (T2), from its row: "deadline" and "clock". A draft's A2 deadline is
+ * the round's window, which the row does not carry: none here. */
+static void
+app_clock_set(json_t *o)
+{
+	const char *at = json_string_value(json_object_get(o,
+	    "last_submitted_at"));
+	struct clock_facts f = {
+		.subject = CLOCK_APPLICATION,
+		.state = json_string_value(json_object_get(o, "status")),
+		.opinion = json_is_string(json_object_get(o, "reviewer_opinion")),
+	};
+
+	if (at != NULL && clock_parse_iso8601(at, &f.submitted_at) != 0)
+		f.submitted_at = 0;
+	stage_clock_set(o, &f, clock_now());
+}
+
 json_t *
 app_item_json(const struct db_res *res, size_t i)
 {
@@ -161,6 +181,7 @@ app_item_json(const struct db_res *res, size_t i)
 
 	json_object_set_new(o, "status_name", json_string(state_name(
 	    json_string_value(json_object_get(o, "status")))));
+	app_clock_set(o);
 	return o;
 }
 
@@ -263,6 +284,7 @@ app_reply(struct req *r, int64_t id, int status)
 	json_object_set_new(o, "editable", json_boolean(
 	    strcmp(v.status, "draft") == 0 || strcmp(v.status, "returned") == 0));
 	json_object_set_new(o, "preferred", json_boolean(v.preferred));
+	app_clock_set(o);
 	json_object_set_new(o, "form", form);
 	form = NULL;
 	pa = db_rows_json(prods.res);
@@ -564,7 +586,7 @@ check_attachments(struct db *db, struct submit_tx *s, int64_t id)
 	s->t.details = missing;
 	snprintf(s->t.message, sizeof(s->t.message), "%s",
 	    "申报材料不全：缺少必上传的附件，或有附件对应的产品已不在申报表中"
-	    "（见 missing，规则 A3、A4）");
+	    "（见 missing；材料清单见《工作指南》附件1）");
 	return TX_ATTACHMENTS;
 }
 
@@ -586,7 +608,7 @@ a1_message(unsigned bit)
 	case RULE_A1_REVENUE:
 		return "上年度营业收入须不低于300万元";
 	case RULE_A1_BARRED:
-		return "已被取消服务机构资格，3年内不受理申请（规则 V2）";
+		return "已被取消服务机构资格，3年内不受理申请（《工作指南》七、5）";
 	default:
 		return "";
 	}
@@ -646,7 +668,7 @@ check_eligibility(struct db *db, struct submit_tx *s, int64_t provider_id)
 	}
 	s->t.details = reasons;
 	snprintf(s->t.message, sizeof(s->t.message), "%s",
-	    "不符合申请条件（规则 A1），见 reasons");
+	    "不符合申请条件（《工作指南》四（二）），见 reasons");
 	return TX_NOT_ELIGIBLE;
 }
 

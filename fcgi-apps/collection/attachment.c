@@ -24,7 +24,7 @@ item_or_400(struct req *r, int *product, int *k)
 		return 0;
 	http_error(r, 400, "invalid_item", "item",
 	    "材料项只能是 provider.1 … provider.10 或 product.N.1 … "
-	    "product.N.7（N 为产品序号 1-%d，材料清单附件1，规则 A3）",
+	    "product.N.7（N 为产品序号 1-%d，材料清单见《工作指南》附件1）",
 	    FORM_MAX_PRODUCTS);
 	return -1;
 }

@@ -168,7 +168,7 @@ check_product(json_t *obj, size_t i, struct form_product *p, json_t *errors)
 	    !rule_voucher_price_ok(p->voucher_price, p->market_price)) {
 		snprintf(path, sizeof(path), "%s.voucher_price", prefix);
 		fail(errors, path, "voucher_price_above_80_percent",
-		    "配券价格须不高于市场价格的80%%（优惠8折以上，规则 P3）："
+		    "配券价格须不高于市场价格的80%%（优惠8折以上，《工作指南》四（二）6）："
 		    "市场价 %lld 分，配券价最高 %lld 分",
 		    (long long)p->market_price,
 		    (long long)rule_pct_floor(p->market_price,

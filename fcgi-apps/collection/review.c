@@ -106,7 +106,7 @@ approve_products(struct db *db, struct decide_tx *d, int64_t id,
 			snprintf(d->t.field, sizeof(d->t.field), "products");
 			snprintf(d->t.message, sizeof(d->t.message),
 			    "通过时须为每个产品设定配券数量和有效期：缺少产品序号 %zu"
-			    "（规则 A6）", i);
+			    "", i);
 			db_rows_free(&rows);
 			return TX_BAD_PRODUCTS;
 		}
@@ -267,7 +267,7 @@ grants_or_400(struct req *r, json_t *arr, struct decide_tx *d)
 		if (!rule_validity_days_ok(d->grants[i].days))
 			return http_error(r, 400, "out_of_range",
 			    "validity_days", "products[%zu].validity_days "
-			    "有效期须在 1 到 %d 天之间（默认 %d 天，规则 P6）", i,
+			    "有效期须在 1 到 %d 天之间（默认 %d 天，《工作指南》五（二）5）", i,
 			    RULE_VALIDITY_MAX, RULE_VALIDITY_DEFAULT), -1;
 	}
 	return 0;
@@ -323,14 +323,14 @@ review_decide(struct req *r)
 	if (products != NULL && !json_is_null(products) &&
 	    (r->sess.role != ROLE_BUREAU || strcmp(d.decision, "approve") != 0)) {
 		rc = http_error(r, 400, "invalid_field", "products",
-		    "只有经信局审批通过时才设定产品的配券数量和有效期（规则 A6）");
+		    "只有经信局审批通过时才设定产品的配券数量和有效期");
 		goto out;
 	}
 	if (r->sess.role == ROLE_BUREAU && strcmp(d.decision, "approve") == 0) {
 		if (products == NULL || json_is_null(products)) {
 			rc = http_error(r, 400, "missing_field", "products",
 			    "通过时须为每个产品设定配券数量和有效期"
-			    "（products，规则 A6）");
+			    "（products）");
 			goto out;
 		}
 		if (grants_or_400(r, products, &d) < 0) {

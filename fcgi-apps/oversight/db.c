@@ -70,6 +70,64 @@
 	" a.after_json, a.request_id" \
 	" FROM audit_log a LEFT JOIN accounts ac ON ac.id = a.actor_account_id"
 
+/* The bureau's orders (issue 11). Never the enterprise's order contact
+ * (contact_name, contact_mobile): not in a list, not in an export.
+ * params: now, now (status), now, now (overdue) */
+#define BUREAU_ORDER_COLS \
+	"o.id, o.order_no, " ORDER_EFFECTIVE_STATUS("o") " AS status, o.year," \
+	" o.enterprise_id, e.name AS enterprise_name, e.uscc AS enterprise_uscc," \
+	" o.provider_id, v.name AS provider_name, o.product_id," \
+	" COALESCE(o.product_name, p.name) AS product_name, p.category," \
+	" c.name_zh AS category_name, o.voucher_price, o.unit_subsidy," \
+	" o.reserved, o.subsidy, k.amount AS contract_amount," \
+	" cl.approved_amount, cl.status AS claim_status, o.ordered_at," \
+	" o.accept_deadline, o.valid_until, o.accepted_at, o.contracted_at," \
+	" o.confirmed_at, o.submitted_at, o.paid_at, o.closed_at," \
+	" " BUREAU_ORDER_OVERDUE " AS overdue," \
+	" " BUREAU_ORDER_UNCONFIRMED " AS unconfirmed"
+#define BUREAU_ORDER_FROM \
+	" FROM orders o JOIN enterprises e ON e.id = o.enterprise_id" \
+	" JOIN providers v ON v.id = o.provider_id" \
+	" JOIN products p ON p.id = o.product_id" \
+	" JOIN categories c ON c.code = p.category" \
+	" LEFT JOIN contracts k ON k.order_id = o.id" \
+	" LEFT JOIN redemption_claims cl ON cl.order_id = o.id"
+/* Missed a deadline of the guide: not accepted within 48 hours (O4), or
+ * the voucher ran out before a claim was submitted (O6), swept or not.
+ * params: now, now */
+#define BUREAU_ORDER_OVERDUE \
+	"((o.status = 'pending' AND o.accept_deadline <= ?)" \
+	" OR (o.status = 'cancelled' AND o.cancel_reason = 'accept_timeout')" \
+	" OR (o.status IN ('accepted', 'contracted') AND o.valid_until <= ?)" \
+	" OR o.status = 'expired')"
+/* The claim is submitted and the enterprise has not confirmed the
+ * completion (C1; decided under C2 or waiting for it). */
+#define BUREAU_ORDER_UNCONFIRMED \
+	"(o.status IN ('submitted', 'approved', 'publicized', 'paid')" \
+	" AND o.confirmed_at IS NULL)"
+/* params: status, now, now, status, product x2, provider x2, enterprise
+ * x2, category x2, from x2, until x2, overdue, now, now, unconfirmed */
+#define BUREAU_ORDER_WHERE \
+	" WHERE (? IS NULL OR " ORDER_EFFECTIVE_STATUS("o") " = ?)" \
+	" AND (? IS NULL OR o.product_id = ?)" \
+	" AND (? IS NULL OR o.provider_id = ?)" \
+	" AND (? IS NULL OR o.enterprise_id = ?)" \
+	" AND (? IS NULL OR p.category = ?)" \
+	" AND (? IS NULL OR o.ordered_at >= ?)" \
+	" AND (? IS NULL OR o.ordered_at < ?)" \
+	" AND (? = 0 OR " BUREAU_ORDER_OVERDUE ")" \
+	" AND (? = 0 OR " BUREAU_ORDER_UNCONFIRMED ")"
+
+#define EVAL_FROM \
+	" FROM evaluations e JOIN products p ON p.id = e.product_id" \
+	" JOIN providers v ON v.id = p.provider_id" \
+	" JOIN orders o ON o.id = e.order_id" \
+	" JOIN enterprises n ON n.id = o.enterprise_id"
+/* params: provider x2, product x2 */
+#define EVAL_WHERE \
+	" WHERE (? IS NULL OR p.provider_id = ?)" \
+	" AND (? IS NULL OR e.product_id = ?)"
+
 /* Orders a V2 bar terminates or recovers from: not final, or paid; read
  * in id order along the party's (party, id) index (004_scale.sql). */
 #define PARTY_ORDERS(col) \
@@ -94,9 +152,9 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	/* now, now, id */
 	DB_STMT(STMT_ORDER_PAID_AT,
 	"UPDATE orders SET paid_at = ?, updated_at = ? WHERE id = ?"),
-	/* date, id */
+	/* date, record (R7), id */
 	DB_STMT(STMT_ITEM_PAID,
-	"UPDATE publicity_items SET paid_on = ?"
+	"UPDATE publicity_items SET paid_on = ?, paid_seq = ?"
 	" WHERE id = ? AND paid_on IS NULL AND withdrawn = 0"),
 	/* date, now, account, id */
 	DB_STMT(STMT_BATCH_PAID,
@@ -180,10 +238,10 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	DB_STMT(STMT_ITEM_LOCK,
 	"SELECT id, batch_id, order_id, amount, objection_status, withdrawn,"
 	" paid_on FROM publicity_items WHERE id = ? FOR UPDATE"),
-	/* R5, V2: now, id */
+	/* R5, V2, R7: now, record, id */
 	DB_STMT(STMT_ITEM_WITHDRAW,
-	"UPDATE publicity_items SET withdrawn = 1, withdrawn_at = ?"
-	" WHERE id = ? AND withdrawn = 0"),
+	"UPDATE publicity_items SET withdrawn = 1, withdrawn_at = ?,"
+	" withdrawn_seq = ? WHERE id = ? AND withdrawn = 0"),
 	/* the claim of a revoked order: reason, now, now, order */
 	DB_STMT(STMT_CLAIM_REJECT,
 	"UPDATE redemption_claims SET status = 'rejected', decision = 'rejected',"
@@ -318,6 +376,90 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" p.units_sold FROM products p FORCE INDEX (ix_products_left)"
 	" WHERE p.listed = 1 AND p.round_year = ? AND p.units_total > 0"
 	" ORDER BY p.left_share, p.remaining_units, p.id LIMIT 10"),
+
+	/* ---- issue 16: the stages' clocks (overdue.c) ---- */
+	/* params: year (ix_orders_year); each stage over the orders that
+	 * finished it */
+	DB_STMT(STMT_STATS_STAGE_SECONDS,
+	"SELECT"
+	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, ordered_at, accepted_at)) AS SIGNED), 0) AS accept_s,"
+	" COUNT(accepted_at) AS accept_n,"
+	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, accepted_at, contracted_at)) AS SIGNED), 0) AS contract_s,"
+	" COUNT(IF(accepted_at IS NOT NULL, contracted_at, NULL)) AS contract_n,"
+	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, contracted_at, submitted_at)) AS SIGNED), 0) AS submit_s,"
+	" COUNT(IF(contracted_at IS NOT NULL, submitted_at, NULL)) AS submit_n,"
+	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, submitted_at, approved_at)) AS SIGNED), 0) AS review_s,"
+	" COUNT(IF(submitted_at IS NOT NULL, approved_at, NULL)) AS review_n,"
+	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, approved_at, publicized_at)) AS SIGNED), 0) AS publish_s,"
+	" COUNT(IF(approved_at IS NOT NULL, publicized_at, NULL)) AS publish_n,"
+	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, publicized_at, paid_at)) AS SIGNED), 0) AS pay_s,"
+	" COUNT(IF(publicized_at IS NOT NULL, paid_at, NULL)) AS pay_n"
+	" FROM orders WHERE year = ?"),
+	/* the orders whose clock runs on the enterprise (C2), the reviewer
+	 * (R4) or the bureau (R5): one index range per status */
+	DB_STMT(STMT_OVERDUE_ORDERS,
+	"SELECT o.id, o.order_no, o.status, v.name AS provider_name,"
+	" e.name AS enterprise_name, o.submitted_at, o.confirmed_at,"
+	" o.approved_at FROM orders o JOIN providers v ON v.id = o.provider_id"
+	" JOIN enterprises e ON e.id = o.enterprise_id"
+	" WHERE o.status IN ('submitted', 'approved') ORDER BY o.id LIMIT 5000"),
+	DB_STMT(STMT_OVERDUE_APPLICATIONS,
+	"SELECT a.id, v.name AS provider_name, a.last_submitted_at,"
+	" a.reviewer_opinion IS NOT NULL AS has_opinion"
+	" FROM product_applications a JOIN providers v ON v.id = a.provider_id"
+	" WHERE a.state = 'pending' ORDER BY a.id LIMIT 5000"),
+	DB_STMT(STMT_OVERDUE_CERTIFICATIONS,
+	"SELECT id, kind, name, submitted_at FROM certifications"
+	" WHERE status = 'pending' ORDER BY id LIMIT 5000"),
+	/* ---- R7: the records after a published list ------------------------ */
+
+	/* (plain read; a taken number is a duplicate key, and the transaction
+	 * runs again) the number of a locked batch's next record: batch */
+	DB_STMT(STMT_RECORD_LAST,
+	"SELECT COALESCE(MAX(seq), 0) + 1 FROM publicity_records"
+	" WHERE batch_id = ?"),
+	/* (plain read, as above) the batch of a locked item not withdrawn,
+	 * and the number of its next record: item */
+	DB_STMT(STMT_RECORD_NEXT,
+	"SELECT i.batch_id, COALESCE(MAX(r.seq), 0) + 1 AS seq"
+	" FROM publicity_items i"
+	" LEFT JOIN publicity_records r ON r.batch_id = i.batch_id"
+	" WHERE i.id = ? AND i.withdrawn = 0 GROUP BY i.batch_id"),
+	/* batch, seq, kind, at, paid_on, reason */
+	DB_STMT(STMT_RECORD_INSERT,
+	"INSERT INTO publicity_records (batch_id, seq, kind, format, at,"
+	" paid_on, reason) VALUES (?, ?, ?, 1, ?, ?, ?)"),
+	/* ---- the bureau's orders (issue 11) ----------------------------- */
+	/* now x4, BUREAU_ORDER_WHERE, limit, offset */
+	DB_STMT(STMT_ORDERS,
+	"SELECT " BUREAU_ORDER_COLS BUREAU_ORDER_FROM BUREAU_ORDER_WHERE
+	" ORDER BY o.id DESC LIMIT ? OFFSET ?"),
+	/* BUREAU_ORDER_WHERE */
+	DB_STMT(STMT_ORDERS_COUNT,
+	"SELECT COUNT(*)" BUREAU_ORDER_FROM BUREAU_ORDER_WHERE),
+	/* now x4, BUREAU_ORDER_WHERE, limit */
+	DB_STMT(STMT_ORDERS_EXPORT,
+	"SELECT " BUREAU_ORDER_COLS BUREAU_ORDER_FROM BUREAU_ORDER_WHERE
+	" ORDER BY o.id DESC LIMIT ?"),
+
+	/* ---- C1 ratings (issue 11) ---------------------------------------- */
+	/* provider x2, product x2, limit, offset */
+	DB_STMT(STMT_EVALS,
+	"SELECT e.order_id, o.order_no, o.enterprise_id,"
+	" n.name AS enterprise_name, p.provider_id, v.name AS provider_name,"
+	" e.product_id, p.name AS product_name, e.quality, e.timeliness,"
+	" e.attitude, e.comment, e.created_at" EVAL_FROM EVAL_WHERE
+	" ORDER BY e.created_at DESC, e.order_id DESC LIMIT ? OFFSET ?"),
+	/* provider x2, product x2 */
+	DB_STMT(STMT_EVALS_COUNT,
+	"SELECT COUNT(*)" EVAL_FROM EVAL_WHERE),
+	/* provider x2, product x2 */
+	DB_STMT(STMT_EVALS_BY_PRODUCT,
+	"SELECT p.id AS product_id, p.name AS product_name, p.provider_id,"
+	" v.name AS provider_name, COUNT(*) AS n, SUM(e.quality) AS quality,"
+	" SUM(e.timeliness) AS timeliness, SUM(e.attitude) AS attitude"
+	EVAL_FROM EVAL_WHERE
+	" GROUP BY p.id, p.name, p.provider_id, v.name ORDER BY p.id"),
 };
 
 /* A parameter binding SQL NULL for 0 (an absent id or filter). */
@@ -388,10 +530,36 @@ db_order_paid_at(struct db *db, int64_t order_id, time_t now)
 }
 
 int
-db_item_paid(struct db *db, int64_t item_id, int64_t paid_on)
+db_item_paid(struct db *db, int64_t item_id, int64_t paid_on,
+    int64_t record_seq)
 {
 	return db_dml(db, STMT_ITEM_PAID, DB_ARGS(date_param(paid_on),
-	    DB_I64(item_id)), NULL);
+	    DB_I64(record_seq), DB_I64(item_id)), NULL);
+}
+
+/* Inserts record seq of batch_id; a taken number asks for a re-run. */
+static int
+record_insert(struct db *db, int64_t batch_id, int64_t seq, const char *kind,
+    time_t at, struct db_param paid_on, const char *reason)
+{
+	int rc = db_exec(db, STMT_RECORD_INSERT, DB_ARGS(DB_I64(batch_id),
+	    DB_I64(seq), DB_STR(kind), DB_TIME(at), paid_on, DB_STR(reason)),
+	    NULL, NULL, NULL);
+
+	return rc == DB_CONFLICT ? DB_RETRY : rc;
+}
+
+int
+db_record_payment(struct db *db, int64_t batch_id, time_t now,
+    int64_t paid_on, int64_t *seq)
+{
+	int rc = db_scalar(db, STMT_RECORD_LAST, DB_ARGS(DB_I64(batch_id)),
+	    seq);
+
+	if (rc != DB_OK)
+		return rc;
+	return record_insert(db, batch_id, *seq, "payment", now,
+	    date_param(paid_on), NULL);
 }
 
 int
@@ -579,11 +747,37 @@ db_item_lock(struct db *db, int64_t id)
 	return rc;
 }
 
+/* The batch of an item and the number of its next record. */
+struct record_next_row {
+	int64_t batch_id;
+	int64_t seq;
+};
+static const struct db_col record_next_cols[] = {
+	DB_COL(struct record_next_row, batch_id),
+	DB_COL(struct record_next_row, seq),
+};
+static const struct db_rowmap record_next_map =
+    DB_ROWMAP(struct record_next_row, record_next_cols);
+
 int
-db_item_withdraw(struct db *db, int64_t item_id, time_t now)
+db_item_withdraw(struct db *db, int64_t item_id, time_t now, int64_t *seq)
 {
+	struct record_next_row next;
+	struct db_res *keep = NULL;
+	int rc;
+
+	rc = db_one(db, STMT_RECORD_NEXT, DB_ARGS(DB_I64(item_id)),
+	    &record_next_map, &next, &keep);
+	db_res_free(keep);
+	if (rc != DB_OK)
+		return rc;	/* DB_NOTFOUND: withdrawn before */
+	rc = record_insert(db, next.batch_id, next.seq, "withdrawal", now,
+	    DB_NULLP, "violation");
+	if (rc != DB_OK)
+		return rc;
+	*seq = next.seq;
 	return db_dml(db, STMT_ITEM_WITHDRAW, DB_ARGS(DB_TIME(now),
-	    DB_I64(item_id)), NULL);
+	    DB_I64(next.seq), DB_I64(item_id)), NULL);
 }
 
 int
@@ -768,4 +962,200 @@ stats_res_free(struct stats_res *s)
 	db_res_free(s->allowance);
 	db_res_free(s->selling_out);
 	memset(s, 0, sizeof(*s));
+}
+
+/* ---- issue 16: the stages' clocks -------------------------------------- */
+
+static const struct db_col stage_seconds_cols[] = {
+	DB_COL(struct stage_seconds_row, accept_s),
+	DB_COL(struct stage_seconds_row, accept_n),
+	DB_COL(struct stage_seconds_row, contract_s),
+	DB_COL(struct stage_seconds_row, contract_n),
+	DB_COL(struct stage_seconds_row, submit_s),
+	DB_COL(struct stage_seconds_row, submit_n),
+	DB_COL(struct stage_seconds_row, review_s),
+	DB_COL(struct stage_seconds_row, review_n),
+	DB_COL(struct stage_seconds_row, publish_s),
+	DB_COL(struct stage_seconds_row, publish_n),
+	DB_COL(struct stage_seconds_row, pay_s),
+	DB_COL(struct stage_seconds_row, pay_n),
+};
+static const struct db_rowmap stage_seconds_map = DB_ROWMAP(
+    struct stage_seconds_row, stage_seconds_cols);
+
+int
+db_stage_seconds(struct db *db, int64_t year, struct stage_seconds_row *out)
+{
+	return db_one(db, STMT_STATS_STAGE_SECONDS, DB_ARGS(DB_I64(year)),
+	    &stage_seconds_map, out, NULL);
+}
+
+static const struct db_col overdue_order_cols[] = {
+	DB_COL(struct overdue_order_row, id),
+	DB_COL(struct overdue_order_row, order_no),
+	DB_COL(struct overdue_order_row, status),
+	DB_COL(struct overdue_order_row, provider_name),
+	DB_COL(struct overdue_order_row, enterprise_name),
+	DB_COL(struct overdue_order_row, submitted_at),
+	DB_COL(struct overdue_order_row, confirmed_at),
+	DB_COL(struct overdue_order_row, approved_at),
+};
+static const struct db_rowmap overdue_order_map = DB_ROWMAP(
+    struct overdue_order_row, overdue_order_cols);
+
+static const struct db_col overdue_app_cols[] = {
+	DB_COL(struct overdue_app_row, id),
+	DB_COL(struct overdue_app_row, provider_name),
+	DB_COL(struct overdue_app_row, last_submitted_at),
+	DB_COL(struct overdue_app_row, has_opinion),
+};
+static const struct db_rowmap overdue_app_map = DB_ROWMAP(
+    struct overdue_app_row, overdue_app_cols);
+
+static const struct db_col overdue_cert_cols[] = {
+	DB_COL(struct overdue_cert_row, id),
+	DB_COL(struct overdue_cert_row, kind),
+	DB_COL(struct overdue_cert_row, name),
+	DB_COL(struct overdue_cert_row, submitted_at),
+};
+static const struct db_rowmap overdue_cert_map = DB_ROWMAP(
+    struct overdue_cert_row, overdue_cert_cols);
+
+int
+db_overdue_orders(struct db *db, struct db_rows *rows)
+{
+	return db_all(db, STMT_OVERDUE_ORDERS, NULL, 0, &overdue_order_map,
+	    rows);
+}
+
+int
+db_overdue_applications(struct db *db, struct db_rows *rows)
+{
+	return db_all(db, STMT_OVERDUE_APPLICATIONS, NULL, 0, &overdue_app_map,
+	    rows);
+}
+
+int
+db_overdue_certifications(struct db *db, struct db_rows *rows)
+{
+	return db_all(db, STMT_OVERDUE_CERTIFICATIONS, NULL, 0,
+	    &overdue_cert_map, rows);
+}
+
+/* ---- the bureau's orders (issue 11) ------------------------------------ */
+
+static const struct db_col bureau_order_cols[] = {
+	DB_COL(struct bureau_order_row, id),
+	DB_COL(struct bureau_order_row, order_no),
+	DB_COL(struct bureau_order_row, status),
+	DB_COL(struct bureau_order_row, year),
+	DB_COL(struct bureau_order_row, enterprise_id),
+	DB_COL(struct bureau_order_row, enterprise_name),
+	DB_COL(struct bureau_order_row, enterprise_uscc),
+	DB_COL(struct bureau_order_row, provider_id),
+	DB_COL(struct bureau_order_row, provider_name),
+	DB_COL(struct bureau_order_row, product_id),
+	DB_COL(struct bureau_order_row, product_name),
+	DB_COL(struct bureau_order_row, category),
+	DB_COL(struct bureau_order_row, category_name),
+	DB_COL(struct bureau_order_row, voucher_price),
+	DB_COL(struct bureau_order_row, unit_subsidy),
+	DB_COL(struct bureau_order_row, reserved),
+	DB_COL(struct bureau_order_row, subsidy),
+	DB_COL_NULL(struct bureau_order_row, subsidy_null, "subsidy"),
+	DB_COL(struct bureau_order_row, contract_amount),
+	DB_COL_NULL(struct bureau_order_row, contract_null, "contract_amount"),
+	DB_COL(struct bureau_order_row, approved_amount),
+	DB_COL_NULL(struct bureau_order_row, approved_null, "approved_amount"),
+	DB_COL(struct bureau_order_row, claim_status),
+	DB_COL(struct bureau_order_row, ordered_at),
+	DB_COL(struct bureau_order_row, accept_deadline),
+	DB_COL(struct bureau_order_row, valid_until),
+	DB_COL(struct bureau_order_row, accepted_at),
+	DB_COL(struct bureau_order_row, contracted_at),
+	DB_COL(struct bureau_order_row, confirmed_at),
+	DB_COL(struct bureau_order_row, submitted_at),
+	DB_COL(struct bureau_order_row, paid_at),
+	DB_COL(struct bureau_order_row, closed_at),
+	DB_COL(struct bureau_order_row, overdue),
+	DB_COL(struct bureau_order_row, unconfirmed),
+};
+const struct db_rowmap bureau_order_map =
+    DB_ROWMAP(struct bureau_order_row, bureau_order_cols);
+
+static struct db_param
+time_or_null(time_t t)
+{
+	return t != 0 ? DB_TIME(t) : DB_NULLP;
+}
+
+/* The parameters of BUREAU_ORDER_WHERE, in its order. */
+#define ORDER_FILTER_ARGS(f, now) \
+	DB_STR((f)->status), DB_TIME(now), DB_TIME(now), DB_STR((f)->status), \
+	id_or_null((f)->product_id), id_or_null((f)->product_id), \
+	id_or_null((f)->provider_id), id_or_null((f)->provider_id), \
+	id_or_null((f)->enterprise_id), id_or_null((f)->enterprise_id), \
+	DB_STR((f)->category), DB_STR((f)->category), \
+	time_or_null((f)->from), time_or_null((f)->from), \
+	time_or_null((f)->until), time_or_null((f)->until), \
+	DB_BOOL((f)->overdue), DB_TIME(now), DB_TIME(now), \
+	DB_BOOL((f)->unconfirmed)
+
+json_t *
+db_bureau_orders(struct db *db, const struct order_filter *f, time_t now,
+    int64_t page, int64_t per_page, page_rowmap_fn row_json, void *ctx,
+    int *rc)
+{
+	return page_list_rows(db, STMT_ORDERS, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_TIME(now), DB_TIME(now),
+	    ORDER_FILTER_ARGS(f, now)), STMT_ORDERS_COUNT,
+	    DB_ARGS(ORDER_FILTER_ARGS(f, now)), page, per_page,
+	    &bureau_order_map, row_json, ctx, rc);
+}
+
+int
+db_bureau_orders_each(struct db *db, const struct order_filter *f,
+    time_t now, int64_t limit, db_row_fn fn, void *ctx)
+{
+	return db_each(db, STMT_ORDERS_EXPORT, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_TIME(now), DB_TIME(now),
+	    ORDER_FILTER_ARGS(f, now), DB_I64(limit)), &bureau_order_map, fn,
+	    ctx);
+}
+
+/* ---- C1 ratings (issue 11) --------------------------------------------- */
+
+json_t *
+db_evaluations(struct db *db, int64_t provider_id, int64_t product_id,
+    int64_t page, int64_t per_page, int *rc)
+{
+	return page_list(db, STMT_EVALS, DB_ARGS(id_or_null(provider_id),
+	    id_or_null(provider_id), id_or_null(product_id),
+	    id_or_null(product_id)), STMT_EVALS_COUNT,
+	    DB_ARGS(id_or_null(provider_id), id_or_null(provider_id),
+	    id_or_null(product_id), id_or_null(product_id)), page, per_page,
+	    NULL, rc);
+}
+
+static const struct db_col eval_product_cols[] = {
+	DB_COL(struct eval_product_row, product_id),
+	DB_COL(struct eval_product_row, product_name),
+	DB_COL(struct eval_product_row, provider_id),
+	DB_COL(struct eval_product_row, provider_name),
+	DB_COL(struct eval_product_row, n),
+	DB_COL(struct eval_product_row, quality),
+	DB_COL(struct eval_product_row, timeliness),
+	DB_COL(struct eval_product_row, attitude),
+};
+static const struct db_rowmap eval_product_map =
+    DB_ROWMAP(struct eval_product_row, eval_product_cols);
+
+int
+db_evaluations_by_product(struct db *db, int64_t provider_id,
+    int64_t product_id, struct db_rows *by_product)
+{
+	return db_all(db, STMT_EVALS_BY_PRODUCT, DB_ARGS(
+	    id_or_null(provider_id), id_or_null(provider_id),
+	    id_or_null(product_id), id_or_null(product_id)),
+	    &eval_product_map, by_product);
 }

@@ -23,8 +23,16 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/api/bureau/spot-check",                 spot_check_sample, ROLE_BUREAU },
 	{ HTTP_POST, "/api/bureau/spot-check/{id}",            spot_check_result, ROLE_BUREAU },
 	{ HTTP_GET,  "/api/bureau/audit",                      audit_list,        ROLE_BUREAU },
+	/* every order, filtered, and its exports (issue 11) */
+	{ HTTP_GET,  "/api/bureau/orders",                     bureau_orders_list, ROLE_BUREAU },
+	{ HTTP_GET,  "/api/bureau/orders.csv",                 bureau_orders_csv,  ROLE_BUREAU },
+	{ HTTP_GET,  "/api/bureau/orders.xlsx",                bureau_orders_xlsx, ROLE_BUREAU },
+	/* what enterprises said, per provider (C1, issue 11) */
+	{ HTTP_GET,  "/api/bureau/evaluations",                evaluation_list,   ROLE_BUREAU },
 	/* the bureau's dashboard */
 	{ HTTP_GET,  "/api/bureau/stats",                      stats_get,         ROLE_BUREAU },
+	/* issue 16: what is past its stage clock */
+	{ HTTP_GET,  "/api/bureau/overdue",                    overdue_get,       ROLE_BUREAU },
 };
 
 static const struct app oversight_app = {

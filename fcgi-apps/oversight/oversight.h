@@ -77,6 +77,23 @@ enum oversight_stmt {
 	STMT_STATS_MONTHS,
 	STMT_STATS_QUOTA,
 	STMT_STATS_SELLING_OUT,
+	/* issue 16: stage clocks (overdue.c) */
+	STMT_STATS_STAGE_SECONDS,
+	STMT_OVERDUE_ORDERS,
+	STMT_OVERDUE_APPLICATIONS,
+	STMT_OVERDUE_CERTIFICATIONS,
+	/* R7: the records after a published list */
+	STMT_RECORD_LAST,
+	STMT_RECORD_NEXT,
+	STMT_RECORD_INSERT,
+	/* the bureau's view of every order and its exports (issue 11) */
+	STMT_ORDERS,
+	STMT_ORDERS_COUNT,
+	STMT_ORDERS_EXPORT,
+	/* C1 ratings per provider (issue 11) */
+	STMT_EVALS,
+	STMT_EVALS_COUNT,
+	STMT_EVALS_BY_PRODUCT,
 	STMT__MAX
 };
 extern const struct db_stmt oversight_stmts[STMT__MAX];
@@ -123,7 +140,15 @@ int db_batch_items_lock(struct db *db, int64_t batch_id,
  * is y*10000 + m*100 + d. db_item_paid and db_batch_paid are guarded
  * (DB_NOTFOUND: paid before, withdrawn, not published). */
 int db_order_paid_at(struct db *db, int64_t order_id, time_t now);
-int db_item_paid(struct db *db, int64_t item_id, int64_t paid_on);
+int db_item_paid(struct db *db, int64_t item_id, int64_t paid_on,
+    int64_t record_seq);
+
+/* R7: appends the record of a payment made at now on paid_on to locked
+ * batch_id, numbered after its last record (*seq); its items are then
+ * paid with db_item_paid(…, *seq). DB_RETRY when another record took the
+ * number (db_tx runs again). */
+int db_record_payment(struct db *db, int64_t batch_id, time_t now,
+    int64_t paid_on, int64_t *seq);
 int db_batch_paid(struct db *db, int64_t batch_id, int64_t paid_on,
     time_t now, int64_t account_id);
 
@@ -228,8 +253,12 @@ int db_party_orders(struct db *db, bool provider, int64_t party_id,
 /* Locks publicity item id (lock order: the item before its order). */
 int db_item_lock(struct db *db, int64_t id);
 
-/* R5, V2: withdraws a listed item (guarded: DB_NOTFOUND when it was). */
-int db_item_withdraw(struct db *db, int64_t item_id, time_t now);
+/* R5, V2, R7: withdraws a locked listed item and appends its withdrawal
+ * record (reason "violation") to the item's batch (*seq). DB_NOTFOUND
+ * when it was withdrawn before; DB_RETRY when another record took the
+ * number (db_tx runs again). */
+int db_item_withdraw(struct db *db, int64_t item_id, time_t now,
+    int64_t *seq);
 
 /* The submitted or approved claim of a closed order is rejected, with
  * reason (no claim, or a claim in another state: DB_OK). */
@@ -295,6 +324,142 @@ struct stats_res {
 };
 int db_stats(struct db *db, int64_t year, struct stats_res *out);
 void stats_res_free(struct stats_res *s);
+
+/* ---- issue 16: the stages' clocks (overdue.c) ------------------------- */
+
+/* The average seconds each stage of an order took in a year (0: none
+ * finished it) and how many orders finished it. */
+struct stage_seconds_row {
+	int64_t accept_s, accept_n;       /* ordered -> accepted (O4)       */
+	int64_t contract_s, contract_n;   /* accepted -> contracted (O8)    */
+	int64_t submit_s, submit_n;       /* contracted -> submitted (R3)   */
+	int64_t review_s, review_n;       /* submitted -> approved (R4)     */
+	int64_t publish_s, publish_n;     /* approved -> publicized (R5)    */
+	int64_t pay_s, pay_n;             /* publicized -> paid (R5)        */
+};
+int db_stage_seconds(struct db *db, int64_t year, struct stage_seconds_row *out);
+
+/* What may be past its clock: the orders waiting on the enterprise, the
+ * reviewer or the bureau, pending applications and certifications. */
+struct overdue_order_row {
+	int64_t     id;
+	const char *order_no;
+	const char *status;
+	const char *provider_name;
+	const char *enterprise_name;
+	time_t      submitted_at, confirmed_at, approved_at;
+};
+struct overdue_app_row {
+	int64_t     id;
+	const char *provider_name;
+	time_t      last_submitted_at;
+	bool        has_opinion;
+};
+struct overdue_cert_row {
+	int64_t     id;
+	const char *kind;
+	const char *name;
+	time_t      submitted_at;
+};
+int db_overdue_orders(struct db *db, struct db_rows *rows);
+int db_overdue_applications(struct db *db, struct db_rows *rows);
+int db_overdue_certifications(struct db *db, struct db_rows *rows);
+
+/* The stage_days of GET /api/bureau/stats (overdue.c). NULL on failure. */
+json_t *stage_days_json(struct db *db, int64_t year, int *rc);
+int overdue_get(struct req *r);
+/* What the bureau's order list is filtered by (issue 11); NULL / 0 for no
+ * filter. Instants bound the order's ordered_at: from <= it < until. */
+struct order_filter {
+	const char *status;          /* effective status (O4, O6 applied)   */
+	int64_t     product_id;
+	int64_t     provider_id;
+	int64_t     enterprise_id;
+	const char *category;        /* P1 code                             */
+	time_t      from;            /* 0: none                             */
+	time_t      until;           /* 0: none                             */
+	bool        overdue;         /* missed O4's 48 hours or O6's end    */
+	bool        unconfirmed;     /* claim submitted, C1 not confirmed   */
+};
+
+/* One order as the bureau sees it: never the enterprise's order contact
+ * (contact_name, contact_mobile), which no statement here reads. */
+struct bureau_order_row {
+	int64_t     id;
+	const char *order_no;
+	const char *status;          /* effective at now                    */
+	int         year;
+	int64_t     enterprise_id;
+	const char *enterprise_name;
+	const char *enterprise_uscc;
+	int64_t     provider_id;
+	const char *provider_name;
+	int64_t     product_id;
+	const char *product_name;
+	const char *category;
+	const char *category_name;
+	int64_t     voucher_price;   /* fen                                 */
+	int64_t     unit_subsidy;
+	int64_t     reserved;
+	int64_t     subsidy;         /* fen; subsidy_null until the contract */
+	bool        subsidy_null;
+	int64_t     contract_amount;
+	bool        contract_null;
+	int64_t     approved_amount;
+	bool        approved_null;
+	const char *claim_status;    /* NULL: no claim yet                  */
+	time_t      ordered_at;
+	time_t      accept_deadline;
+	time_t      valid_until;
+	time_t      accepted_at;     /* 0: not (yet) …                      */
+	time_t      contracted_at;
+	time_t      confirmed_at;
+	time_t      submitted_at;
+	time_t      paid_at;
+	time_t      closed_at;
+	bool        overdue;
+	bool        unconfirmed;
+};
+extern const struct db_rowmap bureau_order_map;
+
+/* A page of the filtered orders, newest first, as {items, total, page,
+ * per_page}, each item row_json(ctx, row) (page_list_rows). NULL with *rc
+ * set on failure. */
+json_t *db_bureau_orders(struct db *db, const struct order_filter *f,
+    time_t now, int64_t page, int64_t per_page, page_rowmap_fn row_json,
+    void *ctx, int *rc);
+
+/* Every filtered order, newest first, at most limit of them: fn(ctx, row)
+ * for each (db_each). */
+int db_bureau_orders_each(struct db *db, const struct order_filter *f,
+    time_t now, int64_t limit, db_row_fn fn, void *ctx);
+
+/* C1 ratings (issue 11), provider_id / product_id 0 for all: a page,
+ * newest first, {items: [{order_id, order_no, enterprise_id,
+ * enterprise_name, provider_id, provider_name, product_id, product_name,
+ * quality, timeliness, attitude, comment, created_at}], total, page,
+ * per_page} (NULL with *rc set on a failure), and their sums per product,
+ * rows of struct eval_product_row into *by_product (freed by the
+ * caller). */
+struct eval_product_row {
+	int64_t     product_id;
+	const char *product_name;
+	int64_t     provider_id;
+	const char *provider_name;
+	int64_t     n, quality, timeliness, attitude;
+};
+json_t *db_evaluations(struct db *db, int64_t provider_id, int64_t product_id,
+    int64_t page, int64_t per_page, int *rc);
+int db_evaluations_by_product(struct db *db, int64_t provider_id,
+    int64_t product_id, struct db_rows *by_product);
+
+/* ---- evaluation.c: what enterprises said (C1, issue 11) --------------- */
+int evaluation_list(struct req *r);
+
+/* ---- orders.c: the bureau's orders and their exports (issue 11) ------- */
+int bureau_orders_list(struct req *r);
+int bureau_orders_csv(struct req *r);
+int bureau_orders_xlsx(struct req *r);
 
 /* ---- payment.c: paying a published batch (R5) ------------------------- */
 int batch_pay(struct req *r);

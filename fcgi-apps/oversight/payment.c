@@ -12,7 +12,13 @@
  * (V2); the others stay publicized and a later pay of the same batch pays
  * those that became payable.
  *
- * Lock order: the batch, its items, then each order (→ quota → product).
+ * Each call that pays something is one record chained after the
+ * published list (R7: publicity_records, numbered after the batch's last
+ * one; its items name it in paid_seq); the publicity program builds and
+ * signs its bytes.
+ *
+ * Lock order: the batch, its items, then each order (→ quota → product);
+ * the payment's record is inserted with its first paid item.
  */
 #include <stdio.h>
 #include <string.h>
@@ -64,6 +70,7 @@ struct pay_tx {
 	int         py, pm, pd;		/* the same date */
 	json_t     *paid, *skipped;	/* out */
 	int64_t     count, amount;	/* out */
+	int64_t     seq;		/* out: the payment's record (R7) */
 };
 
 static void
@@ -108,8 +115,13 @@ pay_item(struct db *db, struct pay_tx *t, const struct actor *a,
 	rc = order_transition(db, a, &o, ORDER_PAID, reason);
 	if (rc == DB_OK)
 		rc = db_order_paid_at(db, o.id, r->now);
+	/* R7: the payment is one record chained after the list, made with
+	 * its first item */
+	if (rc == DB_OK && t->seq == 0)
+		rc = db_record_payment(db, r->ids[0], r->now, t->paid_on,
+		    &t->seq);
 	if (rc == DB_OK)
-		rc = db_item_paid(db, it->id, t->paid_on);
+		rc = db_item_paid(db, it->id, t->paid_on, t->seq);
 	if (rc != DB_OK)
 		return rc;
 	json_array_append_new(t->paid, json_pack("{s:I,s:I,s:I}", "item_id",
@@ -135,7 +147,7 @@ pay_tx(struct db *db, void *arg)
 
 	json_array_clear(t->paid);
 	json_array_clear(t->skipped);
-	t->count = t->amount = 0;
+	t->count = t->amount = t->seq = 0;
 	rc = db_batch_lock(db, r->ids[0], &batch, &keep);
 	if (rc != DB_OK) {
 		rc = rc == DB_NOTFOUND ? TX_NOT_FOUND : rc;
@@ -159,7 +171,7 @@ pay_tx(struct db *db, void *arg)
 	if ((rc = db_batch_items_lock(db, r->ids[0], &items)) != DB_OK)
 		goto done;
 	snprintf(date, sizeof(date), "%04d-%02d-%02d", t->py, t->pm, t->pd);
-	snprintf(reason, sizeof(reason), "公示期满，兑付日期 %s（规则 R5）",
+	snprintf(reason, sizeof(reason), "公示期满，兑付日期 %s",
 	    date);
 	for (size_t i = 0; i < items.n; i++) {
 		const struct pay_item_row *it =
@@ -179,9 +191,10 @@ pay_tx(struct db *db, void *arg)
 		rc = db_batch_paid(db, r->ids[0], t->paid_on, r->now,
 		    r->sess.account_id);
 	if (rc == DB_OK) {
-		after = json_pack("{s:s,s:s,s:I,s:I,s:O}", "status", "paid",
+		after = json_pack("{s:s,s:s,s:I,s:I,s:O,s:I}", "status", "paid",
 		    "paid_on", date, "paid_count", (json_int_t)t->count,
-		    "paid_amount", (json_int_t)t->amount, "skipped", t->skipped);
+		    "paid_amount", (json_int_t)t->amount, "skipped", t->skipped,
+		    "record_seq", (json_int_t)t->seq);
 		rc = audit_record(db, &a, "batch.pay", "publicity_batch",
 		    r->ids[0], NULL, after);
 		json_decref(after);
@@ -235,7 +248,7 @@ batch_pay(struct req *r)
 		goto done;
 	case TX_PERIOD:
 		rc = http_error(r, 409, "publicity_period_not_over", NULL,
-		    "公示期未满，不能兑付（规则 R5）");
+		    "公示期未满，不能兑付（《工作指南》六、3：公示期满后办理拨付）");
 		goto done;
 	case TX_BAD_PAID_ON:
 		rc = http_error(r, 422, "invalid_paid_on", "paid_on",

@@ -119,6 +119,7 @@ revoke(struct db *db, struct viol_tx *t, struct order_row *o,
 	char from[16];
 	bool unit_back;
 	json_t *after;
+	int64_t seq = 0;
 	int rc;
 
 	/* the unit goes back when the service was not delivered */
@@ -130,13 +131,14 @@ revoke(struct db *db, struct viol_tx *t, struct order_row *o,
 	if (rc == DB_OK)
 		rc = db_claim_reject(db, o->id, reason, r->now);
 	if (rc == DB_OK && item_id > 0) {
-		rc = db_item_withdraw(db, item_id, r->now);
+		/* R7: a record chained after the published list */
+		rc = db_item_withdraw(db, item_id, r->now, &seq);
 		if (rc == DB_NOTFOUND)
 			rc = DB_OK;	/* withdrawn before */
 		else if (rc == DB_OK) {
-			after = json_pack("{s:b,s:s,s:I}", "withdrawn", 1,
+			after = json_pack("{s:b,s:s,s:I,s:I}", "withdrawn", 1,
 			    "reason", "violation", "violation_id",
-			    (json_int_t)t->id);
+			    (json_int_t)t->id, "record_seq", (json_int_t)seq);
 			rc = audit_record(db, &a, "publicity_item.withdraw",
 			    "publicity_item", item_id, NULL, after);
 			json_decref(after);
@@ -272,11 +274,11 @@ viol_tx(struct db *db, void *arg)
 	if ((rc = db_violation_insert(db, &vn, &t->id)) != DB_OK ||
 	    (rc = bar_party(db, t, &party)) != DB_OK)
 		goto done;
-	snprintf(reason, sizeof(reason), "违规处理（规则 V2）：%s，终止订单",
+	snprintf(reason, sizeof(reason), "违规处理（《工作指南》七、5）：%s，终止订单",
 	    kind_names[0]);
 	for (size_t k = 0; kinds[k] != NULL; k++)
 		if (strcmp(kinds[k], v[VF_KIND].s) == 0)
-			snprintf(reason, sizeof(reason), "违规处理（规则 V2）：%s，"
+			snprintf(reason, sizeof(reason), "违规处理（《工作指南》七、5）：%s，"
 			    "终止订单", kind_names[k]);
 	/* (plain read) the party's orders; each is locked and re-checked */
 	if ((rc = db_party_orders(db, t->provider, pid, &orders)) != DB_OK)

@@ -13,6 +13,8 @@ static const struct route routes[] = {
 	{ HTTP_PUT,  "/api/provider/orders/{id}/contract",  contract_put,  ROLE_PROVIDER },
 	{ HTTP_GET,  "/api/provider/orders/{id}/reference", reference_get, ROLE_PROVIDER },
 	{ HTTP_POST, "/api/provider/orders/{id}/refund",    order_refund,  ROLE_PROVIDER },
+	/* what enterprises said of its products (C1, issue 11) */
+	{ HTTP_GET,  "/api/provider/evaluations",           evaluation_list, ROLE_PROVIDER },
 };
 
 static const struct app provider_app = {

@@ -24,6 +24,9 @@ enum provider_stmt {
 	STMT_REFUND_FIGURES,
 	STMT_REFUND_INSERT,
 	STMT_REFUND_RECOVERY,
+	STMT_EVALS,
+	STMT_EVALS_COUNT,
+	STMT_EVALS_BY_PRODUCT,
 	STMT__MAX
 };
 extern const struct db_stmt provider_stmts[STMT__MAX];
@@ -107,6 +110,25 @@ int db_refund_insert(struct db *db, const struct refund_new *f, int64_t *id);
  * receives its id. */
 int db_recovery_insert(struct db *db, int64_t order_id, int64_t refund_id,
     int64_t amount_due, time_t now, int64_t *id);
+
+/* C1 ratings of the products of provider provider_id (issue 11),
+ * product_id 0 for all: a page of them, newest first, {items: [{order_id,
+ * order_no, product_id, product_name, quality, timeliness, attitude,
+ * comment, created_at}], total, page, per_page} (NULL with *rc set on a
+ * failure), and their sums per product: rows of struct eval_product_row
+ * into *by_product (freed by the caller). */
+json_t *db_evaluations(struct db *db, int64_t provider_id, int64_t product_id,
+    int64_t page, int64_t per_page, int *rc);
+struct eval_product_row {
+	int64_t     product_id;
+	const char *product_name;
+	int64_t     n, quality, timeliness, attitude;
+};
+int db_evaluations_by_product(struct db *db, int64_t provider_id,
+    int64_t product_id, struct db_rows *by_product);
+
+/* evaluation.c */
+int evaluation_list(struct req *r);
 
 /* inbox.c */
 int inbox_list(struct req *r);

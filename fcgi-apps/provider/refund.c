@@ -106,7 +106,7 @@ refund_tx(struct db *db, void *arg)
 	if (rc != DB_OK)
 		return rc;
 	money_format_yuan(amount, yuan, sizeof(yuan));
-	snprintf(reason, sizeof(reason), "服务机构报告%s %s 元（规则 R6）：%s",
+	snprintf(reason, sizeof(reason), "服务机构报告%s %s 元（《工作指南》七、4）：%s",
 	    not_delivered ? "服务未实际提供，退款" : "退款", yuan,
 	    v[RF_REASON].s);
 	if (not_delivered || total == contract)
@@ -175,7 +175,7 @@ order_refund(struct req *r)
 		return http_error(r, 404, "not_found", NULL, "订单不存在");
 	case TX_INVALID_STATE:
 		return http_error(r, 409, "invalid_state", NULL,
-		    "订单当前状态（%s）不允许报告退款：退款在兑付之后报告（规则 R6）",
+		    "订单当前状态（%s）不允许报告退款：退款在兑付之后报告",
 		    t.state);
 	case TX_EXCEEDS:
 		money_format_yuan(t.rest, rest, sizeof(rest));

@@ -219,7 +219,7 @@ batch_create(struct req *r)
 		return reply_batch(r, 201, t.batch_id);
 	case TX_NOTHING:
 		return http_error(r, 409, "nothing_to_batch", NULL,
-		    "没有待公示的初审通过申请（规则 R5）");
+		    "没有待公示的初审通过申请");
 	default:
 		return http_db_error(r, rc);
 	}
@@ -373,7 +373,7 @@ publish_tx(struct db *db, void *arg)
 	if ((rc = db_batch_items_lock(db, r->ids[0], &items)) != DB_OK)
 		goto done;
 	seq = chain.length + 1;
-	snprintf(reason, sizeof(reason), "列入第 %lld 号公示（规则 R5）",
+	snprintf(reason, sizeof(reason), "列入第 %lld 号公示",
 	    (long long)seq);
 	for (size_t i = 0; i < items.n; i++) {
 		const struct publish_item_row *it =

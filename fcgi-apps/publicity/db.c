@@ -170,10 +170,11 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	/* id */
 	DB_STMT(STMT_FEEDBACK_VIEW,
 	"SELECT " FEEDBACK_COLS " WHERE f.id = ?"),
-	/* R5: an upheld objection withdraws the item: now, id */
+	/* R5: an upheld objection withdraws the item, R7: by its record:
+	 * now, record, id */
 	DB_STMT(STMT_ITEM_WITHDRAW,
-	"UPDATE publicity_items SET withdrawn = 1, withdrawn_at = ?"
-	" WHERE id = ? AND withdrawn = 0"),
+	"UPDATE publicity_items SET withdrawn = 1, withdrawn_at = ?,"
+	" withdrawn_seq = ? WHERE id = ? AND withdrawn = 0"),
 	/* the claim of a withdrawn or revoked order: reason, now, now, order */
 	DB_STMT(STMT_CLAIM_REJECT,
 	"UPDATE redemption_claims SET status = 'rejected', decision = 'rejected',"
@@ -276,6 +277,38 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	/* now, now, id */
 	DB_STMT(STMT_ORDER_PUBLICIZED_AT,
 	"UPDATE orders SET publicized_at = ?, updated_at = ? WHERE id = ?"),
+
+	/* ---- R7: the records after a published list ------------------------ */
+
+	/* record 0 and the published totals: id */
+	DB_STMT(STMT_PUB_RECORD_HEAD,
+	"SELECT file_json, signature, item_count, total_amount"
+	" FROM publicity_batches WHERE id = ? AND status IN " PUB_VISIBLE
+	" AND file_json IS NOT NULL"),
+	/* batch */
+	DB_STMT(STMT_PUB_RECORDS,
+	"SELECT seq, kind, format, at,"
+	" DATE_FORMAT(paid_on, '%Y-%m-%d') AS paid_on, reason"
+	" FROM publicity_records WHERE batch_id = ? ORDER BY seq"),
+	/* the items the records name: batch */
+	DB_STMT(STMT_PUB_RECORD_ITEMS,
+	"SELECT id, provider_name AS provider, product_name AS product, amount,"
+	" withdrawn_seq, paid_seq"
+	" FROM publicity_items FORCE INDEX (ix_publicity_items_batch)"
+	" WHERE batch_id = ? AND (withdrawn_seq IS NOT NULL"
+	" OR paid_seq IS NOT NULL) ORDER BY id"),
+	/* (plain read; a taken number is a duplicate key, and the transaction
+	 * runs again) the batch of a locked item not withdrawn, and the
+	 * number of its next record: item */
+	DB_STMT(STMT_RECORD_NEXT,
+	"SELECT i.batch_id, COALESCE(MAX(r.seq), 0) + 1 AS seq"
+	" FROM publicity_items i"
+	" LEFT JOIN publicity_records r ON r.batch_id = i.batch_id"
+	" WHERE i.id = ? AND i.withdrawn = 0 GROUP BY i.batch_id"),
+	/* batch, seq, kind, at, paid_on, reason */
+	DB_STMT(STMT_RECORD_INSERT,
+	"INSERT INTO publicity_records (batch_id, seq, kind, format, at,"
+	" paid_on, reason) VALUES (?, ?, ?, 1, ?, ?, ?)"),
 };
 
 /* A parameter binding SQL NULL for 0 (an absent id filter). */
@@ -543,11 +576,40 @@ db_feedback_view(struct db *db, int64_t id, struct db_res **row)
 	return db_query(db, STMT_FEEDBACK_VIEW, DB_ARGS(DB_I64(id)), row);
 }
 
+/* The batch of an item and the number of its next record. */
+struct record_next_row {
+	int64_t batch_id;
+	int64_t seq;
+};
+static const struct db_col record_next_cols[] = {
+	DB_COL(struct record_next_row, batch_id),
+	DB_COL(struct record_next_row, seq),
+};
+static const struct db_rowmap record_next_map =
+    DB_ROWMAP(struct record_next_row, record_next_cols);
+
 int
-db_item_withdraw(struct db *db, int64_t item_id, time_t now)
+db_item_withdraw(struct db *db, int64_t item_id, time_t now, int64_t *seq)
 {
+	struct record_next_row next;
+	struct db_res *keep = NULL;
+	int rc;
+
+	rc = db_one(db, STMT_RECORD_NEXT, DB_ARGS(DB_I64(item_id)),
+	    &record_next_map, &next, &keep);
+	db_res_free(keep);
+	if (rc != DB_OK)
+		return rc;	/* DB_NOTFOUND: withdrawn before */
+	rc = db_exec(db, STMT_RECORD_INSERT, DB_ARGS(DB_I64(next.batch_id),
+	    DB_I64(next.seq), DB_STR("withdrawal"), DB_TIME(now), DB_NULLP,
+	    DB_STR("objection")), NULL, NULL, NULL);
+	if (rc == DB_CONFLICT)
+		return DB_RETRY;	/* another record took the number */
+	if (rc != DB_OK)
+		return rc;
+	*seq = next.seq;
 	return db_dml(db, STMT_ITEM_WITHDRAW, DB_ARGS(DB_TIME(now),
-	    DB_I64(item_id)), NULL);
+	    DB_I64(next.seq), DB_I64(item_id)), NULL);
 }
 
 int
@@ -727,4 +789,59 @@ db_order_publicized_at(struct db *db, int64_t order_id, time_t now)
 {
 	return db_dml(db, STMT_ORDER_PUBLICIZED_AT, DB_ARGS(DB_TIME(now),
 	    DB_TIME(now), DB_I64(order_id)), NULL);
+}
+
+/* ---- R7: the records after a published list ------------------------------ */
+
+static const struct db_col record_head_cols[] = {
+	DB_COL(struct record_head_row, file_json),
+	DB_COL(struct record_head_row, signature),
+	DB_COL(struct record_head_row, item_count),
+	DB_COL(struct record_head_row, total_amount),
+};
+static const struct db_rowmap record_head_map =
+    DB_ROWMAP(struct record_head_row, record_head_cols);
+
+int
+db_pub_record_head(struct db *db, int64_t batch_id,
+    struct record_head_row *out, struct db_res **keep)
+{
+	return db_one(db, STMT_PUB_RECORD_HEAD, DB_ARGS(DB_I64(batch_id)),
+	    &record_head_map, out, keep);
+}
+
+static const struct db_col record_cols[] = {
+	DB_COL(struct record_row, seq),
+	DB_COL(struct record_row, kind),
+	DB_COL(struct record_row, format),
+	DB_COL(struct record_row, at),
+	DB_COL(struct record_row, paid_on),
+	DB_COL(struct record_row, reason),
+};
+static const struct db_rowmap record_map = DB_ROWMAP(struct record_row,
+    record_cols);
+
+int
+db_pub_records(struct db *db, int64_t batch_id, struct db_rows *rows)
+{
+	return db_all(db, STMT_PUB_RECORDS, DB_ARGS(DB_I64(batch_id)),
+	    &record_map, rows);
+}
+
+static const struct db_col record_item_cols[] = {
+	DB_COL(struct record_item_row, id),
+	DB_COL(struct record_item_row, provider),
+	DB_COL(struct record_item_row, product),
+	DB_COL(struct record_item_row, amount),
+	DB_COL(struct record_item_row, withdrawn_seq),
+	DB_COL(struct record_item_row, paid_seq),
+};
+static const struct db_rowmap record_item_map =
+    DB_ROWMAP(struct record_item_row, record_item_cols);
+
+int
+db_pub_record_items(struct db *db, int64_t batch_id, struct db_rows *rows)
+{
+	return db_all(db, STMT_PUB_RECORD_ITEMS, DB_ARGS(DB_I64(batch_id)),
+	    &record_item_map, rows);
 }

@@ -23,10 +23,8 @@
 /* The published bytes never change: cacheable for a day. */
 #define FILE_CACHE "public, max-age=86400"
 
-/* Sets a strong ETag of the SHA-256 hex and answers 304 when the client
- * has it. Returns the status. */
-static int
-etag_or_304(struct req *r, const char *sha)
+int
+pub_etag_or_304(struct req *r, const char *sha)
 {
 	const char *inm = req_param(r, "HTTP_IF_NONE_MATCH");
 
@@ -78,7 +76,7 @@ pub_batch_json(struct req *r)
 	http_header(r, "Content-Disposition",
 	    "inline; filename=\"publicity-batch-%lld.json\"",
 	    (long long)r->ids[0]);
-	etag_or_304(r, f.file_sha256);
+	pub_etag_or_304(r, f.file_sha256);
 	db_res_free(keep);
 	return r->status;
 }
@@ -97,7 +95,7 @@ pub_batch_sig(struct req *r)
 	buf_printf(&b, "%s\n", f.signature);
 	http_body(r, 200, "text/plain; charset=us-ascii", b.p, b.len);
 	buf_free(&b);
-	etag_or_304(r, f.file_sha256);
+	pub_etag_or_304(r, f.file_sha256);
 	db_res_free(keep);
 	return r->status;
 }

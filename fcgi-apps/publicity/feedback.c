@@ -188,7 +188,7 @@ feedback_create(struct req *r)
 		return http_error(r, 404, "not_found", NULL, "公示项目不存在");
 	case TX_CLOSED:
 		return http_error(r, 409, "publicity_closed", NULL,
-		    "该批次的公示期已结束，不再受理异议（规则 R5）");
+		    "该批次的公示期已结束，不再受理异议");
 	case TX_WITHDRAWN:
 		return http_error(r, 409, "item_withdrawn", NULL,
 		    "该公示项目已撤回");
@@ -314,6 +314,7 @@ uphold(struct db *db, struct fb_tx *t, const struct item_lock_row *item)
 	struct order_row o;
 	char reason[2048];
 	json_t *before, *after;
+	int64_t seq = 0;
 	int rc;
 
 	rc = db_feedback_uphold_others(db, item->id, note, r->now,
@@ -321,11 +322,13 @@ uphold(struct db *db, struct fb_tx *t, const struct item_lock_row *item)
 	if (rc == DB_OK)
 		rc = db_item_set_objection(db, item->id, "upheld");
 	if (rc == DB_OK && !item->withdrawn) {
-		rc = db_item_withdraw(db, item->id, r->now);
+		/* R7: a record chained after the published list */
+		rc = db_item_withdraw(db, item->id, r->now, &seq);
 		if (rc == DB_OK) {
 			before = json_pack("{s:b}", "withdrawn", 0);
-			after = json_pack("{s:b,s:s}", "withdrawn", 1, "reason",
-			    "objection_upheld");
+			after = json_pack("{s:b,s:s,s:I}", "withdrawn", 1,
+			    "reason", "objection_upheld", "record_seq",
+			    (json_int_t)seq);
 			rc = audit_record(db, &a, "publicity_item.withdraw",
 			    "publicity_item", item->id, before, after);
 			json_decref(before);
@@ -338,7 +341,7 @@ uphold(struct db *db, struct fb_tx *t, const struct item_lock_row *item)
 		return rc == DB_NOTFOUND ? DB_ERROR : rc;
 	if (o.status != ORDER_PUBLICIZED)
 		return DB_OK;	/* already closed (e.g. revoked under V2) */
-	snprintf(reason, sizeof(reason), "公示异议成立，撤回公示项目（规则 R5）：%s",
+	snprintf(reason, sizeof(reason), "公示异议成立，撤回公示项目：%s",
 	    note);
 	rc = order_close(db, &a, &o, ORDER_REJECTED, NULL, reason, false);
 	if (rc == DB_OK)

@@ -16,6 +16,10 @@ static const struct route routes[] = {
 	{ HTTP_GET,  "/api/publicity/batches/{id}.csv",        pub_batch_csv,     ROLE_PUBLIC },
 	{ HTTP_GET,  "/api/publicity/batches/{id}.json",       pub_batch_json,    ROLE_PUBLIC },
 	{ HTTP_GET,  "/api/publicity/batches/{id}.json.sig",   pub_batch_sig,     ROLE_PUBLIC },
+	/* R7: the records chained after a list (record 0: the list) */
+	{ HTTP_GET,  "/api/publicity/batches/{id}/records",    pub_record_list,   ROLE_PUBLIC },
+	{ HTTP_GET,  "/api/publicity/batches/{id}/records/{s}.json", pub_record_json, ROLE_PUBLIC },
+	{ HTTP_GET,  "/api/publicity/batches/{id}/records/{s}.json.sig", pub_record_sig, ROLE_PUBLIC },
 	{ HTTP_GET,  "/api/publicity/key",                     pub_key,           ROLE_PUBLIC },
 	{ HTTP_POST, "/api/publicity/items/{id}/feedback",     feedback_create,   ROLE_PUBLIC },
 	{ HTTP_GET,  "/api/publicity/feedback/{s}",            feedback_track,    ROLE_PUBLIC },

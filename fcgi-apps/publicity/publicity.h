@@ -68,6 +68,12 @@ enum publicity_stmt {
 	STMT_CHAIN_ADVANCE,
 	STMT_BATCH_PUBLISH,
 	STMT_ORDER_PUBLICIZED_AT,
+	/* R7: the records after a published list */
+	STMT_PUB_RECORD_HEAD,
+	STMT_PUB_RECORDS,
+	STMT_PUB_RECORD_ITEMS,
+	STMT_RECORD_NEXT,
+	STMT_RECORD_INSERT,
 	STMT__MAX
 };
 extern const struct db_stmt publicity_stmts[STMT__MAX];
@@ -104,6 +110,11 @@ int pub_batch_json(struct req *r);
 int pub_batch_sig(struct req *r);
 int pub_key(struct req *r);
 
+/* ---- records.c: the records chained after a list (R7) --------------- */
+int pub_record_list(struct req *r);
+int pub_record_json(struct req *r);
+int pub_record_sig(struct req *r);
+
 /* ---- feedback.c: objections (R5) ------------------------------------- */
 int feedback_create(struct req *r);
 int feedback_track(struct req *r);
@@ -121,6 +132,11 @@ int batch_publish(struct req *r);
 /* The Chinese name of a P1 category code ("finance" → "财税审计"); the
  * code itself when unknown. Static string. */
 const char *pub_category_name(const char *code);
+
+/* Sets a strong ETag of the SHA-256 hex and a day's Cache-Control (the
+ * bytes never change), and answers 304 when the client has it. Returns
+ * the status. */
+int pub_etag_or_304(struct req *r, const char *sha);
 
 /* Row r of a batch result (db_pub_batches, db_batches, …) as JSON,
  * in_period a boolean. New reference. */
@@ -256,8 +272,13 @@ int db_feedback_list(struct db *db, const char *status, int64_t batch_id,
 /* One feedback as the list shows it (*row, for JSON). */
 int db_feedback_view(struct db *db, int64_t id, struct db_res **row);
 
-/* R5: withdraws a listed item (guarded: DB_NOTFOUND when it was). */
-int db_item_withdraw(struct db *db, int64_t item_id, time_t now);
+/* R5, R7: withdraws a locked listed item and appends its withdrawal
+ * record (reason "objection") to the item's batch, numbered after the
+ * batch's last record (*seq). DB_NOTFOUND when the item was withdrawn
+ * before; DB_RETRY when another record took the number (db_tx runs
+ * again). */
+int db_item_withdraw(struct db *db, int64_t item_id, time_t now,
+    int64_t *seq);
 
 /* The submitted or approved claim of a closed order is rejected, with
  * reason (no claim, or a claim in another state: DB_OK). */
@@ -363,6 +384,43 @@ struct batch_publish {
 	const char *key_sha256;
 };
 int db_batch_publish(struct db *db, int64_t id, const struct batch_publish *p);
+
+/* R7: a published batch's record 0 (its signed file) and totals;
+ * DB_NOTFOUND for an unknown or unpublished batch. */
+struct record_head_row {
+	const char *file_json;       /* the exact bytes signed at publish    */
+	const char *signature;       /* base64 Ed25519 of them               */
+	int64_t     item_count;
+	int64_t     total_amount;    /* fen, as signed                       */
+};
+int db_pub_record_head(struct db *db, int64_t batch_id,
+    struct record_head_row *out, struct db_res **keep);
+
+/* R7: a record after the published file, as written at its event. */
+struct record_row {
+	int64_t     seq;             /* 1, 2, …                              */
+	const char *kind;            /* withdrawal, payment                  */
+	int64_t     format;          /* 1                                    */
+	time_t      at;
+	const char *paid_on;         /* YYYY-MM-DD for a payment, else NULL  */
+	const char *reason;          /* objection, violation; NULL: payment  */
+};
+/* The records of batch_id in seq order: rows of struct record_row. */
+int db_pub_records(struct db *db, int64_t batch_id, struct db_rows *rows);
+
+/* An item a record names. */
+struct record_item_row {
+	int64_t     id;
+	const char *provider;
+	const char *product;
+	int64_t     amount;
+	int64_t     withdrawn_seq;   /* 0: not withdrawn                     */
+	int64_t     paid_seq;        /* 0: not paid                          */
+};
+/* The withdrawn or paid items of batch_id in id order: rows of struct
+ * record_item_row. */
+int db_pub_record_items(struct db *db, int64_t batch_id,
+    struct db_rows *rows);
 
 /* R5: when a locked order was publicized. */
 int db_order_publicized_at(struct db *db, int64_t order_id, time_t now);

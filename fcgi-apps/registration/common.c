@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "hashgate.h"
 #include "password.h"
 #include "registration.h"
 #include "session.h"
@@ -158,4 +159,20 @@ login_reply(struct req *r, int64_t account_id, const char *role,
 	    g_config.cookie_secure ? "; Secure" : "");
 	OPENSSL_cleanse(token, sizeof(token));
 	return http_json(r, status, o);
+}
+
+int
+busy_reply(struct req *r)
+{
+	http_header(r, "Retry-After", "1");
+	return http_error(r, 429, "busy", NULL, "提交的人较多，请稍后再试");
+}
+
+int
+hash_gate_or_429(struct req *r)
+{
+	if (hashgate_enter())
+		return 0;
+	busy_reply(r);
+	return -1;
 }

@@ -413,6 +413,42 @@ const struct db_stmt registration_stmts[STMT__MAX] = {
 	" AND year <> ?"),
 	DB_STMT(STMT_ROUND_SET_CURRENT,
 	"UPDATE rounds SET is_current = 1, updated_at = ? WHERE year = ?"),
+
+	/* ---- issue 16: the inbox (inbox.c): ix_notifications_account and
+	 * ix_notifications_unread, one account's rows only ---- */
+	/* account, unread only x2, limit, offset */
+	DB_STMT(STMT_INBOX_LIST,
+	"SELECT id, kind, text, link, created_at, read_at FROM notifications"
+	" WHERE account_id = ? AND is_secret = 0 AND (? = 0 OR read_at IS NULL)"
+	" ORDER BY id DESC LIMIT ? OFFSET ?"),
+	/* account, unread only */
+	DB_STMT(STMT_INBOX_COUNT,
+	"SELECT COUNT(*) FROM notifications WHERE account_id = ?"
+	" AND is_secret = 0 AND (? = 0 OR read_at IS NULL)"),
+	/* account */
+	DB_STMT(STMT_INBOX_UNREAD,
+	"SELECT COUNT(*) FROM notifications WHERE account_id = ?"
+	" AND read_at IS NULL AND is_secret = 0"),
+	/* id, account */
+	DB_STMT(STMT_INBOX_GET,
+	"SELECT id, kind, text, link, created_at, read_at FROM notifications"
+	" WHERE id = ? AND account_id = ? AND is_secret = 0"),
+	/* now, id, account */
+	DB_STMT(STMT_INBOX_READ,
+	"UPDATE notifications SET read_at = ? WHERE id = ? AND account_id = ?"
+	" AND is_secret = 0 AND read_at IS NULL"),
+	/* now, account */
+	DB_STMT(STMT_INBOX_READ_ALL,
+	"UPDATE notifications SET read_at = ? WHERE account_id = ?"
+	" AND read_at IS NULL AND is_secret = 0"),
+	/* account */
+	DB_STMT(STMT_PREFS_OF,
+	"SELECT kind, enabled FROM notification_prefs WHERE account_id = ?"),
+	/* account, kind, enabled, now */
+	DB_STMT(STMT_PREF_SET,
+	"INSERT INTO notification_prefs (account_id, kind, enabled, updated_at)"
+	" VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE enabled = VALUES(enabled),"
+	" updated_at = VALUES(updated_at)"),
 };
 
 /* ---- row maps ---------------------------------------------------------- */
@@ -1386,4 +1422,94 @@ db_round_set_current(struct db *db, int year, time_t now)
 		rc = db_dml(db, STMT_ROUND_SET_CURRENT, DB_ARGS(DB_TIME(now),
 		    DB_I64(year)), NULL);
 	return rc;
+}
+
+/* ---- issue 16: the inbox ------------------------------------------------ */
+
+static const struct db_col inbox_cols[] = {
+	DB_COL(struct inbox_row, id),
+	DB_COL(struct inbox_row, kind),
+	DB_COL(struct inbox_row, text),
+	DB_COL(struct inbox_row, link),
+	DB_COL(struct inbox_row, created_at),
+	DB_COL(struct inbox_row, read_at),
+};
+static const struct db_rowmap inbox_map = DB_ROWMAP(struct inbox_row,
+    inbox_cols);
+
+struct inbox_page_ctx {
+	inbox_json_fn fn;
+	void         *ctx;
+};
+
+static json_t *
+inbox_page_row(void *arg, const void *row)
+{
+	const struct inbox_page_ctx *c = arg;
+
+	return c->fn(c->ctx, row);
+}
+
+json_t *
+db_inbox_page(struct db *db, int64_t account_id, bool unread_only,
+    int64_t page, int64_t per_page, inbox_json_fn fn, void *ctx, int *rc)
+{
+	struct inbox_page_ctx c = { fn, ctx };
+
+	return page_list_rows(db, STMT_INBOX_LIST, DB_ARGS(DB_I64(account_id),
+	    DB_BOOL(unread_only)), STMT_INBOX_COUNT, DB_ARGS(DB_I64(account_id),
+	    DB_BOOL(unread_only)), page, per_page, &inbox_map, inbox_page_row,
+	    &c, rc);
+}
+
+int
+db_inbox_unread(struct db *db, int64_t account_id, int64_t *n)
+{
+	return db_scalar(db, STMT_INBOX_UNREAD, DB_ARGS(DB_I64(account_id)), n);
+}
+
+int
+db_inbox_get(struct db *db, int64_t account_id, int64_t id,
+    struct inbox_row *m, struct db_res **keep)
+{
+	return db_one(db, STMT_INBOX_GET, DB_ARGS(DB_I64(id),
+	    DB_I64(account_id)), &inbox_map, m, keep);
+}
+
+int
+db_inbox_read(struct db *db, int64_t account_id, int64_t id, time_t now)
+{
+	return db_dml(db, STMT_INBOX_READ, DB_ARGS(DB_TIME(now), DB_I64(id),
+	    DB_I64(account_id)), NULL);
+}
+
+int
+db_inbox_read_all(struct db *db, int64_t account_id, time_t now, uint64_t *n)
+{
+	*n = 0;
+	return db_exec(db, STMT_INBOX_READ_ALL, DB_ARGS(DB_TIME(now),
+	    DB_I64(account_id)), NULL, n, NULL);
+}
+
+static const struct db_col pref_cols[] = {
+	DB_COL(struct pref_row, kind),
+	DB_COL(struct pref_row, enabled),
+};
+static const struct db_rowmap pref_map = DB_ROWMAP(struct pref_row, pref_cols);
+
+int
+db_prefs_of(struct db *db, int64_t account_id, struct db_rows *rows)
+{
+	return db_all(db, STMT_PREFS_OF, DB_ARGS(DB_I64(account_id)), &pref_map,
+	    rows);
+}
+
+int
+db_pref_set(struct db *db, int64_t account_id, const char *kind,
+    bool enabled, time_t now)
+{
+	int rc = db_dml(db, STMT_PREF_SET, DB_ARGS(DB_I64(account_id),
+	    DB_STR(kind), DB_BOOL(enabled), DB_TIME(now)), NULL);
+
+	return rc == DB_NOTFOUND ? DB_OK : rc;  /* the same choice again */
 }

@@ -13,6 +13,8 @@
 #define ORG_ADMIN  (ORG | ROUTE_ORG_ADMIN)
 #define ENT_ADMIN  (ROLE_ENTERPRISE | ROUTE_UNCERTIFIED | ROUTE_ORG_ADMIN)
 #define REVIEW     (ROLE_REVIEWER | ROLE_BUREAU)
+/* issue 16: every account's own inbox and choices, also a viewer's */
+#define SELF       (ROLE_ANY | ROUTE_UNCERTIFIED | ROUTE_VIEWER_OK)
 
 static const struct route routes[] = {
 	/* E9: signup and the mobile's code (public, rate-limited by nginx
@@ -32,6 +34,13 @@ static const struct route routes[] = {
 	{ HTTP_PUT,    "/api/org/files/licence",               org_licence_put,            ORG_ADMIN },
 	{ HTTP_GET,    "/api/org/files/licence",               org_licence_get,            ORG },
 	{ HTTP_POST,   "/api/org/certification/submit",        org_submit,                 ORG_ADMIN },
+	/* issue 16: the in-app inbox and the message choices */
+	{ HTTP_GET,    "/api/notifications",                   inbox_list,                 SELF },
+	{ HTTP_GET,    "/api/notifications/unread",            inbox_unread,               ROLE_PUBLIC },
+	{ HTTP_POST,   "/api/notifications/read-all",          inbox_read_all,             SELF },
+	{ HTTP_POST,   "/api/notifications/{id}/read",         inbox_read,                 SELF },
+	{ HTTP_GET,    "/api/notifications/prefs",             prefs_get,                  SELF },
+	{ HTTP_PUT,    "/api/notifications/prefs",             prefs_put,                  SELF },
 	/* E13: members */
 	{ HTTP_GET,    "/api/org/members",                     members_list,               ORG },
 	{ HTTP_POST,   "/api/org/members",                     members_invite,             ORG_ADMIN },

@@ -18,6 +18,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "hashgate.h"
 #include "outbox.h"
 #include "password.h"
 #include "registration.h"
@@ -202,8 +203,11 @@ members_invite(struct req *r)
 			    "随机数生成失败");
 	} while (x >= 4294000000u);
 	snprintf(code, sizeof(code), "%06u", x % 1000000u);
-	if (auth_password_hash(code, g_config.pbkdf2_iter, hash,
-	    sizeof(hash)) < 0)
+	if (hash_gate_or_429(r) < 0)
+		return r->status;
+	rc = auth_password_hash(code, g_config.pbkdf2_iter, hash, sizeof(hash));
+	hashgate_leave();
+	if (rc < 0)
 		return http_error(r, 503, "unavailable", NULL, "随机数生成失败");
 	t.mobile = v[MF_MOBILE].s;
 	t.role = v[MF_ROLE].s;

@@ -113,6 +113,15 @@ enum registration_stmt {
 	STMT_ROUND_UPDATE,
 	STMT_ROUND_UNSET_CURRENT,
 	STMT_ROUND_SET_CURRENT,
+	/* issue 16: the in-app inbox and the members' choices (inbox.c) */
+	STMT_INBOX_LIST,
+	STMT_INBOX_COUNT,
+	STMT_INBOX_UNREAD,
+	STMT_INBOX_GET,
+	STMT_INBOX_READ,
+	STMT_INBOX_READ_ALL,
+	STMT_PREFS_OF,
+	STMT_PREF_SET,
 	STMT__MAX
 };
 extern const struct db_stmt registration_stmts[STMT__MAX];
@@ -487,8 +496,20 @@ enum registration_tx_result {
 	TX_MOBILE_TAKEN,            /* the mobile has an account elsewhere    */
 	TX_BAD_CODE,                /* wrong, expired or spent code           */
 	TX_THROTTLED,               /* the per-mobile limit                   */
-	TX_EXISTS                   /* a round of that year exists            */
+	TX_EXISTS,                  /* a round of that year exists            */
+	TX_BUSY                     /* no password-hashing slot (issue 15)    */
 };
+
+/*
+ * Issue 15: the public routes that derive a password or a code hash
+ * (signup, resend, verify, accept, invite) take a slot of the process's
+ * hash gate (shared/base/hashgate.h) like the login, so that a flood of
+ * them never takes every core nor every worker. hash_gate_or_429 takes a
+ * slot (0; hashgate_leave() gives it back) or answers 429 busy with
+ * Retry-After: 1 (-1). busy_reply answers the same.
+ */
+int hash_gate_or_429(struct req *r);
+int busy_reply(struct req *r);
 
 /* The organisation of the session: its own, or one adopted from the
  * enterprise / provider the bureau onboarded (created then, approved).
@@ -535,6 +556,45 @@ int tier_refresh_org(struct db *db, const struct actor *a,
 int credit_refresh(struct db *db, const struct actor *a,
     int64_t enterprise_id, const char *uscc, int64_t today, bool *changed);
 
+/* ---- the inbox and the members' choices (issue 16) ------------------- */
+
+/* One message of an account's inbox. */
+struct inbox_row {
+	int64_t     id;
+	const char *kind;
+	const char *text;
+	const char *link;        /* NULL: none                              */
+	time_t      created_at;
+	time_t      read_at;     /* 0: unread                               */
+};
+
+typedef json_t *(*inbox_json_fn)(void *ctx, const struct inbox_row *m);
+
+/* A page of account's messages (codes never: is_secret), newest first;
+ * unread_only keeps the unread ones. NULL with *rc set on a failure. */
+json_t *db_inbox_page(struct db *db, int64_t account_id, bool unread_only,
+    int64_t page, int64_t per_page, inbox_json_fn fn, void *ctx, int *rc);
+/* How many of account's messages are unread. */
+int db_inbox_unread(struct db *db, int64_t account_id, int64_t *n);
+/* Message id of account (DB_NOTFOUND: none, or another's), read or not. */
+int db_inbox_get(struct db *db, int64_t account_id, int64_t id,
+    struct inbox_row *m, struct db_res **keep);
+/* Marks message id of account read at now (once: a read one keeps its
+ * instant); DB_OK or DB_NOTFOUND when it was read already. */
+int db_inbox_read(struct db *db, int64_t account_id, int64_t id, time_t now);
+/* Marks every unread message of account read; *n how many. */
+int db_inbox_read_all(struct db *db, int64_t account_id, time_t now,
+    uint64_t *n);
+
+/* An account's choice for one kind (notification_prefs). */
+struct pref_row {
+	const char *kind;
+	bool        enabled;
+};
+int db_prefs_of(struct db *db, int64_t account_id, struct db_rows *rows);
+int db_pref_set(struct db *db, int64_t account_id, const char *kind,
+    bool enabled, time_t now);
+
 /* ---- handlers --------------------------------------------------------- */
 /* signup.c */
 int signup_create(struct req *r);
@@ -557,6 +617,13 @@ int review_list(struct req *r);
 int review_get(struct req *r);
 int review_licence(struct req *r);
 int review_decide(struct req *r);
+/* inbox.c (issue 16) */
+int inbox_list(struct req *r);
+int inbox_unread(struct req *r);
+int inbox_read(struct req *r);
+int inbox_read_all(struct req *r);
+int prefs_get(struct req *r);
+int prefs_put(struct req *r);
 /* members.c */
 int members_list(struct req *r);
 int members_invite(struct req *r);

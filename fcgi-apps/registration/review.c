@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "clocks.h"
 #include "outbox.h"
 #include "parties.h"
 #include "registration.h"
@@ -60,6 +61,22 @@ size_name(const char *s)
 	return sz >= 0 ? size_class_name_zh((enum rule_size)sz) : NULL;
 }
 
+/* Issue 16: a certification's stage clock (clocks.h) at the clock's now
+ * (T2): "deadline" and "clock". */
+static void
+cert_clock_set(json_t *o, const char *status, const char *kind,
+    time_t submitted_at)
+{
+	struct clock_facts f = {
+		.subject = CLOCK_CERTIFICATION, .state = status,
+		.submitted_at = submitted_at,
+		.applicant = kind != NULL && strcmp(kind, "provider") == 0 ?
+		    WHO_PROVIDER : WHO_ENTERPRISE,
+	};
+
+	stage_clock_set(o, &f, clock_now());
+}
+
 /* One row of the queue as JSON (page_list). */
 static json_t *
 queue_row_json(const struct db_res *res, size_t i)
@@ -68,11 +85,16 @@ queue_row_json(const struct db_res *res, size_t i)
 	const char *st = json_string_value(json_object_get(o, "status"));
 	const char *k = json_string_value(json_object_get(o, "kind"));
 	const char *sz = json_string_value(json_object_get(o, "size_class"));
+	const char *at = json_string_value(json_object_get(o, "submitted_at"));
+	time_t submitted = 0;
 
+	if (at == NULL || clock_parse_iso8601(at, &submitted) != 0)
+		submitted = 0;
 	json_object_set_new(o, "status_name", json_string(status_name(st)));
 	json_object_set_new(o, "kind_name", json_string(kind_name(k)));
 	json_object_set_new(o, "size_class_name", sz && size_name(sz) ?
 	    json_string(size_name(sz)) : json_null());
+	cert_clock_set(o, st, k, submitted);
 	return o;
 }
 
@@ -180,6 +202,7 @@ cert_view(struct req *r, int64_t id, int *rc)
 	    "submitted_at", at, "values", values, "certified",
 	    certified ? certified : json_null(), "checks", checks);
 	json_object_set_new(j, "changes", changes_of(values, certified));
+	cert_clock_set(j, c.status, c.kind, c.submitted_at);
 	if (c.decided_at > 0) {
 		clock_format_iso8601(c.decided_at, dat);
 		json_object_set_new(j, "decided_at", json_string(dat));

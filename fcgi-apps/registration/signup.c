@@ -23,6 +23,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "hashgate.h"
 #include "outbox.h"
 #include "password.h"
 #include "registration.h"
@@ -77,10 +78,16 @@ struct hashes {
 static int
 hashes_or_503(struct req *r, const char *password, struct hashes *h)
 {
-	if ((password != NULL && auth_password_hash(password,
+	int bad;
+
+	if (hash_gate_or_429(r) < 0)
+		return -1;
+	bad = (password != NULL && auth_password_hash(password,
 	    g_config.pbkdf2_iter, h->password, sizeof(h->password)) < 0) ||
 	    code_new(h->code) < 0 || auth_password_hash(h->code,
-	    g_config.pbkdf2_iter, h->code_hash, sizeof(h->code_hash)) < 0) {
+	    g_config.pbkdf2_iter, h->code_hash, sizeof(h->code_hash)) < 0;
+	hashgate_leave();
+	if (bad) {
 		http_error(r, 503, "unavailable", NULL, "随机数生成失败");
 		return -1;
 	}
@@ -245,10 +252,16 @@ code_right(struct req *r, const char *mobile, const char *code,
 
 	*hash = NULL;
 	*invite_id = 0;
+	/* the hash gate first: a request refused busy spends no try */
+	if (!hashgate_enter()) {
+		*rc = TX_BUSY;
+		return false;
+	}
 	*rc = db_code_try(r->db, mobile, r->now);
 	if (*rc == DB_OK)
 		*rc = db_code_get(r->db, mobile, &c, &keep);
 	if (*rc != DB_OK && *rc != DB_NOTFOUND) {
+		hashgate_leave();
 		db_res_free(keep);
 		return false;
 	}
@@ -258,6 +271,7 @@ code_right(struct req *r, const char *mobile, const char *code,
 	if (!auth_password_verify(code, ok ? c.code_hash : NULL) ||
 	    strcmp(c.purpose ? c.purpose : "", purpose) != 0)
 		ok = false;
+	hashgate_leave();
 	if (ok) {
 		*hash = req_strdup(r, c.code_hash);
 		*invite_id = c.invite_id;
@@ -341,7 +355,8 @@ signup_verify(struct req *r)
 	t.mobile = v[VF_MOBILE].s;
 	if (!code_right(r, t.mobile, v[VF_CODE].s, "signup", &t.hash,
 	    &invite_id, &rc))
-		return rc != DB_OK ? http_db_error(r, rc) : bad_code_reply(r);
+		return rc == TX_BUSY ? busy_reply(r) :
+		    rc != DB_OK ? http_db_error(r, rc) : bad_code_reply(r);
 	rc = db_tx(r->db, verify_body, &t);
 	if (rc == TX_BAD_CODE)
 		return bad_code_reply(r);
@@ -569,8 +584,12 @@ signup_accept(struct req *r)
 	    mobile_or_400(r, v[AF_MOBILE].s) < 0 ||
 	    code_or_400(r, v[AF_CODE].s) < 0)
 		return r->status;
-	if (auth_password_hash(v[AF_PASSWORD].s, g_config.pbkdf2_iter, hash,
-	    sizeof(hash)) < 0)
+	if (hash_gate_or_429(r) < 0)
+		return r->status;
+	rc = auth_password_hash(v[AF_PASSWORD].s, g_config.pbkdf2_iter, hash,
+	    sizeof(hash));
+	hashgate_leave();
+	if (rc < 0)
 		return http_error(r, 503, "unavailable", NULL, "密码处理失败");
 	t.mobile = v[AF_MOBILE].s;
 	t.password_hash = hash;
@@ -578,7 +597,8 @@ signup_accept(struct req *r)
 	if (!code_right(r, t.mobile, v[AF_CODE].s, "invite", &t.hash,
 	    &t.invite_id, &rc)) {
 		OPENSSL_cleanse(hash, sizeof(hash));
-		return rc != DB_OK ? http_db_error(r, rc) : bad_code_reply(r);
+		return rc == TX_BUSY ? busy_reply(r) :
+		    rc != DB_OK ? http_db_error(r, rc) : bad_code_reply(r);
 	}
 	rc = db_tx(r->db, accept_body, &t);
 	OPENSSL_cleanse(hash, sizeof(hash));

@@ -358,3 +358,23 @@ csv_error_text(enum csv_error e)
 	}
 	return "文件格式错误";
 }
+
+void
+csv_put_cell(struct buf *b, const char *s)
+{
+	bool formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+
+	if (quote)
+		buf_puts(b, "\"");
+	if (formula)
+		buf_puts(b, "'");
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_puts(b, "\"\"");
+		else
+			buf_append(b, s, 1);
+	}
+	if (quote)
+		buf_puts(b, "\"");
+}

@@ -75,6 +75,17 @@ enum csv_error csv_parse(const char *text, size_t n, struct csv_rows *out,
 /* Frees the rows; out may be empty. */
 void csv_rows_free(struct csv_rows *rows);
 
+struct buf;
+
+/*
+ * Writing (issue 11: the bureau's exports). Appends one cell s to b as
+ * RFC 4180 wants it: quoted when it holds a comma, a quote or a line
+ * break, quotes doubled. A cell a spreadsheet would run as a formula (its
+ * first character = + - @, a tab or a CR) gets a leading apostrophe, so
+ * Excel shows it as text (formula injection).
+ */
+void csv_put_cell(struct buf *b, const char *s);
+
 /* The Chinese description of an error ("文件编码既不是 UTF-8 也不是 GB18030"). */
 const char *csv_error_text(enum csv_error e);
 

@@ -230,6 +230,80 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	" e.barred_until AS enterprise_barred_until"
 	" FROM orders o JOIN providers v ON v.id = o.provider_id"
 	" JOIN enterprises e ON e.id = o.enterprise_id WHERE o.id = ?"),
+	/* ---- issue 16: reminders and the inbox (outbox.c, reminders.c) ---- */
+	/* kind, channel, account, recipient, text, payload, link, status,
+	 * next attempt, sent at (inbox: now), created */
+	DB_LIB_STMT(DBS_OUTBOX_INSERT_ACCOUNT,
+	"INSERT INTO notifications (kind, channel, account_id, recipient, text,"
+	" payload, link, is_secret, status, attempts, next_attempt_at, sent_at,"
+	" created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?)"),
+	/* how far order_events were announced, locked: one sweeper at a time */
+	DB_LIB_STMT(DBS_REMIND_CURSOR_LOCK,
+	"SELECT last_id FROM reminder_cursor WHERE name = 'order_events'"
+	" FOR UPDATE"),
+	/* last id, now */
+	DB_LIB_STMT(DBS_REMIND_CURSOR_SET,
+	"UPDATE reminder_cursor SET last_id = ?, updated_at = ?"
+	" WHERE name = 'order_events'"),
+	/* after id, limit: the next events with their orders (primary keys) */
+	DB_LIB_STMT(DBS_REMIND_EVENTS,
+	"SELECT e.id AS event_id, e.order_id, e.from_status, e.to_status,"
+	" e.actor_role, e.reason, o.order_no, o.product_name, o.enterprise_id,"
+	" o.provider_id, o.accept_deadline, o.submitted_at, o.confirmed_at"
+	" FROM order_events e JOIN orders o ON o.id = e.order_id"
+	" WHERE e.id > ? ORDER BY e.id LIMIT ?"),
+	/* order, kind, threshold, event, now: the once-only key (a duplicate
+	 * changes no row: already sent) */
+	DB_LIB_STMT(DBS_REMIND_KEY,
+	"INSERT IGNORE INTO reminders (subject, subject_id, kind, threshold,"
+	" event_id, created_at) VALUES ('order', ?, ?, ?, ?, ?)"),
+	/* enterprise (or NULL), provider (or NULL): the accounts that may act
+	 * for it (E13: administrators and operators; a ready account that is
+	 * in no organisation is its own administrator) */
+	DB_LIB_STMT(DBS_REMIND_RECIPIENTS,
+	"SELECT id, mobile, login FROM accounts WHERE enterprise_id = ?"
+	" AND role = 'enterprise' AND disabled = 0"
+	" AND member_role IN ('admin', 'operator') UNION ALL"
+	" SELECT id, mobile, login FROM accounts WHERE provider_id = ?"
+	" AND role = 'provider' AND disabled = 0"
+	" AND member_role IN ('admin', 'operator') ORDER BY id"),
+	/* The deadline warnings: orders whose deadline is within the first
+	 * threshold and whose tightest crossed threshold has no key yet.
+	 * Params: the cut of the second threshold, t2, t1, low, high, kind,
+	 * limit (reminders.c). One index range each (ix_orders_accept,
+	 * ix_orders_valid). */
+	/* O4: a pending order's acceptance limit */
+	DB_LIB_STMT(DBS_REMIND_ACCEPT_DUE,
+	"SELECT x.* FROM (SELECT o.id, o.order_no, o.product_name,"
+	" o.enterprise_id, o.provider_id, o.accept_deadline AS deadline,"
+	" IF(o.accept_deadline <= ?, ?, ?) AS threshold FROM orders o"
+	" WHERE o.status = 'pending' AND o.accept_deadline > ?"
+	" AND o.accept_deadline <= ?) x WHERE NOT EXISTS (SELECT 1 FROM"
+	" reminders r WHERE r.subject = 'order' AND r.subject_id = x.id"
+	" AND r.kind = ? AND r.threshold = x.threshold AND r.event_id = 0)"
+	" ORDER BY x.deadline, x.id LIMIT ?"),
+	/* O6: a running voucher's end (the claim not submitted) */
+	DB_LIB_STMT(DBS_REMIND_VALIDITY,
+	"SELECT x.* FROM (SELECT o.id, o.order_no, o.product_name,"
+	" o.enterprise_id, o.provider_id, o.valid_until AS deadline,"
+	" IF(o.valid_until <= ?, ?, ?) AS threshold FROM orders o"
+	" WHERE o.status IN ('accepted', 'contracted') AND o.valid_until > ?"
+	" AND o.valid_until <= ?) x WHERE NOT EXISTS (SELECT 1 FROM"
+	" reminders r WHERE r.subject = 'order' AND r.subject_id = x.id"
+	" AND r.kind = ? AND r.threshold = x.threshold AND r.event_id = 0)"
+	" ORDER BY x.deadline, x.id LIMIT ?"),
+	/* C2: a submitted claim the enterprise has not confirmed (low and
+	 * high bound submitted_at) */
+	DB_LIB_STMT(DBS_REMIND_CONFIRM,
+	"SELECT x.* FROM (SELECT o.id, o.order_no, o.product_name,"
+	" o.enterprise_id, o.provider_id, o.submitted_at AS deadline,"
+	" IF(o.submitted_at <= ?, ?, ?) AS threshold FROM orders o"
+	" WHERE o.status = 'submitted' AND o.submitted_at > ?"
+	" AND o.submitted_at <= ? AND o.confirmed_at IS NULL) x"
+	" WHERE NOT EXISTS (SELECT 1 FROM"
+	" reminders r WHERE r.subject = 'order' AND r.subject_id = x.id"
+	" AND r.kind = ? AND r.threshold = x.threshold AND r.event_id = 0)"
+	" ORDER BY x.deadline, x.id LIMIT ?"),
 };
 
 const struct db_stmts lib_stmts = { lib_sql, DBS__END - DB_LIB_BASE };

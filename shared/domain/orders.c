@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+#include "clocks.h"
 #include "db.h"
 #include "lib_sql.h"
 #include "log.h"
@@ -354,10 +356,10 @@ order_apply_timeouts(struct db *db, const struct actor *a, struct order_row *o)
 		return 0;
 	if (eff == ORDER_CANCELLED)
 		rc = order_close(db, &sys, o, ORDER_CANCELLED, "accept_timeout",
-		    "服务机构 48 小时内未接单，订单取消（规则 O4）", true);
+		    "服务机构 48 小时内未接单，订单取消（《工作指南》五（二）4）", true);
 	else
 		rc = order_close(db, &sys, o, ORDER_EXPIRED, NULL,
-		    "服务券有效期已过，过期作废（规则 O6）", true);
+		    "服务券有效期已过，过期作废（《工作指南》五（二）5）", true);
 	return rc == DB_OK ? 1 : rc;
 }
 
@@ -458,6 +460,36 @@ order_sweep_all(struct db *db, time_t now)
 	return total;
 }
 
+/* An ISO instant member of o as time_t (0: null or absent). */
+static time_t
+instant_of(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	time_t t = 0;
+
+	if (s == NULL || clock_parse_iso8601(s, &t) != 0)
+		return 0;
+	return t;
+}
+
+/* Issue 16: the order's stage clock (clocks.h) at the clock's now (T2),
+ * from the columns of its view: "deadline" and "clock". */
+static void
+order_clock_set(json_t *o)
+{
+	struct clock_facts f = {
+		.subject = CLOCK_ORDER,
+		.state = json_string_value(json_object_get(o, "status")),
+		.accept_deadline = instant_of(o, "accept_deadline"),
+		.valid_until = instant_of(o, "valid_until"),
+		.submitted_at = instant_of(o, "submitted_at"),
+		.confirmed_at = instant_of(o, "confirmed_at"),
+		.approved_at = instant_of(o, "approved_at"),
+	};
+
+	stage_clock_set(o, &f, clock_now());
+}
+
 /* Nests the contract columns of an order row under "contract". */
 static json_t *
 order_json(const struct db_res *res, size_t row)
@@ -484,6 +516,7 @@ order_json(const struct db_res *res, size_t row)
 	json_object_set_new(o, "contract", has ? c : json_null());
 	if (!has)
 		json_decref(c);
+	order_clock_set(o);
 	return o;
 }
 

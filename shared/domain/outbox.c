@@ -32,16 +32,70 @@ static const struct notify_kind_info kinds[NOTIFY__MAX] = {
 	    false, true, 600 },
 	[NOTIFY_CERT_DECIDED] = { "cert_decided",
 	    "【北京市中小企业服务券】{org} 的认证申请{decision}。{reason}",
-	    true, false, 0 },
+	    true, false, 0, "认证审核结果", NOTIFY_TO_ENTERPRISE | NOTIFY_TO_PROVIDER },
 	[NOTIFY_MEMBER_CHANGED] = { "member_changed",
 	    "【北京市中小企业服务券】您在 {org} 的成员身份已{change}。",
-	    true, false, 0 },
+	    true, false, 0, "成员身份变更", NOTIFY_TO_ENTERPRISE | NOTIFY_TO_PROVIDER },
+	/* issue 16: the reminders; deadline warnings cannot be turned off */
+	[NOTIFY_ORDER_NEW] = { "order_new",
+	    "【北京市中小企业服务券】您有新订单 {order_no}（{product}），请在 "
+	    "{deadline}（北京时间）前决定是否接单，逾期订单自动取消。"
+	    "办理：{link}", true, false, 0, "新订单", NOTIFY_TO_PROVIDER },
+	[NOTIFY_ACCEPT_DUE] = { "accept_due",
+	    "【北京市中小企业服务券】订单 {order_no}（{product}）尚未接单，"
+	    "距接单截止（{deadline}，北京时间）已不足 {left}，逾期订单自动取消。"
+	    "办理：{link}", false, false, 0, "接单截止提醒", NOTIFY_TO_PROVIDER },
+	[NOTIFY_ORDER_ACCEPTED] = { "order_accepted",
+	    "【北京市中小企业服务券】服务机构已接单：订单 {order_no}（{product}）。"
+	    "查看：{link}", true, false, 0, "已接单", NOTIFY_TO_ENTERPRISE },
+	[NOTIFY_ORDER_DECLINED] = { "order_declined",
+	    "【北京市中小企业服务券】服务机构未接单：订单 {order_no}（{product}）"
+	    "已取消，占用的额度已退回。{reason}查看：{link}", true, false, 0,
+	    "未接单", NOTIFY_TO_ENTERPRISE },
+	[NOTIFY_VALIDITY_ENDING] = { "validity_ending",
+	    "【北京市中小企业服务券】订单 {order_no}（{product}）的服务券将于 "
+	    "{deadline}（北京时间）到期，剩余不足 {left}；到期前未提交兑付申请的，"
+	    "服务券过期作废。查看：{link}", false, false, 0, "有效期到期提醒",
+	    NOTIFY_TO_ENTERPRISE | NOTIFY_TO_PROVIDER },
+	[NOTIFY_CONFIRM_REQUESTED] = { "confirm_requested",
+	    "【北京市中小企业服务券】服务机构已提交订单 {order_no}（{product}）的"
+	    "兑付申请，请确认服务完成并评价，确认期限至 {deadline}（北京时间）。"
+	    "办理：{link}", false, false, 0, "确认服务完成提醒",
+	    NOTIFY_TO_ENTERPRISE },
+	[NOTIFY_CLAIM_APPROVED] = { "claim_approved",
+	    "【北京市中小企业服务券】订单 {order_no}（{product}）的兑付申请初审"
+	    "通过。查看：{link}", true, false, 0, "兑付初审通过",
+	    NOTIFY_TO_PROVIDER },
+	[NOTIFY_CLAIM_REJECTED] = { "claim_rejected",
+	    "【北京市中小企业服务券】订单 {order_no}（{product}）的兑付申请初审"
+	    "未通过。{reason}查看：{link}", true, false, 0, "兑付初审未通过",
+	    NOTIFY_TO_PROVIDER },
+	[NOTIFY_CLAIM_RETURNED] = { "claim_returned",
+	    "【北京市中小企业服务券】订单 {order_no}（{product}）的兑付申请被退回"
+	    "补正，请按意见修改后在服务券有效期内重新提交。{reason}办理：{link}",
+	    true, false, 0, "兑付申请退回补正", NOTIFY_TO_PROVIDER },
+	[NOTIFY_PUBLICITY_STARTED] = { "publicity_started",
+	    "【北京市中小企业服务券】订单 {order_no}（{product}）的兑付已进入"
+	    "公示。查看：{link}", true, false, 0, "进入公示", NOTIFY_TO_PROVIDER },
+	[NOTIFY_PAID] = { "paid",
+	    "【北京市中小企业服务券】订单 {order_no}（{product}）的服务券补贴"
+	    "已兑付。查看：{link}", true, false, 0, "补贴已兑付",
+	    NOTIFY_TO_PROVIDER },
 };
 
 const struct notify_kind_info *
 notify_kind_info(enum notify_kind kind)
 {
 	return (unsigned)kind < NOTIFY__MAX ? &kinds[kind] : NULL;
+}
+
+int
+notify_kind_parse(const char *name)
+{
+	for (int i = 0; name != NULL && i < NOTIFY__MAX; i++)
+		if (strcmp(kinds[i].name, name) == 0)
+			return i;
+	return -1;
 }
 
 char *
@@ -93,26 +147,38 @@ static const struct db_col pref_cols[] = {
 };
 static const struct db_rowmap pref_map = DB_ROWMAP(struct pref_row, pref_cols);
 
+/* Whether account_id turned kind off (an optional kind only): sets *off
+ * and returns DB_OK, or a DB_* failure. */
+static int
+pref_off(struct db *db, const struct notify_kind_info *k, int64_t account_id,
+    bool *off)
+{
+	struct pref_row p;
+	int rc;
+
+	*off = false;
+	if (!k->optional || account_id <= 0)
+		return DB_OK;
+	rc = db_one(db, DBS_OUTBOX_PREF, DB_ARGS(DB_I64(account_id),
+	    DB_STR(k->name)), &pref_map, &p, NULL);
+	if (rc == DB_OK)
+		*off = !p.enabled;
+	return rc == DB_NOTFOUND ? DB_OK : rc;
+}
+
 int
 outbox_put(struct db *db, enum notify_kind kind, int64_t account_id,
     const char *to, json_t *fields, time_t now)
 {
 	const struct notify_kind_info *k = notify_kind_info(kind);
 	char *text, *payload;
+	bool off;
 	int rc;
 
 	if (k == NULL || to == NULL)
 		return DB_ERROR;
-	if (k->optional && account_id > 0) {
-		struct pref_row p;
-
-		rc = db_one(db, DBS_OUTBOX_PREF, DB_ARGS(DB_I64(account_id),
-		    DB_STR(k->name)), &pref_map, &p, NULL);
-		if (rc == DB_OK && !p.enabled)
-			return DB_OK;
-		if (rc != DB_OK && rc != DB_NOTFOUND)
-			return rc;
-	}
+	if ((rc = pref_off(db, k, account_id, &off)) != DB_OK || off)
+		return rc;
 	text = outbox_render(kind, fields);
 	payload = fields ? json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS) :
 	    NULL;
@@ -120,6 +186,33 @@ outbox_put(struct db *db, enum notify_kind kind, int64_t account_id,
 	    account_id > 0 ? DB_I64(account_id) : DB_NULLP, DB_STR(to),
 	    DB_STR(text), DB_STR(payload), DB_BOOL(k->sensitive), DB_TIME(now),
 	    k->ttl > 0 ? DB_TIME(now + k->ttl) : DB_NULLP, DB_TIME(now)), NULL);
+	free(text);
+	free(payload);
+	return rc;
+}
+
+int
+outbox_put_account(struct db *db, enum notify_kind kind, int64_t account_id,
+    const char *mobile, const char *login, json_t *fields, const char *link,
+    time_t now)
+{
+	const struct notify_kind_info *k = notify_kind_info(kind);
+	bool sms = mobile != NULL && mobile[0] != '\0', off;
+	char *text, *payload;
+	int rc;
+
+	if (k == NULL || account_id <= 0 || (!sms && login == NULL))
+		return DB_ERROR;
+	if ((rc = pref_off(db, k, account_id, &off)) != DB_OK || off)
+		return rc;
+	text = outbox_render(kind, fields);
+	payload = fields ? json_dumps(fields, JSON_COMPACT | JSON_SORT_KEYS) :
+	    NULL;
+	rc = db_dml(db, DBS_OUTBOX_INSERT_ACCOUNT, DB_ARGS(DB_STR(k->name),
+	    DB_STR(sms ? "sms" : "inbox"), DB_I64(account_id),
+	    DB_STR(sms ? mobile : login), DB_STR(text), DB_STR(payload),
+	    DB_STR(link), DB_STR(sms ? "pending" : "sent"), DB_TIME(now),
+	    sms ? DB_NULLP : DB_TIME(now), DB_TIME(now)), NULL);
 	free(text);
 	free(payload);
 	return rc;

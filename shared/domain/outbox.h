@@ -32,6 +32,18 @@ enum notify_kind {
 	NOTIFY_INVITE_CODE,      /* an invitation to an organisation (E13)     */
 	NOTIFY_CERT_DECIDED,     /* a certification decided (E9, E12)          */
 	NOTIFY_MEMBER_CHANGED,   /* a member's role changed or removed (E13)   */
+	/* issue 16: the reminders (reminders.c computes them) */
+	NOTIFY_ORDER_NEW,        /* a new order, to the provider (O4)          */
+	NOTIFY_ACCEPT_DUE,       /* 24 h / 4 h before the O4 limit: provider   */
+	NOTIFY_ORDER_ACCEPTED,   /* accepted, to the enterprise                */
+	NOTIFY_ORDER_DECLINED,   /* declined, to the enterprise                */
+	NOTIFY_VALIDITY_ENDING,  /* 7 d / 1 d before O6, claim not submitted   */
+	NOTIFY_CONFIRM_REQUESTED,/* C2: at submission, 3 d before the 15 d end */
+	NOTIFY_CLAIM_APPROVED,   /* R4, to the provider                        */
+	NOTIFY_CLAIM_REJECTED,   /* R4, to the provider                        */
+	NOTIFY_CLAIM_RETURNED,   /* R4 退回补正, to the provider               */
+	NOTIFY_PUBLICITY_STARTED,/* R5, to the provider                        */
+	NOTIFY_PAID,             /* R5, to the provider                        */
 	NOTIFY__MAX
 };
 
@@ -42,7 +54,14 @@ struct notify_kind_info {
 	bool        optional;    /* the recipient may turn it off            */
 	bool        sensitive;   /* carries a secret: blanked once sent      */
 	int         ttl;         /* seconds it is worth sending; 0: always   */
+	const char *label;       /* Chinese name in the settings; NULL: not
+	                            listed there (codes, notices)           */
+	unsigned    parties;     /* NOTIFY_TO_* that receive it              */
 };
+
+/* Who receives a kind (struct notify_kind_info.parties). */
+#define NOTIFY_TO_ENTERPRISE 1u
+#define NOTIFY_TO_PROVIDER   2u
 
 /* The entry of kind (NULL when out of range). */
 const struct notify_kind_info *notify_kind_info(enum notify_kind kind);
@@ -60,6 +79,21 @@ char *outbox_render(enum notify_kind kind, json_t *fields);
  */
 int outbox_put(struct db *db, enum notify_kind kind, int64_t account_id,
     const char *to, json_t *fields, time_t now);
+
+/*
+ * Writes a message of kind for one account, inside the caller's
+ * transaction: to its mobile when it has one (channel sms: sent by
+ * `voucherctl notify`, and shown in its inbox), else to its in-app inbox
+ * only (channel inbox, delivered at once; login names it). link is the
+ * page where the action is (may be NULL). An optional kind the account
+ * turned off is skipped. Returns a DB_* status.
+ */
+int outbox_put_account(struct db *db, enum notify_kind kind,
+    int64_t account_id, const char *mobile, const char *login,
+    json_t *fields, const char *link, time_t now);
+
+/* The kind named name (notifications.kind); -1 when none is. */
+int notify_kind_parse(const char *name);
 
 /* A mobile number as logs and replies may show it: "138****8000". */
 void outbox_mask(const char *mobile, char out[16]);

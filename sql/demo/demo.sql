@@ -554,7 +554,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8336700377'),
-    @ent04, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（规则 O6）',
+    @ent04, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（《工作指南》五（二）5）',
     '财务人员实务能力提升培训', 764000, 30, 229200, 0, 0, NULL,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3230579 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
@@ -563,9 +563,9 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8336700377'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3230579 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (744390 * @k DIV @span) SECOND, NULL, 'system', 'accepted', 'expired', '服务券有效期已过，过期作废（规则 O6）', NULL);
+    (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (3230579 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (744390 * @k DIV @span) SECOND, NULL, 'system', 'accepted', 'expired', '服务券有效期已过，过期作废（《工作指南》五（二）5）', NULL);
 
 -- ent15 approved: 中高层管理人才猎头服务
 SET @t = @now - INTERVAL (3218038 * @k DIV @span) SECOND;
@@ -575,7 +575,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7030312862'),
-    @ent15, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent15, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '中高层管理人才猎头服务', 9600000, 60, 2880000, 2880000, 1, 2880000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3187074 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
     @now - INTERVAL (2961882 * @k DIV @span) SECOND, @now - INTERVAL (838727 * @k DIV @span) SECOND, @now - INTERVAL (921015 * @k DIV @span) SECOND,
@@ -594,7 +594,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110150524462', DATE(@now - INTERVAL (1660813 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9600000, 2880000, 6720000,
     DATE(@now - INTERVAL (1847543 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 6720000, @now - INTERVAL (1321186 * @k DIV @span) SECOND, @now - INTERVAL (921015 * @k DIV @span) SECOND, @now - INTERVAL (921015 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (794172 * @k DIV @span) SECOND, 'approved', 2880000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (794172 * @k DIV @span) SECOND, 'approved', 2880000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', 'fa/facbdc0993537573bfe87d1e28fe50da.pdf', 'application/pdf', 754, 'c53c8e6aa8dadd83a39b687aaab00ca7cb34909a299f2826bad1d149e3856804', @now - INTERVAL (1073652 * @k DIV @span) SECOND, @acc_prov03),
@@ -604,12 +604,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '9b/9b03e0d331c62f266f0c1a9c9d706056.pdf', 'application/pdf', 753, 'c3f3212a0649bc50cf88e699b0aecf7d5a278e709c2d73b92a48e68d960db0c8', @now - INTERVAL (1159402 * @k DIV @span) SECOND, @acc_prov03);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3187074 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2961882 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (921015 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (838727 * @k DIV @span) SECOND, @acc_ent15, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (794172 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (3187074 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2961882 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (921015 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (838727 * @k DIV @span) SECOND, @acc_ent15, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (794172 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent16 approved: 专利申请代理（发明专利）
 SET @t = @now - INTERVAL (3177932 * @k DIV @span) SECOND;
@@ -619,7 +619,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2902932981'),
-    @ent16, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent16, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3153293 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (2975120 * @k DIV @span) SECOND, @now - INTERVAL (2203335 * @k DIV @span) SECOND, @now - INTERVAL (679673 * @k DIV @span) SECOND,
@@ -638,7 +638,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110110487931', DATE(@now - INTERVAL (1827962 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 210600, 491400,
     DATE(@now - INTERVAL (757128 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 491400, @now - INTERVAL (985620 * @k DIV @span) SECOND, @now - INTERVAL (679673 * @k DIV @span) SECOND, @now - INTERVAL (679673 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (599155 * @k DIV @span) SECOND, 'approved', 210600, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (599155 * @k DIV @span) SECOND, 'approved', 210600, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', 'c1/c1d71c6639a5ef74421a6754e95c24bb.pdf', 'application/pdf', 752, 'cc72205306766600d8e7540bf2af18a660294e05abcdc81177c460569ede6a11', @now - INTERVAL (751579 * @k DIV @span) SECOND, @acc_prov05),
@@ -648,12 +648,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '3f/3f43bbe58e06c61e532618bd09e95248.pdf', 'application/pdf', 751, 'd196ae8bf869105d74cd4bad7d0862ee82a213a09242375ba814477e8fff83f4', @now - INTERVAL (799995 * @k DIV @span) SECOND, @acc_prov05);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3153293 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2975120 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (2203335 * @k DIV @span) SECOND, @acc_ent16, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (679673 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (599155 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (3153293 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2975120 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (2203335 * @k DIV @span) SECOND, @acc_ent16, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (679673 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (599155 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent20 expired: 新产品导入（NPI）工艺评审服务
 SET @t = @now - INTERVAL (3162373 * @k DIV @span) SECOND;
@@ -663,7 +663,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3098837188'),
-    @ent20, @p24, @prov04, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（规则 O6）',
+    @ent20, @p24, @prov04, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（《工作指南》五（二）5）',
     '新产品导入（NPI）工艺评审服务', 5400000, 30, 1620000, 0, 0, 1377000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3044948 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (2791716 * @k DIV @span) SECOND, NULL, NULL,
@@ -677,10 +677,10 @@ VALUES (@o, CONCAT('HT-', @round, '-0004'), DATE(@now - INTERVAL (3035007 * @k D
     @now - INTERVAL (2791716 * @k DIV @span) SECOND, @acc_prov04, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3044948 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2791716 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (570363 * @k DIV @span) SECOND, NULL, 'system', 'contracted', 'expired', '服务券有效期已过，过期作废（规则 O6）', NULL);
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (3044948 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2791716 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (570363 * @k DIV @span) SECOND, NULL, 'system', 'contracted', 'expired', '服务券有效期已过，过期作废（《工作指南》五（二）5）', NULL);
 
 -- ent01 cancelled: 中小企业上云基础套餐
 SET @t = @now - INTERVAL (3147160 * @k DIV @span) SECOND;
@@ -690,7 +690,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4322680458'),
-    @ent01, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'enterprise', '企业在接单前取消订单（规则 O5）',
+    @ent01, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'enterprise', '企业在接单前取消订单',
     '中小企业上云基础套餐', 1800000, 30, 540000, 0, 0, NULL,
     @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
@@ -699,8 +699,8 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4322680458'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3096047 * @k DIV @span) SECOND, @acc_ent01, 'enterprise', 'pending', 'cancelled', '企业在接单前取消订单（规则 O5）', NULL);
+    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (3096047 * @k DIV @span) SECOND, @acc_ent01, 'enterprise', 'pending', 'cancelled', '企业在接单前取消订单', NULL);
 
 -- ent15 expired: 专利申请代理（发明专利）
 SET @t = @now - INTERVAL (3094164 * @k DIV @span) SECOND;
@@ -710,7 +710,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4332177759'),
-    @ent15, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（规则 O6）',
+    @ent15, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（《工作指南》五（二）5）',
     '专利申请代理（发明专利）', 702000, 30, 210600, 0, 0, NULL,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (3049973 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
@@ -719,9 +719,9 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4332177759'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (3049973 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (502123 * @k DIV @span) SECOND, NULL, 'system', 'accepted', 'expired', '服务券有效期已过，过期作废（规则 O6）', NULL);
+    (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (3049973 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (502123 * @k DIV @span) SECOND, NULL, 'system', 'accepted', 'expired', '服务券有效期已过，过期作废（《工作指南》五（二）5）', NULL);
 
 -- ent04 approved: 常年法律顾问服务（基础版）
 SET @t = @now - INTERVAL (2982596 * @k DIV @span) SECOND;
@@ -731,7 +731,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5175915674'),
-    @ent04, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent04, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '常年法律顾问服务（基础版）', 2700000, 30, 810000, 696000, 1, 696000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2957224 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (2902326 * @k DIV @span) SECOND, @now - INTERVAL (1030459 * @k DIV @span) SECOND, @now - INTERVAL (1045168 * @k DIV @span) SECOND,
@@ -750,7 +750,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110142926501', DATE(@now - INTERVAL (2367801 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2320000, 696000, 1624000,
     DATE(@now - INTERVAL (1841156 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1624000, @now - INTERVAL (1792170 * @k DIV @span) SECOND, @now - INTERVAL (1045168 * @k DIV @span) SECOND, @now - INTERVAL (1045168 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (989402 * @k DIV @span) SECOND, 'approved', 696000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (989402 * @k DIV @span) SECOND, 'approved', 696000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', '42/42e7f7ecacbd4b6a1de11ccf2e00ca37.pdf', 'application/pdf', 753, 'fc65fc379407cdc2fd3f28182b37a6814ef87c37d0076e4a74ec0b4185ceee42', @now - INTERVAL (1125810 * @k DIV @span) SECOND, @acc_prov08),
@@ -760,12 +760,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '30/30c804f7d5d8872a2f17ed28baf61c79.pdf', 'application/pdf', 752, '4bd715118be4b692f555882677460680a1b62d4cbc22a9251f0265d35cd18c6e', @now - INTERVAL (1267883 * @k DIV @span) SECOND, @acc_prov08);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2957224 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2902326 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1045168 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (1030459 * @k DIV @span) SECOND, @acc_ent04, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (989402 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2957224 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2902326 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (1045168 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (1030459 * @k DIV @span) SECOND, @acc_ent04, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (989402 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent19 cancelled: 企业管理体系认证辅导（ISO 9001）
 SET @t = @now - INTERVAL (2933609 * @k DIV @span) SECOND;
@@ -775,7 +775,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8403077163'),
-    @ent19, @p46, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'accept_timeout', '服务机构 48 小时内未接单，订单取消（规则 O4）',
+    @ent19, @p46, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'accept_timeout', '服务机构 48 小时内未接单，订单取消（《工作指南》五（二）4）',
     '企业管理体系认证辅导（ISO 9001）', 2184000, 45, 655200, 0, 0, NULL,
     @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 45 DAY,
     NULL, NULL, NULL,
@@ -784,8 +784,8 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8403077163'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2760761 * @k DIV @span) SECOND, NULL, 'system', 'pending', 'cancelled', '服务机构 48 小时内未接单，订单取消（规则 O4）', NULL);
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2760761 * @k DIV @span) SECOND, NULL, 'system', 'pending', 'cancelled', '服务机构 48 小时内未接单，订单取消（《工作指南》五（二）4）', NULL);
 
 -- ent06 approved: 合同审查与法律文本服务包
 SET @t = @now - INTERVAL (2910538 * @k DIV @span) SECOND;
@@ -795,7 +795,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5178084425'),
-    @ent06, @p42, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent06, @p42, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '合同审查与法律文本服务包', 1170000, 30, 351000, 351000, 1, 351000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2839140 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (2718442 * @k DIV @span) SECOND, @now - INTERVAL (655597 * @k DIV @span) SECOND, @now - INTERVAL (658905 * @k DIV @span) SECOND,
@@ -814,7 +814,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110150073192', DATE(@now - INTERVAL (1930184 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1170000, 351000, 819000,
     DATE(@now - INTERVAL (1682539 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 819000, @now - INTERVAL (760406 * @k DIV @span) SECOND, @now - INTERVAL (658905 * @k DIV @span) SECOND, @now - INTERVAL (658905 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (548245 * @k DIV @span) SECOND, 'approved', 351000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (548245 * @k DIV @span) SECOND, 'approved', 351000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', '11/117e0651697de5ad888c006e66c77e4e.pdf', 'application/pdf', 753, 'daa0e8d8d07d84186928e8a5aa9f0974076a36b9523d21581c9c5d874801c3e7', @now - INTERVAL (704931 * @k DIV @span) SECOND, @acc_prov08),
@@ -824,12 +824,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '91/918eaabc08f82a47e95d49bc7aa946c5.pdf', 'application/pdf', 752, 'd201e5c5f5ddd4877619cc0e2c1302102b1126110023bdd374f5220eeee7b614', @now - INTERVAL (707763 * @k DIV @span) SECOND, @acc_prov08);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent06, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2839140 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2718442 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (658905 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (655597 * @k DIV @span) SECOND, @acc_ent06, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (548245 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent06, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2839140 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2718442 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (658905 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (655597 * @k DIV @span) SECOND, @acc_ent06, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (548245 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent02 approved: 财务人员实务能力提升培训
 SET @t = @now - INTERVAL (2817570 * @k DIV @span) SECOND;
@@ -839,7 +839,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3055250361'),
-    @ent02, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent02, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '财务人员实务能力提升培训', 764000, 30, 229200, 229200, 1, 229200,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2743629 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (2653731 * @k DIV @span) SECOND, @now - INTERVAL (747751 * @k DIV @span) SECOND, @now - INTERVAL (678109 * @k DIV @span) SECOND,
@@ -858,7 +858,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110186222402', DATE(@now - INTERVAL (1281018 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 764000, 229200, 534800,
     DATE(@now - INTERVAL (784358 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 534800, @now - INTERVAL (991292 * @k DIV @span) SECOND, @now - INTERVAL (678109 * @k DIV @span) SECOND, @now - INTERVAL (678109 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (598237 * @k DIV @span) SECOND, 'approved', 229200, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (598237 * @k DIV @span) SECOND, 'approved', 229200, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', '54/546241e9a803a0ec22358fab066c62fd.pdf', 'application/pdf', 752, 'e53660a3a27169f66c0c02f461e1aba8fb2bd8be0f388ccac7e48b5ead06076a', @now - INTERVAL (924779 * @k DIV @span) SECOND, @acc_prov07),
@@ -868,12 +868,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', 'de/deeb043c330183db35aa250d6e6ecb5a.pdf', 'application/pdf', 751, '6c0a5d24dcd1dbdc10b5c2eb6fe321a97869016803c2c9ee525065b60eb8be65', @now - INTERVAL (723075 * @k DIV @span) SECOND, @acc_prov07);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent02, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2743629 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2653731 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (747751 * @k DIV @span) SECOND, @acc_ent02, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (678109 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (598237 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent02, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2743629 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2653731 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (747751 * @k DIV @span) SECOND, @acc_ent02, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (678109 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (598237 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent19 approved: 中高层管理人才猎头服务
 SET @t = @now - INTERVAL (2766618 * @k DIV @span) SECOND;
@@ -883,7 +883,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3173504373'),
-    @ent19, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent19, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '中高层管理人才猎头服务', 9600000, 60, 2880000, 2880000, 1, 2880000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2670372 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
     @now - INTERVAL (2567623 * @k DIV @span) SECOND, @now - INTERVAL (702314 * @k DIV @span) SECOND, @now - INTERVAL (791387 * @k DIV @span) SECOND,
@@ -902,7 +902,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110174643160', DATE(@now - INTERVAL (1735043 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 9600000, 2880000, 6720000,
     DATE(@now - INTERVAL (1547168 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 6720000, @now - INTERVAL (1690361 * @k DIV @span) SECOND, @now - INTERVAL (791387 * @k DIV @span) SECOND, @now - INTERVAL (791387 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (684742 * @k DIV @span) SECOND, 'approved', 2880000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (684742 * @k DIV @span) SECOND, 'approved', 2880000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', '6a/6a2a7f6cf1a95b7ee058eb88f7c7c8da.pdf', 'application/pdf', 754, '851167f9fc0d3ba6d5ab1db426cb09f55941e35f918c51f792d46e2a4b93c776', @now - INTERVAL (917813 * @k DIV @span) SECOND, @acc_prov03),
@@ -912,12 +912,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '09/09695103b410f4bb3de089a2f0319da6.pdf', 'application/pdf', 753, '52c30942fe7bd5d5f333a78551864c0749b1e0dd23ad790d17a46855a4c1910c', @now - INTERVAL (1548241 * @k DIV @span) SECOND, @acc_prov03);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2670372 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2567623 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (791387 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (702314 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (684742 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2670372 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2567623 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (791387 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (702314 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (684742 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent12 approved: SaaS客户关系管理系统（50用户/年）
 SET @t = @now - INTERVAL (2740443 * @k DIV @span) SECOND;
@@ -927,7 +927,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1244876794'),
-    @ent12, @p28, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent12, @p28, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     'SaaS客户关系管理系统（50用户/年）', 2100000, 30, 630000, 630000, 1, 630000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2673597 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (2540913 * @k DIV @span) SECOND, @now - INTERVAL (991088 * @k DIV @span) SECOND, @now - INTERVAL (1069864 * @k DIV @span) SECOND,
@@ -946,7 +946,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110117856842', DATE(@now - INTERVAL (2230585 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2100000, 630000, 1470000,
     DATE(@now - INTERVAL (1265713 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1470000, @now - INTERVAL (1284277 * @k DIV @span) SECOND, @now - INTERVAL (1069864 * @k DIV @span) SECOND, @now - INTERVAL (1069864 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (968913 * @k DIV @span) SECOND, 'approved', 630000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (968913 * @k DIV @span) SECOND, 'approved', 630000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', '25/2507ca4f4be4c6fa9966ecd22bc06702.pdf', 'application/pdf', 753, '4b5a9e60ec4805108de40ef0f5a2559e14301263f4bb75d522b4fdef3ed95e2f', @now - INTERVAL (1085259 * @k DIV @span) SECOND, @acc_prov02),
@@ -956,12 +956,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', 'fc/fc08e73ec9ddfbdc622ca3b22eef73fc.pdf', 'application/pdf', 752, '2012e1ef197429ccf3a9a3bbab67cccb7fb7f9515470001804c0fd5a1b95d19e', @now - INTERVAL (1113687 * @k DIV @span) SECOND, @acc_prov02);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent12, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2673597 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2540913 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1069864 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (991088 * @k DIV @span) SECOND, @acc_ent12, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (968913 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent12, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2673597 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2540913 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (1069864 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (991088 * @k DIV @span) SECOND, @acc_ent12, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (968913 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent20 submitted: 政府项目申报辅导服务
 SET @t = @now - INTERVAL (2704875 * @k DIV @span) SECOND;
@@ -971,7 +971,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0158994001'),
-    @ent20, @p47, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
+    @ent20, @p47, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（《工作指南》六、1）',
     '政府项目申报辅导服务', 1500000, 30, 450000, 450000, 1, 450000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2620508 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (2503879 * @k DIV @span) SECOND, @now - INTERVAL (1658212 * @k DIV @span) SECOND, @now - INTERVAL (231545 * @k DIV @span) SECOND,
@@ -1000,11 +1000,11 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', 'd2/d28ca84b42cebdc80a0da7771647851d.pdf', 'application/pdf', 752, '6e0a424df8e0f82a8abf05dc3c52c4e56064e947b526d9f87a0f12b9fa4c11ea', @now - INTERVAL (807717 * @k DIV @span) SECOND, @acc_prov07);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2620508 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2503879 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1658212 * @k DIV @span) SECOND, @acc_ent20, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (231545 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL);
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2620508 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2503879 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (1658212 * @k DIV @span) SECOND, @acc_ent20, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (231545 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL);
 
 -- ent06 expired: 常年法律顾问服务（基础版）
 SET @t = @now - INTERVAL (2682411 * @k DIV @span) SECOND;
@@ -1014,7 +1014,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7577760834'),
-    @ent06, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（规则 O6）',
+    @ent06, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'expired', NULL, '服务券有效期已过，过期作废（《工作指南》五（二）5）',
     '常年法律顾问服务（基础版）', 2700000, 30, 810000, 0, 0, 810000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2566539 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (2362170 * @k DIV @span) SECOND, NULL, NULL,
@@ -1028,10 +1028,10 @@ VALUES (@o, CONCAT('HT-', @round, '-0013'), DATE(@now - INTERVAL (2402956 * @k D
     @now - INTERVAL (2362170 * @k DIV @span) SECOND, @acc_prov08, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent06, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2566539 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2362170 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (90388 * @k DIV @span) SECOND, NULL, 'system', 'contracted', 'expired', '服务券有效期已过，过期作废（规则 O6）', NULL);
+    (@o, @t, @acc_ent06, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2566539 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2362170 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (90388 * @k DIV @span) SECOND, NULL, 'system', 'contracted', 'expired', '服务券有效期已过，过期作废（《工作指南》五（二）5）', NULL);
 
 -- ent01 approved: 专利申请代理（发明专利）
 SET @t = @now - INTERVAL (2676031 * @k DIV @span) SECOND;
@@ -1041,7 +1041,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7404332487'),
-    @ent01, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent01, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2640793 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (2490991 * @k DIV @span) SECOND, @now - INTERVAL (740153 * @k DIV @span) SECOND, @now - INTERVAL (804464 * @k DIV @span) SECOND,
@@ -1060,7 +1060,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110159164703', DATE(@now - INTERVAL (1216661 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 210600, 491400,
     DATE(@now - INTERVAL (1763136 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 491400, @now - INTERVAL (1265574 * @k DIV @span) SECOND, @now - INTERVAL (804464 * @k DIV @span) SECOND, @now - INTERVAL (804464 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (705330 * @k DIV @span) SECOND, 'approved', 210600, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (705330 * @k DIV @span) SECOND, 'approved', 210600, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', 'a1/a1d5945d8d139bd9a281ef5b8a5c2863.pdf', 'application/pdf', 752, '19fff8b2c145f1c093191d5c73e81f166bb480a054aef961ac5f680a6e5ff8a8', @now - INTERVAL (1138233 * @k DIV @span) SECOND, @acc_prov05),
@@ -1070,12 +1070,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '55/55b1bcd4cae0a822941d9745ae201074.pdf', 'application/pdf', 751, 'bbf6f45fd26415e53e228f940853302f954fda7022b03ccf1f67b8b623e9a926', @now - INTERVAL (1130940 * @k DIV @span) SECOND, @acc_prov05);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2640793 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2490991 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (804464 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (740153 * @k DIV @span) SECOND, @acc_ent01, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (705330 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2640793 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2490991 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (804464 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (740153 * @k DIV @span) SECOND, @acc_ent01, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (705330 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent12 approved: 代理记账服务（小规模纳税人·年度）
 SET @t = @now - INTERVAL (2628890 * @k DIV @span) SECOND;
@@ -1085,7 +1085,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9452685791'),
-    @ent12, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent12, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 120000, 1, 120000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2539138 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (2286565 * @k DIV @span) SECOND, @now - INTERVAL (885392 * @k DIV @span) SECOND, @now - INTERVAL (792268 * @k DIV @span) SECOND,
@@ -1104,7 +1104,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110172574915', DATE(@now - INTERVAL (1330513 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 400000, 120000, 280000,
     DATE(@now - INTERVAL (974357 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 280000, @now - INTERVAL (2061832 * @k DIV @span) SECOND, @now - INTERVAL (792268 * @k DIV @span) SECOND, @now - INTERVAL (792268 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (697754 * @k DIV @span) SECOND, 'approved', 120000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (697754 * @k DIV @span) SECOND, 'approved', 120000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', '40/4063cc8035996c67a7c3e70adeacf01f.pdf', 'application/pdf', 752, '29b1209bf905289ad27206234b1f180f8d71f3a795eb549d2c044ea03d72fad8', @now - INTERVAL (925296 * @k DIV @span) SECOND, @acc_prov07),
@@ -1114,12 +1114,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '2c/2cc5411f53283d6ffe4677e0412f2bb9.pdf', 'application/pdf', 751, '140d0bf593073113ec69f00f52580b8862988e25ac0be199eb2036b5f9eac4bf', @now - INTERVAL (1024136 * @k DIV @span) SECOND, @acc_prov07);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent12, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2539138 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2286565 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (885392 * @k DIV @span) SECOND, @acc_ent12, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (792268 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (697754 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent12, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2539138 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2286565 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (885392 * @k DIV @span) SECOND, @acc_ent12, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (792268 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (697754 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent13 approved: SaaS客户关系管理系统（50用户/年）
 SET @t = @now - INTERVAL (2609389 * @k DIV @span) SECOND;
@@ -1129,7 +1129,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7237355090'),
-    @ent13, @p28, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent13, @p28, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     'SaaS客户关系管理系统（50用户/年）', 2100000, 30, 630000, 567000, 1, 567000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2541863 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (2403461 * @k DIV @span) SECOND, @now - INTERVAL (941390 * @k DIV @span) SECOND, @now - INTERVAL (981378 * @k DIV @span) SECOND,
@@ -1148,7 +1148,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110191224677', DATE(@now - INTERVAL (1551095 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1890000, 567000, 1323000,
     DATE(@now - INTERVAL (2302328 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1323000, @now - INTERVAL (2037637 * @k DIV @span) SECOND, @now - INTERVAL (981378 * @k DIV @span) SECOND, @now - INTERVAL (981378 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (895805 * @k DIV @span) SECOND, 'approved', 567000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (895805 * @k DIV @span) SECOND, 'approved', 567000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', '86/861c8d4fb5395203c91cf8b904b32853.pdf', 'application/pdf', 753, '0d2fc96d9e68a05313cde1358a552aa3a6678136a741f30c51aabd3703f1055f', @now - INTERVAL (1163368 * @k DIV @span) SECOND, @acc_prov02),
@@ -1158,12 +1158,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '27/27643c6b10d2ff78fc6283c98adb8e6a.pdf', 'application/pdf', 752, '633e26a9b6ab056f0978c2e0d9fa45a2943e3478cfd8be86aed4f8c9ba170fb9', @now - INTERVAL (1295792 * @k DIV @span) SECOND, @acc_prov02);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent13, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2541863 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2403461 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (981378 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (941390 * @k DIV @span) SECOND, @acc_ent13, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (895805 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent13, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2541863 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2403461 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (981378 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (941390 * @k DIV @span) SECOND, @acc_ent13, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (895805 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent17 approved: 专利申请代理（发明专利）
 SET @t = @now - INTERVAL (2557391 * @k DIV @span) SECOND;
@@ -1173,7 +1173,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8004357979'),
-    @ent17, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent17, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2466131 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (2430354 * @k DIV @span) SECOND, @now - INTERVAL (996703 * @k DIV @span) SECOND, @now - INTERVAL (773175 * @k DIV @span) SECOND,
@@ -1192,7 +1192,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110189407497', DATE(@now - INTERVAL (2035280 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 210600, 491400,
     DATE(@now - INTERVAL (1188146 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 491400, @now - INTERVAL (2037510 * @k DIV @span) SECOND, @now - INTERVAL (773175 * @k DIV @span) SECOND, @now - INTERVAL (773175 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (718164 * @k DIV @span) SECOND, 'approved', 210600, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (718164 * @k DIV @span) SECOND, 'approved', 210600, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', 'be/bead3451ba130a7e8ae3e5405fd4ed27.pdf', 'application/pdf', 752, '8a1179c565df3e2f85413f44ea98e97ccc759cdbe4bcce4490dce849a2816867', @now - INTERVAL (1929451 * @k DIV @span) SECOND, @acc_prov05),
@@ -1202,12 +1202,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '21/21f4a1e2e29b0a36a3f9fff471a6817e.pdf', 'application/pdf', 751, '3d33c521f515e8697e4b006844b84d178db6e693550f1d4a1da004a6ffec1c37', @now - INTERVAL (1157168 * @k DIV @span) SECOND, @acc_prov05);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2466131 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2430354 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (996703 * @k DIV @span) SECOND, @acc_ent17, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (773175 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (718164 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2466131 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2430354 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (996703 * @k DIV @span) SECOND, @acc_ent17, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (773175 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (718164 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent10 approved: 常年法律顾问服务（基础版）
 SET @t = @now - INTERVAL (2554721 * @k DIV @span) SECOND;
@@ -1217,7 +1217,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1054343358'),
-    @ent10, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent10, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '常年法律顾问服务（基础版）', 2700000, 30, 810000, 810000, 1, 810000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2472260 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (2265412 * @k DIV @span) SECOND, @now - INTERVAL (1213894 * @k DIV @span) SECOND, @now - INTERVAL (475640 * @k DIV @span) SECOND,
@@ -1236,7 +1236,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110144410923', DATE(@now - INTERVAL (1829641 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2700000, 810000, 1890000,
     DATE(@now - INTERVAL (1921662 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1890000, @now - INTERVAL (1622036 * @k DIV @span) SECOND, @now - INTERVAL (475640 * @k DIV @span) SECOND, @now - INTERVAL (475640 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (376222 * @k DIV @span) SECOND, 'approved', 810000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (376222 * @k DIV @span) SECOND, 'approved', 810000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', '0b/0bca7754c276a6b69c669c03817a3141.pdf', 'application/pdf', 753, '4b5c368c071d19e9791392951e764272b195127520db6e92f3a37a47fd850a03', @now - INTERVAL (913798 * @k DIV @span) SECOND, @acc_prov08),
@@ -1246,12 +1246,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', 'b3/b30f9e9916e279880f79f6592d366102.pdf', 'application/pdf', 752, '5c2413c7089d236ac271eaa813330a30d895a79bf431b15f69d955951160280e', @now - INTERVAL (1185119 * @k DIV @span) SECOND, @acc_prov08);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent10, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2472260 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2265412 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1213894 * @k DIV @span) SECOND, @acc_ent10, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (475640 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (376222 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent10, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2472260 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2265412 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (1213894 * @k DIV @span) SECOND, @acc_ent10, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (475640 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (376222 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent03 contracted: 年度财务审计服务
 SET @t = @now - INTERVAL (2282897 * @k DIV @span) SECOND;
@@ -1261,7 +1261,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0238938109'),
-    @ent03, @p33, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent03, @p33, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '年度财务审计服务', 2400000, 30, 720000, 720000, 1, 720000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2200595 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (2170925 * @k DIV @span) SECOND, NULL, NULL,
@@ -1275,9 +1275,9 @@ VALUES (@o, CONCAT('HT-', @round, '-0016'), DATE(@now - INTERVAL (2192347 * @k D
     @now - INTERVAL (2170925 * @k DIV @span) SECOND, @acc_prov07, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent03, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2200595 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2170925 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent03, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2200595 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2170925 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL);
 
 -- ent20 approved: 企业数字化转型诊断服务
 SET @t = @now - INTERVAL (2224267 * @k DIV @span) SECOND;
@@ -1287,7 +1287,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7498333179'),
-    @ent20, @p01, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent20, @p01, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '企业数字化转型诊断服务', 5100000, 30, 1530000, 1530000, 1, 1530000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2134354 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1949892 * @k DIV @span) SECOND, @now - INTERVAL (165269 * @k DIV @span) SECOND, @now - INTERVAL (172308 * @k DIV @span) SECOND,
@@ -1306,7 +1306,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110199487946', DATE(@now - INTERVAL (1263765 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 5100000, 1530000, 3570000,
     DATE(@now - INTERVAL (530649 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3570000, @now - INTERVAL (648008 * @k DIV @span) SECOND, @now - INTERVAL (172308 * @k DIV @span) SECOND, @now - INTERVAL (172308 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (120003 * @k DIV @span) SECOND, 'approved', 1530000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (120003 * @k DIV @span) SECOND, 'approved', 1530000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', '37/3715edeb013cfc463e6890eec6d49628.pdf', 'application/pdf', 754, '9b559407a0c18972e194183a6dcc7414b85720fe370f3daa237f5b1bdd1d2159', @now - INTERVAL (512471 * @k DIV @span) SECOND, @acc_prov01),
@@ -1316,12 +1316,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '86/860946ebb965693f5d92869f48c36085.pdf', 'application/pdf', 753, '3ae3d452875ff0807d17020d53be407d76063c39336fed6b2cba641e35fdcd67', @now - INTERVAL (380555 * @k DIV @span) SECOND, @acc_prov01);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2134354 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1949892 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (172308 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (165269 * @k DIV @span) SECOND, @acc_ent20, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (120003 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2134354 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1949892 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (172308 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (165269 * @k DIV @span) SECOND, @acc_ent20, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (120003 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent19 contracted: 财务人员实务能力提升培训
 SET @t = @now - INTERVAL (2206763 * @k DIV @span) SECOND;
@@ -1331,7 +1331,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8330671020'),
-    @ent19, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent19, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '财务人员实务能力提升培训', 764000, 30, 229200, 229200, 1, 229200,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2116379 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1834307 * @k DIV @span) SECOND, NULL, NULL,
@@ -1345,9 +1345,9 @@ VALUES (@o, CONCAT('HT-', @round, '-0021'), DATE(@now - INTERVAL (2010316 * @k D
     @now - INTERVAL (1834307 * @k DIV @span) SECOND, @acc_prov07, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2116379 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1834307 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2116379 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1834307 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL);
 
 -- ent18 approved: 新媒体运营推广（季度）
 SET @t = @now - INTERVAL (2175463 * @k DIV @span) SECOND;
@@ -1357,7 +1357,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3565331957'),
-    @ent18, @p38, @prov06, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent18, @p38, @prov06, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '新媒体运营推广（季度）', 4500000, 30, 1350000, 1350000, 1, 1350000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2111631 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1967344 * @k DIV @span) SECOND, @now - INTERVAL (1248619 * @k DIV @span) SECOND, @now - INTERVAL (130805 * @k DIV @span) SECOND,
@@ -1376,7 +1376,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110136719021', DATE(@now - INTERVAL (1002862 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 4500000, 1350000, 3150000,
     DATE(@now - INTERVAL (1976317 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3150000, @now - INTERVAL (895687 * @k DIV @span) SECOND, @now - INTERVAL (130805 * @k DIV @span) SECOND, @now - INTERVAL (130805 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (24817 * @k DIV @span) SECOND, 'approved', 1350000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (24817 * @k DIV @span) SECOND, 'approved', 1350000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', 'ac/ac75d0bf7687a76deb5e9b399645bcb8.pdf', 'application/pdf', 754, '3f8cc0f8df855b4cbf98e184df5746aedb97d484b42684fe0e3b753d0d330435', @now - INTERVAL (623537 * @k DIV @span) SECOND, @acc_prov06),
@@ -1386,12 +1386,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '84/84f3f391869df898927d973793cfa76c.pdf', 'application/pdf', 753, 'bdcf67e2c377d1014608c8978c6442735f7b4cda589a512207f356c988499b45', @now - INTERVAL (566892 * @k DIV @span) SECOND, @acc_prov06);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2111631 * @k DIV @span) SECOND, @acc_prov06, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1967344 * @k DIV @span) SECOND, @acc_prov06, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1248619 * @k DIV @span) SECOND, @acc_ent18, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (130805 * @k DIV @span) SECOND, @acc_prov06, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (24817 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2111631 * @k DIV @span) SECOND, @acc_prov06, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1967344 * @k DIV @span) SECOND, @acc_prov06, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (1248619 * @k DIV @span) SECOND, @acc_ent18, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (130805 * @k DIV @span) SECOND, @acc_prov06, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (24817 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent11 approved: 搜索引擎与电商平台营销推广
 SET @t = @now - INTERVAL (2135049 * @k DIV @span) SECOND;
@@ -1401,7 +1401,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6757575745'),
-    @ent11, @p40, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent11, @p40, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '搜索引擎与电商平台营销推广', 3120000, 30, 936000, 936000, 1, 936000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (2100951 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (2031884 * @k DIV @span) SECOND, @now - INTERVAL (1421679 * @k DIV @span) SECOND, @now - INTERVAL (1026652 * @k DIV @span) SECOND,
@@ -1420,7 +1420,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110128870296', DATE(@now - INTERVAL (1458229 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3120000, 936000, 2184000,
     DATE(@now - INTERVAL (1547135 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2184000, @now - INTERVAL (1425161 * @k DIV @span) SECOND, @now - INTERVAL (1026652 * @k DIV @span) SECOND, @now - INTERVAL (1026652 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (909434 * @k DIV @span) SECOND, 'approved', 936000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (909434 * @k DIV @span) SECOND, 'approved', 936000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', 'c6/c6da7418029001d441021962f613ef3f.pdf', 'application/pdf', 753, '0470b812c36a758b5f35b94990568fe6930fd0b3535165d29aba15410a49aa08', @now - INTERVAL (1195592 * @k DIV @span) SECOND, @acc_prov01),
@@ -1430,12 +1430,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '2f/2fe6dedfb5f7c34578b910fd58bef130.pdf', 'application/pdf', 752, '855d9445087144438d9dd93b57013aff49407d722bd8050ef56a202dc8cff3fc', @now - INTERVAL (1220845 * @k DIV @span) SECOND, @acc_prov01);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent11, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (2100951 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (2031884 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1421679 * @k DIV @span) SECOND, @acc_ent11, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (1026652 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (909434 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent11, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (2100951 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (2031884 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (1421679 * @k DIV @span) SECOND, @acc_ent11, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (1026652 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (909434 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent08 approved: 常年法律顾问服务（基础版）
 SET @t = @now - INTERVAL (2058383 * @k DIV @span) SECOND;
@@ -1445,7 +1445,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8769391003'),
-    @ent08, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent08, @p41, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '常年法律顾问服务（基础版）', 2700000, 30, 810000, 810000, 1, 810000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1995039 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1930326 * @k DIV @span) SECOND, @now - INTERVAL (1556313 * @k DIV @span) SECOND, @now - INTERVAL (1079773 * @k DIV @span) SECOND,
@@ -1464,7 +1464,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110113514044', DATE(@now - INTERVAL (1844583 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2700000, 810000, 1890000,
     DATE(@now - INTERVAL (1809998 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1890000, @now - INTERVAL (1467869 * @k DIV @span) SECOND, @now - INTERVAL (1079773 * @k DIV @span) SECOND, @now - INTERVAL (1079773 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (1012036 * @k DIV @span) SECOND, 'approved', 810000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (1012036 * @k DIV @span) SECOND, 'approved', 810000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', '00/002e882727b00d79ea2f9a3e56c7d1fe.pdf', 'application/pdf', 753, 'c83eba7ebf5fcf8414e83391fd35882b59b0e2d8227a0c9851816ea8b62f2a74', @now - INTERVAL (1239749 * @k DIV @span) SECOND, @acc_prov08),
@@ -1474,12 +1474,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '32/32dd4dcb9cb3c2f079f0d1f41ce88510.pdf', 'application/pdf', 752, '949d9a96bafa8e6e6de16df5fa72f3ea03d3d9a0e788a49aaf4aeff1771a01b9', @now - INTERVAL (1102006 * @k DIV @span) SECOND, @acc_prov08);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent08, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1995039 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1930326 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1556313 * @k DIV @span) SECOND, @acc_ent08, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (1079773 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (1012036 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent08, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1995039 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1930326 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (1556313 * @k DIV @span) SECOND, @acc_ent08, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (1079773 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (1012036 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent07 contracted: 企业数字化转型诊断服务
 SET @t = @now - INTERVAL (2013063 * @k DIV @span) SECOND;
@@ -1489,7 +1489,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0518105694'),
-    @ent07, @p01, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent07, @p01, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '企业数字化转型诊断服务', 5100000, 30, 1530000, 1530000, 1, 1530000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1943988 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1768457 * @k DIV @span) SECOND, @now - INTERVAL (182582 * @k DIV @span) SECOND, NULL,
@@ -1505,10 +1505,10 @@ INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, co
 VALUES (@o, @p01, 4, 5, 5, '顾问响应及时，方案落地性强，值得推荐。', @now - INTERVAL (182582 * @k DIV @span) SECOND);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent07, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1943988 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1768457 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (182582 * @k DIV @span) SECOND, @acc_ent07, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL);
+    (@o, @t, @acc_ent07, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1943988 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1768457 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (182582 * @k DIV @span) SECOND, @acc_ent07, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL);
 
 -- ent20 approved: 年度财务审计服务
 SET @t = @now - INTERVAL (1811358 * @k DIV @span) SECOND;
@@ -1518,7 +1518,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5831062085'),
-    @ent20, @p33, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent20, @p33, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '年度财务审计服务', 2400000, 30, 720000, 720000, 1, 720000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1747261 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1607680 * @k DIV @span) SECOND, @now - INTERVAL (1167571 * @k DIV @span) SECOND, @now - INTERVAL (836188 * @k DIV @span) SECOND,
@@ -1537,7 +1537,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110125027187', DATE(@now - INTERVAL (1115025 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 2400000, 720000, 1680000,
     DATE(@now - INTERVAL (989748 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1680000, @now - INTERVAL (1436622 * @k DIV @span) SECOND, @now - INTERVAL (836188 * @k DIV @span) SECOND, @now - INTERVAL (836188 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (746287 * @k DIV @span) SECOND, 'approved', 720000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (746287 * @k DIV @span) SECOND, 'approved', 720000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', '08/08305cee7e0d334d3293fdf9608382bb.pdf', 'application/pdf', 753, '098a885c80ca00f3efe86ea6c1018e33c4617ef59848839eb817f63442e8e81a', @now - INTERVAL (1391690 * @k DIV @span) SECOND, @acc_prov07),
@@ -1547,12 +1547,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '35/350945e9ec9f1121856bef7130e1f67a.pdf', 'application/pdf', 752, 'c63a61822b760ef2062117ae7414cd2675094ed06fcf723b6fc557a25c1e0375', @now - INTERVAL (989498 * @k DIV @span) SECOND, @acc_prov07);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1747261 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1607680 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1167571 * @k DIV @span) SECOND, @acc_ent20, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (836188 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (746287 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1747261 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1607680 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (1167571 * @k DIV @span) SECOND, @acc_ent20, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (836188 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (746287 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent07 approved: 中小企业上云基础套餐 (partial reservation: the rest of the cap, O3)
 SET @t = @now - INTERVAL (1803953 * @k DIV @span) SECOND;
@@ -1562,7 +1562,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5679529013'),
-    @ent07, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent07, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '中小企业上云基础套餐', 1800000, 30, 540000, 470000, 1, 470000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1760239 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1632737 * @k DIV @span) SECOND, @now - INTERVAL (920879 * @k DIV @span) SECOND, @now - INTERVAL (349020 * @k DIV @span) SECOND,
@@ -1581,7 +1581,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110102034539', DATE(@now - INTERVAL (922002 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1800000, 470000, 1330000,
     DATE(@now - INTERVAL (1287466 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1330000, @now - INTERVAL (742559 * @k DIV @span) SECOND, @now - INTERVAL (349020 * @k DIV @span) SECOND, @now - INTERVAL (349020 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (245455 * @k DIV @span) SECOND, 'approved', 470000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (245455 * @k DIV @span) SECOND, 'approved', 470000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', 'bf/bf85f68d9abc63dd1f5d9345ab8e3152.pdf', 'application/pdf', 753, 'd683c278bf63aae5e51cc809669e5b0075514daf2703a86e5120b6603129f03d', @now - INTERVAL (526100 * @k DIV @span) SECOND, @acc_prov02),
@@ -1591,12 +1591,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', 'cd/cdb84101238b58ad238174e77c524350.pdf', 'application/pdf', 752, '78bd696449c5a18f2e4f79df2814a2a075fd03d3c01998f33dce05439389c9fa', @now - INTERVAL (452911 * @k DIV @span) SECOND, @acc_prov02);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent07, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1760239 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1632737 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (920879 * @k DIV @span) SECOND, @acc_ent07, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (349020 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (245455 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent07, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1760239 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1632737 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (920879 * @k DIV @span) SECOND, @acc_ent07, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (349020 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (245455 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent09 submitted: 搜索引擎与电商平台营销推广
 SET @t = @now - INTERVAL (1800093 * @k DIV @span) SECOND;
@@ -1606,7 +1606,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1017021015'),
-    @ent09, @p40, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
+    @ent09, @p40, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（《工作指南》六、1）',
     '搜索引擎与电商平台营销推广', 3120000, 30, 936000, 936000, 1, 936000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1788463 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1704382 * @k DIV @span) SECOND, @now - INTERVAL (50027 * @k DIV @span) SECOND, @now - INTERVAL (247371 * @k DIV @span) SECOND,
@@ -1635,11 +1635,11 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', 'f6/f69e0d2f461d5393952ce8e4a85b82f7.pdf', 'application/pdf', 752, 'd001f52b9e66c38ea726ac1164b6b254f8701bceb4a7cf35226c391f49acfc01', @now - INTERVAL (292885 * @k DIV @span) SECOND, @acc_prov01);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent09, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1788463 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1704382 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (247371 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (50027 * @k DIV @span) SECOND, @acc_ent09, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL);
+    (@o, @t, @acc_ent09, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1788463 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1704382 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (247371 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (50027 * @k DIV @span) SECOND, @acc_ent09, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（《工作指南》五（三））', NULL);
 
 -- ent18 approved: 云上安全等保二级合规套餐
 SET @t = @now - INTERVAL (1790250 * @k DIV @span) SECOND;
@@ -1649,7 +1649,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8272243039'),
-    @ent18, @p08, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent18, @p08, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '云上安全等保二级合规套餐', 5070000, 30, 1521000, 1521000, 1, 1521000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1714603 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1570679 * @k DIV @span) SECOND, @now - INTERVAL (866209 * @k DIV @span) SECOND, @now - INTERVAL (453773 * @k DIV @span) SECOND,
@@ -1668,7 +1668,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110167673660', DATE(@now - INTERVAL (1342446 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 5070000, 1521000, 3549000,
     DATE(@now - INTERVAL (1306649 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 3549000, @now - INTERVAL (1413829 * @k DIV @span) SECOND, @now - INTERVAL (453773 * @k DIV @span) SECOND, @now - INTERVAL (453773 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (408329 * @k DIV @span) SECOND, 'approved', 1521000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (408329 * @k DIV @span) SECOND, 'approved', 1521000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', 'b1/b117a9002f6e3f5af36bebfb3230829d.pdf', 'application/pdf', 754, 'e14738cf3a5765e675691e8133ae3583a442672945574be94b4ab50446698c96', @now - INTERVAL (523220 * @k DIV @span) SECOND, @acc_prov01),
@@ -1678,12 +1678,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '27/27fdfc128647b6787b16e8aafc0c26e5.pdf', 'application/pdf', 753, 'f4ca81850941a50eaba576b0c6c8cbaf1a47c02ca13249e1c4c7a452c3f58746', @now - INTERVAL (579563 * @k DIV @span) SECOND, @acc_prov01);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1714603 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1570679 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (866209 * @k DIV @span) SECOND, @acc_ent18, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (453773 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (408329 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1714603 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1570679 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (866209 * @k DIV @span) SECOND, @acc_ent18, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (453773 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (408329 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent19 approved: 专利申请代理（发明专利）
 SET @t = @now - INTERVAL (1762725 * @k DIV @span) SECOND;
@@ -1693,7 +1693,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5485847357'),
-    @ent19, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent19, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1741025 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1676843 * @k DIV @span) SECOND, @now - INTERVAL (1062576 * @k DIV @span) SECOND, @now - INTERVAL (698779 * @k DIV @span) SECOND,
@@ -1712,7 +1712,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110193216635', DATE(@now - INTERVAL (1253387 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 702000, 210600, 491400,
     DATE(@now - INTERVAL (712246 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 491400, @now - INTERVAL (903202 * @k DIV @span) SECOND, @now - INTERVAL (698779 * @k DIV @span) SECOND, @now - INTERVAL (698779 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (600653 * @k DIV @span) SECOND, 'approved', 210600, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (600653 * @k DIV @span) SECOND, 'approved', 210600, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', 'f7/f75559b6d8889492f61290acf6ea6934.pdf', 'application/pdf', 752, 'e953ec635f4b8482a763b2a7965bdaa616ce908161bfaee9cf436599115825c0', @now - INTERVAL (875859 * @k DIV @span) SECOND, @acc_prov05),
@@ -1722,12 +1722,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '2d/2d39c34b379989f0f3dd6a3581f01809.pdf', 'application/pdf', 751, '0b7baff09cd6c1166915e5bd99308b3ddf0e94ce75156a2e114281978729b4eb', @now - INTERVAL (736784 * @k DIV @span) SECOND, @acc_prov05);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1741025 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1676843 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1062576 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (698779 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (600653 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1741025 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1676843 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (1062576 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (698779 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (600653 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent17 contracted: 创新创业项目孵化辅导
 SET @t = @now - INTERVAL (1755784 * @k DIV @span) SECOND;
@@ -1737,7 +1737,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6301620337'),
-    @ent17, @p45, @prov04, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent17, @p45, @prov04, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '创新创业项目孵化辅导', 3750000, 30, 1125000, 1125000, 1, 1125000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1706118 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1466677 * @k DIV @span) SECOND, NULL, NULL,
@@ -1751,9 +1751,9 @@ VALUES (@o, CONCAT('HT-', @round, '-0032'), DATE(@now - INTERVAL (1523863 * @k D
     @now - INTERVAL (1466677 * @k DIV @span) SECOND, @acc_prov04, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1706118 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1466677 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1706118 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1466677 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL);
 
 -- ent19 submitted: 智能制造能力成熟度评估（GB/T 39116）
 SET @t = @now - INTERVAL (1739699 * @k DIV @span) SECOND;
@@ -1763,7 +1763,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2171528792'),
-    @ent19, @p02, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
+    @ent19, @p02, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（《工作指南》六、1）',
     '智能制造能力成熟度评估（GB/T 39116）', 9360000, 45, 2808000, 2808000, 1, 2808000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1697395 * @k DIV @span) SECOND, @t + INTERVAL 45 DAY,
     @now - INTERVAL (1632249 * @k DIV @span) SECOND, NULL, @now - INTERVAL (476673 * @k DIV @span) SECOND,
@@ -1790,10 +1790,10 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', 'f5/f584899dfb9e48e6de6157372f60ad2c.pdf', 'application/pdf', 753, '00499da3daa67fa0d73adbb9b811e2f7f6a3e4922f24c98f17c63973fa7d7a08', @now - INTERVAL (1108976 * @k DIV @span) SECOND, @acc_prov01);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1697395 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1632249 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (476673 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL);
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1697395 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1632249 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (476673 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL);
 
 -- ent15 approved: 劳动争议纠纷解决方案
 SET @t = @now - INTERVAL (1738963 * @k DIV @span) SECOND;
@@ -1803,7 +1803,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3638968136'),
-    @ent15, @p43, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent15, @p43, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '劳动争议纠纷解决方案', 1900000, 30, 570000, 570000, 1, 570000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1710611 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1643479 * @k DIV @span) SECOND, @now - INTERVAL (141769 * @k DIV @span) SECOND, @now - INTERVAL (235499 * @k DIV @span) SECOND,
@@ -1822,7 +1822,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110182389742', DATE(@now - INTERVAL (484113 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1900000, 570000, 1330000,
     DATE(@now - INTERVAL (1656258 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1330000, @now - INTERVAL (1313193 * @k DIV @span) SECOND, @now - INTERVAL (235499 * @k DIV @span) SECOND, @now - INTERVAL (235499 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (124548 * @k DIV @span) SECOND, 'approved', 570000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (124548 * @k DIV @span) SECOND, 'approved', 570000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', '86/86b9219217c08e238cb90ced2236ba94.pdf', 'application/pdf', 753, '780ac6e8be30b850a18df4401988fb9c62a6f976fba5debc2db262d934e57d4f', @now - INTERVAL (406712 * @k DIV @span) SECOND, @acc_prov08),
@@ -1832,12 +1832,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '78/78a18b7c969d943cc12840866aeab038.pdf', 'application/pdf', 752, '99a8d74c727298ad753c24aa819b5ceeb754a156a03b9b175a629e05aeede7ad', @now - INTERVAL (1138637 * @k DIV @span) SECOND, @acc_prov08);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1710611 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1643479 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (235499 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (141769 * @k DIV @span) SECOND, @acc_ent15, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (124548 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1710611 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1643479 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (235499 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (141769 * @k DIV @span) SECOND, @acc_ent15, 'enterprise', 'submitted', 'submitted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (124548 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent03 approved: 中小企业上云基础套餐
 SET @t = @now - INTERVAL (1679214 * @k DIV @span) SECOND;
@@ -1847,7 +1847,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5153045694'),
-    @ent03, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent03, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '中小企业上云基础套餐', 1800000, 30, 540000, 540000, 1, 540000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1571879 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1376003 * @k DIV @span) SECOND, @now - INTERVAL (358758 * @k DIV @span) SECOND, @now - INTERVAL (139165 * @k DIV @span) SECOND,
@@ -1866,7 +1866,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110198313493', DATE(@now - INTERVAL (1145030 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1800000, 540000, 1260000,
     DATE(@now - INTERVAL (1046244 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 1260000, @now - INTERVAL (832576 * @k DIV @span) SECOND, @now - INTERVAL (139165 * @k DIV @span) SECOND, @now - INTERVAL (139165 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (56309 * @k DIV @span) SECOND, 'approved', 540000, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (56309 * @k DIV @span) SECOND, 'approved', 540000, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', '68/68567eaa41e391612007400a271a48b8.pdf', 'application/pdf', 753, '9a3e3bcd2f0706b41d50049dcb9980b131490294b74b9efa8c0cce58ca4fe0d8', @now - INTERVAL (263652 * @k DIV @span) SECOND, @acc_prov02),
@@ -1876,12 +1876,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '7e/7e3b64741568477fc0569e1c60564d02.pdf', 'application/pdf', 752, '25ccf75ba3a0717766bf1d2d01fb876ce793aa3245b93a596d5d166242682152', @now - INTERVAL (344051 * @k DIV @span) SECOND, @acc_prov02);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent03, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1571879 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1376003 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (358758 * @k DIV @span) SECOND, @acc_ent03, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (139165 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (56309 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent03, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1571879 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1376003 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (358758 * @k DIV @span) SECOND, @acc_ent03, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (139165 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (56309 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent17 contracted: 中高层管理人才猎头服务
 SET @t = @now - INTERVAL (1608576 * @k DIV @span) SECOND;
@@ -1891,7 +1891,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2687456117'),
-    @ent17, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent17, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '中高层管理人才猎头服务', 9600000, 60, 2880000, 2880000, 1, 2880000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1576498 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
     @now - INTERVAL (1349423 * @k DIV @span) SECOND, @now - INTERVAL (1087060 * @k DIV @span) SECOND, NULL,
@@ -1907,10 +1907,10 @@ INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, co
 VALUES (@o, @p09, 3, 5, 5, '服务质量不错，交付略有延期但提前告知。', @now - INTERVAL (1087060 * @k DIV @span) SECOND);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1576498 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1349423 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (1087060 * @k DIV @span) SECOND, @acc_ent17, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL);
+    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1576498 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1349423 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (1087060 * @k DIV @span) SECOND, @acc_ent17, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL);
 
 -- ent05 contracted: 政府项目申报辅导服务
 SET @t = @now - INTERVAL (1597155 * @k DIV @span) SECOND;
@@ -1920,7 +1920,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6384926284'),
-    @ent05, @p47, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent05, @p47, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '政府项目申报辅导服务', 1500000, 30, 450000, 450000, 1, 450000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1572116 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1524123 * @k DIV @span) SECOND, NULL, NULL,
@@ -1934,9 +1934,9 @@ VALUES (@o, CONCAT('HT-', @round, '-0030'), DATE(@now - INTERVAL (1554396 * @k D
     @now - INTERVAL (1524123 * @k DIV @span) SECOND, @acc_prov07, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent05, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1572116 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1524123 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent05, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1572116 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1524123 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL);
 
 -- ent16 submitted: 上市前财务规范辅导
 SET @t = @now - INTERVAL (1583484 * @k DIV @span) SECOND;
@@ -1946,7 +1946,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6731877110'),
-    @ent16, @p29, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
+    @ent16, @p29, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（《工作指南》六、1）',
     '上市前财务规范辅导', 45000000, 60, 5000000, 5000000, 1, 5000000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1483915 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
     @now - INTERVAL (1306939 * @k DIV @span) SECOND, NULL, @now - INTERVAL (125782 * @k DIV @span) SECOND,
@@ -1973,10 +1973,10 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', '0f/0f160aea873f818c10e833a94f330bee.pdf', 'application/pdf', 754, 'dae647fe7671040076d57e2adec0c7db309020c7be5812a418e33747c29c8fc3', @now - INTERVAL (498970 * @k DIV @span) SECOND, @acc_prov07);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1483915 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1306939 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (125782 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL);
+    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1483915 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1306939 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (125782 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL);
 
 -- ent19 contracted: 研发费用加计扣除专项审计
 SET @t = @now - INTERVAL (1577091 * @k DIV @span) SECOND;
@@ -1986,7 +1986,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4048996937'),
-    @ent19, @p35, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent19, @p35, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '研发费用加计扣除专项审计', 1900000, 30, 570000, 570000, 1, 570000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1523154 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1481328 * @k DIV @span) SECOND, NULL, NULL,
@@ -2000,9 +2000,9 @@ VALUES (@o, CONCAT('HT-', @round, '-0031'), DATE(@now - INTERVAL (1501232 * @k D
     @now - INTERVAL (1481328 * @k DIV @span) SECOND, @acc_prov07, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1523154 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1481328 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1523154 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1481328 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL);
 
 -- ent16 contracted: 中小企业上云基础套餐
 SET @t = @now - INTERVAL (1550614 * @k DIV @span) SECOND;
@@ -2012,7 +2012,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '9601668284'),
-    @ent16, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent16, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '中小企业上云基础套餐', 1800000, 30, 540000, 540000, 1, 540000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1519905 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1266777 * @k DIV @span) SECOND, NULL, NULL,
@@ -2026,9 +2026,9 @@ VALUES (@o, CONCAT('HT-', @round, '-0037'), DATE(@now - INTERVAL (1372135 * @k D
     @now - INTERVAL (1266777 * @k DIV @span) SECOND, @acc_prov02, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1519905 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1266777 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1519905 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1266777 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL);
 
 -- ent20 approved: 财务人员实务能力提升培训
 SET @t = @now - INTERVAL (1515290 * @k DIV @span) SECOND;
@@ -2038,7 +2038,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0593965574'),
-    @ent20, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（规则 R4）',
+    @ent20, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'approved', NULL, '评审机构初审通过，核定补贴金额（《工作指南》六、2）',
     '财务人员实务能力提升培训', 764000, 30, 229200, 229200, 1, 229200,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1437398 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1412406 * @k DIV @span) SECOND, @now - INTERVAL (601032 * @k DIV @span) SECOND, @now - INTERVAL (175926 * @k DIV @span) SECOND,
@@ -2057,7 +2057,7 @@ INSERT INTO redemption_claims (order_id, status, invoice_no, invoice_date, invoi
     updated_at, submitted_at, reviewed_by, reviewed_at, decision, approved_amount, reason)
 VALUES (@o, 'approved', '110145157523', DATE(@now - INTERVAL (853475 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 764000, 229200, 534800,
     DATE(@now - INTERVAL (1284738 * @k DIV @span) SECOND + INTERVAL 8 HOUR), 534800, @now - INTERVAL (342445 * @k DIV @span) SECOND, @now - INTERVAL (175926 * @k DIV @span) SECOND, @now - INTERVAL (175926 * @k DIV @span) SECOND,
-    @acc_reviewer, @now - INTERVAL (86910 * @k DIV @span) SECOND, 'approved', 229200, '材料齐全，金额核对一致，同意兑付（规则 R4）');
+    @acc_reviewer, @now - INTERVAL (86910 * @k DIV @span) SECOND, 'approved', 229200, '材料齐全，金额核对一致，同意兑付');
 INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,
     size_bytes, sha256, uploaded_at, uploaded_by) VALUES
     (@o, 'contract', '服务合同.pdf', 'e7/e76e33a91c7ffc8d12e0c3ab62a3d7c0.pdf', 'application/pdf', 752, 'eb75962ffca3c6293805af06165bbba7e7a9a08fc4f94659aa8b30c1183ca398', @now - INTERVAL (269601 * @k DIV @span) SECOND, @acc_prov07),
@@ -2067,12 +2067,12 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', 'c2/c223247a5b487a63f89823e91f86d366.pdf', 'application/pdf', 751, '23fb12925bda7eddffb8a93d31a8eef40c4e5dcf0207f6333338dd9f0b13217b', @now - INTERVAL (177477 * @k DIV @span) SECOND, @acc_prov07);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1437398 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1412406 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (601032 * @k DIV @span) SECOND, @acc_ent20, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (175926 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL),
-    (@o, @now - INTERVAL (86910 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（规则 R4）', NULL);
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1437398 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1412406 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (601032 * @k DIV @span) SECOND, @acc_ent20, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (175926 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL),
+    (@o, @now - INTERVAL (86910 * @k DIV @span) SECOND, @acc_reviewer, 'reviewer', 'submitted', 'approved', '评审机构初审通过，核定补贴金额（《工作指南》六、2）', NULL);
 
 -- ent04 submitted: 专利申请代理（发明专利）
 SET @t = @now - INTERVAL (1285476 * @k DIV @span) SECOND;
@@ -2082,7 +2082,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4796116730'),
-    @ent04, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（规则 R1、R3）',
+    @ent04, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'submitted', NULL, '服务机构提交兑付材料，进入初审（《工作指南》六、1）',
     '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1207956 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (1173419 * @k DIV @span) SECOND, @now - INTERVAL (396177 * @k DIV @span) SECOND, @now - INTERVAL (355311 * @k DIV @span) SECOND,
@@ -2111,11 +2111,11 @@ INSERT INTO redemption_files (order_id, kind, original_name, stored_name, conten
     (@o, 'receipt', '银行回执单.pdf', 'c0/c0a63b0a7f3f8771a7ef1757e1777a18.pdf', 'application/pdf', 751, '556af17dfe7ff4fe5276f017cc1a38a948c0c13903ea1cd2344e502ed86b92c5', @now - INTERVAL (558337 * @k DIV @span) SECOND, @acc_prov05);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1207956 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (1173419 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (396177 * @k DIV @span) SECOND, @acc_ent04, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL),
-    (@o, @now - INTERVAL (355311 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（规则 R1、R3）', NULL);
+    (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1207956 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (1173419 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (396177 * @k DIV @span) SECOND, @acc_ent04, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL),
+    (@o, @now - INTERVAL (355311 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'contracted', 'submitted', '服务机构提交兑付材料，进入初审（《工作指南》六、1）', NULL);
 
 -- ent04 contracted: 代理记账服务（小规模纳税人·年度）
 SET @t = @now - INTERVAL (1260437 * @k DIV @span) SECOND;
@@ -2125,7 +2125,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8036651291'),
-    @ent04, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent04, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 123000, 1, 123000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1189417 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (887271 * @k DIV @span) SECOND, NULL, NULL,
@@ -2139,9 +2139,9 @@ VALUES (@o, CONCAT('HT-', @round, '-0041'), DATE(@now - INTERVAL (1116394 * @k D
     @now - INTERVAL (887271 * @k DIV @span) SECOND, @acc_prov07, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1189417 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (887271 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent04, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1189417 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (887271 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL);
 
 -- ent01 contracted: 财务人员实务能力提升培训
 SET @t = @now - INTERVAL (1124440 * @k DIV @span) SECOND;
@@ -2151,7 +2151,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2798757273'),
-    @ent01, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent01, @p12, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '财务人员实务能力提升培训', 764000, 30, 229200, 192000, 1, 192000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1095409 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (941715 * @k DIV @span) SECOND, @now - INTERVAL (527763 * @k DIV @span) SECOND, NULL,
@@ -2167,10 +2167,10 @@ INSERT INTO evaluations (order_id, product_id, quality, timeliness, attitude, co
 VALUES (@o, @p12, 5, 5, 5, '服务专业细致，交付质量超出预期。', @now - INTERVAL (527763 * @k DIV @span) SECOND);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1095409 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (941715 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL),
-    (@o, @now - INTERVAL (527763 * @k DIV @span) SECOND, @acc_ent01, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（规则 C1）', NULL);
+    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1095409 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (941715 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL),
+    (@o, @now - INTERVAL (527763 * @k DIV @span) SECOND, @acc_ent01, 'enterprise', 'contracted', 'contracted', '企业确认服务完成并评价（《工作指南》五（三））', NULL);
 
 -- ent17 cancelled: 年度财务审计服务
 SET @t = @now - INTERVAL (1109498 * @k DIV @span) SECOND;
@@ -2180,7 +2180,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3732960452'),
-    @ent17, @p33, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'accept_timeout', '服务机构 48 小时内未接单，订单取消（规则 O4）',
+    @ent17, @p33, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'accept_timeout', '服务机构 48 小时内未接单，订单取消（《工作指南》五（二）4）',
     '年度财务审计服务', 2400000, 30, 720000, 0, 0, NULL,
     @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
@@ -2189,8 +2189,8 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3732960452'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (936654 * @k DIV @span) SECOND, NULL, 'system', 'pending', 'cancelled', '服务机构 48 小时内未接单，订单取消（规则 O4）', NULL);
+    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (936654 * @k DIV @span) SECOND, NULL, 'system', 'pending', 'cancelled', '服务机构 48 小时内未接单，订单取消（《工作指南》五（二）4）', NULL);
 
 -- ent10 contracted: 专利申请代理（发明专利）
 SET @t = @now - INTERVAL (1072001 * @k DIV @span) SECOND;
@@ -2200,7 +2200,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6331885474'),
-    @ent10, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent10, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (1002971 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (988136 * @k DIV @span) SECOND, NULL, NULL,
@@ -2214,9 +2214,9 @@ VALUES (@o, CONCAT('HT-', @round, '-0039'), DATE(@now - INTERVAL (994832 * @k DI
     @now - INTERVAL (988136 * @k DIV @span) SECOND, @acc_prov05, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent10, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (1002971 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (988136 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent10, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (1002971 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (988136 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL);
 
 -- ent17 cancelled: 小程序与移动应用定制开发
 SET @t = @now - INTERVAL (1018800 * @k DIV @span) SECOND;
@@ -2235,7 +2235,7 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0330108513'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @t, @acc_ent17, 'enterprise', NULL, 'pending', '企业下单', NULL),
     (@o, @now - INTERVAL (948139 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'cancelled', '本月服务排期已满，无法在服务券有效期内完成交付', NULL);
 
 -- ent20 contracted: 企业ERP系统实施服务（标准版）
@@ -2246,7 +2246,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1020074274'),
-    @ent20, @p25, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent20, @p25, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '企业ERP系统实施服务（标准版）', 28500000, 60, 5000000, 5000000, 1, 5000000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (806314 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
     @now - INTERVAL (470338 * @k DIV @span) SECOND, NULL, NULL,
@@ -2260,9 +2260,9 @@ VALUES (@o, CONCAT('HT-', @round, '-0043'), DATE(@now - INTERVAL (528277 * @k DI
     @now - INTERVAL (470338 * @k DIV @span) SECOND, @acc_prov01, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (806314 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (470338 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (806314 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (470338 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL);
 
 -- ent09 contracted: 中小企业上云基础套餐
 SET @t = @now - INTERVAL (820504 * @k DIV @span) SECOND;
@@ -2272,7 +2272,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4508130698'),
-    @ent09, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent09, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '中小企业上云基础套餐', 1800000, 30, 540000, 540000, 1, 540000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (813024 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (508661 * @k DIV @span) SECOND, NULL, NULL,
@@ -2286,9 +2286,9 @@ VALUES (@o, CONCAT('HT-', @round, '-0042'), DATE(@now - INTERVAL (708054 * @k DI
     @now - INTERVAL (508661 * @k DIV @span) SECOND, @acc_prov02, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent09, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (813024 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (508661 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent09, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (813024 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (508661 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL);
 
 -- ent19 cancelled: 高新技术企业认定咨询服务
 SET @t = @now - INTERVAL (801246 * @k DIV @span) SECOND;
@@ -2307,7 +2307,7 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0175276184'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单', NULL),
     (@o, @now - INTERVAL (743435 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'cancelled', '企业需求超出本产品标准服务范围，建议选择定制化服务', NULL);
 
 -- ent03 accepted: 专利申请代理（发明专利）
@@ -2318,7 +2318,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3784168457'),
-    @ent03, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    @ent03, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（《工作指南》五（二）4）',
     '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, NULL,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (646327 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
@@ -2327,8 +2327,8 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '3784168457'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent03, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (646327 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+    (@o, @t, @acc_ent03, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (646327 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL);
 
 -- ent01 accepted: 代理记账服务（小规模纳税人·年度）
 SET @t = @now - INTERVAL (673450 * @k DIV @span) SECOND;
@@ -2338,7 +2338,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1606789234'),
-    @ent01, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    @ent01, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（《工作指南》五（二）4）',
     '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 135000, 1, NULL,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (670843 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
@@ -2347,8 +2347,8 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1606789234'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (670843 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (670843 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL);
 
 -- ent19 accepted: 企业人力资源体系搭建咨询
 SET @t = @now - INTERVAL (614619 * @k DIV @span) SECOND;
@@ -2358,7 +2358,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8833820840'),
-    @ent19, @p10, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    @ent19, @p10, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（《工作指南》五（二）4）',
     '企业人力资源体系搭建咨询', 6600000, 30, 1980000, 1980000, 1, NULL,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (537590 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
@@ -2367,8 +2367,8 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8833820840'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (537590 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (537590 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL);
 
 -- ent06 accepted: 劳动用工合规培训（企业内训）
 SET @t = @now - INTERVAL (613421 * @k DIV @span) SECOND;
@@ -2378,7 +2378,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6789716515'),
-    @ent06, @p11, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    @ent06, @p11, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（《工作指南》五（二）4）',
     '劳动用工合规培训（企业内训）', 1350000, 30, 405000, 405000, 1, NULL,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (511938 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
@@ -2387,8 +2387,8 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '6789716515'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent06, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (511938 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+    (@o, @t, @acc_ent06, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (511938 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL);
 
 -- ent09 cancelled: 专利申请代理（发明专利）
 SET @t = @now - INTERVAL (593812 * @k DIV @span) SECOND;
@@ -2398,7 +2398,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2080511989'),
-    @ent09, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'enterprise', '企业在接单前取消订单（规则 O5）',
+    @ent09, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'enterprise', '企业在接单前取消订单',
     '专利申请代理（发明专利）', 702000, 30, 210600, 0, 0, NULL,
     @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
@@ -2407,8 +2407,8 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2080511989'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent09, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (489192 * @k DIV @span) SECOND, @acc_ent09, 'enterprise', 'pending', 'cancelled', '企业在接单前取消订单（规则 O5）', NULL);
+    (@o, @t, @acc_ent09, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (489192 * @k DIV @span) SECOND, @acc_ent09, 'enterprise', 'pending', 'cancelled', '企业在接单前取消订单', NULL);
 
 -- ent19 cancelled: 中小企业上云基础套餐
 SET @t = @now - INTERVAL (583563 * @k DIV @span) SECOND;
@@ -2418,7 +2418,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4739735523'),
-    @ent19, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'enterprise', '企业在接单前取消订单（规则 O5）',
+    @ent19, @p05, @prov02, YEAR(@t + INTERVAL 8 HOUR), 'cancelled', 'enterprise', '企业在接单前取消订单',
     '中小企业上云基础套餐', 1800000, 30, 540000, 0, 0, NULL,
     @t, @t + INTERVAL 48 HOUR, NULL, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
@@ -2427,8 +2427,8 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4739735523'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (537052 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'pending', 'cancelled', '企业在接单前取消订单（规则 O5）', NULL);
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (537052 * @k DIV @span) SECOND, @acc_ent19, 'enterprise', 'pending', 'cancelled', '企业在接单前取消订单', NULL);
 
 -- ent19 contracted: 上市前财务规范辅导
 SET @t = @now - INTERVAL (503965 * @k DIV @span) SECOND;
@@ -2438,7 +2438,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4905576178'),
-    @ent19, @p29, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent19, @p29, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '上市前财务规范辅导', 45000000, 60, 5000000, 5000000, 1, 5000000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (491776 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
     @now - INTERVAL (403487 * @k DIV @span) SECOND, NULL, NULL,
@@ -2452,9 +2452,9 @@ VALUES (@o, CONCAT('HT-', @round, '-0044'), DATE(@now - INTERVAL (458662 * @k DI
     @now - INTERVAL (403487 * @k DIV @span) SECOND, @acc_prov07, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (491776 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (403487 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent19, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (491776 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (403487 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL);
 
 -- ent16 accepted: 搜索引擎与电商平台营销推广
 SET @t = @now - INTERVAL (485831 * @k DIV @span) SECOND;
@@ -2464,7 +2464,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5890091843'),
-    @ent16, @p40, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    @ent16, @p40, @prov01, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（《工作指南》五（二）4）',
     '搜索引擎与电商平台营销推广', 3120000, 30, 936000, 936000, 1, NULL,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (376125 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
@@ -2473,8 +2473,8 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5890091843'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (376125 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (376125 * @k DIV @span) SECOND, @acc_prov01, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL);
 
 -- ent13 contracted: 研发费用加计扣除专项审计
 SET @t = @now - INTERVAL (438901 * @k DIV @span) SECOND;
@@ -2484,7 +2484,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '4928002184'),
-    @ent13, @p35, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent13, @p35, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '研发费用加计扣除专项审计', 1900000, 30, 570000, 570000, 1, 570000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (371522 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (350796 * @k DIV @span) SECOND, NULL, NULL,
@@ -2498,9 +2498,9 @@ VALUES (@o, CONCAT('HT-', @round, '-0045'), DATE(@now - INTERVAL (371304 * @k DI
     @now - INTERVAL (350796 * @k DIV @span) SECOND, @acc_prov07, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent13, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (371522 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (350796 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent13, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (371522 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (350796 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL);
 
 -- ent11 contracted: 专利申请代理（发明专利）
 SET @t = @now - INTERVAL (400819 * @k DIV @span) SECOND;
@@ -2510,7 +2510,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1996204359'),
-    @ent11, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent11, @p15, @prov05, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '专利申请代理（发明专利）', 702000, 30, 210600, 210600, 1, 210600,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (345823 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (221549 * @k DIV @span) SECOND, NULL, NULL,
@@ -2524,9 +2524,9 @@ VALUES (@o, CONCAT('HT-', @round, '-0047'), DATE(@now - INTERVAL (249249 * @k DI
     @now - INTERVAL (221549 * @k DIV @span) SECOND, @acc_prov05, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent11, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (345823 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (221549 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent11, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (345823 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (221549 * @k DIV @span) SECOND, @acc_prov05, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL);
 
 -- ent10 contracted: 代理记账服务（小规模纳税人·年度）
 SET @t = @now - INTERVAL (396412 * @k DIV @span) SECOND;
@@ -2536,7 +2536,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '1036398717'),
-    @ent10, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent10, @p34, @prov07, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '代理记账服务（小规模纳税人·年度）', 450000, 30, 135000, 135000, 1, 135000,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (373753 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (254743 * @k DIV @span) SECOND, NULL, NULL,
@@ -2550,9 +2550,9 @@ VALUES (@o, CONCAT('HT-', @round, '-0046'), DATE(@now - INTERVAL (277649 * @k DI
     @now - INTERVAL (254743 * @k DIV @span) SECOND, @acc_prov07, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent10, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (373753 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (254743 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent10, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (373753 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (254743 * @k DIV @span) SECOND, @acc_prov07, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL);
 
 -- ent20 accepted: 中高层管理人才猎头服务
 SET @t = @now - INTERVAL (361818 * @k DIV @span) SECOND;
@@ -2562,7 +2562,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0901926343'),
-    @ent20, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    @ent20, @p09, @prov03, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（《工作指南》五（二）4）',
     '中高层管理人才猎头服务', 9600000, 60, 2880000, 2880000, 1, NULL,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (260387 * @k DIV @span) SECOND, @t + INTERVAL 60 DAY,
     NULL, NULL, NULL,
@@ -2571,8 +2571,8 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0901926343'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (260387 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+    (@o, @t, @acc_ent20, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (260387 * @k DIV @span) SECOND, @acc_prov03, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL);
 
 -- ent18 contracted: 产品检验检测与第三方评价服务
 SET @t = @now - INTERVAL (282762 * @k DIV @span) SECOND;
@@ -2582,7 +2582,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '2578449154'),
-    @ent18, @p14, @prov04, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（规则 O8、O9）',
+    @ent18, @p14, @prov04, YEAR(@t + INTERVAL 8 HOUR), 'contracted', NULL, '服务机构录入服务合同（《工作指南》五（二）7）',
     '产品检验检测与第三方评价服务', 3744000, 30, 1123200, 1123200, 1, 1123200,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (183903 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     @now - INTERVAL (127056 * @k DIV @span) SECOND, NULL, NULL,
@@ -2596,9 +2596,9 @@ VALUES (@o, CONCAT('HT-', @round, '-0048'), DATE(@now - INTERVAL (158842 * @k DI
     @now - INTERVAL (127056 * @k DIV @span) SECOND, @acc_prov04, NULL);
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (183903 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL),
-    (@o, @now - INTERVAL (127056 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（规则 O8、O9）', NULL);
+    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (183903 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL),
+    (@o, @now - INTERVAL (127056 * @k DIV @span) SECOND, @acc_prov04, 'provider', 'accepted', 'contracted', '服务机构录入服务合同（《工作指南》五（二）7）', NULL);
 
 -- ent16 accepted: 劳动争议纠纷解决方案
 SET @t = @now - INTERVAL (247555 * @k DIV @span) SECOND;
@@ -2608,7 +2608,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0937201409'),
-    @ent16, @p43, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    @ent16, @p43, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（《工作指南》五（二）4）',
     '劳动争议纠纷解决方案', 1900000, 30, 570000, 570000, 1, NULL,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (163432 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
@@ -2617,8 +2617,8 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0937201409'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (163432 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+    (@o, @t, @acc_ent16, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (163432 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL);
 
 -- ent15 pending: 数据资产盘点与数据治理咨询
 SET @t = @now - INTERVAL (143066 * @k DIV @span) SECOND;
@@ -2637,7 +2637,7 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '5439700256'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
+    (@o, @t, @acc_ent15, 'enterprise', NULL, 'pending', '企业下单', NULL);
 
 -- ent08 accepted: 合同审查与法律文本服务包
 SET @t = @now - INTERVAL (95521 * @k DIV @span) SECOND;
@@ -2647,7 +2647,7 @@ INSERT INTO orders (order_no, enterprise_id, product_id, provider_id, year, stat
     contracted_at, confirmed_at, submitted_at, approved_at, publicized_at, paid_at,
     closed_at, updated_at)
 VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8234862704'),
-    @ent08, @p42, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（规则 O4）',
+    @ent08, @p42, @prov08, YEAR(@t + INTERVAL 8 HOUR), 'accepted', NULL, '服务机构在 48 小时内接单（《工作指南》五（二）4）',
     '合同审查与法律文本服务包', 1170000, 30, 351000, 351000, 1, NULL,
     @t, @t + INTERVAL 48 HOUR, @now - INTERVAL (61557 * @k DIV @span) SECOND, @t + INTERVAL 30 DAY,
     NULL, NULL, NULL,
@@ -2656,8 +2656,8 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8234862704'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent08, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
-    (@o, @now - INTERVAL (61557 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（规则 O4）', NULL);
+    (@o, @t, @acc_ent08, 'enterprise', NULL, 'pending', '企业下单', NULL),
+    (@o, @now - INTERVAL (61557 * @k DIV @span) SECOND, @acc_prov08, 'provider', 'pending', 'accepted', '服务机构在 48 小时内接单（《工作指南》五（二）4）', NULL);
 
 -- ent18 cancelled: 中小企业上云基础套餐
 SET @t = @now - INTERVAL (92189 * @k DIV @span) SECOND;
@@ -2676,7 +2676,7 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8233844031'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL),
+    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单', NULL),
     (@o, @now - INTERVAL (17647 * @k DIV @span) SECOND, @acc_prov02, 'provider', 'pending', 'cancelled', '本月服务排期已满，无法在服务券有效期内完成交付', NULL);
 
 -- ent02 pending: 搜索引擎与电商平台营销推广
@@ -2696,7 +2696,7 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7414848562'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent02, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
+    (@o, @t, @acc_ent02, 'enterprise', NULL, 'pending', '企业下单', NULL);
 
 -- ent01 pending: 合同审查与法律文本服务包
 SET @t = @now - INTERVAL (65125 * @k DIV @span) SECOND;
@@ -2715,7 +2715,7 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0442177573'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
+    (@o, @t, @acc_ent01, 'enterprise', NULL, 'pending', '企业下单', NULL);
 
 -- ent05 pending: 知识产权价值评估服务
 SET @t = @now - INTERVAL (49373 * @k DIV @span) SECOND;
@@ -2734,7 +2734,7 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '8340144106'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent05, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
+    (@o, @t, @acc_ent05, 'enterprise', NULL, 'pending', '企业下单', NULL);
 
 -- ent18 pending: 产品外观设计服务
 SET @t = @now - INTERVAL (47495 * @k DIV @span) SECOND;
@@ -2753,7 +2753,7 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '0398720159'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
+    (@o, @t, @acc_ent18, 'enterprise', NULL, 'pending', '企业下单', NULL);
 
 -- ent13 pending: 代理记账服务（小规模纳税人·年度）
 SET @t = @now - INTERVAL (13679 * @k DIV @span) SECOND;
@@ -2772,7 +2772,7 @@ VALUES (CONCAT('SV', DATE_FORMAT(@t + INTERVAL 8 HOUR, '%Y%m%d'), '7246103009'),
 SET @o = LAST_INSERT_ID();
 INSERT INTO order_events (order_id, at, actor_account_id, actor_role, from_status,
     to_status, reason, request_id) VALUES
-    (@o, @t, @acc_ent13, 'enterprise', NULL, 'pending', '企业下单（规则 O3）', NULL);
+    (@o, @t, @acc_ent13, 'enterprise', NULL, 'pending', '企业下单', NULL);
 
 -- product applications (征集, A1-A7) in every state: prov01 approved, prov01 returned, prov01 draft, prov02 pending, prov03 pending, prov04 pending, prov05 approved, prov06 rejected, prov08 draft
 -- @win = the window's first instant (Jan 1 00:00 Asia/Shanghai); every
@@ -3157,5 +3157,10 @@ INSERT INTO audit_log (at, actor_account_id, actor_role, action, entity, entity_
      JSON_OBJECT('role', 'enterprise', 'org_id', @org_self), NULL),
     (@now - INTERVAL 2 DAY, @acc_self, 'enterprise', 'org.submit', 'organisation', @org_self,
      NULL, JSON_OBJECT('certification_id', LAST_INSERT_ID()), NULL);
+
+-- the sweeper announces events after this one only (issue 16): the demo's
+-- history is not sent as new messages
+UPDATE reminder_cursor SET last_id = (SELECT COALESCE(MAX(id), 0) FROM order_events)
+    WHERE name = 'order_events';
 
 COMMIT;

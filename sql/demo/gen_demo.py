@@ -393,17 +393,17 @@ PARTIAL_ENTERPRISE = "ent07"
 ORDINARY_MAX_SUBSIDY = 1_130_000
 
 REASON = {
-    "create": "企业下单（规则 O3）",
-    "accept": "服务机构在 48 小时内接单（规则 O4）",
-    "contract": "服务机构录入服务合同（规则 O8、O9）",
-    "confirm": "企业确认服务完成并评价（规则 C1）",
-    "submit": "服务机构提交兑付材料，进入初审（规则 R1、R3）",
-    "approve": "评审机构初审通过，核定补贴金额（规则 R4）",
-    "publicize": "纳入公示批次，公示期 7 天（规则 R5）",
-    "pay": "公示期满无异议，补贴已兑付（规则 R5）",
-    "cancel_enterprise": "企业在接单前取消订单（规则 O5）",
-    "accept_timeout": "服务机构 48 小时内未接单，订单取消（规则 O4）",
-    "expire": "服务券有效期已过，过期作废（规则 O6）",
+    "create": "企业下单",
+    "accept": "服务机构在 48 小时内接单（《工作指南》五（二）4）",
+    "contract": "服务机构录入服务合同（《工作指南》五（二）7）",
+    "confirm": "企业确认服务完成并评价（《工作指南》五（三））",
+    "submit": "服务机构提交兑付材料，进入初审（《工作指南》六、1）",
+    "approve": "评审机构初审通过，核定补贴金额（《工作指南》六、2）",
+    "publicize": "纳入公示批次，公示期 7 天（《工作指南》六、3）",
+    "pay": "公示期满无异议，补贴已兑付（《工作指南》六、3）",
+    "cancel_enterprise": "企业在接单前取消订单",
+    "accept_timeout": "服务机构 48 小时内未接单，订单取消（《工作指南》五（二）4）",
+    "expire": "服务券有效期已过，过期作废（《工作指南》五（二）5）",
 }
 DECLINE_REASONS = [
     "本月服务排期已满，无法在服务券有效期内完成交付",
@@ -808,7 +808,7 @@ def write_claim(w, ts, o, files):
          ts(t["submitted"]), ts(t["submitted"])))
     if approved:
         w("    @acc_reviewer, %s, 'approved', %d, %s);"
-          % (ts(t["approved"]), o["subsidy"], q("材料齐全，金额核对一致，同意兑付（规则 R4）")))
+          % (ts(t["approved"]), o["subsidy"], q("材料齐全，金额核对一致，同意兑付")))
     else:
         w("    NULL, NULL, NULL, NULL, NULL);")
     w("INSERT INTO redemption_files (order_id, kind, original_name, stored_name, content_type,")
@@ -1422,6 +1422,11 @@ def generate():
         w(",\n".join("    " + r for r in rows) + ";")
     write_applications(w)
     write_self_registered(w)
+    w("")
+    w("-- the sweeper announces events after this one only (issue 16): the demo's")
+    w("-- history is not sent as new messages")
+    w("UPDATE reminder_cursor SET last_id = (SELECT COALESCE(MAX(id), 0) FROM order_events)")
+    w("    WHERE name = 'order_events';")
     w("")
     w("COMMIT;")
     out[span_line] = "SET @span     = %d;                                   -- the oldest age" % max(ages)

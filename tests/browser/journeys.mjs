@@ -291,6 +291,18 @@ const journeys = [
     await p.locator(".countdown").first().waitFor();
     await p.waitForFunction(() => /剩余/.test(document.querySelector(".countdown").textContent));
     await j.shot(p, "inbox");
+    // issue 16: the sweeper's message of the new order, in the inbox with
+    // its unread count; its link opens the order
+    execFileSync(join(ROOT, "ops", "stack.sh"), ["ctl", "sweep"], { env: process.env, stdio: "ignore" });
+    await p.goto(BASE + "/messages.html");
+    await p.locator("#nav-messages .unread-badge").waitFor();
+    const msg = p.locator(`.msg.unread:has(a[href="/prov.html?order=${ctx.orderId}"])`).first();
+    await msg.waitFor();
+    await p.locator("#prefs input[name=accept_due][disabled]").waitFor();
+    await j.shot(p, "messages");
+    await msg.getByRole("link", { name: "去办理" }).click();
+    await p.locator("#accept").waitFor();
+    await p.goto(BASE + "/prov.html#/inbox?status=pending");
     await p.locator(`a[href="#/orders/${ctx.orderId}"]`).click();
     await p.locator("#accept").waitFor();
     // the enterprise's contact: shown to this order's provider
@@ -442,6 +454,8 @@ const journeys = [
     const p = await j.page({ viewport: { width: 1280, height: 900 } });
     await p.goto(`${BASE}/publicity.html?batch=${ctx.batchId}`);
     await p.locator("#batch-total").waitFor();
+    // R7: the records of the batch: the published list is record 0
+    await p.locator('#records li[data-seq="0"]').getByText("公示名单").waitFor();
     await j.shot(p, "publicity");
     await p.getByPlaceholder("搜索服务机构或产品名称").fill(PRODUCT_QUERY);
     await p.locator("#batch form").getByRole("button", { name: "搜索" }).click();
@@ -485,8 +499,23 @@ const journeys = [
     await confirmDialog(b, "确认兑付");
     await b.locator("#paid").waitFor();
     await j.shot(b, "paid");
+    // R7: the public batch page shows the payment as a new signed record
+    // chained after the list, which is unchanged
+    await p.goto(`${BASE}/publicity.html?batch=${ctx.batchId}`);
+    const paidRec = p.locator("#records li").filter({ hasText: "兑付日期" }).last();
+    await paidRec.waitFor();
+    await p.locator('#records li[data-seq="0"]').getByText("公示名单").waitFor();
+    await paidRec.scrollIntoViewIfNeeded();
+    await j.shot(p, "records");
+    const recHref = await paidRec.getByRole("link", { name: "JSON" }).getAttribute("href");
+    const rec = await (await p.request.get(BASE + recHref)).json();
+    if (rec.kind !== "payment" || rec.paid_on !== shanghaiDate(t) || !/^[0-9a-f]{64}$/.test(rec.prev_sha256))
+      throw new Error("the payment record is not as expected: " + JSON.stringify(rec));
     await b.goto(BASE + "/bureau.html#/dashboard");
     await b.locator(".chart svg").first().waitFor();
+    // issue 16: the stages' average days (HTML/CSS bars) and what is overdue
+    await b.locator("#stage-days .stage-chart li").nth(5).waitFor();
+    await b.locator("#overdue h3").waitFor();
     await j.shot(b, "dashboard");
     j.check(); await j.close();
   }],
@@ -654,6 +683,61 @@ const journeys = [
     if (!(await v.locator("#place-order").isDisabled())) throw new Error("a viewer could order");
     if (await v.locator("fieldset#contact").count()) throw new Error("a viewer is asked for the order's contact");
     await j.shot(v, "viewer-cannot-order");
+    j.check(); await j.close();
+  }],
+
+  ["journey10_refund_recovery_orders_and_evaluations_screens", async (browser) => {
+    // issue 11: the screens of what existed only as an API, on journey 5's
+    // paid order (rated in journey 4): the provider reports a refund
+    // (《工作指南》七、4) and reads its ratings; the public product page
+    // shows them per aspect; the bureau records the money returned,
+    // filters every order (with its spreadsheet links) and reads the
+    // ratings per provider
+    const j = new Journey(browser, "journey10");
+    const p = await j.page({ viewport: { width: 1280, height: 900 } });
+    await login(j, p, ctx.providerLogin, `/prov.html#/orders/${ctx.orderId}`);
+    const rf = p.locator("#refund");
+    await rf.waitFor();
+    await rf.getByLabel("退款金额（元）").fill("100.00");
+    await rf.getByLabel("说明").fill("企业调整需求，部分服务内容取消，退还 100 元。");
+    await j.shot(p, "refund");
+    await rf.getByRole("button", { name: "报告退款" }).click();
+    await confirmDialog(p, "确认报告");
+    await p.getByText(/已报告退款/).waitFor();
+    await j.shot(p, "refunded");
+    await p.goto(BASE + "/prov.html#/evaluations");
+    await p.locator("#eval-products .ratings").first().waitFor();
+    await j.shot(p, "prov-evaluations");
+    await p.goto(BASE + "/product.html?id=" + ctx.productId);
+    await p.locator("#evaluations .ratings").waitFor();
+    await p.locator("#evaluations").getByText("服务质量").first().waitFor();
+    await j.shot(p, "product-evaluations");
+    const b = await j.page({ viewport: { width: 1280, height: 900 } });
+    await login(j, b, "bureau", "/bureau.html#/recoveries");
+    const orderNo = (await apiGet("/api/provider/orders/" + ctx.orderId, await apiLogin(ctx.providerLogin))).order_no;
+    const card = b.locator(`section[data-order="${orderNo}"]`);
+    await card.waitFor();
+    await j.shot(b, "recoveries");
+    await card.getByRole("button", { name: "登记退回" }).click();
+    await b.locator(`section[data-order="${orderNo}"]`).waitFor({ state: "detached" });
+    await b.getByLabel("状态").selectOption("settled");
+    await b.waitForURL(/status=settled/);
+    await j.shot(b, "settled-list");
+    await b.locator(`section[data-order="${orderNo}"] .badge`, { hasText: "已结清" }).waitFor();
+    await j.shot(b, "settled");
+    await b.goto(BASE + "/bureau.html#/orders");
+    const f = b.locator("#order-filters");
+    await f.waitFor();
+    await f.getByLabel("状态").selectOption("paid");     // a partial refund keeps it paid
+    await f.getByRole("button", { name: "筛选" }).click();
+    await b.locator("table", { hasText: orderNo }).waitFor();
+    const href = await b.locator("#export-xlsx").getAttribute("href");
+    if (href !== "/api/bureau/orders.xlsx?status=paid") throw new Error("xlsx link " + href);
+    await j.shot(b, "orders");
+    const prov = await apiGet("/api/products/" + ctx.productId);
+    await b.goto(BASE + "/bureau.html#/evaluations?provider_id=" + prov.provider_id);
+    await b.locator("#eval-products .ratings").first().waitFor();
+    await j.shot(b, "evaluations");
     j.check(); await j.close();
   }],
 ];

@@ -237,6 +237,29 @@ def test_grants_writes_outside_a_programs_tables_refused():
 
 
 @test
+def test_grants_issue16_reminders_and_inbox_owned_by_ctl_and_registration():
+    """Issue 16: only the sweeper (voucherctl) writes the reminders' keys
+    and cursor; the inbox (registration) marks messages read and keeps
+    the members' choices but cannot forge a key, move the cursor or
+    re-send a message; no other program reads anyone's messages."""
+    refused("registration", "INSERT INTO reminders (subject, subject_id,"
+            " kind, threshold, event_id, created_at)"
+            " VALUES ('order', 0, 'x', 0, 0, NOW())")
+    refused("registration", "UPDATE reminder_cursor SET last_id = 0")
+    refused("registration", "UPDATE notifications SET text = 'x' WHERE id = 0")
+    refused("ctl", "UPDATE notification_prefs SET enabled = 1"
+            " WHERE account_id = 0")
+    refused("ctl", "UPDATE notifications SET read_at = NOW() WHERE id = 0")
+    refused("ctl", "DELETE FROM reminders WHERE subject_id = 0")
+    refused("ctl", "SELECT password_hash FROM accounts WHERE id = 0")
+    for name in ("ordering", "provider", "publicity", "oversight", "catalog"):
+        refused(name, "SELECT text FROM notifications WHERE id = 0")
+        refused(name, "INSERT INTO reminders (subject, subject_id, kind,"
+                " threshold, event_id, created_at)"
+                " VALUES ('order', 0, 'x', 0, 0, NOW())")
+
+
+@test
 def test_R5_V2_publicity_cannot_write_payments_or_violations():
     """The public-facing program: no payment column, no violations,
     recoveries or spot checks, and no way to mark a batch paid."""
@@ -341,6 +364,27 @@ def test_grants_a_programs_own_write_works_in_a_rolled_back_tx():
             assert p.returncode == 0, (name, p.stderr)
 
 
+@test
+def test_R7_records_after_a_list_are_appended_never_changed():
+    """A withdrawal's or a payment's record (publicity_records) is written
+    once by the program that owns the event and never changed by anyone;
+    the public-facing program cannot say which record paid an item."""
+    for name in users():
+        refused(name, "UPDATE publicity_records SET at = NOW()"
+                " WHERE batch_id = 0")
+        refused(name, "DELETE FROM publicity_records WHERE batch_id = 0")
+        if name not in ("publicity", "oversight"):
+            refused(name, "INSERT INTO publicity_records (batch_id, seq,"
+                    " kind, at, reason) VALUES (0, 1, 'withdrawal', NOW(),"
+                    " 'violation')")
+    refused("publicity", "UPDATE publicity_items SET paid_seq = 1"
+            " WHERE id = 0")
+    for name in ("publicity", "oversight"):
+        p = as_user(name, "START TRANSACTION; SELECT COUNT(*) FROM"
+                    " publicity_records; ROLLBACK;")
+        assert p.returncode == 0, (name, p.stderr)
+
+
 # ---- every statement a program prepares -------------------------------------
 
 _STMT = re.compile(r'\{\s*"((?:STMT|DBS)_\w+)"\s*,((?:\s*"(?:[^"\\]|\\.)*")+)\s*\}')
@@ -381,7 +425,13 @@ LIB_USES = {
     "registration": LIB_THROTTLE + ["DBS_OUTBOX_PREF", "DBS_OUTBOX_INSERT",
                                     "DBS_ROUND_INFO", "DBS_ROUND_CURRENT"],
     "ctl": ["DBS_OUTBOX_NEXT", "DBS_OUTBOX_SENT", "DBS_OUTBOX_RETRY",
-            "DBS_OUTBOX_EXPIRE", "DBS_OUTBOX_BACKLOG"],
+            "DBS_OUTBOX_EXPIRE", "DBS_OUTBOX_BACKLOG",
+            # issue 16: the reminders (shared/domain/reminders.c)
+            "DBS_OUTBOX_PREF", "DBS_OUTBOX_INSERT_ACCOUNT", "DBS_ORDER_LOCK",
+            "DBS_REMIND_CURSOR_LOCK", "DBS_REMIND_CURSOR_SET",
+            "DBS_REMIND_EVENTS", "DBS_REMIND_KEY", "DBS_REMIND_RECIPIENTS",
+            "DBS_REMIND_ACCEPT_DUE", "DBS_REMIND_VALIDITY",
+            "DBS_REMIND_CONFIRM"],
 }
 
 

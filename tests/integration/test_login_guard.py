@@ -322,3 +322,73 @@ def test_E9_longest_chinese_login_delayed_and_masked_like_any():
         " 'session.fail'" % first)]
     assert len(logged) == 6 and all(x["login"] == "***" for x in logged), \
         logged
+
+
+# ---- (a') the registration program's hashes are bounded too ----------------
+
+def _signup_process(seconds, out):
+    """A flood of signups (each derives the password's hash and the code's)
+    from 20 client addresses, 2 connections each, every one a new mobile
+    (no per-mobile limit applies), in a process of its own. Puts
+    [(status, code, seconds, retry_after)] on out."""
+    stop = time.monotonic() + seconds
+    got = []
+    lock = threading.Lock()
+
+    def signer(i):
+        while time.monotonic() < stop:
+            r = call("POST", "/api/signup",
+                     {"kind": "enterprise", "mobile": mobile(),
+                      "password": "flood-pass-2024", "name": "洪水测试"},
+                     source="127.0.0.%d" % (2 + i % 20), timeout=120)
+            with lock:
+                got.append((r.status, r.code, r.seconds,
+                            r.header("retry-after")))
+
+    threads = [threading.Thread(target=signer, args=(i,)) for i in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    out.put(got)
+
+
+@test
+def test_E9_signup_flood_answers_busy_while_registration_stays_fast():
+    """Issue 15, defect 3: signup, resend, verify, accept and invite derive
+    PBKDF2 hashes in the registration program; they take the same hash
+    gate as the login, so a flood of them gets 429 busy and the program's
+    other routes (here the inbox badge) stay quick."""
+    tok = token("ent04")
+    auth = {"Authorization": "Bearer " + tok}
+    for _ in range(5):                                  # warm
+        assert call("GET", "/api/notifications/unread",
+                    headers=auth).status == 200
+    quiet = [call("GET", "/api/notifications/unread", headers=auth).seconds
+             for _ in range(40)]
+    q = multiprocessing.Queue()
+    proc = multiprocessing.Process(target=_signup_process, args=(8, q))
+    proc.start()
+    time.sleep(1)
+    loud = []
+    while proc.is_alive() and len(loud) < 400:
+        r = call("GET", "/api/notifications/unread", headers=auth,
+                 timeout=120)
+        loud.append(r)
+        time.sleep(0.02)
+    flood = q.get(timeout=300)
+    proc.join()
+    statuses = sorted(set(f[0] for f in flood))
+    assert all(f[0] < 500 for f in flood), statuses
+    assert all(r.status == 200 for r in loud), [r for r in loud
+                                                 if r.status != 200][:3]
+    busy = [f for f in flood if f[1] == "busy"]
+    assert busy, statuses
+    assert all(f[0] == 429 and f[3] == "1" for f in busy), busy[:3]
+    assert len(loud) >= 10, len(loud)
+    quiet_p50, loud_p50 = p50(quiet), p50([r.seconds for r in loud])
+    print("  signup flood: %d signups in 8 s (%s), %d busy; the badge p50"
+          " %.1f ms quiet, %.1f ms under the flood" % (
+              len(flood), statuses, len(busy), quiet_p50 * 1000,
+              loud_p50 * 1000))
+    assert loud_p50 < 10 * max(quiet_p50, 0.005), (quiet_p50, loud_p50)

@@ -1180,7 +1180,8 @@ def test_O4_accept_deadline_48h_without_sweeper():
         "accept_timeout", g
     assert g["events"][-1]["actor_role"] == "system", g
     assert g["events"][-1]["from_status"] == "pending", g
-    assert "O4" in g["events"][-1]["reason"], g
+    # the guide's article, not the rule id (issue 11, point 14)
+    assert "《工作指南》五（二）4" in g["events"][-1]["reason"], g
     assert _audit(b["id"]) == ["order.create", "order.cancelled"]
 
     # the sweeper materialises c

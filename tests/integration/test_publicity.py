@@ -820,3 +820,154 @@ def test_R7_totals_tell_published_withdrawn_and_paid_apart():
         sum(i["amount"] for i in paid) / 100)
     # the signed file stays as published (R7: a record never changes)
     assert get("/api/publicity/batches/%d.json" % b["id"]).body == signed
+
+
+def records_of(batch_id):
+    """The public chain of a batch's records, past the micro-cache."""
+    r = get("/api/publicity/batches/%d/records" % batch_id,
+            query={"nocache": uniq("n")})
+    assert r.status == 200, r
+    return r.json
+
+
+def record_bytes(batch_id, n):
+    f = get("/api/publicity/batches/%d/records/%d.json" % (batch_id, n))
+    s = get("/api/publicity/batches/%d/records/%d.json.sig" % (batch_id, n))
+    assert f.status == 200 and s.status == 200, (f, s)
+    assert f.headers["x-content-sha256"] == hashlib.sha256(f.body).hexdigest()
+    return f.body, s.body.decode("ascii").strip()
+
+
+def check_chain(batch_id, key):
+    """Fetches every record of the batch, checks each signature with the
+    public key and each link (prev_sha256 = SHA-256 of the previous
+    record's exact bytes); returns the records' bytes and documents."""
+    listed = records_of(batch_id)
+    assert listed["total"] == len(listed["items"]) >= 1
+    raw, docs = [], []
+    for n, entry in enumerate(listed["items"]):
+        assert entry["seq"] == n
+        body, sig = record_bytes(batch_id, n)
+        assert openssl_verify(key, body, sig), (batch_id, n)
+        assert entry["sha256"] == hashlib.sha256(body).hexdigest()
+        assert entry["json"] == "/api/publicity/batches/%d/records/%d.json" \
+            % (batch_id, n)
+        doc = json.loads(body)
+        if n == 0:
+            assert entry["kind"] == "published"
+        else:
+            assert doc["format"] == "voucher-publicity-record/1"
+            assert (doc["batch_id"], doc["seq"]) == (batch_id, n)
+            assert doc["prev_sha256"] == hashlib.sha256(raw[-1]).hexdigest()
+            assert entry["prev_sha256"] == doc["prev_sha256"]
+            assert doc["kind"] == entry["kind"] in ("withdrawal", "payment")
+            assert doc["count"] == len(doc["items"]) >= 1
+            assert doc["amount"] == sum(i["amount"] for i in doc["items"])
+            # canonical: compact, keys in their fixed order
+            assert body == json.dumps(doc, ensure_ascii=False,
+                                      separators=(",", ":")).encode()
+            assert list(doc) == ["format", "batch_id", "seq", "kind",
+                                 "prev_sha256", "at",
+                                 "paid_on" if doc["kind"] == "payment"
+                                 else "reason", "items", "count", "amount",
+                                 "totals"]
+        raw.append(body)
+        docs.append(doc)
+    return raw, docs
+
+
+@test
+def test_R7_withdrawals_and_payment_are_signed_records_chained_after_the_list():
+    key = get("/api/publicity/key").body
+    prov = provider_party()
+    kept, gone = approved_claim(prov), approved_claim(prov)
+    cheat = approved_claim()            # another provider, barred below
+    b = published([kept, gone, cheat])
+    signed = get("/api/publicity/batches/%d.json" % b["id"]).body
+    # a batch with no withdrawal and no payment has only record 0: its file
+    raw, docs = check_chain(b["id"], key)
+    assert raw == [signed] and len(docs) == 1
+    expect_error(get("/api/publicity/batches/%d/records/1.json" % b["id"]),
+                 404, "not_found")
+    # an upheld objection withdraws one item: record 1
+    it_gone = item_of(b, gone["id"])
+    assert send_feedback(it_gone["id"], {"text": "服务未实际开展"}).status == 201
+    fb = [f for f in get("/api/bureau/feedback", token=bureau(),
+                         query={"batch_id": b["id"]}).json["items"]
+          if f["order_id"] == gone["id"]][0]
+    assert post("/api/bureau/feedback/%d" % fb["id"],
+                {"decision": "uphold", "note": "成立"},
+                token=bureau()).status == 200
+    # a violation of the other provider withdraws its item: record 2
+    r = post("/api/bureau/violations", {
+        "party": "provider", "party_id": cheat["prov"]["id"],
+        "kind": "other", "description": "集成测试：虚构合同"},
+        token=bureau())
+    assert r.status == 201, r
+    tok, t = after_period(b)
+    paid_on = shanghai_date(iso(t))
+    r = pay(b["id"], tok, paid_on)
+    assert r.status == 200, r
+    raw, docs = check_chain(b["id"], key)
+    # the published file never changed: it is still record 0
+    assert raw[0] == signed
+    assert get("/api/publicity/batches/%d.json" % b["id"]).body == signed
+    # other tests' approved claims may share the batch: find ours
+    mine = {it_gone["id"]: "objection",
+            item_of(b, cheat["id"])["id"]: "violation"}
+    withdrawals = {d["items"][0]["id"]: d for d in docs[1:]
+                   if d["kind"] == "withdrawal"}
+    for item_id, reason in mine.items():
+        d = withdrawals[item_id]
+        assert d["reason"] == reason and d["count"] == 1, d
+        assert set(d["items"][0]) == {"id", "provider", "product", "amount"}
+    assert withdrawals[it_gone["id"]]["seq"] < \
+        withdrawals[item_of(b, cheat["id"])["id"]]["seq"]
+    payment = docs[-1]
+    assert payment["kind"] == "payment" and payment["paid_on"] == paid_on
+    kept_id = item_of(b, kept["id"])["id"]
+    assert kept_id in [i["id"] for i in payment["items"]]
+    assert not set(mine) & {i["id"] for i in payment["items"]}
+    # the totals of the last record agree with the batch and its items
+    items = public_items(b["id"])["items"]
+    pb = get("/api/publicity/batches/%d" % b["id"],
+             query={"nocache": uniq("n")}).json
+    totals = payment["totals"]
+    assert totals["published"] == {"count": pb["item_count"],
+                                   "amount": pb["published_amount"]}
+    assert totals["withdrawn"] == {"count": pb["withdrawn_count"],
+                                   "amount": pb["withdrawn_amount"]}
+    assert totals["paid"] == {"count": pb["paid_count"],
+                              "amount": pb["paid_amount"]}
+    assert totals["paid"]["amount"] == sum(i["amount"] for i in items
+                                           if i["paid_on"])
+    assert totals["published"]["amount"] == totals["withdrawn"]["amount"] \
+        + totals["paid"]["amount"]
+    # each record's totals add its own items to the previous record's
+    for n in range(1, len(docs)):
+        prev = docs[n - 1].get("totals") or {
+            "withdrawn": {"count": 0, "amount": 0},
+            "paid": {"count": 0, "amount": 0}}
+        d = docs[n]
+        moved = "paid" if d["kind"] == "payment" else "withdrawn"
+        still = "withdrawn" if moved == "paid" else "paid"
+        assert d["totals"][moved] == {
+            "count": prev[moved]["count"] + d["count"],
+            "amount": prev[moved]["amount"] + d["amount"]}, d
+        assert d["totals"][still] == prev[still], d
+    # re-reading gives the same bytes and the same signatures
+    again = [record_bytes(b["id"], n) for n in range(len(raw))]
+    assert [x[0] for x in again] == raw
+    assert [x[1] for x in again] == [record_bytes(b["id"], n)[1]
+                                     for n in range(len(raw))]
+    # a silent edit of a record breaks its signature and the next link
+    edited = raw[1].replace(b'"amount":', b'"amount":1', 1)
+    assert not openssl_verify(key, edited, again[1][1])
+    assert hashlib.sha256(edited).hexdigest() != docs[2]["prev_sha256"]
+    # an unknown record, a malformed number, an unpublished batch: 404
+    for path in ("records/%d.json" % len(raw), "records/01.json",
+                 "records/x.json.sig"):
+        expect_error(get("/api/publicity/batches/%d/%s" % (b["id"], path)),
+                     404, "not_found")
+    expect_error(get("/api/publicity/batches/999999999/records"), 404,
+                 "not_found")

@@ -414,7 +414,7 @@ def generate(out, rng, now, scale):
         ends = pub + 7 * DAY
         paid = ends + rng.randint(1, 3) * DAY if ends + 3 * DAY < now else None
         batches.append({"id": nid("publicity_batches"), "seq": b + 1, "pub": pub, "ends": ends,
-                        "paid": paid, "items": [], "created": pub - rng.randint(2, 20) * HOUR})
+                        "paid": paid, "items": [], "rows": [], "created": pub - rng.randint(2, 20) * HOUR})
 
     # ---- the orders: a plan of statuses, then times backwards from the
     # status's anchor --------------------------------------------------------
@@ -532,6 +532,17 @@ def generate(out, rng, now, scale):
     orders.sort(key=lambda o: o["ordered"])
 
     # ---- write everything ---------------------------------------------
+    # the outbox (006) with issue 16's inbox (013_reminders.sql): the
+    # messages of the order events and the deadline warnings of the
+    # current round, each with its once-only key (reminders)
+    notes = table("notifications", ["id", "kind", "channel", "account_id", "recipient", "text",
+                                    "link", "is_secret", "status", "attempts", "next_attempt_at",
+                                    "created_at", "sent_at", "read_at"])
+    rem = table("reminders", ["subject", "subject_id", "kind", "threshold", "event_id",
+                              "created_at"])
+    # R7 (014_payment_records.sql): the records chained after each list
+    records = table("publicity_records", ["batch_id", "seq", "kind", "format", "at", "paid_on",
+                                          "reason"])
     ev = table("order_events", ["id", "order_id", "at", "actor_account_id", "actor_role",
                                 "from_status", "to_status", "reason", "request_id"])
     ords = table("orders", ["id", "order_no", "enterprise_id", "product_id", "provider_id",
@@ -564,7 +575,7 @@ def generate(out, rng, now, scale):
     items = table("publicity_items", ["id", "batch_id", "order_id", "provider_name",
                                       "product_name", "category", "amount", "objection_status",
                                       "withdrawn", "withdrawn_at", "created_at", "paid_on",
-                                      "search_text_id"])
+                                      "search_text_id", "withdrawn_seq", "paid_seq"])
     fb = table("feedback", ["id", "item_id", "tracking_no", "text", "contact", "status",
                             "note", "created_at", "decided_at", "decided_by", "client_ip"])
     refunds = table("refunds", ["id", "order_id", "kind", "amount", "reason", "reported_at",
@@ -599,6 +610,44 @@ def generate(out, rng, now, scale):
     contacts = {}       # enterprise id -> its last order contact
     n_files = 0
     dup_sha = "0" * 64
+
+    def inbox(kind, prov_side, o, at, text, threshold=0, event_id=0):
+        """One message in the inbox of the party's account (no mobile:
+        channel inbox, sent at once; most read a few days later) and its
+        once-only key, as the sweeper writes them (reminders.c)."""
+        if prov_side:
+            aid = prov_acc[o["p"]["prov"]["id"]]
+            login = "sp%05d" % (o["p"]["prov"]["id"] - BASE_ID + 1)
+        else:
+            aid = ent_acc[o["e"]]
+            login = "se%06d" % (o["e"] + 1)
+        link = "/%s.html?order=%d" % ("prov" if prov_side else "ent", o["id"])
+        read = at + rng.randint(H, 5 * DAY)
+        verb = "办理" if kind in ("order_new", "accept_due", "confirm_requested",
+                                  "claim_returned") else "查看"
+        notes.line("%d\t%s\tinbox\t%d\t%s\t【北京市中小企业服务券】%s%s：%s\t%s\t0\tsent\t0\t"
+                   "%d\t%d\t%d\t%s" % (nid("notifications"), kind, aid, login, text, verb, link, link,
+                                       at, at, at, read if read < now else "\\N"))
+        return threshold, event_id
+
+    def remind(kind, o, at, threshold=0, event_id=0):
+        rem.line("order\t%d\t%s\t%d\t%d\t%d" % (o["id"], kind, threshold, event_id, at))
+
+    def bj(t):
+        g = time.gmtime(t + 8 * H)
+        return "%04d年%02d月%02d日 %02d:%02d" % (g.tm_year, g.tm_mon, g.tm_mday, g.tm_hour,
+                                              g.tm_min)
+
+    # the kinds of the order events (remind_event_kind) and who reads them
+    EVENT_KIND = {(None, "pending"): ("order_new", True),
+                  ("pending", "accepted"): ("order_accepted", False),
+                  ("contracted", "submitted"): ("confirm_requested", False),
+                  ("submitted", "approved"): ("claim_approved", True),
+                  ("submitted", "rejected"): ("claim_rejected", True),
+                  ("submitted", "contracted"): ("claim_returned", True),
+                  ("approved", "publicized"): ("publicity_started", True),
+                  ("publicized", "paid"): ("paid", True)}
+    RETURN_REASON = "发票金额与合同金额不一致，请补正后重新提交"
     for o in orders:
         oid = nid("orders")
         o["id"] = oid
@@ -631,11 +680,72 @@ def generate(out, rng, now, scale):
                  ordered, ordered + 48 * H, t.get("accepted"), valid_until, t.get("contracted"),
                  t.get("confirmed"), t.get("submitted"), t.get("approved"), t.get("publicized"),
                  t.get("paid"), t.get("closed"), o["last"])
+        # R4 as amended: some decided claims were returned for correction
+        # once (a round of their own), then submitted again
+        returned = None
+        if t.get("decided") and "submitted" in t and t["submitted"] - t["contracted"] > 3 * DAY \
+                and rng.random() < 0.04:
+            gap = (t["submitted"] - t["contracted"]) // 3
+            returned = (t["contracted"] + gap, t["contracted"] + 2 * gap)
+            o["events"].append((returned[0], "provider", "contracted", "submitted",
+                                REASON["submitted"]))
+            o["events"].append((returned[1], "reviewer", "submitted", "contracted",
+                                "退回补正：" + RETURN_REASON))
+            o["events"].sort(key=lambda e_: e_[0])
+        mine = ordered >= cur_start        # the inbox came with this round
         for at, role, frm, to, reason in o["events"]:
             actor = {"enterprise": eacc, "provider": pacc, "reviewer": REVIEWER,
                      "bureau": BUREAU, "system": None}[role]
             evid = nid("order_events")
             ev.row(evid, oid, at, actor, role, frm, to, reason, "scale-e%d" % evid)
+            if not mine:
+                continue
+            k_ = EVENT_KIND.get((frm, to))
+            if k_ is None and frm == "pending" and to == "cancelled" and role == "provider":
+                k_ = ("order_declined", False)
+            if k_ is None:
+                continue
+            what = "订单 SV%s%010d（%s）" % (sh_date(ordered).replace("-", ""), oid, p["name"])
+            text = {"order_new": "您有新%s，请在 %s（北京时间）前决定是否接单，逾期订单自动取消。"
+                                 % (what, bj(ordered + 48 * H)),
+                    "order_accepted": "服务机构已接单：%s。" % what,
+                    "order_declined": "服务机构未接单：%s已取消，占用的额度已退回。" % what,
+                    "confirm_requested": "服务机构已提交%s的兑付申请，请确认服务完成并评价，确认期限至 "
+                                         "%s（北京时间）。" % (what, bj(at + 15 * DAY)),
+                    "claim_approved": "%s的兑付申请初审通过。" % what,
+                    "claim_rejected": "%s的兑付申请初审未通过。" % what,
+                    "claim_returned": "%s的兑付申请被退回补正，请按意见修改后在服务券有效期内重新提交。"
+                                      "说明：%s。" % (what, RETURN_REASON),
+                    "publicity_started": "%s的兑付已进入公示。" % what,
+                    "paid": "%s的服务券补贴已兑付。" % what}[k_[0]]
+            inbox(k_[0], k_[1], o, at, text)
+            remind(k_[0], o, at, 0, evid)
+        if mine:
+            what = "订单 SV%s%010d（%s）" % (sh_date(ordered).replace("-", ""), oid, p["name"])
+            # O4: 24 h and 4 h before the acceptance limit, while pending
+            decided_at = t.get("accepted") or (t.get("closed") if "accepted" not in t
+                                              and st == "cancelled" else None) or now
+            for thr in (24 * H, 4 * H):
+                due = ordered + 48 * H - thr
+                if due < decided_at and due <= now:
+                    inbox("accept_due", True, o, due,
+                          "%s尚未接单，距接单截止（%s，北京时间）已不足 %d 小时，逾期订单自动取消。"
+                          % (what, bj(ordered + 48 * H), thr // H))
+                    remind("accept_due", o, due, thr)
+                    break           # the tightest crossed threshold only
+            # O6: 7 days and 1 day before the voucher runs out, unclaimed
+            if "accepted" in t:
+                ends = t.get("submitted") or (t.get("closed") if st in ("expired", "cancelled")
+                                              else None) or now
+                for thr in (DAY, 7 * DAY):
+                    due = valid_until - thr
+                    if due < ends and due <= now:
+                        for side in (False, True):
+                            inbox("validity_ending", side, o, due,
+                                  "%s的服务券将于 %s（北京时间）到期，剩余不足 %d 天；到期前未提交兑付申请的，"
+                                  "服务券过期作废。" % (what, bj(valid_until), thr // DAY))
+                        remind("validity_ending", o, due, thr)
+                        break
             aud(at, actor, role, "order.%s" % ("create" if frm is None else to), "order", oid,
                 '{"status":"%s"}' % to)
         if ordered > now - 7 * DAY:
@@ -673,6 +783,9 @@ def generate(out, rng, now, scale):
                        None if cst == "submitted" else cst,
                        o.get("approved_amount") if cst == "approved" else None,
                        o.get("claim_reason"))
+            if returned:
+                rounds_.row(nid("claim_reviews"), oid, returned[0], "returned", None,
+                            RETURN_REASON, REVIEWER, "reviewer", returned[1])
             if decided:
                 rounds_.row(nid("claim_reviews"), oid, sub, cst,
                             o.get("approved_amount") if cst == "approved" else None,
@@ -699,11 +812,13 @@ def generate(out, rng, now, scale):
             obj = o.get("objection")
             withdrawn = obj == "upheld"
             paid_on = sh_date(b["paid"]) if (b["paid"] and not withdrawn) else None
-            items.row(iid, b["id"], oid, p["prov"]["name"], p["name"], p["cat"],
-                      o["approved_amount"], obj or ("open" if o.get("open_feedback") else "none"),
-                      1 if withdrawn else 0, t.get("closed") if withdrawn else None,
-                      b["created"], paid_on,
-                      search.of(p["name"] + "\t" + p["prov"]["name"]))
+            # written with the batch's records (R7), below
+            b["rows"].append([iid, b["id"], oid, p["prov"]["name"], p["name"], p["cat"],
+                              o["approved_amount"],
+                              obj or ("open" if o.get("open_feedback") else "none"),
+                              1 if withdrawn else 0, t.get("closed") if withdrawn else None,
+                              b["created"], paid_on,
+                              search.of(p["name"] + "\t" + p["prov"]["name"])])
             b["items"].append((iid, o["approved_amount"], withdrawn))
             if obj or o.get("open_feedback"):
                 fid = nid("feedback")
@@ -855,9 +970,6 @@ def generate(out, rng, now, scale):
                                      "uscc", "size_class", "values_json", "submitted_at",
                                      "submitted_by", "decided_at", "decided_by", "decided_role",
                                      "reason"])
-    notes = table("notifications", ["id", "kind", "account_id", "recipient", "text",
-                                    "is_secret", "status", "attempts", "next_attempt_at",
-                                    "created_at", "sent_at"])
     for pv in providers:
         bar = prov_viol.get(pv["id"])
         pv_uscc = uscc(100000 + pv["id"] - BASE_ID, rng.choice(DIVISIONS), "MC")
@@ -921,9 +1033,9 @@ def generate(out, rng, now, scale):
             certs.row(nid("certifications"), oid_, "enterprise", "approved", 0, name, e_uscc, size,
                       '{"name":"%s","uscc":"%s","size_class":"%s"}' % (name, e_uscc, size),
                       created, ent_acc[i], certified, REVIEWER, "reviewer", None)
-            notes.row(nid("notifications"), "cert_decided", ent_acc[i], contact_of(i)[1],
-                      "【服务券】您的企业认证已通过。", 0, "sent", 1, certified, certified,
-                      certified + 30)
+            notes.row(nid("notifications"), "cert_decided", "sms", ent_acc[i],
+                      contact_of(i)[1], "【服务券】您的企业认证已通过。", None, 0, "sent", 1,
+                      certified, certified, certified + 30, None)
         seen = set()
         for k in range(len(name)):
             for g in (name[k], name[k:k + 2]):
@@ -957,8 +1069,8 @@ def generate(out, rng, now, scale):
         certs.row(nid("certifications"), oid_, "enterprise", "pending", 0, name, e_uscc, "small",
                   '{"name":"%s","uscc":"%s","size_class":"small"}' % (name, e_uscc), at, aid,
                   None, None, None, None)
-        notes.row(nid("notifications"), "signup_code", aid, mobile, "（已发送，内容已清除）", 1,
-                  "sent", 1, at - DAY, at - DAY, at - DAY + 5)
+        notes.row(nid("notifications"), "signup_code", "sms", aid, mobile, "（已发送，内容已清除）",
+                  None, 1, "sent", 1, at - DAY, at - DAY, at - DAY + 5, None)
         aud(at - DAY, None, "public", "account.signup", "account", aid, '{"role":"enterprise"}')
         aud(at, aid, "enterprise", "org.submit", "organisation", oid_, '{"state":"submitted"}')
 
@@ -987,6 +1099,26 @@ def generate(out, rng, now, scale):
                                      "prev_sha256"])
     prev = None
     for b in batches:
+        # R7: each withdrawal, then the payment of the items not withdrawn,
+        # numbered in time order as 014_payment_records.sql numbers them
+        evs = [(r[9], r[0], "withdrawal", r) for r in b["rows"] if r[8]]
+        if b["paid"] and any(not r[8] for r in b["rows"]):
+            evs.append((b["paid"], min(r[0] for r in b["rows"] if not r[8]), "payment", None))
+        evs.sort(key=lambda e_: (e_[0], e_[1], e_[2]))
+        paid_seq = None
+        for seq, (at, _first, kind, r) in enumerate(evs, 1):
+            if kind == "withdrawal":
+                records.row(b["id"], seq, kind, 1, at, None, "objection")
+                r.append(seq)
+            else:
+                records.row(b["id"], seq, kind, 1, at, sh_date(at), None)
+                paid_seq = seq
+        for r in b["rows"]:
+            if not r[8]:
+                r.append(None)
+            r.append(paid_seq if r[11] is not None else None)
+            items.row(*r)
+        del b["rows"]
         count = len(b["items"])
         total = sum(a for _, a, _w in b["items"])
         sha = hashlib.sha256(("scale-batch-%d-%d-%d" % (b["seq"], count, total)).encode()).hexdigest()
@@ -1066,7 +1198,8 @@ def generate(out, rng, now, scale):
                  "application_events", "idempotency_keys", "audit_log", "search_texts",
                  "search_grams", "enterprise_grams", "organisations", "certifications",
                  "notifications", "enterprise_contacts", "qualification_lists",
-                 "credit_list", "claim_reviews", "login_devices"]:
+                 "credit_list", "claim_reviews", "login_devices", "reminders",
+                 "publicity_records"]:
         figures[name] = T[name].n
     figures.update({"status_" + k: v for k, v in stats.items()})
     figures["products_sold_out"] = sold_out
@@ -1241,15 +1374,16 @@ def load_sql(T, out, chain, y0):
              "reported_at", "sampled_at", "checked_at", "published_at", "period_ends_at",
              "completed_at", "last_saved_at", "last_submitted_at", "certified_at",
              "mobile_verified_at", "imported_at", "next_attempt_at", "sent_at",
-             "last_used_at"}
+             "last_used_at", "read_at"}
     order = ["search_texts", "search_grams", "enterprise_grams", "organisations", "accounts",
              "providers", "enterprises", "enterprise_quota", "enterprise_contacts",
              "list_imports", "qualification_lists", "credit_list", "certifications",
              "notifications", "product_applications",
              "products", "application_products", "application_events", "orders", "order_events",
              "contracts", "evaluations", "redemption_claims", "claim_reviews", "redemption_files",
-             "publicity_batches", "publicity_items", "feedback", "refunds", "violations",
-             "recoveries", "spot_checks", "idempotency_keys", "login_devices", "audit_log"]
+             "publicity_batches", "publicity_records", "publicity_items", "feedback", "refunds",
+             "violations", "recoveries", "spot_checks", "idempotency_keys", "login_devices",
+             "reminders", "audit_log"]
     for name in order:
         t = T[name]
         cols, sets = [], []
@@ -1273,6 +1407,9 @@ def load_sql(T, out, chain, y0):
         lines.append("SELECT '%s', ROW_COUNT(), UNIX_TIMESTAMP(SYSDATE(6));" % name)
     lines.append("UPDATE publicity_chain SET head_batch_id = %d, head_sha256 = '%s', length = %d,"
                  " updated_at = UTC_TIMESTAMP() WHERE id = 1;" % chain)
+    # the sweeper announces only the events after the loaded ones (013)
+    lines.append("UPDATE reminder_cursor SET last_id = (SELECT MAX(id) FROM order_events)"
+                 " WHERE name = 'order_events';")
     lines.append("UPDATE row_counts SET n = (SELECT COUNT(*) FROM enterprises)"
                  " WHERE name = 'enterprises';")
     lines.append("UPDATE row_counts SET n = (SELECT COUNT(*) FROM providers)"

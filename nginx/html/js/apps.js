@@ -203,7 +203,7 @@ export async function reviewQueue(view, { query }, base) {
   const filter = field("按状态筛选", { tag: "select", name: "status", value: status, options: Object.entries(APP_STATUS).filter(([k]) => k !== "draft") });
   filter.querySelector("select").addEventListener("change", (ev) => { location.hash = `#/${base}?status=` + ev.target.value; });
   view.replaceChildren(el("h2", {}, "产品申报审核队列"),
-    el("p", { class: "muted" }, "服务过专精特新、小巨人企业的申报优先排列（规则 A7）。"), filter,
+    el("p", { class: "muted" }, "服务过专精特新、小巨人企业的申报优先排列（《工作指南》四（二）9）。"), filter,
     r.items.length ? table(["编号", "服务机构", "状态", "最近提交", ""], r.items.map((a) => [
       String(a.id), a.provider_name || "", badge(a.status, APP_STATUS), when(a.last_submitted_at),
       el("a", { href: `#/${base}/${a.id}` }, "审核")])) : empty("暂无待审核的申报"));

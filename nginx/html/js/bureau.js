@@ -3,8 +3,8 @@
 // (V1, V2), spot checks and the audit trail (V3), enterprises and
 // providers (E1-E7, A1), and the product application decisions (A6).
 import {
-  $, el, get, post, put, yuan, toFen, when, today, badge, bar, table, empty, pager, field, formErr, busy,
-  confirmDialog, requireRole, router, showError, ApiError, TIER_NAME, ORDER_STATUS,
+  $, el, get, post, put, yuan, toFen, fenInput, when, today, badge, bar, table, empty, pager, field, formErr, busy,
+  confirmDialog, requireRole, router, showError, ApiError, TIER_NAME, ORDER_STATUS, WHO_NAME, ratingFacts, starsText,
 } from "./lib.js";
 import { bars } from "./chart.js";
 import { reviewQueue, reviewApp } from "./apps.js";
@@ -18,7 +18,8 @@ const FB_STATUS = { open: "待处理", upheld: "成立", dismissed: "不成立" 
 const V_KIND = { transfer: "转让、赠予或买卖服务券", hidden_relationship: "隐瞒关联关系", fictitious_contract: "虚假合同或虚报金额", other: "其他违反指南的行为" };
 
 if (requireRole("bureau")) {
-  $("#subnav").replaceChildren(...[["dashboard", "数据看板"], ["batches", "公示批次"], ["feedback", "公示意见"],
+  $("#subnav").replaceChildren(...[["dashboard", "数据看板"], ["orders", "订单"], ["batches", "公示批次"], ["feedback", "公示意见"],
+    ["recoveries", "补贴追回"], ["evaluations", "企业评价"],
     ["violations", "违规处理"], ["spot", "抽查"], ["audit", "审计日志"], ["enterprises", "企业"], ["providers", "服务机构"],
     ["applications", "产品申报"], ["certifications", "机构认证"], ["lists", "名单导入"], ["rounds", "服务券年度"],
     ["claims", "兑付初审"]]
@@ -26,6 +27,7 @@ if (requireRole("bureau")) {
   router({
     "certifications": (p) => certQueue(view, p), "certifications/:id": (p) => certOne(view, p),
     "lists": () => lists(view), "rounds": () => rounds(view),
+    "orders": orders, "recoveries": recoveries, "evaluations": evaluations,
     "claims": (p) => claims(p, view), "claims/:id": (p) => claim(p, view),  // C2: the bureau decides early
     "dashboard": dashboard, "batches": batches, "batches/:id": batch, "feedback": feedback,
     "violations": violations, "spot": spot, "audit": audit, "enterprises": enterprises, "providers": providers,
@@ -35,8 +37,30 @@ if (requireRole("bureau")) {
 
 const wan = (fen) => (fen >= 1000000 ? (fen / 1000000).toFixed(1) + " 万元" : yuan(fen));
 
+// issue 16: the average days each stage of an order took this year, as an
+// HTML/CSS bar chart (a list of bars, each with its figure in text)
+function stageChart(stages) {
+  const max = Math.max(1, ...stages.map((x) => x.days));
+  return el("ul", { class: "stage-chart", "aria-label": "各环节平均用时（天）" },
+    ...stages.map((x) => el("li", {}, el("span", { class: "stage-name" }, x.name),
+      bar(Math.round(x.days * 10), Math.round(max * 10), `${x.name} 平均 ${x.days} 天`),
+      el("span", { class: "stage-days" }, `${x.days} 天（${x.orders} 单）`))));
+}
+
+// issue 16: what waits past its clock, by stage and by party
+function overduePanel(od) {
+  return el("section", { class: "panel chart", id: "overdue" }, el("h3", {}, `逾期未办理（${od.total}）`),
+    od.total ? [
+      table(["环节", "件数"], od.by_stage.map((x) => [x.stage, String(x.n)]), "按环节"),
+      table(["待办理方", "件数"], od.by_party.map((x) => [WHO_NAME[x.who] || x.who, String(x.n)]), "按办理方"),
+      table(["事项", "编号 / 名称", "环节", "逾期"], od.items.slice(0, 20).map((x) => [
+        { order: "订单", application: "产品申报", certification: "认证" }[x.subject] || x.subject,
+        `${x.ref || "#" + x.id} ${x.party_name}`, x.name, Math.ceil(x.overdue_seconds / 86400) + " 天"]), "逾期最久的 20 项"),
+    ] : empty("暂无逾期事项"));
+}
+
 async function dashboard() {
-  const s = await get("/api/bureau/stats");
+  const [s, od] = await Promise.all([get("/api/bureau/stats"), get("/api/bureau/overdue")]);
   const cap = s.allowance.reduce((t, r) => t + r.cap, 0), occ = s.allowance.reduce((t, r) => t + r.occupied, 0);
   const orders = s.by_category.reduce((t, r) => t + r.orders, 0), subsidy = s.by_category.reduce((t, r) => t + r.subsidy, 0);
   const legend = el("p", { class: "legend" }, el("span", { class: "k1" }, "订单数"), "　", el("span", { class: "k2" }, "补贴（含占用）"));
@@ -57,7 +81,122 @@ async function dashboard() {
       el("section", { class: "panel chart" }, el("h3", {}, "即将售罄的产品（剩余比例最低）"),
         bars(s.selling_out.map((p) => ({ label: p.name.length > 9 ? p.name.slice(0, 9) + "…" : p.name, a: p.units_total - p.remaining_units })),
           { title: "已售份数", fmtA: (v) => v + " 份已售" }),
-        table(["产品", "剩余 / 总数"], s.selling_out.map((p) => [p.name, `${p.remaining_units} / ${p.units_total}`])))));
+        table(["产品", "剩余 / 总数"], s.selling_out.map((p) => [p.name, `${p.remaining_units} / ${p.units_total}`]))),
+      el("section", { class: "panel chart", id: "stage-days" }, el("h3", {}, "各环节平均用时"), stageChart(s.stage_days)),
+      overduePanel(od)));
+}
+
+// ---- every order, filtered, and its spreadsheets (issue 11) ----------------
+const CATEGORIES = [["digital", "数字化赋能"], ["cloud", "上云用云"], ["talent", "人才与培训"], ["innovation", "科技创新"],
+  ["transfer", "成果转化"], ["design", "工业设计"], ["it", "信息化开发"], ["ipo", "上市培育"], ["finance", "财税审计"],
+  ["market", "市场开拓"], ["legal", "法律咨询"], ["other", "其他创新创业服务"]];
+const ORDER_FILTERS = ["status", "provider_id", "enterprise_id", "product_id", "category", "from", "to", "flag"];
+
+async function orders({ query: params }) {
+  const query = Object.fromEntries(params);
+  const q = new URLSearchParams();
+  for (const k of ORDER_FILTERS) if (query[k]) q.set(k, query[k]);
+  const form = el("form", { class: "panel filters", id: "order-filters", novalidate: true },
+    el("div", { class: "grid2" },
+      field("状态", { tag: "select", name: "status", value: query.status || "", options: [["", "全部"], ...Object.entries(ORDER_STATUS)] }),
+      field("类别", { tag: "select", name: "category", value: query.category || "", options: [["", "全部"], ...CATEGORIES] }),
+      field("服务机构编号", { name: "provider_id", type: "number", min: 1, value: query.provider_id || "" }),
+      field("企业编号", { name: "enterprise_id", type: "number", min: 1, value: query.enterprise_id || "" }),
+      field("产品编号", { name: "product_id", type: "number", min: 1, value: query.product_id || "" }),
+      field("提示", { tag: "select", name: "flag", value: query.flag || "", options: [["", "全部"], ["overdue", "逾期（未按时接单或过期未兑付）"], ["unconfirmed", "企业未确认服务完成"]] }),
+      field("下单日期自", { name: "from", type: "date", value: query.from || "" }),
+      field("下单日期至", { name: "to", type: "date", value: query.to || "" })),
+    formErr(), el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "筛选")));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const n = new URLSearchParams();
+    for (const k of ORDER_FILTERS) { const v = form.elements[k].value.trim(); if (v) n.set(k, v); }
+    location.hash = "#/orders?" + n.toString();
+  });
+  view.replaceChildren(el("h2", {}, "订单"), form);
+  let r;
+  try { r = await get("/api/bureau/orders?" + q.toString() + "&page=" + (Number(query.page) || 1)); }
+  catch (e) { showError(form, e); return; }
+  const qs = q.toString();
+  view.append(
+    el("p", { class: "actions", id: "exports" }, `共 ${r.total} 笔　导出：`,
+      el("a", { class: "button", id: "export-xlsx", href: "/api/bureau/orders.xlsx" + (qs ? "?" + qs : ""), download: "" }, "Excel（.xlsx）"),
+      el("a", { class: "button", id: "export-csv", href: "/api/bureau/orders.csv" + (qs ? "?" + qs : ""), download: "" }, "CSV")),
+    r.items.length ? table(["订单号", "状态", "企业", "服务机构", "产品", "下单时间", "补贴", "提示"], r.items.map((o) => [
+      o.order_no, badge(o.status), o.enterprise_name, o.provider_name, o.product_name, when(o.ordered_at),
+      o.subsidy === null ? yuan(o.reserved) + "（占用）" : yuan(o.subsidy),
+      [o.overdue ? "逾期" : "", o.unconfirmed ? "企业未确认" : ""].filter(Boolean).join("；") || "—"]), "订单列表") : empty("没有符合条件的订单"),
+    pager(r, (n) => { const m = new URLSearchParams(q); m.set("page", n); location.hash = "#/orders?" + m.toString(); }));
+}
+
+// ---- subsidies to recover after refunds and violations ------------------------
+const REC_STATUS = { open: "待追回", partial: "部分退回", settled: "已结清" };
+
+async function recoveries({ query: params }) {
+  const query = Object.fromEntries(params);
+  const status = query.status || "due";
+  const r = await get(`/api/bureau/recoveries?status=${status}&page=${Number(query.page) || 1}`);
+  const filter = field("状态", { tag: "select", name: "status", value: status, options: [["due", "待追回（含部分退回）"], ["settled", "已结清"]] });
+  filter.querySelector("select").addEventListener("change", (ev) => { location.hash = "#/recoveries?status=" + ev.target.value; });
+  view.replaceChildren(el("h2", {}, "补贴追回"),
+    el("p", { class: "muted" }, "服务机构报告退款或违规处理后，已兑付补贴的应退部分列在这里；资金退回后逐笔登记（《工作指南》七、4、5）。"),
+    filter,
+    el("div", { class: "facts" },
+      el("div", { class: "fact" }, el("b", {}, yuan(r.totals.amount_due)), el("span", {}, "应追回")),
+      el("div", { class: "fact" }, el("b", {}, yuan(r.totals.amount_returned)), el("span", {}, "已退回")),
+      el("div", { class: "fact big" }, el("b", {}, yuan(r.totals.outstanding)), el("span", {}, "尚待退回"))),
+    r.items.length ? el("div", {}, ...r.items.map(recoveryCard)) : empty("暂无追回事项"),
+    pager(r, (n) => { location.hash = `#/recoveries?status=${status}&page=${n}`; }));
+}
+
+function recoveryCard(x) {
+  const card = el("section", { class: "panel", "data-order": x.order_no },
+    el("h3", {}, `订单 ${x.order_no} `, badge(x.status, REC_STATUS)),
+    el("dl", { class: "kv" },
+      el("dt", {}, "服务机构"), el("dd", {}, x.provider_name),
+      el("dt", {}, "企业"), el("dd", {}, x.enterprise_name),
+      el("dt", {}, "原因"), el("dd", {}, x.source === "refund" ? "服务机构报告退款" : "违规处理"),
+      el("dt", {}, "应追回"), el("dd", {}, yuan(x.amount_due)),
+      el("dt", {}, "已退回"), el("dd", {}, yuan(x.amount_returned) + (x.returned_on ? `（最近 ${x.returned_on}）` : ""))));
+  if (x.status === "settled") return card;
+  const form = el("form", { class: "inline", novalidate: true },
+    field("本次退回金额（元）", { name: "amount_returned", inputmode: "decimal", value: fenInput(x.outstanding) }),
+    field("退回日期", { name: "returned_on", type: "date", value: today() }), formErr(),
+    el("button", { type: "submit", class: "primary" }, "登记退回"));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const fen = toFen(form.elements.amount_returned.value);
+    if (fen === null || fen <= 0) return showError(form, new ApiError(400, "bad", "请填写正确的金额", "amount_returned"));
+    busy(form.querySelector("button"), form, async () => {
+      await post("/api/bureau/recoveries/" + x.id, { amount_returned: fen, returned_on: form.elements.returned_on.value });
+      recoveries({ query: new URLSearchParams(location.hash.split("?")[1] || "") });
+    });
+  });
+  card.append(form);
+  return card;
+}
+
+// ---- what enterprises said, per provider ----------------------------------------
+async function evaluations({ query: params }) {
+  const query = Object.fromEntries(params);
+  const q = new URLSearchParams();
+  if (query.provider_id) q.set("provider_id", query.provider_id);
+  const form = el("form", { class: "panel filters", id: "eval-filter", novalidate: true },
+    field("服务机构编号", { name: "provider_id", type: "number", min: 1, value: query.provider_id || "" }),
+    el("button", { type: "submit", class: "primary" }, "查看"));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const v = form.elements.provider_id.value.trim();
+    location.hash = "#/evaluations" + (v ? "?provider_id=" + v : "");
+  });
+  const r = await get("/api/bureau/evaluations?" + q.toString() + "&page=" + (Number(query.page) || 1));
+  view.replaceChildren(el("h2", {}, "企业评价"), form,
+    r.by_product.length ? el("div", { id: "eval-products" }, ...r.by_product.map((s) => el("section", { class: "panel" },
+      el("h3", {}, `${s.product_name}（${s.provider_name}）`), ratingFacts(s)))) : empty("暂无评价"),
+    r.items.length ? table(["订单", "企业", "服务机构", "产品", "评分", "评价内容", "时间"], r.items.map((e) => [
+      e.order_no, e.enterprise_name, e.provider_name, e.product_name, el("span", { class: "stars" }, starsText(e)),
+      e.comment || "—", when(e.created_at)]), "每条评价") : null,
+    pager(r, (n) => { const m = new URLSearchParams(q); m.set("page", n); location.hash = "#/evaluations?" + m.toString(); }));
 }
 
 // ---- batches (R5) --------------------------------------------------------
@@ -151,7 +290,7 @@ async function feedback({ query }) {
 async function violations() {
   const r = await get("/api/bureau/violations?per_page=50");
   const form = el("form", { class: "panel", novalidate: true }, el("h3", {}, "记录违规"),
-    el("p", { class: "notice" }, "记录后：终止该方未完成的订单，已兑付补贴列入追回，取消资格并禁入三年（规则 V2）。"),
+    el("p", { class: "notice" }, "记录后：终止该方未完成的订单，已兑付补贴列入追回，取消资格并禁入三年（《工作指南》七、5）。"),
     el("div", { class: "grid2" },
       field("当事方", { tag: "select", name: "party", options: [["enterprise", "企业"], ["provider", "服务机构"]] }),
       field("当事方编号", { name: "party_id", type: "number", min: 1, required: true }),

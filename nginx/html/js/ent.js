@@ -6,7 +6,7 @@
 import {
   $, el, get, post, api, yuan, when, untilText, badge, bar, table, empty, pager, field, formErr,
   busy, confirmDialog, requireRole, requireCertified, router, session, showError, ApiError, ORDER_STATUS,
-  TIER_NAME,
+  TIER_NAME, clockCell, tickClocks,
 } from "./lib.js";
 
 // why an enterprise may not order (E1-E5), in plain words
@@ -23,6 +23,9 @@ function start() {
   $("#subnav").replaceChildren(
     el("a", { href: "#/orders" }, "我的订单"),
     el("a", { href: "/" }, "选购服务产品"));
+  // a message's link (issue 16): ?order=ID opens that order
+  const deep = new URLSearchParams(location.search).get("order");
+  if (deep && /^[0-9]+$/.test(deep) && !location.hash) location.hash = "#/orders/" + deep;
   router({ "orders": orders, "orders/:id": detail, "new/:pid": confirmOrder }, () => { location.hash = "#/orders"; });
 }
 
@@ -142,6 +145,7 @@ async function detail({ id }) {
       el("dt", {}, "下单时间"), el("dd", {}, when(o.ordered_at)),
       el("dt", {}, "接单截止"), el("dd", {}, when(o.accept_deadline)),
       el("dt", {}, "有效期至"), el("dd", {}, el("span", { id: "valid-until" }, untilText(o.valid_until)), "（北京时间）"),
+      el("dt", {}, "当前办理时限"), el("dd", { id: "stage-clock" }, clockCell(o.clock)),
       el("dt", {}, "联系人"), el("dd", { id: "contact" }, o.contact ? `${o.contact.name} ${o.contact.mobile}` : "未填写"),
       o.status_reason ? [el("dt", {}, "说明"), el("dd", {}, o.status_reason)] : null));
   if (o.contract) {
@@ -198,5 +202,6 @@ async function detail({ id }) {
       el("b", {}, ORDER_STATUS[e.to_status] || e.to_status), e.reason ? " · " + e.reason : "")))));
   parts.push(el("p", {}, el("a", { href: "#/orders" }, "← 返回我的订单")));
   view.replaceChildren(...parts);
+  tickClocks();
   void session;
 }

@@ -80,6 +80,29 @@ export function countdown(iso, now = Date.now()) {
   return (d ? d + " 天 " : "") + hms;
 }
 
+// Issue 16: a stage clock {name, deadline, seconds_left, who} as a live
+// countdown (tick() of the page refreshes .countdown[data-deadline]).
+export const WHO_NAME = { enterprise: "企业", provider: "服务机构", reviewer: "评审机构", bureau: "市经信局" };
+export function clockCell(c) {
+  if (!c) return "—";
+  const who = WHO_NAME[c.who] || "";
+  if (!c.deadline) return el("span", { class: "clock" }, `${c.name}（待${who}办理）`);
+  return el("span", { class: "clock" }, `${c.name}（${who}）：`,
+    el("span", { class: "countdown", "data-deadline": c.deadline }, countdown(c.deadline) ? "剩余 " + countdown(c.deadline) : "已超时"));
+}
+// Refreshes every countdown of the page each second.
+let clockTimer = 0;
+export function tickClocks() {
+  const tick = () => {
+    for (const c of $$(".countdown[data-deadline]")) {
+      const left = countdown(c.dataset.deadline);
+      c.textContent = left ? "剩余 " + left : "已超时";
+      c.classList.toggle("urgent", !left || new Date(c.dataset.deadline) - Date.now() < 6 * 3600e3);
+    }
+  };
+  clearInterval(clockTimer); tick(); clockTimer = setInterval(tick, 1000);
+}
+
 export const ORDER_STATUS = {
   pending: "待接单", accepted: "已接单", contracted: "已签约", submitted: "待初审",
   approved: "初审通过", publicized: "公示中", paid: "已兑付", cancelled: "已取消",
@@ -277,7 +300,12 @@ export function header() {
       session.clear();
       location.href = "/";
     });
-    links.push(el("span", { class: "who" }, session.name), out);
+    // issue 16: the in-app inbox, with its unread count, on every console
+    const msgs = el("a", { href: "/messages.html", id: "nav-messages" }, "消息");
+    links.push(msgs, el("span", { class: "who" }, session.name), out);
+    get("/api/notifications/unread").then((r) => {
+      if (r.unread > 0) msgs.replaceChildren("消息 ", el("span", { class: "unread-badge", "aria-label": `${r.unread} 条未读` }, String(r.unread)));
+    }).catch(() => { /* the page works without it */ });
   } else {
     links.push(el("a", { href: "/login.html" }, "登录"), el("a", { href: "/register.html" }, "注册"));
   }
@@ -343,6 +371,20 @@ export function pager(r, go) {
   const next = el("button", { type: "button", onclick: () => go(r.page + 1) }, "下一页");
   prev.disabled = r.page <= 1; next.disabled = r.page >= pages;
   return el("nav", { class: "pager", "aria-label": "分页" }, prev, el("span", {}, `${r.page} / ${pages}`), next);
+}
+
+// C1 ratings (issue 11): the three aspects' averages of a summary
+// {count, quality, timeliness, attitude}, and one rating's stars
+export const ASPECT_NAME = { quality: "服务质量", timeliness: "服务时效", attitude: "服务态度" };
+export function ratingFacts(summary) {
+  return el("div", { class: "facts ratings" }, ...Object.keys(ASPECT_NAME).map((k) => {
+    const a = summary[k];
+    return el("div", { class: "fact" }, el("b", { class: "stars" }, a.count ? "★ " + a.average.toFixed(2) : "—"),
+      el("span", {}, `${ASPECT_NAME[k]}（${a.count} 条）`));
+  }));
+}
+export function starsText(e) {
+  return Object.keys(ASPECT_NAME).map((k) => `${ASPECT_NAME[k]} ${"★".repeat(e[k])}${"☆".repeat(5 - e[k])}`).join("　");
 }
 
 // A bar of used/total (set through the CSSOM: the CSP allows no style attribute)

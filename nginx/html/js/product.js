@@ -1,7 +1,7 @@
 // Product detail: prices, the subsidy and what the firm pays, a remaining
 // count kept live (polled every 5 s, paused in a hidden tab), and the
 // order button (an enterprise goes to its order confirmation).
-import { $, el, get, yuan, session, showError } from "./lib.js";
+import { $, el, get, yuan, when, session, showError, ratingFacts, starsText } from "./lib.js";
 
 const id = Number(new URLSearchParams(location.search).get("id"));
 const box = $("#product");
@@ -41,7 +41,23 @@ function render(p) {
       ? el("p", { class: "notice", id: "unorderable" }, p.unorderable_reason.message) : null,
     el("h2", {}, "服务内容"),
     el("p", { class: "desc" }, p.description),
-    el("p", { class: "muted" }, "实际补贴以签订的服务合同为准：补贴 = min(合同金额 × 30%, 50,000 元, 下单时占用的额度)。"));
+    el("p", { class: "muted" }, "实际补贴以签订的服务合同为准：补贴 = min(合同金额 × 30%, 50,000 元, 下单时占用的额度)。"),
+    el("section", { id: "evaluations", "aria-labelledby": "eval-h" }, el("h2", { id: "eval-h" }, "企业评价"),
+      el("p", { class: "muted" }, "加载中…")));
+  loadEvaluations();
+}
+
+// The ratings per aspect and the latest comments (never who wrote them)
+async function loadEvaluations() {
+  const sec = $("#evaluations");
+  try {
+    const r = await get(`/api/products/${id}/evaluations?per_page=5`);
+    const comments = r.items.filter((e) => e.comment);
+    sec.replaceChildren(sec.firstChild,
+      r.summary.count ? ratingFacts(r.summary) : el("p", { class: "empty" }, "暂无评价"),
+      comments.length ? el("ul", { class: "comments" }, ...comments.map((e) =>
+        el("li", {}, el("span", { class: "stars" }, starsText(e)), el("p", {}, e.comment), el("span", { class: "muted" }, when(e.created_at))))) : null);
+  } catch (e) { sec.replaceChildren(sec.firstChild); showError(sec, e); }
 }
 
 async function refresh() {

@@ -4,9 +4,9 @@
 // with a progress bar each (R1), the claim figures with each R2 check
 // shown live, the irreversible submission (R3), and my applications.
 import {
-  $, $$, el, get, post, put, api, yuan, toFen, fenInput, when, untilText, today, countdown, badge, table, empty,
+  $, $$, el, get, post, put, api, yuan, toFen, fenInput, when, untilText, today, countdown, badge, table, empty, clockCell,
   pager, field, formErr, busy, confirmDialog, requireRole, requireCertified, router, upload, showError, clearErrors,
-  ApiError, ORDER_STATUS,
+  ApiError, ORDER_STATUS, ratingFacts, starsText,
 } from "./lib.js";
 import { applications, application } from "./apps.js";
 
@@ -23,9 +23,13 @@ let timer = 0;
 if (requireCertified("provider")) {
   $("#subnav").replaceChildren(
     el("a", { href: "#/inbox" }, "订单"),
-    el("a", { href: "#/applications" }, "产品申报"));
+    el("a", { href: "#/applications" }, "产品申报"),
+    el("a", { href: "#/evaluations" }, "企业评价"));
+  // a message's link (issue 16): ?order=ID opens that order
+  const deep = new URLSearchParams(location.search).get("order");
+  if (deep && /^[0-9]+$/.test(deep) && !location.hash) location.hash = "#/orders/" + deep;
   router({
-    "inbox": inbox, "orders/:id": order,
+    "inbox": inbox, "orders/:id": order, "evaluations": evaluations,
     "applications": (p) => applications(view, p), "applications/:id": (p) => application(view, p),
   }, () => { location.hash = "#/inbox"; });
 }
@@ -41,9 +45,11 @@ function startTicking() { clearInterval(timer); tick(); timer = setInterval(tick
 
 function deadlineCell(o) {
   if (o.status === "pending") return el("span", { class: "countdown", "data-deadline": o.accept_deadline });
-  if (["accepted", "contracted"].includes(o.status)) return el("span", {}, "有效期至 " + untilText(o.valid_until));
-  return "—";
+  if (["accepted", "contracted"].includes(o.status)) return el("span", {}, "有效期至 " + untilText(o.valid_until), el("br"), clockCell(o.clock));
+  return clockCell(o.clock);
 }
+// issue 16: the inbox sorted by time left (those without a deadline last)
+const timeLeft = (o) => (o.clock && o.clock.deadline ? o.clock.seconds_left : Infinity);
 
 async function inbox({ query }) {
   const status = query.get("status") || "";
@@ -58,7 +64,7 @@ async function inbox({ query }) {
     el("h2", {}, "订单收件箱"),
     el("p", { class: "muted" }, "新订单须在下单后 48 小时内接单或拒单，超时系统自动取消（《工作指南》五（二）4）。"),
     filter,
-    r.items.length ? table(["订单编号", "服务产品", "企业", "状态", "接单期限 / 有效期", "下单时间"], r.items.map((o) => [
+    r.items.length ? table(["订单编号", "服务产品", "企业", "状态", "接单期限 / 有效期 / 办理时限", "下单时间"], [...r.items].sort((a, b) => timeLeft(a) - timeLeft(b)).map((o) => [
       el("a", { href: "#/orders/" + o.id }, o.order_no), o.product_name, o.enterprise_name, badge(o.status),
       deadlineCell(o), when(o.ordered_at)])) : empty("暂无订单"),
     pager(r, (p) => { location.hash = `#/inbox?status=${status}&page=${p}`; }));
@@ -105,9 +111,57 @@ async function order({ id }) {
   if (o.contract) parts.push(contractFacts(o.contract));
   if (o.status === "contracted") parts.push(el("details", { class: "panel", id: "correct" }, el("summary", {}, "更正服务合同"), await contractPanel(o)));
   if (["contracted", "submitted", "approved", "publicized", "paid", "rejected"].includes(o.status)) parts.push(...(await claimPanels(o)));
+  if (o.status === "paid" || o.status === "refunded") parts.push(refundPanel(o));
   parts.push(el("p", {}, el("a", { href: "#/inbox" }, "← 返回订单收件箱")));
   view.replaceChildren(...parts);
   startTicking();
+}
+
+// A refund after payment, or a service not really delivered: the provider
+// reports it and the subsidy's share is set for recovery (《工作指南》七、4)
+function refundPanel(o) {
+  const form = el("form", { class: "panel", id: "refund", novalidate: true, "aria-labelledby": "rf-h" },
+    el("h2", { id: "rf-h" }, "报告退款"),
+    el("p", { class: "muted" }, "服务券兑付后，如有未开展实质服务或全部、部分退款的情况，服务机构应主动上报，并配合退回相应的补贴资金（《工作指南》七、4）。应退补贴 = 补贴 × 退款金额 ÷ 合同金额。"),
+    el("div", { class: "grid2" },
+      field("情形", { tag: "select", name: "kind", options: [["refund", "全部或部分退款"], ["not_delivered", "服务未实际开展"]] }),
+      field("退款金额（元）", { name: "amount", inputmode: "decimal" }, "服务未实际开展时可不填：按合同余额计")),
+    field("说明", { tag: "textarea", name: "reason", required: true, maxlength: 400 }), formErr(),
+    el("div", { class: "actions" }, el("button", { type: "submit", class: "primary" }, "报告退款")));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const f = form.elements;
+    const body = { kind: f.kind.value, reason: f.reason.value.trim() };
+    if (f.amount.value.trim()) {
+      const fen = toFen(f.amount.value);
+      if (fen === null) return showError(form, new ApiError(400, "bad", "请填写正确的金额", "amount"));
+      body.amount = fen;
+    }
+    if (!body.reason) return showError(form, new ApiError(400, "bad", "请说明退款情况", "reason"));
+    if (!(await confirmDialog("报告退款？", "报告后应退的补贴将列入追回，此操作不可撤销。", "确认报告"))) return;
+    busy(form.querySelector("button[type=submit]"), form, async () => {
+      const r = await post(`/api/provider/orders/${o.id}/refund`, body);
+      sessionStorage.setItem("flash", r.recovery ? `已报告退款，应退补贴 ${yuan(r.recovery.amount_due)} 已列入追回。` : "已报告退款。");
+      order({ id: o.id });
+    });
+  });
+  return form;
+}
+
+// What enterprises said of this provider's services: averages per product
+// and aspect, and every rating with its order
+async function evaluations({ query }) {
+  clearInterval(timer);
+  const page = Number(query.get("page")) || 1;
+  const r = await get(`/api/provider/evaluations?page=${page}`);
+  view.replaceChildren(el("h2", {}, "企业评价"),
+    r.by_product.length ? el("div", { id: "eval-products" }, ...r.by_product.map((s) => el("section", { class: "panel" },
+      el("h3", {}, s.product_name), ratingFacts(s)))) : empty("暂无评价"),
+    r.items.length ? table(["订单", "产品", "评分", "评价内容", "时间"], r.items.map((e) => [
+      el("a", { href: "#/orders/" + e.order_id }, e.order_no), e.product_name, el("span", { class: "stars" }, starsText(e)),
+      e.comment || "—", when(e.created_at)]), "每条评价") : null,
+    pager(r, (n) => { location.hash = "#/evaluations?page=" + n; }));
 }
 
 function acceptPanel(o) {

@@ -21,8 +21,9 @@ async function batches(page = 1) {
 
 async function openBatch(id, scroll = true, q = "", page = 1) {
   history.replaceState(null, "", `?batch=${id}`);
-  const [b, r] = await Promise.all([get(`/api/publicity/batches/${id}`),
-    get(`/api/publicity/batches/${id}/items?per_page=50&page=${page}` + (q ? "&q=" + encodeURIComponent(q) : ""))]);
+  const [b, r, rec] = await Promise.all([get(`/api/publicity/batches/${id}`),
+    get(`/api/publicity/batches/${id}/items?per_page=50&page=${page}` + (q ? "&q=" + encodeURIComponent(q) : "")),
+    get(`/api/publicity/batches/${id}/records`)]);
   const search = el("form", { class: "search", role: "search" },
     el("label", { for: "item-q", class: "visually-hidden" }, "搜索服务机构或产品"),
     el("input", { id: "item-q", name: "q", type: "search", placeholder: "搜索服务机构或产品名称", maxlength: 50, value: q }),
@@ -50,11 +51,34 @@ async function openBatch(id, scroll = true, q = "", page = 1) {
       el("a", { class: "button", href: "/api/publicity/key", download: "publicity-key.pem" }, "下载验签公钥")),
     el("p", { class: "muted" }, "验签：openssl pkeyutl -verify -pubin -inkey publicity-key.pem -rawin -in publicity-N.json -sigfile（签名为 Base64，先解码）。文件 SHA-256：",
       el("code", {}, b.file_sha256 || "—")),
+    records(rec),
     search,
     r.items.length ? table(["序号", "服务机构", "服务产品", "类别", "补贴金额", "异议状态", "意见"], rows) : empty("没有符合条件的公示条目"),
     pager(r, (p) => openBatch(id, true, q, p)),
     el("div", { id: "feedback" }));
   if (scroll) box.scrollIntoView();
+}
+
+// The signed records of a batch (rule R7): the published list never
+// changes; each withdrawal and each payment is a later record, chained by
+// the SHA-256 of the record before it.
+const WITHDRAWN_WHY = { objection: "异议成立", violation: "违规处理" };
+function recordText(x) {
+  const items = (x.items || []).map((it) => `${it.provider} · ${it.product} ${yuan(it.amount)}`).join("；");
+  if (x.kind === "published") return `公示名单：${x.count} 条，合计 ${yuan(x.amount)}`;
+  if (x.kind === "withdrawal") return `撤回（${WITHDRAWN_WHY[x.reason] || x.reason}）：${items}`;
+  return `兑付 ${x.count} 条，合计 ${yuan(x.amount)}，兑付日期 ${x.paid_on}`;
+}
+function records(rec) {
+  return el("section", { id: "records", "aria-labelledby": "records-h" },
+    el("h3", { id: "records-h" }, "记录"),
+    el("p", { class: "muted" }, "公示名单发布后不再改动；此后每次撤回、每次兑付都是一条新记录，签名方式与名单相同，并写明前一条记录的 SHA-256。"),
+    el("ul", { class: "records" }, ...rec.items.map((x) => el("li", { "data-seq": x.seq },
+      el("b", {}, `第 ${x.seq} 号`), ` ${when(x.at)} `, recordText(x),
+      x.kind === "published" ? "" : ` — 累计：已撤回 ${yuan(x.totals.withdrawn.amount)}，已兑付 ${yuan(x.totals.paid.amount)}`,
+      " ", el("a", { href: x.json, download: `publicity-${rec.batch_id}-record-${x.seq}.json` }, "JSON"),
+      " ", el("a", { href: x.sig, download: `publicity-${rec.batch_id}-record-${x.seq}.json.sig` }, "签名"),
+      el("br"), el("small", { class: "muted" }, "SHA-256 ", el("code", {}, x.sha256))))));
 }
 
 function feedbackForm(it, opener) {

@@ -84,7 +84,7 @@ export async function claim({ id }, target = view, base = "claims") {
         h.decision ? ` · ${when(h.reviewed_at)}` : "", h.reason ? ` · ${h.reason}` : "")))) : null,
     el("section", { class: "panel" }, el("h2", {}, "疑似重复"),
       flags.length ? el("ul", { class: "checks", id: "flags" }, ...flags.map((f) => el("li", { class: "fail" }, flagText(f)))) : el("p", { class: "ok", id: "flags" }, "未发现重复的发票、合同或文件")),
-    el("section", { class: "panel" }, el("h2", {}, "核对结果（规则 R2）"),
+    el("section", { class: "panel" }, el("h2", {}, "核对结果"),
       el("ul", { class: "checks" }, ...c.checks.map((k) => el("li", { class: k.pass ? "pass" : "fail" }, k.message)))),
     el("section", { class: "panel" }, el("h2", {}, "兑付材料"), all.length ? files : empty("尚未上传材料"), viewer),
   ];
