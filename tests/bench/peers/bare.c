@@ -589,6 +589,8 @@ main(int argc, char **argv)
 {
 	const char *listen = getenv("PEER_LISTEN"), *t = getenv("PEER_THREADS");
 	pthread_t *th;
+	sigset_t set;
+	int sig;
 
 	if (argc != 2 || listen == NULL)
 		die("usage: PEER_LISTEN=SOCKET bare CATALOG_BIN");
@@ -606,13 +608,19 @@ main(int argc, char **argv)
 	if ((listen_fd = FCGX_OpenSocket(listen, 1024)) < 0)
 		die("cannot listen");
 	chmod(listen, 0666);	/* nginx's workers: a bench socket only */
+	/* only the main thread takes TERM and INT (libfcgi's own handler
+	 * would leave the threads in accept) */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	th = calloc((size_t)nthreads, sizeof(*th));
 	for (int i = 0; i < nthreads; i++)
 		if (pthread_create(&th[i], NULL, worker_main, NULL) != 0)
 			die("cannot start a thread");
 	fprintf(stderr, "bare: listening on %s with %d threads\n", listen,
 	    nthreads);
-	for (int i = 0; i < nthreads; i++)
-		pthread_join(th[i], NULL);
-	return 0;
+	sigwait(&set, &sig);
+	unlink(listen);
+	_exit(0);
 }

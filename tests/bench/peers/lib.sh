@@ -17,8 +17,9 @@ PEER_THREADS=${VOUCHER_THREADS:-4}
 # peers_conf: writes the nginx locations of the peers and exports
 # VOUCHER_BENCH_NGINX so that ops/stack.sh includes them in the server
 # (nginx/voucher.conf.tmpl's #@BENCH@ line). Before the stack starts.
-# The same FastCGI parameters and headers as the catalog's location, no
-# micro-cache (the peers are measured uncached only).
+# The same FastCGI parameters, micro-cache directives and headers as the
+# catalog's location in nginx/voucher.conf.tmpl (keep them alike), so that
+# only the program behind differs; the peers are measured uncached only.
 peers_conf() {
 	mkdir -p "$PEERS"
 	chmod 755 "$PEERS"
@@ -27,13 +28,33 @@ peers_conf() {
 location = /bench/bare/products {
 	include $STATE/nginx/fastcgi-voucher.conf;
 	fastcgi_pass unix:$PEERS/bare.sock;
+	# the catalog's micro-cache, as its location has it (a varied URL
+	# is a MISS there and here: the same work for nginx)
+	fastcgi_cache micro;
+	fastcgi_cache_key \$request_method\$request_uri;
+	fastcgi_cache_methods GET HEAD;
+	fastcgi_cache_valid 200 1s;
+	fastcgi_cache_min_uses 2;
+	fastcgi_cache_lock on;
+	fastcgi_cache_lock_timeout 2s;
+	fastcgi_cache_use_stale updating;
 	include $STATE/nginx/security-headers.conf;
+	add_header X-Cache \$upstream_cache_status always;
 }
 location = /bench/php/products {
 	include $STATE/nginx/fastcgi-voucher.conf;
 	fastcgi_param SCRIPT_FILENAME $PEERS/list.php;
 	fastcgi_pass unix:$PEERS/php.sock;
+	fastcgi_cache micro;
+	fastcgi_cache_key \$request_method\$request_uri;
+	fastcgi_cache_methods GET HEAD;
+	fastcgi_cache_valid 200 1s;
+	fastcgi_cache_min_uses 2;
+	fastcgi_cache_lock on;
+	fastcgi_cache_lock_timeout 2s;
+	fastcgi_cache_use_stale updating;
 	include $STATE/nginx/security-headers.conf;
+	add_header X-Cache \$upstream_cache_status always;
 }
 CONF
 	export VOUCHER_BENCH_NGINX=$PEERS/nginx.conf
