@@ -86,6 +86,7 @@ command -v wrk >/dev/null || die "wrk is not installed (make deps)"
 
 # ---- the stack ----------------------------------------------------------
 "$ROOT/ops/stack.sh" stop >/dev/null 2>&1 || true
+peers_stop	# a previous run's, if left
 rm -rf "$STATE"
 peers_conf	# the peers' nginx locations, included by the stack's nginx
 say "== starting the stack (state $STATE, port $VOUCHER_PORT," \
