@@ -53,8 +53,9 @@ check "with NGX_BENCH_CONF: the include in the server, nothing else changed" \
     bash -c "diff '$T/plain.conf' '$T/bench.conf' | grep '^[<>]' |
         grep -qxF '> 		include $VOUCHER_BENCH_NGINX;' &&
         [ \$(diff '$T/plain.conf' '$T/bench.conf' | grep -c '^[<>]') = 1 ]"
-check "the peers' locations (the catalog's micro-cache): nginx -t" \
-    nginx -t -q -c "$T/bench.conf" -p "$T/"
+check "the peers' locations included (the catalog's micro-cache): nginx -t" \
+    bash -c "grep -qF 'include $VOUCHER_BENCH_NGINX;' '$T/bench.conf' &&
+        nginx -t -q -c '$T/bench.conf' -p '$T/'"
 check "the peers' locations carry each of the catalog location's cache directives" \
     bash -c "for d in \$(sed -n '/location ~ \\^\\/api\\/(categories|products)/,/^		}/p' \
         '$ROOT/nginx/voucher.conf.tmpl' | awk '\$1 ~ /^fastcgi_cache/ { print \$1 \"=\" \$2 }'); do
@@ -109,8 +110,11 @@ printf '%s' "$doc" >"$T/www/bare.json"
 # the same JSON in other bytes (key order, spacing) is equal
 python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(json.dumps(d, ensure_ascii=True, indent=1, sort_keys=True))' \
     "$doc" >"$T/www/php.json"
-check "equal answers (one in other bytes): the check passes" \
-    peers_check "http://127.0.0.1:$PORT"
+peers_check "http://127.0.0.1:$PORT" >"$T/check.out" 2>&1
+rc=$?
+check "equal answers (one in other bytes): the check passes, saying which" \
+    bash -c "[ $rc = 0 ] && grep -qF 'PHP-FPM = catalog (1 items, total 1, same JSON, other bytes)' '$T/check.out' &&
+        grep -qF 'bare C = catalog (1 items, total 1, byte for byte)' '$T/check.out'"
 printf '%s' "${doc/4.33/4.3}" >"$T/www/php.json"
 peers_check "http://127.0.0.1:$PORT" >/dev/null 2>"$T/check.err"
 rc=$?
