@@ -283,6 +283,7 @@ GRANT SELECT, INSERT                 ON `@DB@`.`audit_log`        TO '@OVERSIGHT
 GRANT SELECT ON `@DB@`.`audit_counts` TO '@OVERSIGHT_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`stats_orders` TO '@OVERSIGHT_USER@'@'localhost';  -- the dashboard
 GRANT SELECT ON `@DB@`.`stats_quota`  TO '@OVERSIGHT_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`stats_stages` TO '@OVERSIGHT_USER@'@'localhost';  -- stage_days, the orders total (018)
 GRANT SELECT ON `@DB@`.`row_counts`   TO '@OVERSIGHT_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------

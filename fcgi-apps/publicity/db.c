@@ -79,7 +79,8 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	 * batch, g1, g2, like, q, limit, offset */
 	DB_STMT(STMT_PUB_ITEMS_SEARCH,
 	"SELECT i.id, i.provider_name AS provider, i.product_name AS product,"
-	" i.category, i.amount, i.objection_status, i.withdrawn"
+	" i.category, i.amount, i.objection_status, i.withdrawn, i.unconfirmed,"
+	" DATE_FORMAT(i.paid_on, '%Y-%m-%d') AS paid_on"
 	" FROM" SEARCH_FROM " JOIN publicity_items i ON i.search_text_id = st.id"
 	" JOIN publicity_batches b ON b.id = i.batch_id"
 	" WHERE i.batch_id = ? AND b.status IN " PUB_VISIBLE " AND" SEARCH_WHERE
@@ -242,19 +243,22 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	" i.withdrawn, i.withdrawn_at, i.paid_on,"
 	" (SELECT COUNT(*) FROM feedback f WHERE f.item_id = i.id"
 	" AND f.status = 'open') AS open_feedback"
-	" FROM publicity_items i JOIN orders o ON o.id = i.order_id"
+	" FROM publicity_items i FORCE INDEX (ix_publicity_items_batch)"
+	" JOIN orders o ON o.id = i.order_id"
 	" JOIN enterprises e ON e.id = o.enterprise_id"
 	" WHERE i.batch_id = ? ORDER BY i.id"),
 	/* id */
 	DB_STMT(STMT_BATCH_LOCK,
 	"SELECT id, title, status, seq, published_at, period_ends_at, paid_on"
 	" FROM publicity_batches WHERE id = ? FOR UPDATE"),
-	/* batch */
+	/* batch; along (batch_id, id), not R7's (batch_id, *_seq) keys
+	 * (018_scale_main.sql) */
 	DB_STMT(STMT_ITEMS_LOCK,
 	"SELECT id, order_id, amount, objection_status, withdrawn, paid_on,"
 	" provider_name AS provider, product_name AS product, category,"
 	" unconfirmed"
-	" FROM publicity_items WHERE batch_id = ? ORDER BY id FOR UPDATE"),
+	" FROM publicity_items FORCE INDEX (ix_publicity_items_batch)"
+	" WHERE batch_id = ? ORDER BY id FOR UPDATE"),
 	/* a stale item of a draft batch: id, batch */
 	DB_STMT(STMT_ITEM_DELETE,
 	"DELETE FROM publicity_items WHERE id = ? AND batch_id = ?"),

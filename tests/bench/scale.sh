@@ -125,7 +125,7 @@ SQL
 
 # the routes, as "name|path|role|vary" (role: public or the session's)
 routes() {
-	local size=$1 pid bid oid year BASE=http://127.0.0.1:${PORT_OF[$1]}
+	local size=$1 pid bid oid vid year BASE=http://127.0.0.1:${PORT_OF[$1]}
 	year=$(sqlc "$size" -e "SELECT YEAR(UTC_TIMESTAMP() + INTERVAL 8 HOUR)")
 	pid=$(curl -fsS "$BASE/api/products?sort=sales&per_page=1" |
 	    python3 -c 'import json, sys; print(json.load(sys.stdin)["items"][0]["id"])')
@@ -134,7 +134,10 @@ routes() {
 	oid=$(sqlc "$size" -e "SELECT MAX(o.id) FROM orders o JOIN accounts a
 	    ON a.enterprise_id = o.enterprise_id JOIN sessions s ON s.account_id = a.id
 	    WHERE s.token_hash = UNHEX(SHA2(RPAD('bench-read-enterprise', 43, 'x'), 256))")
-	[ -n "$pid" ] && [ -n "$bid" ] && [ -n "$oid" ] || return 1
+	vid=$(sqlc "$size" -e "SELECT a.provider_id FROM accounts a JOIN sessions s
+	    ON s.account_id = a.id
+	    WHERE s.token_hash = UNHEX(SHA2(RPAD('bench-read-provider', 43, 'x'), 256))")
+	[ -n "$pid" ] && [ -n "$bid" ] && [ -n "$oid" ] && [ -n "$vid" ] || return 1
 	# name|path|role|vary; the paths differ between the sizes only by ids
 	cat <<EOT
 categories|/api/categories|public|1
@@ -169,6 +172,11 @@ review-certs|/api/review/certifications?status=pending|reviewer|0
 review-certs-decided|/api/review/certifications?status=approved|reviewer|0
 bureau-lists|/api/bureau/lists|bureau|0
 bureau-rounds|/api/bureau/rounds|bureau|0
+product-evals|/api/products/$pid/evaluations|public|1
+bureau-orders|/api/bureau/orders|bureau|0
+bureau-orders-prov|/api/bureau/orders?provider_id=$vid|bureau|0
+bureau-overdue|/api/bureau/overdue|bureau|0
+ent-inbox|/api/notifications|enterprise|0
 EOT
 }
 

@@ -49,6 +49,9 @@ GROWING = {
     # issues 11 (claims) and 15 (login protection): a round per decided
     # claim, a browser per account that logged in
     "claim_reviews", "login_devices",
+    # issue 16 (the sweeper's once-only keys: one or more per order event
+    # announced) and R7 (a record per withdrawal and per payment of a list)
+    "reminders", "publicity_records",
 }
 
 # Statements that read a whole table or sort a growing range by design, with
@@ -70,6 +73,10 @@ ALLOWED = {
                         "and locks every entry, a few times a year",
     "STMT_MEMBERS_OF": "one organisation's members (E13: a handful of accounts) in id order, "
                        "found by ix_accounts_org",
+    "STMT_EVALS_BY_PRODUCT": "the ratings' averages per product: a provider's (its few tens of "
+                             "products grouped, each one's ratings by ix_evaluations_product); "
+                             "the bureau's without a provider groups every rating of the "
+                             "programme by product, a page the bureau opens, not a public one",
     "STMT_LIST_SIZES": "the bureau's lists page counts each list (E11, E14) index-only: lists "
                        "replaced whole, tens of thousands of rows at most",
 }

@@ -1,6 +1,6 @@
 """What keeps the reads cheap at Beijing's size (issue #13) keeps them
-right: the totals and sums that 004_scale.sql and 007_counts_indexes.sql's triggers
-keep in the writing transaction agree with the rows they stand for after
+right: the totals and sums that 004_scale.sql, 007_counts_indexes.sql and
+018_scale_main.sql's triggers keep in the writing transaction agree with the rows they stand for after
 each kind of write, and the audit trail pages by key (?before=)."""
 from harness import (test, get, put, bureau, sql, new_enterprise,
                      new_provider, fresh_enterprise, order_product,
@@ -124,8 +124,54 @@ def test_E11_allowance_sums_and_totals_agree_with_the_rows_after_every_write():
     rows = sql("SELECT name FROM row_counts WHERE n <> CASE name"
                " WHEN 'enterprises' THEN (SELECT COUNT(*) FROM enterprises)"
                " WHEN 'providers' THEN (SELECT COUNT(*) FROM providers)"
+               " WHEN 'evaluations' THEN (SELECT COUNT(*) FROM evaluations)"
                " ELSE (SELECT COUNT(*) FROM feedback) END")
     assert rows == [], rows
     rows = sql("SELECT e.id FROM enterprises e WHERE NOT EXISTS (SELECT 1"
                " FROM enterprise_grams g WHERE g.enterprise_id = e.id)")
     assert rows == [], rows
+
+
+STAGES = [("accept", "ordered_at", "accepted_at"), ("contract", "accepted_at", "contracted_at"),
+          ("submit", "contracted_at", "submitted_at"), ("review", "submitted_at", "approved_at"),
+          ("publish", "approved_at", "publicized_at"), ("pay", "publicized_at", "paid_at")]
+
+
+def stage_sums_differ():
+    """The years whose stats_stages sums (018_scale_main.sql) differ from
+    the orders' instants."""
+    kept = ", ".join("SUM(%s_n), SUM(%s_s)" % (s, s) for s, _, _ in STAGES)
+    rows = ", ".join("COUNT(TIMESTAMPDIFF(SECOND, %s, %s)), COALESCE(SUM(TIMESTAMPDIFF("
+                     "SECOND, %s, %s)), 0)" % (a, b, a, b) for _, a, b in STAGES)
+    x = {r[0]: r[1:] for r in sql("SELECT year, SUM(orders), %s FROM stats_stages"
+                                  " GROUP BY year" % kept)}
+    y = {r[0]: r[1:] for r in sql("SELECT year, COUNT(*), %s FROM orders GROUP BY year" % rows)}
+    return [(yr, x.get(yr), y.get(yr)) for yr in set(x) | set(y)
+            if [int(v) for v in x.get(yr, [0] * 13)] != [int(v) for v in y.get(yr, [0] * 13)]]
+
+
+@test
+def test_stage_sums_order_total_and_ratings_follow_the_rows():
+    """stage_days and the bureau's unfiltered order total read sums kept
+    by triggers (018_scale_main.sql), the bureau's unfiltered ratings
+    total row_counts: after whatever ran before (orders through every
+    stage, claims returned and decided, batches paid) and a new order they
+    are those of the rows; a rating names its order's provider."""
+    assert stage_sums_differ() == []
+    n0 = total("/api/bureau/orders")
+    assert n0 == int(sql("SELECT COUNT(*) FROM orders")[0][0])
+    prod = order_product(test_provider_id(), voucher_price=100000)
+    ent = fresh_enterprise()
+    r = place_order(ent["token"], prod["id"])
+    assert r.status == 201, r
+    assert total("/api/bureau/orders") == n0 + 1
+    assert stage_sums_differ() == []
+    # a filter still counts its matches
+    r = get("/api/bureau/orders", token=bureau(),
+            query={"enterprise_id": ent["id"], "per_page": 1})
+    assert r.status == 200 and r.json["total"] == 1, r
+    # ratings: the total of every rating, each naming its order's provider
+    assert total("/api/bureau/evaluations") == \
+        int(sql("SELECT COUNT(*) FROM evaluations")[0][0])
+    assert sql("SELECT e.order_id FROM evaluations e JOIN orders o ON o.id = e.order_id"
+               " WHERE e.provider_id <> o.provider_id") == []

@@ -57,6 +57,7 @@ UNION ALL SELECT 'enterprises without their name grams', COUNT(*) FROM enterpris
 UNION ALL SELECT 'row counts that differ from the tables', COUNT(*) FROM row_counts r
     WHERE r.n <> CASE r.name WHEN 'enterprises' THEN (SELECT COUNT(*) FROM enterprises)
                   WHEN 'providers' THEN (SELECT COUNT(*) FROM providers)
+                  WHEN 'evaluations' THEN (SELECT COUNT(*) FROM evaluations)
                   ELSE (SELECT COUNT(*) FROM feedback) END
 UNION ALL SELECT 'audit counts that differ from the trail', COUNT(*) FROM (
     SELECT c.entity FROM (SELECT entity, SUM(n) AS n FROM audit_counts GROUP BY entity) c
@@ -96,4 +97,36 @@ UNION ALL SELECT 'credit states that differ from the credit list (E14)', COUNT(*
 UNION ALL SELECT 'decided claims without their last round (R4, claim_reviews)', COUNT(*)
     FROM redemption_claims c WHERE c.decision IS NOT NULL AND c.order_id >= 1000001
     AND NOT EXISTS (SELECT 1 FROM claim_reviews r WHERE r.order_id = c.order_id
-        AND r.decision = c.decision AND r.reviewed_at = c.reviewed_at);
+        AND r.decision = c.decision AND r.reviewed_at = c.reviewed_at)
+UNION ALL SELECT 'stage sums that differ from the orders (stats_stages)', COUNT(*) FROM (
+    SELECT x.year FROM (SELECT year, SUM(orders) AS n, SUM(accept_n) AS an, SUM(accept_s) AS a_s,
+        SUM(contract_n) AS cn, SUM(contract_s) AS cs, SUM(submit_n) AS sn, SUM(submit_s) AS ss,
+        SUM(review_n) AS rn, SUM(review_s) AS rs, SUM(publish_n) AS pn, SUM(publish_s) AS ps,
+        SUM(pay_n) AS yn, SUM(pay_s) AS ys FROM stats_stages GROUP BY year) x
+    LEFT JOIN (SELECT year, COUNT(*) AS n,
+        COUNT(TIMESTAMPDIFF(SECOND, ordered_at, accepted_at)) AS an,
+        COALESCE(SUM(TIMESTAMPDIFF(SECOND, ordered_at, accepted_at)), 0) AS a_s,
+        COUNT(TIMESTAMPDIFF(SECOND, accepted_at, contracted_at)) AS cn,
+        COALESCE(SUM(TIMESTAMPDIFF(SECOND, accepted_at, contracted_at)), 0) AS cs,
+        COUNT(TIMESTAMPDIFF(SECOND, contracted_at, submitted_at)) AS sn,
+        COALESCE(SUM(TIMESTAMPDIFF(SECOND, contracted_at, submitted_at)), 0) AS ss,
+        COUNT(TIMESTAMPDIFF(SECOND, submitted_at, approved_at)) AS rn,
+        COALESCE(SUM(TIMESTAMPDIFF(SECOND, submitted_at, approved_at)), 0) AS rs,
+        COUNT(TIMESTAMPDIFF(SECOND, approved_at, publicized_at)) AS pn,
+        COALESCE(SUM(TIMESTAMPDIFF(SECOND, approved_at, publicized_at)), 0) AS ps,
+        COUNT(TIMESTAMPDIFF(SECOND, publicized_at, paid_at)) AS yn,
+        COALESCE(SUM(TIMESTAMPDIFF(SECOND, publicized_at, paid_at)), 0) AS ys
+        FROM orders GROUP BY year) y ON y.year = x.year
+    WHERE y.year IS NULL OR (x.n, x.an, x.a_s, x.cn, x.cs, x.sn, x.ss, x.rn, x.rs, x.pn, x.ps, x.yn, x.ys)
+        <> (y.n, y.an, y.a_s, y.cn, y.cs, y.sn, y.ss, y.rn, y.rs, y.pn, y.ps, y.yn, y.ys)) d
+UNION ALL SELECT 'ratings whose provider is not their order''s (evaluations)', COUNT(*)
+    FROM evaluations e JOIN orders o ON o.id = e.order_id WHERE e.provider_id <> o.provider_id
+UNION ALL SELECT 'items withdrawn or paid without their record (R7)', COUNT(*)
+    FROM publicity_items i LEFT JOIN publicity_records w
+        ON w.batch_id = i.batch_id AND w.seq = i.withdrawn_seq AND w.kind = 'withdrawal'
+    LEFT JOIN publicity_records p
+        ON p.batch_id = i.batch_id AND p.seq = i.paid_seq AND p.kind = 'payment'
+    WHERE (i.withdrawn = 1 AND w.seq IS NULL) OR (i.paid_on IS NOT NULL AND p.seq IS NULL)
+UNION ALL SELECT 'reminder cursor short of the last order event (issue 16)', COUNT(*)
+    FROM reminder_cursor c WHERE c.name = 'order_events'
+    AND c.last_id < (SELECT COALESCE(MAX(id), 0) FROM order_events);

@@ -556,7 +556,7 @@ def generate(out, rng, now, scale):
     con = table("contracts", ["order_id", "contract_no", "signed_on", "service_start_on",
                               "amount", "period_months", "base", "subsidy", "self_paid",
                               "recorded_at", "recorded_by", "updated_at"])
-    evals = table("evaluations", ["order_id", "product_id", "quality", "timeliness",
+    evals = table("evaluations", ["order_id", "product_id", "provider_id", "quality", "timeliness",
                                   "attitude", "comment", "created_at"])
     claims = table("redemption_claims", ["order_id", "status", "invoice_no", "invoice_date",
                                          "invoice_total", "invoice_voucher_amount",
@@ -763,7 +763,7 @@ def generate(out, rng, now, scale):
         if "confirmed" in t:
             q1, q2, q3 = rng.choice([(5, 5, 5), (5, 4, 5), (4, 4, 4), (5, 5, 4), (3, 4, 4),
                                      (4, 5, 5), (2, 3, 3)])
-            evals.row(oid, pid, q1, q2, q3, rng.choice([None, "服务专业，响应及时", "整体满意",
+            evals.row(oid, pid, prov_id, q1, q2, q3, rng.choice([None, "服务专业，响应及时", "整体满意",
                                                        "交付略有延迟"]), t["confirmed"])
             p["rsum"] += q1 + q2 + q3
             p["rcnt"] += 3
@@ -1410,6 +1410,16 @@ def load_sql(T, out, chain, y0):
     # the sweeper announces only the events after the loaded ones (013)
     lines.append("UPDATE reminder_cursor SET last_id = (SELECT MAX(id) FROM order_events)"
                  " WHERE name = 'order_events';")
+    lines.append("UPDATE row_counts SET n = (SELECT COUNT(*) FROM evaluations)"
+                 " WHERE name = 'evaluations';")
+    # the stage clocks' sums (018_scale_main.sql), recomputed from every row
+    st = [("ordered_at", "accepted_at"), ("accepted_at", "contracted_at"),
+          ("contracted_at", "submitted_at"), ("submitted_at", "approved_at"),
+          ("approved_at", "publicized_at"), ("publicized_at", "paid_at")]
+    lines.append("DELETE FROM stats_stages;")
+    lines.append("INSERT INTO stats_stages SELECT year, 0, COUNT(*), %s FROM orders GROUP BY year;" % ", ".join(
+        "COUNT(TIMESTAMPDIFF(SECOND, %s, %s)), COALESCE(SUM(TIMESTAMPDIFF(SECOND, %s, %s)), 0)"
+        % (a, b, a, b) for a, b in st))
     lines.append("UPDATE row_counts SET n = (SELECT COUNT(*) FROM enterprises)"
                  " WHERE name = 'enterprises';")
     lines.append("UPDATE row_counts SET n = (SELECT COUNT(*) FROM providers)"
