@@ -8,7 +8,10 @@
 #                   (the browser journeys install playwright-core with npm ci
 #                   into tests/browser/node_modules when missing)
 #   make bench      benchmarks (wrk through nginx), reported as ratios, at
-#                   demo size and at Beijing's size (tests/bench/scale.sh)
+#                   demo size and at Beijing's size (tests/bench/scale.sh),
+#                   the catalog list beside its bare C and PHP-FPM peers
+#                   (tests/bench/peers/; php8.2-fpm by ops/deps.sh bench)
+#   make bench-peers  the bare C peer alone (not part of make all)
 #   make scale-data a Beijing-sized year in its own database (state-scale/,
 #                   tests/scale/make.sh), made by make bench when missing
 #   make chaos      reliability drills: kills, the database down, slow
