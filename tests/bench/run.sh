@@ -409,6 +409,8 @@ done
     "processes other than the measured ones (other load on the cores), so" \
     "these numbers and ratios are not reliable; rerun on a quiet machine"
 
+# the peers' rows need the list's runs (BENCH_ENDPOINTS may leave them out)
+if [ -n "${R[peer-bare,rps]:-}" ] && [ -n "${R[list-cached,rps]:-}" ]; then
 say
 say "== peers (issue #13 §5): the same statements and JSON, the same nginx, uncached"
 printf '%-44s %9s %8s %8s %9s  %s\n' run req/s p50 p99 catalog/it goal
@@ -461,6 +463,7 @@ for n in list-uncached peer-bare peer-php peer-catalog; do
 	    "$(usreq "${R[$n,mariadb]}" "${R[$n,reqs]}")" \
 	    "${R[$n,busy]}" "${R[$n,others]}"
 done
+fi
 
 say
 say "== requests the catalog program itself answered during each measured run"
