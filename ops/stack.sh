@@ -262,7 +262,7 @@ render_nginx() {
 	NGX_STATE=$conf NGX_RUN=$RUN NGX_CONF=$conf NGX_HTML=$HTML NGX_LOG=$LOG \
 	NGX_TMP=$NGX_RT/tmp NGX_CACHE=$NGX_RT/cache NGX_FILES=$FILES \
 	NGX_LISTEN=127.0.0.1:$PORT NGX_ACCESS_LOG=$access \
-	VOUCHER_UPLOAD_MAX=$UPLOAD_MAX \
+	VOUCHER_UPLOAD_MAX=$UPLOAD_MAX NGX_BENCH_CONF=${VOUCHER_BENCH_NGINX:-} \
 	    "$ROOT/ops/nginx-conf.sh" "$ROOT/nginx/voucher.conf.tmpl" >"$conf/nginx.conf"
 	nginx -t -q -c "$conf/nginx.conf" -p "$conf/" 2>>"$LOG/nginx-error.log" || {
 		nginx -t -c "$conf/nginx.conf" -p "$conf/" >&2
