@@ -35,7 +35,9 @@ const struct db_stmt collection_stmts[STMT__MAX] = {
 	" a.state AS status, a.created_at, a.updated_at, a.last_saved_at,"
 	" a.last_submitted_at, a.submit_count, a.preferred,"
 	" a.reviewer_opinion, a.reviewer_comment, a.reviewed_at,"
-	" a.review_comment, a.decided_at, a.form_json"
+	" a.review_comment, a.decided_at, a.form_json,"
+	" (SELECT DATE_FORMAT(w.apply_closes_on, '%Y-%m-%d') FROM rounds w"
+	" WHERE w.year = a.round_year) AS window_closes_on"
 	" FROM product_applications a JOIN providers v ON v.id = a.provider_id"
 	" WHERE a.id = ?"),
 	/* A4 临时保存: form, now, id */
@@ -75,7 +77,9 @@ const struct db_stmt collection_stmts[STMT__MAX] = {
 	"SELECT a.id, a.round_year, a.state AS status,"
 	" JSON_VALUE(a.form_json, '$.products[0].name') AS title,"
 	" a.created_at, a.updated_at, a.last_submitted_at, a.submit_count,"
-	" a.decided_at, a.review_comment"
+	" a.decided_at, a.review_comment,"
+	" (SELECT DATE_FORMAT(w.apply_closes_on, '%Y-%m-%d') FROM rounds w"
+	" WHERE w.year = a.round_year) AS window_closes_on"
 	" FROM product_applications a WHERE a.provider_id = ?"
 	" AND (? IS NULL OR a.state = ?)"
 	" ORDER BY a.id DESC LIMIT ? OFFSET ?"),
@@ -93,7 +97,9 @@ const struct db_stmt collection_stmts[STMT__MAX] = {
 	"  WHERE p.application_id = a.id) AS product_count,"
 	" (SELECT GROUP_CONCAT(p.name ORDER BY p.seq SEPARATOR '、')"
 	"  FROM application_products p WHERE p.application_id = a.id)"
-	" AS product_names"
+	" AS product_names,"
+	" (SELECT DATE_FORMAT(w.apply_closes_on, '%Y-%m-%d') FROM rounds w"
+	" WHERE w.year = a.round_year) AS window_closes_on"
 	" FROM product_applications a JOIN providers v ON v.id = a.provider_id"
 	" WHERE a.state = ? AND a.submit_count > 0"
 	" ORDER BY a.preferred DESC, a.last_submitted_at, a.id"

@@ -82,7 +82,7 @@
 	" o.reserved, o.subsidy, k.amount AS contract_amount," \
 	" cl.approved_amount, cl.status AS claim_status, o.ordered_at," \
 	" o.accept_deadline, o.valid_until, o.accepted_at, o.contracted_at," \
-	" o.confirmed_at, o.submitted_at, o.paid_at, o.closed_at," \
+	" o.confirmed_at, o.submitted_at, o.approved_at, o.paid_at, o.closed_at," \
 	" " BUREAU_ORDER_OVERDUE " AS overdue," \
 	" " BUREAU_ORDER_UNCONFIRMED " AS unconfirmed"
 #define BUREAU_ORDER_FROM \
@@ -1058,6 +1058,7 @@ static const struct db_col bureau_order_cols[] = {
 	DB_COL(struct bureau_order_row, contracted_at),
 	DB_COL(struct bureau_order_row, confirmed_at),
 	DB_COL(struct bureau_order_row, submitted_at),
+	DB_COL(struct bureau_order_row, approved_at),
 	DB_COL(struct bureau_order_row, paid_at),
 	DB_COL(struct bureau_order_row, closed_at),
 	DB_COL(struct bureau_order_row, overdue),

@@ -413,6 +413,7 @@ struct bureau_order_row {
 	time_t      contracted_at;
 	time_t      confirmed_at;
 	time_t      submitted_at;
+	time_t      approved_at;
 	time_t      paid_at;
 	time_t      closed_at;
 	bool        overdue;
