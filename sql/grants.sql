@@ -250,7 +250,8 @@ GRANT SELECT, UPDATE (occupied)      ON `@DB@`.`enterprise_quota` TO '@OVERSIGHT
 GRANT SELECT, UPDATE (status, status_reason, updated_at, cancel_reason, reserved,
                       unit_held, closed_at, paid_at)
     ON `@DB@`.`orders` TO '@OVERSIGHT_USER@'@'localhost';  -- publicized → paid (R5), revoked (V2)
-GRANT INSERT                         ON `@DB@`.`order_events`     TO '@OVERSIGHT_USER@'@'localhost';
+GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@OVERSIGHT_USER@'@'localhost';  -- SELECT: a scorecard's returns and rejections (issue 16 §4)
+GRANT SELECT                         ON `@DB@`.`refunds`          TO '@OVERSIGHT_USER@'@'localhost';  -- a scorecard's refunds (issue 16 §4)
 -- issue 16: what waits past its stage clock (GET /api/bureau/overdue)
 GRANT SELECT (id, provider_id, state, last_submitted_at, reviewer_opinion)
     ON `@DB@`.`product_applications` TO '@OVERSIGHT_USER@'@'localhost';

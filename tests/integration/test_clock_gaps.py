@@ -28,7 +28,7 @@ def claim_clock(oid, tok):
 
 
 @test
-def test_O6_R4_claim_reply_and_review_queue_carry_the_order_clock():
+def test_clockgap_O6_R4_claim_reply_and_review_queue_carry_the_order_clock():
     t = int(time.time())
     set_clock_at(t)
     prov = provider_party()
@@ -48,12 +48,18 @@ def test_O6_R4_claim_reply_and_review_queue_carry_the_order_clock():
     # submitted (R3, in SQL as the redemption program does) and confirmed:
     # the reviewer's, CLOCK_REVIEW_DAYS after submission
     sub = t + 3600
-    sql("INSERT INTO redemption_claims (order_id, status, created_at,"
-        " updated_at, submitted_at) VALUES (%d, 'submitted', FROM_UNIXTIME(%d),"
-        " FROM_UNIXTIME(%d), FROM_UNIXTIME(%d));"
+    k = o["contract"]
+    sql("INSERT INTO redemption_claims (order_id, status, invoice_no,"
+        " invoice_date, invoice_total, invoice_voucher_amount,"
+        " invoice_self_paid, receipt_date, receipt_amount, created_at,"
+        " updated_at, submitted_at) VALUES (%d, 'submitted', 'INV%d', '%s',"
+        " %d, %d, %d, '%s', %d, FROM_UNIXTIME(%d), FROM_UNIXTIME(%d),"
+        " FROM_UNIXTIME(%d));"
         "UPDATE orders SET status = 'submitted', submitted_at ="
-        " FROM_UNIXTIME(%d), confirmed_at = FROM_UNIXTIME(%d) WHERE id = %d"
-        % (oid, sub, sub, sub, sub, t, oid))
+        " FROM_UNIXTIME(%d) WHERE id = %d"
+        % (oid, oid, k["signed_on"], k["amount"], k["subsidy"],
+           k["self_paid"], k["signed_on"], k["self_paid"], sub, sub, sub,
+           sub, oid))
     end = sub + 10 * DAY
     for at, left in ((end - 60, 60), (end + 60, -60)):
         set_clock_at(at)
@@ -82,7 +88,7 @@ def test_O6_R4_claim_reply_and_review_queue_carry_the_order_clock():
 
 
 @test
-def test_O4_bureau_order_list_carries_the_clock():
+def test_clockgap_O6_bureau_order_list_carries_the_clock():
     t = int(time.time())
     set_clock_at(t)
     prov = provider_party()
@@ -106,7 +112,7 @@ def test_O4_bureau_order_list_carries_the_clock():
 
 
 @test
-def test_A2_draft_application_deadline_is_the_rounds_window():
+def test_clockgap_A2_draft_application_deadline_is_the_rounds_window():
     year, closes = sql("SELECT year, apply_closes_on FROM rounds"
                        " WHERE is_current = 1")[0]
     end = clock_day_end(closes)        # the last day ends 00:00 +08:00
