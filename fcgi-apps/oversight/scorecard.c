@@ -63,7 +63,7 @@ static const char *const aspect_keys[ASP__MAX] = {
 };
 static const char *const aspect_names[ASP__MAX] = {
 	"服务质量",          /* ASP_QUALITY */
-	"及时性",            /* ASP_TIMELINESS */
+	"服务时效",          /* ASP_TIMELINESS */
 	"服务态度",          /* ASP_ATTITUDE */
 };
 
