@@ -95,7 +95,7 @@ od_put_grant(struct buf *out, const struct od_batch_row *b,
     const struct od_grant_row *g)
 {
 	const char *cat = pub_category_name(g->category);
-	char programme[64], code[8], desc[600];
+	char programme[64], code[8], desc[2048];
 	json_t *o;
 	char *text;
 	size_t len;

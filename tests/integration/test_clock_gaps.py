@@ -134,3 +134,27 @@ def test_clockgap_A2_draft_application_deadline_is_the_rounds_window():
         assert one.status == 200, one
         assert parse_iso(one.json["deadline"]) == end
         assert one.json["clock"]["seconds_left"] == left
+
+
+@test
+def test_clockgap_E9_org_page_carries_the_certification_clock():
+    # the demo's self-registered enterprise waits in the verification
+    # queue (E9); its own page (GET /api/org) shows the same clock as the
+    # reviewer's queue
+    tok = fresh_login("13800138001")
+    r = get("/api/org", token=tok)
+    assert r.status == 200, r
+    assert r.json["state"] == "submitted", r.json["state"]
+    sub = parse_iso(r.json["pending"]["submitted_at"])
+    end = sub + 5 * DAY                     # CLOCK_CERTIFICATION_DAYS
+    for at, left in ((end - 60, 60), (end + 60, -60)):
+        set_clock_at(at)
+        o = get("/api/org", token=fresh_login("13800138001")).json
+        assert o["clock"]["rule"] == "E9" and o["clock"]["who"] == \
+            "reviewer", o["clock"]
+        assert parse_iso(o["deadline"]) == end
+        assert o["clock"]["seconds_left"] == left, o["clock"]
+        q = get("/api/review/certifications", token=fresh_login("reviewer"),
+                query={"status": "pending", "per_page": 100}).json
+        mine = [c for c in q["items"] if c["id"] == r.json["pending"]["id"]]
+        assert mine and mine[0]["deadline"] == o["deadline"], mine
