@@ -1,6 +1,7 @@
 # Beijing SME service-voucher system (北京市中小企业服务券) - the one build.
 #
-#   make            build the programs, the common library and the unit tests
+#   make            build the programs, the common library, the unit tests
+#                   and the API description (build/openapi.json, openapi/)
 #   make run        install what is missing, build, run the whole stack (foreground)
 #   make stop       stop a stack started by `make run` from another shell
 #   make test       install what is missing, build with ASan+UBSan, run every test
@@ -121,6 +122,9 @@ TOOL_BINS:= $(TOOL_SRC:tools/%.c=$(BUILD)/bin/%)
 # (the ordering program's own SQL, without HTTP).
 BENCH_BINS := $(BUILD)/bench/order_client
 
+# The API described (issue 16 §6): openapi/*.yaml → one OpenAPI 3.1 file.
+OPENAPI  := build/openapi.json
+
 # Unit tests: tests/unit/test_*.c, one binary each.
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS:= $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -136,9 +140,17 @@ FUZZ_COMMON := $(BUILD)/tests/fuzz/fuzz.o
 FUZZ_EXTRA_upload := $(BUILD)/tests/fuzz/upload_small.o
 
 .SECONDARY:
-.PHONY: all progs deps browser-deps run stop test unit bench clean install \
+.PHONY: all progs deps browser-deps openapi-deps run stop test unit bench clean install \
         analyze analyze-objs fuzz fuzz-bins
-all: $(APP_BINS) $(TOOL_BINS) $(UNIT_BINS) $(BENCH_BINS) $(REPLAY_BINS)
+all: $(APP_BINS) $(TOOL_BINS) $(UNIT_BINS) $(BENCH_BINS) $(REPLAY_BINS) \
+    $(OPENAPI)
+
+# issue 16 §6: the API described, openapi/*.yaml assembled into one
+# OpenAPI 3.1 file (python3-yaml; no network); ops/stack.sh and
+# ops/install.sh build the served copy the same way
+$(OPENAPI): openapi/build.py $(wildcard openapi/*.yaml)
+	@echo "  OPENAPI $@"
+	@python3 openapi/build.py $@
 
 # the programs alone (the TSan stack of make test)
 progs: $(APP_BINS) $(TOOL_BINS)
@@ -222,7 +234,7 @@ stop:
 unit: all
 	@for t in $(UNIT_BINS); do $$t || exit 1; done
 
-test: deps browser-deps
+test: deps browser-deps openapi-deps
 	@$(MAKE) --no-print-directory VARIANT=asan all
 	@$(MAKE) --no-print-directory VARIANT=tsan progs
 	@tests/run.sh
@@ -290,6 +302,13 @@ fuzz-bins: $(FUZZ_BINS)
 browser-deps: tests/browser/node_modules/playwright-core/package.json
 tests/browser/node_modules/playwright-core/package.json: tests/browser/package-lock.json
 	@cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# the OpenAPI validator of tests/integration/test_openapi.py, pinned by
+# tests/openapi/package-lock.json, into its git-ignored node_modules
+openapi-deps: tests/openapi/node_modules/@readme/openapi-parser/package.json
+tests/openapi/node_modules/@readme/openapi-parser/package.json: tests/openapi/package-lock.json
+	@cd tests/openapi && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 bench: deps

@@ -12,6 +12,7 @@ PKGS=(
 	mariadb-server mariadb-client  # the private database server
 	nginx-light                    # the front
 	python3 curl                   # tests and the stack's health checks
+	python3-yaml                   # openapi/build.py: the API described
 	wrk                            # make bench
 	openssl
 	systemd logrotate              # make test: systemd-analyze verify, logrotate -d

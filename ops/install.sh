@@ -75,6 +75,8 @@ install -m 0755 "$BIN/voucherctl" "$D$SBINDIR/"
 
 install -m 0644 "$ROOT"/nginx/voucher.conf.tmpl "$ROOT"/nginx/*.conf "$D$SHARE/nginx/"
 VOUCHER_PROGRAMS="${PROGS[*]}" python3 "$ROOT/ops/site.py" "$ROOT/nginx/html" "$D$SHARE/html"
+# the API described, served at /api/openapi.json (openapi/build.py)
+python3 "$ROOT/openapi/build.py" "$D$SHARE/html/api/openapi.json"
 install -m 0755 "$ROOT/sql/migrate.sh" "$D$SHARE/sql/"
 install -m 0644 "$ROOT/sql/grants.sql" "$D$SHARE/sql/"
 install -m 0644 "$ROOT"/sql/migrations/*.sql "$D$SHARE/sql/migrations/"

@@ -251,6 +251,8 @@ render_nginx() {
 	# the site as served: content-hashed assets (ops/site.py)
 	VOUCHER_PROGRAMS="$(for app in "$BIN"/voucher-*; do printf '%s ' "${app##*/voucher-}"; done)" \
 	    python3 "$ROOT/ops/site.py" "$ROOT/nginx/html" "$HTML"
+	# the API described, served at /api/openapi.json (openapi/build.py)
+	python3 "$ROOT/openapi/build.py" "$HTML/api/openapi.json" || return 1
 	NGX_USER_LINE=${WEB_GROUP:+"user www-data www-data;"} \
 	NGX_STATE=$conf NGX_RUN=$RUN NGX_CONF=$conf NGX_HTML=$HTML NGX_LOG=$LOG \
 	NGX_TMP=$NGX_RT/tmp NGX_CACHE=$NGX_RT/cache NGX_FILES=$FILES \

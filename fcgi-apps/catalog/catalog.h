@@ -27,6 +27,8 @@ enum catalog_stmt {
 	STMT_EVAL_SUMS,
 	STMT_EVAL_LIST,
 	STMT_EVAL_COUNT,
+	STMT_BUREAU_LIST,
+	STMT_BUREAU_COUNT,
 	STMT_FIXED__MAX
 };
 
@@ -93,6 +95,9 @@ struct product_row {
 	bool        listed;
 	int64_t     discount;		/* market price - voucher price     */
 	time_t      updated_at;
+	int64_t     units_taken;	/* P5: units_total - stored remaining:
+					   the least total a change keeps
+					   (the bureau's list only)         */
 };
 
 /* The public list's query: the shown round and the optional filters. */
@@ -114,6 +119,23 @@ typedef json_t *(*product_json_fn)(void *ctx, const struct product_row *p);
  * short (page_list_rows). NULL with *rc set on a failure. Read-only. */
 json_t *db_product_page(struct db *db, const struct product_query *q,
     int64_t page, int64_t per_page, product_json_fn fn, void *ctx, int *rc);
+
+/* The bureau's product list (issue 11): every round, listed or not,
+ * newest first. */
+struct bureau_product_query {
+	int64_t     provider_id;	/* 0: every provider                */
+	int         listed;		/* 1 listed, 0 delisted, -1 both    */
+	const char *like;		/* NULL, or a LIKE pattern on the
+					   product's or provider's name     */
+};
+
+/* The page of the bureau's list q: {items, total, page, per_page}, each
+ * item fn(ctx, row) with the detail members and units_taken filled (detail
+ * itself is left false: the callback sets it). NULL with *rc set on a
+ * failure. */
+json_t *db_bureau_product_page(struct db *db,
+    const struct bureau_product_query *q, int64_t page, int64_t per_page,
+    product_json_fn fn, void *ctx, int *rc);
 
 /* Product id with its detail members. DB_NOTFOUND when there is none. */
 int db_product_get(struct db *db, int64_t id, struct product_row *out,
@@ -218,5 +240,6 @@ int product_get(struct req *r);
 int product_evaluations(struct req *r);
 int product_create(struct req *r);
 int product_update(struct req *r);
+int product_bureau_list(struct req *r);
 
 #endif

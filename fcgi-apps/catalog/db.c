@@ -26,6 +26,11 @@
 	" p.remaining_units, p.units_total, p.units_sold, p.validity_days," \
 	" p.rating_sum, p.rating_count, p.created_at"
 
+/* With the members of the detail (GET /api/products/{id}). */
+#define PRODUCT_DETAIL_COLS \
+	PRODUCT_COLS ", p.description, p.round_year, p.listed," \
+	" p.market_price - p.voucher_price AS discount, p.updated_at"
+
 #define PRODUCT_JOIN " JOIN providers v ON v.id = p.provider_id"
 #define PRODUCT_FROM " FROM products p" PRODUCT_JOIN
 
@@ -33,6 +38,11 @@
  * otherwise weighs every index on listed/round/category on each run). */
 #define PRODUCT_FROM_CATEGORY \
 	" FROM products p FORCE INDEX (ix_products_listed_category)" PRODUCT_JOIN
+
+/* The bureau's filters (struct bureau_product_query), each optional. */
+#define BUREAU_WHERE \
+	" WHERE (? = 0 OR p.provider_id = ?) AND (? < 0 OR p.listed = ?)" \
+	" AND (? IS NULL OR p.name LIKE ? OR v.name LIKE ?)"
 
 /* The ORDER BY of each sort; every one ends on the id for a stable page. */
 static const char *const sort_sql[SORT__MAX] = {
@@ -54,9 +64,7 @@ struct db_stmt catalog_stmts[STMT__MAX] = {
 	" ORDER BY c.sort_order"),
 	/* STMT_PRODUCT_GET: id */
 	DB_STMT(STMT_PRODUCT_GET,
-	"SELECT " PRODUCT_COLS ", p.description, p.round_year, p.listed,"
-	" p.market_price - p.voucher_price AS discount, p.updated_at"
-	PRODUCT_FROM " WHERE p.id = ?"),
+	"SELECT " PRODUCT_DETAIL_COLS PRODUCT_FROM " WHERE p.id = ?"),
 	/* STMT_PRODUCT_LOCK: id */
 	DB_STMT(STMT_PRODUCT_LOCK,
 	"SELECT p.id, p.provider_id, p.name, p.description, p.market_price,"
@@ -104,6 +112,15 @@ struct db_stmt catalog_stmts[STMT__MAX] = {
 	/* STMT_EVAL_COUNT: product */
 	DB_STMT(STMT_EVAL_COUNT,
 	"SELECT COUNT(*) FROM evaluations WHERE product_id = ?"),
+	/* The bureau's list (issue 11), every round, listed or not.
+	 * STMT_BUREAU_LIST: provider x2, listed x2, like x3, limit, offset */
+	DB_STMT(STMT_BUREAU_LIST,
+	"SELECT " PRODUCT_DETAIL_COLS ","
+	" p.units_total - p.remaining_units AS units_taken"
+	PRODUCT_FROM BUREAU_WHERE " ORDER BY p.id DESC LIMIT ? OFFSET ?"),
+	/* STMT_BUREAU_COUNT: provider x2, listed x2, like x3 */
+	DB_STMT(STMT_BUREAU_COUNT,
+	"SELECT COUNT(*)" PRODUCT_FROM BUREAU_WHERE),
 };
 
 /* The WHERE of a filter set: round, then each filter's params in order
@@ -181,16 +198,26 @@ static const struct db_col product_cols[] = {
 static const struct db_rowmap product_map = DB_ROWMAP(struct product_row,
     product_cols);
 
+#define PRODUCT_DETAIL_ROW_COLS \
+	PRODUCT_ROW_COLS, \
+	DB_COL(struct product_row, description), \
+	DB_COL(struct product_row, round_year), \
+	DB_COL(struct product_row, listed), \
+	DB_COL(struct product_row, discount), \
+	DB_COL(struct product_row, updated_at)
+
 static const struct db_col product_detail_cols[] = {
-	PRODUCT_ROW_COLS,
-	DB_COL(struct product_row, description),
-	DB_COL(struct product_row, round_year),
-	DB_COL(struct product_row, listed),
-	DB_COL(struct product_row, discount),
-	DB_COL(struct product_row, updated_at),
+	PRODUCT_DETAIL_ROW_COLS,
 };
 static const struct db_rowmap product_detail_map =
     DB_ROWMAP(struct product_row, product_detail_cols);
+
+static const struct db_col product_bureau_cols[] = {
+	PRODUCT_DETAIL_ROW_COLS,
+	DB_COL(struct product_row, units_taken),
+};
+static const struct db_rowmap product_bureau_map =
+    DB_ROWMAP(struct product_row, product_bureau_cols);
 
 /* The most params of a filter set: round, category, min, max, like x2. */
 #define QUERY_PARAMS_MAX 6
@@ -253,6 +280,23 @@ db_product_page(struct db *db, const struct product_query *q, int64_t page,
 	return page_list_rows(db, STMT_LIST(filters, q->sort), p, n,
 	    STMT_COUNT(filters), p, n, page, per_page, &product_map,
 	    product_page_row, &c, rc);
+}
+
+json_t *
+db_bureau_product_page(struct db *db, const struct bureau_product_query *q,
+    int64_t page, int64_t per_page, product_json_fn fn, void *ctx, int *rc)
+{
+	struct product_page_ctx c = { fn, ctx };
+	const struct db_param p[] = {
+		DB_I64(q->provider_id), DB_I64(q->provider_id),
+		DB_I64(q->listed), DB_I64(q->listed),
+		DB_STR(q->like), DB_STR(q->like), DB_STR(q->like),
+	};
+	size_t n = sizeof(p) / sizeof(p[0]);
+
+	return page_list_rows(db, STMT_BUREAU_LIST, p, n, STMT_BUREAU_COUNT,
+	    p, n, page, per_page, &product_bureau_map, product_page_row, &c,
+	    rc);
 }
 
 int

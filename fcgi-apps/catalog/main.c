@@ -11,6 +11,7 @@ static const struct route routes[] = {
 	{ HTTP_GET,  "/api/products",             product_list,   ROLE_PUBLIC },
 	{ HTTP_GET,  "/api/products/{id}",        product_get,    ROLE_PUBLIC },
 	{ HTTP_GET,  "/api/products/{id}/evaluations", product_evaluations, ROLE_PUBLIC },
+	{ HTTP_GET,  "/api/bureau/products",      product_bureau_list, ROLE_BUREAU },
 	{ HTTP_POST, "/api/bureau/products",      product_create, ROLE_BUREAU },
 	{ HTTP_PUT,  "/api/bureau/products/{id}", product_update, ROLE_BUREAU },
 };

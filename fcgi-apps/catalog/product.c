@@ -13,6 +13,8 @@
  *   unorderable_reason {code, message} when not): not when its provider is
  *   barred or credit-flagged (P7), sold out (P5) or delisted.
  * Bureau:
+ *   GET  /api/bureau/products       every product, listed or not, with
+ *                                   the least units a change keeps (P5)
  *   POST /api/bureau/products       list a product (P2-P4, P6)
  *   PUT  /api/bureau/products/{id}  units, validity, prices, delisting
  */
@@ -266,6 +268,62 @@ product_evaluations(struct req *r)
 }
 
 /* ---- bureau --------------------------------------------------------- */
+
+/* A row of the bureau's list as JSON (ctx: struct item_ctx): the product
+ * with its detail members, and units_taken (P5: the units orders took or
+ * hold, below which PUT refuses a new total). */
+static json_t *
+product_bureau_item_json(void *ctx, const struct product_row *row)
+{
+	const struct item_ctx *c = ctx;
+	struct product_row p = *row;
+	json_t *o;
+
+	p.detail = true;
+	o = product_json(&p, due_units_of(c->due, p.id), c->now);
+	json_object_set_new(o, "units_taken", json_integer(p.units_taken));
+	return o;
+}
+
+static const char *const listed_choices[] = { "1", "0", NULL };
+
+/*
+ * GET /api/bureau/products?q=&provider_id=&listed=1|0&page=&per_page= →
+ * 200 {items, total, page, per_page}: every product of every round, listed
+ * or delisted (issue 11: the bureau's product management), newest first,
+ * each as GET /api/products/{id} shows it plus units_taken. q searches the
+ * product's and the provider's names. 400 naming a bad parameter. Read on
+ * the write database: the bureau sees its own change at once.
+ */
+int
+product_bureau_list(struct req *r)
+{
+	struct bureau_product_query q = { .listed = -1 };
+	struct db_rows due = { 0 };
+	struct item_ctx ic = { &due, r->now };
+	const char *text, *listed;
+	int64_t page, per_page;
+	json_t *o;
+	int rc;
+
+	if (query_str_or_400(r, "q", 50, &text) < 0 ||
+	    query_i64_or_400(r, "provider_id", 1, INT64_MAX, 0,
+	    &q.provider_id) < 0 ||
+	    query_enum_or_400(r, "listed", listed_choices, NULL, &listed) < 0 ||
+	    query_page_or_400(r, &page, &per_page) < 0)
+		return r->status;
+	if (listed != NULL)
+		q.listed = strcmp(listed, "1") == 0;
+	if (text != NULL)
+		q.like = req_like_contains(r, text);
+	rc = db_due_units(r->db, r->now, false, &due);
+	o = rc == DB_OK ? db_bureau_product_page(r->db, &q, page, per_page,
+	    product_bureau_item_json, &ic, &rc) : NULL;
+	db_rows_free(&due);
+	if (o == NULL)
+		return http_db_error(r, rc);
+	return http_json(r, 200, o);
+}
 
 enum { NF_PROVIDER, NF_CATEGORY, NF_NAME, NF_DESCRIPTION, NF_MARKET,
     NF_VOUCHER, NF_UNITS, NF_VALIDITY, NF__MAX };

@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "evaluation.h"
 #include "orders.h"
 #include "oversight.h"
 
@@ -1189,19 +1190,6 @@ db_evaluations(struct db *db, int64_t provider_id, int64_t product_id,
 	    NULL, rc);
 }
 
-static const struct db_col eval_product_cols[] = {
-	DB_COL(struct eval_product_row, product_id),
-	DB_COL(struct eval_product_row, product_name),
-	DB_COL(struct eval_product_row, provider_id),
-	DB_COL(struct eval_product_row, provider_name),
-	DB_COL(struct eval_product_row, n),
-	DB_COL(struct eval_product_row, quality),
-	DB_COL(struct eval_product_row, timeliness),
-	DB_COL(struct eval_product_row, attitude),
-};
-static const struct db_rowmap eval_product_map =
-    DB_ROWMAP(struct eval_product_row, eval_product_cols);
-
 int
 db_evaluations_by_product(struct db *db, int64_t provider_id,
     int64_t product_id, struct db_rows *by_product)
@@ -1209,7 +1197,7 @@ db_evaluations_by_product(struct db *db, int64_t provider_id,
 	return db_all(db, STMT_EVALS_BY_PRODUCT, DB_ARGS(
 	    id_or_null(provider_id), id_or_null(provider_id),
 	    id_or_null(product_id), id_or_null(product_id)),
-	    &eval_product_map, by_product);
+	    &evaluation_product_provider_map, by_product);
 }
 
 /* ---- issue 16 §4: provider scorecards ---------------------------------- */

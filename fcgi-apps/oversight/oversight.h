@@ -442,15 +442,8 @@ int db_bureau_orders_each(struct db *db, const struct order_filter *f,
  * enterprise_name, provider_id, provider_name, product_id, product_name,
  * quality, timeliness, attitude, comment, created_at}], total, page,
  * per_page} (NULL with *rc set on a failure), and their sums per product,
- * rows of struct eval_product_row into *by_product (freed by the
+ * rows of struct evaluation_product_row into *by_product (freed by the
  * caller). */
-struct eval_product_row {
-	int64_t     product_id;
-	const char *product_name;
-	int64_t     provider_id;
-	const char *provider_name;
-	int64_t     n, quality, timeliness, attitude;
-};
 json_t *db_evaluations(struct db *db, int64_t provider_id, int64_t product_id,
     int64_t page, int64_t per_page, int *rc);
 int db_evaluations_by_product(struct db *db, int64_t provider_id,

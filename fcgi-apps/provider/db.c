@@ -3,6 +3,7 @@
  * function per statement (provider.h). Rows are read into named structs
  * by column alias.
  */
+#include "evaluation.h"
 #include "provider.h"
 
 const struct db_stmt provider_stmts[STMT__MAX] = {
@@ -208,22 +209,11 @@ db_evaluations(struct db *db, int64_t provider_id, int64_t product_id,
 	    per_page, NULL, rc);
 }
 
-static const struct db_col eval_product_cols[] = {
-	DB_COL(struct eval_product_row, product_id),
-	DB_COL(struct eval_product_row, product_name),
-	DB_COL(struct eval_product_row, n),
-	DB_COL(struct eval_product_row, quality),
-	DB_COL(struct eval_product_row, timeliness),
-	DB_COL(struct eval_product_row, attitude),
-};
-static const struct db_rowmap eval_product_map =
-    DB_ROWMAP(struct eval_product_row, eval_product_cols);
-
 int
 db_evaluations_by_product(struct db *db, int64_t provider_id,
     int64_t product_id, struct db_rows *by_product)
 {
 	return db_all(db, STMT_EVALS_BY_PRODUCT, DB_ARGS(DB_I64(provider_id),
 	    product_or_null(product_id), product_or_null(product_id)),
-	    &eval_product_map, by_product);
+	    &evaluation_product_map, by_product);
 }

@@ -37,20 +37,7 @@ evaluation_list(struct req *r)
 		json_decref(o);
 		return http_db_error(r, rc);
 	}
-	arr = json_array();
-	for (size_t i = 0; i < by.n; i++) {
-		const struct eval_product_row *p =
-		    (const struct eval_product_row *)by.v + i;
-		struct evaluation_sums s = { p->n, p->quality, p->timeliness,
-		    p->attitude };
-		json_t *j = evaluation_summary_json(&s);
-
-		json_object_set_new(j, "product_id",
-		    json_integer((json_int_t)p->product_id));
-		json_object_set_new(j, "product_name",
-		    json_string(p->product_name));
-		json_array_append_new(arr, j);
-	}
+	arr = evaluation_by_product_json(&by, false);
 	db_rows_free(&by);
 	json_object_set_new(o, "by_product", arr);
 	return http_json(r, 200, o);

@@ -115,15 +115,10 @@ int db_recovery_insert(struct db *db, int64_t order_id, int64_t refund_id,
  * product_id 0 for all: a page of them, newest first, {items: [{order_id,
  * order_no, product_id, product_name, quality, timeliness, attitude,
  * comment, created_at}], total, page, per_page} (NULL with *rc set on a
- * failure), and their sums per product: rows of struct eval_product_row
- * into *by_product (freed by the caller). */
+ * failure), and their sums per product: rows of struct
+ * evaluation_product_row into *by_product (freed by the caller). */
 json_t *db_evaluations(struct db *db, int64_t provider_id, int64_t product_id,
     int64_t page, int64_t per_page, int *rc);
-struct eval_product_row {
-	int64_t     product_id;
-	const char *product_name;
-	int64_t     n, quality, timeliness, attitude;
-};
 int db_evaluations_by_product(struct db *db, int64_t provider_id,
     int64_t product_id, struct db_rows *by_product);
 

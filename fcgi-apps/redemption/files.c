@@ -68,6 +68,56 @@ file_tx(struct db *db, void *arg)
 	return rc;
 }
 
+/* The refusal of a file_tx (claim_refuse_fn). */
+static int
+file_refuse(struct req *r, void *arg, int rc)
+{
+	const struct file_tx *t = arg;
+
+	return claim_tx_error(r, &t->c, rc);
+}
+
+int
+claim_upload(struct req *r, claim_tx_fn tx, claim_refuse_fn refuse,
+    void *arg, const struct claim_tx *c, const struct upload **up,
+    struct upload *stored)
+{
+	int rc;
+
+	/* refuse before storing anything when the claim cannot change */
+	*up = NULL;
+	rc = db_tx(r->db, tx, arg);
+	if (rc != DB_OK || c->swept)
+		return refuse(r, arg, rc);
+	if (upload_receive_or_4xx(r, UPLOAD_PDF, stored) < 0)
+		return r->status;
+	*up = stored;
+	rc = db_tx(r->db, tx, arg);
+	if (rc != DB_OK || c->swept) {
+		upload_remove(stored->stored, r->rid);
+		return refuse(r, arg, rc);
+	}
+	return 0;
+}
+
+int
+claim_file_send(struct req *r, int rc, const struct file_download *f,
+    const char *suffix, const char *missing_field, const char *missing_msg)
+{
+	char name[96];
+
+	if (rc == DB_NOTFOUND || (rc == DB_OK &&
+	    !claim_readable(r, f->enterprise_id, f->provider_id)))
+		return http_error(r, 404, "not_found", NULL, "订单不存在");
+	if (rc != DB_OK)
+		return http_db_error(r, rc);
+	if (f->stored_name == NULL)
+		return http_error(r, 404, "file_not_found", missing_field, "%s",
+		    missing_msg);
+	snprintf(name, sizeof(name), "%s-%s.pdf", f->order_no, suffix);
+	return upload_send(r, f->stored_name, f->content_type, name);
+}
+
 /*
  * PUT /api/redemptions/{id}/files/{kind}, the body the PDF itself
  * (Content-Type: application/pdf, at most VOUCHER_UPLOAD_MAX bytes) ->
@@ -94,23 +144,9 @@ file_put(struct req *r)
 		    "材料类型只能是 contract、commitment、invoice、"
 		    "invoice_check、receipt 或 other（其他文件）");
 	t.kind = claim_kinds[kind];
-	/* refuse before storing anything when the claim cannot change */
-	rc = db_tx(r->db, file_tx, &t);
-	if (rc != DB_OK || t.c.swept) {
-		rc = claim_tx_error(r, &t.c, rc);
+	rc = claim_upload(r, file_tx, file_refuse, &t, &t.c, &t.up, &up);
+	if (rc != 0)
 		goto done;
-	}
-	if (upload_receive_or_4xx(r, UPLOAD_PDF, &up) < 0) {
-		rc = r->status;
-		goto done;
-	}
-	t.up = &up;
-	rc = db_tx(r->db, file_tx, &t);
-	if (rc != DB_OK || t.c.swept) {
-		upload_remove(up.stored, r->rid);
-		rc = claim_tx_error(r, &t.c, rc);
-		goto done;
-	}
 	/* after the commit: the replaced file is no longer referenced */
 	if (t.replaced)
 		upload_remove(t.old, r->rid);
@@ -136,7 +172,6 @@ file_get(struct req *r)
 {
 	struct db_res *keep = NULL;
 	struct file_download f;
-	char name[96];
 	int kind = claim_kind_parse(r->segs[0]), rc;
 
 	if (kind < 0)
@@ -145,19 +180,8 @@ file_get(struct req *r)
 		    "invoice_check 或 receipt");
 	rc = db_file_for_download(r->db, r->ids[0], claim_kinds[kind], &f,
 	    &keep);
-	if (rc == DB_NOTFOUND || (rc == DB_OK &&
-	    !claim_readable(r, f.enterprise_id, f.provider_id)))
-		rc = http_error(r, 404, "not_found", NULL, "订单不存在");
-	else if (rc != DB_OK)
-		rc = http_db_error(r, rc);
-	else if (f.stored_name == NULL)
-		rc = http_error(r, 404, "file_not_found", "kind",
-		    "该类兑付材料尚未上传");
-	else {
-		snprintf(name, sizeof(name), "%s-%s.pdf", f.order_no,
-		    claim_kinds[kind]);
-		rc = upload_send(r, f.stored_name, f.content_type, name);
-	}
+	rc = claim_file_send(r, rc, &f, claim_kinds[kind], "kind",
+	    "该类兑付材料尚未上传");
 	db_res_free(keep);
 	return rc;
 }

@@ -95,10 +95,12 @@ other_tx(struct db *db, void *arg)
 	return rc;
 }
 
-/* Writes the refusal of an other-file transaction. */
+/* Writes the refusal of an other-file transaction (claim_refuse_fn). */
 static int
-other_error(struct req *r, const struct other_tx *t, int rc)
+other_error(struct req *r, void *arg, int rc)
 {
+	const struct other_tx *t = arg;
+
 	if (rc == TX_TOO_MANY)
 		return http_error(r, 422, "too_many_files", "kind",
 		    "其他文件最多上传 %d 个；请先删除不需要的文件，"
@@ -131,22 +133,9 @@ other_put(struct req *r)
 	if (t.title == NULL || t.title[strspn(t.title, " \t")] == '\0')
 		return http_error(r, 400, "missing_field", "title",
 		    "请填写文件名称（如“交付报告”）");
-	rc = db_tx(r->db, other_tx, &t);
-	if (rc != DB_OK || t.c.swept) {
-		rc = other_error(r, &t, rc);
+	rc = claim_upload(r, other_tx, other_error, &t, &t.c, &t.up, &up);
+	if (rc != 0)
 		goto done;
-	}
-	if (upload_receive_or_4xx(r, UPLOAD_PDF, &up) < 0) {
-		rc = r->status;
-		goto done;
-	}
-	t.up = &up;
-	rc = db_tx(r->db, other_tx, &t);
-	if (rc != DB_OK || t.c.swept) {
-		upload_remove(up.stored, r->rid);
-		rc = other_error(r, &t, rc);
-		goto done;
-	}
 	clock_format_iso8601(r->now, at);
 	rc = http_json(r, 201, json_pack("{s:I,s:s,s:I,s:s,s:I,s:s,s:s}",
 	    "order_id", (json_int_t)r->ids[0], "kind", "other", "slot",
@@ -189,23 +178,12 @@ other_get(struct req *r)
 {
 	struct db_res *keep = NULL;
 	struct file_download f;
-	char name[96];
+	char suffix[32];
 	int rc;
 
 	rc = db_other_for_download(r->db, r->ids[0], r->ids[1], &f, &keep);
-	if (rc == DB_NOTFOUND || (rc == DB_OK &&
-	    !claim_readable(r, f.enterprise_id, f.provider_id)))
-		rc = http_error(r, 404, "not_found", NULL, "订单不存在");
-	else if (rc != DB_OK)
-		rc = http_db_error(r, rc);
-	else if (f.stored_name == NULL)
-		rc = http_error(r, 404, "file_not_found", "slot",
-		    "该文件不存在");
-	else {
-		snprintf(name, sizeof(name), "%s-other-%lld.pdf", f.order_no,
-		    (long long)r->ids[1]);
-		rc = upload_send(r, f.stored_name, f.content_type, name);
-	}
+	snprintf(suffix, sizeof(suffix), "other-%lld", (long long)r->ids[1]);
+	rc = claim_file_send(r, rc, &f, suffix, "slot", "该文件不存在");
 	db_res_free(keep);
 	return rc;
 }

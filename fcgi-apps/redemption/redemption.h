@@ -327,6 +327,32 @@ int claim_submit(struct req *r);
 /* files.c */
 int file_put(struct req *r);
 int file_get(struct req *r);
+
+/* A claim transaction, and its refusal: refuse(r, arg, rc) writes the
+ * reply to the transaction arg that returned rc (or DB_OK and swept) and
+ * returns its status. */
+typedef int (*claim_tx_fn)(struct db *db, void *arg);
+typedef int (*claim_refuse_fn)(struct req *r, void *arg, int rc);
+
+/* An upload into a claim (R1's five kinds, the guide's other files) in
+ * two runs of the same transaction tx(db, arg), which reads the upload
+ * from *up: first with *up NULL, so that a claim that cannot change is
+ * refused before the body is stored; then, the body received as a PDF
+ * (shared/web/upload.c) into *stored, with *up = stored. c is arg's
+ * claim_tx (swept). A refused second run removes the stored file.
+ * Returns 0 once committed (the stored file recorded); otherwise the
+ * status of the reply written: refuse(r, arg, rc), or the upload's 4xx. */
+int claim_upload(struct req *r, claim_tx_fn tx, claim_refuse_fn refuse,
+    void *arg, const struct claim_tx *c, const struct upload **up,
+    struct upload *stored);
+
+/* The reply to the download of a claim's file f, which db_file_for_download
+ * or db_other_for_download found with status rc: 404 not_found when there
+ * is no such order or r may not read it (claim_readable), 404
+ * file_not_found naming missing_field when nothing is uploaded, else the
+ * file sent by nginx as "<order_no>-<suffix>.pdf". Returns the status. */
+int claim_file_send(struct req *r, int rc, const struct file_download *f,
+    const char *suffix, const char *missing_field, const char *missing_msg);
 /* others.c */
 int other_put(struct req *r);
 int other_get(struct req *r);

@@ -8,6 +8,7 @@
 #ifndef VOUCHER_EVALUATION_H
 #define VOUCHER_EVALUATION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -31,5 +32,28 @@ extern const struct db_rowmap evaluation_sums_map;
  * each average in stars rounded half up to two decimals, null without
  * evaluations. New reference. */
 json_t *evaluation_summary_json(const struct evaluation_sums *s);
+
+/* The sums of one product's evaluations, a row of a by-product statement
+ * (columns product_id, product_name, n, quality, timeliness, attitude;
+ * and provider_id, provider_name for evaluation_product_provider_map). */
+struct evaluation_product_row {
+	int64_t     product_id;
+	const char *product_name;
+	int64_t     provider_id;	/* with the provider only           */
+	const char *provider_name;	/* with the provider only           */
+	int64_t     n, quality, timeliness, attitude;
+};
+
+/* Map the columns onto struct evaluation_product_row: without the
+ * provider (the provider's own view), and with it (the bureau's). */
+extern const struct db_rowmap evaluation_product_map;
+extern const struct db_rowmap evaluation_product_provider_map;
+
+/* The rows (struct evaluation_product_row) as the by_product array of
+ * the evaluation lists: each evaluation_summary_json() with product_id
+ * and product_name, and provider_id and provider_name when with_provider.
+ * New reference. */
+json_t *evaluation_by_product_json(const struct db_rows *rows,
+    bool with_provider);
 
 #endif

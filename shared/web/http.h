@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include <fcgiapp.h>
@@ -261,6 +262,13 @@ struct app;
 size_t http_route_count(const struct app *app);
 const struct route *http_route_at(const struct app *app, size_t i);
 const char *http_method_name(enum http_method m);
+/* Writes one JSON line per route of app (its own, then the built-in
+ * /healthz and /metrics, flagged "internal") to out: {program, method,
+ * path, roles: ["public"] or role names, flags: ["uncertified",
+ * "viewer_ok", "org_admin", "internal"]} (issue 16 §6: the OpenAPI
+ * description is checked against it). Returns 0, or -1 on a write
+ * error. */
+int http_dump_routes(const struct app *app, FILE *out);
 void req_init(struct req *r, FCGX_Request *fcgi, struct db *db,
     struct db *db_ro);
 void req_dispatch(struct req *r, const struct app *app);

@@ -5,6 +5,8 @@
  */
 #include <ctype.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -157,6 +159,54 @@ route_at(const struct app *app, size_t i)
 {
 	return i < app->nroutes ? &app->routes[i] :
 	    &builtin_routes[i - app->nroutes];
+}
+
+int
+http_dump_routes(const struct app *app, FILE *out)
+{
+	static const struct { int bit; const char *name; } flags[] = {
+		{ ROUTE_UNCERTIFIED, "uncertified" },
+		{ ROUTE_VIEWER_OK,   "viewer_ok" },
+		{ ROUTE_ORG_ADMIN,   "org_admin" },
+	};
+	static const int role_bits[] = { ROLE_ENTERPRISE, ROLE_PROVIDER,
+	    ROLE_REVIEWER, ROLE_BUREAU };
+	size_t n = http_route_count(app);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct route *rt = route_at(app, i);
+		json_t *roles = json_array(), *fl = json_array();
+		json_t *line;
+		char *s;
+		int rc;
+
+		if (rt->roles == ROLE_PUBLIC)
+			json_array_append_new(roles, json_string("public"));
+		for (size_t k = 0; k < sizeof(role_bits) / sizeof(role_bits[0]);
+		    k++)
+			if (rt->roles & role_bits[k])
+				json_array_append_new(roles,
+				    json_string(role_name(role_bits[k])));
+		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+			if (rt->roles & flags[k].bit)
+				json_array_append_new(fl,
+				    json_string(flags[k].name));
+		if (i >= app->nroutes)
+			json_array_append_new(fl, json_string("internal"));
+		line = json_pack("{s:s,s:s,s:s,s:o,s:o}", "program", app->name,
+		    "method", http_method_name(rt->method), "path", rt->pattern,
+		    "roles", roles, "flags", fl);
+		s = line ? json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER) :
+		    NULL;
+		json_decref(line);
+		if (s == NULL)
+			return -1;
+		rc = fprintf(out, "%s\n", s);
+		free(s);
+		if (rc < 0)
+			return -1;
+	}
+	return fflush(out) == 0 ? 0 : -1;
 }
 
 void

@@ -173,6 +173,10 @@ server_main(const struct app *app, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	the_app = app;
+	/* issue 16 §6: the route table as JSON lines, without configuration
+	 * or database (tests/integration/test_openapi.py) */
+	if (argc == 2 && strcmp(argv[1], "--dump-routes") == 0)
+		return http_dump_routes(app, stdout) < 0 ? 1 : 0;
 	if (config_load(app->name) < 0)
 		return 2;
 	log_init(app->name, (enum log_level)g_config.log_level);

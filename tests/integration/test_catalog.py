@@ -677,3 +677,92 @@ def test_enterprise_on_bureau_product_routes_403():
                  "unauthenticated")
     d = get("/api/products/1", query={"n": uniq("n")}).json
     assert d["units_total"] == 60, d
+
+
+# ---- the bureau's product list (issue 11, point 13) --------------------------
+
+def _bureau_list(**query):
+    r = get("/api/bureau/products", query=query, token=bureau())
+    assert r.status == 200, r
+    return r.json
+
+
+@test
+def test_bureau_product_list_finds_delisted_products_by_name():
+    # the public list hides a delisted product; the bureau's list keeps it,
+    # so that the product management page can relist it
+    p = new_product(category="legal")
+    j = _bureau_list(q=p["name"])
+    assert j["total"] == 1 and j["items"][0]["id"] == p["id"], j
+    it = j["items"][0]
+    assert it["listed"] is True and it["orderable"] is True, it
+    assert it["round_year"] == p["round_year"], it
+    assert it["description"] == p["description"], it
+    r = put("/api/bureau/products/%d" % p["id"], {"listed": False},
+            token=bureau())
+    assert r.status == 200, r
+    assert _list_by_name(p["name"])["total"] == 0
+    it = _bureau_list(q=p["name"])["items"][0]
+    assert it["listed"] is False and it["orderable"] is False, it
+    assert it["unorderable_reason"]["code"] == "delisted", it
+    assert [x["id"] for x in _bureau_list(q=p["name"], listed=0)["items"]] \
+        == [p["id"]]
+    assert _bureau_list(q=p["name"], listed=1)["total"] == 0
+
+
+@test
+def test_bureau_product_list_filters_by_provider_and_provider_name():
+    prov, body = new_provider()
+    a = new_product(provider_id=prov["id"])
+    b = new_product(provider_id=prov["id"])
+    j = _bureau_list(provider_id=prov["id"])
+    assert [x["id"] for x in j["items"]] == [b["id"], a["id"]], j
+    assert j["total"] == 2, j
+    j = _bureau_list(q=body["name"])
+    assert {x["id"] for x in j["items"]} == {a["id"], b["id"]}, j
+
+
+@test
+def test_P5_bureau_product_list_shows_units_taken():
+    # units_taken is the floor PUT enforces (units_below_taken)
+    p = new_product(units=10)
+    sql("UPDATE products SET remaining_units=remaining_units-4, "
+        "units_sold=units_sold+4 WHERE id=%d" % p["id"])
+    try:
+        it = _bureau_list(q=p["name"])["items"][0]
+        assert (it["units_total"], it["remaining_units"],
+                it["units_taken"]) == (10, 6, 4), it
+        path = "/api/bureau/products/%d" % p["id"]
+        expect_error(put(path, {"units": it["units_taken"] - 1},
+                         token=bureau()), 409, "units_below_taken", "units")
+        assert put(path, {"units": it["units_taken"]},
+                   token=bureau()).status == 200
+    finally:
+        sql("UPDATE products SET remaining_units=remaining_units+4, "
+            "units_sold=units_sold-4 WHERE id=%d" % p["id"])
+
+
+@test
+def test_P7_bureau_product_list_marks_flagged_provider_products():
+    prov, _ = new_provider()
+    p = new_product(provider_id=prov["id"])
+    r = put("/api/bureau/providers/%d" % prov["id"],
+            {"credit_flagged": True, "credit_source": "信用中国",
+             "credit_checked_on": "2026-01-05"}, token=bureau())
+    assert r.status == 200, r
+    it = _bureau_list(provider_id=prov["id"])["items"][0]
+    assert it["id"] == p["id"] and it["orderable"] is False, it
+    assert it["unorderable_reason"]["code"] == "provider_not_eligible", it
+
+
+@test
+def test_bureau_product_list_bad_query_400_and_roles():
+    expect_error(get("/api/bureau/products", query={"listed": "yes"},
+                     token=bureau()), 400, None, "listed")
+    expect_error(get("/api/bureau/products", query={"provider_id": "0"},
+                     token=bureau()), 400, None, "provider_id")
+    expect_error(get("/api/bureau/products", token=token("prov01")), 403,
+                 "forbidden")
+    expect_error(get("/api/bureau/products", token=token("ent01")), 403,
+                 "forbidden")
+    expect_error(get("/api/bureau/products"), 401, "unauthenticated")

@@ -208,7 +208,7 @@ export async function reviewQueue(view, { query }, base) {
     r.items.length ? table(["编号", "服务机构", "状态", "最近提交", "服务评分卡", ""], r.items.map((a) => [
       String(a.id), a.provider_name || "", badge(a.status, APP_STATUS), when(a.last_submitted_at),
       // issue 16 §4: the provider's figures beside each application
-      el("a", { href: `#/scorecard/${a.provider_id}`, "aria-label": `${a.provider_name || ""}的服务评分卡` }, "评分卡"),
+      el("a", { href: `#/scorecard/${a.provider_id}` }, "评分卡"),
       el("a", { href: `#/${base}/${a.id}` }, "审核")])) : empty("暂无待审核的申报"));
 }
 

@@ -12,6 +12,7 @@ import { certQueue, certOne } from "./certs.js";
 import { lists, rounds } from "./programme.js";
 import { claims, claim } from "./review.js";
 import { scorecard } from "./scorecard.js";
+import { products, providerOne } from "./manage.js";
 
 const view = $("#view");
 const BATCH_STATUS = { draft: "草稿", published: "公示中", paid: "已兑付" };
@@ -21,7 +22,7 @@ const V_KIND = { transfer: "转让、赠予或买卖服务券", hidden_relations
 if (requireRole("bureau")) {
   $("#subnav").replaceChildren(...[["dashboard", "数据看板"], ["orders", "订单"], ["batches", "公示批次"], ["feedback", "公示意见"],
     ["recoveries", "补贴追回"], ["evaluations", "企业评价"],
-    ["violations", "违规处理"], ["spot", "抽查"], ["audit", "审计日志"], ["enterprises", "企业"], ["providers", "服务机构"],
+    ["violations", "违规处理"], ["spot", "抽查"], ["audit", "审计日志"], ["enterprises", "企业"], ["providers", "服务机构"], ["products", "产品管理"],
     ["applications", "产品申报"], ["certifications", "机构认证"], ["lists", "名单导入"], ["rounds", "服务券年度"],
     ["claims", "兑付初审"]]
     .map(([h, t]) => el("a", { href: "#/" + h }, t)));
@@ -32,6 +33,7 @@ if (requireRole("bureau")) {
     "claims": (p) => claims(p, view), "claims/:id": (p) => claim(p, view),  // C2: the bureau decides early
     "dashboard": dashboard, "batches": batches, "batches/:id": batch, "feedback": feedback,
     "violations": violations, "spot": spot, "audit": audit, "enterprises": enterprises, "providers": providers,
+    "providers/:id": (p) => providerOne(view, p), "products": (p) => products(view, p),  // issue 11, point 13
     "applications": (p) => reviewQueue(view, p, "applications"), "applications/:id": (p) => reviewApp(view, p, "applications"),
     "scorecard/:id": (p) => scorecard(view, p.id),
   }, () => { location.hash = "#/dashboard"; });
@@ -453,9 +455,9 @@ async function providers({ query }) {
   });
   view.replaceChildren(el("h2", {}, "服务机构管理"), search, create,
     r.items.length ? table(["机构", "信用代码", "账号", "在京注册", "成立", "上年合同 / 收入", "在售产品", "状态", "服务评分卡"], r.items.map((p) => [
-      p.name, p.uscc, p.login || "—", yesno(p.beijing_registered), p.established_on || "—",
+      el("a", { href: "#/providers/" + p.id }, p.name), p.uscc, p.login || "—", yesno(p.beijing_registered), p.established_on || "—",
       `${p.last_year_contracts ?? "—"} / ${yuan(p.last_year_revenue)}`, String(p.listed_products ?? 0),
       p.barred ? el("span", { class: "bad" }, "禁入至 " + when(p.barred_until)) : p.credit_flagged ? el("span", { class: "warn" }, "信用异常") : el("span", { class: "ok" }, "正常"),
-      el("a", { href: `#/scorecard/${p.id}`, "aria-label": `${p.name}的服务评分卡` }, "评分卡")])) : empty("没有服务机构"),
+      el("a", { href: `#/scorecard/${p.id}` }, "评分卡")])) : empty("没有服务机构"),
     pager(r, (p) => { location.hash = `#/providers?q=${encodeURIComponent(q)}&page=${p}`; }));
 }
