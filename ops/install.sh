@@ -13,8 +13,10 @@
 #   $PREFIX/sbin/voucherctl                 the operators' tool
 #   $PREFIX/share/voucher/{html,nginx,sql,ops,prometheus}
 #   $SYSTEMDDIR/voucher-<program>@.service  one template per program
-#   $SYSTEMDDIR/voucher-nginx.service, voucher-{sweep,notify}.service,
-#                voucher.target
+#   $SYSTEMDDIR/voucher-nginx.service, voucher.target,
+#                voucher-{sweep,notify,tidy}.{timer,service}  the timers and
+#                their oneshot runs of voucherctl, the timers enabled in
+#                $SYSCONFDIR/systemd/system/timers.target.wants/
 #   $PREFIX/lib/{sysusers,tmpfiles}.d/voucher.conf   the user, the directories
 #   $SYSCONFDIR/logrotate.d/voucher         nginx's logs
 #   $SYSCONFDIR/voucher/{common,<program>,voucherctl,nginx}.env
@@ -91,11 +93,33 @@ for p in "${PROGS[@]}"; do
 	    >"$D$SYSTEMDDIR/voucher-$p@.service"
 done
 fill "$S/voucher-nginx.service.in" >"$D$SYSTEMDDIR/voucher-nginx.service"
-# voucherctl's loops, as ops/stack.sh runs them: TASK:EVERY:WHAT
-for t in "sweep:60:the O4/O6 time rules, hourly tidy" "notify:5:the outbox of messages"; do
-	IFS=: read -r task every what <<<"$t"
-	fill -e "s|@TASK@|$task|g" -e "s|@EVERY@|$every|g" -e "s|@WHAT@|$what|g" \
-	    "$S/voucher-task.service.in" >"$D$SYSTEMDDIR/voucher-$task.service"
+# voucherctl's timers, each starting one oneshot run (Type=oneshot) of
+# its service: TASK|INTERVAL (seconds, the heartbeat's)|CALENDAR|ACCURACY|
+# PERSISTENT|TIMEOUT|WRITABLE PATHS|WHAT|WHEN|WHY THE ACCURACY
+TV=$LOCALSTATEDIR/lib/voucher-textfile
+for t in \
+    "sweep|60|*-*-* *:*:00|1s|true|10min|-$TV|the O4/O6/C2 time rules, reminders|every minute, on the minute|1s, as the O4/O6/C2 deadlines are to the minute" \
+    "notify|10|*-*-* *:*:00/10|1s|false|10min|-$LOCALSTATEDIR/lib/voucher/outbox.jsonl -$TV|the outbox of messages|every 10 seconds|1s, or a code could wait a minute instead of 10 seconds" \
+    "tidy|86400|*-*-* 03:30:00 Asia/Shanghai|1min|true|1h|$LOCALSTATEDIR/lib/voucher/files -$TV|retention purges, stray uploads|daily at 03:30 Beijing time|a minute is close enough for a daily purge"; do
+	IFS='|' read -r task interval cal acc persist timeout rw what when why <<<"$t"
+	for kind in service timer; do
+		fill -e "s|@TASK@|$task|g" -e "s|@INTERVAL@|$interval|g" \
+		    -e "s|@CALENDAR@|$cal|g" -e "s|@ACCURACY@|$acc|g" \
+		    -e "s|@PERSISTENT@|$persist|g" -e "s|@TIMEOUT@|$timeout|g" \
+		    -e "s|@RW@|$rw|g" \
+		    -e "s|@WHAT@|$what|g" -e "s|@WHEN@|$when|g" \
+		    -e "s|@ACCURACY_WHY@|$why|g" \
+		    "$S/voucher-task.$kind.in" >"$D$SYSTEMDDIR/voucher-$task.$kind"
+	done
+done
+# enabled, as `systemctl enable` does for WantedBy=timers.target (offline:
+# DESTDIR, a package build); the long-running loops of before are gone
+# (the same names, now oneshot) and so are their links from voucher.target
+W=$D$SYSCONFDIR/systemd/system
+install -d "$W/timers.target.wants"
+for task in sweep notify tidy; do
+	ln -sfn "$SYSTEMDDIR/voucher-$task.timer" "$W/timers.target.wants/voucher-$task.timer"
+	rm -f "$W/voucher.target.wants/voucher-$task.service"
 done
 install -m 0644 "$S/voucher.target" "$D$SYSTEMDDIR/"
 chmod 0644 "$D$SYSTEMDDIR"/voucher*

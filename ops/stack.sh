@@ -298,7 +298,9 @@ spawn() {
 		;;
 	sweeper)
 		# O4/O6 sweeper, every minute (make run only: the tests check
-		# that the time rules hold without it)
+		# that the time rules hold without it). In-process loops here,
+		# not systemd: production runs one voucherctl per timer elapse
+		# (voucher-sweep.timer, voucher-notify.timer; README: Timers)
 		(db_env ctl; exec setsid "$BIN/voucherctl" sweep --every 60) \
 		    2>>"$LOG/sweeper.log" &
 		;;

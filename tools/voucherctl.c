@@ -1,16 +1,23 @@
 /*
  * voucherctl - the operators' command for the voucher database.
  *
- *   voucherctl sweep [--every SECONDS]
+ *   voucherctl sweep [--every SECONDS | --interval SECONDS]
  *       Materialises the time rules: orders not accepted within 48 hours
  *       are cancelled (O4) and vouchers past their validity expire (O6),
  *       releasing units and reservations. Reads and writes already apply
  *       both rules on the fly, so the sweep only tidies up; run it every
- *       minute (cron, a systemd timer, or --every 60). With
- *       VOUCHER_SWEEP_TEXTFILE=PATH.prom it rewrites that file after each
- *       run (node_exporter's textfile collector serves it): last run and
- *       last success instants, duration, orders moved, the uploads file
- *       system's free space (README: Monitoring). Then it computes the
+ *       minute: once per run from voucher-sweep.timer (--interval 60 tells
+ *       the heartbeat how often it is run), or as a loop (--every 60, the
+ *       dev stack's `make run`). With VOUCHER_SWEEP_TEXTFILE=PATH.prom it
+ *       rewrites that file after each run, failed ones too
+ *       (node_exporter's textfile collector serves it): last run and last
+ *       success instants (a run that fails keeps the previous file's
+ *       success), duration, interval, orders moved, the uploads file
+ *       system's free space (README: Monitoring). Each run holds the
+ *       database's named lock voucher.sweep, so two runs (the timer's and
+ *       one by hand, or two hosts') never overlap: a run that finds it
+ *       held does nothing and exits 75 (EX_TEMPFAIL; the units count it a
+ *       success). Then it computes the
  *       reminders due (issue 16, shared/domain/reminders.h): the messages
  *       of new order events and the deadline warnings (O4, O6, C2), each
  *       written once into the outbox for every member who may act.
@@ -19,15 +26,17 @@
  *       yearly occupied amount from the orders and reports any drift
  *       (exit status 1 when there is some). --fix repairs it, each row
  *       under its lock.
- *   voucherctl tidy
+ *   voucherctl tidy [--interval SECONDS]
  *       Purges what grows without bound (issue: retention): idempotency
  *       records older than VOUCHER_IDEM_RETAIN_DAYS (7: far longer than
  *       any client retries) and sessions past their absolute expiry; in
  *       VOUCHER_FILES_DIR removes upload temporaries left by a killed
  *       upload (tmp/NAME.part untouched for an hour) and moves stored files
  *       that no row names (a kill between storing and recording) into
- *       quarantine/, reporting each. `sweep --every` runs it once an hour.
- *   voucherctl notify [--every SECONDS]
+ *       quarantine/, reporting each. `sweep --every` runs it once an hour;
+ *       in production voucher-tidy.timer runs it daily (lock voucher.tidy,
+ *       heartbeat VOUCHER_TIDY_TEXTFILE with task="tidy").
+ *   voucherctl notify [--every SECONDS | --interval SECONDS]
  *       Sends the outbox (codes, decisions, notices: the notifications
  *       table, written by the programs in the transaction of each event)
  *       through the transport of VOUCHER_OUTBOX_TRANSPORT: "file" (the
@@ -36,9 +45,11 @@
  *       COMMAND run by /bin/sh -c with the JSON on its standard input,
  *       delivered when it exits 0 within VOUCHER_OUTBOX_TIMEOUT, 30 s).
  *       A failed message is retried with back-off (30 s doubling to an
- *       hour, 12 attempts). Run it like the sweeper (--every 5); with
- *       VOUCHER_NOTIFY_TEXTFILE=PATH.prom it writes its heartbeat there
- *       (task="outbox", the sweeper's convention).
+ *       hour, 12 attempts). Run it like the sweeper: voucher-notify.timer
+ *       runs it every 10 seconds (--interval 10), `make run` as a loop
+ *       (--every 5); lock voucher.notify; with VOUCHER_NOTIFY_TEXTFILE=
+ *       PATH.prom it writes its heartbeat there (task="outbox", the
+ *       sweeper's convention).
  *   voucherctl hash-password
  *       Reads a password on standard input and prints its stored hash
  *       (PBKDF2-HMAC-SHA256, for seeding staff accounts).
@@ -83,6 +94,8 @@ enum ctl_stmt {
 	STMT_PURGE_THROTTLE,
 	STMT_PURGE_DEVICES,
 	STMT_FILE_KNOWN,
+	STMT_TASK_LOCK,
+	STMT_TASK_UNLOCK,
 	STMT__MAX
 };
 
@@ -149,6 +162,13 @@ static const struct db_stmt ctl_stmts[STMT__MAX] = {
 	" OR EXISTS(SELECT 1 FROM org_files WHERE stored_name = ?)"
 	" OR EXISTS(SELECT 1 FROM certifications WHERE licence_stored = ?)"
 	" AS known"),
+	/* one run of a task at a time (voucher.sweep, voucher.notify,
+	 * voucher.tidy): 1 taken, 0 held by another connection, -1 error.
+	 * Held by this connection, released by it or when it closes. */
+	DB_STMT(STMT_TASK_LOCK,
+	"SELECT COALESCE(GET_LOCK(?, 0), -1) AS taken"),
+	DB_STMT(STMT_TASK_UNLOCK,
+	"SELECT COALESCE(RELEASE_LOCK(?), -1) AS released"),
 };
 
 #define TIDY_FILE_AGE 3600	/* an upload untouched this long is dead */
@@ -302,57 +322,178 @@ cmd_tidy(struct db *db)
 	return idem < 0 || sess < 0 || orphans < 0 ? 1 : 0;
 }
 
-/* The sweeper's heartbeat for Prometheus (VOUCHER_SWEEP_TEXTFILE): a
- * node_exporter textfile, replaced atomically after each run. */
-struct sweep_stats {
-	time_t             last_ok, last_tidy_ok;
-	unsigned long long moved_total;
+/* A task's heartbeat for Prometheus: a node_exporter textfile (the
+ * textfile collector serves it), replaced atomically after each run,
+ * failed ones too. A one-shot run (the systemd timers) starts from the
+ * previous file: its last success and its processed total carry over, so
+ * a failed run shows as a last run newer than the last success and the
+ * counter never restarts. Alerts: ops/prometheus/rules/voucher.yml. */
+struct task_beat {
+	const char        *task;         /* sweeper, outbox, tidy           */
+	const char        *path;         /* the .prom file, NULL: none      */
+	int                interval;     /* seconds between runs            */
+	bool               loaded;       /* the previous file was read      */
+	time_t             last_ok;
+	unsigned long long processed;
 };
 
-static void
-sweep_textfile(struct sweep_stats *st, int every, int moved, double secs,
-    time_t started)
+/* The value of the line "NAME{task="TASK"} VALUE" of the previous file. */
+static bool
+beat_prev(const char *path, const char *name, const char *task, double *out)
 {
-	const char *path = getenv("VOUCHER_SWEEP_TEXTFILE");
-	struct statvfs vfs;
+	char line[512], key[160];
+	bool found = false;
+	FILE *f = fopen(path, "r");
+	int klen;
+
+	if (f == NULL)
+		return false;
+	klen = snprintf(key, sizeof(key), "%s{task=\"%s\"} ", name, task);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (klen > 0 && klen < (int)sizeof(key) &&
+		    strncmp(line, key, (size_t)klen) == 0) {
+			*out = strtod(line + klen, NULL);
+			found = true;
+		}
+	fclose(f);
+	return found;
+}
+
+static void
+beat_init(struct task_beat *b, const char *task, const char *env,
+    int interval)
+{
+	const char *path = getenv(env);
+
+	memset(b, 0, sizeof(*b));
+	b->task = task;
+	b->path = path != NULL && *path != '\0' ? path : NULL;
+	b->interval = interval;
+}
+
+/* Writes the heartbeat of one run: started, ok, its duration, the items
+ * it found due (backlog) and handled (processed); extra adds lines. */
+static void
+beat_write(struct task_beat *b, time_t started, bool ok, double secs,
+    long backlog, long processed, void (*extra)(FILE *, void *), void *arg)
+{
 	char tmp[4096];
+	double v;
 	FILE *f;
 
-	if (path == NULL || *path == '\0' ||
-	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+	if (b->path == NULL ||
+	    snprintf(tmp, sizeof(tmp), "%s.tmp", b->path) >= (int)sizeof(tmp))
 		return;
-	if (moved >= 0) {
-		st->last_ok = started;
-		st->moved_total += (unsigned long long)moved;
+	if (!b->loaded) {
+		b->loaded = true;
+		if (beat_prev(b->path, "voucher_task_last_success_timestamp_"
+		    "seconds", b->task, &v) && v > 0)
+			b->last_ok = (time_t)v;
+		if (beat_prev(b->path, "voucher_task_processed_total", b->task,
+		    &v) && v > 0)
+			b->processed = (unsigned long long)v;
+	}
+	if (ok) {
+		b->last_ok = started;
+		b->processed += processed > 0 ? (unsigned long long)processed : 0;
 	}
 	if ((f = fopen(tmp, "w")) == NULL)
 		return;
+	/* node_exporter reads it, whatever the unit's UMask */
+	(void)fchmod(fileno(f), 0644);
 	fprintf(f, "# HELP voucher_task_last_run_timestamp_seconds When a "
-	    "background task last ran.\n"
+	    "background task last started.\n"
 	    "# TYPE voucher_task_last_run_timestamp_seconds gauge\n"
-	    "voucher_task_last_run_timestamp_seconds{task=\"sweeper\"} %lld\n"
-	    "# HELP voucher_task_last_success_timestamp_seconds When it last "
-	    "succeeded.\n"
+	    "voucher_task_last_run_timestamp_seconds{task=\"%s\"} %lld\n"
+	    "# HELP voucher_task_last_success_timestamp_seconds When a run "
+	    "that succeeded last started.\n"
 	    "# TYPE voucher_task_last_success_timestamp_seconds gauge\n"
-	    "voucher_task_last_success_timestamp_seconds{task=\"sweeper\"} "
-	    "%lld\n", (long long)started, (long long)st->last_ok);
-	if (st->last_tidy_ok > 0)
-		fprintf(f, "voucher_task_last_success_timestamp_seconds"
-		    "{task=\"tidy\"} %lld\n", (long long)st->last_tidy_ok);
+	    "voucher_task_last_success_timestamp_seconds{task=\"%s\"} %lld\n",
+	    b->task, (long long)started, b->task, (long long)b->last_ok);
+	if (extra != NULL)
+		extra(f, arg);
 	fprintf(f, "# HELP voucher_task_last_duration_seconds How long its "
 	    "last run took.\n"
 	    "# TYPE voucher_task_last_duration_seconds gauge\n"
-	    "voucher_task_last_duration_seconds{task=\"sweeper\"} %.3f\n"
+	    "voucher_task_last_duration_seconds{task=\"%s\"} %.3f\n"
 	    "# HELP voucher_task_interval_seconds How often it runs.\n"
 	    "# TYPE voucher_task_interval_seconds gauge\n"
-	    "voucher_task_interval_seconds{task=\"sweeper\"} %d\n"
+	    "voucher_task_interval_seconds{task=\"%s\"} %d\n"
 	    "# HELP voucher_task_backlog Items its last run found due.\n"
 	    "# TYPE voucher_task_backlog gauge\n"
-	    "voucher_task_backlog{task=\"sweeper\"} %d\n"
-	    "# HELP voucher_task_processed_total Items handled since start.\n"
+	    "voucher_task_backlog{task=\"%s\"} %ld\n"
+	    "# HELP voucher_task_processed_total Items handled by its "
+	    "successful runs.\n"
 	    "# TYPE voucher_task_processed_total counter\n"
-	    "voucher_task_processed_total{task=\"sweeper\"} %llu\n",
-	    secs, every, moved < 0 ? 0 : moved, st->moved_total);
+	    "voucher_task_processed_total{task=\"%s\"} %llu\n",
+	    b->task, secs, b->task, b->interval, b->task,
+	    ok && backlog > 0 ? backlog : 0, b->task, b->processed);
+	if (fclose(f) != 0 || rename(tmp, b->path) != 0)
+		unlink(tmp);
+}
+
+static double
+secs_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The exit status of a run that found its task's lock held (EX_TEMPFAIL
+ * of sysexits.h): the units' SuccessExitStatus= counts it a success. */
+#define EXIT_BUSY 75
+
+/* Takes the named lock of a task (voucher.sweep …) on this connection,
+ * without waiting: 1 taken, 0 held by another run, -1 failure. */
+static int
+task_lock(struct db *db, const char *name)
+{
+	int64_t taken;
+
+	if (db_scalar(db, STMT_TASK_LOCK, DB_ARGS(DB_STR(name)), &taken) !=
+	    DB_OK || taken < 0)
+		return -1;
+	if (taken == 0)
+		log_msg(LOG_INFO, NULL, "%s: another run holds the lock; this "
+		    "one is skipped", name);
+	return taken == 1 ? 1 : 0;
+}
+
+static void
+task_unlock(struct db *db, const char *name)
+{
+	int64_t released;
+
+	if (db_scalar(db, STMT_TASK_UNLOCK, DB_ARGS(DB_STR(name)),
+	    &released) != DB_OK || released != 1)
+		log_msg(LOG_WARN, NULL, "%s: the lock was not held at the end "
+		    "of the run (connection lost?)", name);
+}
+
+static void
+say_busy(const char *what, const char *lock)
+{
+	fprintf(stderr, "voucherctl: another %s is running (the lock %s is "
+	    "held); this run did nothing\n", what, lock);
+}
+
+/* The sweeper's extra lines: the loop's hourly tidy, the uploads' disk. */
+struct sweep_extra {
+	time_t last_tidy_ok;
+};
+
+static void
+sweep_extra_lines(FILE *f, void *arg)
+{
+	const struct sweep_extra *x = arg;
+	struct statvfs vfs;
+
+	if (x->last_tidy_ok > 0)
+		fprintf(f, "voucher_task_last_success_timestamp_seconds"
+		    "{task=\"tidy\"} %lld\n", (long long)x->last_tidy_ok);
 	if (g_config.files_dir != NULL &&
 	    statvfs(g_config.files_dir, &vfs) == 0)
 		fprintf(f, "# HELP voucher_files_fs_avail_bytes Free space for "
@@ -364,47 +505,61 @@ sweep_textfile(struct sweep_stats *st, int every, int moved, double secs,
 		    "voucher_files_fs_size_bytes %llu\n",
 		    (unsigned long long)vfs.f_bavail * vfs.f_frsize,
 		    (unsigned long long)vfs.f_blocks * vfs.f_frsize);
-	if (fclose(f) != 0 || rename(tmp, path) != 0)
-		unlink(tmp);
 }
 
+/* voucherctl sweep: once (every 0; interval for the heartbeat) or every
+ * `every` seconds until TERM. A run of a timer or a loop (interval or
+ * every set) logs only when it moved something: one every minute, or every
+ * 10 seconds for the outbox, would fill the journal with nothing; a run by
+ * hand always says what it did. */
 static int
-cmd_sweep(struct db *db, int every)
+cmd_sweep(struct db *db, int every, int interval)
 {
 	time_t last_tidy = 0;
-	struct sweep_stats st = { 0 };
+	struct sweep_extra x = { 0 };
+	struct task_beat beat;
 
+	beat_init(&beat, "sweeper", "VOUCHER_SWEEP_TEXTFILE",
+	    every > 0 ? every : interval);
 	do {
 		time_t started = time(NULL);
-		struct timespec t0, t1;
+		struct timespec t0;
 		struct remind_stats rs = { 0 };
-		int n;
+		int n = -1, lock;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		n = order_sweep_all(db, clock_now());
-		if (n >= 0 && reminders_run(db, clock_now(), &rs) < 0)
-			n = -1;
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-
-		if (n < 0) {
-			fprintf(stderr, "voucherctl: sweep failed\n");
-			if (every == 0)
-				return 1;
-		} else if (n > 0 || rs.messages > 0 || every == 0) {
-			log_msg(LOG_INFO, NULL, "sweep: %d order(s) moved by "
-			    "O4/O6; %ld reminder(s), %ld message(s)", n,
-			    rs.reminders, rs.messages);
+		lock = task_lock(db, "voucher.sweep");
+		if (lock == 0 && every == 0) {
+			say_busy("sweep", "voucher.sweep");
+			return EXIT_BUSY;
 		}
-		if (every > 0 && time(NULL) - last_tidy >= 3600) {
-			if (cmd_tidy(db) == 0)
-				st.last_tidy_ok = time(NULL);
-			last_tidy = time(NULL);
+		if (lock == 1) {
+			n = order_sweep_all(db, clock_now());
+			if (n >= 0 && reminders_run(db, clock_now(), &rs) < 0)
+				n = -1;
+			task_unlock(db, "voucher.sweep");
 		}
-		sweep_textfile(&st, every, n, (double)(t1.tv_sec - t0.tv_sec) +
-		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, started);
+		if (lock != 0) {
+			if (n < 0)
+				fprintf(stderr, "voucherctl: sweep failed\n");
+			else if (n > 0 || rs.messages > 0 ||
+			    (every == 0 && interval == 0))
+				log_msg(LOG_INFO, NULL, "sweep: %d order(s) moved "
+				    "by O4/O6; %ld reminder(s), %ld message(s)",
+				    n, rs.reminders, rs.messages);
+			if (every > 0 && time(NULL) - last_tidy >= 3600) {
+				if (cmd_tidy(db) == 0)
+					x.last_tidy_ok = time(NULL);
+				last_tidy = time(NULL);
+			}
+			beat_write(&beat, started, n >= 0, secs_since(&t0), n, n,
+			    sweep_extra_lines, &x);
+		}
+		if (every == 0)
+			return n < 0 ? 1 : 0;
 		for (int i = 0; i < every && !stopping; i++)
 			sleep(1);
-	} while (every > 0 && !stopping);
+	} while (!stopping);
 	return 0;
 }
 
@@ -567,91 +722,84 @@ outbox_transport_env(struct outbox_transport *t)
 	return -1;
 }
 
-/* The outbox sender's heartbeat for Prometheus (VOUCHER_NOTIFY_TEXTFILE),
- * the sweeper's convention with task="outbox": the alerts
- * OutboxSenderNotRunning and OutboxFallingBehind read it. */
-static void
-notify_textfile(int every, bool ok, long backlog, unsigned long long sent,
-    time_t started, time_t *last_ok, double secs)
-{
-	const char *path = getenv("VOUCHER_NOTIFY_TEXTFILE");
-	char tmp[4096];
-	FILE *f;
-
-	if (path == NULL || *path == '\0' ||
-	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return;
-	if (ok)
-		*last_ok = started;
-	if ((f = fopen(tmp, "w")) == NULL)
-		return;
-	fprintf(f, "# HELP voucher_task_last_run_timestamp_seconds When a "
-	    "background task last ran.\n"
-	    "# TYPE voucher_task_last_run_timestamp_seconds gauge\n"
-	    "voucher_task_last_run_timestamp_seconds{task=\"outbox\"} %lld\n"
-	    "# HELP voucher_task_last_success_timestamp_seconds When it last "
-	    "succeeded.\n"
-	    "# TYPE voucher_task_last_success_timestamp_seconds gauge\n"
-	    "voucher_task_last_success_timestamp_seconds{task=\"outbox\"} "
-	    "%lld\n"
-	    "# HELP voucher_task_last_duration_seconds How long its last run "
-	    "took.\n"
-	    "# TYPE voucher_task_last_duration_seconds gauge\n"
-	    "voucher_task_last_duration_seconds{task=\"outbox\"} %.3f\n"
-	    "# HELP voucher_task_interval_seconds How often it runs.\n"
-	    "# TYPE voucher_task_interval_seconds gauge\n"
-	    "voucher_task_interval_seconds{task=\"outbox\"} %d\n"
-	    "# HELP voucher_task_backlog Items its last run found due.\n"
-	    "# TYPE voucher_task_backlog gauge\n"
-	    "voucher_task_backlog{task=\"outbox\"} %ld\n"
-	    "# HELP voucher_task_processed_total Items handled since start.\n"
-	    "# TYPE voucher_task_processed_total counter\n"
-	    "voucher_task_processed_total{task=\"outbox\"} %llu\n",
-	    (long long)started, (long long)*last_ok, secs, every, backlog, sent);
-	if (fclose(f) != 0 || rename(tmp, path) != 0)
-		unlink(tmp);
-}
-
+/* voucherctl notify: once or every `every` seconds; its heartbeat
+ * (VOUCHER_NOTIFY_TEXTFILE) is the sweeper's convention with
+ * task="outbox": the alerts Outbox* read it. */
 static int
-cmd_notify(struct db *db, int every)
+cmd_notify(struct db *db, int every, int interval)
 {
 	struct outbox_transport t;
-	struct outbox_stats st;
-	unsigned long long sent = 0;
-	time_t last_ok = 0;
+	struct task_beat beat;
 
 	if (outbox_transport_env(&t) < 0)
 		return 2;
+	beat_init(&beat, "outbox", "VOUCHER_NOTIFY_TEXTFILE",
+	    every > 0 ? every : interval);
 	do {
 		time_t started = time(NULL);
-		struct timespec t0, t1;
-		int rc;
+		struct timespec t0;
+		struct outbox_stats st = { 0 };
+		int rc = -1, lock;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		rc = outbox_send_due(db, &t, clock_now(), 500, &st);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		sent += rc == 0 ? (unsigned long long)st.sent : 0;
-		notify_textfile(every, rc == 0, rc == 0 ? st.backlog : 0, sent,
-		    started, &last_ok, (double)(t1.tv_sec - t0.tv_sec) +
-		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-		if (rc < 0) {
+		lock = task_lock(db, "voucher.notify");
+		if (lock == 0 && every == 0) {
+			say_busy("outbox sender", "voucher.notify");
+			return EXIT_BUSY;
+		}
+		if (lock == 1) {
+			rc = outbox_send_due(db, &t, clock_now(), 500, &st);
+			task_unlock(db, "voucher.notify");
+		}
+		if (lock != 0)
+			beat_write(&beat, started, rc == 0, secs_since(&t0),
+			    st.backlog, st.sent, NULL, NULL);
+		if (lock != 0 && rc < 0) {
 			fprintf(stderr, "voucherctl: notify failed\n");
 			if (every == 0)
 				return 1;
-		} else if (every == 0 || st.sent + st.retried + st.failed +
-		    st.expired > 0) {
+		} else if (lock != 0 && ((every == 0 && interval == 0) ||
+		    st.sent + st.retried + st.failed + st.expired > 0)) {
 			log_msg(LOG_INFO, NULL, "notify: %ld sent, %ld to retry, "
 			    "%ld failed, %ld expired, %ld due", st.sent,
 			    st.retried, st.failed, st.expired, st.backlog);
-			if (every == 0)
+			if (every == 0 && interval == 0)
 				printf("notify: sent %ld, retry %ld, failed %ld, "
 				    "expired %ld, due %ld\n", st.sent, st.retried,
 				    st.failed, st.expired, st.backlog);
 		}
+		if (every == 0)
+			return 0;
 		for (int i = 0; i < every && !stopping; i++)
 			sleep(1);
-	} while (every > 0 && !stopping);
+	} while (!stopping);
 	return 0;
+}
+
+/* voucherctl tidy, one run (voucher-tidy.timer: daily): the lock
+ * voucher.tidy, the heartbeat VOUCHER_TIDY_TEXTFILE (task="tidy"). */
+static int
+cmd_tidy_once(struct db *db, int interval)
+{
+	struct task_beat beat;
+	struct timespec t0;
+	time_t started = time(NULL);
+	int lock, rc = 1;
+
+	beat_init(&beat, "tidy", "VOUCHER_TIDY_TEXTFILE", interval);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	lock = task_lock(db, "voucher.tidy");
+	if (lock == 0) {
+		say_busy("tidy", "voucher.tidy");
+		return EXIT_BUSY;
+	}
+	if (lock == 1) {
+		rc = cmd_tidy(db);
+		task_unlock(db, "voucher.tidy");
+	} else
+		fprintf(stderr, "voucherctl: tidy failed\n");
+	beat_write(&beat, started, rc == 0, secs_since(&t0), 0, 0, NULL, NULL);
+	return rc;
 }
 
 static int
@@ -679,16 +827,41 @@ cmd_hash_password(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: voucherctl sweep [--every SECONDS]\n"
+	fprintf(stderr, "usage: voucherctl sweep [--every SECONDS | "
+	    "--interval SECONDS]\n"
 	    "       voucherctl reconcile [--fix]\n"
-	    "       voucherctl tidy\n"
-	    "       voucherctl notify [--every SECONDS]\n"
+	    "       voucherctl tidy [--interval SECONDS]\n"
+	    "       voucherctl notify [--every SECONDS | --interval SECONDS]\n"
 	    "       voucherctl hash-password\n");
+}
+
+/* [--every N | --interval N] of sweep, notify (tidy: --interval only):
+ * --every loops, --interval runs once and tells the heartbeat how often a
+ * timer runs it. 0, or -1 after the usage. */
+static int
+task_args(int argc, char **argv, bool loop_ok, int *every, int *interval)
+{
+	*every = *interval = 0;
+	if (argc == 2)
+		return 0;
+	if (argc == 4 && atoi(argv[3]) > 0) {
+		if (loop_ok && strcmp(argv[2], "--every") == 0) {
+			*every = atoi(argv[3]);
+			return 0;
+		}
+		if (strcmp(argv[2], "--interval") == 0) {
+			*interval = atoi(argv[3]);
+			return 0;
+		}
+	}
+	usage();
+	return -1;
 }
 
 int
 main(int argc, char **argv)
 {
+	int every, interval;
 	struct db *db;
 	int rc;
 
@@ -709,35 +882,22 @@ main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (strcmp(argv[1], "sweep") == 0) {
-		int every = 0;
-
-		if (argc == 4 && strcmp(argv[2], "--every") == 0)
-			every = atoi(argv[3]);
-		else if (argc != 2) {
-			usage();
-			return 2;
-		}
-		rc = cmd_sweep(db, every > 0 ? every : 0);
+		rc = task_args(argc, argv, true, &every, &interval) < 0 ? 2 :
+		    cmd_sweep(db, every, interval);
 	} else if (strcmp(argv[1], "reconcile") == 0) {
 		bool fix = argc == 3 && strcmp(argv[2], "--fix") == 0;
 
 		if (argc > 3 || (argc == 3 && !fix)) {
 			usage();
-			return 2;
-		}
-		rc = cmd_reconcile(db, fix);
+			rc = 2;
+		} else
+			rc = cmd_reconcile(db, fix);
 	} else if (strcmp(argv[1], "notify") == 0) {
-		int every = 0;
-
-		if (argc == 4 && strcmp(argv[2], "--every") == 0)
-			every = atoi(argv[3]);
-		else if (argc != 2) {
-			usage();
-			return 2;
-		}
-		rc = cmd_notify(db, every > 0 ? every : 0);
-	} else if (strcmp(argv[1], "tidy") == 0 && argc == 2) {
-		rc = cmd_tidy(db);
+		rc = task_args(argc, argv, true, &every, &interval) < 0 ? 2 :
+		    cmd_notify(db, every, interval);
+	} else if (strcmp(argv[1], "tidy") == 0) {
+		rc = task_args(argc, argv, false, &every, &interval) < 0 ? 2 :
+		    cmd_tidy_once(db, interval);
 	} else {
 		usage();
 		rc = 2;

@@ -2,9 +2,13 @@
 // /usr/bin/chromium through playwright-core) against the stack that
 // tests/run.sh started: the journeys, each one test, in order (the first
 // five continue one story; journeys 7-9 are issue 12's: joining by
-// oneself, a provider's first application, a viewer member). A journey fails on any browser
+// oneself, a provider's first application, a viewer member; the
+// journey_a11y_* ones issue 16 §5's: keyboard alone, a phone, every
+// console screen). A journey fails on any browser
 // console error, uncaught page error, failed request or HTTP error reply,
-// and saves a screenshot of every page it visits under tests/artifacts/.
+// or accessibility violation (axe-core's WCAG 2.1 A/AA rules, run on every
+// page state it photographs and every dialog it confirms: checkA11y), and
+// saves a screenshot of every page it visits under tests/artifacts/.
 // Set-up that is not part of a journey (finding the provider's login,
 // moving the injectable clock, rule T2) uses the API directly.
 //
@@ -26,6 +30,7 @@ const filter = process.argv[2] || "";
 mkdirSync(ART, { recursive: true });
 
 const ctx = {};                          // what one journey hands the next
+let current = null;                      // the journey running (its errors are printed when it fails)
 
 // ---- helpers ---------------------------------------------------------------
 async function apiLogin(login) {
@@ -62,16 +67,58 @@ function pdf(tag) {
   return Buffer.from(head + tail, "latin1");
 }
 
+// ---- accessibility (issue 16 §5: GB/T 37668-2019, WCAG 2.1 AA) ----------------
+// axe-core runs in the page at every step: Journey.shot (every page state a
+// journey photographs) and confirmDialog (every dialog it confirms) call
+// checkA11y, so a new step is covered by taking its screenshot. The script
+// is served to the page from its own origin by a route of the context (the
+// site's CSP allows no inline script) and added with page.addScriptTag.
+const AXE_SRC = readFileSync(join(HERE, "node_modules", "axe-core", "axe.min.js"), "utf8");
+const AXE_PATH = "/__journeys__/axe.min.js";     // answered by the route only
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+// A genuine false positive: [rule id, the element's selector, why]. None.
+const A11Y_EXCLUDE = [];
+const journeyOf = new WeakMap();                 // page → its Journey
+// Runs axe on the page as it is now; returns one line per violating element:
+// "axe <rule> (<impact>) <selector> at <page> [<step>]: <help>".
+async function checkA11y(p, label) {
+  const url = p.url();
+  if (!url.startsWith(BASE)) return [];
+  if (!(await p.evaluate(() => typeof window.axe === "object"))) await p.addScriptTag({ url: BASE + AXE_PATH });
+  // iframes: false: the only frame of the site shows a claim's PDF in
+  // Chromium's own viewer (not our markup); the frame element itself
+  // (its title) is checked on the page
+  const found = await p.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"], iframes: false });
+    return r.violations.flatMap((v) => v.nodes.map((n) => ({ id: v.id, impact: v.impact, help: v.help,
+      target: n.target.join(" "), summary: (n.failureSummary || "").replace(/\s+/g, " ") })));
+  }, AXE_TAGS);
+  const where = new URL(url), page = where.pathname + where.search + where.hash;
+  const lang = await p.evaluate(() => document.documentElement.lang);
+  if (lang !== "zh-CN") found.push({ id: "lang-zh-CN", impact: "serious", help: "the page's language is zh-CN", target: `html[lang="${lang}"]`, summary: "" });
+  // one line per rule: its impact, the elements' selectors (the first
+  // five), the page and the step, and what to fix on the first
+  const byRule = new Map();
+  for (const v of found.filter((x) => !A11Y_EXCLUDE.some(([id, sel]) => id === x.id && sel === x.target))) {
+    if (!byRule.has(v.id)) byRule.set(v.id, []);
+    byRule.get(v.id).push(v);
+  }
+  return [...byRule.values()].map((vs) => `axe ${vs[0].id} (${vs[0].impact}) at ${page} [${label}] on ${vs.length} element(s): ` +
+    vs.slice(0, 5).map((v) => v.target).join(" | ") + (vs.length > 5 ? " | …" : "") + ` — ${vs[0].help}. ${vs[0].summary}`);
+}
+
 // A browser context whose pages are watched for errors and photographed.
 class Journey {
-  constructor(browser, name) { this.browser = browser; this.name = name; this.errors = []; this.n = 0; this.contexts = []; this.allowed = []; }
+  constructor(browser, name) { this.browser = browser; this.name = name; this.errors = []; this.n = 0; this.contexts = []; this.allowed = []; current = this; }
   // a refusal the journey provokes on purpose (status, URL pattern): not an error
   allow(status, re) { this.allowed.push({ status, re }); }
   isAllowed(status, url) { return this.allowed.some((a) => a.status === status && a.re.test(url)); }
   async page(opts = {}) {
     const c = await this.browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai", acceptDownloads: true, ...opts });
     this.contexts.push(c);
+    await c.route(BASE + AXE_PATH, (r) => r.fulfill({ status: 200, contentType: "application/javascript; charset=utf-8", body: AXE_SRC }));
     const p = await c.newPage();
+    journeyOf.set(p, this);
     p.setDefaultTimeout(15000);
     const downloads = new Set();
     p.on("download", (d) => downloads.add(d.url()));
@@ -94,13 +141,20 @@ class Journey {
     p.on("response", (r) => {
       if (r.status() >= 400 && !this.isAllowed(r.status(), r.url())) this.errors.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`);
     });
+    // requests in flight (settle() waits for none)
+    p.inflight = 0;
+    p.on("request", () => p.inflight++);
+    for (const ev of ["requestfinished", "requestfailed"]) p.on(ev, () => { p.inflight = Math.max(0, p.inflight - 1); });
     return p;
   }
-  // a screenshot of the page as it is now (each page visited)
+  // a screenshot of the page as it is now (each page visited), checked
+  // by axe first
   async shot(p, what, fullPage = true) {
+    await this.a11y(p, what);
     this.n++;
     await p.screenshot({ path: join(ART, `${this.name}-${String(this.n).padStart(2, "0")}-${what}.png`), fullPage });
   }
+  async a11y(p, what) { this.errors.push(...await checkA11y(p, `${this.name} ${what}`)); }
   check() { if (this.errors.length) throw new Error(this.errors.join("\n")); }
   async close() { for (const c of this.contexts) await c.close(); }
 }
@@ -117,6 +171,8 @@ async function login(j, p, who, next) {
 async function confirmDialog(p, label) {
   const d = p.locator("dialog[open]");
   await d.waitFor();
+  const j = journeyOf.get(p);
+  if (j) await j.a11y(p, "dialog " + label);
   await d.getByRole("button", { name: label }).click();
 }
 
@@ -213,6 +269,103 @@ async function orderableProduct() {
   const p = r.items.find((x) => !x.sold_out && x.remaining_units > 0);
   if (!p) throw new Error("no product to order");
   return p.id;
+}
+
+// ---- keyboard alone and a phone (issue 16 §5) ---------------------------------
+// The focused element as the keyboard user sees it, and whether its focus
+// is visible (a computed outline or box-shadow, on screen).
+async function focused(p) {
+  return p.evaluate(() => {
+    const e = document.activeElement;
+    if (!e || e === document.body || e === document.documentElement) return null;
+    const s = getComputedStyle(e), r = e.getBoundingClientRect();
+    return { tag: e.tagName.toLowerCase(), id: e.id, name: e.getAttribute("name") || "",
+      text: (e.innerText || "").trim().replace(/\s+/g, " ").slice(0, 60), value: "value" in e ? String(e.value) : "",
+      label: e.getAttribute("aria-label") || (e.labels && e.labels.length ? e.labels[0].innerText.trim() : ""),
+      card: e.closest(".card") ? e.closest(".card").innerText : "", pressed: e.getAttribute("aria-pressed"),
+      ring: (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none",
+      onScreen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth };
+  });
+}
+const stopName = (f) => `${f.tag}${f.id ? "#" + f.id : ""} «${f.text || f.label || f.name}»`;
+// Presses key until want(focused element) holds, checking at every stop
+// that the focus is visible (WCAG 2.4.7); returns the element.
+async function keyTo(j, p, what, want, key = "Tab", max = 60) {
+  for (let i = 0; i < max; i++) {
+    await p.keyboard.press(key);
+    const f = await focused(p);
+    if (!f) continue;
+    if (!f.ring || !f.onScreen) j.errors.push(`keyboard: no visible focus on ${stopName(f)} at ${p.url()} (${key} towards ${what})`);
+    if (want(f)) return f;
+  }
+  throw new Error(`keyboard: ${what} never took the focus in ${max} presses of ${key} at ${p.url()}`);
+}
+async function focusVisibleNow(j, p, what) {
+  const f = await focused(p);
+  if (!f) throw new Error(`keyboard: nothing has the focus (${what}) at ${p.url()}`);
+  if (!f.ring || !f.onScreen) j.errors.push(`keyboard: no visible focus on ${stopName(f)} at ${p.url()} (${what})`);
+  return f;
+}
+
+// A phone (WCAG 1.4.4, 1.4.10, 2.5.8): zoom allowed, nothing scrolls
+// sideways, text at least 14 px, every target at least 24 × 24 CSS px
+// (a link inside a sentence excepted, as 2.5.8 does); then axe (shot).
+const PHONE = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+async function phoneCheck(j, p, what) {
+  const found = await p.evaluate(() => {
+    const out = [];
+    const vp = document.querySelector('meta[name="viewport"]');
+    const content = vp ? vp.content.replace(/\s/g, "").toLowerCase() : "";
+    if (!vp || !/width=device-width/.test(content)) out.push("no meta viewport width=device-width");
+    if (/user-scalable=(no|0)/.test(content)) out.push("zoom disabled: " + content);
+    const max = /maximum-scale=([\d.]+)/.exec(content);
+    if (max && Number(max[1]) < 5) out.push("zoom limited: " + content);
+    if (document.documentElement.scrollWidth > innerWidth)
+      out.push(`horizontal scroll: scrollWidth ${document.documentElement.scrollWidth} > ${innerWidth}`);
+    const shown = (e) => { const r = e.getBoundingClientRect(); const s = getComputedStyle(e);
+      return r.width > 1 && r.height > 1 && s.visibility !== "hidden" && r.right > 0 && !e.closest("svg, [hidden], details:not([open]) > :not(summary)"); };
+    const sel = (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\s+/).join(".") : "") +
+      ` «${(e.innerText || e.getAttribute("aria-label") || e.name || "").trim().slice(0, 30)}»`;
+    if (parseFloat(getComputedStyle(document.body).fontSize) < 14) out.push("body text below 14px");
+    const small = new Set();
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const e = n.parentElement;
+      if (!n.textContent.trim() || !e || small.has(e) || !shown(e)) continue;
+      if (e.closest("script, style, option")) continue;
+      const px = parseFloat(getComputedStyle(e).fontSize);
+      if (px < 14) { small.add(e); out.push(`text ${px}px (< 14px): ${sel(e)}`); }
+    }
+    const targets = document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex='-1'])");
+    for (const e of targets) {
+      if (!shown(e)) continue;
+      const s = getComputedStyle(e);
+      if (e.tagName === "A" && s.display === "inline") {
+        // 2.5.8's inline exception: a link in a sentence of other text
+        let b = e.parentElement;
+        while (b && getComputedStyle(b).display === "inline") b = b.parentElement;
+        if (b && b.innerText.trim().length > e.innerText.trim().length) continue;
+      }
+      const r = e.getBoundingClientRect();
+      if (r.width < 24 || r.height < 24) out.push(`target ${Math.round(r.width)}×${Math.round(r.height)} (< 24×24): ${sel(e)}`);
+    }
+    return out;
+  });
+  for (const f of found) j.errors.push(`phone: ${f} at ${new URL(p.url()).pathname}${new URL(p.url()).hash} [${j.name} ${what}]`);
+  await j.shot(p, what);
+}
+
+// Waits until the page has had no request in flight for 300 ms (its
+// state settled after a navigation within the page).
+async function settle(p, ms = 300) {
+  const end = Date.now() + 15000;
+  let quiet = 0;
+  while (Date.now() < end) {
+    await p.waitForTimeout(50);
+    quiet = p.inflight ? 0 : quiet + 50;
+    if (quiet >= ms) return;
+  }
+  throw new Error(`${p.url()} never settled (${p.inflight} requests in flight)`);
 }
 
 // ---- the journeys -----------------------------------------------------------
@@ -477,6 +630,8 @@ const journeys = [
     if (!readFileSync(csvPath, "utf8").includes(ctx.productName)) throw new Error("the CSV lacks the product");
     await p.locator("#batch tbody tr").first().getByRole("button", { name: "提出意见" }).click();
     const fb = p.locator("#feedback-form");
+    await fb.waitFor();
+    await j.shot(p, "feedback-form");       // the panel open (axe)
     await fb.getByLabel("意见内容").fill("请核实该服务是否已真实提供。");
     await fb.getByLabel("联系方式（选填）").fill("13800000000");
     await fb.getByRole("button", { name: "提交意见" }).click();
@@ -873,6 +1028,188 @@ const journeys = [
     j.check(); await j.close();
   }],
 
+  ["journey_a11y_keyboard_alone_enterprise_logs_in_finds_orders_and_sees_its_order", async (browser) => {
+    // issue 16 §5: the whole order with the keyboard alone (Tab, Shift+Tab,
+    // Enter, Space, the arrow keys, Escape; typing into what has the
+    // focus), the focus visible at every stop
+    const j = new Journey(browser, "a11y-keyboard");
+    const p = await j.page({ viewport: { width: 1280, height: 900 } });
+    const k = p.keyboard;
+    await p.goto(BASE + "/");
+    await p.locator(".card").first().waitFor();
+    // the first stop is the skip link; Enter puts the focus on the content
+    const skip = await keyTo(j, p, "the skip link", () => true);
+    if (skip.text !== "跳到正文") throw new Error("the first Tab stop is not the skip link: " + stopName(skip));
+    await j.shot(p, "skip-link");
+    await k.press("Enter");
+    if ((await p.evaluate(() => document.activeElement.id)) !== "main") throw new Error("the skip link does not move the focus to the content");
+    // back to the header's 登录 link
+    await keyTo(j, p, "the header's login link", (f) => f.tag === "a" && f.text === "登录", "Shift+Tab");
+    await k.press("Enter");
+    await p.waitForURL(/login\.html/);
+    await p.waitForFunction(() => document.activeElement && document.activeElement.id === "login-name");
+    await focusVisibleNow(j, p, "the login page's first field");
+    await k.type("ent16");
+    await keyTo(j, p, "the password", (f) => f.id === "password");
+    await k.type(PASSWORD);
+    await j.shot(p, "login");
+    await k.press("Enter");
+    await p.waitForURL(/ent\.html/);
+    await p.locator("#allowance").waitFor();
+    await j.shot(p, "console");
+    // the catalog: the category bar is one Tab stop, the arrows move in it
+    await keyTo(j, p, "the header's catalog link", (f) => f.tag === "a" && f.text === "服务产品");
+    await k.press("Enter");
+    await p.waitForURL((u) => u.pathname === "/");
+    await p.locator(".card").first().waitFor();
+    await keyTo(j, p, "the category bar", (f) => f.pressed === "true");
+    await keyTo(j, p, "the category " + CATEGORY, (f) => f.text.startsWith(CATEGORY), "ArrowRight", 20);
+    await k.press("Space");
+    await p.waitForFunction((c) => { const cards = [...document.querySelectorAll(".card .prov")];
+      return cards.length && cards.every((e) => e.textContent.includes(c)); }, CATEGORY);
+    if ((await focused(p)).pressed !== "true") throw new Error("Space did not press the category");
+    await j.shot(p, "category");
+    const next = await keyTo(j, p, "the search box", (f) => f.id === "q" || f.tag === "a");
+    if (next.id !== "q") throw new Error("Tab from the category bar goes to " + stopName(next) + ", not the search box (one stop for the bar)");
+    await k.type(PRODUCT_QUERY);
+    await k.press("Enter");
+    await p.waitForFunction((q) => { const c = [...document.querySelectorAll(".card h2")]; return c.length && c.every((e) => e.textContent.includes(q)); }, PRODUCT_QUERY);
+    await j.shot(p, "search");
+    const card = await keyTo(j, p, "a product that can be ordered", (f) => f.tag === "a" && f.card && !/已售罄|暂停下单/.test(f.card));
+    await k.press("Enter");
+    await p.waitForURL(/product\.html\?id=\d+/);
+    await p.getByRole("heading", { level: 1, name: card.text }).waitFor();
+    await j.shot(p, "product");
+    await keyTo(j, p, "立即下单", (f) => f.id === "order");
+    await k.press("Enter");
+    await p.waitForURL(/ent\.html#\/new\/\d+/);
+    await p.locator("#formula").waitFor();
+    // the contact: typed where empty (a first order has none to default to)
+    const name = await keyTo(j, p, "the contact's name", (f) => f.name === "contact_name");
+    if (!name.value) await k.type("键盘测试");
+    // a wrong mobile: the error is announced (role=alert), tied to the
+    // field (aria-describedby, aria-invalid) and the focus goes back to it
+    await keyTo(j, p, "the contact's mobile", (f) => f.name === "contact_mobile");
+    await k.press("ControlOrMeta+A");
+    await k.type("12345");
+    await keyTo(j, p, "确认下单", (f) => f.id === "place-order");
+    await k.press("Space");
+    await p.waitForFunction(() => document.activeElement.name === "contact_mobile");
+    const told = await p.evaluate(() => {
+      const e = document.activeElement, d = document.getElementById(e.getAttribute("aria-describedby") || "");
+      return { invalid: e.getAttribute("aria-invalid"), text: d ? d.textContent : "", role: d ? d.getAttribute("role") : "" };
+    });
+    if (told.invalid !== "true" || !/11 位手机号码/.test(told.text) || told.role !== "alert")
+      throw new Error("the wrong mobile is not announced beside its field: " + JSON.stringify(told));
+    await focusVisibleNow(j, p, "the field in error");
+    await j.shot(p, "mobile-refused");
+    await k.press("ControlOrMeta+A");
+    await k.type("13900001111");
+    await keyTo(j, p, "确认下单", (f) => f.id === "place-order");
+    await j.shot(p, "confirm");
+    await k.press("Space");
+    await p.waitForURL(/ent\.html#\/orders\/\d+/);
+    await p.locator(".success").waitFor();
+    const orderNo = /订单 (\S+)/.exec(await p.locator("#o-h").textContent())[1];
+    await j.shot(p, "ordered");
+    // a dialog: Enter opens it with the focus inside, Escape closes it and
+    // the focus returns to the button (the order stays)
+    await keyTo(j, p, "取消订单", (f) => f.id === "cancel");
+    await k.press("Enter");
+    await p.locator("dialog[open]").waitFor();
+    const inDialog = await p.evaluate(() => !!document.activeElement.closest("dialog[open]"));
+    if (!inDialog) throw new Error("the dialog opened without the focus in it");
+    await focusVisibleNow(j, p, "the dialog's first button");
+    await j.shot(p, "cancel-dialog");
+    await k.press("Escape");
+    await p.locator("dialog").waitFor({ state: "detached" });
+    if ((await p.evaluate(() => document.activeElement.id)) !== "cancel") throw new Error("Escape did not return the focus to 取消订单");
+    await focusVisibleNow(j, p, "back on 取消订单");
+    await keyTo(j, p, "the order list", (f) => f.tag === "a" && f.text === "我的订单", "Shift+Tab");
+    await k.press("Enter");
+    await p.locator("table", { hasText: orderNo }).waitFor();
+    if (!(await p.locator("table tr", { hasText: orderNo }).getByText("待接单").count())) throw new Error("the order is not pending in the list");
+    await j.shot(p, "my-orders");
+    j.check(); await j.close();
+  }],
+
+  ["journey_a11y_phone_public_pages_and_the_enterprise_order_pages", async (browser) => {
+    // issue 16 §5: at 375 × 667 (device scale 2, touch) every public page
+    // and the enterprise's order pages: zoom allowed, no sideways scroll,
+    // text ≥ 14px, targets ≥ 24 × 24, and axe
+    const j = new Journey(browser, "a11y-phone");
+    const p = await j.page(PHONE);
+    await p.goto(BASE + "/");
+    await p.locator(".card").first().waitFor();
+    await phoneCheck(j, p, "home");
+    const pid = await orderableProduct();
+    await p.goto(BASE + "/product.html?id=" + pid);
+    await p.waitForFunction(() => { const e = document.getElementById("evaluations"); return e && !/加载中/.test(e.textContent); });
+    await phoneCheck(j, p, "product");
+    await p.goto(BASE + "/publicity.html");
+    await p.locator("#batches :is(table, .empty)").first().waitFor();
+    await phoneCheck(j, p, "publicity");
+    const batch = await p.locator("#batches a[href*='batch=']").first().getAttribute("href").catch(() => null);
+    if (batch) {
+      await p.goto(new URL(batch, BASE + "/publicity.html").href);
+      await p.locator("#batch table, #batch .empty").first().waitFor();
+      await phoneCheck(j, p, "publicity-batch");
+    }
+    for (const page of ["register", "join"]) {
+      await p.goto(`${BASE}/${page}.html`);
+      await p.locator("form").first().waitFor();
+      await phoneCheck(j, p, page);
+    }
+    await p.goto(BASE + "/login.html?next=" + encodeURIComponent("/ent.html#/orders"));
+    await phoneCheck(j, p, "login");
+    await p.getByLabel("账号").fill("ent17");
+    await p.getByLabel("密码").fill(PASSWORD);
+    await p.getByRole("button", { name: "登录" }).click();
+    await p.waitForURL(/ent\.html#\/orders/);
+    await p.locator("#view table").waitFor();
+    await phoneCheck(j, p, "my-orders");
+    await p.locator("#view table tbody a").first().click();
+    await p.locator("#timeline").waitFor();
+    await phoneCheck(j, p, "order");
+    await p.goto(BASE + "/ent.html#/new/" + pid);
+    await p.locator("#formula").waitFor();
+    await phoneCheck(j, p, "confirm-order");
+    j.check(); await j.close();
+  }],
+  ["journey_a11y_every_console_screen_passes_axe", async (browser) => {
+    // issue 16 §5: each screen of each console's menu (#subnav), as each
+    // role sees it first, and the inbox, checked by axe (Journey.shot); a
+    // screen added to a menu is checked without a new step
+    const j = new Journey(browser, "a11y-screens");
+    const consoles = [["bureau", "/bureau.html"], ["reviewer", "/review.html"], ["prov01", "/prov.html"],
+      ["prov01", "/org.html"], ["ent01", "/ent.html"], ["ent01", "/org.html"]];
+    const seen = new Set();
+    for (const [who, page] of consoles) {
+      const p = await j.page({ viewport: { width: 1280, height: 900 } });
+      await login(j, p, who, page);
+      await p.locator("#subnav a").first().waitFor();
+      await settle(p);
+      const hashes = await p.locator("#subnav a").evaluateAll((as) => as.map((a) => a.getAttribute("href")).filter((h) => h.startsWith("#/")));
+      if (!hashes.length) throw new Error(page + " has no menu");
+      for (const h of hashes) {
+        await p.goto(BASE + page + h);
+        await p.waitForFunction(() => { const v = document.getElementById("view"); return v && v.children.length && !/加载中/.test(v.textContent); });
+        await settle(p);
+        await j.shot(p, `${who}-${page.slice(1, -5)}-${h.slice(2).replace(/\W+/g, "-")}`);
+        seen.add(page + h);
+      }
+      if (!seen.has("/messages.html " + who)) {
+        await p.goto(BASE + "/messages.html");
+        await p.locator("#view > *").first().waitFor();
+        await settle(p);
+        await j.shot(p, `${who}-messages`);
+        seen.add("/messages.html " + who);
+      }
+      await p.context().close();
+    }
+    j.check(); await j.close();
+  }],
+
   ["journey12_scorecards", async (browser) => {
     // issue 16 §4: a provider reads its own scorecard; the bureau opens one
     // from its providers list; the reviewer sees it from the application
@@ -933,6 +1270,8 @@ for (const [name, fn] of journeys) {
   } catch (e) {
     failed++;
     console.log(`FAIL ${name}\n${e.stack || e}`);
+    // what else it had found before failing (console errors, axe violations)
+    if (current && current.errors.length && !String(e.message).includes(current.errors[0])) console.log(current.errors.join("\n"));
   } finally {
     clearClock();
   }

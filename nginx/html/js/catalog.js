@@ -1,4 +1,5 @@
-// The public catalog (home page): the 12 category tabs, search in Chinese,
+// The public catalog (home page): the 12 category tabs (one Tab stop, the
+// arrow keys between them), search in Chinese,
 // price filters and sort, product cards; the state lives in the URL
 // (?category=&q=&sort=&min=&max=&page=) so that back and links work.
 import { $, el, get, yuan, toFen, showError, clearErrors, ApiError } from "./lib.js";
@@ -41,11 +42,28 @@ async function loadTabs() {
       c.name_zh + (c.product_count != null ? `（${c.product_count}）` : ""));
     b.addEventListener("click", () => {
       state.category = c.code; state.page = 1;
-      for (const x of tabs.children) x.setAttribute("aria-pressed", String(x === b));
+      for (const x of tabs.children) {
+        x.setAttribute("aria-pressed", String(x === b));
+        x.tabIndex = x === b ? 0 : -1;
+      }
       loadProducts();
     });
+    // one stop of the Tab key for the whole bar (the pressed category);
+    // the arrow keys, Home and End move between them (issue 16 §5)
+    b.tabIndex = c.code === state.category ? 0 : -1;
     return b;
   }));
+  if (!tabs.querySelector("[tabindex='0']")) tabs.firstChild.tabIndex = 0;
+  tabs.addEventListener("keydown", (ev) => {
+    const all = [...tabs.children], i = all.indexOf(document.activeElement);
+    if (i < 0) return;
+    const to = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: all.length - 1 }[ev.key];
+    if (to === undefined) return;
+    ev.preventDefault();
+    const next = all[(to + all.length) % all.length];
+    for (const x of all) x.tabIndex = x === next ? 0 : -1;
+    next.focus();
+  });
 }
 
 async function loadProducts() {

@@ -265,13 +265,20 @@ export async function busy(button, root, fn) {
 }
 
 // A confirmation in a modal <dialog>; resolves true when confirmed.
+// Keyboard (issue 16 §5): the focus starts on 取消, stays in the dialog
+// (modal), Escape cancels, and closing returns the focus where it was.
 export function confirmDialog(title, text, okLabel = "确认") {
+  const back = document.activeElement;
   return new Promise((resolve) => {
     const ok = el("button", { type: "button", class: "danger" }, okLabel);
     const no = el("button", { type: "button" }, "取消");
     const d = el("dialog", { class: "dialog", "aria-labelledby": "dlg-title" },
       el("h2", { id: "dlg-title" }, title), el("p", {}, text), el("div", { class: "actions" }, no, ok));
-    const done = (v) => { d.close(); d.remove(); resolve(v); };
+    const done = (v) => {
+      d.close(); d.remove();
+      if (back && back.isConnected && typeof back.focus === "function") back.focus();
+      resolve(v);
+    };
     ok.addEventListener("click", () => done(true));
     no.addEventListener("click", () => done(false));
     d.addEventListener("cancel", (ev) => { ev.preventDefault(); done(false); });
@@ -355,11 +362,30 @@ export function router(routes, fallback) {
   run();
 }
 
+// A table wider than its box (a phone) scrolls inside the box, which then
+// takes the focus (a named region) so that the arrow keys scroll it too
+// (WCAG 2.1.1); a table that fits is no Tab stop.
+const wideTables = typeof ResizeObserver === "function" ? new ResizeObserver((seen) => {
+  for (const { target: box } of seen) {
+    if (!box.isConnected) { wideTables.unobserve(box); continue; }   // a page redrawn
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.tabIndex = 0; box.setAttribute("role", "region");
+      const h = box.closest("section, .panel, main");
+      const name = box.dataset.label || (h && h.querySelector("h2, h3") ? h.querySelector("h2, h3").textContent.trim() : "") || "表格";
+      box.setAttribute("aria-label", name + "（可左右滚动）");
+    } else {
+      box.removeAttribute("tabindex"); box.removeAttribute("role"); box.removeAttribute("aria-label");
+    }
+  }
+}) : null;
+
 export function table(heads, rows, caption) {
-  return el("div", { class: "table-wrap" }, el("table", {},
+  const box = el("div", { class: "table-wrap", "data-label": caption || "" }, el("table", {},
     caption ? el("caption", {}, caption) : null,
     el("thead", {}, el("tr", {}, ...heads.map((h) => el("th", { scope: "col" }, h)))),
     el("tbody", {}, ...rows.map((r) => el("tr", {}, ...r.map((c) => el("td", {}, c)))))));
+  if (wideTables) wideTables.observe(box);
+  return box;
 }
 
 export function empty(text) { return el("p", { class: "empty" }, text); }
