@@ -7,7 +7,13 @@
 #   make test       install what is missing, build with ASan+UBSan, run every test
 #                   (the browser journeys install playwright-core with npm ci
 #                   into tests/browser/node_modules when missing)
-#   make bench      benchmarks (wrk through nginx), reported as ratios
+#   make bench      benchmarks (wrk through nginx), reported as ratios, at
+#                   demo size and at Beijing's size (tests/bench/scale.sh),
+#                   the catalog list beside its bare C and PHP-FPM peers
+#                   (tests/bench/peers/; php8.2-fpm by ops/deps.sh bench)
+#   make bench-peers  the bare C peer alone (not part of make all)
+#   make scale-data a Beijing-sized year in its own database (state-scale/,
+#                   tests/scale/make.sh), made by make bench when missing
 #   make chaos      reliability drills: kills, the database down, slow
 #                   clients, a login flood (tests/chaos/run.sh)
 #   make analyze    gcc -fanalyzer over every C file, then cppcheck
@@ -45,7 +51,7 @@ DEV_libcrypto  := libssl-dev
 DEV_xlsxwriter := libxlsxwriter-dev
 # goals that compile; the others (deps, test, run…) install first and then
 # call make again for a goal of this list
-BUILD_GOALS := all progs unit analyze-objs fuzz-bins
+BUILD_GOALS := all progs unit analyze-objs fuzz-bins bench-peers
 ifneq ($(filter $(BUILD_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifeq ($(shell command -v pkg-config),)
 $(error missing pkg-config: apt-get install pkg-config (or make deps as root))
@@ -121,6 +127,10 @@ TOOL_BINS:= $(TOOL_SRC:tools/%.c=$(BUILD)/bin/%)
 # Benchmark helpers: the bare C reference client of the ordering bench
 # (the ordering program's own SQL, without HTTP).
 BENCH_BINS := $(BUILD)/bench/order_client
+# The bare C peer of the catalog list (tests/bench/peers/bare.c): built by
+# make bench only, with libfcgi, Connector/C and jansson and nothing of
+# shared/
+PEER_BINS  := $(BUILD)/bench/peer_bare
 
 # The API described (issue 16 §6): openapi/*.yaml → one OpenAPI 3.1 file.
 OPENAPI  := build/openapi.json
@@ -140,7 +150,7 @@ FUZZ_COMMON := $(BUILD)/tests/fuzz/fuzz.o
 FUZZ_EXTRA_upload := $(BUILD)/tests/fuzz/upload_small.o
 
 .SECONDARY:
-.PHONY: all progs deps browser-deps openapi-deps run stop test unit bench clean install \
+.PHONY: all progs deps browser-deps openapi-deps run stop test unit bench bench-peers scale-data clean install \
         analyze analyze-objs fuzz fuzz-bins
 all: $(APP_BINS) $(TOOL_BINS) $(UNIT_BINS) $(BENCH_BINS) $(REPLAY_BINS) \
     $(OPENAPI)
@@ -192,6 +202,14 @@ $(BUILD)/bench/order_client: $(BUILD)/tests/bench/order_client.o \
 	@$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/bench/order_client.o: CFLAGS += -Ifcgi-apps/ordering
+
+bench-peers: $(PEER_BINS)
+
+$(BUILD)/bench/peer_bare: $(BUILD)/tests/bench/peers/bare.o
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $< \
+	    $(shell pkg-config --libs fcgi libmariadb jansson) -lpthread
 
 $(BUILD)/tests/fuzz/upload_small.o: shared/web/upload.c
 	@mkdir -p $(dir $@)
@@ -312,8 +330,13 @@ tests/openapi/node_modules/@readme/openapi-parser/package.json: tests/openapi/pa
 	@touch $@
 
 bench: deps
-	@$(MAKE) --no-print-directory VARIANT=release all
+	@ops/deps.sh bench
+	@$(MAKE) --no-print-directory VARIANT=release all bench-peers
 	@tests/bench/run.sh
+
+scale-data: deps
+	@$(MAKE) --no-print-directory VARIANT=release all
+	@tests/scale/make.sh
 
 clean:
 	rm -rf build

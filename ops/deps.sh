@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs that are missing, and
 # nothing else. Used by `make run`, `make test`, `make bench` and .ci/run.
+# `ops/deps.sh bench` (make bench) adds what only the benchmark needs: the
+# PHP-FPM peer of the catalog list (tests/bench/peers/).
 set -euo pipefail
 
 PKGS=(
@@ -22,6 +24,9 @@ PKGS=(
 	mariadb-backup prometheus prometheus-mysqld-exporter
 	prometheus-nginx-exporter prometheus-node-exporter iproute2 iputils-arping
 )
+# make bench only: PHP-FPM 8.2 with mysqli (mysqlnd), the peer of the
+# catalog list (tests/bench/peers/list.php); never needed to run or test
+[ "${1:-}" = bench ] && PKGS+=(php8.2-fpm php8.2-mysql)
 # node and npm run the browser journeys (tests/browser/); a node from
 # elsewhere (it bundles npm) is fine, else Debian's
 command -v node >/dev/null || PKGS+=(nodejs)

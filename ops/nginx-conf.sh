@@ -30,6 +30,8 @@
 #                 upstream lists <program>-1.sock … <program>-<n>.sock (a
 #                 program not named: 1). Unset: one <program>.sock each
 #                 (ops/stack.sh)
+#   NGX_BENCH_CONF  a file of locations included in the server (make
+#                 bench's peers, tests/bench/peers/): unset, no line
 set -euo pipefail
 
 tmpl=${1:?usage: nginx-conf.sh TEMPLATE}
@@ -49,6 +51,7 @@ mark TLS "$tls"
 mark TLSCHAIN "${tls:+${VOUCHER_TLS_CHAIN:-}}"
 mark RESOLVER "${tls:+${VOUCHER_RESOLVER:-}}"
 mark REALIP "${VOUCHER_REAL_IP_FROM:-}"
+mark BENCH "${NGX_BENCH_CONF:-}"
 
 # one set_real_ip_from line per address
 realip=
@@ -90,4 +93,5 @@ sed "${drop[@]}" "${keep[@]}" "${inst[@]}" \
     -e "s|@TLS_CHAIN@|$(esc "${VOUCHER_TLS_CHAIN:-}")|" \
     -e "s|@RESOLVERS@|$(esc "${VOUCHER_RESOLVER:-}")|" \
     -e "s|@REAL_IP_FROM@|$(esc "$realip")|" \
+    -e "s|@BENCH_CONF@|$(esc "${NGX_BENCH_CONF:-}")|" \
     "$tmpl"

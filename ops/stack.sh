@@ -9,13 +9,16 @@
 #                        stack: wait until it does
 #   ops/stack.sh stop    stop what `run`/`start` started
 #   ops/stack.sh ctl …   run voucherctl (reconcile, sweep) against this stack
+#   ops/stack.sh db      start only the database server (no supervisor:
+#                        nothing restarts it) and migrate; `stop` stops it
+#                        (the scale data generator, tests/scale/make.sh)
 #   ops/stack.sh hold NAME, release NAME
 #                        once NAME (mariadb, nginx, a program) exits, do not
 #                        restart it until released (maintenance)
 #
-# Both start a supervisor (`ops/stack.sh supervise`, below) that is the
-# parent of mariadbd, the programs and nginx and restarts any of them
-# that dies, logging it in log/stack.log (issue 15).
+# run and start start a supervisor (`ops/stack.sh supervise`, below) that
+# is the parent of mariadbd, the programs and nginx and restarts any of
+# them that dies, logging it in log/stack.log (issue 15).
 #
 # Environment (defaults in brackets):
 #   VOUCHER_STATE_DIR [./state]     data, sockets, logs (git-ignored)
@@ -24,6 +27,8 @@
 #   VOUCHER_DEMO      [1]           load the demo data on first start
 #   VOUCHER_LOGIN_RATE [5r/s], VOUCHER_LOGIN_BURST [20]  login rate limit
 #   VOUCHER_ACCESS_LOG [1]          nginx access log on/off
+#   VOUCHER_DB_BUFFER_POOL [256M]   InnoDB buffer pool (a Beijing-sized
+#                                   year wants 2G)
 #   VOUCHER_DB_PASSWORD_<NAME> [voucher_<name>_dev]  the password of the
 #                                   database user voucher_<name> of program
 #                                   NAME (CTL: voucherctl); each program
@@ -257,7 +262,7 @@ render_nginx() {
 	NGX_STATE=$conf NGX_RUN=$RUN NGX_CONF=$conf NGX_HTML=$HTML NGX_LOG=$LOG \
 	NGX_TMP=$NGX_RT/tmp NGX_CACHE=$NGX_RT/cache NGX_FILES=$FILES \
 	NGX_LISTEN=127.0.0.1:$PORT NGX_ACCESS_LOG=$access \
-	VOUCHER_UPLOAD_MAX=$UPLOAD_MAX \
+	VOUCHER_UPLOAD_MAX=$UPLOAD_MAX NGX_BENCH_CONF=${VOUCHER_BENCH_NGINX:-} \
 	    "$ROOT/ops/nginx-conf.sh" "$ROOT/nginx/voucher.conf.tmpl" >"$conf/nginx.conf"
 	nginx -t -q -c "$conf/nginx.conf" -p "$conf/" 2>>"$LOG/nginx-error.log" || {
 		nginx -t -c "$conf/nginx.conf" -p "$conf/" >&2
@@ -288,7 +293,8 @@ spawn() {
 		    --skip-networking --user="$ME" --pid-file="$RUN/mariadb.pid" \
 		    --log-error="$LOG/mariadb.err" --character-set-server=utf8mb4 \
 		    --collation-server=utf8mb4_unicode_ci --skip-name-resolve \
-		    --max-connections=1000 --innodb-buffer-pool-size=256M \
+		    --max-connections=1000 \
+		    --innodb-buffer-pool-size="${VOUCHER_DB_BUFFER_POOL:-256M}" \
 		    --innodb-log-file-size=256M --default-time-zone=+00:00 \
 		    ${VOUCHER_MARIADB_ARGS:-} >/dev/null 2>&1 &
 		;;
@@ -568,6 +574,21 @@ start)
 supervise)
 	supervise "${2:-start}"
 	;;
+db)
+	# the database alone, for tests/scale/make.sh: no supervisor, no
+	# programs (a later `start` stops it and supervises a new one)
+	if ! is_ours "$RUN/mariadb.pid" "$(words_of mariadb)"; then
+		stop_orphans
+		prepare_dirs
+		init_db
+		spawn mariadb
+		if ! wait_for "mariadb-admin --no-defaults --socket=$SOCK -u$ME ping" 60; then
+			say "MariaDB did not start; see $LOG/mariadb.err" >&2
+			exit 1
+		fi
+	fi
+	migrate
+	;;
 ctl)
 	shift
 	db_env ctl
@@ -588,7 +609,7 @@ release)
 	rm -f "$RUN/hold.$2"
 	;;
 *)
-	say "usage: $0 run|start|stop|ctl …|hold NAME|release NAME" >&2
+	say "usage: $0 run|start|stop|db|ctl …|hold NAME|release NAME" >&2
 	exit 2
 	;;
 esac

@@ -95,6 +95,12 @@ GRANT SELECT (id, kind, state, name, last_decision, last_reason, enterprise_id,
               provider_id, updated_at)
     ON `@DB@`.`organisations` TO '@ACCOUNT_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`throttle`         TO '@ACCOUNT_USER@'@'localhost';
+-- the search index (kept by 004_scale.sql's triggers as their definer)
+-- and the list totals (issue 13)
+GRANT SELECT ON `@DB@`.`search_texts`     TO '@ACCOUNT_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`search_grams`     TO '@ACCOUNT_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`enterprise_grams` TO '@ACCOUNT_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`row_counts`       TO '@ACCOUNT_USER@'@'localhost';
 -- issue 15: browsers that logged in before (login protection)
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`login_devices`    TO '@ACCOUNT_USER@'@'localhost';
 
@@ -112,6 +118,8 @@ GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`products`         TO '@CATALOG_U
 GRANT SELECT (product_id, quality, timeliness, attitude, comment, created_at)
     ON `@DB@`.`evaluations` TO '@CATALOG_USER@'@'localhost';  -- C1 on the product page, without a replica (issue 11)
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@CATALOG_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`search_texts` TO '@CATALOG_USER@'@'localhost';  -- issue 13: search
+GRANT SELECT ON `@DB@`.`search_grams` TO '@CATALOG_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
 -- ordering: an enterprise's orders (O1-O10, C1), with the order state
@@ -232,6 +240,9 @@ GRANT INSERT (item_id, tracking_no, text, contact, status, created_at, client_ip
 GRANT UPDATE (status, note, decided_at, decided_by)
     ON `@DB@`.`feedback` TO '@PUBLICITY_USER@'@'localhost';
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@PUBLICITY_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`search_texts` TO '@PUBLICITY_USER@'@'localhost';  -- issue 13: search
+GRANT SELECT ON `@DB@`.`search_grams` TO '@PUBLICITY_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`row_counts`   TO '@PUBLICITY_USER@'@'localhost';  -- the feedback total
 
 -- ---------------------------------------------------------------------------
 -- oversight: paying batches (R5), recoveries (R6, V2), violations (V1, V2),
@@ -269,6 +280,12 @@ GRANT SELECT, INSERT                 ON `@DB@`.`violations`       TO '@OVERSIGHT
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`spot_checks`      TO '@OVERSIGHT_USER@'@'localhost';  -- V3
 GRANT SELECT                         ON `@DB@`.`evaluations`      TO '@OVERSIGHT_USER@'@'localhost';  -- C1: ratings per provider (issue 11)
 GRANT SELECT, INSERT                 ON `@DB@`.`audit_log`        TO '@OVERSIGHT_USER@'@'localhost';  -- V3: the one reader
+-- the totals and sums kept by 004/007's triggers (issue 13)
+GRANT SELECT ON `@DB@`.`audit_counts` TO '@OVERSIGHT_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`stats_orders` TO '@OVERSIGHT_USER@'@'localhost';  -- the dashboard
+GRANT SELECT ON `@DB@`.`stats_quota`  TO '@OVERSIGHT_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`stats_stages` TO '@OVERSIGHT_USER@'@'localhost';  -- stage_days, the orders total (018)
+GRANT SELECT ON `@DB@`.`row_counts`   TO '@OVERSIGHT_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
 -- registration (issue 12): joining by oneself (E9-E13), the verification
@@ -345,12 +362,17 @@ GRANT SELECT ON `@DB@`.`products`          TO '@RO_USER@'@'localhost';  -- P5: r
 GRANT SELECT ON `@DB@`.`publicity_batches` TO '@RO_USER@'@'localhost';  -- R5, with the signed file (file_json)
 GRANT SELECT ON `@DB@`.`publicity_items`   TO '@RO_USER@'@'localhost';  -- R5: no enterprise data in it
 GRANT SELECT ON `@DB@`.`publicity_records` TO '@RO_USER@'@'localhost';  -- R7: the records after a list
+-- the search index holds only public names: products' and providers' (and
+-- the publicity items' copies of them); enterprises' names have their own
+-- grams (enterprise_grams), not granted here
+GRANT SELECT ON `@DB@`.`search_texts`      TO '@RO_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`search_grams`      TO '@RO_USER@'@'localhost';
 
 -- providers: identity, bar (V2 is public) and whether a credit flag stops
 -- its products being ordered (P7: the catalog says so); not the credit
--- record's source or date, no revenue figures
+-- record's source or date, no revenue figures; its search text (issue 13)
 GRANT SELECT (id, name, uscc, beijing_registered, established_on, barred_until,
-              credit_flagged)
+              credit_flagged, search_text_id)
     ON `@DB@`.`providers` TO '@RO_USER@'@'localhost';
 -- evaluations: the stars and comment per product, not the order (C1)
 -- P5/O4/O6: remaining units at now count the units of timed-out orders

@@ -63,7 +63,7 @@ run_as() {
 	state=$repo/state
 	echo "== as $user: checkout in $repo (its parent mode 0700)"
 	mkdir -p "$repo"
-	(cd "$ROOT" && git ls-files -co --exclude-standard ops nginx sql |
+	(cd "$ROOT" && git ls-files -co --exclude-standard ops nginx sql openapi |
 	    tar -c -T - -f -) | tar -x -C "$repo"
 	mkdir -p "$repo/build/bin"
 	cp -p "$BIN"/voucher-* "$BIN/voucherctl" "$repo/build/bin/"

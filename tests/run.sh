@@ -78,7 +78,7 @@ grep -v -E '^[0-9]+ passed' "$out" || true
 tally "$out" prometheus
 echo "prometheus: $(tail -1 "$out")"
 
-for t in systemd tls; do
+for t in systemd tls bench/peers/test; do
 	echo "== tests/$t.sh"
 	"$ROOT/tests/$t.sh" >"$out" 2>&1
 	grep -v -E '^(ok |[0-9]+ passed)' "$out" || true

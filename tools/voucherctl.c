@@ -832,7 +832,8 @@ usage(void)
 	    "       voucherctl reconcile [--fix]\n"
 	    "       voucherctl tidy [--interval SECONDS]\n"
 	    "       voucherctl notify [--every SECONDS | --interval SECONDS]\n"
-	    "       voucherctl hash-password\n");
+	    "       voucherctl hash-password\n"
+	    "       voucherctl dump-sql\n");
 }
 
 /* [--every N | --interval N] of sweep, notify (tidy: --interval only):
@@ -869,6 +870,12 @@ main(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	/* its statements and the domain layer's, as JSON lines
+	 * (tests/integration/test_explain.py) */
+	if (strcmp(argv[1], "dump-sql") == 0)
+		return db_stmts_dump(stdout, "voucherctl", &(const struct db_stmts){
+		    ctl_stmts, STMT__MAX }) < 0 || db_stmts_dump(stdout,
+		    "voucherctl", &lib_stmts) < 0 ? 1 : 0;
 	if (config_load("voucherctl") < 0)
 		return 2;
 	log_init("voucherctl", (enum log_level)g_config.log_level);

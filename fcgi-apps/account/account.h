@@ -27,6 +27,8 @@ enum account_stmt {
 	STMT_ME_PROVIDER,
 	STMT_ENTERPRISE_LIST,
 	STMT_ENTERPRISE_COUNT,
+	STMT_ENTERPRISE_SEARCH,
+	STMT_ENTERPRISE_SEARCH_COUNT,
 	STMT_ENTERPRISE_GET,
 	STMT_ENTERPRISE_LOCK,
 	STMT_ENTERPRISE_INSERT,
@@ -37,6 +39,8 @@ enum account_stmt {
 	STMT_ENTERPRISE_USCC_EXISTS,
 	STMT_PROVIDER_LIST,
 	STMT_PROVIDER_COUNT,
+	STMT_PROVIDER_SEARCH,
+	STMT_PROVIDER_SEARCH_COUNT,
 	STMT_PROVIDER_GET,
 	STMT_PROVIDER_LOCK,
 	STMT_PROVIDER_INSERT,
@@ -132,8 +136,9 @@ int db_enterprise_get(struct db *db, int64_t id, int year, time_t now,
 /* One row of a list as JSON (new reference). */
 typedef json_t *(*enterprise_json_fn)(void *ctx, const struct enterprise_row *e);
 
-/* The bureau's list of enterprises whose name matches like or whose USCC
- * is q (both NULL: all), with their quota of year at now, by id:
+/* The bureau's list of enterprises whose name holds q (found through the
+ * search index, search.h; like: q as a LIKE pattern) or whose USCC is q
+ * (both NULL: all), with their quota of year at now, by id:
  * {items, total, page, per_page}, each item fn(ctx, row). NULL with *rc
  * set on a failure. */
 json_t *db_enterprise_page(struct db *db, const char *q, const char *like,

@@ -4,22 +4,27 @@
  * column by number nor a parameter array. Every statement is prepared
  * once per connection by the shared layer.
  */
+#include <string.h>
+
 #include "account.h"
 #include "lib_sql.h"
 #include "orders.h"
+#include "search.h"
 
-#define ENTERPRISE_COLS \
+#define ENTERPRISE_SELECT \
 	"e.id, e.name, e.uscc, e.tier, e.size_class, e.beijing_registered," \
 	" e.is_enterprise, e.credit_flagged, e.credit_source," \
 	" e.credit_checked_on, e.barred_until, e.created_at, e.updated_at," \
 	" (SELECT MIN(a.login) FROM accounts a WHERE a.enterprise_id = e.id)" \
 	" AS login, q.cap AS quota_cap," \
 	" " QUOTA_EFFECTIVE_OCCUPIED("q") " AS quota_occupied," \
-	" e.credit_list_until" \
-	" FROM enterprises e LEFT JOIN enterprise_quota q" \
-	" ON q.enterprise_id = e.id AND q.year = ?"
+	" e.credit_list_until"
+#define ENTERPRISE_QUOTA \
+	" LEFT JOIN enterprise_quota q ON q.enterprise_id = e.id AND q.year = ?"
+#define ENTERPRISE_COLS \
+	ENTERPRISE_SELECT " FROM enterprises e" ENTERPRISE_QUOTA
 
-#define PROVIDER_COLS \
+#define PROVIDER_SELECT \
 	"p.id, p.name, p.uscc, p.beijing_registered, p.main_body_beijing," \
 	" p.has_premises, p.established_on, p.credit_flagged, p.credit_source," \
 	" p.credit_checked_on, p.barred_until, p.last_year_contracts," \
@@ -27,12 +32,23 @@
 	" (SELECT MIN(a.login) FROM accounts a WHERE a.provider_id = p.id)" \
 	" AS login," \
 	" (SELECT COUNT(*) FROM products x WHERE x.provider_id = p.id" \
-	"  AND x.listed = 1) AS listed_products" \
-	" FROM providers p"
+	"  AND x.listed = 1) AS listed_products"
+#define PROVIDER_COLS PROVIDER_SELECT " FROM providers p"
 
-/* q: NULL, or a LIKE pattern plus the exact code */
-#define ORG_FILTER(t) \
-	" WHERE (? IS NULL OR " t ".name LIKE ? OR " t ".uscc = ?)"
+/* The ids a search q finds: the names that hold it, through the search
+ * index (search.h; enterprises' names through grams of their own; joined
+ * in the order written, from the index), and the unified social credit
+ * code equal to it. Params: g1, g2, like, q. */
+#define ENTERPRISE_MATCH \
+	"SELECT STRAIGHT_JOIN g1.enterprise_id AS id FROM enterprise_grams g1" \
+	" JOIN enterprise_grams g2 ON g2.enterprise_id = g1.enterprise_id" \
+	" JOIN enterprises x ON x.id = g1.enterprise_id" \
+	" WHERE g1.gram = ? AND g2.gram = ? AND x.name LIKE ?" \
+	" UNION SELECT id FROM enterprises WHERE uscc = ?"
+#define PROVIDER_MATCH \
+	"SELECT STRAIGHT_JOIN x.id FROM" SEARCH_FROM \
+	" JOIN providers x ON x.search_text_id = st.id" \
+	" WHERE" SEARCH_WHERE " UNION SELECT id FROM providers WHERE uscc = ?"
 
 const struct db_stmt account_stmts[STMT__MAX] = {
 	/* STMT_ACCOUNT_BY_LOGIN: login */
@@ -61,12 +77,21 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	DB_STMT(STMT_ME_PROVIDER,
 	"SELECT id, name, barred_until FROM providers WHERE id = ?"),
 
-	/* STMT_ENTERPRISE_LIST: now, now, year, q, like, q, limit, offset */
+	/* STMT_ENTERPRISE_LIST: now, now, year, limit, offset */
 	DB_STMT(STMT_ENTERPRISE_LIST,
-	"SELECT " ENTERPRISE_COLS ORG_FILTER("e")
-	" ORDER BY e.id LIMIT ? OFFSET ?"),
+	"SELECT " ENTERPRISE_COLS " ORDER BY e.id LIMIT ? OFFSET ?"),
+	/* every enterprise: the total kept by 004_scale.sql's trigger */
 	DB_STMT(STMT_ENTERPRISE_COUNT,
-	"SELECT COUNT(*) FROM enterprises e" ORG_FILTER("e")),
+	"SELECT n FROM row_counts WHERE name = 'enterprises'"),
+	/* STMT_ENTERPRISE_SEARCH: now, now, g1, g2, like, q, year, limit,
+	 * offset */
+	DB_STMT(STMT_ENTERPRISE_SEARCH,
+	"SELECT " ENTERPRISE_SELECT " FROM (" ENTERPRISE_MATCH ") m"
+	" JOIN enterprises e ON e.id = m.id" ENTERPRISE_QUOTA
+	" ORDER BY e.id LIMIT ? OFFSET ?"),
+	/* g1, g2, like, q */
+	DB_STMT(STMT_ENTERPRISE_SEARCH_COUNT,
+	"SELECT COUNT(*) FROM (" ENTERPRISE_MATCH ") m"),
 	/* STMT_ENTERPRISE_GET: now, now, year, id */
 	DB_STMT(STMT_ENTERPRISE_GET,
 	"SELECT " ENTERPRISE_COLS " WHERE e.id = ?"),
@@ -97,11 +122,18 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	DB_STMT(STMT_ENTERPRISE_USCC_EXISTS,
 	"SELECT id FROM enterprises WHERE uscc = ?"),
 
-	/* STMT_PROVIDER_LIST: q, like, q, limit, offset */
+	/* STMT_PROVIDER_LIST: limit, offset */
 	DB_STMT(STMT_PROVIDER_LIST,
-	"SELECT " PROVIDER_COLS ORG_FILTER("p") " ORDER BY p.id LIMIT ? OFFSET ?"),
+	"SELECT " PROVIDER_COLS " ORDER BY p.id LIMIT ? OFFSET ?"),
 	DB_STMT(STMT_PROVIDER_COUNT,
-	"SELECT COUNT(*) FROM providers p" ORG_FILTER("p")),
+	"SELECT n FROM row_counts WHERE name = 'providers'"),
+	/* STMT_PROVIDER_SEARCH: g1, g2, like, q, limit, offset */
+	DB_STMT(STMT_PROVIDER_SEARCH,
+	"SELECT " PROVIDER_SELECT " FROM (" PROVIDER_MATCH ") m"
+	" JOIN providers p ON p.id = m.id ORDER BY p.id LIMIT ? OFFSET ?"),
+	/* g1, g2, like, q */
+	DB_STMT(STMT_PROVIDER_SEARCH_COUNT,
+	"SELECT COUNT(*) FROM (" PROVIDER_MATCH ") m"),
 	DB_STMT(STMT_PROVIDER_GET,
 	"SELECT " PROVIDER_COLS " WHERE p.id = ?"),
 	DB_STMT(STMT_PROVIDER_LOCK,
@@ -291,17 +323,34 @@ enterprise_page_row(void *arg, const void *row)
 	return c->fn(c->ctx, row);
 }
 
+/* The search key of q; empty grams (they match nothing) when q is not
+ * UTF-8 (refused before here). */
+static void
+key_of(const char *q, struct search_key *k)
+{
+	if (search_key(q, k) < 0)
+		memset(k, 0, sizeof(*k));
+}
+
 json_t *
 db_enterprise_page(struct db *db, const char *q, const char *like, int year,
     time_t now, int64_t page, int64_t per_page, enterprise_json_fn fn,
     void *ctx, int *rc)
 {
 	struct enterprise_page_ctx c = { fn, ctx };
+	struct search_key k;
 
-	return page_list_rows(db, STMT_ENTERPRISE_LIST, DB_ARGS(DB_TIME(now),
-	    DB_TIME(now), DB_I64(year), DB_STR(q), DB_STR(like), DB_STR(q)),
-	    STMT_ENTERPRISE_COUNT, DB_ARGS(DB_STR(q), DB_STR(like), DB_STR(q)),
-	    page, per_page, &enterprise_map, enterprise_page_row, &c, rc);
+	if (q == NULL)
+		return page_list_rows(db, STMT_ENTERPRISE_LIST,
+		    DB_ARGS(DB_TIME(now), DB_TIME(now), DB_I64(year)),
+		    STMT_ENTERPRISE_COUNT, DB_NOARGS, page, per_page,
+		    &enterprise_map, enterprise_page_row, &c, rc);
+	key_of(q, &k);
+	return page_list_rows(db, STMT_ENTERPRISE_SEARCH, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_STR(k.g1), DB_STR(k.g2), DB_STR(like), DB_STR(q),
+	    DB_I64(year)), STMT_ENTERPRISE_SEARCH_COUNT, DB_ARGS(DB_STR(k.g1),
+	    DB_STR(k.g2), DB_STR(like), DB_STR(q)), page, per_page,
+	    &enterprise_map, enterprise_page_row, &c, rc);
 }
 
 int
@@ -390,11 +439,17 @@ db_provider_page(struct db *db, const char *q, const char *like,
     int64_t page, int64_t per_page, provider_json_fn fn, void *ctx, int *rc)
 {
 	struct provider_page_ctx c = { fn, ctx };
+	struct search_key k;
 
-	return page_list_rows(db, STMT_PROVIDER_LIST, DB_ARGS(DB_STR(q),
-	    DB_STR(like), DB_STR(q)), STMT_PROVIDER_COUNT, DB_ARGS(DB_STR(q),
-	    DB_STR(like), DB_STR(q)), page, per_page, &provider_map,
-	    provider_page_row, &c, rc);
+	if (q == NULL)
+		return page_list_rows(db, STMT_PROVIDER_LIST, DB_NOARGS,
+		    STMT_PROVIDER_COUNT, DB_NOARGS, page, per_page,
+		    &provider_map, provider_page_row, &c, rc);
+	key_of(q, &k);
+	return page_list_rows(db, STMT_PROVIDER_SEARCH, DB_ARGS(DB_STR(k.g1),
+	    DB_STR(k.g2), DB_STR(like), DB_STR(q)), STMT_PROVIDER_SEARCH_COUNT,
+	    DB_ARGS(DB_STR(k.g1), DB_STR(k.g2), DB_STR(like), DB_STR(q)), page,
+	    per_page, &provider_map, provider_page_row, &c, rc);
 }
 
 int

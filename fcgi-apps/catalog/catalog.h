@@ -39,7 +39,7 @@ enum product_filter {
 	PF_CATEGORY = 1,	/* p.category = ?                    */
 	PF_MIN      = 2,	/* p.voucher_price >= ?              */
 	PF_MAX      = 4,	/* p.voucher_price <= ?              */
-	PF_Q        = 8,	/* name or provider LIKE ?, ?        */
+	PF_Q        = 8,	/* the search index (search.h)       */
 	PF__COMBOS  = 16
 };
 
@@ -106,8 +106,9 @@ struct product_query {
 	const char       *category;	/* NULL: every category             */
 	int64_t           min_price;	/* voucher price bounds, fen; -1:   */
 	int64_t           max_price;	/* none                             */
-	const char       *like;		/* NULL, or a LIKE pattern on the
-					   product's or provider's name     */
+	const char       *text;		/* the search as typed (q), or NULL */
+	const char       *like;		/* NULL, or its LIKE pattern, checked
+					   on the texts the index found     */
 	enum product_sort sort;
 };
 

@@ -11,6 +11,7 @@
 #include "catalog.h"
 #include "orders.h"
 #include "parties.h"
+#include "search.h"
 
 /* The columns of a product as the catalog shows it (struct product_row);
  * category_name comes from the P1 table (rule_category_name), not a join.
@@ -34,24 +35,34 @@
 #define PRODUCT_JOIN " JOIN providers v ON v.id = p.provider_id"
 #define PRODUCT_FROM " FROM products p" PRODUCT_JOIN
 
-/* With a category, the one index that fits the filter (the optimizer
- * otherwise weighs every index on listed/round/category on each run). */
-#define PRODUCT_FROM_CATEGORY \
-	" FROM products p FORCE INDEX (ix_products_listed_category)" PRODUCT_JOIN
-
 /* The bureau's filters (struct bureau_product_query), each optional. */
 #define BUREAU_WHERE \
 	" WHERE (? = 0 OR p.provider_id = ?) AND (? < 0 OR p.listed = ?)" \
 	" AND (? IS NULL OR p.name LIKE ? OR v.name LIKE ?)"
 
-/* The ORDER BY of each sort; every one ends on the id for a stable page. */
+/* The ORDER BY of each sort; every one ends on the id for a stable page.
+ * rating_key is the stored average (004_scale.sql), NULL (last) without
+ * ratings. */
 static const char *const sort_sql[SORT__MAX] = {
 	"p.created_at DESC, p.id DESC",				/* SORT_NEWEST */
 	"p.voucher_price ASC, p.id ASC",			/* SORT_PRICE */
 	"p.voucher_price DESC, p.id DESC",			/* SORT_PRICE_DESC */
-	"p.rating_sum / NULLIF(p.rating_count, 0) DESC,"	/* SORT_RATING */
-	" p.rating_count DESC, p.id DESC",
+	"p.rating_key DESC, p.rating_count DESC, p.id DESC",	/* SORT_RATING */
 	"p.units_sold DESC, p.id DESC",				/* SORT_SALES */
+};
+
+/* The index of each sort, without and with a category (004_scale.sql):
+ * (listed, round_year, [category,] the sort's columns, id), read in order
+ * and stopped by the LIMIT, so that no list sorts the round's products
+ * and a deep page reads only the rows before it. Named in the statement:
+ * the optimizer otherwise weighs a dozen indexes on every execution, and
+ * with a price range it prefers the range and a sort. */
+static const char *const sort_index[SORT__MAX][2] = {
+	{ "ix_products_listed_created", "ix_products_listed_category" },
+	{ "ix_products_price", "ix_products_cat_price" },
+	{ "ix_products_price", "ix_products_cat_price" },
+	{ "ix_products_rating", "ix_products_cat_rating" },
+	{ "ix_products_sales", "ix_products_cat_sales" },
 };
 
 struct db_stmt catalog_stmts[STMT__MAX] = {
@@ -124,7 +135,7 @@ struct db_stmt catalog_stmts[STMT__MAX] = {
 };
 
 /* The WHERE of a filter set: round, then each filter's params in order
- * (query_params). */
+ * (query_params); a search (PF_Q) adds SEARCH_WHERE's. */
 static void
 where_sql(struct buf *b, int filters)
 {
@@ -136,22 +147,52 @@ where_sql(struct buf *b, int filters)
 	if (filters & PF_MAX)
 		buf_puts(b, " AND p.voucher_price <= ?");
 	if (filters & PF_Q)
-		buf_puts(b, " AND (p.name LIKE ? OR v.name LIKE ?)");
+		buf_puts(b, " AND" SEARCH_WHERE);
+}
+
+/* The FROM of a filter set read in sort s (s < 0: a count). A search
+ * starts from the search index (the texts that hold the query, then their
+ * products); the others read the sort's index of the products. */
+static void
+from_sql(struct buf *b, int filters, int s)
+{
+	int cat = (filters & PF_CATEGORY) != 0;
+	const char *ix;
+
+	if (filters & PF_Q) {
+		buf_puts(b, " FROM" SEARCH_FROM
+		    " JOIN products p ON p.search_text_id = st.id");
+		if (s >= 0)
+			buf_puts(b, PRODUCT_JOIN);
+		return;
+	}
+	if (s >= 0)
+		ix = sort_index[s][cat];
+	else	/* a count: the covering index of the filters */
+		ix = filters & (PF_MIN | PF_MAX) ? sort_index[SORT_PRICE][cat] :
+		    sort_index[SORT_NEWEST][cat];
+	buf_printf(b, " FROM products p FORCE INDEX (%s)", ix);
+	if (s >= 0)
+		buf_puts(b, PRODUCT_JOIN);
 }
 
 void
 catalog_sql_init(void)
 {
 	for (int f = 0; f < PF__COMBOS; f++) {
-		const char *from = f & PF_CATEGORY ? PRODUCT_FROM_CATEGORY :
-		    PRODUCT_FROM;
 		struct buf b = { 0 };
 
 		for (int s = 0; s < SORT__MAX; s++) {
-			buf_puts(&b, "SELECT " PRODUCT_COLS);
-			buf_puts(&b, from);
+			/* a search joins in the order written: from the
+			 * index to the products (a small round would
+			 * otherwise be read whole and matched row by row) */
+			buf_puts(&b, f & PF_Q ? "SELECT STRAIGHT_JOIN "
+			    PRODUCT_COLS : "SELECT " PRODUCT_COLS);
+			from_sql(&b, f, s);
 			where_sql(&b, f);
-			buf_printf(&b, " ORDER BY %s LIMIT ? OFFSET ?",
+			/* a search: relevance first, then the chosen sort */
+			buf_printf(&b, " ORDER BY%s%s LIMIT ? OFFSET ?",
+			    f & PF_Q ? SEARCH_RELEVANCE ", " : " ",
 			    sort_sql[s]);
 			catalog_stmts[STMT_LIST(f, s)].sql = xstrdup(b.p);
 			buf_reset(&b);
@@ -159,8 +200,9 @@ catalog_sql_init(void)
 			catalog_stmts[STMT_LIST(f, s)].name = xstrdup(b.p);
 			buf_reset(&b);
 		}
-		buf_puts(&b, "SELECT COUNT(*)");
-		buf_puts(&b, from);
+		buf_puts(&b, f & PF_Q ? "SELECT STRAIGHT_JOIN COUNT(*)" :
+		    "SELECT COUNT(*)");
+		from_sql(&b, f, -1);
 		where_sql(&b, f);
 		catalog_stmts[STMT_COUNT(f)].sql = xstrdup(b.p);
 		buf_reset(&b);
@@ -219,13 +261,15 @@ static const struct db_col product_bureau_cols[] = {
 static const struct db_rowmap product_bureau_map =
     DB_ROWMAP(struct product_row, product_bureau_cols);
 
-/* The most params of a filter set: round, category, min, max, like x2. */
-#define QUERY_PARAMS_MAX 6
+/* The most params of a filter set: round, category, min, max, the
+ * search's two grams and LIKE pattern, and its relevance. */
+#define QUERY_PARAMS_MAX 8
 
 /* The params of q in the order of where_sql; returns how many, and the
- * filter set in *filters. */
+ * filter set in *filters. A search's key is filled in *k (which the
+ * params point into); the list's relevance param follows at p[n]. */
 static size_t
-query_params(const struct product_query *q,
+query_params(const struct product_query *q, struct search_key *k,
     struct db_param p[QUERY_PARAMS_MAX], int *filters)
 {
 	size_t n = 0;
@@ -246,10 +290,15 @@ query_params(const struct product_query *q,
 	}
 	if (q->like != NULL) {
 		*filters |= PF_Q;
+		/* not UTF-8 (refused before here): empty grams match nothing */
+		if (search_key(q->text, k) < 0)
+			memset(k, 0, sizeof(*k));
+		p[n++] = DB_STR(k->g1);
+		p[n++] = DB_STR(k->g2);
 		p[n++] = DB_STR(q->like);
-		p[n++] = DB_STR(q->like);
+		p[n] = DB_STR(q->text);		/* the list's relevance */
 	}
-	assert(n <= QUERY_PARAMS_MAX);
+	assert(n < QUERY_PARAMS_MAX);
 	return n;
 }
 
@@ -273,13 +322,15 @@ db_product_page(struct db *db, const struct product_query *q, int64_t page,
 {
 	struct product_page_ctx c = { fn, ctx };
 	struct db_param p[QUERY_PARAMS_MAX];
+	struct search_key k;
 	int filters;
-	size_t n = query_params(q, p, &filters);
+	size_t n = query_params(q, &k, p, &filters);
 
-	/* the count has the list's params without LIMIT and OFFSET */
-	return page_list_rows(db, STMT_LIST(filters, q->sort), p, n,
-	    STMT_COUNT(filters), p, n, page, per_page, &product_map,
-	    product_page_row, &c, rc);
+	/* the count has the list's params without the relevance, LIMIT and
+	 * OFFSET */
+	return page_list_rows(db, STMT_LIST(filters, q->sort), p,
+	    filters & PF_Q ? n + 1 : n, STMT_COUNT(filters), p, n, page,
+	    per_page, &product_map, product_page_row, &c, rc);
 }
 
 json_t *

@@ -194,8 +194,10 @@ product_list(struct req *r)
 	for (size_t i = 0; sorts[i] != NULL; i++)
 		if (strcmp(sort, sorts[i]) == 0)
 			q.sort = sort_ids[i];
-	if (text != NULL)
+	if (text != NULL) {
+		q.text = text;
 		q.like = req_like_contains(r, text);
+	}
 	if ((rc = db_shown_round(r->db_ro, &q.year)) == DB_OK)
 		rc = db_due_units(r->db_ro, r->now, true, &due);
 	o = rc == DB_OK ? db_product_page(r->db_ro, &q, page, per_page,

@@ -80,7 +80,8 @@ const struct db_stmt collection_stmts[STMT__MAX] = {
 	" a.decided_at, a.review_comment,"
 	" (SELECT DATE_FORMAT(w.apply_closes_on, '%Y-%m-%d') FROM rounds w"
 	" WHERE w.year = a.round_year) AS window_closes_on"
-	" FROM product_applications a WHERE a.provider_id = ?"
+	" FROM product_applications a"
+	" FORCE INDEX (ix_applications_provider_id) WHERE a.provider_id = ?"
 	" AND (? IS NULL OR a.state = ?)"
 	" ORDER BY a.id DESC LIMIT ? OFFSET ?"),
 	/* provider, status or NULL (twice) */

@@ -87,7 +87,11 @@
 	" " BUREAU_ORDER_OVERDUE " AS overdue," \
 	" " BUREAU_ORDER_UNCONFIRMED " AS unconfirmed"
 #define BUREAU_ORDER_FROM \
-	" FROM orders o JOIN enterprises e ON e.id = o.enterprise_id" \
+	" FROM orders o" BUREAU_ORDER_JOINS
+/* the parties, product, category, contract and claim of an order o (each
+ * one row at most) */
+#define BUREAU_ORDER_JOINS \
+	" JOIN enterprises e ON e.id = o.enterprise_id" \
 	" JOIN providers v ON v.id = o.provider_id" \
 	" JOIN products p ON p.id = o.product_id" \
 	" JOIN categories c ON c.code = p.category" \
@@ -113,25 +117,31 @@
 	" AND (? IS NULL OR o.product_id = ?)" \
 	" AND (? IS NULL OR o.provider_id = ?)" \
 	" AND (? IS NULL OR o.enterprise_id = ?)" \
-	" AND (? IS NULL OR p.category = ?)" \
+	" AND (? IS NULL OR o.product_id IN" \
+	" (SELECT id FROM products WHERE category = ?))" \
 	" AND (? IS NULL OR o.ordered_at >= ?)" \
 	" AND (? IS NULL OR o.ordered_at < ?)" \
 	" AND (? = 0 OR " BUREAU_ORDER_OVERDUE ")" \
 	" AND (? = 0 OR " BUREAU_ORDER_UNCONFIRMED ")"
 
+/* the ratings first (STRAIGHT_JOIN), read newest first along
+ * ix_evaluations_created, _provider or _product (018_scale_main.sql) */
 #define EVAL_FROM \
 	" FROM evaluations e JOIN products p ON p.id = e.product_id" \
 	" JOIN providers v ON v.id = p.provider_id" \
 	" JOIN orders o ON o.id = e.order_id" \
 	" JOIN enterprises n ON n.id = o.enterprise_id"
-/* params: provider x2, product x2 */
+/* params: provider x2, product x2 (e.provider_id: the order's provider,
+ * which is its product's) */
 #define EVAL_WHERE \
-	" WHERE (? IS NULL OR p.provider_id = ?)" \
+	" WHERE (? IS NULL OR e.provider_id = ?)" \
 	" AND (? IS NULL OR e.product_id = ?)"
 
-/* Orders a V2 bar terminates or recovers from: not final, or paid. */
+/* Orders a V2 bar terminates or recovers from: not final, or paid; read
+ * in id order along the party's (party, id) index (004_scale.sql). */
 #define PARTY_ORDERS(col) \
 	"SELECT o.id, i.id AS item_id, o.status FROM orders o" \
+	" FORCE INDEX (ix_orders_" col ")" \
 	" LEFT JOIN publicity_items i ON i.order_id = o.id" \
 	" WHERE o." col " = ? AND o.status IN ('pending', 'accepted'," \
 	" 'contracted', 'submitted', 'approved', 'publicized', 'paid')" \
@@ -147,7 +157,8 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	/* batch */
 	DB_STMT(STMT_ITEMS_LOCK,
 	"SELECT id, order_id, amount, objection_status, withdrawn, paid_on"
-	" FROM publicity_items WHERE batch_id = ? ORDER BY id FOR UPDATE"),
+	" FROM publicity_items FORCE INDEX (ix_publicity_items_batch)"
+	" WHERE batch_id = ? ORDER BY id FOR UPDATE"),
 	/* now, now, id */
 	DB_STMT(STMT_ORDER_PAID_AT,
 	"UPDATE orders SET paid_at = ?, updated_at = ? WHERE id = ?"),
@@ -170,7 +181,8 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" i.withdrawn, i.withdrawn_at, i.paid_on,"
 	" (SELECT COUNT(*) FROM feedback f WHERE f.item_id = i.id"
 	" AND f.status = 'open') AS open_feedback"
-	" FROM publicity_items i JOIN orders o ON o.id = i.order_id"
+	" FROM publicity_items i FORCE INDEX (ix_publicity_items_batch)"
+	" JOIN orders o ON o.id = i.order_id"
 	" JOIN enterprises e ON e.id = o.enterprise_id"
 	" WHERE i.batch_id = ? ORDER BY i.id"),
 
@@ -269,12 +281,13 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 
 	/* ---- spot checks and the audit trail -------------------------- */
 
-	/* V3: contracted or later (an expired contract is not): now, year x2 */
+	/* V3: contracted or later (an expired contract is not): now, year x2.
+	 * In no order: the sample is drawn uniformly from the set */
 	DB_STMT(STMT_SPOT_CANDIDATES,
 	"SELECT id FROM orders WHERE status IN ('contracted', 'submitted',"
 	" 'approved', 'publicized', 'paid', 'refunded')"
 	" AND NOT (status = 'contracted' AND valid_until <= ?)"
-	" AND (? IS NULL OR year = ?) ORDER BY id"),
+	" AND (? IS NULL OR year = ?)"),
 	/* sample, order, now, account */
 	DB_STMT(STMT_SPOT_INSERT,
 	"INSERT INTO spot_checks (sample_id, order_id, sampled_at, sampled_by)"
@@ -288,19 +301,31 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" o.provider_id, v.name AS provider_name, o.product_id, o.product_name,"
 	" o.ordered_at, o.subsidy, c.contract_no, c.signed_on,"
 	" c.amount AS contract_amount, c.self_paid, cl.approved_amount,"
-	" o.paid_at FROM spot_checks s JOIN orders o ON o.id = s.order_id"
+	" o.paid_at FROM spot_checks s FORCE INDEX (ix_spot_checks_sample)"
+	" JOIN orders o ON o.id = s.order_id"
 	" JOIN enterprises e ON e.id = o.enterprise_id"
 	" JOIN providers v ON v.id = o.provider_id"
 	" LEFT JOIN contracts c ON c.order_id = o.id"
 	" LEFT JOIN redemption_claims cl ON cl.order_id = o.id"
 	" WHERE s.sample_id = ? ORDER BY s.id"),
-	/* V3: the samples drawn, newest first: limit, offset */
+	/* V3: the samples drawn, newest first: limit, offset. A page's
+	 * samples are the first rows of their samples, newest first (the
+	 * primary key backwards, each checked by ix_spot_checks_sample, until
+	 * the page is full); only their rows are summed (a sample is at most
+	 * 100). Grouping the whole table would read every check ever drawn
+	 * (issue 13: EXPLAIN test) */
 	DB_STMT(STMT_SPOT_SAMPLES,
-	"SELECT sample_id, MIN(sampled_at) AS sampled_at, COUNT(*) AS n,"
-	" CAST(SUM(result <> 'pending') AS SIGNED) AS checked,"
-	" CAST(SUM(result = 'issue') AS SIGNED) AS issues"
-	" FROM spot_checks GROUP BY sample_id ORDER BY MIN(id) DESC"
-	" LIMIT ? OFFSET ?"),
+	"SELECT h.sample_id, MIN(s.sampled_at) AS sampled_at, COUNT(*) AS n,"
+	" CAST(SUM(s.result <> 'pending') AS SIGNED) AS checked,"
+	" CAST(SUM(s.result = 'issue') AS SIGNED) AS issues"
+	" FROM (SELECT f.id, f.sample_id FROM spot_checks f"
+	" WHERE NOT EXISTS (SELECT 1 FROM spot_checks e"
+	" FORCE INDEX (ix_spot_checks_sample)"
+	" WHERE e.sample_id = f.sample_id AND e.id < f.id)"
+	" ORDER BY f.id DESC LIMIT ? OFFSET ?) h"
+	" STRAIGHT_JOIN spot_checks s FORCE INDEX (ix_spot_checks_sample)"
+	" ON s.sample_id = h.sample_id"
+	" GROUP BY h.id, h.sample_id ORDER BY h.id DESC"),
 	DB_STMT(STMT_SPOT_SAMPLES_COUNT,
 	"SELECT COUNT(DISTINCT sample_id) FROM spot_checks"),
 	/* id */
@@ -311,93 +336,109 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	DB_STMT(STMT_SPOT_RESULT,
 	"UPDATE spot_checks SET result = ?, note = ?, checked_at = ?,"
 	" checked_by = ? WHERE id = ?"),
-	/* V3, newest first: limit, offset */
+	/* V3, newest first, older than an id (keyset: a deep page starts
+	 * where the last one ended instead of counting past every newer
+	 * record): before, limit, offset */
 	DB_STMT(STMT_AUDIT_ALL,
-	"SELECT " AUDIT_COLS " ORDER BY a.id DESC LIMIT ? OFFSET ?"),
+	"SELECT " AUDIT_COLS " WHERE a.id < ? ORDER BY a.id DESC LIMIT ? OFFSET ?"),
+	/* the totals kept by 007_counts_indexes.sql's trigger, per entity */
 	DB_STMT(STMT_AUDIT_ALL_COUNT,
-	"SELECT COUNT(*) FROM audit_log"),
-	/* entity, limit, offset */
+	"SELECT COALESCE(SUM(n), 0) AS n FROM audit_counts"),
+	/* entity, before, limit, offset (along ix_audit_entity_all) */
 	DB_STMT(STMT_AUDIT_ENTITY,
-	"SELECT " AUDIT_COLS " WHERE a.entity = ?"
+	"SELECT " AUDIT_COLS " WHERE a.entity = ? AND a.id < ?"
 	" ORDER BY a.id DESC LIMIT ? OFFSET ?"),
 	/* entity */
 	DB_STMT(STMT_AUDIT_ENTITY_COUNT,
-	"SELECT COUNT(*) FROM audit_log WHERE entity = ?"),
-	/* entity, id, limit, offset */
+	"SELECT COALESCE(SUM(n), 0) AS n FROM audit_counts WHERE entity = ?"),
+	/* entity, id, before, limit, offset */
 	DB_STMT(STMT_AUDIT_ENTITY_ID,
 	"SELECT " AUDIT_COLS " WHERE a.entity = ? AND a.entity_id = ?"
-	" ORDER BY a.id DESC LIMIT ? OFFSET ?"),
+	" AND a.id < ? ORDER BY a.id DESC LIMIT ? OFFSET ?"),
 	/* entity, id */
 	DB_STMT(STMT_AUDIT_ENTITY_ID_COUNT,
 	"SELECT COUNT(*) FROM audit_log WHERE entity = ? AND entity_id = ?"),
 
 	/* ---- the bureau's dashboard (plain reads) ---------------------- */
 	/* Orders that hold or used subsidy: every status but the side exits
-	 * that release it. params: year */
+	 * that release it, summed by 004_scale.sql's triggers per year,
+	 * category and month (stats_orders) and read here, not counted from
+	 * the year's orders. params: year */
 	DB_STMT(STMT_STATS_CATEGORIES,
-	"SELECT c.code, c.name_zh AS name, COUNT(o.id) AS orders,"
-	" COALESCE(SUM(COALESCE(o.subsidy, o.reserved)), 0) AS subsidy"
-	" FROM categories c LEFT JOIN products p ON p.category = c.code"
-	" LEFT JOIN orders o ON o.product_id = p.id AND o.year = ?"
-	" AND o.status NOT IN ('cancelled', 'expired', 'rejected', 'revoked')"
+	"SELECT c.code, c.name_zh AS name, COALESCE(SUM(s.orders), 0) AS orders,"
+	" COALESCE(SUM(s.subsidy), 0) AS subsidy"
+	" FROM categories c LEFT JOIN stats_orders s ON s.year = ?"
+	" AND s.category = c.code"
 	" GROUP BY c.code, c.name_zh, c.sort_order ORDER BY c.sort_order"),
 	/* params: year; months in Asia/Shanghai (T1) */
 	DB_STMT(STMT_STATS_MONTHS,
-	"SELECT DATE_FORMAT(o.ordered_at + INTERVAL 8 HOUR, '%Y-%m') AS month,"
-	" COUNT(*) AS orders,"
-	" COALESCE(SUM(COALESCE(o.subsidy, o.reserved)), 0) AS subsidy"
-	" FROM orders o WHERE o.year = ?"
-	" AND o.status NOT IN ('cancelled', 'expired', 'rejected', 'revoked')"
-	" GROUP BY month ORDER BY month"),
-	/* params: year */
+	"SELECT month, SUM(orders) AS orders, SUM(subsidy) AS subsidy"
+	" FROM stats_orders WHERE year = ? GROUP BY month HAVING SUM(orders) > 0"
+	" ORDER BY month"),
+	/* params: year (stats_quota: the allowances per tier) */
 	DB_STMT(STMT_STATS_QUOTA,
-	"SELECT e.tier, COUNT(*) AS enterprises, COALESCE(SUM(q.cap), 0) AS cap,"
-	" COALESCE(SUM(q.occupied), 0) AS occupied"
-	" FROM enterprise_quota q JOIN enterprises e ON e.id = q.enterprise_id"
-	" WHERE q.year = ? GROUP BY e.tier ORDER BY cap DESC"),
+	"SELECT tier, SUM(enterprises) AS enterprises, SUM(cap) AS cap,"
+	" SUM(occupied) AS occupied FROM stats_quota WHERE year = ?"
+	" GROUP BY tier HAVING SUM(enterprises) > 0 ORDER BY cap DESC"),
 	/* params: round year; the ten listed products with the smallest
-	 * share of units left */
+	 * share of units left, along (listed, round, left_share) */
 	DB_STMT(STMT_STATS_SELLING_OUT,
 	"SELECT p.id, p.name, p.category, p.units_total, p.remaining_units,"
-	" p.units_sold FROM products p"
+	" p.units_sold FROM products p FORCE INDEX (ix_products_left)"
 	" WHERE p.listed = 1 AND p.round_year = ? AND p.units_total > 0"
-	" ORDER BY p.remaining_units / p.units_total, p.remaining_units, p.id"
-	" LIMIT 10"),
+	" ORDER BY p.left_share, p.remaining_units, p.id LIMIT 10"),
 
 	/* ---- issue 16: the stages' clocks (overdue.c) ---- */
-	/* params: year (ix_orders_year); each stage over the orders that
-	 * finished it */
+	/* params: year; each stage over the orders that finished it, from
+	 * the sums 018_scale_main.sql's triggers keep (per-connection slots):
+	 * the average rounded as CAST(AVG(...) AS SIGNED) rounds it */
 	DB_STMT(STMT_STATS_STAGE_SECONDS,
 	"SELECT"
-	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, ordered_at, accepted_at)) AS SIGNED), 0) AS accept_s,"
-	" COUNT(accepted_at) AS accept_n,"
-	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, accepted_at, contracted_at)) AS SIGNED), 0) AS contract_s,"
-	" COUNT(IF(accepted_at IS NOT NULL, contracted_at, NULL)) AS contract_n,"
-	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, contracted_at, submitted_at)) AS SIGNED), 0) AS submit_s,"
-	" COUNT(IF(contracted_at IS NOT NULL, submitted_at, NULL)) AS submit_n,"
-	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, submitted_at, approved_at)) AS SIGNED), 0) AS review_s,"
-	" COUNT(IF(submitted_at IS NOT NULL, approved_at, NULL)) AS review_n,"
-	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, approved_at, publicized_at)) AS SIGNED), 0) AS publish_s,"
-	" COUNT(IF(approved_at IS NOT NULL, publicized_at, NULL)) AS publish_n,"
-	" COALESCE(CAST(AVG(TIMESTAMPDIFF(SECOND, publicized_at, paid_at)) AS SIGNED), 0) AS pay_s,"
-	" COUNT(IF(publicized_at IS NOT NULL, paid_at, NULL)) AS pay_n"
-	" FROM orders WHERE year = ?"),
+	" CAST(COALESCE(ROUND(SUM(accept_s) / NULLIF(SUM(accept_n), 0)), 0) AS SIGNED) AS accept_s,"
+	" CAST(COALESCE(SUM(accept_n), 0) AS SIGNED) AS accept_n,"
+	" CAST(COALESCE(ROUND(SUM(contract_s) / NULLIF(SUM(contract_n), 0)), 0) AS SIGNED) AS contract_s,"
+	" CAST(COALESCE(SUM(contract_n), 0) AS SIGNED) AS contract_n,"
+	" CAST(COALESCE(ROUND(SUM(submit_s) / NULLIF(SUM(submit_n), 0)), 0) AS SIGNED) AS submit_s,"
+	" CAST(COALESCE(SUM(submit_n), 0) AS SIGNED) AS submit_n,"
+	" CAST(COALESCE(ROUND(SUM(review_s) / NULLIF(SUM(review_n), 0)), 0) AS SIGNED) AS review_s,"
+	" CAST(COALESCE(SUM(review_n), 0) AS SIGNED) AS review_n,"
+	" CAST(COALESCE(ROUND(SUM(publish_s) / NULLIF(SUM(publish_n), 0)), 0) AS SIGNED) AS publish_s,"
+	" CAST(COALESCE(SUM(publish_n), 0) AS SIGNED) AS publish_n,"
+	" CAST(COALESCE(ROUND(SUM(pay_s) / NULLIF(SUM(pay_n), 0)), 0) AS SIGNED) AS pay_s,"
+	" CAST(COALESCE(SUM(pay_n), 0) AS SIGNED) AS pay_n"
+	" FROM stats_stages WHERE year = ?"),
 	/* the orders whose clock runs on the enterprise (C2), the reviewer
 	 * (R4) or the bureau (R5): one index range per status */
+	/* the longest waiting first: the oldest of each status along
+	 * ix_orders_submitted and ix_orders_approved (018, 004), then the
+	 * 5000 whose clock started first of those (a sort of at most 10,000
+	 * ids, never of the orders) */
 	DB_STMT(STMT_OVERDUE_ORDERS,
-	"SELECT o.id, o.order_no, o.status, v.name AS provider_name,"
-	" e.name AS enterprise_name, o.submitted_at, o.confirmed_at,"
-	" o.approved_at FROM orders o JOIN providers v ON v.id = o.provider_id"
-	" JOIN enterprises e ON e.id = o.enterprise_id"
-	" WHERE o.status IN ('submitted', 'approved') ORDER BY o.id LIMIT 5000"),
+	"SELECT STRAIGHT_JOIN o.id, o.order_no, o.status,"
+	" v.name AS provider_name, e.name AS enterprise_name, o.submitted_at,"
+	" o.confirmed_at, o.approved_at FROM ("
+	"(SELECT id, submitted_at AS t FROM orders"
+	" FORCE INDEX (ix_orders_submitted) WHERE status = 'submitted'"
+	" ORDER BY submitted_at, id LIMIT 5000)"
+	" UNION ALL (SELECT id, approved_at AS t FROM orders"
+	" FORCE INDEX (ix_orders_approved) WHERE status = 'approved'"
+	" ORDER BY approved_at, id LIMIT 5000)) x"
+	" JOIN orders o ON o.id = x.id JOIN providers v ON v.id = o.provider_id"
+	" JOIN enterprises e ON e.id = o.enterprise_id ORDER BY x.t, x.id"
+	" LIMIT 5000"),
+	/* along ix_applications_state (state, last_submitted_at) */
 	DB_STMT(STMT_OVERDUE_APPLICATIONS,
-	"SELECT a.id, v.name AS provider_name, a.last_submitted_at,"
-	" a.reviewer_opinion IS NOT NULL AS has_opinion"
-	" FROM product_applications a JOIN providers v ON v.id = a.provider_id"
-	" WHERE a.state = 'pending' ORDER BY a.id LIMIT 5000"),
+	"SELECT STRAIGHT_JOIN a.id, v.name AS provider_name,"
+	" a.last_submitted_at, a.reviewer_opinion IS NOT NULL AS has_opinion"
+	" FROM product_applications a FORCE INDEX (ix_applications_state)"
+	" JOIN providers v ON v.id = a.provider_id"
+	" WHERE a.state = 'pending' ORDER BY a.last_submitted_at, a.id"
+	" LIMIT 5000"),
+	/* along ix_certifications_queue (status, submitted_at, id) */
 	DB_STMT(STMT_OVERDUE_CERTIFICATIONS,
 	"SELECT id, kind, name, submitted_at FROM certifications"
-	" WHERE status = 'pending' ORDER BY id LIMIT 5000"),
+	" FORCE INDEX (ix_certifications_queue)"
+	" WHERE status = 'pending' ORDER BY submitted_at, id LIMIT 5000"),
 	/* ---- R7: the records after a published list ------------------------ */
 
 	/* (plain read; a taken number is a duplicate key, and the transaction
@@ -417,13 +458,26 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	"INSERT INTO publicity_records (batch_id, seq, kind, format, at,"
 	" paid_on, reason) VALUES (?, ?, ?, 1, ?, ?, ?)"),
 	/* ---- the bureau's orders (issue 11) ----------------------------- */
-	/* now x4, BUREAU_ORDER_WHERE, limit, offset */
+	/* now x4, BUREAU_ORDER_WHERE, limit, offset: the page's ids first,
+	 * read from the orders alone (a deep page skips index entries, not
+	 * joined rows), then their columns */
 	DB_STMT(STMT_ORDERS,
-	"SELECT " BUREAU_ORDER_COLS BUREAU_ORDER_FROM BUREAU_ORDER_WHERE
-	" ORDER BY o.id DESC LIMIT ? OFFSET ?"),
-	/* BUREAU_ORDER_WHERE */
+	"SELECT STRAIGHT_JOIN " BUREAU_ORDER_COLS " FROM (SELECT o.id"
+	" FROM orders o" BUREAU_ORDER_WHERE " ORDER BY o.id DESC LIMIT ?"
+	" OFFSET ?) x JOIN orders o ON o.id = x.id" BUREAU_ORDER_JOINS
+	" ORDER BY o.id DESC"),
+	/* BUREAU_ORDER_WHERE, then each filter again (NULL when not set:
+	 * with no filter, STMT_ORDERS_TOTAL counts, which the last condition
+	 * states); the orders alone, their joins always match one row */
 	DB_STMT(STMT_ORDERS_COUNT,
-	"SELECT COUNT(*)" BUREAU_ORDER_FROM BUREAU_ORDER_WHERE),
+	"SELECT COUNT(*) FROM orders o" BUREAU_ORDER_WHERE
+	" AND (? IS NOT NULL OR ? IS NOT NULL OR ? IS NOT NULL"
+	" OR ? IS NOT NULL OR ? IS NOT NULL OR ? IS NOT NULL"
+	" OR ? IS NOT NULL OR ? IS NOT NULL OR ? IS NOT NULL)"),
+	/* no filter: every order of every year, as 018_scale_main.sql's
+	 * trigger counts them (orders are never deleted) */
+	DB_STMT(STMT_ORDERS_TOTAL,
+	"SELECT CAST(COALESCE(SUM(orders), 0) AS SIGNED) FROM stats_stages"),
 	/* now x4, BUREAU_ORDER_WHERE, limit */
 	DB_STMT(STMT_ORDERS_EXPORT,
 	"SELECT " BUREAU_ORDER_COLS BUREAU_ORDER_FROM BUREAU_ORDER_WHERE
@@ -432,14 +486,20 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	/* ---- C1 ratings (issue 11) ---------------------------------------- */
 	/* provider x2, product x2, limit, offset */
 	DB_STMT(STMT_EVALS,
-	"SELECT e.order_id, o.order_no, o.enterprise_id,"
+	"SELECT STRAIGHT_JOIN e.order_id, o.order_no, o.enterprise_id,"
 	" n.name AS enterprise_name, p.provider_id, v.name AS provider_name,"
 	" e.product_id, p.name AS product_name, e.quality, e.timeliness,"
 	" e.attitude, e.comment, e.created_at" EVAL_FROM EVAL_WHERE
 	" ORDER BY e.created_at DESC, e.order_id DESC LIMIT ? OFFSET ?"),
-	/* provider x2, product x2 */
+	/* provider x2, product x2, provider, product: with a filter (every
+	 * rating: STMT_EVALS_TOTAL); a rating's product, provider, order and
+	 * enterprise always exist (foreign keys) */
 	DB_STMT(STMT_EVALS_COUNT,
-	"SELECT COUNT(*)" EVAL_FROM EVAL_WHERE),
+	"SELECT COUNT(*) FROM evaluations e" EVAL_WHERE
+	" AND (? IS NOT NULL OR ? IS NOT NULL)"),
+	/* every rating: the total kept by 018_scale_main.sql's trigger */
+	DB_STMT(STMT_EVALS_TOTAL,
+	"SELECT n FROM row_counts WHERE name = 'evaluations'"),
 	/* provider x2, product x2 */
 	DB_STMT(STMT_EVALS_BY_PRODUCT,
 	"SELECT p.id AS product_id, p.name AS product_name, p.provider_id,"
@@ -957,26 +1017,29 @@ db_spot_result(struct db *db, int64_t id, const char *result,
 }
 
 int
-db_audit(struct db *db, const char *entity, int64_t id, int64_t limit,
-    int64_t offset, struct db_res **rows, int64_t *total)
+db_audit(struct db *db, const char *entity, int64_t id, int64_t before,
+    int64_t limit, int64_t offset, struct db_res **rows, int64_t *total)
 {
 	int rc;
 
 	*total = 0;
+	if (before <= 0)
+		before = INT64_MAX;
 	if (entity == NULL) {
-		rc = rows_of(db, STMT_AUDIT_ALL, DB_ARGS(DB_I64(limit),
-		    DB_I64(offset)), rows);
+		rc = rows_of(db, STMT_AUDIT_ALL, DB_ARGS(DB_I64(before),
+		    DB_I64(limit), DB_I64(offset)), rows);
 		if (rc == DB_OK)
 			rc = db_scalar(db, STMT_AUDIT_ALL_COUNT, DB_NOARGS, total);
 	} else if (id == 0) {
 		rc = rows_of(db, STMT_AUDIT_ENTITY, DB_ARGS(DB_STR(entity),
-		    DB_I64(limit), DB_I64(offset)), rows);
+		    DB_I64(before), DB_I64(limit), DB_I64(offset)), rows);
 		if (rc == DB_OK)
 			rc = db_scalar(db, STMT_AUDIT_ENTITY_COUNT,
 			    DB_ARGS(DB_STR(entity)), total);
 	} else {
 		rc = rows_of(db, STMT_AUDIT_ENTITY_ID, DB_ARGS(DB_STR(entity),
-		    DB_I64(id), DB_I64(limit), DB_I64(offset)), rows);
+		    DB_I64(id), DB_I64(before), DB_I64(limit), DB_I64(offset)),
+		    rows);
 		if (rc == DB_OK)
 			rc = db_scalar(db, STMT_AUDIT_ENTITY_ID_COUNT,
 			    DB_ARGS(DB_STR(entity), DB_I64(id)), total);
@@ -1159,10 +1222,24 @@ db_bureau_orders(struct db *db, const struct order_filter *f, time_t now,
     int64_t page, int64_t per_page, page_rowmap_fn row_json, void *ctx,
     int *rc)
 {
+	/* every order: the total kept with the stage sums (018), not a
+	 * count of every row of every year */
+	if (f->status == NULL && f->product_id <= 0 && f->provider_id <= 0 &&
+	    f->enterprise_id <= 0 && f->category == NULL && f->from == 0 &&
+	    f->until == 0 && !f->overdue && !f->unconfirmed)
+		return page_list_rows(db, STMT_ORDERS, DB_ARGS(DB_TIME(now),
+		    DB_TIME(now), DB_TIME(now), DB_TIME(now),
+		    ORDER_FILTER_ARGS(f, now)), STMT_ORDERS_TOTAL, NULL, 0,
+		    page, per_page, &bureau_order_map, row_json, ctx, rc);
 	return page_list_rows(db, STMT_ORDERS, DB_ARGS(DB_TIME(now),
 	    DB_TIME(now), DB_TIME(now), DB_TIME(now),
 	    ORDER_FILTER_ARGS(f, now)), STMT_ORDERS_COUNT,
-	    DB_ARGS(ORDER_FILTER_ARGS(f, now)), page, per_page,
+	    DB_ARGS(ORDER_FILTER_ARGS(f, now), DB_STR(f->status),
+	    id_or_null(f->product_id), id_or_null(f->provider_id),
+	    id_or_null(f->enterprise_id), DB_STR(f->category),
+	    time_or_null(f->from), time_or_null(f->until),
+	    f->overdue ? DB_I64(1) : DB_NULLP,
+	    f->unconfirmed ? DB_I64(1) : DB_NULLP), page, per_page,
 	    &bureau_order_map, row_json, ctx, rc);
 }
 
@@ -1182,11 +1259,16 @@ json_t *
 db_evaluations(struct db *db, int64_t provider_id, int64_t product_id,
     int64_t page, int64_t per_page, int *rc)
 {
+	if (provider_id <= 0 && product_id <= 0)
+		return page_list(db, STMT_EVALS, DB_ARGS(DB_NULLP, DB_NULLP,
+		    DB_NULLP, DB_NULLP), STMT_EVALS_TOTAL, NULL, 0, page,
+		    per_page, NULL, rc);
 	return page_list(db, STMT_EVALS, DB_ARGS(id_or_null(provider_id),
 	    id_or_null(provider_id), id_or_null(product_id),
 	    id_or_null(product_id)), STMT_EVALS_COUNT,
 	    DB_ARGS(id_or_null(provider_id), id_or_null(provider_id),
-	    id_or_null(product_id), id_or_null(product_id)), page, per_page,
+	    id_or_null(product_id), id_or_null(product_id),
+	    id_or_null(provider_id), id_or_null(product_id)), page, per_page,
 	    NULL, rc);
 }
 

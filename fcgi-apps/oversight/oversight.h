@@ -89,10 +89,12 @@ enum oversight_stmt {
 	/* the bureau's view of every order and its exports (issue 11) */
 	STMT_ORDERS,
 	STMT_ORDERS_COUNT,
+	STMT_ORDERS_TOTAL,
 	STMT_ORDERS_EXPORT,
 	/* C1 ratings per provider (issue 11) */
 	STMT_EVALS,
 	STMT_EVALS_COUNT,
+	STMT_EVALS_TOTAL,
 	STMT_EVALS_BY_PRODUCT,
 	/* issue 16 §4: provider scorecards (scorecard.c) */
 	STMT_SCORE_PROVIDER,
@@ -313,9 +315,11 @@ int db_spot_result(struct db *db, int64_t id, const char *result,
     const char *note, time_t now, int64_t account_id);
 
 /* V3: a page of the audit trail, newest first (*rows, for JSON), and the
- * total; entity NULL: every entity, id 0: every id of entity. */
-int db_audit(struct db *db, const char *entity, int64_t id, int64_t limit,
-    int64_t offset, struct db_res **rows, int64_t *total);
+ * total; entity NULL: every entity, id 0: every id of entity; before > 0:
+ * only records older than that id (keyset paging), offset counted from
+ * there. */
+int db_audit(struct db *db, const char *entity, int64_t id, int64_t before,
+    int64_t limit, int64_t offset, struct db_res **rows, int64_t *total);
 
 /* The dashboard figures of a year, each a result for JSON. */
 struct stats_res {

@@ -62,26 +62,32 @@ const struct db_stmt provider_stmts[STMT__MAX] = {
 	" amount_returned, status, created_at, updated_at)"
 	" VALUES (?, ?, ?, 0, 'open', ?, ?)"),
 	/* C1 ratings of the provider's products (issue 11): provider,
-	 * product x2, limit, offset */
+	 * product x2, limit, offset; newest first along
+	 * ix_evaluations_provider or _product (018_scale_main.sql:
+	 * e.provider_id is the order's provider) */
 	DB_STMT(STMT_EVALS,
-	"SELECT e.order_id, o.order_no, e.product_id, p.name AS product_name,"
-	" e.quality, e.timeliness, e.attitude, e.comment, e.created_at"
+	"SELECT STRAIGHT_JOIN e.order_id, o.order_no, e.product_id,"
+	" p.name AS product_name, e.quality, e.timeliness, e.attitude,"
+	" e.comment, e.created_at"
 	" FROM evaluations e JOIN products p ON p.id = e.product_id"
 	" JOIN orders o ON o.id = e.order_id"
-	" WHERE p.provider_id = ? AND (? IS NULL OR e.product_id = ?)"
+	" WHERE e.provider_id = ? AND (? IS NULL OR e.product_id = ?)"
 	" ORDER BY e.created_at DESC, e.order_id DESC LIMIT ? OFFSET ?"),
 	/* provider, product x2 */
 	DB_STMT(STMT_EVALS_COUNT,
-	"SELECT COUNT(*) FROM evaluations e JOIN products p ON p.id = e.product_id"
-	" WHERE p.provider_id = ? AND (? IS NULL OR e.product_id = ?)"),
-	/* provider, product x2 */
+	"SELECT COUNT(*) FROM evaluations e"
+	" WHERE e.provider_id = ? AND (? IS NULL OR e.product_id = ?)"),
+	/* provider, product x2: the provider's products (ix_products_provider,
+	 * a few tens at most), each one's ratings by ix_evaluations_product,
+	 * grouped in id order */
 	DB_STMT(STMT_EVALS_BY_PRODUCT,
-	"SELECT p.id AS product_id, p.name AS product_name, COUNT(*) AS n,"
-	" SUM(e.quality) AS quality, SUM(e.timeliness) AS timeliness,"
-	" SUM(e.attitude) AS attitude"
-	" FROM evaluations e JOIN products p ON p.id = e.product_id"
-	" WHERE p.provider_id = ? AND (? IS NULL OR e.product_id = ?)"
-	" GROUP BY p.id, p.name ORDER BY p.id"),
+	"SELECT STRAIGHT_JOIN p.id AS product_id, p.name AS product_name,"
+	" COUNT(*) AS n, SUM(e.quality) AS quality,"
+	" SUM(e.timeliness) AS timeliness, SUM(e.attitude) AS attitude"
+	" FROM products p FORCE INDEX (ix_products_provider)"
+	" JOIN evaluations e ON e.product_id = p.id"
+	" WHERE p.provider_id = ? AND (? IS NULL OR p.id = ?)"
+	" GROUP BY p.id ORDER BY p.id"),
 };
 
 /* A DATE parameter from y*10000 + m*100 + d. */

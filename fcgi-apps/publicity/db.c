@@ -12,6 +12,7 @@
 
 #include "orders.h"
 #include "publicity.h"
+#include "search.h"
 
 /* R7: every total tells published, withdrawn and paid amounts apart
  * (the published ones are the signed file's and never change). Items by
@@ -80,13 +81,29 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	" FROM publicity_items i FORCE INDEX (ix_publicity_items_batch)"
 	" JOIN publicity_batches b ON b.id = i.batch_id"
 	" WHERE i.batch_id = ? AND b.status IN " PUB_VISIBLE
-	" AND (? IS NULL OR i.provider_name LIKE ? OR i.product_name LIKE ?)"
 	" ORDER BY i.id LIMIT ? OFFSET ?"),
+	/* q through the search index (search.h): the items whose product
+	 * and provider names hold it, a match in the product's name first:
+	 * batch, g1, g2, like, q, limit, offset */
+	DB_STMT(STMT_PUB_ITEMS_SEARCH,
+	"SELECT i.id, i.provider_name AS provider, i.product_name AS product,"
+	" i.category, i.amount, i.objection_status, i.withdrawn, i.unconfirmed,"
+	" DATE_FORMAT(i.paid_on, '%Y-%m-%d') AS paid_on"
+	" FROM" SEARCH_FROM " JOIN publicity_items i ON i.search_text_id = st.id"
+	" JOIN publicity_batches b ON b.id = i.batch_id"
+	" WHERE i.batch_id = ? AND b.status IN " PUB_VISIBLE " AND" SEARCH_WHERE
+	" ORDER BY" SEARCH_RELEVANCE ", i.id LIMIT ? OFFSET ?"),
 	/* the total of a longer list (and whether the batch is public):
-	 * q, like, like, batch */
+	 * batch */
 	DB_STMT(STMT_PUB_ITEMS_COUNT,
-	"SELECT (SELECT COUNT(*) FROM publicity_items i WHERE i.batch_id = b.id"
-	" AND (? IS NULL OR i.provider_name LIKE ? OR i.product_name LIKE ?))"
+	"SELECT (SELECT COUNT(*) FROM publicity_items i WHERE i.batch_id = b.id)"
+	" AS n FROM publicity_batches b WHERE b.id = ? AND b.status IN "
+	PUB_VISIBLE),
+	/* the same of a search: g1, g2, like, batch */
+	DB_STMT(STMT_PUB_ITEMS_SEARCH_COUNT,
+	"SELECT (SELECT COUNT(*) FROM" SEARCH_FROM
+	" JOIN publicity_items i ON i.search_text_id = st.id"
+	" WHERE i.batch_id = b.id AND" SEARCH_WHERE ")"
 	" AS n FROM publicity_batches b WHERE b.id = ? AND b.status IN "
 	PUB_VISIBLE),
 	/* every item of a public batch (CSV): batch */
@@ -182,10 +199,16 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	"SELECT " FEEDBACK_COLS
 	" WHERE (? IS NULL OR f.status = ?) AND (? IS NULL OR i.batch_id = ?)"
 	" ORDER BY f.id DESC LIMIT ? OFFSET ?"),
+	/* status x2, batch x2, status, batch: never both absent (then
+	 * STMT_FEEDBACK_TOTAL), which the last condition states */
 	DB_STMT(STMT_FEEDBACK_COUNT,
 	"SELECT COUNT(*) FROM feedback f JOIN publicity_items i"
 	" ON i.id = f.item_id"
-	" WHERE (? IS NULL OR f.status = ?) AND (? IS NULL OR i.batch_id = ?)"),
+	" WHERE (? IS NULL OR f.status = ?) AND (? IS NULL OR i.batch_id = ?)"
+	" AND (? IS NOT NULL OR ? IS NOT NULL)"),
+	/* every objection: the total kept by 007_counts_indexes.sql's trigger */
+	DB_STMT(STMT_FEEDBACK_TOTAL,
+	"SELECT n FROM row_counts WHERE name = 'feedback'"),
 	/* id */
 	DB_STMT(STMT_FEEDBACK_VIEW,
 	"SELECT " FEEDBACK_COLS " WHERE f.id = ?"),
@@ -204,12 +227,15 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	/* ---- batches ----------------------------------------------------- */
 
 	/* (plain read) R5: approved claims in no batch, of parties not
-	 * barred (V2): now, now, limit */
+	 * barred (V2), oldest approval first along (status, approved_at, id)
+	 * (004_scale.sql): now, now, limit */
 	DB_STMT(STMT_CLAIM_CANDIDATES,
-	"SELECT o.id FROM redemption_claims c JOIN orders o ON o.id = c.order_id"
+	"SELECT STRAIGHT_JOIN o.id"
+	" FROM orders o FORCE INDEX (ix_orders_approved)"
+	" JOIN redemption_claims c ON c.order_id = o.id"
 	" JOIN providers v ON v.id = o.provider_id"
 	" JOIN enterprises e ON e.id = o.enterprise_id"
-	" WHERE c.status = 'approved' AND o.status = 'approved'"
+	" WHERE o.status = 'approved' AND c.status = 'approved'"
 	" AND NOT EXISTS (SELECT 1 FROM publicity_items i"
 	" WHERE i.order_id = o.id)"
 	" AND (v.barred_until IS NULL OR v.barred_until <= ?)"
@@ -258,19 +284,22 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	" i.withdrawn, i.withdrawn_at, i.paid_on,"
 	" (SELECT COUNT(*) FROM feedback f WHERE f.item_id = i.id"
 	" AND f.status = 'open') AS open_feedback"
-	" FROM publicity_items i JOIN orders o ON o.id = i.order_id"
+	" FROM publicity_items i FORCE INDEX (ix_publicity_items_batch)"
+	" JOIN orders o ON o.id = i.order_id"
 	" JOIN enterprises e ON e.id = o.enterprise_id"
 	" WHERE i.batch_id = ? ORDER BY i.id"),
 	/* id */
 	DB_STMT(STMT_BATCH_LOCK,
 	"SELECT id, title, status, seq, published_at, period_ends_at, paid_on"
 	" FROM publicity_batches WHERE id = ? FOR UPDATE"),
-	/* batch */
+	/* batch; along (batch_id, id), not R7's (batch_id, *_seq) keys
+	 * (018_scale_main.sql) */
 	DB_STMT(STMT_ITEMS_LOCK,
 	"SELECT id, order_id, amount, objection_status, withdrawn, paid_on,"
 	" provider_name AS provider, product_name AS product, category,"
 	" unconfirmed"
-	" FROM publicity_items WHERE batch_id = ? ORDER BY id FOR UPDATE"),
+	" FROM publicity_items FORCE INDEX (ix_publicity_items_batch)"
+	" WHERE batch_id = ? ORDER BY id FOR UPDATE"),
 	/* a stale item of a draft batch: id, batch */
 	DB_STMT(STMT_ITEM_DELETE,
 	"DELETE FROM publicity_items WHERE id = ? AND batch_id = ?"),
@@ -397,21 +426,42 @@ static const struct db_col pub_item_cols[] = {
 static const struct db_rowmap pub_item_map = DB_ROWMAP(struct pub_item_row,
     pub_item_cols);
 
+/* The search key of q; empty grams (they match nothing) when q is not
+ * UTF-8 (refused before here). */
+static void
+key_of(const char *q, struct search_key *k)
+{
+	if (search_key(q, k) < 0)
+		memset(k, 0, sizeof(*k));
+}
+
 int
 db_pub_items(struct db *db, int64_t batch_id, const char *q, const char *like,
     int64_t limit, int64_t offset, struct db_rows *items)
 {
-	return db_all(db, STMT_PUB_ITEMS, DB_ARGS(DB_I64(batch_id), DB_STR(q),
-	    DB_STR(like), DB_STR(like), DB_I64(limit), DB_I64(offset)),
-	    &pub_item_map, items);
+	struct search_key k;
+
+	if (q == NULL)
+		return db_all(db, STMT_PUB_ITEMS, DB_ARGS(DB_I64(batch_id),
+		    DB_I64(limit), DB_I64(offset)), &pub_item_map, items);
+	key_of(q, &k);
+	return db_all(db, STMT_PUB_ITEMS_SEARCH, DB_ARGS(DB_I64(batch_id),
+	    DB_STR(k.g1), DB_STR(k.g2), DB_STR(like), DB_STR(q),
+	    DB_I64(limit), DB_I64(offset)), &pub_item_map, items);
 }
 
 int
 db_pub_items_count(struct db *db, int64_t batch_id, const char *q,
     const char *like, int64_t *n)
 {
-	return db_scalar(db, STMT_PUB_ITEMS_COUNT, DB_ARGS(DB_STR(q),
-	    DB_STR(like), DB_STR(like), DB_I64(batch_id)), n);
+	struct search_key k;
+
+	if (q == NULL)
+		return db_scalar(db, STMT_PUB_ITEMS_COUNT,
+		    DB_ARGS(DB_I64(batch_id)), n);
+	key_of(q, &k);
+	return db_scalar(db, STMT_PUB_ITEMS_SEARCH_COUNT, DB_ARGS(
+	    DB_STR(k.g1), DB_STR(k.g2), DB_STR(like), DB_I64(batch_id)), n);
 }
 
 int
@@ -621,10 +671,12 @@ db_feedback_list(struct db *db, const char *status, int64_t batch_id,
 	rc = rows_of(db, STMT_FEEDBACK_LIST, DB_ARGS(DB_STR(status),
 	    DB_STR(status), id_or_null(batch_id), id_or_null(batch_id),
 	    DB_I64(limit), DB_I64(offset)), rows);
-	if (rc == DB_OK)
+	if (rc == DB_OK && status == NULL && batch_id <= 0)
+		rc = db_scalar(db, STMT_FEEDBACK_TOTAL, NULL, 0, total);
+	else if (rc == DB_OK)
 		rc = db_scalar(db, STMT_FEEDBACK_COUNT, DB_ARGS(DB_STR(status),
-		    DB_STR(status), id_or_null(batch_id), id_or_null(batch_id)),
-		    total);
+		    DB_STR(status), id_or_null(batch_id), id_or_null(batch_id),
+		    DB_STR(status), id_or_null(batch_id)), total);
 	return rc;
 }
 

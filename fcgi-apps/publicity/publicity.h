@@ -28,7 +28,9 @@ enum publicity_stmt {
 	STMT_PUB_BATCHES_COUNT,
 	STMT_PUB_BATCH,
 	STMT_PUB_ITEMS,
+	STMT_PUB_ITEMS_SEARCH,
 	STMT_PUB_ITEMS_COUNT,
+	STMT_PUB_ITEMS_SEARCH_COUNT,
 	STMT_PUB_ITEMS_ALL,
 	STMT_PUB_FILE,
 	STMT_PUB_FEEDBACK,
@@ -44,6 +46,7 @@ enum publicity_stmt {
 	STMT_FEEDBACK_OPEN_COUNT,
 	STMT_FEEDBACK_LIST,
 	STMT_FEEDBACK_COUNT,
+	STMT_FEEDBACK_TOTAL,
 	STMT_FEEDBACK_VIEW,
 	STMT_ITEM_WITHDRAW,
 	STMT_CLAIM_REJECT,
@@ -183,9 +186,11 @@ struct pub_item_row {
 	const char *paid_on;         /* YYYY-MM-DD, NULL until paid (R7)     */
 };
 
-/* A page of the items of published batch_id in id order, q (NULL: all)
- * matched as like (LIKE pattern) against the provider or product name:
- * rows of struct pub_item_row. An unknown batch gives no rows. */
+/* A page of the items of published batch_id in id order, or with q (NULL:
+ * all) the items whose product or provider name holds it, found through
+ * the search index (search.h; like: q as a LIKE pattern), a match in the
+ * product's name first: rows of struct pub_item_row. An unknown batch
+ * gives no rows. */
 int db_pub_items(struct db *db, int64_t batch_id, const char *q,
     const char *like, int64_t limit, int64_t offset, struct db_rows *items);
 

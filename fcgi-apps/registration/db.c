@@ -248,13 +248,22 @@ const struct db_stmt registration_stmts[STMT__MAX] = {
 	DB_STMT(STMT_CERT_PENDING_OF,
 	"SELECT id, submitted_at FROM certifications WHERE org_id = ?"
 	" AND status = 'pending'"),
-	/* status, kind x2, status (order), limit, offset */
+	/* the queue, oldest first along ix_certifications_queue (status,
+	 * submitted_at, id): kind x2, limit, offset */
+	DB_STMT(STMT_CERT_QUEUE,
+	"SELECT c.id, c.kind, c.status, c.is_change, c.name, c.uscc,"
+	" c.size_class, c.submitted_at, c.decided_at, c.decided_role, c.reason"
+	" FROM certifications c WHERE c.status = 'pending'"
+	" AND (? IS NULL OR c.kind = ?) ORDER BY c.submitted_at, c.id"
+	" LIMIT ? OFFSET ?"),
+	/* the decided ones, newest decision first along
+	 * ix_certifications_decided (status, decided_at DESC, id; 007):
+	 * status, kind x2, limit, offset */
 	DB_STMT(STMT_CERT_LIST,
 	"SELECT c.id, c.kind, c.status, c.is_change, c.name, c.uscc,"
 	" c.size_class, c.submitted_at, c.decided_at, c.decided_role, c.reason"
 	" FROM certifications c WHERE c.status = ? AND (? IS NULL OR c.kind = ?)"
-	" ORDER BY IF(? = 'pending', c.submitted_at, NULL),"
-	" c.decided_at DESC, c.id LIMIT ? OFFSET ?"),
+	" ORDER BY c.decided_at DESC, c.id LIMIT ? OFFSET ?"),
 	DB_STMT(STMT_CERT_COUNT,
 	"SELECT COUNT(*) FROM certifications c WHERE c.status = ?"
 	" AND (? IS NULL OR c.kind = ?)"),
@@ -1020,8 +1029,14 @@ json_t *
 db_cert_page(struct db *db, const char *status, const char *kind,
     int64_t page, int64_t per_page, page_row_fn row_json, int *rc)
 {
+	/* two statements, each read in its index's order (no sort of the
+	 * year's certifications): the queue, the decided ones */
+	if (strcmp(status, "pending") == 0)
+		return page_list(db, STMT_CERT_QUEUE, DB_ARGS(DB_STR(kind),
+		    DB_STR(kind)), STMT_CERT_COUNT, DB_ARGS(DB_STR(status),
+		    DB_STR(kind), DB_STR(kind)), page, per_page, row_json, rc);
 	return page_list(db, STMT_CERT_LIST, DB_ARGS(DB_STR(status),
-	    DB_STR(kind), DB_STR(kind), DB_STR(status)), STMT_CERT_COUNT,
+	    DB_STR(kind), DB_STR(kind)), STMT_CERT_COUNT,
 	    DB_ARGS(DB_STR(status), DB_STR(kind), DB_STR(kind)), page, per_page,
 	    row_json, rc);
 }

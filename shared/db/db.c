@@ -1023,3 +1023,26 @@ db_res_free(struct db_res *res)
 	free(res->vals);
 	free(res);
 }
+
+int
+db_stmts_dump(FILE *out, const char *origin, const struct db_stmts *stmts)
+{
+	for (size_t i = 0; i < stmts->n; i++) {
+		const struct db_stmt *st = &stmts->v[i];
+		json_t *o;
+		char *line;
+
+		if (st->sql == NULL)
+			continue;	/* an id with no statement */
+		o = json_pack("{s:s,s:s,s:s}", "program", origin, "name",
+		    st->name ? st->name : "?", "sql", st->sql);
+		line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		json_decref(o);
+		if (line == NULL || fprintf(out, "%s\n", line) < 0) {
+			free(line);
+			return -1;
+		}
+		free(line);
+	}
+	return fflush(out) == 0 ? 0 : -1;
+}

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -249,6 +250,12 @@ void db_rows_free(struct db_rows *rows);
 /* The single integer of a one-column, one-row SELECT (COUNT(*) …). */
 int db_scalar(struct db *db, int id, const struct db_param *params,
     size_t nparams, int64_t *out);
+
+/* Prints every statement of stmts to out as JSON lines {"program":
+ * origin, "name", "sql"} (the --dump-sql of the programs and voucherctl:
+ * tests/integration/test_explain.py EXPLAINs them). Returns 0, or -1 on
+ * a write error. */
+int db_stmts_dump(FILE *out, const char *origin, const struct db_stmts *stmts);
 
 /* The name of statement id, for logs ("STMT_ORDER_INSERT"). */
 const char *db_stmt_name(const struct db *db, int id);

@@ -56,6 +56,11 @@ http {
 	keepalive_timeout 65;
 	keepalive_requests 10000;
 	access_log off;
+	# security-headers.conf sends \$hsts (nginx/voucher.conf.tmpl's map)
+	map \$https \$hsts {
+		on      "max-age=63072000; includeSubDomains";
+		default "";
+	}
 
 	client_body_temp_path $REFDIR/tmp/body;
 	fastcgi_temp_path $REFDIR/tmp/fastcgi;

@@ -464,3 +464,32 @@ def test_grants_every_statement_of_a_program_prepares_as_its_user():
             bad.append((name, stmts[int(m.group(1)) - 1][0], m.group(2)))
         assert p.returncode == 0 or bad, (name, p.stderr)
     assert not bad, bad
+
+
+# issue 13: what the triggers of 004_scale.sql, 007_counts_indexes.sql and
+# 018_scale_main.sql keep (as their definer, in the writing transaction);
+# the programs only read it
+TRIGGER_KEPT = ["search_texts", "search_grams", "enterprise_grams", "product_category",
+                "row_counts", "audit_counts", "stats_orders", "stats_quota",
+                "stats_stages"]
+
+
+@test
+def test_grants_no_program_writes_the_index_and_sums_the_triggers_keep():
+    for name in users():
+        for t in TRIGGER_KEPT:
+            refused(name, "DELETE FROM %s WHERE 1 = 0" % t)
+        for call in ("CALL search_text('x', @t)", "CALL enterprise_index(0, 'x')"):
+            p = as_user(name, "START TRANSACTION; %s; ROLLBACK;" % call)
+            assert p.returncode != 0 and "denied" in p.stderr, (name, call, p.stderr)
+    # enterprises' names are not public: their grams are out of the
+    # read-only user's reach, the products' and providers' are not
+    sock = os.path.join(STATE, "run", "mysql.sock")
+    ro = lambda q: subprocess.run(  # noqa: E731
+        ["mariadb", "--no-defaults", "--socket=" + sock, "-u", "voucher_ro",
+         "-p" + os.environ.get("VOUCHER_DB_RO_PASSWORD", "voucher_ro_dev"), "-N", "-B", DB,
+         "-e", q], capture_output=True, text=True, timeout=60)
+    p = ro("SELECT COUNT(*) FROM enterprise_grams")
+    assert p.returncode != 0 and "denied" in p.stderr, p.stderr
+    p = ro("SELECT COUNT(*) FROM search_grams")
+    assert p.returncode == 0, p.stderr

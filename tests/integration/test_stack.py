@@ -253,7 +253,7 @@ def test_405_carries_allow_header():
              ("PUT", "/api/me", {"GET"}),
              ("DELETE", "/api/bureau/enterprises/1", {"GET", "PUT"}),
              ("PATCH", "/api/bureau/providers", {"GET", "POST"}),
-             ("GET", "/api/bureau/products", {"POST"}),
+             ("DELETE", "/api/bureau/products", {"GET", "POST"}),
              ("POST", "/_internal/catalog/healthz", {"GET"})]
     for method, path, allowed in cases:
         r = request(method, path, token=bureau())

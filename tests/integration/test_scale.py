@@ -1,0 +1,177 @@
+"""What keeps the reads cheap at Beijing's size (issue #13) keeps them
+right: the totals and sums that 004_scale.sql, 007_counts_indexes.sql and
+018_scale_main.sql's triggers keep in the writing transaction agree with the rows they stand for after
+each kind of write, and the audit trail pages by key (?before=)."""
+from harness import (test, get, put, bureau, sql, new_enterprise,
+                     new_provider, fresh_enterprise, order_product,
+                     place_order, test_provider_id)
+
+
+def total(path):
+    r = get(path, token=bureau(), query={"per_page": 1})
+    assert r.status == 200, r
+    return r.json["total"]
+
+
+@test
+def test_totals_of_the_bureau_lists_follow_new_rows():
+    e0 = total("/api/bureau/enterprises")
+    p0 = total("/api/bureau/providers")
+    new_enterprise()
+    new_provider()
+    assert total("/api/bureau/enterprises") == e0 + 1
+    assert total("/api/bureau/providers") == p0 + 1
+    assert [[str(e0 + 1)]] == sql("SELECT COUNT(*) FROM enterprises")
+    assert [[str(p0 + 1)]] == sql("SELECT COUNT(*) FROM providers")
+
+
+def allowance():
+    """The current year's allowances by tier, and the year."""
+    r = get("/api/bureau/stats", token=bureau())
+    assert r.status == 200, r
+    return {a["tier"]: a for a in r.json["allowance"]}, r.json["year"]
+
+
+@test
+def test_E7_stats_allowance_follows_an_order_and_a_new_tier():
+    prod = order_product(test_provider_id(), voucher_price=100000)
+    ent = fresh_enterprise()
+    r = place_order(ent["token"], prod["id"])
+    assert r.status == 201, r
+    before, year = allowance()
+    # a new tier moves the enterprise's allowance of the year with it
+    r = put("/api/bureau/enterprises/%d" % ent["id"], {"tier": "specialized"},
+            token=bureau())
+    assert r.status == 200, r
+    after, _ = allowance()
+    assert after["ordinary"]["enterprises"] == before["ordinary"]["enterprises"] - 1
+    assert after["specialized"]["enterprises"] == \
+        before.get("specialized", {"enterprises": 0})["enterprises"] + 1
+    # the sums are those of the quota rows
+    rows = sql("SELECT e.tier, COUNT(*), SUM(q.cap), SUM(q.occupied)"
+               " FROM enterprise_quota q JOIN enterprises e ON e.id = q.enterprise_id"
+               " WHERE q.year = %d GROUP BY e.tier" % year)
+    for tier, n, cap, occupied in rows:
+        a = after[tier]
+        assert (a["enterprises"], a["cap"], a["occupied"]) == \
+            (int(n), int(cap), int(occupied)), (tier, a)
+
+
+@test
+def test_stats_sums_agree_with_the_orders():
+    rows = sql("SELECT x.year, x.category, x.month FROM (SELECT year, category, month,"
+               " SUM(orders) n, SUM(subsidy) s FROM stats_orders GROUP BY 1, 2, 3"
+               " HAVING n <> 0 OR s <> 0) x LEFT JOIN (SELECT o.year, p.category,"
+               " DATE_FORMAT(o.ordered_at + INTERVAL 8 HOUR, '%Y-%m') month, COUNT(*) n,"
+               " SUM(COALESCE(o.subsidy, o.reserved)) s FROM orders o JOIN products p"
+               " ON p.id = o.product_id WHERE o.status NOT IN ('cancelled', 'expired',"
+               " 'rejected', 'revoked') GROUP BY 1, 2, 3) y ON y.year = x.year"
+               " AND y.category = x.category AND y.month = x.month"
+               " WHERE y.n IS NULL OR y.n <> x.n OR y.s <> x.s")
+    assert rows == [], rows
+
+
+@test
+def test_V3_audit_trail_pages_by_key():
+    first = get("/api/bureau/audit", token=bureau(), query={"per_page": 4})
+    assert first.status == 200, first
+    items = first.json["items"]
+    assert len(items) == 4 and first.json["next_before"] == items[-1]["id"]
+    second = get("/api/bureau/audit", token=bureau(),
+                 query={"per_page": 4, "before": first.json["next_before"]})
+    assert second.status == 200, second
+    ids = [i["id"] for i in second.json["items"]]
+    assert ids and all(i < items[-1]["id"] for i in ids), ids
+    assert ids == sorted(ids, reverse=True)
+    # the same records as the second page by offset, unless the trail grew
+    by_offset = get("/api/bureau/audit", token=bureau(),
+                    query={"per_page": 4, "page": 2})
+    newer = [i for i in by_offset.json["items"] if i["id"] >= items[-1]["id"]]
+    if not newer:
+        assert [i["id"] for i in by_offset.json["items"]] == ids
+    # the total is every record, kept by a trigger
+    assert first.json["total"] == int(sql("SELECT COUNT(*) FROM audit_log")[0][0])
+    r = get("/api/bureau/audit", token=bureau(), query={"before": 0})
+    assert r.status == 400, r
+    last = get("/api/bureau/audit", token=bureau(), query={"before": 1})
+    assert last.json["items"] == [] and last.json["next_before"] is None
+
+
+@test
+def test_feedback_total_of_the_unfiltered_list():
+    r = get("/api/bureau/feedback", token=bureau(), query={"per_page": 1})
+    assert r.status == 200, r
+    assert r.json["total"] == int(sql("SELECT COUNT(*) FROM feedback")[0][0])
+
+
+@test
+def test_E11_allowance_sums_and_totals_agree_with_the_rows_after_every_write():
+    """Whatever ran before (registration's certifications, list imports
+    re-deriving tiers (E8, E11), rounds, the bureau's tier changes, orders),
+    the sums and totals the triggers keep are those of the rows."""
+    rows = sql("SELECT x.year, x.tier FROM (SELECT year, tier, SUM(enterprises) n,"
+               " SUM(cap) c, SUM(occupied) o FROM stats_quota GROUP BY 1, 2"
+               " HAVING n <> 0 OR c <> 0 OR o <> 0) x"
+               " LEFT JOIN (SELECT q.year, e.tier, COUNT(*) n, SUM(q.cap) c, SUM(q.occupied) o"
+               " FROM enterprise_quota q JOIN enterprises e ON e.id = q.enterprise_id"
+               " GROUP BY 1, 2) y ON y.year = x.year AND y.tier = x.tier"
+               " WHERE y.n IS NULL OR y.n <> x.n OR y.c <> x.c OR y.o <> x.o"
+               " UNION ALL SELECT q.year, e.tier FROM enterprise_quota q"
+               " JOIN enterprises e ON e.id = q.enterprise_id"
+               " WHERE NOT EXISTS (SELECT 1 FROM stats_quota s WHERE s.year = q.year"
+               " AND s.tier = e.tier) GROUP BY 1, 2")
+    assert rows == [], rows
+    rows = sql("SELECT name FROM row_counts WHERE n <> CASE name"
+               " WHEN 'enterprises' THEN (SELECT COUNT(*) FROM enterprises)"
+               " WHEN 'providers' THEN (SELECT COUNT(*) FROM providers)"
+               " WHEN 'evaluations' THEN (SELECT COUNT(*) FROM evaluations)"
+               " ELSE (SELECT COUNT(*) FROM feedback) END")
+    assert rows == [], rows
+    rows = sql("SELECT e.id FROM enterprises e WHERE NOT EXISTS (SELECT 1"
+               " FROM enterprise_grams g WHERE g.enterprise_id = e.id)")
+    assert rows == [], rows
+
+
+STAGES = [("accept", "ordered_at", "accepted_at"), ("contract", "accepted_at", "contracted_at"),
+          ("submit", "contracted_at", "submitted_at"), ("review", "submitted_at", "approved_at"),
+          ("publish", "approved_at", "publicized_at"), ("pay", "publicized_at", "paid_at")]
+
+
+def stage_sums_differ():
+    """The years whose stats_stages sums (018_scale_main.sql) differ from
+    the orders' instants."""
+    kept = ", ".join("SUM(%s_n), SUM(%s_s)" % (s, s) for s, _, _ in STAGES)
+    rows = ", ".join("COUNT(TIMESTAMPDIFF(SECOND, %s, %s)), COALESCE(SUM(TIMESTAMPDIFF("
+                     "SECOND, %s, %s)), 0)" % (a, b, a, b) for _, a, b in STAGES)
+    x = {r[0]: r[1:] for r in sql("SELECT year, SUM(orders), %s FROM stats_stages"
+                                  " GROUP BY year" % kept)}
+    y = {r[0]: r[1:] for r in sql("SELECT year, COUNT(*), %s FROM orders GROUP BY year" % rows)}
+    return [(yr, x.get(yr), y.get(yr)) for yr in set(x) | set(y)
+            if [int(v) for v in x.get(yr, [0] * 13)] != [int(v) for v in y.get(yr, [0] * 13)]]
+
+
+@test
+def test_stage_sums_order_total_and_ratings_follow_the_rows():
+    """stage_days and the bureau's unfiltered order total read sums kept
+    by triggers (018_scale_main.sql), the bureau's unfiltered ratings
+    total row_counts: after whatever ran before (orders through every
+    stage, claims returned and decided, batches paid) and a new order they
+    are those of the rows; a rating names its order's provider."""
+    assert stage_sums_differ() == []
+    n0 = total("/api/bureau/orders")
+    assert n0 == int(sql("SELECT COUNT(*) FROM orders")[0][0])
+    prod = order_product(test_provider_id(), voucher_price=100000)
+    ent = fresh_enterprise()
+    r = place_order(ent["token"], prod["id"])
+    assert r.status == 201, r
+    assert total("/api/bureau/orders") == n0 + 1
+    assert stage_sums_differ() == []
+    # a filter still counts its matches
+    r = get("/api/bureau/orders", token=bureau(),
+            query={"enterprise_id": ent["id"], "per_page": 1})
+    assert r.status == 200 and r.json["total"] == 1, r
+    # ratings: the total of every rating, each naming its order's provider
+    assert total("/api/bureau/evaluations") == \
+        int(sql("SELECT COUNT(*) FROM evaluations")[0][0])
+    assert sql("SELECT e.order_id FROM evaluations e JOIN orders o ON o.id = e.order_id"
+               " WHERE e.provider_id <> o.provider_id") == []
