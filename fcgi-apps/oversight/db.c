@@ -520,7 +520,9 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" FROM providers v WHERE v.id = ?"),
 	/* the counts per provider of a category, and of the provider: now
 	 * (x3), category, provider. Bounded by the category's providers
-	 * (ix_products_category) and their orders (ix_orders_provider); each
+	 * (ix_products_category, deduplicated by the UNION: the grouping's
+	 * temporary table is of that short list) and their orders
+	 * (ix_orders_provider, joined after it); each
 	 * order's events, claim, item, refunds and evaluation by its own
 	 * index (ix_order_events_order, primary keys, uq_publicity_items_order,
 	 * ix_refunds_order); grouped per provider. */
@@ -562,9 +564,10 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" ev.order_id IS NOT NULL AS rated, COALESCE(ev.quality, 0) AS quality,"
 	" COALESCE(ev.timeliness, 0) AS timeliness,"
 	" COALESCE(ev.attitude, 0) AS attitude"
-	" FROM orders o LEFT JOIN evaluations ev ON ev.order_id = o.id"
-	" WHERE o.provider_id IN (SELECT p.provider_id FROM products p"
-	" WHERE p.category = ? UNION SELECT ?)) t"
+	" FROM (SELECT p.provider_id FROM products p WHERE p.category = ?"
+	" UNION SELECT ?) pv STRAIGHT_JOIN orders o FORCE INDEX"
+	" (ix_orders_provider) ON o.provider_id = pv.provider_id"
+	" LEFT JOIN evaluations ev ON ev.order_id = o.id) t"
 	" GROUP BY t.provider_id"),
 	/* the latest returns and rejections at review, with why: provider,
 	 * limit. Bounded by the provider's orders (ix_orders_provider) and
