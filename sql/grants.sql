@@ -199,8 +199,8 @@ GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@COLLECTIO
 GRANT SELECT (id, role, login, enterprise_id, provider_id, org_id, member_role, disabled) ON `@DB@`.`accounts` TO '@PUBLICITY_USER@'@'localhost';
 GRANT SELECT, UPDATE (last_seen_at), DELETE ON `@DB@`.`sessions`  TO '@PUBLICITY_USER@'@'localhost';
 GRANT SELECT (id, name, barred_until) ON `@DB@`.`enterprises`     TO '@PUBLICITY_USER@'@'localhost';  -- V2 bars, the bureau's item view
-GRANT SELECT (id, name, barred_until) ON `@DB@`.`providers`       TO '@PUBLICITY_USER@'@'localhost';
-GRANT SELECT (id, name, category)    ON `@DB@`.`products`         TO '@PUBLICITY_USER@'@'localhost';  -- what an item lists
+GRANT SELECT (id, name, uscc, barred_until) ON `@DB@`.`providers` TO '@PUBLICITY_USER@'@'localhost';  -- uscc: the open data's recipient (issue 16 §3)
+GRANT SELECT (id, name, category, provider_id, round_year) ON `@DB@`.`products` TO '@PUBLICITY_USER@'@'localhost';  -- what an item lists; its provider and round in the open data
 -- every column but the enterprise's order contact (contact_name,
 -- contact_mobile): never in a list, an export or publicity
 GRANT SELECT (id, order_no, enterprise_id, product_id, provider_id, year, status,
@@ -261,7 +261,8 @@ GRANT SELECT, UPDATE (occupied)      ON `@DB@`.`enterprise_quota` TO '@OVERSIGHT
 GRANT SELECT, UPDATE (status, status_reason, updated_at, cancel_reason, reserved,
                       unit_held, closed_at, paid_at)
     ON `@DB@`.`orders` TO '@OVERSIGHT_USER@'@'localhost';  -- publicized → paid (R5), revoked (V2)
-GRANT INSERT                         ON `@DB@`.`order_events`     TO '@OVERSIGHT_USER@'@'localhost';
+GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@OVERSIGHT_USER@'@'localhost';  -- SELECT: a scorecard's returns and rejections (issue 16 §4)
+GRANT SELECT                         ON `@DB@`.`refunds`          TO '@OVERSIGHT_USER@'@'localhost';  -- a scorecard's refunds (issue 16 §4)
 -- issue 16: what waits past its stage clock (GET /api/bureau/overdue)
 GRANT SELECT (id, provider_id, state, last_submitted_at, reviewer_opinion)
     ON `@DB@`.`product_applications` TO '@OVERSIGHT_USER@'@'localhost';

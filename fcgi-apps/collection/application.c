@@ -156,22 +156,31 @@ app_lock_editable(struct db *db, struct req *r, struct tx_report *t,
 }
 
 /* Issue 16: the application's stage clock (clocks.h) at the clock's now
- * (T2), from its row: "deadline" and "clock". A draft's A2 deadline is
- * the round's window, which the row does not carry: none here. */
+ * (T2), from its row: "deadline" and "clock". A draft's or a returned
+ * one's A2 deadline is the end of its round's window: the last day
+ * (window_closes_on, inclusive, Asia/Shanghai) ends at the next day's
+ * 00:00 +08:00. The row's window_closes_on is dropped from the reply. */
 static void
 app_clock_set(json_t *o)
 {
 	const char *at = json_string_value(json_object_get(o,
 	    "last_submitted_at"));
+	const char *closes = json_string_value(json_object_get(o,
+	    "window_closes_on"));
 	struct clock_facts f = {
 		.subject = CLOCK_APPLICATION,
 		.state = json_string_value(json_object_get(o, "status")),
 		.opinion = json_is_string(json_object_get(o, "reviewer_opinion")),
 	};
+	int y, m, d;
 
 	if (at != NULL && clock_parse_iso8601(at, &f.submitted_at) != 0)
 		f.submitted_at = 0;
+	if (closes != NULL && clock_parse_date(closes, &y, &m, &d) == 0)
+		f.window_end = (time_t)(clock_days_from_civil(y, m, d) + 1) *
+		    86400 - 8 * 3600;
 	stage_clock_set(o, &f, clock_now());
+	json_object_del(o, "window_closes_on");
 }
 
 json_t *

@@ -83,7 +83,7 @@
 	" o.reserved, o.subsidy, k.amount AS contract_amount," \
 	" cl.approved_amount, cl.status AS claim_status, o.ordered_at," \
 	" o.accept_deadline, o.valid_until, o.accepted_at, o.contracted_at," \
-	" o.confirmed_at, o.submitted_at, o.paid_at, o.closed_at," \
+	" o.confirmed_at, o.submitted_at, o.approved_at, o.paid_at, o.closed_at," \
 	" " BUREAU_ORDER_OVERDUE " AS overdue," \
 	" " BUREAU_ORDER_UNCONFIRMED " AS unconfirmed"
 #define BUREAU_ORDER_FROM \
@@ -507,6 +507,77 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" SUM(e.timeliness) AS timeliness, SUM(e.attitude) AS attitude"
 	EVAL_FROM EVAL_WHERE
 	" GROUP BY p.id, p.name, p.provider_id, v.name ORDER BY p.id"),
+
+	/* ---- issue 16 §4: provider scorecards ---------------------------- */
+
+	/* a provider and its main category: id. Bounded by the provider's
+	 * products (ix_products_provider); the sort is over its categories
+	 * (at most the 12 of P1). */
+	DB_STMT(STMT_SCORE_PROVIDER,
+	"SELECT v.id, v.name, (SELECT p.category FROM products p"
+	" WHERE p.provider_id = v.id GROUP BY p.category"
+	" ORDER BY COUNT(*) DESC, p.category LIMIT 1) AS category"
+	" FROM providers v WHERE v.id = ?"),
+	/* the counts per provider of a category, and of the provider: now
+	 * (x3), category, provider. Bounded by the category's providers
+	 * (ix_products_category, deduplicated by the UNION: the grouping's
+	 * temporary table is of that short list) and their orders
+	 * (ix_orders_provider, joined after it); each
+	 * order's events, claim, item, refunds and evaluation by its own
+	 * index (ix_order_events_order, primary keys, uq_publicity_items_order,
+	 * ix_refunds_order); grouped per provider. */
+	DB_STMT(STMT_SCORE_FIGURES,
+	"SELECT t.provider_id, COUNT(*) AS received,"
+	" SUM(t.accepted) AS accepted, SUM(t.declined) AS declined,"
+	" SUM(t.accept_timeout) AS accept_timeout,"
+	" SUM(t.ent_cancelled) AS ent_cancelled,"
+	" SUM(t.open_pending) AS open_pending, SUM(t.expired) AS expired,"
+	" SUM(t.submitted) AS submitted, SUM(t.returned) AS returned,"
+	" SUM(t.rejected) AS rejected, SUM(t.publicized) AS publicized,"
+	" SUM(t.upheld) AS upheld, SUM(t.paid) AS paid,"
+	" SUM(t.refunds) AS refunds, SUM(t.rated) AS rated,"
+	" SUM(t.quality) AS quality, SUM(t.timeliness) AS timeliness,"
+	" SUM(t.attitude) AS attitude"
+	" FROM (SELECT o.provider_id,"
+	" o.accepted_at IS NOT NULL AS accepted,"
+	" (o.status = 'cancelled' AND o.cancel_reason = 'declined') AS declined,"
+	" ((o.status = 'cancelled' AND o.cancel_reason = 'accept_timeout')"
+	" OR (o.status = 'pending' AND o.accept_deadline <= ?)) AS accept_timeout,"
+	" (o.status = 'cancelled' AND o.cancel_reason = 'enterprise')"
+	" AS ent_cancelled,"
+	" (o.status = 'pending' AND o.accept_deadline > ?) AS open_pending,"
+	" (o.status = 'expired' OR (o.status IN ('accepted', 'contracted')"
+	" AND o.valid_until <= ?)) AS expired,"
+	" o.submitted_at IS NOT NULL AS submitted,"
+	" (SELECT COUNT(*) FROM order_events e WHERE e.order_id = o.id"
+	" AND e.from_status = 'submitted' AND e.to_status = 'contracted')"
+	" AS returned,"
+	" EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id"
+	" AND e.from_status = 'submitted' AND e.to_status = 'rejected')"
+	" AS rejected,"
+	" EXISTS (SELECT 1 FROM publicity_items i WHERE i.order_id = o.id)"
+	" AS publicized,"
+	" EXISTS (SELECT 1 FROM publicity_items i WHERE i.order_id = o.id"
+	" AND i.objection_status = 'upheld') AS upheld,"
+	" o.paid_at IS NOT NULL AS paid,"
+	" (SELECT COUNT(*) FROM refunds f WHERE f.order_id = o.id) AS refunds,"
+	" ev.order_id IS NOT NULL AS rated, COALESCE(ev.quality, 0) AS quality,"
+	" COALESCE(ev.timeliness, 0) AS timeliness,"
+	" COALESCE(ev.attitude, 0) AS attitude"
+	" FROM (SELECT p.provider_id FROM products p WHERE p.category = ?"
+	" UNION SELECT ?) pv STRAIGHT_JOIN orders o FORCE INDEX"
+	" (ix_orders_provider) ON o.provider_id = pv.provider_id"
+	" LEFT JOIN evaluations ev ON ev.order_id = o.id) t"
+	" GROUP BY t.provider_id"),
+	/* the latest returns and rejections at review, with why: provider,
+	 * limit. Bounded by the provider's orders (ix_orders_provider) and
+	 * their events (ix_order_events_order); the sort is over those. */
+	DB_STMT(STMT_SCORE_REASONS,
+	"SELECT o.order_no, e.at, e.to_status, e.reason"
+	" FROM orders o JOIN order_events e ON e.order_id = o.id"
+	" WHERE o.provider_id = ? AND e.from_status = 'submitted'"
+	" AND e.to_status IN ('contracted', 'rejected')"
+	" ORDER BY e.at DESC, e.id DESC LIMIT ?"),
 };
 
 /* A parameter binding SQL NULL for 0 (an absent id or filter). */
@@ -1122,6 +1193,7 @@ static const struct db_col bureau_order_cols[] = {
 	DB_COL(struct bureau_order_row, contracted_at),
 	DB_COL(struct bureau_order_row, confirmed_at),
 	DB_COL(struct bureau_order_row, submitted_at),
+	DB_COL(struct bureau_order_row, approved_at),
 	DB_COL(struct bureau_order_row, paid_at),
 	DB_COL(struct bureau_order_row, closed_at),
 	DB_COL(struct bureau_order_row, overdue),
@@ -1211,4 +1283,72 @@ db_evaluations_by_product(struct db *db, int64_t provider_id,
 	    id_or_null(provider_id), id_or_null(provider_id),
 	    id_or_null(product_id), id_or_null(product_id)),
 	    &evaluation_product_provider_map, by_product);
+}
+
+/* ---- issue 16 §4: provider scorecards ---------------------------------- */
+
+static const struct db_col score_provider_cols[] = {
+	DB_COL(struct score_provider_row, id),
+	DB_COL(struct score_provider_row, name),
+	DB_COL(struct score_provider_row, category),
+};
+static const struct db_rowmap score_provider_map =
+    DB_ROWMAP(struct score_provider_row, score_provider_cols);
+
+int
+db_score_provider(struct db *db, int64_t id, struct score_provider_row *out,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_SCORE_PROVIDER, DB_ARGS(DB_I64(id)),
+	    &score_provider_map, out, keep);
+}
+
+static const struct db_col score_cols[] = {
+	DB_COL(struct score_row, provider_id),
+	DB_COL(struct score_row, received),
+	DB_COL(struct score_row, accepted),
+	DB_COL(struct score_row, declined),
+	DB_COL(struct score_row, accept_timeout),
+	DB_COL(struct score_row, ent_cancelled),
+	DB_COL(struct score_row, open_pending),
+	DB_COL(struct score_row, expired),
+	DB_COL(struct score_row, submitted),
+	DB_COL(struct score_row, returned),
+	DB_COL(struct score_row, rejected),
+	DB_COL(struct score_row, publicized),
+	DB_COL(struct score_row, upheld),
+	DB_COL(struct score_row, paid),
+	DB_COL(struct score_row, refunds),
+	DB_COL(struct score_row, rated),
+	DB_COL(struct score_row, quality),
+	DB_COL(struct score_row, timeliness),
+	DB_COL(struct score_row, attitude),
+};
+static const struct db_rowmap score_map = DB_ROWMAP(struct score_row,
+    score_cols);
+
+int
+db_score_figures(struct db *db, const char *category, int64_t provider_id,
+    time_t now, struct db_rows *rows)
+{
+	return db_all(db, STMT_SCORE_FIGURES, DB_ARGS(DB_TIME(now),
+	    DB_TIME(now), DB_TIME(now), DB_STR(category), DB_I64(provider_id)),
+	    &score_map, rows);
+}
+
+static const struct db_col score_reason_cols[] = {
+	DB_COL(struct score_reason_row, order_no),
+	DB_COL(struct score_reason_row, at),
+	DB_COL(struct score_reason_row, to_status),
+	DB_COL(struct score_reason_row, reason),
+};
+static const struct db_rowmap score_reason_map =
+    DB_ROWMAP(struct score_reason_row, score_reason_cols);
+
+int
+db_score_reasons(struct db *db, int64_t provider_id, int64_t limit,
+    struct db_rows *rows)
+{
+	return db_all(db, STMT_SCORE_REASONS, DB_ARGS(DB_I64(provider_id),
+	    DB_I64(limit)), &score_reason_map, rows);
 }

@@ -33,6 +33,9 @@ static const struct route routes[] = {
 	{ HTTP_GET,  "/api/bureau/stats",                      stats_get,         ROLE_BUREAU },
 	/* issue 16: what is past its stage clock */
 	{ HTTP_GET,  "/api/bureau/overdue",                    overdue_get,       ROLE_BUREAU },
+	/* issue 16 §4: provider scorecards; a provider sees only its own */
+	{ HTTP_GET,  "/api/bureau/providers/{id}/scorecard",   scorecard_bureau,  ROLE_BUREAU | ROLE_REVIEWER },
+	{ HTTP_GET,  "/api/provider/scorecard",                scorecard_own,     ROLE_PROVIDER },
 };
 
 static const struct app oversight_app = {

@@ -29,6 +29,7 @@
 #include <xlsxwriter.h>
 
 #include "clock.h"
+#include "clocks.h"
 #include "csv.h"
 #include "log.h"
 #include "money.h"
@@ -198,6 +199,12 @@ order_json(void *ctx, const void *row)
 	json_object_set_new(j, "closed_at", instant_json(o->closed_at));
 	json_object_set_new(j, "overdue", json_boolean(o->overdue));
 	json_object_set_new(j, "unconfirmed", json_boolean(o->unconfirmed));
+	/* issue 16 §2: every order reply carries its stage clock */
+	stage_clock_set(j, &(struct clock_facts){ .subject = CLOCK_ORDER,
+	    .state = o->status, .accept_deadline = o->accept_deadline,
+	    .valid_until = o->valid_until, .submitted_at = o->submitted_at,
+	    .confirmed_at = o->confirmed_at, .approved_at = o->approved_at },
+	    clock_now());
 	return j;
 }
 

@@ -96,6 +96,10 @@ enum oversight_stmt {
 	STMT_EVALS_COUNT,
 	STMT_EVALS_TOTAL,
 	STMT_EVALS_BY_PRODUCT,
+	/* issue 16 §4: provider scorecards (scorecard.c) */
+	STMT_SCORE_PROVIDER,
+	STMT_SCORE_FIGURES,
+	STMT_SCORE_REASONS,
 	STMT__MAX
 };
 extern const struct db_stmt oversight_stmts[STMT__MAX];
@@ -417,6 +421,7 @@ struct bureau_order_row {
 	time_t      contracted_at;
 	time_t      confirmed_at;
 	time_t      submitted_at;
+	time_t      approved_at;
 	time_t      paid_at;
 	time_t      closed_at;
 	bool        overdue;
@@ -447,6 +452,60 @@ json_t *db_evaluations(struct db *db, int64_t provider_id, int64_t product_id,
     int64_t page, int64_t per_page, int *rc);
 int db_evaluations_by_product(struct db *db, int64_t provider_id,
     int64_t product_id, struct db_rows *by_product);
+
+/* ---- issue 16 §4: provider scorecards ---------------------------------- */
+
+/* A provider and its main category: the category of most of its
+ * products (ties: the smaller code); NULL without products. */
+struct score_provider_row {
+	int64_t     id;
+	const char *name;
+	const char *category;
+};
+int db_score_provider(struct db *db, int64_t id, struct score_provider_row *out,
+    struct db_res **keep);
+
+/* The counts behind one provider's figures (all its orders, at now). */
+struct score_row {
+	int64_t provider_id;
+	int64_t received;        /* every order                              */
+	int64_t accepted;        /* accepted (within 48 h: O4 allows no other)*/
+	int64_t declined;        /* cancelled: declined                      */
+	int64_t accept_timeout;  /* cancelled: not accepted in 48 h (O4)     */
+	int64_t ent_cancelled;   /* cancelled by the enterprise (O5)         */
+	int64_t open_pending;    /* pending, within its 48 h                 */
+	int64_t expired;         /* void past the validity (O6)              */
+	int64_t submitted;       /* claims submitted (R3)                    */
+	int64_t returned;        /* returns for correction (R4)              */
+	int64_t rejected;        /* claims rejected at review (R4)           */
+	int64_t publicized;      /* items listed (R5)                        */
+	int64_t upheld;          /* objections upheld (R5)                   */
+	int64_t paid;            /* orders paid                              */
+	int64_t refunds;         /* refunds reported (R6)                    */
+	int64_t rated;           /* evaluations (C1)                         */
+	int64_t quality;         /* stars summed                             */
+	int64_t timeliness;
+	int64_t attitude;
+};
+/* The counts of every provider with products in category (NULL: none)
+ * and of provider_id itself, one row each (rows of struct score_row);
+ * providers without orders have no row. */
+int db_score_figures(struct db *db, const char *category, int64_t provider_id,
+    time_t now, struct db_rows *rows);
+
+/* The latest returns and rejections of a provider's claims, with why. */
+struct score_reason_row {
+	const char *order_no;
+	time_t      at;
+	const char *to_status;   /* contracted: returned; rejected           */
+	const char *reason;
+};
+int db_score_reasons(struct db *db, int64_t provider_id, int64_t limit,
+    struct db_rows *rows);
+
+/* ---- scorecard.c -------------------------------------------------------- */
+int scorecard_bureau(struct req *r);
+int scorecard_own(struct req *r);
 
 /* ---- evaluation.c: what enterprises said (C1, issue 11) --------------- */
 int evaluation_list(struct req *r);

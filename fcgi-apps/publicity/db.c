@@ -49,6 +49,14 @@
 	" i.product_name AS product, i.amount, i.objection_status, i.withdrawn" \
 	" FROM feedback f JOIN publicity_items i ON i.id = f.item_id"
 
+/* issue 16 §3: a published batch for the open data, with the instant it
+ * last changed (its records' primary key range, R7). No parameter. */
+#define OD_BATCH_COLS \
+	"b.id, b.title, b.published_at, b.period_ends_at, b.item_count," \
+	" GREATEST(b.published_at, COALESCE((SELECT MAX(r.at)" \
+	" FROM publicity_records r WHERE r.batch_id = b.id), b.published_at))" \
+	" AS modified," BATCH_TOTALS("b")
+
 const struct db_stmt publicity_stmts[STMT__MAX] = {
 	/* ---- public reads ------------------------------------------------ */
 
@@ -116,6 +124,39 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	" i.product_name AS product, i.amount, i.objection_status, i.withdrawn"
 	" FROM feedback f JOIN publicity_items i ON i.id = f.item_id"
 	" WHERE f.tracking_no = ?"),
+
+	/* ---- issue 16 §3: the open data --------------------------------- */
+
+	/* the feed, newest first: limit, offset. Bounded by the page (the
+	 * same index walk as STMT_PUB_BATCHES), each total by its batch's
+	 * items (ix_publicity_items_batch) and records (primary key). */
+	DB_STMT(STMT_OD_BATCHES,
+	"SELECT " OD_BATCH_COLS " FROM publicity_batches b"
+	" WHERE b.status IN " PUB_VISIBLE
+	" ORDER BY b.published_at DESC, b.id DESC LIMIT ? OFFSET ?"),
+	/* id */
+	DB_STMT(STMT_OD_BATCH,
+	"SELECT " OD_BATCH_COLS " FROM publicity_batches b"
+	" WHERE b.id = ? AND b.status IN " PUB_VISIBLE),
+	/* a package's grants: batch. Bounded by the batch's items (an index
+	 * range of ix_publicity_items_batch, in id order: no sort); every
+	 * join is by primary key. Never the order's enterprise. */
+	DB_STMT(STMT_OD_GRANTS,
+	"SELECT i.id, i.product_name AS product, i.provider_name AS provider,"
+	" pv.uscc AS provider_uscc, i.category, p.round_year, i.amount,"
+	" i.withdrawn, i.withdrawn_at, i.objection_status, i.unconfirmed,"
+	" DATE_FORMAT(i.paid_on, '%Y-%m-%d') AS paid_on,"
+	" GREATEST(b.published_at, COALESCE(i.withdrawn_at, b.published_at),"
+	" COALESCE(pr.at, b.published_at)) AS modified"
+	" FROM publicity_items i FORCE INDEX (ix_publicity_items_batch)"
+	" JOIN publicity_batches b ON b.id = i.batch_id"
+	" JOIN orders o ON o.id = i.order_id"
+	" JOIN products p ON p.id = o.product_id"
+	" JOIN providers pv ON pv.id = p.provider_id"
+	" LEFT JOIN publicity_records pr ON pr.batch_id = i.batch_id"
+	" AND pr.seq = i.paid_seq"
+	" WHERE i.batch_id = ? AND b.status IN " PUB_VISIBLE
+	" ORDER BY i.id"),
 
 	/* ---- feedback -------------------------------------------------- */
 
@@ -428,6 +469,71 @@ db_pub_items_all(struct db *db, int64_t batch_id, struct db_rows *items)
 {
 	return db_all(db, STMT_PUB_ITEMS_ALL, DB_ARGS(DB_I64(batch_id)),
 	    &pub_item_map, items);
+}
+
+/* ---- issue 16 §3: the open data ---------------------------------------- */
+
+static const struct db_col od_batch_cols[] = {
+	DB_COL(struct od_batch_row, id),
+	DB_COL(struct od_batch_row, title),
+	DB_COL(struct od_batch_row, published_at),
+	DB_COL(struct od_batch_row, period_ends_at),
+	DB_COL(struct od_batch_row, modified),
+	DB_COL(struct od_batch_row, item_count),
+	DB_COL(struct od_batch_row, published_amount),
+	DB_COL(struct od_batch_row, withdrawn_count),
+	DB_COL(struct od_batch_row, withdrawn_amount),
+	DB_COL(struct od_batch_row, paid_count),
+	DB_COL(struct od_batch_row, paid_amount),
+};
+static const struct db_rowmap od_batch_map = DB_ROWMAP(struct od_batch_row,
+    od_batch_cols);
+
+int
+db_od_batches(struct db *db, int64_t limit, int64_t offset,
+    struct db_rows *rows, int64_t *total)
+{
+	int rc;
+
+	*total = 0;
+	rc = db_all(db, STMT_OD_BATCHES, DB_ARGS(DB_I64(limit),
+	    DB_I64(offset)), &od_batch_map, rows);
+	if (rc == DB_OK)
+		rc = db_scalar(db, STMT_PUB_BATCHES_COUNT, DB_NOARGS, total);
+	return rc;
+}
+
+int
+db_od_batch(struct db *db, int64_t id, struct od_batch_row *out,
+    struct db_res **keep)
+{
+	return db_one(db, STMT_OD_BATCH, DB_ARGS(DB_I64(id)), &od_batch_map,
+	    out, keep);
+}
+
+static const struct db_col od_grant_cols[] = {
+	DB_COL(struct od_grant_row, id),
+	DB_COL(struct od_grant_row, product),
+	DB_COL(struct od_grant_row, provider),
+	DB_COL(struct od_grant_row, provider_uscc),
+	DB_COL(struct od_grant_row, category),
+	DB_COL(struct od_grant_row, round_year),
+	DB_COL(struct od_grant_row, amount),
+	DB_COL(struct od_grant_row, withdrawn),
+	DB_COL(struct od_grant_row, withdrawn_at),
+	DB_COL(struct od_grant_row, objection_status),
+	DB_COL(struct od_grant_row, unconfirmed),
+	DB_COL(struct od_grant_row, paid_on),
+	DB_COL(struct od_grant_row, modified),
+};
+static const struct db_rowmap od_grant_map = DB_ROWMAP(struct od_grant_row,
+    od_grant_cols);
+
+int
+db_od_grants(struct db *db, int64_t batch_id, struct db_rows *rows)
+{
+	return db_all(db, STMT_OD_GRANTS, DB_ARGS(DB_I64(batch_id)),
+	    &od_grant_map, rows);
 }
 
 static const struct db_col pub_file_cols[] = {

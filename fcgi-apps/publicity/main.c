@@ -14,6 +14,9 @@ static const struct route routes[] = {
 	{ HTTP_GET,  "/api/publicity/batches/{id}",            pub_batch_get,     ROLE_PUBLIC },
 	{ HTTP_GET,  "/api/publicity/batches/{id}/items",      pub_item_list,     ROLE_PUBLIC },
 	{ HTTP_GET,  "/api/publicity/batches/{id}.csv",        pub_batch_csv,     ROLE_PUBLIC },
+	/* issue 16 §3: the open data (360Giving), before {id}.json */
+	{ HTTP_GET,  "/api/publicity/batches/{id}.360g.json",  od_package,        ROLE_PUBLIC },
+	{ HTTP_GET,  "/api/publicity/open-data.json",          od_feed,           ROLE_PUBLIC },
 	{ HTTP_GET,  "/api/publicity/batches/{id}.json",       pub_batch_json,    ROLE_PUBLIC },
 	{ HTTP_GET,  "/api/publicity/batches/{id}.json.sig",   pub_batch_sig,     ROLE_PUBLIC },
 	/* R7: the records chained after a list (record 0: the list) */

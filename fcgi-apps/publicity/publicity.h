@@ -74,6 +74,10 @@ enum publicity_stmt {
 	STMT_PUB_RECORD_ITEMS,
 	STMT_RECORD_NEXT,
 	STMT_RECORD_INSERT,
+	/* issue 16 §3: the open data (360Giving) */
+	STMT_OD_BATCHES,
+	STMT_OD_BATCH,
+	STMT_OD_GRANTS,
 	STMT__MAX
 };
 extern const struct db_stmt publicity_stmts[STMT__MAX];
@@ -114,6 +118,10 @@ int pub_key(struct req *r);
 int pub_record_list(struct req *r);
 int pub_record_json(struct req *r);
 int pub_record_sig(struct req *r);
+
+/* ---- opendata.c: the 360Giving packages (issue 16 §3) --------------- */
+int od_package(struct req *r);
+int od_feed(struct req *r);
 
 /* ---- feedback.c: objections (R5) ------------------------------------- */
 int feedback_create(struct req *r);
@@ -192,6 +200,49 @@ int db_pub_items_count(struct db *db, int64_t batch_id, const char *q,
 
 /* Every item of batch_id (CSV), rows of struct pub_item_row. */
 int db_pub_items_all(struct db *db, int64_t batch_id, struct db_rows *items);
+
+/* issue 16 §3: a published batch as the open data names it. */
+struct od_batch_row {
+	int64_t     id;
+	const char *title;
+	time_t      published_at;
+	time_t      period_ends_at;
+	time_t      modified;        /* the latest of publishing and its
+	                                records (withdrawals, payments, R7) */
+	int64_t     item_count;
+	int64_t     published_amount; /* fen, as signed                     */
+	int64_t     withdrawn_count;
+	int64_t     withdrawn_amount;
+	int64_t     paid_count;
+	int64_t     paid_amount;
+};
+/* A page of published batches, newest first (rows of struct
+ * od_batch_row), and their number. */
+int db_od_batches(struct db *db, int64_t limit, int64_t offset,
+    struct db_rows *rows, int64_t *total);
+/* One published batch; DB_NOTFOUND for an unknown or unpublished one. */
+int db_od_batch(struct db *db, int64_t id, struct od_batch_row *out,
+    struct db_res **keep);
+
+/* One item of a published batch as a grant: never enterprise data. */
+struct od_grant_row {
+	int64_t     id;              /* the item's id                        */
+	const char *product;
+	const char *provider;
+	const char *provider_uscc;
+	const char *category;        /* P1 code                              */
+	int         round_year;      /* the programme (Y1)                   */
+	int64_t     amount;          /* fen                                  */
+	bool        withdrawn;
+	time_t      withdrawn_at;    /* 0 unless withdrawn                   */
+	const char *objection_status;
+	bool        unconfirmed;     /* C2                                   */
+	const char *paid_on;         /* YYYY-MM-DD, NULL until paid (R7)     */
+	time_t      modified;        /* publishing, its withdrawal or payment */
+};
+/* Every item of published batch_id in id order (rows of struct
+ * od_grant_row). */
+int db_od_grants(struct db *db, int64_t batch_id, struct db_rows *rows);
 
 /* The signed file of a published batch. */
 struct pub_file_row {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "clocks.h"
 #include "db.h"
 #include "money.h"
 #include "orders.h"
@@ -324,6 +325,34 @@ static const char *const figure_cols[] = { "invoice_no", "invoice_date",
     "invoice_total", "invoice_voucher_amount", "invoice_self_paid",
     "receipt_date", "receipt_amount" };
 
+/* An ISO instant member of row as time_t (0: null or absent). */
+static time_t
+instant_of(json_t *row, const char *key)
+{
+	const char *s = json_string_value(json_object_get(row, key));
+	time_t t = 0;
+
+	if (s == NULL || clock_parse_iso8601(s, &t) != 0)
+		return 0;
+	return t;
+}
+
+void
+claim_clock_set(json_t *o, json_t *row)
+{
+	struct clock_facts f = {
+		.subject = CLOCK_ORDER,
+		.state = json_string_value(json_object_get(row, "order_status")),
+		.accept_deadline = instant_of(row, "accept_deadline"),
+		.valid_until = instant_of(row, "valid_until"),
+		.submitted_at = instant_of(row, "order_submitted_at"),
+		.confirmed_at = instant_of(row, "confirmed_at"),
+		.approved_at = instant_of(row, "order_approved_at"),
+	};
+
+	stage_clock_set(o, &f, clock_now());
+}
+
 json_t *
 claim_json(struct db *db, const struct claim *c, bool with_flags, int *rc)
 {
@@ -372,6 +401,7 @@ claim_json(struct db *db, const struct claim *c, bool with_flags, int *rc)
 	    claim_editable(c->status) &&
 	    strcmp(c->order_status, "contracted") == 0));
 	json_object_set_new(o, "files", files);
+	claim_clock_set(o, row);		/* issue 16 §2: its order's */
 	if ((others = others_json(db, c, rc)) == NULL) {
 		json_decref(o);
 		json_decref(row);

@@ -269,6 +269,11 @@ int claim_checks(const struct claim *c, struct r2_result out[R2__MAX]);
 bool claim_readable(const struct req *r, int64_t enterprise_id,
     int64_t provider_id);
 
+/* Issue 16 §2: sets "deadline" and "clock" of o from the order facts of
+ * row (order_status, accept_deadline, valid_until, order_submitted_at,
+ * confirmed_at, order_approved_at): a claim's clock is its order's. */
+void claim_clock_set(json_t *o, json_t *row);
+
 /* The claim as JSON: files, figures, R2 checks, review; the duplicate
  * flags when with_flags (reviewers and the bureau only). NULL with *rc
  * set on a database failure. */

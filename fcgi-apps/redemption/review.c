@@ -55,6 +55,10 @@ review_item_json(const struct db_res *res, size_t i)
 	json_object_del(o, "duplicate_invoice");
 	json_object_del(o, "duplicate_file");
 	json_object_set_new(o, "flags", flags);
+	/* issue 16 §2: the claim's clock is its order's */
+	claim_clock_set(o, o);
+	json_object_del(o, "order_submitted_at");
+	json_object_del(o, "order_approved_at");
 	return o;
 }
 

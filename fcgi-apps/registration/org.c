@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "clocks.h"
 #include "parties.h"
 #include "registration.h"
 #include "sizeclass.h"
@@ -190,6 +191,12 @@ org_json(struct req *r, const struct org_row *o, const struct file_row *f,
 		    (json_int_t)pending, "submitted_at", at));
 	} else
 		json_object_set_new(j, "pending", json_null());
+	/* issue 16 §2: the certification's stage clock, as in the queue */
+	stage_clock_set(j, &(struct clock_facts){
+	    .subject = CLOCK_CERTIFICATION, .state = o->state,
+	    .submitted_at = pending > 0 ? submitted_at : 0,
+	    .applicant = is_provider(o) ? WHO_PROVIDER : WHO_ENTERPRISE },
+	    clock_now());
 	if (has_licence) {
 		clock_format_iso8601(f->uploaded_at, at);
 		json_object_set_new(j, "licence", json_pack(

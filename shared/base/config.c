@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "rules.h"
 
 struct config g_config;
 
@@ -126,6 +127,21 @@ config_load(const char *program)
 	c->files_dir = env_str("VOUCHER_FILES_DIR", "/var/lib/voucher/files");
 	c->signing_key = env_str("VOUCHER_SIGNING_KEY", NULL);
 	c->accel_prefix = env_str("VOUCHER_ACCEL_PREFIX", "/_files/");
+	/* issue 16 §3: the funder of the open data; E6 applies to it too */
+	c->funder_uscc = env_str("VOUCHER_FUNDER_USCC", "11110000000000000N");
+	if (!rule_uscc_valid(c->funder_uscc)) {
+		fprintf(stderr, "VOUCHER_FUNDER_USCC: not a valid unified "
+		    "social credit code (18 characters, GB 32100)\n");
+		return -1;
+	}
+	c->opendata_prefix = env_str("VOUCHER_OPENDATA_PREFIX", "bjsmev");
+	if (strspn(c->opendata_prefix, "abcdefghijklmnopqrstuvwxyz0123456789")
+	    != strlen(c->opendata_prefix) || strlen(c->opendata_prefix) == 0 ||
+	    strlen(c->opendata_prefix) > 32) {
+		fprintf(stderr, "VOUCHER_OPENDATA_PREFIX: 1-32 lowercase "
+		    "letters or digits\n");
+		return -1;
+	}
 	if (env_long("VOUCHER_UPLOAD_MAX", 20L << 20, 1024, 1L << 30, &n) < 0)
 		return -1;
 	c->upload_max = n;

@@ -47,6 +47,11 @@ struct config {
 	                                 key PEM of the publicity lists       */
 	const char *accel_prefix;     /* VOUCHER_ACCEL_PREFIX (/_files/):
 	                                 nginx X-Accel-Redirect location     */
+	const char *funder_uscc;      /* VOUCHER_FUNDER_USCC: the bureau's
+	                                 USCC in the open data (issue 16 §3;
+	                                 default a demo placeholder)        */
+	const char *opendata_prefix;  /* VOUCHER_OPENDATA_PREFIX (bjsmev):
+	                                 grant ids 360G-<prefix>-<item id>   */
 };
 
 /* The one configuration, filled by config_load(). */

@@ -1209,6 +1209,48 @@ const journeys = [
     }
     j.check(); await j.close();
   }],
+
+  ["journey12_scorecards", async (browser) => {
+    // issue 16 §4: a provider reads its own scorecard; the bureau opens one
+    // from its providers list; the reviewer sees it from the application
+    // queue and beside a pending application
+    const j = new Journey(browser, "journey12");
+    const p = await j.page({ viewport: { width: 1280, height: 900 } });
+    await login(j, p, "prov01", "/prov.html#/scorecard");
+    const own = p.locator("section.scorecard");
+    await own.getByRole("cell", { name: "48小时内接单" }).waitFor();
+    await own.getByRole("columnheader", { name: "同类中位数" }).first().waitFor();
+    await j.shot(p, "prov-scorecard");
+    const b = await j.page({ viewport: { width: 1280, height: 900 } });
+    await login(j, b, "bureau", "/bureau.html#/providers");
+    await b.getByRole("link", { name: "评分卡", exact: true }).first().click();
+    await b.waitForURL(/#\/scorecard\/[0-9]+/);
+    await b.locator("section.scorecard").getByRole("cell", { name: "服务质量" }).waitFor();
+    await j.shot(b, "bureau-scorecard");
+    const rv = await j.page({ viewport: { width: 1280, height: 900 } });
+    await login(j, rv, "reviewer", "/review.html#/applications");
+    await rv.getByRole("link", { name: "评分卡", exact: true }).first().click();
+    await rv.waitForURL(/#\/scorecard\/[0-9]+/);
+    await rv.locator("section.scorecard").getByRole("cell", { name: "拒绝接单" }).waitFor();
+    await j.shot(rv, "review-scorecard");
+    await rv.goto(BASE + "/review.html#/applications");
+    await rv.getByRole("link", { name: "审核", exact: true }).first().click();
+    await rv.waitForURL(/#\/applications\/[0-9]+/);
+    await rv.locator("section.scorecard").getByRole("cell", { name: "收到订单" }).waitFor();
+    await j.shot(rv, "review-application-scorecard");
+    // issue 16 §3: the public batch page links the batch's open data
+    const pub = await j.page({ viewport: { width: 1280, height: 900 } });
+    const batches = await apiGet("/api/publicity/batches");
+    const bid = batches.items[0].id;
+    await pub.goto(BASE + "/publicity.html?batch=" + bid);
+    const od = pub.locator("#open-data");
+    await od.waitFor();
+    if ((await od.getAttribute("href")) !== `/api/publicity/batches/${bid}.360g.json`) throw new Error("open data link");
+    const pkg = await apiGet(`/api/publicity/batches/${bid}.360g.json`);
+    if (!Array.isArray(pkg.grants) || !pkg.grants.length) throw new Error("open data package without grants");
+    await j.shot(pub, "publicity-open-data");
+    j.check(); await j.close();
+  }],
 ];
 
 // ---- the runner ----------------------------------------------------------------

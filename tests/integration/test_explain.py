@@ -77,6 +77,11 @@ ALLOWED = {
                              "products grouped, each one's ratings by ix_evaluations_product); "
                              "the bureau's without a provider groups every rating of the "
                              "programme by product, a page the bureau opens, not a public one",
+    "STMT_SCORE_PROVIDER": "issue 16 §4: one provider's main category: its own products (a few "
+                           "tens, ix_products_provider) grouped by category, the 12 of P1 at most",
+    "STMT_SCORE_REASONS": "issue 16 §4: one provider's returned and rejected claims (the events of "
+                          "its own orders, ix_orders_provider then ix_order_events_order) newest "
+                          "first, 20 of them: a page of the bureau's, the reviewer's and its own",
     "STMT_LIST_SIZES": "the bureau's lists page counts each list (E11, E14) index-only: lists "
                        "replaced whole, tens of thousands of rows at most",
 }

@@ -6,6 +6,7 @@ import {
   el, get, post, api, upload, yuan, toFen, fenInput, when, badge, table, empty, pager, field, formErr,
   busy, confirmDialog, showError, clearErrors, session, ApiError,
 } from "./lib.js";
+import { scorecardPanel } from "./scorecard.js";
 
 const APP_STATUS = { draft: "待提交", pending: "待审核", approved: "已通过", returned: "退回修改", rejected: "审核不通过" };
 const CATEGORIES = [["digital", "数字化赋能"], ["cloud", "上云用云"], ["talent", "人才与培训"], ["innovation", "科技创新"],
@@ -204,8 +205,10 @@ export async function reviewQueue(view, { query }, base) {
   filter.querySelector("select").addEventListener("change", (ev) => { location.hash = `#/${base}?status=` + ev.target.value; });
   view.replaceChildren(el("h2", {}, "产品申报审核队列"),
     el("p", { class: "muted" }, "服务过专精特新、小巨人企业的申报优先排列（《工作指南》四（二）9）。"), filter,
-    r.items.length ? table(["编号", "服务机构", "状态", "最近提交", ""], r.items.map((a) => [
+    r.items.length ? table(["编号", "服务机构", "状态", "最近提交", "服务评分卡", ""], r.items.map((a) => [
       String(a.id), a.provider_name || "", badge(a.status, APP_STATUS), when(a.last_submitted_at),
+      // issue 16 §4: the provider's figures beside each application
+      el("a", { href: `#/scorecard/${a.provider_id}` }, "评分卡"),
       el("a", { href: `#/${base}/${a.id}` }, "审核")])) : empty("暂无待审核的申报"));
 }
 
@@ -245,5 +248,7 @@ export async function reviewApp(view, { id }, base) {
     el("section", { class: "panel" }, el("h2", {}, "申报材料"), el("ul", {}, ...(a.attachments || []).map((it) =>
       el("li", {}, `${it.item} ${it.label || ""} `, it.name ? el("a", { href: `/api/applications/${a.id}/attachments/${it.item}` }, it.name) : "未上传")))),
     a.status === "pending" ? form : null,
+    // issue 16 §4: the provider's scorecard beside the application
+    a.provider_id ? await scorecardPanel(a.provider_id) : null,
     el("p", {}, el("a", { href: "#/" + base }, "← 返回审核队列")));
 }

@@ -11,6 +11,7 @@ import { reviewQueue, reviewApp } from "./apps.js";
 import { certQueue, certOne } from "./certs.js";
 import { lists, rounds } from "./programme.js";
 import { claims, claim } from "./review.js";
+import { scorecard } from "./scorecard.js";
 import { products, providerOne } from "./manage.js";
 
 const view = $("#view");
@@ -34,6 +35,7 @@ if (requireRole("bureau")) {
     "violations": violations, "spot": spot, "audit": audit, "enterprises": enterprises, "providers": providers,
     "providers/:id": (p) => providerOne(view, p), "products": (p) => products(view, p),  // issue 11, point 13
     "applications": (p) => reviewQueue(view, p, "applications"), "applications/:id": (p) => reviewApp(view, p, "applications"),
+    "scorecard/:id": (p) => scorecard(view, p.id),
   }, () => { location.hash = "#/dashboard"; });
 }
 
@@ -452,9 +454,10 @@ async function providers({ query }) {
     busy(create.querySelector("button[type=submit]"), create, async () => { await post("/api/bureau/providers", body); providers({ query }); });
   });
   view.replaceChildren(el("h2", {}, "服务机构管理"), search, create,
-    r.items.length ? table(["机构", "信用代码", "账号", "在京注册", "成立", "上年合同 / 收入", "在售产品", "状态"], r.items.map((p) => [
+    r.items.length ? table(["机构", "信用代码", "账号", "在京注册", "成立", "上年合同 / 收入", "在售产品", "状态", "服务评分卡"], r.items.map((p) => [
       el("a", { href: "#/providers/" + p.id }, p.name), p.uscc, p.login || "—", yesno(p.beijing_registered), p.established_on || "—",
       `${p.last_year_contracts ?? "—"} / ${yuan(p.last_year_revenue)}`, String(p.listed_products ?? 0),
-      p.barred ? el("span", { class: "bad" }, "禁入至 " + when(p.barred_until)) : p.credit_flagged ? el("span", { class: "warn" }, "信用异常") : el("span", { class: "ok" }, "正常")])) : empty("没有服务机构"),
+      p.barred ? el("span", { class: "bad" }, "禁入至 " + when(p.barred_until)) : p.credit_flagged ? el("span", { class: "warn" }, "信用异常") : el("span", { class: "ok" }, "正常"),
+      el("a", { href: `#/scorecard/${p.id}` }, "评分卡")])) : empty("没有服务机构"),
     pager(r, (p) => { location.hash = `#/providers?q=${encodeURIComponent(q)}&page=${p}`; }));
 }

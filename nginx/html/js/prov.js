@@ -9,6 +9,7 @@ import {
   ApiError, ORDER_STATUS, ratingFacts, starsText,
 } from "./lib.js";
 import { applications, application } from "./apps.js";
+import { scorecard } from "./scorecard.js";
 
 const view = $("#view");
 const KINDS = [
@@ -24,12 +25,14 @@ if (requireCertified("provider")) {
   $("#subnav").replaceChildren(
     el("a", { href: "#/inbox" }, "订单"),
     el("a", { href: "#/applications" }, "产品申报"),
-    el("a", { href: "#/evaluations" }, "企业评价"));
+    el("a", { href: "#/evaluations" }, "企业评价"),
+    el("a", { href: "#/scorecard" }, "服务评分卡"));
   // a message's link (issue 16): ?order=ID opens that order
   const deep = new URLSearchParams(location.search).get("order");
   if (deep && /^[0-9]+$/.test(deep) && !location.hash) location.hash = "#/orders/" + deep;
   router({
     "inbox": inbox, "orders/:id": order, "evaluations": evaluations,
+    "scorecard": () => scorecard(view, null),
     "applications": (p) => applications(view, p), "applications/:id": (p) => application(view, p),
   }, () => { location.hash = "#/inbox"; });
 }

@@ -48,7 +48,9 @@ async function openBatch(id, scroll = true, q = "", page = 1) {
       el("a", { class: "button", id: "csv", href: `/api/publicity/batches/${id}.csv`, download: `publicity-${id}.csv` }, "下载 CSV"),
       el("a", { class: "button", href: `/api/publicity/batches/${id}.json`, download: `publicity-${id}.json` }, "下载 JSON"),
       el("a", { class: "button", href: `/api/publicity/batches/${id}.json.sig`, download: `publicity-${id}.json.sig` }, "下载签名"),
-      el("a", { class: "button", href: "/api/publicity/key", download: "publicity-key.pem" }, "下载验签公钥")),
+      el("a", { class: "button", href: "/api/publicity/key", download: "publicity-key.pem" }, "下载验签公钥"),
+      // issue 16 §3: the batch as open data (360Giving)
+      el("a", { class: "button", id: "open-data", href: `/api/publicity/batches/${id}.360g.json`, download: `publicity-${id}.360g.json` }, "开放数据（360Giving）")),
     el("p", { class: "muted" }, "验签：openssl pkeyutl -verify -pubin -inkey publicity-key.pem -rawin -in publicity-N.json -sigfile（签名为 Base64，先解码）。文件 SHA-256：",
       el("code", {}, b.file_sha256 || "—")),
     records(rec),

@@ -3,6 +3,7 @@
 // viewable inline, approve (amount ≤ the order's subsidy, reason if
 // lower), return for correction (退回补正, with what to fix) or reject,
 // the rounds of a claim; and the product application queue (A5-A7).
+import { scorecard } from "./scorecard.js";
 import {
   $, el, get, post, yuan, toFen, fenInput, when, badge, table, empty, pager, field, formErr, busy,
   requireRole, router, showError, ApiError,
@@ -27,6 +28,7 @@ if (location.pathname.endsWith("/review.html") && requireRole("reviewer")) {
     "claims": claims, "claims/:id": claim,
     "certifications": (p) => certQueue(view, p), "certifications/:id": (p) => certOne(view, p),
     "applications": (p) => reviewQueue(view, p, "applications"), "applications/:id": (p) => reviewApp(view, p, "applications"),
+    "scorecard/:id": (p) => scorecard(view, p.id),
   }, () => { location.hash = "#/claims"; });
 }
 
