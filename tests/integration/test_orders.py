@@ -1227,19 +1227,22 @@ def test_O4_timed_out_order_no_longer_counts_against_cap():
 def test_O4_timed_out_order_unit_can_be_ordered_again():
     pid = provider_id("prov03")
     p = order_product(pid, units=1)
+    # the pool's sessions are made at the real time: a session made under
+    # the clock 48 h back would have expired when the clock returns
+    ents = [_ent(15), _ent(16), _ent(17)]
     set_clock_at(_past_48h())
-    a = _order(_ent(15)["token"], p["id"])
+    a = _order(ents[0]["token"], p["id"])
     clear_clock()
     seen = wait_product(p["id"], lambda x: x["remaining_units"] == 1)
     assert seen["remaining_units"] == 1, seen
     assert _db_product(p["id"]) == (0, 1)        # not swept yet
-    b = _order(_ent(16)["token"], p["id"])
+    b = _order(ents[1]["token"], p["id"])
     assert b["reserved"] == b["unit_subsidy"], b
     assert _db_order(a["id"]) == {"status": "cancelled", "reserved": 0,
                                   "unit_held": 0,
                                   "cancel_reason": "accept_timeout"}
     assert _db_product(p["id"]) == (0, 1)
-    expect_error(place_order(_ent(17)["token"], p["id"]), 409, "sold_out")
+    expect_error(place_order(ents[2]["token"], p["id"]), 409, "sold_out")
 
 
 @test
