@@ -181,7 +181,10 @@ scorecard_json(struct db *db, int64_t id, time_t now, int *rc)
 			mine = &all[i];
 	if (mine == NULL)
 		mine = &zero;		/* no orders yet */
-	vals = calloc(rows.n + 1, sizeof(*vals));
+	if ((vals = calloc(rows.n + 1, sizeof(*vals))) == NULL) {
+		*rc = DB_ERROR;
+		goto done;
+	}
 	figs = json_array();
 	for (int f = 0; f < FIG__MAX; f++) {
 		int64_t count, base;
