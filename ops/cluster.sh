@@ -38,6 +38,8 @@
 #   ops/cluster.sh sql HOST [ARGS]    the mariadb client as root on HOST
 #   ops/cluster.sh ctl ARGS           voucherctl on app1 against the primary
 #   ops/cluster.sh exec HOST CMD…     run CMD on HOST
+#   ops/cluster.sh state-dir          where the state lives (outside a checkout
+#                                     that www-data cannot traverse)
 #
 # Environment: VOUCHER_CLUSTER_STATE [./state-cluster],
 # VOUCHER_CLUSTER_NS [vc] (namespace prefix), VOUCHER_CLUSTER_NET
@@ -46,6 +48,14 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 STATE=${VOUCHER_CLUSTER_STATE:-$ROOT/state-cluster}
+# lb's nginx workers (www-data) open its cache, temp files, site and the
+# uploads under the state directory: when www-data cannot reach it (a
+# checkout in root's home, mode 0700 on Debian) it lives outside, in
+# /var/lib/voucher-cluster/<hash of the path> (issue 14.1, as ops/stack.sh)
+if ! setpriv --reuid=www-data --regid=www-data --clear-groups \
+    test -x "$(dirname "$STATE")" 2>/dev/null; then
+	STATE=/var/lib/voucher-cluster/$(printf '%s' "$STATE" | sha256sum | cut -c1-16)
+fi
 NS=${VOUCHER_CLUSTER_NS:-vc}
 NET=${VOUCHER_CLUSTER_NET:-10.231.0}
 BIN=${VOUCHER_BIN:-$ROOT/build/release/bin}
@@ -638,6 +648,7 @@ rejoin() {
 }
 
 case "${1:-}" in
+state-dir) echo "$STATE" ;;
 up) up ;;
 rejoin) shift; rejoin "$@" ;;
 down) down ;;

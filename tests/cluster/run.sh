@@ -27,8 +27,10 @@ export VOUCHER_CLUSTER_STATE=${VOUCHER_CLUSTER_STATE:-$ROOT/state-cluster-test}
 export VOUCHER_CLUSTER_NS=${VOUCHER_CLUSTER_NS:-vct}
 export VOUCHER_BIN=${VOUCHER_BIN:-$ROOT/build/release/bin}
 export VOUCHER_CLUSTER_FAIL_TIMEOUT=10s
-STATE=$VOUCHER_CLUSTER_STATE
 C=$ROOT/ops/cluster.sh
+# where cluster.sh keeps it (outside a checkout www-data cannot reach)
+VOUCHER_CLUSTER_STATE=$($C state-dir)
+STATE=$VOUCHER_CLUSTER_STATE
 OUT=$STATE/test
 LB=http://$($C addr lb)
 passed=0
