@@ -52,7 +52,8 @@ STATE=${VOUCHER_CLUSTER_STATE:-$ROOT/state-cluster}
 # uploads under the state directory: when www-data cannot reach it (a
 # checkout in root's home, mode 0700 on Debian) it lives outside, in
 # /var/lib/voucher-cluster/<hash of the path> (issue 14.1, as ops/stack.sh)
-if ! setpriv --reuid=www-data --regid=www-data --clear-groups \
+if [ "${STATE#/var/lib/voucher-cluster/}" = "$STATE" ] &&
+    ! setpriv --reuid=www-data --regid=www-data --clear-groups \
     test -x "$(dirname "$STATE")" 2>/dev/null; then
 	STATE=/var/lib/voucher-cluster/$(printf '%s' "$STATE" | sha256sum | cut -c1-16)
 fi
