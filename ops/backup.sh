@@ -157,7 +157,9 @@ files() {
 	# the records first: a file is stored before its row is written, so
 	# every row read here has its file on disk below
 	recorded | sort -u >"$rows"
-	# new uploads (names are never reused: a stored file never changes)
+	# new uploads (names are never reused: a stored file never changes); -H:
+	# the files directory may be a link (ops/stack.sh keeps it outside a
+	# checkout that www-data cannot reach)
 	while IFS= read -r -d '' f; do
 		name=${f#"$FILES"/}
 		[ -e "$obj/$name" ] && continue
@@ -167,7 +169,7 @@ files() {
 		mv "$obj/$name.part" "$obj/$name"
 		printf '%s\t%s\t%s\n' "$name" "$(stat -c %s "$obj/$name")" "$sum" >>"$idx"
 		copied=$((copied + 1))
-	done < <(find "$FILES" -mindepth 2 -maxdepth 2 -type f \
+	done < <(find -H "$FILES" -mindepth 2 -maxdepth 2 -type f \
 	    -not -path "$FILES/tmp/*" -not -path "$FILES/quarantine/*" -print0)
 	# the manifest: every recorded file with the hash of its copy
 	awk -F'\t' -v OFS='\t' '
