@@ -23,38 +23,34 @@ PEER_THREADS=${VOUCHER_THREADS:-4}
 peers_conf() {
 	mkdir -p "$PEERS"
 	chmod 755 "$PEERS"
+	# in both locations: the catalog's micro-cache, as its location has it
+	# (a varied URL is a MISS there and here: the same work for nginx)
+	local cache
+	cache=$(cat <<CACHE
+	fastcgi_cache micro;
+	fastcgi_cache_key \$request_method\$request_uri;
+	fastcgi_cache_methods GET HEAD;
+	fastcgi_cache_valid 200 1s;
+	fastcgi_cache_min_uses 2;
+	fastcgi_cache_lock on;
+	fastcgi_cache_lock_timeout 2s;
+	fastcgi_cache_use_stale updating;
+	include $STATE/nginx/security-headers.conf;
+	add_header X-Cache \$upstream_cache_status always;
+CACHE
+)
 	cat >"$PEERS/nginx.conf" <<CONF
 # make bench's peers of the catalog list (tests/bench/peers/lib.sh)
 location = /bench/bare/products {
 	include $STATE/nginx/fastcgi-voucher.conf;
 	fastcgi_pass unix:$PEERS/bare.sock;
-	# the catalog's micro-cache, as its location has it (a varied URL
-	# is a MISS there and here: the same work for nginx)
-	fastcgi_cache micro;
-	fastcgi_cache_key \$request_method\$request_uri;
-	fastcgi_cache_methods GET HEAD;
-	fastcgi_cache_valid 200 1s;
-	fastcgi_cache_min_uses 2;
-	fastcgi_cache_lock on;
-	fastcgi_cache_lock_timeout 2s;
-	fastcgi_cache_use_stale updating;
-	include $STATE/nginx/security-headers.conf;
-	add_header X-Cache \$upstream_cache_status always;
+$cache
 }
 location = /bench/php/products {
 	include $STATE/nginx/fastcgi-voucher.conf;
 	fastcgi_param SCRIPT_FILENAME $PEERS/list.php;
 	fastcgi_pass unix:$PEERS/php.sock;
-	fastcgi_cache micro;
-	fastcgi_cache_key \$request_method\$request_uri;
-	fastcgi_cache_methods GET HEAD;
-	fastcgi_cache_valid 200 1s;
-	fastcgi_cache_min_uses 2;
-	fastcgi_cache_lock on;
-	fastcgi_cache_lock_timeout 2s;
-	fastcgi_cache_use_stale updating;
-	include $STATE/nginx/security-headers.conf;
-	add_header X-Cache \$upstream_cache_status always;
+$cache
 }
 CONF
 	export VOUCHER_BENCH_NGINX=$PEERS/nginx.conf
