@@ -180,6 +180,20 @@ def send_feedback(item_id, body):
     raise AssertionError("feedback rate limit never cleared")
 
 
+def uphold_objection(batch, order_id, text):
+    """An objection to the order's item in batch, upheld by the bureau
+    (rule R6: the item is withdrawn, R7). Returns the item."""
+    it = item_of(batch, order_id)
+    assert send_feedback(it["id"], {"text": text}).status == 201
+    fb = [f for f in get("/api/bureau/feedback", token=bureau(),
+                         query={"batch_id": batch["id"]}).json["items"]
+          if f["order_id"] == order_id][0]
+    assert post("/api/bureau/feedback/%d" % fb["id"],
+                {"decision": "uphold", "note": "成立"},
+                token=bureau()).status == 200
+    return it
+
+
 def recoveries_of(order_id, tok=None):
     r = get("/api/bureau/recoveries", token=tok or bureau(),
             query={"order_id": order_id, "per_page": 100})

@@ -14,7 +14,8 @@ import json
 from harness import (test, get, post, sql, expect_error, uniq, shanghai_date,
                      iso, parse_iso)
 from pubflow import (bureau, provider_party, approved_claim, create_batch,
-                     item_of, published, after_period, pay, send_feedback)
+                     item_of, published, after_period, pay,
+                     uphold_objection)
 
 # ---- the 360Giving schema's required fields -----------------------------
 # package: {"grants": [grant, …]} (grants required, an array)
@@ -148,14 +149,7 @@ def test_opendata_withdrawn_excluded_paid_disbursed_totals_match():
     before = package(b["id"]).json
     modified_before = before["beijingVoucher"]["modified"]
     assert grant_of(before, it_gone["id"]) is not None
-    assert send_feedback(it_gone["id"], {"text": "服务未实际开展"}).status \
-        == 201
-    fb = [f for f in get("/api/bureau/feedback", token=bureau(),
-                         query={"batch_id": b["id"]}).json["items"]
-          if f["order_id"] == gone["id"]][0]
-    assert post("/api/bureau/feedback/%d" % fb["id"],
-                {"decision": "uphold", "note": "成立"},
-                token=bureau()).status == 200
+    uphold_objection(b, gone["id"], "服务未实际开展")
     tok, t = after_period(b)
     paid_on = shanghai_date(iso(t))
     assert pay(b["id"], tok, paid_on).status == 200

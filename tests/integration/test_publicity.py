@@ -24,7 +24,7 @@ from pubflow import (UNIT_SUBSIDY, DAY, PUBLIC_ITEM_FIELDS,
                      PDF, bureau, provider_party, contracted_order,
                      approved_claim, order_status, create_batch, item_of,
                      publish, published, after_period, pay, public_items,
-                     public_item, send_feedback, recoveries_of,
+                     public_item, send_feedback, uphold_objection, recoveries_of,
                      quota_occupied_of, openssl_verify, paid_order, refund)
 
 
@@ -457,14 +457,7 @@ def test_R5_pay_only_after_the_period_and_skips_open_objections():
 def test_R5_pay_skips_withdrawn_items_and_unknown_batches_404():
     o = approved_claim()
     b = published([o])
-    it = item_of(b, o["id"])
-    assert send_feedback(it["id"], {"text": "虚假"}).status == 201
-    fb = [f for f in get("/api/bureau/feedback", token=bureau(),
-                         query={"batch_id": b["id"]}).json["items"]
-          if f["order_id"] == o["id"]][0]
-    assert post("/api/bureau/feedback/%d" % fb["id"],
-                {"decision": "uphold", "note": "成立"},
-                token=bureau()).status == 200
+    it = uphold_objection(b, o["id"], "虚假")
     approved_claim()
     draft = create_batch()
     tok, t = after_period(b)
@@ -769,14 +762,7 @@ def test_R7_totals_tell_published_withdrawn_and_paid_apart():
     kept, gone = approved_claim(prov), approved_claim(prov)
     b = published([kept, gone])
     signed = get("/api/publicity/batches/%d.json" % b["id"]).body
-    it_gone = item_of(b, gone["id"])
-    assert send_feedback(it_gone["id"], {"text": "服务未实际开展"}).status == 201
-    fb = [f for f in get("/api/bureau/feedback", token=bureau(),
-                         query={"batch_id": b["id"]}).json["items"]
-          if f["order_id"] == gone["id"]][0]
-    assert post("/api/bureau/feedback/%d" % fb["id"],
-                {"decision": "uphold", "note": "成立"},
-                token=bureau()).status == 200
+    it_gone = uphold_objection(b, gone["id"], "服务未实际开展")
     tok, t = after_period(b)
     paid_on = shanghai_date(iso(t))
     r = pay(b["id"], tok, paid_on)
@@ -890,14 +876,7 @@ def test_R7_withdrawals_and_payment_are_signed_records_chained_after_the_list():
     expect_error(get("/api/publicity/batches/%d/records/1.json" % b["id"]),
                  404, "not_found")
     # an upheld objection withdraws one item: record 1
-    it_gone = item_of(b, gone["id"])
-    assert send_feedback(it_gone["id"], {"text": "服务未实际开展"}).status == 201
-    fb = [f for f in get("/api/bureau/feedback", token=bureau(),
-                         query={"batch_id": b["id"]}).json["items"]
-          if f["order_id"] == gone["id"]][0]
-    assert post("/api/bureau/feedback/%d" % fb["id"],
-                {"decision": "uphold", "note": "成立"},
-                token=bureau()).status == 200
+    it_gone = uphold_objection(b, gone["id"], "服务未实际开展")
     # a violation of the other provider withdraws its item: record 2
     r = post("/api/bureau/violations", {
         "party": "provider", "party_id": cheat["prov"]["id"],

@@ -16,8 +16,8 @@ from harness import (test, get, post, sql, expect_error, fresh_login,
                      fresh_enterprise, place_order, set_clock_at, iso,
                      shanghai_date)
 from pubflow import (bureau, provider_party, contracted_order,
-                     approved_claim, published, item_of, after_period, pay,
-                     refund, send_feedback)
+                     approved_claim, published, after_period, pay,
+                     refund, uphold_objection)
 
 HOUR = 3600
 DAY = 86400
@@ -94,14 +94,7 @@ def test_scorecard_figures_medians_and_who_sees_it():
     o8 = approved_claim(prov)
     o9 = approved_claim(prov)
     b = published([o8, o9])
-    it8 = item_of(b, o8["id"])
-    assert send_feedback(it8["id"], {"text": "合同虚构"}).status == 201
-    fb = [f for f in get("/api/bureau/feedback", token=bureau(),
-                         query={"batch_id": b["id"]}).json["items"]
-          if f["order_id"] == o8["id"]][0]
-    assert post("/api/bureau/feedback/%d" % fb["id"],
-                {"decision": "uphold", "note": "成立"},
-                token=bureau()).status == 200
+    uphold_objection(b, o8["id"], "合同虚构")
     # at 47 h: o2 accepted, still within its 48 hours (O4)
     set_clock_at(t + 47 * HOUR)
     assert post("/api/provider/orders/%d/accept" % o2["id"],
