@@ -135,6 +135,12 @@ def prepare():
                        capture_output=True)
         with open(os.path.join(d, "load.sql")) as fh:
             mariadb(db=DB, stdin=fh.read())
+    # what later migrations keep by trigger, as tests/scale/make.sh does
+    scale = os.path.join(ROOT, "tests", "scale")
+    for f in sorted(os.listdir(scale)):
+        if re.match(r"^after_\d{3}\.sql$", f):
+            with open(os.path.join(scale, f)) as fh:
+                mariadb(db=DB, stdin=fh.read())
     tables = mariadb("-e", "SELECT GROUP_CONCAT(table_name) FROM information_schema.tables"
                      " WHERE table_schema = '%s' AND table_type = 'BASE TABLE'" % DB).strip()
     mariadb("-e", "ANALYZE TABLE " + tables.replace(",", ", "), db=DB)
