@@ -272,6 +272,49 @@ if [[ rush =~ $ONLY ]]; then
 	rush demo
 	rush beijing
 fi
+# exports: the bureau's paid orders (~146,000 at Beijing's size) as CSV and
+# as a workbook (issue 13 §2: a 150,000-row list streams in constant memory
+# and finishes in seconds): rows, bytes, seconds, and the oversight
+# program's peak resident memory (VmHWM) before and after each
+exports() {
+	local BASE=http://127.0.0.1:${PORT_OF[beijing]} pid ext code t bytes rows total hwm0 hwm1
+	local hdr=(-H "Authorization: Bearer $(printf '%-43s' bench-read-bureau | tr ' ' x)")
+	pid=$(cat "${STATE_OF[beijing]}/run/oversight.pid") || { say "!! no oversight pid"; failed=1; return; }
+	total=$(curl -fsS "${hdr[@]}" "$BASE/api/bureau/orders?status=paid&per_page=1" |
+	    python3 -c 'import json, sys; print(json.load(sys.stdin)["total"])')
+	for ext in csv xlsx; do
+		hwm0=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
+		read -r code t bytes < <(curl -sS -o "$OUT/beijing-export.$ext" "${hdr[@]}" \
+		    -w '%{http_code} %{time_total} %{size_download}\n' "$BASE/api/bureau/orders.$ext?status=paid")
+		hwm1=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
+		if [ "$code" != 200 ]; then
+			say "!! export .$ext answered $code"; failed=1; continue
+		fi
+		rows=$(python3 - "$OUT/beijing-export.$ext" <<'PY'
+import sys, zipfile
+f = sys.argv[1]
+if f.endswith(".csv"):
+    print(open(f, "rb").read().count(b"\r\n") - 1)
+else:
+    with zipfile.ZipFile(f) as z, z.open("xl/worksheets/sheet1.xml") as s:
+        n, tail = 0, b""
+        for chunk in iter(lambda: s.read(1 << 20), b""):
+            n += (tail + chunk).count(b"<row ")
+            tail = chunk[-4:]      # a "<row " across the boundary counts once
+    print(n - 1)
+PY
+)
+		R[export,$ext]=$(printf '%-5s %8s rows of %s  %6.1f MB  %6.2f s  peak RSS %6.1f -> %6.1f MB' \
+		    ".$ext" "$rows" "$total" "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" "$t" \
+		    "$(awk -v k="$hwm0" 'BEGIN { print k / 1024 }')" "$(awk -v k="$hwm1" 'BEGIN { print k / 1024 }')")
+		say "   beijing export ${R[export,$ext]}"
+		[ "$rows" = "$total" ] || { say "!! export .$ext: $rows rows, the list says $total"; failed=1; }
+	done
+}
+if [[ export =~ $ONLY ]]; then
+	say "== the bureau's export of the paid orders at Beijing's size"
+	exports
+fi
 stack demo stop >/dev/null 2>&1
 stack beijing stop >/dev/null 2>&1
 
@@ -294,6 +337,11 @@ for name in "${NAMES[@]}" rush-spread rush-hot; do
 	printf '%-20s %10.0f %9.2f %10.0f %9.2f %6s%%  %s\n' "$name" "$d" "${R[demo,$name,p99]}" \
 	    "$b" "$p99" "$ratio" "$goal"
 done
+if [ -n "${R[export,csv]:-}" ]; then
+	say "exports of /api/bureau/orders?status=paid (goal: constant memory, seconds):"
+	say "   ${R[export,csv]}"
+	say "   ${R[export,xlsx]:-}"
+fi
 say "(wrk -t2 -c$CONNS -d${SECS}s after ${WARMUP}s, reads uncached: a new ignored parameter per"
 say " request on the public routes; the rush -c16 as tests/bench/orders.sh; raw output in $OUT)"
 exit $failed
