@@ -36,21 +36,47 @@
 	" LEFT JOIN contracts c ON c.order_id = o.id"
 #define ORDER_VIEW_COLS ORDER_VIEW_SELECT ORDER_VIEW_FROM("")
 
-/* A page of one party's orders, filtered on the effective status:
- * now x4, owner id, status x2, limit, offset. Read newest first along
- * the owner's (owner, id) index (004_scale.sql): a LIMIT stops the read,
- * whatever the party's number of orders; the optimizer would otherwise
- * count a busy provider's orders as a reason to scan them all. */
-#define ORDER_LIST(owner) \
-	"SELECT * FROM (SELECT " ORDER_VIEW_SELECT \
-	ORDER_VIEW_FROM(" FORCE INDEX (ix_orders_" owner ")") \
-	" WHERE o." owner " = ?) x" \
-	" WHERE (? IS NULL OR x.status = ?) ORDER BY x.id DESC LIMIT ? OFFSET ?"
+/* A page of one party's orders ("enterprise" or "provider"), filtered on
+ * the effective status: now x4, then owner, status, n (the page's end:
+ * offset + limit), owner, status, now, now, n, now, owner, status, now,
+ * owner, status, then limit, offset. The ids come from four reads, each
+ * bounded: without a status the party's newest n along (owner, id); with
+ * one the newest n stored with it and not timed out along (owner,
+ * status, id); and the few timed out but not yet swept that now show as
+ * it (O4: cancelled, O6: expired). Only those ids are joined and sorted,
+ * whatever the party's number of orders (004_scale.sql's indexes). */
+#define ORDER_LIST(party) \
+	"SELECT " ORDER_VIEW_SELECT \
+	" FROM ((SELECT o.id FROM orders o FORCE INDEX (ix_orders_" party "_id)" \
+	" WHERE o." party "_id = ? AND ? IS NULL ORDER BY o.id DESC LIMIT ?)" \
+	" UNION ALL (SELECT o.id FROM orders o FORCE INDEX (ix_orders_" party ")" \
+	" WHERE o." party "_id = ? AND o.status = ? AND NOT " ORDER_TIMED_OUT("o") \
+	" ORDER BY o.id DESC LIMIT ?)" \
+	" UNION ALL (SELECT o.id FROM orders o WHERE o.status = 'pending'" \
+	" AND o.accept_deadline <= ? AND o." party "_id = ? AND ? = 'cancelled')" \
+	" UNION ALL (SELECT o.id FROM orders o" \
+	" WHERE o.status IN ('accepted', 'contracted') AND o.valid_until <= ?" \
+	" AND o." party "_id = ? AND ? = 'expired')) k" \
+	" JOIN orders o ON o.id = k.id JOIN providers v ON v.id = o.provider_id" \
+	" JOIN enterprises e ON e.id = o.enterprise_id" \
+	" LEFT JOIN contracts c ON c.order_id = o.id" \
+	" ORDER BY o.id DESC LIMIT ? OFFSET ?"
 
-#define ORDER_COUNT(owner) \
-	"SELECT COUNT(*) FROM (SELECT " ORDER_EFFECTIVE_STATUS("o") \
-	" AS status FROM orders o FORCE INDEX (ix_orders_" owner ")" \
-	" WHERE o." owner " = ?) x WHERE (? IS NULL OR x.status = ?)"
+/* Its total: owner, status x2, then status x2, now, owner, then status
+ * x2, now, owner. The party's orders per stored status are kept by
+ * 020_party_counts.sql's triggers; the orders timed out but not yet
+ * swept (a handful: the sweeper's ranges) move from their stored status
+ * to the one they show. */
+#define ORDER_COUNT(party) \
+	"SELECT (SELECT COALESCE(SUM(c.n), 0) FROM order_counts c" \
+	" WHERE c.party = '" party "' AND c.party_id = ?" \
+	" AND (? IS NULL OR c.status = ?))" \
+	" + (SELECT COALESCE(SUM((? = 'cancelled') - (? = 'pending')), 0)" \
+	" FROM orders o WHERE o.status = 'pending' AND o.accept_deadline <= ?" \
+	" AND o." party "_id = ?)" \
+	" + (SELECT COALESCE(SUM((? = 'expired') - (o.status = ?)), 0)" \
+	" FROM orders o WHERE o.status IN ('accepted', 'contracted')" \
+	" AND o.valid_until <= ? AND o." party "_id = ?) AS total"
 
 static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	/* DBS_SESSION_GET: token hash -> session and account */
@@ -138,16 +164,16 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	" FROM order_events WHERE order_id = ? ORDER BY id"),
 	/* DBS_ORDER_LIST_ENTERPRISE */
 	DB_LIB_STMT(DBS_ORDER_LIST_ENTERPRISE,
-	ORDER_LIST("enterprise_id")),
-	/* DBS_ORDER_COUNT_ENTERPRISE: now, now, owner, status x2 */
+	ORDER_LIST("enterprise")),
+	/* DBS_ORDER_COUNT_ENTERPRISE (ORDER_COUNT) */
 	DB_LIB_STMT(DBS_ORDER_COUNT_ENTERPRISE,
-	ORDER_COUNT("enterprise_id")),
+	ORDER_COUNT("enterprise")),
 	/* DBS_ORDER_LIST_PROVIDER */
 	DB_LIB_STMT(DBS_ORDER_LIST_PROVIDER,
-	ORDER_LIST("provider_id")),
+	ORDER_LIST("provider")),
 	/* DBS_ORDER_COUNT_PROVIDER */
 	DB_LIB_STMT(DBS_ORDER_COUNT_PROVIDER,
-	ORDER_COUNT("provider_id")),
+	ORDER_COUNT("provider")),
 	/* V2: provider id -> barred_until (parties.c) */
 	DB_LIB_STMT(DBS_PROVIDER_BARRED_UNTIL,
 	"SELECT barred_until FROM providers WHERE id = ?"),

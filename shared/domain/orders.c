@@ -567,11 +567,17 @@ json_t *
 order_list(struct db *db, bool by_provider, int64_t owner, const char *status,
     int64_t page, int64_t per_page, time_t now, int *rc)
 {
+	int64_t end = page * per_page;	/* the page's last row: offset + limit */
+
 	return page_list(db, by_provider ? DBS_ORDER_LIST_PROVIDER :
 	    DBS_ORDER_LIST_ENTERPRISE, DB_ARGS(DB_TIME(now), DB_TIME(now),
 	    DB_TIME(now), DB_TIME(now), DB_I64(owner), DB_STR(status),
-	    DB_STR(status)), by_provider ? DBS_ORDER_COUNT_PROVIDER :
-	    DBS_ORDER_COUNT_ENTERPRISE, DB_ARGS(DB_TIME(now), DB_TIME(now),
-	    DB_I64(owner), DB_STR(status), DB_STR(status)), page, per_page,
-	    order_json, rc);
+	    DB_I64(end), DB_I64(owner), DB_STR(status), DB_TIME(now),
+	    DB_TIME(now), DB_I64(end), DB_TIME(now), DB_I64(owner),
+	    DB_STR(status), DB_TIME(now), DB_I64(owner), DB_STR(status)),
+	    by_provider ? DBS_ORDER_COUNT_PROVIDER : DBS_ORDER_COUNT_ENTERPRISE,
+	    DB_ARGS(DB_I64(owner), DB_STR(status), DB_STR(status),
+	    DB_STR(status), DB_STR(status), DB_TIME(now), DB_I64(owner),
+	    DB_STR(status), DB_STR(status), DB_TIME(now), DB_I64(owner)),
+	    page, per_page, order_json, rc);
 }
