@@ -250,8 +250,9 @@ def test_party_totals_follow_the_rows_and_the_effective_status():
                 query={"status": st} if st else {})
         assert r.json["total"] == n and len(r.json["items"]) == n, (st, r.json)
     assert party_counts_differ() == []
-    sql("UPDATE orders SET accept_deadline = UTC_TIMESTAMP() - INTERVAL 1 HOUR"
-        " WHERE id = %d" % oid)
+    sql("UPDATE orders SET ordered_at = ordered_at - INTERVAL 49 HOUR,"
+        " accept_deadline = accept_deadline - INTERVAL 49 HOUR,"
+        " valid_until = valid_until - INTERVAL 49 HOUR WHERE id = %d" % oid)
     for st, n in (("pending", 0), ("cancelled", 1), (None, 1)):
         r = get("/api/orders", token=ent["token"],
                 query={"status": st, "per_page": 1} if st else {"per_page": 1})
