@@ -17,8 +17,7 @@ SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE TABLE order_counts (
     party     ENUM('enterprise','provider') NOT NULL,
     party_id  BIGINT UNSIGNED  NOT NULL,
-    status    ENUM('pending','accepted','contracted','submitted','approved','publicized','paid',
-                   'cancelled','expired','rejected','refunded','revoked') NOT NULL,
+    status    VARCHAR(16) CHARACTER SET ascii NOT NULL,  -- orders.status (any of its values)
     slot      TINYINT UNSIGNED NOT NULL,
     n         BIGINT           NOT NULL DEFAULT 0,
     PRIMARY KEY (party, party_id, status, slot)
@@ -34,7 +33,7 @@ INSERT INTO order_counts (party, party_id, status, slot, n)
 
 -- claim_counts: the claims per status (R4: the reviewer's queue total)
 CREATE TABLE claim_counts (
-    status    ENUM('draft','submitted','approved','rejected') NOT NULL,
+    status    VARCHAR(16) CHARACTER SET ascii NOT NULL,  -- redemption_claims.status
     slot      TINYINT UNSIGNED NOT NULL,
     n         BIGINT           NOT NULL DEFAULT 0,
     PRIMARY KEY (status, slot)
