@@ -36,20 +36,26 @@
 	" LEFT JOIN contracts c ON c.order_id = o.id"
 #define ORDER_VIEW_COLS ORDER_VIEW_SELECT ORDER_VIEW_FROM("")
 
-/* A page of one party's orders ("enterprise" or "provider"), filtered on
- * the effective status: now x4, then owner, status, n (the page's end:
- * offset + limit), owner, status, now, now, n, now, owner, status, now,
- * owner, status, then limit, offset. The ids come from four reads, each
- * bounded: without a status the party's newest n along (owner, id); with
- * one the newest n stored with it and not timed out along (owner,
- * status, id); and the few timed out but not yet swept that now show as
- * it (O4: cancelled, O6: expired). Only those ids are joined and sorted,
- * whatever the party's number of orders (004_scale.sql's indexes). */
-#define ORDER_LIST(party) \
+/* A page of all one party's orders ("enterprise" or "provider"): now x4,
+ * owner, limit, offset. Read newest first along the owner's (owner, id)
+ * index (004_scale.sql): a LIMIT stops the read, whatever the party's
+ * number of orders; the optimizer would otherwise count a busy
+ * provider's orders as a reason to scan them all. */
+#define ORDER_LIST_ALL(party) \
 	"SELECT " ORDER_VIEW_SELECT \
-	" FROM ((SELECT o.id FROM orders o FORCE INDEX (ix_orders_" party "_id)" \
-	" WHERE o." party "_id = ? AND ? IS NULL ORDER BY o.id DESC LIMIT ?)" \
-	" UNION ALL (SELECT o.id FROM orders o FORCE INDEX (ix_orders_" party ")" \
+	ORDER_VIEW_FROM(" FORCE INDEX (ix_orders_" party "_id)") \
+	" WHERE o." party "_id = ? ORDER BY o.id DESC LIMIT ? OFFSET ?"
+
+/* A page of one party's orders showing a status (the effective one, O4,
+ * O6): now x4, owner, status, now, now, n (the page's end: offset +
+ * limit), now, owner, status, now, owner, status, limit, offset. The ids
+ * come from three bounded reads: the newest n stored with the status and
+ * not timed out, along (owner, status, id); and the few timed out but not
+ * yet swept that show as it (O4: cancelled, O6: expired; the sweeper's
+ * ranges). Only those are joined and sorted. */
+#define ORDER_LIST_STATUS(party) \
+	"SELECT " ORDER_VIEW_SELECT \
+	" FROM ((SELECT o.id FROM orders o FORCE INDEX (ix_orders_" party ")" \
 	" WHERE o." party "_id = ? AND o.status = ? AND NOT " ORDER_TIMED_OUT("o") \
 	" ORDER BY o.id DESC LIMIT ?)" \
 	" UNION ALL (SELECT o.id FROM orders o WHERE o.status = 'pending'" \
@@ -62,21 +68,23 @@
 	" LEFT JOIN contracts c ON c.order_id = o.id" \
 	" ORDER BY o.id DESC LIMIT ? OFFSET ?"
 
-/* Its total: owner, status x2, then status x2, now, owner, then status
- * x2, now, owner. The party's orders per stored status are kept by
- * 020_party_counts.sql's triggers; the orders timed out but not yet
- * swept (a handful: the sweeper's ranges) move from their stored status
- * to the one they show. */
+/* The total of either: owner, status x2, then status, now, owner,
+ * status, then status, now, owner, status x3. The party's orders per
+ * stored status are kept by 020_party_counts.sql's triggers; the orders
+ * timed out but not yet swept move from their stored status to the one
+ * they show, read only for the statuses they touch. */
 #define ORDER_COUNT(party) \
 	"SELECT (SELECT COALESCE(SUM(c.n), 0) FROM order_counts c" \
 	" WHERE c.party = '" party "' AND c.party_id = ?" \
 	" AND (? IS NULL OR c.status = ?))" \
-	" + (SELECT COALESCE(SUM((? = 'cancelled') - (? = 'pending')), 0)" \
-	" FROM orders o WHERE o.status = 'pending' AND o.accept_deadline <= ?" \
-	" AND o." party "_id = ?)" \
-	" + (SELECT COALESCE(SUM((? = 'expired') - (o.status = ?)), 0)" \
+	" + IF(? IN ('pending', 'cancelled'), (SELECT COUNT(*) FROM orders o" \
+	" WHERE o.status = 'pending' AND o.accept_deadline <= ?" \
+	" AND o." party "_id = ?) * IF(? = 'cancelled', 1, -1), 0)" \
+	" + IF(? IN ('accepted', 'contracted', 'expired'), (SELECT COUNT(*)" \
 	" FROM orders o WHERE o.status IN ('accepted', 'contracted')" \
-	" AND o.valid_until <= ? AND o." party "_id = ?) AS total"
+	" AND o.valid_until <= ? AND o." party "_id = ?" \
+	" AND (? = 'expired' OR o.status = ?)) * IF(? = 'expired', 1, -1), 0)" \
+	" AS total"
 
 static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	/* DBS_SESSION_GET: token hash -> session and account */
@@ -164,13 +172,17 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	" FROM order_events WHERE order_id = ? ORDER BY id"),
 	/* DBS_ORDER_LIST_ENTERPRISE */
 	DB_LIB_STMT(DBS_ORDER_LIST_ENTERPRISE,
-	ORDER_LIST("enterprise")),
+	ORDER_LIST_ALL("enterprise")),
+	DB_LIB_STMT(DBS_ORDER_LIST_ENTERPRISE_STATUS,
+	ORDER_LIST_STATUS("enterprise")),
 	/* DBS_ORDER_COUNT_ENTERPRISE (ORDER_COUNT) */
 	DB_LIB_STMT(DBS_ORDER_COUNT_ENTERPRISE,
 	ORDER_COUNT("enterprise")),
 	/* DBS_ORDER_LIST_PROVIDER */
 	DB_LIB_STMT(DBS_ORDER_LIST_PROVIDER,
-	ORDER_LIST("provider")),
+	ORDER_LIST_ALL("provider")),
+	DB_LIB_STMT(DBS_ORDER_LIST_PROVIDER_STATUS,
+	ORDER_LIST_STATUS("provider")),
 	/* DBS_ORDER_COUNT_PROVIDER */
 	DB_LIB_STMT(DBS_ORDER_COUNT_PROVIDER,
 	ORDER_COUNT("provider")),
