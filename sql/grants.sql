@@ -134,6 +134,7 @@ GRANT SELECT                         ON `@DB@`.`contracts`        TO '@ORDERING_
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`enterprise_quota` TO '@ORDERING_USER@'@'localhost';  -- O3 (created on the first order)
 GRANT SELECT, UPDATE                 ON `@DB@`.`products`         TO '@ORDERING_USER@'@'localhost';  -- O3 units, C1 ratings
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`orders`           TO '@ORDERING_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`order_counts`     TO '@ORDERING_USER@'@'localhost';  -- the orders list total (020)
 GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@ORDERING_USER@'@'localhost';  -- the timeline
 GRANT SELECT, INSERT                 ON `@DB@`.`evaluations`      TO '@ORDERING_USER@'@'localhost';  -- C1
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`idempotency_keys` TO '@ORDERING_USER@'@'localhost';
@@ -152,6 +153,7 @@ GRANT SELECT                         ON `@DB@`.`redemption_claims` TO '@PROVIDER
 GRANT SELECT, UPDATE                 ON `@DB@`.`enterprise_quota` TO '@PROVIDER_USER@'@'localhost';  -- a decline releases
 GRANT SELECT, UPDATE                 ON `@DB@`.`products`         TO '@PROVIDER_USER@'@'localhost';  -- a decline returns the unit
 GRANT SELECT, UPDATE                 ON `@DB@`.`orders`           TO '@PROVIDER_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`order_counts`     TO '@PROVIDER_USER@'@'localhost';  -- the inbox total (020)
 GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@PROVIDER_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`contracts`        TO '@PROVIDER_USER@'@'localhost';  -- O8
 GRANT SELECT, INSERT                 ON `@DB@`.`refunds`          TO '@PROVIDER_USER@'@'localhost';  -- R6
@@ -172,6 +174,7 @@ GRANT SELECT, UPDATE                 ON `@DB@`.`products`         TO '@REDEMPTIO
 GRANT SELECT, UPDATE                 ON `@DB@`.`orders`           TO '@REDEMPTION_USER@'@'localhost';
 GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@REDEMPTION_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`redemption_claims` TO '@REDEMPTION_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`claim_counts`     TO '@REDEMPTION_USER@'@'localhost';  -- R4: the queue total (020)
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`redemption_files` TO '@REDEMPTION_USER@'@'localhost';  -- R1: replaced in place; an other file deleted
 GRANT SELECT, INSERT                 ON `@DB@`.`claim_reviews`    TO '@REDEMPTION_USER@'@'localhost';  -- R4: each round, append-only
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@REDEMPTION_USER@'@'localhost';
@@ -307,6 +310,7 @@ GRANT INSERT                         ON `@DB@`.`notifications`    TO '@REGISTRAT
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`notification_prefs` TO '@REGISTRATION_USER@'@'localhost';  -- issue 16: settings (upsert)
 GRANT SELECT (id, kind, channel, account_id, text, link, is_secret, created_at, read_at), UPDATE (read_at)
     ON `@DB@`.`notifications` TO '@REGISTRATION_USER@'@'localhost';  -- issue 16: the inbox
+GRANT SELECT                         ON `@DB@`.`notification_counts` TO '@REGISTRATION_USER@'@'localhost';  -- the inbox totals (020)
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`enterprises`      TO '@REGISTRATION_USER@'@'localhost';  -- certified (E9), tier (E11), credit (E14)
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`providers`        TO '@REGISTRATION_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE (cap)   ON `@DB@`.`enterprise_quota` TO '@REGISTRATION_USER@'@'localhost';  -- E7 at approval, E8

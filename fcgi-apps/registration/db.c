@@ -421,14 +421,15 @@ const struct db_stmt registration_stmts[STMT__MAX] = {
 	"SELECT id, kind, text, link, created_at, read_at FROM notifications"
 	" WHERE account_id = ? AND is_secret = 0 AND (? = 0 OR read_at IS NULL)"
 	" ORDER BY id DESC LIMIT ? OFFSET ?"),
-	/* account, unread only */
+	/* unread only, account: the totals kept by 020_party_counts.sql's
+	 * triggers */
 	DB_STMT(STMT_INBOX_COUNT,
-	"SELECT COUNT(*) FROM notifications WHERE account_id = ?"
-	" AND is_secret = 0 AND (? = 0 OR read_at IS NULL)"),
+	"SELECT COALESCE(SUM(IF(? = 0, n, unread)), 0) AS n"
+	" FROM notification_counts WHERE account_id = ?"),
 	/* account */
 	DB_STMT(STMT_INBOX_UNREAD,
-	"SELECT COUNT(*) FROM notifications WHERE account_id = ?"
-	" AND read_at IS NULL AND is_secret = 0"),
+	"SELECT COALESCE(SUM(unread), 0) AS n FROM notification_counts"
+	" WHERE account_id = ?"),
 	/* id, account */
 	DB_STMT(STMT_INBOX_GET,
 	"SELECT id, kind, text, link, created_at, read_at FROM notifications"
@@ -1457,8 +1458,8 @@ db_inbox_page(struct db *db, int64_t account_id, bool unread_only,
 	struct inbox_page_ctx c = { fn, ctx };
 
 	return page_list_rows(db, STMT_INBOX_LIST, DB_ARGS(DB_I64(account_id),
-	    DB_BOOL(unread_only)), STMT_INBOX_COUNT, DB_ARGS(DB_I64(account_id),
-	    DB_BOOL(unread_only)), page, per_page, &inbox_map, inbox_page_row,
+	    DB_BOOL(unread_only)), STMT_INBOX_COUNT, DB_ARGS(DB_BOOL(unread_only),
+	    DB_I64(account_id)), page, per_page, &inbox_map, inbox_page_row,
 	    &c, rc);
 }
 
