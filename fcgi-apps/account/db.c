@@ -150,8 +150,8 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	"SELECT n FROM row_counts WHERE name = 'providers'"),
 	/* STMT_PROVIDER_SEARCH: g1, g2, like, end, q, limit, offset */
 	DB_STMT(STMT_PROVIDER_SEARCH,
-	"SELECT " PROVIDER_SELECT " FROM (" GRAM_PAGE_IDS("provider_grams", "provider_id",
-	"providers") ") m"
+	"SELECT " PROVIDER_SELECT " FROM ("
+	GRAM_PAGE_IDS("provider_grams", "provider_id", "providers") ") m"
 	" JOIN providers p ON p.id = m.id ORDER BY p.id LIMIT ? OFFSET ?"),
 	/* g1, g2, like, q */
 	DB_STMT(STMT_PROVIDER_SEARCH_COUNT,
