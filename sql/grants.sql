@@ -100,6 +100,7 @@ GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`throttle`         TO '@ACCOUNT_U
 GRANT SELECT ON `@DB@`.`search_texts`     TO '@ACCOUNT_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`search_grams`     TO '@ACCOUNT_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`enterprise_grams` TO '@ACCOUNT_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`provider_grams`   TO '@ACCOUNT_USER@'@'localhost';  -- 022
 GRANT SELECT ON `@DB@`.`row_counts`       TO '@ACCOUNT_USER@'@'localhost';
 -- issue 15: browsers that logged in before (login protection)
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`login_devices`    TO '@ACCOUNT_USER@'@'localhost';
@@ -189,6 +190,7 @@ GRANT SELECT                         ON `@DB@`.`rounds`           TO '@COLLECTIO
 GRANT SELECT                         ON `@DB@`.`providers`        TO '@COLLECTION_USER@'@'localhost';  -- A1 facts
 GRANT SELECT, INSERT                 ON `@DB@`.`products`         TO '@COLLECTION_USER@'@'localhost';  -- A6 listing
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`product_applications`    TO '@COLLECTION_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`application_counts`      TO '@COLLECTION_USER@'@'localhost';  -- 022: the queue's totals
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`application_products`    TO '@COLLECTION_USER@'@'localhost';  -- a checked save rewrites them
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`application_attachments` TO '@COLLECTION_USER@'@'localhost';  -- replace or delete an upload (A3)
 GRANT SELECT, INSERT                 ON `@DB@`.`application_events`      TO '@COLLECTION_USER@'@'localhost';  -- A5 history
@@ -318,6 +320,8 @@ GRANT SELECT, INSERT                 ON `@DB@`.`list_imports`     TO '@REGISTRAT
 GRANT UPDATE (enterprises_changed)   ON `@DB@`.`list_imports`     TO '@REGISTRATION_USER@'@'localhost';  -- counted last
 GRANT SELECT, INSERT, DELETE         ON `@DB@`.`qualification_lists` TO '@REGISTRATION_USER@'@'localhost';  -- replaced whole
 GRANT SELECT, INSERT, DELETE         ON `@DB@`.`credit_list`      TO '@REGISTRATION_USER@'@'localhost';      -- replaced whole
+GRANT SELECT ON `@DB@`.`certification_counts` TO '@REGISTRATION_USER@'@'localhost';  -- 022: the queue's totals
+GRANT SELECT ON `@DB@`.`list_counts`      TO '@REGISTRATION_USER@'@'localhost';  -- 022: the lists' sizes
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`rounds`           TO '@REGISTRATION_USER@'@'localhost';  -- Y1
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@REGISTRATION_USER@'@'localhost';
 
