@@ -147,8 +147,17 @@ static const char *const gram_sort_sql[SORT__MAX] = {
 	"g.created_at DESC, g.product_id DESC",		/* SORT_NEWEST */
 	"g.voucher_price ASC, g.product_id ASC",	/* SORT_PRICE */
 	"g.voucher_price DESC, g.product_id DESC",	/* SORT_PRICE_DESC */
-	"p.rating_key DESC, p.rating_count DESC, p.id DESC", /* SORT_RATING */
-	"p.units_sold DESC, p.id DESC",			/* SORT_SALES */
+	"p.rating_key DESC, p.rating_count DESC, g.product_id DESC",
+	"p.units_sold DESC, g.product_id DESC",		/* SORT_SALES */
+};
+
+/* The outer ORDER BY of a longer search (PF_QLONG) over its page's keys. */
+static const char *const long_sort_sql[SORT__MAX] = {
+	"k.created_at DESC, k.product_id DESC",		/* SORT_NEWEST */
+	"k.voucher_price ASC, k.product_id ASC",	/* SORT_PRICE */
+	"k.voucher_price DESC, k.product_id DESC",	/* SORT_PRICE_DESC */
+	"k.rating_key DESC, k.rating_count DESC, k.product_id DESC",
+	"k.units_sold DESC, k.product_id DESC",		/* SORT_SALES */
 };
 
 static const char *const gram_index[SORT__MAX] = {
@@ -192,7 +201,7 @@ search_from_sql(struct buf *b, int filters, int s)
 	    s >= 0 ? gram_index[s] : filters & (PF_MIN | PF_MAX) ?
 	    "ix_product_grams_price" : "ix_product_grams_newest");
 	if (filters & PF_QLONG)
-		buf_puts(b, " JOIN product_grams g2"
+		buf_puts(b, " JOIN product_grams g2 FORCE INDEX (PRIMARY)"
 		    " ON g2.product_id = g.product_id"
 		    " JOIN search_texts st ON st.id = g.text_id");
 	if (s >= 0)
@@ -217,12 +226,20 @@ list_sql(struct buf *b, int f, int s)
 		return;
 	}
 	if (f & PF_QLONG) {
-		/* relevance is the whole query's: the candidates sorted */
-		buf_puts(b, "SELECT STRAIGHT_JOIN " PRODUCT_COLS);
-		search_from_sql(b, f, s);
+		/* relevance is the whole query's (its param first): the
+		 * candidates' keys sorted, then only the page's rows read */
+		buf_printf(b, "SELECT STRAIGHT_JOIN " PRODUCT_COLS " FROM"
+		    " (SELECT g.product_id,%s AS rel, g.created_at,"
+		    " g.voucher_price%s", SEARCH_RELEVANCE, s == SORT_RATING ||
+		    s == SORT_SALES ? ", p.rating_key, p.rating_count,"
+		    " p.units_sold" : "");
+		search_from_sql(b, f, -1);
+		if (s == SORT_RATING || s == SORT_SALES)
+			buf_puts(b, " JOIN products p ON p.id = g.product_id");
 		where_sql(b, f);
-		buf_printf(b, " ORDER BY" SEARCH_RELEVANCE ", %s"
-		    " LIMIT ? OFFSET ?", sort_sql[s]);
+		buf_printf(b, " ORDER BY rel, %s LIMIT ? OFFSET ?) k"
+		    " JOIN products p ON p.id = k.product_id" PRODUCT_JOIN
+		    " ORDER BY k.rel, %s", gram_sort_sql[s], long_sort_sql[s]);
 		return;
 	}
 	buf_printf(b, "SELECT STRAIGHT_JOIN " PRODUCT_COLS " FROM (SELECT p.id"
@@ -346,16 +363,18 @@ search_short(const char *q, const struct search_key *k)
 	    strpbrk(q, " \t") == NULL;
 }
 
-/* The params of q in the order of where_sql; returns how many, and the
- * filter set in *filters. A search's key is filled in *k (which the
- * params point into); the list's relevance param follows at p[n]. */
+/* The params of q in the order of where_sql from p[1]; returns how many,
+ * and the filter set in *filters. A search's key is filled in *k (which
+ * the params point into). p[0] is the query, the relevance param that a
+ * longer search's list (PF_QLONG) starts with. */
 static size_t
 query_params(const struct product_query *q, struct search_key *k,
     struct db_param p[QUERY_PARAMS_MAX], int *filters)
 {
-	size_t n = 0;
+	size_t n = 1;
 
 	*filters = 0;
+	p[0] = DB_STR(q->text);
 	p[n++] = DB_I64(q->year);
 	if (q->category != NULL) {
 		*filters |= PF_CATEGORY;
@@ -376,16 +395,15 @@ query_params(const struct product_query *q, struct search_key *k,
 		if (search_short(q->text, k)) {
 			*filters |= PF_Q;
 			p[n++] = DB_STR(k->g1);
-			return n;
+			return n - 1;
 		}
 		*filters |= PF_QLONG;
 		p[n++] = DB_STR(k->g1);
 		p[n++] = DB_STR(k->g2);
 		p[n++] = DB_STR(q->like);
-		p[n] = DB_STR(q->text);		/* the list's relevance */
 	}
-	assert(n < QUERY_PARAMS_MAX);
-	return n;
+	assert(n <= QUERY_PARAMS_MAX);
+	return n - 1;
 }
 
 /* The caller's typed callback behind page_list_rows' untyped one. */
@@ -414,8 +432,9 @@ db_product_page(struct db *db, const struct product_query *q, int64_t page,
 
 	/* the count has the list's params without the relevance, LIMIT and
 	 * OFFSET */
-	return page_list_rows(db, STMT_LIST(filters, q->sort), p,
-	    filters & PF_QLONG ? n + 1 : n, STMT_COUNT(filters), p, n, page,
+	return page_list_rows(db, STMT_LIST(filters, q->sort),
+	    filters & PF_QLONG ? p : p + 1, filters & PF_QLONG ? n + 1 : n,
+	    STMT_COUNT(filters), p + 1, n, page,
 	    per_page, &product_map, product_page_row, &c, rc);
 }
 
