@@ -430,6 +430,27 @@ db_product_page(struct db *db, const struct product_query *q, int64_t page,
 	int filters;
 	size_t n = query_params(q, &k, p, &filters);
 
+	/* a longer search starts from the rarer of its two bigrams in the
+	 * round (their totals: STMT_COUNT(PF_Q)) */
+	if ((filters & PF_QLONG) && strcmp(k.g1, k.g2) != 0) {
+		int64_t n1, n2;
+		int r = db_scalar(db, STMT_COUNT(PF_Q), DB_ARGS(DB_I64(q->year),
+		    DB_STR(k.g1)), &n1);
+
+		if (r == DB_OK)
+			r = db_scalar(db, STMT_COUNT(PF_Q), DB_ARGS(
+			    DB_I64(q->year), DB_STR(k.g2)), &n2);
+		if (r != DB_OK) {
+			*rc = r;
+			return NULL;
+		}
+		if (n2 < n1) {	/* p[n - 2], p[n - 1]: the grams, p[n] LIKE */
+			struct db_param t = p[n - 2];
+
+			p[n - 2] = p[n - 1];
+			p[n - 1] = t;
+		}
+	}
 	/* the count has the list's params without the relevance, LIMIT and
 	 * OFFSET */
 	return page_list_rows(db, STMT_LIST(filters, q->sort),
