@@ -121,6 +121,10 @@ GRANT SELECT (product_id, quality, timeliness, attitude, comment, created_at)
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@CATALOG_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`search_texts` TO '@CATALOG_USER@'@'localhost';  -- issue 13: search
 GRANT SELECT ON `@DB@`.`search_grams` TO '@CATALOG_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`catalog_counts`      TO '@CATALOG_USER@'@'localhost';  -- issue 13: 021_catalog_scale.sql
+GRANT SELECT ON `@DB@`.`product_grams`       TO '@CATALOG_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`product_gram_counts` TO '@CATALOG_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`evaluation_sums`     TO '@CATALOG_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
 -- ordering: an enterprise's orders (O1-O10, C1), with the order state
@@ -375,6 +379,12 @@ GRANT SELECT ON `@DB@`.`publicity_records` TO '@RO_USER@'@'localhost';  -- R7: t
 -- grams (enterprise_grams), not granted here
 GRANT SELECT ON `@DB@`.`search_texts`      TO '@RO_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`search_grams`      TO '@RO_USER@'@'localhost';
+-- the catalog's totals and per-round index of listed products, and the
+-- ratings' sums per product (issue 13: 021_catalog_scale.sql): public
+GRANT SELECT ON `@DB@`.`catalog_counts`      TO '@RO_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`product_grams`       TO '@RO_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`product_gram_counts` TO '@RO_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`evaluation_sums`     TO '@RO_USER@'@'localhost';
 
 -- providers: identity, bar (V2 is public) and whether a credit flag stops
 -- its products being ordered (P7: the catalog says so); not the credit

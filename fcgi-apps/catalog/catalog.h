@@ -39,8 +39,12 @@ enum product_filter {
 	PF_CATEGORY = 1,	/* p.category = ?                    */
 	PF_MIN      = 2,	/* p.voucher_price >= ?              */
 	PF_MAX      = 4,	/* p.voucher_price <= ?              */
-	PF_Q        = 8,	/* the search index (search.h)       */
-	PF__COMBOS  = 16
+	PF_Q        = 8,	/* a search of one or two characters:
+				   its gram in product_grams (021)  */
+	PF_QLONG    = 16,	/* a longer search: the round's
+				   candidates of its first bigram,
+				   checked by LIKE (search.h)       */
+	PF__COMBOS  = 24	/* never both PF_Q and PF_QLONG     */
 };
 
 enum product_sort {

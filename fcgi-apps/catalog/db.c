@@ -68,10 +68,10 @@ static const char *const sort_index[SORT__MAX][2] = {
 struct db_stmt catalog_stmts[STMT__MAX] = {
 	/* STMT_CATEGORIES: round (P1: the twelve, in their fixed order) */
 	DB_STMT(STMT_CATEGORIES,
-	"SELECT c.code, c.name_zh, c.name_en, COUNT(p.id) AS product_count"
-	" FROM categories c LEFT JOIN products p ON p.category = c.code"
-	" AND p.listed = 1 AND p.round_year = ?"
-	" GROUP BY c.code, c.name_zh, c.name_en, c.sort_order"
+	"SELECT c.code, c.name_zh, c.name_en,"
+	" COALESCE(n.n, 0) AS product_count"
+	" FROM categories c LEFT JOIN catalog_counts n ON n.category = c.code"
+	" AND n.round_year = ?"
 	" ORDER BY c.sort_order"),
 	/* STMT_PRODUCT_GET: id */
 	DB_STMT(STMT_PRODUCT_GET,
@@ -107,13 +107,15 @@ struct db_stmt catalog_stmts[STMT__MAX] = {
 	DB_STMT(STMT_NEXT_DUE,
 	ORDERS_NEXT_DUE),
 	/* C1 ratings of a product (issue 11): off the hot list and product
-	 * statements, each one index range of ix_evaluations_product.
+	 * statements; the sums and the count from evaluation_sums (021: kept
+	 * per connection slot by the evaluations' trigger), the page one
+	 * index range of ix_evaluations_product.
 	 * STMT_EVAL_SUMS: product (no row: no such product) */
 	DB_STMT(STMT_EVAL_SUMS,
-	"SELECT COUNT(e.product_id) AS n, COALESCE(SUM(e.quality), 0) AS quality,"
+	"SELECT COALESCE(SUM(e.n), 0) AS n, COALESCE(SUM(e.quality), 0) AS quality,"
 	" COALESCE(SUM(e.timeliness), 0) AS timeliness,"
 	" COALESCE(SUM(e.attitude), 0) AS attitude"
-	" FROM products p LEFT JOIN evaluations e ON e.product_id = p.id"
+	" FROM products p LEFT JOIN evaluation_sums e ON e.product_id = p.id"
 	" WHERE p.id = ? GROUP BY p.id"),
 	/* STMT_EVAL_LIST: product, limit, offset - never the order */
 	DB_STMT(STMT_EVAL_LIST,
@@ -122,7 +124,8 @@ struct db_stmt catalog_stmts[STMT__MAX] = {
 	" ORDER BY created_at DESC LIMIT ? OFFSET ?"),
 	/* STMT_EVAL_COUNT: product */
 	DB_STMT(STMT_EVAL_COUNT,
-	"SELECT COUNT(*) FROM evaluations WHERE product_id = ?"),
+	"SELECT COALESCE(SUM(n), 0) AS n FROM evaluation_sums"
+	" WHERE product_id = ?"),
 	/* The bureau's list (issue 11), every round, listed or not.
 	 * STMT_BUREAU_LIST: provider x2, listed x2, like x3, limit, offset */
 	DB_STMT(STMT_BUREAU_LIST,
@@ -134,46 +137,144 @@ struct db_stmt catalog_stmts[STMT__MAX] = {
 	"SELECT COUNT(*)" PRODUCT_FROM BUREAU_WHERE),
 };
 
+/* A search of one or two characters (PF_Q) reads product_grams (021):
+ * the gram's rows of the round carry the relevance, the category and what
+ * the newest and price sorts order by, so that each of those is one range
+ * of its index, in order, stopped by the LIMIT. The sorts by rating and
+ * sales (which change with every order) join the products and sort the
+ * gram's matches. */
+static const char *const gram_sort_sql[SORT__MAX] = {
+	"g.created_at DESC, g.product_id DESC",		/* SORT_NEWEST */
+	"g.voucher_price ASC, g.product_id ASC",	/* SORT_PRICE */
+	"g.voucher_price DESC, g.product_id DESC",	/* SORT_PRICE_DESC */
+	"p.rating_key DESC, p.rating_count DESC, g.product_id DESC",
+	"p.units_sold DESC, g.product_id DESC",		/* SORT_SALES */
+};
+
+/* The outer ORDER BY of a longer search (PF_QLONG) over its page's keys. */
+static const char *const long_sort_sql[SORT__MAX] = {
+	"k.created_at DESC, k.product_id DESC",		/* SORT_NEWEST */
+	"k.voucher_price ASC, k.product_id ASC",	/* SORT_PRICE */
+	"k.voucher_price DESC, k.product_id DESC",	/* SORT_PRICE_DESC */
+	"k.rating_key DESC, k.rating_count DESC, k.product_id DESC",
+	"k.units_sold DESC, k.product_id DESC",		/* SORT_SALES */
+};
+
+static const char *const gram_index[SORT__MAX] = {
+	"ix_product_grams_newest", "ix_product_grams_price",
+	"ix_product_grams_price_desc", "ix_product_grams_newest",
+	"ix_product_grams_newest",
+};
+
 /* The WHERE of a filter set: round, then each filter's params in order
- * (query_params); a search (PF_Q) adds SEARCH_WHERE's. */
+ * (query_params); a search adds its gram (PF_Q) or its two grams and LIKE
+ * pattern (PF_QLONG). A search filters the rows of product_grams (g), the
+ * others the products (p). */
 static void
 where_sql(struct buf *b, int filters)
 {
-	buf_puts(b, " WHERE p.listed = 1 AND p.round_year = ?");
+	const char *t = filters & (PF_Q | PF_QLONG) ? "g" : "p";
+
+	if (filters & (PF_Q | PF_QLONG))
+		buf_puts(b, " WHERE g.round_year = ?");
+	else
+		buf_puts(b, " WHERE p.listed = 1 AND p.round_year = ?");
 	if (filters & PF_CATEGORY)
-		buf_puts(b, " AND p.category = ?");
+		buf_printf(b, " AND %s.category = ?", t);
 	if (filters & PF_MIN)
-		buf_puts(b, " AND p.voucher_price >= ?");
+		buf_printf(b, " AND %s.voucher_price >= ?", t);
 	if (filters & PF_MAX)
-		buf_puts(b, " AND p.voucher_price <= ?");
+		buf_printf(b, " AND %s.voucher_price <= ?", t);
 	if (filters & PF_Q)
-		buf_puts(b, " AND" SEARCH_WHERE);
+		buf_puts(b, " AND g.gram = ?");
+	if (filters & PF_QLONG)
+		buf_puts(b, " AND g.gram = ? AND g2.gram = ? AND st.text LIKE ?");
 }
 
-/* The FROM of a filter set read in sort s (s < 0: a count). A search
- * starts from the search index (the texts that hold the query, then their
- * products); the others read the sort's index of the products. */
+/* The FROM of a search (s < 0: a count): the round's rows of the gram
+ * (PF_Q), or of the first bigram with the last one's and the text
+ * (PF_QLONG), joined in the order written. */
 static void
-from_sql(struct buf *b, int filters, int s)
+search_from_sql(struct buf *b, int filters, int s)
 {
-	int cat = (filters & PF_CATEGORY) != 0;
-	const char *ix;
+	buf_printf(b, " FROM product_grams g FORCE INDEX (%s)",
+	    s >= 0 ? gram_index[s] : filters & (PF_MIN | PF_MAX) ?
+	    "ix_product_grams_price" : "ix_product_grams_newest");
+	if (filters & PF_QLONG)
+		buf_puts(b, " JOIN product_grams g2 FORCE INDEX (PRIMARY)"
+		    " ON g2.product_id = g.product_id"
+		    " JOIN search_texts st ON st.id = g.text_id");
+	if (s >= 0)
+		buf_puts(b, " JOIN products p ON p.id = g.product_id"
+		    PRODUCT_JOIN);
+}
 
-	if (filters & PF_Q) {
-		buf_puts(b, " FROM" SEARCH_FROM
-		    " JOIN products p ON p.search_text_id = st.id");
-		if (s >= 0)
-			buf_puts(b, PRODUCT_JOIN);
+/* The list of filter set f in sort s. Without a search, the page's ids
+ * are read from the sort's index (covering: a deep page reads index
+ * entries only), then only those rows are joined. */
+static void
+list_sql(struct buf *b, int f, int s)
+{
+	int cat = (f & PF_CATEGORY) != 0;
+
+	if (f & PF_Q) {
+		buf_puts(b, "SELECT STRAIGHT_JOIN " PRODUCT_COLS);
+		search_from_sql(b, f, s);
+		where_sql(b, f);
+		buf_printf(b, " ORDER BY g.rel, %s LIMIT ? OFFSET ?",
+		    gram_sort_sql[s]);
 		return;
 	}
-	if (s >= 0)
-		ix = sort_index[s][cat];
-	else	/* a count: the covering index of the filters */
-		ix = filters & (PF_MIN | PF_MAX) ? sort_index[SORT_PRICE][cat] :
-		    sort_index[SORT_NEWEST][cat];
-	buf_printf(b, " FROM products p FORCE INDEX (%s)", ix);
-	if (s >= 0)
-		buf_puts(b, PRODUCT_JOIN);
+	if (f & PF_QLONG) {
+		/* relevance is the whole query's (its param first): the
+		 * candidates' keys sorted, then only the page's rows read */
+		buf_printf(b, "SELECT STRAIGHT_JOIN " PRODUCT_COLS " FROM"
+		    " (SELECT g.product_id,%s AS rel, g.created_at,"
+		    " g.voucher_price%s", SEARCH_RELEVANCE, s == SORT_RATING ||
+		    s == SORT_SALES ? ", p.rating_key, p.rating_count,"
+		    " p.units_sold" : "");
+		search_from_sql(b, f, -1);
+		if (s == SORT_RATING || s == SORT_SALES)
+			buf_puts(b, " JOIN products p ON p.id = g.product_id");
+		where_sql(b, f);
+		buf_printf(b, " ORDER BY rel, %s LIMIT ? OFFSET ?) k"
+		    " JOIN products p ON p.id = k.product_id" PRODUCT_JOIN
+		    " ORDER BY k.rel, %s", gram_sort_sql[s], long_sort_sql[s]);
+		return;
+	}
+	buf_printf(b, "SELECT STRAIGHT_JOIN " PRODUCT_COLS " FROM (SELECT p.id"
+	    " FROM products p FORCE INDEX (%s)", sort_index[s][cat]);
+	where_sql(b, f);
+	buf_printf(b, " ORDER BY %s LIMIT ? OFFSET ?) k"
+	    " JOIN products p ON p.id = k.id" PRODUCT_JOIN " ORDER BY %s",
+	    sort_sql[s], sort_sql[s]);
+}
+
+/* The count of filter set f: the kept totals (021) where they answer it
+ * (a category or none, a gram of one or two characters, with or without
+ * a category), else the filters' covering index. */
+static void
+count_sql(struct buf *b, int f)
+{
+	int cat = (f & PF_CATEGORY) != 0;
+
+	if (!(f & (PF_MIN | PF_MAX)) && !(f & PF_QLONG)) {
+		buf_printf(b, "SELECT COALESCE(SUM(c.n), 0) AS n FROM %s c"
+		    " WHERE c.round_year = ?%s%s",
+		    f & PF_Q ? "product_gram_counts" : "catalog_counts",
+		    cat ? " AND c.category = ?" : "",
+		    f & PF_Q ? " AND c.gram = ?" : "");
+		return;
+	}
+	if (f & (PF_Q | PF_QLONG)) {
+		buf_puts(b, "SELECT STRAIGHT_JOIN COUNT(*)");
+		search_from_sql(b, f, -1);
+		where_sql(b, f);
+		return;
+	}
+	buf_printf(b, "SELECT COUNT(*) FROM products p FORCE INDEX (%s)",
+	    sort_index[SORT_PRICE][cat]);
+	where_sql(b, f);
 }
 
 void
@@ -183,27 +284,14 @@ catalog_sql_init(void)
 		struct buf b = { 0 };
 
 		for (int s = 0; s < SORT__MAX; s++) {
-			/* a search joins in the order written: from the
-			 * index to the products (a small round would
-			 * otherwise be read whole and matched row by row) */
-			buf_puts(&b, f & PF_Q ? "SELECT STRAIGHT_JOIN "
-			    PRODUCT_COLS : "SELECT " PRODUCT_COLS);
-			from_sql(&b, f, s);
-			where_sql(&b, f);
-			/* a search: relevance first, then the chosen sort */
-			buf_printf(&b, " ORDER BY%s%s LIMIT ? OFFSET ?",
-			    f & PF_Q ? SEARCH_RELEVANCE ", " : " ",
-			    sort_sql[s]);
+			list_sql(&b, f, s);
 			catalog_stmts[STMT_LIST(f, s)].sql = xstrdup(b.p);
 			buf_reset(&b);
 			buf_printf(&b, "STMT_LIST(%d,%d)", f, s);
 			catalog_stmts[STMT_LIST(f, s)].name = xstrdup(b.p);
 			buf_reset(&b);
 		}
-		buf_puts(&b, f & PF_Q ? "SELECT STRAIGHT_JOIN COUNT(*)" :
-		    "SELECT COUNT(*)");
-		from_sql(&b, f, -1);
-		where_sql(&b, f);
+		count_sql(&b, f);
 		catalog_stmts[STMT_COUNT(f)].sql = xstrdup(b.p);
 		buf_reset(&b);
 		buf_printf(&b, "STMT_COUNT(%d)", f);
@@ -265,16 +353,28 @@ static const struct db_rowmap product_bureau_map =
  * search's two grams and LIKE pattern, and its relevance. */
 #define QUERY_PARAMS_MAX 8
 
-/* The params of q in the order of where_sql; returns how many, and the
- * filter set in *filters. A search's key is filled in *k (which the
- * params point into); the list's relevance param follows at p[n]. */
+/* Whether query q (its key k) is one gram of product_grams: one or two
+ * characters, and none a space or a tab (a gram is compared padded, and
+ * the tab separates the text's parts: those go by LIKE). */
+static bool
+search_short(const char *q, const struct search_key *k)
+{
+	return k->g1[0] != '\0' && strcmp(q, k->g1) == 0 &&
+	    strpbrk(q, " \t") == NULL;
+}
+
+/* The params of q in the order of where_sql from p[1]; returns how many,
+ * and the filter set in *filters. A search's key is filled in *k (which
+ * the params point into). p[0] is the query, the relevance param that a
+ * longer search's list (PF_QLONG) starts with. */
 static size_t
 query_params(const struct product_query *q, struct search_key *k,
     struct db_param p[QUERY_PARAMS_MAX], int *filters)
 {
-	size_t n = 0;
+	size_t n = 1;
 
 	*filters = 0;
+	p[0] = DB_STR(q->text);
 	p[n++] = DB_I64(q->year);
 	if (q->category != NULL) {
 		*filters |= PF_CATEGORY;
@@ -289,17 +389,21 @@ query_params(const struct product_query *q, struct search_key *k,
 		p[n++] = DB_I64(q->max_price);
 	}
 	if (q->like != NULL) {
-		*filters |= PF_Q;
 		/* not UTF-8 (refused before here): empty grams match nothing */
 		if (search_key(q->text, k) < 0)
 			memset(k, 0, sizeof(*k));
+		if (search_short(q->text, k)) {
+			*filters |= PF_Q;
+			p[n++] = DB_STR(k->g1);
+			return n - 1;
+		}
+		*filters |= PF_QLONG;
 		p[n++] = DB_STR(k->g1);
 		p[n++] = DB_STR(k->g2);
 		p[n++] = DB_STR(q->like);
-		p[n] = DB_STR(q->text);		/* the list's relevance */
 	}
-	assert(n < QUERY_PARAMS_MAX);
-	return n;
+	assert(n <= QUERY_PARAMS_MAX);
+	return n - 1;
 }
 
 /* The caller's typed callback behind page_list_rows' untyped one. */
@@ -326,10 +430,32 @@ db_product_page(struct db *db, const struct product_query *q, int64_t page,
 	int filters;
 	size_t n = query_params(q, &k, p, &filters);
 
+	/* a longer search starts from the rarer of its two bigrams in the
+	 * round (their totals: STMT_COUNT(PF_Q)) */
+	if ((filters & PF_QLONG) && strcmp(k.g1, k.g2) != 0) {
+		int64_t n1, n2;
+		int r = db_scalar(db, STMT_COUNT(PF_Q), DB_ARGS(DB_I64(q->year),
+		    DB_STR(k.g1)), &n1);
+
+		if (r == DB_OK)
+			r = db_scalar(db, STMT_COUNT(PF_Q), DB_ARGS(
+			    DB_I64(q->year), DB_STR(k.g2)), &n2);
+		if (r != DB_OK) {
+			*rc = r;
+			return NULL;
+		}
+		if (n2 < n1) {	/* p[n - 2], p[n - 1]: the grams, p[n] LIKE */
+			struct db_param t = p[n - 2];
+
+			p[n - 2] = p[n - 1];
+			p[n - 1] = t;
+		}
+	}
 	/* the count has the list's params without the relevance, LIMIT and
 	 * OFFSET */
-	return page_list_rows(db, STMT_LIST(filters, q->sort), p,
-	    filters & PF_Q ? n + 1 : n, STMT_COUNT(filters), p, n, page,
+	return page_list_rows(db, STMT_LIST(filters, q->sort),
+	    filters & PF_QLONG ? p : p + 1, filters & PF_QLONG ? n + 1 : n,
+	    STMT_COUNT(filters), p + 1, n, page,
 	    per_page, &product_map, product_page_row, &c, rc);
 }
 

@@ -52,6 +52,9 @@ GROWING = {
     # issue 16 (the sweeper's once-only keys: one or more per order event
     # announced) and R7 (a record per withdrawal and per payment of a list)
     "reminders", "publicity_records",
+    # issue 13, the catalog (021): a listed product's grams, per gram and
+    # round, ratings per product
+    "product_grams", "product_gram_counts", "evaluation_sums",
 }
 
 # Statements that read a whole table or sort a growing range by design, with
@@ -353,13 +356,13 @@ def explain(sql):
 
 def problems(sql, plan):
     """What in plan reads a growing table whole or sorts its rows. A
-    search (a plan reading search_grams by its key) may sort what it
+    search (a plan reading search_grams or product_grams by its key) may sort what it
     matched: relevance is per query, and the match set is what one gram
     of the index holds, not the table. Derived tables and unions are
     judged by the plans of what they read (their own rows)."""
     al = aliases(sql)
     limited = re.search(r"\bLIMIT\b", sql, re.I) is not None
-    search = any(al.get(r["table"], {r["table"]}) & {"search_grams", "enterprise_grams"} and
+    search = any(al.get(r["table"], {r["table"]}) & {"search_grams", "enterprise_grams", "product_grams"} and
                  r["type"] in ("ref", "eq_ref", "range", "const") for r in plan)
     bad = []
     for row in plan:
