@@ -15,20 +15,14 @@
 #include "search.h"
 
 /* R7: every total tells published, withdrawn and paid amounts apart
- * (the published ones are the signed file's and never change). Items by
- * the batch's own index. */
+ * (the published ones are the signed file's and never change); the
+ * withdrawn and paid ones are kept on the batch's row by its items'
+ * trigger (019_publicity_totals.sql), in the withdrawing or paying
+ * transaction. */
 #define BATCH_TOTALS(b) \
-	" total_amount AS published_amount," \
-	" (SELECT COUNT(*) FROM publicity_items i WHERE i.batch_id = " b ".id" \
-	" AND i.withdrawn = 1) AS withdrawn_count," \
-	" (SELECT COALESCE(SUM(i.amount), 0) FROM publicity_items i" \
-	" WHERE i.batch_id = " b ".id AND i.withdrawn = 1) AS withdrawn_amount," \
-	" (SELECT COUNT(*) FROM publicity_items i WHERE i.batch_id = " b ".id" \
-	" AND i.paid_on IS NOT NULL) AS paid_count," \
-	" (SELECT COALESCE(SUM(i.amount), 0) FROM publicity_items i" \
-	" WHERE i.batch_id = " b ".id AND i.paid_on IS NOT NULL) AS paid_amount," \
-	" (SELECT MAX(i.paid_on) FROM publicity_items i" \
-	" WHERE i.batch_id = " b ".id) AS last_paid_on"
+	" " b ".total_amount AS published_amount," \
+	" " b ".withdrawn_count, " b ".withdrawn_amount," \
+	" " b ".paid_count, " b ".paid_amount, " b ".last_paid_on"
 
 /* A batch as the public sees it; one param: now (in_period). */
 #define PUB_BATCH_COLS \
