@@ -12,7 +12,6 @@
 
 #include "orders.h"
 #include "publicity.h"
-#include "search.h"
 
 /* R7: every total tells published, withdrawn and paid amounts apart
  * (the published ones are the signed file's and never change); the
@@ -76,28 +75,33 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	" JOIN publicity_batches b ON b.id = i.batch_id"
 	" WHERE i.batch_id = ? AND b.status IN " PUB_VISIBLE
 	" ORDER BY i.id LIMIT ? OFFSET ?"),
-	/* q through the search index (search.h): the items whose product
-	 * and provider names hold it, a match in the product's name first:
-	 * batch, g1, g2, like, q, limit, offset */
+	/* q among a batch's items (issue 13): its own ~750 rows along
+	 * ix_publicity_items_batch, each name pair tested with LIKE as the
+	 * search index's text is (search.h: product, tab, provider; the same
+	 * collation), a match in the product's name first. Bounded by the
+	 * batch, not by how many texts of the whole index hold a common
+	 * word: batch, like, q, limit, offset */
 	DB_STMT(STMT_PUB_ITEMS_SEARCH,
 	"SELECT i.id, i.provider_name AS provider, i.product_name AS product,"
 	" i.category, i.amount, i.objection_status, i.withdrawn, i.unconfirmed,"
 	" DATE_FORMAT(i.paid_on, '%Y-%m-%d') AS paid_on"
-	" FROM" SEARCH_FROM " JOIN publicity_items i ON i.search_text_id = st.id"
-	" JOIN publicity_batches b ON b.id = i.batch_id"
-	" WHERE i.batch_id = ? AND b.status IN " PUB_VISIBLE " AND" SEARCH_WHERE
-	" ORDER BY" SEARCH_RELEVANCE ", i.id LIMIT ? OFFSET ?"),
+	" FROM publicity_batches b JOIN publicity_items i"
+	" FORCE INDEX (ix_publicity_items_batch) ON i.batch_id = b.id"
+	" WHERE b.id = ? AND b.status IN " PUB_VISIBLE
+	" AND CONCAT(i.product_name, CHAR(9), i.provider_name) LIKE ?"
+	" ORDER BY IF(LOCATE(?, i.product_name) > 0, 0, 1), i.id"
+	" LIMIT ? OFFSET ?"),
 	/* the total of a longer list (and whether the batch is public):
 	 * batch */
 	DB_STMT(STMT_PUB_ITEMS_COUNT,
 	"SELECT (SELECT COUNT(*) FROM publicity_items i WHERE i.batch_id = b.id)"
 	" AS n FROM publicity_batches b WHERE b.id = ? AND b.status IN "
 	PUB_VISIBLE),
-	/* the same of a search: g1, g2, like, batch */
+	/* the same of a search: like, batch */
 	DB_STMT(STMT_PUB_ITEMS_SEARCH_COUNT,
-	"SELECT (SELECT COUNT(*) FROM" SEARCH_FROM
-	" JOIN publicity_items i ON i.search_text_id = st.id"
-	" WHERE i.batch_id = b.id AND" SEARCH_WHERE ")"
+	"SELECT (SELECT COUNT(*) FROM publicity_items i"
+	" FORCE INDEX (ix_publicity_items_batch) WHERE i.batch_id = b.id"
+	" AND CONCAT(i.product_name, CHAR(9), i.provider_name) LIKE ?)"
 	" AS n FROM publicity_batches b WHERE b.id = ? AND b.status IN "
 	PUB_VISIBLE),
 	/* every item of a public batch (CSV): batch */
@@ -420,42 +424,27 @@ static const struct db_col pub_item_cols[] = {
 static const struct db_rowmap pub_item_map = DB_ROWMAP(struct pub_item_row,
     pub_item_cols);
 
-/* The search key of q; empty grams (they match nothing) when q is not
- * UTF-8 (refused before here). */
-static void
-key_of(const char *q, struct search_key *k)
-{
-	if (search_key(q, k) < 0)
-		memset(k, 0, sizeof(*k));
-}
-
 int
 db_pub_items(struct db *db, int64_t batch_id, const char *q, const char *like,
     int64_t limit, int64_t offset, struct db_rows *items)
 {
-	struct search_key k;
-
 	if (q == NULL)
 		return db_all(db, STMT_PUB_ITEMS, DB_ARGS(DB_I64(batch_id),
 		    DB_I64(limit), DB_I64(offset)), &pub_item_map, items);
-	key_of(q, &k);
 	return db_all(db, STMT_PUB_ITEMS_SEARCH, DB_ARGS(DB_I64(batch_id),
-	    DB_STR(k.g1), DB_STR(k.g2), DB_STR(like), DB_STR(q),
-	    DB_I64(limit), DB_I64(offset)), &pub_item_map, items);
+	    DB_STR(like), DB_STR(q), DB_I64(limit), DB_I64(offset)),
+	    &pub_item_map, items);
 }
 
 int
 db_pub_items_count(struct db *db, int64_t batch_id, const char *q,
     const char *like, int64_t *n)
 {
-	struct search_key k;
-
 	if (q == NULL)
 		return db_scalar(db, STMT_PUB_ITEMS_COUNT,
 		    DB_ARGS(DB_I64(batch_id)), n);
-	key_of(q, &k);
 	return db_scalar(db, STMT_PUB_ITEMS_SEARCH_COUNT, DB_ARGS(
-	    DB_STR(k.g1), DB_STR(k.g2), DB_STR(like), DB_I64(batch_id)), n);
+	    DB_STR(like), DB_I64(batch_id)), n);
 }
 
 int
