@@ -242,6 +242,7 @@ GRANT UPDATE (status, note, decided_at, decided_by)
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@PUBLICITY_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`search_texts` TO '@PUBLICITY_USER@'@'localhost';  -- issue 13: search
 GRANT SELECT ON `@DB@`.`search_grams` TO '@PUBLICITY_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`publicity_item_grams` TO '@PUBLICITY_USER@'@'localhost';  -- a batch searched for a short word (019)
 GRANT SELECT ON `@DB@`.`row_counts`   TO '@PUBLICITY_USER@'@'localhost';  -- the feedback total
 
 -- ---------------------------------------------------------------------------

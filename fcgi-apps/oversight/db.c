@@ -487,6 +487,29 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" AND (? IS NOT NULL OR ? IS NOT NULL OR ? IS NOT NULL"
 	" OR ? IS NOT NULL OR ? IS NOT NULL OR ? IS NOT NULL"
 	" OR ? IS NOT NULL OR ? IS NOT NULL OR ? IS NOT NULL)"),
+	/* one party's orders, the only filter (a provider's or an
+	 * enterprise's page links here): the page's ids and the count along
+	 * the party's (party, id) index alone (004_scale.sql), never the
+	 * rows that the general statements' unset filters would read:
+	 * now x4, party, limit, offset; party */
+	DB_STMT(STMT_ORDERS_PROVIDER,
+	"SELECT STRAIGHT_JOIN " BUREAU_ORDER_COLS " FROM (SELECT o.id"
+	" FROM orders o FORCE INDEX (ix_orders_provider_id)"
+	" WHERE o.provider_id = ? ORDER BY o.id DESC LIMIT ? OFFSET ?) x"
+	" JOIN orders o ON o.id = x.id" BUREAU_ORDER_JOINS
+	" ORDER BY o.id DESC"),
+	DB_STMT(STMT_ORDERS_PROVIDER_COUNT,
+	"SELECT COUNT(*) FROM orders FORCE INDEX (ix_orders_provider_id)"
+	" WHERE provider_id = ?"),
+	DB_STMT(STMT_ORDERS_ENTERPRISE,
+	"SELECT STRAIGHT_JOIN " BUREAU_ORDER_COLS " FROM (SELECT o.id"
+	" FROM orders o FORCE INDEX (ix_orders_enterprise_id)"
+	" WHERE o.enterprise_id = ? ORDER BY o.id DESC LIMIT ? OFFSET ?) x"
+	" JOIN orders o ON o.id = x.id" BUREAU_ORDER_JOINS
+	" ORDER BY o.id DESC"),
+	DB_STMT(STMT_ORDERS_ENTERPRISE_COUNT,
+	"SELECT COUNT(*) FROM orders FORCE INDEX (ix_orders_enterprise_id)"
+	" WHERE enterprise_id = ?"),
 	/* no filter: every order of every year, as 018_scale_main.sql's
 	 * trigger counts them (orders are never deleted) */
 	DB_STMT(STMT_ORDERS_TOTAL,
@@ -1273,6 +1296,20 @@ db_bureau_orders(struct db *db, const struct order_filter *f, time_t now,
 		    DB_TIME(now), DB_TIME(now), DB_TIME(now),
 		    ORDER_FILTER_ARGS(f, now)), STMT_ORDERS_TOTAL, NULL, 0,
 		    page, per_page, &bureau_order_map, row_json, ctx, rc);
+	/* one party's orders alone: along its index */
+	if (f->status == NULL && f->product_id <= 0 && f->category == NULL &&
+	    f->from == 0 && f->until == 0 && !f->overdue && !f->unconfirmed &&
+	    (f->provider_id > 0) != (f->enterprise_id > 0)) {
+		bool prov = f->provider_id > 0;
+		int64_t party = prov ? f->provider_id : f->enterprise_id;
+
+		return page_list_rows(db, prov ? STMT_ORDERS_PROVIDER :
+		    STMT_ORDERS_ENTERPRISE, DB_ARGS(DB_TIME(now),
+		    DB_TIME(now), DB_TIME(now), DB_TIME(now), DB_I64(party)),
+		    prov ? STMT_ORDERS_PROVIDER_COUNT :
+		    STMT_ORDERS_ENTERPRISE_COUNT, DB_ARGS(DB_I64(party)),
+		    page, per_page, &bureau_order_map, row_json, ctx, rc);
+	}
 	return page_list_rows(db, STMT_ORDERS, DB_ARGS(DB_TIME(now),
 	    DB_TIME(now), DB_TIME(now), DB_TIME(now),
 	    ORDER_FILTER_ARGS(f, now)), STMT_ORDERS_COUNT,

@@ -12,6 +12,7 @@
 
 #include "orders.h"
 #include "publicity.h"
+#include "search.h"
 
 /* R7: every total tells published, withdrawn and paid amounts apart
  * (the published ones are the signed file's and never change); the
@@ -91,6 +92,25 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	" AND CONCAT(i.product_name, CHAR(9), i.provider_name) LIKE ?"
 	" ORDER BY IF(LOCATE(?, i.product_name) > 0, 0, 1), i.id"
 	" LIMIT ? OFFSET ?"),
+	/* q of one or two characters: the batch's items holding it as a
+	 * gram (publicity_item_grams, 019), read along its key in the
+	 * list's order (a match in the product's name first, then by id):
+	 * batch, gram, limit, offset */
+	DB_STMT(STMT_PUB_ITEMS_GRAM,
+	"SELECT STRAIGHT_JOIN i.id, i.provider_name AS provider,"
+	" i.product_name AS product, i.category, i.amount, i.objection_status,"
+	" i.withdrawn, i.unconfirmed,"
+	" DATE_FORMAT(i.paid_on, '%Y-%m-%d') AS paid_on"
+	" FROM publicity_batches b JOIN publicity_item_grams x"
+	" ON x.batch_id = b.id JOIN publicity_items i ON i.id = x.item_id"
+	" WHERE b.id = ? AND b.status IN " PUB_VISIBLE " AND x.gram = ?"
+	" ORDER BY x.rel, x.item_id LIMIT ? OFFSET ?"),
+	/* its total, an index range: gram, batch */
+	DB_STMT(STMT_PUB_ITEMS_GRAM_COUNT,
+	"SELECT (SELECT COUNT(*) FROM publicity_item_grams x"
+	" WHERE x.batch_id = b.id AND x.gram = ?) AS n"
+	" FROM publicity_batches b WHERE b.id = ? AND b.status IN "
+	PUB_VISIBLE),
 	/* the total of a longer list (and whether the batch is public):
 	 * batch */
 	DB_STMT(STMT_PUB_ITEMS_COUNT,
@@ -424,6 +444,16 @@ static const struct db_col pub_item_cols[] = {
 static const struct db_rowmap pub_item_map = DB_ROWMAP(struct pub_item_row,
     pub_item_cols);
 
+/* Whether q is one gram of the search index: one or two characters
+ * (search.h: the key of a longer one differs from it). */
+static bool
+is_gram(const char *q)
+{
+	struct search_key k;
+
+	return search_key(q, &k) == 0 && strcmp(k.g1, q) == 0;
+}
+
 int
 db_pub_items(struct db *db, int64_t batch_id, const char *q, const char *like,
     int64_t limit, int64_t offset, struct db_rows *items)
@@ -431,6 +461,10 @@ db_pub_items(struct db *db, int64_t batch_id, const char *q, const char *like,
 	if (q == NULL)
 		return db_all(db, STMT_PUB_ITEMS, DB_ARGS(DB_I64(batch_id),
 		    DB_I64(limit), DB_I64(offset)), &pub_item_map, items);
+	if (is_gram(q))
+		return db_all(db, STMT_PUB_ITEMS_GRAM, DB_ARGS(
+		    DB_I64(batch_id), DB_STR(q), DB_I64(limit),
+		    DB_I64(offset)), &pub_item_map, items);
 	return db_all(db, STMT_PUB_ITEMS_SEARCH, DB_ARGS(DB_I64(batch_id),
 	    DB_STR(like), DB_STR(q), DB_I64(limit), DB_I64(offset)),
 	    &pub_item_map, items);
@@ -443,6 +477,9 @@ db_pub_items_count(struct db *db, int64_t batch_id, const char *q,
 	if (q == NULL)
 		return db_scalar(db, STMT_PUB_ITEMS_COUNT,
 		    DB_ARGS(DB_I64(batch_id)), n);
+	if (is_gram(q))
+		return db_scalar(db, STMT_PUB_ITEMS_GRAM_COUNT, DB_ARGS(
+		    DB_STR(q), DB_I64(batch_id)), n);
 	return db_scalar(db, STMT_PUB_ITEMS_SEARCH_COUNT, DB_ARGS(
 	    DB_STR(like), DB_I64(batch_id)), n);
 }

@@ -115,3 +115,47 @@ ALTER TABLE orders
                                  GREATEST(confirmed_at, submitted_at) + INTERVAL 10 DAY)
         WHEN 'approved' THEN approved_at + INTERVAL 30 DAY END) VIRTUAL,
     ADD KEY ix_orders_decision_due (decision_due, status, id);
+
+-- ---------------------------------------------------------------------------
+-- a published list searched for a word of one or two characters (the
+-- public's usual search, e.g. 服务): each item's grams (its search text's,
+-- 004_scale.sql) under its batch, with whether the gram is in the product's
+-- own name (the relevance the list sorts by first), so that a page is an
+-- index range in its order and the total an index range count, whatever the
+-- word's frequency. Longer words are tested on the batch's own items.
+CREATE TABLE publicity_item_grams (
+    batch_id  BIGINT UNSIGNED NOT NULL,
+    gram      VARCHAR(2)      NOT NULL,
+    rel       TINYINT         NOT NULL,     -- 0: in the product's name, 1: its provider's only
+    item_id   BIGINT UNSIGNED NOT NULL,
+    PRIMARY KEY (batch_id, gram, rel, item_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='issue 13: the grams of each publicity item, by batch';
+
+INSERT IGNORE INTO publicity_item_grams (batch_id, gram, rel, item_id)
+    SELECT i.batch_id, g.gram, IF(LOCATE(g.gram, i.product_name) > 0, 0, 1), i.id
+    FROM publicity_items i JOIN search_grams g ON g.text_id = i.search_text_id;
+
+DELIMITER //
+
+-- in the inserting transaction, after 004's trigger gave the item its text
+CREATE TRIGGER tr_publicity_items_grams_ins AFTER INSERT ON publicity_items FOR EACH ROW
+BEGIN
+    IF @voucher_bulk_load IS NULL THEN
+        INSERT IGNORE INTO publicity_item_grams (batch_id, gram, rel, item_id)
+            SELECT NEW.batch_id, g.gram, IF(LOCATE(g.gram, NEW.product_name) > 0, 0, 1), NEW.id
+            FROM search_grams g WHERE g.text_id = NEW.search_text_id;
+    END IF;
+END//
+
+-- a stale item of a draft dropped: its grams, along the text's
+CREATE TRIGGER tr_publicity_items_grams_del AFTER DELETE ON publicity_items FOR EACH ROW
+BEGIN
+    IF @voucher_bulk_load IS NULL THEN
+        DELETE x FROM search_grams g JOIN publicity_item_grams x
+            ON x.batch_id = OLD.batch_id AND x.gram = g.gram AND x.item_id = OLD.id
+            WHERE g.text_id = OLD.search_text_id;
+    END IF;
+END//
+
+DELIMITER ;

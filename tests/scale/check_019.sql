@@ -9,3 +9,5 @@ SELECT 'batches whose kept totals differ from their items (019)', COUNT(*)
     WHERE b.withdrawn_count <> COALESCE(t.wn, 0) OR b.withdrawn_amount <> COALESCE(t.wa, 0)
        OR b.paid_count <> COALESCE(t.pn, 0) OR b.paid_amount <> COALESCE(t.pa, 0)
        OR NOT (b.last_paid_on <=> t.lp);
+SELECT 'item grams missing or extra (019)', ABS((SELECT COUNT(*) FROM publicity_item_grams)
+    - (SELECT COUNT(*) FROM publicity_items i JOIN search_grams g ON g.text_id = i.search_text_id));
