@@ -362,6 +362,7 @@ GRANT SELECT ON `@DB@`.`categories`        TO '@RO_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`products`          TO '@RO_USER@'@'localhost';  -- P5: remaining units are public
 GRANT SELECT ON `@DB@`.`publicity_batches` TO '@RO_USER@'@'localhost';  -- R5, with the signed file (file_json)
 GRANT SELECT ON `@DB@`.`publicity_items`   TO '@RO_USER@'@'localhost';  -- R5: no enterprise data in it
+GRANT SELECT ON `@DB@`.`publicity_item_grams` TO '@RO_USER@'@'localhost';  -- a batch searched for a short word (019)
 GRANT SELECT ON `@DB@`.`publicity_records` TO '@RO_USER@'@'localhost';  -- R7: the records after a list
 -- the search index holds only public names: products' and providers' (and
 -- the publicity items' copies of them); enterprises' names have their own
