@@ -435,13 +435,12 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" ORDER BY submitted_at, id LIMIT ?"),
 	/* how many of each stage are past their clock: index ranges of the
 	 * same indexes, the orders' covering (the applications' opinion is
-	 * read from the pending ones past A6's days only): now, now, app
-	 * cut, app cut, certification cut */
+	 * read from the pending ones past A6's days only; both order
+	 * stages in one pass): app cut, app cut, certification cut, now */
 	DB_STMT(STMT_OVERDUE_COUNTS,
-	"SELECT (SELECT COUNT(*) FROM orders FORCE INDEX (ix_orders_decision_due)"
-	" WHERE decision_due <= ? AND status = 'submitted') AS review_n,"
-	" (SELECT COUNT(*) FROM orders FORCE INDEX (ix_orders_decision_due)"
-	" WHERE decision_due <= ? AND status = 'approved') AS publish_n,"
+	"SELECT CAST(COALESCE(SUM(o.status = 'submitted'), 0) AS SIGNED)"
+	" AS review_n,"
+	" CAST(COALESCE(SUM(o.status = 'approved'), 0) AS SIGNED) AS publish_n,"
 	" (SELECT COUNT(*) FROM product_applications"
 	" FORCE INDEX (ix_applications_state) WHERE state = 'pending'"
 	" AND last_submitted_at <= ? AND reviewer_opinion IS NULL) AS app_n,"
@@ -451,7 +450,9 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" AS app_decide_n,"
 	" (SELECT COUNT(*) FROM certifications"
 	" FORCE INDEX (ix_certifications_queue) WHERE status = 'pending'"
-	" AND submitted_at <= ?) AS cert_n"),
+	" AND submitted_at <= ?) AS cert_n"
+	" FROM orders o FORCE INDEX (ix_orders_decision_due)"
+	" WHERE o.decision_due <= ?"),
 	/* ---- R7: the records after a published list ------------------------ */
 
 	/* (plain read; a taken number is a duplicate key, and the transaction
@@ -1214,9 +1215,9 @@ db_overdue_counts(struct db *db, time_t now, time_t app_cut, time_t cert_cut,
     struct overdue_counts_row *out)
 {
 	struct db_res *keep = NULL;
-	int rc = db_one(db, STMT_OVERDUE_COUNTS, DB_ARGS(DB_TIME(now),
-	    DB_TIME(now), DB_TIME(app_cut), DB_TIME(app_cut),
-	    DB_TIME(cert_cut)), &overdue_counts_map, out, &keep);
+	int rc = db_one(db, STMT_OVERDUE_COUNTS, DB_ARGS(DB_TIME(app_cut),
+	    DB_TIME(app_cut), DB_TIME(cert_cut), DB_TIME(now)),
+	    &overdue_counts_map, out, &keep);
 
 	db_res_free(keep);
 	return rc;

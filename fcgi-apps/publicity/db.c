@@ -54,9 +54,12 @@
 const struct db_stmt publicity_stmts[STMT__MAX] = {
 	/* ---- public reads ------------------------------------------------ */
 
-	/* R5: now, limit, offset */
+	/* R5: now, limit, offset. Newest first along ix_batches_published
+	 * (published_at, then the key: the order asked), no sort; drafts
+	 * have no published_at and sort last, past the page */
 	DB_STMT(STMT_PUB_BATCHES,
 	"SELECT " PUB_BATCH_COLS " FROM publicity_batches"
+	" FORCE INDEX (ix_batches_published)"
 	" WHERE status IN " PUB_VISIBLE
 	" ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?"),
 	DB_STMT(STMT_PUB_BATCHES_COUNT,
