@@ -8,6 +8,9 @@
  * and the product), then a provider's products. Reads that feed a
  * decision and are not locked are marked "(plain read)": they only feed a
  * choice that a locked row re-checks.
+ * A withdrawal updates its batch's row after the item's (the totals
+ * 019_publicity_totals.sql's trigger keeps): against a payment of the
+ * same batch that is a deadlock, which db_tx runs again.
  */
 #include <string.h>
 
