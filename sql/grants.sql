@@ -100,6 +100,7 @@ GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`throttle`         TO '@ACCOUNT_U
 GRANT SELECT ON `@DB@`.`search_texts`     TO '@ACCOUNT_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`search_grams`     TO '@ACCOUNT_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`enterprise_grams` TO '@ACCOUNT_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`provider_grams`   TO '@ACCOUNT_USER@'@'localhost';  -- 022
 GRANT SELECT ON `@DB@`.`row_counts`       TO '@ACCOUNT_USER@'@'localhost';
 -- issue 15: browsers that logged in before (login protection)
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`login_devices`    TO '@ACCOUNT_USER@'@'localhost';
@@ -134,6 +135,7 @@ GRANT SELECT                         ON `@DB@`.`contracts`        TO '@ORDERING_
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`enterprise_quota` TO '@ORDERING_USER@'@'localhost';  -- O3 (created on the first order)
 GRANT SELECT, UPDATE                 ON `@DB@`.`products`         TO '@ORDERING_USER@'@'localhost';  -- O3 units, C1 ratings
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`orders`           TO '@ORDERING_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`order_counts`     TO '@ORDERING_USER@'@'localhost';  -- the orders list total (020)
 GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@ORDERING_USER@'@'localhost';  -- the timeline
 GRANT SELECT, INSERT                 ON `@DB@`.`evaluations`      TO '@ORDERING_USER@'@'localhost';  -- C1
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`idempotency_keys` TO '@ORDERING_USER@'@'localhost';
@@ -152,6 +154,7 @@ GRANT SELECT                         ON `@DB@`.`redemption_claims` TO '@PROVIDER
 GRANT SELECT, UPDATE                 ON `@DB@`.`enterprise_quota` TO '@PROVIDER_USER@'@'localhost';  -- a decline releases
 GRANT SELECT, UPDATE                 ON `@DB@`.`products`         TO '@PROVIDER_USER@'@'localhost';  -- a decline returns the unit
 GRANT SELECT, UPDATE                 ON `@DB@`.`orders`           TO '@PROVIDER_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`order_counts`     TO '@PROVIDER_USER@'@'localhost';  -- the inbox total (020)
 GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@PROVIDER_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`contracts`        TO '@PROVIDER_USER@'@'localhost';  -- O8
 GRANT SELECT, INSERT                 ON `@DB@`.`refunds`          TO '@PROVIDER_USER@'@'localhost';  -- R6
@@ -172,6 +175,7 @@ GRANT SELECT, UPDATE                 ON `@DB@`.`products`         TO '@REDEMPTIO
 GRANT SELECT, UPDATE                 ON `@DB@`.`orders`           TO '@REDEMPTION_USER@'@'localhost';
 GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@REDEMPTION_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`redemption_claims` TO '@REDEMPTION_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`claim_counts`     TO '@REDEMPTION_USER@'@'localhost';  -- R4: the queue total (020)
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`redemption_files` TO '@REDEMPTION_USER@'@'localhost';  -- R1: replaced in place; an other file deleted
 GRANT SELECT, INSERT                 ON `@DB@`.`claim_reviews`    TO '@REDEMPTION_USER@'@'localhost';  -- R4: each round, append-only
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@REDEMPTION_USER@'@'localhost';
@@ -186,6 +190,7 @@ GRANT SELECT                         ON `@DB@`.`rounds`           TO '@COLLECTIO
 GRANT SELECT                         ON `@DB@`.`providers`        TO '@COLLECTION_USER@'@'localhost';  -- A1 facts
 GRANT SELECT, INSERT                 ON `@DB@`.`products`         TO '@COLLECTION_USER@'@'localhost';  -- A6 listing
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`product_applications`    TO '@COLLECTION_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`application_counts`      TO '@COLLECTION_USER@'@'localhost';  -- 022: the queue's totals
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`application_products`    TO '@COLLECTION_USER@'@'localhost';  -- a checked save rewrites them
 GRANT SELECT, INSERT, UPDATE, DELETE ON `@DB@`.`application_attachments` TO '@COLLECTION_USER@'@'localhost';  -- replace or delete an upload (A3)
 GRANT SELECT, INSERT                 ON `@DB@`.`application_events`      TO '@COLLECTION_USER@'@'localhost';  -- A5 history
@@ -308,6 +313,7 @@ GRANT INSERT                         ON `@DB@`.`notifications`    TO '@REGISTRAT
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`notification_prefs` TO '@REGISTRATION_USER@'@'localhost';  -- issue 16: settings (upsert)
 GRANT SELECT (id, kind, channel, account_id, text, link, is_secret, created_at, read_at), UPDATE (read_at)
     ON `@DB@`.`notifications` TO '@REGISTRATION_USER@'@'localhost';  -- issue 16: the inbox
+GRANT SELECT                         ON `@DB@`.`notification_counts` TO '@REGISTRATION_USER@'@'localhost';  -- the inbox totals (020)
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`enterprises`      TO '@REGISTRATION_USER@'@'localhost';  -- certified (E9), tier (E11), credit (E14)
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`providers`        TO '@REGISTRATION_USER@'@'localhost';
 GRANT SELECT, INSERT, UPDATE (cap)   ON `@DB@`.`enterprise_quota` TO '@REGISTRATION_USER@'@'localhost';  -- E7 at approval, E8
@@ -315,6 +321,8 @@ GRANT SELECT, INSERT                 ON `@DB@`.`list_imports`     TO '@REGISTRAT
 GRANT UPDATE (enterprises_changed)   ON `@DB@`.`list_imports`     TO '@REGISTRATION_USER@'@'localhost';  -- counted last
 GRANT SELECT, INSERT, DELETE         ON `@DB@`.`qualification_lists` TO '@REGISTRATION_USER@'@'localhost';  -- replaced whole
 GRANT SELECT, INSERT, DELETE         ON `@DB@`.`credit_list`      TO '@REGISTRATION_USER@'@'localhost';      -- replaced whole
+GRANT SELECT ON `@DB@`.`certification_counts` TO '@REGISTRATION_USER@'@'localhost';  -- 022: the queue's totals
+GRANT SELECT ON `@DB@`.`list_counts`      TO '@REGISTRATION_USER@'@'localhost';  -- 022: the lists' sizes
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`rounds`           TO '@REGISTRATION_USER@'@'localhost';  -- Y1
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@REGISTRATION_USER@'@'localhost';
 

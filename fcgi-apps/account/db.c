@@ -35,20 +35,34 @@
 	"  AND x.listed = 1) AS listed_products"
 #define PROVIDER_COLS PROVIDER_SELECT " FROM providers p"
 
-/* The ids a search q finds: the names that hold it, through the search
- * index (search.h; enterprises' names through grams of their own; joined
- * in the order written, from the index), and the unified social credit
- * code equal to it. Params: g1, g2, like, q. */
-#define ENTERPRISE_MATCH \
-	"SELECT STRAIGHT_JOIN g1.enterprise_id AS id FROM enterprise_grams g1" \
-	" JOIN enterprise_grams g2 ON g2.enterprise_id = g1.enterprise_id" \
-	" JOIN enterprises x ON x.id = g1.enterprise_id" \
+/* The ids a search q finds: the names that hold it, through the grams
+ * of their own (enterprise_grams, provider_grams: a name's unigrams and
+ * bigrams, search.h's key; joined in the order written, from the index),
+ * and the unified social credit code equal to it. The page's ids: each
+ * way of matching read in id order (the gram's index is) up to the
+ * page's end, so a LIMIT stops the read; their union is sorted and paged
+ * by the statement around it. Params: g1, g2, like, end, q. */
+#define GRAM_PAGE_IDS(grams, col, tbl) \
+	"(SELECT STRAIGHT_JOIN g1." col " AS id FROM " grams " g1" \
+	" JOIN " grams " g2 ON g2." col " = g1." col \
+	" JOIN " tbl " x ON x.id = g1." col \
 	" WHERE g1.gram = ? AND g2.gram = ? AND x.name LIKE ?" \
-	" UNION SELECT id FROM enterprises WHERE uscc = ?"
-#define PROVIDER_MATCH \
-	"SELECT STRAIGHT_JOIN x.id FROM" SEARCH_FROM \
-	" JOIN providers x ON x.search_text_id = st.id" \
-	" WHERE" SEARCH_WHERE " UNION SELECT id FROM providers WHERE uscc = ?"
+	" ORDER BY g1." col " LIMIT ?) UNION SELECT id FROM " tbl \
+	" WHERE uscc = ?"
+/* All the ids, for the count. Params: g1, g2, like, q. */
+#define GRAM_MATCH(grams, col, tbl) \
+	"SELECT STRAIGHT_JOIN g1." col " AS id FROM " grams " g1" \
+	" JOIN " grams " g2 ON g2." col " = g1." col \
+	" JOIN " tbl " x ON x.id = g1." col \
+	" WHERE g1.gram = ? AND g2.gram = ? AND x.name LIKE ?" \
+	" UNION SELECT id FROM " tbl " WHERE uscc = ?"
+/* The count when q is one gram (one or two characters): its index
+ * entries (holding the gram is holding q), and the code's match when it
+ * is not one of them, no union to materialise. Params: gram, q, gram. */
+#define GRAM_COUNT_SHORT(grams, col, tbl) \
+	"SELECT (SELECT COUNT(*) FROM " grams " WHERE gram = ?)" \
+	" + (SELECT COUNT(*) FROM " tbl " x WHERE x.uscc = ? AND NOT EXISTS" \
+	" (SELECT 1 FROM " grams " g WHERE g.gram = ? AND g." col " = x.id))"
 
 const struct db_stmt account_stmts[STMT__MAX] = {
 	/* STMT_ACCOUNT_BY_LOGIN: login */
@@ -83,15 +97,22 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	/* every enterprise: the total kept by 004_scale.sql's trigger */
 	DB_STMT(STMT_ENTERPRISE_COUNT,
 	"SELECT n FROM row_counts WHERE name = 'enterprises'"),
-	/* STMT_ENTERPRISE_SEARCH: now, now, g1, g2, like, q, year, limit,
-	 * offset */
+	/* STMT_ENTERPRISE_SEARCH: now, now, g1, g2, like, end, q, year,
+	 * limit, offset */
 	DB_STMT(STMT_ENTERPRISE_SEARCH,
-	"SELECT " ENTERPRISE_SELECT " FROM (" ENTERPRISE_MATCH ") m"
+	"SELECT " ENTERPRISE_SELECT " FROM ("
+	GRAM_PAGE_IDS("enterprise_grams", "enterprise_id",
+	"enterprises") ") m"
 	" JOIN enterprises e ON e.id = m.id" ENTERPRISE_QUOTA
 	" ORDER BY e.id LIMIT ? OFFSET ?"),
 	/* g1, g2, like, q */
 	DB_STMT(STMT_ENTERPRISE_SEARCH_COUNT,
-	"SELECT COUNT(*) FROM (" ENTERPRISE_MATCH ") m"),
+	"SELECT COUNT(*) FROM (" GRAM_MATCH("enterprise_grams", "enterprise_id",
+	"enterprises") ") m"),
+	/* gram, q, gram */
+	DB_STMT(STMT_ENTERPRISE_SEARCH_COUNT_SHORT,
+	GRAM_COUNT_SHORT("enterprise_grams", "enterprise_id",
+	"enterprises")),
 	/* STMT_ENTERPRISE_GET: now, now, year, id */
 	DB_STMT(STMT_ENTERPRISE_GET,
 	"SELECT " ENTERPRISE_COLS " WHERE e.id = ?"),
@@ -127,13 +148,19 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	"SELECT " PROVIDER_COLS " ORDER BY p.id LIMIT ? OFFSET ?"),
 	DB_STMT(STMT_PROVIDER_COUNT,
 	"SELECT n FROM row_counts WHERE name = 'providers'"),
-	/* STMT_PROVIDER_SEARCH: g1, g2, like, q, limit, offset */
+	/* STMT_PROVIDER_SEARCH: g1, g2, like, end, q, limit, offset */
 	DB_STMT(STMT_PROVIDER_SEARCH,
-	"SELECT " PROVIDER_SELECT " FROM (" PROVIDER_MATCH ") m"
+	"SELECT " PROVIDER_SELECT " FROM ("
+	GRAM_PAGE_IDS("provider_grams", "provider_id", "providers") ") m"
 	" JOIN providers p ON p.id = m.id ORDER BY p.id LIMIT ? OFFSET ?"),
 	/* g1, g2, like, q */
 	DB_STMT(STMT_PROVIDER_SEARCH_COUNT,
-	"SELECT COUNT(*) FROM (" PROVIDER_MATCH ") m"),
+	"SELECT COUNT(*) FROM (" GRAM_MATCH("provider_grams", "provider_id",
+	"providers") ") m"),
+	/* gram, q, gram */
+	DB_STMT(STMT_PROVIDER_SEARCH_COUNT_SHORT,
+	GRAM_COUNT_SHORT("provider_grams", "provider_id",
+	"providers")),
 	DB_STMT(STMT_PROVIDER_GET,
 	"SELECT " PROVIDER_COLS " WHERE p.id = ?"),
 	DB_STMT(STMT_PROVIDER_LOCK,
@@ -332,6 +359,15 @@ key_of(const char *q, struct search_key *k)
 		memset(k, 0, sizeof(*k));
 }
 
+/* Whether q is its key's one gram (one or two characters): then holding
+ * the gram is holding q, and the count needs no name. */
+static bool
+key_is_q(const struct search_key *k, const char *q)
+{
+	return k->g1[0] != '\0' && strcmp(k->g1, k->g2) == 0 &&
+	    strcmp(k->g1, q) == 0;
+}
+
 json_t *
 db_enterprise_page(struct db *db, const char *q, const char *like, int year,
     time_t now, int64_t page, int64_t per_page, enterprise_json_fn fn,
@@ -346,11 +382,19 @@ db_enterprise_page(struct db *db, const char *q, const char *like, int year,
 		    STMT_ENTERPRISE_COUNT, DB_NOARGS, page, per_page,
 		    &enterprise_map, enterprise_page_row, &c, rc);
 	key_of(q, &k);
+	if (key_is_q(&k, q))
+		return page_list_rows(db, STMT_ENTERPRISE_SEARCH,
+		    DB_ARGS(DB_TIME(now), DB_TIME(now), DB_STR(k.g1),
+		    DB_STR(k.g2), DB_STR(like), DB_I64(page * per_page),
+		    DB_STR(q), DB_I64(year)), STMT_ENTERPRISE_SEARCH_COUNT_SHORT,
+		    DB_ARGS(DB_STR(k.g1), DB_STR(q), DB_STR(k.g1)), page,
+		    per_page, &enterprise_map, enterprise_page_row, &c, rc);
 	return page_list_rows(db, STMT_ENTERPRISE_SEARCH, DB_ARGS(DB_TIME(now),
-	    DB_TIME(now), DB_STR(k.g1), DB_STR(k.g2), DB_STR(like), DB_STR(q),
-	    DB_I64(year)), STMT_ENTERPRISE_SEARCH_COUNT, DB_ARGS(DB_STR(k.g1),
-	    DB_STR(k.g2), DB_STR(like), DB_STR(q)), page, per_page,
-	    &enterprise_map, enterprise_page_row, &c, rc);
+	    DB_TIME(now), DB_STR(k.g1), DB_STR(k.g2), DB_STR(like),
+	    DB_I64(page * per_page), DB_STR(q), DB_I64(year)),
+	    STMT_ENTERPRISE_SEARCH_COUNT, DB_ARGS(DB_STR(k.g1), DB_STR(k.g2),
+	    DB_STR(like), DB_STR(q)), page, per_page, &enterprise_map,
+	    enterprise_page_row, &c, rc);
 }
 
 int
@@ -446,10 +490,18 @@ db_provider_page(struct db *db, const char *q, const char *like,
 		    STMT_PROVIDER_COUNT, DB_NOARGS, page, per_page,
 		    &provider_map, provider_page_row, &c, rc);
 	key_of(q, &k);
+	if (key_is_q(&k, q))
+		return page_list_rows(db, STMT_PROVIDER_SEARCH,
+		    DB_ARGS(DB_STR(k.g1), DB_STR(k.g2), DB_STR(like),
+		    DB_I64(page * per_page), DB_STR(q)),
+		    STMT_PROVIDER_SEARCH_COUNT_SHORT, DB_ARGS(DB_STR(k.g1),
+		    DB_STR(q), DB_STR(k.g1)), page, per_page, &provider_map,
+		    provider_page_row, &c, rc);
 	return page_list_rows(db, STMT_PROVIDER_SEARCH, DB_ARGS(DB_STR(k.g1),
-	    DB_STR(k.g2), DB_STR(like), DB_STR(q)), STMT_PROVIDER_SEARCH_COUNT,
-	    DB_ARGS(DB_STR(k.g1), DB_STR(k.g2), DB_STR(like), DB_STR(q)), page,
-	    per_page, &provider_map, provider_page_row, &c, rc);
+	    DB_STR(k.g2), DB_STR(like), DB_I64(page * per_page), DB_STR(q)),
+	    STMT_PROVIDER_SEARCH_COUNT, DB_ARGS(DB_STR(k.g1), DB_STR(k.g2),
+	    DB_STR(like), DB_STR(q)), page, per_page, &provider_map,
+	    provider_page_row, &c, rc);
 }
 
 int

@@ -105,10 +105,11 @@ const struct db_stmt collection_stmts[STMT__MAX] = {
 	" WHERE a.state = ? AND a.submit_count > 0"
 	" ORDER BY a.preferred DESC, a.last_submitted_at, a.id"
 	" LIMIT ? OFFSET ?"),
-	/* status */
+	/* the submitted ones' total kept per state by 022_queue_counts.sql's
+	 * triggers (slots): status */
 	DB_STMT(STMT_REVIEW_COUNT,
-	"SELECT COUNT(*) AS total FROM product_applications WHERE state = ?"
-	" AND submit_count > 0"),
+	"SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) AS total"
+	" FROM application_counts WHERE state = ?"),
 	/* a checked save rewrites the products: application */
 	DB_STMT(STMT_PRODUCTS_DELETE,
 	"DELETE FROM application_products WHERE application_id = ?"),

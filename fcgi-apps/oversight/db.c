@@ -518,10 +518,16 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	 * trigger counts them (orders are never deleted) */
 	DB_STMT(STMT_ORDERS_TOTAL,
 	"SELECT CAST(COALESCE(SUM(orders), 0) AS SIGNED) FROM stats_stages"),
-	/* now x4, BUREAU_ORDER_WHERE, limit */
+	/* now x4, BUREAU_ORDER_WHERE, before id, limit: one chunk of an
+	 * export, below the last chunk's last order (keyset: no offset); as
+	 * STMT_ORDERS, the chunk's ids first from the orders alone, then
+	 * their columns (joined first, the optimizer would read every order
+	 * of every product by category and sort them) */
 	DB_STMT(STMT_ORDERS_EXPORT,
-	"SELECT " BUREAU_ORDER_COLS BUREAU_ORDER_FROM BUREAU_ORDER_WHERE
-	" ORDER BY o.id DESC LIMIT ?"),
+	"SELECT STRAIGHT_JOIN " BUREAU_ORDER_COLS " FROM (SELECT o.id"
+	" FROM orders o" BUREAU_ORDER_WHERE " AND o.id < ?"
+	" ORDER BY o.id DESC LIMIT ?) x JOIN orders o ON o.id = x.id"
+	BUREAU_ORDER_JOINS " ORDER BY o.id DESC"),
 
 	/* ---- C1 ratings (issue 11) ---------------------------------------- */
 	/* provider x2, product x2, limit, offset */
@@ -1328,12 +1334,12 @@ db_bureau_orders(struct db *db, const struct order_filter *f, time_t now,
 
 int
 db_bureau_orders_each(struct db *db, const struct order_filter *f,
-    time_t now, int64_t limit, db_row_fn fn, void *ctx)
+    time_t now, int64_t before_id, int64_t limit, db_row_fn fn, void *ctx)
 {
 	return db_each(db, STMT_ORDERS_EXPORT, DB_ARGS(DB_TIME(now),
 	    DB_TIME(now), DB_TIME(now), DB_TIME(now),
-	    ORDER_FILTER_ARGS(f, now), DB_I64(limit)), &bureau_order_map, fn,
-	    ctx);
+	    ORDER_FILTER_ARGS(f, now), DB_I64(before_id), DB_I64(limit)),
+	    &bureau_order_map, fn, ctx);
 }
 
 /* ---- C1 ratings (issue 11) --------------------------------------------- */

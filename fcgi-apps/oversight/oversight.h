@@ -457,10 +457,11 @@ json_t *db_bureau_orders(struct db *db, const struct order_filter *f,
     time_t now, int64_t page, int64_t per_page, page_rowmap_fn row_json,
     void *ctx, int *rc);
 
-/* Every filtered order, newest first, at most limit of them: fn(ctx, row)
- * for each (db_each). */
+/* The filtered orders whose id is below before_id, newest first, at most
+ * limit of them: fn(ctx, row) for each (db_each). An export reads its rows
+ * in such chunks (orders.c), so that it never holds them all. */
 int db_bureau_orders_each(struct db *db, const struct order_filter *f,
-    time_t now, int64_t limit, db_row_fn fn, void *ctx);
+    time_t now, int64_t before_id, int64_t limit, db_row_fn fn, void *ctx);
 
 /* C1 ratings (issue 11), provider_id / product_id 0 for all: a page,
  * newest first, {items: [{order_id, order_no, enterprise_id,

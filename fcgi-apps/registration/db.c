@@ -264,9 +264,12 @@ const struct db_stmt registration_stmts[STMT__MAX] = {
 	" c.size_class, c.submitted_at, c.decided_at, c.decided_role, c.reason"
 	" FROM certifications c WHERE c.status = ? AND (? IS NULL OR c.kind = ?)"
 	" ORDER BY c.decided_at DESC, c.id LIMIT ? OFFSET ?"),
+	/* the total kept per status and kind by 022_queue_counts.sql's
+	 * triggers (slots): status, kind x2 */
 	DB_STMT(STMT_CERT_COUNT,
-	"SELECT COUNT(*) FROM certifications c WHERE c.status = ?"
-	" AND (? IS NULL OR c.kind = ?)"),
+	"SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) AS n"
+	" FROM certification_counts WHERE status = ?"
+	" AND (? IS NULL OR kind = ?)"),
 
 	/* ---- the certified rows ---- */
 	DB_STMT(STMT_ENTERPRISE_INSERT,
@@ -380,10 +383,11 @@ const struct db_stmt registration_stmts[STMT__MAX] = {
 	" COALESCE(a.display_name, a.login) AS imported_by"
 	" FROM list_imports i JOIN accounts a ON a.id = i.imported_by"
 	" ORDER BY i.id DESC LIMIT 20"),
+	/* the lists' sizes kept by 022_queue_counts.sql's triggers: each
+	 * list and year holding rows, and the credit list (year 0 there) */
 	DB_STMT(STMT_LIST_SIZES,
-	"SELECT list, year, COUNT(*) AS n FROM qualification_lists"
-	" GROUP BY list, year UNION ALL"
-	" SELECT 'credit', NULL, COUNT(*) FROM credit_list ORDER BY 1, 2 DESC"),
+	"SELECT list, IF(list = 'credit', NULL, year) AS year, n"
+	" FROM list_counts WHERE n > 0 OR list = 'credit' ORDER BY 1, 2 DESC"),
 	/* the certified enterprises whose tier follows the lists (E11) */
 	DB_STMT(STMT_DECLARED_ENTERPRISES,
 	"SELECT o.id AS org_id, o.enterprise_id, e.uscc FROM organisations o"
@@ -421,14 +425,15 @@ const struct db_stmt registration_stmts[STMT__MAX] = {
 	"SELECT id, kind, text, link, created_at, read_at FROM notifications"
 	" WHERE account_id = ? AND is_secret = 0 AND (? = 0 OR read_at IS NULL)"
 	" ORDER BY id DESC LIMIT ? OFFSET ?"),
-	/* account, unread only */
+	/* unread only, account: the totals kept by 020_party_counts.sql's
+	 * triggers */
 	DB_STMT(STMT_INBOX_COUNT,
-	"SELECT COUNT(*) FROM notifications WHERE account_id = ?"
-	" AND is_secret = 0 AND (? = 0 OR read_at IS NULL)"),
+	"SELECT COALESCE(SUM(IF(? = 0, n, unread)), 0) AS n"
+	" FROM notification_counts WHERE account_id = ?"),
 	/* account */
 	DB_STMT(STMT_INBOX_UNREAD,
-	"SELECT COUNT(*) FROM notifications WHERE account_id = ?"
-	" AND read_at IS NULL AND is_secret = 0"),
+	"SELECT COALESCE(SUM(unread), 0) AS n FROM notification_counts"
+	" WHERE account_id = ?"),
 	/* id, account */
 	DB_STMT(STMT_INBOX_GET,
 	"SELECT id, kind, text, link, created_at, read_at FROM notifications"
@@ -1457,8 +1462,8 @@ db_inbox_page(struct db *db, int64_t account_id, bool unread_only,
 	struct inbox_page_ctx c = { fn, ctx };
 
 	return page_list_rows(db, STMT_INBOX_LIST, DB_ARGS(DB_I64(account_id),
-	    DB_BOOL(unread_only)), STMT_INBOX_COUNT, DB_ARGS(DB_I64(account_id),
-	    DB_BOOL(unread_only)), page, per_page, &inbox_map, inbox_page_row,
+	    DB_BOOL(unread_only)), STMT_INBOX_COUNT, DB_ARGS(DB_BOOL(unread_only),
+	    DB_I64(account_id)), page, per_page, &inbox_map, inbox_page_row,
 	    &c, rc);
 }
 

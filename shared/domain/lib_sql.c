@@ -36,21 +36,55 @@
 	" LEFT JOIN contracts c ON c.order_id = o.id"
 #define ORDER_VIEW_COLS ORDER_VIEW_SELECT ORDER_VIEW_FROM("")
 
-/* A page of one party's orders, filtered on the effective status:
- * now x4, owner id, status x2, limit, offset. Read newest first along
- * the owner's (owner, id) index (004_scale.sql): a LIMIT stops the read,
- * whatever the party's number of orders; the optimizer would otherwise
- * count a busy provider's orders as a reason to scan them all. */
-#define ORDER_LIST(owner) \
-	"SELECT * FROM (SELECT " ORDER_VIEW_SELECT \
-	ORDER_VIEW_FROM(" FORCE INDEX (ix_orders_" owner ")") \
-	" WHERE o." owner " = ?) x" \
-	" WHERE (? IS NULL OR x.status = ?) ORDER BY x.id DESC LIMIT ? OFFSET ?"
+/* A page of all one party's orders ("enterprise" or "provider"): now x4,
+ * owner, limit, offset. Read newest first along the owner's (owner, id)
+ * index (004_scale.sql): a LIMIT stops the read, whatever the party's
+ * number of orders; the optimizer would otherwise count a busy
+ * provider's orders as a reason to scan them all. */
+#define ORDER_LIST_ALL(party) \
+	"SELECT " ORDER_VIEW_SELECT \
+	ORDER_VIEW_FROM(" FORCE INDEX (ix_orders_" party "_id)") \
+	" WHERE o." party "_id = ? ORDER BY o.id DESC LIMIT ? OFFSET ?"
 
-#define ORDER_COUNT(owner) \
-	"SELECT COUNT(*) FROM (SELECT " ORDER_EFFECTIVE_STATUS("o") \
-	" AS status FROM orders o FORCE INDEX (ix_orders_" owner ")" \
-	" WHERE o." owner " = ?) x WHERE (? IS NULL OR x.status = ?)"
+/* A page of one party's orders showing a status (the effective one, O4,
+ * O6): now x4, owner, status, now, now, n (the page's end: offset +
+ * limit), now, owner, status, now, owner, status, limit, offset. The ids
+ * come from three bounded reads: the newest n stored with the status and
+ * not timed out, along (owner, status, id); and the few timed out but not
+ * yet swept that show as it (O4: cancelled, O6: expired; the sweeper's
+ * ranges). Only those are joined and sorted. */
+#define ORDER_LIST_STATUS(party) \
+	"SELECT " ORDER_VIEW_SELECT \
+	" FROM ((SELECT o.id FROM orders o FORCE INDEX (ix_orders_" party ")" \
+	" WHERE o." party "_id = ? AND o.status = ? AND NOT " ORDER_TIMED_OUT("o") \
+	" ORDER BY o.id DESC LIMIT ?)" \
+	" UNION ALL (SELECT o.id FROM orders o WHERE o.status = 'pending'" \
+	" AND o.accept_deadline <= ? AND o." party "_id = ? AND ? = 'cancelled')" \
+	" UNION ALL (SELECT o.id FROM orders o" \
+	" WHERE o.status IN ('accepted', 'contracted') AND o.valid_until <= ?" \
+	" AND o." party "_id = ? AND ? = 'expired')) k" \
+	" JOIN orders o ON o.id = k.id JOIN providers v ON v.id = o.provider_id" \
+	" JOIN enterprises e ON e.id = o.enterprise_id" \
+	" LEFT JOIN contracts c ON c.order_id = o.id" \
+	" ORDER BY o.id DESC LIMIT ? OFFSET ?"
+
+/* The total of either: owner, status x2, then status, now, owner,
+ * status, then status, now, owner, status x3. The party's orders per
+ * stored status are kept by 020_party_counts.sql's triggers; the orders
+ * timed out but not yet swept move from their stored status to the one
+ * they show, read only for the statuses they touch. */
+#define ORDER_COUNT(party) \
+	"SELECT (SELECT COALESCE(SUM(c.n), 0) FROM order_counts c" \
+	" WHERE c.party = '" party "' AND c.party_id = ?" \
+	" AND (? IS NULL OR c.status = ?))" \
+	" + IF(? IN ('pending', 'cancelled'), (SELECT COUNT(*) FROM orders o" \
+	" WHERE o.status = 'pending' AND o.accept_deadline <= ?" \
+	" AND o." party "_id = ?) * IF(? = 'cancelled', 1, -1), 0)" \
+	" + IF(? IN ('accepted', 'contracted', 'expired'), (SELECT COUNT(*)" \
+	" FROM orders o WHERE o.status IN ('accepted', 'contracted')" \
+	" AND o.valid_until <= ? AND o." party "_id = ?" \
+	" AND (? = 'expired' OR o.status = ?)) * IF(? = 'expired', 1, -1), 0)" \
+	" AS total"
 
 static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	/* DBS_SESSION_GET: token hash -> session and account */
@@ -138,16 +172,20 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	" FROM order_events WHERE order_id = ? ORDER BY id"),
 	/* DBS_ORDER_LIST_ENTERPRISE */
 	DB_LIB_STMT(DBS_ORDER_LIST_ENTERPRISE,
-	ORDER_LIST("enterprise_id")),
-	/* DBS_ORDER_COUNT_ENTERPRISE: now, now, owner, status x2 */
+	ORDER_LIST_ALL("enterprise")),
+	DB_LIB_STMT(DBS_ORDER_LIST_ENTERPRISE_STATUS,
+	ORDER_LIST_STATUS("enterprise")),
+	/* DBS_ORDER_COUNT_ENTERPRISE (ORDER_COUNT) */
 	DB_LIB_STMT(DBS_ORDER_COUNT_ENTERPRISE,
-	ORDER_COUNT("enterprise_id")),
+	ORDER_COUNT("enterprise")),
 	/* DBS_ORDER_LIST_PROVIDER */
 	DB_LIB_STMT(DBS_ORDER_LIST_PROVIDER,
-	ORDER_LIST("provider_id")),
+	ORDER_LIST_ALL("provider")),
+	DB_LIB_STMT(DBS_ORDER_LIST_PROVIDER_STATUS,
+	ORDER_LIST_STATUS("provider")),
 	/* DBS_ORDER_COUNT_PROVIDER */
 	DB_LIB_STMT(DBS_ORDER_COUNT_PROVIDER,
-	ORDER_COUNT("provider_id")),
+	ORDER_COUNT("provider")),
 	/* V2: provider id -> barred_until (parties.c) */
 	DB_LIB_STMT(DBS_PROVIDER_BARRED_UNTIL,
 	"SELECT barred_until FROM providers WHERE id = ?"),

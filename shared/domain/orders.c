@@ -567,11 +567,25 @@ json_t *
 order_list(struct db *db, bool by_provider, int64_t owner, const char *status,
     int64_t page, int64_t per_page, time_t now, int *rc)
 {
-	return page_list(db, by_provider ? DBS_ORDER_LIST_PROVIDER :
-	    DBS_ORDER_LIST_ENTERPRISE, DB_ARGS(DB_TIME(now), DB_TIME(now),
+	int64_t end = page * per_page;	/* the page's last row: offset + limit */
+	int count = by_provider ? DBS_ORDER_COUNT_PROVIDER :
+	    DBS_ORDER_COUNT_ENTERPRISE;
+	struct db_param cp[] = { DB_I64(owner), DB_STR(status), DB_STR(status),
+	    DB_STR(status), DB_TIME(now), DB_I64(owner), DB_STR(status),
+	    DB_STR(status), DB_TIME(now), DB_I64(owner), DB_STR(status),
+	    DB_STR(status), DB_STR(status) };
+
+	if (status == NULL)
+		return page_list(db, by_provider ? DBS_ORDER_LIST_PROVIDER :
+		    DBS_ORDER_LIST_ENTERPRISE, DB_ARGS(DB_TIME(now),
+		    DB_TIME(now), DB_TIME(now), DB_TIME(now), DB_I64(owner)),
+		    count, cp, sizeof(cp) / sizeof(cp[0]), page, per_page,
+		    order_json, rc);
+	return page_list(db, by_provider ? DBS_ORDER_LIST_PROVIDER_STATUS :
+	    DBS_ORDER_LIST_ENTERPRISE_STATUS, DB_ARGS(DB_TIME(now), DB_TIME(now),
 	    DB_TIME(now), DB_TIME(now), DB_I64(owner), DB_STR(status),
-	    DB_STR(status)), by_provider ? DBS_ORDER_COUNT_PROVIDER :
-	    DBS_ORDER_COUNT_ENTERPRISE, DB_ARGS(DB_TIME(now), DB_TIME(now),
-	    DB_I64(owner), DB_STR(status), DB_STR(status)), page, per_page,
-	    order_json, rc);
+	    DB_TIME(now), DB_TIME(now), DB_I64(end), DB_TIME(now),
+	    DB_I64(owner), DB_STR(status), DB_TIME(now), DB_I64(owner),
+	    DB_STR(status)), count, cp, sizeof(cp) / sizeof(cp[0]), page,
+	    per_page, order_json, rc);
 }

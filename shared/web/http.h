@@ -132,6 +132,8 @@ struct req {
 	struct buf         headers;   /* extra "Name: value\r\n" lines       */
 	struct buf         out;       /* body                               */
 	bool               cache_set; /* handler set Cache-Control          */
+	bool               streamed;  /* http_stream_begin sent the head    */
+	bool               stream_broken; /* a write failed or was aborted  */
 
 	/* request-scoped allocations, freed at the end */
 	void             **allocs;
@@ -245,6 +247,22 @@ int http_body(struct req *r, int status, const char *content_type,
 
 /* Maps a DB_* failure to 409/503/500 with a JSON error. */
 int http_db_error(struct req *r, int db_status);
+
+/* A body too long to hold (an export of 150,000 rows, issue #13 §2):
+ * http_stream_begin sends the status and the headers added so far at
+ * once, with a Content-Length when length >= 0 and none otherwise (nginx
+ * then sends the body chunked); each http_stream_write goes to libfcgi's
+ * buffer as it comes, so the program holds one buffer, not the body.
+ * req_send sends nothing more. The status cannot change once begun: a
+ * failure after it calls http_stream_abort, which cuts the connection to
+ * nginx without ending the request, so the client sees a broken transfer
+ * (never a short file that looks whole). A HEAD request gets the head
+ * only. http_stream_write returns 0, or -1 once the stream is broken (the
+ * client went away, or aborted): the caller stops producing. */
+int http_stream_begin(struct req *r, int status, const char *content_type,
+    int64_t length);
+int http_stream_write(struct req *r, const void *data, size_t len);
+void http_stream_abort(struct req *r);
 
 /* ---- the request's actor (rule V3) ---------------------------------- */
 /* The actor of request r (its session, or "public"). */

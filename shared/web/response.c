@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "db.h"
 #include "http.h"
@@ -154,25 +155,86 @@ status_text(int status)
 	}
 }
 
-void
-req_send(struct req *r)
+/* The status line and headers; length < 0: no Content-Length. */
+static void
+send_head(struct req *r, int64_t length)
 {
 	FCGX_Stream *out = r->fcgi->out;
-	bool body = r->method != HTTP_HEAD && r->status != 304 &&
-	    r->status != 204;
 
 	FCGX_FPrintF(out, "Status: %d %s\r\n", r->status, status_text(r->status));
 	if (r->content_type != NULL && r->status != 304)
 		FCGX_FPrintF(out, "Content-Type: %s\r\n", r->content_type);
-	if (r->status != 304)
+	if (r->status != 304 && length >= 0)
 		/* libfcgi's printf knows no %zu */
 		FCGX_FPrintF(out, "Content-Length: %lu\r\n",
-		    (unsigned long)(body ? r->out.len : 0));
+		    (unsigned long)length);
 	if (!r->cache_set)
 		FCGX_PutS("Cache-Control: no-store\r\n", out);
 	if (r->headers.len > 0)
 		FCGX_PutStr(r->headers.p, (int)r->headers.len, out);
 	FCGX_PutS("\r\n", out);
+}
+
+void
+req_send(struct req *r)
+{
+	bool body = r->method != HTTP_HEAD && r->status != 304 &&
+	    r->status != 204;
+
+	if (r->streamed)	/* sent as it came (http_stream_begin) */
+		return;
+	send_head(r, body ? (int64_t)r->out.len : 0);
 	if (body && r->out.len > 0)
-		FCGX_PutStr(r->out.p, (int)r->out.len, out);
+		FCGX_PutStr(r->out.p, (int)r->out.len, r->fcgi->out);
+}
+
+int
+http_stream_begin(struct req *r, int status, const char *content_type,
+    int64_t length)
+{
+	r->status = status;
+	r->content_type = content_type;
+	buf_reset(&r->out);
+	send_head(r, r->method == HTTP_HEAD ? 0 : length);
+	r->streamed = true;
+	if (FCGX_GetError(r->fcgi->out) != 0)
+		r->stream_broken = true;
+	return status;
+}
+
+int
+http_stream_write(struct req *r, const void *data, size_t len)
+{
+	const char *p = data;
+
+	if (r->stream_broken)
+		return -1;
+	if (r->method == HTTP_HEAD)
+		return 0;
+	while (len > 0) {
+		int n = len > (1u << 30) ? 1 << 30 : (int)len;
+
+		if (FCGX_PutStr(p, n, r->fcgi->out) != n) {
+			r->stream_broken = true;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+void
+http_stream_abort(struct req *r)
+{
+	if (r->stream_broken)
+		return;
+	r->stream_broken = true;
+	/* nginx reads EOF without FCGI_END_REQUEST: "upstream prematurely
+	 * closed", and it breaks the client's transfer; libfcgi's later
+	 * writes to the shut socket fail quietly */
+	if (r->fcgi->ipcFd >= 0)
+		shutdown(r->fcgi->ipcFd, SHUT_RDWR);
+	log_msg(LOG_ERROR, r->rid, "%s %s: the streamed reply was cut short",
+	    r->method_str, r->path);
 }

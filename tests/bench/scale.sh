@@ -261,23 +261,89 @@ while IFS='|' read -r name _; do
 	[[ $name =~ $ONLY ]] && NAMES+=("$name")
 done <<<"$list"
 say "== each route at demo size, then at Beijing's size"
+# rows_of FILE: how many items a list reply holds (nothing for another reply)
+rows_of() {
+	python3 -c 'import json, sys
+try:
+    j = json.load(open(sys.argv[1]))
+    print(len(j["items"]) if isinstance(j, dict) and isinstance(j.get("items"), list) else "")
+except Exception:
+    print("")' "$1"
+}
 for name in "${NAMES[@]}"; do
 	for size in demo beijing; do
 		IFS='|' read -r path role vary <<<"${PATH_OF[$size,$name]}"
 		measure $size "$name" "$path" "$role" "$vary"
 	done
+	# A list whose demo page is shorter than the Beijing page (1-4 of the
+	# demo's rows against 20) compares pages of different sizes: measured
+	# once more at Beijing's size with per_page = the demo's row count, the
+	# same reply size on a year of data (what "cost flat as the data grows"
+	# asks)
+	n=$(rows_of "$OUT/demo-$name.json") m=$(rows_of "$OUT/beijing-$name.json")
+	if [ -n "$n" ] && [ -n "$m" ] && [ "$n" -lt "$m" ]; then
+		[ "$n" -gt 0 ] || n=1
+		sep='?'
+		[[ $path == *\?* ]] && sep='&'
+		measure beijing "$name=rows" "$path${sep}per_page=$n" "$role" "$vary"
+		R[rows,$name]="$n"
+	fi
 done
 if [[ rush =~ $ONLY ]]; then
 	say "== the ordering rush"
 	rush demo
 	rush beijing
 fi
+# exports: the bureau's paid orders (~146,000 at Beijing's size) as CSV and
+# as a workbook (issue 13 §2: a 150,000-row list streams in constant memory
+# and finishes in seconds): rows, bytes, seconds, and the oversight
+# program's peak resident memory (VmHWM) before and after each
+exports() {
+	local BASE=http://127.0.0.1:${PORT_OF[beijing]} pid ext code t bytes rows total hwm0 hwm1
+	local hdr=(-H "Authorization: Bearer $(printf '%-43s' bench-read-bureau | tr ' ' x)")
+	pid=$(cat "${STATE_OF[beijing]}/run/oversight.pid") || { say "!! no oversight pid"; failed=1; return; }
+	total=$(curl -fsS "${hdr[@]}" "$BASE/api/bureau/orders?status=paid&per_page=1" |
+	    python3 -c 'import json, sys; print(json.load(sys.stdin)["total"])')
+	for ext in csv xlsx; do
+		hwm0=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
+		read -r code t bytes < <(curl -sS -o "$OUT/beijing-export.$ext" "${hdr[@]}" \
+		    -w '%{http_code} %{time_total} %{size_download}\n' "$BASE/api/bureau/orders.$ext?status=paid")
+		hwm1=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
+		if [ "$code" != 200 ]; then
+			say "!! export .$ext answered $code"; failed=1; continue
+		fi
+		rows=$(python3 - "$OUT/beijing-export.$ext" <<'PY'
+import sys, zipfile
+f = sys.argv[1]
+if f.endswith(".csv"):
+    print(open(f, "rb").read().count(b"\r\n") - 1)
+else:
+    with zipfile.ZipFile(f) as z, z.open("xl/worksheets/sheet1.xml") as s:
+        n, tail = 0, b""
+        for chunk in iter(lambda: s.read(1 << 20), b""):
+            n += (tail + chunk).count(b"<row ")
+            tail = chunk[-4:]      # a "<row " across the boundary counts once
+    print(n - 1)
+PY
+)
+		R[export,$ext]=$(printf '%-5s %8s rows of %s  %6.1f MB  %6.2f s  peak RSS %6.1f -> %6.1f MB' \
+		    ".$ext" "$rows" "$total" "$(awk -v b="$bytes" 'BEGIN { print b / 1e6 }')" "$t" \
+		    "$(awk -v k="$hwm0" 'BEGIN { print k / 1024 }')" "$(awk -v k="$hwm1" 'BEGIN { print k / 1024 }')")
+		say "   beijing export ${R[export,$ext]}"
+		[ "$rows" = "$total" ] || { say "!! export .$ext: $rows rows, the list says $total"; failed=1; }
+	done
+}
+if [[ export =~ $ONLY ]]; then
+	say "== the bureau's export of the paid orders at Beijing's size"
+	exports
+fi
 stack demo stop >/dev/null 2>&1
 stack beijing stop >/dev/null 2>&1
 
 say
 say "== demo size (~40 products, 72 orders) vs Beijing's year (5,000 products, 600,000 orders, 300,000 enterprises)"
-printf '%-20s %10s %9s %10s %9s %7s  %s\n' route "demo r/s" "p99 ms" "Beijing" "p99 ms" ratio goal
+printf '%-20s %10s %9s %10s %9s %7s  %-34s %s\n' route "demo r/s" "p99 ms" "Beijing" "p99 ms" ratio goal \
+    "same rows: Beijing r/s, p99, ratio"
 for name in "${NAMES[@]}" rush-spread rush-hot; do
 	[ -n "${R[demo,$name,rps]:-}" ] || continue
 	d=${R[demo,$name,rps]} b=${R[beijing,$name,rps]:-0} p99=${R[beijing,$name,p99]:-0}
@@ -291,9 +357,20 @@ for name in "${NAMES[@]}" rush-spread rush-hot; do
 		goal="$goal (>= $GOAL_READ_PCT%, p99 < $GOAL_READ_P99 ms)" ;;
 	esac
 	[ -n "${R[demo,$name,flag]:-}${R[beijing,$name,flag]:-}" ] && goal="$goal FLAGGED: errors"
-	printf '%-20s %10.0f %9.2f %10.0f %9.2f %6s%%  %s\n' "$name" "$d" "${R[demo,$name,p99]}" \
-	    "$b" "$p99" "$ratio" "$goal"
+	same=
+	if [ -n "${R[rows,$name]:-}" ]; then
+		e=${R[beijing,$name=rows,rps]:-0}
+		same=$(printf '%s rows: %.0f, %.2f ms, %s%%' "${R[rows,$name]}" "$e" \
+		    "${R[beijing,$name=rows,p99]:-0}" "$(pct "$e" "$d")")
+	fi
+	printf '%-20s %10.0f %9.2f %10.0f %9.2f %6s%%  %-34s %s\n' "$name" "$d" "${R[demo,$name,p99]}" \
+	    "$b" "$p99" "$ratio" "$goal" "$same"
 done
+if [ -n "${R[export,csv]:-}" ]; then
+	say "exports of /api/bureau/orders?status=paid (goal: constant memory, seconds):"
+	say "   ${R[export,csv]}"
+	say "   ${R[export,xlsx]:-}"
+fi
 say "(wrk -t2 -c$CONNS -d${SECS}s after ${WARMUP}s, reads uncached: a new ignored parameter per"
 say " request on the public routes; the rush -c16 as tests/bench/orders.sh; raw output in $OUT)"
 exit $failed

@@ -818,6 +818,17 @@ def test_A7_review_queue_puts_preferred_first():
         page += 1
     ids = [x["id"] for x in items]
     assert ids.index(pref.id) < ids.index(plain.id), ids
+    # the totals per state (kept by 022's triggers, in slots) are the
+    # submitted rows'
+    assert len(items) == r.json["total"], (len(items), r.json["total"])
+    for st in ("pending", "approved", "returned", "rejected", "draft"):
+        r = get("/api/review/applications", token=token("reviewer"),
+                query={"status": st, "per_page": 1})
+        assert r.status in (200, 400), r
+        if r.status == 200:
+            assert [[str(r.json["total"])]] == sql(
+                "SELECT COUNT(*) FROM product_applications WHERE state = '%s'"
+                " AND submit_count > 0" % st), (st, r.json)
     keys = [(not x["preferred"], x["last_submitted_at"], x["id"])
             for x in items]
     assert keys == sorted(keys), keys

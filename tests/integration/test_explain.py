@@ -82,8 +82,9 @@ ALLOWED = {
     "STMT_SCORE_REASONS": "issue 16 §4: one provider's returned and rejected claims (the events of "
                           "its own orders, ix_orders_provider then ix_order_events_order) newest "
                           "first, 20 of them: a page of the bureau's, the reviewer's and its own",
-    "STMT_LIST_SIZES": "the bureau's lists page counts each list (E11, E14) index-only: lists "
-                       "replaced whole, tens of thousands of rows at most",
+    "STMT_CREDIT_DELETE": "a credit list import (E14) replaces the list whole: every entry is "
+                          "deleted (one by one since 022's trigger keeps its size), a few "
+                          "thousand rows a few times a year",
 }
 
 

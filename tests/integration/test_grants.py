@@ -466,12 +466,13 @@ def test_grants_every_statement_of_a_program_prepares_as_its_user():
     assert not bad, bad
 
 
-# issue 13: what the triggers of 004_scale.sql, 007_counts_indexes.sql and
-# 018_scale_main.sql keep (as their definer, in the writing transaction);
-# the programs only read it
+# issue 13: what the triggers of 004_scale.sql, 007_counts_indexes.sql,
+# 018_scale_main.sql and 022_queue_counts.sql keep (as their definer, in
+# the writing transaction); the programs only read it
 TRIGGER_KEPT = ["search_texts", "search_grams", "enterprise_grams", "product_category",
                 "row_counts", "audit_counts", "stats_orders", "stats_quota",
-                "stats_stages"]
+                "stats_stages", "provider_grams", "certification_counts",
+                "application_counts", "list_counts"]
 
 
 @test
@@ -479,7 +480,8 @@ def test_grants_no_program_writes_the_index_and_sums_the_triggers_keep():
     for name in users():
         for t in TRIGGER_KEPT:
             refused(name, "DELETE FROM %s WHERE 1 = 0" % t)
-        for call in ("CALL search_text('x', @t)", "CALL enterprise_index(0, 'x')"):
+        for call in ("CALL search_text('x', @t)", "CALL enterprise_index(0, 'x')",
+                     "CALL provider_index(0, 'x')"):
             p = as_user(name, "START TRANSACTION; %s; ROLLBACK;" % call)
             assert p.returncode != 0 and "denied" in p.stderr, (name, call, p.stderr)
     # enterprises' names are not public: their grams are out of the

@@ -170,6 +170,16 @@ def decide(cert, decision="approve", reason=None, who="reviewer"):
     return post("/api/review/certifications/%d" % cert, body, token=token(who))
 
 
+def cert_totals_are_the_rows():
+    """The queue's totals per status (kept by 022's triggers, in slots)
+    are the rows' counts."""
+    for st in ("pending", "approved", "returned", "rejected"):
+        r = get("/api/review/certifications", token=token("reviewer"),
+                query={"status": st, "per_page": 1})
+        assert [[str(r.json["total"])]] == sql(
+            "SELECT COUNT(*) FROM certifications WHERE status = '%s'" % st), (st, r.json)
+
+
 def certified_enterprise():
     """A new enterprise that joined by itself, approved: its account
     (token refreshed: the session now belongs to a certified one)."""
@@ -459,6 +469,7 @@ def test_E9_E10_certified_enterprise_gets_its_allowance_at_once_and_orders():
     # the reviewer's queue shows it with its licence
     q = get("/api/review/certifications", token=token("reviewer"))
     assert q.status == 200 and cert in [i["id"] for i in q.json["items"]], q
+    cert_totals_are_the_rows()
     d = get("/api/review/certifications/%d" % cert, token=token("reviewer"))
     assert d.status == 200, d
     assert d.json["values"]["uscc"] == ident["uscc"], d.json
@@ -471,6 +482,7 @@ def test_E9_E10_certified_enterprise_gets_its_allowance_at_once_and_orders():
     # approved: the enterprise exists with its tier and allowance
     r = decide(cert)
     assert r.status == 200 and r.json["status"] == "approved", r
+    cert_totals_are_the_rows()
     info = me(acct["token"])
     assert info["certification"]["certified"] is True, info
     assert info["org_name"] == ident["name"]
@@ -1028,8 +1040,16 @@ def test_E11_import_reports_and_is_idempotent():
         (1, 1, 1), r.json
     assert sorted(x[0] for x in current_list("specialized", year)) == \
         sorted([b, c])
-    imports = get("/api/bureau/lists", token=token("bureau")).json["imports"]
+    lists = get("/api/bureau/lists", token=token("bureau")).json
+    imports = lists["imports"]
     assert imports[0]["list"] == "specialized" and imports[0]["year"] == year
+    # the sizes kept by 022's triggers through the deletes and inserts
+    assert {"list": "specialized", "year": year, "n": 2} in lists["sizes"], lists
+    assert [x["year"] for x in lists["sizes"] if x["list"] == "credit"] == [None]
+    assert sorted((x["list"], x["year"] or 0, x["n"]) for x in lists["sizes"]) == \
+        sorted((x[0], int(x[1]), int(x[2])) for x in sql(
+            "SELECT list, year, COUNT(*) FROM qualification_lists GROUP BY list, year"
+            " UNION ALL SELECT 'credit', 0, COUNT(*) FROM credit_list"))
     assert sql("SELECT COUNT(*) FROM audit_log WHERE action='list.import' AND"
                " entity_id=%d" % r.json["import_id"]) == [["1"]]
 

@@ -1,10 +1,11 @@
 """What keeps the reads cheap at Beijing's size (issue #13) keeps them
 right: the totals and sums that 004_scale.sql, 007_counts_indexes.sql and
 018_scale_main.sql's triggers keep in the writing transaction agree with the rows they stand for after
-each kind of write, and the audit trail pages by key (?before=)."""
+each kind of write (and 020_party_counts.sql's: a party's orders, the
+claims, an account's inbox), and the audit trail pages by key (?before=)."""
 from harness import (test, get, put, bureau, sql, new_enterprise,
                      new_provider, fresh_enterprise, order_product,
-                     place_order, test_provider_id)
+                     place_order, test_provider_id, order_provider)
 
 
 def total(path):
@@ -175,3 +176,101 @@ def test_stage_sums_order_total_and_ratings_follow_the_rows():
         int(sql("SELECT COUNT(*) FROM evaluations")[0][0])
     assert sql("SELECT e.order_id FROM evaluations e JOIN orders o ON o.id = e.order_id"
                " WHERE e.provider_id <> o.provider_id") == []
+
+
+STATUSES = ["pending", "accepted", "contracted", "submitted", "approved",
+            "publicized", "paid", "cancelled", "expired", "rejected",
+            "refunded", "revoked"]
+
+# the status each order shows at now (ORDER_EFFECTIVE_STATUS, O4, O6)
+EFFECTIVE = ("CASE WHEN status = 'pending' AND accept_deadline <= UTC_TIMESTAMP()"
+             " THEN 'cancelled' WHEN status IN ('accepted', 'contracted') AND"
+             " valid_until <= UTC_TIMESTAMP() THEN 'expired' ELSE status END")
+
+
+def party_counts_differ():
+    """The kept totals of 020_party_counts.sql that differ from the rows."""
+    bad = sql("SELECT k.party, k.party_id, k.status FROM (SELECT party, party_id,"
+              " status, SUM(n) AS n FROM order_counts GROUP BY party, party_id, status) k"
+              " LEFT JOIN (SELECT 'enterprise' AS party, enterprise_id AS party_id, status,"
+              " COUNT(*) AS n FROM orders GROUP BY enterprise_id, status UNION ALL"
+              " SELECT 'provider', provider_id, status, COUNT(*) FROM orders"
+              " GROUP BY provider_id, status) r ON r.party = k.party AND"
+              " r.party_id = k.party_id AND r.status = k.status"
+              " WHERE k.n <> COALESCE(r.n, 0)")
+    bad += sql("SELECT 'missing', o.provider_id, o.status FROM orders o"
+               " LEFT JOIN order_counts k ON k.party = 'provider' AND"
+               " k.party_id = o.provider_id AND k.status = o.status"
+               " WHERE k.party_id IS NULL")
+    bad += sql("SELECT 'claims', c.status, c.n FROM (SELECT status, COUNT(*) AS n"
+               " FROM redemption_claims GROUP BY status) c LEFT JOIN (SELECT status,"
+               " SUM(n) AS n FROM claim_counts GROUP BY status) k ON k.status = c.status"
+               " WHERE COALESCE(k.n, 0) <> c.n")
+    bad += sql("SELECT 'inbox', k.account_id FROM notification_counts k LEFT JOIN"
+               " (SELECT account_id, COUNT(*) AS n, COUNT(*) - COUNT(read_at) AS u"
+               " FROM notifications WHERE is_secret = 0 AND account_id IS NOT NULL"
+               " GROUP BY account_id) r ON r.account_id = k.account_id"
+               " WHERE k.n <> COALESCE(r.n, 0) OR k.unread <> COALESCE(r.u, 0)")
+    return bad
+
+
+@test
+def test_party_totals_follow_the_rows_and_the_effective_status():
+    """A provider's inbox and an enterprise's orders read their totals
+    per status from order_counts (020_party_counts.sql), the review queue
+    from claim_counts, the inbox from notification_counts: after whatever
+    ran before they are the rows' counts, every status filter of the
+    inbox totals the orders showing that status (an order past its O4
+    deadline, not yet swept, shows as cancelled), and a page past the
+    first reads the same rows as one long page."""
+    assert party_counts_differ() == []
+    pid, ptok = order_provider("prov01")
+    for st in [None] + STATUSES:
+        q = {"per_page": 1}
+        if st:
+            q["status"] = st
+        r = get("/api/provider/orders", token=ptok, query=q)
+        assert r.status == 200, r
+        want = sql("SELECT COUNT(*) FROM orders WHERE provider_id = %d%s"
+                   % (pid, " AND (%s) = '%s'" % (EFFECTIVE, st) if st else ""))
+        assert r.json["total"] == int(want[0][0]), (st, r.json["total"], want)
+    # pages: the second and third of 2 are the 3rd and 4th of one page of 4
+    r4 = get("/api/provider/orders", token=ptok, query={"per_page": 4})
+    r2 = get("/api/provider/orders", token=ptok, query={"per_page": 2, "page": 2})
+    assert [x["id"] for x in r4.json["items"][2:]] == \
+        [x["id"] for x in r2.json["items"]], (r4.json, r2.json)
+    # an order timed out (O4) and not swept moves from pending to cancelled
+    prod = order_product(test_provider_id(), voucher_price=100000)
+    ent = fresh_enterprise()
+    r = place_order(ent["token"], prod["id"])
+    assert r.status == 201, r
+    oid = r.json["id"]
+    for st, n in (("pending", 1), ("cancelled", 0), (None, 1)):
+        r = get("/api/orders", token=ent["token"],
+                query={"status": st} if st else {})
+        assert r.json["total"] == n and len(r.json["items"]) == n, (st, r.json)
+    assert party_counts_differ() == []
+    sql("UPDATE orders SET ordered_at = ordered_at - INTERVAL 49 HOUR,"
+        " accept_deadline = accept_deadline - INTERVAL 49 HOUR,"
+        " valid_until = valid_until - INTERVAL 49 HOUR WHERE id = %d" % oid)
+    for st, n in (("pending", 0), ("cancelled", 1), (None, 1)):
+        r = get("/api/orders", token=ent["token"],
+                query={"status": st, "per_page": 1} if st else {"per_page": 1})
+        assert r.json["total"] == n and [x["id"] for x in r.json["items"]] == \
+            [oid] * n, (st, r.json)
+    assert party_counts_differ() == []
+    # the review queue and the inbox
+    r = get("/api/review/claims", token=bureau(),
+            query={"status": "submitted", "per_page": 1})
+    assert r.status == 200, r
+    assert r.json["total"] == int(sql("SELECT COUNT(*) FROM redemption_claims"
+                                      " WHERE status = 'submitted'")[0][0]), r.json
+    acc = int(sql("SELECT id FROM accounts WHERE login = 'prov01'")[0][0])
+    for unread in (0, 1):
+        r = get("/api/notifications", token=ptok,
+                query={"unread": unread, "per_page": 1})
+        assert r.status == 200, r
+        want = sql("SELECT COUNT(*), COUNT(*) - COUNT(read_at) FROM notifications"
+                   " WHERE account_id = %d AND is_secret = 0" % acc)[0]
+        assert r.json["total"] == int(want[unread]), (unread, r.json, want)
+        assert r.json["unread"] == int(want[1]), (r.json, want)

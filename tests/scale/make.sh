@@ -107,7 +107,7 @@ say "== the rules the data keeps (each count must be 0)"
 # check.sql, then each later migration's checks (check_NNN.sql: SELECT
 # statements of a label and a count, like check.sql's)
 { printf 'SET @now = FROM_UNIXTIME(%s);\n' "$NOW"; cat "$ROOT/tests/scale/check.sql"
-  for f in "$ROOT"/tests/scale/check_[0-9][0-9][0-9].sql; do [ -e "$f" ] && cat "$f"; done; } |
+  for f in "$ROOT"/tests/scale/check_[0-9][0-9][0-9].sql; do [ -e "$f" ] || continue; cat "$f"; done; } |
     sql -N -B --init-command="SET time_zone = '+00:00'" "$DB" | tee "$STATE/log/scale-check.log" |
     awk -F'\t' '{ printf "   %-52s %s\n", $1, $2 }'
 awk -F'\t' '$2 != 0 { bad = 1 } END { exit bad }' "$STATE/log/scale-check.log" ||

@@ -1,0 +1,16 @@
+-- after_022.sql - what 022_queue_counts.sql keeps by trigger (skipped by
+-- the bulk load), recomputed from the rows after the load: the providers'
+-- name grams and the queues' and lists' totals.
+DELETE FROM provider_grams;
+INSERT IGNORE INTO provider_grams (gram, provider_id)
+    SELECT g.gram, p.id FROM providers p JOIN search_grams g ON g.text_id = p.search_text_id;
+DELETE FROM certification_counts;
+INSERT INTO certification_counts (status, kind, slot, n)
+    SELECT status, kind, 0, COUNT(*) FROM certifications GROUP BY status, kind;
+DELETE FROM application_counts;
+INSERT INTO application_counts (state, slot, n)
+    SELECT state, 0, COUNT(*) FROM product_applications WHERE submit_count > 0 GROUP BY state;
+DELETE FROM list_counts;
+INSERT INTO list_counts (list, year, n)
+    SELECT list, year, COUNT(*) FROM qualification_lists GROUP BY list, year;
+INSERT INTO list_counts (list, year, n) SELECT 'credit', 0, COUNT(*) FROM credit_list;
