@@ -268,6 +268,7 @@ GRANT SELECT, UPDATE (status, status_reason, updated_at, cancel_reason, reserved
                       unit_held, closed_at, paid_at)
     ON `@DB@`.`orders` TO '@OVERSIGHT_USER@'@'localhost';  -- publicized → paid (R5), revoked (V2)
 GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@OVERSIGHT_USER@'@'localhost';  -- SELECT: a scorecard's returns and rejections (issue 16 §4)
+GRANT SELECT                         ON `@DB@`.`order_counts`     TO '@OVERSIGHT_USER@'@'localhost';  -- one party's orders total (020)
 GRANT SELECT                         ON `@DB@`.`refunds`          TO '@OVERSIGHT_USER@'@'localhost';  -- a scorecard's refunds (issue 16 §4)
 -- issue 16: what waits past its stage clock (GET /api/bureau/overdue)
 GRANT SELECT (id, provider_id, state, last_submitted_at, reviewer_opinion)

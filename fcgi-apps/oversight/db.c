@@ -492,10 +492,12 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" OR ? IS NOT NULL OR ? IS NOT NULL OR ? IS NOT NULL"
 	" OR ? IS NOT NULL OR ? IS NOT NULL OR ? IS NOT NULL)"),
 	/* one party's orders, the only filter (a provider's or an
-	 * enterprise's page links here): the page's ids and the count along
-	 * the party's (party, id) index alone (004_scale.sql), never the
-	 * rows that the general statements' unset filters would read:
-	 * now x4, party, limit, offset; party */
+	 * enterprise's page links here): the page's ids along the party's
+	 * (party, id) index alone (004_scale.sql), never the rows that the
+	 * general statements' unset filters would read, and the total of
+	 * every status from the party's counts that 020_party_counts.sql's
+	 * triggers keep (an unswept timed-out order only moves between two
+	 * of them): now x4, party, limit, offset; party */
 	DB_STMT(STMT_ORDERS_PROVIDER,
 	"SELECT STRAIGHT_JOIN " BUREAU_ORDER_COLS " FROM (SELECT o.id"
 	" FROM orders o FORCE INDEX (ix_orders_provider_id)"
@@ -503,8 +505,8 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" JOIN orders o ON o.id = x.id" BUREAU_ORDER_JOINS
 	" ORDER BY o.id DESC"),
 	DB_STMT(STMT_ORDERS_PROVIDER_COUNT,
-	"SELECT COUNT(*) FROM orders FORCE INDEX (ix_orders_provider_id)"
-	" WHERE provider_id = ?"),
+	"SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) FROM order_counts"
+	" WHERE party = 'provider' AND party_id = ?"),
 	DB_STMT(STMT_ORDERS_ENTERPRISE,
 	"SELECT STRAIGHT_JOIN " BUREAU_ORDER_COLS " FROM (SELECT o.id"
 	" FROM orders o FORCE INDEX (ix_orders_enterprise_id)"
@@ -512,8 +514,8 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" JOIN orders o ON o.id = x.id" BUREAU_ORDER_JOINS
 	" ORDER BY o.id DESC"),
 	DB_STMT(STMT_ORDERS_ENTERPRISE_COUNT,
-	"SELECT COUNT(*) FROM orders FORCE INDEX (ix_orders_enterprise_id)"
-	" WHERE enterprise_id = ?"),
+	"SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) FROM order_counts"
+	" WHERE party = 'enterprise' AND party_id = ?"),
 	/* no filter: every order of every year, as 018_scale_main.sql's
 	 * trigger counts them (orders are never deleted) */
 	DB_STMT(STMT_ORDERS_TOTAL,
