@@ -251,6 +251,7 @@ GRANT UPDATE (status, note, decided_at, decided_by)
 GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@PUBLICITY_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`search_texts` TO '@PUBLICITY_USER@'@'localhost';  -- issue 13: search
 GRANT SELECT ON `@DB@`.`search_grams` TO '@PUBLICITY_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`publicity_item_grams` TO '@PUBLICITY_USER@'@'localhost';  -- a batch searched for a short word (019)
 GRANT SELECT ON `@DB@`.`row_counts`   TO '@PUBLICITY_USER@'@'localhost';  -- the feedback total
 
 -- ---------------------------------------------------------------------------
@@ -271,6 +272,7 @@ GRANT SELECT, UPDATE (status, status_reason, updated_at, cancel_reason, reserved
                       unit_held, closed_at, paid_at)
     ON `@DB@`.`orders` TO '@OVERSIGHT_USER@'@'localhost';  -- publicized → paid (R5), revoked (V2)
 GRANT SELECT, INSERT                 ON `@DB@`.`order_events`     TO '@OVERSIGHT_USER@'@'localhost';  -- SELECT: a scorecard's returns and rejections (issue 16 §4)
+GRANT SELECT                         ON `@DB@`.`order_counts`     TO '@OVERSIGHT_USER@'@'localhost';  -- one party's orders total (020)
 GRANT SELECT                         ON `@DB@`.`refunds`          TO '@OVERSIGHT_USER@'@'localhost';  -- a scorecard's refunds (issue 16 §4)
 -- issue 16: what waits past its stage clock (GET /api/bureau/overdue)
 GRANT SELECT (id, provider_id, state, last_submitted_at, reviewer_opinion)
@@ -373,6 +375,7 @@ GRANT SELECT ON `@DB@`.`categories`        TO '@RO_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`products`          TO '@RO_USER@'@'localhost';  -- P5: remaining units are public
 GRANT SELECT ON `@DB@`.`publicity_batches` TO '@RO_USER@'@'localhost';  -- R5, with the signed file (file_json)
 GRANT SELECT ON `@DB@`.`publicity_items`   TO '@RO_USER@'@'localhost';  -- R5: no enterprise data in it
+GRANT SELECT ON `@DB@`.`publicity_item_grams` TO '@RO_USER@'@'localhost';  -- a batch searched for a short word (019)
 GRANT SELECT ON `@DB@`.`publicity_records` TO '@RO_USER@'@'localhost';  -- R7: the records after a list
 -- the search index holds only public names: products' and providers' (and
 -- the publicity items' copies of them); enterprises' names have their own

@@ -8,6 +8,9 @@
  * and the product), then a provider's products. Reads that feed a
  * decision and are not locked are marked "(plain read)": they only feed a
  * choice that a locked row re-checks.
+ * A withdrawal updates its batch's row after the item's (the totals
+ * 019_publicity_totals.sql's trigger keeps): against a payment of the
+ * same batch that is a deadlock, which db_tx runs again.
  */
 #include <string.h>
 
@@ -23,13 +26,9 @@
 	" item_count, total_amount, paid_on, file_sha256, prev_sha256," \
 	" signature, key_sha256, created_at, created_by, published_by," \
 	" paid_at, paid_by," \
-	/* R7: published, withdrawn and paid told apart */ \
-	" (SELECT COALESCE(SUM(i.amount), 0) FROM publicity_items i" \
-	" WHERE i.batch_id = publicity_batches.id AND i.withdrawn = 1)" \
-	" AS withdrawn_amount," \
-	" (SELECT COALESCE(SUM(i.amount), 0) FROM publicity_items i" \
-	" WHERE i.batch_id = publicity_batches.id AND i.paid_on IS NOT NULL)" \
-	" AS paid_amount"
+	/* R7: published, withdrawn and paid told apart (kept on the row: \
+	 * 019_publicity_totals.sql) */ \
+	" withdrawn_amount, paid_amount"
 
 /* The subsidy actually paid for an order (R5, R6): the listed amount,
  * else the approved amount, else the contract's subsidy. Needs the joins
@@ -407,38 +406,56 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" CAST(COALESCE(ROUND(SUM(pay_s) / NULLIF(SUM(pay_n), 0)), 0) AS SIGNED) AS pay_s,"
 	" CAST(COALESCE(SUM(pay_n), 0) AS SIGNED) AS pay_n"
 	" FROM stats_stages WHERE year = ?"),
-	/* the orders whose clock runs on the enterprise (C2), the reviewer
-	 * (R4) or the bureau (R5): one index range per status */
-	/* the longest waiting first: the oldest of each status along
-	 * ix_orders_submitted and ix_orders_approved (018, 004), then the
-	 * 5000 whose clock started first of those (a sort of at most 10,000
-	 * ids, never of the orders) */
+	/* the orders past their decision's clock, the reviewer's (R4) or
+	 * the bureau's (R5), longest overdue first along
+	 * ix_orders_decision_due (decision_due, status, id: 019): no sort.
+	 * A page of the merged list needs at most its end's number of each
+	 * kind: now, limit */
 	DB_STMT(STMT_OVERDUE_ORDERS,
 	"SELECT STRAIGHT_JOIN o.id, o.order_no, o.status,"
 	" v.name AS provider_name, e.name AS enterprise_name, o.submitted_at,"
-	" o.confirmed_at, o.approved_at FROM ("
-	"(SELECT id, submitted_at AS t FROM orders"
-	" FORCE INDEX (ix_orders_submitted) WHERE status = 'submitted'"
-	" ORDER BY submitted_at, id LIMIT 5000)"
-	" UNION ALL (SELECT id, approved_at AS t FROM orders"
-	" FORCE INDEX (ix_orders_approved) WHERE status = 'approved'"
-	" ORDER BY approved_at, id LIMIT 5000)) x"
-	" JOIN orders o ON o.id = x.id JOIN providers v ON v.id = o.provider_id"
-	" JOIN enterprises e ON e.id = o.enterprise_id ORDER BY x.t, x.id"
-	" LIMIT 5000"),
-	/* along ix_applications_state (state, last_submitted_at) */
+	" o.confirmed_at, o.approved_at"
+	" FROM orders o FORCE INDEX (ix_orders_decision_due)"
+	" JOIN providers v ON v.id = o.provider_id"
+	" JOIN enterprises e ON e.id = o.enterprise_id"
+	" WHERE o.decision_due <= ?"
+	" ORDER BY o.decision_due, o.status, o.id LIMIT ?"),
+	/* along ix_applications_state (state, last_submitted_at): submitted
+	 * before (A6's days) ago, limit */
 	DB_STMT(STMT_OVERDUE_APPLICATIONS,
 	"SELECT STRAIGHT_JOIN a.id, v.name AS provider_name,"
 	" a.last_submitted_at, a.reviewer_opinion IS NOT NULL AS has_opinion"
 	" FROM product_applications a FORCE INDEX (ix_applications_state)"
 	" JOIN providers v ON v.id = a.provider_id"
-	" WHERE a.state = 'pending' ORDER BY a.last_submitted_at, a.id"
-	" LIMIT 5000"),
-	/* along ix_certifications_queue (status, submitted_at, id) */
+	" WHERE a.state = 'pending' AND a.last_submitted_at <= ?"
+	" ORDER BY a.last_submitted_at, a.id LIMIT ?"),
+	/* along ix_certifications_queue (status, submitted_at, id):
+	 * submitted before (E9's days) ago, limit */
 	DB_STMT(STMT_OVERDUE_CERTIFICATIONS,
 	"SELECT id, kind, name, submitted_at FROM certifications"
 	" FORCE INDEX (ix_certifications_queue)"
-	" WHERE status = 'pending' ORDER BY submitted_at, id LIMIT 5000"),
+	" WHERE status = 'pending' AND submitted_at <= ?"
+	" ORDER BY submitted_at, id LIMIT ?"),
+	/* how many of each stage are past their clock: index ranges of the
+	 * same indexes, the orders' covering (the applications' opinion is
+	 * read from the pending ones past A6's days only; both order
+	 * stages in one pass): app cut, app cut, certification cut, now */
+	DB_STMT(STMT_OVERDUE_COUNTS,
+	"SELECT CAST(COALESCE(SUM(o.status = 'submitted'), 0) AS SIGNED)"
+	" AS review_n,"
+	" CAST(COALESCE(SUM(o.status = 'approved'), 0) AS SIGNED) AS publish_n,"
+	" (SELECT COUNT(*) FROM product_applications"
+	" FORCE INDEX (ix_applications_state) WHERE state = 'pending'"
+	" AND last_submitted_at <= ? AND reviewer_opinion IS NULL) AS app_n,"
+	" (SELECT COUNT(*) FROM product_applications"
+	" FORCE INDEX (ix_applications_state) WHERE state = 'pending'"
+	" AND last_submitted_at <= ? AND reviewer_opinion IS NOT NULL)"
+	" AS app_decide_n,"
+	" (SELECT COUNT(*) FROM certifications"
+	" FORCE INDEX (ix_certifications_queue) WHERE status = 'pending'"
+	" AND submitted_at <= ?) AS cert_n"
+	" FROM orders o FORCE INDEX (ix_orders_decision_due)"
+	" WHERE o.decision_due <= ?"),
 	/* ---- R7: the records after a published list ------------------------ */
 
 	/* (plain read; a taken number is a duplicate key, and the transaction
@@ -474,6 +491,31 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" AND (? IS NOT NULL OR ? IS NOT NULL OR ? IS NOT NULL"
 	" OR ? IS NOT NULL OR ? IS NOT NULL OR ? IS NOT NULL"
 	" OR ? IS NOT NULL OR ? IS NOT NULL OR ? IS NOT NULL)"),
+	/* one party's orders, the only filter (a provider's or an
+	 * enterprise's page links here): the page's ids along the party's
+	 * (party, id) index alone (004_scale.sql), never the rows that the
+	 * general statements' unset filters would read, and the total of
+	 * every status from the party's counts that 020_party_counts.sql's
+	 * triggers keep (an unswept timed-out order only moves between two
+	 * of them): now x4, party, limit, offset; party */
+	DB_STMT(STMT_ORDERS_PROVIDER,
+	"SELECT STRAIGHT_JOIN " BUREAU_ORDER_COLS " FROM (SELECT o.id"
+	" FROM orders o FORCE INDEX (ix_orders_provider_id)"
+	" WHERE o.provider_id = ? ORDER BY o.id DESC LIMIT ? OFFSET ?) x"
+	" JOIN orders o ON o.id = x.id" BUREAU_ORDER_JOINS
+	" ORDER BY o.id DESC"),
+	DB_STMT(STMT_ORDERS_PROVIDER_COUNT,
+	"SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) FROM order_counts"
+	" WHERE party = 'provider' AND party_id = ?"),
+	DB_STMT(STMT_ORDERS_ENTERPRISE,
+	"SELECT STRAIGHT_JOIN " BUREAU_ORDER_COLS " FROM (SELECT o.id"
+	" FROM orders o FORCE INDEX (ix_orders_enterprise_id)"
+	" WHERE o.enterprise_id = ? ORDER BY o.id DESC LIMIT ? OFFSET ?) x"
+	" JOIN orders o ON o.id = x.id" BUREAU_ORDER_JOINS
+	" ORDER BY o.id DESC"),
+	DB_STMT(STMT_ORDERS_ENTERPRISE_COUNT,
+	"SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) FROM order_counts"
+	" WHERE party = 'enterprise' AND party_id = ?"),
 	/* no filter: every order of every year, as 018_scale_main.sql's
 	 * trigger counts them (orders are never deleted) */
 	DB_STMT(STMT_ORDERS_TOTAL,
@@ -1146,24 +1188,50 @@ static const struct db_rowmap overdue_cert_map = DB_ROWMAP(
     struct overdue_cert_row, overdue_cert_cols);
 
 int
-db_overdue_orders(struct db *db, struct db_rows *rows)
+db_overdue_orders(struct db *db, time_t now, int64_t limit,
+    struct db_rows *rows)
 {
-	return db_all(db, STMT_OVERDUE_ORDERS, NULL, 0, &overdue_order_map,
-	    rows);
+	return db_all(db, STMT_OVERDUE_ORDERS, DB_ARGS(DB_TIME(now),
+	    DB_I64(limit)), &overdue_order_map, rows);
 }
 
 int
-db_overdue_applications(struct db *db, struct db_rows *rows)
+db_overdue_applications(struct db *db, time_t cut, int64_t limit,
+    struct db_rows *rows)
 {
-	return db_all(db, STMT_OVERDUE_APPLICATIONS, NULL, 0, &overdue_app_map,
-	    rows);
+	return db_all(db, STMT_OVERDUE_APPLICATIONS, DB_ARGS(DB_TIME(cut),
+	    DB_I64(limit)), &overdue_app_map, rows);
 }
 
 int
-db_overdue_certifications(struct db *db, struct db_rows *rows)
+db_overdue_certifications(struct db *db, time_t cut, int64_t limit,
+    struct db_rows *rows)
 {
-	return db_all(db, STMT_OVERDUE_CERTIFICATIONS, NULL, 0,
-	    &overdue_cert_map, rows);
+	return db_all(db, STMT_OVERDUE_CERTIFICATIONS, DB_ARGS(DB_TIME(cut),
+	    DB_I64(limit)), &overdue_cert_map, rows);
+}
+
+static const struct db_col overdue_counts_cols[] = {
+	DB_COL(struct overdue_counts_row, review_n),
+	DB_COL(struct overdue_counts_row, publish_n),
+	DB_COL(struct overdue_counts_row, app_n),
+	DB_COL(struct overdue_counts_row, app_decide_n),
+	DB_COL(struct overdue_counts_row, cert_n),
+};
+static const struct db_rowmap overdue_counts_map = DB_ROWMAP(
+    struct overdue_counts_row, overdue_counts_cols);
+
+int
+db_overdue_counts(struct db *db, time_t now, time_t app_cut, time_t cert_cut,
+    struct overdue_counts_row *out)
+{
+	struct db_res *keep = NULL;
+	int rc = db_one(db, STMT_OVERDUE_COUNTS, DB_ARGS(DB_TIME(app_cut),
+	    DB_TIME(app_cut), DB_TIME(cert_cut), DB_TIME(now)),
+	    &overdue_counts_map, out, &keep);
+
+	db_res_free(keep);
+	return rc;
 }
 
 /* ---- the bureau's orders (issue 11) ------------------------------------ */
@@ -1240,6 +1308,20 @@ db_bureau_orders(struct db *db, const struct order_filter *f, time_t now,
 		    DB_TIME(now), DB_TIME(now), DB_TIME(now),
 		    ORDER_FILTER_ARGS(f, now)), STMT_ORDERS_TOTAL, NULL, 0,
 		    page, per_page, &bureau_order_map, row_json, ctx, rc);
+	/* one party's orders alone: along its index */
+	if (f->status == NULL && f->product_id <= 0 && f->category == NULL &&
+	    f->from == 0 && f->until == 0 && !f->overdue && !f->unconfirmed &&
+	    (f->provider_id > 0) != (f->enterprise_id > 0)) {
+		bool prov = f->provider_id > 0;
+		int64_t party = prov ? f->provider_id : f->enterprise_id;
+
+		return page_list_rows(db, prov ? STMT_ORDERS_PROVIDER :
+		    STMT_ORDERS_ENTERPRISE, DB_ARGS(DB_TIME(now),
+		    DB_TIME(now), DB_TIME(now), DB_TIME(now), DB_I64(party)),
+		    prov ? STMT_ORDERS_PROVIDER_COUNT :
+		    STMT_ORDERS_ENTERPRISE_COUNT, DB_ARGS(DB_I64(party)),
+		    page, per_page, &bureau_order_map, row_json, ctx, rc);
+	}
 	return page_list_rows(db, STMT_ORDERS, DB_ARGS(DB_TIME(now),
 	    DB_TIME(now), DB_TIME(now), DB_TIME(now),
 	    ORDER_FILTER_ARGS(f, now)), STMT_ORDERS_COUNT,

@@ -11,140 +11,198 @@
 #include "clock.h"
 #include "clocks.h"
 #include "oversight.h"
+#include "page.h"
 
-/* Adds one to the count of key in the object counts. */
-static void
-count(json_t *counts, const char *key)
-{
-	json_t *n = json_object_get(counts, key);
+#define DAY 86400
 
-	json_object_set_new(counts, key, json_integer(
-	    (n ? json_integer_value(n) : 0) + 1));
-}
+/* One item of the merged list: its clock and what it is about. */
+struct overdue_item {
+	struct stage_clock c;
+	const char *subject, *ref, *party;
+	int64_t id;
+};
 
-/* Appends subject id's clock c to items when it is past at now. */
-static void
-add_if_past(json_t *items, json_t *by_stage, json_t *by_party,
-    const struct stage_clock *c, const char *subject, int64_t id,
-    const char *ref, const char *party, time_t now)
-{
-	json_t *j;
-
-	if (!c->running || c->deadline == 0 || c->deadline > now)
-		return;
-	j = stage_clock_json(c, now);
-	json_object_set_new(j, "subject", json_string(subject));
-	json_object_set_new(j, "id", json_integer(id));
-	json_object_set_new(j, "ref", json_string(ref ? ref : ""));
-	json_object_set_new(j, "party_name", json_string(party ? party : ""));
-	json_object_set_new(j, "overdue_seconds",
-	    json_integer((json_int_t)(now - c->deadline)));
-	json_array_append_new(items, j);
-	count(by_stage, c->name);
-	count(by_party, clock_who_name(c->who));
-}
-
-/* {key: n} as [{<k>: key, n}], largest first. */
+/* The item as JSON. */
 static json_t *
-counts_list(json_t *counts, const char *k)
+item_json(const struct overdue_item *it, time_t now)
 {
-	json_t *out = json_array(), *v;
-	const char *key;
+	json_t *j = stage_clock_json(&it->c, now);
 
-	json_object_foreach(counts, key, v)
-		json_array_append_new(out, json_pack("{s:s,s:I}", k, key, "n",
-		    json_integer_value(v)));
-	return out;
+	json_object_set_new(j, "subject", json_string(it->subject));
+	json_object_set_new(j, "id", json_integer(it->id));
+	json_object_set_new(j, "ref", json_string(it->ref ? it->ref : ""));
+	json_object_set_new(j, "party_name", json_string(it->party ?
+	    it->party : ""));
+	json_object_set_new(j, "overdue_seconds",
+	    json_integer((json_int_t)(now - it->c.deadline)));
+	return j;
+}
+
+/* The order, application or certification row i of its kind as an item
+ * (c.running false past the end). */
+static struct overdue_item
+order_item(const struct db_rows *rows, size_t i, time_t now)
+{
+	const struct overdue_order_row *o;
+	struct overdue_item it = { 0 };
+
+	if (i >= rows->n)
+		return it;
+	o = &((const struct overdue_order_row *)rows->v)[i];
+	it.c = stage_clock(&(struct clock_facts){ .subject = CLOCK_ORDER,
+	    .state = o->status, .submitted_at = o->submitted_at,
+	    .confirmed_at = o->confirmed_at, .approved_at = o->approved_at },
+	    now);
+	it.subject = "order";
+	it.id = o->id;
+	it.ref = o->order_no;
+	it.party = it.c.who == WHO_ENTERPRISE ? o->enterprise_name :
+	    o->provider_name;
+	return it;
+}
+
+static struct overdue_item
+app_item(const struct db_rows *rows, size_t i, time_t now)
+{
+	const struct overdue_app_row *a;
+	struct overdue_item it = { 0 };
+
+	if (i >= rows->n)
+		return it;
+	a = &((const struct overdue_app_row *)rows->v)[i];
+	it.c = stage_clock(&(struct clock_facts){
+	    .subject = CLOCK_APPLICATION, .state = "pending",
+	    .submitted_at = a->last_submitted_at, .opinion = a->has_opinion },
+	    now);
+	it.subject = "application";
+	it.id = a->id;
+	it.party = a->provider_name;
+	return it;
+}
+
+static struct overdue_item
+cert_item(const struct db_rows *rows, size_t i, time_t now)
+{
+	const struct overdue_cert_row *c;
+	struct overdue_item it = { 0 };
+
+	if (i >= rows->n)
+		return it;
+	c = &((const struct overdue_cert_row *)rows->v)[i];
+	it.c = stage_clock(&(struct clock_facts){
+	    .subject = CLOCK_CERTIFICATION, .state = "pending",
+	    .submitted_at = c->submitted_at }, now);
+	it.subject = "certification";
+	it.id = c->id;
+	it.party = c->name;
+	return it;
+}
+
+/* Appends {<k>: key, n} to list when n > 0, before the first smaller
+ * (largest first; equal ones in the order given). */
+static void
+add_count(json_t *list, const char *k, const char *key, int64_t n)
+{
+	size_t i;
+
+	if (n <= 0)
+		return;
+	for (i = 0; i < json_array_size(list); i++)
+		if (json_integer_value(json_object_get(json_array_get(list, i),
+		    "n")) < n)
+			break;
+	json_array_insert_new(list, i, json_pack("{s:s,s:I}", k, key, "n",
+	    (json_int_t)n));
 }
 
 /*
- * GET /api/bureau/overdue -> 200 {items: [{subject: order|application|
- * certification, id, ref, party_name, rule, name, deadline, seconds_left
- * (negative), overdue_seconds, who}], total, by_stage: [{stage, n}],
- * by_party: [{who, n}]}: what waits past its clock now, longest first.
+ * GET /api/bureau/overdue?page=&per_page= -> 200 {items: [{subject:
+ * order|application|certification, id, ref, party_name, rule, name,
+ * deadline, seconds_left (negative), overdue_seconds, who}], total, page,
+ * per_page, by_stage: [{stage, n}], by_party: [{who, n}]}: what waits
+ * past its clock now, longest overdue first (a tie: orders, then
+ * applications, then certifications), counted by stage and by party
+ * (largest first). Each kind is read along its index up to the page's
+ * end and the three merged here; the counts are index ranges.
  */
 int
 overdue_get(struct req *r)
 {
 	struct db_rows ord = { 0 }, app = { 0 }, cert = { 0 };
+	struct overdue_counts_row n;
+	time_t app_cut = r->now - (time_t)CLOCK_APPLICATION_DAYS * DAY;
+	time_t cert_cut = r->now - (time_t)CLOCK_CERTIFICATION_DAYS * DAY;
+	int64_t page, per_page, end, total;
+	size_t io = 0, ia = 0, ic = 0;
 	json_t *items, *by_stage, *by_party;
 	int rc;
 
-	rc = db_overdue_orders(r->db, &ord);
-	if (rc == DB_OK)
-		rc = db_overdue_applications(r->db, &app);
-	if (rc == DB_OK)
-		rc = db_overdue_certifications(r->db, &cert);
+	if (query_page_or_400(r, &page, &per_page) < 0)
+		return r->status;
+	rc = db_overdue_counts(r->db, r->now, app_cut, cert_cut, &n);
+	total = n.review_n + n.publish_n + n.app_n + n.app_decide_n + n.cert_n;
+	/* a page past the end reads nothing */
+	end = (page - 1) * per_page < total ? page * per_page : 0;
+	if (rc == DB_OK && end > 0)
+		rc = db_overdue_orders(r->db, r->now, end, &ord);
+	if (rc == DB_OK && end > 0)
+		rc = db_overdue_applications(r->db, app_cut, end, &app);
+	if (rc == DB_OK && end > 0)
+		rc = db_overdue_certifications(r->db, cert_cut, end, &cert);
 	if (rc != DB_OK) {
 		db_rows_free(&ord);
 		db_rows_free(&app);
+		db_rows_free(&cert);
 		return http_db_error(r, rc);
 	}
+	/* the three lists merged by deadline, up to the page's end */
 	items = json_array();
-	by_stage = json_object();
-	by_party = json_object();
-	for (size_t i = 0; i < ord.n; i++) {
-		const struct overdue_order_row *o =
-		    &((const struct overdue_order_row *)ord.v)[i];
-		struct clock_facts f = { .subject = CLOCK_ORDER,
-		    .state = o->status, .submitted_at = o->submitted_at,
-		    .confirmed_at = o->confirmed_at,
-		    .approved_at = o->approved_at };
-		struct stage_clock c = stage_clock(&f, r->now);
+	for (int64_t k = 0; k < end; k++) {
+		struct overdue_item o = order_item(&ord, io, r->now);
+		struct overdue_item a = app_item(&app, ia, r->now);
+		struct overdue_item c = cert_item(&cert, ic, r->now);
+		const struct overdue_item *best = NULL;
 
-		add_if_past(items, by_stage, by_party, &c, "order", o->id,
-		    o->order_no, c.who == WHO_ENTERPRISE ? o->enterprise_name :
-		    o->provider_name, r->now);
-	}
-	for (size_t i = 0; i < app.n; i++) {
-		const struct overdue_app_row *a =
-		    &((const struct overdue_app_row *)app.v)[i];
-		struct clock_facts f = { .subject = CLOCK_APPLICATION,
-		    .state = "pending", .submitted_at = a->last_submitted_at,
-		    .opinion = a->has_opinion };
-		struct stage_clock c = stage_clock(&f, r->now);
-
-		add_if_past(items, by_stage, by_party, &c, "application", a->id,
-		    NULL, a->provider_name, r->now);
-	}
-	for (size_t i = 0; i < cert.n; i++) {
-		const struct overdue_cert_row *c0 =
-		    &((const struct overdue_cert_row *)cert.v)[i];
-		struct clock_facts f = { .subject = CLOCK_CERTIFICATION,
-		    .state = "pending", .submitted_at = c0->submitted_at };
-		struct stage_clock c = stage_clock(&f, r->now);
-
-		add_if_past(items, by_stage, by_party, &c, "certification",
-		    c0->id, NULL, c0->name, r->now);
+		if (o.c.running)
+			best = &o;
+		if (a.c.running && (best == NULL || a.c.deadline <
+		    best->c.deadline))
+			best = &a;
+		if (c.c.running && (best == NULL || c.c.deadline <
+		    best->c.deadline))
+			best = &c;
+		if (best == NULL)
+			break;
+		if (best == &o)
+			io++;
+		else if (best == &a)
+			ia++;
+		else
+			ic++;
+		if (k >= end - per_page)
+			json_array_append_new(items, item_json(best, r->now));
 	}
 	db_rows_free(&ord);
 	db_rows_free(&app);
 	db_rows_free(&cert);
-	/* longest overdue first */
+	/* the stages' names and parties are the clocks' (clocks.c) */
+	by_stage = json_array();
+	add_count(by_stage, "stage", "兑付申请初审", n.review_n);
+	add_count(by_stage, "stage", "纳入公示", n.publish_n);
+	add_count(by_stage, "stage", "初审", n.app_n);
+	add_count(by_stage, "stage", "审定", n.app_decide_n);
+	add_count(by_stage, "stage", "认证审核", n.cert_n);
+	by_party = json_array();
+	add_count(by_party, "who", "reviewer", n.review_n + n.app_n +
+	    n.cert_n);
+	add_count(by_party, "who", "bureau", n.publish_n + n.app_decide_n);
 	{
-		size_t n = json_array_size(items);
+		json_t *body = page_json(items, total, page, per_page);
 
-		for (size_t i = 1; i < n; i++)
-			for (size_t j = i; j > 0 && json_integer_value(
-			    json_object_get(json_array_get(items, j - 1),
-			    "overdue_seconds")) < json_integer_value(
-			    json_object_get(json_array_get(items, j),
-			    "overdue_seconds")); j--) {
-				json_t *a = json_incref(json_array_get(items, j));
-
-				json_array_set(items, j, json_array_get(items,
-				    j - 1));
-				json_array_set_new(items, j - 1, a);
-			}
+		json_object_set_new(body, "by_stage", by_stage);
+		json_object_set_new(body, "by_party", by_party);
+		return http_json(r, 200, body);
 	}
-	rc = http_json(r, 200, json_pack("{s:O,s:I,s:o,s:o}", "items", items,
-	    "total", (json_int_t)json_array_size(items), "by_stage",
-	    counts_list(by_stage, "stage"), "by_party",
-	    counts_list(by_party, "who")));
-	json_decref(items);
-	json_decref(by_stage);
-	json_decref(by_party);
-	return rc;
 }
 
 json_t *

@@ -82,12 +82,17 @@ enum oversight_stmt {
 	STMT_OVERDUE_ORDERS,
 	STMT_OVERDUE_APPLICATIONS,
 	STMT_OVERDUE_CERTIFICATIONS,
+	STMT_OVERDUE_COUNTS,
 	/* R7: the records after a published list */
 	STMT_RECORD_LAST,
 	STMT_RECORD_NEXT,
 	STMT_RECORD_INSERT,
 	/* the bureau's view of every order and its exports (issue 11) */
 	STMT_ORDERS,
+	STMT_ORDERS_PROVIDER,
+	STMT_ORDERS_PROVIDER_COUNT,
+	STMT_ORDERS_ENTERPRISE,
+	STMT_ORDERS_ENTERPRISE_COUNT,
 	STMT_ORDERS_COUNT,
 	STMT_ORDERS_TOTAL,
 	STMT_ORDERS_EXPORT,
@@ -367,9 +372,25 @@ struct overdue_cert_row {
 	const char *name;
 	time_t      submitted_at;
 };
-int db_overdue_orders(struct db *db, struct db_rows *rows);
-int db_overdue_applications(struct db *db, struct db_rows *rows);
-int db_overdue_certifications(struct db *db, struct db_rows *rows);
+/* Each kind past its clock, longest overdue first, at most limit: the
+ * orders whose decision_due is at or before now, the applications and
+ * certifications submitted at or before cut (now less their days). */
+int db_overdue_orders(struct db *db, time_t now, int64_t limit,
+    struct db_rows *rows);
+int db_overdue_applications(struct db *db, time_t cut, int64_t limit,
+    struct db_rows *rows);
+int db_overdue_certifications(struct db *db, time_t cut, int64_t limit,
+    struct db_rows *rows);
+/* How many of each stage are past their clock. */
+struct overdue_counts_row {
+	int64_t review_n;       /* submitted claims (R4, the reviewer)     */
+	int64_t publish_n;      /* approved claims (R5, the bureau)        */
+	int64_t app_n;          /* applications, no opinion (A6, reviewer) */
+	int64_t app_decide_n;   /* applications with one (A6, the bureau)  */
+	int64_t cert_n;         /* certifications (E9, the reviewer)       */
+};
+int db_overdue_counts(struct db *db, time_t now, time_t app_cut,
+    time_t cert_cut, struct overdue_counts_row *out);
 
 /* The stage_days of GET /api/bureau/stats (overdue.c). NULL on failure. */
 json_t *stage_days_json(struct db *db, int64_t year, int *rc);

@@ -7,6 +7,9 @@
  * its items, then an order (then, through orders.c, the quota and the
  * product). Reads that feed a decision and are not locked are marked
  * "(plain read)": they only feed a choice that a locked row re-checks.
+ * A withdrawal updates its batch's row after the item's (the totals
+ * 019_publicity_totals.sql's trigger keeps): against a payment of the
+ * same batch that is a deadlock, which db_tx runs again.
  */
 #include <string.h>
 
@@ -15,20 +18,14 @@
 #include "search.h"
 
 /* R7: every total tells published, withdrawn and paid amounts apart
- * (the published ones are the signed file's and never change). Items by
- * the batch's own index. */
+ * (the published ones are the signed file's and never change); the
+ * withdrawn and paid ones are kept on the batch's row by its items'
+ * trigger (019_publicity_totals.sql), in the withdrawing or paying
+ * transaction. */
 #define BATCH_TOTALS(b) \
-	" total_amount AS published_amount," \
-	" (SELECT COUNT(*) FROM publicity_items i WHERE i.batch_id = " b ".id" \
-	" AND i.withdrawn = 1) AS withdrawn_count," \
-	" (SELECT COALESCE(SUM(i.amount), 0) FROM publicity_items i" \
-	" WHERE i.batch_id = " b ".id AND i.withdrawn = 1) AS withdrawn_amount," \
-	" (SELECT COUNT(*) FROM publicity_items i WHERE i.batch_id = " b ".id" \
-	" AND i.paid_on IS NOT NULL) AS paid_count," \
-	" (SELECT COALESCE(SUM(i.amount), 0) FROM publicity_items i" \
-	" WHERE i.batch_id = " b ".id AND i.paid_on IS NOT NULL) AS paid_amount," \
-	" (SELECT MAX(i.paid_on) FROM publicity_items i" \
-	" WHERE i.batch_id = " b ".id) AS last_paid_on"
+	" " b ".total_amount AS published_amount," \
+	" " b ".withdrawn_count, " b ".withdrawn_amount," \
+	" " b ".paid_count, " b ".paid_amount, " b ".last_paid_on"
 
 /* A batch as the public sees it; one param: now (in_period). */
 #define PUB_BATCH_COLS \
@@ -60,9 +57,12 @@
 const struct db_stmt publicity_stmts[STMT__MAX] = {
 	/* ---- public reads ------------------------------------------------ */
 
-	/* R5: now, limit, offset */
+	/* R5: now, limit, offset. Newest first along ix_batches_published
+	 * (published_at, then the key: the order asked), no sort; drafts
+	 * have no published_at and sort last, past the page */
 	DB_STMT(STMT_PUB_BATCHES,
 	"SELECT " PUB_BATCH_COLS " FROM publicity_batches"
+	" FORCE INDEX (ix_batches_published)"
 	" WHERE status IN " PUB_VISIBLE
 	" ORDER BY published_at DESC, id DESC LIMIT ? OFFSET ?"),
 	DB_STMT(STMT_PUB_BATCHES_COUNT,
@@ -82,28 +82,52 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	" JOIN publicity_batches b ON b.id = i.batch_id"
 	" WHERE i.batch_id = ? AND b.status IN " PUB_VISIBLE
 	" ORDER BY i.id LIMIT ? OFFSET ?"),
-	/* q through the search index (search.h): the items whose product
-	 * and provider names hold it, a match in the product's name first:
-	 * batch, g1, g2, like, q, limit, offset */
+	/* q among a batch's items (issue 13): its own ~750 rows along
+	 * ix_publicity_items_batch, each name pair tested with LIKE as the
+	 * search index's text is (search.h: product, tab, provider; the same
+	 * collation), a match in the product's name first. Bounded by the
+	 * batch, not by how many texts of the whole index hold a common
+	 * word: batch, like, q, limit, offset */
 	DB_STMT(STMT_PUB_ITEMS_SEARCH,
 	"SELECT i.id, i.provider_name AS provider, i.product_name AS product,"
 	" i.category, i.amount, i.objection_status, i.withdrawn, i.unconfirmed,"
 	" DATE_FORMAT(i.paid_on, '%Y-%m-%d') AS paid_on"
-	" FROM" SEARCH_FROM " JOIN publicity_items i ON i.search_text_id = st.id"
-	" JOIN publicity_batches b ON b.id = i.batch_id"
-	" WHERE i.batch_id = ? AND b.status IN " PUB_VISIBLE " AND" SEARCH_WHERE
-	" ORDER BY" SEARCH_RELEVANCE ", i.id LIMIT ? OFFSET ?"),
+	" FROM publicity_batches b JOIN publicity_items i"
+	" FORCE INDEX (ix_publicity_items_batch) ON i.batch_id = b.id"
+	" WHERE b.id = ? AND b.status IN " PUB_VISIBLE
+	" AND CONCAT(i.product_name, CHAR(9), i.provider_name) LIKE ?"
+	" ORDER BY IF(LOCATE(?, i.product_name) > 0, 0, 1), i.id"
+	" LIMIT ? OFFSET ?"),
+	/* q of one or two characters: the batch's items holding it as a
+	 * gram (publicity_item_grams, 019), read along its key in the
+	 * list's order (a match in the product's name first, then by id):
+	 * batch, gram, limit, offset */
+	DB_STMT(STMT_PUB_ITEMS_GRAM,
+	"SELECT STRAIGHT_JOIN i.id, i.provider_name AS provider,"
+	" i.product_name AS product, i.category, i.amount, i.objection_status,"
+	" i.withdrawn, i.unconfirmed,"
+	" DATE_FORMAT(i.paid_on, '%Y-%m-%d') AS paid_on"
+	" FROM publicity_batches b JOIN publicity_item_grams x"
+	" ON x.batch_id = b.id JOIN publicity_items i ON i.id = x.item_id"
+	" WHERE b.id = ? AND b.status IN " PUB_VISIBLE " AND x.gram = ?"
+	" ORDER BY x.rel, x.item_id LIMIT ? OFFSET ?"),
+	/* its total, an index range: gram, batch */
+	DB_STMT(STMT_PUB_ITEMS_GRAM_COUNT,
+	"SELECT (SELECT COUNT(*) FROM publicity_item_grams x"
+	" WHERE x.batch_id = b.id AND x.gram = ?) AS n"
+	" FROM publicity_batches b WHERE b.id = ? AND b.status IN "
+	PUB_VISIBLE),
 	/* the total of a longer list (and whether the batch is public):
 	 * batch */
 	DB_STMT(STMT_PUB_ITEMS_COUNT,
 	"SELECT (SELECT COUNT(*) FROM publicity_items i WHERE i.batch_id = b.id)"
 	" AS n FROM publicity_batches b WHERE b.id = ? AND b.status IN "
 	PUB_VISIBLE),
-	/* the same of a search: g1, g2, like, batch */
+	/* the same of a search: like, batch */
 	DB_STMT(STMT_PUB_ITEMS_SEARCH_COUNT,
-	"SELECT (SELECT COUNT(*) FROM" SEARCH_FROM
-	" JOIN publicity_items i ON i.search_text_id = st.id"
-	" WHERE i.batch_id = b.id AND" SEARCH_WHERE ")"
+	"SELECT (SELECT COUNT(*) FROM publicity_items i"
+	" FORCE INDEX (ix_publicity_items_batch) WHERE i.batch_id = b.id"
+	" AND CONCAT(i.product_name, CHAR(9), i.provider_name) LIKE ?)"
 	" AS n FROM publicity_batches b WHERE b.id = ? AND b.status IN "
 	PUB_VISIBLE),
 	/* every item of a public batch (CSV): batch */
@@ -426,42 +450,44 @@ static const struct db_col pub_item_cols[] = {
 static const struct db_rowmap pub_item_map = DB_ROWMAP(struct pub_item_row,
     pub_item_cols);
 
-/* The search key of q; empty grams (they match nothing) when q is not
- * UTF-8 (refused before here). */
-static void
-key_of(const char *q, struct search_key *k)
+/* Whether q is one gram of the search index: one or two characters
+ * (search.h: the key of a longer one differs from it). */
+static bool
+is_gram(const char *q)
 {
-	if (search_key(q, k) < 0)
-		memset(k, 0, sizeof(*k));
+	struct search_key k;
+
+	return search_key(q, &k) == 0 && strcmp(k.g1, q) == 0;
 }
 
 int
 db_pub_items(struct db *db, int64_t batch_id, const char *q, const char *like,
     int64_t limit, int64_t offset, struct db_rows *items)
 {
-	struct search_key k;
-
 	if (q == NULL)
 		return db_all(db, STMT_PUB_ITEMS, DB_ARGS(DB_I64(batch_id),
 		    DB_I64(limit), DB_I64(offset)), &pub_item_map, items);
-	key_of(q, &k);
+	if (is_gram(q))
+		return db_all(db, STMT_PUB_ITEMS_GRAM, DB_ARGS(
+		    DB_I64(batch_id), DB_STR(q), DB_I64(limit),
+		    DB_I64(offset)), &pub_item_map, items);
 	return db_all(db, STMT_PUB_ITEMS_SEARCH, DB_ARGS(DB_I64(batch_id),
-	    DB_STR(k.g1), DB_STR(k.g2), DB_STR(like), DB_STR(q),
-	    DB_I64(limit), DB_I64(offset)), &pub_item_map, items);
+	    DB_STR(like), DB_STR(q), DB_I64(limit), DB_I64(offset)),
+	    &pub_item_map, items);
 }
 
 int
 db_pub_items_count(struct db *db, int64_t batch_id, const char *q,
     const char *like, int64_t *n)
 {
-	struct search_key k;
-
 	if (q == NULL)
 		return db_scalar(db, STMT_PUB_ITEMS_COUNT,
 		    DB_ARGS(DB_I64(batch_id)), n);
-	key_of(q, &k);
+	if (is_gram(q))
+		return db_scalar(db, STMT_PUB_ITEMS_GRAM_COUNT, DB_ARGS(
+		    DB_STR(q), DB_I64(batch_id)), n);
 	return db_scalar(db, STMT_PUB_ITEMS_SEARCH_COUNT, DB_ARGS(
-	    DB_STR(k.g1), DB_STR(k.g2), DB_STR(like), DB_I64(batch_id)), n);
+	    DB_STR(like), DB_I64(batch_id)), n);
 }
 
 int

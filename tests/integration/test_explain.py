@@ -276,7 +276,7 @@ class Values:
             return "'provider.1'"
         if c in ("invoice_no", "stored_name", "sha256", "name", "original_name"):
             return "'x'"
-        if c.endswith(("_at", "deadline", "valid_until", "barred_until", "_until")):
+        if c.endswith(("_at", "deadline", "_due", "valid_until", "barred_until", "_until")):
             # "older than" cut-offs (retention) are in the past
             if re.search(r"<\s*$", sql_before) and not re.search(r"<=\s*$", sql_before):
                 return self.ts(self.now - 7 * 86400)

@@ -104,6 +104,18 @@ def test_R5_publish_lists_items_publicly_without_enterprise_data():
     # search by provider or product, and paging
     found = public_items(b["id"], q=o["prov"]["name"])["items"]
     assert [x["id"] for x in found] == [mine["id"]], found
+    # issue 13: a word of one or two characters is read from the items'
+    # grams (019): the same items as the names hold it, a match in the
+    # product's name first, then by id
+    every = public_items(b["id"])["items"]
+    for q in ("服务", "服", it["product"][:2], it["product"][-1]):
+        want = sorted((x for x in every if q.lower() in
+                       (x["product"] + "\t" + x["provider"]).lower()),
+                      key=lambda x: (q.lower() not in x["product"].lower(),
+                                     x["id"]))
+        got = public_items(b["id"], q=q)
+        assert [x["id"] for x in got["items"]] == [x["id"] for x in want] \
+            and got["total"] == len(want), (q, got, want)
     r = get("/api/publicity/batches/%d/items" % b["id"],
             query={"per_page": 1, "page": 1000, "x": uniq("n")})
     assert r.status == 200 and r.json["items"] == [] and \

@@ -76,7 +76,7 @@ def test_O4_O6_C2_R4_order_clock_who_and_seconds_left():
                            if x["subject"] == "order"]
     set_clock_at(sub + 25 * DAY + 60)
     bur = fresh_login("bureau")
-    od = get("/api/bureau/overdue", token=bur).json
+    od = get("/api/bureau/overdue", token=bur, query={"per_page": 100}).json
     item = [x for x in od["items"] if x["subject"] == "order"
             and x["id"] == o["id"]]
     assert len(item) == 1, od
@@ -88,6 +88,18 @@ def test_O4_O6_C2_R4_order_clock_who_and_seconds_left():
         len(od["items"]), od
     overdue = [x["overdue_seconds"] for x in od["items"]]
     assert overdue == sorted(overdue, reverse=True), overdue
+    # issue 13: in the list shape, a page of the same merged order
+    assert od["page"] == 1 and od["per_page"] == 100, od
+    one = [get("/api/bureau/overdue", token=bur,
+               query={"page": p, "per_page": 1}).json for p in (1, 2)]
+    assert [o["total"] for o in one] == [od["total"]] * 2, one
+    for p, o in enumerate(one):
+        assert o["items"] == od["items"][p:p + 1], (p, o, od["items"])
+    past = get("/api/bureau/overdue", token=bur,
+               query={"page": od["total"] + 1, "per_page": 1}).json
+    assert past["items"] == [] and past["total"] == od["total"], past
+    assert get("/api/bureau/overdue", token=bur,
+               query={"per_page": 0}).status == 400
     # anyone but the bureau: refused
     assert get("/api/bureau/overdue",
                token=fresh_login("reviewer")).status == 403

@@ -57,14 +57,17 @@ function overduePanel(od) {
     od.total ? [
       table(["环节", "件数"], od.by_stage.map((x) => [x.stage, String(x.n)]), "按环节"),
       table(["待办理方", "件数"], od.by_party.map((x) => [WHO_NAME[x.who] || x.who, String(x.n)]), "按办理方"),
-      table(["事项", "编号 / 名称", "环节", "逾期"], od.items.slice(0, 20).map((x) => [
+      table(["事项", "编号 / 名称", "环节", "逾期"], od.items.map((x) => [
         { order: "订单", application: "产品申报", certification: "认证" }[x.subject] || x.subject,
-        `${x.ref || "#" + x.id} ${x.party_name}`, x.name, Math.ceil(x.overdue_seconds / 86400) + " 天"]), "逾期最久的 20 项"),
+        `${x.ref || "#" + x.id} ${x.party_name}`, x.name, Math.ceil(x.overdue_seconds / 86400) + " 天"]),
+        od.page > 1 ? `逾期最久的事项（第 ${od.page} 页）` : `逾期最久的 ${od.per_page} 项`),
+      pager(od, (p) => { location.hash = "#/dashboard?overdue_page=" + p; }),
     ] : empty("暂无逾期事项"));
 }
 
-async function dashboard() {
-  const [s, od] = await Promise.all([get("/api/bureau/stats"), get("/api/bureau/overdue")]);
+async function dashboard({ query: params }) {
+  const page = Math.max(1, parseInt(params.get("overdue_page") || "1", 10) || 1);
+  const [s, od] = await Promise.all([get("/api/bureau/stats"), get(`/api/bureau/overdue?page=${page}&per_page=20`)]);
   const cap = s.allowance.reduce((t, r) => t + r.cap, 0), occ = s.allowance.reduce((t, r) => t + r.occupied, 0);
   const orders = s.by_category.reduce((t, r) => t + r.orders, 0), subsidy = s.by_category.reduce((t, r) => t + r.subsidy, 0);
   const legend = el("p", { class: "legend" }, el("span", { class: "k1" }, "订单数"), "　", el("span", { class: "k2" }, "补贴（含占用）"));
