@@ -131,3 +131,23 @@ def test_stage_clocks_applications_certifications_and_stage_days():
                                             "review", "publish", "pay"], stages
     assert all(x["days"] >= 0 and x["orders"] >= 0 for x in stages), stages
     assert stages[0]["orders"] > 0, stages       # the demo's orders
+
+
+@test
+def test_decision_due_repeats_the_clocks_days():
+    """019's stored orders.decision_due (the overdue list's index) repeats
+    shared/domain/clocks.h in SQL: an unconfirmed claim is due C2 + R4
+    days after its submission, a confirmed one R4 days after, an approved
+    order R5 days after its approval. They must change together."""
+    import os
+    import re
+    from harness import ROOT
+    with open(os.path.join(ROOT, "shared", "domain", "clocks.h")) as fh:
+        days = dict(re.findall(r"#define (CLOCK_\w+_DAYS)\s+(\d+)", fh.read()))
+    expr = sql("SELECT generation_expression FROM information_schema.columns"
+               " WHERE table_schema = 'voucher' AND table_name = 'orders'"
+               " AND column_name = 'decision_due'")[0][0]
+    got = [int(n) for n in re.findall(r"interval (\d+) day", expr, re.I)]
+    want = [int(days["CLOCK_CONFIRM_DAYS"]) + int(days["CLOCK_REVIEW_DAYS"]),
+            int(days["CLOCK_REVIEW_DAYS"]), int(days["CLOCK_PUBLISH_DAYS"])]
+    assert got == want, (got, want, expr)
