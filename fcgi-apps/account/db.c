@@ -42,20 +42,18 @@
  * way of matching read in id order (the gram's index is) up to the
  * page's end, so a LIMIT stops the read; their union is sorted and paged
  * by the statement around it. Params: g1, g2, like, end, q. */
-#define GRAM_PAGE_IDS(grams, col, tbl) \
-	"(SELECT STRAIGHT_JOIN g1." col " AS id FROM " grams " g1" \
-	" JOIN " grams " g2 ON g2." col " = g1." col \
-	" JOIN " tbl " x ON x.id = g1." col \
-	" WHERE g1.gram = ? AND g2.gram = ? AND x.name LIKE ?" \
-	" ORDER BY g1." col " LIMIT ?) UNION SELECT id FROM " tbl \
-	" WHERE uscc = ?"
-/* All the ids, for the count. Params: g1, g2, like, q. */
-#define GRAM_MATCH(grams, col, tbl) \
+#define GRAM_NAME_IDS(grams, col, tbl) \
 	"SELECT STRAIGHT_JOIN g1." col " AS id FROM " grams " g1" \
 	" JOIN " grams " g2 ON g2." col " = g1." col \
 	" JOIN " tbl " x ON x.id = g1." col \
-	" WHERE g1.gram = ? AND g2.gram = ? AND x.name LIKE ?" \
+	" WHERE g1.gram = ? AND g2.gram = ? AND x.name LIKE ?"
+#define GRAM_PAGE_IDS(grams, col, tbl) \
+	"(" GRAM_NAME_IDS(grams, col, tbl) " ORDER BY g1." col " LIMIT ?)" \
 	" UNION SELECT id FROM " tbl " WHERE uscc = ?"
+/* All the ids, for the count. Params: g1, g2, like, q. */
+#define GRAM_MATCH(grams, col, tbl) \
+	GRAM_NAME_IDS(grams, col, tbl) " UNION SELECT id FROM " tbl \
+	" WHERE uscc = ?"
 /* The count when q is one gram (one or two characters): its index
  * entries (holding the gram is holding q), and the code's match when it
  * is not one of them, no union to materialise. Params: gram, q, gram. */
@@ -359,15 +357,6 @@ key_of(const char *q, struct search_key *k)
 		memset(k, 0, sizeof(*k));
 }
 
-/* Whether q is its key's one gram (one or two characters): then holding
- * the gram is holding q, and the count needs no name. */
-static bool
-key_is_q(const struct search_key *k, const char *q)
-{
-	return k->g1[0] != '\0' && strcmp(k->g1, k->g2) == 0 &&
-	    strcmp(k->g1, q) == 0;
-}
-
 json_t *
 db_enterprise_page(struct db *db, const char *q, const char *like, int year,
     time_t now, int64_t page, int64_t per_page, enterprise_json_fn fn,
@@ -382,7 +371,8 @@ db_enterprise_page(struct db *db, const char *q, const char *like, int year,
 		    STMT_ENTERPRISE_COUNT, DB_NOARGS, page, per_page,
 		    &enterprise_map, enterprise_page_row, &c, rc);
 	key_of(q, &k);
-	if (key_is_q(&k, q))
+	/* one gram: the count needs no name */
+	if (search_key_is_query(&k, q))
 		return page_list_rows(db, STMT_ENTERPRISE_SEARCH,
 		    DB_ARGS(DB_TIME(now), DB_TIME(now), DB_STR(k.g1),
 		    DB_STR(k.g2), DB_STR(like), DB_I64(page * per_page),
@@ -490,7 +480,8 @@ db_provider_page(struct db *db, const char *q, const char *like,
 		    STMT_PROVIDER_COUNT, DB_NOARGS, page, per_page,
 		    &provider_map, provider_page_row, &c, rc);
 	key_of(q, &k);
-	if (key_is_q(&k, q))
+	/* one gram: the count needs no name */
+	if (search_key_is_query(&k, q))
 		return page_list_rows(db, STMT_PROVIDER_SEARCH,
 		    DB_ARGS(DB_STR(k.g1), DB_STR(k.g2), DB_STR(like),
 		    DB_I64(page * per_page), DB_STR(q)),

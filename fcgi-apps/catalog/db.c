@@ -353,16 +353,6 @@ static const struct db_rowmap product_bureau_map =
  * search's two grams and LIKE pattern, and its relevance. */
 #define QUERY_PARAMS_MAX 8
 
-/* Whether query q (its key k) is one gram of product_grams: one or two
- * characters, and none a space or a tab (a gram is compared padded, and
- * the tab separates the text's parts: those go by LIKE). */
-static bool
-search_short(const char *q, const struct search_key *k)
-{
-	return k->g1[0] != '\0' && strcmp(q, k->g1) == 0 &&
-	    strpbrk(q, " \t") == NULL;
-}
-
 /* The params of q in the order of where_sql from p[1]; returns how many,
  * and the filter set in *filters. A search's key is filled in *k (which
  * the params point into). p[0] is the query, the relevance param that a
@@ -392,7 +382,7 @@ query_params(const struct product_query *q, struct search_key *k,
 		/* not UTF-8 (refused before here): empty grams match nothing */
 		if (search_key(q->text, k) < 0)
 			memset(k, 0, sizeof(*k));
-		if (search_short(q->text, k)) {
+		if (search_key_is_query(k, q->text)) {
 			*filters |= PF_Q;
 			p[n++] = DB_STR(k->g1);
 			return n - 1;

@@ -85,8 +85,6 @@
 	" o.confirmed_at, o.submitted_at, o.approved_at, o.paid_at, o.closed_at," \
 	" " BUREAU_ORDER_OVERDUE " AS overdue," \
 	" " BUREAU_ORDER_UNCONFIRMED " AS unconfirmed"
-#define BUREAU_ORDER_FROM \
-	" FROM orders o" BUREAU_ORDER_JOINS
 /* the parties, product, category, contract and claim of an order o (each
  * one row at most) */
 #define BUREAU_ORDER_JOINS \
@@ -122,6 +120,25 @@
 	" AND (? IS NULL OR o.ordered_at < ?)" \
 	" AND (? = 0 OR " BUREAU_ORDER_OVERDUE ")" \
 	" AND (? = 0 OR " BUREAU_ORDER_UNCONFIRMED ")"
+
+/* Orders whose ids the subquery ids reads from the orders alone ("SELECT
+ * o.id FROM orders o" ids: a page or a chunk, newest first), with their
+ * columns joined to those rows only (a deep page skips index entries,
+ * not joined rows; joined first, the optimizer may read every order of
+ * every product and sort them). */
+#define BUREAU_ORDERS_OF(ids) \
+	"SELECT STRAIGHT_JOIN " BUREAU_ORDER_COLS " FROM (SELECT o.id" \
+	" FROM orders o" ids ") x JOIN orders o ON o.id = x.id" \
+	BUREAU_ORDER_JOINS " ORDER BY o.id DESC"
+/* One party's orders alone, along its (party, id) index (004_scale.sql):
+ * now x4 (the columns), party, limit, offset; its total of every status
+ * from the counts 020_party_counts.sql's triggers keep: party */
+#define BUREAU_ORDERS_OF_PARTY(party) \
+	BUREAU_ORDERS_OF(" FORCE INDEX (ix_orders_" party "_id) WHERE o." \
+	party "_id = ? ORDER BY o.id DESC LIMIT ? OFFSET ?")
+#define BUREAU_ORDERS_OF_PARTY_COUNT(party) \
+	"SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) FROM order_counts" \
+	" WHERE party = '" party "' AND party_id = ?"
 
 /* the ratings first (STRAIGHT_JOIN), read newest first along
  * ix_evaluations_created, _provider or _product (018_scale_main.sql) */
@@ -479,10 +496,8 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	 * read from the orders alone (a deep page skips index entries, not
 	 * joined rows), then their columns */
 	DB_STMT(STMT_ORDERS,
-	"SELECT STRAIGHT_JOIN " BUREAU_ORDER_COLS " FROM (SELECT o.id"
-	" FROM orders o" BUREAU_ORDER_WHERE " ORDER BY o.id DESC LIMIT ?"
-	" OFFSET ?) x JOIN orders o ON o.id = x.id" BUREAU_ORDER_JOINS
-	" ORDER BY o.id DESC"),
+	BUREAU_ORDERS_OF(BUREAU_ORDER_WHERE " ORDER BY o.id DESC LIMIT ?"
+	" OFFSET ?")),
 	/* BUREAU_ORDER_WHERE, then each filter again (NULL when not set:
 	 * with no filter, STMT_ORDERS_TOTAL counts, which the last condition
 	 * states); the orders alone, their joins always match one row */
@@ -499,37 +514,22 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	 * triggers keep (an unswept timed-out order only moves between two
 	 * of them): now x4, party, limit, offset; party */
 	DB_STMT(STMT_ORDERS_PROVIDER,
-	"SELECT STRAIGHT_JOIN " BUREAU_ORDER_COLS " FROM (SELECT o.id"
-	" FROM orders o FORCE INDEX (ix_orders_provider_id)"
-	" WHERE o.provider_id = ? ORDER BY o.id DESC LIMIT ? OFFSET ?) x"
-	" JOIN orders o ON o.id = x.id" BUREAU_ORDER_JOINS
-	" ORDER BY o.id DESC"),
+	BUREAU_ORDERS_OF_PARTY("provider")),
 	DB_STMT(STMT_ORDERS_PROVIDER_COUNT,
-	"SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) FROM order_counts"
-	" WHERE party = 'provider' AND party_id = ?"),
+	BUREAU_ORDERS_OF_PARTY_COUNT("provider")),
 	DB_STMT(STMT_ORDERS_ENTERPRISE,
-	"SELECT STRAIGHT_JOIN " BUREAU_ORDER_COLS " FROM (SELECT o.id"
-	" FROM orders o FORCE INDEX (ix_orders_enterprise_id)"
-	" WHERE o.enterprise_id = ? ORDER BY o.id DESC LIMIT ? OFFSET ?) x"
-	" JOIN orders o ON o.id = x.id" BUREAU_ORDER_JOINS
-	" ORDER BY o.id DESC"),
+	BUREAU_ORDERS_OF_PARTY("enterprise")),
 	DB_STMT(STMT_ORDERS_ENTERPRISE_COUNT,
-	"SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) FROM order_counts"
-	" WHERE party = 'enterprise' AND party_id = ?"),
+	BUREAU_ORDERS_OF_PARTY_COUNT("enterprise")),
 	/* no filter: every order of every year, as 018_scale_main.sql's
 	 * trigger counts them (orders are never deleted) */
 	DB_STMT(STMT_ORDERS_TOTAL,
 	"SELECT CAST(COALESCE(SUM(orders), 0) AS SIGNED) FROM stats_stages"),
 	/* now x4, BUREAU_ORDER_WHERE, before id, limit: one chunk of an
-	 * export, below the last chunk's last order (keyset: no offset); as
-	 * STMT_ORDERS, the chunk's ids first from the orders alone, then
-	 * their columns (joined first, the optimizer would read every order
-	 * of every product by category and sort them) */
+	 * export, below the last chunk's last order (keyset: no offset) */
 	DB_STMT(STMT_ORDERS_EXPORT,
-	"SELECT STRAIGHT_JOIN " BUREAU_ORDER_COLS " FROM (SELECT o.id"
-	" FROM orders o" BUREAU_ORDER_WHERE " AND o.id < ?"
-	" ORDER BY o.id DESC LIMIT ?) x JOIN orders o ON o.id = x.id"
-	BUREAU_ORDER_JOINS " ORDER BY o.id DESC"),
+	BUREAU_ORDERS_OF(BUREAU_ORDER_WHERE " AND o.id < ?"
+	" ORDER BY o.id DESC LIMIT ?")),
 
 	/* ---- C1 ratings (issue 11) ---------------------------------------- */
 	/* provider x2, product x2, limit, offset */

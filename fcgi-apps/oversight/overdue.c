@@ -40,6 +40,9 @@ item_json(const struct overdue_item *it, time_t now)
 
 /* The order, application or certification row i of its kind as an item
  * (c.running false past the end). */
+typedef struct overdue_item (*overdue_item_fn)(const struct db_rows *rows,
+    size_t i, time_t now);
+
 static struct overdue_item
 order_item(const struct db_rows *rows, size_t i, time_t now)
 {
@@ -98,6 +101,20 @@ cert_item(const struct db_rows *rows, size_t i, time_t now)
 	return it;
 }
 
+/* The stages the backlog is counted by, in the order of struct
+ * overdue_counts_row: the facts of one item waiting in each, from which
+ * stage_clock gives the stage's name and who must act (clocks.c). */
+static const struct clock_facts counted_stages[] = {
+	{ .subject = CLOCK_ORDER, .state = "submitted", .submitted_at = 1,
+	  .confirmed_at = 1 },					/* R4 */
+	{ .subject = CLOCK_ORDER, .state = "approved", .approved_at = 1 },
+	{ .subject = CLOCK_APPLICATION, .state = "pending", .submitted_at = 1 },
+	{ .subject = CLOCK_APPLICATION, .state = "pending", .submitted_at = 1,
+	  .opinion = true },					/* A6 */
+	{ .subject = CLOCK_CERTIFICATION, .state = "pending",
+	  .submitted_at = 1 },					/* E9 */
+};
+
 /* Appends {<k>: key, n} to list when n > 0, before the first smaller
  * (largest first; equal ones in the order given). */
 static void
@@ -133,7 +150,6 @@ overdue_get(struct req *r)
 	time_t app_cut = r->now - (time_t)CLOCK_APPLICATION_DAYS * DAY;
 	time_t cert_cut = r->now - (time_t)CLOCK_CERTIFICATION_DAYS * DAY;
 	int64_t page, per_page, end, total;
-	size_t io = 0, ia = 0, ic = 0;
 	json_t *items, *by_stage, *by_party;
 	int rc;
 
@@ -156,46 +172,59 @@ overdue_get(struct req *r)
 		return http_db_error(r, rc);
 	}
 	/* the three lists merged by deadline, up to the page's end */
-	items = json_array();
-	for (int64_t k = 0; k < end; k++) {
-		struct overdue_item o = order_item(&ord, io, r->now);
-		struct overdue_item a = app_item(&app, ia, r->now);
-		struct overdue_item c = cert_item(&cert, ic, r->now);
-		const struct overdue_item *best = NULL;
+	{
+		struct {
+			const struct db_rows *rows;
+			overdue_item_fn item;
+			size_t next;
+			struct overdue_item head;
+		} kind[] = { { .rows = &ord, .item = order_item },
+		    { .rows = &app, .item = app_item },
+		    { .rows = &cert, .item = cert_item } };
+		size_t nk = sizeof(kind) / sizeof(kind[0]);
 
-		if (o.c.running)
-			best = &o;
-		if (a.c.running && (best == NULL || a.c.deadline <
-		    best->c.deadline))
-			best = &a;
-		if (c.c.running && (best == NULL || c.c.deadline <
-		    best->c.deadline))
-			best = &c;
-		if (best == NULL)
-			break;
-		if (best == &o)
-			io++;
-		else if (best == &a)
-			ia++;
-		else
-			ic++;
-		if (k >= end - per_page)
-			json_array_append_new(items, item_json(best, r->now));
+		for (size_t j = 0; j < nk; j++)
+			kind[j].head = kind[j].item(kind[j].rows,
+			    kind[j].next++, r->now);
+		items = json_array();
+		for (int64_t k = 0; k < end; k++) {
+			size_t best = nk;
+
+			/* the earliest deadline; a tie: the earlier kind */
+			for (size_t j = 0; j < nk; j++)
+				if (kind[j].head.c.running && (best == nk ||
+				    kind[j].head.c.deadline <
+				    kind[best].head.c.deadline))
+					best = j;
+			if (best == nk)
+				break;
+			if (k >= end - per_page)
+				json_array_append_new(items,
+				    item_json(&kind[best].head, r->now));
+			kind[best].head = kind[best].item(kind[best].rows,
+			    kind[best].next++, r->now);
+		}
 	}
 	db_rows_free(&ord);
 	db_rows_free(&app);
 	db_rows_free(&cert);
-	/* the stages' names and parties are the clocks' (clocks.c) */
-	by_stage = json_array();
-	add_count(by_stage, "stage", "兑付申请初审", n.review_n);
-	add_count(by_stage, "stage", "纳入公示", n.publish_n);
-	add_count(by_stage, "stage", "初审", n.app_n);
-	add_count(by_stage, "stage", "审定", n.app_decide_n);
-	add_count(by_stage, "stage", "认证审核", n.cert_n);
-	by_party = json_array();
-	add_count(by_party, "who", "reviewer", n.review_n + n.app_n +
-	    n.cert_n);
-	add_count(by_party, "who", "bureau", n.publish_n + n.app_decide_n);
+	{
+		int64_t stage_n[] = { n.review_n, n.publish_n, n.app_n,
+		    n.app_decide_n, n.cert_n };
+		int64_t who_n[WHO__MAX] = { 0 };
+
+		by_stage = json_array();
+		for (size_t i = 0; i < sizeof(stage_n) / sizeof(stage_n[0]);
+		    i++) {
+			struct stage_clock c = stage_clock(&counted_stages[i], 0);
+
+			add_count(by_stage, "stage", c.name, stage_n[i]);
+			who_n[c.who] += stage_n[i];
+		}
+		by_party = json_array();
+		for (int w = 0; w < WHO__MAX; w++)
+			add_count(by_party, "who", clock_who_name(w), who_n[w]);
+	}
 	{
 		json_t *body = page_json(items, total, page, per_page);
 

@@ -450,14 +450,13 @@ static const struct db_col pub_item_cols[] = {
 static const struct db_rowmap pub_item_map = DB_ROWMAP(struct pub_item_row,
     pub_item_cols);
 
-/* Whether q is one gram of the search index: one or two characters
- * (search.h: the key of a longer one differs from it). */
+/* Whether q is one gram of publicity_item_grams (search.h). */
 static bool
 is_gram(const char *q)
 {
 	struct search_key k;
 
-	return search_key(q, &k) == 0 && strcmp(k.g1, q) == 0;
+	return search_key(q, &k) == 0 && search_key_is_query(&k, q);
 }
 
 int

@@ -30,10 +30,11 @@
 	" c.contract_no, c.signed_on, c.service_start_on," \
 	" c.amount AS contract_amount, c.period_months, c.base AS contract_base," \
 	" c.subsidy AS contract_subsidy, c.self_paid AS contract_self_paid"
-#define ORDER_VIEW_FROM(hint) \
-	" FROM orders o" hint " JOIN providers v ON v.id = o.provider_id" \
+#define ORDER_VIEW_JOINS \
+	" JOIN providers v ON v.id = o.provider_id" \
 	" JOIN enterprises e ON e.id = o.enterprise_id" \
 	" LEFT JOIN contracts c ON c.order_id = o.id"
+#define ORDER_VIEW_FROM(hint) " FROM orders o" hint ORDER_VIEW_JOINS
 #define ORDER_VIEW_COLS ORDER_VIEW_SELECT ORDER_VIEW_FROM("")
 
 /* A page of all one party's orders ("enterprise" or "provider"): now x4,
@@ -63,9 +64,7 @@
 	" UNION ALL (SELECT o.id FROM orders o" \
 	" WHERE o.status IN ('accepted', 'contracted') AND o.valid_until <= ?" \
 	" AND o." party "_id = ? AND ? = 'expired')) k" \
-	" JOIN orders o ON o.id = k.id JOIN providers v ON v.id = o.provider_id" \
-	" JOIN enterprises e ON e.id = o.enterprise_id" \
-	" LEFT JOIN contracts c ON c.order_id = o.id" \
+	" JOIN orders o ON o.id = k.id" ORDER_VIEW_JOINS \
 	" ORDER BY o.id DESC LIMIT ? OFFSET ?"
 
 /* The total of either: owner, status x2, then status, now, owner,

@@ -46,3 +46,10 @@ search_key(const char *q, struct search_key *k)
 	}
 	return 0;
 }
+
+bool
+search_key_is_query(const struct search_key *k, const char *q)
+{
+	return k->g1[0] != '\0' && strcmp(k->g1, q) == 0 &&
+	    strcmp(k->g2, q) == 0 && strpbrk(q, " \t") == NULL;
+}

@@ -15,6 +15,8 @@
 #ifndef VOUCHER_SEARCH_H
 #define VOUCHER_SEARCH_H
 
+#include <stdbool.h>
+
 #define SEARCH_FROM \
 	" search_grams g1 JOIN search_grams g2 ON g2.text_id = g1.text_id" \
 	" JOIN search_texts st ON st.id = g1.text_id"
@@ -36,5 +38,11 @@ struct search_key {
 /* Fills k from q (valid UTF-8, at least one character). Returns 0, or -1
  * when q is empty or not valid UTF-8. */
 int search_key(const char *q, struct search_key *k);
+
+/* Whether q is its key k's one gram (a query of one or two characters),
+ * so that holding the gram is holding q and a gram table answers it
+ * alone. Not when q holds a space or a tab: grams compare padded, and a
+ * tab separates a text's parts; such a query goes by LIKE. */
+bool search_key_is_query(const struct search_key *k, const char *q);
 
 #endif

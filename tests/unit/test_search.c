@@ -60,6 +60,27 @@ TEST(test_search_empty_or_invalid_refused)
 	CHECK_EQ(search_key("\xe4\xba", &k), -1);	/* a cut character */
 }
 
+/* The gram tables answer a query of one or two characters alone; a
+ * longer one, or one holding a space or a tab, goes by LIKE (P1's search
+ * and the public lists', issue 13). */
+TEST(test_search_key_is_query_only_for_one_gram)
+{
+	struct search_key k;
+
+	CHECK_EQ(search_key("云", &k), 0);
+	CHECK(search_key_is_query(&k, "云"));
+	CHECK_EQ(search_key("服务", &k), 0);
+	CHECK(search_key_is_query(&k, "服务"));
+	CHECK_EQ(search_key("数字化", &k), 0);
+	CHECK(!search_key_is_query(&k, "数字化"));
+	CHECK_EQ(search_key("云 ", &k), 0);
+	CHECK(!search_key_is_query(&k, "云 "));
+	CHECK_EQ(search_key("\t", &k), 0);
+	CHECK(!search_key_is_query(&k, "\t"));
+	CHECK_EQ(search_key("", &k), -1);
+	CHECK(!search_key_is_query(&k, ""));
+}
+
 int
 main(void)
 {
@@ -68,5 +89,6 @@ main(void)
 	RUN(test_search_three_and_four_characters_first_and_last_bigram);
 	RUN(test_search_mixed_widths_count_characters);
 	RUN(test_search_empty_or_invalid_refused);
+	RUN(test_search_key_is_query_only_for_one_gram);
 	return check_done();
 }
