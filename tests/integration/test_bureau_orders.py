@@ -244,10 +244,11 @@ def _many_orders():
 
 
 @test
-def test_bureau_orders_exports_stream_every_row_once():
-    """Issue 13 §2: an export longer than one chunk is read in chunks
-    along the id and streamed: every order exactly once, newest first, in
-    the CSV and in the workbook."""
+def test_V3_O10_bureau_orders_exports_stream_every_row_once():
+    """V3 (the bureau oversees every order) and O10 (each in its state),
+    at issue 13 §2's size: an export longer than one chunk is read in
+    chunks along the id and streamed: every order exactly once, newest
+    first, in the CSV and in the workbook."""
     prov, nos = _many_orders()
     r = get("/api/bureau/orders.csv", token=bureau(),
             query={"provider_id": prov["id"]})

@@ -215,7 +215,7 @@ def party_counts_differ():
 
 
 @test
-def test_party_totals_follow_the_rows_and_the_effective_status():
+def test_O4_O6_party_totals_follow_the_rows_and_the_effective_status():
     """A provider's inbox and an enterprise's orders read their totals
     per status from order_counts (020_party_counts.sql), the review queue
     from claim_counts, the inbox from notification_counts: after whatever

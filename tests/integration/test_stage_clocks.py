@@ -134,7 +134,7 @@ def test_stage_clocks_applications_certifications_and_stage_days():
 
 
 @test
-def test_decision_due_repeats_the_clocks_days():
+def test_C2_R4_R5_decision_due_repeats_the_clocks_days():
     """019's stored orders.decision_due (the overdue list's index) repeats
     shared/domain/clocks.h in SQL: an unconfirmed claim is due C2 + R4
     days after its submission, a confirmed one R4 days after, an approved
