@@ -118,15 +118,18 @@ def contact_of(i):
             "1%d%09d" % (3 + i % 7, i))
 
 
-REASON = {
-    "pending": "企业下单（规则 O3）", "accepted": "服务机构接单（规则 O4）",
-    "contracted": "签订服务合同（规则 O8、O9）", "submitted": "提交兑付申请（规则 R3）",
-    "approved": "初审通过（规则 R4）", "publicized": "列入公示（规则 R5）",
-    "paid": "公示期满兑付（规则 R5）", "cancelled_enterprise": "企业取消（规则 O5）",
-    "cancelled_declined": "服务机构拒单：排期已满", "cancelled_accept_timeout": "48 小时内未接单（规则 O4）",
-    "expired": "超过有效期未提交兑付（规则 O6）", "rejected_review": "初审不通过：材料与合同不符",
-    "rejected_objection": "公示异议成立，撤回（规则 R5）", "refunded": "全额退款（规则 R6）",
-    "revoked": "违规处理：终止订单（规则 V2）", "confirm": "企业确认服务完成并评价（规则 C1）",
+REASON = {   # the programs' own wording (people never see rule ids)
+    "pending": "企业下单", "accepted": "服务机构在 48 小时内接单",
+    "contracted": "服务机构录入服务合同", "submitted": "服务机构完成服务，提交兑付申请",
+    "approved": "兑付申请初审通过", "publicized": "列入公示",
+    "paid": "公示期满兑付", "cancelled_enterprise": "企业在接单前取消订单",
+    "cancelled_declined": "服务机构拒单：排期已满",
+    "cancelled_accept_timeout": "服务机构 48 小时内未接单，订单取消（《工作指南》五（二）4）",
+    "expired": "服务券有效期已过，过期作废（《工作指南》五（二）5）",
+    "rejected_review": "初审不通过：材料与合同不符",
+    "rejected_objection": "公示异议成立，撤回公示项目", "refunded": "全额退款",
+    "revoked": "违规处理（《工作指南》七、5）：转让、赠予或买卖服务券，终止订单",
+    "confirm": "企业确认服务完成并评价",
 }
 
 
@@ -1152,7 +1155,7 @@ def generate(out, rng, now, scale):
     for e, bar in violators.items():
         vid = nid("violations")
         ro = revoked.get(e)
-        vt.row(vid, "enterprise", ent_ids[e], "transfer", "转让服务券（规则 V1）",
+        vt.row(vid, "enterprise", ent_ids[e], "transfer", "转让、赠予或买卖服务券",
                ro["id"] if ro else None, bar, BUREAU, bar + 3 * 365 * DAY)
         aud(bar, BUREAU, "bureau", "violation.create", "violation", vid, '{"party":"enterprise"}')
         for o in paid_by_ent.get(e, []):
@@ -1160,7 +1163,7 @@ def generate(out, rng, now, scale):
                       bar, bar, None)
     for pid_, bar in prov_viol.items():
         vid = nid("violations")
-        vt.row(vid, "provider", pid_, "fictitious_contract", "虚构合同（规则 V1）", None, bar, BUREAU,
+        vt.row(vid, "provider", pid_, "fictitious_contract", "虚构合同或虚增金额", None, bar, BUREAU,
                bar + 3 * 365 * DAY)
         aud(bar, BUREAU, "bureau", "violation.create", "violation", vid, '{"party":"provider"}')
         for o in paid_by_prov.get(pid_, []):
@@ -1265,7 +1268,7 @@ def fill_times(rng, o, now):
         t["closed"] = o["bar"]
         ev.append((t["closed"], "bureau", "contracted", "revoked", REASON["revoked"]))
         o["final"], o["unit_held"] = "revoked", 0       # no service delivered: unit back
-        o["status_reason"] = "违规处理（规则 V2）"
+        o["status_reason"] = "违规处理（《工作指南》七、5）：终止订单"
     else:
         # submitted, approved, rejected (R4) or batched: accepted, contracted,
         # confirmed (C1), submitted before valid-until
@@ -1290,7 +1293,7 @@ def fill_times(rng, o, now):
             t["decided"] = t["closed"]
             ev.append((t["closed"], "reviewer", "submitted", "rejected", REASON["rejected_review"]))
             o["final"], o["claim_status"] = "rejected", "rejected"
-            o["claim_reason"] = "材料与合同不符（规则 R2）"
+            o["claim_reason"] = "材料与合同不符"
             o["status_reason"] = "初审不通过"
         else:
             t["decided"] = t["approved"]
@@ -1321,7 +1324,7 @@ def publicize(rng, o, ev):
         t["closed"] = min(b["pub"] + rng.randint(DAY, 5 * DAY), now - H)
         ev.append((t["closed"], "bureau", "publicized", "rejected", REASON["rejected_objection"]))
         o["final"], o["claim_status"] = "rejected", "rejected"
-        o["claim_reason"] = o["status_reason"] = "公示异议成立（规则 R5）"
+        o["claim_reason"] = o["status_reason"] = "公示异议成立，撤回公示项目"
         return
     if b["paid"] is None:
         if o.get("objection") is None and rng.random() < 0.01:
