@@ -8,9 +8,9 @@
  * and the product), then a provider's products. Reads that feed a
  * decision and are not locked are marked "(plain read)": they only feed a
  * choice that a locked row re-checks.
- * A withdrawal updates its batch's row after the item's (the totals
- * 019_publicity_totals.sql's trigger keeps): against a payment of the
- * same batch that is a deadlock, which db_tx runs again.
+ * A withdrawal's trigger updates its batch's row after the item's (the
+ * totals 019_publicity_totals.sql keeps), so an item that may be
+ * withdrawn is locked after its batch (db_item_lock), as a payment does.
  */
 #include <string.h>
 
@@ -262,6 +262,11 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	DB_STMT(STMT_PROVIDER_ORDERS,
 	PARTY_ORDERS("provider_id")),
 	/* id */
+	/* the batch of an item, before the item (the subquery's read is a
+	 * plain one: an item never changes batch): item */
+	DB_STMT(STMT_ITEM_BATCH_LOCK,
+	"SELECT b.id FROM publicity_batches b WHERE b.id ="
+	" (SELECT i.batch_id FROM publicity_items i WHERE i.id = ?) FOR UPDATE"),
 	DB_STMT(STMT_ITEM_LOCK,
 	"SELECT id, batch_id, order_id, amount, objection_status, withdrawn,"
 	" paid_on FROM publicity_items WHERE id = ? FOR UPDATE"),
@@ -907,8 +912,12 @@ int
 db_item_lock(struct db *db, int64_t id)
 {
 	struct db_res *res = NULL;
-	int rc = db_query(db, STMT_ITEM_LOCK, DB_ARGS(DB_I64(id)), &res);
+	int rc = db_query(db, STMT_ITEM_BATCH_LOCK, DB_ARGS(DB_I64(id)), &res);
 
+	db_res_free(res);
+	res = NULL;
+	if (rc == DB_OK)
+		rc = db_query(db, STMT_ITEM_LOCK, DB_ARGS(DB_I64(id)), &res);
 	db_res_free(res);
 	return rc;
 }

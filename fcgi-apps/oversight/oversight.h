@@ -50,6 +50,7 @@ enum oversight_stmt {
 	STMT_ORDER_PARTIES,
 	STMT_ENTERPRISE_ORDERS,
 	STMT_PROVIDER_ORDERS,
+	STMT_ITEM_BATCH_LOCK,
 	STMT_ITEM_LOCK,
 	STMT_ITEM_WITHDRAW,
 	STMT_CLAIM_REJECT,
@@ -261,7 +262,8 @@ struct party_order_row {
 int db_party_orders(struct db *db, bool provider, int64_t party_id,
     struct db_rows *orders);
 
-/* Locks publicity item id (lock order: the item before its order). */
+/* Locks publicity item id and, before it, its batch (lock order: batch,
+ * item, order; a withdrawal's trigger updates the batch's totals). */
 int db_item_lock(struct db *db, int64_t id);
 
 /* R5, V2, R7: withdraws a locked listed item and appends its withdrawal

@@ -7,9 +7,9 @@
  * its items, then an order (then, through orders.c, the quota and the
  * product). Reads that feed a decision and are not locked are marked
  * "(plain read)": they only feed a choice that a locked row re-checks.
- * A withdrawal updates its batch's row after the item's (the totals
- * 019_publicity_totals.sql's trigger keeps): against a payment of the
- * same batch that is a deadlock, which db_tx runs again.
+ * A withdrawal's trigger updates its batch's row after the item's (the
+ * totals 019_publicity_totals.sql keeps), so what may withdraw an item
+ * locks its batch first (STMT_ITEM_BATCH_LOCK), as a payment does.
  */
 #include <string.h>
 
@@ -185,6 +185,11 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	/* ---- feedback -------------------------------------------------- */
 
 	/* id */
+	/* the batch of an item, before the item (the subquery's read is a
+	 * plain one: an item never changes batch): item */
+	DB_STMT(STMT_ITEM_BATCH_LOCK,
+	"SELECT b.id FROM publicity_batches b WHERE b.id ="
+	" (SELECT i.batch_id FROM publicity_items i WHERE i.id = ?) FOR UPDATE"),
 	DB_STMT(STMT_ITEM_LOCK,
 	"SELECT id, batch_id, order_id, amount, objection_status, withdrawn,"
 	" paid_on FROM publicity_items WHERE id = ? FOR UPDATE"),
@@ -602,6 +607,15 @@ db_item_lock(struct db *db, int64_t id, struct item_lock_row *out,
 {
 	return db_one(db, STMT_ITEM_LOCK, DB_ARGS(DB_I64(id)), &item_lock_map,
 	    out, keep);
+}
+
+int
+db_item_batch_lock(struct db *db, int64_t id)
+{
+	int64_t batch_id;
+
+	return db_scalar(db, STMT_ITEM_BATCH_LOCK, DB_ARGS(DB_I64(id)),
+	    &batch_id);
 }
 
 static const struct db_col batch_cols[] = {

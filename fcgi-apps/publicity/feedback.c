@@ -363,8 +363,12 @@ decide_tx(struct db *db, void *arg)
 	json_t *after;
 	int rc;
 
-	/* the item first, then the feedback (lock order: item → order) */
+	/* the item's batch (an upheld objection withdraws the item, whose
+	 * trigger updates the batch), the item, then the feedback (lock
+	 * order: batch → item → order) */
 	rc = db_feedback_item(db, r->ids[0], &item_id);
+	if (rc == DB_OK)
+		rc = db_item_batch_lock(db, item_id);
 	if (rc == DB_OK)
 		rc = db_item_lock(db, item_id, &item, &item_keep);
 	if (rc == DB_OK)

@@ -37,6 +37,7 @@ enum publicity_stmt {
 	STMT_PUB_FILE,
 	STMT_PUB_FEEDBACK,
 	/* feedback */
+	STMT_ITEM_BATCH_LOCK,
 	STMT_ITEM_LOCK,
 	STMT_BATCH_GET,
 	STMT_FEEDBACK_INSERT,
@@ -269,6 +270,12 @@ struct item_lock_row {
 };
 int db_item_lock(struct db *db, int64_t id, struct item_lock_row *out,
     struct db_res **keep);
+
+/* Locks the batch of publicity item id, before the item (the house lock
+ * order: batch, then its items): what may withdraw the item locks it
+ * first, since the withdrawal's trigger updates the batch's totals.
+ * DB_NOTFOUND: no such item. */
+int db_item_batch_lock(struct db *db, int64_t id);
 
 /* A batch (plain read). */
 struct batch_row {

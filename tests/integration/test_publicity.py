@@ -962,3 +962,96 @@ def test_R7_withdrawals_and_payment_are_signed_records_chained_after_the_list():
                      404, "not_found")
     expect_error(get("/api/publicity/batches/999999999/records"), 404,
                  "not_found")
+
+
+class HeldBatch:
+    """Holds a batch's row lock on a connection of its own, as a payment
+    of the batch in progress does (oversight locks the batch, then its
+    items)."""
+
+    def __init__(self, batch_id):
+        import os
+        import pwd
+        import subprocess
+        from harness import STATE
+        self.batch_id = batch_id
+        self.p = subprocess.Popen(
+            ["mariadb", "--no-defaults",
+             "--socket=" + os.path.join(STATE, "run", "mysql.sock"),
+             "-u" + pwd.getpwuid(os.getuid()).pw_name, "-N", "-B", "-n",
+             "voucher"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            text=True)
+
+    def __enter__(self):
+        self.p.stdin.write("BEGIN; SELECT id FROM publicity_batches WHERE"
+                           " id = %d FOR UPDATE;\n" % self.batch_id)
+        self.p.stdin.flush()
+        got = self.p.stdout.readline().strip()
+        assert got == str(self.batch_id), got
+        return self
+
+    def __exit__(self, *exc):
+        self.p.stdin.write("ROLLBACK;\n")
+        self.p.stdin.close()
+        self.p.wait(timeout=30)
+
+
+def item_locked(item_id):
+    """Whether another transaction holds publicity item item_id's row
+    lock (a locking read that does not wait)."""
+    try:
+        sql("SET SESSION innodb_lock_wait_timeout = 1; BEGIN;"
+            " SELECT id FROM publicity_items WHERE id = %d FOR UPDATE NOWAIT;"
+            " ROLLBACK" % item_id)
+        return False
+    except Exception:       # ER_LOCK_WAIT_TIMEOUT: NOWAIT found it held
+        return True
+
+
+def lock_waits():
+    return int(sql("SELECT COUNT(*) FROM information_schema.INNODB_TRX"
+                   " WHERE trx_state = 'LOCK WAIT'")[0][0])
+
+
+@test
+def test_R5_R7_withdrawal_locks_the_batch_before_its_item_as_payment_does():
+    # the withdrawal's trigger (019) updates the batch's totals: taking the
+    # item first and the batch after would deadlock against a payment of
+    # the batch (batch, then items). Each withdrawing path waits for the
+    # batch without holding the item.
+    import threading
+    from harness import wait_for
+    prov = provider_party()
+    objected, revoked = approved_claim(prov), approved_claim(prov)
+    b = published([objected, revoked])
+    item = item_of(b, objected["id"])
+    no = send_feedback(item["id"], {"text": "合同虚构"}).json["tracking_no"]
+    fb = [f for f in get("/api/bureau/feedback", token=bureau(),
+                         query={"batch_id": b["id"]}).json["items"]
+          if f["tracking_no"] == no][0]
+    tok = bureau()
+    rev_item = item_of(b, revoked["id"])
+    steps = [
+        # publicity: an upheld objection (R5)
+        (item["id"], lambda: post("/api/bureau/feedback/%d" % fb["id"],
+                                  {"decision": "uphold",
+                                   "note": "经核查合同为虚构。"}, token=tok)),
+        # oversight: a violation revokes the party's listed order (V2)
+        (rev_item["id"], lambda: post(
+            "/api/bureau/violations",
+            {"party": "enterprise", "party_id": revoked["ent"]["id"],
+             "kind": "transfer", "description": "转让服务券"},
+            token=tok)),
+    ]
+    for item_id, call in steps:
+        replies = []
+        with HeldBatch(b["id"]):
+            th = threading.Thread(target=lambda: replies.append(call()))
+            th.start()
+            assert wait_for(lambda: lock_waits() > 0, timeout=10), \
+                "the request did not wait for the batch"
+            assert not item_locked(item_id), \
+                "item %d locked before its batch" % item_id
+        th.join(timeout=30)
+        assert replies and replies[0].status in (200, 201), replies
+        assert public_item(b["id"], item_id)["withdrawn"] is True
