@@ -13,6 +13,7 @@
 // moving the injectable clock, rule T2) uses the API directly.
 //
 //   node tests/browser/journeys.mjs [filter]   → "N passed, N failed"
+//   (a journey of the story, 2-5 or 10, runs with the journeys it continues)
 import { chromium } from "playwright-core";
 import { mkdirSync, writeFileSync, readFileSync, rmSync, existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
@@ -1259,9 +1260,21 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync"],
 });
+// Journeys 2-5 continue journey 1's story (ctx) and journey 10 journey 5's
+// paid order: a filter that picks one runs the story before it too.
+const STORY = ["journey1_", "journey2_", "journey3_", "journey4_", "journey5_"];
+const storyBefore = (name) => name.startsWith("journey10_") ? STORY
+  : STORY.slice(0, Math.max(0, STORY.findIndex((s) => name.startsWith(s))));
+const selected = new Set(journeys.map(([name]) => name)
+  .filter((name) => !filter || name.includes(filter) || "journeys".includes(filter)));
+for (const name of [...selected]) {
+  for (const s of storyBefore(name)) {
+    for (const [m] of journeys) if (m.startsWith(s)) selected.add(m);
+  }
+}
 let passed = 0, failed = 0;
 for (const [name, fn] of journeys) {
-  if (filter && !name.includes(filter) && !"journeys".includes(filter)) continue;
+  if (!selected.has(name)) continue;
   const t0 = Date.now();
   try {
     await fn(browser);
