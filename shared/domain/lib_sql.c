@@ -282,12 +282,16 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	DB_LIB_STMT(DBS_REMIND_CURSOR_SET,
 	"UPDATE reminder_cursor SET last_id = ?, updated_at = ?"
 	" WHERE name = 'order_events'"),
-	/* after id, limit: the next events with their orders (primary keys) */
+	/* after id, limit: the next events with their orders, along the
+	 * events' primary key from the cursor whatever the statistics say (an
+	 * empty range once planned a scan of the orders) */
 	DB_LIB_STMT(DBS_REMIND_EVENTS,
-	"SELECT e.id AS event_id, e.order_id, e.from_status, e.to_status,"
-	" e.actor_role, e.reason, o.order_no, o.product_name, o.enterprise_id,"
-	" o.provider_id, o.accept_deadline, o.submitted_at, o.confirmed_at"
-	" FROM order_events e JOIN orders o ON o.id = e.order_id"
+	"SELECT STRAIGHT_JOIN e.id AS event_id, e.order_id, e.from_status,"
+	" e.to_status, e.actor_role, e.reason, o.order_no, o.product_name,"
+	" o.enterprise_id, o.provider_id, o.accept_deadline, o.submitted_at,"
+	" o.confirmed_at"
+	" FROM order_events e FORCE INDEX (PRIMARY)"
+	" JOIN orders o ON o.id = e.order_id"
 	" WHERE e.id > ? ORDER BY e.id LIMIT ?"),
 	/* order, kind, threshold, event, now: the once-only key (a duplicate
 	 * changes no row: already sent) */
