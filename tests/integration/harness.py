@@ -12,6 +12,7 @@ import http.client
 import json
 import os
 import pwd
+import re
 import subprocess
 import threading
 import time
@@ -57,6 +58,28 @@ class Reply:
         return "<%d %s>" % (self.status, self.body[:300].decode("utf-8", "replace"))
 
 
+# Every JSON reply of /api/ the tests receive, a few of each route, method
+# and status (run.py checks them against the API description at the end
+# of a run: the writes and errors the tests provoke, not only the GETs
+# test_openapi.py calls itself).
+REPLIES = {}
+REPLIES_PER_KIND = 8
+_replies_lock = threading.Lock()
+
+
+def _record_reply(method, path, reply):
+    if not path.startswith("/api/") or not reply.body or not \
+            reply.headers.get("content-type", "").startswith(
+                "application/json"):
+        return      # (a 304 of a cached list has its type and no body)
+    bare = path.split("?", 1)[0]
+    kind = (method, re.sub(r"/[0-9]+(?=/|$|\.)", "/{}", bare), reply.status)
+    with _replies_lock:
+        got = REPLIES.setdefault(kind, [])
+        if len(got) < REPLIES_PER_KIND:
+            got.append((bare, reply))
+
+
 def request(method, path, body=None, token=None, headers=None, raw=None,
             query=None, timeout=30):
     """One HTTP request through nginx. body is JSON-encoded (dict/list);
@@ -77,8 +100,10 @@ def request(method, path, body=None, token=None, headers=None, raw=None,
         conn.request(method, path, body=data, headers=h)
         resp = conn.getresponse()
         payload = resp.read()
-        return Reply(resp.status, {k.lower(): v for k, v in resp.getheaders()},
-                     payload)
+        reply = Reply(resp.status, {k.lower(): v for k, v in resp.getheaders()},
+                      payload)
+        _record_reply(method, path, reply)
+        return reply
     finally:
         conn.close()
 

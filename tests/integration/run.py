@@ -3,6 +3,7 @@ whose name contains argv[1]) against the running stack, one line per test,
 and ends with "N passed, N failed" (", N skipped" when a test called
 harness.skip())."""
 import importlib.util
+import json
 import os
 import sys
 import time
@@ -30,17 +31,56 @@ def invariants_after(name):
     assert neg == "0", "after %s: %s product(s) below 0 units" % (name, neg)
 
 
+def replies_described(check_reply):
+    """Every JSON reply the run received (harness.REPLIES: a few of each
+    route, method and status) is one the API description names for its
+    operation, with a body of that status's schema and, for an error, a
+    code among the response's codes (test_openapi.check_reply)."""
+    dump = os.environ.get("VOUCHER_REPLIES_DUMP")
+    if dump:    # the samples, for describing a reply from what it sends
+        with open(dump, "w") as f:
+            for (method, kind, status), got in sorted(harness.REPLIES.items()):
+                for path, reply in got:
+                    f.write(json.dumps({"method": method, "kind": kind,
+                                        "status": status, "path": path,
+                                        "body": reply.json},
+                                       ensure_ascii=False) + "\n")
+    bad = []
+    for (method, _, status), got in sorted(harness.REPLIES.items()):
+        if status in (429, 502, 503, 504):
+            continue        # nginx's limits and an upstream down: not a program's
+        for path, reply in got:
+            try:
+                check_reply(method, path, reply)
+            except (AssertionError, ValueError, KeyError, TypeError) as e:
+                bad.append("%s %s %d: %s" % (method, path, status, e))
+                break       # one example of a kind is enough
+    assert not bad, "%d replies not as described:\n%s" % (
+        len(bad), "\n".join(bad))
+
+
 def main():
     pattern = sys.argv[1] if len(sys.argv) > 1 else ""
+    mods = {}
     for name in sorted(os.listdir(HERE)):
         if name.startswith("test_") and name.endswith(".py"):
             spec = importlib.util.spec_from_file_location(name[:-3],
                                                           os.path.join(HERE, name))
             mod = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(mod)
+            mods[name[:-3]] = mod
+    # after every test, the replies they received (test_openapi's check)
+    final = "test_openapi_every_reply_of_the_run_is_described"
+
+    def every_reply():
+        replies_described(mods["test_openapi"].check_reply)
+    every_reply.__name__ = final
+    harness.TESTS.append(every_reply)
     passed = failed = skipped = 0
     for fn in harness.TESTS:
-        if pattern and pattern not in fn.__name__:
+        if pattern and pattern not in fn.__name__ and not (
+                fn.__name__ == final and
+                os.environ.get("VOUCHER_REPLIES_CHECK") == "1"):
             continue
         t0 = time.time()
         try:

@@ -340,12 +340,15 @@ def conforms(value, sch, where="$"):
 def check_reply(method, path, reply):
     """reply is one the description names for that operation, with a body
     of its schema, and an error's code among the response's codes."""
-    for (m, s), (p, op) in operations().items():
-        if m == method and re.fullmatch(
-                re.escape(s).replace(r"\{\}", "[^/]+?"), path):
-            break
-    else:
+    # the most literal of the operations matching (/batches/3.json is the
+    # file's, not /batches/{id}'s)
+    found = sorted((len(s.replace("{}", "")), s, p, op)
+                   for (m, s), (p, op) in operations().items()
+                   if m == method and re.fullmatch(
+                       re.escape(s).replace(r"\{\}", "[^/]+?"), path))
+    if not found:
         raise AssertionError("no operation for %s %s" % (method, path))
+    op = found[-1][3]
     resp = op["responses"].get(str(reply.status))
     assert resp is not None, "%s %s answered %d, not described (%s)" % (
         method, path, reply.status, sorted(op["responses"]))
