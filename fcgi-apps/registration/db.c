@@ -1496,8 +1496,10 @@ db_inbox_page(struct db *db, int64_t account_id, bool unread_only,
 	    DB_ARGS(DB_BOOL(unread_only), DB_I64(account_id)), page, per_page,
 	    &inbox_list_map, inbox_page_row, &c, rc);
 
-	*unread = c.unread;
-	if (o != NULL && c.unread < 0 &&
+	/* no row read: an empty first page has no message (unread or any),
+	 * so none unread; past the first, the kept count */
+	*unread = c.unread < 0 && page == 1 ? 0 : c.unread;
+	if (o != NULL && *unread < 0 &&
 	    (*rc = db_inbox_unread(db, account_id, unread)) != DB_OK) {
 		json_decref(o);
 		o = NULL;

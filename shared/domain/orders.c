@@ -579,12 +579,14 @@ order_list(struct db *db, bool by_provider, int64_t owner, const char *status,
 	    DB_TIME(now), DB_TIME(now), DB_I64(end), DB_TIME(now),
 	    DB_I64(owner), DB_STR(status), DB_TIME(now), DB_I64(owner),
 	    DB_STR(status) };
-	const size_t ncp = 13, nall = 4 + ncp + 1;
+	const size_t ncp = 13;
 
-	if (status == NULL)
+	if (status == NULL)	/* now x4, owner (the total's), owner */
 		return page_list_total(db, by_provider ?
-		    DBS_ORDER_LIST_PROVIDER : DBS_ORDER_LIST_ENTERPRISE, p, nall,
-		    count, p + 4, ncp, page, per_page, order_json, rc);
+		    DBS_ORDER_LIST_PROVIDER : DBS_ORDER_LIST_ENTERPRISE,
+		    DB_ARGS(DB_TIME(now), DB_TIME(now), DB_TIME(now),
+		    DB_TIME(now), DB_I64(owner), DB_I64(owner)), count, p + 4,
+		    ncp, page, per_page, order_json, rc);
 	return page_list_total(db, by_provider ?
 	    DBS_ORDER_LIST_PROVIDER_STATUS : DBS_ORDER_LIST_ENTERPRISE_STATUS,
 	    p, sizeof(p) / sizeof(p[0]), count, p + 4, ncp, page, per_page,
