@@ -42,20 +42,24 @@
  * now, owner, status, then status, now, owner, status x3. The party's
  * orders per stored status are kept by 020_party_counts.sql's triggers;
  * the orders timed out but not yet swept move from their stored status
- * to the one they show, read only for the statuses they touch. The lists
+ * to the one they show, read only for the statuses they touch (the
+ * status test inside each subquery's WHERE: for any other status the
+ * server sees an impossible WHERE and plans no read of orders, where
+ * IF(status, subquery, 0) had it plan the read anyway). The lists
  * carry it as page_total (page_list_total); ORDER_COUNT alone serves an
  * empty page past the first. */
 #define ORDER_TOTAL(party) \
 	"((SELECT COALESCE(SUM(c.n), 0) FROM order_counts c" \
 	" WHERE c.party = '" party "' AND c.party_id = ?" \
 	" AND (? IS NULL OR c.status = ?))" \
-	" + IF(? IN ('pending', 'cancelled'), (SELECT COUNT(*) FROM orders o" \
-	" WHERE o.status = 'pending' AND o.accept_deadline <= ?" \
-	" AND o." party "_id = ?) * IF(? = 'cancelled', 1, -1), 0)" \
-	" + IF(? IN ('accepted', 'contracted', 'expired'), (SELECT COUNT(*)" \
-	" FROM orders o WHERE o.status IN ('accepted', 'contracted')" \
+	" + (SELECT COUNT(*) FROM orders o WHERE ? IN ('pending', 'cancelled')" \
+	" AND o.status = 'pending' AND o.accept_deadline <= ?" \
+	" AND o." party "_id = ?) * IF(? = 'cancelled', 1, -1)" \
+	" + (SELECT COUNT(*) FROM orders o" \
+	" WHERE ? IN ('accepted', 'contracted', 'expired')" \
+	" AND o.status IN ('accepted', 'contracted')" \
 	" AND o.valid_until <= ? AND o." party "_id = ?" \
-	" AND (? = 'expired' OR o.status = ?)) * IF(? = 'expired', 1, -1), 0)" ")"
+	" AND (? = 'expired' OR o.status = ?)) * IF(? = 'expired', 1, -1))"
 #define ORDER_COUNT(party) "SELECT " ORDER_TOTAL(party) " AS total"
 
 /* All one party's orders, whatever they show: the sum of its kept
