@@ -358,3 +358,12 @@ def test_O4_O6_page_total_carried_by_the_page_and_past_its_end():
             assert all("page_total" not in x and "unread" not in x
                        for x in r.json["items"]), r.json
     assert party_counts_differ() == []
+    # the orders back in the month they were placed in (stats_orders
+    # counts an order in the month of its ordered_at, which no write moves)
+    sql("UPDATE orders SET ordered_at = ordered_at + INTERVAL 49 HOUR,"
+        " accept_deadline = accept_deadline + INTERVAL 49 HOUR,"
+        " valid_until = valid_until + INTERVAL 49 HOUR WHERE id = %d" % ids[0])
+    sql("UPDATE orders SET accepted_at = accepted_at + INTERVAL 31 DAY,"
+        " ordered_at = ordered_at + INTERVAL 31 DAY,"
+        " accept_deadline = accept_deadline + INTERVAL 31 DAY,"
+        " valid_until = valid_until + INTERVAL 31 DAY WHERE id = %d" % ids[1])
