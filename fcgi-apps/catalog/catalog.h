@@ -39,8 +39,9 @@ enum product_filter {
 	PF_CATEGORY = 1,	/* p.category = ?                    */
 	PF_MIN      = 2,	/* p.voucher_price >= ?              */
 	PF_MAX      = 4,	/* p.voucher_price <= ?              */
-	PF_Q        = 8,	/* a search of one or two characters:
-				   its gram in product_grams (021)  */
+	PF_Q        = 8,	/* a search of one to four characters:
+				   its gram in product_grams (021,
+				   024)                             */
 	PF_QLONG    = 16,	/* a longer search: the round's
 				   candidates of its first bigram,
 				   checked by LIKE (search.h)       */

@@ -137,8 +137,10 @@ struct db_stmt catalog_stmts[STMT__MAX] = {
 	"SELECT COUNT(*)" PRODUCT_FROM BUREAU_WHERE),
 };
 
-/* A search of one or two characters (PF_Q) reads product_grams (021):
- * the gram's rows of the round carry the relevance, the category and what
+/* A search of one to four characters (PF_Q) reads product_grams (021,
+ * 024: every gram of up to four characters but those holding a space or a
+ * tab, which go by LIKE): the query is one gram, whose rows of the round
+ * carry the relevance, the category and what
  * the newest and price sorts order by, so that each of those is one range
  * of its index, in order, stopped by the LIMIT. The sorts by rating and
  * sales (which change with every order) join the products and sort the
@@ -251,7 +253,7 @@ list_sql(struct buf *b, int f, int s)
 }
 
 /* The count of filter set f: the kept totals (021) where they answer it
- * (a category or none, a gram of one or two characters, with or without
+ * (a category or none, a gram of one to four characters, with or without
  * a category), else the filters' covering index. */
 static void
 count_sql(struct buf *b, int f)
@@ -379,14 +381,14 @@ query_params(const struct product_query *q, struct search_key *k,
 		p[n++] = DB_I64(q->max_price);
 	}
 	if (q->like != NULL) {
+		if (search_is_gram(q->text, 4)) {
+			*filters |= PF_Q;
+			p[n++] = DB_STR(q->text);
+			return n - 1;
+		}
 		/* not UTF-8 (refused before here): empty grams match nothing */
 		if (search_key(q->text, k) < 0)
 			memset(k, 0, sizeof(*k));
-		if (search_key_is_query(k, q->text)) {
-			*filters |= PF_Q;
-			p[n++] = DB_STR(k->g1);
-			return n - 1;
-		}
 		*filters |= PF_QLONG;
 		p[n++] = DB_STR(k->g1);
 		p[n++] = DB_STR(k->g2);
