@@ -4,8 +4,9 @@
 -- that a query of one to four characters is one range of its own gram,
 -- relevance first, then the chosen sort, stopped by the LIMIT, and its
 -- total the gram's kept count (product_gram_counts): no candidates
--- checked with LIKE. A longer query keeps the candidate path (its first
--- and last bigram, then LIKE).
+-- checked with LIKE. A longer query keeps the candidate path, from the
+-- rarer of its first and last four characters (rarer than its bigrams),
+-- checked against the other and by LIKE.
 --
 -- A trigram or 4-gram holding a space or a tab is not kept: such a query
 -- goes by LIKE (search_key_is_query), and grams compare padded (a 4-gram
@@ -17,9 +18,17 @@
 -- takes them away by its rows, in the writing transaction (021's
 -- triggers call it). An order still writes none of it.
 --
+-- catalog_price_counts: the listed products per round, category and
+-- voucher price, kept by the same procedure, so that the total of a
+-- price range (with or without a category) sums the counts of the
+-- distinct prices in it instead of counting the products: never more
+-- rows than the products in the range, and in a year's catalog, whose
+-- prices are round sums, a few dozen.
+--
 -- The bulk loader of the scale data skips the triggers
 -- (@voucher_bulk_load); tests/scale/after_024.sql adds the longer grams
--- and their counts after after_021.sql, and check_024.sql compares them.
+-- and their counts after after_021.sql, and the price counts;
+-- check_024.sql compares them.
 --
 -- Applied by sql/migrate.sh, exactly once; never edit it once applied.
 
@@ -29,14 +38,25 @@ ALTER TABLE product_grams MODIFY gram VARCHAR(4) NOT NULL,
     COMMENT='issue 13: the grams (1 to 4 characters) of each listed product, by round';
 ALTER TABLE product_gram_counts MODIFY gram VARCHAR(4) NOT NULL;
 
+CREATE TABLE catalog_price_counts (
+    round_year     SMALLINT    NOT NULL,
+    category       VARCHAR(16) NOT NULL,
+    voucher_price  BIGINT      NOT NULL,
+    n              BIGINT      NOT NULL DEFAULT 0,
+    PRIMARY KEY (round_year, category, voucher_price),
+    KEY ix_catalog_price_counts_price (round_year, voucher_price, category, n)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
+  COMMENT='issue 13: listed products per round, category and voucher price';
+
 DROP PROCEDURE product_index;
 
 DELIMITER //
 
 -- Adds (d = 1) or takes away (d = -1) listed product pid as it is (its
 -- round, category, creation, price and search text tid) to or from the
--- index and the counts: the unigrams and bigrams of search_grams, the
--- trigrams and 4-grams without a space or a tab of the text itself.
+-- index and the counts (021's, and the price counts): the unigrams and
+-- bigrams of search_grams, the trigrams and 4-grams without a space or a
+-- tab of the text itself.
 CREATE PROCEDURE product_index(pid BIGINT UNSIGNED, yr SMALLINT, cat VARCHAR(16),
                                created DATETIME, price BIGINT, tid BIGINT UNSIGNED, d INT)
     MODIFIES SQL DATA
@@ -69,6 +89,9 @@ BEGIN
     END IF;
     INSERT INTO catalog_counts (round_year, category, n) VALUES (yr, cat, d)
         ON DUPLICATE KEY UPDATE n = n + VALUES(n);
+    INSERT INTO catalog_price_counts (round_year, category, voucher_price, n)
+        VALUES (yr, cat, price, d)
+        ON DUPLICATE KEY UPDATE n = n + VALUES(n);
 END//
 
 DELIMITER ;
@@ -89,3 +112,6 @@ DELETE FROM product_gram_counts;
 INSERT INTO product_gram_counts (gram, round_year, category, n)
     SELECT gram, round_year, category, COUNT(*) FROM product_grams
     GROUP BY gram, round_year, category;
+INSERT INTO catalog_price_counts (round_year, category, voucher_price, n)
+    SELECT round_year, category, voucher_price, COUNT(*) FROM products WHERE listed = 1
+    GROUP BY round_year, category, voucher_price;

@@ -161,6 +161,21 @@ def test_search_products_3_and_4_characters_follow_edits_rounds_and_relevance():
 
 
 @test
+def test_search_products_longer_than_4_characters_by_their_4_grams():
+    # a longer query reads the candidates of its first or last four
+    # characters and checks them: both 4-grams in a text, not the query,
+    # is no match
+    w = rare(uniq("f"), 4)
+    yes = new_product(name="检索" + w + "甲" + uniq("y"))
+    no = new_product(name="检索" + w + "乙" + w[1:] + "甲" + uniq("z"))
+    items, total = all_products(q=w + "甲")
+    assert [it["id"] for it in items] == [yes["id"]] and total == 1, items
+    items, total = all_products(q="检索" + w)
+    assert sorted(it["id"] for it in items) == sorted([yes["id"], no["id"]]), items
+    assert total == 2
+
+
+@test
 def test_search_providers_and_enterprises_1_to_4_characters():
     w = rare(uniq("b"), 4)
     prov, _ = new_provider(name="北京" + w + "检索服务有限公司")

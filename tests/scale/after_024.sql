@@ -1,7 +1,7 @@
 -- after_024.sql - 024_catalog_long_grams.sql's trigrams and 4-grams of the
 -- listed products, skipped by the bulk load, added to after_021.sql's
--- index and the gram counts recomputed from the rows (as the migration
--- fills them)
+-- index, the gram counts and the price counts recomputed from the rows
+-- (as the migration fills them)
 DELETE FROM product_grams WHERE CHAR_LENGTH(gram) > 2;
 INSERT IGNORE INTO product_grams (gram, product_id, round_year, category, rel, created_at,
                                   voucher_price, text_id)
@@ -18,3 +18,7 @@ DELETE FROM product_gram_counts;
 INSERT INTO product_gram_counts (gram, round_year, category, n)
     SELECT gram, round_year, category, COUNT(*) FROM product_grams
     GROUP BY gram, round_year, category;
+DELETE FROM catalog_price_counts;
+INSERT INTO catalog_price_counts (round_year, category, voucher_price, n)
+    SELECT round_year, category, voucher_price, COUNT(*) FROM products WHERE listed = 1
+    GROUP BY round_year, category, voucher_price;
