@@ -125,6 +125,7 @@ GRANT SELECT ON `@DB@`.`catalog_counts`      TO '@CATALOG_USER@'@'localhost';  -
 GRANT SELECT ON `@DB@`.`product_grams`       TO '@CATALOG_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`product_gram_counts` TO '@CATALOG_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`evaluation_sums`     TO '@CATALOG_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`catalog_price_counts` TO '@CATALOG_USER@'@'localhost';  -- issue 13: 024
 
 -- ---------------------------------------------------------------------------
 -- ordering: an enterprise's orders (O1-O10, C1), with the order state
@@ -388,6 +389,7 @@ GRANT SELECT ON `@DB@`.`catalog_counts`      TO '@RO_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`product_grams`       TO '@RO_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`product_gram_counts` TO '@RO_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`evaluation_sums`     TO '@RO_USER@'@'localhost';
+GRANT SELECT ON `@DB@`.`catalog_price_counts` TO '@RO_USER@'@'localhost';  -- 024: per price
 
 -- providers: identity, bar (V2 is public) and whether a credit flag stops
 -- its products being ordered (P7: the catalog says so); not the credit

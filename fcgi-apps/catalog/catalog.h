@@ -26,7 +26,6 @@ enum catalog_stmt {
 	STMT_NEXT_DUE,
 	STMT_EVAL_SUMS,
 	STMT_EVAL_LIST,
-	STMT_EVAL_COUNT,
 	STMT_BUREAU_LIST,
 	STMT_BUREAU_COUNT,
 	STMT_FIXED__MAX
@@ -39,10 +38,12 @@ enum product_filter {
 	PF_CATEGORY = 1,	/* p.category = ?                    */
 	PF_MIN      = 2,	/* p.voucher_price >= ?              */
 	PF_MAX      = 4,	/* p.voucher_price <= ?              */
-	PF_Q        = 8,	/* a search of one or two characters:
-				   its gram in product_grams (021)  */
+	PF_Q        = 8,	/* a search of one to four characters:
+				   its gram in product_grams (021,
+				   024)                             */
 	PF_QLONG    = 16,	/* a longer search: the round's
-				   candidates of its first bigram,
+				   candidates of the rarer of its
+				   first and last four characters,
 				   checked by LIKE (search.h)       */
 	PF__COMBOS  = 24	/* never both PF_Q and PF_QLONG     */
 };
@@ -120,8 +121,10 @@ struct product_query {
 typedef json_t *(*product_json_fn)(void *ctx, const struct product_row *p);
 
 /* The page of the public list q (rules P1, P2, P5): {items, total, page,
- * per_page}, each item fn(ctx, row). One statement when the first page is
- * short (page_list_rows). NULL with *rc set on a failure. Read-only. */
+ * per_page}, each item fn(ctx, row). One statement with its total when
+ * that is kept (021, 024: no search, or one of up to four characters
+ * without a price range), else when the first page is short
+ * (page_list_rows). NULL with *rc set on a failure. Read-only. */
 json_t *db_product_page(struct db *db, const struct product_query *q,
     int64_t page, int64_t per_page, product_json_fn fn, void *ctx, int *rc);
 
@@ -233,11 +236,11 @@ int db_product_update(struct db *db, int64_t id,
  * *sums what they add up to (DB_NOTFOUND: no such product), and a page
  * of them, newest first, as {items: [{quality, timeliness, attitude,
  * comment, created_at}], total, page, per_page} - never the enterprise
- * or the order. */
+ * or the order; total is the sums' n (one statement for the page). */
 int db_product_evaluation_sums(struct db *db, int64_t id,
     struct evaluation_sums *sums);
-json_t *db_product_evaluations(struct db *db, int64_t id, int64_t page,
-    int64_t per_page, int *rc);
+json_t *db_product_evaluations(struct db *db, int64_t id, int64_t total,
+    int64_t page, int64_t per_page, int *rc);
 
 int category_list(struct req *r);
 int product_list(struct req *r);

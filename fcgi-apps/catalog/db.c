@@ -109,7 +109,8 @@ struct db_stmt catalog_stmts[STMT__MAX] = {
 	/* C1 ratings of a product (issue 11): off the hot list and product
 	 * statements; the sums and the count from evaluation_sums (021: kept
 	 * per connection slot by the evaluations' trigger), the page one
-	 * index range of ix_evaluations_product.
+	 * index range of ix_evaluations_product; its total is the sums'
+	 * count.
 	 * STMT_EVAL_SUMS: product (no row: no such product) */
 	DB_STMT(STMT_EVAL_SUMS,
 	"SELECT COALESCE(SUM(e.n), 0) AS n, COALESCE(SUM(e.quality), 0) AS quality,"
@@ -122,10 +123,6 @@ struct db_stmt catalog_stmts[STMT__MAX] = {
 	"SELECT quality, timeliness, attitude, comment, created_at"
 	" FROM evaluations WHERE product_id = ?"
 	" ORDER BY created_at DESC LIMIT ? OFFSET ?"),
-	/* STMT_EVAL_COUNT: product */
-	DB_STMT(STMT_EVAL_COUNT,
-	"SELECT COALESCE(SUM(n), 0) AS n FROM evaluation_sums"
-	" WHERE product_id = ?"),
 	/* The bureau's list (issue 11), every round, listed or not.
 	 * STMT_BUREAU_LIST: provider x2, listed x2, like x3, limit, offset */
 	DB_STMT(STMT_BUREAU_LIST,
@@ -137,8 +134,10 @@ struct db_stmt catalog_stmts[STMT__MAX] = {
 	"SELECT COUNT(*)" PRODUCT_FROM BUREAU_WHERE),
 };
 
-/* A search of one or two characters (PF_Q) reads product_grams (021):
- * the gram's rows of the round carry the relevance, the category and what
+/* A search of one to four characters (PF_Q) reads product_grams (021,
+ * 024: every gram of up to four characters but those holding a space or a
+ * tab, which go by LIKE): the query is one gram, whose rows of the round
+ * carry the relevance, the category and what
  * the newest and price sorts order by, so that each of those is one range
  * of its index, in order, stopped by the LIMIT. The sorts by rating and
  * sales (which change with every order) join the products and sort the
@@ -192,8 +191,8 @@ where_sql(struct buf *b, int filters)
 }
 
 /* The FROM of a search (s < 0: a count): the round's rows of the gram
- * (PF_Q), or of the first bigram with the last one's and the text
- * (PF_QLONG), joined in the order written. */
+ * (PF_Q), or of the rarer of its two grams (long_key) with the other's
+ * and the text (PF_QLONG), joined in the order written. */
 static void
 search_from_sql(struct buf *b, int filters, int s)
 {
@@ -209,9 +208,58 @@ search_from_sql(struct buf *b, int filters, int s)
 		    PRODUCT_JOIN);
 }
 
+/* Whether the count of filter set f is a sum of kept totals (021, 024):
+ * a category or none, a gram of one to four characters (with or without
+ * a category), a price range (with or without a category). */
+static bool
+count_kept(int f)
+{
+	return !(f & PF_QLONG) && !((f & PF_Q) && (f & (PF_MIN | PF_MAX)));
+}
+
+/* The count of filter set f: the kept totals where they answer it
+ * (count_kept; a price range sums the counts of the distinct prices in
+ * it), else the filters' covering index. */
+static void
+count_sql(struct buf *b, int f)
+{
+	int cat = (f & PF_CATEGORY) != 0;
+
+	if (count_kept(f)) {
+		buf_printf(b, "SELECT COALESCE(SUM(c.n), 0) AS n FROM %s"
+		    " WHERE c.round_year = ?%s%s%s%s",
+		    f & PF_Q ? "product_gram_counts c" :
+		    !(f & (PF_MIN | PF_MAX)) ? "catalog_counts c" : cat ?
+		    "catalog_price_counts c FORCE INDEX (PRIMARY)" :
+		    "catalog_price_counts c FORCE INDEX"
+		    " (ix_catalog_price_counts_price)",
+		    cat ? " AND c.category = ?" : "",
+		    f & PF_MIN ? " AND c.voucher_price >= ?" : "",
+		    f & PF_MAX ? " AND c.voucher_price <= ?" : "",
+		    f & PF_Q ? " AND c.gram = ?" : "");
+		return;
+	}
+	buf_puts(b, "SELECT STRAIGHT_JOIN COUNT(*)");
+	search_from_sql(b, f, -1);
+	where_sql(b, f);
+}
+
+/* A list whose count is kept (count_kept) has its total as a last column,
+ * its params first: one statement for the page and its total. */
+static void
+total_sql(struct buf *b, int f)
+{
+	if (!count_kept(f))
+		return;
+	buf_puts(b, ", (");
+	count_sql(b, f);
+	buf_puts(b, ") AS total");
+}
+
 /* The list of filter set f in sort s. Without a search, the page's ids
  * are read from the sort's index (covering: a deep page reads index
- * entries only), then only those rows are joined. */
+ * entries only), then only those rows are joined. With its total
+ * (total_sql) where it is kept. */
 static void
 list_sql(struct buf *b, int f, int s)
 {
@@ -219,6 +267,7 @@ list_sql(struct buf *b, int f, int s)
 
 	if (f & PF_Q) {
 		buf_puts(b, "SELECT STRAIGHT_JOIN " PRODUCT_COLS);
+		total_sql(b, f);
 		search_from_sql(b, f, s);
 		where_sql(b, f);
 		buf_printf(b, " ORDER BY g.rel, %s LIMIT ? OFFSET ?",
@@ -242,39 +291,14 @@ list_sql(struct buf *b, int f, int s)
 		    " ORDER BY k.rel, %s", gram_sort_sql[s], long_sort_sql[s]);
 		return;
 	}
-	buf_printf(b, "SELECT STRAIGHT_JOIN " PRODUCT_COLS " FROM (SELECT p.id"
-	    " FROM products p FORCE INDEX (%s)", sort_index[s][cat]);
+	buf_puts(b, "SELECT STRAIGHT_JOIN " PRODUCT_COLS);
+	total_sql(b, f);
+	buf_printf(b, " FROM (SELECT p.id FROM products p FORCE INDEX (%s)",
+	    sort_index[s][cat]);
 	where_sql(b, f);
 	buf_printf(b, " ORDER BY %s LIMIT ? OFFSET ?) k"
 	    " JOIN products p ON p.id = k.id" PRODUCT_JOIN " ORDER BY %s",
 	    sort_sql[s], sort_sql[s]);
-}
-
-/* The count of filter set f: the kept totals (021) where they answer it
- * (a category or none, a gram of one or two characters, with or without
- * a category), else the filters' covering index. */
-static void
-count_sql(struct buf *b, int f)
-{
-	int cat = (f & PF_CATEGORY) != 0;
-
-	if (!(f & (PF_MIN | PF_MAX)) && !(f & PF_QLONG)) {
-		buf_printf(b, "SELECT COALESCE(SUM(c.n), 0) AS n FROM %s c"
-		    " WHERE c.round_year = ?%s%s",
-		    f & PF_Q ? "product_gram_counts" : "catalog_counts",
-		    cat ? " AND c.category = ?" : "",
-		    f & PF_Q ? " AND c.gram = ?" : "");
-		return;
-	}
-	if (f & (PF_Q | PF_QLONG)) {
-		buf_puts(b, "SELECT STRAIGHT_JOIN COUNT(*)");
-		search_from_sql(b, f, -1);
-		where_sql(b, f);
-		return;
-	}
-	buf_printf(b, "SELECT COUNT(*) FROM products p FORCE INDEX (%s)",
-	    sort_index[SORT_PRICE][cat]);
-	where_sql(b, f);
 }
 
 void
@@ -350,15 +374,55 @@ static const struct db_rowmap product_bureau_map =
     DB_ROWMAP(struct product_row, product_bureau_cols);
 
 /* The most params of a filter set: round, category, min, max, the
- * search's two grams and LIKE pattern, and its relevance. */
-#define QUERY_PARAMS_MAX 8
+ * search's two grams and LIKE pattern, and its relevance; or those of a
+ * list with its total (total_sql): twice round, category, min, max. */
+#define QUERY_PARAMS_MAX 9
+
+/* The two grams a longer search (PF_QLONG) reads its candidates by: its
+ * first and its last four characters (024: grams of up to four
+ * characters kept), or, when it holds a space or a tab (no such gram
+ * kept), its first and last bigram (search_key). */
+struct long_key {
+	char g1[17];
+	char g2[17];
+};
+
+static void
+long_key(const char *q, struct long_key *k)
+{
+	struct search_key sk;
+	size_t len = strlen(q), end4 = len, last4 = 0, n = 0, c, i;
+
+	memset(k, 0, sizeof(*k));
+	if (strpbrk(q, " \t") != NULL) {
+		/* not UTF-8 (refused before here): empty grams match
+		 * nothing */
+		if (search_key(q, &sk) == 0) {
+			memcpy(k->g1, sk.g1, sizeof(sk.g1));
+			memcpy(k->g2, sk.g2, sizeof(sk.g2));
+		}
+		return;
+	}
+	for (i = 0; i < len; i++)	/* n characters, the fifth at end4 */
+		if (((unsigned char)q[i] & 0xC0) != 0x80 && n++ == 4)
+			end4 = i;
+	for (i = 0, c = 0; n >= 4 && i < len; i++)	/* the last four's */
+		if (((unsigned char)q[i] & 0xC0) != 0x80 && c++ == n - 4) {
+			last4 = i;
+			break;
+		}
+	if (n < 4 || end4 >= sizeof(k->g1) || len - last4 >= sizeof(k->g2))
+		return;		/* not four characters of UTF-8 */
+	memcpy(k->g1, q, end4);
+	memcpy(k->g2, q + last4, len - last4);
+}
 
 /* The params of q in the order of where_sql from p[1]; returns how many,
  * and the filter set in *filters. A search's key is filled in *k (which
  * the params point into). p[0] is the query, the relevance param that a
  * longer search's list (PF_QLONG) starts with. */
 static size_t
-query_params(const struct product_query *q, struct search_key *k,
+query_params(const struct product_query *q, struct long_key *k,
     struct db_param p[QUERY_PARAMS_MAX], int *filters)
 {
 	size_t n = 1;
@@ -379,14 +443,12 @@ query_params(const struct product_query *q, struct search_key *k,
 		p[n++] = DB_I64(q->max_price);
 	}
 	if (q->like != NULL) {
-		/* not UTF-8 (refused before here): empty grams match nothing */
-		if (search_key(q->text, k) < 0)
-			memset(k, 0, sizeof(*k));
-		if (search_key_is_query(k, q->text)) {
+		if (search_is_gram(q->text, 4)) {
 			*filters |= PF_Q;
-			p[n++] = DB_STR(k->g1);
+			p[n++] = DB_STR(q->text);
 			return n - 1;
 		}
+		long_key(q->text, k);
 		*filters |= PF_QLONG;
 		p[n++] = DB_STR(k->g1);
 		p[n++] = DB_STR(k->g2);
@@ -410,17 +472,51 @@ product_page_row(void *arg, const void *row)
 	return c->fn(c->ctx, row);
 }
 
+/* The page of a list with its total (total_sql), p its nparams: the total
+ * from the first row; without a row, none on a first page, else the
+ * count's statement (its params: the first half of p). */
+static json_t *
+product_page_total(struct db *db, int f, int s, const struct db_param *p,
+    size_t np, int64_t page, int64_t per_page,
+    const struct product_page_ctx *c, int *rc)
+{
+	struct db_param lp[QUERY_PARAMS_MAX + 2];
+	struct db_res *res = NULL;
+	struct product_row row;
+	int64_t total = 0;
+	json_t *items = json_array();
+
+	assert(np + 2 <= sizeof(lp) / sizeof(lp[0]));
+	memcpy(lp, p, np * sizeof(*p));
+	lp[np] = DB_I64(per_page);
+	lp[np + 1] = DB_I64((page - 1) * per_page);
+	*rc = db_exec(db, STMT_LIST(f, s), lp, np + 2, &res, NULL, NULL);
+	if (*rc == DB_OK && res->nrows > 0)
+		total = db_i64(res, 0, db_col(res, "total"));
+	else if (*rc == DB_OK && page > 1)
+		*rc = db_scalar(db, STMT_COUNT(f), p, np / 2, &total);
+	for (size_t i = 0; *rc == DB_OK && i < res->nrows; i++)
+		if ((*rc = db_res_row(res, i, &product_map, &row)) == DB_OK)
+			json_array_append_new(items, c->fn(c->ctx, &row));
+	db_res_free(res);
+	if (*rc != DB_OK) {
+		json_decref(items);
+		return NULL;
+	}
+	return page_json(items, total, page, per_page);
+}
+
 json_t *
 db_product_page(struct db *db, const struct product_query *q, int64_t page,
     int64_t per_page, product_json_fn fn, void *ctx, int *rc)
 {
 	struct product_page_ctx c = { fn, ctx };
 	struct db_param p[QUERY_PARAMS_MAX];
-	struct search_key k;
+	struct long_key k;
 	int filters;
 	size_t n = query_params(q, &k, p, &filters);
 
-	/* a longer search starts from the rarer of its two bigrams in the
+	/* a longer search starts from the rarer of its two grams in the
 	 * round (their totals: STMT_COUNT(PF_Q)) */
 	if ((filters & PF_QLONG) && strcmp(k.g1, k.g2) != 0) {
 		int64_t n1, n2;
@@ -440,6 +536,12 @@ db_product_page(struct db *db, const struct product_query *q, int64_t page,
 			p[n - 2] = p[n - 1];
 			p[n - 1] = t;
 		}
+	}
+	if (count_kept(filters)) {
+		/* the total's params, then the list's (the same) */
+		memcpy(p + n + 1, p + 1, n * sizeof(*p));
+		return product_page_total(db, filters, q->sort, p + 1, 2 * n,
+		    page, per_page, &c, rc);
 	}
 	/* the count has the list's params without the relevance, LIMIT and
 	 * OFFSET */
@@ -684,9 +786,17 @@ db_product_evaluation_sums(struct db *db, int64_t id,
 }
 
 json_t *
-db_product_evaluations(struct db *db, int64_t id, int64_t page,
-    int64_t per_page, int *rc)
+db_product_evaluations(struct db *db, int64_t id, int64_t total,
+    int64_t page, int64_t per_page, int *rc)
 {
-	return page_list(db, STMT_EVAL_LIST, DB_ARGS(DB_I64(id)),
-	    STMT_EVAL_COUNT, DB_ARGS(DB_I64(id)), page, per_page, NULL, rc);
+	struct db_res *res = NULL;
+	json_t *o = NULL;
+
+	*rc = db_exec(db, STMT_EVAL_LIST, DB_ARGS(DB_I64(id),
+	    DB_I64(per_page), DB_I64((page - 1) * per_page)), &res, NULL,
+	    NULL);
+	if (*rc == DB_OK)
+		o = page_json(db_rows_json(res), total, page, per_page);
+	db_res_free(res);
+	return o;
 }

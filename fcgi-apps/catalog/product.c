@@ -262,7 +262,8 @@ product_evaluations(struct req *r)
 		return http_error(r, 404, "not_found", NULL, "产品不存在");
 	if (rc != DB_OK)
 		return http_db_error(r, rc);
-	o = db_product_evaluations(r->db_ro, r->ids[0], page, per_page, &rc);
+	o = db_product_evaluations(r->db_ro, r->ids[0], sums.n, page,
+	    per_page, &rc);
 	if (o == NULL)
 		return http_db_error(r, rc);
 	json_object_set_new(o, "summary", evaluation_summary_json(&sums));

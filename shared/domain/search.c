@@ -53,3 +53,16 @@ search_key_is_query(const struct search_key *k, const char *q)
 	return k->g1[0] != '\0' && strcmp(k->g1, q) == 0 &&
 	    strcmp(k->g2, q) == 0 && strpbrk(q, " \t") == NULL;
 }
+
+bool
+search_is_gram(const char *q, size_t max)
+{
+	size_t n = 0;
+
+	if (q == NULL || *q == '\0' || strpbrk(q, " \t") != NULL)
+		return false;
+	for (; *q != '\0'; q++)	/* characters: bytes but continuations */
+		if (((unsigned char)*q & 0xC0) != 0x80 && ++n > max)
+			return false;
+	return true;
+}

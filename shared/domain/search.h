@@ -45,4 +45,9 @@ int search_key(const char *q, struct search_key *k);
  * tab separates a text's parts; such a query goes by LIKE. */
 bool search_key_is_query(const struct search_key *k, const char *q);
 
+/* Whether q (valid UTF-8) is one to max characters without a space or a
+ * tab: a gram of a table that keeps longer grams than search_grams (the
+ * catalog's product_grams keeps up to four, 024_catalog_long_grams.sql). */
+bool search_is_gram(const char *q, size_t max);
+
 #endif

@@ -2,6 +2,7 @@
 detail (P4 subsidy, P5 remaining units, filters, sorting, pagination,
 ETag and nginx's micro-cache), and the bureau's product listing (P3, P4,
 P6, V2) and changes."""
+import random
 import time
 
 from harness import (test, get, post, put, request, token, bureau, sql,
@@ -225,6 +226,36 @@ def test_product_list_price_bounds_inclusive():
     assert n == sum(1 for it in all_items if it["voucher_price"] <= lo)
     items, n = all_products(max_price=lo - 1, min_price=0)
     assert all(it["voucher_price"] < lo for it in items)
+
+
+@test
+def test_product_list_price_range_total_follows_price_edits_and_delisting():
+    # 024: a price range's total sums the kept counts of its prices; the
+    # bureau's writes keep them in the same transaction
+    v = 1000000 + random.randrange(1, 900000)
+    p = new_product(market_price=3000000, voucher_price=v)
+    cat = p["category"]
+
+    def total(lo, hi, **kw):
+        j = get("/api/products", query=dict(kw, min_price=lo, max_price=hi,
+                                             n=uniq("n"))).json
+        return j["total"], [it["id"] for it in j["items"]]
+
+    assert total(v, v) == (1, [p["id"]])
+    assert total(v, v, category=cat) == (1, [p["id"]])
+    path = "/api/bureau/products/%d" % p["id"]
+    r = put(path, {"voucher_price": v + 1}, token=bureau())
+    assert r.status == 200, r
+    assert total(v, v) == (0, [])
+    assert total(v + 1, v + 1, category=cat) == (1, [p["id"]])
+    # a second page past the end still has the range's total
+    j = get("/api/products", query={"min_price": v, "max_price": v + 1,
+                                    "page": 3, "n": uniq("n")}).json
+    assert j["items"] == [] and j["total"] == 1, j
+    r = put(path, {"listed": False}, token=bureau())
+    assert r.status == 200, r
+    assert total(v + 1, v + 1) == (0, [])
+    assert total(v + 1, v + 1, category=cat) == (0, [])
 
 
 @test

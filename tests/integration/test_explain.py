@@ -55,6 +55,8 @@ GROWING = {
     # issue 13, the catalog (021): a listed product's grams, per gram and
     # round, ratings per product
     "product_grams", "product_gram_counts", "evaluation_sums",
+    # (024) listed products per round, category and price
+    "catalog_price_counts",
 }
 
 # Statements that read a whole table or sort a growing range by design, with

@@ -8,7 +8,7 @@ keeps the index current in the same transaction. Black-box through nginx;
 each result is compared with the whole list filtered here."""
 import hashlib
 
-from harness import (test, get, put, bureau, uniq, new_product, new_provider,
+from harness import (test, get, put, sql, bureau, uniq, new_product, new_provider,
                      new_enterprise, all_products)
 from pubflow import approved_claim, provider_party, published, public_items
 
@@ -97,6 +97,82 @@ def test_search_provider_rename_moves_its_products():
     assert items == [] and total == 0, items
     r = get("/api/bureau/providers", token=bureau(), query={"q": new})
     assert [x["id"] for x in r.json["items"]] == [prov["id"]], r.json
+
+
+@test
+def test_search_products_3_and_4_characters_follow_edits_rounds_and_relevance():
+    # 024: trigrams and 4-grams of a product's text are kept like its
+    # bigrams; a query of three or four characters is its own gram
+    w, v = rare(uniq("t"), 4), rare(uniq("u"), 4)
+    prov, _ = new_provider(name="北京" + w + "咨询有限公司")
+    by_provider = new_product(provider_id=prov["id"], name="四字检索" + uniq("p"),
+                              market_price=200000, voucher_price=100000)
+    by_name = new_product(name="检索" + w + uniq("n"), market_price=2000000,
+                          voucher_price=1000000)
+    spaced = new_product(name="检索" + w[:2] + " " + w[2:] + uniq("s"))
+    for q in (w[:3], w[1:], w):
+        for sort in ("price", "-price", "newest"):
+            items, total = all_products(q=q, sort=sort)
+            assert [it["id"] for it in items] == [by_name["id"], by_provider["id"]], \
+                (q, sort, items)
+            assert total == 2
+        items, total = all_products(q=q, category=by_name["category"])
+        assert total == len(items)
+    # a space in the query: by LIKE, as before
+    items, _ = all_products(q=w[:2] + " " + w[2])
+    assert [it["id"] for it in items] == [spaced["id"]], items
+    # the bureau renames the product: its grams follow in the same write
+    r = put("/api/bureau/products/%d" % by_name["id"], {"name": "检索" + v + uniq("n")},
+            token=bureau())
+    assert r.status == 200, r
+    items, total = all_products(q=w)
+    assert [it["id"] for it in items] == [by_provider["id"]] and total == 1, items
+    for q in (v[:3], v[1:], v):
+        items, total = all_products(q=q)
+        assert [it["id"] for it in items] == [by_name["id"]] and total == 1, (q, items)
+    # delisted, then listed again
+    r = put("/api/bureau/products/%d" % by_name["id"], {"listed": False}, token=bureau())
+    assert r.status == 200, r
+    items, total = all_products(q=v[1:])
+    assert items == [] and total == 0, items
+    r = put("/api/bureau/products/%d" % by_name["id"], {"listed": True}, token=bureau())
+    assert r.status == 200, r
+    items, total = all_products(q=v[1:])
+    assert [it["id"] for it in items] == [by_name["id"]] and total == 1, items
+    # a product of another round is not matched
+    cur = int(sql("SELECT year FROM rounds WHERE is_current = 1")[0][0])
+    old = cur - 1
+    had = int(sql("SELECT COUNT(*) FROM rounds WHERE year = %d" % old)[0][0])
+    if not had:
+        sql("INSERT INTO rounds (year, apply_opens_on, apply_closes_on,"
+            " is_current) VALUES (%d, MAKEDATE(%d, 1), MAKEDATE(%d, 59), 0)"
+            % (old, old, old))
+    sql("UPDATE products SET round_year = %d WHERE id = %d" % (old, by_name["id"]))
+    try:
+        for q in (v[:3], v):
+            items, total = all_products(q=q)
+            assert items == [] and total == 0, (q, items)
+    finally:
+        sql("UPDATE products SET round_year = %d WHERE id = %d" % (cur, by_name["id"]))
+        if not had:
+            sql("DELETE FROM rounds WHERE year = %d" % old)
+    items, total = all_products(q=v)
+    assert [it["id"] for it in items] == [by_name["id"]] and total == 1, items
+
+
+@test
+def test_search_products_longer_than_4_characters_by_their_4_grams():
+    # a longer query reads the candidates of its first or last four
+    # characters and checks them: both 4-grams in a text, not the query,
+    # is no match
+    w = rare(uniq("f"), 4)
+    yes = new_product(name="检索" + w + "甲" + uniq("y"))
+    no = new_product(name="检索" + w + "乙" + w[1:] + "甲" + uniq("z"))
+    items, total = all_products(q=w + "甲")
+    assert [it["id"] for it in items] == [yes["id"]] and total == 1, items
+    items, total = all_products(q="检索" + w)
+    assert sorted(it["id"] for it in items) == sorted([yes["id"], no["id"]]), items
+    assert total == 2
 
 
 @test

@@ -63,6 +63,23 @@ TEST(test_search_empty_or_invalid_refused)
 /* The gram tables answer a query of one or two characters alone; a
  * longer one, or one holding a space or a tab, goes by LIKE (P1's search
  * and the public lists', issue 13). */
+/* product_grams (024) keeps grams of up to four characters, none holding
+ * a space or a tab. */
+TEST(test_search_is_gram_counts_characters)
+{
+	CHECK(search_is_gram("云", 4));
+	CHECK(search_is_gram("数字化", 4));
+	CHECK(search_is_gram("知识产权", 4));
+	CHECK(!search_is_gram("知识产权代", 4));
+	CHECK(search_is_gram("abcd", 4));
+	CHECK(!search_is_gram("abcde", 4));
+	CHECK(!search_is_gram("数字化", 2));
+	CHECK(!search_is_gram("数 字", 4));
+	CHECK(!search_is_gram("数\t", 4));
+	CHECK(!search_is_gram("", 4));
+	CHECK(!search_is_gram(NULL, 4));
+}
+
 TEST(test_search_key_is_query_only_for_one_gram)
 {
 	struct search_key k;
@@ -90,5 +107,6 @@ main(void)
 	RUN(test_search_mixed_widths_count_characters);
 	RUN(test_search_empty_or_invalid_refused);
 	RUN(test_search_key_is_query_only_for_one_gram);
+	RUN(test_search_is_gram_counts_characters);
 	return check_done();
 }
