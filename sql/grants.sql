@@ -280,6 +280,7 @@ GRANT SELECT (id, provider_id, state, last_submitted_at, reviewer_opinion)
     ON `@DB@`.`product_applications` TO '@OVERSIGHT_USER@'@'localhost';
 GRANT SELECT (id, kind, name, status, submitted_at)
     ON `@DB@`.`certifications` TO '@OVERSIGHT_USER@'@'localhost';
+GRANT SELECT                         ON `@DB@`.`overdue_counts`   TO '@OVERSIGHT_USER@'@'localhost';  -- its totals per day (023)
 GRANT SELECT, UPDATE (status, decision, approved_amount, reason, reviewed_at, updated_at)
     ON `@DB@`.`redemption_claims` TO '@OVERSIGHT_USER@'@'localhost';  -- a revoked order's claim rejected
 GRANT SELECT, UPDATE (status, paid_on, paid_at, paid_by)

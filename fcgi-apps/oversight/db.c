@@ -458,26 +458,37 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" FORCE INDEX (ix_certifications_queue)"
 	" WHERE status = 'pending' AND submitted_at <= ?"
 	" ORDER BY submitted_at, id LIMIT ?"),
-	/* how many of each stage are past their clock: index ranges of the
-	 * same indexes, the orders' covering (the applications' opinion is
-	 * read from the pending ones past A6's days only; both order
-	 * stages in one pass): app cut, app cut, certification cut, now */
+	/* how many of each stage are past their clock: the days before the
+	 * cut's day from the counts 023_overdue_counts.sql's triggers keep
+	 * (a sum of days), the cut's own day up to the cut from the rows (an
+	 * index range of one day, each kind's read once: the orders'
+	 * covering; the applications' opinion read from that day's pending
+	 * ones): now's day, now's day, now, A6's cut's day x2, A6's cut,
+	 * E9's cut's day x2, E9's cut */
 	DB_STMT(STMT_OVERDUE_COUNTS,
-	"SELECT CAST(COALESCE(SUM(o.status = 'submitted'), 0) AS SIGNED)"
-	" AS review_n,"
-	" CAST(COALESCE(SUM(o.status = 'approved'), 0) AS SIGNED) AS publish_n,"
-	" (SELECT COUNT(*) FROM product_applications"
+	"SELECT CAST(COALESCE(SUM(r), 0) AS SIGNED) AS review_n,"
+	" CAST(COALESCE(SUM(p), 0) AS SIGNED) AS publish_n,"
+	" CAST(COALESCE(SUM(a), 0) AS SIGNED) AS app_n,"
+	" CAST(COALESCE(SUM(d), 0) AS SIGNED) AS app_decide_n,"
+	" CAST(COALESCE(SUM(c), 0) AS SIGNED) AS cert_n"
+	" FROM (SELECT SUM(IF(kind = 'review', n, 0)) AS r,"
+	" SUM(IF(kind = 'publish', n, 0)) AS p, 0 AS a, 0 AS d, 0 AS c"
+	" FROM overdue_counts WHERE kind IN ('review', 'publish') AND day < ?"
+	" UNION ALL SELECT SUM(status = 'submitted'), SUM(status = 'approved'),"
+	" 0, 0, 0 FROM orders FORCE INDEX (ix_orders_decision_due)"
+	" WHERE decision_due >= ? AND decision_due <= ?"
+	" UNION ALL SELECT 0, 0, SUM(IF(kind = 'application', n, 0)),"
+	" SUM(IF(kind = 'application_decide', n, 0)), 0 FROM overdue_counts"
+	" WHERE kind IN ('application', 'application_decide') AND day < ?"
+	" UNION ALL SELECT 0, 0, SUM(reviewer_opinion IS NULL),"
+	" SUM(reviewer_opinion IS NOT NULL), 0 FROM product_applications"
 	" FORCE INDEX (ix_applications_state) WHERE state = 'pending'"
-	" AND last_submitted_at <= ? AND reviewer_opinion IS NULL) AS app_n,"
-	" (SELECT COUNT(*) FROM product_applications"
-	" FORCE INDEX (ix_applications_state) WHERE state = 'pending'"
-	" AND last_submitted_at <= ? AND reviewer_opinion IS NOT NULL)"
-	" AS app_decide_n,"
-	" (SELECT COUNT(*) FROM certifications"
+	" AND last_submitted_at >= ? AND last_submitted_at <= ?"
+	" UNION ALL SELECT 0, 0, 0, 0, SUM(n) FROM overdue_counts"
+	" WHERE kind = 'certification' AND day < ?"
+	" UNION ALL SELECT 0, 0, 0, 0, COUNT(*) FROM certifications"
 	" FORCE INDEX (ix_certifications_queue) WHERE status = 'pending'"
-	" AND submitted_at <= ?) AS cert_n"
-	" FROM orders o FORCE INDEX (ix_orders_decision_due)"
-	" WHERE o.decision_due <= ?"),
+	" AND submitted_at >= ? AND submitted_at <= ?) x"),
 	/* ---- R7: the records after a published list ------------------------ */
 
 	/* (plain read; a taken number is a duplicate key, and the transaction
@@ -1234,10 +1245,16 @@ int
 db_overdue_counts(struct db *db, time_t now, time_t app_cut, time_t cert_cut,
     struct overdue_counts_row *out)
 {
+	/* the start of each cut's day: a UTC day, as the DATETIMEs the
+	 * programs write (DB_TIME) and the triggers' DATE() */
+	time_t day = now - now % 86400;
+	time_t app_day = app_cut - app_cut % 86400;
+	time_t cert_day = cert_cut - cert_cut % 86400;
 	struct db_res *keep = NULL;
-	int rc = db_one(db, STMT_OVERDUE_COUNTS, DB_ARGS(DB_TIME(app_cut),
-	    DB_TIME(app_cut), DB_TIME(cert_cut), DB_TIME(now)),
-	    &overdue_counts_map, out, &keep);
+	int rc = db_one(db, STMT_OVERDUE_COUNTS, DB_ARGS(DB_TIME(day),
+	    DB_TIME(day), DB_TIME(now), DB_TIME(app_day), DB_TIME(app_day),
+	    DB_TIME(app_cut), DB_TIME(cert_day), DB_TIME(cert_day),
+	    DB_TIME(cert_cut)), &overdue_counts_map, out, &keep);
 
 	db_res_free(keep);
 	return rc;

@@ -472,7 +472,7 @@ def test_grants_every_statement_of_a_program_prepares_as_its_user():
 TRIGGER_KEPT = ["search_texts", "search_grams", "enterprise_grams", "product_category",
                 "row_counts", "audit_counts", "stats_orders", "stats_quota",
                 "stats_stages", "provider_grams", "certification_counts",
-                "application_counts", "list_counts"]
+                "application_counts", "list_counts", "overdue_counts"]
 
 
 @test
@@ -481,7 +481,10 @@ def test_grants_no_program_writes_the_index_and_sums_the_triggers_keep():
         for t in TRIGGER_KEPT:
             refused(name, "DELETE FROM %s WHERE 1 = 0" % t)
         for call in ("CALL search_text('x', @t)", "CALL enterprise_index(0, 'x')",
-                     "CALL provider_index(0, 'x')"):
+                     "CALL provider_index(0, 'x')",
+                     "CALL overdue_count('review', '2026-01-01', 1)",
+                     "CALL overdue_order('submitted', '2026-01-01', 1)",
+                     "CALL overdue_application('pending', 0, '2026-01-01', 1)"):
             p = as_user(name, "START TRANSACTION; %s; ROLLBACK;" % call)
             assert p.returncode != 0 and "denied" in p.stderr, (name, call, p.stderr)
     # enterprises' names are not public: their grams are out of the

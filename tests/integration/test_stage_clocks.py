@@ -151,3 +151,189 @@ def test_C2_R4_R5_decision_due_repeats_the_clocks_days():
     want = [int(days["CLOCK_CONFIRM_DAYS"]) + int(days["CLOCK_REVIEW_DAYS"]),
             int(days["CLOCK_REVIEW_DAYS"]), int(days["CLOCK_PUBLISH_DAYS"])]
     assert got == want, (got, want, expr)
+
+
+# issue 13: the overdue counts (by_stage, total) from 023's per-day counts
+# and today's part of the rows: each stage's name (clocks.c) and what it
+# counts, straight from the rows, at the clock t (UTC DATETIMEs)
+OVERDUE_STAGES = (
+    ("兑付申请初审", "SELECT COUNT(*) FROM orders WHERE status = 'submitted'"
+     " AND decision_due <= '{now}'"),
+    ("纳入公示", "SELECT COUNT(*) FROM orders WHERE status = 'approved'"
+     " AND decision_due <= '{now}'"),
+    ("初审", "SELECT COUNT(*) FROM product_applications WHERE state ="
+     " 'pending' AND reviewer_opinion IS NULL AND last_submitted_at <= '{app}'"),
+    ("审定", "SELECT COUNT(*) FROM product_applications WHERE state ="
+     " 'pending' AND reviewer_opinion IS NOT NULL"
+     " AND last_submitted_at <= '{app}'"),
+    ("认证审核", "SELECT COUNT(*) FROM certifications WHERE status ="
+     " 'pending' AND submitted_at <= '{cert}'"),
+)
+
+
+def _dt(t):
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t))
+
+
+_OVERDUE_TOKEN = "overdue-counts-test".ljust(43, "x")
+
+
+def _overdue_is_the_rows(t):
+    """At the clock t, GET /api/bureau/overdue counts each stage as the
+    rows do (the bureau's session made valid at t in SQL: the clock goes
+    back and forth by weeks)."""
+    set_clock_at(t)
+    sql("DELETE FROM sessions WHERE token_hash = UNHEX(SHA2('{tok}', 256));"
+        " INSERT INTO sessions (token_hash, account_id, csrf_token,"
+        " created_at, last_seen_at, expires_at) SELECT"
+        " UNHEX(SHA2('{tok}', 256)), id, REPEAT('c', 43), '{now}', '{now}',"
+        " '{now}' + INTERVAL 1 HOUR FROM accounts WHERE login = 'bureau'"
+        .format(tok=_OVERDUE_TOKEN, now=_dt(t)))
+    od = get("/api/bureau/overdue", token=_OVERDUE_TOKEN,
+             query={"per_page": 1})
+    assert od.status == 200, od
+    got = {x["stage"]: x["n"] for x in od.json["by_stage"]}
+    cuts = {"now": _dt(t), "app": _dt(t - 20 * DAY),
+            "cert": _dt(t - 5 * DAY)}
+    row = sql("SELECT " + ", ".join("(%s)" % q.format(**cuts)
+                                    for _, q in OVERDUE_STAGES))[0]
+    want = {name: int(n) for (name, _), n in zip(OVERDUE_STAGES, row)
+            if int(n)}
+    assert got == want, (_dt(t), got, want)
+    assert od.json["total"] == sum(want.values()), (_dt(t), od.json)
+
+
+def _around(due):
+    """The instants about a deadline due: just before it, at it, across
+    the midnight (UTC) after it, and days on."""
+    midnight = (due // DAY + 1) * DAY
+    return (due - 1, due, midnight - 1, midnight, due + 6 * DAY)
+
+
+def _counts_are_the_rows():
+    """023's per-day counts are their rows, both ways
+    (tests/scale/check_023.sql)."""
+    import os
+    from harness import ROOT
+    with open(os.path.join(ROOT, "tests", "scale", "check_023.sql")) as fh:
+        checks = [s.strip() for s in fh.read().split(";") if "SELECT" in s]
+    for q in checks:
+        q = "\n".join(x for x in q.splitlines() if not x.startswith("--"))
+        label, n = sql(q)[0]
+        assert n == "0", (label, n)
+
+
+@test
+def test_overdue_counts_per_day_are_the_rows_across_days_after_each_write():
+    """The overdue totals and by_stage (the days before today's from
+    023_overdue_counts.sql's counts, today's part from the rows) equal a
+    direct count of the rows at instants around each deadline and across
+    the midnight after it, after each kind of write: an order submitted,
+    confirmed, approved and publicized; an application submitted, given
+    the reviewer's opinion, resubmitted and decided; a certification
+    submitted, resubmitted and decided; and each removed."""
+    t = int(time.time()) // 60 * 60
+    set_clock_at(t)
+    prov = _prov()
+    ent = fresh_enterprise()
+    r = place_order(ent["token"], prov["product"]["id"])
+    assert r.status == 201, r
+    o = r.json
+    ptok = fresh_login(prov["login"], prov["password"])
+    assert post("/api/provider/orders/%d/accept" % o["id"],
+                token=ptok).status == 200
+    day = shanghai_date(o["ordered_at"])
+    r = put("/api/provider/orders/%d/contract" % o["id"],
+            {"contract_no": uniq("HT"), "signed_on": day,
+             "service_start_on": day, "amount": 800000,
+             "period_months": 12}, token=ptok)
+    assert r.status == 200, r
+    _counts_are_the_rows()
+    # an order's claim submitted (R3, the redemption program's write in
+    # SQL as above): due C2 + R4 days on, unconfirmed
+    sub = t + HOUR + 7
+    sql("UPDATE orders SET status = 'submitted', submitted_at ="
+        " '%s' WHERE id = %d" % (_dt(sub), o["id"]))
+    for at in _around(sub + 25 * DAY):
+        _overdue_is_the_rows(at)
+    # confirmed (C1): due R4 days after the confirmation
+    conf = sub + 2 * DAY + 5
+    sql("UPDATE orders SET confirmed_at = '%s' WHERE id = %d"
+        % (_dt(conf), o["id"]))
+    for at in _around(conf + 10 * DAY):
+        _overdue_is_the_rows(at)
+    # approved (R4): the bureau's publication, R5 days on
+    appr = conf + 11 * DAY
+    sql("UPDATE orders SET status = 'approved', approved_at = '%s'"
+        " WHERE id = %d" % (_dt(appr), o["id"]))
+    for at in _around(appr + 30 * DAY):
+        _overdue_is_the_rows(at)
+    # publicized: waits in no counted stage
+    sql("UPDATE orders SET status = 'publicized' WHERE id = %d" % o["id"])
+    _overdue_is_the_rows(appr + 31 * DAY)
+    _counts_are_the_rows()
+
+    # an application of the provider submitted (A5), its reviewer's
+    # opinion, submitted again, decided (A6), removed
+    asub = t + 3 * HOUR + 11
+    sql("INSERT INTO product_applications (round_year, provider_id, state,"
+        " form_json, created_at, updated_at, last_submitted_at, submit_count)"
+        " SELECT MAX(year), %d, 'pending', '{}', '%s', '%s', '%s', 1"
+        " FROM rounds" % (prov["id"], _dt(asub), _dt(asub), _dt(asub)))
+    aid = int(sql("SELECT MAX(id) FROM product_applications WHERE"
+                  " provider_id = %d" % prov["id"])[0][0])
+    for at in _around(asub + 20 * DAY):
+        _overdue_is_the_rows(at)
+    reviewer = sql("SELECT id FROM accounts WHERE login = 'reviewer'")[0][0]
+    sql("UPDATE product_applications SET reviewer_opinion = 'approve',"
+        " reviewed_at = '%s', reviewed_by = %s WHERE id = %d"
+        % (_dt(asub + DAY), reviewer, aid))
+    for at in _around(asub + 20 * DAY):
+        _overdue_is_the_rows(at)
+    asub2 = asub + 2 * DAY + 1
+    sql("UPDATE product_applications SET last_submitted_at = '%s',"
+        " submit_count = 2 WHERE id = %d" % (_dt(asub2), aid))
+    for at in _around(asub2 + 20 * DAY):
+        _overdue_is_the_rows(at)
+    bureau = sql("SELECT id FROM accounts WHERE login = 'bureau'")[0][0]
+    sql("UPDATE product_applications SET state = 'rejected', decided_at ="
+        " '%s', decided_by = %s WHERE id = %d"
+        % (_dt(asub2 + 21 * DAY), bureau, aid))
+    _overdue_is_the_rows(asub2 + 21 * DAY)
+    sql("UPDATE product_applications SET state = 'pending', decided_at ="
+        " NULL, decided_by = NULL WHERE id = %d" % aid)
+    _overdue_is_the_rows(asub2 + 21 * DAY)
+    sql("DELETE FROM product_applications WHERE id = %d" % aid)
+    _overdue_is_the_rows(asub2 + 21 * DAY)
+    _counts_are_the_rows()
+
+    # a certification submitted (E9) by a new organisation, submitted
+    # again, decided, removed
+    csub = t + 5 * HOUR + 13
+    sql("INSERT INTO organisations (kind, created_at, updated_at)"
+        " VALUES ('provider', '%s', '%s')" % (_dt(t), _dt(t)))
+    org = sql("SELECT MAX(id) FROM organisations")[0][0]
+    sql("INSERT INTO certifications (org_id, kind, name, uscc, values_json,"
+        " submitted_at, submitted_by) VALUES (%s, 'provider', '%s',"
+        " '91110000000000000X', '{}', '%s', %s)"
+        % (org, uniq("测试认证"), _dt(csub), reviewer))
+    cid = int(sql("SELECT MAX(id) FROM certifications WHERE org_id = %s"
+                  % org)[0][0])
+    for at in _around(csub + 5 * DAY):
+        _overdue_is_the_rows(at)
+    csub2 = csub + DAY - 3
+    sql("UPDATE certifications SET submitted_at = '%s' WHERE id = %d"
+        % (_dt(csub2), cid))
+    for at in _around(csub2 + 5 * DAY):
+        _overdue_is_the_rows(at)
+    sql("UPDATE certifications SET status = 'approved', decided_at = '%s',"
+        " decided_by = %s WHERE id = %d"
+        % (_dt(csub2 + 6 * DAY), reviewer, cid))
+    _overdue_is_the_rows(csub2 + 6 * DAY)
+    sql("DELETE FROM certifications WHERE id = %d" % cid)
+    sql("DELETE FROM organisations WHERE id = %s" % org)
+    _overdue_is_the_rows(csub2 + 6 * DAY)
+    _counts_are_the_rows()
+    sql("DELETE FROM sessions WHERE token_hash = UNHEX(SHA2('%s', 256))"
+        % _OVERDUE_TOKEN)
+    set_clock_at(t)
