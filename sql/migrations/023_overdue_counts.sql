@@ -22,44 +22,51 @@ SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;
 -- (an application's or certification's deadline is its submission plus a
 -- whole number of days, so the days of its submission and of its deadline
 -- fall on the same side of a cut's day: the days stay in clocks.h alone).
--- UTC days, as every DATETIME the programs write. In per-connection slots:
--- a day's claims are submitted at once.
+-- UTC days, as every DATETIME the programs write. One row per stage and
+-- day, deleted when its count returns to 0: the rows are the days that
+-- still hold a waiting row (the backlog's days), not every day of every
+-- year, so the sum stays as short as the backlog. Not in per-connection
+-- slots (a read would sum days x slots): the writers of one day's row are
+-- claim submissions and decisions of that day (about 2,000 a day at
+-- Beijing's size), never the ordering rush, and hold it for their short
+-- transaction only.
 CREATE TABLE overdue_counts (
     kind  VARCHAR(20) CHARACTER SET ascii NOT NULL,
     day   DATE             NOT NULL,
-    slot  TINYINT UNSIGNED NOT NULL,
     n     BIGINT           NOT NULL DEFAULT 0,
-    PRIMARY KEY (kind, day, slot)
+    PRIMARY KEY (kind, day)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
   COMMENT='issue 13: the overdue list''s stages per day';
 
-INSERT INTO overdue_counts (kind, day, slot, n)
-    SELECT IF(status = 'submitted', 'review', 'publish'), DATE(decision_due), 0, COUNT(*)
+INSERT INTO overdue_counts (kind, day, n)
+    SELECT IF(status = 'submitted', 'review', 'publish'), DATE(decision_due), COUNT(*)
     FROM orders WHERE decision_due IS NOT NULL
     GROUP BY IF(status = 'submitted', 'review', 'publish'), DATE(decision_due);
-INSERT INTO overdue_counts (kind, day, slot, n)
+INSERT INTO overdue_counts (kind, day, n)
     SELECT IF(reviewer_opinion IS NULL, 'application', 'application_decide'),
-           DATE(last_submitted_at), 0, COUNT(*)
+           DATE(last_submitted_at), COUNT(*)
     FROM product_applications WHERE state = 'pending' AND last_submitted_at IS NOT NULL
     GROUP BY IF(reviewer_opinion IS NULL, 'application', 'application_decide'),
              DATE(last_submitted_at);
-INSERT INTO overdue_counts (kind, day, slot, n)
-    SELECT 'certification', DATE(submitted_at), 0, COUNT(*)
+INSERT INTO overdue_counts (kind, day, n)
+    SELECT 'certification', DATE(submitted_at), COUNT(*)
     FROM certifications WHERE status = 'pending' AND submitted_at IS NOT NULL
     GROUP BY DATE(submitted_at);
 
 DELIMITER //
 
 -- delta to the count of stage k on the day of at (nothing when k or at is
--- NULL: the row waits in no counted stage)
+-- NULL: the row waits in no counted stage); a day back to 0 is deleted
 CREATE PROCEDURE overdue_count(k VARCHAR(20), at DATETIME, delta INT)
     MODIFIES SQL DATA
     SQL SECURITY DEFINER
 BEGIN
     IF k IS NOT NULL AND at IS NOT NULL THEN
-        INSERT INTO overdue_counts (kind, day, slot, n)
-        VALUES (k, DATE(at), CONNECTION_ID() % 64, delta)
+        INSERT INTO overdue_counts (kind, day, n) VALUES (k, DATE(at), delta)
         ON DUPLICATE KEY UPDATE n = n + VALUES(n);
+        IF delta < 0 THEN
+            DELETE FROM overdue_counts WHERE kind = k AND day = DATE(at) AND n = 0;
+        END IF;
     END IF;
 END//
 

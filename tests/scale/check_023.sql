@@ -12,3 +12,5 @@ SELECT 'overdue counts per stage and day that differ from the rows (023)', COUNT
     GROUP BY kind, day HAVING SUM(n) <> 0) d;
 SELECT 'overdue counts of an unknown stage (023)', COUNT(*) FROM overdue_counts
     WHERE kind NOT IN ('review', 'publish', 'application', 'application_decide', 'certification');
+SELECT 'overdue counts of a day back to 0 that were kept (023)', COUNT(*) FROM overdue_counts
+    WHERE n = 0;
