@@ -253,7 +253,7 @@ total_sql(struct buf *b, int f)
 		return;
 	buf_puts(b, ", (");
 	count_sql(b, f);
-	buf_puts(b, ") AS total");
+	buf_puts(b, ") AS " PAGE_TOTAL_COL);
 }
 
 /* The list of filter set f in sort s. Without a search, the page's ids
@@ -472,40 +472,6 @@ product_page_row(void *arg, const void *row)
 	return c->fn(c->ctx, row);
 }
 
-/* The page of a list with its total (total_sql), p its nparams: the total
- * from the first row; without a row, none on a first page, else the
- * count's statement (its params: the first half of p). */
-static json_t *
-product_page_total(struct db *db, int f, int s, const struct db_param *p,
-    size_t np, int64_t page, int64_t per_page,
-    const struct product_page_ctx *c, int *rc)
-{
-	struct db_param lp[QUERY_PARAMS_MAX + 2];
-	struct db_res *res = NULL;
-	struct product_row row;
-	int64_t total = 0;
-	json_t *items = json_array();
-
-	assert(np + 2 <= sizeof(lp) / sizeof(lp[0]));
-	memcpy(lp, p, np * sizeof(*p));
-	lp[np] = DB_I64(per_page);
-	lp[np + 1] = DB_I64((page - 1) * per_page);
-	*rc = db_exec(db, STMT_LIST(f, s), lp, np + 2, &res, NULL, NULL);
-	if (*rc == DB_OK && res->nrows > 0)
-		total = db_i64(res, 0, db_col(res, "total"));
-	else if (*rc == DB_OK && page > 1)
-		*rc = db_scalar(db, STMT_COUNT(f), p, np / 2, &total);
-	for (size_t i = 0; *rc == DB_OK && i < res->nrows; i++)
-		if ((*rc = db_res_row(res, i, &product_map, &row)) == DB_OK)
-			json_array_append_new(items, c->fn(c->ctx, &row));
-	db_res_free(res);
-	if (*rc != DB_OK) {
-		json_decref(items);
-		return NULL;
-	}
-	return page_json(items, total, page, per_page);
-}
-
 json_t *
 db_product_page(struct db *db, const struct product_query *q, int64_t page,
     int64_t per_page, product_json_fn fn, void *ctx, int *rc)
@@ -540,8 +506,9 @@ db_product_page(struct db *db, const struct product_query *q, int64_t page,
 	if (count_kept(filters)) {
 		/* the total's params, then the list's (the same) */
 		memcpy(p + n + 1, p + 1, n * sizeof(*p));
-		return product_page_total(db, filters, q->sort, p + 1, 2 * n,
-		    page, per_page, &c, rc);
+		return page_list_rows_total(db, STMT_LIST(filters, q->sort),
+		    p + 1, 2 * n, STMT_COUNT(filters), p + 1, n, page,
+		    per_page, &product_map, product_page_row, &c, rc);
 	}
 	/* the count has the list's params without the relevance, LIMIT and
 	 * OFFSET */

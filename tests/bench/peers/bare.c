@@ -16,9 +16,10 @@
  * (DBS_ROUND_CURRENT, read again every 2 s per thread, db_shown_round),
  * whether any unit is due back (STMT_NEXT_DUE, reused within the same
  * second, next_due_read) and if so which (STMT_DUE_UNITS), then the page
- * (STMT_LIST(1,0): a category, newest first) and the count (STMT_COUNT(1))
- * unless the first page is short (page_query). Result columns are found by
- * name, not position.
+ * (STMT_LIST(1,0): a category, newest first, carrying its list's total
+ * from the kept counts in its page_total column, page_list_rows_total),
+ * and the count (STMT_COUNT(1)) only for an empty page past the first
+ * (page_query). Result columns are found by name, not position.
  *
  *   bare CATALOG_BIN
  * Environment: PEER_LISTEN (the socket path), PEER_THREADS [4],
@@ -253,13 +254,13 @@ bind_time(MYSQL_TIME *t, time_t v)
 /* The list's columns, by name. */
 enum { L_ID, L_NAME, L_CAT, L_PROV, L_PROV_NAME, L_BARRED, L_CREDIT, L_MARKET,
     L_VOUCHER, L_SUBSIDY, L_PAYS, L_REMAINING, L_TOTAL, L_SOLD, L_VALIDITY,
-    L_RSUM, L_RCOUNT, L_CREATED, L__MAX };
+    L_RSUM, L_RCOUNT, L_CREATED, L_PAGE_TOTAL, L__MAX };
 static const char *const list_cols[L__MAX] = {
 	"id", "name", "category", "provider_id", "provider_name",
 	"provider_barred_until", "provider_credit_flagged", "market_price",
 	"voucher_price", "unit_subsidy", "enterprise_pays", "remaining_units",
 	"units_total", "units_sold", "validity_days", "rating_sum",
-	"rating_count", "created_at",
+	"rating_count", "created_at", "page_total",
 };
 
 struct worker {
@@ -496,7 +497,7 @@ handle(struct worker *w, FCGX_Request *rq)
 	struct stmt *ls = &w->s[S_LIST], *cs = &w->s[S_COUNT];
 	long long page, per_page, limit, offset, total = 0;
 	unsigned long catlen = 0;
-	MYSQL_BIND p[4];
+	MYSQL_BIND p[6];
 	json_t *items, *o;
 	time_t now = time(NULL);
 	size_t len, nrows = 0;
@@ -522,22 +523,27 @@ handle(struct worker *w, FCGX_Request *rq)
 		goto fail;
 	limit = per_page;
 	offset = (page - 1) * per_page;
+	/* the total's round and category, then the page's */
 	p[0] = bind_i64(&w->year);
 	p[1] = (MYSQL_BIND){ .buffer_type = MYSQL_TYPE_STRING,
 	    .buffer = (void *)cat, .buffer_length = catlen, .length = &catlen };
-	p[2] = bind_i64(&limit);
-	p[3] = bind_i64(&offset);
+	p[2] = p[0];
+	p[3] = p[1];
+	p[4] = bind_i64(&limit);
+	p[5] = bind_i64(&offset);
 	if (stmt_run(ls, p) < 0)
 		goto fail;
 	items = json_array();
 	while (stmt_next(ls) == 0) {
+		if (nrows == 0)
+			total = ls->cols[w->lc[L_PAGE_TOTAL]].i;
 		json_array_append_new(items, item_json(w, now));
 		nrows++;
 	}
 	mysql_stmt_free_result(ls->st);
 	if (page == 1 && nrows < (size_t)per_page)
 		total = (long long)nrows;
-	else {
+	else if (nrows == 0) {
 		if (stmt_run(cs, p) < 0 || stmt_next(cs) != 0) {
 			json_decref(items);
 			goto fail;

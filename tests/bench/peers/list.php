@@ -10,7 +10,8 @@
 // statements are taken by name, so a change of the catalog's SQL changes
 // this peer. They run in the catalog's order (fcgi-apps/catalog/product.c
 // product_list): the current round, whether units are due back and which,
-// the page, and the count unless the first page is short.
+// the page (carrying its total from the kept counts: page_total), and the
+// count only for an empty page past the first.
 //
 // What limits it against the catalog and the bare C peer: PHP-FPM keeps no
 // state between requests, so the round and the due-units check (which the
@@ -93,10 +94,14 @@ try {
 	$limit = $per_page;
 	$offset = ($page - 1) * $per_page;
 	$st = $db->prepare($sql['STMT_LIST(1,0)']);
-	$st->bind_param('isii', $year, $cat, $limit, $offset);
+	// the total's round and category (its page_total column), then the page's
+	$st->bind_param('isisii', $year, $cat, $year, $cat, $limit, $offset);
 	$st->execute();
 	$items = [];
+	$total = 0;
 	foreach ($st->get_result() as $p) {
+		if (!$items)
+			$total = (int)$p['page_total'];
 		$back = $due[$p['id']] ?? 0;
 		$left = $p['remaining_units'] + $back;
 		$rc = $p['rating_count'];
@@ -138,7 +143,7 @@ try {
 	}
 	if ($page === 1 && count($items) < $per_page) {
 		$total = count($items);
-	} else {
+	} elseif (!$items) {
 		$st = $db->prepare($sql['STMT_COUNT(1)']);
 		$st->bind_param('is', $year, $cat);
 		$st->execute();
