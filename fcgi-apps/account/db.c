@@ -50,15 +50,24 @@
 #define GRAM_PAGE_IDS(grams, col, tbl) \
 	"(" GRAM_NAME_IDS(grams, col, tbl) " ORDER BY g1." col " LIMIT ?)" \
 	" UNION SELECT id FROM " tbl " WHERE uscc = ?"
+/* The page's ids when q is one gram (one or two characters): holding
+ * the gram is holding q, its index entries in id order alone (no second
+ * gram, no name). Params: gram, end, q. */
+#define GRAM_PAGE_IDS_SHORT(grams, col, tbl) \
+	"(SELECT g1." col " AS id FROM " grams " g1 WHERE g1.gram = ?" \
+	" ORDER BY g1." col " LIMIT ?) UNION SELECT id FROM " tbl \
+	" WHERE uscc = ?"
 /* All the ids, for the count. Params: g1, g2, like, q. */
 #define GRAM_MATCH(grams, col, tbl) \
 	GRAM_NAME_IDS(grams, col, tbl) " UNION SELECT id FROM " tbl \
 	" WHERE uscc = ?"
-/* The count when q is one gram (one or two characters): its index
- * entries (holding the gram is holding q), and the code's match when it
- * is not one of them, no union to materialise. Params: gram, q, gram. */
-#define GRAM_COUNT_SHORT(grams, col, tbl) \
-	"SELECT (SELECT COUNT(*) FROM " grams " WHERE gram = ?)" \
+/* The count when q is one gram: the names holding it, kept per gram by
+ * 025_gram_counts.sql's triggers (slots; the gram tables' collation),
+ * and the code's match when it is not one of them, no union to
+ * materialise. Params: gram, q, gram. */
+#define GRAM_COUNT_SHORT(counts, grams, col, tbl) \
+	"SELECT CAST(COALESCE((SELECT SUM(n) FROM " counts " WHERE gram = ?)," \
+	" 0) AS SIGNED)" \
 	" + (SELECT COUNT(*) FROM " tbl " x WHERE x.uscc = ? AND NOT EXISTS" \
 	" (SELECT 1 FROM " grams " g WHERE g.gram = ? AND g." col " = x.id))"
 
@@ -103,14 +112,22 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	"enterprises") ") m"
 	" JOIN enterprises e ON e.id = m.id" ENTERPRISE_QUOTA
 	" ORDER BY e.id LIMIT ? OFFSET ?"),
+	/* STMT_ENTERPRISE_SEARCH_SHORT: now, now, gram, end, q, year,
+	 * limit, offset */
+	DB_STMT(STMT_ENTERPRISE_SEARCH_SHORT,
+	"SELECT " ENTERPRISE_SELECT " FROM ("
+	GRAM_PAGE_IDS_SHORT("enterprise_grams", "enterprise_id",
+	"enterprises") ") m"
+	" JOIN enterprises e ON e.id = m.id" ENTERPRISE_QUOTA
+	" ORDER BY e.id LIMIT ? OFFSET ?"),
 	/* g1, g2, like, q */
 	DB_STMT(STMT_ENTERPRISE_SEARCH_COUNT,
 	"SELECT COUNT(*) FROM (" GRAM_MATCH("enterprise_grams", "enterprise_id",
 	"enterprises") ") m"),
 	/* gram, q, gram */
 	DB_STMT(STMT_ENTERPRISE_SEARCH_COUNT_SHORT,
-	GRAM_COUNT_SHORT("enterprise_grams", "enterprise_id",
-	"enterprises")),
+	GRAM_COUNT_SHORT("enterprise_gram_counts", "enterprise_grams",
+	"enterprise_id", "enterprises")),
 	/* STMT_ENTERPRISE_GET: now, now, year, id */
 	DB_STMT(STMT_ENTERPRISE_GET,
 	"SELECT " ENTERPRISE_COLS " WHERE e.id = ?"),
@@ -151,14 +168,19 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	"SELECT " PROVIDER_SELECT " FROM ("
 	GRAM_PAGE_IDS("provider_grams", "provider_id", "providers") ") m"
 	" JOIN providers p ON p.id = m.id ORDER BY p.id LIMIT ? OFFSET ?"),
+	/* STMT_PROVIDER_SEARCH_SHORT: gram, end, q, limit, offset */
+	DB_STMT(STMT_PROVIDER_SEARCH_SHORT,
+	"SELECT " PROVIDER_SELECT " FROM ("
+	GRAM_PAGE_IDS_SHORT("provider_grams", "provider_id", "providers")
+	") m JOIN providers p ON p.id = m.id ORDER BY p.id LIMIT ? OFFSET ?"),
 	/* g1, g2, like, q */
 	DB_STMT(STMT_PROVIDER_SEARCH_COUNT,
 	"SELECT COUNT(*) FROM (" GRAM_MATCH("provider_grams", "provider_id",
 	"providers") ") m"),
 	/* gram, q, gram */
 	DB_STMT(STMT_PROVIDER_SEARCH_COUNT_SHORT,
-	GRAM_COUNT_SHORT("provider_grams", "provider_id",
-	"providers")),
+	GRAM_COUNT_SHORT("provider_gram_counts", "provider_grams",
+	"provider_id", "providers")),
 	DB_STMT(STMT_PROVIDER_GET,
 	"SELECT " PROVIDER_COLS " WHERE p.id = ?"),
 	DB_STMT(STMT_PROVIDER_LOCK,
@@ -371,12 +393,12 @@ db_enterprise_page(struct db *db, const char *q, const char *like, int year,
 		    STMT_ENTERPRISE_COUNT, DB_NOARGS, page, per_page,
 		    &enterprise_map, enterprise_page_row, &c, rc);
 	key_of(q, &k);
-	/* one gram: the count needs no name */
+	/* one gram: neither the page nor the count needs the name */
 	if (search_key_is_query(&k, q))
-		return page_list_rows(db, STMT_ENTERPRISE_SEARCH,
+		return page_list_rows(db, STMT_ENTERPRISE_SEARCH_SHORT,
 		    DB_ARGS(DB_TIME(now), DB_TIME(now), DB_STR(k.g1),
-		    DB_STR(k.g2), DB_STR(like), DB_I64(page * per_page),
-		    DB_STR(q), DB_I64(year)), STMT_ENTERPRISE_SEARCH_COUNT_SHORT,
+		    DB_I64(page * per_page), DB_STR(q), DB_I64(year)),
+		    STMT_ENTERPRISE_SEARCH_COUNT_SHORT,
 		    DB_ARGS(DB_STR(k.g1), DB_STR(q), DB_STR(k.g1)), page,
 		    per_page, &enterprise_map, enterprise_page_row, &c, rc);
 	return page_list_rows(db, STMT_ENTERPRISE_SEARCH, DB_ARGS(DB_TIME(now),
@@ -480,11 +502,10 @@ db_provider_page(struct db *db, const char *q, const char *like,
 		    STMT_PROVIDER_COUNT, DB_NOARGS, page, per_page,
 		    &provider_map, provider_page_row, &c, rc);
 	key_of(q, &k);
-	/* one gram: the count needs no name */
+	/* one gram: neither the page nor the count needs the name */
 	if (search_key_is_query(&k, q))
-		return page_list_rows(db, STMT_PROVIDER_SEARCH,
-		    DB_ARGS(DB_STR(k.g1), DB_STR(k.g2), DB_STR(like),
-		    DB_I64(page * per_page), DB_STR(q)),
+		return page_list_rows(db, STMT_PROVIDER_SEARCH_SHORT,
+		    DB_ARGS(DB_STR(k.g1), DB_I64(page * per_page), DB_STR(q)),
 		    STMT_PROVIDER_SEARCH_COUNT_SHORT, DB_ARGS(DB_STR(k.g1),
 		    DB_STR(q), DB_STR(k.g1)), page, per_page, &provider_map,
 		    provider_page_row, &c, rc);

@@ -111,10 +111,12 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	" ON x.batch_id = b.id JOIN publicity_items i ON i.id = x.item_id"
 	" WHERE b.id = ? AND b.status IN " PUB_VISIBLE " AND x.gram = ?"
 	" ORDER BY x.rel, x.item_id LIMIT ? OFFSET ?"),
-	/* its total, an index range: gram, batch */
+	/* its total, one row kept per batch and gram by
+	 * 025_gram_counts.sql's triggers (none: no item holds it): gram,
+	 * batch */
 	DB_STMT(STMT_PUB_ITEMS_GRAM_COUNT,
-	"SELECT (SELECT COUNT(*) FROM publicity_item_grams x"
-	" WHERE x.batch_id = b.id AND x.gram = ?) AS n"
+	"SELECT COALESCE((SELECT x.n FROM publicity_item_gram_counts x"
+	" WHERE x.batch_id = b.id AND x.gram = ?), 0) AS n"
 	" FROM publicity_batches b WHERE b.id = ? AND b.status IN "
 	PUB_VISIBLE),
 	/* the total of a longer list (and whether the batch is public):
