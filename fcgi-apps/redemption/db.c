@@ -16,6 +16,11 @@
 #define XSTR(x) STR(x)
 #define STR(x) #x
 
+/* The claims showing a status (status), kept per status by
+ * 020_party_counts.sql's triggers (the queue holds thousands). */
+#define REVIEW_TOTAL \
+	"(SELECT COALESCE(SUM(n), 0) FROM claim_counts WHERE status = ?)"
+
 const struct db_stmt redemption_stmts[STMT__MAX] = {
 	/* R3: the claim's status and figures, locked (after the order):
 	 * order id */
@@ -149,8 +154,8 @@ const struct db_stmt redemption_stmts[STMT__MAX] = {
 	" ON f2.sha256 = f1.sha256 AND f2.order_id <> f1.order_id"
 	" JOIN orders o2 ON o2.id = f2.order_id"
 	" WHERE f1.order_id = ? ORDER BY f1.kind, f2.order_id LIMIT 50"),
-	/* R4: the reviewer's queue, oldest submission first: status, limit,
-	 * offset */
+	/* R4: the reviewer's queue, oldest submission first, carrying its
+	 * total (REVIEW_TOTAL, page_list_total): status x2, limit, offset */
 	DB_STMT(STMT_REVIEW_LIST,
 	"SELECT cl.order_id, o.order_no, cl.status, cl.submitted_at,"
 	" cl.reviewed_at, cl.approved_amount, o.provider_id,"
@@ -166,16 +171,16 @@ const struct db_stmt redemption_stmts[STMT__MAX] = {
 	" AS duplicate_invoice,"
 	" EXISTS (SELECT 1 FROM redemption_files f1 JOIN redemption_files f2"
 	" ON f2.sha256 = f1.sha256 AND f2.order_id <> f1.order_id"
-	" WHERE f1.order_id = cl.order_id) AS duplicate_file"
+	" WHERE f1.order_id = cl.order_id) AS duplicate_file,"
+	" " REVIEW_TOTAL " AS page_total"
 	" FROM redemption_claims cl JOIN orders o ON o.id = cl.order_id"
 	" JOIN providers v ON v.id = o.provider_id"
 	" JOIN enterprises e ON e.id = o.enterprise_id"
 	" WHERE cl.status = ?"
 	" ORDER BY cl.submitted_at, cl.order_id LIMIT ? OFFSET ?"),
-	/* status: the claims per status kept by 020_party_counts.sql's
-	 * triggers (the queue holds thousands) */
+	/* status: the total alone, for an empty page past the first */
 	DB_STMT(STMT_REVIEW_COUNT,
-	"SELECT COALESCE(SUM(n), 0) AS total FROM claim_counts WHERE status = ?"),
+	"SELECT " REVIEW_TOTAL " AS total"),
 
 	/* ---- the other files (up to 10, titled) ------------------------- */
 
@@ -500,9 +505,9 @@ json_t *
 db_review_page(struct db *db, const char *status, int64_t page,
     int64_t per_page, page_row_fn row_json, int *rc)
 {
-	return page_list(db, STMT_REVIEW_LIST, DB_ARGS(DB_STR(status)),
-	    STMT_REVIEW_COUNT, DB_ARGS(DB_STR(status)), page, per_page,
-	    row_json, rc);
+	return page_list_total(db, STMT_REVIEW_LIST, DB_ARGS(DB_STR(status),
+	    DB_STR(status)), STMT_REVIEW_COUNT, DB_ARGS(DB_STR(status)), page,
+	    per_page, row_json, rc);
 }
 
 /* ---- the other files ------------------------------------------------- */

@@ -9,6 +9,14 @@
 #include "registration.h"
 #include "upload.h"
 
+/* The inbox's totals kept by 020_party_counts.sql's triggers, one
+ * account's rows: all or only the unread (unread only, account) and the
+ * unread (account). */
+#define INBOX_TOTAL "(SELECT COALESCE(SUM(IF(? = 0, n, unread)), 0)" \
+	" FROM notification_counts WHERE account_id = ?)"
+#define INBOX_UNREAD "(SELECT COALESCE(SUM(unread), 0)" \
+	" FROM notification_counts WHERE account_id = ?)"
+
 #define ORG_COLS \
 	"id, kind, enterprise_id, provider_id, state, name, uscc," \
 	" legal_representative, registered_district," \
@@ -420,20 +428,21 @@ const struct db_stmt registration_stmts[STMT__MAX] = {
 
 	/* ---- issue 16: the inbox (inbox.c): ix_notifications_account and
 	 * ix_notifications_unread, one account's rows only ---- */
-	/* account, unread only x2, limit, offset */
+	/* carrying its total (page_list_rows_total) and the unread count:
+	 * unread only, account x3, unread only, limit, offset */
 	DB_STMT(STMT_INBOX_LIST,
-	"SELECT id, kind, text, link, created_at, read_at FROM notifications"
+	"SELECT id, kind, text, link, created_at, read_at,"
+	" " INBOX_TOTAL " AS page_total, " INBOX_UNREAD " AS unread"
+	" FROM notifications"
 	" WHERE account_id = ? AND is_secret = 0 AND (? = 0 OR read_at IS NULL)"
 	" ORDER BY id DESC LIMIT ? OFFSET ?"),
-	/* unread only, account: the totals kept by 020_party_counts.sql's
-	 * triggers */
+	/* unread only, account: the total alone, for an empty page past the
+	 * first */
 	DB_STMT(STMT_INBOX_COUNT,
-	"SELECT COALESCE(SUM(IF(? = 0, n, unread)), 0) AS n"
-	" FROM notification_counts WHERE account_id = ?"),
+	"SELECT " INBOX_TOTAL " AS n"),
 	/* account */
 	DB_STMT(STMT_INBOX_UNREAD,
-	"SELECT COALESCE(SUM(unread), 0) AS n FROM notification_counts"
-	" WHERE account_id = ?"),
+	"SELECT " INBOX_UNREAD " AS n"),
 	/* id, account */
 	DB_STMT(STMT_INBOX_GET,
 	"SELECT id, kind, text, link, created_at, read_at FROM notifications"
@@ -1442,29 +1451,58 @@ static const struct db_col inbox_cols[] = {
 static const struct db_rowmap inbox_map = DB_ROWMAP(struct inbox_row,
     inbox_cols);
 
+/* A row of the page: the message and the account's unread count */
+struct inbox_list_row {
+	struct inbox_row m;
+	int64_t          unread;
+};
+static const struct db_col inbox_list_cols[] = {
+	DB_COL_AS(struct inbox_list_row, m.id, "id"),
+	DB_COL_AS(struct inbox_list_row, m.kind, "kind"),
+	DB_COL_AS(struct inbox_list_row, m.text, "text"),
+	DB_COL_AS(struct inbox_list_row, m.link, "link"),
+	DB_COL_AS(struct inbox_list_row, m.created_at, "created_at"),
+	DB_COL_AS(struct inbox_list_row, m.read_at, "read_at"),
+	DB_COL(struct inbox_list_row, unread),
+};
+static const struct db_rowmap inbox_list_map =
+    DB_ROWMAP(struct inbox_list_row, inbox_list_cols);
+
 struct inbox_page_ctx {
 	inbox_json_fn fn;
 	void         *ctx;
+	int64_t       unread;	/* -1: no row read */
 };
 
 static json_t *
 inbox_page_row(void *arg, const void *row)
 {
-	const struct inbox_page_ctx *c = arg;
+	struct inbox_page_ctx *c = arg;
+	const struct inbox_list_row *l = row;
 
-	return c->fn(c->ctx, row);
+	c->unread = l->unread;
+	return c->fn(c->ctx, &l->m);
 }
 
 json_t *
 db_inbox_page(struct db *db, int64_t account_id, bool unread_only,
-    int64_t page, int64_t per_page, inbox_json_fn fn, void *ctx, int *rc)
+    int64_t page, int64_t per_page, inbox_json_fn fn, void *ctx,
+    int64_t *unread, int *rc)
 {
-	struct inbox_page_ctx c = { fn, ctx };
+	struct inbox_page_ctx c = { fn, ctx, -1 };
+	json_t *o = page_list_rows_total(db, STMT_INBOX_LIST, DB_ARGS(
+	    DB_BOOL(unread_only), DB_I64(account_id), DB_I64(account_id),
+	    DB_I64(account_id), DB_BOOL(unread_only)), STMT_INBOX_COUNT,
+	    DB_ARGS(DB_BOOL(unread_only), DB_I64(account_id)), page, per_page,
+	    &inbox_list_map, inbox_page_row, &c, rc);
 
-	return page_list_rows(db, STMT_INBOX_LIST, DB_ARGS(DB_I64(account_id),
-	    DB_BOOL(unread_only)), STMT_INBOX_COUNT, DB_ARGS(DB_BOOL(unread_only),
-	    DB_I64(account_id)), page, per_page, &inbox_map, inbox_page_row,
-	    &c, rc);
+	*unread = c.unread;
+	if (o != NULL && c.unread < 0 &&
+	    (*rc = db_inbox_unread(db, account_id, unread)) != DB_OK) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
 }
 
 int

@@ -49,13 +49,9 @@ inbox_list(struct req *r)
 	    query_i64_or_400(r, "unread", 0, 1, 0, &only) < 0)
 		return r->status;
 	list = db_inbox_page(r->db, r->sess.account_id, only == 1, page, per_page,
-	    message_json, NULL, &rc);
+	    message_json, NULL, &unread, &rc);
 	if (list == NULL)
 		return http_db_error(r, rc);
-	if ((rc = db_inbox_unread(r->db, r->sess.account_id, &unread)) != DB_OK) {
-		json_decref(list);
-		return http_db_error(r, rc);
-	}
 	json_object_set_new(list, "unread", json_integer(unread));
 	return http_json(r, 200, list);
 }

@@ -570,10 +570,12 @@ struct inbox_row {
 
 typedef json_t *(*inbox_json_fn)(void *ctx, const struct inbox_row *m);
 
-/* A page of account's messages (codes never: is_secret), newest first;
- * unread_only keeps the unread ones. NULL with *rc set on a failure. */
+/* A page of account's messages (codes never: is_secret), newest first,
+ * and in *unread how many of them are unread; unread_only keeps the
+ * unread ones. NULL with *rc set on a failure. */
 json_t *db_inbox_page(struct db *db, int64_t account_id, bool unread_only,
-    int64_t page, int64_t per_page, inbox_json_fn fn, void *ctx, int *rc);
+    int64_t page, int64_t per_page, inbox_json_fn fn, void *ctx,
+    int64_t *unread, int *rc);
 /* How many of account's messages are unread. */
 int db_inbox_unread(struct db *db, int64_t account_id, int64_t *n);
 /* Message id of account (DB_NOTFOUND: none, or another's), read or not. */

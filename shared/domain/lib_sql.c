@@ -37,25 +37,46 @@
 #define ORDER_VIEW_FROM(hint) " FROM orders o" hint ORDER_VIEW_JOINS
 #define ORDER_VIEW_COLS ORDER_VIEW_SELECT ORDER_VIEW_FROM("")
 
+/* The total of either list, one value of uncorrelated scalar subqueries
+ * (run once per execution, not per row): owner, status x2, then status,
+ * now, owner, status, then status, now, owner, status x3. The party's
+ * orders per stored status are kept by 020_party_counts.sql's triggers;
+ * the orders timed out but not yet swept move from their stored status
+ * to the one they show, read only for the statuses they touch. The lists
+ * carry it as page_total (page_list_total); ORDER_COUNT alone serves an
+ * empty page past the first. */
+#define ORDER_TOTAL(party) \
+	"((SELECT COALESCE(SUM(c.n), 0) FROM order_counts c" \
+	" WHERE c.party = '" party "' AND c.party_id = ?" \
+	" AND (? IS NULL OR c.status = ?))" \
+	" + IF(? IN ('pending', 'cancelled'), (SELECT COUNT(*) FROM orders o" \
+	" WHERE o.status = 'pending' AND o.accept_deadline <= ?" \
+	" AND o." party "_id = ?) * IF(? = 'cancelled', 1, -1), 0)" \
+	" + IF(? IN ('accepted', 'contracted', 'expired'), (SELECT COUNT(*)" \
+	" FROM orders o WHERE o.status IN ('accepted', 'contracted')" \
+	" AND o.valid_until <= ? AND o." party "_id = ?" \
+	" AND (? = 'expired' OR o.status = ?)) * IF(? = 'expired', 1, -1), 0)" ")"
+#define ORDER_COUNT(party) "SELECT " ORDER_TOTAL(party) " AS total"
+
 /* A page of all one party's orders ("enterprise" or "provider"): now x4,
- * owner, limit, offset. Read newest first along the owner's (owner, id)
+ * ORDER_TOTAL's 13, owner, limit, offset. Read newest first along the owner's (owner, id)
  * index (004_scale.sql): a LIMIT stops the read, whatever the party's
  * number of orders; the optimizer would otherwise count a busy
  * provider's orders as a reason to scan them all. */
 #define ORDER_LIST_ALL(party) \
-	"SELECT " ORDER_VIEW_SELECT \
+	"SELECT " ORDER_VIEW_SELECT ", " ORDER_TOTAL(party) " AS page_total" \
 	ORDER_VIEW_FROM(" FORCE INDEX (ix_orders_" party "_id)") \
 	" WHERE o." party "_id = ? ORDER BY o.id DESC LIMIT ? OFFSET ?"
 
 /* A page of one party's orders showing a status (the effective one, O4,
- * O6): now x4, owner, status, now, now, n (the page's end: offset +
+ * O6): now x4, ORDER_TOTAL's 13, owner, status, now, now, n (the page's end: offset +
  * limit), now, owner, status, now, owner, status, limit, offset. The ids
  * come from three bounded reads: the newest n stored with the status and
  * not timed out, along (owner, status, id); and the few timed out but not
  * yet swept that show as it (O4: cancelled, O6: expired; the sweeper's
  * ranges). Only those are joined and sorted. */
 #define ORDER_LIST_STATUS(party) \
-	"SELECT " ORDER_VIEW_SELECT \
+	"SELECT " ORDER_VIEW_SELECT ", " ORDER_TOTAL(party) " AS page_total" \
 	" FROM ((SELECT o.id FROM orders o FORCE INDEX (ix_orders_" party ")" \
 	" WHERE o." party "_id = ? AND o.status = ? AND NOT " ORDER_TIMED_OUT("o") \
 	" ORDER BY o.id DESC LIMIT ?)" \
@@ -66,24 +87,6 @@
 	" AND o." party "_id = ? AND ? = 'expired')) k" \
 	" JOIN orders o ON o.id = k.id" ORDER_VIEW_JOINS \
 	" ORDER BY o.id DESC LIMIT ? OFFSET ?"
-
-/* The total of either: owner, status x2, then status, now, owner,
- * status, then status, now, owner, status x3. The party's orders per
- * stored status are kept by 020_party_counts.sql's triggers; the orders
- * timed out but not yet swept move from their stored status to the one
- * they show, read only for the statuses they touch. */
-#define ORDER_COUNT(party) \
-	"SELECT (SELECT COALESCE(SUM(c.n), 0) FROM order_counts c" \
-	" WHERE c.party = '" party "' AND c.party_id = ?" \
-	" AND (? IS NULL OR c.status = ?))" \
-	" + IF(? IN ('pending', 'cancelled'), (SELECT COUNT(*) FROM orders o" \
-	" WHERE o.status = 'pending' AND o.accept_deadline <= ?" \
-	" AND o." party "_id = ?) * IF(? = 'cancelled', 1, -1), 0)" \
-	" + IF(? IN ('accepted', 'contracted', 'expired'), (SELECT COUNT(*)" \
-	" FROM orders o WHERE o.status IN ('accepted', 'contracted')" \
-	" AND o.valid_until <= ? AND o." party "_id = ?" \
-	" AND (? = 'expired' OR o.status = ?)) * IF(? = 'expired', 1, -1), 0)" \
-	" AS total"
 
 static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	/* DBS_SESSION_GET: token hash -> session and account */

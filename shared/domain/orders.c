@@ -570,22 +570,23 @@ order_list(struct db *db, bool by_provider, int64_t owner, const char *status,
 	int64_t end = page * per_page;	/* the page's last row: offset + limit */
 	int count = by_provider ? DBS_ORDER_COUNT_PROVIDER :
 	    DBS_ORDER_COUNT_ENTERPRISE;
-	struct db_param cp[] = { DB_I64(owner), DB_STR(status), DB_STR(status),
+	/* the page's now x4, the total's (ORDER_COUNT) and the list's own */
+	struct db_param p[] = { DB_TIME(now), DB_TIME(now), DB_TIME(now),
+	    DB_TIME(now), DB_I64(owner), DB_STR(status), DB_STR(status),
 	    DB_STR(status), DB_TIME(now), DB_I64(owner), DB_STR(status),
 	    DB_STR(status), DB_TIME(now), DB_I64(owner), DB_STR(status),
-	    DB_STR(status), DB_STR(status) };
-
-	if (status == NULL)
-		return page_list(db, by_provider ? DBS_ORDER_LIST_PROVIDER :
-		    DBS_ORDER_LIST_ENTERPRISE, DB_ARGS(DB_TIME(now),
-		    DB_TIME(now), DB_TIME(now), DB_TIME(now), DB_I64(owner)),
-		    count, cp, sizeof(cp) / sizeof(cp[0]), page, per_page,
-		    order_json, rc);
-	return page_list(db, by_provider ? DBS_ORDER_LIST_PROVIDER_STATUS :
-	    DBS_ORDER_LIST_ENTERPRISE_STATUS, DB_ARGS(DB_TIME(now), DB_TIME(now),
-	    DB_TIME(now), DB_TIME(now), DB_I64(owner), DB_STR(status),
+	    DB_STR(status), DB_STR(status), DB_I64(owner), DB_STR(status),
 	    DB_TIME(now), DB_TIME(now), DB_I64(end), DB_TIME(now),
 	    DB_I64(owner), DB_STR(status), DB_TIME(now), DB_I64(owner),
-	    DB_STR(status)), count, cp, sizeof(cp) / sizeof(cp[0]), page,
-	    per_page, order_json, rc);
+	    DB_STR(status) };
+	const size_t ncp = 13, nall = 4 + ncp + 1;
+
+	if (status == NULL)
+		return page_list_total(db, by_provider ?
+		    DBS_ORDER_LIST_PROVIDER : DBS_ORDER_LIST_ENTERPRISE, p, nall,
+		    count, p + 4, ncp, page, per_page, order_json, rc);
+	return page_list_total(db, by_provider ?
+	    DBS_ORDER_LIST_PROVIDER_STATUS : DBS_ORDER_LIST_ENTERPRISE_STATUS,
+	    p, sizeof(p) / sizeof(p[0]), count, p + 4, ncp, page, per_page,
+	    order_json, rc);
 }

@@ -40,4 +40,26 @@ json_t *page_list_rows(struct db *db, int list_id, const struct db_param *lp,
     int64_t page, int64_t per_page, const struct db_rowmap *map,
     page_rowmap_fn row_json, void *ctx, int *rc);
 
+/* The column a page statement carries its list's total in
+ * (page_list_total, page_list_rows_total). */
+#define PAGE_TOTAL_COL "page_total"
+
+/* page_list in one statement where page_list runs two: list_id also
+ * carries the list's total in a column named PAGE_TOTAL_COL (an
+ * uncorrelated scalar subquery over kept totals, which the server runs
+ * once per execution, not per row), read from the page's first row and
+ * left out of the items. count_id (with cp) runs only when a page past
+ * the first is empty; a short first page is the whole list, as in
+ * page_list. */
+json_t *page_list_total(struct db *db, int list_id, const struct db_param *lp,
+    size_t nlp, int count_id, const struct db_param *cp, size_t ncp,
+    int64_t page, int64_t per_page, page_row_fn row_json, int *rc);
+
+/* page_list_rows the same way (map need not name PAGE_TOTAL_COL). */
+json_t *page_list_rows_total(struct db *db, int list_id,
+    const struct db_param *lp, size_t nlp, int count_id,
+    const struct db_param *cp, size_t ncp, int64_t page, int64_t per_page,
+    const struct db_rowmap *map, page_rowmap_fn row_json, void *ctx,
+    int *rc);
+
 #endif

@@ -274,3 +274,85 @@ def test_O4_O6_party_totals_follow_the_rows_and_the_effective_status():
                    " WHERE account_id = %d AND is_secret = 0" % acc)[0]
         assert r.json["total"] == int(want[unread]), (unread, r.json, want)
         assert r.json["unread"] == int(want[1]), (r.json, want)
+
+
+@test
+def test_O4_O6_page_total_carried_by_the_page_and_past_its_end():
+    """The order lists, the review queue and the inbox carry their total
+    in the page's own statement (page.c's page_list_total): a full first
+    page, a later page and an empty page past the end (the one that runs
+    the count alone) tell the same total, the rows' count across orders
+    timed out but not yet swept (O4: cancelled, O6: expired), and no item
+    carries the total's column."""
+    prod = order_product(test_provider_id(), voucher_price=100000)
+    ent = fresh_enterprise()
+    ids = []
+    for _ in range(4):
+        r = place_order(ent["token"], prod["id"])
+        assert r.status == 201, r
+        ids.append(r.json["id"])
+    # the first timed out before the provider's answer (O4), the second
+    # accepted and past its validity (O6), neither swept
+    sql("UPDATE orders SET ordered_at = ordered_at - INTERVAL 49 HOUR,"
+        " accept_deadline = accept_deadline - INTERVAL 49 HOUR,"
+        " valid_until = valid_until - INTERVAL 49 HOUR WHERE id = %d" % ids[0])
+    sql("UPDATE orders SET status = 'accepted',"
+        " accepted_at = ordered_at - INTERVAL 31 DAY,"
+        " ordered_at = ordered_at - INTERVAL 31 DAY,"
+        " accept_deadline = accept_deadline - INTERVAL 31 DAY,"
+        " valid_until = valid_until - INTERVAL 31 DAY WHERE id = %d" % ids[1])
+    assert party_counts_differ() == []
+
+    def pages(path, tok, want, query):
+        """Pages of 1 up to two past the end: each tells want."""
+        seen = []
+        for n in range(1, want + 3):
+            r = get(path, token=tok, query=dict(query, per_page=1, page=n))
+            assert r.status == 200, r
+            assert r.json["total"] == want, (path, query, n, r.json)
+            assert len(r.json["items"]) == (1 if n <= want else 0), r.json
+            assert all("page_total" not in x for x in r.json["items"]), r.json
+            seen += r.json["items"]
+        return seen
+
+    for st, want in ((None, 4), ("pending", 2), ("cancelled", 1),
+                     ("expired", 1), ("accepted", 0)):
+        q = {"status": st} if st else {}
+        got = pages("/api/orders", ent["token"], want, q)
+        if st is None:
+            assert [x["id"] for x in got] == sorted(ids, reverse=True), got
+    pid, ptok = order_provider("prov01")
+    for st in (None, "pending", "cancelled", "expired"):
+        q = {"status": st} if st else {}
+        want = int(sql("SELECT COUNT(*) FROM orders WHERE provider_id = %d%s"
+                       % (pid, " AND (%s) = '%s'" % (EFFECTIVE, st)
+                          if st else ""))[0][0])
+        r = get("/api/provider/orders", token=ptok,
+                query=dict(q, per_page=1, page=want + 1))
+        assert r.status == 200 and r.json["items"] == [], r
+        assert r.json["total"] == want, (st, r.json, want)
+        if want > 1:
+            r = get("/api/provider/orders", token=ptok,
+                    query=dict(q, per_page=1, page=2))
+            assert r.json["total"] == want and len(r.json["items"]) == 1, r
+    # the review queue and the inbox, past their end too
+    want = int(sql("SELECT COUNT(*) FROM redemption_claims"
+                   " WHERE status = 'submitted'")[0][0])
+    r = get("/api/review/claims", token=bureau(),
+            query={"status": "submitted", "per_page": 1, "page": want + 1})
+    assert r.status == 200 and r.json["items"] == [], r
+    assert r.json["total"] == want, (r.json, want)
+    acc = int(sql("SELECT id FROM accounts WHERE login = 'prov01'")[0][0])
+    counts = sql("SELECT COUNT(*), COUNT(*) - COUNT(read_at) FROM notifications"
+                 " WHERE account_id = %d AND is_secret = 0" % acc)[0]
+    for unread in (0, 1):
+        want = int(counts[unread])
+        for n in (1, 2, want + 1):
+            r = get("/api/notifications", token=ptok,
+                    query={"unread": unread, "per_page": 1, "page": n})
+            assert r.status == 200, r
+            assert r.json["total"] == want, (unread, n, r.json, counts)
+            assert r.json["unread"] == int(counts[1]), (n, r.json, counts)
+            assert all("page_total" not in x and "unread" not in x
+                       for x in r.json["items"]), r.json
+    assert party_counts_differ() == []
