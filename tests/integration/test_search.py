@@ -8,7 +8,7 @@ keeps the index current in the same transaction. Black-box through nginx;
 each result is compared with the whole list filtered here."""
 import hashlib
 
-from harness import (test, get, put, sql, bureau, uniq, new_product, new_provider,
+from harness import (test, get, put, sql, token, bureau, uniq, new_product, new_provider,
                      new_enterprise, all_products)
 from pubflow import approved_claim, provider_party, published, public_items
 
@@ -172,6 +172,8 @@ def test_search_one_gram_totals_follow_new_and_renamed_names():
             assert total == 2 and ids == [a["id"]], (path, q, total, ids)
             total, ids = gram_total(path, q, page=2)
             assert total == 2 and ids == [b["id"]], (path, q, total, ids)
+            # past the end: the count alone
+            assert gram_total(path, q, page=3) == (2, []), (path, q)
         r = put("%s/%d" % (path, b["id"]), {"name": "北京" + w2 + "乙有限公司"},
                 token=bureau())
         assert r.status == 200, r
@@ -210,5 +212,45 @@ def test_search_publicity_items_one_gram_total_per_batch():
                     query={"q": q, "per_page": 1, "nocache": uniq("n")})
             assert r.status == 200, r
             assert r.json["total"] == n and len(r.json["items"]) == 1, (q, n, r.json)
+            assert set(r.json["items"][0]) == set(public_items(b["id"])["items"][0])
+            r = get("/api/publicity/batches/%d/items" % b["id"],
+                    query={"q": q, "per_page": 1, "page": n + 1, "nocache": uniq("n")})
+            assert r.status == 200 and r.json["items"] == [], r
+            assert r.json["total"] == n, (q, n, r.json)
         assert kept_gram_totals_hold("publicity_item_gram_counts", "publicity_item_grams",
                                      " WHERE batch_id = %d" % b["id"]), b["id"]
+
+
+@test
+def test_search_page_total_carried_by_the_page_and_past_its_end():
+    """The bureau's lists and one-gram searches and the certification
+    queue carry their total in the page's own statement (page.c's
+    page_list_total): a full first page, a later page and an empty page
+    past the end (the count alone) tell the same total, and no item
+    carries the total's column."""
+    w = rare(uniq("p"), 2)
+    new_enterprise(name="北京" + w + "一有限公司")
+    new_enterprise(name="北京" + w + "二有限公司")
+    new_provider(name="北京" + w + "一服务有限公司")
+
+    def pages(path, tok, want, query):
+        for n in (1, 2, want + 1):
+            r = get(path, token=tok, query=dict(query, per_page=1, page=n))
+            assert r.status == 200, r
+            assert r.json["total"] == want, (path, query, n, r.json, want)
+            assert len(r.json["items"]) == (1 if n <= want else 0), r.json
+            assert all("page_total" not in x for x in r.json["items"]), r.json
+
+    for path, table in (("/api/bureau/enterprises", "enterprises"),
+                        ("/api/bureau/providers", "providers")):
+        pages(path, bureau(), int(sql("SELECT COUNT(*) FROM " + table)[0][0]), {})
+    pages("/api/bureau/enterprises", bureau(), 2, {"q": w})
+    pages("/api/bureau/providers", bureau(), 1, {"q": w[0]})
+    for st in ("pending", "approved", "returned", "rejected"):
+        for kind in (None, "enterprise", "provider"):
+            want = int(sql("SELECT COUNT(*) FROM certifications WHERE status = '%s'%s"
+                           % (st, " AND kind = '%s'" % kind if kind else ""))[0][0])
+            q = {"status": st}
+            if kind:
+                q["kind"] = kind
+            pages("/api/review/certifications", token("reviewer"), want, q)
