@@ -101,6 +101,8 @@ GRANT SELECT ON `@DB@`.`search_texts`     TO '@ACCOUNT_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`search_grams`     TO '@ACCOUNT_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`enterprise_grams` TO '@ACCOUNT_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`provider_grams`   TO '@ACCOUNT_USER@'@'localhost';  -- 022
+GRANT SELECT ON `@DB@`.`enterprise_gram_counts` TO '@ACCOUNT_USER@'@'localhost';  -- 025: a gram's total
+GRANT SELECT ON `@DB@`.`provider_gram_counts`   TO '@ACCOUNT_USER@'@'localhost';  -- 025
 GRANT SELECT ON `@DB@`.`row_counts`       TO '@ACCOUNT_USER@'@'localhost';
 -- issue 15: browsers that logged in before (login protection)
 GRANT SELECT, INSERT, UPDATE         ON `@DB@`.`login_devices`    TO '@ACCOUNT_USER@'@'localhost';
@@ -253,6 +255,7 @@ GRANT INSERT                         ON `@DB@`.`audit_log`        TO '@PUBLICITY
 GRANT SELECT ON `@DB@`.`search_texts` TO '@PUBLICITY_USER@'@'localhost';  -- issue 13: search
 GRANT SELECT ON `@DB@`.`search_grams` TO '@PUBLICITY_USER@'@'localhost';
 GRANT SELECT ON `@DB@`.`publicity_item_grams` TO '@PUBLICITY_USER@'@'localhost';  -- a batch searched for a short word (019)
+GRANT SELECT ON `@DB@`.`publicity_item_gram_counts` TO '@PUBLICITY_USER@'@'localhost';  -- its total (025)
 GRANT SELECT ON `@DB@`.`row_counts`   TO '@PUBLICITY_USER@'@'localhost';  -- the feedback total
 
 -- ---------------------------------------------------------------------------
@@ -378,6 +381,7 @@ GRANT SELECT ON `@DB@`.`products`          TO '@RO_USER@'@'localhost';  -- P5: r
 GRANT SELECT ON `@DB@`.`publicity_batches` TO '@RO_USER@'@'localhost';  -- R5, with the signed file (file_json)
 GRANT SELECT ON `@DB@`.`publicity_items`   TO '@RO_USER@'@'localhost';  -- R5: no enterprise data in it
 GRANT SELECT ON `@DB@`.`publicity_item_grams` TO '@RO_USER@'@'localhost';  -- a batch searched for a short word (019)
+GRANT SELECT ON `@DB@`.`publicity_item_gram_counts` TO '@RO_USER@'@'localhost';  -- its total (025)
 GRANT SELECT ON `@DB@`.`publicity_records` TO '@RO_USER@'@'localhost';  -- R7: the records after a list
 -- the search index holds only public names: products' and providers' (and
 -- the publicity items' copies of them); enterprises' names have their own

@@ -35,6 +35,13 @@
 	"  AND x.listed = 1) AS listed_products"
 #define PROVIDER_COLS PROVIDER_SELECT " FROM providers p"
 
+/* every enterprise, every provider: the totals kept by 004_scale.sql's
+ * triggers */
+#define ENTERPRISE_TOTAL \
+	"(SELECT n FROM row_counts WHERE name = 'enterprises')"
+#define PROVIDER_TOTAL \
+	"(SELECT n FROM row_counts WHERE name = 'providers')"
+
 /* The ids a search q finds: the names that hold it, through the grams
  * of their own (enterprise_grams, provider_grams: a name's unigrams and
  * bigrams, search.h's key; joined in the order written, from the index),
@@ -50,17 +57,27 @@
 #define GRAM_PAGE_IDS(grams, col, tbl) \
 	"(" GRAM_NAME_IDS(grams, col, tbl) " ORDER BY g1." col " LIMIT ?)" \
 	" UNION SELECT id FROM " tbl " WHERE uscc = ?"
+/* The page's ids when q is one gram (one or two characters): holding
+ * the gram is holding q, its index entries in id order alone (no second
+ * gram, no name). Params: gram, end, q. */
+#define GRAM_PAGE_IDS_SHORT(grams, col, tbl) \
+	"(SELECT g1." col " AS id FROM " grams " g1 WHERE g1.gram = ?" \
+	" ORDER BY g1." col " LIMIT ?) UNION SELECT id FROM " tbl \
+	" WHERE uscc = ?"
 /* All the ids, for the count. Params: g1, g2, like, q. */
 #define GRAM_MATCH(grams, col, tbl) \
 	GRAM_NAME_IDS(grams, col, tbl) " UNION SELECT id FROM " tbl \
 	" WHERE uscc = ?"
-/* The count when q is one gram (one or two characters): its index
- * entries (holding the gram is holding q), and the code's match when it
- * is not one of them, no union to materialise. Params: gram, q, gram. */
-#define GRAM_COUNT_SHORT(grams, col, tbl) \
-	"SELECT (SELECT COUNT(*) FROM " grams " WHERE gram = ?)" \
+/* The total when q is one gram: the names holding it, kept per gram by
+ * 025_gram_counts.sql's triggers (slots; the gram tables' collation),
+ * and the code's match when it is not one of them, no union to
+ * materialise; uncorrelated, so that a page carries it as its
+ * PAGE_TOTAL_COL (page.h), run once. Params: gram, q, gram. */
+#define GRAM_TOTAL_SHORT(counts, grams, col, tbl) \
+	"(CAST(COALESCE((SELECT SUM(n) FROM " counts " WHERE gram = ?)," \
+	" 0) AS SIGNED)" \
 	" + (SELECT COUNT(*) FROM " tbl " x WHERE x.uscc = ? AND NOT EXISTS" \
-	" (SELECT 1 FROM " grams " g WHERE g.gram = ? AND g." col " = x.id))"
+	" (SELECT 1 FROM " grams " g WHERE g.gram = ? AND g." col " = x.id)))"
 
 const struct db_stmt account_stmts[STMT__MAX] = {
 	/* STMT_ACCOUNT_BY_LOGIN: login */
@@ -89,17 +106,29 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	DB_STMT(STMT_ME_PROVIDER,
 	"SELECT id, name, barred_until FROM providers WHERE id = ?"),
 
-	/* STMT_ENTERPRISE_LIST: now, now, year, limit, offset */
+	/* STMT_ENTERPRISE_LIST, carrying the total kept by 004_scale.sql's
+	 * trigger: now, now, year, limit, offset */
 	DB_STMT(STMT_ENTERPRISE_LIST,
-	"SELECT " ENTERPRISE_COLS " ORDER BY e.id LIMIT ? OFFSET ?"),
-	/* every enterprise: the total kept by 004_scale.sql's trigger */
+	"SELECT " ENTERPRISE_SELECT ", " ENTERPRISE_TOTAL " AS " PAGE_TOTAL_COL
+	" FROM enterprises e" ENTERPRISE_QUOTA " ORDER BY e.id LIMIT ? OFFSET ?"),
+	/* the same alone (an empty page past the first) */
 	DB_STMT(STMT_ENTERPRISE_COUNT,
-	"SELECT n FROM row_counts WHERE name = 'enterprises'"),
+	"SELECT " ENTERPRISE_TOTAL " AS n"),
 	/* STMT_ENTERPRISE_SEARCH: now, now, g1, g2, like, end, q, year,
 	 * limit, offset */
 	DB_STMT(STMT_ENTERPRISE_SEARCH,
 	"SELECT " ENTERPRISE_SELECT " FROM ("
 	GRAM_PAGE_IDS("enterprise_grams", "enterprise_id",
+	"enterprises") ") m"
+	" JOIN enterprises e ON e.id = m.id" ENTERPRISE_QUOTA
+	" ORDER BY e.id LIMIT ? OFFSET ?"),
+	/* STMT_ENTERPRISE_SEARCH_SHORT, carrying its total: now, now,
+	 * gram, q, gram, gram, end, q, year, limit, offset */
+	DB_STMT(STMT_ENTERPRISE_SEARCH_SHORT,
+	"SELECT " ENTERPRISE_SELECT ", "
+	GRAM_TOTAL_SHORT("enterprise_gram_counts", "enterprise_grams",
+	"enterprise_id", "enterprises") " AS " PAGE_TOTAL_COL " FROM ("
+	GRAM_PAGE_IDS_SHORT("enterprise_grams", "enterprise_id",
 	"enterprises") ") m"
 	" JOIN enterprises e ON e.id = m.id" ENTERPRISE_QUOTA
 	" ORDER BY e.id LIMIT ? OFFSET ?"),
@@ -109,8 +138,8 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	"enterprises") ") m"),
 	/* gram, q, gram */
 	DB_STMT(STMT_ENTERPRISE_SEARCH_COUNT_SHORT,
-	GRAM_COUNT_SHORT("enterprise_grams", "enterprise_id",
-	"enterprises")),
+	"SELECT " GRAM_TOTAL_SHORT("enterprise_gram_counts", "enterprise_grams",
+	"enterprise_id", "enterprises") " AS n"),
 	/* STMT_ENTERPRISE_GET: now, now, year, id */
 	DB_STMT(STMT_ENTERPRISE_GET,
 	"SELECT " ENTERPRISE_COLS " WHERE e.id = ?"),
@@ -141,24 +170,33 @@ const struct db_stmt account_stmts[STMT__MAX] = {
 	DB_STMT(STMT_ENTERPRISE_USCC_EXISTS,
 	"SELECT id FROM enterprises WHERE uscc = ?"),
 
-	/* STMT_PROVIDER_LIST: limit, offset */
+	/* STMT_PROVIDER_LIST, carrying its total: limit, offset */
 	DB_STMT(STMT_PROVIDER_LIST,
-	"SELECT " PROVIDER_COLS " ORDER BY p.id LIMIT ? OFFSET ?"),
+	"SELECT " PROVIDER_SELECT ", " PROVIDER_TOTAL " AS " PAGE_TOTAL_COL
+	" FROM providers p ORDER BY p.id LIMIT ? OFFSET ?"),
 	DB_STMT(STMT_PROVIDER_COUNT,
-	"SELECT n FROM row_counts WHERE name = 'providers'"),
+	"SELECT " PROVIDER_TOTAL " AS n"),
 	/* STMT_PROVIDER_SEARCH: g1, g2, like, end, q, limit, offset */
 	DB_STMT(STMT_PROVIDER_SEARCH,
 	"SELECT " PROVIDER_SELECT " FROM ("
 	GRAM_PAGE_IDS("provider_grams", "provider_id", "providers") ") m"
 	" JOIN providers p ON p.id = m.id ORDER BY p.id LIMIT ? OFFSET ?"),
+	/* STMT_PROVIDER_SEARCH_SHORT, carrying its total: gram, q, gram,
+	 * gram, end, q, limit, offset */
+	DB_STMT(STMT_PROVIDER_SEARCH_SHORT,
+	"SELECT " PROVIDER_SELECT ", "
+	GRAM_TOTAL_SHORT("provider_gram_counts", "provider_grams",
+	"provider_id", "providers") " AS " PAGE_TOTAL_COL " FROM ("
+	GRAM_PAGE_IDS_SHORT("provider_grams", "provider_id", "providers")
+	") m JOIN providers p ON p.id = m.id ORDER BY p.id LIMIT ? OFFSET ?"),
 	/* g1, g2, like, q */
 	DB_STMT(STMT_PROVIDER_SEARCH_COUNT,
 	"SELECT COUNT(*) FROM (" GRAM_MATCH("provider_grams", "provider_id",
 	"providers") ") m"),
 	/* gram, q, gram */
 	DB_STMT(STMT_PROVIDER_SEARCH_COUNT_SHORT,
-	GRAM_COUNT_SHORT("provider_grams", "provider_id",
-	"providers")),
+	"SELECT " GRAM_TOTAL_SHORT("provider_gram_counts", "provider_grams",
+	"provider_id", "providers") " AS n"),
 	DB_STMT(STMT_PROVIDER_GET,
 	"SELECT " PROVIDER_COLS " WHERE p.id = ?"),
 	DB_STMT(STMT_PROVIDER_LOCK,
@@ -366,17 +404,18 @@ db_enterprise_page(struct db *db, const char *q, const char *like, int year,
 	struct search_key k;
 
 	if (q == NULL)
-		return page_list_rows(db, STMT_ENTERPRISE_LIST,
+		return page_list_rows_total(db, STMT_ENTERPRISE_LIST,
 		    DB_ARGS(DB_TIME(now), DB_TIME(now), DB_I64(year)),
 		    STMT_ENTERPRISE_COUNT, DB_NOARGS, page, per_page,
 		    &enterprise_map, enterprise_page_row, &c, rc);
 	key_of(q, &k);
-	/* one gram: the count needs no name */
+	/* one gram: neither the page nor its total needs the name */
 	if (search_key_is_query(&k, q))
-		return page_list_rows(db, STMT_ENTERPRISE_SEARCH,
-		    DB_ARGS(DB_TIME(now), DB_TIME(now), DB_STR(k.g1),
-		    DB_STR(k.g2), DB_STR(like), DB_I64(page * per_page),
-		    DB_STR(q), DB_I64(year)), STMT_ENTERPRISE_SEARCH_COUNT_SHORT,
+		return page_list_rows_total(db, STMT_ENTERPRISE_SEARCH_SHORT,
+		    DB_ARGS(DB_TIME(now), DB_TIME(now), DB_STR(k.g1), DB_STR(q),
+		    DB_STR(k.g1), DB_STR(k.g1), DB_I64(page * per_page),
+		    DB_STR(q), DB_I64(year)),
+		    STMT_ENTERPRISE_SEARCH_COUNT_SHORT,
 		    DB_ARGS(DB_STR(k.g1), DB_STR(q), DB_STR(k.g1)), page,
 		    per_page, &enterprise_map, enterprise_page_row, &c, rc);
 	return page_list_rows(db, STMT_ENTERPRISE_SEARCH, DB_ARGS(DB_TIME(now),
@@ -476,14 +515,14 @@ db_provider_page(struct db *db, const char *q, const char *like,
 	struct search_key k;
 
 	if (q == NULL)
-		return page_list_rows(db, STMT_PROVIDER_LIST, DB_NOARGS,
+		return page_list_rows_total(db, STMT_PROVIDER_LIST, DB_NOARGS,
 		    STMT_PROVIDER_COUNT, DB_NOARGS, page, per_page,
 		    &provider_map, provider_page_row, &c, rc);
 	key_of(q, &k);
-	/* one gram: the count needs no name */
+	/* one gram: neither the page nor its total needs the name */
 	if (search_key_is_query(&k, q))
-		return page_list_rows(db, STMT_PROVIDER_SEARCH,
-		    DB_ARGS(DB_STR(k.g1), DB_STR(k.g2), DB_STR(like),
+		return page_list_rows_total(db, STMT_PROVIDER_SEARCH_SHORT,
+		    DB_ARGS(DB_STR(k.g1), DB_STR(q), DB_STR(k.g1), DB_STR(k.g1),
 		    DB_I64(page * per_page), DB_STR(q)),
 		    STMT_PROVIDER_SEARCH_COUNT_SHORT, DB_ARGS(DB_STR(k.g1),
 		    DB_STR(q), DB_STR(k.g1)), page, per_page, &provider_map,

@@ -100,21 +100,26 @@ const struct db_stmt publicity_stmts[STMT__MAX] = {
 	" LIMIT ? OFFSET ?"),
 	/* q of one or two characters: the batch's items holding it as a
 	 * gram (publicity_item_grams, 019), read along its key in the
-	 * list's order (a match in the product's name first, then by id):
-	 * batch, gram, limit, offset */
+	 * list's order (a match in the product's name first, then by id),
+	 * each row carrying their total (025's, uncorrelated: run once):
+	 * batch, gram, batch, gram, limit, offset */
 	DB_STMT(STMT_PUB_ITEMS_GRAM,
 	"SELECT STRAIGHT_JOIN i.id, i.provider_name AS provider,"
 	" i.product_name AS product, i.category, i.amount, i.objection_status,"
 	" i.withdrawn, i.unconfirmed,"
-	" DATE_FORMAT(i.paid_on, '%Y-%m-%d') AS paid_on"
+	" DATE_FORMAT(i.paid_on, '%Y-%m-%d') AS paid_on,"
+	" COALESCE((SELECT t.n FROM publicity_item_gram_counts t"
+	" WHERE t.batch_id = ? AND t.gram = ?), 0) AS total"
 	" FROM publicity_batches b JOIN publicity_item_grams x"
 	" ON x.batch_id = b.id JOIN publicity_items i ON i.id = x.item_id"
 	" WHERE b.id = ? AND b.status IN " PUB_VISIBLE " AND x.gram = ?"
 	" ORDER BY x.rel, x.item_id LIMIT ? OFFSET ?"),
-	/* its total, an index range: gram, batch */
+	/* its total, one row kept per batch and gram by
+	 * 025_gram_counts.sql's triggers (none: no item holds it): gram,
+	 * batch */
 	DB_STMT(STMT_PUB_ITEMS_GRAM_COUNT,
-	"SELECT (SELECT COUNT(*) FROM publicity_item_grams x"
-	" WHERE x.batch_id = b.id AND x.gram = ?) AS n"
+	"SELECT COALESCE((SELECT x.n FROM publicity_item_gram_counts x"
+	" WHERE x.batch_id = b.id AND x.gram = ?), 0) AS n"
 	" FROM publicity_batches b WHERE b.id = ? AND b.status IN "
 	PUB_VISIBLE),
 	/* the total of a longer list (and whether the batch is public):
@@ -455,6 +460,22 @@ static const struct db_col pub_item_cols[] = {
 static const struct db_rowmap pub_item_map = DB_ROWMAP(struct pub_item_row,
     pub_item_cols);
 
+/* the same carrying the list's total (STMT_PUB_ITEMS_GRAM) */
+static const struct db_col pub_item_total_cols[] = {
+	DB_COL(struct pub_item_row, id),
+	DB_COL(struct pub_item_row, provider),
+	DB_COL(struct pub_item_row, product),
+	DB_COL(struct pub_item_row, category),
+	DB_COL(struct pub_item_row, amount),
+	DB_COL(struct pub_item_row, objection_status),
+	DB_COL(struct pub_item_row, withdrawn),
+	DB_COL(struct pub_item_row, unconfirmed),
+	DB_COL(struct pub_item_row, paid_on),
+	DB_COL(struct pub_item_row, total),
+};
+static const struct db_rowmap pub_item_total_map =
+    DB_ROWMAP(struct pub_item_row, pub_item_total_cols);
+
 /* Whether q is one gram of publicity_item_grams (search.h). */
 static bool
 is_gram(const char *q)
@@ -466,18 +487,26 @@ is_gram(const char *q)
 
 int
 db_pub_items(struct db *db, int64_t batch_id, const char *q, const char *like,
-    int64_t limit, int64_t offset, struct db_rows *items)
+    int64_t limit, int64_t offset, struct db_rows *items, int64_t *total)
 {
+	const struct pub_item_row *it;
+	int rc;
+
+	*total = -1;
 	if (q == NULL)
 		return db_all(db, STMT_PUB_ITEMS, DB_ARGS(DB_I64(batch_id),
 		    DB_I64(limit), DB_I64(offset)), &pub_item_map, items);
-	if (is_gram(q))
-		return db_all(db, STMT_PUB_ITEMS_GRAM, DB_ARGS(
-		    DB_I64(batch_id), DB_STR(q), DB_I64(limit),
+	if (!is_gram(q))
+		return db_all(db, STMT_PUB_ITEMS_SEARCH, DB_ARGS(
+		    DB_I64(batch_id), DB_STR(like), DB_STR(q), DB_I64(limit),
 		    DB_I64(offset)), &pub_item_map, items);
-	return db_all(db, STMT_PUB_ITEMS_SEARCH, DB_ARGS(DB_I64(batch_id),
-	    DB_STR(like), DB_STR(q), DB_I64(limit), DB_I64(offset)),
-	    &pub_item_map, items);
+	rc = db_all(db, STMT_PUB_ITEMS_GRAM, DB_ARGS(DB_I64(batch_id),
+	    DB_STR(q), DB_I64(batch_id), DB_STR(q), DB_I64(limit),
+	    DB_I64(offset)), &pub_item_total_map, items);
+	it = items->v;
+	if (rc == DB_OK && items->n > 0)
+		*total = it[0].total;
+	return rc;
 }
 
 int

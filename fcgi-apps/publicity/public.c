@@ -96,15 +96,16 @@ pub_category_name(const char *code)
  * page, per_page}; q (≤ 50
  * characters) matches the provider or the product name. 404 for an
  * unknown or unpublished batch. One query when the whole list fits on
- * the first page (it asks for one row more than the page holds); a
- * COUNT otherwise.
+ * the first page (it asks for one row more than the page holds) or when
+ * the page carries the total (q of one or two characters); a COUNT
+ * otherwise.
  */
 int
 pub_item_list(struct req *r)
 {
 	struct db_rows items = { 0 };
 	const struct pub_item_row *it;
-	int64_t page, per_page, total = 0;
+	int64_t page, per_page, total = 0, carried;
 	size_t n;
 	const char *q;
 	char *like;
@@ -116,12 +117,14 @@ pub_item_list(struct req *r)
 		return r->status;
 	like = q ? req_like_contains(r, q) : NULL;
 	rc = db_pub_items(r->db_ro, r->ids[0], q, like, per_page + 1,
-	    (page - 1) * per_page, &items);
+	    (page - 1) * per_page, &items, &carried);
 	if (rc != DB_OK)
 		return http_db_error(r, rc);
 	n = items.n > (size_t)per_page ? (size_t)per_page : items.n;
 	if (page == 1 && items.n > 0 && items.n <= (size_t)per_page)
 		total = (int64_t)items.n;	/* the whole list */
+	else if (carried >= 0)
+		total = carried;		/* rows: the batch is public */
 	else {
 		/* a longer list or an empty page: the total, and whether
 		 * the batch is public at all */

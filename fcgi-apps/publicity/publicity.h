@@ -187,15 +187,18 @@ struct pub_item_row {
 	bool        withdrawn;
 	bool        unconfirmed;     /* C2                                   */
 	const char *paid_on;         /* YYYY-MM-DD, NULL until paid (R7)     */
+	int64_t     total;           /* the list's, when carried (a gram)    */
 };
 
 /* A page of the items of published batch_id in id order, or with q (NULL:
  * all) the items whose product or provider name holds it, found through
  * the search index (search.h; like: q as a LIKE pattern), a match in the
  * product's name first: rows of struct pub_item_row. An unknown batch
- * gives no rows. */
+ * gives no rows. *total: the list's total when the page carried it (q of
+ * one gram, a page with rows: 025's kept count), else -1. */
 int db_pub_items(struct db *db, int64_t batch_id, const char *q,
-    const char *like, int64_t limit, int64_t offset, struct db_rows *items);
+    const char *like, int64_t limit, int64_t offset, struct db_rows *items,
+    int64_t *total);
 
 /* The number of such items; DB_NOTFOUND when the batch is not public. */
 int db_pub_items_count(struct db *db, int64_t batch_id, const char *q,

@@ -32,6 +32,12 @@
 	" contact_name, contact_phone, website, bank_name, bank_account_name," \
 	" bank_account, created_at, updated_at FROM organisations"
 
+/* a status's certifications (of one kind: not NULL), kept per status and
+ * kind by 022_queue_counts.sql's triggers (slots): status, kind x2 */
+#define CERT_TOTAL \
+	"(SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED)" \
+	" FROM certification_counts WHERE status = ? AND (? IS NULL OR kind = ?))"
+
 #define CERT_COLS \
 	"c.id, c.org_id, c.kind, c.status, c.is_change, c.name, c.uscc," \
 	" c.size_class, c.values_json, c.licence_stored, c.licence_type," \
@@ -257,27 +263,27 @@ const struct db_stmt registration_stmts[STMT__MAX] = {
 	"SELECT id, submitted_at FROM certifications WHERE org_id = ?"
 	" AND status = 'pending'"),
 	/* the queue, oldest first along ix_certifications_queue (status,
-	 * submitted_at, id): kind x2, limit, offset */
+	 * submitted_at, id), carrying its total: status, kind x2, kind x2,
+	 * limit, offset */
 	DB_STMT(STMT_CERT_QUEUE,
 	"SELECT c.id, c.kind, c.status, c.is_change, c.name, c.uscc,"
-	" c.size_class, c.submitted_at, c.decided_at, c.decided_role, c.reason"
+	" c.size_class, c.submitted_at, c.decided_at, c.decided_role, c.reason,"
+	" " CERT_TOTAL " AS " PAGE_TOTAL_COL
 	" FROM certifications c WHERE c.status = 'pending'"
 	" AND (? IS NULL OR c.kind = ?) ORDER BY c.submitted_at, c.id"
 	" LIMIT ? OFFSET ?"),
 	/* the decided ones, newest decision first along
-	 * ix_certifications_decided (status, decided_at DESC, id; 007):
-	 * status, kind x2, limit, offset */
+	 * ix_certifications_decided (status, decided_at DESC, id; 007),
+	 * carrying their total: status, kind x2, status, kind x2, limit,
+	 * offset */
 	DB_STMT(STMT_CERT_LIST,
 	"SELECT c.id, c.kind, c.status, c.is_change, c.name, c.uscc,"
-	" c.size_class, c.submitted_at, c.decided_at, c.decided_role, c.reason"
-	" FROM certifications c WHERE c.status = ? AND (? IS NULL OR c.kind = ?)"
+	" c.size_class, c.submitted_at, c.decided_at, c.decided_role, c.reason,"
+	" " CERT_TOTAL " AS " PAGE_TOTAL_COL " FROM certifications c WHERE c.status = ? AND (? IS NULL OR c.kind = ?)"
 	" ORDER BY c.decided_at DESC, c.id LIMIT ? OFFSET ?"),
-	/* the total kept per status and kind by 022_queue_counts.sql's
-	 * triggers (slots): status, kind x2 */
+	/* the total alone (an empty page past the first): status, kind x2 */
 	DB_STMT(STMT_CERT_COUNT,
-	"SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) AS n"
-	" FROM certification_counts WHERE status = ?"
-	" AND (? IS NULL OR kind = ?)"),
+	"SELECT " CERT_TOTAL " AS n"),
 
 	/* ---- the certified rows ---- */
 	DB_STMT(STMT_ENTERPRISE_INSERT,
@@ -1046,13 +1052,14 @@ db_cert_page(struct db *db, const char *status, const char *kind,
 	/* two statements, each read in its index's order (no sort of the
 	 * year's certifications): the queue, the decided ones */
 	if (strcmp(status, "pending") == 0)
-		return page_list(db, STMT_CERT_QUEUE, DB_ARGS(DB_STR(kind),
+		return page_list_total(db, STMT_CERT_QUEUE, DB_ARGS(
+		    DB_STR(status), DB_STR(kind), DB_STR(kind), DB_STR(kind),
 		    DB_STR(kind)), STMT_CERT_COUNT, DB_ARGS(DB_STR(status),
 		    DB_STR(kind), DB_STR(kind)), page, per_page, row_json, rc);
-	return page_list(db, STMT_CERT_LIST, DB_ARGS(DB_STR(status),
-	    DB_STR(kind), DB_STR(kind)), STMT_CERT_COUNT,
-	    DB_ARGS(DB_STR(status), DB_STR(kind), DB_STR(kind)), page, per_page,
-	    row_json, rc);
+	return page_list_total(db, STMT_CERT_LIST, DB_ARGS(DB_STR(status),
+	    DB_STR(kind), DB_STR(kind), DB_STR(status), DB_STR(kind),
+	    DB_STR(kind)), STMT_CERT_COUNT, DB_ARGS(DB_STR(status),
+	    DB_STR(kind), DB_STR(kind)), page, per_page, row_json, rc);
 }
 
 /* ---- the certified rows ------------------------------------------------ */

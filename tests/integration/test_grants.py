@@ -467,12 +467,14 @@ def test_grants_every_statement_of_a_program_prepares_as_its_user():
 
 
 # issue 13: what the triggers of 004_scale.sql, 007_counts_indexes.sql,
-# 018_scale_main.sql and 022_queue_counts.sql keep (as their definer, in
-# the writing transaction); the programs only read it
+# 018_scale_main.sql, 022_queue_counts.sql and 025_gram_counts.sql keep (as
+# their definer, in the writing transaction); the programs only read it
 TRIGGER_KEPT = ["search_texts", "search_grams", "enterprise_grams", "product_category",
                 "row_counts", "audit_counts", "stats_orders", "stats_quota",
                 "stats_stages", "provider_grams", "certification_counts",
-                "application_counts", "list_counts", "overdue_counts"]
+                "application_counts", "list_counts", "overdue_counts",
+                "enterprise_gram_counts", "provider_gram_counts",
+                "publicity_item_gram_counts"]
 
 
 @test

@@ -8,7 +8,7 @@ keeps the index current in the same transaction. Black-box through nginx;
 each result is compared with the whole list filtered here."""
 import hashlib
 
-from harness import (test, get, put, sql, bureau, uniq, new_product, new_provider,
+from harness import (test, get, put, sql, token, bureau, uniq, new_product, new_provider,
                      new_enterprise, all_products)
 from pubflow import approved_claim, provider_party, published, public_items
 
@@ -211,3 +211,122 @@ def test_search_publicity_items_1_to_4_characters():
         assert len(ids) >= 1
     got = public_items(b["id"], q=w[::-1])
     assert got["items"] == [] and got["total"] == 0
+
+
+def gram_total(path, q, **query):
+    """The total of a search of one gram when the count statement runs (a
+    full first page of one row, or a later page)."""
+    r = get(path, token=bureau(), query=dict(query, q=q, per_page=1))
+    assert r.status == 200, r
+    return r.json["total"], [x["id"] for x in r.json["items"]]
+
+
+def kept_gram_totals_hold(counts, grams, where=""):
+    """Whether 025's kept totals (counts) equal their gram table's rows
+    for the grams of the given rows (where: a condition on the grams)."""
+    key = "batch_id, gram" if "batch" in counts else "gram"
+    bad = sql("SELECT %s FROM (SELECT %s, n FROM %s WHERE (%s) IN (SELECT %s FROM %s%s)"
+              " UNION ALL SELECT %s, -1 FROM %s WHERE (%s) IN (SELECT %s FROM %s%s)) x"
+              " GROUP BY %s HAVING SUM(n) <> 0"
+              % (key, key, counts, key, key, grams, where, key, grams, key, key, grams,
+                 where, key))
+    return bad == []
+
+
+@test
+def test_search_one_gram_totals_follow_new_and_renamed_names():
+    """The total of a search of one or two characters is 025's kept count
+    of the names holding it: it follows a new name and a renamed one in the
+    writing transaction (E4, E7)."""
+    w, w2 = rare(uniq("t"), 2), rare(uniq("u"), 2)
+    for path, new in (("/api/bureau/enterprises", new_enterprise),
+                      ("/api/bureau/providers", new_provider)):
+        a, _ = new(name="北京" + w + "甲有限公司")
+        b, _ = new(name="北京" + w + "乙有限公司")
+        for q in (w, w[1]):
+            total, ids = gram_total(path, q)
+            assert total == 2 and ids == [a["id"]], (path, q, total, ids)
+            total, ids = gram_total(path, q, page=2)
+            assert total == 2 and ids == [b["id"]], (path, q, total, ids)
+            # past the end: the count alone
+            assert gram_total(path, q, page=3) == (2, []), (path, q)
+        r = put("%s/%d" % (path, b["id"]), {"name": "北京" + w2 + "乙有限公司"},
+                token=bureau())
+        assert r.status == 200, r
+        for q, want in ((w, [a["id"]]), (w2, [b["id"]]), (w[1], [a["id"]]),
+                        (w2[1], [b["id"]])):
+            total, ids = gram_total(path, q)
+            assert total == 1 and ids == want, (path, q, total, ids)
+        r = put("%s/%d" % (path, a["id"]), {"name": "北京" + w2 + "甲有限公司"},
+                token=bureau())
+        assert r.status == 200, r
+        assert gram_total(path, w) == (0, []), path
+        assert gram_total(path, w2)[0] == 2, path
+        # the renamed names' grams, every one, against their kept totals
+        grams, col = (("enterprise_grams", "enterprise_id")
+                      if "enterprises" in path else ("provider_grams", "provider_id"))
+        assert kept_gram_totals_hold(grams.replace("grams", "gram_counts"), grams,
+                                     " WHERE %s IN (%d, %d)" % (col, a["id"], b["id"])), path
+        # back: the same name twice, its grams and totals as before
+        r = put("%s/%d" % (path, a["id"]), {"name": "北京" + w + "甲有限公司"},
+                token=bureau())
+        assert r.status == 200, r
+        assert gram_total(path, w) == (1, [a["id"]]), path
+
+
+@test
+def test_search_publicity_items_one_gram_total_per_batch():
+    """A batch's search of one gram counts its own items holding it (025's
+    kept total per batch and gram), set when the batch is published."""
+    w = rare(uniq("k"), 2)
+    prov = provider_party(name="北京" + w + "公示计数有限公司")
+    first = published([approved_claim(prov=prov), approved_claim(prov=prov)])
+    second = published([approved_claim(prov=prov)])
+    for b, n in ((first, 2), (second, 1)):
+        for q in (w, w[0]):
+            r = get("/api/publicity/batches/%d/items" % b["id"],
+                    query={"q": q, "per_page": 1, "nocache": uniq("n")})
+            assert r.status == 200, r
+            assert r.json["total"] == n and len(r.json["items"]) == 1, (q, n, r.json)
+            assert set(r.json["items"][0]) == set(public_items(b["id"])["items"][0])
+            r = get("/api/publicity/batches/%d/items" % b["id"],
+                    query={"q": q, "per_page": 1, "page": n + 1, "nocache": uniq("n")})
+            assert r.status == 200 and r.json["items"] == [], r
+            assert r.json["total"] == n, (q, n, r.json)
+        assert kept_gram_totals_hold("publicity_item_gram_counts", "publicity_item_grams",
+                                     " WHERE batch_id = %d" % b["id"]), b["id"]
+
+
+@test
+def test_search_page_total_carried_by_the_page_and_past_its_end():
+    """The bureau's lists and one-gram searches and the certification
+    queue carry their total in the page's own statement (page.c's
+    page_list_total): a full first page, a later page and an empty page
+    past the end (the count alone) tell the same total, and no item
+    carries the total's column."""
+    w = rare(uniq("p"), 2)
+    new_enterprise(name="北京" + w + "一有限公司")
+    new_enterprise(name="北京" + w + "二有限公司")
+    new_provider(name="北京" + w + "一服务有限公司")
+
+    def pages(path, tok, want, query):
+        for n in (1, 2, want + 1):
+            r = get(path, token=tok, query=dict(query, per_page=1, page=n))
+            assert r.status == 200, r
+            assert r.json["total"] == want, (path, query, n, r.json, want)
+            assert len(r.json["items"]) == (1 if n <= want else 0), r.json
+            assert all("page_total" not in x for x in r.json["items"]), r.json
+
+    for path, table in (("/api/bureau/enterprises", "enterprises"),
+                        ("/api/bureau/providers", "providers")):
+        pages(path, bureau(), int(sql("SELECT COUNT(*) FROM " + table)[0][0]), {})
+    pages("/api/bureau/enterprises", bureau(), 2, {"q": w})
+    pages("/api/bureau/providers", bureau(), 1, {"q": w[0]})
+    for st in ("pending", "approved", "returned", "rejected"):
+        for kind in (None, "enterprise", "provider"):
+            want = int(sql("SELECT COUNT(*) FROM certifications WHERE status = '%s'%s"
+                           % (st, " AND kind = '%s'" % kind if kind else ""))[0][0])
+            q = {"status": st}
+            if kind:
+                q["kind"] = kind
+            pages("/api/review/certifications", token("reviewer"), want, q)

@@ -11,8 +11,11 @@ SET b.withdrawn_count = COALESCE(t.wn, 0), b.withdrawn_amount = COALESCE(t.wa, 0
     b.paid_count = COALESCE(t.pn, 0), b.paid_amount = COALESCE(t.pa, 0),
     b.last_paid_on = t.lp;
 
--- each item's grams under its batch (the search of a short word)
+-- each item's grams under its batch (the search of a short word); their
+-- totals per batch and gram (025's triggers) made once by after_025.sql
+SET @voucher_bulk_load = 1;
 DELETE FROM publicity_item_grams;
 INSERT IGNORE INTO publicity_item_grams (batch_id, gram, rel, item_id)
     SELECT i.batch_id, g.gram, IF(LOCATE(g.gram, i.product_name) > 0, 0, 1), i.id
     FROM publicity_items i JOIN search_grams g ON g.text_id = i.search_text_id;
+SET @voucher_bulk_load = NULL;
