@@ -446,31 +446,23 @@ db_pub_batch(struct db *db, int64_t id, time_t now, struct db_res **row)
 	    row);
 }
 
-static const struct db_col pub_item_cols[] = {
-	DB_COL(struct pub_item_row, id),
-	DB_COL(struct pub_item_row, provider),
-	DB_COL(struct pub_item_row, product),
-	DB_COL(struct pub_item_row, category),
-	DB_COL(struct pub_item_row, amount),
-	DB_COL(struct pub_item_row, objection_status),
-	DB_COL(struct pub_item_row, withdrawn),
-	DB_COL(struct pub_item_row, unconfirmed),
-	DB_COL(struct pub_item_row, paid_on),
-};
+#define PUB_ITEM_COLS \
+	DB_COL(struct pub_item_row, id), \
+	DB_COL(struct pub_item_row, provider), \
+	DB_COL(struct pub_item_row, product), \
+	DB_COL(struct pub_item_row, category), \
+	DB_COL(struct pub_item_row, amount), \
+	DB_COL(struct pub_item_row, objection_status), \
+	DB_COL(struct pub_item_row, withdrawn), \
+	DB_COL(struct pub_item_row, unconfirmed), \
+	DB_COL(struct pub_item_row, paid_on)
+static const struct db_col pub_item_cols[] = { PUB_ITEM_COLS };
 static const struct db_rowmap pub_item_map = DB_ROWMAP(struct pub_item_row,
     pub_item_cols);
 
 /* the same carrying the list's total (STMT_PUB_ITEMS_GRAM) */
 static const struct db_col pub_item_total_cols[] = {
-	DB_COL(struct pub_item_row, id),
-	DB_COL(struct pub_item_row, provider),
-	DB_COL(struct pub_item_row, product),
-	DB_COL(struct pub_item_row, category),
-	DB_COL(struct pub_item_row, amount),
-	DB_COL(struct pub_item_row, objection_status),
-	DB_COL(struct pub_item_row, withdrawn),
-	DB_COL(struct pub_item_row, unconfirmed),
-	DB_COL(struct pub_item_row, paid_on),
+	PUB_ITEM_COLS,
 	DB_COL(struct pub_item_row, total),
 };
 static const struct db_rowmap pub_item_total_map =

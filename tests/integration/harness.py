@@ -176,6 +176,31 @@ def sql(query):
     return [line.split("\t") for line in out.splitlines()]
 
 
+class AdminSession:
+    """A connection of its own to the stack's database as its admin (a
+    mariadb client on a pipe), for holding a lock while a request runs:
+    send() a statement, line() reads one line of its output."""
+
+    def __init__(self):
+        self.p = subprocess.Popen(
+            ["mariadb", "--no-defaults",
+             "--socket=" + os.path.join(STATE, "run", "mysql.sock"),
+             "-u" + pwd.getpwuid(os.getuid()).pw_name, "-N", "-B", "-n",
+             "voucher"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            text=True)
+
+    def send(self, statements):
+        self.p.stdin.write(statements + "\n")
+        self.p.stdin.flush()
+
+    def line(self):
+        return self.p.stdout.readline().strip()
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait(timeout=30)
+
+
 def expect_error(r, status, code=None, field=None):
     """Asserts r is a JSON error of that status (and code, field)."""
     assert r.status == status, r

@@ -18,6 +18,7 @@ import io
 import json
 
 from harness import (test, get, post, put, request, token, sql, expect_error,
+                     AdminSession,
                      uniq, fresh_enterprise, fresh_login, place_order,
                      shanghai_date, set_clock_at, iso, parse_iso, skip)
 from pubflow import (UNIT_SUBSIDY, DAY, PUBLIC_ITEM_FIELDS,
@@ -970,30 +971,19 @@ class HeldBatch:
     items)."""
 
     def __init__(self, batch_id):
-        import os
-        import pwd
-        import subprocess
-        from harness import STATE
         self.batch_id = batch_id
-        self.p = subprocess.Popen(
-            ["mariadb", "--no-defaults",
-             "--socket=" + os.path.join(STATE, "run", "mysql.sock"),
-             "-u" + pwd.getpwuid(os.getuid()).pw_name, "-N", "-B", "-n",
-             "voucher"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            text=True)
+        self.s = AdminSession()
 
     def __enter__(self):
-        self.p.stdin.write("BEGIN; SELECT id FROM publicity_batches WHERE"
-                           " id = %d FOR UPDATE;\n" % self.batch_id)
-        self.p.stdin.flush()
-        got = self.p.stdout.readline().strip()
+        self.s.send("BEGIN; SELECT id FROM publicity_batches WHERE"
+                    " id = %d FOR UPDATE;" % self.batch_id)
+        got = self.s.line()
         assert got == str(self.batch_id), got
         return self
 
     def __exit__(self, *exc):
-        self.p.stdin.write("ROLLBACK;\n")
-        self.p.stdin.close()
-        self.p.wait(timeout=30)
+        self.s.send("ROLLBACK;")
+        self.s.close()
 
 
 def item_locked(item_id):

@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import time
 
-from harness import CLOCK_FILE, STATE, test
+from harness import CLOCK_FILE, STATE, AdminSession, test
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -65,25 +65,17 @@ class HeldLock:
     as a run of the task on another host (or by hand) would."""
 
     def __init__(self, name):
-        import pwd
         self.name = name
-        self.p = subprocess.Popen(
-            ["mariadb", "--no-defaults",
-             "--socket=" + os.path.join(STATE, "run", "mysql.sock"),
-             "-u" + pwd.getpwuid(os.getuid()).pw_name, "-N", "-B", "-n",
-             "voucher"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            text=True)
+        self.s = AdminSession()
 
     def __enter__(self):
-        self.p.stdin.write("SELECT GET_LOCK('%s', 5);\n" % self.name)
-        self.p.stdin.flush()
-        got = self.p.stdout.readline().strip()
+        self.s.send("SELECT GET_LOCK('%s', 5);" % self.name)
+        got = self.s.line()
         assert got == "1", "could not take %s: %r" % (self.name, got)
         return self
 
     def __exit__(self, *exc):
-        self.p.stdin.close()
-        self.p.wait(timeout=30)
+        self.s.close()
 
 
 @test
