@@ -48,21 +48,15 @@ search_key(const char *q, struct search_key *k)
 }
 
 bool
-search_key_is_query(const struct search_key *k, const char *q)
+search_is_gram(const char *q, size_t max)
 {
-	return k->g1[0] != '\0' && strcmp(k->g1, q) == 0 &&
-	    strcmp(k->g2, q) == 0 && strpbrk(q, " \t") == NULL;
+	return q != NULL && *q != '\0' && strpbrk(q, " \t") == NULL &&
+	    utf8_len(q) <= max;
 }
 
 bool
-search_is_gram(const char *q, size_t max)
+search_key_is_query(const struct search_key *k, const char *q)
 {
-	size_t n = 0;
-
-	if (q == NULL || *q == '\0' || strpbrk(q, " \t") != NULL)
-		return false;
-	for (; *q != '\0'; q++)	/* characters: bytes but continuations */
-		if (((unsigned char)*q & 0xC0) != 0x80 && ++n > max)
-			return false;
-	return true;
+	/* the key's one gram (search_grams keeps up to two characters) */
+	return k->g1[0] != '\0' && search_is_gram(q, 2);
 }
