@@ -283,7 +283,8 @@ GRANT SELECT (id, provider_id, state, last_submitted_at, reviewer_opinion)
     ON `@DB@`.`product_applications` TO '@OVERSIGHT_USER@'@'localhost';
 GRANT SELECT (id, kind, name, status, submitted_at)
     ON `@DB@`.`certifications` TO '@OVERSIGHT_USER@'@'localhost';
-GRANT SELECT                         ON `@DB@`.`overdue_counts`   TO '@OVERSIGHT_USER@'@'localhost';  -- its totals per day (023)
+GRANT SELECT                         ON `@DB@`.`overdue_swept`    TO '@OVERSIGHT_USER@'@'localhost';  -- its stages' folded totals (026)
+GRANT SELECT                         ON `@DB@`.`overdue_minutes`  TO '@OVERSIGHT_USER@'@'localhost';  -- and their minutes not folded yet
 GRANT SELECT, UPDATE (status, decision, approved_amount, reason, reviewed_at, updated_at)
     ON `@DB@`.`redemption_claims` TO '@OVERSIGHT_USER@'@'localhost';  -- a revoked order's claim rejected
 GRANT SELECT, UPDATE (status, paid_on, paid_at, paid_by)
@@ -371,6 +372,10 @@ GRANT SELECT, UPDATE (last_id, updated_at) ON `@DB@`.`reminder_cursor` TO '@CTL_
 GRANT SELECT (expires_at), DELETE    ON `@DB@`.`verification_codes` TO '@CTL_USER@'@'localhost';
 GRANT SELECT (window_start), DELETE  ON `@DB@`.`throttle`         TO '@CTL_USER@'@'localhost';
 GRANT SELECT (last_used_at), DELETE ON `@DB@`.`login_devices`    TO '@CTL_USER@'@'localhost';  -- unused for 180 days (issue 15)
+-- issue 13: the sweeper folds the overdue stages' passed minutes into
+-- their totals (026_overdue_swept.sql, shared/domain/overdue_fold.c)
+GRANT SELECT, UPDATE (upto, n)       ON `@DB@`.`overdue_swept`    TO '@CTL_USER@'@'localhost';
+GRANT SELECT, DELETE                 ON `@DB@`.`overdue_minutes`  TO '@CTL_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
 -- the read-only user: public data only

@@ -21,6 +21,9 @@
  *       reminders due (issue 16, shared/domain/reminders.h): the messages
  *       of new order events and the deadline warnings (O4, O6, C2), each
  *       written once into the outbox for every member who may act.
+ *       Last it folds the overdue stages' passed minutes into their
+ *       totals (issue 13, shared/domain/overdue_fold.h), so that the
+ *       bureau's overdue list counts a few rows whatever the year.
  *   voucherctl reconcile [--fix]
  *       Recomputes every product's taken units and every enterprise's
  *       yearly occupied amount from the orders and reports any drift
@@ -78,6 +81,7 @@
 #include "log.h"
 #include "orders.h"
 #include "outbox.h"
+#include "overdue_fold.h"
 
 enum ctl_stmt {
 	STMT_DRIFT_PRODUCTS,
@@ -525,6 +529,7 @@ cmd_sweep(struct db *db, int every, int interval)
 		time_t started = time(NULL);
 		struct timespec t0;
 		struct remind_stats rs = { 0 };
+		long folded = 0;
 		int n = -1, lock;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -537,6 +542,10 @@ cmd_sweep(struct db *db, int every, int interval)
 			n = order_sweep_all(db, clock_now());
 			if (n >= 0 && reminders_run(db, clock_now(), &rs) < 0)
 				n = -1;
+			/* issue 13: the overdue stages' passed minutes */
+			if (n >= 0 && (folded = overdue_fold(db,
+			    clock_now())) < 0)
+				n = -1;
 			task_unlock(db, "voucher.sweep");
 		}
 		if (lock != 0) {
@@ -545,8 +554,9 @@ cmd_sweep(struct db *db, int every, int interval)
 			else if (n > 0 || rs.messages > 0 ||
 			    (every == 0 && interval == 0))
 				log_msg(LOG_INFO, NULL, "sweep: %d order(s) moved "
-				    "by O4/O6; %ld reminder(s), %ld message(s)",
-				    n, rs.reminders, rs.messages);
+				    "by O4/O6; %ld reminder(s), %ld message(s); "
+				    "%ld overdue minute(s) folded",
+				    n, rs.reminders, rs.messages, folded);
 			if (every > 0 && time(NULL) - last_tidy >= 3600) {
 				if (cmd_tidy(db) == 0)
 					x.last_tidy_ok = time(NULL);

@@ -458,37 +458,75 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	" FORCE INDEX (ix_certifications_queue)"
 	" WHERE status = 'pending' AND submitted_at <= ?"
 	" ORDER BY submitted_at, id LIMIT ?"),
-	/* how many of each stage are past their clock: the days before the
-	 * cut's day from the counts 023_overdue_counts.sql's triggers keep
-	 * (a sum of days), the cut's own day up to the cut from the rows (an
-	 * index range of one day, each kind's read once: the orders'
-	 * covering; the applications' opinion read from that day's pending
-	 * ones): now's day, now's day, now, A6's cut's day x2, A6's cut,
-	 * E9's cut's day x2, E9's cut */
+	/* how many of each stage are past their clock, from the totals
+	 * 026_overdue_swept.sql keeps: each stage's folded total (its rows
+	 * before its upto), its minutes not folded yet before the cut's
+	 * minute (one or two: the sweeper folds every minute), and the cut's
+	 * own minute up to the cut from the rows (an index range of under a
+	 * minute; the applications' opinion read from those pending). ahead:
+	 * the stages folded past the cut's minute (a clock behind the
+	 * sweeper's): their totals hold rows after the cut, and the counts
+	 * are read from the rows instead (STMT_OVERDUE_COUNTS_ROWS). Params:
+	 * the cuts' minutes (now's, A6's, E9's) for ahead, now's minute,
+	 * A6's, E9's for the minutes, then now's minute, now, A6's minute,
+	 * A6's cut, E9's minute, E9's cut for the rows */
 	DB_STMT(STMT_OVERDUE_COUNTS,
 	"SELECT CAST(COALESCE(SUM(r), 0) AS SIGNED) AS review_n,"
 	" CAST(COALESCE(SUM(p), 0) AS SIGNED) AS publish_n,"
 	" CAST(COALESCE(SUM(a), 0) AS SIGNED) AS app_n,"
 	" CAST(COALESCE(SUM(d), 0) AS SIGNED) AS app_decide_n,"
-	" CAST(COALESCE(SUM(c), 0) AS SIGNED) AS cert_n"
+	" CAST(COALESCE(SUM(c), 0) AS SIGNED) AS cert_n,"
+	" CAST(COALESCE(SUM(ahead), 0) AS SIGNED) AS ahead"
 	" FROM (SELECT SUM(IF(kind = 'review', n, 0)) AS r,"
-	" SUM(IF(kind = 'publish', n, 0)) AS p, 0 AS a, 0 AS d, 0 AS c"
-	" FROM overdue_counts WHERE kind IN ('review', 'publish') AND day < ?"
-	" UNION ALL SELECT SUM(status = 'submitted'), SUM(status = 'approved'),"
-	" 0, 0, 0 FROM orders FORCE INDEX (ix_orders_decision_due)"
-	" WHERE decision_due >= ? AND decision_due <= ?"
+	" SUM(IF(kind = 'publish', n, 0)) AS p,"
+	" SUM(IF(kind = 'application', n, 0)) AS a,"
+	" SUM(IF(kind = 'application_decide', n, 0)) AS d,"
+	" SUM(IF(kind = 'certification', n, 0)) AS c,"
+	" SUM(upto > CASE WHEN kind IN ('review', 'publish') THEN ?"
+	" WHEN kind = 'certification' THEN ? ELSE ? END) AS ahead"
+	" FROM overdue_swept WHERE kind IN ('review', 'publish', 'application',"
+	" 'application_decide', 'certification')"
+	" UNION ALL SELECT SUM(IF(kind = 'review', n, 0)),"
+	" SUM(IF(kind = 'publish', n, 0)), 0, 0, 0, 0 FROM overdue_minutes"
+	" WHERE kind IN ('review', 'publish') AND at < ?"
 	" UNION ALL SELECT 0, 0, SUM(IF(kind = 'application', n, 0)),"
-	" SUM(IF(kind = 'application_decide', n, 0)), 0 FROM overdue_counts"
-	" WHERE kind IN ('application', 'application_decide') AND day < ?"
+	" SUM(IF(kind = 'application_decide', n, 0)), 0, 0 FROM overdue_minutes"
+	" WHERE kind IN ('application', 'application_decide') AND at < ?"
+	" UNION ALL SELECT 0, 0, 0, 0, SUM(n), 0 FROM overdue_minutes"
+	" WHERE kind = 'certification' AND at < ?"
+	" UNION ALL SELECT SUM(status = 'submitted'), SUM(status = 'approved'),"
+	" 0, 0, 0, 0 FROM orders FORCE INDEX (ix_orders_decision_due)"
+	" WHERE decision_due >= ? AND decision_due <= ?"
+	" UNION ALL SELECT 0, 0, SUM(reviewer_opinion IS NULL),"
+	" SUM(reviewer_opinion IS NOT NULL), 0, 0 FROM product_applications"
+	" FORCE INDEX (ix_applications_state) WHERE state = 'pending'"
+	" AND last_submitted_at >= ? AND last_submitted_at <= ?"
+	" UNION ALL SELECT 0, 0, 0, 0, COUNT(*), 0 FROM certifications"
+	" FORCE INDEX (ix_certifications_queue) WHERE status = 'pending'"
+	" AND submitted_at >= ? AND submitted_at <= ?) x"),
+	/* the same counted from the rows, every row up to each cut (the
+	 * orders' index range of every decision due: ~17,000 entries at
+	 * Beijing's size): only when a stage was folded past the cut's minute
+	 * (a clock moved back behind the sweeper's; never in production, where
+	 * the sweeper folds a minute behind its clock). Params: now, A6's
+	 * cut, E9's cut */
+	DB_STMT(STMT_OVERDUE_COUNTS_ROWS,
+	"SELECT CAST(COALESCE(SUM(r), 0) AS SIGNED) AS review_n,"
+	" CAST(COALESCE(SUM(p), 0) AS SIGNED) AS publish_n,"
+	" CAST(COALESCE(SUM(a), 0) AS SIGNED) AS app_n,"
+	" CAST(COALESCE(SUM(d), 0) AS SIGNED) AS app_decide_n,"
+	" CAST(COALESCE(SUM(c), 0) AS SIGNED) AS cert_n, 0 AS ahead"
+	" FROM (SELECT SUM(status = 'submitted') AS r,"
+	" SUM(status = 'approved') AS p, 0 AS a, 0 AS d, 0 AS c"
+	" FROM orders FORCE INDEX (ix_orders_decision_due)"
+	" WHERE decision_due <= ?"
 	" UNION ALL SELECT 0, 0, SUM(reviewer_opinion IS NULL),"
 	" SUM(reviewer_opinion IS NOT NULL), 0 FROM product_applications"
 	" FORCE INDEX (ix_applications_state) WHERE state = 'pending'"
-	" AND last_submitted_at >= ? AND last_submitted_at <= ?"
-	" UNION ALL SELECT 0, 0, 0, 0, SUM(n) FROM overdue_counts"
-	" WHERE kind = 'certification' AND day < ?"
+	" AND last_submitted_at <= ?"
 	" UNION ALL SELECT 0, 0, 0, 0, COUNT(*) FROM certifications"
 	" FORCE INDEX (ix_certifications_queue) WHERE status = 'pending'"
-	" AND submitted_at >= ? AND submitted_at <= ?) x"),
+	" AND submitted_at <= ?) x"),
 	/* ---- R7: the records after a published list ------------------------ */
 
 	/* (plain read; a taken number is a duplicate key, and the transaction
@@ -1237,26 +1275,33 @@ static const struct db_col overdue_counts_cols[] = {
 	DB_COL(struct overdue_counts_row, app_n),
 	DB_COL(struct overdue_counts_row, app_decide_n),
 	DB_COL(struct overdue_counts_row, cert_n),
+	DB_COL(struct overdue_counts_row, ahead),
 };
 static const struct db_rowmap overdue_counts_map = DB_ROWMAP(
     struct overdue_counts_row, overdue_counts_cols);
+
+/* The start of t's minute (UTC, as the DATETIMEs 026's triggers write). */
+static time_t
+minute_of(time_t t)
+{
+	return t - t % 60;
+}
 
 int
 db_overdue_counts(struct db *db, time_t now, time_t app_cut, time_t cert_cut,
     struct overdue_counts_row *out)
 {
-	/* the start of each cut's day: a UTC day, as the DATETIMEs the
-	 * programs write (DB_TIME) and the triggers' DATE() */
-	time_t day = now - now % 86400;
-	time_t app_day = app_cut - app_cut % 86400;
-	time_t cert_day = cert_cut - cert_cut % 86400;
-	struct db_res *keep = NULL;
-	int rc = db_one(db, STMT_OVERDUE_COUNTS, DB_ARGS(DB_TIME(day),
-	    DB_TIME(day), DB_TIME(now), DB_TIME(app_day), DB_TIME(app_day),
-	    DB_TIME(app_cut), DB_TIME(cert_day), DB_TIME(cert_day),
-	    DB_TIME(cert_cut)), &overdue_counts_map, out, &keep);
+	time_t m = minute_of(now), am = minute_of(app_cut),
+	    cm = minute_of(cert_cut);
+	int rc = db_one(db, STMT_OVERDUE_COUNTS, DB_ARGS(DB_TIME(m),
+	    DB_TIME(cm), DB_TIME(am), DB_TIME(m), DB_TIME(am), DB_TIME(cm),
+	    DB_TIME(m), DB_TIME(now), DB_TIME(am), DB_TIME(app_cut),
+	    DB_TIME(cm), DB_TIME(cert_cut)), &overdue_counts_map, out, NULL);
 
-	db_res_free(keep);
+	if (rc == DB_OK && out->ahead > 0)
+		rc = db_one(db, STMT_OVERDUE_COUNTS_ROWS, DB_ARGS(DB_TIME(now),
+		    DB_TIME(app_cut), DB_TIME(cert_cut)), &overdue_counts_map,
+		    out, NULL);
 	return rc;
 }
 

@@ -140,9 +140,9 @@ add_count(json_t *list, const char *k, const char *key, int64_t n)
  * past its clock now, longest overdue first (a tie: orders, then
  * applications, then certifications), counted by stage and by party
  * (largest first). Each kind is read along its index up to the page's
- * end and the three merged here; the counts are the days before today's
- * from 023_overdue_counts.sql's per-day counts and today's part from an
- * index range of one day (db.c STMT_OVERDUE_COUNTS).
+ * end and the three merged here; the counts are each stage's total the
+ * sweeper folded (026_overdue_swept.sql), its minutes not folded yet and
+ * the cut's own minute from the rows (db.c STMT_OVERDUE_COUNTS).
  */
 int
 overdue_get(struct req *r)

@@ -84,6 +84,7 @@ enum oversight_stmt {
 	STMT_OVERDUE_APPLICATIONS,
 	STMT_OVERDUE_CERTIFICATIONS,
 	STMT_OVERDUE_COUNTS,
+	STMT_OVERDUE_COUNTS_ROWS,
 	/* R7: the records after a published list */
 	STMT_RECORD_LAST,
 	STMT_RECORD_NEXT,
@@ -390,6 +391,7 @@ struct overdue_counts_row {
 	int64_t app_n;          /* applications, no opinion (A6, reviewer) */
 	int64_t app_decide_n;   /* applications with one (A6, the bureau)  */
 	int64_t cert_n;         /* certifications (E9, the reviewer)       */
+	int64_t ahead;          /* stages folded past the cut (db.c)       */
 };
 int db_overdue_counts(struct db *db, time_t now, time_t app_cut,
     time_t cert_cut, struct overdue_counts_row *out);

@@ -360,6 +360,20 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	" reminders r WHERE r.subject = 'order' AND r.subject_id = x.id"
 	" AND r.kind = ? AND r.threshold = x.threshold AND r.event_id = 0)"
 	" ORDER BY x.deadline, x.id LIMIT ?"),
+	/* ---- issue 13: the overdue stages' fold (overdue_fold.c) ---------- */
+	/* kind: the stage's total, locked (026's triggers lock it first) */
+	DB_LIB_STMT(DBS_OVERDUE_SWEPT_LOCK,
+	"SELECT upto FROM overdue_swept WHERE kind = ? FOR UPDATE"),
+	/* kind, upto: its minutes before upto, locked: their count and rows */
+	DB_LIB_STMT(DBS_OVERDUE_MINUTES_SUM,
+	"SELECT CAST(COALESCE(SUM(n), 0) AS SIGNED) AS n, COUNT(*) AS `rows`"
+	" FROM overdue_minutes WHERE kind = ? AND at < ? FOR UPDATE"),
+	/* their count, upto, kind */
+	DB_LIB_STMT(DBS_OVERDUE_SWEPT_SET,
+	"UPDATE overdue_swept SET n = n + ?, upto = ? WHERE kind = ?"),
+	/* kind, upto: the minutes folded */
+	DB_LIB_STMT(DBS_OVERDUE_MINUTES_DROP,
+	"DELETE FROM overdue_minutes WHERE kind = ? AND at < ?"),
 };
 
 const struct db_stmts lib_stmts = { lib_sql, DBS__END - DB_LIB_BASE };

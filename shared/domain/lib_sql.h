@@ -62,6 +62,11 @@ enum lib_stmt {
 	DBS_REMIND_ACCEPT_DUE,
 	DBS_REMIND_VALIDITY,
 	DBS_REMIND_CONFIRM,
+	/* issue 13: the overdue stages' fold (overdue_fold.c) */
+	DBS_OVERDUE_SWEPT_LOCK,
+	DBS_OVERDUE_MINUTES_SUM,
+	DBS_OVERDUE_SWEPT_SET,
+	DBS_OVERDUE_MINUTES_DROP,
 	DBS__END
 };
 

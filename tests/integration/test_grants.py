@@ -467,20 +467,25 @@ def test_grants_every_statement_of_a_program_prepares_as_its_user():
 
 
 # issue 13: what the triggers of 004_scale.sql, 007_counts_indexes.sql,
-# 018_scale_main.sql, 022_queue_counts.sql and 025_gram_counts.sql keep (as
-# their definer, in the writing transaction); the programs only read it
+# 018_scale_main.sql, 022_queue_counts.sql, 025_gram_counts.sql and
+# 026_overdue_swept.sql keep (as their definer, in the writing
+# transaction); the programs only read it (the sweeper, voucherctl, folds
+# the overdue stages' passed minutes: FOLDED)
 TRIGGER_KEPT = ["search_texts", "search_grams", "enterprise_grams", "product_category",
                 "row_counts", "audit_counts", "stats_orders", "stats_quota",
                 "stats_stages", "provider_grams", "certification_counts",
-                "application_counts", "list_counts", "overdue_counts",
+                "application_counts", "list_counts", "overdue_swept", "overdue_minutes",
                 "enterprise_gram_counts", "provider_gram_counts",
                 "publicity_item_gram_counts"]
+FOLDED = {"overdue_swept", "overdue_minutes"}
 
 
 @test
 def test_grants_no_program_writes_the_index_and_sums_the_triggers_keep():
     for name in users():
         for t in TRIGGER_KEPT:
+            if name == "ctl" and t in FOLDED:
+                continue
             refused(name, "DELETE FROM %s WHERE 1 = 0" % t)
         for call in ("CALL search_text('x', @t)", "CALL enterprise_index(0, 'x')",
                      "CALL provider_index(0, 'x')",

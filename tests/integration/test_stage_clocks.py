@@ -10,7 +10,7 @@ import time
 from harness import (test, get, post, put, sql, uniq, set_clock_at,
                      fresh_login, fresh_enterprise, new_provider,
                      order_product, place_order, shanghai_date, parse_iso,
-                     token)
+                     token, ctl)
 
 HOUR = 3600
 DAY = 86400
@@ -153,8 +153,9 @@ def test_C2_R4_R5_decision_due_repeats_the_clocks_days():
     assert got == want, (got, want, expr)
 
 
-# issue 13: the overdue counts (by_stage, total) from 023's per-day counts
-# and today's part of the rows: each stage's name (clocks.c) and what it
+# issue 13: the overdue counts (by_stage, total) from 026's folded totals,
+# the minutes not folded yet and the cut's minute from the rows (or all
+# from the rows when the clock is behind a fold): each stage's name (clocks.c) and what it
 # counts, straight from the rows, at the clock t (UTC DATETIMEs)
 OVERDUE_STAGES = (
     ("兑付申请初审", "SELECT COUNT(*) FROM orders WHERE status = 'submitted'"
@@ -211,11 +212,11 @@ def _around(due):
 
 
 def _counts_are_the_rows():
-    """023's per-day counts are their rows, both ways
-    (tests/scale/check_023.sql)."""
+    """026's folded totals and minutes are their rows, both ways
+    (tests/scale/check_026.sql)."""
     import os
     from harness import ROOT
-    with open(os.path.join(ROOT, "tests", "scale", "check_023.sql")) as fh:
+    with open(os.path.join(ROOT, "tests", "scale", "check_026.sql")) as fh:
         checks = [s.strip() for s in fh.read().split(";") if "SELECT" in s]
     for q in checks:
         q = "\n".join(x for x in q.splitlines() if not x.startswith("--"))
@@ -225,8 +226,8 @@ def _counts_are_the_rows():
 
 @test
 def test_overdue_counts_per_day_are_the_rows_across_days_after_each_write():
-    """The overdue totals and by_stage (the days before today's from
-    023_overdue_counts.sql's counts, today's part from the rows) equal a
+    """The overdue totals and by_stage (026_overdue_swept.sql's totals
+    and minutes, the cut's minute from the rows) equal a
     direct count of the rows at instants around each deadline and across
     the midnight after it, after each kind of write: an order submitted,
     confirmed, approved and publicized; an application submitted, given
@@ -333,6 +334,124 @@ def test_overdue_counts_per_day_are_the_rows_across_days_after_each_write():
     sql("DELETE FROM certifications WHERE id = %d" % cid)
     sql("DELETE FROM organisations WHERE id = %s" % org)
     _overdue_is_the_rows(csub2 + 6 * DAY)
+    _counts_are_the_rows()
+    sql("DELETE FROM sessions WHERE token_hash = UNHEX(SHA2('%s', 256))"
+        % _OVERDUE_TOKEN)
+    set_clock_at(t)
+
+
+def _swept():
+    return {k: (u, int(n)) for k, u, n in
+            sql("SELECT kind, upto, n FROM overdue_swept")}
+
+
+@test
+def test_overdue_fold_by_the_sweeper_keeps_the_counts_the_rows():
+    """026: the sweeper (voucherctl sweep) folds each stage's passed
+    minutes into its total, a minute behind each stage's cut; the counts
+    stay the rows at the fold's clock, after it (the minutes not folded
+    yet) and before it (a clock behind the fold: counted from the rows);
+    a write after the fold of a row whose minute was folded changes the
+    total (check_026.sql both ways); a sweep at an earlier clock folds
+    nothing back."""
+    t = int(time.time())
+    set_clock_at(t)
+    prov = _prov()
+    ent = fresh_enterprise()
+    r = place_order(ent["token"], prov["product"]["id"])
+    assert r.status == 201, r
+    o = r.json
+    ptok = fresh_login(prov["login"], prov["password"])
+    assert post("/api/provider/orders/%d/accept" % o["id"],
+                token=ptok).status == 200
+    day = shanghai_date(o["ordered_at"])
+    r = put("/api/provider/orders/%d/contract" % o["id"],
+            {"contract_no": uniq("HT"), "signed_on": day,
+             "service_start_on": day, "amount": 800000,
+             "period_months": 12}, token=ptok)
+    assert r.status == 200, r
+    # overdue for minutes at t: the claim submitted C2 + R4 days and 5
+    # minutes ago, unconfirmed (R4); an application submitted A6's days
+    # and 90 s ago, another due in 30 s; a certification E9's days and 10
+    # minutes ago (the redemption, collection and registration programs'
+    # writes, in SQL)
+    sql("UPDATE orders SET status = 'submitted', submitted_at = '%s'"
+        " WHERE id = %d" % (_dt(t - 25 * DAY - 300), o["id"]))
+    apps = []
+    for at in (t - 20 * DAY - 90, t - 20 * DAY + 30):
+        sql("INSERT INTO product_applications (round_year, provider_id,"
+            " state, form_json, created_at, updated_at, last_submitted_at,"
+            " submit_count) SELECT MAX(year), %d, 'pending', '{}', '%s',"
+            " '%s', '%s', 1 FROM rounds" % (prov["id"], _dt(at), _dt(at),
+                                           _dt(at)))
+        apps.append(int(sql("SELECT MAX(id) FROM product_applications"
+                            " WHERE provider_id = %d" % prov["id"])[0][0]))
+    reviewer = sql("SELECT id FROM accounts WHERE login = 'reviewer'")[0][0]
+    sql("INSERT INTO organisations (kind, created_at, updated_at)"
+        " VALUES ('provider', '%s', '%s')" % (_dt(t), _dt(t)))
+    org = sql("SELECT MAX(id) FROM organisations")[0][0]
+    sql("INSERT INTO certifications (org_id, kind, name, uscc, values_json,"
+        " submitted_at, submitted_by) VALUES (%s, 'provider', '%s',"
+        " '91110000000000000X', '{}', '%s', %s)"
+        % (org, uniq("测试认证"), _dt(t - 5 * DAY - 600), reviewer))
+    cid = int(sql("SELECT MAX(id) FROM certifications WHERE org_id = %s"
+                  % org)[0][0])
+    _overdue_is_the_rows(t)
+    _counts_are_the_rows()
+
+    # the fold at t: each stage up to its cut's minute, one minute back
+    before = _swept()
+    out = ctl("sweep")
+    assert out.returncode == 0, (out.stdout, out.stderr)
+    assert "overdue minute(s) folded" in out.stderr + out.stdout, out
+    want = {"review": t, "publish": t, "application": t - 20 * DAY,
+            "application_decide": t - 20 * DAY, "certification": t - 5 * DAY}
+    swept = _swept()
+    for kind, cut in want.items():
+        upto = _dt(cut // 60 * 60 - 60)
+        assert swept[kind][0] == max(upto, before[kind][0]), \
+            (kind, swept[kind], upto, before[kind])
+    assert swept["review"][1] >= 1 and swept["certification"][1] >= 1, swept
+    _counts_are_the_rows()
+    # after the fold (the minutes not folded yet, the cut's minute from
+    # the rows) and behind it (from the rows)
+    for at in (t, t + 59, t + 61, t + 3 * DAY, t - 61, t - DAY):
+        _overdue_is_the_rows(at)
+
+    # writes after the fold of rows in folded minutes: the claim confirmed
+    # 11 days ago (due a day ago: still folded), the overdue application
+    # decided, the certification resubmitted 6 days ago, then approved
+    sql("UPDATE orders SET confirmed_at = '%s' WHERE id = %d"
+        % (_dt(t - 11 * DAY), o["id"]))
+    _overdue_is_the_rows(t)
+    _counts_are_the_rows()
+    bureau = sql("SELECT id FROM accounts WHERE login = 'bureau'")[0][0]
+    sql("UPDATE product_applications SET state = 'rejected', decided_at ="
+        " '%s', decided_by = %s WHERE id = %d" % (_dt(t), bureau, apps[0]))
+    sql("UPDATE certifications SET submitted_at = '%s' WHERE id = %d"
+        % (_dt(t - 6 * DAY), cid))
+    for at in (t, t + 31, t - DAY):
+        _overdue_is_the_rows(at)
+    _counts_are_the_rows()
+    sql("UPDATE certifications SET status = 'approved', decided_at = '%s',"
+        " decided_by = %s WHERE id = %d" % (_dt(t), reviewer, cid))
+    _overdue_is_the_rows(t)
+    _counts_are_the_rows()
+
+    # a sweep at an earlier clock leaves every stage as it is
+    swept = _swept()
+    set_clock_at(t - DAY)
+    out = ctl("sweep")
+    assert out.returncode == 0, (out.stdout, out.stderr)
+    assert _swept() == swept
+    set_clock_at(t)
+
+    # removed: the order publicized, the rest deleted
+    sql("UPDATE orders SET status = 'publicized' WHERE id = %d" % o["id"])
+    sql("DELETE FROM product_applications WHERE id IN (%d, %d)" % tuple(apps))
+    sql("DELETE FROM certifications WHERE id = %d" % cid)
+    sql("DELETE FROM organisations WHERE id = %s" % org)
+    _overdue_is_the_rows(t)
     _counts_are_the_rows()
     sql("DELETE FROM sessions WHERE token_hash = UNHEX(SHA2('%s', 256))"
         % _OVERDUE_TOKEN)

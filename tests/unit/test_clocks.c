@@ -10,6 +10,7 @@
 #include "check.h"
 #include "clocks.h"
 #include "outbox.h"
+#include "overdue_fold.h"
 #include "reminders.h"
 
 #define T0 1790000000L      /* some instant                              */
@@ -200,6 +201,23 @@ TEST(test_reminders_deadline_warnings_cannot_be_turned_off)
 		    notify_kind_info((enum notify_kind)k)->name), k);
 }
 
+/* issue 13 (026): a stage is folded up to its cut's minute, one minute
+ * back: a request whose clock is under a minute behind the sweeper's
+ * finds its cut's minute not folded */
+TEST(test_overdue_fold_upto_is_the_cuts_minute_one_minute_back)
+{
+	const time_t m = (time_t)1764590400;    /* 2025-12-01T12:00:00Z */
+
+	CHECK_EQ(overdue_fold_upto(m), m - 60);
+	CHECK_EQ(overdue_fold_upto(m + 1), m - 60);
+	CHECK_EQ(overdue_fold_upto(m + 59), m - 60);
+	CHECK_EQ(overdue_fold_upto(m + 60), m);
+	CHECK_EQ(overdue_fold_upto(m - 1), m - 120);
+	/* a request at m + 59 (cut's minute m) and a fold at m + 119: the
+	 * fold stops at m, the request's minute stays on the rows' side */
+	CHECK(overdue_fold_upto(m + 119) <= m);
+}
+
 int
 main(void)
 {
@@ -215,5 +233,6 @@ main(void)
 	RUN(test_E9_certification_clock);
 	RUN(test_reminders_each_order_event_has_its_kind);
 	RUN(test_reminders_deadline_warnings_cannot_be_turned_off);
+	RUN(test_overdue_fold_upto_is_the_cuts_minute_one_minute_back);
 	return check_done();
 }
