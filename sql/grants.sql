@@ -376,6 +376,18 @@ GRANT SELECT (last_used_at), DELETE ON `@DB@`.`login_devices`    TO '@CTL_USER@'
 -- their totals (026_overdue_swept.sql, shared/domain/overdue_fold.c)
 GRANT SELECT, UPDATE (upto, n)       ON `@DB@`.`overdue_swept`    TO '@CTL_USER@'@'localhost';
 GRANT SELECT, DELETE                 ON `@DB@`.`overdue_minutes`  TO '@CTL_USER@'@'localhost';
+-- and each small kept total's per-connection slots into one row
+-- (shared/domain/slot_fold.c): its values added to a slot, the others
+-- deleted
+GRANT SELECT, UPDATE (orders, subsidy), DELETE ON `@DB@`.`stats_orders` TO '@CTL_USER@'@'localhost';
+GRANT SELECT, UPDATE (enterprises, cap, occupied), DELETE ON `@DB@`.`stats_quota` TO '@CTL_USER@'@'localhost';
+GRANT SELECT, UPDATE (orders, accept_n, accept_s, contract_n, contract_s, submit_n, submit_s,
+                      review_n, review_s, publish_n, publish_s, pay_n, pay_s), DELETE
+    ON `@DB@`.`stats_stages` TO '@CTL_USER@'@'localhost';
+GRANT SELECT, UPDATE (n), DELETE     ON `@DB@`.`claim_counts`     TO '@CTL_USER@'@'localhost';
+GRANT SELECT, UPDATE (n), DELETE     ON `@DB@`.`certification_counts` TO '@CTL_USER@'@'localhost';
+GRANT SELECT, UPDATE (n), DELETE     ON `@DB@`.`application_counts` TO '@CTL_USER@'@'localhost';
+GRANT SELECT, UPDATE (n), DELETE     ON `@DB@`.`audit_counts`     TO '@CTL_USER@'@'localhost';
 
 -- ---------------------------------------------------------------------------
 -- the read-only user: public data only

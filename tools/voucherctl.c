@@ -23,7 +23,10 @@
  *       written once into the outbox for every member who may act.
  *       Last it folds the overdue stages' passed minutes into their
  *       totals (issue 13, shared/domain/overdue_fold.h), so that the
- *       bureau's overdue list counts a few rows whatever the year.
+ *       bureau's overdue list counts a few rows whatever the year, and
+ *       each small kept total's per-connection slots into one row
+ *       (shared/domain/slot_fold.h: the dashboard and the queues' totals
+ *       stay a row a key after a year of connections).
  *   voucherctl reconcile [--fix]
  *       Recomputes every product's taken units and every enterprise's
  *       yearly occupied amount from the orders and reports any drift
@@ -82,6 +85,7 @@
 #include "orders.h"
 #include "outbox.h"
 #include "overdue_fold.h"
+#include "slot_fold.h"
 
 enum ctl_stmt {
 	STMT_DRIFT_PRODUCTS,
@@ -529,7 +533,7 @@ cmd_sweep(struct db *db, int every, int interval)
 		time_t started = time(NULL);
 		struct timespec t0;
 		struct remind_stats rs = { 0 };
-		long folded = 0;
+		long folded = 0, slots = 0;
 		int n = -1, lock;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -546,6 +550,9 @@ cmd_sweep(struct db *db, int every, int interval)
 			if (n >= 0 && (folded = overdue_fold(db,
 			    clock_now())) < 0)
 				n = -1;
+			/* issue 13: the small totals' slots */
+			if (n >= 0 && (slots = slot_fold(db)) < 0)
+				n = -1;
 			task_unlock(db, "voucher.sweep");
 		}
 		if (lock != 0) {
@@ -555,8 +562,9 @@ cmd_sweep(struct db *db, int every, int interval)
 			    (every == 0 && interval == 0))
 				log_msg(LOG_INFO, NULL, "sweep: %d order(s) moved "
 				    "by O4/O6; %ld reminder(s), %ld message(s); "
-				    "%ld overdue minute(s) folded",
-				    n, rs.reminders, rs.messages, folded);
+				    "%ld overdue minute(s), %ld slot row(s) "
+				    "folded", n, rs.reminders, rs.messages,
+				    folded, slots);
 			if (every > 0 && time(NULL) - last_tidy >= 3600) {
 				if (cmd_tidy(db) == 0)
 					x.last_tidy_ok = time(NULL);

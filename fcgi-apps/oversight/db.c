@@ -400,7 +400,7 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	DB_STMT(STMT_STATS_QUOTA,
 	"SELECT tier, SUM(enterprises) AS enterprises, SUM(cap) AS cap,"
 	" SUM(occupied) AS occupied FROM stats_quota WHERE year = ?"
-	" GROUP BY tier HAVING SUM(enterprises) > 0 ORDER BY cap DESC"),
+	" GROUP BY tier HAVING SUM(enterprises) > 0 ORDER BY cap DESC, tier"),
 	/* params: round year; the ten listed products with the smallest
 	 * share of units left, along (listed, round, left_share) */
 	DB_STMT(STMT_STATS_SELLING_OUT,

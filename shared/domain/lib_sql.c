@@ -374,6 +374,90 @@ static const struct db_stmt lib_sql[DBS__END - DB_LIB_BASE] = {
 	/* kind, upto: the minutes folded */
 	DB_LIB_STMT(DBS_OVERDUE_MINUTES_DROP,
 	"DELETE FROM overdue_minutes WHERE kind = ? AND at < ?"),
+	/* ---- issue 13: the small totals' slots folded (slot_fold.c) ------ */
+	/* Each table: LOCK every row no writer holds, in key order, as
+	 * k1..k3 (text; NULL past its keys), slot, v1..v13 (0 past its
+	 * values); ADD its values to a slot: values, keys, slot; DROP a
+	 * slot: keys, slot (both by the primary key) */
+	DB_LIB_STMT(DBS_FOLD_STATS_ORDERS_LOCK,
+	"SELECT CAST(year AS CHAR) AS k1, category AS k2, month AS k3,"
+	" slot, orders AS v1, subsidy AS v2, 0 AS v3, 0 AS v4, 0 AS v5, 0 AS"
+	" v6, 0 AS v7, 0 AS v8, 0 AS v9, 0 AS v10, 0 AS v11, 0 AS v12, 0 AS"
+	" v13 FROM stats_orders ORDER BY year, category, month, slot FOR"
+	" UPDATE SKIP LOCKED"),
+	DB_LIB_STMT(DBS_FOLD_STATS_ORDERS_ADD,
+	"UPDATE stats_orders SET orders = orders + ?, subsidy = subsidy + ?"
+	" WHERE year = ? AND category = ? AND month = ? AND slot = ?"),
+	DB_LIB_STMT(DBS_FOLD_STATS_ORDERS_DROP,
+	"DELETE FROM stats_orders WHERE year = ? AND category = ? AND month"
+	" = ? AND slot = ?"),
+	DB_LIB_STMT(DBS_FOLD_STATS_QUOTA_LOCK,
+	"SELECT CAST(year AS CHAR) AS k1, CAST(tier AS CHAR) AS k2, NULL AS"
+	" k3, slot, enterprises AS v1, cap AS v2, occupied AS v3, 0 AS v4, 0"
+	" AS v5, 0 AS v6, 0 AS v7, 0 AS v8, 0 AS v9, 0 AS v10, 0 AS v11, 0"
+	" AS v12, 0 AS v13 FROM stats_quota ORDER BY year, tier, slot FOR"
+	" UPDATE SKIP LOCKED"),
+	DB_LIB_STMT(DBS_FOLD_STATS_QUOTA_ADD,
+	"UPDATE stats_quota SET enterprises = enterprises + ?, cap = cap +"
+	" ?, occupied = occupied + ? WHERE year = ? AND tier = ? AND slot ="
+	" ?"),
+	DB_LIB_STMT(DBS_FOLD_STATS_QUOTA_DROP,
+	"DELETE FROM stats_quota WHERE year = ? AND tier = ? AND slot = ?"),
+	DB_LIB_STMT(DBS_FOLD_STATS_STAGES_LOCK,
+	"SELECT CAST(year AS CHAR) AS k1, NULL AS k2, NULL AS k3, slot,"
+	" orders AS v1, accept_n AS v2, accept_s AS v3, contract_n AS v4,"
+	" contract_s AS v5, submit_n AS v6, submit_s AS v7, review_n AS v8,"
+	" review_s AS v9, publish_n AS v10, publish_s AS v11, pay_n AS v12,"
+	" pay_s AS v13 FROM stats_stages ORDER BY year, slot FOR UPDATE SKIP"
+	" LOCKED"),
+	DB_LIB_STMT(DBS_FOLD_STATS_STAGES_ADD,
+	"UPDATE stats_stages SET orders = orders + ?, accept_n = accept_n +"
+	" ?, accept_s = accept_s + ?, contract_n = contract_n + ?,"
+	" contract_s = contract_s + ?, submit_n = submit_n + ?, submit_s ="
+	" submit_s + ?, review_n = review_n + ?, review_s = review_s + ?,"
+	" publish_n = publish_n + ?, publish_s = publish_s + ?, pay_n ="
+	" pay_n + ?, pay_s = pay_s + ? WHERE year = ? AND slot = ?"),
+	DB_LIB_STMT(DBS_FOLD_STATS_STAGES_DROP,
+	"DELETE FROM stats_stages WHERE year = ? AND slot = ?"),
+	DB_LIB_STMT(DBS_FOLD_CLAIM_COUNTS_LOCK,
+	"SELECT status AS k1, NULL AS k2, NULL AS k3, slot, n AS v1, 0 AS"
+	" v2, 0 AS v3, 0 AS v4, 0 AS v5, 0 AS v6, 0 AS v7, 0 AS v8, 0 AS v9,"
+	" 0 AS v10, 0 AS v11, 0 AS v12, 0 AS v13 FROM claim_counts ORDER BY"
+	" status, slot FOR UPDATE SKIP LOCKED"),
+	DB_LIB_STMT(DBS_FOLD_CLAIM_COUNTS_ADD,
+	"UPDATE claim_counts SET n = n + ? WHERE status = ? AND slot = ?"),
+	DB_LIB_STMT(DBS_FOLD_CLAIM_COUNTS_DROP,
+	"DELETE FROM claim_counts WHERE status = ? AND slot = ?"),
+	DB_LIB_STMT(DBS_FOLD_CERT_COUNTS_LOCK,
+	"SELECT status AS k1, kind AS k2, NULL AS k3, slot, n AS v1, 0 AS"
+	" v2, 0 AS v3, 0 AS v4, 0 AS v5, 0 AS v6, 0 AS v7, 0 AS v8, 0 AS v9,"
+	" 0 AS v10, 0 AS v11, 0 AS v12, 0 AS v13 FROM certification_counts"
+	" ORDER BY status, kind, slot FOR UPDATE SKIP LOCKED"),
+	DB_LIB_STMT(DBS_FOLD_CERT_COUNTS_ADD,
+	"UPDATE certification_counts SET n = n + ? WHERE status = ? AND"
+	" kind = ? AND slot = ?"),
+	DB_LIB_STMT(DBS_FOLD_CERT_COUNTS_DROP,
+	"DELETE FROM certification_counts WHERE status = ? AND kind = ? AND"
+	" slot = ?"),
+	DB_LIB_STMT(DBS_FOLD_APP_COUNTS_LOCK,
+	"SELECT state AS k1, NULL AS k2, NULL AS k3, slot, n AS v1, 0 AS"
+	" v2, 0 AS v3, 0 AS v4, 0 AS v5, 0 AS v6, 0 AS v7, 0 AS v8, 0 AS v9,"
+	" 0 AS v10, 0 AS v11, 0 AS v12, 0 AS v13 FROM application_counts"
+	" ORDER BY state, slot FOR UPDATE SKIP LOCKED"),
+	DB_LIB_STMT(DBS_FOLD_APP_COUNTS_ADD,
+	"UPDATE application_counts SET n = n + ? WHERE state = ? AND slot ="
+	" ?"),
+	DB_LIB_STMT(DBS_FOLD_APP_COUNTS_DROP,
+	"DELETE FROM application_counts WHERE state = ? AND slot = ?"),
+	DB_LIB_STMT(DBS_FOLD_AUDIT_COUNTS_LOCK,
+	"SELECT entity AS k1, NULL AS k2, NULL AS k3, slot, n AS v1, 0 AS"
+	" v2, 0 AS v3, 0 AS v4, 0 AS v5, 0 AS v6, 0 AS v7, 0 AS v8, 0 AS v9,"
+	" 0 AS v10, 0 AS v11, 0 AS v12, 0 AS v13 FROM audit_counts ORDER BY"
+	" entity, slot FOR UPDATE SKIP LOCKED"),
+	DB_LIB_STMT(DBS_FOLD_AUDIT_COUNTS_ADD,
+	"UPDATE audit_counts SET n = n + ? WHERE entity = ? AND slot = ?"),
+	DB_LIB_STMT(DBS_FOLD_AUDIT_COUNTS_DROP,
+	"DELETE FROM audit_counts WHERE entity = ? AND slot = ?"),
 };
 
 const struct db_stmts lib_stmts = { lib_sql, DBS__END - DB_LIB_BASE };

@@ -3,9 +3,12 @@ right: the totals and sums that 004_scale.sql, 007_counts_indexes.sql and
 018_scale_main.sql's triggers keep in the writing transaction agree with the rows they stand for after
 each kind of write (and 020_party_counts.sql's: a party's orders, the
 claims, an account's inbox), and the audit trail pages by key (?before=)."""
+import time
+
 from harness import (test, get, put, bureau, sql, new_enterprise,
                      new_provider, fresh_enterprise, order_product,
-                     place_order, test_provider_id, order_provider)
+                     place_order, test_provider_id, order_provider, ctl,
+                     AdminSession)
 
 
 def total(path):
@@ -372,3 +375,110 @@ def test_O4_O6_page_total_carried_by_the_page_and_past_its_end():
         " ordered_at = ordered_at + INTERVAL 31 DAY,"
         " accept_deadline = accept_deadline + INTERVAL 31 DAY,"
         " valid_until = valid_until + INTERVAL 31 DAY WHERE id = %d" % ids[1])
+
+
+# issue 13: the small kept totals whose per-connection slots the sweeper
+# folds (shared/domain/slot_fold.c): table, key columns, value columns
+FOLDED_TOTALS = (
+    ("stats_orders", "year, category, month", ("orders", "subsidy")),
+    ("stats_quota", "year, tier", ("enterprises", "cap", "occupied")),
+    ("stats_stages", "year", ("orders", "accept_n", "accept_s", "contract_n",
+                              "contract_s", "submit_n", "submit_s", "review_n",
+                              "review_s", "publish_n", "publish_s", "pay_n",
+                              "pay_s")),
+    ("claim_counts", "status", ("n",)),
+    ("certification_counts", "status, kind", ("n",)),
+    ("application_counts", "state", ("n",)),
+    ("audit_counts", "entity", ("n",)),
+)
+
+
+def _sums(table, keys, values):
+    """Each key's sums and how many slot rows it has."""
+    return {tuple(r[:-1 - len(values)]): (tuple(r[-1 - len(values):-1]),
+                                           int(r[-1]))
+            for r in sql("SELECT %s, %s, COUNT(*) FROM %s GROUP BY %s"
+                         % (keys, ", ".join("SUM(%s)" % v for v in values),
+                            table, keys))}
+
+
+def _spread(table, keys, values):
+    """Moves one of the first value of each row holding more than one
+    into the slot 32 on (the other values stay), as a writer on another
+    connection would have written it: every key's sums stay, a key that
+    had one slot row has two."""
+    sql("CREATE TEMPORARY TABLE src AS SELECT {k}, slot FROM {t} WHERE {v} > 1;"
+        " INSERT INTO {t} ({k}, slot, {vs}) SELECT {k}, (slot + 32) % 64,"
+        " 1{zeros} FROM src ON DUPLICATE KEY UPDATE {v} = {t}.{v} + 1;"
+        " UPDATE {t} JOIN src USING ({k}, slot) SET {t}.{v} = {t}.{v} - 1;"
+        " DROP TEMPORARY TABLE src"
+        .format(t=table, k=keys, v=values[0], vs=", ".join(values),
+                zeros=", 0" * (len(values) - 1)))
+
+
+@test
+def test_sweeper_folds_the_small_totals_slots_keeping_each_keys_sums():
+    """Each small kept total's slots (written by many connections: a read
+    sums every slot of a key) are folded by the sweeper into one row a
+    key, every key's sums unchanged; the dashboard reads the same before
+    and after."""
+    out = ctl("sweep")      # what O4/O6 move at this clock, first
+    assert out.returncode == 0, (out.stdout, out.stderr)
+    stats0 = get("/api/bureau/stats", token=bureau()).json
+    before = {t: _sums(t, k, v) for t, k, v in FOLDED_TOTALS}
+    for table, keys, values in FOLDED_TOTALS:
+        _spread(table, keys, values)
+    spread = {t: _sums(t, k, v) for t, k, v in FOLDED_TOTALS}
+    for t in spread:
+        assert {k: s for k, (s, _) in spread[t].items()} == \
+            {k: s for k, (s, _) in before[t].items()}, t
+    several = [t for t in spread if any(n > 1 for _, n in spread[t].values())]
+    assert "stats_orders" in several and "audit_counts" in several, spread
+    stats1 = get("/api/bureau/stats", token=bureau()).json
+    assert stats1 == stats0, [(k, stats0[k], stats1[k]) for k in stats0
+                              if stats0[k] != stats1[k]]
+    out = ctl("sweep")
+    assert out.returncode == 0, (out.stdout, out.stderr)
+    for table, keys, values in FOLDED_TOTALS:
+        after = _sums(table, keys, values)
+        assert {k: s for k, (s, _) in after.items()} == \
+            {k: s for k, (s, _) in before[table].items()}, table
+        assert all(n == 1 for _, n in after.values()), (table, after)
+    assert get("/api/bureau/stats", token=bureau()).json == stats0
+
+
+@test
+def test_sweeper_fold_skips_a_slot_a_writer_holds_and_never_waits():
+    """A slot row held by a writer's open transaction is left for the
+    next fold: the sweep neither waits for it (50 s of lock wait) nor
+    folds it; once released, the next sweep folds it."""
+    out = ctl("sweep")
+    assert out.returncode == 0, (out.stdout, out.stderr)
+    # a second slot row of the claims' first status, held
+    if not sql("SELECT 1 FROM claim_counts LIMIT 1"):   # no claim yet
+        sql("INSERT INTO claim_counts (status, slot, n) VALUES ('submitted', 0, 0)")
+    status = sql("SELECT status FROM claim_counts ORDER BY status LIMIT 1")[0][0]
+    slot = int(sql("SELECT slot FROM claim_counts WHERE status = '%s'"
+                   % status)[0][0])
+    other = (slot + 1) % 64
+    sql("INSERT INTO claim_counts (status, slot, n) VALUES ('%s', %d, 0)"
+        % (status, other))
+    total = sql("SELECT SUM(n) FROM claim_counts WHERE status = '%s'" % status)
+    held = AdminSession()
+    try:
+        held.send("START TRANSACTION; SELECT n FROM claim_counts WHERE"
+                  " status = '%s' AND slot = %d FOR UPDATE;" % (status, other))
+        assert held.line() == "0"
+        t0 = time.monotonic()
+        out = ctl("sweep", timeout=40)
+        assert out.returncode == 0, (out.stdout, out.stderr)
+        assert time.monotonic() - t0 < 30
+        assert int(sql("SELECT COUNT(*) FROM claim_counts WHERE status ="
+                       " '%s'" % status)[0][0]) == 2
+    finally:
+        held.send("ROLLBACK;")
+        held.close()
+    out = ctl("sweep")
+    assert out.returncode == 0, (out.stdout, out.stderr)
+    assert sql("SELECT COUNT(*), SUM(n) FROM claim_counts WHERE status = '%s'"
+               % status) == [["1", total[0][0]]]

@@ -19,5 +19,5 @@ INSERT INTO product_gram_counts (gram, round_year, category, n)
     GROUP BY gram, round_year, category;
 DELETE FROM evaluation_sums;
 INSERT INTO evaluation_sums (product_id, slot, n, quality, timeliness, attitude)
-    SELECT product_id, 0, COUNT(*), SUM(quality), SUM(timeliness), SUM(attitude)
-    FROM evaluations GROUP BY product_id;
+    SELECT product_id, order_id % 64, COUNT(*), SUM(quality), SUM(timeliness),
+    SUM(attitude) FROM evaluations GROUP BY product_id, order_id % 64;
