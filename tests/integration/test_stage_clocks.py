@@ -224,17 +224,9 @@ def _counts_are_the_rows():
         assert n == "0", (label, n)
 
 
-@test
-def test_overdue_counts_per_day_are_the_rows_across_days_after_each_write():
-    """The overdue totals and by_stage (026_overdue_swept.sql's totals
-    and minutes, the cut's minute from the rows) equal a
-    direct count of the rows at instants around each deadline and across
-    the midnight after it, after each kind of write: an order submitted,
-    confirmed, approved and publicized; an application submitted, given
-    the reviewer's opinion, resubmitted and decided; a certification
-    submitted, resubmitted and decided; and each removed."""
-    t = int(time.time()) // 60 * 60
-    set_clock_at(t)
+def _contracted_order():
+    """A new provider's product ordered by a new enterprise, accepted and
+    contracted at the clock's now: (the provider, the order)."""
     prov = _prov()
     ent = fresh_enterprise()
     r = place_order(ent["token"], prov["product"]["id"])
@@ -249,6 +241,21 @@ def test_overdue_counts_per_day_are_the_rows_across_days_after_each_write():
              "service_start_on": day, "amount": 800000,
              "period_months": 12}, token=ptok)
     assert r.status == 200, r
+    return prov, o
+
+
+@test
+def test_overdue_counts_per_day_are_the_rows_across_days_after_each_write():
+    """The overdue totals and by_stage (026_overdue_swept.sql's totals
+    and minutes, the cut's minute from the rows) equal a
+    direct count of the rows at instants around each deadline and across
+    the midnight after it, after each kind of write: an order submitted,
+    confirmed, approved and publicized; an application submitted, given
+    the reviewer's opinion, resubmitted and decided; a certification
+    submitted, resubmitted and decided; and each removed."""
+    t = int(time.time()) // 60 * 60
+    set_clock_at(t)
+    prov, o = _contracted_order()
     _counts_are_the_rows()
     # an order's claim submitted (R3, the redemption program's write in
     # SQL as above): due C2 + R4 days on, unconfirmed
@@ -356,20 +363,7 @@ def test_overdue_fold_by_the_sweeper_keeps_the_counts_the_rows():
     nothing back."""
     t = int(time.time())
     set_clock_at(t)
-    prov = _prov()
-    ent = fresh_enterprise()
-    r = place_order(ent["token"], prov["product"]["id"])
-    assert r.status == 201, r
-    o = r.json
-    ptok = fresh_login(prov["login"], prov["password"])
-    assert post("/api/provider/orders/%d/accept" % o["id"],
-                token=ptok).status == 200
-    day = shanghai_date(o["ordered_at"])
-    r = put("/api/provider/orders/%d/contract" % o["id"],
-            {"contract_no": uniq("HT"), "signed_on": day,
-             "service_start_on": day, "amount": 800000,
-             "period_months": 12}, token=ptok)
-    assert r.status == 200, r
+    prov, o = _contracted_order()
     # overdue for minutes at t: the claim submitted C2 + R4 days and 5
     # minutes ago, unconfirmed (R4); an application submitted A6's days
     # and 90 s ago, another due in 30 s; a certification E9's days and 10
