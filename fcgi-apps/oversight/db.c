@@ -384,18 +384,18 @@ const struct db_stmt oversight_stmts[STMT__MAX] = {
 	/* Orders that hold or used subsidy: every status but the side exits
 	 * that release it, summed by 004_scale.sql's triggers per year,
 	 * category and month (stats_orders) and read here, not counted from
-	 * the year's orders. params: year */
+	 * the year's orders: one range of the year in the key's order, a
+	 * row per category and month (its slots summed: the sweeper folds
+	 * them, shared/domain/slot_fold.c), from which stats.c sums the
+	 * categories and the months. params: year; months in Asia/Shanghai
+	 * (T1) */
+	DB_STMT(STMT_STATS_CELLS,
+	"SELECT category, month, CAST(SUM(orders) AS SIGNED) AS orders,"
+	" CAST(SUM(subsidy) AS SIGNED) AS subsidy FROM stats_orders"
+	" WHERE year = ? GROUP BY category, month"),
+	/* the 12 of P1 in their order */
 	DB_STMT(STMT_STATS_CATEGORIES,
-	"SELECT c.code, c.name_zh AS name, COALESCE(SUM(s.orders), 0) AS orders,"
-	" COALESCE(SUM(s.subsidy), 0) AS subsidy"
-	" FROM categories c LEFT JOIN stats_orders s ON s.year = ?"
-	" AND s.category = c.code"
-	" GROUP BY c.code, c.name_zh, c.sort_order ORDER BY c.sort_order"),
-	/* params: year; months in Asia/Shanghai (T1) */
-	DB_STMT(STMT_STATS_MONTHS,
-	"SELECT month, SUM(orders) AS orders, SUM(subsidy) AS subsidy"
-	" FROM stats_orders WHERE year = ? GROUP BY month HAVING SUM(orders) > 0"
-	" ORDER BY month"),
+	"SELECT code, name_zh AS name FROM categories ORDER BY sort_order"),
 	/* params: year (stats_quota: the allowances per tier) */
 	DB_STMT(STMT_STATS_QUOTA,
 	"SELECT tier, SUM(enterprises) AS enterprises, SUM(cap) AS cap,"
@@ -1158,17 +1158,25 @@ db_audit(struct db *db, const char *entity, int64_t id, int64_t before,
 
 /* ---- the dashboard ---------------------------------------------------- */
 
+static const struct db_col stats_cell_cols[] = {
+	DB_COL(struct stats_cell, category),
+	DB_COL(struct stats_cell, month),
+	DB_COL(struct stats_cell, orders),
+	DB_COL(struct stats_cell, subsidy),
+};
+static const struct db_rowmap stats_cell_map = DB_ROWMAP(struct stats_cell,
+    stats_cell_cols);
+
 int
 db_stats(struct db *db, int64_t year, struct stats_res *out)
 {
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = rows_of(db, STMT_STATS_CATEGORIES, DB_ARGS(DB_I64(year)),
-	    &out->by_category);
+	rc = rows_of(db, STMT_STATS_CATEGORIES, NULL, 0, &out->categories);
 	if (rc == DB_OK)
-		rc = rows_of(db, STMT_STATS_MONTHS, DB_ARGS(DB_I64(year)),
-		    &out->by_month);
+		rc = db_all(db, STMT_STATS_CELLS, DB_ARGS(DB_I64(year)),
+		    &stats_cell_map, &out->cells);
 	if (rc == DB_OK)
 		rc = rows_of(db, STMT_STATS_QUOTA, DB_ARGS(DB_I64(year)),
 		    &out->allowance);
@@ -1181,8 +1189,8 @@ db_stats(struct db *db, int64_t year, struct stats_res *out)
 void
 stats_res_free(struct stats_res *s)
 {
-	db_res_free(s->by_category);
-	db_res_free(s->by_month);
+	db_res_free(s->categories);
+	db_rows_free(&s->cells);
 	db_res_free(s->allowance);
 	db_res_free(s->selling_out);
 	memset(s, 0, sizeof(*s));

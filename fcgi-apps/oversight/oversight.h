@@ -75,7 +75,7 @@ enum oversight_stmt {
 	STMT_AUDIT_ENTITY_ID_COUNT,
 	/* the bureau's dashboard (read only) */
 	STMT_STATS_CATEGORIES,
-	STMT_STATS_MONTHS,
+	STMT_STATS_CELLS,
 	STMT_STATS_QUOTA,
 	STMT_STATS_SELLING_OUT,
 	/* issue 16: stage clocks (overdue.c) */
@@ -329,12 +329,21 @@ int db_spot_result(struct db *db, int64_t id, const char *result,
 int db_audit(struct db *db, const char *entity, int64_t id, int64_t before,
     int64_t limit, int64_t offset, struct db_res **rows, int64_t *total);
 
-/* The dashboard figures of a year, each a result for JSON. */
+/* The year's orders and subsidy of one category in one month. */
+struct stats_cell {
+	const char *category;
+	const char *month;      /* "YYYY-MM", Asia/Shanghai (T1)         */
+	int64_t     orders;
+	int64_t     subsidy;
+};
+/* The dashboard figures of a year: the categories (code, name: the 12 of
+ * P1 in order), the year's cells (struct stats_cell, by category and
+ * month: stats.c sums them both ways), and two results for JSON. */
 struct stats_res {
-	struct db_res *by_category;
-	struct db_res *by_month;
-	struct db_res *allowance;
-	struct db_res *selling_out;
+	struct db_res  *categories;
+	struct db_rows  cells;
+	struct db_res  *allowance;
+	struct db_res  *selling_out;
 };
 int db_stats(struct db *db, int64_t year, struct stats_res *out);
 void stats_res_free(struct stats_res *s);
