@@ -16,6 +16,7 @@
 
 #include "evaluation.h"
 #include "orders.h"
+#include "overdue_fold.h"
 #include "oversight.h"
 
 /* A batch as the bureau sees it (no file bytes); one param: now. The same
@@ -1288,19 +1289,12 @@ static const struct db_col overdue_counts_cols[] = {
 static const struct db_rowmap overdue_counts_map = DB_ROWMAP(
     struct overdue_counts_row, overdue_counts_cols);
 
-/* The start of t's minute (UTC, as the DATETIMEs 026's triggers write). */
-static time_t
-minute_of(time_t t)
-{
-	return t - t % 60;
-}
-
 int
 db_overdue_counts(struct db *db, time_t now, time_t app_cut, time_t cert_cut,
     struct overdue_counts_row *out)
 {
-	time_t m = minute_of(now), am = minute_of(app_cut),
-	    cm = minute_of(cert_cut);
+	time_t m = overdue_minute(now), am = overdue_minute(app_cut),
+	    cm = overdue_minute(cert_cut);
 	int rc = db_one(db, STMT_OVERDUE_COUNTS, DB_ARGS(DB_TIME(m),
 	    DB_TIME(cm), DB_TIME(am), DB_TIME(m), DB_TIME(am), DB_TIME(cm),
 	    DB_TIME(m), DB_TIME(now), DB_TIME(am), DB_TIME(app_cut),

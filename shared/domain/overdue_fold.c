@@ -26,13 +26,15 @@ static const struct {
 };
 
 time_t
+overdue_minute(time_t t)
+{
+	return t - t % 60;
+}
+
+time_t
 overdue_fold_upto(time_t cut)
 {
-	time_t m = cut - cut % 60;
-
-	if (cut % 60 < 0)       /* before the epoch: the minute below */
-		m -= 60;
-	return m - 60;
+	return overdue_minute(cut) - 60;
 }
 
 struct swept_row {

@@ -14,6 +14,11 @@
 
 struct db;
 
+/* The start of t's minute (UTC, as the DATETIMEs 026's triggers count
+ * by): the unit of the overdue counts, for the fold and for the read
+ * (fcgi-apps/oversight/db.c). Pure. */
+time_t overdue_minute(time_t t);
+
 /* The minute a stage is folded up to when its cut (the instant its rows
  * are compared with: now, or now less the stage's days) is cut: the start
  * of cut's minute, one minute back, so that a request whose clock was

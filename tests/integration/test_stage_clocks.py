@@ -224,6 +224,32 @@ def _counts_are_the_rows():
         assert n == "0", (label, n)
 
 
+def _pending_application(provider_id, at):
+    """An application of the provider pending since at (the collection
+    program's submission, A5, in SQL): its id."""
+    sql("INSERT INTO product_applications (round_year, provider_id, state,"
+        " form_json, created_at, updated_at, last_submitted_at, submit_count)"
+        " SELECT MAX(year), %d, 'pending', '{}', '%s', '%s', '%s', 1"
+        " FROM rounds" % (provider_id, _dt(at), _dt(at), _dt(at)))
+    return int(sql("SELECT MAX(id) FROM product_applications WHERE"
+                   " provider_id = %d" % provider_id)[0][0])
+
+
+def _pending_certification(t, at, by):
+    """A new organisation (made at t) with its certification pending since
+    at (E9, the registration program's submission in SQL): (org, its
+    certification's id)."""
+    sql("INSERT INTO organisations (kind, created_at, updated_at)"
+        " VALUES ('provider', '%s', '%s')" % (_dt(t), _dt(t)))
+    org = sql("SELECT MAX(id) FROM organisations")[0][0]
+    sql("INSERT INTO certifications (org_id, kind, name, uscc, values_json,"
+        " submitted_at, submitted_by) VALUES (%s, 'provider', '%s',"
+        " '91110000000000000X', '{}', '%s', %s)"
+        % (org, uniq("测试认证"), _dt(at), by))
+    return org, int(sql("SELECT MAX(id) FROM certifications WHERE org_id = %s"
+                        % org)[0][0])
+
+
 def _contracted_order():
     """A new provider's product ordered by a new enterprise, accepted and
     contracted at the clock's now: (the provider, the order)."""
@@ -284,12 +310,7 @@ def test_overdue_counts_per_day_are_the_rows_across_days_after_each_write():
     # an application of the provider submitted (A5), its reviewer's
     # opinion, submitted again, decided (A6), removed
     asub = t + 3 * HOUR + 11
-    sql("INSERT INTO product_applications (round_year, provider_id, state,"
-        " form_json, created_at, updated_at, last_submitted_at, submit_count)"
-        " SELECT MAX(year), %d, 'pending', '{}', '%s', '%s', '%s', 1"
-        " FROM rounds" % (prov["id"], _dt(asub), _dt(asub), _dt(asub)))
-    aid = int(sql("SELECT MAX(id) FROM product_applications WHERE"
-                  " provider_id = %d" % prov["id"])[0][0])
+    aid = _pending_application(prov["id"], asub)
     for at in _around(asub + 20 * DAY):
         _overdue_is_the_rows(at)
     reviewer = sql("SELECT id FROM accounts WHERE login = 'reviewer'")[0][0]
@@ -318,15 +339,7 @@ def test_overdue_counts_per_day_are_the_rows_across_days_after_each_write():
     # a certification submitted (E9) by a new organisation, submitted
     # again, decided, removed
     csub = t + 5 * HOUR + 13
-    sql("INSERT INTO organisations (kind, created_at, updated_at)"
-        " VALUES ('provider', '%s', '%s')" % (_dt(t), _dt(t)))
-    org = sql("SELECT MAX(id) FROM organisations")[0][0]
-    sql("INSERT INTO certifications (org_id, kind, name, uscc, values_json,"
-        " submitted_at, submitted_by) VALUES (%s, 'provider', '%s',"
-        " '91110000000000000X', '{}', '%s', %s)"
-        % (org, uniq("测试认证"), _dt(csub), reviewer))
-    cid = int(sql("SELECT MAX(id) FROM certifications WHERE org_id = %s"
-                  % org)[0][0])
+    org, cid = _pending_certification(t, csub, reviewer)
     for at in _around(csub + 5 * DAY):
         _overdue_is_the_rows(at)
     csub2 = csub + DAY - 3
@@ -371,25 +384,10 @@ def test_overdue_fold_by_the_sweeper_keeps_the_counts_the_rows():
     # writes, in SQL)
     sql("UPDATE orders SET status = 'submitted', submitted_at = '%s'"
         " WHERE id = %d" % (_dt(t - 25 * DAY - 300), o["id"]))
-    apps = []
-    for at in (t - 20 * DAY - 90, t - 20 * DAY + 30):
-        sql("INSERT INTO product_applications (round_year, provider_id,"
-            " state, form_json, created_at, updated_at, last_submitted_at,"
-            " submit_count) SELECT MAX(year), %d, 'pending', '{}', '%s',"
-            " '%s', '%s', 1 FROM rounds" % (prov["id"], _dt(at), _dt(at),
-                                           _dt(at)))
-        apps.append(int(sql("SELECT MAX(id) FROM product_applications"
-                            " WHERE provider_id = %d" % prov["id"])[0][0]))
+    apps = [_pending_application(prov["id"], at)
+            for at in (t - 20 * DAY - 90, t - 20 * DAY + 30)]
     reviewer = sql("SELECT id FROM accounts WHERE login = 'reviewer'")[0][0]
-    sql("INSERT INTO organisations (kind, created_at, updated_at)"
-        " VALUES ('provider', '%s', '%s')" % (_dt(t), _dt(t)))
-    org = sql("SELECT MAX(id) FROM organisations")[0][0]
-    sql("INSERT INTO certifications (org_id, kind, name, uscc, values_json,"
-        " submitted_at, submitted_by) VALUES (%s, 'provider', '%s',"
-        " '91110000000000000X', '{}', '%s', %s)"
-        % (org, uniq("测试认证"), _dt(t - 5 * DAY - 600), reviewer))
-    cid = int(sql("SELECT MAX(id) FROM certifications WHERE org_id = %s"
-                  % org)[0][0])
+    org, cid = _pending_certification(t, t - 5 * DAY - 600, reviewer)
     _overdue_is_the_rows(t)
     _counts_are_the_rows()
 
