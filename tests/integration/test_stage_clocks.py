@@ -366,7 +366,7 @@ def _swept():
 
 
 @test
-def test_overdue_fold_by_the_sweeper_keeps_the_counts_the_rows():
+def test_R4_R5_A6_E9_overdue_counts_stay_the_rows_through_the_sweepers_fold():
     """026: the sweeper (voucherctl sweep) folds each stage's passed
     minutes into its total, a minute behind each stage's cut; the counts
     stay the rows at the fold's clock, after it (the minutes not folded
